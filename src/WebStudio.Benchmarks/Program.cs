@@ -1,0 +1,46 @@
+using WebStudio.Benchmarks;
+using WebStudio.Onnx.TestModels;
+
+// Benchmark programs: each prints figures for a closing note. They are not tests and assert nothing.
+var command = args.FirstOrDefault() ?? "help";
+var options = args.Skip(1).ToArray();
+
+switch (command)
+{
+    case "pipeline":
+    {
+        // The largest tiny test model, written to a temp folder (nothing is downloaded).
+        var folder = Path.Combine(Path.GetTempPath(), "webstudio-bench-largest");
+        if (!Directory.Exists(folder))
+        {
+            TinyStableDiffusion.Write(folder, TinyModelVariant.Largest);
+        }
+
+        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? folder, int.Parse(Option(options, "--size") ?? "256"), 5);
+        break;
+    }
+
+    case "builtin":
+        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes"), 128, 7);
+        break;
+
+    case "hash":
+        // Prints the SHA-256 of a generated image: tests compare it across processes.
+        Console.WriteLine(await ImageHash.RunAsync(Option(options, "--model")!, long.Parse(Option(options, "--seed") ?? "1")));
+        break;
+
+    default:
+        Console.WriteLine("""
+            usage: dotnet run -c Release --project src/WebStudio.Benchmarks -- <command> [options]
+              pipeline [--model DIR] [--size N]  wall time vs Σ ONNX Run time, 20 steps with CFG (default: largest test model, 256²)
+              builtin  [--model DIR]             the same on the built-in model at 128²
+              hash --model DIR [--seed N]        SHA-256 of one generated image (for cross-process determinism)
+            """);
+        break;
+}
+
+static string? Option(string[] args, string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}

@@ -1,0 +1,34 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace WebStudio.Data.Configurations;
+
+public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<GenerationJob>
+{
+    public void Configure(EntityTypeBuilder<GenerationJob> builder)
+    {
+        builder.ToTable("GenerationJobs");
+        builder.HasKey(j => j.Id);
+        builder.Property(j => j.OwnerId).IsRequired().HasMaxLength(450);
+        builder.HasOne(j => j.Owner).WithMany().HasForeignKey(j => j.OwnerId).OnDelete(DeleteBehavior.Cascade);
+
+        // Text enums keep the database readable and let later kinds/sources arrive without a migration.
+        builder.Property(j => j.Kind).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+        builder.Property(j => j.Source).HasConversion<string>().HasMaxLength(16);
+
+        builder.Property(j => j.Prompt).IsRequired().HasMaxLength(4000);
+        builder.Property(j => j.NegativePrompt).IsRequired().HasMaxLength(4000);
+        builder.Property(j => j.Model).IsRequired().HasMaxLength(200);
+        builder.Property(j => j.Scheduler).IsRequired().HasMaxLength(64);
+        builder.Property(j => j.WorkerId).HasMaxLength(100);
+        builder.Property(j => j.FailureReason).HasMaxLength(2000);
+
+        // The dispatcher reads queued jobs by status; history reads a user's jobs newest first.
+        builder.HasIndex(j => new { j.Status, j.Priority, j.CreatedAt });
+        builder.HasIndex(j => new { j.OwnerId, j.Status, j.CreatedAt });
+        builder.HasIndex(j => new { j.OwnerId, j.CreatedAt });
+
+        builder.HasMany(j => j.Images).WithOne(i => i.Job).HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

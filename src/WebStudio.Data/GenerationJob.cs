@@ -1,0 +1,48 @@
+namespace WebStudio.Data;
+
+/// <summary>One queued generation with every parameter it runs with, its outcome and its timings.</summary>
+public sealed class GenerationJob
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public string OwnerId { get; set; } = "";
+    public StudioUser? Owner { get; set; }
+
+    public JobKind Kind { get; set; } = JobKind.Txt2Img;
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+    public JobSource Source { get; set; } = JobSource.Studio;
+
+    public string Prompt { get; set; } = "";
+    public string NegativePrompt { get; set; } = "";
+    public string Model { get; set; } = "";
+    public string Scheduler { get; set; } = "Euler a";
+    public int Steps { get; set; } = 20;
+    public float Guidance { get; set; } = 7f;
+    public long Seed { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public int BatchSize { get; set; } = 1;
+
+    /// <summary>Admin "move to front": higher runs first, ahead of the fairness order. 0 for ordinary jobs.</summary>
+    public long Priority { get; set; }
+
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+
+    /// <summary>Times the job was claimed by a worker; a job interrupted by a crash is retried up to a limit.</summary>
+    public int Attempts { get; set; }
+
+    /// <summary>The worker instance that claimed the job (diagnostics, and proof that one job ran once).</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>Average wall time of one denoising step of the last run, in milliseconds.</summary>
+    public double? AverageStepMs { get; set; }
+
+    /// <summary>Wall time of the last run (text encoding, denoising and decoding), in milliseconds.</summary>
+    public double? TotalMs { get; set; }
+
+    public string? FailureReason { get; set; }
+
+    public List<GeneratedImage> Images { get; set; } = [];
+}

@@ -1,0 +1,27 @@
+namespace WebStudio.Data;
+
+/// <summary>What a job makes. Stored as text, so later kinds add values without a migration.</summary>
+public enum JobKind
+{
+    Txt2Img,
+    Img2Img,
+    Inpaint,
+    Upscale,
+}
+
+/// <summary>The life of a job: Queued → Running → Succeeded | Failed | Canceled (Running → Queued again after a crash).</summary>
+public enum JobStatus
+{
+    Queued,
+    Running,
+    Succeeded,
+    Failed,
+    Canceled,
+}
+
+/// <summary>Where a job was submitted.</summary>
+public enum JobSource
+{
+    Studio,
+    Api,
+}

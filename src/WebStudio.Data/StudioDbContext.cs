@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace WebStudio.Data;
+
+/// <summary>Identity, the generation queue and image metadata in one SQLite database.</summary>
+public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : IdentityDbContext<StudioUser>(options)
+{
+    public DbSet<GenerationJob> Jobs => Set<GenerationJob>();
+
+    public DbSet<GeneratedImage> Images => Set<GeneratedImage>();
+
+    public DbSet<UserQueueState> QueueStates => Set<UserQueueState>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);
+    }
+}

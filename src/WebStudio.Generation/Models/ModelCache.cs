@@ -1,0 +1,160 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace WebStudio.Generation.Models;
+
+/// <summary>
+/// Loads each model once and shares it between jobs. At most <see cref="MaxLoadedModels"/> stay loaded: when another
+/// is needed, the least recently used one is dropped, and its sessions are freed once the last job renting it ends.
+/// A job for a model that was dropped simply loads it again.
+/// </summary>
+public sealed class ModelCache : IDisposable
+{
+    private readonly ModelCatalog _catalog;
+    private readonly ModelLoadOptions _options;
+    private readonly ILogger _logger;
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _clock;
+
+    public ModelCache(ModelCatalog catalog, ModelLoadOptions options, ILogger<ModelCache>? logger = null, int maxLoadedModels = 2)
+    {
+        _catalog = catalog;
+        _options = options;
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        MaxLoadedModels = Math.Max(1, maxLoadedModels);
+    }
+
+    public int MaxLoadedModels { get; }
+
+    public ModelCatalog Catalog => _catalog;
+
+    /// <summary>Names of the models held now, most recently used first.</summary>
+    public IReadOnlyList<string> Loaded
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _entries.OrderByDescending(e => e.Value.LastUsed).Select(e => e.Key).ToList();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rents the model called <paramref name="name"/>, loading it first if needed; dispose the lease when the job
+    /// ends. Throws <see cref="ModelNotFoundException"/> or <see cref="ModelLoadException"/>.
+    /// </summary>
+    public ModelLease Rent(string name)
+    {
+        var folder = _catalog.ResolveFolder(name);
+        Entry entry;
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(name, out entry!))
+            {
+                entry = new Entry(name, new Lazy<StableDiffusionModel>(() => StableDiffusionModel.Load(folder, _options, _logger)));
+                _entries[name] = entry;
+            }
+
+            entry.LastUsed = ++_clock;
+            entry.Renters++;
+            EvictBeyondLimit(name);
+        }
+
+        try
+        {
+            return new ModelLease(entry.Lazy.Value, () => Release(entry));
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                entry.Renters--;
+                if (_entries.TryGetValue(name, out var current) && current == entry)
+                {
+                    _entries.Remove(name); // a later request retries the load (the folder may have been fixed)
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private void Release(Entry entry)
+    {
+        lock (_gate)
+        {
+            entry.Renters--;
+            if (entry.Evicted && entry.Renters == 0)
+            {
+                Unload(entry);
+            }
+        }
+    }
+
+    private void EvictBeyondLimit(string keep)
+    {
+        var victims = _entries
+            .Where(e => e.Key != keep)
+            .OrderBy(e => e.Value.LastUsed)
+            .Take(Math.Max(0, _entries.Count - MaxLoadedModels))
+            .ToList();
+        foreach (var (name, victim) in victims)
+        {
+            _entries.Remove(name);
+            victim.Evicted = true;
+            if (victim.Renters == 0)
+            {
+                Unload(victim);
+            }
+        }
+    }
+
+    private void Unload(Entry entry)
+    {
+        if (entry.Lazy.IsValueCreated)
+        {
+            _logger.LogInformation("Unloading model {Model} (least recently used)", entry.Name);
+            entry.Lazy.Value.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var entry in _entries.Values)
+            {
+                Unload(entry);
+            }
+
+            _entries.Clear();
+        }
+    }
+
+    private sealed class Entry(string name, Lazy<StableDiffusionModel> lazy)
+    {
+        public string Name { get; } = name;
+        public Lazy<StableDiffusionModel> Lazy { get; } = lazy;
+        public long LastUsed { get; set; }
+        public int Renters { get; set; }
+        public bool Evicted { get; set; }
+    }
+}
+
+/// <summary>A job's hold on a loaded model: the model stays loaded until every lease on it is disposed.</summary>
+public sealed class ModelLease(StableDiffusionModel model, Action release) : IDisposable
+{
+    private int _disposed;
+
+    public StableDiffusionModel Model { get; } = model;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            release();
+        }
+    }
+}

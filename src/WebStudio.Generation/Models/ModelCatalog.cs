@@ -1,0 +1,66 @@
+namespace WebStudio.Generation.Models;
+
+/// <summary>A model folder found under the models directory.</summary>
+public sealed record ModelDescriptor(string Name, string Folder, int NativeWidth, int NativeHeight);
+
+/// <summary>
+/// The models directory: every sub-folder holding a model_index.json is a model, named by its folder name.
+/// Names from requests are matched against this list only, so no name (with "..", slashes, encoded
+/// separators or an absolute path) can reach a folder outside the directory.
+/// </summary>
+public sealed class ModelCatalog
+{
+    private readonly string _root;
+
+    public ModelCatalog(string modelsRoot)
+    {
+        _root = Path.GetFullPath(modelsRoot);
+    }
+
+    public string Root => _root;
+
+    public IReadOnlyList<ModelDescriptor> List()
+    {
+        if (!Directory.Exists(_root))
+        {
+            return [];
+        }
+
+        var models = new List<ModelDescriptor>();
+        foreach (var folder in Directory.EnumerateDirectories(_root).Order(StringComparer.Ordinal))
+        {
+            if (!File.Exists(Path.Combine(folder, "model_index.json")))
+            {
+                continue;
+            }
+
+            int size;
+            try
+            {
+                size = ModelConfig.Read(folder).NativeSize;
+            }
+            catch (ModelLoadException)
+            {
+                size = 512; // still listed, so that loading it reports the real problem
+            }
+
+            models.Add(new ModelDescriptor(Path.GetFileName(folder), folder, size, size));
+        }
+
+        return models;
+    }
+
+    /// <summary>The folder of the model called <paramref name="name"/>, or <see cref="ModelNotFoundException"/>.</summary>
+    public string ResolveFolder(string name) => Find(name).Folder;
+
+    public ModelDescriptor Find(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ModelNotFoundException(name ?? "");
+        }
+
+        return List().FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal))
+            ?? throw new ModelNotFoundException(name);
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
+
+namespace WebStudio.Generation.Models;
+
+/// <summary>
+/// One graph of a model folder (text_encoder, unet, vae_decoder, vae_encoder): its session, loaded once and
+/// shared by all jobs (ORT sessions are thread-safe for Run), and its inputs and outputs by name.
+/// </summary>
+public sealed class OnnxComponent : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    private OnnxComponent(string displayName, InferenceSession session, string provider)
+    {
+        DisplayName = displayName;
+        _session = session;
+        Provider = provider;
+        Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);
+        Outputs = session.OutputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);
+    }
+
+    /// <summary>The graph's path inside the model folder, such as "unet/model.onnx": used in every error.</summary>
+    public string DisplayName { get; }
+
+    public string Provider { get; }
+
+    public IReadOnlyDictionary<string, TensorKind> Inputs { get; }
+
+    public IReadOnlyDictionary<string, TensorKind> Outputs { get; }
+
+    public static OnnxComponent Load(string modelFolder, string component, ModelLoadOptions options, ILogger logger)
+    {
+        var displayName = $"{component}/model.onnx";
+        var path = Path.Combine(modelFolder, component, "model.onnx");
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException($"The model folder has no {displayName}.");
+        }
+
+        ExternalDataCheck.Verify(path, displayName);
+        try
+        {
+            var (session, provider) = ExecutionProviders.CreateSession(path, options, logger);
+            return new OnnxComponent(displayName, session, provider);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new ModelLoadException($"{displayName} could not be loaded by ONNX Runtime: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>The input with one of these names (exporters differ), or a load error listing what the graph has.</summary>
+    public TensorKind RequireInput(params string[] names) =>
+        FindInput(names) ?? throw Missing("input", names, Inputs.Keys);
+
+    public TensorKind? FindInput(params string[] names) =>
+        names.Select(n => Inputs.GetValueOrDefault(n)).FirstOrDefault(k => k is not null);
+
+    public TensorKind RequireOutput(params string[] names) =>
+        names.Select(n => Outputs.GetValueOrDefault(n)).FirstOrDefault(k => k is not null)
+        ?? throw Missing("output", names, Outputs.Keys);
+
+    /// <summary>Checks a declared rank, so a mismatched graph fails at load time rather than deep in a run.</summary>
+    public void RequireRank(TensorKind kind, params int[] ranks)
+    {
+        if (!ranks.Contains(kind.Rank))
+        {
+            throw new ModelLoadException(
+                $"{DisplayName}: input '{kind.Name}' has rank {kind.Rank}, expected {string.Join(" or ", ranks)} ({kind}).");
+        }
+    }
+
+    /// <summary>Runs the graph, adds the time spent to <paramref name="clock"/>, and returns the named outputs.</summary>
+    public IDisposableReadOnlyCollection<OrtValue> Run(
+        IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, IReadOnlyList<string> outputNames, RunClock? clock)
+    {
+        using var runOptions = new RunOptions();
+        var start = Stopwatch.GetTimestamp();
+        var outputs = _session.Run(runOptions, inputNames, inputs, outputNames);
+        clock?.Add(start, Stopwatch.GetTimestamp());
+        return outputs;
+    }
+
+    public void Dispose() => _session.Dispose();
+
+    private ModelLoadException Missing(string what, string[] names, IEnumerable<string> present) =>
+        new($"{DisplayName} has no {what} named {string.Join(" or ", names.Select(n => $"'{n}'"))} " +
+            $"(its {what}s are: {string.Join(", ", present)}).");
+}

@@ -1,0 +1,34 @@
+using WebStudio.Generation.Tensors;
+
+namespace WebStudio.Generation.Models;
+
+/// <summary>vae_decoder/model.onnx: latent_sample [B,4,h,w] → sample [B,3,H,W] in [-1,1].</summary>
+public sealed class VaeDecoder : IDisposable
+{
+    private readonly OnnxComponent _graph;
+    private readonly TensorKind _latent;
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+
+    public VaeDecoder(OnnxComponent graph)
+    {
+        _graph = graph;
+        _latent = graph.RequireInput("latent_sample");
+        graph.RequireRank(_latent, 4);
+        _inputNames = [_latent.Name];
+        _outputNames = [graph.RequireOutput("sample").Name];
+    }
+
+    public bool HasDynamicBatch => _latent.HasDynamicBatch;
+
+    /// <summary>Decodes already-unscaled latents (divided by the scaling factor) to an RGB tensor.</summary>
+    public Latents Decode(Latents latents, RunClock? clock)
+    {
+        using var input = OrtTensors.FromFloats(latents.Data, [latents.Batch, latents.Channels, latents.Height, latents.Width], _latent);
+        using var outputs = _graph.Run(_inputNames, [input], _outputNames, clock);
+        var shape = OrtTensors.ShapeOf(outputs[0]);
+        return new Latents(OrtTensors.ToFloats(outputs[0], _outputNames[0]), (int)shape[0], (int)shape[1], (int)shape[2], (int)shape[3]);
+    }
+
+    public void Dispose() => _graph.Dispose();
+}

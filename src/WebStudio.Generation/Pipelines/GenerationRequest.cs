@@ -1,0 +1,42 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace WebStudio.Generation.Pipelines;
+
+/// <summary>
+/// Everything one generation needs. Prompt weighting uses A1111 syntax: <c>(word:1.3)</c>, <c>(word)</c> = ×1.1,
+/// <c>[word]</c> = ÷1.1. Batch images use seeds Seed, Seed+1, … as A1111 does.
+/// </summary>
+public sealed record GenerationRequest
+{
+    public const int MinSteps = 1, MaxSteps = 150;
+    public const float MinGuidance = 0f, MaxGuidance = 30f;
+    public const int MinSize = 64, MaxSize = 2048, SizeMultiple = 8;
+    public const int MaxPromptLength = 2000;
+    public const int MinBatch = 1, MaxBatch = 8;
+
+    public string Prompt { get; init; } = "";
+    public string NegativePrompt { get; init; } = "";
+    public int Steps { get; init; } = 20;
+    public float Guidance { get; init; } = 7f;
+    public long Seed { get; init; }
+    public int Width { get; init; } = 512;
+    public int Height { get; init; } = 512;
+
+    /// <summary>A scheduler name from <see cref="Schedulers.SchedulerNames"/> (A1111 sampler names such as "Euler a").</summary>
+    public string Scheduler { get; init; } = "Euler a";
+
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>The source image of img2img and inpainting, Width × Height pixels. Null for txt2img.</summary>
+    public Image<Rgb24>? InitImage { get; init; }
+
+    /// <summary>Inpainting mask, the size of the image: white (255) is repainted, black is kept byte for byte.</summary>
+    public Image<L8>? Mask { get; init; }
+
+    /// <summary>How far img2img departs from the source: 0 returns it (after a VAE round trip), 1 ignores it.</summary>
+    public float Strength { get; init; } = 0.75f;
+
+    /// <summary>Pixels over which the mask edge is feathered inward before the original is pasted back.</summary>
+    public int MaskFeather { get; init; } = 4;
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using WebStudio.Generation.Schedulers;
+
+namespace WebStudio.Generation.Pipelines;
+
+/// <summary>One refused field of a request, with a message a user understands.</summary>
+public sealed record ValidationProblem(string Field, string Message);
+
+/// <summary>Thrown by the pipeline for a request that fails validation, before any work is done.</summary>
+public sealed class GenerationValidationException(IReadOnlyList<ValidationProblem> problems)
+    : ArgumentException(string.Join("; ", problems.Select(p => p.Message)), problems.Count > 0 ? problems[0].Field : null)
+{
+    public IReadOnlyList<ValidationProblem> Problems { get; } = problems;
+}
+
+/// <summary>The limits every request must meet, checked before any work so that a bad value never reaches a run.</summary>
+public static class GenerationRequestValidator
+{
+    public static IReadOnlyList<ValidationProblem> Validate(GenerationRequest request)
+    {
+        var problems = new List<ValidationProblem>();
+
+        if (request.Prompt is null || request.Prompt.Length > GenerationRequest.MaxPromptLength)
+        {
+            problems.Add(new("prompt", $"the prompt must be at most {GenerationRequest.MaxPromptLength:N0} characters"));
+        }
+
+        if (request.NegativePrompt is null || request.NegativePrompt.Length > GenerationRequest.MaxPromptLength)
+        {
+            problems.Add(new("negativePrompt", $"the negative prompt must be at most {GenerationRequest.MaxPromptLength:N0} characters"));
+        }
+
+        if (request.Steps is < GenerationRequest.MinSteps or > GenerationRequest.MaxSteps)
+        {
+            problems.Add(new("steps", $"steps must be between {GenerationRequest.MinSteps} and {GenerationRequest.MaxSteps}"));
+        }
+
+        if (!float.IsFinite(request.Guidance) || request.Guidance < GenerationRequest.MinGuidance || request.Guidance > GenerationRequest.MaxGuidance)
+        {
+            problems.Add(new("guidance", string.Create(CultureInfo.InvariantCulture,
+                $"guidance must be between {GenerationRequest.MinGuidance} and {GenerationRequest.MaxGuidance}")));
+        }
+
+        CheckSize(problems, "width", request.Width);
+        CheckSize(problems, "height", request.Height);
+
+        if (request.BatchSize is < GenerationRequest.MinBatch or > GenerationRequest.MaxBatch)
+        {
+            problems.Add(new("batchSize", $"batch size must be between {GenerationRequest.MinBatch} and {GenerationRequest.MaxBatch}"));
+        }
+
+        if (!SchedulerNames.All.Contains(request.Scheduler ?? "", StringComparer.Ordinal))
+        {
+            problems.Add(new("scheduler", $"unknown scheduler '{request.Scheduler}'; choose one of: {string.Join(", ", SchedulerNames.All)}"));
+        }
+
+        CheckImages(problems, request);
+        return problems;
+    }
+
+    public static void ThrowIfInvalid(GenerationRequest request)
+    {
+        var problems = Validate(request);
+        if (problems.Count > 0)
+        {
+            throw new GenerationValidationException(problems);
+        }
+    }
+
+    private static void CheckImages(List<ValidationProblem> problems, GenerationRequest request)
+    {
+        if (request.InitImage is { } image && (image.Width != request.Width || image.Height != request.Height))
+        {
+            problems.Add(new("image", $"the image is {image.Width}x{image.Height}, but the request asks for {request.Width}x{request.Height}"));
+        }
+
+        if (request.Mask is { } mask)
+        {
+            if (request.InitImage is null)
+            {
+                problems.Add(new("mask", "a mask needs an image to inpaint"));
+            }
+            else if (mask.Width != request.InitImage.Width || mask.Height != request.InitImage.Height)
+            {
+                problems.Add(new("mask", $"the mask is {mask.Width}x{mask.Height}, but the image is {request.InitImage.Width}x{request.InitImage.Height}"));
+            }
+        }
+
+        if (!float.IsFinite(request.Strength) || request.Strength < 0f || request.Strength > 1f)
+        {
+            problems.Add(new("strength", "strength must be between 0 and 1"));
+        }
+
+        if (request.MaskFeather is < 0 or > 64)
+        {
+            problems.Add(new("maskFeather", "mask feathering must be between 0 and 64 pixels"));
+        }
+    }
+
+    private static void CheckSize(List<ValidationProblem> problems, string field, int value)
+    {
+        if (value is < GenerationRequest.MinSize or > GenerationRequest.MaxSize || value % GenerationRequest.SizeMultiple != 0)
+        {
+            problems.Add(new(field,
+                $"{field} must be between {GenerationRequest.MinSize} and {GenerationRequest.MaxSize} pixels, in multiples of {GenerationRequest.SizeMultiple}"));
+        }
+    }
+}

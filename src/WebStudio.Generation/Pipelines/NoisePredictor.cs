@@ -1,0 +1,114 @@
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Tensors;
+
+namespace WebStudio.Generation.Pipelines;
+
+/// <summary>The text states and guidance a run conditions on. Unconditional is null when CFG is off.</summary>
+internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbedding? Unconditional, float Scale, float[]? TimestepCond);
+
+/// <summary>
+/// One UNet evaluation per step with classifier-free guidance: a single batch of 2B (unconditional first, as
+/// diffusers does) when the UNet takes any batch, else separate batch-1 calls. Inpainting UNets (9 input channels)
+/// get the mask and masked-image latents, or, without a mask, a full mask so they generate the whole canvas.
+/// </summary>
+internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents? inpaintChannels, RunClock clock)
+{
+    public float[] Predict(Latents input, float timestep)
+    {
+        var batch = input.Batch;
+        var conditional = guidance.Conditional;
+
+        if (guidance.Unconditional is not { } unconditional)
+        {
+            return Evaluate(input, timestep, [(conditional, 0, batch)]);
+        }
+
+        // Rows [0, B) unconditional, [B, 2B) conditional.
+        var doubled = new float[2 * input.Data.Length];
+        input.Data.CopyTo(doubled, 0);
+        input.Data.CopyTo(doubled, input.Data.Length);
+        var both = new Latents(doubled, 2 * batch, input.Channels, input.Height, input.Width);
+        var prediction = Evaluate(both, timestep, [(unconditional, 0, batch), (conditional, batch, batch)]);
+
+        var result = new float[input.Data.Length];
+        var scale = guidance.Scale;
+        for (var i = 0; i < result.Length; i++)
+        {
+            var u = prediction[i];
+            result[i] = u + scale * (prediction[result.Length + i] - u);
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs the UNet over <paramref name="sample"/>, where each (embedding, start, count) names which rows use which text.</summary>
+    private float[] Evaluate(Latents sample, float timestep, (PromptEmbedding Text, int Start, int Count)[] rows)
+    {
+        var withMask = unet.InChannels == 9 ? AddInpaintChannels(sample) : sample;
+        var text = rows[0].Text;
+        if (unet.HasDynamicBatch)
+        {
+            var hidden = new float[sample.Batch * text.Hidden.Length];
+            foreach (var (embedding, start, count) in rows)
+            {
+                for (var r = start; r < start + count; r++)
+                {
+                    embedding.Hidden.CopyTo(hidden, r * text.Hidden.Length);
+                }
+            }
+
+            return unet.Predict(withMask, timestep, hidden, text.Tokens, text.Width, Repeat(guidance.TimestepCond, sample.Batch), clock);
+        }
+
+        var output = new float[sample.Data.Length];
+        foreach (var (embedding, start, count) in rows)
+        {
+            for (var r = start; r < start + count; r++)
+            {
+                var one = withMask.Slice(r);
+                var predicted = unet.Predict(one, timestep, embedding.Hidden, embedding.Tokens, embedding.Width, guidance.TimestepCond, clock);
+                predicted.CopyTo(output, r * sample.SampleLength);
+            }
+        }
+
+        return output;
+    }
+
+    private static float[]? Repeat(float[]? row, int times)
+    {
+        if (row is null)
+        {
+            return null;
+        }
+
+        var result = new float[row.Length * times];
+        for (var i = 0; i < times; i++)
+        {
+            row.CopyTo(result, i * row.Length);
+        }
+
+        return result;
+    }
+
+    /// <summary>Appends 5 channels per row: the mask and masked-image latents (row r uses image r mod B).</summary>
+    private Latents AddInpaintChannels(Latents sample)
+    {
+        var plane = sample.Height * sample.Width;
+        var result = Latents.Zeros(sample.Batch, 9, sample.Height, sample.Width);
+        for (var r = 0; r < sample.Batch; r++)
+        {
+            var target = r * result.SampleLength;
+            Array.Copy(sample.Data, r * sample.SampleLength, result.Data, target, sample.SampleLength);
+            if (inpaintChannels is { } extra)
+            {
+                Array.Copy(extra.Data, r % extra.Batch * extra.SampleLength, result.Data, target + sample.SampleLength, extra.SampleLength);
+            }
+            else
+            {
+                Array.Fill(result.Data, 1f, target + 4 * plane, plane);
+            }
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Diagnostics;
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Schedulers;
+using WebStudio.Generation.Tensors;
+
+namespace WebStudio.Generation.Pipelines;
+
+/// <summary>
+/// Text-to-image for any Stable-Diffusion-format ONNX folder. One way to run: <see cref="RunAsync"/>.
+/// Progress, previews and interruption go through the step callback; the pipeline decodes nothing but the result.
+/// </summary>
+public sealed class StableDiffusionPipeline(StableDiffusionModel model)
+{
+    // Ancestral and LCM noise come from a generator seeded apart from the initial noise, so that adding a stochastic
+    // scheduler never changes the starting latents of a seed.
+    private const long StepNoiseSeedSalt = 0x5DEECE66DL;
+
+    public StableDiffusionModel Model { get; } = model;
+
+    public Task<GenerationResult> RunAsync(GenerationRequest request, IStepCallback? callback = null, CancellationToken cancellationToken = default)
+    {
+        GenerationRequestValidator.ThrowIfInvalid(request);
+        return Task.Factory.StartNew(
+            () => Run(request, callback, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
+    }
+
+    private GenerationResult Run(GenerationRequest request, IStepCallback? callback, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var clock = new RunClock();
+        var unet = Model.UNet;
+        var guidanceEmbedded = unet.TimestepCondDim > 0;
+        var useCfg = request.Guidance > 1f && !guidanceEmbedded;
+
+        var prompts = useCfg ? new[] { request.NegativePrompt, request.Prompt } : [request.Prompt];
+        var embeddings = TextConditioning.Encode(Model, prompts, clock);
+        var textDone = Stopwatch.GetTimestamp();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var scheduler = SchedulerFactory.Create(request.Scheduler, Model.SchedulerConfig);
+        scheduler.SetTimesteps(request.Steps);
+        var timesteps = scheduler.Timesteps;
+        var start = new StartingPoint(Model, request, scheduler, clock);
+        var latents = start.Latents;
+
+        var guidance = new GuidanceInput(
+            embeddings[^1],
+            useCfg ? embeddings[0] : null,
+            request.Guidance,
+            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null);
+        var denoiser = new NoisePredictor(unet, guidance, start.InpaintChannels, clock);
+        var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
+
+        var stepCount = timesteps.Count - start.FirstStep;
+        for (var i = start.FirstStep; i < timesteps.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var t = timesteps[i];
+            var modelInput = latents.WithData(scheduler.ScaleModelInput(latents.Data, t));
+            var noise = denoiser.Predict(modelInput, t);
+            var output = scheduler.Step(noise, t, latents.Data, stepNoise);
+            latents = latents.WithData(output.PrevSample);
+            if (start.BlendMask is not null)
+            {
+                latents = start.KeepUnmasked(latents, i + 1 < timesteps.Count ? timesteps[i + 1] : null);
+            }
+
+            if (callback is not null &&
+                !callback.OnStep(new StepProgress(i - start.FirstStep, stepCount, t, latents, latents.WithData(output.PredOriginalSample))))
+            {
+                throw new OperationCanceledException("The step callback interrupted the run.");
+            }
+        }
+
+        var denoised = Stopwatch.GetTimestamp();
+        cancellationToken.ThrowIfCancellationRequested();
+        var images = new List<GeneratedImage>(request.BatchSize);
+        for (var b = 0; b < request.BatchSize; b++)
+        {
+            var image = ImageTensors.ToImage(DecodeLatents(latents.Slice(b), clock));
+            if (request is { Mask: { } mask, InitImage: { } original })
+            {
+                ImageConditioning.PasteBack(image, original, mask, request.MaskFeather);
+            }
+
+            images.Add(new GeneratedImage(image, request.Seed + b));
+        }
+
+        var finished = Stopwatch.GetTimestamp();
+        return new GenerationResult(images, new GenerationTimings(
+            Stopwatch.GetElapsedTime(started, finished),
+            Stopwatch.GetElapsedTime(started, textDone),
+            Stopwatch.GetElapsedTime(textDone, denoised),
+            Stopwatch.GetElapsedTime(denoised, finished),
+            clock.Elapsed,
+            stepCount));
+    }
+
+    /// <summary>Scaled latents → pixels in [-1,1] through the VAE decoder.</summary>
+    public Latents DecodeLatents(Latents latents, RunClock? clock = null)
+    {
+        var scaled = new float[latents.Data.Length];
+        var inverse = 1f / Model.Config.ScalingFactor;
+        for (var i = 0; i < scaled.Length; i++)
+        {
+            scaled[i] = latents.Data[i] * inverse;
+        }
+
+        return Model.VaeDecoder.Decode(latents.WithData(scaled), clock);
+    }
+}

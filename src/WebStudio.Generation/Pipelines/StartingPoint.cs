@@ -1,0 +1,132 @@
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Schedulers;
+using WebStudio.Generation.Tensors;
+
+namespace WebStudio.Generation.Pipelines;
+
+/// <summary>
+/// Where denoising starts. txt2img: seeded noise times the scheduler's initial sigma. img2img (diffusers'
+/// semantics): the source latents noised to the timestep that <c>strength × steps</c> steps before the end, so
+/// that only those steps run. Inpainting: either the extra UNet channels of a 9-channel inpainting model, or the
+/// latent-blending mask that puts the re-noised source back outside the mask after every step.
+/// </summary>
+internal sealed class StartingPoint
+{
+    // The VAE posterior sample uses its own stream so it never shifts the noise of a seed.
+    private const long PosteriorSeedSalt = 0x2545F4914F6CDD1DL;
+
+    private readonly IScheduler _scheduler;
+    private readonly Latents? _source;
+    private readonly float[]? _noise;
+
+    public StartingPoint(StableDiffusionModel model, GenerationRequest request, IScheduler scheduler, RunClock clock)
+    {
+        _scheduler = scheduler;
+        var factor = model.Config.VaeScaleFactor;
+        var noise = SeededNoise(request.BatchSize, request.Height / factor, request.Width / factor, request.Seed);
+
+        if (request.InitImage is null)
+        {
+            Latents = Scaled(noise, scheduler.InitNoiseSigma);
+            return;
+        }
+
+        _noise = noise.Data;
+        _source = ImageConditioning.EncodeScaled(model, request.InitImage, request.BatchSize, new GaussianNoise(request.Seed ^ PosteriorSeedSalt), clock);
+        if (request.Mask is { } mask)
+        {
+            var latentMask = ImageConditioning.LatentMask(mask, _source.Height, _source.Width);
+            if (model.UNet.InChannels == 9)
+            {
+                using var maskedImage = ImageConditioning.MaskedImage(request.InitImage, mask);
+                var maskedLatents = ImageConditioning.EncodeScaled(model, maskedImage, request.BatchSize, new GaussianNoise(request.Seed ^ PosteriorSeedSalt), clock);
+                InpaintChannels = InpaintInput(latentMask, maskedLatents);
+            }
+            else
+            {
+                BlendMask = latentMask;
+            }
+        }
+
+        var timesteps = scheduler.Timesteps;
+        var steps = request.Steps;
+        var initSteps = Math.Min((int)(steps * request.Strength), steps);
+        FirstStep = Math.Min(Math.Max(steps - initSteps, 0) * scheduler.Order, timesteps.Count);
+        scheduler.SetBeginIndex(FirstStep);
+
+        if (request.Mask is not null && request.Strength >= 1f)
+        {
+            Latents = Scaled(noise, scheduler.InitNoiseSigma); // diffusers: full strength inpainting starts from pure noise
+        }
+        else if (FirstStep >= timesteps.Count)
+        {
+            Latents = _source; // strength 0: nothing to denoise, the source comes back through the VAE
+        }
+        else
+        {
+            Latents = _source.WithData(scheduler.AddNoise(_source.Data, _noise, timesteps[FirstStep]));
+        }
+    }
+
+    public Latents Latents { get; }
+
+    /// <summary>Index of the first schedule entry that runs.</summary>
+    public int FirstStep { get; }
+
+    /// <summary>Latent-size mask (1 = repaint) for latent blending, or null.</summary>
+    public float[]? BlendMask { get; }
+
+    /// <summary>Mask and masked-image latents [B,5,h,w] for 9-channel inpainting UNets, or null.</summary>
+    public Latents? InpaintChannels { get; }
+
+    /// <summary>Puts the source, noised to the next timestep (clean after the last), back outside the mask.</summary>
+    public Latents KeepUnmasked(Latents latents, float? nextTimestep)
+    {
+        var mask = BlendMask!;
+        var proper = nextTimestep is { } t ? _scheduler.AddNoise(_source!.Data, _noise!, t) : _source!.Data;
+        var result = new float[latents.Data.Length];
+        var plane = mask.Length;
+        for (var i = 0; i < result.Length; i++)
+        {
+            var m = mask[i % plane];
+            result[i] = (1f - m) * proper[i] + m * latents.Data[i];
+        }
+
+        return latents.WithData(result);
+    }
+
+    private static Latents SeededNoise(int batch, int height, int width, long seed)
+    {
+        var noise = Latents.Zeros(batch, 4, height, width);
+        for (var b = 0; b < batch; b++)
+        {
+            new GaussianNoise(seed + b).Fill(noise.Data.AsSpan(b * noise.SampleLength, noise.SampleLength));
+        }
+
+        return noise;
+    }
+
+    private static Latents Scaled(Latents noise, float sigma)
+    {
+        var data = new float[noise.Data.Length];
+        for (var i = 0; i < data.Length; i++)
+        {
+            data[i] = noise.Data[i] * sigma;
+        }
+
+        return noise.WithData(data);
+    }
+
+    private static Latents InpaintInput(float[] mask, Latents maskedLatents)
+    {
+        var plane = mask.Length;
+        var result = Latents.Zeros(maskedLatents.Batch, 5, maskedLatents.Height, maskedLatents.Width);
+        for (var b = 0; b < maskedLatents.Batch; b++)
+        {
+            mask.CopyTo(result.Data, b * result.SampleLength);
+            Array.Copy(maskedLatents.Data, b * maskedLatents.SampleLength, result.Data, b * result.SampleLength + plane, maskedLatents.SampleLength);
+        }
+
+        return result;
+    }
+}

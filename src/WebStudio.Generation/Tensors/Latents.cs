@@ -1,0 +1,53 @@
+namespace WebStudio.Generation.Tensors;
+
+/// <summary>
+/// A dense NCHW float tensor: the unit the pipeline, schedulers and preview decoders pass around.
+/// Data is row-major, so sample b starts at <c>b * Channels * Height * Width</c>.
+/// </summary>
+public sealed class Latents
+{
+    public Latents(float[] data, int batch, int channels, int height, int width)
+    {
+        if (data.Length != batch * channels * height * width)
+        {
+            throw new ArgumentException(
+                $"Tensor data holds {data.Length} values, but shape [{batch},{channels},{height},{width}] needs {batch * channels * height * width}.",
+                nameof(data));
+        }
+
+        Data = data;
+        Batch = batch;
+        Channels = channels;
+        Height = height;
+        Width = width;
+    }
+
+    public float[] Data { get; }
+    public int Batch { get; }
+    public int Channels { get; }
+    public int Height { get; }
+    public int Width { get; }
+
+    /// <summary>Values in one sample of the batch.</summary>
+    public int SampleLength => Channels * Height * Width;
+
+    public static Latents Zeros(int batch, int channels, int height, int width) =>
+        new(new float[batch * channels * height * width], batch, channels, height, width);
+
+    /// <summary>A tensor of the same shape over other data (no copy).</summary>
+    public Latents WithData(float[] data) => new(data, Batch, Channels, Height, Width);
+
+    public Latents Clone() => new((float[])Data.Clone(), Batch, Channels, Height, Width);
+
+    /// <summary>One sample of the batch as its own tensor (copied).</summary>
+    public Latents Slice(int index)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Batch);
+        var data = new float[SampleLength];
+        Array.Copy(Data, index * SampleLength, data, 0, SampleLength);
+        return new Latents(data, 1, Channels, Height, Width);
+    }
+
+    public int[] Shape => [Batch, Channels, Height, Width];
+}

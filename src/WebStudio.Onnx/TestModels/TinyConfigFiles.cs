@@ -1,0 +1,121 @@
+using System.Text.Json.Nodes;
+
+namespace WebStudio.Onnx.TestModels;
+
+/// <summary>model_index.json, the scheduler config and the components' config.json files.</summary>
+internal static class TinyConfigFiles
+{
+    private const string DiffusersVersion = "0.30.0";
+    private const float ScalingFactor = 0.18215f;
+
+    public static void Write(string folder, TinyModelVariant variant)
+    {
+        TinyJson.Write(Path.Combine(folder, "model_index.json"), ModelIndex(variant));
+        TinyJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), Scheduler(variant));
+        TinyJson.Write(Path.Combine(folder, "unet", "config.json"), UNet(variant));
+        TinyJson.Write(Path.Combine(folder, "vae_decoder", "config.json"), Vae(variant));
+        if (variant.Exporter == TinyExporter.Optimum)
+        {
+            // optimum also saves the encoder halves' configs.
+            TinyJson.Write(Path.Combine(folder, "vae_encoder", "config.json"), Vae(variant));
+            TinyJson.Write(Path.Combine(folder, "text_encoder", "config.json"), TextEncoder(variant));
+        }
+    }
+
+    private static JsonObject ModelIndex(TinyModelVariant variant)
+    {
+        var optimum = variant.Exporter == TinyExporter.Optimum;
+        var pipeline = (optimum, variant.Inpainting, variant.Lcm) switch
+        {
+            (true, true, _) => "ORTStableDiffusionInpaintPipeline",
+            (true, _, true) => "ORTLatentConsistencyModelPipeline",
+            (true, _, _) => "ORTStableDiffusionPipeline",
+            (false, true, _) => "OnnxStableDiffusionInpaintPipeline",
+            _ => "OnnxStableDiffusionPipeline",
+        };
+        var onnxModel = TinyJson.Pair("diffusers", "OnnxRuntimeModel");
+        return new JsonObject
+        {
+            ["_class_name"] = pipeline,
+            ["_diffusers_version"] = DiffusersVersion,
+            ["feature_extractor"] = TinyJson.Pair(null, null),
+            ["requires_safety_checker"] = false,
+            ["safety_checker"] = TinyJson.Pair(null, null),
+            ["scheduler"] = TinyJson.Pair("diffusers", variant.Lcm ? "LCMScheduler" : "PNDMScheduler"),
+            ["text_encoder"] = optimum ? TinyJson.Pair("transformers", "CLIPTextModel") : onnxModel.DeepClone(),
+            ["tokenizer"] = TinyJson.Pair("transformers", "CLIPTokenizer"),
+            ["unet"] = optimum ? TinyJson.Pair("diffusers", "UNet2DConditionModel") : onnxModel.DeepClone(),
+            ["vae_decoder"] = optimum ? TinyJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
+            ["vae_encoder"] = optimum ? TinyJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
+        };
+    }
+
+    private static JsonObject Scheduler(TinyModelVariant variant)
+    {
+        var config = new JsonObject
+        {
+            ["_class_name"] = variant.Lcm ? "LCMScheduler" : "PNDMScheduler",
+            ["_diffusers_version"] = DiffusersVersion,
+            ["beta_end"] = 0.012,
+            ["beta_schedule"] = "scaled_linear",
+            ["beta_start"] = 0.00085,
+            ["clip_sample"] = false,
+            ["num_train_timesteps"] = 1000,
+            ["prediction_type"] = "epsilon",
+            ["set_alpha_to_one"] = false,
+            ["skip_prk_steps"] = true,
+            ["steps_offset"] = 1,
+            ["trained_betas"] = null,
+        };
+        if (variant.Lcm)
+        {
+            config["original_inference_steps"] = 50;
+            config["timestep_spacing"] = "leading";
+        }
+
+        return config;
+    }
+
+    private static JsonObject UNet(TinyModelVariant variant) => new()
+    {
+        ["_class_name"] = "UNet2DConditionModel",
+        ["_diffusers_version"] = DiffusersVersion,
+        ["attention_head_dim"] = variant.UNetChannels,
+        ["block_out_channels"] = TinyJson.Ints(variant.UNetChannels),
+        ["cross_attention_dim"] = variant.TextWidth,
+        ["in_channels"] = variant.UNetInChannels,
+        ["layers_per_block"] = 1,
+        ["norm_num_groups"] = 8,
+        ["out_channels"] = TinyModelVariant.LatentChannels,
+        ["sample_size"] = TinyModelVariant.SampleSize,
+        ["time_cond_proj_dim"] = variant.Lcm ? TinyModelVariant.TimeCondDim : null,
+    };
+
+    private static JsonObject Vae(TinyModelVariant variant) => new()
+    {
+        ["_class_name"] = "AutoencoderKL",
+        ["_diffusers_version"] = DiffusersVersion,
+        ["block_out_channels"] = TinyJson.Ints(variant.VaeChannels, variant.VaeChannels, variant.VaeChannels, variant.VaeChannels),
+        ["in_channels"] = 3,
+        ["latent_channels"] = TinyModelVariant.LatentChannels,
+        ["norm_num_groups"] = 4,
+        ["out_channels"] = 3,
+        ["sample_size"] = TinyModelVariant.SampleSize * 8,
+        ["scaling_factor"] = ScalingFactor,
+    };
+
+    private static JsonObject TextEncoder(TinyModelVariant variant) => new()
+    {
+        ["_name_or_path"] = "tiny-clip-text",
+        ["architectures"] = new JsonArray("CLIPTextModel"),
+        ["hidden_act"] = "gelu",
+        ["hidden_size"] = variant.TextWidth,
+        ["intermediate_size"] = 4 * variant.TextWidth,
+        ["max_position_embeddings"] = TinyModelVariant.MaxTokens,
+        ["model_type"] = "clip_text_model",
+        ["num_attention_heads"] = 1,
+        ["num_hidden_layers"] = 1,
+        ["torch_dtype"] = variant.Fp16 ? "float16" : "float32",
+        ["vocab_size"] = TinyTokenizerFiles.Vocabulary().Count,
+    };
+}

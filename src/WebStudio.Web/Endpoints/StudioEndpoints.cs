@@ -1,0 +1,112 @@
+using System.Globalization;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
+using WebStudio.Data;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Previews;
+using WebStudio.Web.Queue;
+using WebStudio.Web.Storage;
+
+namespace WebStudio.Web.Endpoints;
+
+/// <summary>
+/// The studio's HTTP endpoints: images, job state, the latest preview frame, submission and cancellation. Every id
+/// goes through <see cref="JobAccess"/>: someone else's id answers 404, exactly like an id that never existed.
+/// </summary>
+public static class StudioEndpoints
+{
+    public static IEndpointRouteBuilder MapStudioEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapGet("/images/{id:guid}", GetImageAsync);
+        api.MapGet("/jobs/{id:guid}", GetJobAsync);
+        api.MapGet("/jobs/{id:guid}/preview", GetPreviewAsync);
+        api.MapPost("/jobs", SubmitAsync);
+        api.MapPost("/jobs/{id:guid}/cancel", CancelAsync);
+        api.MapPost("/jobs/{id:guid}/front", MoveToFrontAsync).RequireAuthorization(p => p.RequireRole(JobAccess.AdminRole));
+        return app;
+    }
+
+    private static async Task<IResult> GetImageAsync(
+        Guid id, bool? download, ClaimsPrincipal user, JobAccess access, ImageStore store, HttpContext context, CancellationToken ct)
+    {
+        var image = await access.FindImageAsync(id, user, ct);
+        if (image is null || store.Resolve(image.FileName) is not { } path)
+        {
+            return TypedResults.NotFound();
+        }
+
+        // Images never change once written; private because they belong to one account.
+        context.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+        var etag = new EntityTagHeaderValue($"\"{image.Id:N}\"");
+        var name = download == true ? string.Create(CultureInfo.InvariantCulture, $"webstudio-{image.Seed}-{image.Id.ToString("N")[..8]}.png") : null;
+        return TypedResults.PhysicalFile(path, "image/png", name, new DateTimeOffset(image.CreatedAt, TimeSpan.Zero), etag);
+    }
+
+    private static async Task<IResult> GetJobAsync(Guid id, ClaimsPrincipal user, JobAccess access, JobProgressNotifier notifier, CancellationToken ct)
+    {
+        var job = await access.FindJobAsync(id, user, withImages: true, ct);
+        if (job is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        var step = notifier.GetLiveState(id)?.Step ?? (job.Status == JobStatus.Succeeded ? job.Steps : 0);
+        return TypedResults.Ok(JobView.From(job, step));
+    }
+
+    private static async Task<IResult> GetPreviewAsync(Guid id, ClaimsPrincipal user, JobAccess access, JobProgressNotifier notifier, HttpContext context, CancellationToken ct)
+    {
+        if (await access.FindJobAsync(id, user, cancellationToken: ct) is null)
+        {
+            return TypedResults.NotFound();
+        }
+
+        context.Response.Headers.CacheControl = "no-store";
+        if (notifier.GetLatestFrame(id) is not { Png: { } png } frame)
+        {
+            return TypedResults.NoContent();
+        }
+
+        context.Response.Headers["X-Preview-Step"] = frame.Step.ToString(CultureInfo.InvariantCulture);
+        context.Response.Headers["X-Preview-Total-Steps"] = frame.TotalSteps.ToString(CultureInfo.InvariantCulture);
+        return TypedResults.File(png, "image/png");
+    }
+
+    private static async Task<IResult> SubmitAsync(JobParameters parameters, ClaimsPrincipal user, JobQueue queue, HttpContext context, CancellationToken ct)
+    {
+        var userId = JobAccess.UserId(user)!;
+        var outcome = await queue.SubmitAsync(userId, parameters, JobSource.Studio, ct);
+        switch (outcome.Refusal)
+        {
+            case SubmitRefusal.None:
+                return TypedResults.Created($"/api/jobs/{outcome.Job!.Id}", JobView.From(outcome.Job, 0));
+            case SubmitRefusal.Invalid:
+                return TypedResults.ValidationProblem(
+                    outcome.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
+                    detail: string.Join("; ", outcome.Problems.Select(p => p.Message)));
+            default:
+                if (outcome.RetryAfter is { } retry)
+                {
+                    context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+                }
+
+                return TypedResults.Problem(outcome.Problems[0].Message, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+    }
+
+    private static async Task<Results<Ok<string>, NotFound, Conflict<string>>> CancelAsync(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
+    {
+        var outcome = await queue.CancelAsync(id, JobAccess.UserId(user)!, JobAccess.IsAdmin(user), ct);
+        return outcome switch
+        {
+            CancelOutcome.NotFound => TypedResults.NotFound(),
+            CancelOutcome.AlreadyFinished => TypedResults.Conflict("the job has already finished"),
+            _ => TypedResults.Ok(outcome.ToString()),
+        };
+    }
+
+    private static async Task<IResult> MoveToFrontAsync(Guid id, JobQueue queue, CancellationToken ct) =>
+        await queue.MoveToFrontAsync(id, ct) ? TypedResults.Ok() : TypedResults.NotFound();
+}

@@ -1,0 +1,24 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using WebStudio.Web.Previews;
+using WebStudio.Web.Queue;
+
+namespace WebStudio.Web.Hubs;
+
+/// <summary>
+/// Live previews. Only the job's owner and the administrator may watch; anyone else is told the job does not
+/// exist. Each call gets its own one-frame stream, so a slow client skips frames instead of slowing the job.
+/// </summary>
+[Authorize]
+public sealed class JobsHub(JobAccess access, JobProgressNotifier notifier) : Hub
+{
+    public const string Path = "/hubs/jobs";
+
+    public async Task<ChannelReader<PreviewFrame>> WatchJob(Guid jobId, CancellationToken cancellationToken)
+    {
+        var job = await access.FindJobAsync(jobId, Context.User!, cancellationToken: cancellationToken)
+            ?? throw new HubException("job not found");
+        return notifier.Watch(job.Id, job.Status, job.Steps, cancellationToken);
+    }
+}

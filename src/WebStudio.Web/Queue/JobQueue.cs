@@ -1,0 +1,207 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebStudio.Data;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Options;
+using WebStudio.Web.Previews;
+
+namespace WebStudio.Web.Queue;
+
+/// <summary>
+/// The persistent queue: submission (validation, per-user limit, rate limit), cancellation, move-to-front, and the
+/// workers' claim. A claim is one conditional UPDATE (queued → running where the status is still queued), so two
+/// workers — in this process or another sharing the database — can never both run a job.
+/// </summary>
+public sealed class JobQueue(
+    IDbContextFactory<StudioDbContext> dbFactory,
+    IGenerationEngine engine,
+    IOptions<QueueOptions> options,
+    SubmissionRateLimiter rateLimiter,
+    JobProgressNotifier notifier,
+    QueueSignal signal,
+    RunningJobs running,
+    TimeProvider time,
+    ILogger<JobQueue> logger)
+{
+    private readonly QueueOptions _options = options.Value;
+
+    public QueuePolicy Policy => _options.Policy;
+
+    public async Task<SubmitOutcome> SubmitAsync(string userId, JobParameters parameters, JobSource source, CancellationToken cancellationToken = default)
+    {
+        var problems = engine.Validate(parameters);
+        if (problems.Count > 0)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.Invalid, problems);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
+        if (queued >= _options.MaxQueuedPerUser)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.QueueFull,
+                [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")]);
+        }
+
+        if (rateLimiter.TryAcquire(userId) is { } retryAfter)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.RateLimited,
+                [new FieldProblem("rate", $"too many submissions; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
+        }
+
+        var job = new GenerationJob
+        {
+            OwnerId = userId,
+            Source = source,
+            Kind = JobKind.Txt2Img,
+            Prompt = parameters.Prompt,
+            NegativePrompt = parameters.NegativePrompt,
+            Model = parameters.Model,
+            Scheduler = parameters.Scheduler,
+            Steps = parameters.Steps,
+            Guidance = parameters.Guidance,
+            Seed = parameters.Seed >= 0 ? parameters.Seed : RandomSeed(),
+            Width = parameters.Width,
+            Height = parameters.Height,
+            BatchSize = parameters.BatchSize,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        logger.LogInformation("Job {JobId} queued by {UserId} ({Model}, {Steps} steps)", job.Id, userId, job.Model, job.Steps);
+        signal.Pulse();
+        notifier.QueueChanged();
+        return SubmitOutcome.Accepted(job);
+    }
+
+    /// <summary>A seed as A1111 picks one for -1: any non-negative 32-bit value.</summary>
+    public static long RandomSeed() => RandomNumberGenerator.GetInt32(int.MaxValue);
+
+    /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step).</summary>
+    public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        if (job is null || (job.OwnerId != userId && !isAdmin))
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        if (job.Status == JobStatus.Queued)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
+            if (rows == 1)
+            {
+                notifier.Report(jobId, JobStatus.Canceled, 0, job.Steps);
+                notifier.QueueChanged();
+                return CancelOutcome.Canceled;
+            }
+
+            job = await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken); // claimed meanwhile
+        }
+
+        if (job.Status == JobStatus.Running)
+        {
+            return running.Cancel(jobId) ? CancelOutcome.Stopping : CancelOutcome.NotFound;
+        }
+
+        return CancelOutcome.AlreadyFinished;
+    }
+
+    /// <summary>Administrator: the job runs next, ahead of the fairness order.</summary>
+    public async Task<bool> MoveToFrontAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var top = await db.Jobs.Where(j => j.Status == JobStatus.Queued).MaxAsync(j => (long?)j.Priority, cancellationToken) ?? 0;
+        var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Priority, top + 1), cancellationToken);
+        if (rows == 1)
+        {
+            notifier.QueueChanged();
+        }
+
+        return rows == 1;
+    }
+
+    /// <summary>Queued jobs in the order they will run.</summary>
+    public async Task<IReadOnlyList<QueuedJobInfo>> OrderAsync(StudioDbContext db, CancellationToken cancellationToken)
+    {
+        var queued = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued)
+            .Select(j => new QueuedJobInfo(j.Id, j.OwnerId, j.CreatedAt, j.Priority, j.Steps, j.BatchSize))
+            .ToListAsync(cancellationToken);
+        if (queued.Count == 0)
+        {
+            return [];
+        }
+
+        var owners = queued.Select(j => j.OwnerId).Distinct().ToList();
+        var served = await db.QueueStates.AsNoTracking().Where(s => owners.Contains(s.UserId))
+            .ToDictionaryAsync(s => s.UserId, s => s.LastServedAt, cancellationToken);
+        return QueueOrdering.Order(queued, served, _options.Policy);
+    }
+
+    /// <summary>Claims the next job for <paramref name="workerId"/>, or returns null when nothing is queued.</summary>
+    public async Task<GenerationJob?> ClaimNextAsync(string workerId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        for (var round = 0; round < 5; round++)
+        {
+            var order = await OrderAsync(db, cancellationToken);
+            if (order.Count == 0)
+            {
+                return null;
+            }
+
+            foreach (var candidate in order.Take(4))
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                var rows = await db.Jobs
+                    .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(j => j.Status, JobStatus.Running)
+                        .SetProperty(j => j.StartedAt, now)
+                        .SetProperty(j => j.WorkerId, workerId)
+                        .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
+                if (rows != 1)
+                {
+                    continue; // another worker took it; try the next in line
+                }
+
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"INSERT INTO UserQueueStates (UserId, LastServedAt) VALUES ({candidate.OwnerId}, {now}) ON CONFLICT(UserId) DO UPDATE SET LastServedAt = excluded.LastServedAt",
+                    cancellationToken);
+                notifier.QueueChanged();
+                return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// At start-up: jobs left running by a crash go back to the queue (they run again from the start) until they
+    /// have been tried <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason.
+    /// </summary>
+    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var max = _options.MaxAttempts;
+        var failed = await db.Jobs.Where(j => j.Status == JobStatus.Running && j.Attempts >= max)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Failed)
+                .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.FailureReason, $"the server stopped during this job {max} times, so it was given up"), cancellationToken);
+        var requeued = await db.Jobs.Where(j => j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.WorkerId, (string?)null), cancellationToken);
+        if (requeued + failed > 0)
+        {
+            logger.LogWarning("Recovered interrupted jobs: {Requeued} queued again, {Failed} failed after {Max} attempts", requeued, failed, max);
+        }
+
+        return (requeued, failed);
+    }
+}

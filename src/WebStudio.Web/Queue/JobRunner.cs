@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Data;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Previews;
+using WebStudio.Web.Storage;
+
+namespace WebStudio.Web.Queue;
+
+/// <summary>Runs one claimed job: generation with per-step previews, then the images and the outcome stored.</summary>
+public sealed class JobRunner(
+    IDbContextFactory<StudioDbContext> dbFactory,
+    IGenerationEngine engine,
+    ImageStore images,
+    JobProgressNotifier notifier,
+    RunningJobs running,
+    TimeProvider time,
+    ILogger<JobRunner> logger)
+{
+    public async Task RunAsync(GenerationJob job, string workerId, CancellationToken stopping)
+    {
+        using var cancel = running.Register(job.Id, stopping);
+        var token = cancel.Token;
+        var started = Stopwatch.GetTimestamp();
+        long firstStep = 0, lastStep = 0;
+        notifier.Report(job.Id, JobStatus.Running, 0, job.Steps);
+        try
+        {
+            var results = await engine.RunAsync(ToParameters(job), step =>
+            {
+                lastStep = Stopwatch.GetTimestamp();
+                if (step.Step == 0)
+                {
+                    firstStep = lastStep;
+                }
+
+                notifier.Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, EncodePreview(step.Preview()));
+                return !token.IsCancellationRequested;
+            }, token);
+
+            var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
+            try
+            {
+                await StoreAsync(job, workerId, results, stepMs, totalMs);
+            }
+            finally
+            {
+                foreach (var result in results)
+                {
+                    result.Dispose();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Shut down mid-job: back to the queue without counting the attempt, to run again at the next start.
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.Attempts, j => j.Attempts - 1), CancellationToken.None);
+        }
+        catch (OperationCanceledException)
+        {
+            await FinishAsync(job, JobStatus.Canceled, null);
+            logger.LogInformation("Job {JobId} canceled while running", job.Id);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Job {JobId} failed", job.Id);
+            await FinishAsync(job, JobStatus.Failed, ex.Message);
+        }
+        finally
+        {
+            running.Unregister(job.Id);
+            notifier.QueueChanged();
+        }
+    }
+
+    internal static JobParameters ToParameters(GenerationJob job) => new()
+    {
+        Prompt = job.Prompt,
+        NegativePrompt = job.NegativePrompt,
+        Model = job.Model,
+        Scheduler = job.Scheduler,
+        Steps = job.Steps,
+        Guidance = job.Guidance,
+        Seed = job.Seed,
+        Width = job.Width,
+        Height = job.Height,
+        BatchSize = job.BatchSize,
+    };
+
+    private static byte[] EncodePreview(PreviewPixels pixels)
+    {
+        using var image = Image.LoadPixelData<Rgb24>(pixels.Rgb, pixels.Width, pixels.Height);
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream);
+        return stream.ToArray();
+    }
+
+    private async Task StoreAsync(GenerationJob job, string workerId, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var rows = new List<GeneratedImage>();
+        for (var i = 0; i < results.Count; i++)
+        {
+            var result = results[i];
+            var row = new GeneratedImage
+            {
+                JobId = job.Id,
+                OwnerId = job.OwnerId,
+                Index = i,
+                Seed = result.Seed,
+                Width = result.Image.Width,
+                Height = result.Image.Height,
+                CreatedAt = now,
+            };
+            var parameters = A1111Parameters.Format(job, result.Seed, result.Image.Width, result.Image.Height);
+            row.FileName = await images.SaveAsync(row.Id, now, result.Image, parameters, CancellationToken.None);
+            rows.Add(row);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        db.Images.AddRange(rows);
+        await db.SaveChangesAsync(CancellationToken.None);
+        var updated = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.WorkerId == workerId)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Succeeded)
+                .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.AverageStepMs, stepMs)
+                .SetProperty(j => j.TotalMs, totalMs), CancellationToken.None);
+        if (updated != 1)
+        {
+            // The job was taken away meanwhile (an administrator's recovery); keep nothing of this run.
+            await transaction.RollbackAsync(CancellationToken.None);
+            foreach (var row in rows)
+            {
+                if (images.Resolve(row.FileName) is { } path)
+                {
+                    File.Delete(path);
+                }
+            }
+
+            return;
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        notifier.Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
+        logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
+    }
+
+    private async Task FinishAsync(GenerationJob job, JobStatus status, string? reason)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, status)
+                .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.FailureReason, reason), CancellationToken.None);
+        var live = notifier.GetLiveState(job.Id);
+        notifier.Report(job.Id, status, live?.Step ?? 0, job.Steps);
+    }
+}

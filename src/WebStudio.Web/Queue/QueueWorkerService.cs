@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Options;
+
+namespace WebStudio.Web.Queue;
+
+/// <summary>
+/// The hosted workers: first puts jobs interrupted by a crash back in the queue, then runs
+/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device) that claim and run jobs.
+/// </summary>
+public sealed class QueueWorkerService(
+    JobQueue queue,
+    JobRunner runner,
+    QueueSignal signal,
+    IGenerationEngine engine,
+    IOptions<QueueOptions> options,
+    ILogger<QueueWorkerService> logger) : BackgroundService
+{
+    private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await queue.RecoverInterruptedAsync(stoppingToken);
+        var count = options.Value.Workers > 0 ? options.Value.Workers : Math.Max(1, engine.DeviceCount);
+        logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}", count, options.Value.Policy);
+        var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stoppingToken));
+        await Task.WhenAll(loops);
+    }
+
+    private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var job = await queue.ClaimNextAsync(workerId, stoppingToken);
+                if (job is null)
+                {
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                    continue;
+                }
+
+                await runner.RunAsync(job, workerId, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A database hiccup must not kill the worker: log, wait, go on.
+                logger.LogError(ex, "Queue worker {WorkerId} failed; retrying", workerId);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Diagnostics;
+using WebStudio.Benchmarks;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Onnx.TestModels;
+
+namespace WebStudio.Generation.Tests.Pipelines;
+
+[Collection(TinyModelCollection.Name)]
+public class CrossProcessDeterminismTests(TinyModelFolders models)
+{
+    [Fact]
+    public async Task Another_process_makes_byte_identical_images_from_the_same_request()
+    {
+        var folder = models.Write(TinyModelVariant.DiffusersScript);
+        using var local = await new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript)).RunAsync(ImageHash.Request(77));
+
+        var tool = Path.Combine(AppContext.BaseDirectory, "WebStudio.Benchmarks.dll");
+        var start = new ProcessStartInfo("dotnet", ["exec", tool, "hash", "--model", folder, "--seed", "77"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+
+        Assert.True(process.ExitCode == 0, errors);
+        Assert.Equal(ImageHash.Hash(local), output.Trim());
+    }
+}
