@@ -24,6 +24,11 @@ switch (command)
         await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes"), 128, 7);
         break;
 
+    case "sd15":
+        // SD 1.5-sized synthetic models (written to ~/.cache/webstudio/sd15-synthetic on first use).
+        await SdScaleBenchmark.RunAsync(options);
+        break;
+
     case "hash":
         // Prints the SHA-256 of a generated image: tests compare it across processes.
         Console.WriteLine(await ImageHash.RunAsync(Option(options, "--model")!, long.Parse(Option(options, "--seed") ?? "1")));
@@ -34,6 +39,8 @@ switch (command)
             usage: dotnet run -c Release --project src/WebStudio.Benchmarks -- <command> [options]
               pipeline [--model DIR] [--size N]  wall time vs Σ ONNX Run time, 20 steps with CFG (default: largest test model, 256²)
               builtin  [--model DIR]             the same on the built-in model at 128²
+              sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
+                                                 SD 1.5 scale: load time and memory, s/step, overhead, preview costs
               hash --model DIR [--seed N]        SHA-256 of one generated image (for cross-process determinism)
             """);
         break;

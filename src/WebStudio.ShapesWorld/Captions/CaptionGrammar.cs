@@ -118,12 +118,14 @@ public static class CaptionGrammar
         var kind = GlyphFont.IsDigit(group.Glyph.Value) ? rng.Pick(["digit", "number"]) : "letter";
         if (group.Colour is not { } c) return $"the {kind} {glyph}";
         var colour = ColourWord(c, rng);
-        return rng.NextInt(4) switch
+        // The bare form ("a red 7") is for digits only: "a yellow a" would be ambiguous.
+        var forms = GlyphFont.IsDigit(group.Glyph.Value) ? 4 : 3;
+        return rng.NextInt(forms) switch
         {
             0 => $"the {kind} {glyph} in {colour}",
             1 => $"{Article(colour)} {colour} {kind} {glyph}",
-            2 => $"{Article(colour)} {colour} {glyph}",
-            _ => $"the {colour} {kind} {glyph}",
+            2 => $"the {colour} {kind} {glyph}",
+            _ => $"{Article(colour)} {colour} {glyph}",
         };
     }
 

@@ -37,8 +37,17 @@ public sealed class SceneGenerator
     /// <summary>Sample <paramref name="index"/> of this stream (category from the mix unless given).</summary>
     public Sample Generate(long index, Category? category = null)
     {
+        var plan = Plan(index, category);
+        return new Sample(SceneRenderer.Render(plan.Spec.Layout!), plan.Caption, plan.Spec, plan.Category, Seed, index);
+    }
+
+    /// <summary>Caption and spec of sample <paramref name="index"/> without drawing it (cheap: for vocabularies and caption corpora).</summary>
+    public ScenePlan Plan(long index, Category? category = null)
+    {
         var rng = DeterministicRandom.ForSample(Seed, index);
-        return Build(rng, category ?? PickCategory(rng), Seed, index);
+        var chosen = category ?? PickCategory(rng);
+        var spec = Build(rng, chosen);
+        return new ScenePlan(CaptionGrammar.Describe(spec, rng), spec, chosen, Seed, index);
     }
 
     /// <summary>Sample <paramref name="index"/> of stream <paramref name="seed"/> with a uniform category mix.</summary>
@@ -61,7 +70,7 @@ public sealed class SceneGenerator
         return _mix[^1].Category;
     }
 
-    private static Sample Build(DeterministicRandom rng, Category category, long seed, long index)
+    private static SceneSpec Build(DeterministicRandom rng, Category category)
     {
         var background = rng.Pick(Palette.BackgroundColours);
         var colours = Palette.ObjectColoursOn(background);
@@ -76,9 +85,7 @@ public sealed class SceneGenerator
             Category.Letters => Letter(rng, background, colours),
             _ => throw new ArgumentOutOfRangeException(nameof(category), category, "unknown category"),
         };
-        spec = spec.Validate();
-        var caption = CaptionGrammar.Describe(spec, rng);
-        return new Sample(SceneRenderer.Render(spec.Layout!), caption, spec, category, seed, index);
+        return spec.Validate();
     }
 
     private static NamedColour? Stated(NamedColour colour, bool stated) => stated ? colour : null;

@@ -182,20 +182,23 @@ public sealed class JobQueue(
     }
 
     /// <summary>
-    /// At start-up: jobs left running by a crash go back to the queue (they run again from the start) until they
-    /// have been tried <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason.
+    /// At start-up: jobs left running by a crash of a worker on this machine (<paramref name="workerPrefix"/>) go
+    /// back to the queue (they run again from the start) until they have been tried
+    /// <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason. Jobs running on other machines
+    /// that share the database are left alone.
     /// </summary>
-    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(CancellationToken cancellationToken = default)
+    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string workerPrefix, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var max = _options.MaxAttempts;
-        var failed = await db.Jobs.Where(j => j.Status == JobStatus.Running && j.Attempts >= max)
+        var interrupted = db.Jobs.Where(j => j.Status == JobStatus.Running && (j.WorkerId == null || j.WorkerId.StartsWith(workerPrefix)));
+        var failed = await interrupted.Where(j => j.Attempts >= max)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Failed)
                 .SetProperty(j => j.FinishedAt, now)
                 .SetProperty(j => j.FailureReason, $"the server stopped during this job {max} times, so it was given up"), cancellationToken);
-        var requeued = await db.Jobs.Where(j => j.Status == JobStatus.Running)
+        var requeued = await interrupted
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.WorkerId, (string?)null), cancellationToken);
         if (requeued + failed > 0)
         {

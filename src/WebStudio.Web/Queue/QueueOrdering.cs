@@ -45,8 +45,8 @@ public static class QueueOrdering
         while (perUser.Count > 0)
         {
             var next = perUser
-                .Select(p => (User: p.Key, Head: p.Value.Peek(), Served: served.GetValueOrDefault(p.Key, (DateTime.MinValue, 0))))
-                .OrderBy(c => c.Served.At).ThenBy(c => c.Served.Item2).ThenBy(c => c.Head.CreatedAt).ThenBy(c => c.Head.Id)
+                .Select(p => (User: p.Key, Head: p.Value.Peek(), Served: served.TryGetValue(p.Key, out var s) ? s : (At: DateTime.MinValue, Tick: 0L)))
+                .OrderBy(c => c.Served.At).ThenBy(c => c.Served.Tick).ThenBy(c => c.Head.CreatedAt).ThenBy(c => c.Head.Id)
                 .First();
             ordered.Add(perUser[next.User].Dequeue());
             served[next.User] = (DateTime.MaxValue, ++tick);

@@ -16,11 +16,14 @@ public sealed class QueueWorkerService(
     IOptions<QueueOptions> options,
     ILogger<QueueWorkerService> logger) : BackgroundService
 {
-    private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+    /// <summary>Worker ids start with the machine name, so that start-up recovery touches only this machine's jobs.</summary>
+    public static string MachinePrefix => Environment.MachineName + "/";
+
+    private readonly string _instance = $"{MachinePrefix}{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await queue.RecoverInterruptedAsync(stoppingToken);
+        await queue.RecoverInterruptedAsync(MachinePrefix, stoppingToken);
         var count = options.Value.Workers > 0 ? options.Value.Workers : Math.Max(1, engine.DeviceCount);
         logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}", count, options.Value.Policy);
         var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stoppingToken));

@@ -14,11 +14,8 @@ public class GaussianNoiseTests
     [Fact]
     public void The_sequence_is_pinned_so_seeds_reproduce_across_versions()
     {
-        // Pinned once from this implementation: a change here changes every user's seeds.
-        var first = new GaussianNoise(0).Next(3);
-        var again = new GaussianNoise(0).Next(3);
-        Assert.Equal(first, again);
-        Assert.All(first, v => Assert.True(float.IsFinite(v)));
+        // Recorded from the first release of this generator: if this fails, every user's seeds changed meaning.
+        Assert.Equal([-0.014106797f, -1.0085865f, -1.845895f], new GaussianNoise(0).Next(3));
     }
 
     [Fact]

@@ -1,0 +1,171 @@
+using WebStudio.Generation.Tensors;
+
+namespace WebStudio.Generation.Schedulers;
+
+/// <summary>
+/// diffusers' DPMSolverMultistepScheduler as A1111's "DPM++ 2M": algorithm dpmsolver++, solver order 2,
+/// midpoint solver type. By default the schedule ends at sigma zero (final_sigmas_type "zero"), which makes
+/// diffusers take the last step at first order; ending at the smallest training sigma ("sigma_min") instead leaves
+/// that choice to lower_order_final (first order at the end only for schedules under 15 steps).
+/// </summary>
+public sealed class DPMSolverMultistepScheduler : SchedulerBase
+{
+    private const int SolverOrder = 2;
+    private readonly bool _useKarrasSigmas;
+    private readonly bool _finalSigmaZero;
+    private readonly bool _lowerOrderFinal;
+    private readonly float[] _trainSigmas;
+    private readonly float[]?[] _modelOutputs = new float[SolverOrder][];
+    private float[] _sigmas = [];
+    private int _lowerOrderNums;
+
+    public DPMSolverMultistepScheduler(SchedulerConfig config, bool? useKarrasSigmas = null, bool finalSigmaZero = true, bool lowerOrderFinal = true)
+        : base(config)
+    {
+        _useKarrasSigmas = useKarrasSigmas ?? config.UseKarrasSigmas;
+        _finalSigmaZero = finalSigmaZero;
+        _lowerOrderFinal = lowerOrderFinal;
+        if (config.RescaleBetasZeroSnr)
+        {
+            // As in diffusers: keep the terminal sigma finite.
+            AlphasCumprod[^1] = MathF.Pow(2, -24);
+        }
+
+        _trainSigmas = TimestepMath.TrainingSigmas(AlphasCumprod);
+    }
+
+    public override float InitNoiseSigma => 1f;
+
+    public override float[] AddNoise(float[] originalSamples, float[] noise, float timestep)
+    {
+        CheckSameLength(originalSamples, noise);
+        var (alpha, sigma) = AlphaSigma(_sigmas[NoiseIndex(timestep)]);
+        var noisy = new float[originalSamples.Length];
+        for (var i = 0; i < noisy.Length; i++)
+        {
+            noisy[i] = (float)(alpha * originalSamples[i] + sigma * noise[i]);
+        }
+
+        return noisy;
+    }
+
+    protected override void BuildSchedule(int numInferenceSteps)
+    {
+        var train = Config.NumTrainTimesteps;
+        double[] timesteps = Config.TimestepSpacing switch
+        {
+            "linspace" => [.. TimestepMath.Linspace(0, train - 1, numInferenceSteps + 1).Select(v => Math.Round(v)).Reverse().Take(numInferenceSteps)],
+            "leading" => [.. Enumerable.Range(1, numInferenceSteps).Reverse().Select(i => (double)(i * (train / (numInferenceSteps + 1)) + Config.StepsOffset))],
+            _ => TimestepMath.Spaced(Config, numInferenceSteps, roundLinspace: true),
+        };
+
+        double[] sigmas;
+        if (_useKarrasSigmas)
+        {
+            var logSigmas = _trainSigmas.Select(s => MathF.Log(s)).ToArray();
+            sigmas = TimestepMath.Karras(_trainSigmas[^1], _trainSigmas[0], numInferenceSteps);
+            timesteps = [.. sigmas.Select(s => Math.Round(TimestepMath.SigmaToT(s, logSigmas)))];
+        }
+        else
+        {
+            sigmas = [.. timesteps.Select(t => TimestepMath.Interp(t, _trainSigmas))];
+        }
+
+        Schedule = [.. timesteps.Select(t => (float)t)];
+        _sigmas = [.. sigmas.Select(s => (float)s), _finalSigmaZero ? 0f : _trainSigmas[0]];
+        Array.Clear(_modelOutputs);
+        _lowerOrderNums = 0;
+    }
+
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator)
+    {
+        if (StepIndex is null)
+        {
+            // diffusers runs an unknown timestep as the last step.
+            StepIndex = BeginIndex ?? (Array.IndexOf(Schedule, timestep) < 0 ? Schedule.Length - 1 : IndexForTimestep(timestep));
+        }
+
+        var index = StepIndex.Value;
+        var firstOrderFinal = index == Schedule.Length - 1 && (_finalSigmaZero || _lowerOrderFinal && Schedule.Length < 15);
+
+        var x0 = DataPrediction(modelOutput, sample, _sigmas[index]);
+        _modelOutputs[0] = _modelOutputs[1];
+        _modelOutputs[1] = x0;
+
+        // The first step has no history; a last step to sigma zero cannot use the log-SNR difference of the second order.
+        var prev = _lowerOrderNums < 1 || firstOrderFinal
+            ? FirstOrderUpdate(x0, sample, index)
+            : SecondOrderUpdate(sample, index);
+        if (_lowerOrderNums < SolverOrder)
+        {
+            _lowerOrderNums++;
+        }
+
+        StepIndex = index + 1;
+        return new SchedulerStepOutput(prev, x0);
+    }
+
+    /// <summary>dpmsolver++ works on the data prediction x0 = (x − σ_t·ε)/α_t.</summary>
+    private float[] DataPrediction(float[] modelOutput, float[] sample, float sigma)
+    {
+        var (alpha, sigmaT) = AlphaSigma(sigma);
+        var x0 = new float[sample.Length];
+        for (var i = 0; i < x0.Length; i++)
+        {
+            x0[i] = Config.IsVPrediction
+                ? (float)(alpha * sample[i] - sigmaT * modelOutput[i])
+                : (float)((sample[i] - sigmaT * modelOutput[i]) / alpha);
+        }
+
+        return x0;
+    }
+
+    private float[] FirstOrderUpdate(float[] x0, float[] sample, int index)
+    {
+        var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
+        var (alphaS, sigmaS) = AlphaSigma(_sigmas[index]);
+        var h = Lambda(alphaT, sigmaT) - Lambda(alphaS, sigmaS);
+        var sampleCoeff = (float)(sigmaT / sigmaS);
+        var x0Coeff = (float)(alphaT * (Math.Exp(-h) - 1.0));
+        var prev = new float[sample.Length];
+        for (var i = 0; i < prev.Length; i++)
+        {
+            prev[i] = sampleCoeff * sample[i] - x0Coeff * x0[i];
+        }
+
+        return prev;
+    }
+
+    private float[] SecondOrderUpdate(float[] sample, int index)
+    {
+        var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
+        var (alphaS0, sigmaS0) = AlphaSigma(_sigmas[index]);
+        var (alphaS1, sigmaS1) = AlphaSigma(_sigmas[index - 1]);
+        var lambdaT = Lambda(alphaT, sigmaT);
+        var lambdaS0 = Lambda(alphaS0, sigmaS0);
+        var lambdaS1 = Lambda(alphaS1, sigmaS1);
+        var h = lambdaT - lambdaS0;
+        var r0 = (lambdaS0 - lambdaS1) / h;
+        var sampleCoeff = (float)(sigmaT / sigmaS0);
+        var d0Coeff = (float)(alphaT * (Math.Exp(-h) - 1.0));
+        var m0 = _modelOutputs[1]!;
+        var m1 = _modelOutputs[0]!;
+        var prev = new float[sample.Length];
+        for (var i = 0; i < prev.Length; i++)
+        {
+            var d1 = (float)(1.0 / r0) * (m0[i] - m1[i]);
+            prev[i] = sampleCoeff * sample[i] - d0Coeff * m0[i] - 0.5f * d0Coeff * d1;
+        }
+
+        return prev;
+    }
+
+    /// <summary>σ in the k-diffusion sense mapped back to the VP pair (α_t, σ_t).</summary>
+    private static (double Alpha, double Sigma) AlphaSigma(float sigma)
+    {
+        var alpha = 1.0 / Math.Sqrt((double)sigma * sigma + 1.0);
+        return (alpha, sigma * alpha);
+    }
+
+    private static double Lambda(double alpha, double sigma) => Math.Log(alpha) - Math.Log(sigma);
+}

@@ -1,0 +1,24 @@
+namespace WebStudio.Generation.Schedulers;
+
+/// <summary>Makes a fresh scheduler for one job from its A1111 sampler name and the model's scheduler config.</summary>
+public static class SchedulerFactory
+{
+    public static IScheduler Create(string? name, SchedulerConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return name switch
+        {
+            SchedulerNames.Euler => new EulerDiscreteScheduler(config),
+            SchedulerNames.EulerAncestral => new EulerAncestralDiscreteScheduler(config),
+            SchedulerNames.Ddim => new DDIMScheduler(config),
+            SchedulerNames.DpmPlusPlus2M => new DPMSolverMultistepScheduler(config),
+            SchedulerNames.DpmPlusPlus2MKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true),
+            SchedulerNames.Lms => new LMSDiscreteScheduler(config),
+            // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up.
+            SchedulerNames.Plms => new PNDMScheduler(config with { SkipPrkSteps = true }),
+            SchedulerNames.Lcm => new LCMScheduler(config),
+            _ => throw new ArgumentException(
+                $"Unknown scheduler '{name}'. Valid names: {string.Join(", ", SchedulerNames.All)}.", nameof(name)),
+        };
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+
+namespace WebStudio.SdSynth;
+
+/// <summary>model_index.json, the scheduler config and each component's config.json, with SD 1.5's values.</summary>
+internal static class SynthConfigFiles
+{
+    private const string DiffusersVersion = "0.30.0";
+    private const double ScalingFactor = 0.18215;
+
+    public static void Write(string folder, SdArchitecture a, bool fp16)
+    {
+        SynthJson.Write(Path.Combine(folder, "model_index.json"), new JsonObject
+        {
+            ["_class_name"] = "ORTStableDiffusionPipeline",
+            ["_diffusers_version"] = DiffusersVersion,
+            ["feature_extractor"] = SynthJson.Pair(null, null),
+            ["requires_safety_checker"] = false,
+            ["safety_checker"] = SynthJson.Pair(null, null),
+            ["scheduler"] = SynthJson.Pair("diffusers", "PNDMScheduler"),
+            ["text_encoder"] = SynthJson.Pair("transformers", "CLIPTextModel"),
+            ["tokenizer"] = SynthJson.Pair("transformers", "CLIPTokenizer"),
+            ["unet"] = SynthJson.Pair("diffusers", "UNet2DConditionModel"),
+            ["vae_decoder"] = SynthJson.Pair("diffusers", "AutoencoderKL"),
+            ["vae_encoder"] = SynthJson.Pair("diffusers", "AutoencoderKL"),
+        });
+        SynthJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), new JsonObject
+        {
+            ["_class_name"] = "PNDMScheduler",
+            ["_diffusers_version"] = DiffusersVersion,
+            ["beta_end"] = 0.012,
+            ["beta_schedule"] = "scaled_linear",
+            ["beta_start"] = 0.00085,
+            ["clip_sample"] = false,
+            ["num_train_timesteps"] = 1000,
+            ["prediction_type"] = "epsilon",
+            ["set_alpha_to_one"] = false,
+            ["skip_prk_steps"] = true,
+            ["steps_offset"] = 1,
+            ["trained_betas"] = null,
+        });
+        SynthJson.Write(Path.Combine(folder, SynthComponents.TextEncoder, "config.json"), new JsonObject
+        {
+            ["architectures"] = new JsonArray("CLIPTextModel"),
+            ["hidden_act"] = "quick_gelu",
+            ["hidden_size"] = a.TextWidth,
+            ["intermediate_size"] = a.TextMlpWidth,
+            ["max_position_embeddings"] = a.MaxPositions,
+            ["model_type"] = "clip_text_model",
+            ["num_attention_heads"] = a.TextHeads,
+            ["num_hidden_layers"] = a.TextLayers,
+            ["projection_dim"] = a.TextWidth,
+            ["torch_dtype"] = fp16 ? "float16" : "float32",
+            ["vocab_size"] = a.VocabularySize,
+        });
+        SynthJson.Write(Path.Combine(folder, SynthComponents.UNet, "config.json"), new JsonObject
+        {
+            ["_class_name"] = "UNet2DConditionModel",
+            ["_diffusers_version"] = DiffusersVersion,
+            ["act_fn"] = "silu",
+            ["attention_head_dim"] = a.UNetHeads,
+            ["block_out_channels"] = SynthJson.Ints(a.UNetChannels),
+            ["center_input_sample"] = false,
+            ["cross_attention_dim"] = a.CrossAttentionDim,
+            ["down_block_types"] = SynthJson.Strings(a.UNetChannels.Select((_, i) => i < a.UNetChannels.Length - 1 ? "CrossAttnDownBlock2D" : "DownBlock2D")),
+            ["downsample_padding"] = 1,
+            ["flip_sin_to_cos"] = true,
+            ["freq_shift"] = 0,
+            ["in_channels"] = a.LatentChannels,
+            ["layers_per_block"] = a.UNetLayersPerBlock,
+            ["mid_block_scale_factor"] = 1,
+            ["norm_eps"] = 1e-05,
+            ["norm_num_groups"] = a.NormGroups,
+            ["out_channels"] = a.LatentChannels,
+            ["sample_size"] = a.SampleSize,
+            ["up_block_types"] = SynthJson.Strings(a.UNetChannels.Select((_, i) => i == 0 ? "UpBlock2D" : "CrossAttnUpBlock2D")),
+        });
+        var vae = new JsonObject
+        {
+            ["_class_name"] = "AutoencoderKL",
+            ["_diffusers_version"] = DiffusersVersion,
+            ["act_fn"] = "silu",
+            ["block_out_channels"] = SynthJson.Ints(a.VaeChannels),
+            ["in_channels"] = 3,
+            ["latent_channels"] = a.LatentChannels,
+            ["layers_per_block"] = a.VaeLayersPerBlock,
+            ["norm_num_groups"] = a.NormGroups,
+            ["out_channels"] = 3,
+            ["sample_size"] = a.SampleSize * 8,
+            ["scaling_factor"] = ScalingFactor,
+        };
+        SynthJson.Write(Path.Combine(folder, SynthComponents.VaeDecoder, "config.json"), vae);
+        SynthJson.Write(Path.Combine(folder, SynthComponents.VaeEncoder, "config.json"), vae.DeepClone());
+    }
+}

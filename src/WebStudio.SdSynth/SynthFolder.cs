@@ -1,0 +1,137 @@
+using System.Text.Json.Nodes;
+using WebStudio.Onnx;
+using WebStudio.Onnx.TestModels;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace WebStudio.SdSynth;
+
+/// <summary>
+/// Writes a complete SD-format folder (optimum layout) with seeded random weights: the same seed and architecture
+/// always give the same bytes. The folder is marked complete only at the very end (see <see cref="IsComplete"/>).
+/// </summary>
+public static class SynthFolder
+{
+    public const int DefaultSeed = 1505;
+
+    /// <summary>Written last: a folder without it was interrupted mid-write.</summary>
+    public const string MarkerFile = "synthetic.json";
+
+    public static SynthReport Write(string folder, SdArchitecture architecture, bool fp16, int seed = DefaultSeed)
+    {
+        folder = Path.GetFullPath(folder);
+        Directory.CreateDirectory(folder);
+        File.Delete(Path.Combine(folder, MarkerFile));
+        var type = fp16 ? DataType.Float16 : DataType.Float;
+
+        SynthConfigFiles.Write(folder, architecture, fp16);
+        CopyTokenizer(Path.Combine(folder, "tokenizer"));
+
+        var reports = new List<ComponentReport>();
+        for (var index = 0; index < SynthComponents.All.Count; index++)
+        {
+            var component = SynthComponents.All[index];
+            var componentFolder = Path.Combine(folder, component);
+            var modelPath = Path.Combine(componentFolder, "model.onnx");
+            var dataPath = Path.Combine(componentFolder, ExternalDataOptions.OptimumFileName);
+            File.Delete(dataPath);
+            var componentSeed = (ulong)seed * 31 + (ulong)index;
+            long parameters;
+            using (var sink = SynthComponents.UsesExternalData(component)
+                ? WeightSink.External(type, componentSeed, dataPath)
+                : WeightSink.Inline(type, componentSeed))
+            {
+                var graph = new SynthGraph(new GraphBuilder(component, type, seed), sink);
+                SynthComponents.Build(component, graph, architecture);
+                ModelWriter.Save(graph.Build(), modelPath);
+                parameters = sink.Parameters;
+            }
+
+            var bytes = new FileInfo(modelPath).Length + (File.Exists(dataPath) ? new FileInfo(dataPath).Length : 0);
+            reports.Add(new ComponentReport(component, parameters, bytes));
+        }
+
+        var report = new SynthReport(architecture, fp16, reports);
+        File.WriteAllText(Path.Combine(folder, "README.md"), Readme(report, seed));
+        SynthJson.Write(Path.Combine(folder, MarkerFile), Marker(report, seed));
+        return report;
+    }
+
+    /// <summary>Parameter counts from building the graphs only: no weights are generated or written.</summary>
+    public static SynthReport Count(SdArchitecture architecture, bool fp16) => new(architecture, fp16,
+        [.. SynthComponents.All.Select(c => new ComponentReport(c, SynthComponents.CountParameters(c, architecture, fp16 ? DataType.Float16 : DataType.Float), 0))]);
+
+    /// <summary>True when <paramref name="folder"/> holds a finished folder of this architecture, precision and seed.</summary>
+    public static bool IsComplete(string folder, SdArchitecture architecture, bool fp16, int seed = DefaultSeed)
+    {
+        var path = Path.Combine(folder, MarkerFile);
+        if (!File.Exists(path))
+        {
+            return false;
+        }
+
+        var marker = JsonNode.Parse(File.ReadAllText(path));
+        return marker?["architecture"]?.GetValue<string>() == architecture.Name
+            && marker["precision"]?.GetValue<string>() == Precision(fp16)
+            && marker["seed"]?.GetValue<int>() == seed;
+    }
+
+    public static string Precision(bool fp16) => fp16 ? "fp16" : "fp32";
+
+    /// <summary>
+    /// The test tokenizer's files (CLIP's format with a small vocabulary). Token ids only index the 49,408-row
+    /// embedding table, so compute and memory are those of the real tokenizer's.
+    /// </summary>
+    private static void CopyTokenizer(string destination)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), "webstudio-sdsynth-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            TinyStableDiffusion.Write(scratch, TinyModelVariant.Optimum);
+            Directory.CreateDirectory(destination);
+            foreach (var file in Directory.GetFiles(Path.Combine(scratch, "tokenizer")))
+            {
+                File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
+            }
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static JsonObject Marker(SynthReport report, int seed)
+    {
+        var parameters = new JsonObject();
+        foreach (var c in report.Components)
+        {
+            parameters[c.Component] = c.Parameters;
+        }
+
+        return new JsonObject
+        {
+            ["architecture"] = report.Architecture.Name,
+            ["precision"] = Precision(report.Fp16),
+            ["seed"] = seed,
+            ["parameters"] = parameters,
+        };
+    }
+
+    private static string Readme(SynthReport report, int seed) => $"""
+        # Synthetic {report.Architecture.Name} model ({Precision(report.Fp16)}) — for measurement only
+
+        **This model generates noise.** Its weights are seeded random numbers (seed {seed}), not a trained
+        Stable Diffusion checkpoint. It exists to measure WebStudio at real scale: it has the architecture and
+        the sizes of Stable Diffusion 1.5 (CLIP ViT-L/14 text encoder, UNet2DConditionModel, AutoencoderKL), so
+        compute time, memory and loading behave as with a real SD 1.5 export, while every image it makes is
+        meaningless.
+
+        - Written by `dotnet run -c Release --project src/WebStudio.SdSynth -- --out <dir>{(report.Fp16 ? " --fp16" : "")}`;
+          the same command and seed always write the same bytes. Never commit it; delete it freely.
+        - Layout and signatures of an optimum (≥ 1.24) export: `input_ids` int64, a rank-0 float `timestep`,
+          `vae_encoder` → `latent_parameters`, the UNet's weights in `unet/model.onnx_data`.
+        - The tokenizer is WebStudio's small test vocabulary in CLIP's file format (the embedding table still has
+          49,408 rows).
+
+        {report.ToTable()}
+        """;
+}

@@ -1,0 +1,103 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace WebStudio.ShapesWorld.Evaluation;
+
+/// <summary>Whether an image satisfies its prompt, and why not.</summary>
+public sealed record EvalOutcome(bool Correct, string Reason)
+{
+    public static EvalOutcome Pass(string reason) => new(true, reason);
+    public static EvalOutcome Fail(string reason) => new(false, reason);
+}
+
+/// <summary>
+/// Scores an image against a <see cref="SceneSpec"/> with GenEval's rules: each asked-for object must be
+/// present (at least its count; exactly its count for <see cref="Category.Counting"/>) with every
+/// attribute the prompt names (colour, size, placement); a relation must hold between some pair of the
+/// named objects; a named background must match; a glyph must read as the asked character.
+/// </summary>
+public static class Evaluator
+{
+    /// <summary>A relation needs the box centres at least this far apart along its axis.</summary>
+    public const double RelationMargin = 8;
+    /// <summary>Minimum correlation for a glyph to count as read.</summary>
+    public const double GlyphMinScore = 0.5;
+
+    public static EvalOutcome Score(SceneSpec expected, Image<Rgb24> image)
+    {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(image);
+        expected.Validate();
+        var analysis = ImageAnalysis.Analyze(image);
+        if (expected.Background is { } bg && analysis.Background != bg)
+            return EvalOutcome.Fail($"background is {analysis.Background?.Name ?? "unrecognised"}, expected {bg.Name}");
+
+        var matches = new List<List<DetectedObject>>();
+        foreach (var group in expected.Groups)
+        {
+            if (group.Shape == ShapeKind.Glyph)
+            {
+                var glyph = ScoreGlyph(group, analysis);
+                if (!glyph.Correct) return glyph;
+                matches.Add([]);
+                continue;
+            }
+            var found = analysis.Objects.Where(o => Matches(o, group)).ToList();
+            var enough = expected.Category == Category.Counting ? found.Count == group.Count : found.Count >= group.Count;
+            if (!enough)
+                return EvalOutcome.Fail($"expected {(expected.Category == Category.Counting ? "exactly" : "at least")} {group.Describe()}, found {found.Count}; saw {Seen(analysis)}");
+            matches.Add(found);
+        }
+
+        if (expected.Relation is { } rel)
+        {
+            var holds = matches[rel.Subject].Any(a => matches[rel.Reference].Any(b => a != b && Holds(rel.Kind, a, b)));
+            if (!holds)
+                return EvalOutcome.Fail($"no {expected.Groups[rel.Subject].Describe()} is {rel.Kind} a {expected.Groups[rel.Reference].Describe()}; saw {Seen(analysis)}");
+        }
+        return EvalOutcome.Pass($"saw {Seen(analysis)}");
+    }
+
+    /// <summary>Shape, and every attribute the group names.</summary>
+    private static bool Matches(DetectedObject o, ObjectGroup group) =>
+        o.Shape == group.Shape
+        && (group.Colour is null || o.Colour == group.Colour)
+        && (group.Size is null || o.Size == group.Size)
+        && (group.Placement is null || o.Placement == group.Placement);
+
+    public static bool Holds(RelationKind kind, DetectedObject a, DetectedObject b)
+    {
+        double dx = b.CentreX - a.CentreX, dy = b.CentreY - a.CentreY;
+        return kind switch
+        {
+            RelationKind.Above => dy > RelationMargin && dy >= Math.Abs(dx) / 2,
+            RelationKind.Below => -dy > RelationMargin && -dy >= Math.Abs(dx) / 2,
+            RelationKind.LeftOf => dx > RelationMargin && dx >= Math.Abs(dy) / 2,
+            RelationKind.RightOf => -dx > RelationMargin && -dx >= Math.Abs(dy) / 2,
+            _ => false,
+        };
+    }
+
+    private static EvalOutcome ScoreGlyph(ObjectGroup group, ImageAnalysis analysis)
+    {
+        var parts = analysis.Objects.Where(o => group.Colour is null ? o.Colour is not null : o.Colour == group.Colour).ToList();
+        if (parts.Count == 0)
+            return EvalOutcome.Fail($"no {group.Colour?.Name ?? "coloured"} glyph found; saw {Seen(analysis)}");
+        // Strokes may come apart into pieces; specks far smaller than the main stroke are noise, not glyph.
+        var largest = parts.Max(p => p.Area);
+        parts = parts.Where(p => p.Area * 10 >= largest).ToList();
+        int x0 = parts.Min(p => p.X), y0 = parts.Min(p => p.Y);
+        int x1 = parts.Max(p => p.X + p.Width), y1 = parts.Max(p => p.Y + p.Height);
+        var ink = new bool[analysis.Width * analysis.Height];
+        foreach (var p in parts.SelectMany(p => p.Pixels)) ink[p] = true;
+        var match = GlyphMatcher.Match(ink, analysis.Width, x0, y0, x1 - x0, y1 - y0);
+        var read = $"read '{match.Glyph}' ({match.Score:F2}, next '{match.RunnerUp}' {match.RunnerUpScore:F2})";
+        if (match.Glyph != group.Glyph) return EvalOutcome.Fail($"expected glyph '{group.Glyph}', {read}");
+        return match.Score >= GlyphMinScore
+            ? EvalOutcome.Pass(read)
+            : EvalOutcome.Fail($"glyph '{group.Glyph}' too unclear, {read}");
+    }
+
+    private static string Seen(ImageAnalysis analysis) =>
+        analysis.Objects.Count == 0 ? "nothing" : string.Join(", ", analysis.Objects.Select(o => o.Describe()));
+}

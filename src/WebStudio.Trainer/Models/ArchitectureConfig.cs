@@ -1,0 +1,42 @@
+namespace WebStudio.Trainer.Models;
+
+/// <summary>Autoencoder widths: a 4× pixel-unshuffle stem, then one stride-2 conv, so 128² → 16² latents.</summary>
+internal sealed record VaeConfig(int Width1, int Width2, int LatentChannels = 4, int Patch = 4)
+{
+    public const int Downsampling = 8;
+}
+
+/// <summary>CLIP-like causal transformer over the 77 token positions.</summary>
+internal sealed record TextEncoderConfig(int VocabSize, int Width, int Layers, int Heads, int MaxLength = 77);
+
+/// <summary>Conv UNet: one level per entry of <see cref="Channels"/> (each halves the resolution); from level
+/// <see cref="FirstAttentionLevel"/> on, a transformer block (self- then cross-attention) follows every ResBlock.</summary>
+internal sealed record UNetConfig(int[] Channels, int FirstAttentionLevel, int Groups, int Heads, int TimeDim, int ContextDim, int InChannels = 4)
+{
+    public bool HasAttention(int level) => level >= FirstAttentionLevel;
+}
+
+/// <summary>The three networks' sizes; <see cref="Tiny"/> is for tests.</summary>
+internal sealed record ArchitectureConfig(string Name, VaeConfig Vae, int TextWidth, int TextLayers, int TextHeads, UNetConfig UNet)
+{
+    public static ArchitectureConfig Full { get; } = new(
+        "full",
+        new VaeConfig(64, 128),
+        TextWidth: 128, TextLayers: 2, TextHeads: 4,
+        new UNetConfig([32, 64, 128], FirstAttentionLevel: 1, Groups: 8, Heads: 4, TimeDim: 128, ContextDim: 128));
+
+    public static ArchitectureConfig Tiny { get; } = new(
+        "tiny",
+        new VaeConfig(8, 16),
+        TextWidth: 16, TextLayers: 1, TextHeads: 2,
+        new UNetConfig([16, 32], FirstAttentionLevel: 0, Groups: 4, Heads: 2, TimeDim: 32, ContextDim: 16));
+
+    public TextEncoderConfig Text(int vocabSize) => new(vocabSize, TextWidth, TextLayers, TextHeads);
+
+    public static ArchitectureConfig Named(string name) => name switch
+    {
+        "full" => Full,
+        "tiny" => Tiny,
+        _ => throw new ArgumentException($"--config must be 'full' or 'tiny', not '{name}'."),
+    };
+}

@@ -1,0 +1,3 @@
+using WebStudio.Trainer;
+
+return await TrainerCli.RunAsync(args);

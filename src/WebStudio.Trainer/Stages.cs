@@ -1,0 +1,94 @@
+using WebStudio.ShapesWorld;
+using WebStudio.Trainer.Data;
+using WebStudio.Trainer.Export;
+using WebStudio.Trainer.Models;
+using WebStudio.Trainer.Tokenizer;
+using WebStudio.Trainer.Training;
+using static TorchSharp.torch;
+
+namespace WebStudio.Trainer;
+
+/// <summary>The pipeline stages; each reads what the previous one left in the cache folder.</summary>
+internal sealed class Stages(TrainerOptions options)
+{
+    private readonly ShapesTokenizerFiles _tokenizerFiles = ShapesTokenizerFiles.Build(CaptionGrammar.Vocabulary);
+
+    public void All()
+    {
+        WriteTokenizer();
+        TrainVae();
+        EncodeLatents();
+        TrainUNet();
+        Export();
+        Evaluate();
+    }
+
+    public void Check()
+    {
+        var config = options.Config;
+        var tokenizer = new ShapesTokenizer(_tokenizerFiles);
+        var encoder = new VaeEncoderNet(config.Vae);
+        var decoder = new VaeDecoderNet(config.Vae);
+        var text = new TextEncoderNet(config.Text(tokenizer.VocabularySize));
+        var unet = new UNetNet(config.UNet);
+        using var _ = no_grad();
+        var latent = encoder.forward(randn(2, 3, 128, 128));
+        var image = decoder.forward(latent);
+        var ids = tensor(tokenizer.Encode("a red circle").Select(i => (long)i).ToArray(), [1, ShapesTokenizer.MaxLength]);
+        var eps = unet.forward(latent, tensor(new long[] { 10, 900 }), text.forward(ids.expand(2, -1)));
+        Console.WriteLine($"latent [{string.Join(',', latent.shape)}] image [{string.Join(',', image.shape)}] eps [{string.Join(',', eps.shape)}]");
+        Console.WriteLine($"parameters: vae_encoder {Count(encoder)}, vae_decoder {Count(decoder)}, text_encoder {Count(text)}, unet {Count(unet)}; vocabulary {tokenizer.VocabularySize}");
+    }
+
+    public void WriteTokenizer()
+    {
+        _tokenizerFiles.Write(Path.Combine(options.Out, "tokenizer"));
+        Console.WriteLine($"tokenizer: {_tokenizerFiles.Vocabulary.Count} tokens, {_tokenizerFiles.Merges.Count} merges");
+    }
+
+    public void TrainVae() =>
+        new VaeTrainer(options.Config.Vae, options.Cache, options.Seed)
+            .Train(TimeSpan.FromMinutes(options.VaeMinutes), options.VaeSteps, options.Resume);
+
+    public void EncodeLatents()
+    {
+        var encoder = new VaeEncoderNet(options.Config.Vae);
+        Checkpoint.Load(options.Cache, "vae_encoder", encoder);
+        var data = LatentDataset.Encode(encoder, options.Seed, options.Samples);
+        data.Save(options.Cache);
+        Console.WriteLine($"latents: {data.Captions.Length} scenes, scaling factor {data.ScalingFactor:G6}");
+    }
+
+    public void TrainUNet()
+    {
+        var data = LatentDataset.Load(options.Cache);
+        new UNetTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
+            .Train(data, options.Batch, TimeSpan.FromMinutes(options.UNetMinutes), options.UNetSteps, options.Resume);
+    }
+
+    public void Export()
+    {
+        var config = options.Config;
+        var encoder = new VaeEncoderNet(config.Vae);
+        var decoder = new VaeDecoderNet(config.Vae);
+        Checkpoint.Load(options.Cache, "vae_encoder", encoder);
+        Checkpoint.Load(options.Cache, "vae_decoder", decoder);
+        var trainer = new UNetTrainer(config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed);
+        var nets = trainer.CreateNets();
+        UNetTrainer.LoadInto(nets, options.Cache);
+        var scaling = LatentDataset.ReadScalingFactor(options.Cache);
+        var folder = new ModelFolderWriter(options.Out);
+        _tokenizerFiles.Write(Path.Combine(options.Out, "tokenizer"));
+        folder.Write(config, encoder, decoder, nets.TextEma, nets.UNetEma, scaling);
+        foreach (var file in Directory.EnumerateFiles(options.Out, "*", SearchOption.AllDirectories).Order())
+        {
+            Console.WriteLine($"{Path.GetRelativePath(options.Out, file),-36} {new FileInfo(file).Length / 1024.0:F0} KiB");
+        }
+    }
+
+    public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Seed);
+
+    public void Benchmark() => new FolderEvaluation(options.Out, options.Threads).BenchmarkUNet();
+
+    private static long Count(nn.Module module) => module.parameters().Sum(p => p.numel());
+}

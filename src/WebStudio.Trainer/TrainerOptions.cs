@@ -1,0 +1,96 @@
+using System.Globalization;
+using WebStudio.Trainer.Models;
+
+namespace WebStudio.Trainer;
+
+/// <summary>Command-line options shared by every stage.</summary>
+internal sealed record TrainerOptions
+{
+    public const string Usage = """
+        Usage: WebStudio.Trainer <command> [options]
+        Commands:
+          all          tokenizer, train-vae, encode, train-unet, export, evaluate
+          tokenizer    write tokenizer/ (vocab.json, merges.txt, configs) from the caption vocabulary
+          train-vae    train the autoencoder, print held-out PSNR
+          encode       encode training images to scaled latents with the trained VAE
+          train-unet   train text encoder + UNet on the latents (EMA kept for export)
+          export       write the SD ONNX folder from the latest checkpoints (EMA weights)
+          evaluate     sample the exported folder on ShapesWorld's EvalSuite, print scores and speed
+          bench        time the exported UNet at batch 2 in ONNX Runtime
+          check        load TorchSharp and run one tiny forward pass
+        Options:
+          --out DIR            model folder (default models/webstudio-shapes)
+          --cache DIR          checkpoints and latents (default /work/trainer-cache)
+          --config full|tiny   architecture preset (default full)
+          --vae-minutes M      VAE training time budget (default 12)
+          --vae-steps N        VAE step limit (default unlimited within the time budget)
+          --unet-minutes M     UNet training time budget (default 60)
+          --unet-steps N       UNet step limit (default unlimited within the time budget)
+          --samples N          images encoded for UNet training (default 40000)
+          --batch N            UNet batch size (default 32)
+          --eval-count N       EvalSuite prompts to score (default 140; 0 = the full suite)
+          --threads N          torch/ORT threads (default 2)
+          --resume             continue from the checkpoints in --cache
+          --seed N             data/initialisation seed (default 1234)
+        """;
+
+    public string Out { get; init; } = "models/webstudio-shapes";
+
+    public string Cache { get; init; } = "/work/trainer-cache";
+
+    public ArchitectureConfig Config { get; init; } = ArchitectureConfig.Full;
+
+    public double VaeMinutes { get; init; } = 12;
+
+    public long VaeSteps { get; init; } = long.MaxValue;
+
+    public double UNetMinutes { get; init; } = 60;
+
+    public long UNetSteps { get; init; } = long.MaxValue;
+
+    public int Samples { get; init; } = 40000;
+
+    public int Batch { get; init; } = 32;
+
+    public int EvalCount { get; init; } = 140;
+
+    public int Threads { get; init; } = 2;
+
+    public bool Resume { get; init; }
+
+    public long Seed { get; init; } = 1234;
+
+    public static TrainerOptions Parse(string[] args)
+    {
+        var options = new TrainerOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Option {name} needs a value.");
+            options = name switch
+            {
+                "--out" => options with { Out = Value() },
+                "--cache" => options with { Cache = Value() },
+                "--config" => options with { Config = ArchitectureConfig.Named(Value()) },
+                "--vae-minutes" => options with { VaeMinutes = Number(name, Value()) },
+                "--vae-steps" => options with { VaeSteps = (long)Number(name, Value()) },
+                "--unet-minutes" => options with { UNetMinutes = Number(name, Value()) },
+                "--unet-steps" => options with { UNetSteps = (long)Number(name, Value()) },
+                "--samples" => options with { Samples = (int)Number(name, Value()) },
+                "--batch" => options with { Batch = (int)Number(name, Value()) },
+                "--eval-count" => options with { EvalCount = (int)Number(name, Value()) },
+                "--threads" => options with { Threads = (int)Number(name, Value()) },
+                "--seed" => options with { Seed = (long)Number(name, Value()) },
+                "--resume" => options with { Resume = true },
+                _ => throw new ArgumentException($"Unknown option '{name}'."),
+            };
+        }
+
+        return options;
+    }
+
+    private static double Number(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new ArgumentException($"Option {name} needs a non-negative number, not '{text}'.");
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace WebStudio.Trainer.Training;
+
+/// <summary>Saves modules atomically (write to .tmp, then rename), so a run killed mid-save keeps the last good checkpoint.</summary>
+internal static class Checkpoint
+{
+    public static void Save(string folder, IReadOnlyDictionary<string, nn.Module> modules, object state, string stateFile)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var (name, module) in modules)
+        {
+            var path = Path.Combine(folder, name + ".dat");
+            module.save(path + ".tmp");
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+
+        var statePath = Path.Combine(folder, stateFile);
+        File.WriteAllText(statePath + ".tmp", JsonSerializer.Serialize(state));
+        File.Move(statePath + ".tmp", statePath, overwrite: true);
+    }
+
+    public static void Load(string folder, string name, nn.Module module)
+    {
+        var path = Path.Combine(folder, name + ".dat");
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Checkpoint '{path}' is missing: run the training stage that writes it first.", path);
+        }
+
+        module.load(path);
+    }
+
+    public static T? ReadState<T>(string folder, string stateFile)
+    {
+        var path = Path.Combine(folder, stateFile);
+        return File.Exists(path) ? JsonSerializer.Deserialize<T>(File.ReadAllText(path)) : default;
+    }
+}

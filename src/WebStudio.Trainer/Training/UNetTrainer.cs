@@ -1,0 +1,128 @@
+using System.Diagnostics;
+using WebStudio.Trainer.Data;
+using WebStudio.Trainer.Models;
+using WebStudio.Trainer.Tokenizer;
+using static TorchSharp.torch;
+
+namespace WebStudio.Trainer.Training;
+
+/// <summary>
+/// Trains text encoder + UNet jointly on precomputed latents: epsilon prediction, SD's scaled_linear schedule,
+/// 10% empty prompts (for classifier-free guidance), min-SNR-5 loss weights. Keeps EMA twins for export and
+/// checkpoints every few minutes (unet, text_encoder, their _ema twins, unet_state.json), resumable.
+/// </summary>
+internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tokenizer, string cache, long seed)
+{
+    public const string StateFile = "unet_state.json";
+    public const double PromptDropout = 0.1;
+    private const double LearningRate = 3e-4;
+    private const int WarmupSteps = 300;
+    private const double SnrGamma = 5;
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMinutes(4);
+
+    public sealed record State(long Step, double Loss, double Minutes);
+
+    public sealed record Nets(TextEncoderNet Text, UNetNet UNet, TextEncoderNet TextEma, UNetNet UNetEma);
+
+    public Nets CreateNets() => new(
+        new TextEncoderNet(config.Text(tokenizer.VocabularySize)), new UNetNet(config.UNet),
+        new TextEncoderNet(config.Text(tokenizer.VocabularySize)), new UNetNet(config.UNet));
+
+    public Nets Train(LatentDataset data, int batchSize, TimeSpan budget, long maxSteps, bool resume)
+    {
+        manual_seed(seed);
+        var nets = CreateNets();
+        var step = 0L;
+        var minutesBefore = 0.0;
+        if (resume && Checkpoint.ReadState<State>(cache, StateFile) is { } state)
+        {
+            LoadInto(nets, cache);
+            step = state.Step;
+            minutesBefore = state.Minutes;
+            Console.WriteLine($"UNet: resumed at step {step}");
+        }
+        else
+        {
+            Ema.CopyInto(nets.Text, nets.TextEma);
+            Ema.CopyInto(nets.UNet, nets.UNetEma);
+        }
+
+        var ids = tensor(data.Captions.SelectMany(tokenizer.Encode).Select(i => (long)i).ToArray(), [data.Captions.Length, ShapesTokenizer.MaxLength]);
+        var emptyIds = tensor(tokenizer.Encode(string.Empty).Select(i => (long)i).ToArray(), [1, ShapesTokenizer.MaxLength]);
+        var alphas = NoiseSchedule.AlphasCumprodTensor();
+        var parameters = nets.Text.parameters().Concat(nets.UNet.parameters()).ToList();
+        var optimizer = optim.AdamW(parameters, LearningRate, weight_decay: 0.01);
+        var generator = new Generator((ulong)(seed + step));
+        var clock = Stopwatch.StartNew();
+        var lastSave = clock.Elapsed;
+        var running = 0.0;
+        var startStep = step;
+        var count = data.Captions.Length;
+        while (clock.Elapsed < budget && step - startStep < maxSteps)
+        {
+            using var scope = NewDisposeScope();
+            var lr = LearningRate * Math.Min(1.0, (step + 1.0) / WarmupSteps);
+            foreach (var group in optimizer.ParamGroups)
+            {
+                group.LearningRate = lr;
+            }
+
+            var index = randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator);
+            var x0 = data.Latents.index_select(0, index);
+            var tokens = ids.index_select(0, index);
+            var drop = rand([batchSize], generator: generator).lt(PromptDropout).unsqueeze(1);
+            tokens = where(drop, emptyIds.expand(batchSize, -1), tokens);
+            var t = randint(0, NoiseSchedule.TrainSteps, [batchSize], dtype: ScalarType.Int64, generator: generator);
+            var noise = randn(x0.shape, generator: generator);
+            var abar = alphas.index_select(0, t).view(-1, 1, 1, 1);
+            var noisy = (abar.sqrt() * x0) + ((1 - abar).sqrt() * noise);
+            var predicted = nets.UNet.forward(noisy, t, nets.Text.forward(tokens));
+            // min-SNR-γ weighting for epsilon prediction: min(SNR, γ) / SNR.
+            var snr = abar / (1 - abar);
+            var weight = snr.clamp_max(SnrGamma) / snr;
+            var loss = (weight * (predicted - noise).square()).mean();
+            optimizer.zero_grad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(parameters, 1.0);
+            optimizer.step();
+            step++;
+            // EMA warms up (short runs would otherwise export mostly the initial weights).
+            var decay = Math.Min(0.999, (1.0 + step) / (10.0 + step));
+            Ema.Update(nets.Text, nets.TextEma, decay);
+            Ema.Update(nets.UNet, nets.UNetEma, decay);
+            var value = loss.item<float>();
+            running = step - startStep == 1 ? value : (0.99 * running) + (0.01 * value);
+            if (step % 50 == 0)
+            {
+                Console.WriteLine($"UNet step {step} loss {running:F4} lr {lr:E2} {clock.Elapsed:hh\\:mm\\:ss} ({(step - startStep) / clock.Elapsed.TotalSeconds:F2} steps/s)");
+            }
+
+            if (clock.Elapsed - lastSave > CheckpointEvery)
+            {
+                Save(nets, step, running, minutesBefore + clock.Elapsed.TotalMinutes);
+                lastSave = clock.Elapsed;
+            }
+        }
+
+        Save(nets, step, running, minutesBefore + clock.Elapsed.TotalMinutes);
+        Console.WriteLine($"UNet: {step} steps, loss {running:F4}");
+        return nets;
+    }
+
+    private void Save(Nets nets, long step, double loss, double minutes) =>
+        Checkpoint.Save(cache, new Dictionary<string, nn.Module>
+        {
+            ["text_encoder"] = nets.Text,
+            ["unet"] = nets.UNet,
+            ["text_encoder_ema"] = nets.TextEma,
+            ["unet_ema"] = nets.UNetEma,
+        }, new State(step, loss, minutes), StateFile);
+
+    public static void LoadInto(Nets nets, string cache)
+    {
+        Checkpoint.Load(cache, "text_encoder", nets.Text);
+        Checkpoint.Load(cache, "unet", nets.UNet);
+        Checkpoint.Load(cache, "text_encoder_ema", nets.TextEma);
+        Checkpoint.Load(cache, "unet_ema", nets.UNetEma);
+    }
+}

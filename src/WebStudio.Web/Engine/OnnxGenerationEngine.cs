@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Options;
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Generation.Previews;
+using WebStudio.Generation.Schedulers;
+using WebStudio.Web.Options;
+
+namespace WebStudio.Web.Engine;
+
+/// <summary>The real engine: the generation core's model cache and Stable Diffusion pipeline on ONNX Runtime.</summary>
+public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
+{
+    private readonly ModelCatalog _catalog;
+    private readonly ModelCache _cache;
+    private readonly GenerationOptions _options;
+
+    public OnnxGenerationEngine(IOptions<GenerationOptions> options, ILogger<ModelCache> logger)
+    {
+        _options = options.Value;
+        _catalog = new ModelCatalog(Path.GetFullPath(_options.ModelsPath));
+        var load = new ModelLoadOptions { UseCuda = _options.UseCuda, CudaDeviceId = _options.CudaDeviceId, IntraOpThreads = _options.IntraOpThreads };
+        _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels);
+    }
+
+    public int DeviceCount => 1;
+
+    public IReadOnlyList<string> Schedulers => SchedulerNames.All;
+
+    public string DescribeExecutionProvider()
+    {
+        if (!_options.UseCuda)
+        {
+            return "CPU (CUDA disabled in appsettings.json, Generation:UseCuda)";
+        }
+
+        return ExecutionProviders.CudaFailure is { } failure
+            ? $"CPU (CUDA unavailable: {failure})"
+            : $"CUDA device {_options.CudaDeviceId} when the model loads (falls back to CPU with the reason logged)";
+    }
+
+    public IReadOnlyList<EngineModel> Models() =>
+        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight)).ToList();
+
+    public IReadOnlyList<FieldProblem> Validate(JobParameters parameters)
+    {
+        var problems = GenerationRequestValidator.Validate(ToRequest(parameters))
+            .Select(p => new FieldProblem(p.Field, p.Message)).ToList();
+        if (!Models().Any(m => string.Equals(m.Name, parameters.Model, StringComparison.Ordinal)))
+        {
+            problems.Insert(0, new FieldProblem("model", $"there is no model called '{parameters.Model}'"));
+        }
+
+        return problems;
+    }
+
+    public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
+    {
+        using var lease = _cache.Rent(parameters.Model);
+        var pipeline = new StableDiffusionPipeline(lease.Model);
+        using var result = await pipeline.RunAsync(ToRequest(parameters), new StepCallback(onStep), cancellationToken);
+
+        // The result disposes its images; hand the caller its own copies.
+        return result.Images.Select(i => new EngineImage(i.Image.Clone(), i.Seed)).ToList();
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private static GenerationRequest ToRequest(JobParameters p) => new()
+    {
+        Prompt = p.Prompt,
+        NegativePrompt = p.NegativePrompt,
+        Scheduler = p.Scheduler,
+        Steps = p.Steps,
+        Guidance = p.Guidance,
+        Seed = p.Seed,
+        Width = p.Width,
+        Height = p.Height,
+        BatchSize = p.BatchSize,
+    };
+
+    private sealed class StepCallback(Func<EngineStep, bool> onStep) : IStepCallback
+    {
+        public bool OnStep(StepProgress progress) => onStep(new EngineStep(progress.StepIndex, progress.TotalSteps, () =>
+        {
+            var frame = LatentRgbPreview.Decode(progress.PredictedOriginal, 0);
+            return new PreviewPixels(frame.Rgb, frame.Width, frame.Height);
+        }));
+    }
+}

@@ -1,0 +1,75 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.FileProviders;
+using WebStudio.Data;
+using WebStudio.Web;
+using WebStudio.Web.Accounts;
+using WebStudio.Web.Components;
+using WebStudio.Web.Endpoints;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Hubs;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.Configuration.UseStudioSettingsFile();
+
+// Without this, `dotnet run` outside Development serves _framework/ and _content/ (MudBlazor) as errors.
+builder.WebHost.UseStaticWebAssets();
+if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+{
+    builder.WebHost.UseUrls("http://127.0.0.1:5000");
+}
+
+builder.AddStudio();
+builder.AddGenerationEngine();
+
+var app = builder.Build();
+
+using (var scope = app.Services.CreateScope())
+{
+    var factory = scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<StudioDbContext>>();
+    using var db = factory.CreateDbContext();
+    StudioDatabase.MigrateAndConfigure(db);
+}
+
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/Error", createScopeForErrors: true);
+}
+
+// Pages get the friendly not-found page; API and hub calls keep their bare status codes.
+app.UseWhen(
+    context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
+    branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+
+// Browser scripts and styles of the repository's wwwroot-assets/ folder (copied beside the binaries), public.
+app.UseStaticFiles(new StaticFileOptions
+{
+    FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot-assets")),
+    RequestPath = "/assets",
+});
+
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapStaticAssets().AllowAnonymous();
+app.MapStudioEndpoints();
+app.MapHub<JobsHub>(JobsHub.Path);
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapAccountEndpoints();
+
+app.Lifetime.ApplicationStarted.Register(() =>
+{
+    var engine = app.Services.GetRequiredService<IGenerationEngine>();
+    var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+    app.Logger.LogInformation("Execution provider: {Provider}", engine.DescribeExecutionProvider());
+    foreach (var address in addresses)
+    {
+        Console.WriteLine($"WebStudio is running at {address}");
+    }
+});
+
+app.Run();
+
+/// <summary>Entry point; public so that integration tests can host the app with WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,204 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using WebStudio.ShapesWorld;
+using WebStudio.ShapesWorld.Evaluation;
+
+namespace WebStudio.ShapesWorld.Tests;
+
+public class EvaluatorTests
+{
+    private static readonly EvalSuite Suite = EvalSuite.Default;
+
+    [Fact]
+    public void GroundTruthRendersOfTheDefaultSuitePass()
+    {
+        var report = Suite.Evaluate(p => p.RenderGroundTruth());
+        var failures = string.Join("\n", report.Results.Where(r => !r.Outcome.Correct).Select(r => $"{r.Prompt.Id} '{r.Prompt.Prompt}': {r.Outcome.Reason}"));
+        Assert.True(report.Overall >= 0.97, report.ToTable() + failures);
+        Assert.Equal(7, report.PerCategory.Count);
+    }
+
+    [Fact]
+    public void ImagesShuffledAgainstTheirPromptsScoreLow()
+    {
+        var prompts = Suite.Prompts;
+        var report = Suite.Evaluate(p => prompts[(IndexOf(p) * 37 + 11) % prompts.Count].RenderGroundTruth());
+        Assert.True(report.Overall <= 0.3, report.ToTable());
+    }
+
+    [Fact]
+    public void ShuffledImagesScoreLowEvenWhenTheBackgroundIsRightOrUnasked()
+    {
+        // Drop the background requirement so only objects, counts, relations and glyphs decide.
+        var prompts = Suite.Prompts;
+        var report = new EvaluationReport();
+        foreach (var prompt in prompts)
+        {
+            using var image = prompts[(IndexOf(prompt) * 37 + 11) % prompts.Count].RenderGroundTruth();
+            report.Add(prompt, Evaluator.Score(prompt.Spec with { Background = null }, image));
+        }
+        Assert.True(report.Overall <= 0.3, report.ToTable());
+    }
+
+    [Fact]
+    public void BlankImagesScoreZero()
+    {
+        var report = EvalSuite.Small(70).Evaluate(_ => new Image<Rgb24>(128, 128, new Rgb24(0, 0, 0)));
+        Assert.Equal(0, report.Overall);
+        var gray = EvalSuite.Small(70).Evaluate(_ => new Image<Rgb24>(128, 128, new Rgb24(128, 128, 128)));
+        Assert.Equal(0, gray.Overall);
+    }
+
+    [Fact]
+    public void BlurredGroundTruthStillPasses()
+    {
+        var report = EvalSuite.Small(70).Evaluate(p =>
+        {
+            var image = p.RenderGroundTruth();
+            image.Mutate(x => x.GaussianBlur(1.2f));
+            return image;
+        });
+        Assert.True(report.Overall >= 0.9, report.ToTable());
+    }
+
+    [Fact]
+    public void JpegCompressedGroundTruthStillPasses()
+    {
+        var report = EvalSuite.Small(70).Evaluate(p =>
+        {
+            using var image = p.RenderGroundTruth();
+            using var stream = new MemoryStream();
+            image.SaveAsJpeg(stream, new JpegEncoder { Quality = 70 });
+            stream.Position = 0;
+            return Image.Load<Rgb24>(stream);
+        });
+        Assert.True(report.Overall >= 0.9, report.ToTable());
+    }
+
+    [Fact]
+    public void NoisyGroundTruthStillPasses()
+    {
+        var rng = new DeterministicRandom(17);
+        var report = EvalSuite.Small(70).Evaluate(p =>
+        {
+            var image = p.RenderGroundTruth();
+            image.ProcessPixelRows(rows =>
+            {
+                for (var y = 0; y < rows.Height; y++)
+                foreach (ref var px in rows.GetRowSpan(y))
+                    px = new Rgb24(Jitter(px.R, rng), Jitter(px.G, rng), Jitter(px.B, rng));
+            });
+            return image;
+        });
+        Assert.True(report.Overall >= 0.9, report.ToTable());
+    }
+
+    [Fact]
+    public void WrongColourWrongCountAndSwappedRelationFail()
+    {
+        var red = Palette.Red;
+        var blue = Palette.Blue;
+        var circle = new ObjectGroup(ShapeKind.Circle, red);
+        var square = new ObjectGroup(ShapeKind.Square, blue);
+        using var picture = Draw(Palette.Black,
+            new PlacedObject(0, ShapeKind.Circle, red, Box(ShapeKind.Circle, 64, 30, 40)),
+            new PlacedObject(1, ShapeKind.Square, blue, Box(ShapeKind.Square, 64, 95, 40)));
+
+        Assert.True(Score(new SceneSpec(Category.Position, [circle, square], Palette.Black, new SpatialRelation(0, RelationKind.Above, 1)), picture).Correct);
+        Assert.False(Score(new SceneSpec(Category.Position, [circle, square], null, new SpatialRelation(0, RelationKind.Below, 1)), picture).Correct);
+        Assert.False(Score(new SceneSpec(Category.Position, [circle, square], null, new SpatialRelation(0, RelationKind.LeftOf, 1)), picture).Correct);
+        Assert.False(Score(new SceneSpec(Category.ColourAttribution, [circle with { Colour = blue }, square with { Colour = red }]), picture).Correct);
+        Assert.False(Score(new SceneSpec(Category.Counting, [circle with { Count = 2 }]), picture).Correct);
+        Assert.True(Score(new SceneSpec(Category.Counting, [circle]), picture).Correct);
+        Assert.False(Score(new SceneSpec(Category.SingleObject, [new ObjectGroup(ShapeKind.Star)]), picture).Correct);
+        Assert.False(Score(new SceneSpec(Category.Colours, [circle], Palette.White), picture).Correct);
+        Assert.False(Score(new SceneSpec(Category.Colours, [circle with { Size = SizeClass.Small }]), picture).Correct);
+        Assert.True(Score(new SceneSpec(Category.Colours, [circle with { Size = SizeClass.Large }]), picture).Correct);
+    }
+
+    [Fact]
+    public void EveryShapeIsRecognisedAtBothSizes()
+    {
+        foreach (var shape in SceneGenerator.Shapes)
+        foreach (var diameter in new[] { 24.0, 50.0 })
+        {
+            using var image = Draw(Palette.Navy, new PlacedObject(0, shape, Palette.Yellow, Box(shape, 60, 70, diameter)));
+            var found = ImageAnalysis.Analyze(image).Objects.Single();
+            Assert.Equal(shape, found.Shape);
+            Assert.Equal(Palette.Yellow, found.Colour);
+            Assert.Equal(diameter > 38 ? SizeClass.Large : SizeClass.Small, found.Size);
+        }
+    }
+
+    [Theory]
+    [InlineData(Placement.Left, 24, 64)]
+    [InlineData(Placement.Right, 104, 64)]
+    [InlineData(Placement.Top, 64, 24)]
+    [InlineData(Placement.Bottom, 64, 104)]
+    [InlineData(Placement.Centre, 66, 60)]
+    public void PlacementFollowsTheObjectCentre(Placement expected, double x, double y)
+    {
+        using var image = Draw(Palette.White, new PlacedObject(0, ShapeKind.Square, Palette.Green, Box(ShapeKind.Square, x, y, 26)));
+        Assert.Equal(expected, ImageAnalysis.Analyze(image).Objects.Single().Placement);
+    }
+
+    [Fact]
+    public void EveryGlyphIsReadBackAndConfusionsFail()
+    {
+        foreach (var glyph in Rendering.GlyphFont.Glyphs)
+        {
+            using var image = Draw(Palette.Black, new PlacedObject(0, ShapeKind.Glyph, Palette.Orange, PixelBox.Around(64, 64, 45, 63), glyph));
+            var spec = new SceneSpec(Category.Letters, [ObjectGroup.ForGlyph(glyph, Palette.Orange)]);
+            var outcome = Score(spec, image);
+            Assert.True(outcome.Correct, $"{glyph}: {outcome.Reason}");
+            var other = glyph == 'O' ? '0' : 'O';
+            Assert.False(Score(spec with { Groups = [ObjectGroup.ForGlyph(other, Palette.Orange)] }, image).Correct);
+            Assert.False(Score(spec with { Groups = [ObjectGroup.ForGlyph(glyph, Palette.Blue)] }, image).Correct);
+        }
+    }
+
+    [Fact]
+    public void SmallSuiteIsStratifiedAndVersioned()
+    {
+        var small = EvalSuite.Small(40);
+        Assert.Equal(40, small.Prompts.Count);
+        Assert.All(Enum.GetValues<Category>(), c => Assert.True(small.Prompts.Count(p => p.Category == c) >= 5));
+        Assert.Equal(200, Suite.Prompts.Count);
+        Assert.Equal(Suite.Prompts.Count, Suite.Prompts.Select(p => p.Id).Distinct().Count());
+        Assert.All(Suite.Prompts, p => Assert.StartsWith(EvalSuite.Version, p.Id));
+        Assert.Throws<ArgumentOutOfRangeException>(() => EvalSuite.Small(3));
+    }
+
+    [Fact]
+    public void ReportAveragesOverCategories()
+    {
+        var report = new EvaluationReport();
+        var letters = Suite.Prompts.First(p => p.Category == Category.Letters);
+        var single = Suite.Prompts.First(p => p.Category == Category.SingleObject);
+        report.Add(letters, EvalOutcome.Fail("x"));
+        report.Add(single, EvalOutcome.Pass("y"));
+        report.Add(single, EvalOutcome.Fail("z"));
+        report.Add(single, EvalOutcome.Pass("w"));
+        Assert.Equal((0 + 2 / 3.0) / 2, report.Overall, 9);
+        Assert.Equal(2 / 3.0, report.OverallWithoutLetters, 9);
+        Assert.Contains("Letters", report.ToTable());
+        Assert.Contains("overall", report.ToTable());
+    }
+
+    private static EvalOutcome Score(SceneSpec spec, Image<Rgb24> image) => Evaluator.Score(spec, image);
+
+    private static int IndexOf(EvalPrompt prompt) => Suite.Prompts.ToList().IndexOf(prompt);
+
+    private static byte Jitter(byte v, DeterministicRandom rng) => (byte)Math.Clamp(v + rng.NextInt(-12, 12), 0, 255);
+
+    private static PixelBox Box(ShapeKind shape, double x, double y, double diameter)
+    {
+        var (w, h) = Rendering.ShapeGeometry.BoxSize(shape, diameter);
+        return PixelBox.Around(x, y, w, h);
+    }
+
+    private static Image<Rgb24> Draw(NamedColour background, params PlacedObject[] objects) =>
+        Rendering.SceneRenderer.Render(new SceneLayout(background, objects));
+}

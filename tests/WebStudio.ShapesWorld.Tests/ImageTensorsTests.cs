@@ -1,0 +1,30 @@
+using WebStudio.ShapesWorld;
+
+namespace WebStudio.ShapesWorld.Tests;
+
+public class ImageTensorsTests
+{
+    [Fact]
+    public void RoundTripIsExactAndPlanar()
+    {
+        using var sample = SceneGenerator.Generate(8, 1);
+        var chw = ImageTensors.ToChwMinus1To1(sample.Image);
+        Assert.Equal(3 * 128 * 128, chw.Length);
+        Assert.All(chw, v => Assert.InRange(v, -1f, 1f));
+        var p = sample.Image[5, 7];
+        Assert.Equal(p.R / 127.5f - 1f, chw[7 * 128 + 5]);
+        Assert.Equal(p.G / 127.5f - 1f, chw[128 * 128 + 7 * 128 + 5]);
+        Assert.Equal(p.B / 127.5f - 1f, chw[2 * 128 * 128 + 7 * 128 + 5]);
+        using var back = ImageTensors.FromChwMinus1To1(chw, 128, 128);
+        for (var y = 0; y < 128; y += 3)
+        for (var x = 0; x < 128; x += 3)
+            Assert.Equal(sample.Image[x, y], back[x, y]);
+    }
+
+    [Fact]
+    public void WrongLengthNamesTheArgument()
+    {
+        var error = Assert.Throws<ArgumentException>(() => ImageTensors.FromChwMinus1To1(new float[10], 4, 4));
+        Assert.Equal("chw", error.ParamName);
+    }
+}

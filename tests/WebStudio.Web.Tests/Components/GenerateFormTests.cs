@@ -1,0 +1,63 @@
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+using WebStudio.Web.Components.Shared;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests.Components;
+
+public sealed class GenerateFormTests(TinyModelFixture model) : BunitContext, IClassFixture<TinyModelFixture>
+{
+    private IRenderedComponent<GenerateForm> RenderForm(GenerateFormModel form, Action<JobParameters> onGenerate)
+    {
+        var engine = model.CreateEngine();
+        Services.AddSingleton<IGenerationEngine>(engine);
+        Services.AddMudServices();
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Render<MudPopoverProvider>();
+        return Render<GenerateForm>(p => p
+            .Add(c => c.Form, form)
+            .Add(c => c.Models, engine.Models())
+            .Add(c => c.OnGenerate, onGenerate));
+    }
+
+    [Fact]
+    public void Out_of_range_fields_are_explained_and_nothing_is_submitted()
+    {
+        var submitted = 0;
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 0, Guidance = 31, BatchSize = 9, Prompt = "shapes" };
+        var cut = RenderForm(form, _ => submitted++);
+
+        cut.Find("button#generate").Click();
+
+        var errors = cut.Find("#form-errors").TextContent;
+        Assert.Contains("Steps must be between 1 and 150.", errors);
+        Assert.Contains("Guidance must be between 0 and 30.", errors);
+        Assert.Contains("Batch size must be between 1 and 8.", errors);
+        Assert.Equal(0, submitted);
+    }
+
+    [Fact]
+    public void A_valid_form_submits_its_parameters_with_the_chosen_size_and_shows_character_counters()
+    {
+        JobParameters? submitted = null;
+        var form = new GenerateFormModel { Model = "tiny", Size = "96x64", Steps = 25, Prompt = "a red circle", Seed = 77 };
+        var cut = RenderForm(form, p => submitted = p);
+
+        Assert.Contains("12 / 2000", cut.Markup);
+        cut.Find("button#generate").Click();
+
+        Assert.Empty(cut.FindAll("#form-errors"));
+        Assert.NotNull(submitted);
+        Assert.Equal((96, 64, 25, 77L, "a red circle"), (submitted.Width, submitted.Height, submitted.Steps, submitted.Seed, submitted.Prompt));
+    }
+
+    [Fact]
+    public void Size_presets_fit_the_model()
+    {
+        Assert.Equal(["128x128", "192x128", "128x192", "256x256"], SizePresets.For(new EngineModel("m", 128, 128)));
+        Assert.Equal((0, 0), SizePresets.Parse("../7x"));
+    }
+}

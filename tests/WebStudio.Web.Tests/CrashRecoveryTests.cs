@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using WebStudio.Data;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests;
+
+/// <summary>The server as a separate process, killed with SIGKILL mid-job and started again.</summary>
+public sealed class CrashRecoveryTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    [Fact]
+    public async Task After_sigkill_mid_job_every_job_finishes_and_the_database_is_intact()
+    {
+        using var folder = new TempFolder();
+        var dbPath = Path.Combine(folder.Path, "studio.db");
+
+        var first = StartServer(folder, dbPath);
+        try
+        {
+            var ids = await QueueJobsAsync(dbPath, 3);
+            await WaitAsync(dbPath, db => db.Jobs.AnyAsync(j => j.Status == JobStatus.Running), "no job started");
+            first.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
+            await first.WaitForExitAsync();
+
+            await using (var db = Open(dbPath))
+            {
+                Assert.Equal(1, await db.Jobs.CountAsync(j => j.Status == JobStatus.Running));
+                Assert.Equal(3, await db.Jobs.CountAsync());
+            }
+
+            var second = StartServer(folder, dbPath);
+            try
+            {
+                await WaitAsync(dbPath, async db => await db.Jobs.CountAsync(j => j.Status == JobStatus.Succeeded) == 3, "not every job finished after the restart");
+            }
+            finally
+            {
+                second.Kill(entireProcessTree: true);
+                await second.WaitForExitAsync();
+            }
+
+            await using var check = Open(dbPath);
+            var jobs = await check.Jobs.Include(j => j.Images).Where(j => ids.Contains(j.Id)).ToListAsync();
+            Assert.Contains(jobs, j => j.Attempts == 2);
+            Assert.All(jobs, j => Assert.Single(j.Images));
+            Assert.All(jobs.SelectMany(j => j.Images), i => Assert.True(File.Exists(Path.Combine(folder.Path, "images", i.FileName))));
+            await check.Database.OpenConnectionAsync();
+            await using var command = check.Database.GetDbConnection().CreateCommand();
+            command.CommandText = "PRAGMA integrity_check";
+            Assert.Equal("ok", (string?)await command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            if (!first.HasExited)
+            {
+                first.Kill(entireProcessTree: true);
+            }
+
+            SqliteConnection.ClearAllPools();
+        }
+    }
+
+    private Process StartServer(TempFolder folder, string dbPath)
+    {
+        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "WebStudio.Web.dll"))
+        {
+            WorkingDirectory = folder.Path,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Urls"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["Studio__DatabasePath"] = dbPath;
+        start.Environment["Storage__ImagesPath"] = Path.Combine(folder.Path, "images");
+        start.Environment["Generation__ModelsPath"] = model.ModelsPath;
+        start.Environment["Generation__UseCuda"] = "false";
+        start.Environment["Queue__PollInterval"] = "00:00:00.200";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<List<Guid>> QueueJobsAsync(string dbPath, int count)
+    {
+        // The server migrates the database at start-up; wait for the schema, then queue jobs as the studio would.
+        await WaitAsync(dbPath, async db => (await db.Database.GetAppliedMigrationsAsync()).Any(), "the server never created the database");
+        await using var db = Open(dbPath);
+        var user = new StudioUser { UserName = "crash@example.test", Email = "crash@example.test", NormalizedUserName = "CRASH@EXAMPLE.TEST" };
+        db.Users.Add(user);
+        var jobs = Enumerable.Range(0, count).Select(i => new GenerationJob
+        {
+            OwnerId = user.Id,
+            Prompt = $"crash {i}",
+            Model = "tiny",
+            Scheduler = "Euler",
+            Steps = 150,
+            Seed = i,
+            Width = 64,
+            Height = 64,
+            CreatedAt = DateTime.UtcNow.AddMilliseconds(i),
+        }).ToList();
+        db.Jobs.AddRange(jobs);
+        await db.SaveChangesAsync();
+        return jobs.Select(j => j.Id).ToList();
+    }
+
+    private static StudioDbContext Open(string dbPath) =>
+        new(new DbContextOptionsBuilder<StudioDbContext>().UseSqlite(StudioDatabase.ConnectionString(dbPath)).Options);
+
+    private static async Task WaitAsync(string dbPath, Func<StudioDbContext, Task<bool>> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(dbPath))
+            {
+                try
+                {
+                    await using var db = Open(dbPath);
+                    if (await condition(db))
+                    {
+                        return;
+                    }
+                }
+                catch (SqliteException)
+                {
+                    // Schema not there yet.
+                }
+            }
+
+            await Task.Delay(50);
+        }
+
+        Assert.Fail(failure);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

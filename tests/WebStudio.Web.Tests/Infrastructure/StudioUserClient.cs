@@ -1,0 +1,117 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Mvc.Testing.Handlers;
+using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Web.Endpoints;
+using WebStudio.Web.Engine;
+
+namespace WebStudio.Web.Tests.Infrastructure;
+
+/// <summary>One signed-in browser-like user: registers through the real form, keeps the Identity cookie.</summary>
+public sealed partial class StudioUserClient
+{
+    private readonly StudioFactory _factory;
+    private readonly CookieContainer _cookies = new();
+
+    private StudioUserClient(StudioFactory factory, string email)
+    {
+        _factory = factory;
+        Email = email;
+        Http = factory.CreateDefaultClient(new CookieContainerHandler(_cookies));
+    }
+
+    public string Email { get; }
+
+    public HttpClient Http { get; }
+
+    public static StudioUserClient Anonymous(StudioFactory factory) => new(factory, "");
+
+    public static async Task<StudioUserClient> RegisterAsync(StudioFactory factory, string name)
+    {
+        var client = new StudioUserClient(factory, $"{name}@example.test");
+        var response = await client.PostFormAsync("/Account/Register", "register", new()
+        {
+            ["Input.Email"] = client.Email,
+            ["Input.Password"] = "Passw0rd-test",
+            ["Input.ConfirmPassword"] = "Passw0rd-test",
+        });
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"registering {name} gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return client;
+    }
+
+    public async Task<HttpResponseMessage> PostFormAsync(string path, string handler, Dictionary<string, string> fields)
+    {
+        fields["__RequestVerificationToken"] = await AntiforgeryTokenAsync(path);
+        fields["_handler"] = handler;
+        return await Http.PostAsync(path, new FormUrlEncodedContent(fields));
+    }
+
+    public async Task<string> AntiforgeryTokenAsync(string path)
+    {
+        var page = await Http.GetStringAsync(path);
+        var token = AntiforgeryField().Match(page);
+        Assert.True(token.Success, $"no antiforgery token on {path}");
+        return WebUtility.HtmlDecode(token.Groups[1].Value);
+    }
+
+    public async Task<JobView> SubmitAsync(string prompt, int steps = 4, int batch = 1, long seed = 1)
+    {
+        var response = await Http.PostAsJsonAsync("/api/jobs", Parameters(prompt, steps, batch, seed));
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"submit gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JobView>())!;
+    }
+
+    public static JobParameters Parameters(string prompt, int steps = 4, int batch = 1, long seed = 1) => new()
+    {
+        Prompt = prompt,
+        Model = "tiny",
+        Scheduler = "Euler a",
+        Steps = steps,
+        Guidance = 7,
+        Seed = seed,
+        Width = 64,
+        Height = 64,
+        BatchSize = batch,
+    };
+
+    public async Task<JobView> WaitForAsync(Guid jobId, Func<JobView, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            var job = (await Http.GetFromJsonAsync<JobView>($"/api/jobs/{jobId}"))!;
+            if (done(job))
+            {
+                return job;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"job {jobId} still {job.Status} at the deadline");
+            await Task.Delay(25);
+        }
+    }
+
+    public Task<JobView> WaitForEndAsync(Guid jobId, TimeSpan? timeout = null) =>
+        WaitForAsync(jobId, j => j.Status is "Succeeded" or "Failed" or "Canceled", timeout);
+
+    /// <summary>A SignalR connection to the jobs hub, carrying this user's cookie (long polling over the test server).</summary>
+    public async Task<HubConnection> ConnectHubAsync()
+    {
+        var url = new Uri(_factory.Server.BaseAddress, "/hubs/jobs");
+        var cookie = _cookies.GetCookieHeader(_factory.Server.BaseAddress);
+        var connection = new HubConnectionBuilder()
+            .WithUrl(url, options =>
+            {
+                options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
+                options.Transports = HttpTransportType.LongPolling;
+                options.Headers["Cookie"] = cookie;
+            })
+            .Build();
+        await connection.StartAsync();
+        return connection;
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}

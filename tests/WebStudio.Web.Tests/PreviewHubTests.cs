@@ -1,0 +1,90 @@
+using System.Net;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Web.Previews;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests;
+
+public sealed class PreviewHubTests
+{
+    [Fact]
+    public async Task The_owner_watches_every_step_then_the_final_status_and_others_are_refused()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder);
+        factory.Scripted.Hold();
+        factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(30);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
+        var job = await alice.SubmitAsync("watched", steps: 8);
+
+        await using var aliceHub = await alice.ConnectHubAsync();
+        var frames = new List<PreviewFrame>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var frame in aliceHub.StreamAsync<PreviewFrame>("WatchJob", job.Id))
+            {
+                frames.Add(frame);
+            }
+        });
+
+        await using var bobHub = await bob.ConnectHubAsync();
+        var refused = await Assert.ThrowsAsync<HubException>(async () =>
+        {
+            await foreach (var _ in bobHub.StreamAsync<PreviewFrame>("WatchJob", job.Id))
+            {
+            }
+        });
+        Assert.Contains("job not found", refused.Message);
+
+        factory.Scripted.Open();
+        await watching.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("Succeeded", frames[^1].Status);
+        var steps = frames.Where(f => f.Png is not null).Select(f => f.Step).Distinct().ToList();
+        Assert.True(steps.Count >= 3, $"only {steps.Count} distinct preview steps arrived");
+        Assert.Equal(steps.Order(), steps);
+        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(0x89, f.Png![0]));
+    }
+
+    [Fact]
+    public async Task A_reattaching_view_gets_the_latest_frame_over_http_while_the_job_runs()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder);
+        factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(40);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var job = await alice.SubmitAsync("slow", steps: 60);
+        await alice.WaitForAsync(job.Id, j => j.Step >= 3);
+
+        var preview = await alice.Http.GetAsync($"/api/jobs/{job.Id}/preview");
+
+        Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+        Assert.Equal("image/png", preview.Content.Headers.ContentType!.MediaType);
+        Assert.True(int.Parse(preview.Headers.GetValues("X-Preview-Step").Single()) >= 3);
+        Assert.Equal("no-store", preview.Headers.CacheControl!.ToString());
+        await alice.Http.PostAsync($"/api/jobs/{job.Id}/cancel", null);
+    }
+
+    [Fact]
+    public void A_slow_watcher_keeps_only_the_newest_frame_and_never_blocks_the_worker()
+    {
+        var notifier = new JobProgressNotifier();
+        var jobId = Guid.NewGuid();
+        using var gone = new CancellationTokenSource();
+        var reader = notifier.Watch(jobId, Data.JobStatus.Running, 100, gone.Token);
+
+        for (var step = 1; step <= 100; step++)
+        {
+            notifier.Report(jobId, Data.JobStatus.Running, step, 100, [0x89, (byte)step]);
+        }
+
+        Assert.True(reader.TryRead(out var newest));
+        Assert.Equal(100, newest!.Step);
+        Assert.False(reader.TryRead(out _));
+        Assert.Equal(100, notifier.GetLatestFrame(jobId)!.Step);
+        gone.Cancel();
+        Assert.True(reader.Completion.IsCompleted);
+    }
+}

@@ -1,0 +1,173 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WebStudio.Data;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests;
+
+public sealed class QueueBehaviourTests
+{
+    [Fact]
+    public async Task Fair_queue_runs_a_late_users_only_job_before_the_first_users_backlog()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder);
+        factory.Scripted.Hold();
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
+
+        var first = await alice.SubmitAsync("alice 1");
+        await alice.WaitForAsync(first.Id, j => j.Status == "Running");
+        await alice.SubmitAsync("alice 2");
+        await alice.SubmitAsync("alice 3");
+        var last = await bob.SubmitAsync("bob 1");
+        factory.Scripted.Open();
+        await bob.WaitForEndAsync(last.Id);
+        await alice.WaitForEndAsync((await alice.SubmitAsync("alice 4")).Id);
+
+        Assert.Equal(["alice 1", "bob 1", "alice 2", "alice 3", "alice 4"], factory.Scripted.Started.ToArray());
+    }
+
+    [Fact]
+    public async Task Fifo_policy_runs_in_submission_order()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:Policy"] = "Fifo" });
+        factory.Scripted.Hold();
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
+
+        var first = await alice.SubmitAsync("alice 1");
+        await alice.WaitForAsync(first.Id, j => j.Status == "Running");
+        await alice.SubmitAsync("alice 2");
+        var last = await bob.SubmitAsync("bob 1");
+        factory.Scripted.Open();
+        await bob.WaitForEndAsync(last.Id);
+
+        Assert.Equal(["alice 1", "alice 2", "bob 1"], factory.Scripted.Started.ToArray());
+    }
+
+    [Fact]
+    public async Task Admin_moves_a_job_to_the_front()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder);
+        factory.Scripted.Hold();
+        var admin = await StudioUserClient.RegisterAsync(factory, "admin");
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var first = await alice.SubmitAsync("alice 1");
+        await alice.WaitForAsync(first.Id, j => j.Status == "Running");
+        await alice.SubmitAsync("alice 2");
+        var urgent = await alice.SubmitAsync("alice 3");
+        Assert.Equal(HttpStatusCode.OK, (await admin.Http.PostAsync($"/api/jobs/{urgent.Id}/front", null)).StatusCode);
+        factory.Scripted.Open();
+        await alice.WaitForEndAsync(urgent.Id);
+        await Task.Delay(100);
+
+        Assert.Equal(["alice 1", "alice 3", "alice 2"], factory.Scripted.Started.Take(3).ToArray());
+    }
+
+    [Fact]
+    public async Task Cancel_removes_a_queued_job_and_stops_a_running_one_within_a_step()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder);
+        factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(50);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var running = await alice.SubmitAsync("long", steps: 150);
+        await alice.WaitForAsync(running.Id, j => j.Status == "Running" && j.Step >= 2);
+        var waiting = await alice.SubmitAsync("waiting");
+
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsync($"/api/jobs/{waiting.Id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsync($"/api/jobs/{running.Id}/cancel", null)).StatusCode);
+        var stopped = await alice.WaitForEndAsync(running.Id, TimeSpan.FromSeconds(5));
+
+        Assert.Equal("Canceled", stopped.Status);
+        Assert.True(stopped.Step < 150, "the run went to its end");
+        Assert.Equal("Canceled", (await alice.WaitForEndAsync(waiting.Id)).Status);
+        Assert.DoesNotContain("waiting", factory.Scripted.Started);
+        Assert.Empty(stopped.Images);
+        Assert.Equal(HttpStatusCode.Conflict, (await alice.Http.PostAsync($"/api/jobs/{running.Id}/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_hosts_with_two_workers_each_on_one_database_run_every_job_exactly_once()
+    {
+        using var folder = new TempFolder();
+        var settings = new Dictionary<string, string?> { ["Queue:Workers"] = "2", ["Queue:SubmissionsPerMinute"] = "1000", ["Queue:MaxQueuedPerUser"] = "100" };
+        await using var hostA = new StudioFactory(folder, settings: settings);
+        var alice = await StudioUserClient.RegisterAsync(hostA, "alice");
+        await using var hostB = new StudioFactory(folder, settings: settings);
+        _ = hostB.Server; // start the second host's workers on the same database
+        await Task.Delay(300);
+
+        var jobs = new List<Guid>();
+        for (var i = 0; i < 24; i++)
+        {
+            jobs.Add((await alice.SubmitAsync($"job {i}", steps: 3)).Id);
+        }
+
+        foreach (var id in jobs)
+        {
+            Assert.Equal("Succeeded", (await alice.WaitForEndAsync(id)).Status);
+        }
+
+        var runs = hostA.Scripted.Started.Concat(hostB.Scripted.Started).ToList();
+        Assert.Equal(24, runs.Count);
+        Assert.Equal(24, runs.Distinct().Count());
+        Assert.True(hostB.Scripted.Started.Count > 0, "the second host never claimed a job");
+        await using var db = await hostA.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
+        Assert.All(await db.Jobs.ToListAsync(), j => Assert.Equal(1, j.Attempts));
+    }
+
+    [Fact]
+    public async Task At_start_up_interrupted_jobs_run_again_until_the_third_attempt_then_fail_with_a_reason()
+    {
+        using var folder = new TempFolder();
+        Guid retried, givenUp, queued;
+        string owner;
+        await using (var first = new StudioFactory(folder))
+        {
+            var alice = await StudioUserClient.RegisterAsync(first, "alice");
+            await using var db = await first.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
+            owner = (await db.Users.SingleAsync()).Id;
+        }
+
+        // What a kill -9 leaves behind: jobs marked running by a worker of this machine, and a queued one.
+        await using (var db = new StudioDbContext(new DbContextOptionsBuilder<StudioDbContext>()
+            .UseSqlite(StudioDatabase.ConnectionString(Path.Combine(folder.Path, "studio.db"))).Options))
+        {
+            GenerationJob Interrupted(string prompt, int attempts) => new()
+            {
+                OwnerId = owner, Prompt = prompt, Model = "tiny", Steps = 3, Width = 64, Height = 64,
+                Status = JobStatus.Running, Attempts = attempts, WorkerId = Web.Queue.QueueWorkerService.MachinePrefix + "1/dead",
+            };
+            var a = Interrupted("retried", 2);
+            var b = Interrupted("given up", 3);
+            var c = new GenerationJob { OwnerId = owner, Prompt = "queued", Model = "tiny", Steps = 3, Width = 64, Height = 64 };
+            db.Jobs.AddRange(a, b, c);
+            await db.SaveChangesAsync();
+            (retried, givenUp, queued) = (a.Id, b.Id, c.Id);
+        }
+
+        await using var second = new StudioFactory(folder);
+        var again = StudioUserClient.Anonymous(second);
+        Assert.Equal(HttpStatusCode.Redirect, (await again.PostFormAsync("/Account/Login", "login", new()
+        {
+            ["Input.Email"] = "alice@example.test",
+            ["Input.Password"] = "Passw0rd-test",
+        })).StatusCode);
+
+        var retriedJob = await again.WaitForEndAsync(retried);
+        Assert.Equal("Succeeded", retriedJob.Status);
+        Assert.Equal(3, retriedJob.Attempts);
+        Assert.Equal("Succeeded", (await again.WaitForEndAsync(queued)).Status);
+        var failed = await again.WaitForEndAsync(givenUp);
+        Assert.Equal("Failed", failed.Status);
+        Assert.Contains("3 times", failed.FailureReason);
+        Assert.DoesNotContain("given up", second.Scripted.Started);
+    }
+}

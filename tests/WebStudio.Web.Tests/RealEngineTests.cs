@@ -1,0 +1,58 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Web.Previews;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests;
+
+/// <summary>The studio on the real generation core with the tiny test model.</summary>
+public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    [Fact]
+    public async Task A_job_on_the_tiny_model_streams_previews_and_stores_a_png_with_its_parameters()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = new StudioFactory(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        await using var hub = await alice.ConnectHubAsync();
+
+        var job = await alice.SubmitAsync("a red circle", steps: 12, seed: 5);
+        var frames = new List<PreviewFrame>();
+        await foreach (var frame in hub.StreamAsync<PreviewFrame>("WatchJob", job.Id).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token))
+        {
+            frames.Add(frame);
+        }
+
+        var done = await alice.WaitForEndAsync(job.Id, TimeSpan.FromSeconds(60));
+        Assert.Equal("Succeeded", done.Status);
+        Assert.Equal("Succeeded", frames[^1].Status);
+        var pictures = frames.Where(f => f.Png is not null).Select(f => Convert.ToBase64String(f.Png!)).Distinct().Count();
+        Assert.True(pictures >= 2, $"only {pictures} different preview pictures");
+        using var preview = Image.Load<Rgb24>(frames.Last(f => f.Png is not null).Png!);
+        Assert.Equal(8, preview.Width); // latent resolution of a 64×64 image
+
+        var bytes = await alice.Http.GetByteArrayAsync(done.Images[0].Url);
+        using var image = Image.Load<Rgb24>(bytes);
+        Assert.Equal((64, 64), (image.Width, image.Height));
+        Assert.Equal(
+            "a red circle\nSteps: 12, Sampler: Euler a, CFG scale: 7, Seed: 5, Size: 64x64, Model: tiny",
+            image.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
+    }
+
+    [Fact]
+    public void The_real_validator_reports_bad_fields_in_plain_words()
+    {
+        using var engine = model.CreateEngine();
+
+        var problems = engine.Validate(StudioUserClient.Parameters("x", steps: 151) with { Model = "../tiny", Width = 7, Scheduler = "Nope" });
+
+        Assert.Contains(problems, p => p is { Field: "model", Message: "there is no model called '../tiny'" });
+        Assert.Contains(problems, p => p is { Field: "steps", Message: "steps must be between 1 and 150" });
+        Assert.Contains(problems, p => p.Field == "width");
+        Assert.Contains(problems, p => p.Field == "scheduler");
+        Assert.Empty(engine.Validate(StudioUserClient.Parameters("fine")));
+    }
+}
