@@ -145,6 +145,116 @@ namespace WebStudio.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Hash")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.ToTable("ApiKeys", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.Gallery", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CoverImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Description")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CoverImageId");
+
+                    b.HasIndex("OwnerId", "Position");
+
+                    b.ToTable("Galleries", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.GalleryItem", b =>
+                {
+                    b.Property<Guid>("GalleryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GalleryId", "ImageId");
+
+                    b.HasIndex("ImageId");
+
+                    b.HasIndex("GalleryId", "Position");
+
+                    b.ToTable("GalleryItems", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.GeneratedImage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -285,11 +395,76 @@ namespace WebStudio.Migrations
 
                     b.HasIndex("OwnerId", "CreatedAt");
 
+                    b.HasIndex("OwnerId", "CreatedAt", "Id")
+                        .HasDatabaseName("IX_GenerationJobs_History");
+
+                    b.HasIndex("OwnerId", "Model", "CreatedAt")
+                        .HasDatabaseName("IX_GenerationJobs_History_Model");
+
+                    b.HasIndex("OwnerId", "Scheduler", "CreatedAt")
+                        .HasDatabaseName("IX_GenerationJobs_History_Scheduler");
+
                     b.HasIndex("OwnerId", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "Priority", "CreatedAt");
 
                     b.ToTable("GenerationJobs", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.ShareLink", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("GalleryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HidePrompts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("GalleryId");
+
+                    b.HasIndex("ImageId");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.ToTable("ShareLinks", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_ShareLinks_OneTarget", "(GalleryId IS NULL) <> (ImageId IS NULL)");
+                        });
                 });
 
             modelBuilder.Entity("WebStudio.Data.StudioUser", b =>
@@ -424,6 +599,50 @@ namespace WebStudio.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("WebStudio.Data.ApiKey", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", "Owner")
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("WebStudio.Data.Gallery", b =>
+                {
+                    b.HasOne("WebStudio.Data.GeneratedImage", null)
+                        .WithMany()
+                        .HasForeignKey("CoverImageId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.GalleryItem", b =>
+                {
+                    b.HasOne("WebStudio.Data.Gallery", "Gallery")
+                        .WithMany("Items")
+                        .HasForeignKey("GalleryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("WebStudio.Data.GeneratedImage", "Image")
+                        .WithMany()
+                        .HasForeignKey("ImageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Gallery");
+
+                    b.Navigation("Image");
+                });
+
             modelBuilder.Entity("WebStudio.Data.GeneratedImage", b =>
                 {
                     b.HasOne("WebStudio.Data.GenerationJob", "Job")
@@ -446,6 +665,29 @@ namespace WebStudio.Migrations
                     b.Navigation("Owner");
                 });
 
+            modelBuilder.Entity("WebStudio.Data.ShareLink", b =>
+                {
+                    b.HasOne("WebStudio.Data.Gallery", "Gallery")
+                        .WithMany()
+                        .HasForeignKey("GalleryId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("WebStudio.Data.GeneratedImage", "Image")
+                        .WithMany()
+                        .HasForeignKey("ImageId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Gallery");
+
+                    b.Navigation("Image");
+                });
+
             modelBuilder.Entity("WebStudio.Data.UserQueueState", b =>
                 {
                     b.HasOne("WebStudio.Data.StudioUser", null)
@@ -453,6 +695,11 @@ namespace WebStudio.Migrations
                         .HasForeignKey("WebStudio.Data.UserQueueState", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.Gallery", b =>
+                {
+                    b.Navigation("Items");
                 });
 
             modelBuilder.Entity("WebStudio.Data.GenerationJob", b =>

@@ -12,6 +12,14 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<UserQueueState> QueueStates => Set<UserQueueState>();
 
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    public DbSet<Gallery> Galleries => Set<Gallery>();
+
+    public DbSet<GalleryItem> GalleryItems => Set<GalleryItem>();
+
+    public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

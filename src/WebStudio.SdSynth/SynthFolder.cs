@@ -128,7 +128,8 @@ public static class SynthFolder
         - Written by `dotnet run -c Release --project src/WebStudio.SdSynth -- --out <dir>{(report.Fp16 ? " --fp16" : "")}`;
           the same command and seed always write the same bytes. Never commit it; delete it freely.
         - Layout and signatures of an optimum (≥ 1.24) export: `input_ids` int64, a rank-0 float `timestep`,
-          `vae_encoder` → `latent_parameters`, the UNet's weights in `unet/model.onnx_data`.
+          `vae_encoder` → `latent_parameters`, the UNet's weights in `unet/model.onnx_data` (the other graphs,
+          well under protobuf's 2 GB, keep theirs inline as optimum leaves them).
         - The tokenizer is WebStudio's small test vocabulary in CLIP's file format (the embedding table still has
           49,408 rows).
 

@@ -16,6 +16,7 @@ public sealed record SynthReport(SdArchitecture Architecture, bool Fp16, IReadOn
         var text = new StringBuilder();
         var compare = Architecture == SdArchitecture.Sd15;
         text.AppendLine(CultureInfo.InvariantCulture, $"Synthetic {Architecture.Name} ({(Fp16 ? "fp16" : "fp32")}) parameters:");
+        text.AppendLine();
         text.AppendLine(compare
             ? "| graph | parameters | SD 1.5 | difference | on disk |"
             : "| graph | parameters | on disk |");

@@ -8,17 +8,25 @@ public static class ImageTensors
 {
     public static float[] ToChwMinus1To1(Image<Rgb24> image)
     {
-        int w = image.Width, h = image.Height, plane = w * h;
+        var chw = new float[3 * image.Width * image.Height];
+        WriteChwMinus1To1(image, chw);
+        return chw;
+    }
+
+    /// <summary>Writes the image into <paramref name="destination"/> (3×H×W floats), e.g. one slot of a batch buffer.</summary>
+    public static void WriteChwMinus1To1(Image<Rgb24> image, Span<float> destination)
+    {
+        int plane = image.Width * image.Height;
+        if (destination.Length != 3 * plane)
+            throw new ArgumentException($"destination: expected 3×{image.Height}×{image.Width} = {3 * plane} floats, got {destination.Length}.", nameof(destination));
         var pixels = new Rgb24[plane];
         image.CopyPixelDataTo(pixels);
-        var chw = new float[3 * plane];
         for (var i = 0; i < plane; i++)
         {
-            chw[i] = pixels[i].R / 127.5f - 1f;
-            chw[plane + i] = pixels[i].G / 127.5f - 1f;
-            chw[2 * plane + i] = pixels[i].B / 127.5f - 1f;
+            destination[i] = pixels[i].R / 127.5f - 1f;
+            destination[plane + i] = pixels[i].G / 127.5f - 1f;
+            destination[2 * plane + i] = pixels[i].B / 127.5f - 1f;
         }
-        return chw;
     }
 
     /// <summary>Inverse of <see cref="ToChwMinus1To1"/>; values outside [-1, 1] are clamped.</summary>

@@ -7,6 +7,7 @@ using WebStudio.Web.Accounts;
 using WebStudio.Web.Components;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
+using WebStudio.Web.Galleries;
 using WebStudio.Web.Hubs;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -54,6 +55,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapStudioEndpoints();
+app.MapHistoryGalleriesAndSharing();
 app.MapHub<JobsHub>(JobsHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using WebStudio.Data;
 using WebStudio.Web.Accounts;
+using WebStudio.Web.Galleries;
 using WebStudio.Web.Options;
 using WebStudio.Web.Previews;
 using WebStudio.Web.Queue;
@@ -70,5 +71,6 @@ public static class StudioServices
         services.AddSingleton<JobAccess>();
         services.AddSingleton<QueueSnapshot>();
         services.AddHostedService<QueueWorkerService>();
+        services.AddHistoryGalleriesAndSharing();
     }
 }

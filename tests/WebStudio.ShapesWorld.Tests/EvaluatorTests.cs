@@ -11,10 +11,15 @@ public class EvaluatorTests
 {
     private static readonly EvalSuite Suite = EvalSuite.Default;
 
+    // Rendered once for all tests; tests that alter an image work on a clone.
+    private static readonly Lazy<Image<Rgb24>[]> GroundTruth = new(() => Suite.Prompts.Select(p => p.RenderGroundTruth()).ToArray());
+
+    private static Image<Rgb24> Truth(EvalPrompt prompt) => GroundTruth.Value[IndexOf(prompt)].Clone();
+
     [Fact]
     public void GroundTruthRendersOfTheDefaultSuitePass()
     {
-        var report = Suite.Evaluate(p => p.RenderGroundTruth());
+        var report = Suite.Evaluate(Truth);
         var failures = string.Join("\n", report.Results.Where(r => !r.Outcome.Correct).Select(r => $"{r.Prompt.Id} '{r.Prompt.Prompt}': {r.Outcome.Reason}"));
         Assert.True(report.Overall >= 0.97, report.ToTable() + failures);
         Assert.Equal(7, report.PerCategory.Count);
@@ -24,7 +29,7 @@ public class EvaluatorTests
     public void ImagesShuffledAgainstTheirPromptsScoreLow()
     {
         var prompts = Suite.Prompts;
-        var report = Suite.Evaluate(p => prompts[(IndexOf(p) * 37 + 11) % prompts.Count].RenderGroundTruth());
+        var report = Suite.Evaluate(p => Truth(prompts[(IndexOf(p) * 37 + 11) % prompts.Count]));
         Assert.True(report.Overall <= 0.3, report.ToTable());
     }
 
@@ -36,7 +41,7 @@ public class EvaluatorTests
         var report = new EvaluationReport();
         foreach (var prompt in prompts)
         {
-            using var image = prompts[(IndexOf(prompt) * 37 + 11) % prompts.Count].RenderGroundTruth();
+            using var image = Truth(prompts[(IndexOf(prompt) * 37 + 11) % prompts.Count]);
             report.Add(prompt, Evaluator.Score(prompt.Spec with { Background = null }, image));
         }
         Assert.True(report.Overall <= 0.3, report.ToTable());
@@ -56,7 +61,7 @@ public class EvaluatorTests
     {
         var report = EvalSuite.Small(70).Evaluate(p =>
         {
-            var image = p.RenderGroundTruth();
+            var image = Truth(p);
             image.Mutate(x => x.GaussianBlur(1.2f));
             return image;
         });
@@ -68,7 +73,7 @@ public class EvaluatorTests
     {
         var report = EvalSuite.Small(70).Evaluate(p =>
         {
-            using var image = p.RenderGroundTruth();
+            using var image = Truth(p);
             using var stream = new MemoryStream();
             image.SaveAsJpeg(stream, new JpegEncoder { Quality = 70 });
             stream.Position = 0;
@@ -83,7 +88,7 @@ public class EvaluatorTests
         var rng = new DeterministicRandom(17);
         var report = EvalSuite.Small(70).Evaluate(p =>
         {
-            var image = p.RenderGroundTruth();
+            var image = Truth(p);
             image.ProcessPixelRows(rows =>
             {
                 for (var y = 0; y < rows.Height; y++)
@@ -189,7 +194,9 @@ public class EvaluatorTests
 
     private static EvalOutcome Score(SceneSpec spec, Image<Rgb24> image) => Evaluator.Score(spec, image);
 
-    private static int IndexOf(EvalPrompt prompt) => Suite.Prompts.ToList().IndexOf(prompt);
+    private static readonly Dictionary<string, int> Indices = Suite.Prompts.Select((p, i) => (p.Id, i)).ToDictionary(x => x.Id, x => x.i);
+
+    private static int IndexOf(EvalPrompt prompt) => Indices[prompt.Id];
 
     private static byte Jitter(byte v, DeterministicRandom rng) => (byte)Math.Clamp(v + rng.NextInt(-12, 12), 0, 255);
 

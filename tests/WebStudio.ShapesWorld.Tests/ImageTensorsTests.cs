@@ -22,9 +22,22 @@ public class ImageTensorsTests
     }
 
     [Fact]
+    public void WritesIntoASlotOfABatchBuffer()
+    {
+        using var sample = SceneGenerator.Generate(8, 2);
+        var batch = new float[2 * 3 * 128 * 128];
+        ImageTensors.WriteChwMinus1To1(sample.Image, batch.AsSpan(3 * 128 * 128));
+        Assert.Equal(ImageTensors.ToChwMinus1To1(sample.Image), batch[(3 * 128 * 128)..]);
+        Assert.All(batch[..(3 * 128 * 128)], v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
     public void WrongLengthNamesTheArgument()
     {
         var error = Assert.Throws<ArgumentException>(() => ImageTensors.FromChwMinus1To1(new float[10], 4, 4));
         Assert.Equal("chw", error.ParamName);
+        using var sample = SceneGenerator.Generate(8, 2);
+        var tooShort = Assert.Throws<ArgumentException>(() => ImageTensors.WriteChwMinus1To1(sample.Image, new float[5]));
+        Assert.Equal("destination", tooShort.ParamName);
     }
 }

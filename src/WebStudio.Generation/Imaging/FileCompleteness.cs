@@ -18,8 +18,9 @@ internal static class FileCompleteness
         _ => true,
     };
 
-    // A PNG ends with an empty IEND chunk; a truncated one stops somewhere inside its IDAT chunks.
-    private static bool PngIsComplete(ReadOnlySpan<byte> file) => file.EndsWith(PngEnd);
+    // A PNG ends with an empty IEND chunk (constant bytes, CRC included); a truncated one stops inside its IDAT
+    // chunks. Some tools append bytes after IEND, so the chunk may sit anywhere.
+    private static bool PngIsComplete(ReadOnlySpan<byte> file) => file.LastIndexOf(PngEnd) >= 0;
 
     // Entropy-coded data stuffs every 0xFF with 0x00, so FF DA (start of scan) and FF D9 (end of image) only
     // occur as markers: a complete file has an end-of-image after its last scan. Trailing bytes after it are allowed.

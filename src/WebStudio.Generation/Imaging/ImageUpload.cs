@@ -36,6 +36,12 @@ public static class ImageUpload
         return upload.Image.Clone();
     }
 
+    public static Image<Rgb24> ReadRgb(Stream stream, ImageUploadLimits? limits = null)
+    {
+        using var upload = Read(stream, limits);
+        return upload.Image.Clone();
+    }
+
     /// <summary>Validates and decodes to RGBA, upright. <paramref name="what"/> ("image", "mask") goes into messages.</summary>
     internal static Image<Rgba32> DecodeRgba(byte[] file, ImageUploadLimits limits, string what, out string format)
     {

@@ -87,6 +87,9 @@ public static class ExecutionProviders
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
         };
+        // Idle intra-op threads would otherwise spin after each Run and take the cores the pipeline's own work
+        // (scheduler math, CFG) needs between UNet calls.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         if (options.IntraOpThreads > 0)
         {
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;

@@ -92,7 +92,7 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
         _modelOutputs[0] = _modelOutputs[1];
         _modelOutputs[1] = x0;
 
-        // The first step has no history; a last step to sigma zero cannot use the log-SNR difference of the second order.
+        // The first step has no history; the last is first order whenever it ends at sigma zero (infinite log-SNR).
         var prev = _lowerOrderNums < 1 || firstOrderFinal
             ? FirstOrderUpdate(x0, sample, index)
             : SecondOrderUpdate(sample, index);

@@ -31,9 +31,11 @@ public sealed class LMSDiscreteScheduler(SchedulerConfig config, int order = 4, 
             _derivatives.RemoveAt(0);
         }
 
+        // As in diffusers, the order follows the step index, but only as many past derivatives as exist are used
+        // (zip truncates): img2img, which starts part-way, begins with a single term.
         var used = Math.Min(index + 1, order);
         var update = new float[sample.Length];
-        for (var k = 0; k < used; k++)
+        for (var k = 0; k < Math.Min(used, _derivatives.Count); k++)
         {
             // Coefficient k weights the derivative from k steps back.
             var coefficient = (float)Coefficient(used, index, k);

@@ -6,7 +6,7 @@ namespace WebStudio.Generation.Schedulers;
 /// diffusers' PNDMScheduler (Liu et al. 2022): Runge–Kutta warm-up steps (PRK) then a fourth-order linear
 /// multistep method (PLMS). Stable Diffusion pipelines skip the PRK part (skip_prk_steps).
 /// </summary>
-public sealed class PNDMScheduler(SchedulerConfig config) : SchedulerBase(config)
+public sealed class PNDMScheduler : SchedulerBase
 {
     private const int PndmOrder = 4;
     private readonly List<float[]> _ets = [];
@@ -14,6 +14,15 @@ public sealed class PNDMScheduler(SchedulerConfig config) : SchedulerBase(config
     private int _counter;
     private float[]? _curModelOutput;
     private float[]? _curSample;
+
+    public PNDMScheduler(SchedulerConfig config) : base(config)
+    {
+        if (config.RescaleBetasZeroSnr)
+        {
+            // PNDM divides by ᾱ_t; like diffusers' Euler, keep a zero-SNR final timestep just above zero.
+            AlphasCumprod[^1] = MathF.Pow(2, -24);
+        }
+    }
 
     public override float InitNoiseSigma => 1f;
 

@@ -5,7 +5,7 @@ namespace WebStudio.ShapesWorld.Evaluation;
 
 /// <summary>
 /// Splits an image into background and foreground blobs. Foreground = pixels clearly away from the
-/// border colour; each blob's colour is the median of its interior, so blurry edges (which pass
+/// border colour; each blob's colour is the median of its purest pixels, so blurry edges (which pass
 /// through other palette colours) do not create spurious objects.
 /// </summary>
 public sealed class ImageAnalysis
@@ -45,12 +45,12 @@ public sealed class ImageAnalysis
         foreach (var blob in Components(fg, w, h))
         {
             if (blob.Count < MinArea) continue;
-            objects.Add(Describe(blob, pixels, fg, w, h));
+            objects.Add(Describe(blob, pixels, bgRgb, w, h));
         }
         return new ImageAnalysis(w, h, bgRgb, background, fg, objects);
     }
 
-    private static DetectedObject Describe(List<int> blob, Rgb24[] pixels, bool[] fg, int w, int h)
+    private static DetectedObject Describe(List<int> blob, Rgb24[] pixels, Rgb24 background, int w, int h)
     {
         int x0 = w, y0 = h, x1 = -1, y1 = -1;
         foreach (var p in blob)
@@ -58,30 +58,20 @@ public sealed class ImageAnalysis
             int x = p % w, y = p / w;
             x0 = Math.Min(x0, x); x1 = Math.Max(x1, x); y0 = Math.Min(y0, y); y1 = Math.Max(y1, y);
         }
-        var colour = Nearest(Palette.ObjectColours, InteriorMedian(blob, pixels, fg, w, h), ColourThreshold);
+        var colour = Nearest(Palette.ObjectColours, PurestMedian(blob, pixels, background), ColourThreshold);
         var shape = ShapeClassifier.Classify(blob, w, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
         return new DetectedObject(colour, shape, blob.Count, x0, y0, x1 - x0 + 1, y1 - y0 + 1, blob);
     }
 
-    /// <summary>Median colour of blob pixels whose 5×5 neighbourhood is all foreground (all pixels if none are).</summary>
-    private static Rgb24 InteriorMedian(List<int> blob, Rgb24[] pixels, bool[] fg, int w, int h)
+    /// <summary>
+    /// Median colour of the quarter of the blob farthest from the background: the object's own
+    /// colour survives there even when blur has mixed every edge pixel with the background.
+    /// </summary>
+    private static Rgb24 PurestMedian(List<int> blob, Rgb24[] pixels, Rgb24 background)
     {
-        var inner = blob.Where(p => IsInterior(p, fg, w, h, 2)).ToList();
-        if (inner.Count < 8) inner = blob.Where(p => IsInterior(p, fg, w, h, 1)).ToList();
-        if (inner.Count < 8) inner = blob;
-        return Median(inner.Select(p => pixels[p]).ToList());
-    }
-
-    private static bool IsInterior(int p, bool[] fg, int w, int h, int radius)
-    {
-        int x = p % w, y = p / w;
-        for (var dy = -radius; dy <= radius; dy++)
-        for (var dx = -radius; dx <= radius; dx++)
-        {
-            int nx = x + dx, ny = y + dy;
-            if (nx < 0 || ny < 0 || nx >= w || ny >= h || !fg[ny * w + nx]) return false;
-        }
-        return true;
+        var purest = blob.OrderByDescending(p => Distance2(pixels[p], background)).ThenBy(p => p)
+            .Take(Math.Max(8, blob.Count / 4)).Select(p => pixels[p]).ToList();
+        return Median(purest);
     }
 
     private static bool[] Erode(bool[] mask, int w, int h) => Morph(mask, w, h, all: true);

@@ -84,7 +84,10 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var levels = Config.Channels.Length;
         for (var i = 0; i < levels; i++)
         {
-            h = Attend(DownAttn, i, DownRes[i].forward(h, time), context);
+            h = DownRes[i].forward(h, time);
+            Console.WriteLine($"DEBUG res{i} {h.abs().max().item<float>()}");
+            h = Attend(DownAttn, i, h, context);
+            Console.WriteLine($"DEBUG attn{i} {h.abs().max().item<float>()}");
             skips.Add(h);
             if (i < levels - 1)
             {
@@ -92,7 +95,12 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
             }
         }
 
-        h = MidRes2.forward(MidAttn.forward(MidRes1.forward(h, time), context), time);
+        h = MidRes1.forward(h, time);
+        Console.WriteLine($"DEBUG mid1 {h.abs().max().item<float>()}");
+        h = MidAttn.forward(h, context);
+        Console.WriteLine($"DEBUG midattn {h.abs().max().item<float>()}");
+        h = MidRes2.forward(h, time);
+        Console.WriteLine($"DEBUG mid2 {h.abs().max().item<float>()}");
         for (var i = levels - 1; i >= 0; i--)
         {
             if (i < levels - 1)
@@ -100,7 +108,11 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 h = Upsamplers[i].forward(VaeDecoderNet.NearestUp2(h));
             }
 
-            h = Attend(UpAttn, i, UpRes[i].forward(cat([h, skips[i]], 1), time), context);
+            Console.WriteLine($"DEBUG upin{i} {h.abs().max().item<float>()}");
+            h = UpRes[i].forward(cat([h, skips[i]], 1), time);
+            Console.WriteLine($"DEBUG upres{i} {h.abs().max().item<float>()}");
+            h = Attend(UpAttn, i, h, context);
+            Console.WriteLine($"DEBUG upattn{i} {h.abs().max().item<float>()}");
         }
 
         return ConvOut.forward(nn.functional.silu(NormOut.forward(h)));

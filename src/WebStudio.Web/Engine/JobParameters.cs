@@ -1,3 +1,7 @@
+using System.Text.Json.Serialization;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
 namespace WebStudio.Web.Engine;
 
 /// <summary>The user-chosen parameters of a txt2img job, as the Generate page, the HTTP API and the queue share them.</summary>
@@ -13,4 +17,12 @@ public sealed record JobParameters
     public int Width { get; init; } = 128;
     public int Height { get; init; } = 128;
     public int BatchSize { get; init; } = 1;
+
+    /// <summary>img2img/inpainting source (API edits and variations), kept by JobInputStore; never part of a JSON form.</summary>
+    [JsonIgnore] public Image<Rgb24>? InitImage { get; init; }
+
+    /// <summary>Inpainting mask, the size of <see cref="InitImage"/>: 255 is repainted.</summary>
+    [JsonIgnore] public Image<L8>? Mask { get; init; }
+
+    [JsonIgnore] public float Strength { get; init; } = 0.75f;
 }

@@ -76,6 +76,9 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         Width = p.Width,
         Height = p.Height,
         BatchSize = p.BatchSize,
+        InitImage = p.InitImage,
+        Mask = p.Mask,
+        Strength = p.Strength,
     };
 
     private sealed class StepCallback(Func<EngineStep, bool> onStep) : IStepCallback

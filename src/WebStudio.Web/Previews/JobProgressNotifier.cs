@@ -12,6 +12,8 @@ namespace WebStudio.Web.Previews;
 /// </summary>
 public sealed class JobProgressNotifier
 {
+    private static readonly TimeSpan EndedRetention = TimeSpan.FromMinutes(2);
+
     private readonly ConcurrentDictionary<Guid, LiveJob> _jobs = new();
     private readonly object _queueGate = new();
     private readonly List<Func<Task>> _queueSubscribers = [];
@@ -19,6 +21,20 @@ public sealed class JobProgressNotifier
     public JobLiveState? GetLiveState(Guid jobId) => _jobs.TryGetValue(jobId, out var job) ? job.State : null;
 
     public PreviewFrame? GetLatestFrame(Guid jobId) => _jobs.TryGetValue(jobId, out var job) ? job.Latest : null;
+
+    /// <summary>Whether a studio view (a component or a SignalR watcher) follows the job right now.</summary>
+    public bool IsWatched(Guid jobId)
+    {
+        if (!_jobs.TryGetValue(jobId, out var job))
+        {
+            return false;
+        }
+
+        lock (job)
+        {
+            return job.Subscribers.Count + job.Watchers.Count > 0;
+        }
+    }
 
     /// <summary>Calls <paramref name="callback"/> on every progress or status change of the job until disposed.</summary>
     public IDisposable SubscribeJob(Guid jobId, Func<JobLiveState, Task> callback)
@@ -123,6 +139,7 @@ public sealed class JobProgressNotifier
             if (IsTerminal(status))
             {
                 job.Ended = true;
+                job.EndedAt = DateTime.UtcNow;
                 foreach (var watcher in job.Watchers)
                 {
                     watcher.TryComplete();
@@ -141,7 +158,8 @@ public sealed class JobProgressNotifier
 
         if (IsTerminal(status))
         {
-            ForgetIfIdle(job);
+            // Kept a while, so that a watcher arriving just after the end still gets the final status at once.
+            _ = Task.Delay(EndedRetention).ContinueWith(_ => ForgetIfIdle(job), TaskScheduler.Default);
         }
     }
 
@@ -180,7 +198,8 @@ public sealed class JobProgressNotifier
     {
         lock (job)
         {
-            if (job.Subscribers.Count == 0 && job.Watchers.Count == 0 && (job.Ended || job.State is null))
+            var retained = job.EndedAt is { } ended && DateTime.UtcNow - ended < EndedRetention;
+            if (job.Subscribers.Count == 0 && job.Watchers.Count == 0 && !retained && (job.Ended || job.State is null))
             {
                 _jobs.TryRemove(new KeyValuePair<Guid, LiveJob>(job.Id, job));
             }
@@ -193,6 +212,7 @@ public sealed class JobProgressNotifier
         public JobLiveState? State { get; set; }
         public PreviewFrame? Latest { get; set; }
         public bool Ended { get; set; }
+        public DateTime? EndedAt { get; set; }
         public List<Func<JobLiveState, Task>> Subscribers { get; } = [];
         public List<ChannelWriter<PreviewFrame>> Watchers { get; } = [];
     }

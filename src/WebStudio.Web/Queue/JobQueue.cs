@@ -21,6 +21,7 @@ public sealed class JobQueue(
     JobProgressNotifier notifier,
     QueueSignal signal,
     RunningJobs running,
+    Api.JobInputStore inputs,
     TimeProvider time,
     ILogger<JobQueue> logger)
 {
@@ -54,7 +55,7 @@ public sealed class JobQueue(
         {
             OwnerId = userId,
             Source = source,
-            Kind = JobKind.Txt2Img,
+            Kind = Api.JobInputStore.KindOf(parameters),
             Prompt = parameters.Prompt,
             NegativePrompt = parameters.NegativePrompt,
             Model = parameters.Model,
@@ -68,6 +69,7 @@ public sealed class JobQueue(
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
         db.Jobs.Add(job);
+        inputs.Save(job.Id, parameters);
         await db.SaveChangesAsync(cancellationToken);
         logger.LogInformation("Job {JobId} queued by {UserId} ({Model}, {Steps} steps)", job.Id, userId, job.Model, job.Steps);
         signal.Pulse();

@@ -16,6 +16,7 @@ public sealed class JobRunner(
     ImageStore images,
     JobProgressNotifier notifier,
     RunningJobs running,
+    Api.JobInputStore inputs,
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
@@ -26,9 +27,10 @@ public sealed class JobRunner(
         var started = Stopwatch.GetTimestamp();
         long firstStep = 0, lastStep = 0;
         notifier.Report(job.Id, JobStatus.Running, 0, job.Steps);
+        var parameters = inputs.Attach(job.Id, ToParameters(job));
         try
         {
-            var results = await engine.RunAsync(ToParameters(job), step =>
+            var results = await engine.RunAsync(parameters, step =>
             {
                 lastStep = Stopwatch.GetTimestamp();
                 if (step.Step == 0)
@@ -73,6 +75,13 @@ public sealed class JobRunner(
         }
         finally
         {
+            parameters.InitImage?.Dispose();
+            parameters.Mask?.Dispose();
+            if (!stopping.IsCancellationRequested)
+            {
+                inputs.Delete(job.Id); // a job requeued by a shutdown keeps its inputs for the next start
+            }
+
             running.Unregister(job.Id);
             notifier.QueueChanged();
         }

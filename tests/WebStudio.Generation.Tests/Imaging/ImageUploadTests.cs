@@ -141,6 +141,15 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
+    public void AcceptsBytesAfterThePngEnd()
+    {
+        using var image = TestImages.Noise(8, 8, seed: 19);
+        var bytes = TestImages.Encode(image, new PngEncoder()).Concat("trailing"u8.ToArray()).ToArray();
+        using var rgb = ImageUpload.ReadRgb(new MemoryStream(bytes));
+        Assert.Equal(0, TestImages.MaxDifference(image, rgb));
+    }
+
+    [Fact]
     public void RefusesAPngWithDamagedPixelDataAsCorrupt()
     {
         var bytes = TestImages.PngBomb(64, 64);

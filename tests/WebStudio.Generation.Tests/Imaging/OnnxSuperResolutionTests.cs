@@ -50,9 +50,10 @@ public sealed class OnnxSuperResolutionTests : IDisposable
             xEdges.All(e => Math.Abs(x - e) >= band) && yEdges.All(e => Math.Abs(y - e) >= band);
 
         Assert.InRange(TestImages.MaxDifference(tiled, whole, AwayFromSeams), 0, 2);
-        // Near the seams the cross-fade keeps the tiles' border errors small too.
-        Assert.InRange(TestImages.MeanDifference(tiled, whole), 0, 0.25);
-        Assert.InRange(TestImages.MaxDifference(tiled, whole), 0, 24);
+        // Near the seams the cross-fade keeps the tiles' border errors small too (hard seams, overlap 0,
+        // measured max 19 and mean 0.37 on this image; the blend measured max 3 and mean 0.05).
+        Assert.InRange(TestImages.MeanDifference(tiled, whole), 0, 0.15);
+        Assert.InRange(TestImages.MaxDifference(tiled, whole), 0, 8);
     }
 
     [Fact]
@@ -69,8 +70,9 @@ public sealed class OnnxSuperResolutionTests : IDisposable
 
         Assert.Equal(4, halfModel.Scale);
         Assert.Equal(new Size(160, 96), half.Size());
-        // Same seeded weights rounded to half precision: the pictures agree closely.
-        Assert.InRange(TestImages.MeanDifference(full, half), 0, 1.0);
+        // Same seeded weights rounded to half precision: the pictures agree within a few levels.
+        Assert.InRange(TestImages.MaxDifference(full, half), 0, 3);
+        Assert.InRange(TestImages.MeanDifference(full, half), 0, 0.2);
     }
 
     [Fact]

@@ -11,27 +11,27 @@ internal static class SchedulerTestData
     /// dummy_sample_deter: arange(768) reshaped (c, h, w, b), divided by 768, permuted to (b, c, h, w);
     /// so element [b, c, h, w] = (c·256 + h·32 + w·4 + b) / 768, stored NCHW.
     /// </summary>
-    public static float[] DummySampleDeter()
+    public static float[] DummySampleDeter() => Arranged(source => source);
+
+    /// <summary>dummy_noise_deter: the same layout over arange(768) reversed.</summary>
+    public static float[] DummyNoiseDeter() => Arranged(source => Count - 1 - source);
+
+    private const int Count = Batch * Channels * Height * Width;
+
+    /// <summary>An arange value per element, laid out (c, h, w, b) and read back NCHW, over 768.</summary>
+    private static float[] Arranged(Func<int, int> value)
     {
-        const int count = Batch * Channels * Height * Width;
-        var sample = new float[count];
+        var sample = new float[Count];
         for (var b = 0; b < Batch; b++)
         for (var c = 0; c < Channels; c++)
         for (var h = 0; h < Height; h++)
         for (var w = 0; w < Width; w++)
         {
             var source = ((c * Height + h) * Width + w) * Batch + b;
-            sample[((b * Channels + c) * Height + h) * Width + w] = source / (float)count;
+            sample[((b * Channels + c) * Height + h) * Width + w] = value(source) / (float)Count;
         }
 
         return sample;
-    }
-
-    /// <summary>dummy_noise_deter: the same layout over arange(768) reversed.</summary>
-    public static float[] DummyNoiseDeter()
-    {
-        var sample = DummySampleDeter();
-        return sample.Select(v => (767 - v * 768f) / 768f).ToArray();
     }
 
     /// <summary>dummy_model: sample · t / (t + 1), in float32 as torch evaluates it.</summary>

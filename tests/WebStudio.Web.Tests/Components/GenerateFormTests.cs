@@ -8,27 +8,29 @@ using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.Components;
 
-public sealed class GenerateFormTests(TinyModelFixture model) : BunitContext, IClassFixture<TinyModelFixture>
+public sealed class GenerateFormTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
 {
-    private IRenderedComponent<GenerateForm> RenderForm(GenerateFormModel form, Action<JobParameters> onGenerate)
+    // MudBlazor's services are async-disposable only, so each test disposes its bUnit context asynchronously.
+    private IRenderedComponent<GenerateForm> RenderForm(BunitContext context, GenerateFormModel form, Action<JobParameters> onGenerate)
     {
         var engine = model.CreateEngine();
-        Services.AddSingleton<IGenerationEngine>(engine);
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
-        Render<MudPopoverProvider>();
-        return Render<GenerateForm>(p => p
+        context.Services.AddSingleton<IGenerationEngine>(engine);
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Render<MudPopoverProvider>();
+        return context.Render<GenerateForm>(p => p
             .Add(c => c.Form, form)
             .Add(c => c.Models, engine.Models())
             .Add(c => c.OnGenerate, onGenerate));
     }
 
     [Fact]
-    public void Out_of_range_fields_are_explained_and_nothing_is_submitted()
+    public async Task Out_of_range_fields_are_explained_and_nothing_is_submitted()
     {
+        await using var context = new BunitContext();
         var submitted = 0;
         var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 0, Guidance = 31, BatchSize = 9, Prompt = "shapes" };
-        var cut = RenderForm(form, _ => submitted++);
+        var cut = RenderForm(context, form, _ => submitted++);
 
         cut.Find("button#generate").Click();
 
@@ -40,11 +42,12 @@ public sealed class GenerateFormTests(TinyModelFixture model) : BunitContext, IC
     }
 
     [Fact]
-    public void A_valid_form_submits_its_parameters_with_the_chosen_size_and_shows_character_counters()
+    public async Task A_valid_form_submits_its_parameters_with_the_chosen_size_and_shows_character_counters()
     {
+        await using var context = new BunitContext();
         JobParameters? submitted = null;
         var form = new GenerateFormModel { Model = "tiny", Size = "96x64", Steps = 25, Prompt = "a red circle", Seed = 77 };
-        var cut = RenderForm(form, p => submitted = p);
+        var cut = RenderForm(context, form, p => submitted = p);
 
         Assert.Contains("12 / 2000", cut.Markup);
         cut.Find("button#generate").Click();

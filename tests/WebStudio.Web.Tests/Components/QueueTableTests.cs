@@ -7,14 +7,16 @@ using WebStudio.Web.Queue;
 
 namespace WebStudio.Web.Tests.Components;
 
-public sealed class QueueTableTests : BunitContext
+public sealed class QueueTableTests
 {
     private static readonly Guid Running = Guid.NewGuid(), Waiting = Guid.NewGuid();
 
-    public QueueTableTests()
+    private static BunitContext NewContext()
     {
-        Services.AddMudServices();
-        JSInterop.Mode = JSRuntimeMode.Loose;
+        var context = new BunitContext();
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        return context;
     }
 
     private static QueueView View(bool admin) => new(5, 1,
@@ -24,9 +26,10 @@ public sealed class QueueTableTests : BunitContext
     ]);
 
     [Fact]
-    public void A_user_sees_the_queue_length_and_their_job_but_never_another_users_prompt()
+    public async Task A_user_sees_the_queue_length_and_their_job_but_never_another_users_prompt()
     {
-        var cut = Render<QueueTable>(p => p.Add(c => c.View, View(admin: false)).Add(c => c.IsAdmin, false));
+        await using var context = NewContext();
+        var cut = context.Render<QueueTable>(p => p.Add(c => c.View, View(admin: false)).Add(c => c.IsAdmin, false));
 
         Assert.Contains("5 waiting · 1 running", cut.Find("#queue-length").TextContent);
         Assert.Contains("step 3 of 20", cut.Markup);
@@ -37,10 +40,11 @@ public sealed class QueueTableTests : BunitContext
     }
 
     [Fact]
-    public void The_administrator_sees_owners_and_can_cancel_any_job_and_move_a_queued_one_to_the_front()
+    public async Task The_administrator_sees_owners_and_can_cancel_any_job_and_move_a_queued_one_to_the_front()
     {
+        await using var context = NewContext();
         Guid? moved = null, canceled = null;
-        var cut = Render<QueueTable>(p => p
+        var cut = context.Render<QueueTable>(p => p
             .Add(c => c.View, View(admin: true))
             .Add(c => c.IsAdmin, true)
             .Add(c => c.OnMoveToFront, id => moved = id)

@@ -1,0 +1,221 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using WebStudio.Data;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Options;
+using WebStudio.Web.Previews;
+using WebStudio.Web.Queue;
+using WebStudio.Web.Storage;
+
+namespace WebStudio.Web.Api;
+
+/// <summary>The jobs one API request queued, and the size and steps they run with.</summary>
+public sealed record ApiSubmission(IReadOnlyList<GenerationJob> Jobs, int Width, int Height, int Steps)
+{
+    public string Size => SizePresets.Format(Width, Height);
+}
+
+/// <summary>
+/// Runs Images API requests as ordinary studio jobs: submitted through the same queue (fairness, per-user limit,
+/// rate limit), stored in the user's history, watched through the same progress notifier as the studio. A
+/// request for more images than one batch holds becomes several jobs with consecutive seeds.
+/// </summary>
+public sealed class ApiImageService(
+    JobQueue queue,
+    IGenerationEngine engine,
+    JobProgressNotifier notifier,
+    IDbContextFactory<StudioDbContext> dbFactory,
+    ImageStore store,
+    IOptions<GenerationOptions> generation,
+    ILogger<ApiImageService> logger)
+{
+    /// <summary>img2img strength of an edit without a mask, and of a variation (which keeps more of the source).</summary>
+    public const float EditStrength = 0.75f, VariationStrength = 0.6f;
+
+    /// <summary>An edit with a mask repaints the masked area from pure noise.</summary>
+    public const float InpaintStrength = 1f;
+
+    /// <summary>Seconds a client is told to wait when its queue is full (a job on the built-in model takes seconds).</summary>
+    public const int QueueFullRetrySeconds = 10;
+
+    public EngineModel ResolveModel(string? name)
+    {
+        name ??= generation.Value.DefaultModel;
+        return engine.Models().FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal))
+            ?? throw new ApiException(StatusCodes.Status404NotFound,
+                $"The model '{(name.Length > 100 ? name[..100] + "…" : name)}' does not exist. GET /v1/models lists the models of this server.", "model", "model_not_found");
+    }
+
+    public async Task<ApiSubmission> SubmitAsync(string userId, ImageRequest request, CancellationToken cancellationToken)
+    {
+        var model = ResolveModel(request.Model);
+        using var edit = request.Image is null ? null : ApiUploads.Read(request);
+        var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? (model.NativeWidth, model.NativeHeight);
+        var steps = ApiQuality.Steps(request.Quality);
+        var seed = JobQueue.RandomSeed();
+        var jobs = new List<GenerationJob>();
+        for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
+        {
+            var parameters = new JobParameters
+            {
+                Prompt = request.Prompt,
+                Model = model.Name,
+                Steps = steps,
+                Seed = seed + first,
+                Width = width,
+                Height = height,
+                BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first),
+                InitImage = edit?.Image,
+                Mask = edit?.Mask,
+                Strength = edit?.Mask is not null ? InpaintStrength : request.Operation == ImageOperation.Variation ? VariationStrength : EditStrength,
+            };
+            var outcome = await queue.SubmitAsync(userId, parameters, JobSource.Api, cancellationToken);
+            if (outcome.Refusal != SubmitRefusal.None)
+            {
+                foreach (var queued in jobs)
+                {
+                    await queue.CancelAsync(queued.Id, userId, isAdmin: false, CancellationToken.None);
+                }
+
+                throw Refused(outcome);
+            }
+
+            jobs.Add(outcome.Job!);
+        }
+
+        logger.LogInformation("API {Operation} by {UserId}: {Count} image(s) in {Jobs} job(s)", request.Operation, userId, request.N, jobs.Count);
+        return new ApiSubmission(jobs, width, height, steps);
+    }
+
+    /// <summary>
+    /// Waits for every job of <paramref name="submission"/>; <paramref name="onPartial"/> (when given) receives up
+    /// to <see cref="ImageRequest.PartialImages"/> previews of the first job, taken at evenly spaced steps. If
+    /// <paramref name="aborted"/> fires (the client went away), each unfinished job is canceled unless somebody
+    /// follows it in the studio.
+    /// </summary>
+    public async Task<IReadOnlyList<GeneratedImage>> WaitAsync(
+        string userId, ApiSubmission submission, ImageRequest request, Func<int, byte[], Task>? onPartial, CancellationToken aborted)
+    {
+        for (var i = 0; i < submission.Jobs.Count; i++)
+        {
+            var job = submission.Jobs[i];
+            // Our own watch ends only when we say so, so that on a disconnect it is gone before we ask who else watches.
+            using var watching = new CancellationTokenSource();
+            var frames = notifier.Watch(job.Id, JobStatus.Queued, job.Steps, watching.Token);
+            try
+            {
+                var emitted = 0;
+                await foreach (var frame in frames.ReadAllAsync(aborted))
+                {
+                    if (i == 0 && onPartial is not null && frame.Png is { } png && emitted < request.PartialImages
+                        && frame.Step < frame.TotalSteps && frame.Step >= PartialStep(emitted, request.PartialImages, frame.TotalSteps))
+                    {
+                        await onPartial(emitted++, png);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+            {
+                await watching.CancelAsync();
+                await AbandonAsync(userId, submission.Jobs.Skip(i));
+                throw;
+            }
+        }
+
+        return await ResultsAsync(submission);
+    }
+
+    /// <summary>The step after which partial image <paramref name="index"/> of <paramref name="count"/> is taken: evenly spaced, never the last.</summary>
+    public static int PartialStep(int index, int count, int totalSteps) => (int)Math.Ceiling(totalSteps * (index + 1) / (double)(count + 1));
+
+    /// <summary>A preview frame (latent resolution) scaled to the output size and encoded as the request asks.</summary>
+    public static byte[] EncodePartial(byte[] previewPng, ApiSubmission submission, ImageRequest request)
+    {
+        using var image = Image.Load<Rgb24>(previewPng);
+        image.Mutate(c => c.Resize(submission.Width, submission.Height, KnownResamplers.Bicubic));
+        return ImageEncoding.Encode(image, request.OutputFormat, request.OutputCompression);
+    }
+
+    /// <summary>A stored image in the requested format (the stored PNG itself when no re-encoding is asked for).</summary>
+    public async Task<byte[]?> ReadImageAsync(GeneratedImage image, string format, int? compression, CancellationToken cancellationToken)
+    {
+        if (store.Resolve(image.FileName) is not { } path)
+        {
+            return null;
+        }
+
+        if (format == "png" && compression is null)
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+
+        using var decoded = await Image.LoadAsync<Rgb24>(path, cancellationToken);
+        return ImageEncoding.Encode(decoded, format, compression);
+    }
+
+    private async Task AbandonAsync(string userId, IEnumerable<GenerationJob> jobs)
+    {
+        foreach (var job in jobs)
+        {
+            if (notifier.IsWatched(job.Id))
+            {
+                logger.LogInformation("API client of job {JobId} went away; the job goes on because it is open in the studio", job.Id);
+                continue;
+            }
+
+            var outcome = await queue.CancelAsync(job.Id, userId, isAdmin: false, CancellationToken.None);
+            logger.LogInformation("API client of job {JobId} went away; job {Outcome}", job.Id, outcome);
+        }
+    }
+
+    private async Task<IReadOnlyList<GeneratedImage>> ResultsAsync(ApiSubmission submission)
+    {
+        var ids = submission.Jobs.Select(j => j.Id).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var jobs = await db.Jobs.AsNoTracking().Include(j => j.Images).Where(j => ids.Contains(j.Id)).ToListAsync(CancellationToken.None);
+        foreach (var job in jobs)
+        {
+            switch (job.Status)
+            {
+                case JobStatus.Failed:
+                    throw new ApiException(StatusCodes.Status500InternalServerError, $"The generation failed: {job.FailureReason}", null, "generation_failed");
+                case JobStatus.Canceled:
+                    throw new ApiException(StatusCodes.Status409Conflict, "The job was canceled in the studio before it finished.", null, "job_canceled");
+            }
+        }
+
+        return ids.SelectMany(id => jobs.First(j => j.Id == id).Images.OrderBy(i => i.Index)).ToList();
+    }
+
+    private static ApiException Refused(SubmitOutcome outcome)
+    {
+        var problem = outcome.Problems[0];
+        return outcome.Refusal switch
+        {
+            SubmitRefusal.RateLimited => new ApiException(StatusCodes.Status429TooManyRequests, $"Rate limit reached: {problem.Message}.", null, "rate_limit_exceeded")
+            {
+                RetryAfterSeconds = (int)Math.Ceiling((outcome.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds),
+            },
+            SubmitRefusal.QueueFull => new ApiException(StatusCodes.Status429TooManyRequests, $"Too many queued jobs: {problem.Message}.", null, "queue_full")
+            {
+                RetryAfterSeconds = QueueFullRetrySeconds,
+            },
+            _ => problem.Field == "model"
+                ? new ApiException(StatusCodes.Status404NotFound, problem.Message, "model", "model_not_found")
+                : ApiException.BadField(Param(problem.Field), string.Join("; ", outcome.Problems.Select(p => p.Message))),
+        };
+    }
+
+    // The engine's field names, as the API calls them.
+    private static string Param(string field) => field switch
+    {
+        "width" or "height" => "size",
+        "batchSize" => "n",
+        "steps" => "quality",
+        _ => field,
+    };
+}

@@ -1,0 +1,34 @@
+namespace WebStudio.Web.Api;
+
+public enum ImageOperation
+{
+    Generation,
+    Edit,
+    Variation,
+}
+
+/// <summary>
+/// One validated Images API request, whichever endpoint it came through. <see cref="Size"/> is null for "auto";
+/// the uploads are the raw files (decoded and checked later by the imaging upload rules).
+/// </summary>
+public sealed record ImageRequest
+{
+    public ImageOperation Operation { get; init; }
+    public string Prompt { get; init; } = "";
+    public string? Model { get; init; }
+    public int N { get; init; } = 1;
+    public (int Width, int Height)? Size { get; init; }
+    public string Quality { get; init; } = "auto";
+    public string ResponseFormat { get; init; } = "b64_json";
+    public string OutputFormat { get; init; } = "png";
+    public int? OutputCompression { get; init; }
+    public string Background { get; init; } = "auto";
+    public string? User { get; init; }
+    public bool Stream { get; init; }
+    public int PartialImages { get; init; }
+    public byte[]? Image { get; init; }
+    public byte[]? Mask { get; init; }
+
+    /// <summary>The event-name stem of streamed events: image_generation.* or image_edit.*.</summary>
+    public string EventPrefix => Operation == ImageOperation.Edit ? "image_edit" : "image_generation";
+}

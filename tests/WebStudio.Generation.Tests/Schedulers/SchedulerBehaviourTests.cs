@@ -1,0 +1,193 @@
+using WebStudio.Generation.Schedulers;
+using WebStudio.Generation.Tensors;
+using static WebStudio.Generation.Tests.Schedulers.SchedulerTestData;
+
+namespace WebStudio.Generation.Tests.Schedulers;
+
+/// <summary>How every scheduler behaves inside a pipeline-shaped loop, and its img2img entry points.</summary>
+public sealed class SchedulerBehaviourTests
+{
+    public static TheoryData<string> Names() => [.. SchedulerNames.All];
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void TwentyStepsFromNoiseStayFiniteAndShrinkTheNoise(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(20);
+        var generator = new GaussianNoise(7);
+        var latents = generator.Next(4 * 16 * 16).Select(v => v * scheduler.InitNoiseSigma).ToArray();
+        var start = RootMeanSquare(latents);
+        SchedulerStepOutput? output = null;
+        foreach (var t in scheduler.Timesteps.ToArray())
+        {
+            var input = scheduler.ScaleModelInput(latents, t);
+            // A toy ε-model that calls most of its input noise.
+            var epsilon = input.Select(v => 0.8f * v).ToArray();
+            output = scheduler.Step(epsilon, t, latents, generator);
+            latents = output.PrevSample;
+        }
+
+        Assert.All(latents, v => Assert.True(float.IsFinite(v)));
+        Assert.All(output!.PredOriginalSample, v => Assert.True(float.IsFinite(v)));
+        Assert.InRange(RootMeanSquare(latents), 1e-6, start);
+    }
+
+    [Theory]
+    [InlineData(SchedulerNames.Euler)]
+    [InlineData(SchedulerNames.EulerAncestral)]
+    [InlineData(SchedulerNames.Lms)]
+    public void SigmaSchedulersAddNoiseAsXPlusSigmaEpsilon(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(20);
+        var t = scheduler.Timesteps[5];
+        var alpha = StableDiffusionAlphaCumprod((int)t);
+        var sigma = Math.Sqrt((1 - alpha) / alpha);
+        var (clean, noise) = CleanAndNoise();
+
+        var noisy = scheduler.AddNoise(clean, noise, t);
+
+        for (var i = 0; i < clean.Length; i++)
+        {
+            Assert.Equal(clean[i] + sigma * noise[i], noisy[i], 1e-3 * (1 + sigma));
+        }
+    }
+
+    [Theory]
+    [InlineData(SchedulerNames.Ddim)]
+    [InlineData(SchedulerNames.Plms)]
+    [InlineData(SchedulerNames.Lcm)]
+    [InlineData(SchedulerNames.DpmPlusPlus2M)]
+    public void VariancePreservingSchedulersAddNoiseByAlphaBar(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(4);
+        var t = scheduler.Timesteps[1];
+        var alpha = StableDiffusionAlphaCumprod((int)t);
+        var (clean, noise) = CleanAndNoise();
+
+        var noisy = scheduler.AddNoise(clean, noise, t);
+
+        for (var i = 0; i < clean.Length; i++)
+        {
+            Assert.Equal(Math.Sqrt(alpha) * clean[i] + Math.Sqrt(1 - alpha) * noise[i], noisy[i], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void BeginIndexStartsImg2ImgPartWayThroughTheSchedule()
+    {
+        var scheduler = new EulerDiscreteScheduler(SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(20);
+        // strength 0.5: the first steps − floor(strength·steps) = 10 entries are skipped.
+        scheduler.SetBeginIndex(10);
+        var t = scheduler.Timesteps[10];
+        var alpha = StableDiffusionAlphaCumprod((int)t);
+        var sigma = Math.Sqrt((1 - alpha) / alpha);
+        var (clean, noise) = CleanAndNoise();
+
+        var noisy = scheduler.AddNoise(clean, noise, t);
+        var scaled = scheduler.ScaleModelInput(noisy, t);
+        var output = scheduler.Step(new float[noisy.Length], t, noisy);
+
+        Assert.Equal(clean[3] + sigma * noise[3], noisy[3], 1e-3 * (1 + sigma));
+        Assert.Equal(noisy[3] / Math.Sqrt(sigma * sigma + 1), scaled[3], 1e-4);
+        // A zero ε means x0 is the sample itself, and the Euler step leaves it unchanged.
+        Assert.Equal(noisy, output.PredOriginalSample);
+        Assert.Equal(noisy, output.PrevSample);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void EverySchedulerRunsTheImg2ImgTailOfItsSchedule(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(10);
+        var begin = 5 * scheduler.Order;
+        scheduler.SetBeginIndex(begin);
+        var generator = new GaussianNoise(5);
+        var (clean, noise) = CleanAndNoise();
+        var latents = scheduler.AddNoise(clean, noise, scheduler.Timesteps[begin]);
+        foreach (var t in scheduler.Timesteps.Skip(begin).ToArray())
+        {
+            var epsilon = scheduler.ScaleModelInput(latents, t).Select(v => 0.5f * v).ToArray();
+            latents = scheduler.Step(epsilon, t, latents, generator).PrevSample;
+        }
+
+        Assert.All(latents, v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void BeginIndexPastTheScheduleIsRejected()
+    {
+        var scheduler = new DDIMScheduler(SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(10);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetBeginIndex(11));
+    }
+
+    [Fact]
+    public void DdimPredictsTheCleanSampleItWasNoisedFrom()
+    {
+        var scheduler = new DDIMScheduler(SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(10);
+        var t = scheduler.Timesteps[3];
+        var (clean, noise) = CleanAndNoise();
+        var noisy = scheduler.AddNoise(clean, noise, t);
+
+        var output = scheduler.Step(noise, t, noisy);
+
+        for (var i = 0; i < clean.Length; i++)
+        {
+            Assert.Equal(clean[i], output.PredOriginalSample[i], 1e-3);
+        }
+    }
+
+    [Fact]
+    public void FactoryRejectsAnUnknownNameAndListsTheValidOnes()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("Heun++", SchedulerConfig.StableDiffusionDefault));
+        Assert.Contains("Heun++", error.Message);
+        Assert.All(SchedulerNames.All, name => Assert.Contains(name, error.Message));
+    }
+
+    [Theory]
+    [InlineData(SchedulerNames.Euler, typeof(EulerDiscreteScheduler))]
+    [InlineData(SchedulerNames.EulerAncestral, typeof(EulerAncestralDiscreteScheduler))]
+    [InlineData(SchedulerNames.Ddim, typeof(DDIMScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2M, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2MKarras, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
+    [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
+    [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
+    public void FactoryMapsEachSamplerName(string name, Type expected) =>
+        Assert.IsType(expected, SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault));
+
+    [Fact]
+    public void EulerAncestralIsReproducibleForASeed()
+    {
+        float[] Run()
+        {
+            var scheduler = SchedulerFactory.Create(SchedulerNames.EulerAncestral, SchedulerConfig.StableDiffusionDefault);
+            scheduler.SetTimesteps(5);
+            var generator = new GaussianNoise(11);
+            var latents = DummySampleDeter();
+            foreach (var t in scheduler.Timesteps.ToArray())
+            {
+                latents = scheduler.Step(DummyModel(scheduler.ScaleModelInput(latents, t), t), t, latents, generator).PrevSample;
+            }
+
+            return latents;
+        }
+
+        Assert.Equal(Run(), Run());
+    }
+
+    private static (float[] Clean, float[] Noise) CleanAndNoise()
+    {
+        var generator = new GaussianNoise(3);
+        return (generator.Next(64), generator.Next(64));
+    }
+
+    private static double RootMeanSquare(float[] values) => Math.Sqrt(values.Average(v => (double)v * v));
+}
