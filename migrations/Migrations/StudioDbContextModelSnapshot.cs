@@ -662,6 +662,54 @@ namespace WebStudio.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.OwnsOne("WebStudio.Data.EditParameters", "Edit", b1 =>
+                        {
+                            b1.Property<Guid>("GenerationJobId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<string>("Operation")
+                                .IsRequired()
+                                .HasMaxLength(16)
+                                .HasColumnType("TEXT");
+
+                            b1.Property<int>("OutpaintBottom")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("OutpaintLeft")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("OutpaintRight")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("OutpaintTop")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<Guid?>("SourceImageId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<Guid?>("SourceUploadId")
+                                .HasColumnType("TEXT");
+
+                            b1.Property<float>("Strength")
+                                .HasColumnType("REAL");
+
+                            b1.Property<int>("UpscaleFactor")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<string>("Upscaler")
+                                .HasMaxLength(200)
+                                .HasColumnType("TEXT");
+
+                            b1.HasKey("GenerationJobId");
+
+                            b1.ToTable("GenerationJobs");
+
+                            b1.WithOwner()
+                                .HasForeignKey("GenerationJobId");
+                        });
+
+                    b.Navigation("Edit");
+
                     b.Navigation("Owner");
                 });
 

@@ -55,6 +55,7 @@ internal static class SdScaleBenchmark
             ReturnFreedMemory();
         }
 
+        Console.WriteLine($"Load average at end: {LoadAverage()}.");
         PrintLoads(loads);
         if (runs.Count > 0)
         {
@@ -66,8 +67,9 @@ internal static class SdScaleBenchmark
     private sealed record LoadFigures(string Precision, string What, double Seconds, long PeakDelta, long ResidentDelta, long WeightBytes);
 
     private sealed record RunFigures(
-        string Precision, int Size, int Steps, double StepSeconds, double FirstStepSeconds, double Wall, double OrtRun,
-        double PipelineOverRun, double RgbPreviewRatio, double VaeDecodeSeconds, double VaeEvery5Ratio, long PeakResident, bool Finite);
+        string Precision, int Size, int Steps, double StepSeconds, double WarmUpSeconds, double Wall, double OrtRun,
+        double PipelineOverRun, double RgbPreviewRatio, double VaeDecodeSeconds, double VaeEvery5Ratio, long PeakResident, bool Finite,
+        double CpuShare);
 
     /// <summary>
     /// UNet alone from a cold page cache (the 1.3× criterion), the whole folder cold, then the whole folder again
@@ -124,24 +126,33 @@ internal static class SdScaleBenchmark
         };
 
         SdScaleMemory.ResetPeak();
+
+        // A 1-step run first: the first run at a new size pays for ONNX Runtime's allocations at those shapes.
+        var warmUpStart = Stopwatch.GetTimestamp();
+        (await pipeline.RunAsync(request with { Steps = 1 })).Dispose();
+        var warmUp = Stopwatch.GetElapsedTime(warmUpStart).TotalSeconds;
+
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         using var result = await pipeline.RunAsync(request, timer);
         var wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
 
-        // The first step also pays for prompt encoding and ORT's first-run allocations: the median of the rest is the step time.
+        // The first step also encodes the prompt: the median of the others is the step time.
         var later = timer.Steps.Skip(1).Select(s => s.TotalSeconds).Order().ToList();
         var stepSeconds = later.Count > 0 ? later[later.Count / 2] : timer.Steps[0].TotalSeconds;
         var pipelineWall = wall - timer.Total.TotalSeconds;
         var ortRun = result.Timings.OrtRun.TotalSeconds;
         var vaeDecode = timer.VaePreviews > 0 ? timer.VaePreview.TotalSeconds / timer.VaePreviews : 0;
         return new RunFigures(
-            precision, size, steps, stepSeconds, timer.Steps[0].TotalSeconds, pipelineWall, ortRun,
+            precision, size, steps, stepSeconds, warmUp, pipelineWall, ortRun,
             pipelineWall / ortRun,
             (pipelineWall + timer.RgbPreview.TotalSeconds) / pipelineWall,
             vaeDecode,
             1 + vaeDecode / (SdScaleStepTimer.VaeInterval * stepSeconds),
             SdScaleMemory.PeakResidentBytes,
-            timer.AllFinite);
+            timer.AllFinite,
+            cpuSeconds / (wall * Environment.ProcessorCount));
     }
 
     private static void PrintHeader(int steps)
@@ -153,8 +164,11 @@ internal static class SdScaleBenchmark
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), " +
             $"{SdScaleMemory.Gigabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} GB RAM, shared with other work; " +
             $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU execution provider; .NET {Environment.Version}.");
-        Console.WriteLine($"Runs: {steps} steps, Euler, CFG 7.5 (UNet batch 2), one run per configuration; the latent→RGB preview on every step " +
-            $"and a full VAE decode every {SdScaleStepTimer.VaeInterval} steps (from step 0), timed inside the step callback.");
+        Console.WriteLine($"Runs: per precision and size, a 1-step warm-up run, then one measured run of {steps} steps, Euler, CFG 7.5 " +
+            $"(UNet batch 2) with the latent→RGB preview on every step and a full VAE decode every {SdScaleStepTimer.VaeInterval} steps " +
+            "(from step 0), both timed inside the step callback. Peak RSS covers both runs.");
+        Console.WriteLine($"Load average at start: {LoadAverage()}. \"CPU share\" below is this process's CPU time ÷ (wall × cores) during the measured run: " +
+            "under 100% means other work on the machine took the rest, and times grow accordingly.");
         Console.WriteLine("GPU: no GPU was lent to this session, so the CUDA figures (fp16, 512², 50 steps, IOBinding; anchor: ORT CUDA on A100, " +
             "1.04 s for 50 steps) were not measured.");
         Console.WriteLine();
@@ -177,12 +191,12 @@ internal static class SdScaleBenchmark
     {
         Console.WriteLine();
         Console.WriteLine("## Generation (wall = pipeline wall time with the callback's own time taken out)");
-        Console.WriteLine("| precision | size | steps | s / UNet step (CFG) | first step (s) | wall (s) | Σ ORT Run (s) | wall ÷ Run (goal ≤ 1.02) | RGB preview every step (goal ≤ 1.01) | one VAE decode (s) | VAE decode every 5 steps | peak RSS (GB) | finite |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine("| precision | size | steps | s / UNet step (CFG) | 1-step warm-up run (s) | wall (s) | Σ ORT Run (s) | wall ÷ Run (goal ≤ 1.02) | RGB preview every step (goal ≤ 1.01) | one VAE decode (s) | VAE decode every 5 steps | peak RSS (GB) | finite | CPU share |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var r in runs)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Precision} | {r.Size}² | {r.Steps} | {r.StepSeconds:F2} | {r.FirstStepSeconds:F2} | {r.Wall:F1} | {r.OrtRun:F1} | {r.PipelineOverRun:F4} | {r.RgbPreviewRatio:F5} | {r.VaeDecodeSeconds:F2} | {r.VaeEvery5Ratio:F3} | {SdScaleMemory.Gigabytes(r.PeakResident)} | {(r.Finite ? "yes" : "NO")} |"));
+                $"| {r.Precision} | {r.Size}² | {r.Steps} | {r.StepSeconds:F2} | {r.WarmUpSeconds:F1} | {r.Wall:F1} | {r.OrtRun:F1} | {r.PipelineOverRun:F4} | {r.RgbPreviewRatio:F5} | {r.VaeDecodeSeconds:F2} | {r.VaeEvery5Ratio:F3} | {SdScaleMemory.Gigabytes(r.PeakResident)} | {(r.Finite ? "yes" : "NO")} | {r.CpuShare:P0} |"));
         }
     }
 
@@ -200,6 +214,9 @@ internal static class SdScaleBenchmark
                 $"| WebStudio, ORT CPU {r.Precision} (ours, CFG) | {Environment.ProcessorCount} cores | {r.StepSeconds:F2} |"));
         }
     }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) + " (1 / 5 / 15 min)" : "unknown";
 
     /// <summary>Bytes of the ONNX graphs and their external data under <paramref name="folder"/>.</summary>
     private static long GraphBytes(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)

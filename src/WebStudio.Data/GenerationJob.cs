@@ -44,5 +44,8 @@ public sealed class GenerationJob
 
     public string? FailureReason { get; set; }
 
+    /// <summary>Source, settings and operation of an edit job (img2img, inpaint, outpaint, upscale); null for txt2img.</summary>
+    public EditParameters? Edit { get; set; }
+
     public List<GeneratedImage> Images { get; set; } = [];
 }

@@ -37,8 +37,6 @@ internal sealed class Stages(TrainerOptions options)
         var image = decoder.forward(latent);
         var ids = tensor(tokenizer.Encode("a red circle").Select(i => (long)i).ToArray(), [1, ShapesTokenizer.MaxLength]);
         var eps = unet.forward(latent, tensor(new long[] { 10, 900 }), text.forward(ids.expand(2, -1)));
-        var ctx = text.forward(ids.expand(2, -1));
-        Console.WriteLine($"DEBUG ctx {ctx.abs().max().item<float>()} time {unet.TimeEmbedding(tensor(new long[] { 10, 900 })).abs().max().item<float>()} eps {eps.abs().max().item<float>()} latent {latent.abs().max().item<float>()}");
         Console.WriteLine($"latent [{string.Join(',', latent.shape)}] image [{string.Join(',', image.shape)}] eps [{string.Join(',', eps.shape)}]");
         Console.WriteLine($"parameters: vae_encoder {Count(encoder)}, vae_decoder {Count(decoder)}, text_encoder {Count(text)}, unet {Count(unet)}; vocabulary {tokenizer.VocabularySize}");
     }
@@ -89,7 +87,7 @@ internal sealed class Stages(TrainerOptions options)
         }
     }
 
-    public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Seed);
+    public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Sampler, options.Scheduler, options.ImagesDir);
 
     public void Benchmark() => new FolderEvaluation(options.Out, options.Threads).BenchmarkUNet();
 

@@ -26,9 +26,12 @@ internal sealed record TrainerOptions
           --vae-steps N        VAE step limit (default unlimited within the time budget)
           --unet-minutes M     UNet training time budget (default 60)
           --unet-steps N       UNet step limit (default unlimited within the time budget)
-          --samples N          images encoded for UNet training (default 40000)
+          --samples N          images encoded for UNet training (default 20000)
           --batch N            UNet batch size (default 32)
           --eval-count N       EvalSuite prompts to score (default 140; 0 = the full suite)
+          --sampler app|onnx   evaluate with the app's pipeline (default) or the trainer's own DDIM loop
+          --images DIR         evaluate also saves each generated image there as {prompt id}.png
+          --scheduler NAME     app scheduler for evaluate (default "DDIM")
           --threads N          torch/ORT threads (default 2)
           --resume             continue from the checkpoints in --cache
           --seed N             data/initialisation seed (default 1234)
@@ -48,11 +51,17 @@ internal sealed record TrainerOptions
 
     public long UNetSteps { get; init; } = long.MaxValue;
 
-    public int Samples { get; init; } = 40000;
+    public int Samples { get; init; } = 20000;
 
     public int Batch { get; init; } = 32;
 
     public int EvalCount { get; init; } = 140;
+
+    public string Sampler { get; init; } = "app";
+
+    public string? ImagesDir { get; init; }
+
+    public string Scheduler { get; init; } = "DDIM";
 
     public int Threads { get; init; } = 2;
 
@@ -79,6 +88,9 @@ internal sealed record TrainerOptions
                 "--samples" => options with { Samples = (int)Number(name, Value()) },
                 "--batch" => options with { Batch = (int)Number(name, Value()) },
                 "--eval-count" => options with { EvalCount = (int)Number(name, Value()) },
+                "--sampler" => options with { Sampler = Value() is "app" or "onnx" ? args[i] : throw new ArgumentException("--sampler must be 'app' or 'onnx'.") },
+                "--images" => options with { ImagesDir = Value() },
+                "--scheduler" => options with { Scheduler = Value() },
                 "--threads" => options with { Threads = (int)Number(name, Value()) },
                 "--seed" => options with { Seed = (long)Number(name, Value()) },
                 "--resume" => options with { Resume = true },

@@ -4,7 +4,9 @@ using Microsoft.Extensions.FileProviders;
 using WebStudio.Data;
 using WebStudio.Web;
 using WebStudio.Web.Accounts;
+using WebStudio.Web.Api;
 using WebStudio.Web.Components;
+using WebStudio.Web.Editing;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
 using WebStudio.Web.Galleries;
@@ -22,6 +24,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 builder.AddStudio();
 builder.AddGenerationEngine();
+builder.AddImagesApi();
 
 var app = builder.Build();
 
@@ -30,6 +33,12 @@ using (var scope = app.Services.CreateScope())
     var factory = scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<StudioDbContext>>();
     using var db = factory.CreateDbContext();
     StudioDatabase.MigrateAndConfigure(db);
+}
+
+if (ApiKeyCommand.IsRequested(args))
+{
+    Environment.ExitCode = await ApiKeyCommand.RunAsync(app.Services, args);
+    return;
 }
 
 if (!app.Environment.IsDevelopment())
@@ -55,7 +64,9 @@ app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapStudioEndpoints();
+app.MapImagesApi();
 app.MapHistoryGalleriesAndSharing();
+app.MapEditing();
 app.MapHub<JobsHub>(JobsHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using WebStudio.Data;
 using WebStudio.Web.Accounts;
+using WebStudio.Web.Editing;
 using WebStudio.Web.Galleries;
 using WebStudio.Web.Options;
 using WebStudio.Web.Previews;
@@ -72,5 +73,6 @@ public static class StudioServices
         services.AddSingleton<QueueSnapshot>();
         services.AddHostedService<QueueWorkerService>();
         services.AddHistoryGalleriesAndSharing();
+        services.AddEditing();
     }
 }

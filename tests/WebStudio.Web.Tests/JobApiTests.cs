@@ -63,6 +63,23 @@ public sealed class JobApiTests
     }
 
     [Fact]
+    public async Task A_failing_run_is_stored_with_its_reason_and_the_queue_goes_on()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var broken = await alice.SubmitAsync(ScriptedEngine.FailingPrompt);
+        var next = await alice.SubmitAsync("after the failure");
+
+        var failed = await alice.WaitForEndAsync(broken.Id);
+        Assert.Equal("Failed", failed.Status);
+        Assert.Equal("the model's unet/model.onnx is damaged", failed.FailureReason);
+        Assert.NotNull(failed.FinishedAt);
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(next.Id)).Status);
+    }
+
+    [Fact]
     public async Task Bad_parameters_are_refused_in_plain_words()
     {
         using var folder = new TempFolder();

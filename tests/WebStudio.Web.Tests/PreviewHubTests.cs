@@ -15,6 +15,7 @@ public sealed class PreviewHubTests
         await using var factory = new StudioFactory(folder);
         factory.Scripted.Hold();
         factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(30);
+        var admin = await StudioUserClient.RegisterAsync(factory, "admin");
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
         var job = await alice.SubmitAsync("watched", steps: 8);
@@ -46,6 +47,16 @@ public sealed class PreviewHubTests
         Assert.True(steps.Count >= 3, $"only {steps.Count} distinct preview steps arrived");
         Assert.Equal(steps.Order(), steps);
         Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(0x89, f.Png![0]));
+
+        // The administrator may watch anyone's job; a finished one answers its final status at once.
+        await using var adminHub = await admin.ConnectHubAsync();
+        var adminFrames = new List<PreviewFrame>();
+        await foreach (var frame in adminHub.StreamAsync<PreviewFrame>("WatchJob", job.Id))
+        {
+            adminFrames.Add(frame);
+        }
+
+        Assert.Equal("Succeeded", Assert.Single(adminFrames).Status);
     }
 
     [Fact]

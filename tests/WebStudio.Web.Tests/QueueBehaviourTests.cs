@@ -59,12 +59,12 @@ public sealed class QueueBehaviourTests
 
         var first = await alice.SubmitAsync("alice 1");
         await alice.WaitForAsync(first.Id, j => j.Status == "Running");
-        await alice.SubmitAsync("alice 2");
+        var second = await alice.SubmitAsync("alice 2");
         var urgent = await alice.SubmitAsync("alice 3");
         Assert.Equal(HttpStatusCode.OK, (await admin.Http.PostAsync($"/api/jobs/{urgent.Id}/front", null)).StatusCode);
         factory.Scripted.Open();
         await alice.WaitForEndAsync(urgent.Id);
-        await Task.Delay(100);
+        await alice.WaitForEndAsync(second.Id);
 
         Assert.Equal(["alice 1", "alice 3", "alice 2"], factory.Scripted.Started.Take(3).ToArray());
     }

@@ -6,6 +6,7 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Generation.Models;
+using WebStudio.Generation.Tensors;
 
 namespace WebStudio.Generation.Imaging;
 
@@ -224,26 +225,7 @@ public sealed class OnnxSuperResolution : IDisposable
         return OrtTensors.ToFloats(outputs[0], _output.Name);
     }
 
-    private static float[] Planes(Image<Rgb24> image)
-    {
-        var plane = image.Width * image.Height;
-        var data = new float[3 * plane];
-        image.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < rows.Height; y++)
-            {
-                var row = rows.GetRowSpan(y);
-                for (var x = 0; x < row.Length; x++)
-                {
-                    var i = y * rows.Width + x;
-                    data[i] = row[x].R / 255f;
-                    data[i + plane] = row[x].G / 255f;
-                    data[i + 2 * plane] = row[x].B / 255f;
-                }
-            }
-        });
-        return data;
-    }
+    private static float[] Planes(Image<Rgb24> image) => ImageTensors.ToPlanes(image, 1f / 255f, 0f);
 
     // Pixels past the image (only for fixed-size graphs) repeat the edge, which upscales without dark borders.
     private static float[] Crop(float[] source, int width, int height, int x0, int y0, int tileWidth, int tileHeight)

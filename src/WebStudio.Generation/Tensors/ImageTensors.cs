@@ -34,7 +34,11 @@ public static class ImageTensors
     }
 
     /// <summary>An image as a [1,3,H,W] tensor in [-1,1].</summary>
-    public static Latents FromImage(Image<Rgb24> image)
+    public static Latents FromImage(Image<Rgb24> image) =>
+        new(ToPlanes(image, 1f / 127.5f, -1f), 1, 3, image.Height, image.Width);
+
+    /// <summary>An image as planar R, G, B floats, each byte mapped to <c>byte · scale + offset</c>.</summary>
+    public static float[] ToPlanes(Image<Rgb24> image, float scale, float offset)
     {
         var plane = image.Width * image.Height;
         var data = new float[3 * plane];
@@ -46,13 +50,13 @@ public static class ImageTensors
                 for (var x = 0; x < row.Length; x++)
                 {
                     var i = y * rows.Width + x;
-                    data[i] = row[x].R / 127.5f - 1f;
-                    data[i + plane] = row[x].G / 127.5f - 1f;
-                    data[i + 2 * plane] = row[x].B / 127.5f - 1f;
+                    data[i] = row[x].R * scale + offset;
+                    data[i + plane] = row[x].G * scale + offset;
+                    data[i + 2 * plane] = row[x].B * scale + offset;
                 }
             }
         });
-        return new Latents(data, 1, 3, image.Height, image.Width);
+        return data;
     }
 
     /// <summary>A [-1,1] pixel value as a byte, rounded as diffusers does.</summary>

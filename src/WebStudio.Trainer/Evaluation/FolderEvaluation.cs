@@ -1,5 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Generation.Schedulers;
 using WebStudio.ShapesWorld;
 using WebStudio.ShapesWorld.Captions;
 using WebStudio.ShapesWorld.Evaluation;
@@ -7,27 +12,78 @@ using WebStudio.Trainer.Tokenizer;
 
 namespace WebStudio.Trainer.Evaluation;
 
-/// <summary>Scores an exported folder on ShapesWorld's EvalSuite (20 DDIM steps, guidance 7) and times it.</summary>
+/// <summary>Scores an exported folder on ShapesWorld's EvalSuite (20 steps, guidance 7), generating with the
+/// app's own StableDiffusionPipeline (or, with --sampler onnx, the trainer's DDIM loop), and times it.</summary>
 internal sealed class FolderEvaluation(string folder, int threads)
 {
     public const int Steps = 20;
     public const float Guidance = 7f;
+    public const int ImageSize = 128;
 
-    public void Run(int count, long seed)
+    /// <summary>Scores <paramref name="count"/> suite prompts; with <paramref name="imagesDir"/> also saves each image as {id}.png.</summary>
+    public void Run(int count, string sampler, string scheduler, string? imagesDir)
     {
-        using var sampler = CreateSampler();
         var suite = count <= 0 ? EvalSuite.Default : EvalSuite.Small(count);
         var clock = new Stopwatch();
-        var report = suite.Evaluate(prompt =>
+        EvaluationReport report;
+        if (sampler == "onnx")
         {
-            clock.Start();
-            var pixels = sampler.Generate(prompt.Prompt, prompt.Seed, Steps, Guidance);
-            clock.Stop();
-            return ImageTensors.FromChwMinus1To1(pixels, 128, 128);
-        });
+            using var onnx = CreateSampler();
+            report = suite.Evaluate(prompt => Saved(imagesDir, prompt, Timed(clock, () =>
+                ImageTensors.FromChwMinus1To1(onnx.Generate(prompt.Prompt, prompt.Seed, Steps, Guidance), ImageSize, ImageSize))));
+        }
+        else
+        {
+            using var model = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, IntraOpThreads = threads });
+            var pipeline = new StableDiffusionPipeline(model);
+            report = suite.Evaluate(prompt => Saved(imagesDir, prompt, Timed(clock, () => Generate(pipeline, prompt, scheduler))));
+        }
+
         Console.WriteLine(report.ToTable());
-        Console.WriteLine($"overall {report.Overall:F3}, without letters {report.OverallWithoutLetters:F3} ({suite.Prompts.Count} prompts)");
-        Console.WriteLine($"time per image ({Steps} steps, CFG batch 2, {threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Prompts.Count:F0} ms");
+        Console.WriteLine($"sampler {(sampler == "onnx" ? "trainer DDIM" : $"app pipeline, {scheduler}")}: overall {report.Overall:F3}, " +
+            $"without letters {report.OverallWithoutLetters:F3} ({suite.Prompts.Count} prompts, EvalSuite {EvalSuite.Version})");
+        Console.WriteLine($"time per image ({Steps} steps, guidance {Guidance}, {threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Prompts.Count:F0} ms");
+    }
+
+    private static Image<Rgb24> Generate(StableDiffusionPipeline pipeline, EvalPrompt prompt, string scheduler)
+    {
+        var request = new GenerationRequest
+        {
+            Prompt = prompt.Prompt,
+            Seed = prompt.Seed,
+            Steps = Steps,
+            Guidance = Guidance,
+            Width = ImageSize,
+            Height = ImageSize,
+            Scheduler = scheduler,
+        };
+        using var result = pipeline.RunAsync(request).GetAwaiter().GetResult();
+        return result.Images[0].Image.Clone();
+    }
+
+    private static Image<Rgb24> Saved(string? imagesDir, EvalPrompt prompt, Image<Rgb24> image)
+    {
+        if (imagesDir is not null)
+        {
+            Directory.CreateDirectory(imagesDir);
+            image.SaveAsPng(Path.Combine(imagesDir, $"{prompt.Id}.png"));
+            File.AppendAllText(Path.Combine(imagesDir, "prompts.txt"), $"{prompt.Id}\t{prompt.Prompt}\n");
+        }
+
+        return image;
+    }
+
+    private static Image<Rgb24> Timed(Stopwatch clock, Func<Image<Rgb24>> generate)
+    {
+        clock.Start();
+        try
+        {
+            return generate();
+        }
+        finally
+        {
+            clock.Stop();
+        }
     }
 
     public void BenchmarkUNet()

@@ -15,10 +15,10 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
 
     public ResBlock(int inChannels, int outChannels, int timeDim, int groups) : base(nameof(ResBlock))
     {
-        Norm1 = nn.GroupNorm(groups, inChannels);
+        Norm1 = Norms.GroupNorm(groups, inChannels);
         Conv1 = nn.Conv2d(inChannels, outChannels, 3, padding: 1);
         TimeProjection = nn.Linear(timeDim, outChannels);
-        Norm2 = nn.GroupNorm(groups, outChannels);
+        Norm2 = Norms.GroupNorm(groups, outChannels);
         Conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1);
         Skip = inChannels == outChannels ? null : nn.Conv2d(inChannels, outChannels, 1);
         RegisterComponents();
@@ -49,7 +49,7 @@ internal sealed class SpatialTransformer : nn.Module<Tensor, Tensor, Tensor>
 
     public SpatialTransformer(int channels, int contextDim, int heads, int groups) : base(nameof(SpatialTransformer))
     {
-        Norm = nn.GroupNorm(groups, channels);
+        Norm = Norms.GroupNorm(groups, channels);
         ProjectIn = nn.Linear(channels, channels);
         Norm1 = nn.LayerNorm(channels);
         SelfAttention = new Attention(channels, channels, heads);

@@ -43,7 +43,7 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         Upsamplers = nn.ModuleList(Enumerable.Range(0, levels - 1).Select(i => nn.Conv2d(ch[i + 1], ch[i], 3, padding: 1)).ToArray());
         UpRes = nn.ModuleList(Enumerable.Range(0, levels).Select(i => new ResBlock(2 * ch[i], ch[i], config.TimeDim, config.Groups)).ToArray());
         UpAttn = nn.ModuleList(AttentionLevels(config).Select(i => new SpatialTransformer(ch[i], config.ContextDim, config.Heads, config.Groups)).ToArray());
-        NormOut = nn.GroupNorm(config.Groups, ch[0]);
+        NormOut = Norms.GroupNorm(config.Groups, ch[0]);
         ConvOut = nn.Conv2d(ch[0], config.InChannels, 3, padding: 1);
         RegisterComponents();
         using (no_grad())
@@ -84,10 +84,7 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var levels = Config.Channels.Length;
         for (var i = 0; i < levels; i++)
         {
-            h = DownRes[i].forward(h, time);
-            Console.WriteLine($"DEBUG res{i} {h.abs().max().item<float>()}");
-            h = Attend(DownAttn, i, h, context);
-            Console.WriteLine($"DEBUG attn{i} {h.abs().max().item<float>()}");
+            h = Attend(DownAttn, i, DownRes[i].forward(h, time), context);
             skips.Add(h);
             if (i < levels - 1)
             {
@@ -95,12 +92,7 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
             }
         }
 
-        h = MidRes1.forward(h, time);
-        Console.WriteLine($"DEBUG mid1 {h.abs().max().item<float>()}");
-        h = MidAttn.forward(h, context);
-        Console.WriteLine($"DEBUG midattn {h.abs().max().item<float>()}");
-        h = MidRes2.forward(h, time);
-        Console.WriteLine($"DEBUG mid2 {h.abs().max().item<float>()}");
+        h = MidRes2.forward(MidAttn.forward(MidRes1.forward(h, time), context), time);
         for (var i = levels - 1; i >= 0; i--)
         {
             if (i < levels - 1)
@@ -108,11 +100,7 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
                 h = Upsamplers[i].forward(VaeDecoderNet.NearestUp2(h));
             }
 
-            Console.WriteLine($"DEBUG upin{i} {h.abs().max().item<float>()}");
-            h = UpRes[i].forward(cat([h, skips[i]], 1), time);
-            Console.WriteLine($"DEBUG upres{i} {h.abs().max().item<float>()}");
-            h = Attend(UpAttn, i, h, context);
-            Console.WriteLine($"DEBUG upattn{i} {h.abs().max().item<float>()}");
+            h = Attend(UpAttn, i, UpRes[i].forward(cat([h, skips[i]], 1), time), context);
         }
 
         return ConvOut.forward(nn.functional.silu(NormOut.forward(h)));

@@ -76,7 +76,6 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             var noise = randn(x0.shape, generator: generator);
             var abar = alphas.index_select(0, t).view(-1, 1, 1, 1);
             var noisy = (abar.sqrt() * x0) + ((1 - abar).sqrt() * noise);
-            Console.WriteLine($"DEBUG noisy {noisy.abs().max().item<float>()} abar {abar.min().item<float>()} {(1 - abar).min().item<float>()}");
             var predicted = nets.UNet.forward(noisy, t, nets.Text.forward(tokens));
             // min-SNR-γ weighting for epsilon prediction: min(SNR, γ) / SNR.
             var snr = abar / (1 - abar);
@@ -92,7 +91,6 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             Ema.Update(nets.Text, nets.TextEma, decay);
             Ema.Update(nets.UNet, nets.UNetEma, decay);
             var value = loss.item<float>();
-            Console.WriteLine($"DEBUG {value} x0 {x0.abs().max().item<float>()} pred {predicted.abs().max().item<float>()} w {weight.max().item<float>()} t {string.Join(",", t.data<long>().ToArray())}");
             running = step - startStep == 1 ? value : (0.99 * running) + (0.01 * value);
             if (step % 50 == 0)
             {

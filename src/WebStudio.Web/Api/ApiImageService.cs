@@ -4,7 +4,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using WebStudio.Data;
-using WebStudio.Generation.Pipelines;
+using GenerationRequest = WebStudio.Generation.Pipelines.GenerationRequest;
 using WebStudio.Web.Engine;
 using WebStudio.Web.Options;
 using WebStudio.Web.Previews;
@@ -93,36 +93,56 @@ public sealed class ApiImageService(
 
     /// <summary>
     /// Waits for every job of <paramref name="submission"/>; <paramref name="onPartial"/> (when given) receives up
-    /// to <see cref="ImageRequest.PartialImages"/> previews of the first job, taken at evenly spaced steps. If
-    /// <paramref name="aborted"/> fires (the client went away), each unfinished job is canceled unless somebody
-    /// follows it in the studio.
+    /// to <see cref="ImageRequest.PartialImages"/> previews of the first job, taken at evenly spaced steps. It is
+    /// called on the worker's thread and must only hand the bytes on. If <paramref name="aborted"/> fires (the
+    /// client went away), each unfinished job is canceled unless somebody follows it in the studio.
     /// </summary>
     public async Task<IReadOnlyList<GeneratedImage>> WaitAsync(
-        string userId, ApiSubmission submission, ImageRequest request, Func<int, byte[], Task>? onPartial, CancellationToken aborted)
+        string userId, ApiSubmission submission, ImageRequest request, Action<int, byte[]>? onPartial, CancellationToken aborted)
     {
         for (var i = 0; i < submission.Jobs.Count; i++)
         {
             var job = submission.Jobs[i];
-            // Our own watch ends only when we say so, so that on a disconnect it is gone before we ask who else watches.
-            using var watching = new CancellationTokenSource();
-            var frames = notifier.Watch(job.Id, JobStatus.Queued, job.Steps, watching.Token);
+            var partials = i == 0 ? onPartial : null;
+            var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var emitted = 0;
+
+            // A subscription, unlike a preview watch, sees every step (synchronously, on the worker's thread), so no
+            // partial image is lost to frame skipping; the step's frame is the notifier's latest at that moment.
+            var subscription = notifier.SubscribeJob(job.Id, state =>
+            {
+                if (partials is not null && emitted < request.PartialImages && state.Status == nameof(JobStatus.Running)
+                    && state.Step < state.TotalSteps && state.Step >= PartialStep(emitted, request.PartialImages, state.TotalSteps)
+                    && notifier.GetLatestFrame(job.Id) is { Png: { } png })
+                {
+                    partials(emitted++, png);
+                }
+
+                if (state.Status is nameof(JobStatus.Succeeded) or nameof(JobStatus.Failed) or nameof(JobStatus.Canceled))
+                {
+                    ended.TrySetResult();
+                }
+
+                return Task.CompletedTask;
+            });
             try
             {
-                var emitted = 0;
-                await foreach (var frame in frames.ReadAllAsync(aborted))
+                if (await HasEndedAsync(job.Id))
                 {
-                    if (i == 0 && onPartial is not null && frame.Png is { } png && emitted < request.PartialImages
-                        && frame.Step < frame.TotalSteps && frame.Step >= PartialStep(emitted, request.PartialImages, frame.TotalSteps))
-                    {
-                        await onPartial(emitted++, png);
-                    }
+                    ended.TrySetResult(); // it ended before the subscription began
                 }
+
+                await ended.Task.WaitAsync(aborted);
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                await watching.CancelAsync();
+                subscription.Dispose(); // ours must be gone before asking whether anybody else follows the job
                 await AbandonAsync(userId, submission.Jobs.Skip(i));
                 throw;
+            }
+            finally
+            {
+                subscription.Dispose();
             }
         }
 
@@ -155,6 +175,13 @@ public sealed class ApiImageService(
 
         using var decoded = await Image.LoadAsync<Rgb24>(path, cancellationToken);
         return ImageEncoding.Encode(decoded, format, compression);
+    }
+
+    private async Task<bool> HasEndedAsync(Guid jobId)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+        var status = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Status).FirstAsync(CancellationToken.None);
+        return status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
     }
 
     private async Task AbandonAsync(string userId, IEnumerable<GenerationJob> jobs)

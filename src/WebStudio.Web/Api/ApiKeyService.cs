@@ -23,7 +23,7 @@ public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> dbFactory, 
         name = (name ?? "").Trim();
         if (name.Length is 0 or > MaxNameLength)
         {
-            throw new ArgumentException($"the key name must be 1 to {MaxNameLength} characters", nameof(name));
+            throw new ArgumentException($"the key name must be 1 to {MaxNameLength} characters");
         }
 
         var key = KeyPrefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

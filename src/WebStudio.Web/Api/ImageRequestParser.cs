@@ -87,7 +87,17 @@ public static partial class ImageRequestParser
                 "The request body must be multipart/form-data with the image as a file field.", null, "invalid_content_type");
         }
 
-        var form = await request.ReadFormAsync(cancellationToken);
+        IFormCollection form;
+        try
+        {
+            form = await request.ReadFormAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException || (ex is IOException and not BadHttpRequestException && !cancellationToken.IsCancellationRequested))
+        {
+            // A malformed or truncated multipart body: the boundary is wrong, a part ends early, or there are too many parts.
+            throw new ApiException(StatusCodes.Status400BadRequest, $"The multipart body could not be read: {ex.Message}", null, "invalid_multipart");
+        }
+
         var allowed = operation == ImageOperation.Edit ? Edit : Variation;
         foreach (var key in form.Keys.Concat(form.Files.Select(f => f.Name)).Distinct())
         {

@@ -60,6 +60,12 @@ public sealed class JobInputStore
     /// <summary>Once the job has ended for good.</summary>
     public void Delete(Guid jobId)
     {
+        // File.Delete throws when the folder itself is missing (no img2img job has run here yet).
+        if (!Directory.Exists(_root))
+        {
+            return;
+        }
+
         foreach (var name in new[] { "image.png", "mask.png", "strength" })
         {
             File.Delete(FilePath(jobId, name));

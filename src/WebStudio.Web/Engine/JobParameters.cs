@@ -25,4 +25,7 @@ public sealed record JobParameters
     [JsonIgnore] public Image<L8>? Mask { get; init; }
 
     [JsonIgnore] public float Strength { get; init; } = 0.75f;
+
+    /// <summary>Edit jobs of the Edit page (Editing/): what they do; upscales bypass the engine. Never from JSON.</summary>
+    [JsonIgnore] public WebStudio.Data.EditParameters? Edit { get; init; }
 }

@@ -20,6 +20,9 @@ public static class GalleryFeatures
         app.MapHistoryEndpoints();
         app.MapGalleryEndpoints();
         app.MapShareEndpoints();
+
+        // Any other /api path, whatever the method, is "not found" (not 405), like an id that does not exist.
+        app.Map("/api/{**rest}", () => Results.NotFound()).RequireAuthorization();
         return app;
     }
 }

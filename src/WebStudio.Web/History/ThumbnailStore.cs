@@ -36,7 +36,11 @@ public sealed class ThumbnailStore(ImageStore images)
 
         Directory.CreateDirectory(Root);
         using var picture = await Image.LoadAsync(source, cancellationToken);
-        picture.Mutate(p => p.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(Size, Size) }));
+        if (picture.Width > Size || picture.Height > Size)
+        {
+            // Max keeps the aspect ratio; smaller images keep their size (a thumbnail never enlarges).
+            picture.Mutate(p => p.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(Size, Size) }));
+        }
 
         // A unique temporary name, then a rename: two requests racing for one thumbnail both end with a whole file.
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";

@@ -31,7 +31,8 @@ public sealed class JobQueue(
 
     public async Task<SubmitOutcome> SubmitAsync(string userId, JobParameters parameters, JobSource source, CancellationToken cancellationToken = default)
     {
-        var problems = engine.Validate(parameters);
+        // Upscale jobs never reach the diffusion engine; Editing.EditSubmission validated them already.
+        var problems = parameters.Edit?.Operation == EditOperation.Upscale ? [] : engine.Validate(parameters);
         if (problems.Count > 0)
         {
             return new SubmitOutcome(null, SubmitRefusal.Invalid, problems);
@@ -55,7 +56,8 @@ public sealed class JobQueue(
         {
             OwnerId = userId,
             Source = source,
-            Kind = Api.JobInputStore.KindOf(parameters),
+            Kind = parameters.Edit?.Operation == EditOperation.Upscale ? JobKind.Upscale : Api.JobInputStore.KindOf(parameters),
+            Edit = parameters.Edit,
             Prompt = parameters.Prompt,
             NegativePrompt = parameters.NegativePrompt,
             Model = parameters.Model,

@@ -17,6 +17,7 @@ public sealed class JobRunner(
     JobProgressNotifier notifier,
     RunningJobs running,
     Api.JobInputStore inputs,
+    Editing.UpscaleRunner upscaler,
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
@@ -30,7 +31,7 @@ public sealed class JobRunner(
         var parameters = inputs.Attach(job.Id, ToParameters(job));
         try
         {
-            var results = await engine.RunAsync(parameters, step =>
+            bool OnStep(EngineStep step)
             {
                 lastStep = Stopwatch.GetTimestamp();
                 if (step.Step == 0)
@@ -40,7 +41,12 @@ public sealed class JobRunner(
 
                 notifier.Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, EncodePreview(step.Preview()));
                 return !token.IsCancellationRequested;
-            }, token);
+            }
+
+            // Upscale jobs (Editing) are Lanczos or super-resolution only: they bypass the diffusion engine.
+            var results = parameters.Edit?.Operation == EditOperation.Upscale
+                ? await upscaler.RunAsync(parameters, OnStep, token)
+                : await engine.RunAsync(parameters, OnStep, token);
 
             var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
@@ -99,6 +105,7 @@ public sealed class JobRunner(
         Width = job.Width,
         Height = job.Height,
         BatchSize = job.BatchSize,
+        Edit = job.Edit,
     };
 
     private static byte[] EncodePreview(PreviewPixels pixels)

@@ -9,7 +9,7 @@ using WebStudio.Web.Storage;
 namespace WebStudio.Web.Sharing;
 
 /// <summary>
-/// The public side (/s/{token}: the page and its images, no login) and the owner's API (/api/shares). Every way a
+/// The public side (/s/{token}: the page and its images, no login) and the owner's API (create, list, revoke). Every way a
 /// token can fail — unknown, revoked, expired, malformed, its content gone — ends in the same plain 404 page.
 /// </summary>
 public static class ShareEndpoints
@@ -22,11 +22,16 @@ public static class ShareEndpoints
         open.MapGet("/{token}", PageAsync);
         open.MapGet("/{token}/images/{imageId:guid}", ImageAsync);
 
-        var api = app.MapGroup("/api/shares").RequireAuthorization();
-        api.MapPost("/", CreateAsync);
-        api.MapGet("/", async (Guid? galleryId, Guid? imageId, ClaimsPrincipal user, ShareLinkService shares, CancellationToken ct) =>
-            TypedResults.Ok(await shares.ListAsync(JobAccess.UserId(user)!, galleryId, imageId, ct)));
-        api.MapDelete("/{id:guid}", async (Guid id, ClaimsPrincipal user, ShareLinkService shares, CancellationToken ct) =>
+        var api = app.MapGroup("/api").RequireAuthorization();
+        api.MapPost("/galleries/{id:guid}/shares", (Guid id, ShareOptions body, ClaimsPrincipal user, ShareLinkService shares, HttpContext context, CancellationToken ct) =>
+            CreateAsync(new ShareRequest(id, null, body.Label, body.HidePrompts, body.ExpiresAt), user, shares, context, ct));
+        api.MapPost("/images/{id:guid}/shares", (Guid id, ShareOptions body, ClaimsPrincipal user, ShareLinkService shares, HttpContext context, CancellationToken ct) =>
+            CreateAsync(new ShareRequest(null, id, body.Label, body.HidePrompts, body.ExpiresAt), user, shares, context, ct));
+        api.MapGet("/galleries/{id:guid}/shares", async (Guid id, ClaimsPrincipal user, ShareLinkService shares, CancellationToken ct) =>
+            await shares.ListAsync(JobAccess.UserId(user)!, id, null, ct) is { } links ? Results.Ok(links) : Results.NotFound());
+        api.MapGet("/images/{id:guid}/shares", async (Guid id, ClaimsPrincipal user, ShareLinkService shares, CancellationToken ct) =>
+            await shares.ListAsync(JobAccess.UserId(user)!, null, id, ct) is { } links ? Results.Ok(links) : Results.NotFound());
+        api.MapDelete("/shares/{id:guid}", async (Guid id, ClaimsPrincipal user, ShareLinkService shares, CancellationToken ct) =>
             await shares.RevokeAsync(JobAccess.UserId(user)!, id, ct) ? Results.Ok(new { revoked = id }) : Results.NotFound());
         return app;
     }
@@ -108,3 +113,6 @@ public static class ShareEndpoints
         context.Response.Headers.CacheControl = "no-store";
     }
 }
+
+/// <summary>The body of a create-link request; the target comes from the route.</summary>
+public sealed record ShareOptions(string? Label, bool HidePrompts, DateTime? ExpiresAt);

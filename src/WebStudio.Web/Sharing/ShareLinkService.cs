@@ -58,20 +58,19 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
         return new CreatedShare(ToView(link, now), token);
     }
 
-    /// <summary>The caller's links to one gallery or image (or all of them), newest first.</summary>
-    public async Task<IReadOnlyList<ShareLinkView>> ListAsync(string userId, Guid? galleryId, Guid? imageId, CancellationToken cancellationToken = default)
+    /// <summary>The caller's links to one gallery or one image, newest first; null when the target is not theirs.</summary>
+    public async Task<IReadOnlyList<ShareLinkView>?> ListAsync(string userId, Guid? galleryId, Guid? imageId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var links = db.ShareLinks.AsNoTracking().Where(l => l.OwnerId == userId);
-        if (galleryId is not null)
+        var owned = galleryId is { } g
+            ? await db.Galleries.AnyAsync(x => x.Id == g && x.OwnerId == userId, cancellationToken)
+            : await db.Images.AnyAsync(x => x.Id == imageId && x.OwnerId == userId, cancellationToken);
+        if (!owned)
         {
-            links = links.Where(l => l.GalleryId == galleryId);
+            return null;
         }
 
-        if (imageId is not null)
-        {
-            links = links.Where(l => l.ImageId == imageId);
-        }
+        var links = db.ShareLinks.AsNoTracking().Where(l => l.OwnerId == userId && l.GalleryId == galleryId && l.ImageId == imageId);
 
         var now = time.GetUtcNow().UtcDateTime;
         return (await links.OrderByDescending(l => l.CreatedAt).ToListAsync(cancellationToken)).Select(l => ToView(l, now)).ToList();

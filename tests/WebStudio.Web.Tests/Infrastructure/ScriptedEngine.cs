@@ -23,6 +23,9 @@ public sealed class ScriptedEngine : IGenerationEngine
 
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>A run with this prompt fails as a broken model would.</summary>
+    public const string FailingPrompt = "fail please";
+
     public int DeviceCount => 1;
 
     public IReadOnlyList<string> Schedulers { get; } = ["Euler a", "Euler", "DDIM"];
@@ -66,6 +69,11 @@ public sealed class ScriptedEngine : IGenerationEngine
     public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters p, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
         Started.Enqueue(p.Prompt);
+        if (p.Prompt == FailingPrompt)
+        {
+            throw new InvalidOperationException("the model's unet/model.onnx is damaged");
+        }
+
         if (!_open)
         {
             await _gate.WaitAsync(cancellationToken);

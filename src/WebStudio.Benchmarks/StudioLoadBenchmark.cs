@@ -1,0 +1,223 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Onnx.TestModels;
+
+namespace WebStudio.Benchmarks;
+
+/// <summary>
+/// The studio under load, over loopback against the real server process: simulated users register and submit
+/// jobs over HTTP (cookie auth), watchers follow previews with the SignalR .NET client, and 50 Blazor circuits are
+/// opened in headless chromium for the memory figure. Prints figures; asserts nothing.
+/// </summary>
+public static class StudioLoadBenchmark
+{
+    private const string Prompt = "a red circle above a blue square";
+
+    public static async Task RunAsync(string[] args)
+    {
+        var users = Int(args, "--users", 50);
+        var watching = Int(args, "--watchers", 10);
+        var circuitCount = Int(args, "--circuits", 50);
+        var rounds = Int(args, "--rounds", 4);
+        var cuda = args.Contains("--cuda");
+
+        var total = Stopwatch.StartNew();
+        var folder = Directory.CreateTempSubdirectory("webstudio-studio-bench-").FullName;
+        var (modelsPath, model, native) = Model(folder);
+        var steps = Int(args, "--steps", 20);
+        var size = Int(args, "--size", native);
+        object Parameters(long seed) => new { prompt = Prompt, model, scheduler = "Euler a", steps, guidance = 7, seed, width = size, height = size, batchSize = 1 };
+
+        Console.WriteLine($"# Studio load benchmark ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");
+        Console.WriteLine($"server: {StudioBenchServer.ServerDll} on loopback, {(cuda ? "CUDA requested" : "CPU")}, {Environment.ProcessorCount} cores (shared with the clients)");
+        Console.WriteLine($"model: {model} ({modelsPath}), {size}x{size}, {steps} steps, Euler a, CFG 7, batch 1");
+        Console.WriteLine($"load: {users} users x 2 jobs, {watching} of them watching previews over SignalR; {circuitCount} circuits for memory");
+        Console.WriteLine();
+
+        await using var server = await StudioBenchServer.StartAsync(folder, modelsPath, cuda);
+        using var admin = await StudioBenchUser.RegisterAsync(server.BaseAddress, "bench-admin@bench.test");
+
+        // Warm-up (model load, JIT), not measured.
+        for (var i = 0; i < 2; i++)
+        {
+            await admin.WaitForEndAsync(await admin.SubmitAsync(Parameters(i)));
+        }
+
+        // Single jobs, alone in the queue.
+        var alone = new List<BenchJob>();
+        for (var i = 0; i < 5; i++)
+        {
+            alone.Add(await admin.WaitForEndAsync(await admin.SubmitAsync(Parameters(100 + i))));
+        }
+
+        var single = alone.Average(j => (j.Finished - j.Created).TotalSeconds);
+        Console.WriteLine($"single job alone: {single:0.000} s submit→finished (mean of 5), {alone.Average(j => j.RunSeconds):0.000} s running");
+
+        await WatcherOverheadAsync(admin, watching, rounds, Parameters);
+
+        // The load: every user submits two jobs back to back, all users at once.
+        var accounts = new StudioBenchUser[users];
+        await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            accounts[i] = await StudioBenchUser.RegisterAsync(server.BaseAddress, $"user{i:00}@bench.test"));
+        var hubs = await Task.WhenAll(accounts.Take(watching).Select(a => a.ConnectHubAsync()));
+        var firstPreview = new ConcurrentBag<(Guid Job, DateTime At)>();
+        var watches = new ConcurrentBag<Task>();
+        var submitted = new ConcurrentDictionary<Guid, (int User, int Nth)>();
+        var go = new TaskCompletionSource();
+        var clients = Enumerable.Range(0, users).Select(async u =>
+        {
+            await go.Task;
+            for (var nth = 1; nth <= 2; nth++)
+            {
+                var id = await accounts[u].SubmitAsync(Parameters(1000 + (u * 2) + nth));
+                submitted[id] = (u, nth);
+                if (u < watching)
+                {
+                    watches.Add(WatchAsync(hubs[u], id, firstPreview));
+                }
+            }
+        }).ToList();
+        go.SetResult();
+        await Task.WhenAll(clients);
+        // Slow polling: a hundred clients polling fast would take CPU from the server on a small machine.
+        var jobs = await Task.WhenAll(submitted.Select(async s => (Job: await accounts[s.Value.User].WaitForEndAsync(s.Key, 500), s.Value.User, s.Value.Nth)));
+        await Task.WhenAll(watches);
+
+        var makespan = (jobs.Max(j => j.Job.Finished) - jobs.Min(j => j.Job.Created)).TotalSeconds;
+        Console.WriteLine();
+        Console.WriteLine($"## {users} users x 2 jobs");
+        Console.WriteLine($"makespan {makespan:0.00} s; sum of single-job times {jobs.Length} x {single:0.000} = {jobs.Length * single:0.00} s");
+        Console.WriteLine($"makespan / sum of single-job times = {makespan / (jobs.Length * single):0.000} (goal <= 1.05)");
+
+        var order = jobs.OrderBy(j => j.Job.Started).ToList();
+        var lastFirst = order.FindLastIndex(j => j.Nth == 1);
+        var firstSecond = order.FindIndex(j => j.Nth == 2);
+        Console.WriteLine($"start order: every user's first job before any user's second: {(lastFirst < firstSecond ? "PASS" : "FAIL")} (last first job started {lastFirst + 1}th, first second job {firstSecond + 1}th)");
+        Console.WriteLine("  " + string.Join(' ', order.Select(j => $"u{j.User:00}#{j.Nth}")));
+
+        var watchedIds = jobs.Where(j => j.User < watching).Select(j => j.Job.Id).ToHashSet();
+        Console.WriteLine($"running time, watched jobs {jobs.Where(j => watchedIds.Contains(j.Job.Id)).Average(j => j.Job.RunSeconds):0.000} s vs unwatched {jobs.Where(j => !watchedIds.Contains(j.Job.Id)).Average(j => j.Job.RunSeconds):0.000} s (same run)");
+        var latencies = firstPreview.Select(p => (p.At - jobs.First(j => j.Job.Id == p.Job).Job.Started).TotalMilliseconds).Order().ToList();
+        PrintLatencies("job start -> first preview at a watching client (load run)", latencies);
+
+        foreach (var hub in hubs)
+        {
+            await hub.DisposeAsync();
+        }
+
+        // Memory with open circuits.
+        Console.WriteLine();
+        Console.WriteLine($"## server memory (VmRSS)");
+        Console.WriteLine($"after the load, no circuit: {server.ResidentMiB():0} MiB");
+        var opened = Stopwatch.StartNew();
+        await using (await StudioCircuits.OpenAsync(server.BaseAddress, accounts[0].Email, StudioBenchUser.Password, circuitCount))
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Console.WriteLine($"with {circuitCount} open circuits (Generate page, interactive): {server.ResidentMiB():0} MiB (opened in {opened.Elapsed.TotalSeconds:0} s)");
+        }
+
+        foreach (var account in accounts)
+        {
+            account.Dispose();
+        }
+
+        await server.DisposeAsync();
+        Directory.Delete(folder, recursive: true);
+        Console.WriteLine();
+        Console.WriteLine($"total benchmark time {total.Elapsed.TotalSeconds:0} s");
+    }
+
+    /// <summary>The same job with 10 watchers and with none, interleaved so that drift in machine load cancels out.</summary>
+    private static async Task WatcherOverheadAsync(StudioBenchUser admin, int watching, int rounds, Func<long, object> parameters)
+    {
+        var hubs = await Task.WhenAll(Enumerable.Range(0, watching).Select(_ => admin.ConnectHubAsync()));
+        var with = new List<double>();
+        var without = new List<double>();
+        var firstPreview = new ConcurrentBag<(Guid Job, DateTime At)>();
+        var started = new Dictionary<Guid, DateTime>();
+        for (var round = 0; round < rounds; round++)
+        {
+            // The watched job queues behind an unwatched one, so its watchers are there before it starts.
+            var plain = await admin.SubmitAsync(parameters(200 + round));
+            var id = await admin.SubmitAsync(parameters(300 + round));
+            var streams = hubs.Select(h => WatchAsync(h, id, firstPreview)).ToList();
+            without.Add((await admin.WaitForEndAsync(plain)).RunSeconds);
+            var job = await admin.WaitForEndAsync(id);
+            await Task.WhenAll(streams);
+            with.Add(job.RunSeconds);
+            started[id] = job.Started;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"## previews: {watching} watchers vs none ({rounds} jobs each, interleaved)");
+        Console.WriteLine($"running time with {watching} watchers {with.Average():0.000} s, with none {without.Average():0.000} s");
+        Console.WriteLine($"generation time with {watching} watchers / with none = {with.Average() / without.Average():0.000} (goal <= 1.03); medians {Median(with) / Median(without):0.000}");
+        PrintLatencies("job start -> first preview at a watching client", firstPreview.Select(p => (p.At - started[p.Job]).TotalMilliseconds).Order().ToList());
+        foreach (var hub in hubs)
+        {
+            await hub.DisposeAsync();
+        }
+    }
+
+    /// <summary>Follows a job's preview stream to its end; records when the first frame with a picture arrived.</summary>
+    private static async Task WatchAsync(HubConnection hub, Guid jobId, ConcurrentBag<(Guid Job, DateTime At)> firstPreview)
+    {
+        var stream = await hub.StreamAsChannelAsync<BenchFrame>("WatchJob", jobId);
+        var attachedBeforeStart = false;
+        var first = true;
+        var seen = false;
+        await foreach (var frame in stream.ReadAllAsync())
+        {
+            if (first)
+            {
+                // Only a watcher that was there before the job started measures start→first preview.
+                attachedBeforeStart = frame.Status == "Queued";
+                first = false;
+            }
+
+            if (frame.Png is not null && !seen)
+            {
+                seen = true;
+                if (attachedBeforeStart)
+                {
+                    firstPreview.Add((jobId, DateTime.UtcNow));
+                }
+            }
+        }
+    }
+
+    private static void PrintLatencies(string what, IReadOnlyList<double> ms)
+    {
+        Console.WriteLine(ms.Count == 0
+            ? $"{what}: no sample (no watcher was attached before a job started)"
+            : $"{what}: median {Median(ms):0} ms, max {ms.Max():0} ms ({ms.Count} samples)");
+    }
+
+    private static double Median(IReadOnlyList<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    // The built-in model when it has been exported into ./models, else the largest tiny test model in the temp folder.
+    private static (string ModelsPath, string Model, int Native) Model(string folder)
+    {
+        var builtIn = Path.GetFullPath(Path.Combine("models", "webstudio-shapes"));
+        if (File.Exists(Path.Combine(builtIn, "model_index.json")))
+        {
+            return (Path.GetDirectoryName(builtIn)!, "webstudio-shapes", 128);
+        }
+
+        var models = Path.Combine(folder, "models");
+        TinyStableDiffusion.Write(Path.Combine(models, "tiny"), TinyModelVariant.Largest);
+        return (models, "tiny", 64);
+    }
+
+    private static int Int(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+}

@@ -1,0 +1,14 @@
+namespace WebStudio.Web.Api;
+
+public static class ImagesApiRegistration
+{
+    /// <summary>The Images API's services; the queue also needs <see cref="JobInputStore"/> for img2img jobs.</summary>
+    public static void AddImagesApi(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<JobInputStore>();
+        services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<SignedImageUrls>();
+        services.AddSingleton<ApiImageService>();
+    }
+}

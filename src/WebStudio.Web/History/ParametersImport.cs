@@ -1,0 +1,93 @@
+using System.Globalization;
+using WebStudio.Web.Engine;
+
+namespace WebStudio.Web.History;
+
+/// <summary>
+/// Puts parameters read from a PNG into the Generate form. What this studio cannot honour (a model that is not
+/// installed, a sampler it lacks, a size the model does not offer) keeps the form's current value and is named in
+/// a note for the user.
+/// </summary>
+public static class ParametersImport
+{
+    public static IReadOnlyList<string> Apply(ParsedParameters source, GenerateFormModel form, IReadOnlyList<EngineModel> models, IReadOnlyList<string> schedulers)
+    {
+        var notes = new List<string>();
+        form.Prompt = source.Prompt;
+        form.NegativePrompt = source.NegativePrompt;
+        if (source.Steps is { } steps)
+        {
+            form.Steps = steps;
+        }
+
+        if (source.CfgScale is { } cfg)
+        {
+            form.Guidance = cfg;
+        }
+
+        if (source.Seed is { } seed)
+        {
+            form.Seed = seed;
+        }
+
+        if (source.Model is { Length: > 0 } modelName)
+        {
+            if (models.FirstOrDefault(m => string.Equals(m.Name, modelName, StringComparison.OrdinalIgnoreCase)) is { } found)
+            {
+                form.Model = found.Name;
+            }
+            else
+            {
+                notes.Add($"the image was made with model \"{modelName}\", which is not installed here; kept \"{form.Model}\"");
+            }
+        }
+
+        if (source.Sampler is { Length: > 0 } sampler)
+        {
+            if (MatchScheduler(sampler, source, schedulers) is { } scheduler)
+            {
+                form.Scheduler = scheduler;
+            }
+            else
+            {
+                notes.Add($"sampler \"{sampler}\" is not available here; kept \"{form.Scheduler}\"");
+            }
+        }
+
+        if (source is { Width: { } width, Height: { } height })
+        {
+            var size = SizePresets.Format(width, height);
+            var model = models.FirstOrDefault(m => m.Name == form.Model);
+            if (model is null || SizePresets.For(model).Contains(size))
+            {
+                form.Size = size;
+            }
+            else
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"size {width}×{height} is not offered for \"{form.Model}\"; kept {form.Size.Replace("x", "×", StringComparison.Ordinal)}"));
+            }
+        }
+
+        return notes;
+    }
+
+    // A1111 writes "DPM++ 2M Karras" (old) or "DPM++ 2M" with "Schedule type: Karras" (new); this studio names samplers alone.
+    private static string? MatchScheduler(string sampler, ParsedParameters source, IReadOnlyList<string> schedulers)
+    {
+        var candidates = new List<string> { sampler };
+        foreach (var suffix in new[] { " Karras", " Exponential", " SGM Uniform" })
+        {
+            if (sampler.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                candidates.Add(sampler[..^suffix.Length]);
+            }
+        }
+
+        if (source.Extra.TryGetValue("Schedule type", out var type))
+        {
+            candidates.Insert(0, $"{sampler} {type}");
+        }
+
+        return candidates.Select(c => schedulers.FirstOrDefault(s => string.Equals(s, c, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(s => s is not null);
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace WebStudio.BrowserTests.Infrastructure;
+
+/// <summary>A signed-in account over plain HTTP: registers through the real form (with its antiforgery token) and keeps the cookie.</summary>
+public sealed partial class StudioHttpUser : IDisposable
+{
+    public const string Password = "Passw0rd-browser";
+
+    private StudioHttpUser(Uri baseAddress, string email)
+    {
+        Email = email;
+        Cookies = new CookieContainer();
+        Http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false }) { BaseAddress = baseAddress };
+    }
+
+    public string Email { get; }
+
+    public CookieContainer Cookies { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<StudioHttpUser> RegisterAsync(StudioServer server, string email)
+    {
+        var user = new StudioHttpUser(server.BaseAddress, email);
+        var page = await user.Http.GetStringAsync("/Account/Register");
+        var token = AntiforgeryField().Match(page);
+        if (!token.Success)
+        {
+            throw new InvalidOperationException("/Account/Register has no antiforgery token (is registration closed?)");
+        }
+
+        using var response = await user.Http.PostAsync("/Account/Register", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "register",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            ["Input.Email"] = email,
+            ["Input.Password"] = Password,
+            ["Input.ConfirmPassword"] = Password,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"registering {email} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        return user;
+    }
+
+    /// <summary>POST /api/jobs; returns the new job's id.</summary>
+    public async Task<Guid> SubmitAsync(object parameters)
+    {
+        using var response = await Http.PostAsJsonAsync("/api/jobs", parameters);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"submitting a job answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        using var job = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return job.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>GET /api/jobs/{id} as JSON.</summary>
+    public async Task<JsonElement> GetJobAsync(Guid id)
+    {
+        using var document = JsonDocument.Parse(await Http.GetStringAsync($"/api/jobs/{id}"));
+        return document.RootElement.Clone();
+    }
+
+    public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}

@@ -1,0 +1,212 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Data;
+using WebStudio.Web.Editing;
+using WebStudio.Web.Endpoints;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests.Editing;
+
+/// <summary>Edit jobs on the tiny model go through the one queue and land in history with their edit settings.</summary>
+public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_restyle_of_an_upload_runs_in_the_queue_and_lands_in_history()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = new StudioFactory(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        var job = await alice.EditAsync(Request(EditOperation.Restyle, upload.Source) with { Strength = 0.5f });
+        var done = await alice.WaitForEndAsync(job.Id, Patience);
+
+        Assert.Equal("Succeeded", done.Status);
+        using var result = await alice.DownloadAsync(done.Images[0].Url);
+        Assert.Equal((64, 64), (result.Width, result.Height));
+        Assert.True(MeanDifference(picture, result) > 1, "the restyle returned the source unchanged");
+        var stored = await StoredJobAsync(factory, job.Id);
+        Assert.Equal(JobKind.Img2Img, stored.Kind);
+        Assert.Equal(EditOperation.Restyle, stored.Edit!.Operation);
+        Assert.Equal(upload.Id, stored.Edit.SourceUploadId);
+        Assert.Equal(0.5f, stored.Edit.Strength);
+        Assert.Contains(job.Id.ToString(), await alice.Http.GetStringAsync("/api/history"));
+    }
+
+    [Fact]
+    public async Task An_inpaint_of_a_history_image_changes_only_the_masked_pixels()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = new StudioFactory(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var first = await alice.WaitForEndAsync((await alice.SubmitAsync("a red circle", steps: 6, seed: 3)).Id, Patience);
+        using var source = await alice.DownloadAsync(first.Images[0].Url);
+        var sourceRef = $"image:{first.Images[0].Id}";
+        using var mask = new Image<L8>(64, 64);
+        for (var y = 16; y < 48; y++)
+        {
+            for (var x = 32; x < 56; x++)
+            {
+                mask[x, y] = new L8(255);
+            }
+        }
+
+        var maskId = await alice.UploadMaskAsync(sourceRef, mask);
+
+        var job = await alice.EditAsync(Request(EditOperation.Inpaint, sourceRef) with { Prompt = "a blue square", MaskId = maskId, Strength = 1f });
+        var done = await alice.WaitForEndAsync(job.Id, Patience);
+
+        Assert.Equal("Succeeded", done.Status);
+        using var result = await alice.DownloadAsync(done.Images[0].Url);
+        var (outside, inside) = Differences(source, result, (x, y) => mask[x, y].PackedValue > 0);
+        Assert.Equal(0, outside);
+        Assert.True(inside > 0, "nothing changed inside the mask");
+        var stored = await StoredJobAsync(factory, job.Id);
+        Assert.Equal(JobKind.Inpaint, stored.Kind);
+        Assert.Equal(first.Images[0].Id, stored.Edit!.SourceImageId);
+    }
+
+    [Fact]
+    public async Task An_outpaint_extends_the_canvas_and_keeps_the_original_pixels()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = new StudioFactory(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        var job = await alice.EditAsync(Request(EditOperation.Outpaint, upload.Source) with { OutpaintRight = 16, OutpaintTop = 8 });
+        var done = await alice.WaitForEndAsync(job.Id, Patience);
+
+        Assert.Equal("Succeeded", done.Status);
+        using var result = await alice.DownloadAsync(done.Images[0].Url);
+        Assert.Equal((80, 72), (result.Width, result.Height));
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                Assert.Equal(picture[x, y], result[x, y + 8]);
+            }
+        }
+
+        var stored = await StoredJobAsync(factory, job.Id);
+        Assert.Equal((EditOperation.Outpaint, 16, 8, 1f), (stored.Edit!.Operation, stored.Edit.OutpaintRight, stored.Edit.OutpaintTop, stored.Edit.Strength));
+    }
+
+    [Fact]
+    public async Task A_hires_fix_doubles_the_size_through_img2img()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = new StudioFactory(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        var job = await alice.EditAsync(Request(EditOperation.HiresFix, upload.Source) with { Strength = 0.35f, UpscaleFactor = 2 });
+        var done = await alice.WaitForEndAsync(job.Id, Patience);
+
+        Assert.Equal("Succeeded", done.Status);
+        Assert.Equal((128, 128), (done.Images[0].Width, done.Images[0].Height));
+        Assert.Equal(JobKind.Img2Img, (await StoredJobAsync(factory, job.Id)).Kind);
+    }
+
+    [Fact]
+    public async Task Bad_edits_are_refused_with_the_field_named()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = new StudioFactory(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        var noMask = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source));
+        var oddOutpaint = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Outpaint, upload.Source) with { OutpaintLeft = 12 });
+        var noUpscaler = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Upscale, upload.Source) with { Upscaler = "../secret" });
+        var badStrength = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, upload.Source) with { Strength = 1.5f });
+        var notBobs = await bob.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, upload.Source));
+
+        await AssertRefusedAsync(noMask, "mask", "paint the area");
+        await AssertRefusedAsync(oddOutpaint, "outpaint", "multiple of 8");
+        await AssertRefusedAsync(noUpscaler, "upscaler", "no upscaler called '../secret'");
+        await AssertRefusedAsync(badStrength, "strength", "strength must be between 0 and 1");
+        await AssertRefusedAsync(notBobs, "source", "not found");
+    }
+
+    internal static EditRequest Request(EditOperation operation, string source) => new()
+    {
+        Operation = operation,
+        Source = source,
+        Prompt = "a red circle",
+        Model = "tiny",
+        Steps = 6,
+        Seed = 11,
+    };
+
+    internal static async Task<GenerationJob> StoredJobAsync(StudioFactory factory, Guid jobId)
+    {
+        var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>();
+        await using var db = await dbFactory.CreateDbContextAsync();
+        return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);
+    }
+
+    private static async Task AssertRefusedAsync(HttpResponseMessage response, string field, string message)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
+        Assert.Contains($"\"{field}\"", body);
+        Assert.Contains(message, body);
+    }
+
+    private static (int Outside, int Inside) Differences(Image<Rgb24> a, Image<Rgb24> b, Func<int, int, bool> masked)
+    {
+        var (outside, inside) = (0, 0);
+        for (var y = 0; y < a.Height; y++)
+        {
+            for (var x = 0; x < a.Width; x++)
+            {
+                if (a[x, y] == b[x, y])
+                {
+                    continue;
+                }
+
+                if (masked(x, y))
+                {
+                    inside++;
+                }
+                else
+                {
+                    outside++;
+                }
+            }
+        }
+
+        return (outside, inside);
+    }
+
+    private static double MeanDifference(Image<Rgb24> a, Image<Rgb24> b)
+    {
+        double sum = 0;
+        for (var y = 0; y < a.Height; y++)
+        {
+            for (var x = 0; x < a.Width; x++)
+            {
+                sum += Math.Abs(a[x, y].R - b[x, y].R) + Math.Abs(a[x, y].G - b[x, y].G) + Math.Abs(a[x, y].B - b[x, y].B);
+            }
+        }
+
+        return sum / (3.0 * a.Width * a.Height);
+    }
+}
