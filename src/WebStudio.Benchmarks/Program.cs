@@ -46,7 +46,7 @@ switch (command)
               builtin  [--model DIR]             the same on the built-in model at 128²
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
-              studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 4] [--circuits 50] [--cuda]
+              studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 6] [--circuits 50] [--cuda]
                                                  the studio server under load: fairness, makespan, preview cost, memory
               hash --model DIR [--seed N]        SHA-256 of one generated image (for cross-process determinism)
             """);

@@ -71,7 +71,33 @@ public sealed class BadInputTests(KeyedApiServer server) : IClassFixture<KeyedAp
         Assert.Equal("rate_limit_exceeded", json.RootElement.GetProperty("error").GetProperty("code").GetString());
     }
 
+    [Fact]
+    public async Task A_full_queue_gets_429_with_Retry_After()
+    {
+        var full = new FullQueueApiServer();
+        await full.InitializeAsync();
+        try
+        {
+            var (_, key) = await full.CreateUserWithKeyAsync("full");
+            using var client = full.Client(key);
+
+            using var response = await client.PostAsync("/v1/images/generations", JsonBody("""{"prompt":"a","size":"64x64"}"""));
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(10), response.Headers.RetryAfter?.Delta);
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            Assert.Equal("queue_full", json.RootElement.GetProperty("error").GetProperty("code").GetString());
+        }
+        finally
+        {
+            await full.DisposeAsync();
+        }
+    }
+
     private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     private sealed class LimitedApiServer() : ApiServer(new Dictionary<string, string?> { ["Queue:SubmissionsPerMinute"] = "1" });
+
+    // No queued job allowed at all: every submission finds the queue full, deterministically.
+    private sealed class FullQueueApiServer() : ApiServer(new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "0" });
 }

@@ -45,16 +45,16 @@ public sealed class OpenAISdkTests(ApiServer server) : IClassFixture<ApiServer>
     [Fact]
     public async Task The_SDK_gets_n_images_and_signed_urls_that_work_without_a_key()
     {
-        var (_, client) = await ClientAsync("sdk-urls");
+        var (userId, client) = await ClientAsync("sdk-urls");
 
-        GeneratedImageCollection images = await client.GenerateImagesAsync("blue squares", 2, new ImageGenerationOptions
+        GeneratedImageCollection images = await client.GenerateImagesAsync("blue squares", 10, new ImageGenerationOptions
         {
             Size = new GeneratedImageSize(64, 64),
             ResponseFormat = GeneratedImageFormat.Uri,
             Quality = new GeneratedImageQuality("low"),
         });
 
-        Assert.Equal(2, images.Count);
+        Assert.Equal(10, images.Count);
         using var anonymous = server.Client(null);
         var distinct = new HashSet<string>();
         foreach (var image in images)
@@ -66,7 +66,13 @@ public sealed class OpenAISdkTests(ApiServer server) : IClassFixture<ApiServer>
             distinct.Add(Convert.ToBase64String(bytes));
         }
 
-        Assert.Equal(2, distinct.Count); // consecutive seeds, different pictures
+        Assert.Equal(10, distinct.Count); // consecutive seeds, different pictures
+
+        // Ten images are more than one batch holds (8): two jobs, with consecutive seeds.
+        await using var db = await server.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
+        var jobs = await db.Jobs.Where(j => j.OwnerId == userId).OrderBy(j => j.Seed).ToListAsync();
+        Assert.Equal([8, 2], jobs.Select(j => j.BatchSize));
+        Assert.Equal(jobs[0].Seed + 8, jobs[1].Seed);
     }
 
     [Fact]

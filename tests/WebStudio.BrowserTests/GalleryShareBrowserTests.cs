@@ -74,6 +74,8 @@ public sealed class GalleryShareBrowserTests : IAsyncLifetime
 
             // …and shares it.
             await page.GotoAsync("/galleries");
+            await WaitForImageAsync(page, ".gallery-card img");
+            await ShotAsync(page, "galleries");
             await page.Locator(".gallery-card a.gallery-link").First.ClickAsync();
             await page.WaitForURLAsync(url => url.Contains("/galleries/", StringComparison.Ordinal));
             var galleryUrl = page.Url;

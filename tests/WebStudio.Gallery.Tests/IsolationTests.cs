@@ -46,6 +46,7 @@ public sealed class IsolationTests : IDisposable
         (HttpMethod.Get, $"/api/images/{image}", null),
         (HttpMethod.Get, $"/api/images/{image}?download=true", null),
         (HttpMethod.Get, $"/api/images/{image}/thumb", null),
+        (HttpMethod.Get, $"/api/uploads/{image}", null),
         (HttpMethod.Get, $"/api/jobs/{job}", null),
         (HttpMethod.Get, $"/api/jobs/{job}/preview", null),
         (HttpMethod.Post, $"/api/jobs/{job}/cancel", null),

@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using SixLabors.ImageSharp;
 using WebStudio.Gallery.Tests.Infrastructure;
+using WebStudio.Web.Sharing;
 
 namespace WebStudio.Gallery.Tests;
 
@@ -136,6 +137,12 @@ public sealed partial class ShareLinkTests : IDisposable
         Assert.DoesNotContain(images[0].ToString(), html);
         Assert.Equal(HttpStatusCode.OK, (await visitor.Http.GetAsync($"/s/{share.Token}/images/{images[1]}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await visitor.Http.GetAsync($"/s/{share.Token}/images/{images[0]}")).StatusCode);
+
+        // The owner finds it among their single-image links, and only there.
+        var links = await _studio.Get<ShareLinkService>().ListImageLinksAsync(alice.Id);
+        Assert.Equal(share.Id, Assert.Single(links).Id);
+        Assert.Equal(images[1], links[0].ImageId);
+        Assert.Empty(await _studio.Get<ShareLinkService>().ListImageLinksAsync("someone-else"));
     }
 
     [Fact]

@@ -118,6 +118,28 @@ public sealed class JobApiTests
     }
 
     [Fact]
+    public async Task Concurrent_submissions_never_exceed_the_per_user_limit()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?>
+        {
+            ["Queue:MaxQueuedPerUser"] = "5",
+            ["Queue:SubmissionsPerMinute"] = "1000",
+        });
+        factory.Scripted.Hold();
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var running = await alice.SubmitAsync("runs");
+        await alice.WaitForAsync(running.Id, j => j.Status == "Running");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
+            alice.Http.PostAsJsonAsync("/api/jobs", StudioUserClient.Parameters($"burst {i}"))));
+
+        Assert.Equal(5, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
+        Assert.Equal(15, responses.Count(r => r.StatusCode == HttpStatusCode.TooManyRequests));
+        factory.Scripted.Open();
+    }
+
+    [Fact]
     public async Task Submissions_beyond_the_rate_limit_get_429_with_retry_after()
     {
         using var folder = new TempFolder();

@@ -75,7 +75,7 @@ public static partial class ImageRequestParser
             }
 
             var source = new JsonFields(fields);
-            return Common(source, ImageOperation.Generation) with { Prompt = Prompt(source, required: true) };
+            return Common(source, ImageOperation.Generation) with { Prompt = Prompt(source) };
         }
     }
 
@@ -135,7 +135,7 @@ public static partial class ImageRequestParser
             Image = await ReadFileAsync(images[0], "image", cancellationToken),
             Mask = mask.Count == 1 ? await ReadFileAsync(mask[0], "mask", cancellationToken) : null,
         };
-        return operation == ImageOperation.Edit ? common with { Prompt = Prompt(source, required: true) } : common;
+        return operation == ImageOperation.Edit ? common with { Prompt = Prompt(source) } : common;
     }
 
     private static ImageRequest Common(IFields fields, ImageOperation operation)
@@ -190,10 +190,10 @@ public static partial class ImageRequestParser
         return request;
     }
 
-    private static string Prompt(IFields fields, bool required)
+    private static string Prompt(IFields fields)
     {
         var prompt = fields.String("prompt");
-        if (prompt is null || (required && string.IsNullOrWhiteSpace(prompt)))
+        if (string.IsNullOrWhiteSpace(prompt))
         {
             throw ApiException.BadField("prompt", "Missing required parameter: 'prompt'.", "missing_required_parameter");
         }

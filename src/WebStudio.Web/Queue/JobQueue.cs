@@ -39,6 +39,10 @@ public sealed class JobQueue(
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // One write transaction (SQLite: BEGIN IMMEDIATE) from the count to the insert, so that concurrent
+        // submissions of one user cannot both pass the per-user limit.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
         if (queued >= _options.MaxQueuedPerUser)
         {
@@ -73,6 +77,7 @@ public sealed class JobQueue(
         db.Jobs.Add(job);
         inputs.Save(job.Id, parameters);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Job {JobId} queued by {UserId} ({Model}, {Steps} steps)", job.Id, userId, job.Model, job.Steps);
         signal.Pulse();
         notifier.QueueChanged();

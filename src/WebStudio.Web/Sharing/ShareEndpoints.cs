@@ -37,7 +37,7 @@ public static class ShareEndpoints
     }
 
     /// <summary>The 404 every failed token gets, byte for byte the same.</summary>
-    public static RazorComponentResult<ShareNotFound> NotFoundPage() => new() { StatusCode = StatusCodes.Status404NotFound };
+    private static RazorComponentResult<ShareNotFound> NotFoundPage() => new() { StatusCode = StatusCodes.Status404NotFound };
 
     private static async Task<IResult> PageAsync(string token, ShareLinkService shares, HttpContext context, CancellationToken ct)
     {

@@ -76,6 +76,16 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
         return (await links.OrderByDescending(l => l.CreatedAt).ToListAsync(cancellationToken)).Select(l => ToView(l, now)).ToList();
     }
 
+    /// <summary>The caller's links to single images (gallery links are listed on each gallery), newest first.</summary>
+    public async Task<IReadOnlyList<ShareLinkView>> ListImageLinksAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        return (await db.ShareLinks.AsNoTracking().Where(l => l.OwnerId == userId && l.ImageId != null)
+                .OrderByDescending(l => l.CreatedAt).ToListAsync(cancellationToken))
+            .Select(l => ToView(l, now)).ToList();
+    }
+
     /// <summary>Revokes the caller's link; the very next request with its token gets 404. Revoking twice is fine.</summary>
     public async Task<bool> RevokeAsync(string userId, Guid linkId, CancellationToken cancellationToken = default)
     {

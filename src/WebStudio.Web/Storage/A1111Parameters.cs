@@ -13,6 +13,14 @@ public static class A1111Parameters
 
     public static string Format(GenerationJob job, long seed, int width, int height)
     {
+        // Upscales (Editing) are no generation: A1111's extras tab writes only its postprocessing keys. An ONNX
+        // upscaler's job keeps the source size, so its scale is the result's width over that.
+        if (job.Edit is { Operation: EditOperation.Upscale } upscale)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"Postprocess upscale by: {(upscale.UpscaleFactor > 0 ? upscale.UpscaleFactor : (double)width / Math.Max(1, job.Width)):0.###}, Postprocess upscaler: {upscale.Upscaler ?? "Lanczos"}");
+        }
+
         var lines = new List<string> { job.Prompt };
         if (!string.IsNullOrEmpty(job.NegativePrompt))
         {
@@ -21,6 +29,13 @@ public static class A1111Parameters
 
         lines.Add(string.Create(CultureInfo.InvariantCulture,
             $"Steps: {job.Steps}, Sampler: {job.Scheduler}, CFG scale: {job.Guidance:0.###}, Seed: {seed}, Size: {width}x{height}, Model: {job.Model}"));
+
+        // img2img, inpainting and outpainting (Editing): A1111 appends the strength after the model.
+        if (job.Edit is { } edit)
+        {
+            lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {edit.Strength:0.###}");
+        }
+
         return string.Join('\n', lines);
     }
 }

@@ -6,7 +6,7 @@ namespace WebStudio.BrowserTests.Infrastructure;
 /// <summary>Steps on the studio's pages that several browser tests share, by the pages' stable element ids.</summary>
 public static class StudioPages
 {
-    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(45);
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
     /// <summary>
     /// Records every PNG blob the page turns into an object URL (the live preview's frames) with a content hash,
@@ -95,7 +95,13 @@ public static class StudioPages
     {
         await page.Locator("#generate").ClickAsync();
         var panel = page.Locator("#job-panel").Filter(new() { HasText = prompt });
-        await panel.WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
+        var errors = page.Locator("#form-errors");
+        await panel.Or(errors).First.WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
+        if (await errors.IsVisibleAsync())
+        {
+            throw new InvalidOperationException($"the Generate page refused the job: {await errors.InnerTextAsync()}");
+        }
+
         return Guid.Parse((await panel.GetAttributeAsync("data-job-id"))!);
     }
 

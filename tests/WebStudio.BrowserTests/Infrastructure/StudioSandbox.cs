@@ -39,12 +39,13 @@ public sealed class StudioSandbox : IDisposable
     }
 
     /// <summary>
-    /// Serves the repository's models folder when the built-in model is there (read only), else the tiny model.
-    /// Returns the model name to generate with and its native size.
+    /// Serves the repository's models folder when the built-in model is there (read only), else the tiny model;
+    /// WEBSTUDIO_TEST_MODEL=tiny forces the tiny one. Returns the model name to generate with and its native size.
     /// </summary>
     public (string Name, int Size) UseBuiltInModelOrTiny()
     {
-        if (StudioPaths.BuiltInModel is { } builtIn)
+        var forceTiny = Environment.GetEnvironmentVariable("WEBSTUDIO_TEST_MODEL") == TinyModelName;
+        if (!forceTiny && StudioPaths.BuiltInModel is { } builtIn)
         {
             ModelsPath = Path.GetDirectoryName(builtIn)!;
             return (Path.GetFileName(builtIn), 128);

@@ -33,6 +33,9 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
         using var result = await alice.DownloadAsync(done.Images[0].Url);
         Assert.Equal((64, 64), (result.Width, result.Height));
         Assert.True(MeanDifference(picture, result) > 1, "the restyle returned the source unchanged");
+        Assert.Equal(
+            "a red circle\nSteps: 6, Sampler: Euler a, CFG scale: 7, Seed: 11, Size: 64x64, Model: tiny, Denoising strength: 0.5",
+            result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
         var stored = await StoredJobAsync(factory, job.Id);
         Assert.Equal(JobKind.Img2Img, stored.Kind);
         Assert.Equal(EditOperation.Restyle, stored.Edit!.Operation);

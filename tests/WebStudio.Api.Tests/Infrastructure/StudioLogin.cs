@@ -1,0 +1,48 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using WebStudio.Data;
+
+namespace WebStudio.Api.Tests.Infrastructure;
+
+/// <summary>A browser-like studio user: registered through the real form, holding the Identity cookie.</summary>
+public sealed partial class StudioLogin
+{
+    private StudioLogin(HttpClient http, CookieContainer cookies, string userId)
+    {
+        Http = http;
+        Cookies = cookies;
+        UserId = userId;
+    }
+
+    public HttpClient Http { get; }
+
+    public CookieContainer Cookies { get; }
+
+    public string UserId { get; }
+
+    public static async Task<StudioLogin> RegisterAsync(ApiServer server, string name)
+    {
+        var cookies = new CookieContainer();
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
+        var email = $"{name}@example.test";
+        var token = AntiforgeryField().Match(await http.GetStringAsync("/Account/Register")).Groups[1].Value;
+        using var registered = await http.PostAsync("/Account/Register", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = "Passw0rd-test",
+            ["Input.ConfirmPassword"] = "Passw0rd-test",
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
+            ["_handler"] = "register",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+
+        using var scope = server.Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<StudioUser>>().FindByEmailAsync(email);
+        return new StudioLogin(http, cookies, user!.Id);
+    }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+}
