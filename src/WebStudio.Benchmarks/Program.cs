@@ -34,6 +34,17 @@ switch (command)
         await StudioLoadBenchmark.RunAsync(options);
         break;
 
+    case "api-stream":
+        // A streamed 20-step generation with 3 partial images through the OpenAI-compatible API of a running server.
+        await ApiStreamBenchmark.RunAsync(
+            Option(options, "--url") ?? "http://127.0.0.1:5000",
+            Option(options, "--key") ?? throw new ArgumentException("--key is required (create one with create-api-key)"),
+            Option(options, "--model") ?? "webstudio-shapes",
+            Option(options, "--size") ?? "auto",
+            int.Parse(Option(options, "--runs") ?? "5"),
+            Option(options, "--out"));
+        break;
+
     case "hash":
         // Prints the SHA-256 of a generated image: tests compare it across processes.
         Console.WriteLine(await ImageHash.RunAsync(Option(options, "--model")!, long.Parse(Option(options, "--seed") ?? "1")));
@@ -46,8 +57,10 @@ switch (command)
               builtin  [--model DIR]             the same on the built-in model at 128²
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
-              studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 6] [--circuits 50] [--cuda]
+              studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 10] [--circuits 50] [--cuda]
                                                  the studio server under load: fairness, makespan, preview cost, memory
+              api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
+                                                 streamed 20-step generation with 3 partials: first partial and total time
               hash --model DIR [--seed N]        SHA-256 of one generated image (for cross-process determinism)
             """);
         break;

@@ -84,8 +84,10 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
             Assert.True(File.Exists(Path.Combine(_model.Folder, file)), $"{file} is missing");
         }
 
-        var config = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(_model.Folder, "vae_decoder", "config.json")));
-        Assert.Equal(_model.ScalingFactor, config.RootElement.GetProperty("scaling_factor").GetSingle(), 5);
+        var config = WebStudio.Generation.Models.ModelConfig.Read(_model.Folder);
+        Assert.Equal(_model.ScalingFactor, config.ScalingFactor, 5);
+        Assert.Equal(VaeConfig.Downsampling, config.VaeScaleFactor);
+        Assert.Equal(128, config.NativeSize);
     }
 
     private OrtValue Run(string component, params (string Name, Tensor Value)[] inputs)

@@ -15,6 +15,7 @@ internal sealed class OnnxFolderSampler : IDisposable
     private readonly InferenceSession _text;
     private readonly InferenceSession _unet;
     private readonly InferenceSession _decoder;
+    private readonly RunOptions _run = new();
     private readonly ShapesTokenizer _tokenizer;
     private readonly float _scaling;
 
@@ -62,7 +63,7 @@ internal sealed class OnnxFolderSampler : IDisposable
         }
 
         using var input = OrtValue.CreateTensorValueFromMemory(latents, [1, LatentChannels, latentSide, latentSide]);
-        using var outputs = _decoder.Run(new RunOptions(), ["latent_sample"], [input], ["sample"]);
+        using var outputs = _decoder.Run(_run, ["latent_sample"], [input], ["sample"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray().Select(v => Math.Clamp(v, -1f, 1f)).ToArray();
     }
 
@@ -72,7 +73,7 @@ internal sealed class OnnxFolderSampler : IDisposable
         using var sample = OrtValue.CreateTensorValueFromMemory(batch, [count, LatentChannels, latentSide, latentSide]);
         using var time = OrtValue.CreateTensorValueFromMemory(timesteps, [count]);
         using var hidden = OrtValue.CreateTensorValueFromMemory(context, [count, ShapesTokenizer.MaxLength, context.Length / count / ShapesTokenizer.MaxLength]);
-        using var outputs = _unet.Run(new RunOptions(), ["sample", "timestep", "encoder_hidden_states"], [sample, time, hidden], ["out_sample"]);
+        using var outputs = _unet.Run(_run, ["sample", "timestep", "encoder_hidden_states"], [sample, time, hidden], ["out_sample"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
@@ -80,7 +81,7 @@ internal sealed class OnnxFolderSampler : IDisposable
     {
         var ids = prompts.SelectMany(_tokenizer.Encode).ToArray();
         using var input = OrtValue.CreateTensorValueFromMemory(ids, [prompts.Length, ShapesTokenizer.MaxLength]);
-        using var outputs = _text.Run(new RunOptions(), ["input_ids"], [input], ["last_hidden_state"]);
+        using var outputs = _text.Run(_run, ["input_ids"], [input], ["last_hidden_state"]);
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
 
@@ -103,5 +104,6 @@ internal sealed class OnnxFolderSampler : IDisposable
         _text.Dispose();
         _unet.Dispose();
         _decoder.Dispose();
+        _run.Dispose();
     }
 }

@@ -100,7 +100,9 @@ internal sealed class ModelFolderWriter(string folder)
     {
         ["_class_name"] = "AutoencoderKL",
         ["_diffusers_version"] = DiffusersVersion,
-        ["block_out_channels"] = Ints([vae.Width1, vae.Width2]),
+        // diffusers (and the app) derive the VAE's scale factor as 2^(entries - 1): four entries say ×8. The
+        // 4× pixel-unshuffle stem stands for the first two levels, so Width1 is listed for 128, 64 and 32 px.
+        ["block_out_channels"] = Ints([vae.Width1, vae.Width1, vae.Width1, vae.Width2]),
         ["in_channels"] = 3,
         ["latent_channels"] = vae.LatentChannels,
         ["out_channels"] = 3,

@@ -6,8 +6,8 @@ namespace WebStudio.Web.Api;
 
 /// <summary>
 /// <c>dotnet run --project src/WebStudio.Web -- create-api-key --user alice [--name "my script"]</c>: creates the
-/// user when missing (e-mail alice@localhost unless the name is an address; no password, so set one through
-/// it is an API-only account until a password is set), prints a new API key on stdout and exits.
+/// user when missing (e-mail alice@localhost unless the name is an address; no password, so it is an API-only
+/// account), prints a new API key on stdout and exits.
 /// It runs against the same database as the server, after the migrations.
 /// </summary>
 public static class ApiKeyCommand

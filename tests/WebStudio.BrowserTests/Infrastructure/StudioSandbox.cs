@@ -39,16 +39,23 @@ public sealed class StudioSandbox : IDisposable
     }
 
     /// <summary>
-    /// Serves the repository's models folder when the built-in model is there (read only), else the tiny model;
-    /// WEBSTUDIO_TEST_MODEL=tiny forces the tiny one. Returns the model name to generate with and its native size.
+    /// Serves the repository's models folder when the built-in model is there (read only), else the tiny model.
+    /// WEBSTUDIO_TEST_MODEL overrides the choice: "tiny", or the folder of a 128×128 model to serve instead.
+    /// Returns the model name to generate with and its native size.
     /// </summary>
     public (string Name, int Size) UseBuiltInModelOrTiny()
     {
-        var forceTiny = Environment.GetEnvironmentVariable("WEBSTUDIO_TEST_MODEL") == TinyModelName;
-        if (!forceTiny && StudioPaths.BuiltInModel is { } builtIn)
+        var choice = Environment.GetEnvironmentVariable("WEBSTUDIO_TEST_MODEL");
+        var folder = string.IsNullOrEmpty(choice) ? StudioPaths.BuiltInModel : choice == TinyModelName ? null : Path.GetFullPath(choice);
+        if (folder is not null)
         {
-            ModelsPath = Path.GetDirectoryName(builtIn)!;
-            return (Path.GetFileName(builtIn), 128);
+            if (!File.Exists(Path.Combine(folder, "model_index.json")))
+            {
+                throw new InvalidOperationException($"WEBSTUDIO_TEST_MODEL: {folder} holds no model_index.json");
+            }
+
+            ModelsPath = Path.GetDirectoryName(folder)!;
+            return (Path.GetFileName(folder), 128);
         }
 
         return (AddTinyModel(), 64);
