@@ -12,7 +12,7 @@ namespace WebStudio.Benchmarks;
 /// </summary>
 internal static class PipelineOverheadBenchmark
 {
-    public static async Task RunAsync(string modelFolder, int size, int repeats)
+    public static async Task RunAsync(string modelFolder, int size, int repeats, string scheduler = "Euler a")
     {
         using var model = StableDiffusionModel.Load(modelFolder);
         var pipeline = new StableDiffusionPipeline(model);
@@ -25,10 +25,10 @@ internal static class PipelineOverheadBenchmark
             Seed = 42,
             Width = size,
             Height = size,
-            Scheduler = "Euler a",
+            Scheduler = scheduler,
         };
 
-        Console.WriteLine($"Model: {modelFolder} ({model.Provider}), {size}x{size}, 20 steps, CFG 7, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"Model: {modelFolder} ({model.Provider}), {size}x{size}, {scheduler}, 20 steps, CFG 7, {Environment.ProcessorCount} cores, median of {repeats}");
         (await pipeline.RunAsync(request)).Dispose(); // warm-up: first runs allocate ORT's arenas
 
         var plain = await Measure(pipeline, request, null, repeats);

@@ -16,7 +16,7 @@ switch (command)
             TinyStableDiffusion.Write(folder, TinyModelVariant.Largest);
         }
 
-        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? folder, int.Parse(Option(options, "--size") ?? "256"), 5);
+        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? folder, int.Parse(Option(options, "--size") ?? "256"), 9, Option(options, "--scheduler") ?? "Euler a");
         break;
     }
 
@@ -53,7 +53,8 @@ switch (command)
     default:
         Console.WriteLine("""
             usage: dotnet run -c Release --project src/WebStudio.Benchmarks -- <command> [options]
-              pipeline [--model DIR] [--size N]  wall time vs Σ ONNX Run time, 20 steps with CFG (default: largest test model, 256²)
+              pipeline [--model DIR] [--size N] [--scheduler S]
+                                                 wall time vs Σ ONNX Run time, 20 steps with CFG (default: largest test model, 256²)
               builtin  [--model DIR]             the same on the built-in model at 128²
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs

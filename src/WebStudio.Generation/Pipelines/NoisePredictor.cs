@@ -13,6 +13,9 @@ internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbeddin
 /// </summary>
 internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents? inpaintChannels, RunClock clock)
 {
+    private float[]? _batchedHidden;
+    private float[]? _batchedTimestepCond;
+
     public float[] Predict(Latents input, float timestep)
     {
         var batch = input.Batch;
@@ -48,16 +51,10 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
         var text = rows[0].Text;
         if (unet.HasDynamicBatch)
         {
-            var hidden = new float[sample.Batch * text.Hidden.Length];
-            foreach (var (embedding, start, count) in rows)
-            {
-                for (var r = start; r < start + count; r++)
-                {
-                    embedding.Hidden.CopyTo(hidden, r * text.Hidden.Length);
-                }
-            }
-
-            return unet.Predict(withMask, timestep, hidden, text.Tokens, text.Width, Repeat(guidance.TimestepCond, sample.Batch), clock);
+            // The text rows and guidance embedding are the same on every step: build them once per run.
+            _batchedHidden ??= BatchedHidden(sample.Batch, rows);
+            _batchedTimestepCond ??= Repeat(guidance.TimestepCond, sample.Batch);
+            return unet.Predict(withMask, timestep, _batchedHidden, text.Tokens, text.Width, _batchedTimestepCond, clock);
         }
 
         var output = new float[sample.Data.Length];
@@ -72,6 +69,21 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
         }
 
         return output;
+    }
+
+    private static float[] BatchedHidden(int batch, (PromptEmbedding Text, int Start, int Count)[] rows)
+    {
+        var rowLength = rows[0].Text.Hidden.Length;
+        var hidden = new float[batch * rowLength];
+        foreach (var (embedding, start, count) in rows)
+        {
+            for (var r = start; r < start + count; r++)
+            {
+                embedding.Hidden.CopyTo(hidden, r * rowLength);
+            }
+        }
+
+        return hidden;
     }
 
     private static float[]? Repeat(float[]? row, int times)

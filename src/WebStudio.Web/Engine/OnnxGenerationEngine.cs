@@ -19,7 +19,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         _options = options.Value;
         _catalog = new ModelCatalog(Path.GetFullPath(_options.ModelsPath));
         var load = new ModelLoadOptions { UseCuda = _options.UseCuda, CudaDeviceId = _options.CudaDeviceId, IntraOpThreads = _options.IntraOpThreads };
-        _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels);
+        _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels, _options.ModelMemoryBudgetMB * 1024 * 1024);
     }
 
     public int DeviceCount => 1;

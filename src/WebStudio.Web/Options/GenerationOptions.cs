@@ -20,4 +20,7 @@ public sealed class GenerationOptions
 
     /// <summary>Models kept loaded at once (least recently used is dropped).</summary>
     public int MaxLoadedModels { get; set; } = 2;
+
+    /// <summary>Most megabytes of model files kept loaded (least recently used is dropped); 0 = no budget.</summary>
+    public long ModelMemoryBudgetMB { get; set; } = 8192;
 }
