@@ -102,6 +102,17 @@ public sealed class HistoryService(
             return null;
         }
 
+        // An edit's source image and mask are not kept with the job, so only text-to-image runs are repeated here.
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var kind = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Kind).FirstAsync(cancellationToken);
+            if (kind != JobKind.Txt2Img)
+            {
+                return new SubmitOutcome(null, SubmitRefusal.Invalid,
+                    [new FieldProblem("job", "edits are run again from the Edit page: open the image there")]);
+            }
+        }
+
         var parameters = new JobParameters
         {
             Prompt = item.Prompt,

@@ -104,6 +104,7 @@ public sealed class JobQueue(
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
             if (rows == 1)
             {
+                inputs.Delete(jobId); // a canceled job never runs, so its saved edit images are not needed
                 notifier.Report(jobId, JobStatus.Canceled, 0, job.Steps);
                 notifier.QueueChanged();
                 return CancelOutcome.Canceled;
