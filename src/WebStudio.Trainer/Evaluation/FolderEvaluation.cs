@@ -39,6 +39,13 @@ internal sealed class FolderEvaluation(string folder, int threads)
             report = suite.Evaluate(prompt => Saved(imagesDir, prompt, Timed(clock, () => Generate(pipeline, prompt, scheduler))));
         }
 
+        if (imagesDir is not null)
+        {
+            // Why each image passed or failed, beside the images, for reading failures by eye.
+            File.WriteAllLines(Path.Combine(imagesDir, "outcomes.txt"), report.Results.Select(r =>
+                $"{r.Prompt.Id}\t{(r.Outcome.Correct ? "pass" : "FAIL")}\t{r.Prompt.Prompt}\t{r.Outcome.Reason}"));
+        }
+
         Console.WriteLine(report.ToTable());
         Console.WriteLine($"sampler {(sampler == "onnx" ? "trainer DDIM" : $"app pipeline, {scheduler}")}: overall {report.Overall:F3}, " +
             $"without letters {report.OverallWithoutLetters:F3} ({suite.Prompts.Count} prompts, EvalSuite {EvalSuite.Version})");
