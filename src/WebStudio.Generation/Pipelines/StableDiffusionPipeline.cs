@@ -20,11 +20,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     public Task<GenerationResult> RunAsync(GenerationRequest request, IStepCallback? callback = null, CancellationToken cancellationToken = default)
     {
         GenerationRequestValidator.ThrowIfInvalid(request);
-        return Task.Factory.StartNew(
-            () => Run(request, callback, cancellationToken),
-            cancellationToken,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default);
+        // A pool thread rather than a LongRunning one: starting a fresh thread per run cost up to a few
+        // milliseconds, and there is one run per execution device at a time, so the pool is not starved.
+        return Task.Run(() => Run(request, callback, cancellationToken), cancellationToken);
     }
 
     private GenerationResult Run(GenerationRequest request, IStepCallback? callback, CancellationToken cancellationToken)

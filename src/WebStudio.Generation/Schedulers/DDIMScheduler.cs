@@ -64,10 +64,10 @@ public sealed class DDIMScheduler : SchedulerBase
 
         if (_eta > 0)
         {
-            var noise = generator ?? new GaussianNoise(0);
+            var noise = (generator ?? new GaussianNoise(0)).Next(prev.Length);
             for (var i = 0; i < prev.Length; i++)
             {
-                prev[i] += stdDev * noise.NextGaussian();
+                prev[i] += stdDev * noise[i];
             }
         }
 

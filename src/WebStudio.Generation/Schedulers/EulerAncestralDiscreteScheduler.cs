@@ -26,10 +26,10 @@ public sealed class EulerAncestralDiscreteScheduler(SchedulerConfig config) : Si
         }
 
         // Without a generator the step has nothing to draw from; a fixed seed keeps it reproducible.
-        var noise = generator ?? new GaussianNoise(0);
+        var noise = (generator ?? new GaussianNoise(0)).Next(prev.Length);
         for (var i = 0; i < prev.Length; i++)
         {
-            prev[i] += noise.NextGaussian() * sigmaUp;
+            prev[i] += noise[i] * sigmaUp;
         }
 
         StepIndex = index + 1;

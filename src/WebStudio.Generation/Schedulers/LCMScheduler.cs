@@ -63,13 +63,13 @@ public sealed class LCMScheduler(SchedulerConfig config) : SchedulerBase(config)
         var prev = denoised;
         if (index != NumInferenceSteps - 1)
         {
-            var noise = generator ?? new GaussianNoise(0);
+            var noise = (generator ?? new GaussianNoise(0)).Next(sample.Length);
             var signal = MathF.Sqrt(alphaPrev);
             var spread = MathF.Sqrt(1f - alphaPrev);
             prev = new float[sample.Length];
             for (var i = 0; i < prev.Length; i++)
             {
-                prev[i] = signal * denoised[i] + spread * noise.NextGaussian();
+                prev[i] = signal * denoised[i] + spread * noise[i];
             }
         }
 
