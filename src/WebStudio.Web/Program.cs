@@ -25,6 +25,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.AddStudio();
 builder.AddGenerationEngine();
 builder.AddImagesApi();
+builder.Services.AddProblemDetails();
 
 var app = builder.Build();
 
@@ -46,10 +47,12 @@ if (!app.Environment.IsDevelopment())
     app.UseExceptionHandler("/Error", createScopeForErrors: true);
 }
 
-// Pages get the friendly not-found page; API and hub calls keep their bare status codes.
+// Pages get the friendly not-found page; an API call that ends in a bare error status gets a problem+json body
+// that names the status (a browser opening a dead image link then reads "Not Found", not an empty error).
 app.UseWhen(
     context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
     branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePages());
 
 // Browser scripts and styles of the repository's wwwroot-assets/ folder (copied beside the binaries), public.
 app.UseStaticFiles(new StaticFileOptions

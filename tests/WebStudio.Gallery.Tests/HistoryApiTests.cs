@@ -184,14 +184,18 @@ public sealed class HistoryApiTests : IDisposable
 
         Assert.Empty(Directory.GetFiles(_studio.ImagesPath, "*.png", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(_studio.ThumbsPath));
-        Assert.Equal(HttpStatusCode.NotFound, (await alice.Http.GetAsync($"/api/images/{imageIds[0]}")).StatusCode);
+        var gone = await alice.Http.GetAsync($"/api/images/{imageIds[0]}");
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        // A browser that opens the dead link reads the status in words, not an empty error.
+        Assert.Equal("application/problem+json", gone.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Not Found", await gone.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await alice.Http.GetAsync($"/api/history/{jobId}")).StatusCode);
         var left = await alice.Http.GetFromJsonAsync<JsonElement>($"/api/galleries/{gallery}");
         Assert.Equal(0, left.GetProperty("images").GetArrayLength());
 
         var second = await alice.Http.DeleteAsync($"/api/history/{jobId}");
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
-        Assert.Equal(0, second.Content.Headers.ContentLength ?? 0);
+        Assert.Equal("application/problem+json", second.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
