@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
+using WebStudio.Web.Queue;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;
@@ -91,6 +92,41 @@ public sealed class QueueBehaviourTests
         Assert.DoesNotContain("waiting", factory.Scripted.Started);
         Assert.Empty(stopped.Images);
         Assert.Equal(HttpStatusCode.Conflict, (await alice.Http.PostAsync($"/api/jobs/{running.Id}/cancel", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cancel_made_in_one_process_stops_a_job_running_in_another()
+    {
+        using var folder = new TempFolder();
+        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        var alice = await StudioUserClient.RegisterAsync(web, "alice");
+        await using var worker = new StudioFactory(folder);
+        worker.Scripted.StepDelay = TimeSpan.FromMilliseconds(50);
+        _ = worker.Server; // the only process with workers
+
+        var job = await alice.SubmitAsync("long", steps: 150);
+        await alice.WaitForAsync(job.Id, j => j.Status == "Running");
+        while (worker.Scripted.Started.IsEmpty)
+        {
+            await Task.Delay(20);
+        }
+
+        var canceledAt = System.Diagnostics.Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsync($"/api/jobs/{job.Id}/cancel", null)).StatusCode);
+        var ended = await alice.WaitForEndAsync(job.Id, TimeSpan.FromSeconds(5));
+        Assert.Equal("Canceled", ended.Status);
+        Assert.Empty(ended.Images);
+
+        // The worker's run stops too (it does not burn the device to the end): within its status check plus a step.
+        while (worker.Services.GetRequiredService<RunningJobs>().IsRunning(job.Id))
+        {
+            Assert.True(canceledAt.Elapsed < TimeSpan.FromSeconds(3), "the other process kept running the canceled job");
+            await Task.Delay(20);
+        }
+
+        Assert.True(canceledAt.Elapsed < JobRunner.StatusCheckInterval + TimeSpan.FromSeconds(1.5), $"stopped after {canceledAt.Elapsed}");
+        Assert.Empty(worker.Scripted.Finished);
+        Assert.Empty(web.Scripted.Started);
     }
 
     [Fact]

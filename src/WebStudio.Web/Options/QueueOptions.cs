@@ -19,6 +19,10 @@ public sealed class QueueOptions
     /// <summary>Worker loops in this process; 0 means one per execution device (one GPU, or the CPU).</summary>
     public int Workers { get; set; }
 
+    /// <summary>False for a process that only serves the studio and queues jobs; worker processes on the same database
+    /// run them (and a cancel there reaches them through the database).</summary>
+    public bool RunJobs { get; set; } = true;
+
     public int MaxQueuedPerUser { get; set; } = 10;
 
     /// <summary>A job interrupted by a crash runs again from the start until it has been tried this many times.</summary>

@@ -115,7 +115,22 @@ public sealed class JobQueue(
 
         if (job.Status == JobStatus.Running)
         {
-            return running.Cancel(jobId) ? CancelOutcome.Stopping : CancelOutcome.NotFound;
+            if (running.Cancel(jobId))
+            {
+                return CancelOutcome.Stopping;
+            }
+
+            // It runs in another process on this database: the status change is the message. Its worker reads the
+            // status between steps (JobRunner.StatusCheckInterval) and stops.
+            var now = time.GetUtcNow().UtcDateTime;
+            var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
+            if (rows == 1)
+            {
+                notifier.Report(jobId, JobStatus.Canceled, notifier.GetLiveState(jobId)?.Step ?? 0, job.Steps);
+                notifier.QueueChanged();
+                return CancelOutcome.Stopping;
+            }
         }
 
         return CancelOutcome.AlreadyFinished;

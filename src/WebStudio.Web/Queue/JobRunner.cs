@@ -21,12 +21,16 @@ public sealed class JobRunner(
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
+    /// <summary>How often a running job reads its own status, so that a cancel made by another process sharing the
+    /// database stops it too (a cancel made in this process stops it at the next step).</summary>
+    public static readonly TimeSpan StatusCheckInterval = TimeSpan.FromMilliseconds(500);
+
     public async Task RunAsync(GenerationJob job, string workerId, CancellationToken stopping)
     {
         using var cancel = running.Register(job.Id, stopping);
         var token = cancel.Token;
         var started = Stopwatch.GetTimestamp();
-        long firstStep = 0, lastStep = 0;
+        long firstStep = 0, lastStep = 0, statusChecked = started;
         notifier.Report(job.Id, JobStatus.Running, 0, job.Steps);
         var parameters = inputs.Attach(job.Id, ToParameters(job));
         try
@@ -39,8 +43,22 @@ public sealed class JobRunner(
                     firstStep = lastStep;
                 }
 
+                if (Stopwatch.GetElapsedTime(statusChecked, lastStep) >= StatusCheckInterval)
+                {
+                    statusChecked = lastStep;
+                    if (!StillRunning(job.Id))
+                    {
+                        cancel.Cancel();
+                    }
+                }
+
+                if (token.IsCancellationRequested)
+                {
+                    return false;
+                }
+
                 notifier.Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, EncodePreview(step.Preview()));
-                return !token.IsCancellationRequested;
+                return true;
             }
 
             // Upscale jobs (Editing) are Lanczos or super-resolution only: they bypass the diffusion engine.
@@ -91,6 +109,13 @@ public sealed class JobRunner(
             running.Unregister(job.Id);
             notifier.QueueChanged();
         }
+    }
+
+    // Runs on the generation thread between steps: one indexed read, every StatusCheckInterval.
+    private bool StillRunning(Guid jobId)
+    {
+        using var db = dbFactory.CreateDbContext();
+        return db.Jobs.Where(j => j.Id == jobId).Select(j => j.Status).FirstOrDefault() == JobStatus.Running;
     }
 
     internal static JobParameters ToParameters(GenerationJob job) => new()

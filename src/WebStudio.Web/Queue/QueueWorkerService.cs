@@ -23,6 +23,13 @@ public sealed class QueueWorkerService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.RunJobs)
+        {
+            // No recovery either: the running jobs on this machine belong to the worker processes.
+            logger.LogInformation("Queue workers off (Queue:RunJobs is false): worker processes on the same database run the jobs");
+            return;
+        }
+
         await queue.RecoverInterruptedAsync(MachinePrefix, stoppingToken);
         var count = options.Value.Workers > 0 ? options.Value.Workers : Math.Max(1, engine.DeviceCount);
         logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}", count, options.Value.Policy);

@@ -22,6 +22,8 @@ public sealed class RunningJobs
         }
     }
 
+    public bool IsRunning(Guid jobId) => _running.ContainsKey(jobId);
+
     /// <returns>true when the job runs here and was told to stop.</returns>
     public bool Cancel(Guid jobId)
     {
