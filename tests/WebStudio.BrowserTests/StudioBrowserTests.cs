@@ -25,7 +25,7 @@ public sealed class StudioBrowserTests(StudioFixture studio) : IClassFixture<Stu
             await StudioPages.FillPromptAsync(page, prompt);
             await page.Locator("#negative-prompt").FillAsync("blurry");
             // Enough steps that the run lasts a few seconds on CPU, so that previews (one per step) can be watched.
-            var steps = studio.ModelName == StudioSandbox.TinyModelName ? 150 : 20;
+            var steps = studio.ModelName == StudioSandbox.TinyModelName ? 150 : 60;
             await StudioPages.FillNumberAsync(page, "steps", steps.ToString(CultureInfo.InvariantCulture));
             await StudioPages.FillNumberAsync(page, "seed", "4242");
             await StudioPages.GenerateAsync(page, prompt);

@@ -26,7 +26,7 @@ public sealed class StudioFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         (ModelName, ModelSize) = Sandbox.UseBuiltInModelOrTiny();
-        LongJob = ModelName == StudioSandbox.TinyModelName ? (150, ModelSize * 2, 4) : (60, ModelSize, 1);
+        LongJob = ModelName == StudioSandbox.TinyModelName ? (150, ModelSize * 2, 4) : (150, ModelSize, 2);
         Server = await StudioServer.StartAsync(Sandbox);
         using var admin = await StudioHttpUser.RegisterAsync(Server, "admin@browser.test");
         Browser = await BrowserSession.LaunchAsync();
