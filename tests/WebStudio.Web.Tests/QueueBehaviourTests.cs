@@ -117,14 +117,14 @@ public sealed class QueueBehaviourTests
         Assert.Equal("Canceled", ended.Status);
         Assert.Empty(ended.Images);
 
-        // The worker's run stops too (it does not burn the device to the end): within its status check plus a step.
+        // The worker's run stops too, long before its 150 steps (7.5 s) are done: within its status check
+        // (JobRunner.StatusCheckInterval, 0.5 s) plus a step, with room for a slow machine.
         while (worker.Services.GetRequiredService<RunningJobs>().IsRunning(job.Id))
         {
             Assert.True(canceledAt.Elapsed < TimeSpan.FromSeconds(3), "the other process kept running the canceled job");
             await Task.Delay(20);
         }
 
-        Assert.True(canceledAt.Elapsed < JobRunner.StatusCheckInterval + TimeSpan.FromSeconds(1.5), $"stopped after {canceledAt.Elapsed}");
         Assert.Empty(worker.Scripted.Finished);
         Assert.Empty(web.Scripted.Started);
     }
