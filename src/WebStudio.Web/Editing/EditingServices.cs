@@ -13,6 +13,7 @@ public static class EditingServices
         services.AddSingleton<SourceImages>();
         services.AddSingleton<EditSubmission>();
         services.AddSingleton<UpscaleRunner>();
+        services.AddHostedService<UploadCleanupService>();
 
         // ONNX super-resolution models sit in the "upscalers" folder of the models folder.
         services.AddSingleton(provider => new UpscalerCatalog(

@@ -31,6 +31,36 @@ public sealed class UploadStore
 
     public string? MaskPath(string userId, Guid id) => Existing(FilePath(userId, id, "mask"));
 
+    /// <summary>Deletes uploads (and temp files a crash left) last written before <paramref name="cutoffUtc"/>,
+    /// and the user folders that leaves empty. Returns how many files went.</summary>
+    public int DeleteOlderThan(DateTime cutoffUtc)
+    {
+        if (!Directory.Exists(_root))
+        {
+            return 0;
+        }
+
+        var deleted = 0;
+        foreach (var folder in Directory.EnumerateDirectories(_root))
+        {
+            foreach (var file in Directory.EnumerateFiles(folder))
+            {
+                if (File.GetLastWriteTimeUtc(file) < cutoffUtc)
+                {
+                    File.Delete(file);
+                    deleted++;
+                }
+            }
+
+            if (!Directory.EnumerateFileSystemEntries(folder).Any())
+            {
+                Directory.Delete(folder);
+            }
+        }
+
+        return deleted;
+    }
+
     private Guid Save(string userId, string kind, Image image)
     {
         var id = Guid.NewGuid();
