@@ -15,7 +15,7 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
-        var held = new HeldEngine(engine);
+        var held = new HeldEngine(engine) { StepDelay = TimeSpan.FromMilliseconds(25) };
         await using var factory = new StudioFactory(folder, held);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         await using var hub = await alice.ConnectHubAsync();
@@ -24,8 +24,7 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         var frames = new List<PreviewFrame>();
         await foreach (var frame in hub.StreamAsync<PreviewFrame>("WatchJob", job.Id).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token))
         {
-            // A warm tiny model runs 12 steps in a few milliseconds, and a watcher only gets frames made after it
-            // attached: let the run start once the first frame shows the watcher is on.
+            // A watcher only gets frames made after it attached: let the run start once the first frame shows it is on.
             held.Release();
             frames.Add(frame);
         }

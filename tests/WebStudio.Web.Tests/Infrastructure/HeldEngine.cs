@@ -2,10 +2,13 @@ using WebStudio.Web.Engine;
 
 namespace WebStudio.Web.Tests.Infrastructure;
 
-/// <summary>A real engine whose runs wait at their start until <see cref="Release"/>, so a test can attach a watcher
-/// before a fast model has finished.</summary>
+/// <summary>A real engine whose runs wait at their start until <see cref="Release"/>, and pause
+/// <see cref="StepDelay"/> after each step, so a test can watch a tiny model that would otherwise finish in a few
+/// milliseconds (a watcher gets the newest frame only, so a run faster than a frame's trip shows one picture).</summary>
 public sealed class HeldEngine(IGenerationEngine inner) : IGenerationEngine
 {
+    public TimeSpan StepDelay { get; set; }
+
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int DeviceCount => inner.DeviceCount;
@@ -23,6 +26,11 @@ public sealed class HeldEngine(IGenerationEngine inner) : IGenerationEngine
     public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
         await _released.Task.WaitAsync(cancellationToken);
-        return await inner.RunAsync(parameters, onStep, cancellationToken);
+        return await inner.RunAsync(parameters, step =>
+        {
+            var go = onStep(step);
+            Thread.Sleep(StepDelay); // on the generation thread, as a slower model would be
+            return go;
+        }, cancellationToken);
     }
 }
