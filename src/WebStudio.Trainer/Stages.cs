@@ -64,7 +64,8 @@ internal sealed class Stages(TrainerOptions options)
     {
         var data = LatentDataset.Load(options.Cache);
         new UNetTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
-            .Train(data, options.Batch, TimeSpan.FromMinutes(options.UNetMinutes), options.UNetSteps, options.Resume);
+            .Train(data, options.Batch, TimeSpan.FromMinutes(options.UNetMinutes), options.UNetSteps, options.Resume,
+                TimeSpan.FromMinutes(options.CooldownMinutes));
     }
 
     public void Export()

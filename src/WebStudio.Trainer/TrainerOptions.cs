@@ -26,6 +26,7 @@ internal sealed record TrainerOptions
           --vae-steps N        VAE step limit (default unlimited within the time budget)
           --unet-minutes M     UNet training time budget (default 60)
           --unet-steps N       UNet step limit (default unlimited within the time budget)
+          --cooldown-minutes M the learning rate falls linearly to 5% over the budget's last M minutes (default 0)
           --samples N          images encoded for UNet training (default 20000)
           --batch N            UNet batch size (default 32)
           --eval-count N       EvalSuite prompts to score (default 140; 0 = the full suite)
@@ -50,6 +51,8 @@ internal sealed record TrainerOptions
     public double UNetMinutes { get; init; } = 60;
 
     public long UNetSteps { get; init; } = long.MaxValue;
+
+    public double CooldownMinutes { get; init; }
 
     public int Samples { get; init; } = 20000;
 
@@ -85,6 +88,7 @@ internal sealed record TrainerOptions
                 "--vae-steps" => options with { VaeSteps = (long)Number(name, Value()) },
                 "--unet-minutes" => options with { UNetMinutes = Number(name, Value()) },
                 "--unet-steps" => options with { UNetSteps = (long)Number(name, Value()) },
+                "--cooldown-minutes" => options with { CooldownMinutes = Number(name, Value()) },
                 "--samples" => options with { Samples = (int)Number(name, Value()) },
                 "--batch" => options with { Batch = (int)Number(name, Value()) },
                 "--eval-count" => options with { EvalCount = (int)Number(name, Value()) },
