@@ -13,10 +13,10 @@ namespace WebStudio.BuiltInModel.Tests;
 public sealed class ShippedModelEvaluationTests(ShippedModel shipped, ITestOutputHelper output)
 {
     /// <summary>
-    /// The floor CI holds the shipped model to. It sits a little under the model's measured score on these
-    /// prompts (see models/webstudio-shapes/README.md), not at the 0.85 the model is meant to reach one day.
+    /// The floor CI holds the shipped model to: a little under its measured 0.643 on these 42 prompts (see
+    /// models/webstudio-shapes/README.md), not the 0.85 the model is meant to reach; it does not reach that yet.
     /// </summary>
-    public const double OverallFloor = 0.10;
+    public const double OverallFloor = 0.55;
 
     public const int PromptCount = 42;
 
