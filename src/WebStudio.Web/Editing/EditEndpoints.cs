@@ -98,22 +98,7 @@ public static class EditEndpoints
     private static async Task<IResult> SubmitEditAsync(EditRequest request, ClaimsPrincipal user, EditSubmission edits, HttpContext context, CancellationToken ct)
     {
         var outcome = await edits.SubmitAsync(user, request, ct);
-        switch (outcome.Refusal)
-        {
-            case SubmitRefusal.None:
-                return TypedResults.Created($"/api/jobs/{outcome.Job!.Id}", JobView.From(outcome.Job, 0));
-            case SubmitRefusal.Invalid:
-                return TypedResults.ValidationProblem(
-                    outcome.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
-                    detail: string.Join("; ", outcome.Problems.Select(p => p.Message)));
-            default:
-                if (outcome.RetryAfter is { } retry)
-                {
-                    context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                }
-
-                return TypedResults.Problem(outcome.Problems[0].Message, statusCode: StatusCodes.Status429TooManyRequests);
-        }
+        return outcome.ToHttpResult(context);
     }
 
     /// <summary>The bytes of the "file" field, or the 4xx that says why there are none.</summary>

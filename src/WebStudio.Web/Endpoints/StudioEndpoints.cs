@@ -78,22 +78,7 @@ public static class StudioEndpoints
     {
         var userId = JobAccess.UserId(user)!;
         var outcome = await queue.SubmitAsync(userId, parameters, JobSource.Studio, ct);
-        switch (outcome.Refusal)
-        {
-            case SubmitRefusal.None:
-                return TypedResults.Created($"/api/jobs/{outcome.Job!.Id}", JobView.From(outcome.Job, 0));
-            case SubmitRefusal.Invalid:
-                return TypedResults.ValidationProblem(
-                    outcome.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
-                    detail: string.Join("; ", outcome.Problems.Select(p => p.Message)));
-            default:
-                if (outcome.RetryAfter is { } retry)
-                {
-                    context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                }
-
-                return TypedResults.Problem(outcome.Problems[0].Message, statusCode: StatusCodes.Status429TooManyRequests);
-        }
+        return outcome.ToHttpResult(context);
     }
 
     private static async Task<Results<Ok<string>, NotFound, Conflict<string>>> CancelAsync(Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct)
