@@ -12,7 +12,7 @@ using WebStudio.Web.Previews;
 namespace WebStudio.Api.Tests;
 
 /// <summary>Streamed generations and edits over raw HTTP: SSE framing, event order and OpenAI's field names.</summary>
-public sealed class StreamingTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class StreamingTests(PacedApiServer server) : IClassFixture<PacedApiServer>
 {
     private static readonly string[] PartialFields = ["type", "b64_json", "created_at", "size", "quality", "background", "output_format", "partial_image_index"];
     private static readonly string[] CompletedFields = ["type", "b64_json", "created_at", "size", "quality", "background", "output_format", "usage"];
@@ -120,7 +120,7 @@ public sealed class StreamingTests(ApiServer server) : IClassFixture<ApiServer>
         Assert.Equal(JobStatus.Succeeded, job.Status);
     }
 
-    // A large image at high quality gives the tiny model enough steps to be caught mid-run.
+    // A large image at high quality on the paced engine (100 ms a step; noticing a dropped connection can take a while on a busy machine) gives a run to be caught in.
     private async Task<Guid> StreamUntilFirstPartialThenDropAsync(string key, bool watchInStudio)
     {
         var notifier = server.Services.GetRequiredService<JobProgressNotifier>();

@@ -12,7 +12,7 @@ using WebStudio.Web.Previews;
 namespace WebStudio.Api.Tests;
 
 /// <summary>API jobs are studio jobs: the owner watches them live over the studio's SignalR hub.</summary>
-public sealed class StudioWatchTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class StudioWatchTests(PacedApiServer server) : IClassFixture<PacedApiServer>
 {
     [Fact]
     public async Task An_API_job_is_watched_live_in_the_studio_and_outlives_its_dropped_stream_there()

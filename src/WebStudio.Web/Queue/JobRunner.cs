@@ -70,6 +70,8 @@ public sealed class JobRunner(
             var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
             try
             {
+                // A cancel that lands after the last step (during the VAE decode) still wins over storing the result.
+                token.ThrowIfCancellationRequested();
                 await StoreAsync(job, workerId, results, stepMs, totalMs);
             }
             finally

@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
 using WebStudio.Onnx.TestModels;
 using WebStudio.Web.Api;
+using WebStudio.Web.Engine;
 
 namespace WebStudio.Api.Tests.Infrastructure;
 
@@ -28,7 +30,7 @@ public class ApiServer : IAsyncLifetime
     {
     }
 
-    protected ApiServer(IDictionary<string, string?> settings)
+    protected ApiServer(IDictionary<string, string?> settings, TimeSpan stepPause = default)
     {
         Folder = Path.Combine(Path.GetTempPath(), "webstudio-api-tests", Guid.NewGuid().ToString("N"));
         var models = Path.Combine(Folder, "models");
@@ -50,7 +52,7 @@ public class ApiServer : IAsyncLifetime
             all[key] = value;
         }
 
-        _factory = new Factory(all);
+        _factory = new Factory(all, stepPause);
     }
 
     public string Folder { get; }
@@ -108,12 +110,20 @@ public class ApiServer : IAsyncLifetime
         return client;
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, TimeSpan stepPause) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
+            if (stepPause > TimeSpan.Zero)
+            {
+                builder.ConfigureTestServices(services =>
+                {
+                    services.AddSingleton<OnnxGenerationEngine>();
+                    services.AddSingleton<IGenerationEngine>(provider => new PacedEngine(provider.GetRequiredService<OnnxGenerationEngine>(), stepPause));
+                });
+            }
         }
     }
 }
