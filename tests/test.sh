@@ -12,5 +12,22 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 
 dotnet build WebStudio.sln -c Release
+
 # One test assembly at a time: the machine has two cores and several suites start servers.
-dotnet test WebStudio.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" "$@"
+# The log is kept so that a failure deep in a long run is repeated at the very end, where it is read.
+log="$(mktemp -t webstudio-tests.XXXXXX.log)"
+set +e
+dotnet test WebStudio.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+echo
+echo "=== Test summary ==="
+grep -E "^Test run for |^Total tests:|^ +(Passed|Failed|Skipped): " "$log" | sed -E 's#^Test run for .*/([^/]+\.dll).*#\1#' || true
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "=== Failed tests (exit $status) ==="
+  # Each failure with the lines of its message and the top of its stack.
+  grep -E -A 25 "^ +Failed [A-Za-z]" "$log" | head -n 400 || true
+fi
+exit "$status"
