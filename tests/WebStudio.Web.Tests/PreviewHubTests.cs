@@ -14,7 +14,8 @@ public sealed class PreviewHubTests
         using var folder = new TempFolder();
         await using var factory = new StudioFactory(folder);
         factory.Scripted.Hold();
-        factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(30);
+        var pace = new WatcherPace();
+        factory.Scripted.Pace = pace;
         var admin = await StudioUserClient.RegisterAsync(factory, "admin");
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
@@ -27,6 +28,7 @@ public sealed class PreviewHubTests
             await foreach (var frame in aliceHub.StreamAsync<PreviewFrame>("WatchJob", job.Id))
             {
                 frames.Add(frame);
+                pace.Received();
             }
         });
 

@@ -15,7 +15,8 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
-        var held = new HeldEngine(engine) { StepDelay = TimeSpan.FromMilliseconds(25) };
+        var pace = new WatcherPace();
+        var held = new HeldEngine(engine) { Pace = pace };
         await using var factory = new StudioFactory(folder, held);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         await using var hub = await alice.ConnectHubAsync();
@@ -27,6 +28,7 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
             // A watcher only gets frames made after it attached: let the run start once the first frame shows it is on.
             held.Release();
             frames.Add(frame);
+            pace.Received();
         }
 
         var done = await alice.WaitForEndAsync(job.Id, TimeSpan.FromSeconds(60));

@@ -9,6 +9,9 @@ public sealed class HeldEngine(IGenerationEngine inner) : IGenerationEngine
 {
     public TimeSpan StepDelay { get; set; }
 
+    /// <summary>When set, each step also waits for the watcher to receive a frame.</summary>
+    public WatcherPace? Pace { get; set; }
+
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int DeviceCount => inner.DeviceCount;
@@ -29,6 +32,7 @@ public sealed class HeldEngine(IGenerationEngine inner) : IGenerationEngine
         return await inner.RunAsync(parameters, step =>
         {
             var go = onStep(step);
+            Pace?.WaitForWatcher(cancellationToken);
             Thread.Sleep(StepDelay); // on the generation thread, as a slower model would be
             return go;
         }, cancellationToken);

@@ -23,6 +23,9 @@ public sealed class ScriptedEngine : IGenerationEngine
 
     public TimeSpan StepDelay { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>When set, each step also waits for the watcher to receive a frame.</summary>
+    public WatcherPace? Pace { get; set; }
+
     /// <summary>A run with this prompt fails as a broken model would.</summary>
     public const string FailingPrompt = "fail please";
 
@@ -88,6 +91,8 @@ public sealed class ScriptedEngine : IGenerationEngine
             {
                 throw new OperationCanceledException("stopped by the step callback");
             }
+
+            Pace?.WaitForWatcher(cancellationToken);
         }
 
         Finished.Enqueue(p.Prompt);
