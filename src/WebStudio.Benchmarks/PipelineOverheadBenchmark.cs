@@ -29,14 +29,25 @@ internal static class PipelineOverheadBenchmark
         };
 
         Console.WriteLine($"Model: {modelFolder} ({model.Provider}), {size}x{size}, {scheduler}, 20 steps, CFG 7, {Environment.ProcessorCount} cores, median of {repeats}");
-        // Warm-up: the first runs allocate ORT's arenas, and .NET's tiered JIT recompiles hot methods after ~30 calls.
-        for (var i = 0; i < 3; i++)
+        // Warm-up: the first runs allocate ORT's arenas, and .NET's tiered JIT (with dynamic PGO) moves hot methods
+        // through instrumented code to optimised code over the first hundreds of calls; a server is measured warm.
+        var warmUp = Stopwatch.StartNew();
+        for (var i = 0; i < 10 || warmUp.Elapsed < TimeSpan.FromSeconds(3); i++)
         {
-            (await pipeline.RunAsync(request, new PreviewEveryStep())).Dispose();
+            (await pipeline.RunAsync(request, i % 2 == 0 ? null : new PreviewEveryStep())).Dispose();
         }
 
-        var plain = await Measure(pipeline, request, null, repeats);
-        var preview = await Measure(pipeline, request, new PreviewEveryStep(), repeats);
+        // Interleaved, so that neither kind of run gets the quieter moments of the machine.
+        var plainRuns = new List<(double Wall, double Run)>();
+        var previewRuns = new List<(double Wall, double Run)>();
+        for (var i = 0; i < repeats; i++)
+        {
+            plainRuns.Add(await Measure(pipeline, request, null));
+            previewRuns.Add(await Measure(pipeline, request, new PreviewEveryStep()));
+        }
+
+        var plain = Summarise(plainRuns);
+        var preview = Summarise(previewRuns);
 
         Console.WriteLine("| run | wall (s) | Σ ORT Run (s) | wall ÷ Run | goal |");
         Console.WriteLine("|---|---|---|---|---|");
@@ -48,21 +59,17 @@ internal static class PipelineOverheadBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {name} | {figures.Wall:F3} | {figures.Run:F3} | {figures.Ratio:F4} | {goal} |"));
 
-    /// <summary>Medians over <paramref name="repeats"/> runs of the wall time, the Run time and the per-run ratio
-    /// (the median ratio, so one run slowed by another process on the machine does not decide the figure).</summary>
-    private static async Task<(double Wall, double Run, double Ratio)> Measure(StableDiffusionPipeline pipeline, GenerationRequest request, IStepCallback? callback, int repeats)
+    private static async Task<(double Wall, double Run)> Measure(StableDiffusionPipeline pipeline, GenerationRequest request, IStepCallback? callback)
     {
-        var runs = new List<(double Wall, double Run)>();
-        for (var i = 0; i < repeats; i++)
-        {
-            var start = Stopwatch.GetTimestamp();
-            using var result = await pipeline.RunAsync(request, callback);
-            var wall = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            runs.Add((wall, result.Timings.OrtRun.TotalSeconds));
-        }
-
-        return (Median(runs.Select(r => r.Wall)), Median(runs.Select(r => r.Run)), Median(runs.Select(r => r.Wall / r.Run)));
+        var start = Stopwatch.GetTimestamp();
+        using var result = await pipeline.RunAsync(request, callback);
+        return (Stopwatch.GetElapsedTime(start).TotalSeconds, result.Timings.OrtRun.TotalSeconds);
     }
+
+    /// <summary>Medians of the wall time, the Run time and the per-run ratio (the median ratio, so that one run slowed
+    /// by another process on the machine does not decide the figure).</summary>
+    private static (double Wall, double Run, double Ratio) Summarise(List<(double Wall, double Run)> runs) =>
+        (Median(runs.Select(r => r.Wall)), Median(runs.Select(r => r.Run)), Median(runs.Select(r => r.Wall / r.Run)));
 
     private static double Median(IEnumerable<double> values)
     {
