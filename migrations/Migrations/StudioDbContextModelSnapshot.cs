@@ -667,6 +667,12 @@ namespace WebStudio.Migrations
                             b1.Property<Guid>("GenerationJobId")
                                 .HasColumnType("TEXT");
 
+                            b1.Property<bool>("InpaintOnlyMasked")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("OnlyMaskedPadding")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<string>("Operation")
                                 .IsRequired()
                                 .HasMaxLength(16)

@@ -43,4 +43,11 @@ public sealed class EditParameters
 
     /// <summary>An ONNX upscaler's name from models/upscalers, or null for Lanczos.</summary>
     public string? Upscaler { get; set; }
+
+    /// <summary>Inpaint only: A1111's "Inpaint area: Only masked" (the masked area and its padding are inpainted at
+    /// the full size, then scaled back); false is "Whole picture".</summary>
+    public bool InpaintOnlyMasked { get; set; }
+
+    /// <summary>Pixels of context around the mask with <see cref="InpaintOnlyMasked"/>; 0 otherwise.</summary>
+    public int OnlyMaskedPadding { get; set; }
 }

@@ -17,14 +17,19 @@ public sealed class ShippedModelInpaintingTests(ShippedModel shipped, ITestOutpu
 {
     private const int Size = 128;
     private const int BoxSize = 56;
-    private static readonly long[] Seeds = [1, 2, 3, 4, 5, 6];
+    private static readonly long[] Seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
 
-    /// <summary>How many of the seeds must show the square. The shipped model manages 2 of 6 (latent blending often
-    /// fills the box with background); this guards that, it is not the quality wanted.</summary>
-    public const int RequiredHits = 2;
+    /// <summary>
+    /// How many of the seeds must show the square. "Only masked" (the Edit page's default, padding 1/16 of the side)
+    /// draws the square as the subject of a picture: 10 of 12 on the shipped model. The whole picture, where latent
+    /// blending often fills the box with background: 4 of 12. The floors leave room for a CPU's rounding.
+    /// </summary>
+    public const int RequiredHitsOnlyMasked = 8, RequiredHitsWholePicture = 2;
 
-    [Fact]
-    public async Task A_blue_square_inpainted_into_a_red_circle_scene_appears_inside_the_mask()
+    [Theory]
+    [InlineData(true, RequiredHitsOnlyMasked)]
+    [InlineData(false, RequiredHitsWholePicture)]
+    public async Task A_blue_square_inpainted_into_a_red_circle_scene_appears_inside_the_mask(bool onlyMasked, int requiredHits)
     {
         var hits = 0;
         foreach (var seed in Seeds)
@@ -41,6 +46,7 @@ public sealed class ShippedModelInpaintingTests(ShippedModel shipped, ITestOutpu
                 InitImage = scene,
                 Mask = mask,
                 Strength = 1f,
+                InpaintOnlyMasked = onlyMasked,
             });
 
             AssertUnchangedOutsideMask(scene, edited, mask);
@@ -52,7 +58,8 @@ public sealed class ShippedModelInpaintingTests(ShippedModel shipped, ITestOutpu
                 $"before: {Describe(before)}; after: {Describe(after)}");
         }
 
-        Assert.True(hits >= RequiredHits, $"a blue square appeared inside the mask for {hits} of {Seeds.Length} seeds; expected at least {RequiredHits}");
+        output.WriteLine($"{(onlyMasked ? "only masked" : "whole picture")}: {hits} of {Seeds.Length}");
+        Assert.True(hits >= requiredHits, $"a blue square appeared inside the mask for {hits} of {Seeds.Length} seeds; expected at least {requiredHits}");
     }
 
     private static bool IsBlueSquare(DetectedObject o) => o.Shape == ShapeKind.Square && o.Colour == Palette.Blue;

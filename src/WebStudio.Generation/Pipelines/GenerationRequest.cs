@@ -14,6 +14,7 @@ public sealed record GenerationRequest
     public const int MinSize = 64, MaxSize = 2048, SizeMultiple = 8;
     public const int MaxPromptLength = 2000;
     public const int MinBatch = 1, MaxBatch = 8;
+    public const int MaxOnlyMaskedPadding = 256;
 
     public string Prompt { get; init; } = "";
     public string NegativePrompt { get; init; } = "";
@@ -39,4 +40,15 @@ public sealed record GenerationRequest
 
     /// <summary>Pixels over which the mask edge is feathered inward before the original is pasted back.</summary>
     public int MaskFeather { get; init; } = 4;
+
+    /// <summary>A1111's "Inpaint area: Only masked": inpaint the masked area plus <see cref="OnlyMaskedPadding"/>
+    /// pixels, scaled up to Width × Height, then scale it back into place. Without a mask it does nothing.</summary>
+    public bool InpaintOnlyMasked { get; init; }
+
+    /// <summary>Context kept around the mask with <see cref="InpaintOnlyMasked"/>, in pixels; null for
+    /// <see cref="DefaultOnlyMaskedPadding"/>.</summary>
+    public int? OnlyMaskedPadding { get; init; }
+
+    /// <summary>A1111's 32 pixels at SD 1.5's 512, in proportion to the image: 8 at the built-in model's 128.</summary>
+    public static int DefaultOnlyMaskedPadding(int width, int height) => Math.Max(1, Math.Min(width, height) / 16);
 }

@@ -95,6 +95,11 @@ public static class GenerationRequestValidator
         {
             problems.Add(new("maskFeather", "mask feathering must be between 0 and 64 pixels"));
         }
+
+        if (request.OnlyMaskedPadding is < 0 or > GenerationRequest.MaxOnlyMaskedPadding)
+        {
+            problems.Add(new("onlyMaskedPadding", $"the padding around the mask must be between 0 and {GenerationRequest.MaxOnlyMaskedPadding} pixels"));
+        }
     }
 
     private static void CheckSize(List<ValidationProblem> problems, string field, int value)

@@ -8,6 +8,9 @@ namespace WebStudio.Generation.Pipelines;
 /// <summary>The image side of img2img and inpainting: encoding the source, masks at latent size, and paste-back.</summary>
 internal static class ImageConditioning
 {
+    /// <summary>Mask pixels at or above this are repainted.</summary>
+    public const byte MaskThreshold = 128;
+
     /// <summary>The source image as scaled latents (as the UNet sees them), repeated for each batch row.</summary>
     public static Latents EncodeScaled(StableDiffusionModel model, Image<Rgb24> image, int batch, GaussianNoise noise, RunClock clock)
     {
@@ -44,7 +47,7 @@ internal static class ImageConditioning
                 var ly = Math.Min(latentHeight - 1, (int)(y / cellsY));
                 for (var x = 0; x < row.Length; x++)
                 {
-                    if (row[x].PackedValue >= 128)
+                    if (row[x].PackedValue >= MaskThreshold)
                     {
                         result[ly * latentWidth + Math.Min(latentWidth - 1, (int)(x / cellsX))] = 1f;
                     }
@@ -66,7 +69,7 @@ internal static class ImageConditioning
                 var maskRow = maskRows.GetRowSpan(y);
                 for (var x = 0; x < pixels.Length; x++)
                 {
-                    if (maskRow[x].PackedValue >= 128)
+                    if (maskRow[x].PackedValue >= MaskThreshold)
                     {
                         pixels[x] = new Rgb24(128, 128, 128);
                     }
@@ -124,7 +127,7 @@ internal static class ImageConditioning
                 var row = rows.GetRowSpan(y);
                 for (var x = 0; x < width; x++)
                 {
-                    binary[y * width + x] = row[x].PackedValue >= 128 ? 1f : 0f;
+                    binary[y * width + x] = row[x].PackedValue >= MaskThreshold ? 1f : 0f;
                 }
             }
         });

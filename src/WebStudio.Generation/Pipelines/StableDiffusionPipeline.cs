@@ -27,6 +27,31 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
     private GenerationResult Run(GenerationRequest request, IStepCallback? callback, CancellationToken cancellationToken)
     {
+        if (request is { InpaintOnlyMasked: true, Mask: { } mask } &&
+            MaskedAreaInpainting.Region(mask, request.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(request.Width, request.Height),
+                request.Width, request.Height) is { } region)
+        {
+            // The callback sees the cut-out region's steps, as A1111's live preview does.
+            var crop = MaskedAreaInpainting.CropRequest(request, region);
+            try
+            {
+                using var inner = RunWholeImage(crop, callback, cancellationToken);
+                return new GenerationResult(
+                    inner.Images.Select(i => new GeneratedImage(MaskedAreaInpainting.Compose(i.Image, request, region), i.Seed)).ToList(),
+                    inner.Timings);
+            }
+            finally
+            {
+                crop.InitImage!.Dispose();
+                crop.Mask!.Dispose();
+            }
+        }
+
+        return RunWholeImage(request, callback, cancellationToken);
+    }
+
+    private GenerationResult RunWholeImage(GenerationRequest request, IStepCallback? callback, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var clock = new RunClock();
         var unet = Model.UNet;

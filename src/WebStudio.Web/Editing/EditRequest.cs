@@ -28,6 +28,14 @@ public sealed record EditRequest
     /// <summary>How far the result departs from the source (restyle, inpaint, hires fix); outpainting always uses 1.</summary>
     public float Strength { get; init; } = 0.6f;
 
+    /// <summary>Inpainting's "Inpaint area", as in A1111: true ("Only masked") inpaints the masked area and its padding
+    /// at the full size and scales it back, so a small mask gets the model's whole resolution; false is "Whole picture".</summary>
+    public bool OnlyMasked { get; init; } = true;
+
+    /// <summary>Pixels of context kept around the mask with <see cref="OnlyMasked"/>; null for 1/16 of the image's
+    /// shorter side (A1111's 32 at 512).</summary>
+    public int? OnlyMaskedPadding { get; init; }
+
     public int OutpaintLeft { get; init; }
     public int OutpaintTop { get; init; }
     public int OutpaintRight { get; init; }

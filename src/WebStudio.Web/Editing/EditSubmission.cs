@@ -92,6 +92,10 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                 using var mask = LoadMask(userId, request.MaskId, original);
                 var image = Fit(original);
                 var fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
+                edit.InpaintOnlyMasked = request.OnlyMasked;
+                edit.OnlyMaskedPadding = request.OnlyMasked
+                    ? request.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(image.Width, image.Height)
+                    : 0;
                 return parameters with { InitImage = image, Mask = fitted, Width = image.Width, Height = image.Height };
             }
 

@@ -79,6 +79,8 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         InitImage = p.InitImage,
         Mask = p.Mask,
         Strength = p.Strength,
+        InpaintOnlyMasked = p.Edit is { InpaintOnlyMasked: true },
+        OnlyMaskedPadding = p.Edit is { InpaintOnlyMasked: true } edit ? edit.OnlyMaskedPadding : null,
     };
 
     private sealed class StepCallback(Func<EngineStep, bool> onStep) : IStepCallback

@@ -34,6 +34,10 @@ public static class A1111Parameters
         if (job.Edit is { } edit)
         {
             lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {edit.Strength:0.###}");
+            if (edit.InpaintOnlyMasked)
+            {
+                lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Inpaint area: Only masked, Masked area padding: {edit.OnlyMaskedPadding}");
+            }
         }
 
         return string.Join('\n', lines);

@@ -10,7 +10,7 @@ namespace WebStudio.Generation.Tests.Pipelines;
 [Collection(TinyModelCollection.Name)]
 public class ImageEditingTests(TinyModelFolders models)
 {
-    private static Image<Rgb24> Source()
+    internal static Image<Rgb24> Source()
     {
         var image = new Image<Rgb24>(64, 64, new Rgb24(30, 60, 200));
         for (var y = 0; y < 64; y++)

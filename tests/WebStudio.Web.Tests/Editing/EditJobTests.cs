@@ -44,8 +44,10 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
         Assert.Contains(job.Id.ToString(), await alice.Http.GetStringAsync("/api/history"));
     }
 
-    [Fact]
-    public async Task An_inpaint_of_a_history_image_changes_only_the_masked_pixels()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task An_inpaint_of_a_history_image_changes_only_the_masked_pixels(bool onlyMasked)
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
@@ -65,7 +67,7 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
 
         var maskId = await alice.UploadMaskAsync(sourceRef, mask);
 
-        var job = await alice.EditAsync(Request(EditOperation.Inpaint, sourceRef) with { Prompt = "a blue square", MaskId = maskId, Strength = 1f });
+        var job = await alice.EditAsync(Request(EditOperation.Inpaint, sourceRef) with { Prompt = "a blue square", MaskId = maskId, Strength = 1f, OnlyMasked = onlyMasked });
         var done = await alice.WaitForEndAsync(job.Id, Patience);
 
         Assert.Equal("Succeeded", done.Status);
@@ -76,6 +78,11 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
         var stored = await StoredJobAsync(factory, job.Id);
         Assert.Equal(JobKind.Inpaint, stored.Kind);
         Assert.Equal(first.Images[0].Id, stored.Edit!.SourceImageId);
+        // Only masked by default, with 1/16 of the side as padding, written as A1111 writes it.
+        Assert.Equal((onlyMasked, onlyMasked ? 4 : 0), (stored.Edit.InpaintOnlyMasked, stored.Edit.OnlyMaskedPadding));
+        Assert.EndsWith(
+            "Denoising strength: 1" + (onlyMasked ? ", Inpaint area: Only masked, Masked area padding: 4" : ""),
+            result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
     }
 
     [Fact]
@@ -140,12 +147,15 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
         var noUpscaler = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Upscale, upload.Source) with { Upscaler = "../secret" });
         var badStrength = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, upload.Source) with { Strength = 1.5f });
         var notBobs = await bob.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, upload.Source));
+        var maskId = await alice.UploadMaskAsync(upload.Source, new Image<L8>(64, 64, new L8(255)));
+        var badPadding = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source) with { MaskId = maskId, OnlyMaskedPadding = 300 });
 
         await AssertRefusedAsync(noMask, "mask", "paint the area");
         await AssertRefusedAsync(oddOutpaint, "outpaint", "multiple of 8");
         await AssertRefusedAsync(noUpscaler, "upscaler", "no upscaler called '../secret'");
         await AssertRefusedAsync(badStrength, "strength", "strength must be between 0 and 1");
         await AssertRefusedAsync(notBobs, "source", "not found");
+        await AssertRefusedAsync(badPadding, "onlyMaskedPadding", "padding around the mask must be between 0 and 256 pixels");
     }
 
     internal static EditRequest Request(EditOperation operation, string source) => new()

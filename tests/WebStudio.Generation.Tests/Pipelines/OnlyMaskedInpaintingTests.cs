@@ -1,0 +1,138 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Onnx.TestModels;
+
+namespace WebStudio.Generation.Tests.Pipelines;
+
+/// <summary>A1111's "Inpaint area: Only masked": which region is cut out, and that the result is set back in place.</summary>
+[Collection(TinyModelCollection.Name)]
+public class OnlyMaskedInpaintingTests(TinyModelFolders models)
+{
+    private static Image<L8> Mask(int width, int height, Rectangle box)
+    {
+        var mask = new Image<L8>(width, height, new L8(0));
+        for (var y = box.Top; y < box.Bottom; y++)
+        {
+            for (var x = box.Left; x < box.Right; x++)
+            {
+                mask[x, y] = new L8(255);
+            }
+        }
+
+        return mask;
+    }
+
+    public static TheoryData<int, int, Rectangle, int, Rectangle> Regions() => new()
+    {
+        // The mask's box grown by the padding on every side.
+        { 64, 64, new Rectangle(20, 16, 24, 24), 4, new Rectangle(16, 12, 32, 32) },
+        // Against the image's edge the padding stops there.
+        { 64, 64, new Rectangle(0, 0, 10, 10), 8, new Rectangle(0, 0, 18, 18) },
+        // A tall box in a square image is widened about its centre to a square.
+        { 64, 64, new Rectangle(30, 10, 4, 20), 2, new Rectangle(20, 8, 24, 24) },
+        // A 2:1 image: the region is 2:1 too, so scaling it to the image's size does not distort it.
+        { 128, 64, new Rectangle(60, 30, 10, 10), 2, new Rectangle(51, 28, 28, 14) },
+        // Widening near the edge shifts the region inside the image instead of cutting it.
+        { 128, 64, new Rectangle(120, 30, 8, 10), 0, new Rectangle(108, 30, 20, 10) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Regions))]
+    public void The_region_is_the_masks_box_with_padding_at_the_images_aspect_ratio(int width, int height, Rectangle box, int padding, Rectangle expected)
+    {
+        using var mask = Mask(width, height, box);
+        Assert.Equal(expected, MaskedAreaInpainting.Region(mask, padding, width, height));
+    }
+
+    [Fact]
+    public void An_empty_mask_or_one_whose_region_is_the_whole_image_has_no_region()
+    {
+        using var empty = new Image<L8>(64, 64, new L8(0));
+        Assert.Null(MaskedAreaInpainting.Region(empty, 8, 64, 64));
+        using var wide = Mask(64, 64, new Rectangle(4, 4, 56, 56));
+        Assert.Null(MaskedAreaInpainting.Region(wide, 8, 64, 64));
+    }
+
+    [Fact]
+    public void The_default_padding_is_a1111s_32_pixels_at_512_in_proportion()
+    {
+        Assert.Equal(32, GenerationRequest.DefaultOnlyMaskedPadding(512, 512));
+        Assert.Equal(8, GenerationRequest.DefaultOnlyMaskedPadding(128, 128));
+        Assert.Equal(32, GenerationRequest.DefaultOnlyMaskedPadding(768, 512));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Only_masked_repaints_inside_the_mask_keeps_every_other_pixel_and_differs_from_the_whole_picture(bool nineChannelUnet)
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(nineChannelUnet ? TinyModelVariant.Inpaint : TinyModelVariant.DiffusersScript));
+        using var source = ImageEditingTests.Source();
+        using var mask = Mask(64, 64, new Rectangle(8, 40, 16, 16));
+        var request = new GenerationRequest
+        {
+            Prompt = "a blue square", Steps = 6, Width = 64, Height = 64, Scheduler = "DDIM",
+            InitImage = source, Mask = mask, Strength = 1f, OnlyMaskedPadding = 4,
+        };
+        var latentSizes = new List<(int, int)>();
+        using var whole = await pipeline.RunAsync(request);
+        using var onlyMasked = await pipeline.RunAsync(request with { InpaintOnlyMasked = true }, new LatentSizeRecorder(latentSizes));
+
+        var image = Assert.Single(onlyMasked.Images).Image;
+        Assert.Equal((64, 64), (image.Width, image.Height));
+        var changedInside = 0;
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                if (mask[x, y].PackedValue == 0)
+                {
+                    Assert.Equal(source[x, y], image[x, y]);
+                }
+                else if (!image[x, y].Equals(source[x, y]))
+                {
+                    changedInside++;
+                }
+            }
+        }
+
+        Assert.True(changedInside > 100, $"only {changedInside} of 256 masked pixels changed");
+        Assert.NotEqual(PipelineVariantTests.Hash(whole.Images[0].Image), PipelineVariantTests.Hash(image));
+        // The steps ran on the cut-out region scaled to the request's size: full-size latents, every step.
+        Assert.Equal(Enumerable.Repeat((8, 8), 6), latentSizes);
+    }
+
+    [Fact]
+    public async Task A_mask_over_the_whole_image_gives_the_whole_picture_result()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
+        using var source = ImageEditingTests.Source();
+        using var mask = Mask(64, 64, new Rectangle(0, 0, 64, 64));
+        var request = new GenerationRequest
+        {
+            Prompt = "a blue square", Steps = 4, Width = 64, Height = 64, Scheduler = "DDIM", InitImage = source, Mask = mask, Strength = 1f,
+        };
+        using var whole = await pipeline.RunAsync(request);
+        using var onlyMasked = await pipeline.RunAsync(request with { InpaintOnlyMasked = true });
+        Assert.Equal(PipelineVariantTests.Hash(whole.Images[0].Image), PipelineVariantTests.Hash(onlyMasked.Images[0].Image));
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(257)]
+    public void A_padding_out_of_range_is_refused(int padding)
+    {
+        var problems = GenerationRequestValidator.Validate(new GenerationRequest { Prompt = "x", Width = 64, Height = 64, Scheduler = "Euler", OnlyMaskedPadding = padding });
+        Assert.Equal("onlyMaskedPadding", Assert.Single(problems).Field);
+    }
+
+    private sealed class LatentSizeRecorder(List<(int, int)> sizes) : IStepCallback
+    {
+        public bool OnStep(StepProgress progress)
+        {
+            sizes.Add((progress.Latents.Height, progress.Latents.Width));
+            return true;
+        }
+    }
+}
