@@ -207,7 +207,11 @@ public sealed class HistoryApiTests : IDisposable
 
         var same = await alice.Http.PostAsync($"/api/history/{jobId}/rerun", null);
         Assert.Equal(HttpStatusCode.Created, same.StatusCode);
-        var sameJob = await alice.WaitForEndAsync((await same.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        // Answered like any submission: the queued job itself, at its own address.
+        var queued = await same.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"/api/jobs/{queued.GetProperty("id").GetGuid()}", same.Headers.Location?.OriginalString);
+        Assert.Equal("again please", queued.GetProperty("prompt").GetString());
+        var sameJob = await alice.WaitForEndAsync(queued.GetProperty("id").GetGuid());
         Assert.Equal(77, sameJob.GetProperty("seed").GetInt64());
         Assert.Equal("noise", sameJob.GetProperty("negativePrompt").GetString());
 

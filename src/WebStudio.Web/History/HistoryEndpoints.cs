@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.Net.Http.Headers;
 using WebStudio.Data;
+using WebStudio.Web.Endpoints;
 using WebStudio.Web.Queue;
 
 namespace WebStudio.Web.History;
@@ -66,18 +67,11 @@ public static class HistoryEndpoints
             _ => TypedResults.NotFound(),
         };
 
-    private static async Task<IResult> RerunAsync(Guid id, bool? newSeed, ClaimsPrincipal user, HistoryService history, CancellationToken ct)
+    private static async Task<IResult> RerunAsync(Guid id, bool? newSeed, ClaimsPrincipal user, HistoryService history, HttpContext context, CancellationToken ct)
     {
         var outcome = await history.RerunAsync(JobAccess.UserId(user)!, id, newSeed ?? false, ct);
-        if (outcome is null)
-        {
-            return TypedResults.NotFound();
-        }
-
-        return outcome.Job is { } job
-            ? TypedResults.Created($"/api/jobs/{job.Id}", new { id = job.Id, seed = job.Seed })
-            : TypedResults.Problem(string.Join("; ", outcome.Problems.Select(p => p.Message)),
-                statusCode: outcome.Refusal == SubmitRefusal.Invalid ? 400 : 429);
+        // The same answers as any other submission: the job (id and seed included), fields named, or 429 + Retry-After.
+        return outcome is null ? TypedResults.NotFound() : outcome.ToHttpResult(context);
     }
 
     private static async Task<IResult> ThumbnailAsync(
