@@ -109,24 +109,31 @@ public class ImageEditingTests(TinyModelFolders models)
 
         foreach (var image in result.Images.Select(i => i.Image))
         {
-            var changedInside = 0;
-            for (var y = 0; y < 64; y++)
-            {
-                for (var x = 0; x < 64; x++)
-                {
-                    if (mask[x, y].PackedValue == 0)
-                    {
-                        Assert.Equal(source[x, y], image[x, y]);
-                    }
-                    else if (!image[x, y].Equals(source[x, y]))
-                    {
-                        changedInside++;
-                    }
-                }
-            }
-
+            var changedInside = ChangedInsideKeepingOutside(source, image, mask);
             Assert.True(changedInside > 100, $"only {changedInside} masked pixels changed");
         }
+    }
+
+    /// <summary>Asserts that every pixel outside the mask is the source's, and counts the masked pixels that changed.</summary>
+    internal static int ChangedInsideKeepingOutside(Image<Rgb24> source, Image<Rgb24> image, Image<L8> mask)
+    {
+        var changedInside = 0;
+        for (var y = 0; y < source.Height; y++)
+        {
+            for (var x = 0; x < source.Width; x++)
+            {
+                if (mask[x, y].PackedValue == 0)
+                {
+                    Assert.Equal(source[x, y], image[x, y]);
+                }
+                else if (!image[x, y].Equals(source[x, y]))
+                {
+                    changedInside++;
+                }
+            }
+        }
+
+        return changedInside;
     }
 
     [Fact]
