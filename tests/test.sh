@@ -28,6 +28,6 @@ if [ "$status" -ne 0 ]; then
   echo
   echo "=== Failed tests (exit $status) ==="
   # Each failure with the lines of its message and the top of its stack.
-  grep -E -A 25 "^ +Failed [A-Za-z]" "$log" | head -n 400 || true
+  grep -E -A 25 "^ +Failed WebStudio\." "$log" | head -n 400 || true
 fi
 exit "$status"

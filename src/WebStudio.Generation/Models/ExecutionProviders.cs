@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
@@ -19,7 +20,7 @@ public static class ExecutionProviders
     internal static (InferenceSession Session, string Provider) CreateSession(
         string modelPath, ModelLoadOptions options, ILogger logger)
     {
-        if (options.UseCuda && CudaFailure is null)
+        if (options.UseCuda && CudaFailure is null && ProbeOnce() is null)
         {
             SessionOptions? cudaOptions = null;
             try
@@ -62,7 +63,56 @@ public static class ExecutionProviders
         }
     }
 
-    private static bool _logged;
+    private static bool _logged, _probed;
+
+    private static string? ProbeOnce()
+    {
+        lock (Gate)
+        {
+            if (!_probed)
+            {
+                _probed = true;
+                _cudaFailure ??= ProbeCudaProviderLibrary();
+            }
+
+            return _cudaFailure;
+        }
+    }
+
+    /// <summary>
+    /// Loads the CUDA provider library as ORT would, before ORT does: where a CUDA or cuDNN library it needs is
+    /// missing, ORT prints its own error line on every start, and probing first turns that into the one log line
+    /// that says CPU and why. Null when it loads, or when it is not where ORT's package puts it (ORT then decides).
+    /// </summary>
+    private static string? ProbeCudaProviderLibrary()
+    {
+        var file = OperatingSystem.IsWindows() ? "onnxruntime_providers_cuda.dll"
+            : OperatingSystem.IsLinux() ? "libonnxruntime_providers_cuda.so"
+            : null;
+        if (file is null)
+        {
+            return null;
+        }
+
+        var rid = $"{(OperatingSystem.IsWindows() ? "win" : "linux")}-{RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant()}";
+        var path = new[] { AppContext.BaseDirectory, Path.Combine(AppContext.BaseDirectory, "runtimes", rid, "native") }
+            .Select(folder => Path.Combine(folder, file))
+            .FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            NativeLibrary.Free(NativeLibrary.Load(path));
+            return null;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
+        {
+            return ex.Message;
+        }
+    }
 
     private static void LogOnce(ILogger logger, string provider, string reason)
     {
