@@ -16,7 +16,7 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
         var pace = new WatcherPace();
-        var held = new HeldEngine(engine) { Pace = pace };
+        var held = new SteppedEngine(engine, held: true) { Pace = pace };
         await using var factory = new StudioFactory(folder, held);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         await using var hub = await alice.ConnectHubAsync();

@@ -121,7 +121,7 @@ public class ApiServer : IAsyncLifetime
                 builder.ConfigureTestServices(services =>
                 {
                     services.AddSingleton<OnnxGenerationEngine>();
-                    services.AddSingleton<IGenerationEngine>(provider => new PacedEngine(provider.GetRequiredService<OnnxGenerationEngine>(), stepPause));
+                    services.AddSingleton<IGenerationEngine>(provider => new SteppedEngine(provider.GetRequiredService<OnnxGenerationEngine>()) { StepDelay = stepPause });
                 });
             }
         }

@@ -47,27 +47,3 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services => services.AddSingleton(Engine));
     }
 }
-
-/// <summary>A temporary folder removed at the end of a test.</summary>
-public sealed class TempFolder : IDisposable
-{
-    public TempFolder()
-    {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "webstudio-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
-    }
-
-    public string Path { get; }
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still open by a host being torn down; the temp folder is cleaned eventually.
-        }
-    }
-}

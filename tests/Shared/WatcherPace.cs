@@ -1,4 +1,4 @@
-namespace WebStudio.Web.Tests.Infrastructure;
+namespace WebStudio.Tests.Shared;
 
 /// <summary>
 /// Paces a run by its watcher instead of by the clock: after each step the engine waits until the test has received
