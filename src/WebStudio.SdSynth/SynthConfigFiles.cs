@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using WebStudio.Onnx;
+
 namespace WebStudio.SdSynth;
 
 /// <summary>model_index.json, the scheduler config and each component's config.json, with SD 1.5's values.</summary>
@@ -10,21 +12,21 @@ internal static class SynthConfigFiles
 
     public static void Write(string folder, SdArchitecture a, bool fp16)
     {
-        SynthJson.Write(Path.Combine(folder, "model_index.json"), new JsonObject
+        DiffusersJson.Write(Path.Combine(folder, "model_index.json"), new JsonObject
         {
             ["_class_name"] = "ORTStableDiffusionPipeline",
             ["_diffusers_version"] = DiffusersVersion,
-            ["feature_extractor"] = SynthJson.Pair(null, null),
+            ["feature_extractor"] = DiffusersJson.Pair(null, null),
             ["requires_safety_checker"] = false,
-            ["safety_checker"] = SynthJson.Pair(null, null),
-            ["scheduler"] = SynthJson.Pair("diffusers", "PNDMScheduler"),
-            ["text_encoder"] = SynthJson.Pair("transformers", "CLIPTextModel"),
-            ["tokenizer"] = SynthJson.Pair("transformers", "CLIPTokenizer"),
-            ["unet"] = SynthJson.Pair("diffusers", "UNet2DConditionModel"),
-            ["vae_decoder"] = SynthJson.Pair("diffusers", "AutoencoderKL"),
-            ["vae_encoder"] = SynthJson.Pair("diffusers", "AutoencoderKL"),
+            ["safety_checker"] = DiffusersJson.Pair(null, null),
+            ["scheduler"] = DiffusersJson.Pair("diffusers", "PNDMScheduler"),
+            ["text_encoder"] = DiffusersJson.Pair("transformers", "CLIPTextModel"),
+            ["tokenizer"] = DiffusersJson.Pair("transformers", "CLIPTokenizer"),
+            ["unet"] = DiffusersJson.Pair("diffusers", "UNet2DConditionModel"),
+            ["vae_decoder"] = DiffusersJson.Pair("diffusers", "AutoencoderKL"),
+            ["vae_encoder"] = DiffusersJson.Pair("diffusers", "AutoencoderKL"),
         });
-        SynthJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), new JsonObject
+        DiffusersJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), new JsonObject
         {
             ["_class_name"] = "PNDMScheduler",
             ["_diffusers_version"] = DiffusersVersion,
@@ -39,7 +41,7 @@ internal static class SynthConfigFiles
             ["steps_offset"] = 1,
             ["trained_betas"] = null,
         });
-        SynthJson.Write(Path.Combine(folder, SynthComponents.TextEncoder, "config.json"), new JsonObject
+        DiffusersJson.Write(Path.Combine(folder, SynthComponents.TextEncoder, "config.json"), new JsonObject
         {
             ["architectures"] = new JsonArray("CLIPTextModel"),
             ["hidden_act"] = "quick_gelu",
@@ -53,16 +55,16 @@ internal static class SynthConfigFiles
             ["torch_dtype"] = fp16 ? "float16" : "float32",
             ["vocab_size"] = a.VocabularySize,
         });
-        SynthJson.Write(Path.Combine(folder, SynthComponents.UNet, "config.json"), new JsonObject
+        DiffusersJson.Write(Path.Combine(folder, SynthComponents.UNet, "config.json"), new JsonObject
         {
             ["_class_name"] = "UNet2DConditionModel",
             ["_diffusers_version"] = DiffusersVersion,
             ["act_fn"] = "silu",
             ["attention_head_dim"] = a.UNetHeads,
-            ["block_out_channels"] = SynthJson.Ints(a.UNetChannels),
+            ["block_out_channels"] = DiffusersJson.Ints(a.UNetChannels),
             ["center_input_sample"] = false,
             ["cross_attention_dim"] = a.CrossAttentionDim,
-            ["down_block_types"] = SynthJson.Strings(a.UNetChannels.Select((_, i) => i < a.UNetChannels.Length - 1 ? "CrossAttnDownBlock2D" : "DownBlock2D")),
+            ["down_block_types"] = DiffusersJson.Strings(a.UNetChannels.Select((_, i) => i < a.UNetChannels.Length - 1 ? "CrossAttnDownBlock2D" : "DownBlock2D")),
             ["downsample_padding"] = 1,
             ["flip_sin_to_cos"] = true,
             ["freq_shift"] = 0,
@@ -73,14 +75,14 @@ internal static class SynthConfigFiles
             ["norm_num_groups"] = a.NormGroups,
             ["out_channels"] = a.LatentChannels,
             ["sample_size"] = a.SampleSize,
-            ["up_block_types"] = SynthJson.Strings(a.UNetChannels.Select((_, i) => i == 0 ? "UpBlock2D" : "CrossAttnUpBlock2D")),
+            ["up_block_types"] = DiffusersJson.Strings(a.UNetChannels.Select((_, i) => i == 0 ? "UpBlock2D" : "CrossAttnUpBlock2D")),
         });
         var vae = new JsonObject
         {
             ["_class_name"] = "AutoencoderKL",
             ["_diffusers_version"] = DiffusersVersion,
             ["act_fn"] = "silu",
-            ["block_out_channels"] = SynthJson.Ints(a.VaeChannels),
+            ["block_out_channels"] = DiffusersJson.Ints(a.VaeChannels),
             ["in_channels"] = 3,
             ["latent_channels"] = a.LatentChannels,
             ["layers_per_block"] = a.VaeLayersPerBlock,
@@ -89,7 +91,7 @@ internal static class SynthConfigFiles
             ["sample_size"] = a.SampleSize * 8,
             ["scaling_factor"] = ScalingFactor,
         };
-        SynthJson.Write(Path.Combine(folder, SynthComponents.VaeDecoder, "config.json"), vae);
-        SynthJson.Write(Path.Combine(folder, SynthComponents.VaeEncoder, "config.json"), vae.DeepClone());
+        DiffusersJson.Write(Path.Combine(folder, SynthComponents.VaeDecoder, "config.json"), vae);
+        DiffusersJson.Write(Path.Combine(folder, SynthComponents.VaeEncoder, "config.json"), vae.DeepClone());
     }
 }

@@ -52,7 +52,7 @@ public static class SynthFolder
 
         var report = new SynthReport(architecture, fp16, reports);
         File.WriteAllText(Path.Combine(folder, "README.md"), Readme(report, seed));
-        SynthJson.Write(Path.Combine(folder, MarkerFile), Marker(report, seed));
+        DiffusersJson.Write(Path.Combine(folder, MarkerFile), Marker(report, seed));
         return report;
     }
 

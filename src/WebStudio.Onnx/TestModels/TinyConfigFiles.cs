@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using WebStudio.Onnx;
+
 namespace WebStudio.Onnx.TestModels;
 
 /// <summary>model_index.json, the scheduler config and the components' config.json files.</summary>
@@ -10,15 +12,15 @@ internal static class TinyConfigFiles
 
     public static void Write(string folder, TinyModelVariant variant)
     {
-        TinyJson.Write(Path.Combine(folder, "model_index.json"), ModelIndex(variant));
-        TinyJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), Scheduler(variant));
-        TinyJson.Write(Path.Combine(folder, "unet", "config.json"), UNet(variant));
-        TinyJson.Write(Path.Combine(folder, "vae_decoder", "config.json"), Vae(variant));
+        DiffusersJson.Write(Path.Combine(folder, "model_index.json"), ModelIndex(variant));
+        DiffusersJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), Scheduler(variant));
+        DiffusersJson.Write(Path.Combine(folder, "unet", "config.json"), UNet(variant));
+        DiffusersJson.Write(Path.Combine(folder, "vae_decoder", "config.json"), Vae(variant));
         if (variant.Exporter == TinyExporter.Optimum)
         {
             // optimum also saves the encoder halves' configs.
-            TinyJson.Write(Path.Combine(folder, "vae_encoder", "config.json"), Vae(variant));
-            TinyJson.Write(Path.Combine(folder, "text_encoder", "config.json"), TextEncoder(variant));
+            DiffusersJson.Write(Path.Combine(folder, "vae_encoder", "config.json"), Vae(variant));
+            DiffusersJson.Write(Path.Combine(folder, "text_encoder", "config.json"), TextEncoder(variant));
         }
     }
 
@@ -33,20 +35,20 @@ internal static class TinyConfigFiles
             (false, true, _) => "OnnxStableDiffusionInpaintPipeline",
             _ => "OnnxStableDiffusionPipeline",
         };
-        var onnxModel = TinyJson.Pair("diffusers", "OnnxRuntimeModel");
+        var onnxModel = DiffusersJson.Pair("diffusers", "OnnxRuntimeModel");
         return new JsonObject
         {
             ["_class_name"] = pipeline,
             ["_diffusers_version"] = DiffusersVersion,
-            ["feature_extractor"] = TinyJson.Pair(null, null),
+            ["feature_extractor"] = DiffusersJson.Pair(null, null),
             ["requires_safety_checker"] = false,
-            ["safety_checker"] = TinyJson.Pair(null, null),
-            ["scheduler"] = TinyJson.Pair("diffusers", variant.Lcm ? "LCMScheduler" : "PNDMScheduler"),
-            ["text_encoder"] = optimum ? TinyJson.Pair("transformers", "CLIPTextModel") : onnxModel.DeepClone(),
-            ["tokenizer"] = TinyJson.Pair("transformers", "CLIPTokenizer"),
-            ["unet"] = optimum ? TinyJson.Pair("diffusers", "UNet2DConditionModel") : onnxModel.DeepClone(),
-            ["vae_decoder"] = optimum ? TinyJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
-            ["vae_encoder"] = optimum ? TinyJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
+            ["safety_checker"] = DiffusersJson.Pair(null, null),
+            ["scheduler"] = DiffusersJson.Pair("diffusers", variant.Lcm ? "LCMScheduler" : "PNDMScheduler"),
+            ["text_encoder"] = optimum ? DiffusersJson.Pair("transformers", "CLIPTextModel") : onnxModel.DeepClone(),
+            ["tokenizer"] = DiffusersJson.Pair("transformers", "CLIPTokenizer"),
+            ["unet"] = optimum ? DiffusersJson.Pair("diffusers", "UNet2DConditionModel") : onnxModel.DeepClone(),
+            ["vae_decoder"] = optimum ? DiffusersJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
+            ["vae_encoder"] = optimum ? DiffusersJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
         };
     }
 
@@ -81,7 +83,7 @@ internal static class TinyConfigFiles
         ["_class_name"] = "UNet2DConditionModel",
         ["_diffusers_version"] = DiffusersVersion,
         ["attention_head_dim"] = variant.UNetChannels,
-        ["block_out_channels"] = TinyJson.Ints(variant.UNetChannels),
+        ["block_out_channels"] = DiffusersJson.Ints(variant.UNetChannels),
         ["cross_attention_dim"] = variant.TextWidth,
         ["in_channels"] = variant.UNetInChannels,
         ["layers_per_block"] = 1,
@@ -95,7 +97,7 @@ internal static class TinyConfigFiles
     {
         ["_class_name"] = "AutoencoderKL",
         ["_diffusers_version"] = DiffusersVersion,
-        ["block_out_channels"] = TinyJson.Ints(variant.VaeChannels, variant.VaeChannels, variant.VaeChannels, variant.VaeChannels),
+        ["block_out_channels"] = DiffusersJson.Ints(variant.VaeChannels, variant.VaeChannels, variant.VaeChannels, variant.VaeChannels),
         ["in_channels"] = 3,
         ["latent_channels"] = TinyModelVariant.LatentChannels,
         ["norm_num_groups"] = 4,

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 
+using WebStudio.Onnx;
+
 namespace WebStudio.Onnx.TestModels;
 
 /// <summary>
@@ -28,11 +30,11 @@ internal static class TinyTokenizerFiles
             vocabJson[vocabulary[id]] = id;
         }
 
-        TinyJson.Write(Path.Combine(folder, "vocab.json"), vocabJson);
+        DiffusersJson.Write(Path.Combine(folder, "vocab.json"), vocabJson);
         File.WriteAllText(Path.Combine(folder, "merges.txt"), "#version: 0.2\n" + string.Join("", merges.Select(m => $"{m.Left} {m.Right}\n")));
 
         var pad = variant.Sd2Tokenizer ? "!" : EndOfText;
-        TinyJson.Write(Path.Combine(folder, "tokenizer_config.json"), new JsonObject
+        DiffusersJson.Write(Path.Combine(folder, "tokenizer_config.json"), new JsonObject
         {
             ["add_prefix_space"] = false,
             ["bos_token"] = StartOfText,
@@ -45,7 +47,7 @@ internal static class TinyTokenizerFiles
             ["tokenizer_class"] = "CLIPTokenizer",
             ["unk_token"] = EndOfText,
         });
-        TinyJson.Write(Path.Combine(folder, "special_tokens_map.json"), new JsonObject
+        DiffusersJson.Write(Path.Combine(folder, "special_tokens_map.json"), new JsonObject
         {
             ["bos_token"] = StartOfText,
             ["eos_token"] = EndOfText,

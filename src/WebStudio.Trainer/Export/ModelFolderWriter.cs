@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using WebStudio.Onnx;
 using WebStudio.Trainer.Models;
@@ -34,16 +33,11 @@ internal sealed class ModelFolderWriter(string folder)
         return Path.Combine(folder, component, "model.onnx");
     }
 
-    private void WriteJson(string relative, JsonObject json)
-    {
-        var path = Path.Combine(folder, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-    }
+    private void WriteJson(string relative, JsonObject json) => DiffusersJson.Write(Path.Combine(folder, relative), json);
 
-    private static JsonArray Pair(string? library, string? type) => new(library, type);
+    private static JsonArray Pair(string? library, string? type) => DiffusersJson.Pair(library, type);
 
-    private static JsonArray Ints(IEnumerable<int> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+    private static JsonArray Ints(IEnumerable<int> values) => DiffusersJson.Ints(values);
 
     private static JsonObject ModelIndex(float scalingFactor) => new()
     {
