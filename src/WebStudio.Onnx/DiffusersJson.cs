@@ -29,4 +29,22 @@ public static class DiffusersJson
 
     /// <summary>A model_index.json entry: [library, class name], both null for an absent part.</summary>
     public static JsonArray Pair(string? library, string? className) => new(library, className);
+
+    /// <summary>The scheduler_config.json of Stable Diffusion 1.x (as in runwayml/stable-diffusion-v1-5), under the
+    /// given scheduler class.</summary>
+    public static JsonObject StableDiffusionScheduler(string className, string diffusersVersion) => new()
+    {
+        ["_class_name"] = className,
+        ["_diffusers_version"] = diffusersVersion,
+        ["beta_end"] = 0.012,
+        ["beta_schedule"] = "scaled_linear",
+        ["beta_start"] = 0.00085,
+        ["clip_sample"] = false,
+        ["num_train_timesteps"] = 1000,
+        ["prediction_type"] = "epsilon",
+        ["set_alpha_to_one"] = false,
+        ["skip_prk_steps"] = true,
+        ["steps_offset"] = 1,
+        ["trained_betas"] = null,
+    };
 }

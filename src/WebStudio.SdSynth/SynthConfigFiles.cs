@@ -26,21 +26,7 @@ internal static class SynthConfigFiles
             ["vae_decoder"] = DiffusersJson.Pair("diffusers", "AutoencoderKL"),
             ["vae_encoder"] = DiffusersJson.Pair("diffusers", "AutoencoderKL"),
         });
-        DiffusersJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), new JsonObject
-        {
-            ["_class_name"] = "PNDMScheduler",
-            ["_diffusers_version"] = DiffusersVersion,
-            ["beta_end"] = 0.012,
-            ["beta_schedule"] = "scaled_linear",
-            ["beta_start"] = 0.00085,
-            ["clip_sample"] = false,
-            ["num_train_timesteps"] = 1000,
-            ["prediction_type"] = "epsilon",
-            ["set_alpha_to_one"] = false,
-            ["skip_prk_steps"] = true,
-            ["steps_offset"] = 1,
-            ["trained_betas"] = null,
-        });
+        DiffusersJson.Write(Path.Combine(folder, "scheduler", "scheduler_config.json"), DiffusersJson.StableDiffusionScheduler("PNDMScheduler", DiffusersVersion));
         DiffusersJson.Write(Path.Combine(folder, SynthComponents.TextEncoder, "config.json"), new JsonObject
         {
             ["architectures"] = new JsonArray("CLIPTextModel"),

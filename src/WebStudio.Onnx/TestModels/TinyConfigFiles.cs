@@ -54,21 +54,7 @@ internal static class TinyConfigFiles
 
     private static JsonObject Scheduler(TinyModelVariant variant)
     {
-        var config = new JsonObject
-        {
-            ["_class_name"] = variant.Lcm ? "LCMScheduler" : "PNDMScheduler",
-            ["_diffusers_version"] = DiffusersVersion,
-            ["beta_end"] = 0.012,
-            ["beta_schedule"] = "scaled_linear",
-            ["beta_start"] = 0.00085,
-            ["clip_sample"] = false,
-            ["num_train_timesteps"] = 1000,
-            ["prediction_type"] = "epsilon",
-            ["set_alpha_to_one"] = false,
-            ["skip_prk_steps"] = true,
-            ["steps_offset"] = 1,
-            ["trained_betas"] = null,
-        };
+        var config = DiffusersJson.StableDiffusionScheduler(variant.Lcm ? "LCMScheduler" : "PNDMScheduler", DiffusersVersion);
         if (variant.Lcm)
         {
             config["original_inference_steps"] = 50;
