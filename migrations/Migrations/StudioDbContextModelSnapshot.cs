@@ -670,6 +670,9 @@ namespace WebStudio.Migrations
                             b1.Property<bool>("InpaintOnlyMasked")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("MaskBlur")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<int>("OnlyMaskedPadding")
                                 .HasColumnType("INTEGER");
 

@@ -50,4 +50,8 @@ public sealed class EditParameters
 
     /// <summary>Pixels of context around the mask with <see cref="InpaintOnlyMasked"/>; 0 otherwise.</summary>
     public int OnlyMaskedPadding { get; set; }
+
+    /// <summary>Inpaint and outpaint: A1111's "Mask blur", the pixels over which the mask's edge is feathered
+    /// inward when the result is blended into the original.</summary>
+    public int MaskBlur { get; set; }
 }

@@ -77,7 +77,7 @@ public sealed class InpaintBrowserTests
                 }
             }
 
-            Assert.EndsWith(", Inpaint area: Only masked, Masked area padding: 4", PngText.ReadTextChunks(await (await page.APIRequest.GetAsync($"/api/images/{resultId}")).BodyAsync())["parameters"]);
+            Assert.EndsWith(", Mask blur: 4, Inpaint area: Only masked, Masked area padding: 4", PngText.ReadTextChunks(await (await page.APIRequest.GetAsync($"/api/images/{resultId}")).BodyAsync())["parameters"]);
             Assert.InRange(painted, 20, source.Width * source.Height / 2);
             Assert.Equal(0, changedOutside);
             Assert.True(changedInside > painted / 4, $"only {changedInside} of {painted} masked pixels changed");

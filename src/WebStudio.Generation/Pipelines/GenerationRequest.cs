@@ -15,6 +15,7 @@ public sealed record GenerationRequest
     public const int MaxPromptLength = 2000;
     public const int MinBatch = 1, MaxBatch = 8;
     public const int MaxOnlyMaskedPadding = 256;
+    public const int MaxMaskFeather = 64;
 
     public string Prompt { get; init; } = "";
     public string NegativePrompt { get; init; } = "";

@@ -91,9 +91,9 @@ public static class GenerationRequestValidator
             problems.Add(new("strength", "strength must be between 0 and 1"));
         }
 
-        if (request.MaskFeather is < 0 or > 64)
+        if (request.MaskFeather is < 0 or > GenerationRequest.MaxMaskFeather)
         {
-            problems.Add(new("maskFeather", "mask feathering must be between 0 and 64 pixels"));
+            problems.Add(new("maskFeather", $"mask feathering must be between 0 and {GenerationRequest.MaxMaskFeather} pixels"));
         }
 
         if (request.OnlyMaskedPadding is < 0 or > GenerationRequest.MaxOnlyMaskedPadding)

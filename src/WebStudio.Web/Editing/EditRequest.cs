@@ -36,6 +36,9 @@ public sealed record EditRequest
     /// shorter side (A1111's 32 at 512).</summary>
     public int? OnlyMaskedPadding { get; init; }
 
+    /// <summary>Inpaint and outpaint: A1111's "Mask blur", pixels over which the mask's edge is feathered (0–64).</summary>
+    public int MaskBlur { get; init; } = 4;
+
     public int OutpaintLeft { get; init; }
     public int OutpaintTop { get; init; }
     public int OutpaintRight { get; init; }

@@ -92,6 +92,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                 using var mask = LoadMask(userId, request.MaskId, original);
                 var image = Fit(original);
                 var fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
+                edit.MaskBlur = CheckMaskBlur(request.MaskBlur);
                 edit.InpaintOnlyMasked = request.OnlyMasked;
                 edit.OnlyMaskedPadding = request.OnlyMasked
                     ? request.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(image.Width, image.Height)
@@ -102,6 +103,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             case EditOperation.Outpaint:
             {
                 edit.Strength = 1f;
+                edit.MaskBlur = CheckMaskBlur(request.MaskBlur);
                 edit.OutpaintLeft = request.OutpaintLeft;
                 edit.OutpaintTop = request.OutpaintTop;
                 edit.OutpaintRight = request.OutpaintRight;
@@ -239,6 +241,10 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             throw new EditProblem("strength", "strength must be between 0 and 1");
         }
     }
+
+    private static int CheckMaskBlur(int pixels) => pixels is >= 0 and <= GenerationRequest.MaxMaskFeather
+        ? pixels
+        : throw new EditProblem("maskBlur", $"mask blur must be between 0 and {GenerationRequest.MaxMaskFeather} pixels");
 
     private static void CheckFactor(int factor)
     {

@@ -1,3 +1,4 @@
+using WebStudio.Data;
 using Microsoft.Extensions.Options;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
@@ -79,6 +80,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         InitImage = p.InitImage,
         Mask = p.Mask,
         Strength = p.Strength,
+        MaskFeather = p.Edit is { Operation: EditOperation.Inpaint or EditOperation.Outpaint } blurred ? blurred.MaskBlur : new GenerationRequest().MaskFeather,
         InpaintOnlyMasked = p.Edit is { InpaintOnlyMasked: true },
         OnlyMaskedPadding = p.Edit is { InpaintOnlyMasked: true } edit ? edit.OnlyMaskedPadding : null,
     };

@@ -34,6 +34,11 @@ public static class A1111Parameters
         if (job.Edit is { } edit)
         {
             lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {edit.Strength:0.###}");
+            if (edit.Operation is EditOperation.Inpaint or EditOperation.Outpaint)
+            {
+                lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Mask blur: {edit.MaskBlur}");
+            }
+
             if (edit.InpaintOnlyMasked)
             {
                 lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Inpaint area: Only masked, Masked area padding: {edit.OnlyMaskedPadding}");

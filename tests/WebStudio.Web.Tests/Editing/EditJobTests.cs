@@ -45,9 +45,9 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task An_inpaint_of_a_history_image_changes_only_the_masked_pixels(bool onlyMasked)
+    [InlineData(true, 4)]
+    [InlineData(false, 0)]
+    public async Task An_inpaint_of_a_history_image_changes_only_the_masked_pixels(bool onlyMasked, int maskBlur)
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
@@ -67,7 +67,7 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
 
         var maskId = await alice.UploadMaskAsync(sourceRef, mask);
 
-        var job = await alice.EditAsync(Request(EditOperation.Inpaint, sourceRef) with { Prompt = "a blue square", MaskId = maskId, Strength = 1f, OnlyMasked = onlyMasked });
+        var job = await alice.EditAsync(Request(EditOperation.Inpaint, sourceRef) with { Prompt = "a blue square", MaskId = maskId, Strength = 1f, OnlyMasked = onlyMasked, MaskBlur = maskBlur });
         var done = await alice.WaitForEndAsync(job.Id, Patience);
 
         Assert.Equal("Succeeded", done.Status);
@@ -79,9 +79,9 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
         Assert.Equal(JobKind.Inpaint, stored.Kind);
         Assert.Equal(first.Images[0].Id, stored.Edit!.SourceImageId);
         // Only masked by default, with 1/16 of the side as padding, written as A1111 writes it.
-        Assert.Equal((onlyMasked, onlyMasked ? 4 : 0), (stored.Edit.InpaintOnlyMasked, stored.Edit.OnlyMaskedPadding));
+        Assert.Equal((onlyMasked, onlyMasked ? 4 : 0, maskBlur), (stored.Edit.InpaintOnlyMasked, stored.Edit.OnlyMaskedPadding, stored.Edit.MaskBlur));
         Assert.EndsWith(
-            "Denoising strength: 1" + (onlyMasked ? ", Inpaint area: Only masked, Masked area padding: 4" : ""),
+            $"Denoising strength: 1, Mask blur: {maskBlur}" + (onlyMasked ? ", Inpaint area: Only masked, Masked area padding: 4" : ""),
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
     }
 
@@ -149,6 +149,7 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
         var notBobs = await bob.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, upload.Source));
         var maskId = await alice.UploadMaskAsync(upload.Source, new Image<L8>(64, 64, new L8(255)));
         var badPadding = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source) with { MaskId = maskId, OnlyMaskedPadding = 300 });
+        var badBlur = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source) with { MaskId = maskId, MaskBlur = 65 });
 
         await AssertRefusedAsync(noMask, "mask", "paint the area");
         await AssertRefusedAsync(oddOutpaint, "outpaint", "multiple of 8");
@@ -156,6 +157,7 @@ public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyMod
         await AssertRefusedAsync(badStrength, "strength", "strength must be between 0 and 1");
         await AssertRefusedAsync(notBobs, "source", "not found");
         await AssertRefusedAsync(badPadding, "onlyMaskedPadding", "padding around the mask must be between 0 and 256 pixels");
+        await AssertRefusedAsync(badBlur, "maskBlur", "mask blur must be between 0 and 64 pixels");
     }
 
     internal static EditRequest Request(EditOperation operation, string source) => new()

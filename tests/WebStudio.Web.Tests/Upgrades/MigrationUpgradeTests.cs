@@ -9,10 +9,10 @@ namespace WebStudio.Web.Tests.Upgrades;
 /// <summary>A database written by an older studio is upgraded in place and every stored job still reads back.</summary>
 public sealed class MigrationUpgradeTests
 {
-    private const string BeforeInpaintArea = "20261127033622_AddEditParameters";
+    private const string BeforeInpaintSettings = "20261127033622_AddEditParameters";
 
     [Fact]
-    public async Task Edit_jobs_stored_before_the_inpaint_area_columns_still_read_back_after_the_upgrade()
+    public async Task Edit_jobs_stored_before_the_inpaint_settings_columns_still_read_back_after_the_upgrade()
     {
         using var folder = new TempFolder();
         var builder = new DbContextOptionsBuilder<StudioDbContext>();
@@ -22,7 +22,7 @@ public sealed class MigrationUpgradeTests
         var textId = Guid.NewGuid();
         await using (var old = new StudioDbContext(options))
         {
-            await old.GetService<IMigrator>().MigrateAsync(BeforeInpaintArea);
+            await old.GetService<IMigrator>().MigrateAsync(BeforeInpaintSettings);
             // Rows as that version wrote them: one inpaint edit and one plain txt2img job.
             await old.Database.ExecuteSqlRawAsync("""
                 INSERT INTO AspNetUsers (Id, CreatedAt, EmailConfirmed, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount)
@@ -51,6 +51,7 @@ public sealed class MigrationUpgradeTests
         Assert.Equal(0.8f, inpaint.Edit.Strength);
         Assert.False(inpaint.Edit.InpaintOnlyMasked); // what that version did: the whole picture
         Assert.Equal(0, inpaint.Edit.OnlyMaskedPadding);
+        Assert.Equal(4, inpaint.Edit.MaskBlur); // the fixed feathering of that version
         Assert.Null((await db.Jobs.SingleAsync(j => j.Id == textId)).Edit);
     }
 }

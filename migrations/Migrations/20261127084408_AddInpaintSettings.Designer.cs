@@ -11,8 +11,8 @@ using WebStudio.Data;
 namespace WebStudio.Migrations.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261127080712_AddInpaintArea")]
-    partial class AddInpaintArea
+    [Migration("20261127084408_AddInpaintSettings")]
+    partial class AddInpaintSettings
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -671,6 +671,9 @@ namespace WebStudio.Migrations.Migrations
                                 .HasColumnType("TEXT");
 
                             b1.Property<bool>("InpaintOnlyMasked")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<int>("MaskBlur")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<int>("OnlyMaskedPadding")

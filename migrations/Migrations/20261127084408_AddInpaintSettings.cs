@@ -5,7 +5,7 @@
 namespace WebStudio.Migrations.Migrations
 {
     /// <inheritdoc />
-    public partial class AddInpaintArea : Migration
+    public partial class AddInpaintSettings : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -17,14 +17,21 @@ namespace WebStudio.Migrations.Migrations
                 nullable: true);
 
             migrationBuilder.AddColumn<int>(
+                name: "Edit_MaskBlur",
+                table: "GenerationJobs",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
                 name: "Edit_OnlyMaskedPadding",
                 table: "GenerationJobs",
                 type: "INTEGER",
                 nullable: true);
 
-            // Edits stored before this were whole-picture inpaints: their rows get the values EF must read back
-            // (a NULL in a bool of a present edit would make those jobs unreadable).
-            migrationBuilder.Sql("UPDATE \"GenerationJobs\" SET \"Edit_InpaintOnlyMasked\" = 0, \"Edit_OnlyMaskedPadding\" = 0 WHERE \"Edit_Operation\" IS NOT NULL;");
+            // Edits stored before this were whole-picture inpaints feathered by 4 pixels: their rows get the values EF
+            // must read back (a NULL in a bool or int of a present edit would make those jobs unreadable).
+            migrationBuilder.Sql("UPDATE \"GenerationJobs\" SET \"Edit_InpaintOnlyMasked\" = 0, \"Edit_OnlyMaskedPadding\" = 0, " +
+                "\"Edit_MaskBlur\" = CASE WHEN \"Edit_Operation\" IN ('Inpaint', 'Outpaint') THEN 4 ELSE 0 END WHERE \"Edit_Operation\" IS NOT NULL;");
         }
 
         /// <inheritdoc />
@@ -32,6 +39,10 @@ namespace WebStudio.Migrations.Migrations
         {
             migrationBuilder.DropColumn(
                 name: "Edit_InpaintOnlyMasked",
+                table: "GenerationJobs");
+
+            migrationBuilder.DropColumn(
+                name: "Edit_MaskBlur",
                 table: "GenerationJobs");
 
             migrationBuilder.DropColumn(
