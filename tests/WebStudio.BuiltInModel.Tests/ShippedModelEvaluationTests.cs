@@ -13,17 +13,20 @@ namespace WebStudio.BuiltInModel.Tests;
 public sealed class ShippedModelEvaluationTests(ShippedModel shipped, ITestOutputHelper output)
 {
     /// <summary>
-    /// The floor CI holds the shipped model to: a little under its measured 0.643 on these 42 prompts (see
-    /// models/webstudio-shapes/README.md), not the 0.85 the model is meant to reach; it does not reach that yet.
+    /// The floor CI holds the shipped model to on the whole suite: a little under its measured 0.765 (see
+    /// models/webstudio-shapes/README.md), with room for another CPU's rounding to flip a few images. The issue's
+    /// 0.85 is not reached on the whole suite yet (0.857 on its first 42 prompts, which would pass a 42-prompt test).
     /// </summary>
-    public const double OverallFloor = 0.55;
+    public const double OverallFloor = 0.72;
 
-    public const int PromptCount = 42;
+    /// <summary>All 200 prompts of EvalSuite v1, the card's figure: a few seconds on 2 cores, and far steadier than
+    /// a subset.</summary>
+    public const int PromptCount = 200;
 
     [Fact]
     public void The_shipped_model_draws_what_the_prompts_ask_for()
     {
-        var suite = EvalSuite.Small(PromptCount);
+        var suite = EvalSuite.Default;
         var report = suite.Evaluate(prompt => Generate(prompt));
 
         output.WriteLine(report.ToTable());
