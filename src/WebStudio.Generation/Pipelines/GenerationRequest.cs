@@ -15,7 +15,7 @@ public sealed record GenerationRequest
     public const int MaxPromptLength = 2000;
     public const int MinBatch = 1, MaxBatch = 8;
     public const int MaxOnlyMaskedPadding = 256;
-    public const int MaxMaskFeather = 64;
+    public const int MaxMaskFeather = 64, DefaultMaskFeather = 4;
 
     public string Prompt { get; init; } = "";
     public string NegativePrompt { get; init; } = "";
@@ -40,7 +40,7 @@ public sealed record GenerationRequest
     public float Strength { get; init; } = 0.75f;
 
     /// <summary>Pixels over which the mask edge is feathered inward before the original is pasted back.</summary>
-    public int MaskFeather { get; init; } = 4;
+    public int MaskFeather { get; init; } = DefaultMaskFeather;
 
     /// <summary>A1111's "Inpaint area: Only masked": inpaint the masked area plus <see cref="OnlyMaskedPadding"/>
     /// pixels, scaled up to Width × Height, then scale it back into place. Without a mask it does nothing.</summary>

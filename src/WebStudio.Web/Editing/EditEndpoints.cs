@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.Net.Http.Headers;
 using WebStudio.Data;

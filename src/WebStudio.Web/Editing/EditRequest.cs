@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using WebStudio.Data;
+using WebStudio.Generation.Pipelines;
 
 namespace WebStudio.Web.Editing;
 
@@ -37,7 +38,7 @@ public sealed record EditRequest
     public int? OnlyMaskedPadding { get; init; }
 
     /// <summary>Inpaint and outpaint: A1111's "Mask blur", pixels over which the mask's edge is feathered (0–64).</summary>
-    public int MaskBlur { get; init; } = 4;
+    public int MaskBlur { get; init; } = GenerationRequest.DefaultMaskFeather;
 
     public int OutpaintLeft { get; init; }
     public int OutpaintTop { get; init; }

@@ -1,4 +1,3 @@
-using WebStudio.Data;
 using Microsoft.Extensions.Options;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
@@ -80,9 +79,10 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         InitImage = p.InitImage,
         Mask = p.Mask,
         Strength = p.Strength,
-        MaskFeather = p.Edit is { Operation: EditOperation.Inpaint or EditOperation.Outpaint } blurred ? blurred.MaskBlur : new GenerationRequest().MaskFeather,
-        InpaintOnlyMasked = p.Edit is { InpaintOnlyMasked: true },
-        OnlyMaskedPadding = p.Edit is { InpaintOnlyMasked: true } edit ? edit.OnlyMaskedPadding : null,
+        // The Edit page's mask settings; API edits (no Edit) keep the core's defaults. Without a mask they do nothing.
+        MaskFeather = p.Edit?.MaskBlur ?? GenerationRequest.DefaultMaskFeather,
+        InpaintOnlyMasked = p.Edit?.InpaintOnlyMasked ?? false,
+        OnlyMaskedPadding = p.Edit?.OnlyMaskedPadding,
     };
 
     private sealed class StepCallback(Func<EngineStep, bool> onStep) : IStepCallback
