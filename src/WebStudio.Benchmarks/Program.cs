@@ -16,12 +16,12 @@ switch (command)
             TinyStableDiffusion.Write(folder, TinyModelVariant.Largest);
         }
 
-        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? folder, int.Parse(Option(options, "--size") ?? "256"), 9, Option(options, "--scheduler") ?? "Euler a");
+        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? folder, int.Parse(Option(options, "--size") ?? "256"), 21, Option(options, "--scheduler") ?? "Euler a");
         break;
     }
 
     case "builtin":
-        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes"), 128, 7);
+        await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes"), 128, 15);
         break;
 
     case "sd15":

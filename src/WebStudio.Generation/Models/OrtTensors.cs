@@ -72,5 +72,11 @@ internal static class OrtTensors
         }
     }
 
+    /// <summary>A float output's values in place (valid while <paramref name="value"/> lives), else a float copy.</summary>
+    public static ReadOnlySpan<float> ReadFloats(OrtValue value, string outputName) =>
+        value.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float
+            ? value.GetTensorDataAsSpan<float>()
+            : ToFloats(value, outputName);
+
     public static long[] ShapeOf(OrtValue value) => value.GetTensorTypeAndShape().Shape;
 }

@@ -2,6 +2,9 @@ using WebStudio.Generation.Tensors;
 
 namespace WebStudio.Generation.Models;
 
+/// <summary>Reads a decoder output ([B,3,H,W] values in [-1,1]) while ONNX Runtime still holds it.</summary>
+public delegate T DecodedPixelsReader<out T>(ReadOnlySpan<float> pixels, int batch, int channels, int height, int width);
+
 /// <summary>vae_decoder/model.onnx: latent_sample [B,4,h,w] → sample [B,3,H,W] in [-1,1].</summary>
 public sealed class VaeDecoder : IDisposable
 {
@@ -22,12 +25,17 @@ public sealed class VaeDecoder : IDisposable
     public bool HasDynamicBatch => _latent.HasDynamicBatch;
 
     /// <summary>Decodes already-unscaled latents (divided by the scaling factor) to an RGB tensor.</summary>
-    public Latents Decode(Latents latents, RunClock? clock)
+    public Latents Decode(Latents latents, RunClock? clock) =>
+        Decode(latents, clock, static (pixels, batch, channels, height, width) => new Latents(pixels.ToArray(), batch, channels, height, width));
+
+    /// <summary>Decodes already-unscaled latents and hands the pixels to <paramref name="read"/> in place: a final image
+    /// needs no managed copy of the decoder's output, which is the largest tensor of a run.</summary>
+    public T Decode<T>(Latents latents, RunClock? clock, DecodedPixelsReader<T> read)
     {
         using var input = OrtTensors.FromFloats(latents.Data, [latents.Batch, latents.Channels, latents.Height, latents.Width], _latent);
         using var outputs = _graph.Run(_inputNames, [input], _outputNames, clock);
         var shape = OrtTensors.ShapeOf(outputs[0]);
-        return new Latents(OrtTensors.ToFloats(outputs[0], _outputNames[0]), (int)shape[0], (int)shape[1], (int)shape[2], (int)shape[3]);
+        return read(OrtTensors.ReadFloats(outputs[0], _outputNames[0]), (int)shape[0], (int)shape[1], (int)shape[2], (int)shape[3]);
     }
 
     public void Dispose() => _graph.Dispose();

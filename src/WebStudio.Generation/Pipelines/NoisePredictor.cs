@@ -15,6 +15,7 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
 {
     private float[]? _batchedHidden;
     private float[]? _batchedTimestepCond;
+    private float[]? _doubled;
 
     public float[] Predict(Latents input, float timestep)
     {
@@ -26,8 +27,9 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
             return Evaluate(input, timestep, [(conditional, 0, batch)]);
         }
 
-        // Rows [0, B) unconditional, [B, 2B) conditional.
-        var doubled = new float[2 * input.Data.Length];
+        // Rows [0, B) unconditional, [B, 2B) conditional. The doubled input is only read during the UNet call, so
+        // one buffer serves every step.
+        var doubled = _doubled ??= new float[2 * input.Data.Length];
         input.Data.CopyTo(doubled, 0);
         input.Data.CopyTo(doubled, input.Data.Length);
         var both = new Latents(doubled, 2 * batch, input.Channels, input.Height, input.Width);

@@ -103,7 +103,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var images = new List<GeneratedImage>(request.BatchSize);
         for (var b = 0; b < request.BatchSize; b++)
         {
-            var image = ImageTensors.ToImage(DecodeLatents(latents.Slice(b), clock));
+            var image = Model.VaeDecoder.Decode(Unscaled(latents.Slice(b)), clock,
+                static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width));
             if (request is { Mask: { } mask, InitImage: { } original })
             {
                 ImageConditioning.PasteBack(image, original, mask, request.MaskFeather);
@@ -123,15 +124,18 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     }
 
     /// <summary>Scaled latents → pixels in [-1,1] through the VAE decoder.</summary>
-    public Latents DecodeLatents(Latents latents, RunClock? clock = null)
+    public Latents DecodeLatents(Latents latents, RunClock? clock = null) => Model.VaeDecoder.Decode(Unscaled(latents), clock);
+
+    /// <summary>Latents divided by the VAE scaling factor, as the decoder takes them.</summary>
+    private Latents Unscaled(Latents latents)
     {
-        var scaled = new float[latents.Data.Length];
+        var unscaled = new float[latents.Data.Length];
         var inverse = 1f / Model.Config.ScalingFactor;
-        for (var i = 0; i < scaled.Length; i++)
+        for (var i = 0; i < unscaled.Length; i++)
         {
-            scaled[i] = latents.Data[i] * inverse;
+            unscaled[i] = latents.Data[i] * inverse;
         }
 
-        return Model.VaeDecoder.Decode(latents.WithData(scaled), clock);
+        return latents.WithData(unscaled);
     }
 }
