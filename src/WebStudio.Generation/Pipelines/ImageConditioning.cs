@@ -114,8 +114,9 @@ internal static class ImageConditioning
 
     private static byte Blend(byte keep, byte generated, float w) => (byte)MathF.Round(keep + (generated - keep) * w);
 
-    /// <summary>Box-blurred mask, forced to 0 wherever the mask itself is unset.</summary>
-    private static float[] FeatheredWeights(Image<L8> mask, int feather)
+    /// <summary>How much of the generated image <see cref="PasteBack"/> keeps at each pixel (row-major): the box-blurred
+    /// mask, forced to 0 wherever the mask itself is unset.</summary>
+    internal static float[] FeatheredWeights(Image<L8> mask, int feather)
     {
         var width = mask.Width;
         var height = mask.Height;

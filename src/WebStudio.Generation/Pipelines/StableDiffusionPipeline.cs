@@ -35,7 +35,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             var crop = MaskedAreaInpainting.CropRequest(request, region);
             try
             {
-                using var inner = RunWholeImage(crop, callback, cancellationToken);
+                // Blended into the original once, at full size, by Compose (as A1111 does): not in the cut-out too.
+                using var inner = RunWholeImage(crop, callback, cancellationToken, pasteBack: false);
                 return new GenerationResult(
                     inner.Images.Select(i => new GeneratedImage(MaskedAreaInpainting.Compose(i.Image, request, region), i.Seed)).ToList(),
                     inner.Timings);
@@ -47,10 +48,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             }
         }
 
-        return RunWholeImage(request, callback, cancellationToken);
+        return RunWholeImage(request, callback, cancellationToken, pasteBack: true);
     }
 
-    private GenerationResult RunWholeImage(GenerationRequest request, IStepCallback? callback, CancellationToken cancellationToken)
+    private GenerationResult RunWholeImage(GenerationRequest request, IStepCallback? callback, CancellationToken cancellationToken, bool pasteBack)
     {
         var started = Stopwatch.GetTimestamp();
         var clock = new RunClock();
@@ -105,7 +106,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         {
             var image = Model.VaeDecoder.Decode(Unscaled(latents.Slice(b)), clock,
                 static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width));
-            if (request is { Mask: { } mask, InitImage: { } original })
+            if (pasteBack && request is { Mask: { } mask, InitImage: { } original })
             {
                 ImageConditioning.PasteBack(image, original, mask, request.MaskFeather);
             }

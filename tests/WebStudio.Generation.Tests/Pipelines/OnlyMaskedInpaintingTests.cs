@@ -103,6 +103,51 @@ public class OnlyMaskedInpaintingTests(TinyModelFolders models)
         Assert.Equal(PipelineVariantTests.Hash(whole.Images[0].Image), PipelineVariantTests.Hash(onlyMasked.Images[0].Image));
     }
 
+    [Fact]
+    public async Task Only_masked_blends_once_through_the_full_size_feathered_mask()
+    {
+        // As A1111 does, the cut-out is generated, scaled back and blended into the original once, at full size. Then
+        // the generated pixels behind the blend are the same whatever the feather: g = o + (r - o) / w.
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
+        using var source = ImageEditingTests.Source();
+        using var mask = Mask(64, 64, new Rectangle(16, 16, 24, 24));
+        var request = new GenerationRequest
+        {
+            Prompt = "a blue square", Steps = 4, Width = 64, Height = 64, Scheduler = "DDIM",
+            InitImage = source, Mask = mask, Strength = 1f, InpaintOnlyMasked = true, OnlyMaskedPadding = 4,
+        };
+        using var narrow = await pipeline.RunAsync(request with { MaskFeather = 2 });
+        using var wide = await pipeline.RunAsync(request with { MaskFeather = 6 });
+        var narrowWeights = ImageConditioning.FeatheredWeights(mask, 2);
+        var wideWeights = ImageConditioning.FeatheredWeights(mask, 6);
+
+        var compared = 0;
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                var (w1, w2) = (narrowWeights[y * 64 + x], wideWeights[y * 64 + x]);
+                if (w1 < 0.25f || w2 < 0.25f || (w1 == 1f && w2 == 1f))
+                {
+                    continue;
+                }
+
+                compared++;
+                var (o, r1, r2) = (source[x, y], narrow.Images[0].Image[x, y], wide.Images[0].Image[x, y]);
+                foreach (var (keep, a, b) in new[] { (o.R, r1.R, r2.R), (o.G, r1.G, r2.G), (o.B, r1.B, r2.B) })
+                {
+                    var behindNarrow = keep + (a - keep) / w1;
+                    var behindWide = keep + (b - keep) / w2;
+                    // Each result byte is rounded once: at most half a level each, divided by its weight.
+                    Assert.True(Math.Abs(behindNarrow - behindWide) <= 0.5f / w1 + 0.5f / w2 + 0.01f,
+                        $"pixel ({x},{y}): weights {w1:F2}/{w2:F2} give {behindNarrow:F1} and {behindWide:F1} behind the blend");
+                }
+            }
+        }
+
+        Assert.True(compared > 50, $"only {compared} pixels in the feathered band");
+    }
+
     [Theory]
     [InlineData(-1)]
     [InlineData(257)]
