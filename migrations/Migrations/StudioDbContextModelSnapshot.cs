@@ -411,6 +411,29 @@ namespace WebStudio.Migrations
                     b.ToTable("GenerationJobs", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.JobPreview", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Png")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("Step")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("TotalSteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("JobId");
+
+                    b.ToTable("JobPreviews", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.ShareLink", b =>
                 {
                     b.Property<Guid>("Id")
@@ -720,6 +743,15 @@ namespace WebStudio.Migrations
                     b.Navigation("Edit");
 
                     b.Navigation("Owner");
+                });
+
+            modelBuilder.Entity("WebStudio.Data.JobPreview", b =>
+                {
+                    b.HasOne("WebStudio.Data.GenerationJob", null)
+                        .WithOne()
+                        .HasForeignKey("WebStudio.Data.JobPreview", "JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("WebStudio.Data.ShareLink", b =>

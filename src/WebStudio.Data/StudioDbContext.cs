@@ -12,6 +12,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<UserQueueState> QueueStates => Set<UserQueueState>();
 
+    public DbSet<JobPreview> JobPreviews => Set<JobPreview>();
+
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     public DbSet<Gallery> Galleries => Set<Gallery>();

@@ -72,6 +72,8 @@ public static class StudioServices
         services.AddSingleton<JobAccess>();
         services.AddSingleton<QueueSnapshot>();
         services.AddHostedService<QueueWorkerService>();
+        services.AddSingleton<SharedPreviewRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharedPreviewRelay>());
         services.AddHistoryGalleriesAndSharing();
         services.AddEditing();
     }

@@ -1,6 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WebStudio.Data;
 using WebStudio.Web.Previews;
 using WebStudio.Web.Tests.Infrastructure;
 
@@ -78,6 +81,51 @@ public sealed class PreviewHubTests
         Assert.True(int.Parse(preview.Headers.GetValues("X-Preview-Step").Single()) >= 3);
         Assert.Equal("no-store", preview.Headers.CacheControl!.ToString());
         await alice.Http.PostAsync($"/api/jobs/{job.Id}/cancel", null);
+    }
+
+    [Fact]
+    public async Task A_view_on_another_process_sharing_the_database_sees_the_previews_and_the_end()
+    {
+        using var folder = new TempFolder();
+        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        var alice = await StudioUserClient.RegisterAsync(web, "alice");
+        await using var worker = new StudioFactory(folder);
+        worker.Scripted.StepDelay = TimeSpan.FromMilliseconds(40);
+        _ = worker.Server; // the only process with workers
+        var job = await alice.SubmitAsync("elsewhere", steps: 40);
+
+        // Alice's view is connected to the web process only; the job runs in the worker process.
+        await using var hub = await alice.ConnectHubAsync();
+        var frames = new List<PreviewFrame>();
+        await foreach (var frame in hub.StreamAsync<PreviewFrame>("WatchJob", job.Id).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token))
+        {
+            frames.Add(frame);
+            if (frames.Count(f => f.Png is not null) == 2)
+            {
+                // Mid-run, the web process also serves the latest preview over HTTP.
+                var preview = await alice.Http.GetAsync($"/api/jobs/{job.Id}/preview");
+                Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
+                Assert.Equal("image/png", preview.Content.Headers.ContentType!.MediaType);
+            }
+        }
+
+        Assert.Empty(web.Scripted.Started);
+        Assert.Equal("Succeeded", frames[^1].Status);
+        Assert.Equal(40, frames[^1].Step);
+        var steps = frames.Where(f => f.Png is not null).Select(f => f.Step).Distinct().ToList();
+        Assert.True(steps.Count >= 3, $"only {steps.Count} distinct preview steps crossed over ({string.Join(", ", frames.Select(f => $"{f.Status} {f.Step}"))})");
+        Assert.Equal(steps.Order(), steps);
+        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(0x89, f.Png![0]));
+
+        // The worker removes its stored frame once the job is over.
+        await using var db = await web.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (await db.JobPreviews.AnyAsync(p => p.JobId == job.Id) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.False(await db.JobPreviews.AnyAsync(p => p.JobId == job.Id));
     }
 
     [Fact]

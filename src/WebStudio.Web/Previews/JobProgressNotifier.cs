@@ -36,6 +36,24 @@ public sealed class JobProgressNotifier
         }
     }
 
+    /// <summary>The jobs that a view here follows and that have not ended yet.</summary>
+    public IReadOnlyList<Guid> FollowedJobIds()
+    {
+        var followed = new List<Guid>();
+        foreach (var job in _jobs.Values)
+        {
+            lock (job)
+            {
+                if (!job.Ended && job.Subscribers.Count + job.Watchers.Count > 0)
+                {
+                    followed.Add(job.Id);
+                }
+            }
+        }
+
+        return followed;
+    }
+
     /// <summary>Calls <paramref name="callback"/> on every progress or status change of the job until disposed.</summary>
     public IDisposable SubscribeJob(Guid jobId, Func<JobLiveState, Task> callback)
     {

@@ -16,6 +16,7 @@ public sealed class JobRunner(
     ImageStore images,
     JobProgressNotifier notifier,
     RunningJobs running,
+    SharedPreviewRelay sharedPreviews,
     Api.JobInputStore inputs,
     Editing.UpscaleRunner upscaler,
     TimeProvider time,
@@ -57,7 +58,9 @@ public sealed class JobRunner(
                     return false;
                 }
 
-                notifier.Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, EncodePreview(step.Preview()));
+                var png = EncodePreview(step.Preview());
+                notifier.Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, png);
+                sharedPreviews.Publish(job.Id, step.Step + 1, step.TotalSteps, png);
                 return true;
             }
 
@@ -109,6 +112,7 @@ public sealed class JobRunner(
             }
 
             running.Unregister(job.Id);
+            sharedPreviews.Retire(job.Id);
             notifier.QueueChanged();
         }
     }
