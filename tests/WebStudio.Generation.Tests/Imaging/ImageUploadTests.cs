@@ -96,7 +96,7 @@ public sealed class ImageUploadTests
     [Fact]
     public void RefusesADecompressionBombFromItsHeaderWithoutDecoding()
     {
-        var bomb = TestImages.PngBomb(50_000, 50_000);
+        var bomb = PngFiles.Bomb(50_000, 50_000);
         Assert.InRange(bomb.Length, 1, 4096);
 
         var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -116,7 +116,7 @@ public sealed class ImageUploadTests
     [Fact]
     public void RefusesAnImageJustOverTheSideLimit()
     {
-        var error = Assert.Throws<ImageUploadException>(() => ImageUpload.Read(TestImages.PngBomb(4097, 64)));
+        var error = Assert.Throws<ImageUploadException>(() => ImageUpload.Read(PngFiles.Bomb(4097, 64)));
         Assert.Equal(ImageUploadException.TooManyPixels, error.Code);
     }
 
@@ -152,7 +152,7 @@ public sealed class ImageUploadTests
     [Fact]
     public void RefusesAPngWithDamagedPixelDataAsCorrupt()
     {
-        var bytes = TestImages.PngBomb(64, 64);
+        var bytes = PngFiles.Bomb(64, 64);
         // Keep the signature, IHDR and IEND; overwrite the start of IDAT's zlib stream.
         bytes[41] ^= 0xFF;
         bytes[42] ^= 0xFF;

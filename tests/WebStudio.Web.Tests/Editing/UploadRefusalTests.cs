@@ -16,7 +16,7 @@ public sealed class UploadRefusalTests
         await using var factory = new StudioFactory(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
-        var bomb = EditClient.PngBomb(60_000, 60_000);
+        var bomb = PngFiles.Bomb(60_000, 60_000);
         var response = await alice.PostFileAsync("/api/uploads", bomb);
 
         Assert.True(bomb.Length < 4096, $"the bomb is {bomb.Length} bytes");
@@ -75,7 +75,7 @@ public sealed class UploadRefusalTests
         await using var factory = new StudioFactory(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var big = new byte[20 * 1024 * 1024 + 1];
-        EditClient.PngBomb(64, 64).CopyTo(big, 0);
+        PngFiles.Bomb(64, 64).CopyTo(big, 0);
 
         var response = await alice.PostFileAsync("/api/uploads", big);
 
