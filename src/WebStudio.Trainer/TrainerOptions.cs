@@ -20,7 +20,7 @@ internal sealed record TrainerOptions
           check        load TorchSharp and run one tiny forward pass
         Options:
           --out DIR            model folder (default models/webstudio-shapes)
-          --cache DIR          checkpoints and latents (default /work/trainer-cache)
+          --cache DIR          checkpoints and latents (default ~/.cache/webstudio/trainer)
           --config full|tiny   architecture preset (default full)
           --vae-minutes M      VAE training time budget (default 12)
           --vae-steps N        VAE step limit (default unlimited within the time budget)
@@ -40,7 +40,7 @@ internal sealed record TrainerOptions
 
     public string Out { get; init; } = "models/webstudio-shapes";
 
-    public string Cache { get; init; } = "/work/trainer-cache";
+    public string Cache { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "webstudio", "trainer");
 
     public ArchitectureConfig Config { get; init; } = ArchitectureConfig.Full;
 

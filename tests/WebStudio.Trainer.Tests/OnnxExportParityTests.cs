@@ -72,6 +72,38 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
+    public void UNetHandlesOtherSizes()
+    {
+        // The position features are counted from the tensor in the graph, so a wide latent gets its own coordinates.
+        using var _ = no_grad();
+        var generator = new Generator(7);
+        var sample = randn(new long[] { 1, 4, 8, 12 }, generator: generator);
+        var timestep = tensor(new[] { 500f });
+        var context = randn(new long[] { 1, 77, ArchitectureConfig.Tiny.TextWidth }, generator: generator);
+        var expected = _model.UNet.forward(sample, timestep, context);
+        var actual = Run("unet", ("sample", sample), ("timestep", timestep), ("encoder_hidden_states", context));
+        AssertClose(expected, actual, [1, 4, 8, 12]);
+    }
+
+    [Fact]
+    public void PositionFeaturesAreTheTokensCentresFromLeftAndTop()
+    {
+        using var _ = no_grad();
+        var features = SpatialTransformer.PositionFeatures(randn(2, 3, 2, 4)); // [B, H·W, 6], row-major tokens
+        Assert.Equal(new long[] { 2, 8, 6 }, features.shape);
+        float[] u = [-0.75f, -0.25f, 0.25f, 0.75f, -0.75f, -0.25f, 0.25f, 0.75f];
+        float[] v = [-0.5f, -0.5f, -0.5f, -0.5f, 0.5f, 0.5f, 0.5f, 0.5f];
+        var values = OnnxEmitter.Values(features[1]);
+        for (var token = 0; token < 8; token++)
+        {
+            Assert.Equal(u[token], values[token * 6], 5);
+            Assert.Equal(v[token], values[token * 6 + 1], 5);
+            Assert.Equal(MathF.Sin(MathF.PI * u[token]), values[token * 6 + 2], 5);
+            Assert.Equal(MathF.Cos(MathF.PI * v[token]), values[token * 6 + 5], 5);
+        }
+    }
+
+    [Fact]
     public void FolderHasTheStableDiffusionLayout()
     {
         foreach (var file in new[]

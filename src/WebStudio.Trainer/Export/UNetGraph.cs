@@ -76,11 +76,34 @@ internal static class UNetGraph
         var g = e.Graph;
         var tokens = g.Transpose(g.Reshape(e.GroupNorm(x, block.Norm, groups), 0, 0, -1), 0, 2, 1);
         tokens = e.Linear(tokens, block.ProjectIn);
+        if (block.Position is not null)
+        {
+            tokens = g.Add(tokens, e.Linear(PositionFeatures(g, x), block.Position));
+        }
+
         var normed = e.LayerNorm(tokens, block.Norm1);
         tokens = g.Add(tokens, e.Attention(normed, normed, block.SelfAttention));
         tokens = g.Add(tokens, e.Attention(e.LayerNorm(tokens, block.Norm2), context, block.CrossAttention));
         tokens = g.Add(tokens, e.FeedForward(e.LayerNorm(tokens, block.Norm3), block.Mlp));
         tokens = e.Linear(tokens, block.ProjectOut);
         return g.Add(x, g.ReshapeTo(g.Transpose(tokens, 0, 2, 1), g.Shape(x)));
+    }
+
+    /// <summary><see cref="SpatialTransformer.PositionFeatures"/> op for op: counts over ones shaped like x.</summary>
+    private static string PositionFeatures(GraphBuilder g, string x)
+    {
+        var ones = g.Add(g.Mul(g.ReduceMean(x, [1]), g.Scalar(0f)), g.Scalar(1f));
+        string Coordinate(long axis)
+        {
+            var counted = g.Op("CumSum", [ones, g.InitializerInt64(g.UniqueName("axis"), [axis], [])]);
+            var count = g.Op("ReduceSum", [ones, g.Ints(axis)], Attr.Int("keepdims", 1));
+            return g.Sub(g.Mul(g.Div(g.Sub(counted, g.Scalar(0.5f)), count), g.Scalar(2f)), g.Scalar(1f));
+        }
+
+        var u = Coordinate(3);
+        var v = Coordinate(2);
+        var (pu, pv) = (g.Mul(u, g.Scalar(MathF.PI)), g.Mul(v, g.Scalar(MathF.PI)));
+        var features = g.Concat(1, u, v, g.Sin(pu), g.Sin(pv), g.Cos(pu), g.Cos(pv));
+        return g.Transpose(g.Reshape(features, 0, 0, -1), 0, 2, 1);
     }
 }

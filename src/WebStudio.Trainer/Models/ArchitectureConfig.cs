@@ -10,8 +10,10 @@ internal sealed record VaeConfig(int Width1, int Width2, int LatentChannels = 4,
 internal sealed record TextEncoderConfig(int VocabSize, int Width, int Layers, int Heads, int MaxLength = 77);
 
 /// <summary>Conv UNet: one level per entry of <see cref="Channels"/> (each halves the resolution); from level
-/// <see cref="FirstAttentionLevel"/> on, a transformer block (self- then cross-attention) follows every ResBlock.</summary>
-internal sealed record UNetConfig(int[] Channels, int FirstAttentionLevel, int Groups, int Heads, int TimeDim, int ContextDim, int InChannels = 4)
+/// <see cref="FirstAttentionLevel"/> on, a transformer block (self- then cross-attention) follows every ResBlock.
+/// With <see cref="PositionFeatures"/>, each transformer block adds the tokens' image coordinates (see
+/// <see cref="SpatialTransformer.PositionFeatures"/>), so that "on the left" or "at the top" has a place to go.</summary>
+internal sealed record UNetConfig(int[] Channels, int FirstAttentionLevel, int Groups, int Heads, int TimeDim, int ContextDim, int InChannels = 4, bool PositionFeatures = true)
 {
     public bool HasAttention(int level) => level >= FirstAttentionLevel;
 }

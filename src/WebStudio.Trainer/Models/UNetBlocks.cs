@@ -46,8 +46,10 @@ internal sealed class SpatialTransformer : nn.Module<Tensor, Tensor, Tensor>
     public readonly LayerNorm Norm3;
     public readonly FeedForward Mlp;
     public readonly Linear ProjectOut;
+    /// <summary>Coordinates → token width; zero at first, so a checkpoint from before it existed starts unchanged.</summary>
+    public readonly Linear? Position;
 
-    public SpatialTransformer(int channels, int contextDim, int heads, int groups) : base(nameof(SpatialTransformer))
+    public SpatialTransformer(int channels, int contextDim, int heads, int groups, bool positions = false) : base(nameof(SpatialTransformer))
     {
         Norm = Norms.GroupNorm(groups, channels);
         ProjectIn = nn.Linear(channels, channels);
@@ -58,7 +60,33 @@ internal sealed class SpatialTransformer : nn.Module<Tensor, Tensor, Tensor>
         Norm3 = nn.LayerNorm(channels);
         Mlp = new FeedForward(channels);
         ProjectOut = nn.Linear(channels, channels);
+        Position = positions ? nn.Linear(PositionFeatureCount, channels) : null;
         RegisterComponents();
+        if (Position is not null)
+        {
+            using (no_grad())
+            {
+                Position.weight!.zero_();
+                Position.bias!.zero_();
+            }
+        }
+    }
+
+    public const int PositionFeatureCount = 6;
+
+    /// <summary>
+    /// Each token's place in the image, [B,H·W,6]: x and y in (-1,1) from the left and the top, and the sine and cosine
+    /// of π·x and π·y. Counted with cumulative sums over a tensor of ones shaped like <paramref name="x"/> [B,C,H,W],
+    /// so that the ONNX graph builds the same values from the tensor itself, at any image size.
+    /// </summary>
+    public static Tensor PositionFeatures(Tensor x)
+    {
+        var ones = (x.mean([1L], keepdim: true) * 0f) + 1f;
+        var u = (((ones.cumsum(3) - 0.5f) / ones.sum(3, keepdim: true)) * 2f) - 1f;
+        var v = (((ones.cumsum(2) - 0.5f) / ones.sum(2, keepdim: true)) * 2f) - 1f;
+        var (pu, pv) = (u * MathF.PI, v * MathF.PI);
+        var features = cat([u, v, pu.sin(), pv.sin(), pu.cos(), pv.cos()], 1);
+        return features.reshape(features.shape[0], PositionFeatureCount, -1).transpose(1, 2);
     }
 
     public override Tensor forward(Tensor x, Tensor context)
@@ -66,6 +94,11 @@ internal sealed class SpatialTransformer : nn.Module<Tensor, Tensor, Tensor>
         var shape = x.shape;
         var tokens = Norm.forward(x).reshape(shape[0], shape[1], -1).transpose(1, 2); // [B,HW,C]
         tokens = ProjectIn.forward(tokens);
+        if (Position is not null)
+        {
+            tokens = tokens + Position.forward(PositionFeatures(x));
+        }
+
         var normed = Norm1.forward(tokens);
         tokens = tokens + SelfAttention.forward(normed, normed);
         tokens = tokens + CrossAttention.forward(Norm2.forward(tokens), context);

@@ -34,15 +34,15 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         Time2 = nn.Linear(config.TimeDim, config.TimeDim);
         ConvIn = nn.Conv2d(config.InChannels, ch[0], 3, padding: 1);
         DownRes = nn.ModuleList(Enumerable.Range(0, levels).Select(i => new ResBlock(i == 0 ? ch[0] : ch[i - 1], ch[i], config.TimeDim, config.Groups)).ToArray());
-        DownAttn = nn.ModuleList(AttentionLevels(config).Select(i => new SpatialTransformer(ch[i], config.ContextDim, config.Heads, config.Groups)).ToArray());
+        DownAttn = nn.ModuleList(AttentionLevels(config).Select(i => new SpatialTransformer(ch[i], config.ContextDim, config.Heads, config.Groups, config.PositionFeatures)).ToArray());
         Downsamplers = nn.ModuleList(Enumerable.Range(0, levels - 1).Select(i => nn.Conv2d(ch[i], ch[i], 3, stride: 2, padding: 1)).ToArray());
         MidRes1 = new ResBlock(ch[^1], ch[^1], config.TimeDim, config.Groups);
-        MidAttn = new SpatialTransformer(ch[^1], config.ContextDim, config.Heads, config.Groups);
+        MidAttn = new SpatialTransformer(ch[^1], config.ContextDim, config.Heads, config.Groups, config.PositionFeatures);
         MidRes2 = new ResBlock(ch[^1], ch[^1], config.TimeDim, config.Groups);
         // Upsamplers[i] brings level i+1 up to level i (nearest ×2 then conv to ch[i]).
         Upsamplers = nn.ModuleList(Enumerable.Range(0, levels - 1).Select(i => nn.Conv2d(ch[i + 1], ch[i], 3, padding: 1)).ToArray());
         UpRes = nn.ModuleList(Enumerable.Range(0, levels).Select(i => new ResBlock(2 * ch[i], ch[i], config.TimeDim, config.Groups)).ToArray());
-        UpAttn = nn.ModuleList(AttentionLevels(config).Select(i => new SpatialTransformer(ch[i], config.ContextDim, config.Heads, config.Groups)).ToArray());
+        UpAttn = nn.ModuleList(AttentionLevels(config).Select(i => new SpatialTransformer(ch[i], config.ContextDim, config.Heads, config.Groups, config.PositionFeatures)).ToArray());
         NormOut = Norms.GroupNorm(config.Groups, ch[0]);
         ConvOut = nn.Conv2d(ch[0], config.InChannels, 3, padding: 1);
         RegisterComponents();

@@ -29,7 +29,20 @@ internal static class Checkpoint
             throw new FileNotFoundException($"Checkpoint '{path}' is missing: run the training stage that writes it first.", path);
         }
 
-        module.load(path);
+        // A checkpoint from before a zero-initialised addition (the UNet's position projections) loads without it;
+        // anything else missing is a different architecture and an error.
+        var loaded = new Dictionary<string, bool>();
+        module.load(path, strict: false, loadedParameters: loaded);
+        var missing = module.state_dict().Keys.Where(k => !loaded.GetValueOrDefault(k)).ToList();
+        if (missing.Any(k => !k.Contains(".Position.", StringComparison.Ordinal)))
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' does not match the network: it lacks {string.Join(", ", missing.Take(5))}.");
+        }
+
+        if (missing.Count > 0)
+        {
+            Console.WriteLine($"{name}: {missing.Count} new zero-initialised tensors ({string.Join(", ", missing.Take(3))}, ...)");
+        }
     }
 
     public static T? ReadState<T>(string folder, string stateFile)
