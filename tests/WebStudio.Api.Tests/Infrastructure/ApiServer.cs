@@ -24,17 +24,26 @@ public class ApiServer : IAsyncLifetime
     public const string Model = "tiny";
 
     private readonly Factory _factory;
+    private readonly bool _ownsFolder;
 
     public ApiServer()
         : this(new Dictionary<string, string?>())
     {
     }
 
-    protected ApiServer(IDictionary<string, string?> settings, TimeSpan stepPause = default)
+    /// <param name="settings">Configuration on top of the test defaults.</param>
+    /// <param name="stepPause">A pause after every generation step, for tests that need a job to take a while.</param>
+    /// <param name="sharedWith">Another server whose database, images and models this one uses: a second process.</param>
+    protected ApiServer(IDictionary<string, string?> settings, TimeSpan stepPause = default, ApiServer? sharedWith = null)
     {
-        Folder = Path.Combine(Path.GetTempPath(), "webstudio-api-tests", Guid.NewGuid().ToString("N"));
+        _ownsFolder = sharedWith is null;
+        Folder = sharedWith?.Folder ?? Path.Combine(Path.GetTempPath(), "webstudio-api-tests", Guid.NewGuid().ToString("N"));
         var models = Path.Combine(Folder, "models");
-        TinyStableDiffusion.Write(Path.Combine(models, Model), TinyModelVariant.DiffusersScript);
+        if (_ownsFolder)
+        {
+            TinyStableDiffusion.Write(Path.Combine(models, Model), TinyModelVariant.DiffusersScript);
+        }
+
         var all = new Dictionary<string, string?>
         {
             ["Studio:DatabasePath"] = DatabasePath,
@@ -76,6 +85,11 @@ public class ApiServer : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _factory.DisposeAsync();
+        if (!_ownsFolder)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Folder, recursive: true);
