@@ -72,8 +72,8 @@ public static class StudioServices
         services.AddSingleton<JobAccess>();
         services.AddSingleton<QueueSnapshot>();
         services.AddHostedService<QueueWorkerService>();
-        services.AddSingleton<SharedPreviewRelay>();
-        services.AddHostedService(sp => sp.GetRequiredService<SharedPreviewRelay>());
+        services.AddSingleton<SharedProgressRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharedProgressRelay>());
         services.AddHistoryGalleriesAndSharing();
         services.AddEditing();
     }

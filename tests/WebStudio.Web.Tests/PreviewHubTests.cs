@@ -129,6 +129,36 @@ public sealed class PreviewHubTests
     }
 
     [Fact]
+    public async Task A_queue_view_on_another_process_refreshes_when_the_worker_process_starts_and_finishes_a_job()
+    {
+        using var folder = new TempFolder();
+        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        var alice = await StudioUserClient.RegisterAsync(web, "alice");
+        var refreshes = 0;
+        using var queueView = web.Services.GetRequiredService<JobProgressNotifier>().SubscribeQueue(() =>
+        {
+            Interlocked.Increment(ref refreshes);
+            return Task.CompletedTask;
+        });
+        var job = await alice.SubmitAsync("elsewhere", steps: 40);
+        await Task.Delay(SharedProgressRelay.Interval * (SharedProgressRelay.QueueCheckEvery + 1)); // the relay has seen the queued job
+        var afterSubmission = Volatile.Read(ref refreshes);
+
+        await using var worker = new StudioFactory(folder);
+        worker.Scripted.StepDelay = TimeSpan.FromMilliseconds(20);
+        _ = worker.Server; // the only process with workers
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(job.Id)).Status);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (Volatile.Read(ref refreshes) == afterSubmission && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.Empty(web.Scripted.Started);
+        Assert.True(Volatile.Read(ref refreshes) > afterSubmission, "the queue view on the web process never heard of the other process's work");
+    }
+
+    [Fact]
     public void A_slow_watcher_keeps_only_the_newest_frame_and_never_blocks_the_worker()
     {
         var notifier = new JobProgressNotifier();

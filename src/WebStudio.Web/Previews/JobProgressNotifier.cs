@@ -74,6 +74,18 @@ public sealed class JobProgressNotifier
         });
     }
 
+    /// <summary>Whether any view follows the queue right now.</summary>
+    public bool HasQueueSubscribers
+    {
+        get
+        {
+            lock (_queueGate)
+            {
+                return _queueSubscribers.Count > 0;
+            }
+        }
+    }
+
     /// <summary>Calls <paramref name="callback"/> whenever the queue changes (submitted, started, finished, moved).</summary>
     public IDisposable SubscribeQueue(Func<Task> callback)
     {

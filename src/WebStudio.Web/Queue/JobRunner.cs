@@ -16,7 +16,7 @@ public sealed class JobRunner(
     ImageStore images,
     JobProgressNotifier notifier,
     RunningJobs running,
-    SharedPreviewRelay sharedPreviews,
+    SharedProgressRelay sharedPreviews,
     Api.JobInputStore inputs,
     Editing.UpscaleRunner upscaler,
     TimeProvider time,

@@ -9,19 +9,25 @@ namespace WebStudio.Web.Previews;
 /// Live progress between processes that share one database. The process running a job stores its newest preview
 /// (at most once per <see cref="Interval"/>); every process reads back the jobs its own views follow but does not
 /// run, and reports them to <see cref="JobProgressNotifier"/> as if they ran here: steps, previews and the end.
+/// While a view here shows the queue, the queue's active jobs are compared every <see cref="QueueCheckEvery"/> ticks,
+/// so that jobs submitted, started, finished or moved by another process refresh it too.
 /// The worker only hands a frame over; all database work happens on this service's own loop.
 /// </summary>
-public sealed class SharedPreviewRelay(
+public sealed class SharedProgressRelay(
     IDbContextFactory<StudioDbContext> dbFactory,
     JobProgressNotifier notifier,
     RunningJobs running,
     TimeProvider time,
-    ILogger<SharedPreviewRelay> logger) : BackgroundService
+    ILogger<SharedProgressRelay> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The queue is compared once a second.</summary>
+    public const int QueueCheckEvery = 4;
+
     private readonly ConcurrentDictionary<Guid, OutgoingFrame> _outgoing = new();
     private readonly ConcurrentQueue<Guid> _retired = new();
+    private int? _queueFingerprint;
 
     /// <summary>A step of a job running here. Only the newest frame per job is kept until the next write.</summary>
     public void Publish(Guid jobId, int step, int totalSteps, byte[] png) => _outgoing[jobId] = new OutgoingFrame(step, totalSteps, png);
@@ -40,10 +46,14 @@ public sealed class SharedPreviewRelay(
         try
         {
             await RunGuardedAsync(RemoveLeftoversAsync, stoppingToken);
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            for (var tick = 1; await timer.WaitForNextTickAsync(stoppingToken); tick++)
             {
                 await RunGuardedAsync(WriteAsync, stoppingToken);
                 await RunGuardedAsync(FollowAsync, stoppingToken);
+                if (tick % QueueCheckEvery == 0)
+                {
+                    await RunGuardedAsync(CompareQueueAsync, stoppingToken);
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -167,6 +177,36 @@ public sealed class SharedPreviewRelay(
                 notifier.Report(job.Id, job.Status, 0, job.Steps); // queued again (its worker's process stopped)
             }
         }
+    }
+
+    private async Task CompareQueueAsync(CancellationToken cancellationToken)
+    {
+        if (!notifier.HasQueueSubscribers)
+        {
+            _queueFingerprint = null;
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var active = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running)
+            .Select(j => new { j.Id, j.Status, j.Priority })
+            .ToListAsync(cancellationToken);
+        var fingerprint = new HashCode();
+        foreach (var job in active.OrderBy(j => j.Id))
+        {
+            fingerprint.Add(job.Id);
+            fingerprint.Add(job.Status);
+            fingerprint.Add(job.Priority);
+        }
+
+        var now = fingerprint.ToHashCode();
+        if (_queueFingerprint is { } before && before != now)
+        {
+            notifier.QueueChanged();
+        }
+
+        _queueFingerprint = now;
     }
 
     private sealed record OutgoingFrame(int Step, int TotalSteps, byte[] Png);
