@@ -11,6 +11,8 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# Free space first: a full disk otherwise shows up as a confusing build or test failure.
+df -h . "${TMPDIR:-/tmp}" 2>/dev/null || true
 dotnet build WebStudio.sln -c Release
 
 # One test assembly at a time: the machine has two cores and several suites start servers.
