@@ -92,7 +92,7 @@ public sealed class PreviewHubTests
         await using var worker = new StudioFactory(folder);
         worker.Scripted.StepDelay = TimeSpan.FromMilliseconds(40);
         _ = worker.Server; // the only process with workers
-        var job = await alice.SubmitAsync("elsewhere", steps: 40);
+        var job = await alice.SubmitAsync("elsewhere", steps: 60); // 2.4 s: about ten relayed frames
 
         // Alice's view is connected to the web process only; the job runs in the worker process.
         await using var hub = await alice.ConnectHubAsync();
@@ -111,7 +111,7 @@ public sealed class PreviewHubTests
 
         Assert.Empty(web.Scripted.Started);
         Assert.Equal("Succeeded", frames[^1].Status);
-        Assert.Equal(40, frames[^1].Step);
+        Assert.Equal(60, frames[^1].Step);
         var steps = frames.Where(f => f.Png is not null).Select(f => f.Step).Distinct().ToList();
         Assert.True(steps.Count >= 3, $"only {steps.Count} distinct preview steps crossed over ({string.Join(", ", frames.Select(f => $"{f.Status} {f.Step}"))})");
         Assert.Equal(steps.Order(), steps);
