@@ -104,8 +104,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var images = new List<GeneratedImage>(request.BatchSize);
         for (var b = 0; b < request.BatchSize; b++)
         {
-            var image = Model.VaeDecoder.Decode(Unscaled(latents.Slice(b)), clock,
-                static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width));
+            var image = DecodeLatents(latents.Slice(b), static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width), clock);
             if (pasteBack && request is { Mask: { } mask, InitImage: { } original })
             {
                 ImageConditioning.PasteBack(image, original, mask, request.MaskFeather);
@@ -126,6 +125,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
     /// <summary>Scaled latents → pixels in [-1,1] through the VAE decoder.</summary>
     public Latents DecodeLatents(Latents latents, RunClock? clock = null) => Model.VaeDecoder.Decode(Unscaled(latents), clock);
+
+    /// <summary>Scaled latents through the VAE decoder, the pixels handed to <paramref name="read"/> in place (no copy).</summary>
+    public T DecodeLatents<T>(Latents latents, DecodedPixelsReader<T> read, RunClock? clock = null) =>
+        Model.VaeDecoder.Decode(Unscaled(latents), clock, read);
 
     /// <summary>Latents divided by the VAE scaling factor, as the decoder takes them.</summary>
     private Latents Unscaled(Latents latents)

@@ -1,3 +1,4 @@
+using SixLabors.ImageSharp;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Tensors;
 
@@ -9,19 +10,13 @@ namespace WebStudio.Generation.Previews;
 /// </summary>
 public sealed class VaePreviewDecoder(StableDiffusionPipeline pipeline)
 {
-    public RgbFrame Decode(Latents predictedOriginal, int sampleIndex = 0)
-    {
-        var pixels = pipeline.DecodeLatents(predictedOriginal.Slice(sampleIndex));
-        var plane = pixels.Height * pixels.Width;
-        var rgb = new byte[plane * 3];
-        for (var i = 0; i < plane; i++)
+    public RgbFrame Decode(Latents predictedOriginal, int sampleIndex = 0) =>
+        pipeline.DecodeLatents(predictedOriginal.Slice(sampleIndex), static (pixels, _, _, height, width) =>
         {
-            for (var c = 0; c < 3; c++)
-            {
-                rgb[3 * i + c] = ImageTensors.ToByte(pixels.Data[c * plane + i]);
-            }
-        }
-
-        return new RgbFrame(rgb, pixels.Width, pixels.Height);
-    }
+            // The final image's conversion (vectorised, the same bytes as ToByte), read in place from the decoder.
+            using var image = ImageTensors.ToImage(pixels, height, width);
+            var rgb = new byte[3 * width * height];
+            image.CopyPixelDataTo(rgb);
+            return new RgbFrame(rgb, width, height);
+        });
 }
