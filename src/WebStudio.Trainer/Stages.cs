@@ -47,15 +47,20 @@ internal sealed class Stages(TrainerOptions options)
         Console.WriteLine($"tokenizer: {_tokenizerFiles.Vocabulary.Count} tokens, {_tokenizerFiles.Merges.Count} merges");
     }
 
-    public void TrainVae() =>
+    public void TrainVae()
+    {
+        // A newly trained VAE has its own latent scale: the one an import kept no longer applies.
+        ImportedModel.Forget(options.Cache);
         new VaeTrainer(options.Config.Vae, options.Cache, options.Seed)
             .Train(TimeSpan.FromMinutes(options.VaeMinutes), options.VaeSteps, options.Resume);
+    }
 
     public void EncodeLatents()
     {
         var encoder = new VaeEncoderNet(options.Config.Vae);
         Checkpoint.Load(options.Cache, "vae_encoder", encoder);
-        var data = LatentDataset.Encode(encoder, options.Seed, options.Samples);
+        // An imported UNet was trained on latents scaled by its folder's factor, so new latents keep that factor.
+        var data = LatentDataset.Encode(encoder, options.Seed, options.Samples, ImportedModel.Read(options.Cache)?.ScalingFactor);
         data.Save(options.Cache);
         Console.WriteLine($"latents: {data.Captions.Length} scenes, scaling factor {data.ScalingFactor:G6}");
     }
@@ -65,7 +70,27 @@ internal sealed class Stages(TrainerOptions options)
         var data = LatentDataset.Load(options.Cache);
         new UNetTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
             .Train(data, options.Batch, TimeSpan.FromMinutes(options.UNetMinutes), options.UNetSteps, options.Resume,
-                TimeSpan.FromMinutes(options.CooldownMinutes));
+                TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.CategoryWeights);
+    }
+
+    /// <summary>Turns an exported model folder back into checkpoints (online and EMA weights alike, step 0), so
+    /// `encode` and `train-unet --resume` go on from it.</summary>
+    public void Import()
+    {
+        var from = options.From ?? options.Out;
+        var config = options.Config;
+        var encoder = new VaeEncoderNet(config.Vae);
+        var decoder = new VaeDecoderNet(config.Vae);
+        var trainer = new UNetTrainer(config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed);
+        var nets = trainer.CreateNets();
+        ModelFolderImporter.Import(from, encoder, decoder, nets.Text, nets.UNet);
+        Ema.CopyInto(nets.Text, nets.TextEma);
+        Ema.CopyInto(nets.UNet, nets.UNetEma);
+        var scaling = WebStudio.Generation.Models.ModelConfig.Read(from).ScalingFactor;
+        Checkpoint.Save(options.Cache, new Dictionary<string, nn.Module> { ["vae_encoder"] = encoder, ["vae_decoder"] = decoder },
+            new ImportedModel(Path.GetFullPath(from), scaling), ImportedModel.StateFile);
+        trainer.Save(nets, step: 0, loss: 0, minutes: 0);
+        Console.WriteLine($"imported '{from}': vae_encoder {Count(encoder)}, vae_decoder {Count(decoder)}, text_encoder {Count(nets.Text)}, unet {Count(nets.UNet)} parameters; scaling factor {scaling:G6}");
     }
 
     public void Export()
@@ -78,7 +103,8 @@ internal sealed class Stages(TrainerOptions options)
         var trainer = new UNetTrainer(config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed);
         var nets = trainer.CreateNets();
         UNetTrainer.LoadInto(nets, options.Cache);
-        var scaling = LatentDataset.ReadScalingFactor(options.Cache);
+        // Straight after an import there are no latents yet; the imported factor is the one they will get.
+        var scaling = ImportedModel.Read(options.Cache)?.ScalingFactor ?? LatentDataset.ReadScalingFactor(options.Cache);
         var folder = new ModelFolderWriter(options.Out);
         _tokenizerFiles.Write(Path.Combine(options.Out, "tokenizer"));
         folder.Write(config, encoder, decoder, nets.TextEma, nets.UNetEma, scaling);

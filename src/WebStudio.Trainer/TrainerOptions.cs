@@ -14,6 +14,7 @@ internal sealed record TrainerOptions
           train-vae    train the autoencoder, print held-out PSNR
           encode       encode training images to scaled latents with the trained VAE
           train-unet   train text encoder + UNet on the latents (EMA kept for export)
+          import       read an exported folder (--from) back into checkpoints in --cache, to train on from it
           export       write the SD ONNX folder from the latest checkpoints (EMA weights)
           evaluate     sample the exported folder on ShapesWorld's EvalSuite, print scores and speed
           bench        time the exported UNet at batch 2 in ONNX Runtime
@@ -26,6 +27,9 @@ internal sealed record TrainerOptions
           --vae-steps N        VAE step limit (default unlimited within the time budget)
           --unet-minutes M     UNet training time budget (default 60)
           --unet-steps N       UNet step limit (default unlimited within the time budget)
+          --lr R               UNet peak learning rate, reached after a 300-step warm-up in every run (default 3e-4)
+          --category-weights W UNet draws scenes of these categories more or less often than the data holds them,
+                               e.g. "Counting=2,Position=2,Letters=0.5" (default: as stored)
           --cooldown-minutes M the learning rate falls linearly to 5% over the budget's last M minutes (default 0)
           --samples N          images encoded for UNet training (default 20000)
           --batch N            UNet batch size (default 32)
@@ -35,6 +39,7 @@ internal sealed record TrainerOptions
           --scheduler NAME     app scheduler for evaluate (default "DDIM")
           --threads N          torch/ORT threads (default 2)
           --resume             continue from the checkpoints in --cache
+          --from DIR           the folder `import` reads (default: --out)
           --seed N             data/initialisation seed (default 1234)
         """;
 
@@ -53,6 +58,12 @@ internal sealed record TrainerOptions
     public long UNetSteps { get; init; } = long.MaxValue;
 
     public double CooldownMinutes { get; init; }
+
+    public double LearningRate { get; init; } = Training.UNetTrainer.DefaultLearningRate;
+
+    public string? From { get; init; }
+
+    public IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? CategoryWeights { get; init; }
 
     public int Samples { get; init; } = 20000;
 
@@ -88,6 +99,9 @@ internal sealed record TrainerOptions
                 "--vae-steps" => options with { VaeSteps = (long)Number(name, Value()) },
                 "--unet-minutes" => options with { UNetMinutes = Number(name, Value()) },
                 "--unet-steps" => options with { UNetSteps = (long)Number(name, Value()) },
+                "--lr" => options with { LearningRate = Number(name, Value()) },
+                "--from" => options with { From = Value() },
+                "--category-weights" => options with { CategoryWeights = Weights(name, Value()) },
                 "--cooldown-minutes" => options with { CooldownMinutes = Number(name, Value()) },
                 "--samples" => options with { Samples = (int)Number(name, Value()) },
                 "--batch" => options with { Batch = (int)Number(name, Value()) },
@@ -104,6 +118,17 @@ internal sealed record TrainerOptions
 
         return options;
     }
+
+    private static Dictionary<WebStudio.ShapesWorld.Category, double> Weights(string name, string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
+        {
+            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
+            return parts.Length == 2 && Enum.TryParse<WebStudio.ShapesWorld.Category>(parts[0], ignoreCase: true, out var category)
+                ? (category, Number(name, parts[1]))
+                : throw new ArgumentException($"Option {name} takes Category=weight pairs ({string.Join(", ", Enum.GetNames<WebStudio.ShapesWorld.Category>())}), not '{pair}'.");
+        }).ToDictionary(p => p.Item1, p => p.Item2) is { } weights && (weights.Count < Enum.GetValues<WebStudio.ShapesWorld.Category>().Length || weights.Values.Any(w => w > 0))
+            ? weights
+            : throw new ArgumentException($"Option {name} leaves every category at weight 0.");
 
     private static double Number(string name, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0

@@ -13,11 +13,12 @@ namespace WebStudio.BuiltInModel.Tests;
 public sealed class ShippedModelEvaluationTests(ShippedModel shipped, ITestOutputHelper output)
 {
     /// <summary>
-    /// The floor CI holds the shipped model to on the whole suite: a little under its measured 0.830 (see
-    /// models/webstudio-shapes/README.md), with room for another CPU's rounding to flip a few images. The issue's
-    /// 0.85 is not reached on the whole suite yet (0.857 on its first 42 prompts, which would pass a 42-prompt test).
+    /// The floor CI holds the shipped model to on the whole suite: a little under its measured 0.835 (see
+    /// models/webstudio-shapes/README.md), with room for another CPU's rounding to flip a few images (an AVX2-only
+    /// machine scored the previous model exactly as the machine that measured it). The 0.85 is not reached
+    /// with DDIM on the whole suite yet (Euler a and DPM++ 2M reach 0.850).
     /// </summary>
-    public const double OverallFloor = 0.78;
+    public const double OverallFloor = 0.80;
 
     /// <summary>All 200 prompts of EvalSuite v1, the card's figure: a few seconds on 2 cores, and far steadier than
     /// a subset.</summary>

@@ -16,6 +16,38 @@ public sealed class TrainerOptionsTests
         Assert.Equal("onnx", options.Sampler);
     }
 
+    [Fact]
+    public void ParsesImportAndRateOptions()
+    {
+        var defaults = TrainerOptions.Parse([]);
+        Assert.Null(defaults.From);
+        Assert.Equal(3e-4, defaults.LearningRate);
+        var options = TrainerOptions.Parse(["--from", "shipped", "--lr", "1.5e-4"]);
+        Assert.Equal("shipped", options.From);
+        Assert.Equal(1.5e-4, options.LearningRate);
+    }
+
+    [Fact]
+    public void ParsesCategoryWeights()
+    {
+        Assert.Null(TrainerOptions.Parse([]).CategoryWeights);
+        var weights = TrainerOptions.Parse(["--category-weights", "counting=2, Position=1.5,Letters=0"]).CategoryWeights!;
+        Assert.Equal(2, weights[WebStudio.ShapesWorld.Category.Counting]);
+        Assert.Equal(1.5, weights[WebStudio.ShapesWorld.Category.Position]);
+        Assert.Equal(0, weights[WebStudio.ShapesWorld.Category.Letters]);
+    }
+
+    [Theory]
+    [InlineData("Shapes=2")]
+    [InlineData("Counting")]
+    [InlineData("Counting=-1")]
+    [InlineData("SingleObject=0,TwoObjects=0,Counting=0,Colours=0,Position=0,ColourAttribution=0,Letters=0")]
+    public void BadCategoryWeightsAreRefused(string text)
+    {
+        var error = Assert.Throws<ArgumentException>(() => TrainerOptions.Parse(["--category-weights", text]));
+        Assert.Contains("--category-weights", error.Message);
+    }
+
     [Theory]
     [InlineData("--bogus", "--bogus")]
     [InlineData("--batch", "--batch")]

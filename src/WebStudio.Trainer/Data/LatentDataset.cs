@@ -21,8 +21,9 @@ internal sealed class LatentDataset(Tensor latents, string[] captions, float sca
 
     public float ScalingFactor { get; } = scalingFactor;
 
-    /// <summary>Encodes the first <paramref name="count"/> training scenes; scaling = 1 / std of all latents.</summary>
-    public static LatentDataset Encode(VaeEncoderNet encoder, long seed, int count)
+    /// <summary>Encodes the first <paramref name="count"/> training scenes; scaling = 1 / std of all latents unless
+    /// <paramref name="scaling"/> fixes it.</summary>
+    public static LatentDataset Encode(VaeEncoderNet encoder, long seed, int count, float? scaling = null)
     {
         using var _ = no_grad();
         encoder.eval();
@@ -43,8 +44,29 @@ internal sealed class LatentDataset(Tensor latents, string[] captions, float sca
         }
 
         var all = cat(chunks, 0);
-        var scaling = (float)(1.0 / all.std().item<float>());
-        return new LatentDataset(all * scaling, captions.ToArray(), scaling);
+        var factor = scaling ?? (float)(1.0 / all.std().item<float>());
+        Console.WriteLine($"latent std {all.std().item<float>():G5}, scaling factor {factor:G6}{(scaling is null ? string.Empty : " (kept from the imported model)")}");
+        return new LatentDataset(all * factor, captions.ToArray(), factor);
+    }
+
+    /// <summary>Each stored scene's category, found by replaying the scene stream's plans (no drawing), which
+    /// must give the stored captions: latents are encoded in stream order from index 0.</summary>
+    public WebStudio.ShapesWorld.Category[] Categories(long seed)
+    {
+        var generator = new WebStudio.ShapesWorld.SceneGenerator(seed, SceneBatches.TrainingMix);
+        var categories = new WebStudio.ShapesWorld.Category[Captions.Length];
+        for (var i = 0; i < categories.Length; i++)
+        {
+            var plan = generator.Plan(i);
+            if (plan.Caption != Captions[i])
+            {
+                throw new InvalidDataException($"Scene {i} of seed {seed} is \"{plan.Caption}\", but the latents say \"{Captions[i]}\": they were encoded from another stream.");
+            }
+
+            categories[i] = plan.Category;
+        }
+
+        return categories;
     }
 
     public void Save(string cache)

@@ -15,7 +15,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
 {
     public const string StateFile = "unet_state.json";
     public const double PromptDropout = 0.1;
-    private const double LearningRate = 3e-4;
+    public const double DefaultLearningRate = 3e-4;
     private const int WarmupSteps = 300;
     private const double SnrGamma = 5;
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMinutes(4);
@@ -30,7 +30,11 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
 
     /// <param name="cooldown">The last part of <paramref name="budget"/> over which the learning rate falls linearly to
     /// 5%: a run that ends on a low rate gives cleaner weights than one stopped at full rate.</param>
-    public Nets Train(LatentDataset data, int batchSize, TimeSpan budget, long maxSteps, bool resume, TimeSpan cooldown = default)
+    /// <param name="learningRate">The peak rate; every run (a resumed one too: its optimiser is new) warms up to it.</param>
+    /// <param name="categoryWeights">Draw scenes of these categories this much more (or less) often than the stored
+    /// mix has them, to spend a run on the weak categories; missing ones weigh 1.</param>
+    public Nets Train(LatentDataset data, int batchSize, TimeSpan budget, long maxSteps, bool resume, TimeSpan cooldown = default,
+        double learningRate = DefaultLearningRate, IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? categoryWeights = null)
     {
         manual_seed(seed);
         var nets = CreateNets();
@@ -53,25 +57,35 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var emptyIds = tensor(tokenizer.Encode(string.Empty).Select(i => (long)i).ToArray(), [1, ShapesTokenizer.MaxLength]);
         var alphas = NoiseSchedule.AlphasCumprodTensor();
         var parameters = nets.Text.parameters().Concat(nets.UNet.parameters()).ToList();
-        var optimizer = optim.AdamW(parameters, LearningRate, weight_decay: 0.01);
+        var optimizer = optim.AdamW(parameters, learningRate, weight_decay: 0.01);
         var generator = new Generator((ulong)(seed + step));
         var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
         var running = 0.0;
         var startStep = step;
         var count = data.Captions.Length;
+        var sampleWeights = categoryWeights is { Count: > 0 }
+            ? tensor(data.Categories(seed).Select(c => (float)categoryWeights.GetValueOrDefault(c, 1.0)).ToArray())
+            : null;
+        if (sampleWeights is not null)
+        {
+            Console.WriteLine($"UNet: category weights {string.Join(", ", categoryWeights!.Select(kv => $"{kv.Key} {kv.Value:G3}"))}");
+        }
+
         while (clock.Elapsed < budget && step - startStep < maxSteps)
         {
             using var scope = NewDisposeScope();
             var left = budget - clock.Elapsed;
             var cooling = cooldown > TimeSpan.Zero && left < cooldown ? Math.Max(0.05, left / cooldown) : 1.0;
-            var lr = LearningRate * Math.Min(1.0, (step + 1.0) / WarmupSteps) * cooling;
+            var lr = learningRate * Math.Min(1.0, (step - startStep + 1.0) / WarmupSteps) * cooling;
             foreach (var group in optimizer.ParamGroups)
             {
                 group.LearningRate = lr;
             }
 
-            var index = randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator);
+            var index = sampleWeights is null
+                ? randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator)
+                : multinomial(sampleWeights, batchSize, replacement: true, generator: generator);
             var x0 = data.Latents.index_select(0, index);
             var tokens = ids.index_select(0, index);
             var drop = rand([batchSize], generator: generator).lt(PromptDropout).unsqueeze(1);
@@ -113,7 +127,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         return nets;
     }
 
-    private void Save(Nets nets, long step, double loss, double minutes) =>
+    public void Save(Nets nets, long step, double loss, double minutes) =>
         Checkpoint.Save(cache, new Dictionary<string, nn.Module>
         {
             ["text_encoder"] = nets.Text,

@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+using Onnx;
+using WebStudio.Onnx;
+using WebStudio.Trainer.Models;
+using static TorchSharp.torch;
+using DataType = Onnx.TensorProto.Types.DataType;
+
+namespace WebStudio.Trainer.Export;
+
+/// <summary>
+/// Reads a folder this trainer exported back into TorchSharp modules, so training can go on from a shipped model
+/// when its checkpoints are gone. The export copies weights into initializers through transposes and channel
+/// permutations; rather than mirror each of those here, the graph is built again from the target module with every
+/// weight element set to its own number (1, 2, 3, ...: exact in float32 below 2^24), so each built initializer says
+/// which element every stored value belongs to. A second build with all weights zero tells the graph's constants
+/// (masks, frequencies, scales) apart, and those must equal the stored ones.
+/// </summary>
+internal static class ModelFolderImporter
+{
+    private const long MaxTaggedElements = 1 << 24;
+
+    public static void Import(string folder, VaeEncoderNet encoder, VaeDecoderNet decoder, TextEncoderNet text, UNetNet unet)
+    {
+        Load(ModelPath(folder, "vae_encoder"), encoder, () => VaeGraphs.Encoder(encoder));
+        Load(ModelPath(folder, "vae_decoder"), decoder, () => VaeGraphs.Decoder(decoder));
+        Load(ModelPath(folder, "text_encoder"), text, () => TextEncoderGraph.Build(text));
+        Load(ModelPath(folder, "unet"), unet, () => UNetGraph.Build(unet));
+    }
+
+    /// <summary>Sets <paramref name="module"/>'s parameters to the weights stored in <paramref name="modelPath"/>,
+    /// which <paramref name="build"/> (the export of that module) must have written.</summary>
+    public static void Load(string modelPath, nn.Module module, Func<GraphBuilder> build)
+    {
+        if (!File.Exists(modelPath))
+        {
+            throw new FileNotFoundException($"'{modelPath}' is missing: point --from at a model folder this trainer exported.", modelPath);
+        }
+
+        var stored = Initializers(ModelProto.Parser.ParseFrom(File.ReadAllBytes(modelPath)).Graph, modelPath);
+        var named = module.named_parameters().ToList();
+        var parameters = named.Select(p => (Tensor)p.parameter).ToList();
+        var total = parameters.Sum(p => p.numel());
+        if (total >= MaxTaggedElements)
+        {
+            throw new NotSupportedException($"{total} weights are too many to number exactly in float32.");
+        }
+
+        using var _ = no_grad();
+        Fill(parameters, numbered: true);
+        var numbered = Initializers(build().Build().Graph, "the numbered build");
+        Fill(parameters, numbered: false);
+        var zeroed = Initializers(build().Build().Graph, "the zeroed build");
+
+        var values = new float[total];
+        var seen = new bool[total];
+        foreach (var (name, tags) in numbered)
+        {
+            if (!stored.TryGetValue(name, out var saved) || saved.Length != tags.Length)
+            {
+                throw new InvalidDataException($"'{modelPath}' does not hold '{name}' ({tags.Length} values) as this network exports it: it was written for another architecture.");
+            }
+
+            var zeros = zeroed[name];
+            if (tags.AsSpan().SequenceEqual(zeros))
+            {
+                if (!saved.AsSpan().SequenceEqual(tags))
+                {
+                    throw new InvalidDataException($"'{modelPath}' holds another constant '{name}' than this network exports: it was written for another architecture.");
+                }
+
+                continue;
+            }
+
+            for (var j = 0; j < tags.Length; j++)
+            {
+                var tag = tags[j];
+                if (zeros[j] != 0 || tag < 1 || tag > total || tag != MathF.Floor(tag))
+                {
+                    throw new NotSupportedException($"The export computes '{name}' from the weights instead of copying them, so it cannot be read back.");
+                }
+
+                var index = (int)tag - 1;
+                if (seen[index] && values[index] != saved[j])
+                {
+                    throw new InvalidDataException($"'{modelPath}' stores one weight twice with different values ('{name}').");
+                }
+
+                values[index] = saved[j];
+                seen[index] = true;
+            }
+        }
+
+        var extra = stored.Keys.Except(numbered.Keys).ToList();
+        if (extra.Count > 0)
+        {
+            throw new InvalidDataException($"'{modelPath}' holds initializers this network does not export ({string.Join(", ", extra.Take(3))}): it was written for another architecture.");
+        }
+
+        var offset = 0;
+        foreach (var (name, parameter) in named)
+        {
+            var count = (int)parameter.numel();
+            if (Array.IndexOf(seen, false, offset, count) >= 0)
+            {
+                throw new InvalidDataException($"'{modelPath}' does not hold the weight '{name}'.");
+            }
+
+            parameter.copy_(tensor(values.AsSpan(offset, count).ToArray(), parameter.shape));
+            offset += count;
+        }
+    }
+
+    private static string ModelPath(string folder, string component) => Path.Combine(folder, component, "model.onnx");
+
+    /// <summary>Numbers every weight element 1, 2, 3, ... in parameter order, or zeroes them all.</summary>
+    private static void Fill(IEnumerable<Tensor> parameters, bool numbered)
+    {
+        var next = 1L;
+        foreach (var p in parameters)
+        {
+            p.copy_(numbered ? arange(next, next + p.numel(), dtype: ScalarType.Float32).view(p.shape) : zeros_like(p));
+            next += p.numel();
+        }
+    }
+
+    private static Dictionary<string, float[]> Initializers(GraphProto graph, string source) =>
+        graph.Initializer.Where(t => t.DataType is (int)DataType.Float or (int)DataType.Float16)
+            .ToDictionary(t => t.Name, t => Floats(t, source));
+
+    private static float[] Floats(TensorProto t, string source)
+    {
+        if (t.DataLocation == TensorProto.Types.DataLocation.External)
+        {
+            throw new NotSupportedException($"'{source}' keeps '{t.Name}' in an external file, which the import does not read.");
+        }
+
+        return (DataType)t.DataType switch
+        {
+            DataType.Float when t.RawData.Length > 0 => MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray(),
+            DataType.Float => t.FloatData.ToArray(),
+            // float16 values arrive as raw bytes, or widened into int32_data as the ONNX spec allows.
+            _ when t.RawData.Length > 0 => Float16.ToFloats(MemoryMarshal.Cast<byte, ushort>(t.RawData.Span)),
+            _ => t.Int32Data.Select(bits => Float16.ToFloat((ushort)bits)).ToArray(),
+        };
+    }
+}
