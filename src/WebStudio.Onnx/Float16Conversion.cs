@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -90,7 +89,7 @@ public static class Float16Conversion
                 $"{displayName}: initializer '{tensor.Name}' keeps its weights in an external data file; convert such models with their exporter.");
         }
 
-        var values = tensor.RawData.IsEmpty ? tensor.FloatData.ToArray() : MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+        var values = TensorValues.Floats(tensor, displayName);
         tensor.FloatData.Clear();
         tensor.RawData = ByteString.CopyFrom(Float16.ToRawBytes(values));
         tensor.DataType = (int)DataType.Float16;

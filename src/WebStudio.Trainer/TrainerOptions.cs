@@ -119,16 +119,19 @@ internal sealed record TrainerOptions
         return options;
     }
 
-    private static Dictionary<WebStudio.ShapesWorld.Category, double> Weights(string name, string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
+    private static Dictionary<WebStudio.ShapesWorld.Category, double> Weights(string name, string text)
+    {
+        var weights = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
         {
             var parts = pair.Split('=', StringSplitOptions.TrimEntries);
             return parts.Length == 2 && Enum.TryParse<WebStudio.ShapesWorld.Category>(parts[0], ignoreCase: true, out var category)
-                ? (category, Number(name, parts[1]))
+                ? (Category: category, Weight: Number(name, parts[1]))
                 : throw new ArgumentException($"Option {name} takes Category=weight pairs ({string.Join(", ", Enum.GetNames<WebStudio.ShapesWorld.Category>())}), not '{pair}'.");
-        }).ToDictionary(p => p.Item1, p => p.Item2) is { } weights && (weights.Count < Enum.GetValues<WebStudio.ShapesWorld.Category>().Length || weights.Values.Any(w => w > 0))
-            ? weights
-            : throw new ArgumentException($"Option {name} leaves every category at weight 0.");
+        }).ToDictionary(p => p.Category, p => p.Weight);
+        // Unnamed categories weigh 1, so only naming every one at 0 leaves nothing to draw.
+        var allZero = weights.Count == Enum.GetValues<WebStudio.ShapesWorld.Category>().Length && weights.Values.All(w => w == 0);
+        return allZero ? throw new ArgumentException($"Option {name} leaves every category at weight 0.") : weights;
+    }
 
     private static double Number(string name, string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0

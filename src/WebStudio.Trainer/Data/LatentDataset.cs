@@ -44,8 +44,9 @@ internal sealed class LatentDataset(Tensor latents, string[] captions, float sca
         }
 
         var all = cat(chunks, 0);
-        var factor = scaling ?? (float)(1.0 / all.std().item<float>());
-        Console.WriteLine($"latent std {all.std().item<float>():G5}, scaling factor {factor:G6}{(scaling is null ? string.Empty : " (kept from the imported model)")}");
+        var std = all.std().item<float>();
+        var factor = scaling ?? (float)(1.0 / std);
+        Console.WriteLine($"latent std {std:G5}, scaling factor {factor:G6}{(scaling is null ? string.Empty : " (kept from the imported model)")}");
         return new LatentDataset(all * factor, captions.ToArray(), factor);
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Onnx;
 using WebStudio.Onnx;
 using WebStudio.Trainer.Models;
@@ -125,22 +124,5 @@ internal static class ModelFolderImporter
 
     private static Dictionary<string, float[]> Initializers(GraphProto graph, string source) =>
         graph.Initializer.Where(t => t.DataType is (int)DataType.Float or (int)DataType.Float16)
-            .ToDictionary(t => t.Name, t => Floats(t, source));
-
-    private static float[] Floats(TensorProto t, string source)
-    {
-        if (t.DataLocation == TensorProto.Types.DataLocation.External)
-        {
-            throw new NotSupportedException($"'{source}' keeps '{t.Name}' in an external file, which the import does not read.");
-        }
-
-        return (DataType)t.DataType switch
-        {
-            DataType.Float when t.RawData.Length > 0 => MemoryMarshal.Cast<byte, float>(t.RawData.Span).ToArray(),
-            DataType.Float => t.FloatData.ToArray(),
-            // float16 values arrive as raw bytes, or widened into int32_data as the ONNX spec allows.
-            _ when t.RawData.Length > 0 => Float16.ToFloats(MemoryMarshal.Cast<byte, ushort>(t.RawData.Span)),
-            _ => t.Int32Data.Select(bits => Float16.ToFloat((ushort)bits)).ToArray(),
-        };
-    }
+            .ToDictionary(t => t.Name, t => TensorValues.Floats(t, source));
 }
