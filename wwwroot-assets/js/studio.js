@@ -29,6 +29,7 @@ export function watch(img, jobId) {
     let url = null;
     let frames = 0;
     let lastStep = -1;
+    let shownFromHttp = false;
     let subscription = null;
     let stopped = false;
 
@@ -52,7 +53,11 @@ export function watch(img, jobId) {
                 subscription = c.stream('WatchJob', jobId).subscribe({
                     next: frame => {
                         img.dataset.status = frame.status;
-                        if (frame.png && frame.step !== lastStep) show(toBytes(frame.png), frame.step);
+                        // The stream may first replay a step older than the frame fetched over HTTP: never go back to it.
+                        if (frame.png && frame.step !== lastStep && !(shownFromHttp && frame.step < lastStep)) {
+                            shownFromHttp = false;
+                            show(toBytes(frame.png), frame.step);
+                        }
                     },
                     error: err => console.warn('preview stream ended', err),
                     complete: () => { },
@@ -70,7 +75,7 @@ export function watch(img, jobId) {
     // A view that re-attaches shows the latest frame at once, before the stream's next step.
     fetch(`/api/jobs/${jobId}/preview`, { credentials: 'same-origin', cache: 'no-store' })
         .then(r => r.status === 200 ? r.arrayBuffer().then(b => ({ b, step: Number(r.headers.get('X-Preview-Step')) })) : null)
-        .then(got => { if (got && !stopped && frames === 0) show(new Uint8Array(got.b), got.step); })
+        .then(got => { if (got && !stopped && frames === 0) { shownFromHttp = true; show(new Uint8Array(got.b), got.step); } })
         .catch(() => { });
 
     active.add(watcher);
