@@ -89,8 +89,10 @@ public sealed class StudioBrowserTests(StudioFixture studio) : IClassFixture<Stu
 
             // A picture at once (the last frame over HTTP), then the stream's frames as the steps go on.
             await StudioPages.WaitForPreviewFramesAsync(second, 1);
-            var attachedAt = int.Parse((await second.Locator("#live-preview").GetAttributeAsync("data-step"))!, CultureInfo.InvariantCulture);
-            await StudioPages.WaitForPreviewFramesAsync(second, 3);
+            // Frame count and step read together: on a slow machine more frames may have come before this read.
+            var attached = await second.EvaluateAsync<int[]>("() => { const p = document.querySelector('#live-preview'); return [Number(p.dataset.frames), Number(p.dataset.step)]; }");
+            var attachedAt = attached[1];
+            await StudioPages.WaitForPreviewFramesAsync(second, attached[0] + 2);
             var later = int.Parse((await second.Locator("#live-preview").GetAttributeAsync("data-step"))!, CultureInfo.InvariantCulture);
             Assert.True(later > attachedAt, $"the second tab's preview stayed at step {attachedAt}");
             Assert.StartsWith("blob:", await second.Locator("#live-preview").GetAttributeAsync("src"), StringComparison.Ordinal);
