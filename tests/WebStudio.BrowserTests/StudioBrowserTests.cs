@@ -23,6 +23,10 @@ public sealed class StudioBrowserTests(StudioFixture studio) : IClassFixture<Stu
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("painter"));
             const string prompt = "a red circle above a blue square";
             await StudioPages.FillPromptAsync(page, prompt);
+            // The prompts count their tokens as A1111 does; a BREAK opens a second window of 75.
+            await page.GetByText(new System.Text.RegularExpressions.Regex(@"^\d+/75 tokens$")).First.WaitForAsync(new() { Timeout = (float)StudioPages.Wait.TotalMilliseconds });
+            await page.Locator("#negative-prompt").FillAsync("blurry BREAK blurry");
+            await page.GetByText(new System.Text.RegularExpressions.Regex(@"^\d+/150 tokens$")).WaitForAsync(new() { Timeout = (float)StudioPages.Wait.TotalMilliseconds });
             await page.Locator("#negative-prompt").FillAsync("blurry");
             // The most steps there are, so that the run lasts long enough on CPU for previews (one per step) to be
             // watched even on a loaded machine.

@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Web.Engine;
 using WebStudio.Web.Previews;
 using WebStudio.Web.Tests.Infrastructure;
 
@@ -59,5 +60,25 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         Assert.Contains(problems, p => p.Field == "width");
         Assert.Contains(problems, p => p.Field == "scheduler");
         Assert.Empty(engine.Validate(StudioUserClient.Parameters("fine")));
+    }
+
+    [Fact]
+    public void The_prompt_counter_counts_the_models_tokens_in_windows_of_75()
+    {
+        using var engine = model.CreateEngine();
+        var tokenizer = WebStudio.Generation.Text.ClipTokenizer.FromFolder(Path.Combine(model.ModelsPath, "tiny", "tokenizer"));
+        var words = string.Join(' ', Enumerable.Repeat("red", 80));
+
+        var one = engine.MeasurePrompt("tiny", "a red circle")!;
+        var two = engine.MeasurePrompt("tiny", words)!;
+
+        Assert.Equal(new PromptLength(tokenizer.EncodeWithoutSpecials("a red circle").Count, 75, false), one);
+        Assert.Equal(tokenizer.EncodeWithoutSpecials(words).Count, two.Tokens);
+        Assert.True(two.Tokens > 75);
+        Assert.Equal(75 * (int)Math.Ceiling(two.Tokens / 75.0), two.Capacity);
+        Assert.Equal($"{one.Tokens}/75 tokens", PromptLengthText.Describe(one));
+        Assert.Equal("612/600 tokens: the text after token 600 is ignored", PromptLengthText.Describe(new PromptLength(612, 600, true)));
+        Assert.Null(engine.MeasurePrompt("no-such-model", "a red circle"));
+        Assert.Null(engine.MeasurePrompt("../tiny", "a red circle"));
     }
 }

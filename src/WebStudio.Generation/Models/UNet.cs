@@ -6,7 +6,7 @@ namespace WebStudio.Generation.Models;
 
 /// <summary>
 /// unet/model.onnx: sample [B,C,h,w], timestep (int64 [B], float [B] or a float rank-0 scalar, by exporter),
-/// encoder_hidden_states [B,77,D] and, for LCM, timestep_cond [B,256] → out_sample.
+/// encoder_hidden_states [B,L,D] (L = 77, or any multiple of it where the export left it symbolic) and, for LCM, timestep_cond [B,256] → out_sample.
 /// </summary>
 public sealed class UNet : IDisposable
 {
@@ -50,6 +50,9 @@ public sealed class UNet : IDisposable
 
     /// <summary>Width of the LCM guidance embedding input, 0 when the UNet has no timestep_cond.</summary>
     public int TimestepCondDim { get; }
+
+    /// <summary>The text length the export fixed (77 for most), or null when any length is taken (long prompts).</summary>
+    public int? FixedTextTokens => _hidden.FixedDimension(1);
 
     /// <summary>False when the export fixed the batch to 1: classifier-free guidance then runs as two calls.</summary>
     public bool HasDynamicBatch => _sample.HasDynamicBatch;

@@ -8,7 +8,8 @@ internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbeddin
 
 /// <summary>
 /// One UNet evaluation per step with classifier-free guidance: a single batch of 2B (unconditional first, as
-/// diffusers does) when the UNet takes any batch, else separate batch-1 calls. Inpainting UNets (9 input channels)
+/// diffusers does) when the UNet takes any batch and both prompts have the same length, a batch per prompt when
+/// their lengths differ, else separate batch-1 calls. Inpainting UNets (9 input channels)
 /// get the mask and masked-image latents, or, without a mask, a full mask so they generate the whole canvas.
 /// </summary>
 internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents? inpaintChannels, RunClock clock)
@@ -51,7 +52,7 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
     {
         var withMask = unet.InChannels == 9 ? AddInpaintChannels(sample) : sample;
         var text = rows[0].Text;
-        if (unet.HasDynamicBatch)
+        if (unet.HasDynamicBatch && rows.All(r => r.Text.Tokens == text.Tokens))
         {
             // The text rows and guidance embedding are the same on every step: build them once per run.
             _batchedHidden ??= BatchedHidden(sample.Batch, rows);
@@ -62,6 +63,17 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
         var output = new float[sample.Data.Length];
         foreach (var (embedding, start, count) in rows)
         {
+            if (unet.HasDynamicBatch)
+            {
+                // A prompt and a negative prompt of different lengths (in 77-token windows) cannot share a batch:
+                // each runs as its own, which is exact, where padding the shorter one (A1111) would change it.
+                var group = withMask.Rows(start, count);
+                var states = Repeat(embedding.Hidden, count)!;
+                var timestepCond = Repeat(guidance.TimestepCond, count);
+                unet.Predict(group, timestep, states, embedding.Tokens, embedding.Width, timestepCond, clock).CopyTo(output, start * sample.SampleLength);
+                continue;
+            }
+
             for (var r = start; r < start + count; r++)
             {
                 var one = withMask.Slice(r);

@@ -3,43 +3,57 @@ using WebStudio.Generation.Text;
 
 namespace WebStudio.Generation.Pipelines;
 
-/// <summary>Text states for one prompt: [tokens, width] after A1111 weighting.</summary>
+/// <summary>Text states for one prompt: [tokens, width] after A1111 weighting; a long prompt's windows follow one
+/// another (77 × windows tokens), as A1111 and ComfyUI feed them to the UNet.</summary>
 internal sealed record PromptEmbedding(float[] Hidden, int Tokens, int Width);
 
-/// <summary>Turns prompts into weighted text-encoder states, batching the two prompts when the encoder allows it.</summary>
+/// <summary>Turns prompts into weighted text-encoder states: every window of every prompt in one encoder call when
+/// the encoder allows it, each window weighted on its own (A1111 restores the mean per window).</summary>
 internal static class TextConditioning
 {
     public static PromptEmbedding[] Encode(StableDiffusionModel model, IReadOnlyList<string> prompts, RunClock clock)
     {
         var encoder = model.TextEncoder;
-        var weighted = prompts.Select(p => PromptWeighting.Tokenize(model.Tokenizer, p)).ToArray();
+        // A UNet exported with a fixed 77-token text input takes the first window only (diffusers truncates the same way).
+        var maxChunks = model.UNet.FixedTextTokens is { } fixedTokens ? Math.Max(1, fixedTokens / encoder.SequenceLength) : PromptWeighting.DefaultMaxChunks;
+        var weighted = prompts.Select(p => PromptWeighting.Tokenize(model.Tokenizer, p, maxChunks)).ToArray();
+        var chunks = weighted.SelectMany(w => w.Chunks).ToArray();
         var tokens = encoder.SequenceLength;
-        var result = new PromptEmbedding[prompts.Count];
 
+        var hidden = new float[chunks.Length][];
+        var width = 0;
         if (encoder.HasDynamicBatch)
         {
-            var ids = weighted.SelectMany(w => w.Ids).ToArray();
-            var (hidden, width) = encoder.Encode(ids, prompts.Count, clock);
-            for (var i = 0; i < prompts.Count; i++)
+            var (all, w) = encoder.Encode(chunks.SelectMany(c => c.Ids).ToArray(), chunks.Length, clock);
+            width = w;
+            for (var c = 0; c < chunks.Length; c++)
             {
-                result[i] = Weighted(hidden.AsSpan(i * tokens * width, tokens * width).ToArray(), tokens, width, weighted[i].Weights);
+                hidden[c] = all.AsSpan(c * tokens * width, tokens * width).ToArray();
             }
         }
         else
         {
-            for (var i = 0; i < prompts.Count; i++)
+            for (var c = 0; c < chunks.Length; c++)
             {
-                var (hidden, width) = encoder.Encode(weighted[i].Ids, 1, clock);
-                result[i] = Weighted(hidden, tokens, width, weighted[i].Weights);
+                (hidden[c], width) = encoder.Encode(chunks[c].Ids, 1, clock);
             }
         }
 
-        return result;
-    }
+        var result = new PromptEmbedding[prompts.Count];
+        var next = 0;
+        for (var i = 0; i < prompts.Count; i++)
+        {
+            var count = weighted[i].Chunks.Count;
+            var joined = new float[count * tokens * width];
+            for (var c = 0; c < count; c++, next++)
+            {
+                PromptWeights.Apply(hidden[next], tokens, width, chunks[next].Weights);
+                hidden[next].CopyTo(joined, c * tokens * width);
+            }
 
-    private static PromptEmbedding Weighted(float[] hidden, int tokens, int width, float[] weights)
-    {
-        PromptWeights.Apply(hidden, tokens, width, weights);
-        return new PromptEmbedding(hidden, tokens, width);
+            result[i] = new PromptEmbedding(joined, count * tokens, width);
+        }
+
+        return result;
     }
 }

@@ -40,13 +40,17 @@ public sealed class Latents
     public Latents Clone() => new((float[])Data.Clone(), Batch, Channels, Height, Width);
 
     /// <summary>One sample of the batch as its own tensor (copied).</summary>
-    public Latents Slice(int index)
+    public Latents Slice(int index) => Rows(index, 1);
+
+    /// <summary>Samples [<paramref name="start"/>, <paramref name="start"/> + <paramref name="count"/>) as their own tensor (copied).</summary>
+    public Latents Rows(int start, int count)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Batch);
-        var data = new float[SampleLength];
-        Array.Copy(Data, index * SampleLength, data, 0, SampleLength);
-        return new Latents(data, 1, Channels, Height, Width);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(start + count, Batch);
+        var data = new float[count * SampleLength];
+        Array.Copy(Data, start * SampleLength, data, 0, data.Length);
+        return new Latents(data, count, Channels, Height, Width);
     }
 
     public int[] Shape => [Batch, Channels, Height, Width];

@@ -26,6 +26,10 @@ public sealed record TinyModelVariant
     /// <summary>UNet batch fixed to 1, so classifier-free guidance must run as two calls.</summary>
     public bool FixedBatch1 { get; init; }
 
+    /// <summary>UNet's encoder_hidden_states fixed to 77 tokens (the diffusers script and optimum leave the length
+    /// symbolic, so long prompts' windows can follow one another; some hand-made exports fix it).</summary>
+    public bool FixedTextLength { get; init; }
+
     /// <summary>UNet takes timestep_cond [batch, 256] (config time_cond_proj_dim 256) and the scheduler is LCM.</summary>
     public bool Lcm { get; init; }
 
@@ -48,6 +52,7 @@ public sealed record TinyModelVariant
     public static TinyModelVariant Optimum => new() { Exporter = TinyExporter.Optimum };
     public static TinyModelVariant OnnxStack => new() { Exporter = TinyExporter.OnnxStack };
     public static TinyModelVariant FixedBatch => new() { FixedBatch1 = true };
+    public static TinyModelVariant FixedText => new() { FixedTextLength = true };
     public static TinyModelVariant LatentConsistency => new() { Lcm = true };
     public static TinyModelVariant Inpaint => new() { Inpainting = true };
     public static TinyModelVariant Half => new() { Fp16 = true };

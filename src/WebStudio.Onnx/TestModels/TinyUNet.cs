@@ -18,7 +18,8 @@ internal static class TinyUNet
 
         var sample = g.Input("sample", variant.FloatType, batch, variant.UNetInChannels, "height", "width");
         var timestep = variant.ScalarTimestep ? g.Input("timestep", variant.TimestepType) : g.Input("timestep", variant.TimestepType, batch);
-        var context = g.Input("encoder_hidden_states", variant.FloatType, batch, TinyModelVariant.MaxTokens, width);
+        Dim textLength = variant.FixedTextLength ? TinyModelVariant.MaxTokens : "sequence";
+        var context = g.Input("encoder_hidden_states", variant.FloatType, batch, textLength, width);
 
         var embedding = TinyBlocks.TimestepEmbedding(g, timestep, channels);
         if (variant.Lcm)

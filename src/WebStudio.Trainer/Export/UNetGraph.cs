@@ -4,7 +4,8 @@ using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace WebStudio.Trainer.Export;
 
-/// <summary>unet: sample [B,4,h,w], timestep float [B], encoder_hidden_states [B,77,D] → out_sample [B,4,h,w].
+/// <summary>unet: sample [B,4,h,w], timestep float [B], encoder_hidden_states [B,L,D] → out_sample [B,4,h,w]. L is
+/// symbolic, as in diffusers' export, so a long prompt's 77-token windows can follow one another.
 /// A float timestep keeps the fractional timesteps of Euler-type schedulers exact.</summary>
 internal static class UNetGraph
 {
@@ -15,7 +16,7 @@ internal static class UNetGraph
         var e = new OnnxEmitter(g);
         var sample = g.Input("sample", DataType.Float, "batch", config.InChannels, "height", "width");
         var timestep = g.Input("timestep", DataType.Float, "batch");
-        var context = g.Input("encoder_hidden_states", DataType.Float, "batch", 77, config.ContextDim);
+        var context = g.Input("encoder_hidden_states", DataType.Float, "batch", "sequence", config.ContextDim);
 
         var frequencies = e.Weight("time_frequencies", UNetNet.Frequencies(), [1, UNetNet.TimeFrequencies / 2]);
         var args = g.Mul(g.Unsqueeze(timestep, 1), frequencies);

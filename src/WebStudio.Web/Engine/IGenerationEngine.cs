@@ -6,6 +6,11 @@ namespace WebStudio.Web.Engine;
 /// <summary>A model the studio offers.</summary>
 public sealed record EngineModel(string Name, int NativeWidth, int NativeHeight);
 
+/// <summary>How long a prompt is for a model's tokenizer, the way A1111 counts it: <see cref="Tokens"/> text tokens
+/// in windows of 75, <see cref="Capacity"/> being the windows' room (75, 150, ...). <see cref="Truncated"/>: more
+/// text than the model may take, whose tail is ignored.</summary>
+public sealed record PromptLength(int Tokens, int Capacity, bool Truncated);
+
 /// <summary>One refused field, in words a user understands.</summary>
 public sealed record FieldProblem(string Field, string Message);
 
@@ -38,6 +43,10 @@ public interface IGenerationEngine
     IReadOnlyList<string> Schedulers { get; }
 
     IReadOnlyList<FieldProblem> Validate(JobParameters parameters);
+
+    /// <summary>The prompt's length in <paramref name="model"/>'s tokens, or null when the model or its tokenizer
+    /// cannot be read (the form then shows no count).</summary>
+    PromptLength? MeasurePrompt(string model, string prompt);
 
     /// <summary>
     /// Runs a job. <paramref name="onStep"/> is called after every step on the generation thread; returning false

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Previews;
 using WebStudio.Generation.Schedulers;
+using WebStudio.Generation.Text;
 using WebStudio.Web.Options;
 
 namespace WebStudio.Web.Engine;
@@ -13,6 +15,9 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     private readonly ModelCatalog _catalog;
     private readonly ModelCache _cache;
     private readonly GenerationOptions _options;
+
+    // Tokenizers for the prompt counter, read from each model's tokenizer/ folder without loading its graphs.
+    private readonly ConcurrentDictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
 
     public OnnxGenerationEngine(IOptions<GenerationOptions> options, ILogger<ModelCache> logger)
     {
@@ -51,6 +56,22 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         }
 
         return problems;
+    }
+
+    public PromptLength? MeasurePrompt(string model, string prompt)
+    {
+        ClipTokenizer tokenizer;
+        try
+        {
+            tokenizer = _tokenizers.GetOrAdd(model, name => ClipTokenizer.FromFolder(Path.Combine(_catalog.ResolveFolder(name), "tokenizer")));
+        }
+        catch (Exception ex) when (ex is ModelNotFoundException or IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return null; // a missing or broken model is reported when it is used; the counter just stays hidden
+        }
+
+        var weighted = PromptWeighting.Tokenize(tokenizer, prompt ?? "");
+        return new PromptLength(weighted.TextTokens, weighted.Chunks.Count * tokenizer.TextCapacity, weighted.Truncated);
     }
 
     public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)

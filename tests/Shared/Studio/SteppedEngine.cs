@@ -31,6 +31,8 @@ public sealed class SteppedEngine(IGenerationEngine inner, bool held = false) : 
 
     public IReadOnlyList<FieldProblem> Validate(JobParameters parameters) => inner.Validate(parameters);
 
+    public PromptLength? MeasurePrompt(string model, string prompt) => inner.MeasurePrompt(model, prompt);
+
     public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
         await _released.Task.WaitAsync(cancellationToken);

@@ -1,7 +1,8 @@
 namespace WebStudio.Api.Tests.Infrastructure;
 
 /// <summary>Two studio processes on one database: <see cref="Web"/> answers requests but runs no jobs, and
-/// <see cref="Worker"/> runs them, a step every 50 ms.</summary>
+/// <see cref="Worker"/> runs them, a step every 150 ms: a 20-step job then spans a dozen of the relay's 250 ms ticks,
+/// so its previews cross between the processes even when a busy machine delays a few ticks.</summary>
 public sealed class TwoProcessServers : IAsyncLifetime
 {
     public ApiServer Web { get; } = new RoleServer(new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
@@ -11,7 +12,7 @@ public sealed class TwoProcessServers : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Web.InitializeAsync(); // creates the database, the models and the image folder
-        Worker = new RoleServer(new Dictionary<string, string?>(), TimeSpan.FromMilliseconds(50), Web);
+        Worker = new RoleServer(new Dictionary<string, string?>(), TimeSpan.FromMilliseconds(150), Web);
         await Worker.InitializeAsync();
     }
 

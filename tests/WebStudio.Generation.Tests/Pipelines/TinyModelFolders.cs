@@ -30,7 +30,7 @@ public sealed class TinyModelFolders : IDisposable
     }
 
     public static string Name(TinyModelVariant v) =>
-        $"{v.Exporter}{(v.FixedBatch1 ? "-b1" : "")}{(v.Lcm ? "-lcm" : "")}{(v.Inpainting ? "-inpaint" : "")}" +
+        $"{v.Exporter}{(v.FixedBatch1 ? "-b1" : "")}{(v.FixedTextLength ? "-t77" : "")}{(v.Lcm ? "-lcm" : "")}{(v.Inpainting ? "-inpaint" : "")}" +
         $"{(v.Fp16 ? "-fp16" : "")}{(v.Sd2Tokenizer ? "-sd2" : "")}-x{v.Scale}-s{v.Seed}";
 
     public void Dispose()

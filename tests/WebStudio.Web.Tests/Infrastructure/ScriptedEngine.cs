@@ -48,6 +48,9 @@ public sealed class ScriptedEngine : IGenerationEngine
         _gate.Release(1000);
     }
 
+    /// <summary>The scripted model has no tokenizer, like a model whose tokenizer cannot be read: no count.</summary>
+    public PromptLength? MeasurePrompt(string model, string prompt) => null;
+
     public IReadOnlyList<FieldProblem> Validate(JobParameters p)
     {
         var problems = new List<FieldProblem>();
