@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Tests.Shared;
 
 namespace WebStudio.Benchmarks;
 
 /// <summary>A simulated studio user over loopback HTTP: registers through the real form, keeps the Identity cookie.</summary>
-public sealed partial class StudioBenchUser : IDisposable
+public sealed class StudioBenchUser : IDisposable
 {
     public const string Password = "Passw0rd-bench";
 
@@ -28,20 +28,7 @@ public sealed partial class StudioBenchUser : IDisposable
     public static async Task<StudioBenchUser> RegisterAsync(Uri baseAddress, string email)
     {
         var user = new StudioBenchUser(baseAddress, email);
-        var token = AntiforgeryField().Match(await user.Http.GetStringAsync("/Account/Register"));
-        using var response = await user.Http.PostAsync("/Account/Register", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "register",
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
-            ["Input.Email"] = email,
-            ["Input.Password"] = Password,
-            ["Input.ConfirmPassword"] = Password,
-        }));
-        if (response.StatusCode != HttpStatusCode.Redirect)
-        {
-            throw new InvalidOperationException($"registering {email} answered {(int)response.StatusCode}");
-        }
-
+        await StudioAccountForms.RegisterAsync(user.Http, email, Password);
         return user;
     }
 
@@ -84,9 +71,6 @@ public sealed partial class StudioBenchUser : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
 
 /// <summary>The fields of the studio's job JSON the benchmark reads (times are UTC).</summary>

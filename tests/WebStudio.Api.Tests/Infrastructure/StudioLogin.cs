@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
@@ -7,7 +6,7 @@ using WebStudio.Data;
 namespace WebStudio.Api.Tests.Infrastructure;
 
 /// <summary>A browser-like studio user: registered through the real form, holding the Identity cookie.</summary>
-public sealed partial class StudioLogin
+public sealed class StudioLogin
 {
     private StudioLogin(HttpClient http, CookieContainer cookies, string userId)
     {
@@ -27,22 +26,10 @@ public sealed partial class StudioLogin
         var cookies = new CookieContainer();
         var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
         var email = $"{name}@example.test";
-        var token = AntiforgeryField().Match(await http.GetStringAsync("/Account/Register")).Groups[1].Value;
-        using var registered = await http.PostAsync("/Account/Register", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = email,
-            ["Input.Password"] = "Passw0rd-test",
-            ["Input.ConfirmPassword"] = "Passw0rd-test",
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
-            ["_handler"] = "register",
-        }));
-        Assert.Equal(HttpStatusCode.Redirect, registered.StatusCode);
+        await StudioAccountForms.RegisterAsync(http, email, "Passw0rd-test");
 
         using var scope = server.Services.CreateScope();
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<StudioUser>>().FindByEmailAsync(email);
         return new StudioLogin(http, cookies, user!.Id);
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,12 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace WebStudio.BrowserTests.Infrastructure;
 
 /// <summary>A signed-in account over plain HTTP: registers through the real form (with its antiforgery token) and keeps the cookie.</summary>
-public sealed partial class StudioHttpUser : IDisposable
+public sealed class StudioHttpUser : IDisposable
 {
     public const string Password = "Passw0rd-browser";
 
@@ -26,26 +25,7 @@ public sealed partial class StudioHttpUser : IDisposable
     public static async Task<StudioHttpUser> RegisterAsync(StudioServer server, string email)
     {
         var user = new StudioHttpUser(server.BaseAddress, email);
-        var page = await user.Http.GetStringAsync("/Account/Register");
-        var token = AntiforgeryField().Match(page);
-        if (!token.Success)
-        {
-            throw new InvalidOperationException("/Account/Register has no antiforgery token (is registration closed?)");
-        }
-
-        using var response = await user.Http.PostAsync("/Account/Register", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "register",
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
-            ["Input.Email"] = email,
-            ["Input.Password"] = Password,
-            ["Input.ConfirmPassword"] = Password,
-        }));
-        if (response.StatusCode != HttpStatusCode.Redirect)
-        {
-            throw new InvalidOperationException($"registering {email} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-        }
-
+        await StudioAccountForms.RegisterAsync(user.Http, email, Password);
         return user;
     }
 
@@ -70,7 +50,4 @@ public sealed partial class StudioHttpUser : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

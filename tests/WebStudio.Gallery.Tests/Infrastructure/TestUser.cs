@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -10,7 +9,7 @@ using WebStudio.Web.Engine;
 namespace WebStudio.Gallery.Tests.Infrastructure;
 
 /// <summary>One browser-like user of the test server: registers through the real form and keeps its cookie.</summary>
-public sealed partial class TestUser
+public sealed class TestUser
 {
     private readonly GalleryStudio _studio;
     private readonly CookieContainer _cookies = new();
@@ -33,27 +32,10 @@ public sealed partial class TestUser
     public static async Task<TestUser> RegisterAsync(GalleryStudio studio, string name)
     {
         var user = new TestUser(studio, $"{name}-{Guid.NewGuid():N}@example.test");
-        var fields = new Dictionary<string, string>
-        {
-            ["Input.Email"] = user.Email,
-            ["Input.Password"] = "Passw0rd-test",
-            ["Input.ConfirmPassword"] = "Passw0rd-test",
-            ["_handler"] = "register",
-            ["__RequestVerificationToken"] = await user.AntiforgeryTokenAsync("/Account/Register"),
-        };
-        var response = await user.Http.PostAsync("/Account/Register", new FormUrlEncodedContent(fields));
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"registering {name} gave {(int)response.StatusCode}");
+        await StudioAccountForms.RegisterAsync(user.Http, user.Email, "Passw0rd-test");
         await using var db = studio.OpenDatabase();
         user.Id = db.Users.Single(u => u.Email == user.Email).Id;
         return user;
-    }
-
-    private async Task<string> AntiforgeryTokenAsync(string path)
-    {
-        var page = await Http.GetStringAsync(path);
-        var token = AntiforgeryField().Match(page);
-        Assert.True(token.Success, $"no antiforgery token on {path}");
-        return WebUtility.HtmlDecode(token.Groups[1].Value);
     }
 
     public static JobParameters Parameters(string prompt, long seed = 1, int batch = 1, string negative = "") => new()
@@ -117,7 +99,4 @@ public sealed partial class TestUser
         await connection.StartAsync();
         return connection;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -10,7 +9,7 @@ using WebStudio.Web.Engine;
 namespace WebStudio.Web.Tests.Infrastructure;
 
 /// <summary>One signed-in browser-like user: registers through the real form, keeps the Identity cookie.</summary>
-public sealed partial class StudioUserClient
+public sealed class StudioUserClient
 {
     private readonly StudioFactory _factory;
     private readonly CookieContainer _cookies = new();
@@ -41,20 +40,10 @@ public sealed partial class StudioUserClient
         return client;
     }
 
-    public async Task<HttpResponseMessage> PostFormAsync(string path, string handler, Dictionary<string, string> fields)
-    {
-        fields["__RequestVerificationToken"] = await AntiforgeryTokenAsync(path);
-        fields["_handler"] = handler;
-        return await Http.PostAsync(path, new FormUrlEncodedContent(fields));
-    }
+    public Task<HttpResponseMessage> PostFormAsync(string path, string handler, Dictionary<string, string> fields) =>
+        StudioAccountForms.PostAsync(Http, path, handler, fields);
 
-    public async Task<string> AntiforgeryTokenAsync(string path)
-    {
-        var page = await Http.GetStringAsync(path);
-        var token = AntiforgeryField().Match(page);
-        Assert.True(token.Success, $"no antiforgery token on {path}");
-        return WebUtility.HtmlDecode(token.Groups[1].Value);
-    }
+    public Task<string> AntiforgeryTokenAsync(string path) => StudioAccountForms.AntiforgeryTokenAsync(Http, path);
 
     public async Task<JobView> SubmitAsync(string prompt, int steps = 4, int batch = 1, long seed = 1)
     {
@@ -111,7 +100,4 @@ public sealed partial class StudioUserClient
         await connection.StartAsync();
         return connection;
     }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
