@@ -69,8 +69,9 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         var tokenizer = WebStudio.Generation.Text.ClipTokenizer.FromFolder(Path.Combine(model.ModelsPath, "tiny", "tokenizer"));
         var words = string.Join(' ', Enumerable.Repeat("red", 80));
 
-        var one = engine.MeasurePrompt("tiny", "a red circle")!;
-        var two = engine.MeasurePrompt("tiny", words)!;
+        var one = engine.MeasurePrompt("tiny", "a red circle", 20)!;
+        var two = engine.MeasurePrompt("tiny", words, 20)!;
+        var edited = engine.MeasurePrompt("tiny", $"[a red circle:{words}:0.5]", 20)!;
 
         Assert.Equal(new PromptLength(tokenizer.EncodeWithoutSpecials("a red circle").Count, 75, false), one);
         Assert.Equal(tokenizer.EncodeWithoutSpecials(words).Count, two.Tokens);
@@ -78,7 +79,8 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         Assert.Equal(75 * (int)Math.Ceiling(two.Tokens / 75.0), two.Capacity);
         Assert.Equal($"{one.Tokens}/75 tokens", PromptLengthText.Describe(one));
         Assert.Equal("612/600 tokens: the text after token 600 is ignored", PromptLengthText.Describe(new PromptLength(612, 600, true)));
-        Assert.Null(engine.MeasurePrompt("no-such-model", "a red circle"));
-        Assert.Null(engine.MeasurePrompt("../tiny", "a red circle"));
+        Assert.Equal(two, edited); // the longest text the edit gives, as A1111 counts
+        Assert.Null(engine.MeasurePrompt("no-such-model", "a red circle", 20));
+        Assert.Null(engine.MeasurePrompt("../tiny", "a red circle", 20));
     }
 }

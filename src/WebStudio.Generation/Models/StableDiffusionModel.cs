@@ -88,8 +88,9 @@ public sealed class StableDiffusionModel : IDisposable
             var model = new StableDiffusionModel(
                 Path.GetFileName(folder), folder, config, schedulerConfig, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder);
             logger.LogInformation(
-                "Loaded model {Model} from {Folder} on {Provider} (native {Size}px, UNet in-channels {Channels}, dynamic batch {Dynamic})",
-                model.Name, folder, model.Provider, config.NativeSize, unet.InChannels, unet.HasDynamicBatch);
+                "Loaded model {Model} from {Folder} on {Provider} (native {Size}px, UNet in-channels {Channels}, dynamic batch {Dynamic}, prompt windows {Windows})",
+                model.Name, folder, model.Provider, config.NativeSize, unet.InChannels, unet.HasDynamicBatch,
+                unet.FixedTextTokens is null ? "any number" : "1 (the UNet export fixes 77 text tokens: text after 75 tokens is cut)");
             return model;
         }
         catch

@@ -12,20 +12,23 @@ internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbeddin
 /// their lengths differ, else separate batch-1 calls. Inpainting UNets (9 input channels)
 /// get the mask and masked-image latents, or, without a mask, a full mask so they generate the whole canvas.
 /// </summary>
-internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents? inpaintChannels, RunClock clock)
+internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClock clock)
 {
     private float[]? _batchedHidden;
+    private (PromptEmbedding?, PromptEmbedding?) _batchedFor;
     private float[]? _batchedTimestepCond;
     private float[]? _doubled;
 
-    public float[] Predict(Latents input, float timestep)
+    /// <summary>The guided noise prediction for <paramref name="input"/>; <paramref name="guidance"/> may change
+    /// from step to step (prompt editing), the batched text rows are rebuilt only when it does.</summary>
+    public float[] Predict(Latents input, float timestep, GuidanceInput guidance)
     {
         var batch = input.Batch;
         var conditional = guidance.Conditional;
 
         if (guidance.Unconditional is not { } unconditional)
         {
-            return Evaluate(input, timestep, [(conditional, 0, batch)]);
+            return Evaluate(input, timestep, guidance, [(conditional, 0, batch)]);
         }
 
         // Rows [0, B) unconditional, [B, 2B) conditional. The doubled input is only read during the UNet call, so
@@ -34,7 +37,7 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
         input.Data.CopyTo(doubled, 0);
         input.Data.CopyTo(doubled, input.Data.Length);
         var both = new Latents(doubled, 2 * batch, input.Channels, input.Height, input.Width);
-        var prediction = Evaluate(both, timestep, [(unconditional, 0, batch), (conditional, batch, batch)]);
+        var prediction = Evaluate(both, timestep, guidance, [(unconditional, 0, batch), (conditional, batch, batch)]);
 
         var result = new float[input.Data.Length];
         var scale = guidance.Scale;
@@ -48,14 +51,19 @@ internal sealed class NoisePredictor(UNet unet, GuidanceInput guidance, Latents?
     }
 
     /// <summary>Runs the UNet over <paramref name="sample"/>, where each (embedding, start, count) names which rows use which text.</summary>
-    private float[] Evaluate(Latents sample, float timestep, (PromptEmbedding Text, int Start, int Count)[] rows)
+    private float[] Evaluate(Latents sample, float timestep, GuidanceInput guidance, (PromptEmbedding Text, int Start, int Count)[] rows)
     {
         var withMask = unet.InChannels == 9 ? AddInpaintChannels(sample) : sample;
         var text = rows[0].Text;
         if (unet.HasDynamicBatch && rows.All(r => r.Text.Tokens == text.Tokens))
         {
-            // The text rows and guidance embedding are the same on every step: build them once per run.
-            _batchedHidden ??= BatchedHidden(sample.Batch, rows);
+            // The text rows and guidance embedding stay the same from step to step unless the prompt is edited.
+            if (_batchedHidden is null || _batchedFor != (guidance.Conditional, guidance.Unconditional))
+            {
+                _batchedHidden = BatchedHidden(sample.Batch, rows);
+                _batchedFor = (guidance.Conditional, guidance.Unconditional);
+            }
+
             _batchedTimestepCond ??= Repeat(guidance.TimestepCond, sample.Batch);
             return unet.Predict(withMask, timestep, _batchedHidden, text.Tokens, text.Width, _batchedTimestepCond, clock);
         }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Schedulers;
 using WebStudio.Generation.Tensors;
+using WebStudio.Generation.Text;
 
 namespace WebStudio.Generation.Pipelines;
 
@@ -59,32 +60,37 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var guidanceEmbedded = unet.TimestepCondDim > 0;
         var useCfg = request.Guidance > 1f && !guidanceEmbedded;
 
-        var prompts = useCfg ? new[] { request.NegativePrompt, request.Prompt } : [request.Prompt];
-        var embeddings = TextConditioning.Encode(Model, prompts, clock);
-        var textDone = Stopwatch.GetTimestamp();
-        cancellationToken.ThrowIfCancellationRequested();
-
         var scheduler = SchedulerFactory.Create(request.Scheduler, Model.SchedulerConfig);
         scheduler.SetTimesteps(request.Steps);
         var timesteps = scheduler.Timesteps;
+        var firstStep = StartingPoint.FirstStepOf(request, scheduler);
+        var stepCount = timesteps.Count - firstStep;
+
+        // Prompt editing ("[from:to:when]", "[a|b]") gives each step its text; every distinct text is encoded once.
+        var schedule = PromptSchedule.Build(request.Prompt, Math.Max(stepCount, 1));
+        var negativeSchedule = useCfg ? PromptSchedule.Build(request.NegativePrompt, Math.Max(stepCount, 1)) : null;
+        var texts = schedule.Concat(negativeSchedule ?? []).Select(p => p.Text).Distinct(StringComparer.Ordinal).ToArray();
+        var embeddings = texts.Zip(TextConditioning.Encode(Model, texts, clock)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        var textDone = Stopwatch.GetTimestamp();
+        cancellationToken.ThrowIfCancellationRequested();
+
         var start = new StartingPoint(Model, request, scheduler, clock);
         var latents = start.Latents;
-
-        var guidance = new GuidanceInput(
-            embeddings[^1],
-            useCfg ? embeddings[0] : null,
+        var timestepCond = guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null;
+        GuidanceInput GuidanceAt(int step) => new(
+            embeddings[PromptSchedule.TextAt(schedule, step)],
+            negativeSchedule is null ? null : embeddings[PromptSchedule.TextAt(negativeSchedule, step)],
             request.Guidance,
-            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null);
-        var denoiser = new NoisePredictor(unet, guidance, start.InpaintChannels, clock);
+            timestepCond);
+        var denoiser = new NoisePredictor(unet, start.InpaintChannels, clock);
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
-        var stepCount = timesteps.Count - start.FirstStep;
         for (var i = start.FirstStep; i < timesteps.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var t = timesteps[i];
             var modelInput = latents.WithData(scheduler.ScaleModelInput(latents.Data, t));
-            var noise = denoiser.Predict(modelInput, t);
+            var noise = denoiser.Predict(modelInput, t, GuidanceAt(i - start.FirstStep));
             var output = scheduler.Step(noise, t, latents.Data, stepNoise);
             latents = latents.WithData(output.PrevSample);
             if (start.BlendMask is not null)

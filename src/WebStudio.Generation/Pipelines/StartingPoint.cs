@@ -49,9 +49,7 @@ internal sealed class StartingPoint
         }
 
         var timesteps = scheduler.Timesteps;
-        var steps = request.Steps;
-        var initSteps = Math.Min((int)(steps * request.Strength), steps);
-        FirstStep = Math.Min(Math.Max(steps - initSteps, 0) * scheduler.Order, timesteps.Count);
+        FirstStep = FirstStepOf(request, scheduler);
         scheduler.SetBeginIndex(FirstStep);
 
         if (request.Mask is not null && request.Strength >= 1f)
@@ -66,6 +64,19 @@ internal sealed class StartingPoint
         {
             Latents = _source.WithData(scheduler.AddNoise(_source.Data, _noise, timesteps[FirstStep]));
         }
+    }
+
+    /// <summary>Index of the first schedule entry that runs: 0 for txt2img, later for img2img by its strength.</summary>
+    public static int FirstStepOf(GenerationRequest request, IScheduler scheduler)
+    {
+        if (request.InitImage is null)
+        {
+            return 0;
+        }
+
+        var steps = request.Steps;
+        var initSteps = Math.Min((int)(steps * request.Strength), steps);
+        return Math.Min(Math.Max(steps - initSteps, 0) * scheduler.Order, scheduler.Timesteps.Count);
     }
 
     public Latents Latents { get; }

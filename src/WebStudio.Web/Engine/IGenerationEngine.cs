@@ -44,9 +44,10 @@ public interface IGenerationEngine
 
     IReadOnlyList<FieldProblem> Validate(JobParameters parameters);
 
-    /// <summary>The prompt's length in <paramref name="model"/>'s tokens, or null when the model or its tokenizer
-    /// cannot be read (the form then shows no count).</summary>
-    PromptLength? MeasurePrompt(string model, string prompt);
+    /// <summary>The prompt's length in <paramref name="model"/>'s tokens (with prompt editing, its longest text over
+    /// <paramref name="steps"/> steps, as A1111 counts), or null when the model or its tokenizer cannot be read (the
+    /// form then shows no count).</summary>
+    PromptLength? MeasurePrompt(string model, string prompt, int steps);
 
     /// <summary>
     /// Runs a job. <paramref name="onStep"/> is called after every step on the generation thread; returning false

@@ -58,7 +58,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         return problems;
     }
 
-    public PromptLength? MeasurePrompt(string model, string prompt)
+    public PromptLength? MeasurePrompt(string model, string prompt, int steps)
     {
         ClipTokenizer tokenizer;
         try
@@ -70,8 +70,10 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             return null; // a missing or broken model is reported when it is used; the counter just stays hidden
         }
 
-        var weighted = PromptWeighting.Tokenize(tokenizer, prompt ?? "");
-        return new PromptLength(weighted.TextTokens, weighted.Chunks.Count * tokenizer.TextCapacity, weighted.Truncated);
+        var longest = PromptSchedule.Build(prompt ?? "", Math.Clamp(steps, 1, GenerationRequest.MaxSteps))
+            .Select(p => PromptWeighting.Tokenize(tokenizer, p.Text))
+            .MaxBy(w => w.TextTokens)!;
+        return new PromptLength(longest.TextTokens, longest.Chunks.Count * tokenizer.TextCapacity, longest.Truncated);
     }
 
     public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)

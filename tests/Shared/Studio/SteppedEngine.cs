@@ -31,7 +31,7 @@ public sealed class SteppedEngine(IGenerationEngine inner, bool held = false) : 
 
     public IReadOnlyList<FieldProblem> Validate(JobParameters parameters) => inner.Validate(parameters);
 
-    public PromptLength? MeasurePrompt(string model, string prompt) => inner.MeasurePrompt(model, prompt);
+    public PromptLength? MeasurePrompt(string model, string prompt, int steps) => inner.MeasurePrompt(model, prompt, steps);
 
     public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {

@@ -91,6 +91,25 @@ public class PipelineVariantTests(TinyModelFolders models)
     }
 
     [Fact]
+    public async Task Prompt_editing_switches_the_text_during_the_run()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
+        var request = new GenerationRequest { Prompt = "red circle", NegativePrompt = "blue", Steps = 6, Guidance = 7, Width = 64, Height = 64, Seed = 9, Scheduler = "Euler" };
+        using var red = await pipeline.RunAsync(request);
+        using var green = await pipeline.RunAsync(request with { Prompt = "green star" });
+        using var edited = await pipeline.RunAsync(request with { Prompt = "[red circle:green star:0.5]" });
+        using var never = await pipeline.RunAsync(request with { Prompt = "[red circle:green star:1.0]" });
+        using var alternating = await pipeline.RunAsync(request with { Prompt = "[red circle|red circle]" });
+        using var negativeEdited = await pipeline.RunAsync(request with { NegativePrompt = "[blue:yellow:0.5]" });
+
+        Assert.NotEqual(Hash(red.Images[0].Image), Hash(edited.Images[0].Image));
+        Assert.NotEqual(Hash(green.Images[0].Image), Hash(edited.Images[0].Image));
+        Assert.Equal(Hash(red.Images[0].Image), Hash(never.Images[0].Image));
+        Assert.Equal(Hash(red.Images[0].Image), Hash(alternating.Images[0].Image));
+        Assert.NotEqual(Hash(red.Images[0].Image), Hash(negativeEdited.Images[0].Image));
+    }
+
+    [Fact]
     public async Task Timings_account_for_the_run()
     {
         var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));

@@ -49,7 +49,7 @@ public sealed class ScriptedEngine : IGenerationEngine
     }
 
     /// <summary>The scripted model has no tokenizer, like a model whose tokenizer cannot be read: no count.</summary>
-    public PromptLength? MeasurePrompt(string model, string prompt) => null;
+    public PromptLength? MeasurePrompt(string model, string prompt, int steps) => null;
 
     public IReadOnlyList<FieldProblem> Validate(JobParameters p)
     {
