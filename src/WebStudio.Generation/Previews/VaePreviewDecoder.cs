@@ -1,4 +1,3 @@
-using SixLabors.ImageSharp;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Tensors;
 
@@ -13,10 +12,9 @@ public sealed class VaePreviewDecoder(StableDiffusionPipeline pipeline)
     public RgbFrame Decode(Latents predictedOriginal, int sampleIndex = 0) =>
         pipeline.DecodeLatents(predictedOriginal.Slice(sampleIndex), static (pixels, _, _, height, width) =>
         {
-            // The final image's conversion (vectorised, the same bytes as ToByte), read in place from the decoder.
-            using var image = ImageTensors.ToImage(pixels, height, width);
+            // The final image's conversion (the same bytes), read in place from the decoder straight into the frame.
             var rgb = new byte[3 * width * height];
-            image.CopyPixelDataTo(rgb);
+            ImageTensors.ToInterleavedRgb(pixels, height, width, rgb);
             return new RgbFrame(rgb, width, height);
         });
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
@@ -25,32 +26,60 @@ public static class ImageTensors
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Image<Rgb24> ToImage(ReadOnlySpan<float> planes, int height, int width)
     {
-        var plane = height * width;
-        if (height <= 0 || width <= 0 || planes.Length != 3 * plane)
-        {
-            throw new ArgumentException($"{planes.Length} values are not the 3 planes of a {width}x{height} image.", nameof(planes));
-        }
-
+        RequirePlanes(planes, height, width);
         var image = new Image<Rgb24>(width, height);
-        // Each row goes through three byte planes, converted eight floats at a time, then interleaved.
-        Span<byte> bytes = width <= 4096 ? stackalloc byte[3 * width] : new byte[3 * width];
-        var red = bytes[..width];
-        var green = bytes.Slice(width, width);
-        var blue = bytes.Slice(2 * width, width);
+        Span<byte> scratch = width <= 4096 ? stackalloc byte[3 * width] : new byte[3 * width];
         for (var y = 0; y < height; y++)
         {
-            var at = y * width;
-            ToBytes(planes.Slice(at, width), red);
-            ToBytes(planes.Slice(at + plane, width), green);
-            ToBytes(planes.Slice(at + 2 * plane, width), blue);
-            var row = image.DangerousGetPixelRowMemory(y).Span;
-            for (var x = 0; x < row.Length; x++)
-            {
-                row[x] = new Rgb24(red[x], green[x], blue[x]);
-            }
+            WriteRow(planes, height, width, y, MemoryMarshal.AsBytes(image.DangerousGetPixelRowMemory(y).Span), scratch);
         }
 
         return image;
+    }
+
+    /// <summary>The same bytes as <see cref="ToImage(ReadOnlySpan{float}, int, int)"/>, written interleaved (R, G, B per
+    /// pixel, row by row) into <paramref name="destination"/>, with no image in between.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ToInterleavedRgb(ReadOnlySpan<float> planes, int height, int width, Span<byte> destination)
+    {
+        RequirePlanes(planes, height, width);
+        if (destination.Length < planes.Length)
+        {
+            throw new ArgumentException($"The destination holds {destination.Length} bytes; a {width}x{height} image needs {planes.Length}.", nameof(destination));
+        }
+
+        Span<byte> scratch = width <= 4096 ? stackalloc byte[3 * width] : new byte[3 * width];
+        for (var y = 0; y < height; y++)
+        {
+            WriteRow(planes, height, width, y, destination.Slice(3 * y * width, 3 * width), scratch);
+        }
+    }
+
+    private static void RequirePlanes(ReadOnlySpan<float> planes, int height, int width)
+    {
+        if (height <= 0 || width <= 0 || planes.Length != 3L * height * width)
+        {
+            throw new ArgumentException($"{planes.Length} values are not the 3 planes of a {width}x{height} image.", nameof(planes));
+        }
+    }
+
+    // One row through three byte planes (converted eight floats at a time), then interleaved.
+    private static void WriteRow(ReadOnlySpan<float> planes, int height, int width, int y, Span<byte> row, Span<byte> scratch)
+    {
+        var plane = height * width;
+        var red = scratch[..width];
+        var green = scratch.Slice(width, width);
+        var blue = scratch.Slice(2 * width, width);
+        var at = y * width;
+        ToBytes(planes.Slice(at, width), red);
+        ToBytes(planes.Slice(at + plane, width), green);
+        ToBytes(planes.Slice(at + 2 * plane, width), blue);
+        for (var x = 0; x < width; x++)
+        {
+            row[3 * x] = red[x];
+            row[3 * x + 1] = green[x];
+            row[3 * x + 2] = blue[x];
+        }
     }
 
     /// <summary>An image as a [1,3,H,W] tensor in [-1,1].</summary>

@@ -29,19 +29,25 @@ internal static class Checkpoint
             throw new FileNotFoundException($"Checkpoint '{path}' is missing: run the training stage that writes it first.", path);
         }
 
-        // A checkpoint from before a zero-initialised addition (the UNet's position projections) loads without it;
-        // anything else missing is a different architecture and an error.
+        // Loaded leniently, then checked: a checkpoint of another architecture is refused naming what it lacks, rather
+        // than with TorchSharp's strict-load error or as a half-loaded network.
+        const string advice = "it was written for another architecture. Use --config to pick the one it was trained with, or another --cache.";
         var loaded = new Dictionary<string, bool>();
-        module.load(path, strict: false, loadedParameters: loaded);
-        var missing = module.state_dict().Keys.Where(k => !loaded.GetValueOrDefault(k)).ToList();
-        if (missing.Any(k => !k.Contains(".Position.", StringComparison.Ordinal)))
+        try
         {
-            throw new InvalidDataException($"Checkpoint '{path}' does not match the network: it lacks {string.Join(", ", missing.Take(5))}.");
+            module.load(path, strict: false, loadedParameters: loaded);
+        }
+        catch (ArgumentException ex)
+        {
+            // TorchSharp's answer to a tensor of the same name and another shape.
+            throw new InvalidDataException($"Checkpoint '{path}' does not match the network ({ex.Message}): {advice}", ex);
         }
 
+        var missing = module.state_dict().Keys.Where(k => !loaded.GetValueOrDefault(k)).ToList();
         if (missing.Count > 0)
         {
-            Console.WriteLine($"{name}: {missing.Count} new zero-initialised tensors ({string.Join(", ", missing.Take(3))}, ...)");
+            throw new InvalidDataException(
+                $"Checkpoint '{path}' does not match the network ({missing.Count} tensors missing, such as {string.Join(", ", missing.Take(5))}): {advice}");
         }
     }
 

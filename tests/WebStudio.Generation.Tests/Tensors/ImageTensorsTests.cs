@@ -72,4 +72,24 @@ public class ImageTensorsTests
         Assert.Throws<ArgumentException>(() => ImageTensors.ToImage(new Latents(new float[4 * plane], 1, 4, height, width)));
         Assert.Throws<ArgumentException>(() => ImageTensors.ToImage(new float[3 * plane - 1], height, width));
     }
+
+    [Fact]
+    public void ToInterleavedRgb_writes_the_bytes_of_ToImage()
+    {
+        const int width = 37, height = 3;
+        var planes = new float[3 * width * height];
+        for (var i = 0; i < planes.Length; i++)
+        {
+            planes[i] = (i * 7 % 253) / 126.5f - 1f;
+        }
+
+        using var image = ImageTensors.ToImage(planes, height, width);
+        var expected = new byte[planes.Length];
+        image.CopyPixelDataTo(expected);
+        var written = new byte[planes.Length];
+        ImageTensors.ToInterleavedRgb(planes, height, width, written);
+
+        Assert.Equal(expected, written);
+        Assert.Throws<ArgumentException>(() => ImageTensors.ToInterleavedRgb(planes, height, width, new byte[planes.Length - 1]));
+    }
 }
