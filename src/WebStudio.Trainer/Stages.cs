@@ -58,7 +58,7 @@ internal sealed class Stages(TrainerOptions options)
     public void EncodeLatents()
     {
         var encoder = new VaeEncoderNet(options.Config.Vae);
-        Checkpoint.Load(options.Cache, "vae_encoder", encoder);
+        Checkpoint.Load(options.Cache, ModelParts.VaeEncoder, encoder);
         // An imported UNet was trained on latents scaled by its folder's factor, so new latents keep that factor.
         var data = LatentDataset.Encode(encoder, options.Seed, options.Samples, ImportedModel.Read(options.Cache)?.ScalingFactor);
         data.Save(options.Cache);
@@ -87,7 +87,7 @@ internal sealed class Stages(TrainerOptions options)
         Ema.CopyInto(nets.Text, nets.TextEma);
         Ema.CopyInto(nets.UNet, nets.UNetEma);
         var scaling = WebStudio.Generation.Models.ModelConfig.Read(from).ScalingFactor;
-        Checkpoint.Save(options.Cache, new Dictionary<string, nn.Module> { ["vae_encoder"] = encoder, ["vae_decoder"] = decoder },
+        Checkpoint.Save(options.Cache, new Dictionary<string, nn.Module> { [ModelParts.VaeEncoder] = encoder, [ModelParts.VaeDecoder] = decoder },
             new ImportedModel(Path.GetFullPath(from), scaling), ImportedModel.StateFile);
         trainer.Save(nets, step: 0, loss: 0, minutes: 0);
         Console.WriteLine($"imported '{from}': vae_encoder {Count(encoder)}, vae_decoder {Count(decoder)}, text_encoder {Count(nets.Text)}, unet {Count(nets.UNet)} parameters; scaling factor {scaling:G6}");
@@ -98,8 +98,8 @@ internal sealed class Stages(TrainerOptions options)
         var config = options.Config;
         var encoder = new VaeEncoderNet(config.Vae);
         var decoder = new VaeDecoderNet(config.Vae);
-        Checkpoint.Load(options.Cache, "vae_encoder", encoder);
-        Checkpoint.Load(options.Cache, "vae_decoder", decoder);
+        Checkpoint.Load(options.Cache, ModelParts.VaeEncoder, encoder);
+        Checkpoint.Load(options.Cache, ModelParts.VaeDecoder, decoder);
         var trainer = new UNetTrainer(config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed);
         var nets = trainer.CreateNets();
         UNetTrainer.LoadInto(nets, options.Cache);

@@ -112,7 +112,7 @@ internal sealed class FolderEvaluation(string folder, int threads)
     private OnnxFolderSampler CreateSampler()
     {
         var tokenizer = new ShapesTokenizer(ShapesTokenizerFiles.Build(CaptionGrammar.Vocabulary));
-        var configPath = Path.Combine(folder, "vae_decoder", "config.json");
+        var configPath = Path.Combine(folder, ModelParts.VaeDecoder, "config.json");
         if (!File.Exists(configPath))
         {
             throw new FileNotFoundException($"'{configPath}' is missing: run 'export' first.", configPath);

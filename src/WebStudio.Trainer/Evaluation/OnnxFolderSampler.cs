@@ -22,9 +22,9 @@ internal sealed class OnnxFolderSampler : IDisposable
     public OnnxFolderSampler(string folder, ShapesTokenizer tokenizer, float scalingFactor, int threads)
     {
         using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1 };
-        _text = new InferenceSession(Path.Combine(folder, "text_encoder", "model.onnx"), options);
-        _unet = new InferenceSession(Path.Combine(folder, "unet", "model.onnx"), options);
-        _decoder = new InferenceSession(Path.Combine(folder, "vae_decoder", "model.onnx"), options);
+        _text = new InferenceSession(Path.Combine(folder, ModelParts.TextEncoder, "model.onnx"), options);
+        _unet = new InferenceSession(Path.Combine(folder, ModelParts.UNet, "model.onnx"), options);
+        _decoder = new InferenceSession(Path.Combine(folder, ModelParts.VaeDecoder, "model.onnx"), options);
         _tokenizer = tokenizer;
         _scaling = scalingFactor;
     }

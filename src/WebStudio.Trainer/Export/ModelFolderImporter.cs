@@ -20,10 +20,10 @@ internal static class ModelFolderImporter
 
     public static void Import(string folder, VaeEncoderNet encoder, VaeDecoderNet decoder, TextEncoderNet text, UNetNet unet)
     {
-        Load(ModelPath(folder, "vae_encoder"), encoder, () => VaeGraphs.Encoder(encoder));
-        Load(ModelPath(folder, "vae_decoder"), decoder, () => VaeGraphs.Decoder(decoder));
-        Load(ModelPath(folder, "text_encoder"), text, () => TextEncoderGraph.Build(text));
-        Load(ModelPath(folder, "unet"), unet, () => UNetGraph.Build(unet));
+        Load(ModelPath(folder, ModelParts.VaeEncoder), encoder, () => VaeGraphs.Encoder(encoder));
+        Load(ModelPath(folder, ModelParts.VaeDecoder), decoder, () => VaeGraphs.Decoder(decoder));
+        Load(ModelPath(folder, ModelParts.TextEncoder), text, () => TextEncoderGraph.Build(text));
+        Load(ModelPath(folder, ModelParts.UNet), unet, () => UNetGraph.Build(unet));
     }
 
     /// <summary>Sets <paramref name="module"/>'s parameters to the weights stored in <paramref name="modelPath"/>,

@@ -14,10 +14,10 @@ internal sealed class ModelFolderWriter(string folder)
 
     public void Write(ArchitectureConfig config, VaeEncoderNet encoder, VaeDecoderNet decoder, TextEncoderNet text, UNetNet unet, float scalingFactor)
     {
-        ModelWriter.Save(TextEncoderGraph.Build(text), ModelPath("text_encoder"));
-        ModelWriter.Save(UNetGraph.Build(unet), ModelPath("unet"));
-        ModelWriter.Save(VaeGraphs.Encoder(encoder), ModelPath("vae_encoder"));
-        ModelWriter.Save(VaeGraphs.Decoder(decoder), ModelPath("vae_decoder"));
+        ModelWriter.Save(TextEncoderGraph.Build(text), ModelPath(ModelParts.TextEncoder));
+        ModelWriter.Save(UNetGraph.Build(unet), ModelPath(ModelParts.UNet));
+        ModelWriter.Save(VaeGraphs.Encoder(encoder), ModelPath(ModelParts.VaeEncoder));
+        ModelWriter.Save(VaeGraphs.Decoder(decoder), ModelPath(ModelParts.VaeDecoder));
 
         WriteJson("model_index.json", ModelIndex(scalingFactor));
         WriteJson("scheduler/scheduler_config.json", Scheduler());

@@ -9,7 +9,7 @@ internal static class TextEncoderGraph
 {
     public static GraphBuilder Build(TextEncoderNet net)
     {
-        var g = new GraphBuilder("text_encoder");
+        var g = new GraphBuilder(ModelParts.TextEncoder);
         var e = new OnnxEmitter(g);
         var length = net.Config.MaxLength;
         var ids = g.Input("input_ids", DataType.Int32, "batch", length);

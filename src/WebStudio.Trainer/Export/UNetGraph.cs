@@ -12,7 +12,7 @@ internal static class UNetGraph
     public static GraphBuilder Build(UNetNet net)
     {
         var config = net.Config;
-        var g = new GraphBuilder("unet");
+        var g = new GraphBuilder(ModelParts.UNet);
         var e = new OnnxEmitter(g);
         var sample = g.Input("sample", DataType.Float, "batch", config.InChannels, "height", "width");
         var timestep = g.Input("timestep", DataType.Float, "batch");

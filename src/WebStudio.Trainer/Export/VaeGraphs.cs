@@ -10,7 +10,7 @@ internal static class VaeGraphs
 {
     public static GraphBuilder Encoder(VaeEncoderNet net)
     {
-        var g = new GraphBuilder("vae_encoder");
+        var g = new GraphBuilder(ModelParts.VaeEncoder);
         var e = new OnnxEmitter(g);
         var patch = net.Config.Patch;
         var x = g.Input("sample", DataType.Float, "batch", 3, "height", "width");
@@ -27,7 +27,7 @@ internal static class VaeGraphs
 
     public static GraphBuilder Decoder(VaeDecoderNet net)
     {
-        var g = new GraphBuilder("vae_decoder");
+        var g = new GraphBuilder(ModelParts.VaeDecoder);
         var e = new OnnxEmitter(g);
         var z = g.Input("latent_sample", DataType.Float, "batch", net.Config.LatentChannels, "latent_height", "latent_width");
         var h = PlainBlock(e, PlainBlock(e, e.Conv(z, net.ConvIn), net.Block1), net.Block2);

@@ -130,17 +130,17 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
     public void Save(Nets nets, long step, double loss, double minutes) =>
         Checkpoint.Save(cache, new Dictionary<string, nn.Module>
         {
-            ["text_encoder"] = nets.Text,
-            ["unet"] = nets.UNet,
-            ["text_encoder_ema"] = nets.TextEma,
-            ["unet_ema"] = nets.UNetEma,
+            [ModelParts.TextEncoder] = nets.Text,
+            [ModelParts.UNet] = nets.UNet,
+            [ModelParts.Ema(ModelParts.TextEncoder)] = nets.TextEma,
+            [ModelParts.Ema(ModelParts.UNet)] = nets.UNetEma,
         }, new State(step, loss, minutes), StateFile);
 
     public static void LoadInto(Nets nets, string cache)
     {
-        Checkpoint.Load(cache, "text_encoder", nets.Text);
-        Checkpoint.Load(cache, "unet", nets.UNet);
-        Checkpoint.Load(cache, "text_encoder_ema", nets.TextEma);
-        Checkpoint.Load(cache, "unet_ema", nets.UNetEma);
+        Checkpoint.Load(cache, ModelParts.TextEncoder, nets.Text);
+        Checkpoint.Load(cache, ModelParts.UNet, nets.UNet);
+        Checkpoint.Load(cache, ModelParts.Ema(ModelParts.TextEncoder), nets.TextEma);
+        Checkpoint.Load(cache, ModelParts.Ema(ModelParts.UNet), nets.UNetEma);
     }
 }

@@ -29,8 +29,8 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
         var step = 0L;
         if (resume && Checkpoint.ReadState<State>(cache, StateFile) is { } state)
         {
-            Checkpoint.Load(cache, "vae_encoder", encoder);
-            Checkpoint.Load(cache, "vae_decoder", decoder);
+            Checkpoint.Load(cache, ModelParts.VaeEncoder, encoder);
+            Checkpoint.Load(cache, ModelParts.VaeDecoder, decoder);
             step = state.Step;
             data.Position = state.DataPosition;
             Console.WriteLine($"VAE: resumed at step {step}");
@@ -87,7 +87,7 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
     }
 
     private void Save(VaeEncoderNet encoder, VaeDecoderNet decoder, long step, long position, double psnr) =>
-        Checkpoint.Save(cache, new Dictionary<string, nn.Module> { ["vae_encoder"] = encoder, ["vae_decoder"] = decoder },
+        Checkpoint.Save(cache, new Dictionary<string, nn.Module> { [ModelParts.VaeEncoder] = encoder, [ModelParts.VaeDecoder] = decoder },
             new State(step, position, psnr), StateFile);
 
     /// <summary>PSNR in dB on [0,1] pixels of full images from a generator seed the training never sees.</summary>
