@@ -31,6 +31,23 @@ public sealed class PromptScheduleTests
     }
 
     [Fact]
+    public void A1111s_own_example_gives_its_schedule()
+    {
+        var schedule = PromptSchedule.Build(
+            "fantasy landscape with a [mountain:lake:0.25] and [an oak:a christmas tree:0.75][ in foreground::0.6][ in background:0.25] [shoddy:masterful:0.5]", 100);
+
+        Assert.Equal(
+            [
+                new ScheduledPrompt(25, "fantasy landscape with a mountain and an oak in foreground shoddy"),
+                new ScheduledPrompt(50, "fantasy landscape with a lake and an oak in foreground in background shoddy"),
+                new ScheduledPrompt(60, "fantasy landscape with a lake and an oak in foreground in background masterful"),
+                new ScheduledPrompt(75, "fantasy landscape with a lake and an oak in background masterful"),
+                new ScheduledPrompt(100, "fantasy landscape with a lake and a christmas tree in background masterful"),
+            ],
+            schedule);
+    }
+
+    [Fact]
     public void Alternation_changes_every_step()
     {
         Assert.Equal(
