@@ -57,7 +57,7 @@ public sealed class StableDiffusionModel : IDisposable
         var schedulerConfig = File.Exists(schedulerPath)
             ? LoadSchedulerConfig(schedulerPath)
             : SchedulerConfig.StableDiffusionDefault;
-        var tokenizer = LoadTokenizer(Path.Combine(folder, "tokenizer"));
+        var tokenizer = LoadTokenizer(folder);
 
         foreach (var required in new[] { "text_encoder", "unet", "vae_decoder" })
         {
@@ -130,8 +130,10 @@ public sealed class StableDiffusionModel : IDisposable
         }
     }
 
-    private static ClipTokenizer LoadTokenizer(string tokenizerFolder)
+    /// <summary>The model folder's tokenizer/ alone (no graphs are loaded), or <see cref="ModelLoadException"/>.</summary>
+    public static ClipTokenizer LoadTokenizer(string folder)
     {
+        var tokenizerFolder = Path.Combine(folder, "tokenizer");
         foreach (var file in new[] { "vocab.json", "merges.txt" })
         {
             if (!File.Exists(Path.Combine(tokenizerFolder, file)))

@@ -15,12 +15,15 @@ internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbeddin
 internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClock clock)
 {
     private float[]? _batchedHidden;
-    private (PromptEmbedding?, PromptEmbedding?) _batchedFor;
+    private GuidanceInput? _batchedFor;
     private float[]? _batchedTimestepCond;
+
+    // Per prompt, its text rows repeated for its share of the batch (when prompts of different lengths run apart).
+    private readonly Dictionary<PromptEmbedding, float[]> _groupHidden = new(ReferenceEqualityComparer.Instance);
     private float[]? _doubled;
 
     /// <summary>The guided noise prediction for <paramref name="input"/>; <paramref name="guidance"/> may change
-    /// from step to step (prompt editing), the batched text rows are rebuilt only when it does.</summary>
+    /// from step to step (prompt editing): the batched text rows are rebuilt only when another instance comes.</summary>
     public float[] Predict(Latents input, float timestep, GuidanceInput guidance)
     {
         var batch = input.Batch;
@@ -58,10 +61,10 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClo
         if (unet.HasDynamicBatch && rows.All(r => r.Text.Tokens == text.Tokens))
         {
             // The text rows and guidance embedding stay the same from step to step unless the prompt is edited.
-            if (_batchedHidden is null || _batchedFor != (guidance.Conditional, guidance.Unconditional))
+            if (_batchedHidden is null || !ReferenceEquals(_batchedFor, guidance))
             {
                 _batchedHidden = BatchedHidden(sample.Batch, rows);
-                _batchedFor = (guidance.Conditional, guidance.Unconditional);
+                _batchedFor = guidance;
             }
 
             _batchedTimestepCond ??= Repeat(guidance.TimestepCond, sample.Batch);
@@ -76,9 +79,13 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClo
                 // A prompt and a negative prompt of different lengths (in 77-token windows) cannot share a batch:
                 // each runs as its own, which is exact, where padding the shorter one (A1111) would change it.
                 var group = withMask.Rows(start, count);
-                var states = Repeat(embedding.Hidden, count)!;
-                var timestepCond = Repeat(guidance.TimestepCond, count);
-                unet.Predict(group, timestep, states, embedding.Tokens, embedding.Width, timestepCond, clock).CopyTo(output, start * sample.SampleLength);
+                if (!_groupHidden.TryGetValue(embedding, out var states))
+                {
+                    _groupHidden[embedding] = states = Repeat(embedding.Hidden, count)!;
+                }
+
+                unet.Predict(group, timestep, states, embedding.Tokens, embedding.Width, Repeat(guidance.TimestepCond, count), clock)
+                    .CopyTo(output, start * sample.SampleLength);
                 continue;
             }
 

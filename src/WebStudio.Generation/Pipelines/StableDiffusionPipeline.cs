@@ -76,12 +76,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
         var start = new StartingPoint(Model, request, scheduler, clock);
         var latents = start.Latents;
-        var timestepCond = guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null;
-        GuidanceInput GuidanceAt(int step) => new(
-            embeddings[PromptSchedule.TextAt(schedule, step)],
-            negativeSchedule is null ? null : embeddings[PromptSchedule.TextAt(negativeSchedule, step)],
-            request.Guidance,
-            timestepCond);
+        var guidancePerStep = GuidancePerStep(
+            stepCount, schedule, negativeSchedule, embeddings, request.Guidance,
+            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null);
         var denoiser = new NoisePredictor(unet, start.InpaintChannels, clock);
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
@@ -90,7 +87,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             cancellationToken.ThrowIfCancellationRequested();
             var t = timesteps[i];
             var modelInput = latents.WithData(scheduler.ScaleModelInput(latents.Data, t));
-            var noise = denoiser.Predict(modelInput, t, GuidanceAt(i - start.FirstStep));
+            var noise = denoiser.Predict(modelInput, t, guidancePerStep[i - start.FirstStep]);
             var output = scheduler.Step(noise, t, latents.Data, stepNoise);
             latents = latents.WithData(output.PrevSample);
             if (start.BlendMask is not null)
@@ -127,6 +124,25 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             Stopwatch.GetElapsedTime(denoised, finished),
             clock.Elapsed,
             stepCount));
+    }
+
+    /// <summary>Each step's text states, worked out before the loop; consecutive steps with the same texts share one
+    /// instance, so the denoiser rebuilds its batched rows only where an edited prompt changes.</summary>
+    private static GuidanceInput[] GuidancePerStep(
+        int stepCount, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
+        Dictionary<string, PromptEmbedding> embeddings, float scale, float[]? timestepCond)
+    {
+        var perStep = new GuidanceInput[stepCount];
+        for (var step = 0; step < stepCount; step++)
+        {
+            var conditional = embeddings[PromptSchedule.TextAt(schedule, step)];
+            var unconditional = negativeSchedule is null ? null : embeddings[PromptSchedule.TextAt(negativeSchedule, step)];
+            perStep[step] = step > 0 && perStep[step - 1].Conditional == conditional && perStep[step - 1].Unconditional == unconditional
+                ? perStep[step - 1]
+                : new GuidanceInput(conditional, unconditional, scale, timestepCond);
+        }
+
+        return perStep;
     }
 
     /// <summary>Scaled latents → pixels in [-1,1] through the VAE decoder.</summary>

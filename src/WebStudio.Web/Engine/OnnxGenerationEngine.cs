@@ -63,15 +63,18 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         ClipTokenizer tokenizer;
         try
         {
-            tokenizer = _tokenizers.GetOrAdd(model, name => ClipTokenizer.FromFolder(Path.Combine(_catalog.ResolveFolder(name), "tokenizer")));
+            tokenizer = _tokenizers.GetOrAdd(model, name => StableDiffusionModel.LoadTokenizer(_catalog.ResolveFolder(name)));
         }
-        catch (Exception ex) when (ex is ModelNotFoundException or IOException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception ex) when (ex is ModelNotFoundException or ModelLoadException)
         {
             return null; // a missing or broken model is reported when it is used; the counter just stays hidden
         }
 
+        // An alternation gives a text per step but only a few distinct ones: each is tokenized once.
         var longest = PromptSchedule.Build(prompt ?? "", Math.Clamp(steps, 1, GenerationRequest.MaxSteps))
-            .Select(p => PromptWeighting.Tokenize(tokenizer, p.Text))
+            .Select(p => p.Text)
+            .Distinct(StringComparer.Ordinal)
+            .Select(text => PromptWeighting.Tokenize(tokenizer, text))
             .MaxBy(w => w.TextTokens)!;
         return new PromptLength(longest.TextTokens, longest.Chunks.Count * tokenizer.TextCapacity, longest.Truncated);
     }
