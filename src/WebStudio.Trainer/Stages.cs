@@ -30,7 +30,7 @@ internal sealed class Stages(TrainerOptions options)
         var tokenizer = new ShapesTokenizer(_tokenizerFiles);
         var encoder = new VaeEncoderNet(config.Vae);
         var decoder = new VaeDecoderNet(config.Vae);
-        var text = new TextEncoderNet(config.Text(tokenizer.VocabularySize));
+        var text = new TextEncoderNet(config.Text(tokenizer.VocabularySize, tokenizer.EndId));
         var unet = new UNetNet(config.UNet);
         using var _ = no_grad();
         var latent = encoder.forward(randn(2, 3, 128, 128));
@@ -92,6 +92,10 @@ internal sealed class Stages(TrainerOptions options)
         trainer.Save(nets, step: 0, loss: 0, minutes: 0);
         Console.WriteLine($"imported '{from}': vae_encoder {Count(encoder)}, vae_decoder {Count(decoder)}, text_encoder {Count(nets.Text)}, unet {Count(nets.UNet)} parameters; scaling factor {scaling:G6}");
     }
+
+    /// <summary>Packs the cache for a UNet leg on a GPU machine (see <see cref="Training.GpuPack"/>).</summary>
+    public void GpuPack() =>
+        Training.GpuPack.Write(options.Cache, options.Pack ?? Path.Combine(options.Cache, "gpu-pack"), options.Config, new ShapesTokenizer(_tokenizerFiles), options.Seed);
 
     public void Export()
     {

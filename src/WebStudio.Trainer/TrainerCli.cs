@@ -32,6 +32,8 @@ internal static class TrainerCli
             case "train-vae": stages.TrainVae(); break;
             case "encode": stages.EncodeLatents(); break;
             case "train-unet": stages.TrainUNet(); break;
+            case "import": stages.Import(); break;
+            case "gpu-pack": stages.GpuPack(); break;
             case "export": stages.Export(); break;
             case "evaluate": stages.Evaluate(); break;
             case "bench": stages.Benchmark(); break;

@@ -15,6 +15,7 @@ internal sealed record TrainerOptions
           encode       encode training images to scaled latents with the trained VAE
           train-unet   train text encoder + UNet on the latents (EMA kept for export)
           import       read an exported folder (--from) back into checkpoints in --cache, to train on from it
+          gpu-pack     write --pack: latents, token ids, categories and EMA checkpoints for gpu/train_unet.py
           export       write the SD ONNX folder from the latest checkpoints (EMA weights)
           evaluate     sample the exported folder on ShapesWorld's EvalSuite, print scores and speed
           bench        time the exported UNet at batch 2 in ONNX Runtime
@@ -40,6 +41,7 @@ internal sealed record TrainerOptions
           --threads N          torch/ORT threads (default 2)
           --resume             continue from the checkpoints in --cache
           --from DIR           the folder `import` reads (default: --out)
+          --pack DIR           the folder `gpu-pack` writes (default: <cache>/gpu-pack)
           --seed N             data/initialisation seed (default 1234)
         """;
 
@@ -62,6 +64,8 @@ internal sealed record TrainerOptions
     public double LearningRate { get; init; } = Training.UNetTrainer.DefaultLearningRate;
 
     public string? From { get; init; }
+
+    public string? Pack { get; init; }
 
     public IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? CategoryWeights { get; init; }
 
@@ -101,6 +105,7 @@ internal sealed record TrainerOptions
                 "--unet-steps" => options with { UNetSteps = (long)Number(name, Value()) },
                 "--lr" => options with { LearningRate = Number(name, Value()) },
                 "--from" => options with { From = Value() },
+                "--pack" => options with { Pack = Value() },
                 "--category-weights" => options with { CategoryWeights = Weights(name, Value()) },
                 "--cooldown-minutes" => options with { CooldownMinutes = Number(name, Value()) },
                 "--samples" => options with { Samples = (int)Number(name, Value()) },

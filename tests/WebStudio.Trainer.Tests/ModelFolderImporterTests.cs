@@ -15,7 +15,7 @@ public sealed class ModelFolderImporterTests(OnnxExportParityTests.TinyTrainedMo
         var config = ArchitectureConfig.Tiny;
         var encoder = new VaeEncoderNet(config.Vae);
         var decoder = new VaeDecoderNet(config.Vae);
-        var text = new TextEncoderNet(config.Text(model.Tokenizer.VocabularySize));
+        var text = new TextEncoderNet(config.Text(model.Tokenizer.VocabularySize, model.Tokenizer.EndId));
         var unet = new UNetNet(config.UNet);
 
         ModelFolderImporter.Import(model.Folder, encoder, decoder, text, unet);
@@ -39,7 +39,7 @@ public sealed class ModelFolderImporterTests(OnnxExportParityTests.TinyTrainedMo
     [Fact]
     public void ImportNamesAMissingModelFile()
     {
-        var text = new TextEncoderNet(ArchitectureConfig.Tiny.Text(model.Tokenizer.VocabularySize));
+        var text = new TextEncoderNet(ArchitectureConfig.Tiny.Text(model.Tokenizer.VocabularySize, model.Tokenizer.EndId));
         var missing = Path.Combine(model.Folder, "no_such_part", "model.onnx");
         var error = Assert.Throws<FileNotFoundException>(() => ModelFolderImporter.Load(missing, text, () => TextEncoderGraph.Build(text)));
         Assert.Contains(missing, error.Message);

@@ -6,8 +6,10 @@ internal sealed record VaeConfig(int Width1, int Width2, int LatentChannels = 4,
     public const int Downsampling = 8;
 }
 
-/// <summary>CLIP-like causal transformer over the 77 token positions.</summary>
-internal sealed record TextEncoderConfig(int VocabSize, int Width, int Layers, int Heads, int MaxLength = 77);
+/// <summary>CLIP-like transformer over the 77 token positions. With <see cref="PromptBidirectional"/>, the prompt's own
+/// tokens (BOS up to the first EOS, <see cref="EndId"/>) attend to each other both ways, while the padding after them stays
+/// causal: see <see cref="TextEncoderNet.PromptMask"/>.</summary>
+internal sealed record TextEncoderConfig(int VocabSize, int Width, int Layers, int Heads, int EndId, bool PromptBidirectional, int MaxLength = 77);
 
 /// <summary>Conv UNet: one level per entry of <see cref="Channels"/> (each halves the resolution); from level
 /// <see cref="FirstAttentionLevel"/> on, a transformer block (self- then cross-attention) follows every ResBlock.
@@ -33,7 +35,11 @@ internal sealed record ArchitectureConfig(string Name, VaeConfig Vae, int TextWi
         TextWidth: 16, TextLayers: 1, TextHeads: 2,
         new UNetConfig([16, 32], FirstAttentionLevel: 0, Groups: 4, Heads: 2, TimeDim: 32, ContextDim: 16));
 
-    public TextEncoderConfig Text(int vocabSize) => new(vocabSize, TextWidth, TextLayers, TextHeads);
+    /// <summary>Whether the text encoder's prompt tokens see each other both ways (models before this were causal
+    /// throughout, as CLIP is).</summary>
+    public bool PromptBidirectional { get; init; } = true;
+
+    public TextEncoderConfig Text(int vocabSize, int endId) => new(vocabSize, TextWidth, TextLayers, TextHeads, endId, PromptBidirectional);
 
     public static ArchitectureConfig Named(string name) => name switch
     {

@@ -28,8 +28,9 @@ internal sealed class TextBlock : nn.Module<Tensor, Tensor, Tensor>
     }
 }
 
-/// <summary>input_ids [B,77] → last_hidden_state [B,77,D]. Causal like CLIP, so a prompt's states do not
-/// depend on the padding after it.</summary>
+/// <summary>input_ids [B,77] → last_hidden_state [B,77,D]. No token sees the padding after the prompt, so a prompt's
+/// states do not depend on it; within the prompt, tokens see each other both ways unless the config asks for CLIP's
+/// causal attention throughout.</summary>
 internal sealed class TextEncoderNet : nn.Module<Tensor, Tensor>
 {
     public const float MaskValue = -1e9f;
@@ -73,12 +74,28 @@ internal sealed class TextEncoderNet : nn.Module<Tensor, Tensor>
         return values;
     }
 
+    /// <summary>
+    /// [B,1,L,L] additive mask: token i sees token j when j ≤ max(i, e), e being the first EOS. The prompt's tokens
+    /// (BOS…EOS) thus see the whole prompt, so the subject of "a star right of a ring" knows the relation that follows
+    /// it (a causal encoder gives "star" the same state for "right of" and "left of", and the UNet then put the first
+    /// named object left or top whatever the words said); padding tokens see what precedes them, as in CLIP.
+    /// </summary>
+    public static Tensor PromptMask(Tensor inputIds, int endId)
+    {
+        var positions = arange(inputIds.shape[1], dtype: ScalarType.Float32, device: inputIds.device);
+        var end = inputIds.eq(endId).to_type(ScalarType.Float32).argmax(1, keepdim: true).to_type(ScalarType.Float32);
+        var limit = maximum(positions.unsqueeze(0), end);
+        var allowed = positions.view(1, 1, -1).le(limit.unsqueeze(2));
+        return where(allowed, 0f, MaskValue).unsqueeze(1);
+    }
+
     public override Tensor forward(Tensor inputIds)
     {
         var x = TokenEmbedding.forward(inputIds) + PositionEmbedding;
+        var mask = Config.PromptBidirectional ? PromptMask(inputIds, Config.EndId) : _causalMask;
         foreach (var block in Blocks)
         {
-            x = block.forward(x, _causalMask);
+            x = block.forward(x, mask);
         }
 
         return FinalNorm.forward(x);

@@ -21,6 +21,8 @@ internal sealed partial class ShapesTokenizer
 
     public int VocabularySize => _files.Vocabulary.Count;
 
+    public int EndId => _files.EndId;
+
     public int[] Encode(string text)
     {
         var cleaned = Whitespace().Replace(text, " ").Trim().ToLowerInvariant();

@@ -16,8 +16,8 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
     public const string StateFile = "unet_state.json";
     public const double PromptDropout = 0.1;
     public const double DefaultLearningRate = 3e-4;
-    private const int WarmupSteps = 300;
-    private const double SnrGamma = 5;
+    public const int WarmupSteps = 300;
+    public const double SnrGamma = 5;
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMinutes(4);
 
     public sealed record State(long Step, double Loss, double Minutes);
@@ -25,8 +25,8 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
     public sealed record Nets(TextEncoderNet Text, UNetNet UNet, TextEncoderNet TextEma, UNetNet UNetEma);
 
     public Nets CreateNets() => new(
-        new TextEncoderNet(config.Text(tokenizer.VocabularySize)), new UNetNet(config.UNet),
-        new TextEncoderNet(config.Text(tokenizer.VocabularySize)), new UNetNet(config.UNet));
+        new TextEncoderNet(config.Text(tokenizer.VocabularySize, tokenizer.EndId)), new UNetNet(config.UNet),
+        new TextEncoderNet(config.Text(tokenizer.VocabularySize, tokenizer.EndId)), new UNetNet(config.UNet));
 
     /// <param name="cooldown">The last part of <paramref name="budget"/> over which the learning rate falls linearly to
     /// 5%: a run that ends on a low rate gives cleaner weights than one stopped at full rate.</param>
