@@ -22,6 +22,7 @@ public sealed class GpuPackTests : IDisposable
     public void The_pack_holds_the_latents_ids_categories_and_checkpoints_of_the_cache()
     {
         set_num_threads(2);
+        manual_seed(11);
         var cache = Path.Combine(_root.FullName, "cache");
         var pack = Path.Combine(_root.FullName, "pack");
         var config = ArchitectureConfig.Tiny;
@@ -53,7 +54,9 @@ public sealed class GpuPackTests : IDisposable
             }
         }
 
-        Assert.Equal(2, info.Outliers);
+        // The two planted values, and any the random encoder made past the range itself.
+        Assert.Equal(values.Count(v => Math.Abs(MathF.Round(v / info.LatentStep)) > sbyte.MaxValue), info.Outliers);
+        Assert.True(info.Outliers >= 2);
         Assert.Equal(values.Length, restored.Length);
         Assert.All(values.Zip(restored), p => Assert.True(Math.Abs(p.First - p.Second) <= (info.LatentStep / 2) + 1e-6f, $"{p.First} came back as {p.Second}"));
         Assert.Contains(5.25f, restored);

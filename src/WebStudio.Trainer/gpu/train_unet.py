@@ -200,7 +200,8 @@ POSITION_FEATURES = 6
 
 
 def position_features(x):
-    """Each token's place, [B,H*W,6]: x and y in (-1,1) and the sine and cosine of pi*x and pi*y (SpatialTransformer.PositionFeatures)."""
+    """Each token's place, [B,H*W,6]: x and y in (-1,1), then the sines and cosines of pi*x and pi*y
+    (SpatialTransformer.PositionFeatures)."""
     b, _, h, w = x.shape
     ones = torch.ones(b, 1, h, w, dtype=x.dtype, device=x.device)
     u = ((ones.cumsum(3) - 0.5) / ones.sum(3, keepdim=True)) * 2 - 1
@@ -337,6 +338,14 @@ def category_weights(text, names):
     return weights
 
 
+@torch.no_grad()
+def ema_update(pairs, decay):
+    """Ema.Update for [EMA parameters, online parameters] pairs, a few fused kernels per network."""
+    for ema, online in pairs:
+        torch._foreach_mul_(ema, decay)
+        torch._foreach_add_(ema, online, alpha=1 - decay)
+
+
 def alphas_cumprod(info):
     roots = np.linspace(math.sqrt(info["BetaStart"]), math.sqrt(info["BetaEnd"]), info["TrainSteps"], dtype=np.float64)
     return torch.from_numpy(np.cumprod(1 - roots * roots).astype(np.float32))
@@ -439,10 +448,8 @@ def main():
         optimizer.step()
         step += 1
         decay = min(0.999, (1.0 + step) / (10.0 + step))
-        with torch.no_grad():
-            for pairs, d in [(p, decay) for p in ema_pairs] + [(p, args.slow_ema) for p in slow_pairs]:
-                torch._foreach_mul_(pairs[0], d)
-                torch._foreach_add_(pairs[0], pairs[1], alpha=1 - d)
+        ema_update(ema_pairs, decay)
+        ema_update(slow_pairs, args.slow_ema)
         if (step - start_step) % 100 == 0:
             value = loss.item()
             running = value if running is None else 0.9 * running + 0.1 * value
@@ -453,7 +460,8 @@ def main():
             save(final=False)
             last_save = time.monotonic()
     save(final=True)
-    print(f"trained {step - start_step} steps of {args.batch} in {time.monotonic() - clock:.0f}s, loss {running}", flush=True)
+    loss_text = "not sampled yet" if running is None else f"{running:.4f}"
+    print(f"trained {step - start_step} steps of {args.batch} in {time.monotonic() - clock:.0f}s, loss {loss_text}", flush=True)
 
 
 if __name__ == "__main__":
