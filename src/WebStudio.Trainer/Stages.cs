@@ -49,10 +49,15 @@ internal sealed class Stages(TrainerOptions options)
 
     public void TrainVae()
     {
-        // A newly trained VAE has its own latent scale: the one an import kept no longer applies.
-        ImportedModel.Forget(options.Cache);
+        // A newly trained VAE has its own latent scale: the one an import kept no longer applies. A decoder trained on
+        // alone keeps the encoder, so its latents and their scale stay.
+        if (!options.DecoderOnly)
+        {
+            ImportedModel.Forget(options.Cache);
+        }
+
         new VaeTrainer(options.Config.Vae, options.Cache, options.Seed)
-            .Train(TimeSpan.FromMinutes(options.VaeMinutes), options.VaeSteps, options.Resume);
+            .Train(TimeSpan.FromMinutes(options.VaeMinutes), options.VaeSteps, options.Resume, options.DecoderOnly);
     }
 
     public void EncodeLatents()

@@ -26,6 +26,7 @@ internal sealed record TrainerOptions
           --config full|tiny   architecture preset (default full)
           --vae-minutes M      VAE training time budget (default 12)
           --vae-steps N        VAE step limit (default unlimited within the time budget)
+          --decoder-only       train-vae trains the decoder alone on the cache's VAE (encoder, latents and UNet stay valid)
           --unet-minutes M     UNet training time budget (default 60)
           --unet-steps N       UNet step limit (default unlimited within the time budget)
           --lr R               UNet peak learning rate, reached after a 300-step warm-up in every run (default 3e-4)
@@ -35,7 +36,8 @@ internal sealed record TrainerOptions
           --samples N          images encoded for UNet training (default 20000)
           --batch N            UNet batch size (default 32)
           --eval-count N       EvalSuite prompts to score (default 140; 0 = the full suite)
-          --sampler app|onnx   evaluate with the app's pipeline (default) or the trainer's own DDIM loop
+          --sampler app|onnx|vae  evaluate with the app's pipeline (default), the trainer's own DDIM loop, or score the
+                               suite's ground truth through the folder's VAE (encode, decode): the ceiling the VAE sets
           --images DIR         evaluate also saves each generated image there as {prompt id}.png
           --scheduler NAME     app scheduler for evaluate (default "DDIM")
           --threads N          torch/ORT threads (default 2)
@@ -85,6 +87,8 @@ internal sealed record TrainerOptions
 
     public bool Resume { get; init; }
 
+    public bool DecoderOnly { get; init; }
+
     public long Seed { get; init; } = 1234;
 
     public static TrainerOptions Parse(string[] args)
@@ -111,12 +115,13 @@ internal sealed record TrainerOptions
                 "--samples" => options with { Samples = (int)Number(name, Value()) },
                 "--batch" => options with { Batch = (int)Number(name, Value()) },
                 "--eval-count" => options with { EvalCount = (int)Number(name, Value()) },
-                "--sampler" => options with { Sampler = Value() is "app" or "onnx" ? args[i] : throw new ArgumentException("--sampler must be 'app' or 'onnx'.") },
+                "--sampler" => options with { Sampler = Value() is "app" or "onnx" or "vae" ? args[i] : throw new ArgumentException("--sampler must be 'app', 'onnx' or 'vae'.") },
                 "--images" => options with { ImagesDir = Value() },
                 "--scheduler" => options with { Scheduler = Value() },
                 "--threads" => options with { Threads = (int)Number(name, Value()) },
                 "--seed" => options with { Seed = (long)Number(name, Value()) },
                 "--resume" => options with { Resume = true },
+                "--decoder-only" => options with { DecoderOnly = true },
                 _ => throw new ArgumentException($"Unknown option '{name}'."),
             };
         }

@@ -17,6 +17,18 @@ public sealed class TrainerOptionsTests
     }
 
     [Fact]
+    public void ParsesDecoderOnlyPackAndVaeSampler()
+    {
+        var defaults = TrainerOptions.Parse([]);
+        Assert.False(defaults.DecoderOnly);
+        Assert.Null(defaults.Pack);
+        var options = TrainerOptions.Parse(["--decoder-only", "--pack", "p", "--sampler", "vae"]);
+        Assert.True(options.DecoderOnly);
+        Assert.Equal("p", options.Pack);
+        Assert.Equal("vae", options.Sampler);
+    }
+
+    [Fact]
     public void ParsesImportAndRateOptions()
     {
         var defaults = TrainerOptions.Parse([]);

@@ -9,6 +9,7 @@ using WebStudio.ShapesWorld;
 using WebStudio.ShapesWorld.Captions;
 using WebStudio.ShapesWorld.Evaluation;
 using WebStudio.Trainer.Tokenizer;
+using PipelineTensors = WebStudio.Generation.Tensors.ImageTensors;
 
 namespace WebStudio.Trainer.Evaluation;
 
@@ -26,7 +27,18 @@ internal sealed class FolderEvaluation(string folder, int threads)
         var suite = count <= 0 ? EvalSuite.Default : EvalSuite.Small(count);
         var clock = new Stopwatch();
         EvaluationReport report;
-        if (sampler == "onnx")
+        if (sampler == "vae")
+        {
+            using var model = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, IntraOpThreads = threads });
+            var encoder = model.VaeEncoder ?? throw new InvalidOperationException($"'{folder}' has no vae_encoder to score.");
+            report = suite.Evaluate(prompt =>
+            {
+                using var truth = prompt.RenderGroundTruth();
+                return Saved(imagesDir, prompt, Timed(clock, () =>
+                    PipelineTensors.ToImage(model.VaeDecoder.Decode(encoder.Encode(PipelineTensors.FromImage(truth), null, null), null))));
+            });
+        }
+        else if (sampler == "onnx")
         {
             using var onnx = CreateSampler();
             report = suite.Evaluate(prompt => Saved(imagesDir, prompt, Timed(clock, () =>
@@ -47,7 +59,8 @@ internal sealed class FolderEvaluation(string folder, int threads)
         }
 
         Console.WriteLine(report.ToTable());
-        Console.WriteLine($"sampler {(sampler == "onnx" ? "trainer DDIM" : $"app pipeline, {scheduler}")}: overall {report.Overall:F3}, " +
+        var how = sampler switch { "onnx" => "trainer DDIM", "vae" => "ground truth through the VAE", _ => $"app pipeline, {scheduler}" };
+        Console.WriteLine($"sampler {how}: overall {report.Overall:F3}, " +
             $"without letters {report.OverallWithoutLetters:F3} ({suite.Prompts.Count} prompts, EvalSuite {EvalSuite.Version})");
         Console.WriteLine($"time per image ({Steps} steps, guidance {Guidance}, {threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Prompts.Count:F0} ms");
     }

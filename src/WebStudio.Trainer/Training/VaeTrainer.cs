@@ -9,6 +9,9 @@ namespace WebStudio.Trainer.Training;
 /// Trains the deterministic autoencoder on random 64×64 crops (the nets are fully convolutional, and crops
 /// cost a quarter of full images) with MSE + a little L1, and a tiny latent L2 penalty that keeps the latent
 /// scale bounded. Checkpoints vae_encoder/vae_decoder (+ vae_state.json) in the cache folder.
+/// With decoderOnly, the trained encoder stays as it is (so the latents, their scale and a UNet trained on them stay
+/// valid) and only the decoder trains on, at <see cref="DecoderLearningRate"/>: the way to sharpen what a trained
+/// model's images look like without training its UNet again.
 /// </summary>
 internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
 {
@@ -16,11 +19,12 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
     private const int BatchSize = 16;
     private const int Crop = 64;
     private const double LearningRate = 1e-3;
+    public const double DecoderLearningRate = 3e-4;
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMinutes(3);
 
     public sealed record State(long Step, long DataPosition, double Psnr);
 
-    public (VaeEncoderNet Encoder, VaeDecoderNet Decoder) Train(TimeSpan budget, long maxSteps, bool resume)
+    public (VaeEncoderNet Encoder, VaeDecoderNet Decoder) Train(TimeSpan budget, long maxSteps, bool resume, bool decoderOnly = false)
     {
         manual_seed(seed);
         var encoder = new VaeEncoderNet(config);
@@ -35,9 +39,22 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
             data.Position = state.DataPosition;
             Console.WriteLine($"VAE: resumed at step {step}");
         }
+        else if (decoderOnly)
+        {
+            // An imported cache has the VAE checkpoints but no VAE state: go on from them at step 0.
+            Checkpoint.Load(cache, ModelParts.VaeEncoder, encoder);
+            Checkpoint.Load(cache, ModelParts.VaeDecoder, decoder);
+        }
 
-        var parameters = encoder.parameters().Concat(decoder.parameters()).ToList();
-        var optimizer = optim.Adam(parameters, LearningRate);
+        if (decoderOnly)
+        {
+            encoder.eval();
+            Console.WriteLine($"VAE: training the decoder only (held-out PSNR before: {HeldOutPsnr(encoder, decoder, seed + 7777, 64):F2} dB)");
+        }
+
+        var parameters = decoderOnly ? decoder.parameters().ToList() : encoder.parameters().Concat(decoder.parameters()).ToList();
+        var peakRate = decoderOnly ? DecoderLearningRate : LearningRate;
+        var optimizer = optim.Adam(parameters, peakRate);
         var random = new Random((int)seed);
         var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
@@ -48,7 +65,7 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
             using var scope = NewDisposeScope();
             // Cosine decay over the time budget: the run length is set in minutes, not steps.
             var progress = Math.Min(1.0, clock.Elapsed / budget);
-            var lr = LearningRate * (0.05 + (0.95 * 0.5 * (1 + Math.Cos(Math.PI * progress))));
+            var lr = peakRate * (0.05 + (0.95 * 0.5 * (1 + Math.Cos(Math.PI * progress))));
             foreach (var group in optimizer.ParamGroups)
             {
                 group.LearningRate = lr;
@@ -58,10 +75,20 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
             var y = random.Next(0, (128 - Crop) / 8 + 1) * 8;
             var x = random.Next(0, (128 - Crop) / 8 + 1) * 8;
             var crop = images[.., .., y..(y + Crop), x..(x + Crop)];
-            var latent = encoder.forward(crop);
+            Tensor latent;
+            using (decoderOnly ? no_grad() : null)
+            {
+                latent = encoder.forward(crop);
+            }
+
             var output = decoder.forward(latent);
             var mse = nn.functional.mse_loss(output, crop);
-            var loss = mse + (0.1 * nn.functional.l1_loss(output, crop)) + (1e-4 * latent.square().mean());
+            var loss = mse + (0.1 * nn.functional.l1_loss(output, crop));
+            if (!decoderOnly)
+            {
+                loss = loss + (1e-4 * latent.square().mean());
+            }
+
             optimizer.zero_grad();
             loss.backward();
             nn.utils.clip_grad_norm_(parameters, 1.0);
