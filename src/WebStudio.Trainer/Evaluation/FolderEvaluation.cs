@@ -62,7 +62,8 @@ internal sealed class FolderEvaluation(string folder, int threads)
         var how = sampler switch { "onnx" => "trainer DDIM", "vae" => "ground truth through the VAE", _ => $"app pipeline, {scheduler}" };
         Console.WriteLine($"sampler {how}: overall {report.Overall:F3}, " +
             $"without letters {report.OverallWithoutLetters:F3} ({suite.Prompts.Count} prompts, EvalSuite {EvalSuite.Version})");
-        Console.WriteLine($"time per image ({Steps} steps, guidance {Guidance}, {threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Prompts.Count:F0} ms");
+        var work = sampler == "vae" ? "encode and decode" : $"{Steps} steps, guidance {Guidance}";
+        Console.WriteLine($"time per image ({work}, {threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Prompts.Count:F0} ms");
     }
 
     private static Image<Rgb24> Generate(StableDiffusionPipeline pipeline, EvalPrompt prompt, string scheduler)
