@@ -77,8 +77,9 @@ internal sealed class TextEncoderNet : nn.Module<Tensor, Tensor>
     /// <summary>
     /// [B,1,L,L] additive mask: token i sees token j when j ≤ max(i, e), e being the first EOS. The prompt's tokens
     /// (BOS…EOS) thus see the whole prompt, so the subject of "a star right of a ring" knows the relation that follows
-    /// it (a causal encoder gives "star" the same state for "right of" and "left of", and the UNet then put the first
-    /// named object left or top whatever the words said); padding tokens see what precedes them, as in CLIP.
+    /// it (a causal encoder gives "star" the same state for "right of" and "left of"); padding tokens see what
+    /// precedes them, as in CLIP. The shipped model's relations stayed at chance after a GPU leg with it (see the
+    /// model card), so this is a precondition for learning them, not yet the cure.
     /// </summary>
     public static Tensor PromptMask(Tensor inputIds, int endId)
     {
