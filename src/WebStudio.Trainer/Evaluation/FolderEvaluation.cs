@@ -29,7 +29,7 @@ internal sealed class FolderEvaluation(string folder, int threads)
         EvaluationReport report;
         if (sampler == "vae")
         {
-            using var model = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, IntraOpThreads = threads });
+            using var model = LoadModel();
             var encoder = model.VaeEncoder ?? throw new InvalidOperationException($"'{folder}' has no vae_encoder to score.");
             report = suite.Evaluate(prompt =>
             {
@@ -46,7 +46,7 @@ internal sealed class FolderEvaluation(string folder, int threads)
         }
         else
         {
-            using var model = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, IntraOpThreads = threads });
+            using var model = LoadModel();
             var pipeline = new StableDiffusionPipeline(model);
             report = suite.Evaluate(prompt => Saved(imagesDir, prompt, Timed(clock, () => Generate(pipeline, prompt, scheduler))));
         }
@@ -65,6 +65,9 @@ internal sealed class FolderEvaluation(string folder, int threads)
         var work = sampler == "vae" ? "encode and decode" : $"{Steps} steps, guidance {Guidance}";
         Console.WriteLine($"time per image ({work}, {threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Prompts.Count:F0} ms");
     }
+
+    /// <summary>The folder as the app loads it, on CPU with this evaluation's threads.</summary>
+    private StableDiffusionModel LoadModel() => StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, IntraOpThreads = threads });
 
     private static Image<Rgb24> Generate(StableDiffusionPipeline pipeline, EvalPrompt prompt, string scheduler)
     {

@@ -33,7 +33,9 @@ internal static class GpuPack
         var data = LatentDataset.Load(cache);
         var state = Checkpoint.ReadState<UNetTrainer.State>(cache, UNetTrainer.StateFile)
             ?? throw new FileNotFoundException($"'{Path.Combine(cache, UNetTrainer.StateFile)}' is missing: train (or import) the UNet first.");
-        var text = new TextEncoderNet(config.Text(tokenizer.VocabularySize, tokenizer.EndId));
+        var textConfig = config.Text(tokenizer.VocabularySize, tokenizer.EndId);
+        var emptyIds = tokenizer.Encode(string.Empty);
+        var text = new TextEncoderNet(textConfig);
         var unet = new UNetNet(config.UNet);
         Checkpoint.Load(cache, ModelParts.Ema(ModelParts.TextEncoder), text);
         Checkpoint.Load(cache, ModelParts.Ema(ModelParts.UNet), unet);
@@ -50,10 +52,9 @@ internal static class GpuPack
             File.Copy(Path.Combine(cache, name), Path.Combine(pack, name), overwrite: true);
         }
 
-        var reference = WriteReference(pack, text, unet, [tokenizer.Encode(data.Captions[0]), tokenizer.Encode(string.Empty)]);
+        var reference = WriteReference(pack, text, unet, [tokenizer.Encode(data.Captions[0]), emptyIds]);
         var info = new Info(
-            data.Captions.Length, data.Latents.shape, LatentStep, outliers, names, tokenizer.Encode(string.Empty),
-            config.Text(tokenizer.VocabularySize, tokenizer.EndId), config.UNet, state.Step, state.Minutes, UNetTrainer.PromptDropout,
+            data.Captions.Length, data.Latents.shape, LatentStep, outliers, names, emptyIds, textConfig, config.UNet, state.Step, state.Minutes, UNetTrainer.PromptDropout,
             UNetTrainer.SnrGamma, UNetTrainer.WarmupSteps, NoiseSchedule.BetaStart, NoiseSchedule.BetaEnd, NoiseSchedule.TrainSteps,
             reference);
         File.WriteAllText(Path.Combine(pack, InfoFile), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
@@ -109,7 +110,7 @@ internal static class GpuPack
     }
 
     private static void WriteFloats(string path, Tensor t) =>
-        File.WriteAllBytes(path, System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.contiguous().data<float>().ToArray().AsSpan()).ToArray());
+        File.WriteAllBytes(path, System.Runtime.InteropServices.MemoryMarshal.AsBytes(t.contiguous().data<float>().ToArray().AsSpan()));
 
     private static void WriteCompressed(string path, ReadOnlySpan<byte> bytes)
     {
