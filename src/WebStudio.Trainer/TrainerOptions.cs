@@ -32,6 +32,10 @@ internal sealed record TrainerOptions
           --lr R               UNet peak learning rate, reached after a 300-step warm-up in every run (default 3e-4)
           --category-weights W UNet draws scenes of these categories more or less often than the data holds them,
                                e.g. "Counting=2,Position=2,Letters=0.5" (default: as stored)
+          --placement-aux W    UNet training also fits a linear probe on each shape noun's text state to the place its
+                               caption gives it (Position captions), with this loss weight (default 0: off)
+          --layout-weight K    UNet loss at the noisiest timesteps (SNR < 0.2, where sampling decides the layout) weighs
+                               up to K times more (0.2/SNR, capped at K; default 1: off)
           --cooldown-minutes M the learning rate falls linearly to 5% over the budget's last M minutes (default 0)
           --samples N          images encoded for UNet training (default 20000)
           --batch N            UNet batch size (default 32)
@@ -70,6 +74,12 @@ internal sealed record TrainerOptions
     public string? Pack { get; init; }
 
     public IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? CategoryWeights { get; init; }
+
+    /// <summary>Weight of the placement probe loss (<see cref="Training.PlacementTargets"/>); 0 leaves it off.</summary>
+    public double PlacementAux { get; init; }
+
+    /// <summary>Up to this many times the loss weight at the noisiest timesteps; 1 leaves it off.</summary>
+    public double LayoutWeight { get; init; } = 1;
 
     public int Samples { get; init; } = 20000;
 
@@ -111,6 +121,8 @@ internal sealed record TrainerOptions
                 "--from" => options with { From = Value() },
                 "--pack" => options with { Pack = Value() },
                 "--category-weights" => options with { CategoryWeights = Weights(name, Value()) },
+                "--placement-aux" => options with { PlacementAux = Number(name, Value()) },
+                "--layout-weight" => options with { LayoutWeight = Number(name, Value()) },
                 "--cooldown-minutes" => options with { CooldownMinutes = Number(name, Value()) },
                 "--samples" => options with { Samples = (int)Number(name, Value()) },
                 "--batch" => options with { Batch = (int)Number(name, Value()) },

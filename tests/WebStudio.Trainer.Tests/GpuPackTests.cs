@@ -73,6 +73,12 @@ public sealed class GpuPackTests : IDisposable
         }
 
         Assert.Equal(2 * 4 * 16 * 16 * sizeof(float), new FileInfo(Path.Combine(pack, "reference_eps.f32")).Length);
+
+        var labels = PlacementTargets.Build(data.Captions, tokenizer).Labels;
+        Assert.Equal(labels.Count, info.PlacementLabels);
+        using var placement = new BinaryReader(File.OpenRead(Path.Combine(pack, "placement.bin")));
+        Assert.Equal(labels, labels.Select(_ => new PlacementTargets.Label(placement.ReadInt32(), placement.ReadInt32(), placement.ReadSingle(), placement.ReadSingle())));
+        Assert.Equal(placement.BaseStream.Length, placement.BaseStream.Position);
     }
 
     private static byte[] Decompress(string path)

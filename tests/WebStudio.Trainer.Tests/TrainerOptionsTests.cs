@@ -21,6 +21,10 @@ public sealed class TrainerOptionsTests
     {
         var defaults = TrainerOptions.Parse([]);
         Assert.False(defaults.DecoderOnly);
+        Assert.Equal(0, defaults.PlacementAux);
+        Assert.Equal(0.1, TrainerOptions.Parse(["--placement-aux", "0.1"]).PlacementAux);
+        Assert.Equal(1, defaults.LayoutWeight);
+        Assert.Equal(5, TrainerOptions.Parse(["--layout-weight", "5"]).LayoutWeight);
         Assert.Null(defaults.Pack);
         var options = TrainerOptions.Parse(["--decoder-only", "--pack", "p", "--sampler", "vae"]);
         Assert.True(options.DecoderOnly);

@@ -12,6 +12,9 @@ public static class PromptParser
         .SelectMany(kv => new[] { (kv.Value.One, kv.Key), (kv.Value.Many, kv.Key) })
         .ToDictionary(p => p.Item1, p => p.Item2);
 
+    /// <summary>The words that name a shape ("star", "stars", …): each one starts a new object group when parsed.</summary>
+    public static IReadOnlyCollection<string> ShapeNounWords => ShapeWords.Keys;
+
     public static SceneSpec Parse(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);

@@ -14,7 +14,8 @@ namespace WebStudio.Trainer.Training;
 /// here, so the script holds only the networks and the training step. The pack has to travel within the device's
 /// 64 MiB, so latents are stored as int8 in steps of 1/32 (0.009 rms error, a third of the smallest training noise)
 /// with the few values past ±127/32 kept exactly beside them, and the online weights stay behind (the leg starts its
-/// online weights from the EMA ones).
+/// online weights from the EMA ones). placement.bin holds the <see cref="PlacementTargets"/> labels (int32 scene, int32
+/// token, float32 x, float32 y) for the script's <c>--placement-aux</c>.
 /// </summary>
 internal static class GpuPack
 {
@@ -25,8 +26,8 @@ internal static class GpuPack
 
     public sealed record Info(
         int Count, long[] LatentShape, float LatentStep, int Outliers, string[] Categories, int[] EmptyIds,
-        TextEncoderConfig Text, UNetConfig UNet, long Step, double Minutes, double PromptDropout, double SnrGamma,
-        int WarmupSteps, double BetaStart, double BetaEnd, int TrainSteps, ReferenceInfo Reference);
+        TextEncoderConfig Text, UNetConfig UNet, long Step, double Minutes, double PromptDropout, double SnrGamma, double LayoutSnr,
+        int WarmupSteps, double BetaStart, double BetaEnd, int TrainSteps, ReferenceInfo Reference, int PlacementLabels);
 
     public static void Write(string cache, string pack, ArchitectureConfig config, ShapesTokenizer tokenizer, long seed)
     {
@@ -52,11 +53,23 @@ internal static class GpuPack
             File.Copy(Path.Combine(cache, name), Path.Combine(pack, name), overwrite: true);
         }
 
+        var placement = PlacementTargets.Build(data.Captions, tokenizer);
+        using (var labels = new BinaryWriter(File.Create(Path.Combine(pack, "placement.bin"))))
+        {
+            foreach (var label in placement.Labels)
+            {
+                labels.Write(label.Scene);
+                labels.Write(label.Token);
+                labels.Write(label.X);
+                labels.Write(label.Y);
+            }
+        }
+
         var reference = WriteReference(pack, text, unet, [tokenizer.Encode(data.Captions[0]), emptyIds]);
         var info = new Info(
             data.Captions.Length, data.Latents.shape, LatentStep, outliers, names, emptyIds, textConfig, config.UNet, state.Step, state.Minutes, UNetTrainer.PromptDropout,
-            UNetTrainer.SnrGamma, UNetTrainer.WarmupSteps, NoiseSchedule.BetaStart, NoiseSchedule.BetaEnd, NoiseSchedule.TrainSteps,
-            reference);
+            UNetTrainer.SnrGamma, UNetTrainer.LayoutSnr, UNetTrainer.WarmupSteps, NoiseSchedule.BetaStart, NoiseSchedule.BetaEnd, NoiseSchedule.TrainSteps,
+            reference, placement.Labels.Count);
         File.WriteAllText(Path.Combine(pack, InfoFile), JsonSerializer.Serialize(info, new JsonSerializerOptions { WriteIndented = true }));
         foreach (var file in Directory.EnumerateFiles(pack).Order())
         {

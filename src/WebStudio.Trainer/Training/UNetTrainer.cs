@@ -18,6 +18,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
     public const double DefaultLearningRate = 3e-4;
     public const int WarmupSteps = 300;
     public const double SnrGamma = 5;
+    public const double LayoutSnr = 0.2;
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromMinutes(4);
 
     public sealed record State(long Step, double Loss, double Minutes);
@@ -33,8 +34,13 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
     /// <param name="learningRate">The peak rate; every run (a resumed one too: its optimiser is new) warms up to it.</param>
     /// <param name="categoryWeights">Draw scenes of these categories this much more (or less) often than the stored
     /// mix has them, to spend a run on the weak categories; missing ones weigh 1.</param>
+    /// <param name="placementAux">Weight of the <see cref="PlacementTargets"/> probe loss on the text encoder's noun
+    /// states; 0 trains without it.</param>
+    /// <param name="layoutWeight">Up to this many times the loss weight for the noisiest timesteps (SNR below 0.2, from
+    /// t ≈ 600 of 1000), where sampling decides the layout; 1 leaves min-SNR weighting as it is.</param>
     public Nets Train(LatentDataset data, int batchSize, TimeSpan budget, long maxSteps, bool resume, TimeSpan cooldown = default,
-        double learningRate = DefaultLearningRate, IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? categoryWeights = null)
+        double learningRate = DefaultLearningRate, IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? categoryWeights = null,
+        double placementAux = 0, double layoutWeight = 1)
     {
         manual_seed(seed);
         var nets = CreateNets();
@@ -56,12 +62,21 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var ids = tensor(data.Captions.SelectMany(tokenizer.Encode).Select(i => (long)i).ToArray(), [data.Captions.Length, ShapesTokenizer.MaxLength]);
         var emptyIds = tensor(tokenizer.Encode(string.Empty).Select(i => (long)i).ToArray(), [1, ShapesTokenizer.MaxLength]);
         var alphas = NoiseSchedule.AlphasCumprodTensor();
+        var textConfig = config.Text(tokenizer.VocabularySize, tokenizer.EndId);
+        var placement = placementAux > 0 ? PlacementTargets.Build(data.Captions, tokenizer) : null;
+        var probe = placement is null ? null : nn.Linear(textConfig.Width, PlacementTargets.Dimensions);
+        if (placement is not null)
+        {
+            Console.WriteLine($"UNet: placement probe on {placement.Labelled} captions, weight {placementAux:G3}");
+        }
         var parameters = nets.Text.parameters().Concat(nets.UNet.parameters()).ToList();
-        var optimizer = optim.AdamW(parameters, learningRate, weight_decay: 0.01);
+        var optimised = probe is null ? parameters : parameters.Concat(probe.parameters()).ToList();
+        var optimizer = optim.AdamW(optimised, learningRate, weight_decay: 0.01);
         var generator = new Generator((ulong)(seed + step));
         var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
         var running = 0.0;
+        var probeRunning = 1.0;
         var startStep = step;
         var count = data.Captions.Length;
         var sampleWeights = categoryWeights is { Count: > 0 }
@@ -94,14 +109,21 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             var noise = randn(x0.shape, generator: generator);
             var abar = alphas.index_select(0, t).view(-1, 1, 1, 1);
             var noisy = (abar.sqrt() * x0) + ((1 - abar).sqrt() * noise);
-            var predicted = nets.UNet.forward(noisy, t, nets.Text.forward(tokens));
-            // min-SNR-γ weighting for epsilon prediction: min(SNR, γ) / SNR.
-            var snr = abar / (1 - abar);
-            var weight = snr.clamp_max(SnrGamma) / snr;
-            var loss = (weight * (predicted - noise).square()).mean();
+            var context = nets.Text.forward(tokens);
+            var predicted = nets.UNet.forward(noisy, t, context);
+            var loss = (LossWeight(abar / (1 - abar), layoutWeight) * (predicted - noise).square()).mean();
+            if (probe is not null && placement is not null)
+            {
+                // Only the captions that were kept (a dropped one is the empty prompt).
+                var mask = placement.Mask.index_select(0, index) * drop.logical_not().to(ScalarType.Float32);
+                var error = (probe.forward(context) - placement.Targets.index_select(0, index)).square().sum(-1);
+                var probeLoss = (error * mask).sum() / mask.sum().clamp_min(1);
+                probeRunning = (0.99 * probeRunning) + (0.01 * probeLoss.item<float>());
+                loss += placementAux * probeLoss;
+            }
             optimizer.zero_grad();
             loss.backward();
-            nn.utils.clip_grad_norm_(parameters, 1.0);
+            nn.utils.clip_grad_norm_(optimised, 1.0);
             optimizer.step();
             step++;
             // EMA warms up (short runs would otherwise export mostly the initial weights).
@@ -112,7 +134,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             running = step - startStep == 1 ? value : (0.99 * running) + (0.01 * value);
             if (step % 50 == 0)
             {
-                Console.WriteLine($"UNet step {step} loss {running:F4} lr {lr:E2} {clock.Elapsed:hh\\:mm\\:ss} ({(step - startStep) / clock.Elapsed.TotalSeconds:F2} steps/s)");
+                Console.WriteLine($"UNet step {step} loss {running:F4} lr {lr:E2} {clock.Elapsed:hh\\:mm\\:ss} ({(step - startStep) / clock.Elapsed.TotalSeconds:F2} steps/s){(probe is null ? "" : $" probe {probeRunning:F4}")}");
             }
 
             if (clock.Elapsed - lastSave > CheckpointEvery)
@@ -125,6 +147,18 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         Save(nets, step, running, minutesBefore + clock.Elapsed.TotalMinutes);
         Console.WriteLine($"UNet: {step} steps, loss {running:F4}");
         return nets;
+    }
+
+    /// <summary>
+    /// Per-sample weights of the epsilon loss: min-SNR-γ, min(SNR, γ) / SNR, times up to <paramref name="layoutWeight"/>
+    /// where SNR is below <see cref="LayoutSnr"/> (LayoutSnr / SNR, capped).
+    /// </summary>
+    /// <remarks>Epsilon loss weighs a wrong x0 by SNR, so it barely notices a wrong layout at the noisy steps where
+    /// sampling decides one.</remarks>
+    public static Tensor LossWeight(Tensor snr, double layoutWeight)
+    {
+        var weight = snr.clamp_max(SnrGamma) / snr;
+        return layoutWeight > 1 ? weight * (LayoutSnr / snr).clamp(1.0, layoutWeight) : weight;
     }
 
     public void Save(Nets nets, long step, double loss, double minutes) =>

@@ -311,6 +311,20 @@ def load_pack(pack):
     return info, torch.from_numpy(latents.reshape(shape)), torch.from_numpy(ids), torch.from_numpy(categories.astype(np.int64))
 
 
+def load_placement(pack, info, device):
+    """placement.bin (PlacementTargets' labels) as dense targets [N,77,2] and mask [N,77]."""
+    labels = np.fromfile(os.path.join(pack, "placement.bin"), dtype=[("scene", "<i4"), ("token", "<i4"), ("x", "<f4"), ("y", "<f4")])
+    if len(labels) != info["PlacementLabels"]:
+        raise ValueError("the pack's placement labels do not match pack.json")
+    length = info["Text"]["MaxLength"]
+    targets = torch.zeros(info["Count"], length, 2)
+    mask = torch.zeros(info["Count"], length)
+    scene, token = torch.from_numpy(labels["scene"].astype(np.int64)), torch.from_numpy(labels["token"].astype(np.int64))
+    targets[scene, token] = torch.from_numpy(np.stack([labels["x"], labels["y"]], 1))
+    mask[scene, token] = 1
+    return targets.to(device), mask.to(device)
+
+
 def check_reference(pack, info, text, unet, device):
     """The port must give the TorchSharp networks' outputs before it may train them."""
     ref = info["Reference"]
@@ -363,6 +377,8 @@ def main():
     parser.add_argument("--save-minutes", type=float, default=1.5, help="checkpoint this often (a killed run keeps the last)")
     parser.add_argument("--slow-ema", type=float, default=0, help="also keep an EMA of this decay, saved as *_ema_slow.dat")
     parser.add_argument("--seed", type=int, default=1234)
+    parser.add_argument("--layout-weight", type=float, default=1, help="up to this many times the loss weight where SNR < 0.2 (UNetTrainer's layoutWeight)")
+    parser.add_argument("--placement-aux", type=float, default=0, help="weight of the placement probe loss (UNetTrainer's placementAux)")
     args = parser.parse_args()
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -393,6 +409,13 @@ def main():
     if weights:
         print("category weights: " + ", ".join(f"{info['Categories'][c]} {w:g}" for c, w in weights.items()), flush=True)
     parameters = list(text.parameters()) + list(unet.parameters())
+    probe = None
+    if args.placement_aux > 0:
+        # PlacementTargets: a linear probe on the noun states, a training aid that is not saved.
+        placement_targets, placement_mask = load_placement(args.pack, info, device)
+        probe = nn.Linear(text_config["Width"], 2).to(device)
+        parameters += list(probe.parameters())
+        print(f"placement probe: {int(placement_mask.sum().item())} labelled nouns, weight {args.placement_aux:g}", flush=True)
     try:
         optimizer = torch.optim.AdamW(parameters, args.lr, weight_decay=0.01, fused=device.type == "cuda")
     except TypeError:  # PyTorch before 2.0 has no fused AdamW
@@ -439,9 +462,17 @@ def main():
         noise = torch.randn_like(x0)
         abar = alphas[t].view(-1, 1, 1, 1)
         noisy = abar.sqrt() * x0 + (1 - abar).sqrt() * noise
-        predicted = unet(noisy, t, text(tokens))
+        context = text(tokens)
+        predicted = unet(noisy, t, context)
         snr = abar / (1 - abar)
-        loss = (snr.clamp(max=info["SnrGamma"]) / snr * (predicted - noise).square()).mean()
+        weight = snr.clamp(max=info["SnrGamma"]) / snr
+        if args.layout_weight > 1:
+            weight = weight * (info["LayoutSnr"] / snr).clamp(1.0, args.layout_weight)
+        loss = (weight * (predicted - noise).square()).mean()
+        if probe is not None:
+            mask = placement_mask[index] * (~drop).float()[:, None]
+            error = (probe(context) - placement_targets[index]).square().sum(-1)
+            loss = loss + args.placement_aux * (error * mask).sum() / mask.sum().clamp(min=1)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
