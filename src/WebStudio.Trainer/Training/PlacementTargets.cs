@@ -24,40 +24,30 @@ internal sealed class PlacementTargets
     /// <summary>One labelled noun: scene index, token position, direction.</summary>
     public readonly record struct Label(int Scene, int Token, float X, float Y);
 
-    private PlacementTargets(IReadOnlyList<Label> labels, int scenes, int labelled)
+    private readonly Lazy<(Tensor Targets, Tensor Mask)> _dense;
+
+    private PlacementTargets(IReadOnlyList<Label> labels, int scenes)
     {
         Labels = labels;
-        Labelled = labelled;
-        var length = ShapesTokenizer.MaxLength;
-        var targets = new float[scenes * length * Dimensions];
-        var mask = new float[scenes * length];
-        foreach (var label in labels)
-        {
-            var at = (label.Scene * length) + label.Token;
-            mask[at] = 1;
-            targets[at * Dimensions] = label.X;
-            targets[(at * Dimensions) + 1] = label.Y;
-        }
-        Targets = tensor(targets, [scenes, length, Dimensions]);
-        Mask = tensor(mask, [scenes, length]);
+        // Only training needs the dense form (≈ 37 MB for 40,000 scenes); the GPU pack writes the labels alone.
+        _dense = new Lazy<(Tensor, Tensor)>(() => Dense(labels, scenes));
     }
 
     public IReadOnlyList<Label> Labels { get; }
 
     /// <summary>[N, 77, 2] directions, zero where unlabelled.</summary>
-    public Tensor Targets { get; }
+    public Tensor Targets => _dense.Value.Targets;
 
     /// <summary>[N, 77] 1 on labelled noun tokens.</summary>
-    public Tensor Mask { get; }
+    public Tensor Mask => _dense.Value.Mask;
 
-    /// <summary>How many captions have labels.</summary>
-    public int Labelled { get; }
+    /// <summary>How many captions have labels (each labelled caption has at least one).</summary>
+    public int Labelled => Labels.Select(l => l.Scene).Distinct().Count();
 
     public static PlacementTargets Build(IReadOnlyList<string> captions, ShapesTokenizer tokenizer)
     {
         var nounIds = NounIds(tokenizer);
         var labels = new List<Label>();
-        var labelled = 0;
         for (var n = 0; n < captions.Count; n++)
         {
             if (Directions(captions[n]) is not { } directions) continue;
@@ -68,9 +58,24 @@ internal sealed class PlacementTargets
             {
                 if (directions[g] is { } d) labels.Add(new Label(n, nouns[g], d.X, d.Y));
             }
-            labelled++;
         }
-        return new PlacementTargets(labels, captions.Count, labelled);
+        return new PlacementTargets(labels, captions.Count);
+    }
+
+    private static (Tensor Targets, Tensor Mask) Dense(IReadOnlyList<Label> labels, int scenes)
+    {
+        var length = ShapesTokenizer.MaxLength;
+        var targets = new float[scenes * length * Dimensions];
+        var mask = new float[scenes * length];
+        foreach (var label in labels)
+        {
+            var at = (label.Scene * length) + label.Token;
+            mask[at] = 1;
+            targets[at * Dimensions] = label.X;
+            targets[(at * Dimensions) + 1] = label.Y;
+        }
+        // Built on first use, maybe inside a training step's dispose scope: they must outlive it.
+        return (tensor(targets, [scenes, length, Dimensions]).DetachFromDisposeScope(), tensor(mask, [scenes, length]).DetachFromDisposeScope());
     }
 
     /// <summary>Each object group's direction, or null for a group without one; null when the caption places nothing.</summary>

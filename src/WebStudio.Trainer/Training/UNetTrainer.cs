@@ -62,9 +62,8 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var ids = tensor(data.Captions.SelectMany(tokenizer.Encode).Select(i => (long)i).ToArray(), [data.Captions.Length, ShapesTokenizer.MaxLength]);
         var emptyIds = tensor(tokenizer.Encode(string.Empty).Select(i => (long)i).ToArray(), [1, ShapesTokenizer.MaxLength]);
         var alphas = NoiseSchedule.AlphasCumprodTensor();
-        var textConfig = config.Text(tokenizer.VocabularySize, tokenizer.EndId);
         var placement = placementAux > 0 ? PlacementTargets.Build(data.Captions, tokenizer) : null;
-        var probe = placement is null ? null : nn.Linear(textConfig.Width, PlacementTargets.Dimensions);
+        var probe = placement is null ? null : nn.Linear(nets.Text.Config.Width, PlacementTargets.Dimensions);
         if (placement is not null)
         {
             Console.WriteLine($"UNet: placement probe on {placement.Labelled} captions, weight {placementAux:G3}");
