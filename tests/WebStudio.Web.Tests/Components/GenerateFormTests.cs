@@ -53,8 +53,9 @@ public sealed class GenerateFormTests(TinyModelFixture model) : IClassFixture<Ti
         cut.Find("button#generate").Click();
 
         Assert.Empty(cut.FindAll("#form-errors"));
-        Assert.NotNull(submitted);
-        Assert.Equal((96, 64, 25, 77L, "a red circle"), (submitted.Width, submitted.Height, submitted.Steps, submitted.Seed, submitted.Prompt));
+        // MudButton runs its OnClick through an async handler, which on a loaded machine may finish after Click returns.
+        cut.WaitForAssertion(() => Assert.NotNull(submitted));
+        Assert.Equal((96, 64, 25, 77L, "a red circle"), (submitted!.Width, submitted.Height, submitted.Steps, submitted.Seed, submitted.Prompt));
     }
 
     [Fact]
