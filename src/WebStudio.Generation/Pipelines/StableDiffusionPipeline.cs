@@ -74,7 +74,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var textDone = Stopwatch.GetTimestamp();
         cancellationToken.ThrowIfCancellationRequested();
 
-        var start = new StartingPoint(Model, request, scheduler, clock);
+        var start = new StartingPoint(Model, request, scheduler, firstStep, clock);
         var latents = start.Latents;
         var guidancePerStep = GuidancePerStep(
             stepCount, schedule, negativeSchedule, embeddings, request.Guidance,

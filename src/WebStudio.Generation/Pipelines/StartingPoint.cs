@@ -19,9 +19,11 @@ internal sealed class StartingPoint
     private readonly Latents? _source;
     private readonly float[]? _noise;
 
-    public StartingPoint(StableDiffusionModel model, GenerationRequest request, IScheduler scheduler, RunClock clock)
+    /// <param name="firstStep">From <see cref="FirstStepOf"/>: the pipeline needs it before the text is encoded.</param>
+    public StartingPoint(StableDiffusionModel model, GenerationRequest request, IScheduler scheduler, int firstStep, RunClock clock)
     {
         _scheduler = scheduler;
+        FirstStep = firstStep;
         var factor = model.Config.VaeScaleFactor;
         var noise = SeededNoise(request.BatchSize, request.Height / factor, request.Width / factor, request.Seed);
 
@@ -49,7 +51,6 @@ internal sealed class StartingPoint
         }
 
         var timesteps = scheduler.Timesteps;
-        FirstStep = FirstStepOf(request, scheduler);
         scheduler.SetBeginIndex(FirstStep);
 
         if (request.Mask is not null && request.Strength >= 1f)
