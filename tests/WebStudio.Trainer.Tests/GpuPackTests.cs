@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.Json;
-using WebStudio.ShapesWorld.Captions;
 using WebStudio.Trainer.Data;
 using WebStudio.Trainer.Models;
 using WebStudio.Trainer.Tokenizer;
@@ -26,7 +25,7 @@ public sealed class GpuPackTests : IDisposable
         var cache = Path.Combine(_root.FullName, "cache");
         var pack = Path.Combine(_root.FullName, "pack");
         var config = ArchitectureConfig.Tiny;
-        var tokenizer = new ShapesTokenizer(ShapesTokenizerFiles.Build(CaptionGrammar.Vocabulary));
+        var tokenizer = ShapesTokenizer.ForCaptionGrammar();
         var encoded = LatentDataset.Encode(new VaeEncoderNet(config.Vae), Seed, count: 6);
         // Values past ±127/32 must survive exactly, beside the int8 ones.
         var latents = encoded.Latents.clone();

@@ -1,5 +1,4 @@
 using WebStudio.ShapesWorld;
-using WebStudio.ShapesWorld.Captions;
 using WebStudio.Trainer.Tokenizer;
 using WebStudio.Trainer.Training;
 
@@ -39,7 +38,7 @@ public sealed class PlacementTargetsTests
     [Fact]
     public void Targets_sit_on_the_shape_noun_tokens()
     {
-        var tokenizer = new ShapesTokenizer(ShapesTokenizerFiles.Build(CaptionGrammar.Vocabulary));
+        var tokenizer = ShapesTokenizer.ForCaptionGrammar();
         string[] captions = ["a red star above a blue ring", "two red circles", "a square on the right"];
         var targets = PlacementTargets.Build(captions, tokenizer);
 

@@ -1,4 +1,3 @@
-using WebStudio.ShapesWorld.Captions;
 using WebStudio.Trainer.Data;
 using WebStudio.Trainer.Models;
 using WebStudio.Trainer.Tokenizer;
@@ -20,7 +19,7 @@ public sealed class PlacementTrainingTests : IDisposable
     {
         set_num_threads(2);
         manual_seed(3);
-        var tokenizer = new ShapesTokenizer(ShapesTokenizerFiles.Build(CaptionGrammar.Vocabulary));
+        var tokenizer = ShapesTokenizer.ForCaptionGrammar();
         string[] captions = ["a red star left of a blue ring", "a square above a circle", "a green ring on the right", "two red circles"];
         var data = new LatentDataset(randn(captions.Length, 4, 16, 16), captions, 1f);
         var trainer = new UNetTrainer(ArchitectureConfig.Tiny, tokenizer, _cache.FullName, seed: 3);

@@ -6,7 +6,6 @@ using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Schedulers;
 using WebStudio.ShapesWorld;
-using WebStudio.ShapesWorld.Captions;
 using WebStudio.ShapesWorld.Evaluation;
 using WebStudio.Trainer.Tokenizer;
 using PipelineTensors = WebStudio.Generation.Tensors.ImageTensors;
@@ -128,7 +127,7 @@ internal sealed class FolderEvaluation(string folder, int threads)
 
     private OnnxFolderSampler CreateSampler()
     {
-        var tokenizer = new ShapesTokenizer(ShapesTokenizerFiles.Build(CaptionGrammar.Vocabulary));
+        var tokenizer = ShapesTokenizer.ForCaptionGrammar();
         var configPath = Path.Combine(folder, ModelParts.VaeDecoder, "config.json");
         if (!File.Exists(configPath))
         {

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using WebStudio.ShapesWorld.Captions;
 
 namespace WebStudio.Trainer.Tokenizer;
 
@@ -18,6 +19,9 @@ internal sealed partial class ShapesTokenizer
         _ids = files.Vocabulary.Select((token, id) => (token, id)).ToDictionary(e => e.token, e => e.id);
         _ranks = files.Merges.Select((pair, rank) => (pair, rank)).ToDictionary(e => e.pair, e => e.rank);
     }
+
+    /// <summary>The tokenizer of the shipped model: the vocabulary built from ShapesWorld's caption grammar.</summary>
+    public static ShapesTokenizer ForCaptionGrammar() => new(ShapesTokenizerFiles.Build(CaptionGrammar.Vocabulary));
 
     public int VocabularySize => _files.Vocabulary.Count;
 
