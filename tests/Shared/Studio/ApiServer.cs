@@ -13,7 +13,7 @@ using WebStudio.Onnx.TestModels;
 using WebStudio.Web.Api;
 using WebStudio.Web.Engine;
 
-namespace WebStudio.Api.Tests.Infrastructure;
+namespace WebStudio.Tests.Shared;
 
 /// <summary>
 /// The whole studio on Kestrel at 127.0.0.1 (a random port), with a temporary SQLite file, image folder and the

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Web.Api;
 
-namespace WebStudio.Api.Tests.Infrastructure;
+namespace WebStudio.Tests.Shared;
 
 /// <summary>The test server with one user holding a working key and a revoked one.</summary>
 public sealed class KeyedApiServer : ApiServer

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
 
-namespace WebStudio.Api.Tests.Infrastructure;
+namespace WebStudio.Tests.Shared;
 
 /// <summary>A browser-like studio user: registered through the real form, holding the Identity cookie.</summary>
 public sealed class StudioLogin
