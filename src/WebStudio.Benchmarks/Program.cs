@@ -34,6 +34,11 @@ switch (command)
         await StudioLoadBenchmark.RunAsync(options);
         break;
 
+    case "soak":
+        // The hardening soak: users submitting and watching for minutes; errors, memory, page latency, throughput.
+        await SoakBenchmark.RunAsync(options);
+        break;
+
     case "api-stream":
         // A streamed 20-step generation with 3 partial images through the OpenAI-compatible API of a running server.
         await ApiStreamBenchmark.RunAsync(
@@ -60,6 +65,8 @@ switch (command)
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
               studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 10] [--circuits 50] [--cuda]
                                                  the studio server under load: fairness, makespan, preview cost, memory
+              soak [--users 50] [--watchers 10] [--minutes 10] [--steps 20]
+                                                 the server soaked by users submitting and watching: errors, RSS, GET / p50/p99, jobs/min
               api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
                                                  streamed 20-step generation with 3 partials: first partial and total time
               hash --model DIR [--seed N]        SHA-256 of one generated image (for cross-process determinism)

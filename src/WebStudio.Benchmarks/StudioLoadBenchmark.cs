@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
-using WebStudio.Onnx.TestModels;
 
 namespace WebStudio.Benchmarks;
 
@@ -25,7 +24,7 @@ public static class StudioLoadBenchmark
 
         var total = Stopwatch.StartNew();
         var folder = Directory.CreateTempSubdirectory("webstudio-studio-bench-").FullName;
-        var (modelsPath, model, native) = Model(folder);
+        var (modelsPath, model, native) = BenchModels.BuiltInOrTiny(folder);
         var steps = Int(args, "--steps", 20);
         var size = Int(args, "--size", native);
         object Parameters(long seed) => new { prompt = Prompt, model, scheduler = "Euler a", steps, guidance = 7, seed, width = size, height = size, batchSize = 1 };
@@ -209,20 +208,6 @@ public static class StudioLoadBenchmark
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
-    }
-
-    // The built-in model when it has been exported into ./models, else the largest tiny test model in the temp folder.
-    private static (string ModelsPath, string Model, int Native) Model(string folder)
-    {
-        var builtIn = Path.GetFullPath(Path.Combine("models", "webstudio-shapes"));
-        if (File.Exists(Path.Combine(builtIn, "model_index.json")))
-        {
-            return (Path.GetDirectoryName(builtIn)!, "webstudio-shapes", 128);
-        }
-
-        var models = Path.Combine(folder, "models");
-        TinyStableDiffusion.Write(Path.Combine(models, "tiny"), TinyModelVariant.Largest);
-        return (models, "tiny", 64);
     }
 
     private static int Int(string[] args, string name, int fallback)
