@@ -54,7 +54,7 @@ public sealed class JobQueue(
         if (rateLimiter.TryAcquire(userId) is { } retryAfter)
         {
             return new SubmitOutcome(null, SubmitRefusal.RateLimited,
-                [new FieldProblem("rate", $"too many submissions; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
+                [new FieldProblem("rate", $"too many submissions (at most {rateLimiter.Limit} a minute); try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
         }
 
         var job = new GenerationJob

@@ -15,13 +15,15 @@ public sealed class SubmissionRateLimiter(IOptions<QueueOptions> options, TimePr
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    private readonly int _limit = Math.Max(1, options.Value.SubmissionsPerMinute);
     private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _accepted = new(StringComparer.Ordinal);
+
+    /// <summary>Submissions allowed per user in any <see cref="Window"/>.</summary>
+    public int Limit { get; } = Math.Max(1, options.Value.SubmissionsPerMinute);
 
     /// <returns>null when allowed (and counted), else how long until the oldest acceptance in the window leaves it.</returns>
     public TimeSpan? TryAcquire(string userId)
     {
-        var log = _accepted.GetOrAdd(userId, _ => new Queue<DateTimeOffset>(_limit));
+        var log = _accepted.GetOrAdd(userId, _ => new Queue<DateTimeOffset>(Limit));
         lock (log)
         {
             var now = time.GetUtcNow();
@@ -30,7 +32,7 @@ public sealed class SubmissionRateLimiter(IOptions<QueueOptions> options, TimePr
                 log.Dequeue();
             }
 
-            if (log.Count < _limit)
+            if (log.Count < Limit)
             {
                 log.Enqueue(now);
                 return null;
