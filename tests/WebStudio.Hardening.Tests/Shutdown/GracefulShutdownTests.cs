@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -79,7 +80,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
                         count++;
                     }
                 }
-                catch (Exception ex) when (ex is HubException or OperationCanceledException or InvalidOperationException or IOException)
+                catch (Exception ex) when (ex is HubException or WebSocketException or OperationCanceledException or InvalidOperationException or IOException)
                 {
                     // The server closed the connection: what we wait for.
                 }
