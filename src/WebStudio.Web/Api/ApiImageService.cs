@@ -31,6 +31,7 @@ public sealed class ApiImageService(
     IDbContextFactory<StudioDbContext> dbFactory,
     ImageStore store,
     IOptions<GenerationOptions> generation,
+    IHostApplicationLifetime lifetime,
     ILogger<ApiImageService> logger)
 {
     /// <summary>img2img strength of an edit without a mask, and of a variation (which keeps more of the source).</summary>
@@ -41,6 +42,9 @@ public sealed class ApiImageService(
 
     /// <summary>Seconds a client is told to wait when its queue is full (a job on the built-in model takes seconds).</summary>
     public const int QueueFullRetrySeconds = 10;
+
+    /// <summary>Seconds a client is told to wait when the server shuts down under its request (a restart).</summary>
+    public const int ShutdownRetrySeconds = 30;
 
     public EngineModel ResolveModel(string? name)
     {
@@ -95,7 +99,9 @@ public sealed class ApiImageService(
     /// Waits for every job of <paramref name="submission"/>; <paramref name="onPartial"/> (when given) receives up
     /// to <see cref="ImageRequest.PartialImages"/> previews of the first job, taken at evenly spaced steps. It is
     /// called on the worker's thread and must only hand the bytes on. If <paramref name="aborted"/> fires (the
-    /// client went away), each unfinished job is canceled unless somebody follows it in the studio.
+    /// client went away), each unfinished job is canceled unless somebody follows it in the studio. If the server
+    /// stops meanwhile, the wait ends with a 503 and the jobs are left to the queue (a running one goes back to it),
+    /// so the shutdown is not held up and a restart runs them.
     /// </summary>
     public async Task<IReadOnlyList<GeneratedImage>> WaitAsync(
         string userId, ApiSubmission submission, ImageRequest request, Action<int, byte[]>? onPartial, CancellationToken aborted)
@@ -132,7 +138,13 @@ public sealed class ApiImageService(
                     ended.TrySetResult(); // it ended before the subscription began
                 }
 
-                await ended.Task.WaitAsync(aborted);
+                await ended.Task.WaitAsync(aborted).WaitAsync(lifetime.ApplicationStopping);
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                throw new ApiException(StatusCodes.Status503ServiceUnavailable,
+                    "The server is shutting down. Your jobs stay queued and run after it restarts; they will be in your studio history.",
+                    null, "server_shutting_down") { RetryAfterSeconds = ShutdownRetrySeconds };
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {

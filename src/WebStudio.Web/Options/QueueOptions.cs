@@ -28,7 +28,8 @@ public sealed class QueueOptions
     /// <summary>A job interrupted by a crash runs again from the start until it has been tried this many times.</summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>Submissions per user per minute (token bucket, via System.Threading.RateLimiting).</summary>
+    /// <summary>Submissions per user in any 60 seconds, exactly (a sliding log, no burst beyond it); a refusal's
+    /// Retry-After is the time until the oldest submission in the window leaves it.</summary>
     public int SubmissionsPerMinute { get; set; } = 30;
 
     /// <summary>How often idle workers look at the database for jobs queued by another process.</summary>

@@ -47,13 +47,14 @@ public sealed class JobQueue(
         if (queued >= _options.MaxQueuedPerUser)
         {
             return new SubmitOutcome(null, SubmitRefusal.QueueFull,
-                [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")]);
+                [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")],
+                TimeSpan.FromSeconds(Api.ApiImageService.QueueFullRetrySeconds));
         }
 
         if (rateLimiter.TryAcquire(userId) is { } retryAfter)
         {
             return new SubmitOutcome(null, SubmitRefusal.RateLimited,
-                [new FieldProblem("rate", $"too many submissions; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
+                [new FieldProblem("rate", $"too many submissions (at most {rateLimiter.Limit} a minute); try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
         }
 
         var job = new GenerationJob

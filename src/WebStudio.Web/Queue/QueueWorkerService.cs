@@ -6,7 +6,9 @@ namespace WebStudio.Web.Queue;
 
 /// <summary>
 /// The hosted workers: first puts jobs interrupted by a crash back in the queue, then runs
-/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device) that claim and run jobs.
+/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device) that claim and run jobs. At
+/// shutdown a running job stops within one step and goes back to the queue, its attempt not counted (a crash,
+/// which might be the job's own doing, counts it: see <see cref="JobQueue.RecoverInterruptedAsync"/>).
 /// </summary>
 public sealed class QueueWorkerService(
     JobQueue queue,
@@ -14,6 +16,7 @@ public sealed class QueueWorkerService(
     QueueSignal signal,
     IGenerationEngine engine,
     IOptions<QueueOptions> options,
+    IHostApplicationLifetime lifetime,
     ILogger<QueueWorkerService> logger) : BackgroundService
 {
     /// <summary>Worker ids start with the machine name, so that start-up recovery touches only this machine's jobs.</summary>
@@ -33,7 +36,11 @@ public sealed class QueueWorkerService(
         await queue.RecoverInterruptedAsync(MachinePrefix, stoppingToken);
         var count = options.Value.Workers > 0 ? options.Value.Workers : Math.Max(1, engine.DeviceCount);
         logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}", count, options.Value.Policy);
-        var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stoppingToken));
+
+        // Running jobs stop as soon as shutdown begins (ApplicationStopping), not only when this service's turn to
+        // stop comes after the web server has drained: JobRunner puts a job stopped this way back in the queue.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stopping.Token));
         await Task.WhenAll(loops);
     }
 

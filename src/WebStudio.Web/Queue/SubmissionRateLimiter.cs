@@ -1,42 +1,44 @@
-using System.Threading.RateLimiting;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using WebStudio.Web.Options;
 
 namespace WebStudio.Web.Queue;
 
 /// <summary>
-/// One token bucket per user (the PartitionedRateLimiter that ASP.NET Core's rate-limiting middleware is built on),
-/// shared by every submission path — the Generate page's circuit and the HTTP API — so each is counted once.
+/// Exactly <see cref="QueueOptions.SubmissionsPerMinute"/> submissions per user in any 60 seconds: a sliding log
+/// of each user's acceptance times. A token bucket (or a fixed or segmented window) lets up to twice the figure
+/// through across a refill, which is what an outside probe measured; a log of at most N times per user has no
+/// such burst. One instance is shared by every submission path — the Generate page's circuit and the HTTP API —
+/// so each submission is counted once. Memory: at most N times for each user who submitted.
 /// </summary>
-public sealed class SubmissionRateLimiter : IDisposable
+public sealed class SubmissionRateLimiter(IOptions<QueueOptions> options, TimeProvider time)
 {
-    private readonly PartitionedRateLimiter<string> _limiter;
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    public SubmissionRateLimiter(IOptions<QueueOptions> options)
-    {
-        var perMinute = Math.Max(1, options.Value.SubmissionsPerMinute);
-        _limiter = PartitionedRateLimiter.Create<string, string>(user => RateLimitPartition.GetTokenBucketLimiter(user, _ =>
-            new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = perMinute,
-                TokensPerPeriod = perMinute,
-                ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-                QueueLimit = 0,
-                AutoReplenishment = true,
-            }));
-    }
+    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _accepted = new(StringComparer.Ordinal);
 
-    /// <returns>null when allowed, else how long to wait.</returns>
+    /// <summary>Submissions allowed per user in any <see cref="Window"/>.</summary>
+    public int Limit { get; } = Math.Max(1, options.Value.SubmissionsPerMinute);
+
+    /// <returns>null when allowed (and counted), else how long until the oldest acceptance in the window leaves it.</returns>
     public TimeSpan? TryAcquire(string userId)
     {
-        using var lease = _limiter.AttemptAcquire(userId);
-        if (lease.IsAcquired)
+        var log = _accepted.GetOrAdd(userId, _ => new Queue<DateTimeOffset>(Limit));
+        lock (log)
         {
-            return null;
+            var now = time.GetUtcNow();
+            while (log.TryPeek(out var oldest) && now - oldest >= Window)
+            {
+                log.Dequeue();
+            }
+
+            if (log.Count < Limit)
+            {
+                log.Enqueue(now);
+                return null;
+            }
+
+            return log.Peek() + Window - now;
         }
-
-        return lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(10);
     }
-
-    public void Dispose() => _limiter.Dispose();
 }
