@@ -74,7 +74,8 @@ public sealed class JobApiTests
 
         var failed = await alice.WaitForEndAsync(broken.Id);
         Assert.Equal("Failed", failed.Status);
-        Assert.Equal("the model's unet/model.onnx is damaged", failed.FailureReason);
+        // Plain words quoting the job as the log's reference, never the exception's own text (issue 16).
+        Assert.Equal($"the job failed on the server; the administrator can find the details in the log (ref {broken.Id})", failed.FailureReason);
         Assert.NotNull(failed.FinishedAt);
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(next.Id)).Status);
     }

@@ -48,10 +48,10 @@ public sealed record ModelConfig
         };
     }
 
-    private static double? Number(JsonNode? node, string key) =>
+    internal static double? Number(JsonNode? node, string key) =>
         node?[key] is JsonValue value && value.TryGetValue<double>(out var number) ? number : null;
 
-    private static JsonObject? ReadJson(string folder, string relative, bool required)
+    internal static JsonObject? ReadJson(string folder, string relative, bool required)
     {
         var path = Path.Combine(folder, relative);
         if (!File.Exists(path))

@@ -68,12 +68,16 @@ internal static class TinyConfigFiles
     {
         ["_class_name"] = "UNet2DConditionModel",
         ["_diffusers_version"] = DiffusersVersion,
-        ["attention_head_dim"] = variant.UNetChannels,
+        // What TinyUNet really has (the memory estimate reads it): one level with one single-head transformer
+        // block that attends to the text only.
+        ["attention_head_dim"] = 1,
         ["block_out_channels"] = DiffusersJson.Ints(variant.UNetChannels),
         ["cross_attention_dim"] = variant.TextWidth,
+        ["down_block_types"] = DiffusersJson.Strings(["CrossAttnDownBlock2D"]),
         ["in_channels"] = variant.UNetInChannels,
         ["layers_per_block"] = 1,
         ["norm_num_groups"] = 8,
+        ["only_cross_attention"] = true,
         ["out_channels"] = TinyModelVariant.LatentChannels,
         ["sample_size"] = TinyModelVariant.SampleSize,
         ["time_cond_proj_dim"] = variant.Lcm ? TinyModelVariant.TimeCondDim : null,
@@ -86,6 +90,7 @@ internal static class TinyConfigFiles
         ["block_out_channels"] = DiffusersJson.Ints(variant.VaeChannels, variant.VaeChannels, variant.VaeChannels, variant.VaeChannels),
         ["in_channels"] = 3,
         ["latent_channels"] = TinyModelVariant.LatentChannels,
+        ["mid_block_add_attention"] = false,
         ["norm_num_groups"] = 4,
         ["out_channels"] = 3,
         ["sample_size"] = TinyModelVariant.SampleSize * 8,

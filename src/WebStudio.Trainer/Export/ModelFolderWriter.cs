@@ -81,6 +81,8 @@ internal sealed class ModelFolderWriter(string folder)
         ["attention_head_dim"] = unet.Heads,
         ["block_out_channels"] = Ints(unet.Channels),
         ["cross_attention_dim"] = unet.ContextDim,
+        // Which levels have transformer blocks, as diffusers names them: the memory estimate reads it.
+        ["down_block_types"] = DiffusersJson.Strings(unet.Channels.Select((_, level) => unet.HasAttention(level) ? "CrossAttnDownBlock2D" : "DownBlock2D")),
         ["in_channels"] = unet.InChannels,
         ["layers_per_block"] = 1,
         ["norm_num_groups"] = unet.Groups,
@@ -99,6 +101,7 @@ internal sealed class ModelFolderWriter(string folder)
         ["block_out_channels"] = Ints([vae.Width1, vae.Width1, vae.Width1, vae.Width2]),
         ["in_channels"] = 3,
         ["latent_channels"] = vae.LatentChannels,
+        ["mid_block_add_attention"] = false, // no attention anywhere in this VAE
         ["out_channels"] = 3,
         ["sample_size"] = ImageSize,
         ["scaling_factor"] = scalingFactor,

@@ -15,6 +15,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     private readonly ModelCatalog _catalog;
     private readonly ModelCache _cache;
     private readonly GenerationOptions _options;
+    private readonly JobMemoryAdmission _admission;
 
     // Tokenizers for the prompt counter, read from each model's tokenizer/ folder without loading its graphs.
     private readonly ConcurrentDictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
@@ -25,6 +26,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         _catalog = new ModelCatalog(Path.GetFullPath(_options.ModelsPath));
         var load = new ModelLoadOptions { UseCuda = _options.UseCuda, CudaDeviceId = _options.CudaDeviceId, IntraOpThreads = _options.IntraOpThreads };
         _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels, _options.ModelMemoryBudgetMB * 1024 * 1024);
+        _admission = new JobMemoryAdmission(_options, _catalog);
     }
 
     public int DeviceCount => 1;
@@ -53,6 +55,12 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         if (!Models().Any(m => string.Equals(m.Name, parameters.Model, StringComparison.Ordinal)))
         {
             problems.Insert(0, new FieldProblem("model", $"there is no model called '{parameters.Model}'"));
+        }
+
+        // Only a request that is otherwise valid is weighed: its size and batch are then within the core's limits.
+        if (problems.Count == 0 && _admission.Check(parameters) is { } tooBig)
+        {
+            problems.Add(tooBig);
         }
 
         return problems;

@@ -23,4 +23,8 @@ public sealed class GenerationOptions
 
     /// <summary>Most megabytes of model files kept loaded (least recently used is dropped); 0 = no budget.</summary>
     public long ModelMemoryBudgetMB { get; set; } = 8192;
+
+    /// <summary>Most megabytes one job may need (Engine/JobMemoryAdmission): a job estimated above it is refused at
+    /// submission. 0 = derive it: <see cref="ModelMemoryBudgetMB"/> with CUDA, the machine's memory on CPU.</summary>
+    public long JobMemoryLimitMB { get; set; }
 }

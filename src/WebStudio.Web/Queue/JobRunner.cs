@@ -99,8 +99,9 @@ public sealed class JobRunner(
         }
         catch (Exception ex)
         {
-            logger.LogError(ex, "Job {JobId} failed", job.Id);
-            await FinishAsync(job, JobStatus.Failed, ex.Message);
+            // The detail goes to the log; the owner sees plain words that quote the job id as the reference.
+            logger.LogError(ex, "Job {JobId} failed ({Model}, {Width}x{Height}, batch {Batch})", job.Id, job.Model, job.Width, job.Height, job.BatchSize);
+            await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job));
         }
         finally
         {

@@ -1,0 +1,133 @@
+using System.Text.Json.Nodes;
+using Google.Protobuf;
+using Onnx;
+
+namespace WebStudio.Generation.Models;
+
+/// <summary>
+/// What a model folder tells about the memory a run needs, read without loading a session: the UNet's and VAE's
+/// widths and attention layout from their config.json files (diffusers' names), the precision of the UNet's input,
+/// and the size of the graphs. A figure a folder does not give takes SD 1.5's value or the larger choice, so an
+/// estimate from these is never smaller for lack of information.
+/// </summary>
+public sealed record ModelShapes
+{
+    /// <summary>Text tokens the cross-attention sees (one 77-token window).</summary>
+    public const int TextTokens = 77;
+
+    // A graph bigger than this holds its weights inline; it is not parsed to learn its precision (fp32 is assumed).
+    private const long MaxGraphBytesToScan = 256L * 1024 * 1024;
+
+    /// <summary>Pixels per latent cell along each side.</summary>
+    public int VaeScaleFactor { get; init; } = 8;
+
+    public int LatentChannels { get; init; } = 4;
+
+    /// <summary>The UNet's width at latent resolution (block_out_channels[0]).</summary>
+    public int UNetChannels { get; init; } = 320;
+
+    /// <summary>ResNet layers per UNet level; each leaves a skip activation for the up path, plus one per level.</summary>
+    public int LayersPerBlock { get; init; } = 2;
+
+    /// <summary>Attention heads: num_attention_heads, else attention_head_dim (which diffusers' SD 1.x configs use
+    /// for the number of heads), the largest where it is given per level.</summary>
+    public int AttentionHeads { get; init; } = 8;
+
+    /// <summary>The first UNet level with attention (from down_block_types): its maps cover latent/2^level per side.
+    /// 0 when the config does not say, the most a UNet can have.</summary>
+    public int FirstAttentionLevel { get; init; }
+
+    /// <summary>only_cross_attention: the transformer blocks attend to the text only, with no pixel-to-pixel map.</summary>
+    public bool OnlyCrossAttention { get; init; }
+
+    /// <summary>True for LCM UNets (time_cond_proj_dim): guidance is an input, so no doubled CFG batch.</summary>
+    public bool GuidanceEmbedded { get; init; }
+
+    /// <summary>The VAE decoder's width at full resolution (block_out_channels[0]).</summary>
+    public int VaeChannels { get; init; } = 128;
+
+    /// <summary>mid_block_add_attention: the VAE's one-head self-attention at latent resolution (SD's VAE has it).</summary>
+    public bool VaeMidAttention { get; init; } = true;
+
+    /// <summary>Bytes per activation element: 2 for a float16 UNet, else 4.</summary>
+    public int ElementBytes { get; init; } = 4;
+
+    /// <summary>The model's graphs and weights on disk, as <see cref="ModelCache.EstimateBytes"/> counts them.</summary>
+    public long WeightBytes { get; init; }
+
+    /// <summary>Reads the figures of the model folder <paramref name="folder"/>; throws <see cref="ModelLoadException"/>
+    /// where model_index.json is missing or a config is not JSON.</summary>
+    public static ModelShapes Read(string folder)
+    {
+        var config = ModelConfig.Read(folder);
+        var unet = ModelConfig.ReadJson(folder, Path.Combine("unet", "config.json"), required: false);
+        var vae = ModelConfig.ReadJson(folder, Path.Combine("vae_decoder", "config.json"), required: false);
+        var defaults = new ModelShapes();
+        return new ModelShapes
+        {
+            VaeScaleFactor = config.VaeScaleFactor,
+            LatentChannels = Int(vae, "latent_channels") ?? defaults.LatentChannels,
+            UNetChannels = First(unet, "block_out_channels") ?? defaults.UNetChannels,
+            LayersPerBlock = Int(unet, "layers_per_block") ?? defaults.LayersPerBlock,
+            AttentionHeads = Largest(unet, "num_attention_heads") ?? Largest(unet, "attention_head_dim") ?? defaults.AttentionHeads,
+            FirstAttentionLevel = FirstAttentionBlock(unet),
+            OnlyCrossAttention = unet?["only_cross_attention"] switch
+            {
+                JsonValue value when value.TryGetValue<bool>(out var all) => all,
+                JsonArray levels => levels.Count > 0 && levels.All(l => l is JsonValue v && v.TryGetValue<bool>(out var b) && b),
+                _ => false,
+            },
+            GuidanceEmbedded = config.TimeCondProjDim > 0,
+            VaeChannels = First(vae, "block_out_channels") ?? defaults.VaeChannels,
+            VaeMidAttention = vae?["mid_block_add_attention"] is not JsonValue mid || !mid.TryGetValue<bool>(out var add) || add,
+            ElementBytes = IsHalfPrecision(Path.Combine(folder, "unet", "model.onnx")) ? 2 : 4,
+            WeightBytes = ModelCache.EstimateBytes(folder),
+        };
+    }
+
+    private static int? Int(JsonObject? node, string key) => ModelConfig.Number(node, key) is { } n ? (int)n : null;
+
+    private static int? First(JsonObject? node, string key) =>
+        node?[key] is JsonArray { Count: > 0 } list && list[0] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
+
+    private static int? Largest(JsonObject? node, string key) => node?[key] switch
+    {
+        JsonValue v when v.TryGetValue<int>(out var n) => n,
+        JsonArray list => list.OfType<JsonValue>().Select(v => v.TryGetValue<int>(out var n) ? n : 0).DefaultIfEmpty(0).Max() is > 0 and var max ? max : null,
+        _ => null,
+    };
+
+    private static int FirstAttentionBlock(JsonObject? unet)
+    {
+        if (unet?["down_block_types"] is not JsonArray blocks)
+        {
+            return 0;
+        }
+
+        var index = blocks.Select(b => b is JsonValue v && v.TryGetValue<string>(out var s) ? s : "")
+            .ToList().FindIndex(name => name.Contains("Attn", StringComparison.Ordinal));
+        return index >= 0 ? index : Math.Max(0, blocks.Count - 1); // none listed: the mid block's, at the deepest level
+    }
+
+    /// <summary>Whether the UNet's "sample" input is float16; false where the graph cannot be read (loading it
+    /// reports that) or is too big to parse for this.</summary>
+    private static bool IsHalfPrecision(string unetPath)
+    {
+        var file = new FileInfo(unetPath);
+        if (!file.Exists || file.Length > MaxGraphBytesToScan)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var stream = file.OpenRead();
+            var sample = ModelProto.Parser.ParseFrom(stream).Graph?.Input.FirstOrDefault(i => i.Name == "sample");
+            return sample?.Type?.TensorType?.ElemType == (int)TensorProto.Types.DataType.Float16;
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            return false;
+        }
+    }
+}

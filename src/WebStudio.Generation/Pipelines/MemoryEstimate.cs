@@ -1,0 +1,108 @@
+using WebStudio.Generation.Models;
+
+namespace WebStudio.Generation.Pipelines;
+
+/// <summary>
+/// The peak memory of one run, in bytes, from the model's shapes (<see cref="ModelShapes"/>) and the request's size,
+/// batch and guidance, so that a job that cannot run is refused before it is queued. With f the VAE's scale factor,
+/// h = H/f and w = W/f the latent size, B the batch, B' = 2B under classifier-free guidance (the UNet runs the
+/// unconditional and conditional rows as one batch) and b the bytes per element:
+/// <list type="bullet">
+/// <item><see cref="Weights"/>: the model's graphs on disk. The job's model must be loaded while it runs, so it is
+/// counted whether or not the model cache holds it now; other cached models are not (the cache drops them beyond
+/// Generation:ModelMemoryBudgetMB).</item>
+/// <item><see cref="Latents"/>: <see cref="LatentBuffers"/> float32 latent tensors per image (the sample, its scaled
+/// and doubled copies, the prediction, the scheduler's history of up to four): 16 · B · 4 · h · w · 4.</item>
+/// <item><see cref="UNetActivations"/>: the UNet's feature maps at latent resolution, where they are widest per
+/// pixel-count: a ResNet block's working set (3) and the skip activations the up path keeps, layers+1 per level and
+/// halving from level to level (≤ 2(layers+1) in all): (2(layers+1) + 3) · B' · C₀ · h · w · b.</item>
+/// <item><see cref="AttentionMaps"/>: the largest attention map, at the first level with attention (latent/2^L per
+/// side, n = ⌈h/2^L⌉·⌈w/2^L⌉ tokens): self-attention n² · heads · B' · b, or the text's n · 77 · heads · B' · b for a
+/// UNet with cross-attention only. It grows with the square of the pixel count and is the allocation that fails
+/// first: 2048×2048 × 8 on the built-in model (L = 1, 4 heads) is a 64 GiB map. A fused attention kernel (CUDA)
+/// may never build it; the estimate stays on the safe side.</item>
+/// <item><see cref="VaeDecode"/>: the decoder's activations at full resolution for ONE image (the pipeline decodes a
+/// batch one image at a time): 4 · C_vae · H · W · b (a ResNet block's working set, and the half-resolution level,
+/// which has twice the width on a quarter of the pixels), its float32 output 3 · H · W · 4, and the VAE's one-head
+/// mid-block self-attention (h · w)² · b where the VAE has one (SD's does). An img2img encode mirrors it.</item>
+/// <item><see cref="Images"/>: the finished RGB images and the engine's copies, 2 · B · H · W · 3.</item>
+/// </list>
+/// The UNet's steps and the VAE's decode do not overlap, so the peak is Weights + Latents + Images +
+/// max(UNetActivations + AttentionMaps, VaeDecode).
+/// </summary>
+public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivations, long AttentionMaps, long VaeDecode, long Images)
+{
+    /// <summary>Float32 latent tensors per image alive during a step.</summary>
+    public const int LatentBuffers = 16;
+
+    // A ResNet block's input, hidden and output tensors.
+    private const int WorkingTensors = 3;
+
+    // The VAE decoder's full-resolution working set plus its half-resolution level's, in full-resolution tensors.
+    private const int VaeWorkingTensors = 4;
+
+    public long Total => Weights + Latents + Images + Math.Max(UNetActivations + AttentionMaps, VaeDecode);
+
+    /// <summary>Whether a run applies classifier-free guidance as a doubled batch (the pipeline's own rule).</summary>
+    public static bool DoublesBatch(ModelShapes shapes, float guidance) => guidance > 1f && !shapes.GuidanceEmbedded;
+
+    public static MemoryEstimate Of(ModelShapes shapes, int width, int height, int batch, float guidance)
+    {
+        long f = shapes.VaeScaleFactor, bytes = shapes.ElementBytes;
+        long h = CeilDiv(height, f), w = CeilDiv(width, f), cells = h * w, pixels = (long)width * height;
+        long unetBatch = batch * (DoublesBatch(shapes, guidance) ? 2L : 1L);
+
+        var latents = (long)LatentBuffers * batch * shapes.LatentChannels * cells * sizeof(float);
+        var activations = (2L * (shapes.LayersPerBlock + 1) + WorkingTensors) * unetBatch * shapes.UNetChannels * cells * bytes;
+
+        long scale = 1L << Math.Min(shapes.FirstAttentionLevel, 30);
+        var tokens = CeilDiv(h, scale) * CeilDiv(w, scale);
+        var cross = tokens * ModelShapes.TextTokens * shapes.AttentionHeads * unetBatch * bytes;
+        var attention = shapes.OnlyCrossAttention ? cross : Math.Max(cross, tokens * tokens * shapes.AttentionHeads * unetBatch * bytes);
+
+        var vae = VaeWorkingTensors * shapes.VaeChannels * pixels * bytes + 3 * pixels * sizeof(float)
+            + (shapes.VaeMidAttention ? cells * cells * bytes : 0);
+        var images = 2L * batch * pixels * 3;
+        return new MemoryEstimate(shapes.WeightBytes, latents, activations, attention, vae, images);
+    }
+
+    /// <summary>The largest batch up to <paramref name="batch"/> whose run fits in <paramref name="limitBytes"/> at this
+    /// size, or 0 when not even one image fits.</summary>
+    public static int LargestBatch(ModelShapes shapes, int width, int height, int batch, float guidance, long limitBytes)
+    {
+        for (var b = batch; b >= 1; b--)
+        {
+            if (Of(shapes, width, height, b, guidance).Total <= limitBytes)
+            {
+                return b;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The largest size no bigger than <paramref name="width"/>×<paramref name="height"/>, of about the same
+    /// aspect ratio and in multiples of <see cref="GenerationRequest.SizeMultiple"/>, whose run of
+    /// <paramref name="batch"/> images fits in <paramref name="limitBytes"/>; null when not even the smallest does.</summary>
+    public static (int Width, int Height)? LargestSize(ModelShapes shapes, int width, int height, int batch, float guidance, long limitBytes)
+    {
+        const int step = GenerationRequest.SizeMultiple;
+        var longer = Math.Max(width, height);
+        for (var side = longer / step * step; side >= GenerationRequest.MinSize; side -= step)
+        {
+            var w = width == longer ? side : Shorter(width, side, longer);
+            var h = height == longer ? side : Shorter(height, side, longer);
+            if (Of(shapes, w, h, batch, guidance).Total <= limitBytes)
+            {
+                return (w, h);
+            }
+        }
+
+        return null;
+    }
+
+    private static int Shorter(int shorter, int side, int longer) =>
+        Math.Max(GenerationRequest.MinSize, (int)((long)shorter * side / longer) / GenerationRequest.SizeMultiple * GenerationRequest.SizeMultiple);
+
+    private static long CeilDiv(long value, long divisor) => (value + divisor - 1) / divisor;
+}
