@@ -177,9 +177,21 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
     /// <summary>Another user: with ids, answered exactly as ids that do not exist; without, shown none of the owner's.</summary>
     private async Task ForeignAsync(MatrixRoute route, HttpClient client, ProbeValues own)
     {
-        if (Owned(route).Any())
+        var owned = Owned(route).Distinct().ToList();
+        if (owned.Count > 0)
         {
             await SameAsMissingAsync(route, "another user", client, own, expected: null);
+            if (owned.Count > 1 && owned.All(k => RouteParameters.Table[k].Others is not null))
+            {
+                // Their own container with one of the owner's things in it, against a thing that exists nowhere.
+                foreach (var key in owned)
+                {
+                    var mixed = new ProbeValues(owned.ToDictionary(k => k, k => k == key ? own[k] : RouteParameters.Table[k].Others!(world)));
+                    await SameAsMissingAsync(route, $"another user with their own ids but the owner's {key}", client, mixed, expected: null,
+                        With(mixed, key, RouteParameters.Table[key].Missing()));
+                }
+            }
+
             return;
         }
 
@@ -195,9 +207,9 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
     }
 
     /// <summary>The caller with the owner's values and with values that name nothing: the same answer.</summary>
-    private async Task SameAsMissingAsync(MatrixRoute route, string caller, HttpClient client, ProbeValues own, int? expected)
+    private async Task SameAsMissingAsync(MatrixRoute route, string caller, HttpClient client, ProbeValues own, int? expected, ProbeValues? missing = null)
     {
-        var missing = Values(route, owner: false);
+        missing ??= Values(route, owner: false);
         var ids = own.All.Concat(missing.All).ToList();
         var foreign = await SendAsync(client, Verb(route), Path(route, own), route.Rule!.Body?.Invoke(world, own), ids, attack: true);
         var none = await SendAsync(client, Verb(route), Path(route, missing), route.Rule!.Body?.Invoke(world, missing), ids, attack: true);

@@ -42,6 +42,9 @@ public sealed class AuthorizationWorld : IAsyncLifetime
     /// <summary>A finished image of B's (an id that exists but is not in A's share).</summary>
     public Guid OtherImage { get; private set; }
 
+    /// <summary>B's own gallery, holding <see cref="OtherImage"/>.</summary>
+    public Guid OtherGallery { get; private set; }
+
     /// <summary>A PNG the studio made (it carries its parameters chunk): the upload of edit and read probes.</summary>
     public byte[] Png { get; private set; } = [];
 
@@ -64,8 +67,9 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         (_, OtherImage) = await GenerateAsync(Other, "other's own");
         Png = await Owner.Http.GetByteArrayAsync($"/api/images/{Owned.Image}");
 
-        Owned.Gallery = await CreateGalleryAsync("owner gallery", Owned.Image);
-        Owned.SpareGallery = await CreateGalleryAsync("owner spare gallery", Owned.SpareImage);
+        Owned.Gallery = await CreateGalleryAsync(Owner, "owner gallery", Owned.Image);
+        Owned.SpareGallery = await CreateGalleryAsync(Owner, "owner spare gallery", Owned.SpareImage);
+        OtherGallery = await CreateGalleryAsync(Other, "other's gallery", OtherImage);
         (Owned.ShareLink, Owned.LiveToken) = await ShareAsync(Owned.Gallery);
         (Owned.SpareShareLink, _) = await ShareAsync(Owned.Gallery);
         Owned.RevokedToken = await RevokedShareAsync();
@@ -164,12 +168,12 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         }
     }
 
-    private async Task<Guid> CreateGalleryAsync(string name, Guid image)
+    private static async Task<Guid> CreateGalleryAsync(StudioLogin user, string name, Guid image)
     {
-        using var created = await Owner.Http.PostAsJsonAsync("/api/galleries", new { name });
+        using var created = await user.Http.PostAsJsonAsync("/api/galleries", new { name });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        using var added = await Owner.Http.PutAsync($"/api/galleries/{id}/images/{image}", null);
+        using var added = await user.Http.PutAsync($"/api/galleries/{id}/images/{image}", null);
         Assert.Equal(HttpStatusCode.Created, added.StatusCode);
         return id;
     }

@@ -7,7 +7,12 @@ namespace WebStudio.Hardening.Tests.Authorization;
 /// <param name="Owned">The owner's resource (or, when <paramref name="Shared"/>, a name everyone may use).</param>
 /// <param name="Missing">A fresh value that exists nowhere.</param>
 /// <param name="Shared">A public name (a model), not somebody's resource: nothing to compare for another user.</param>
-public sealed record RouteParameter(Func<AuthorizationWorld, string> Owned, Func<string> Missing, bool Shared = false);
+public sealed record RouteParameter(Func<AuthorizationWorld, string> Owned, Func<string> Missing, bool Shared = false)
+{
+    /// <summary>The other user's own resource of this kind: a route that takes two ids is also probed with the other
+    /// user's own container and the owner's thing in it (B's gallery with A's image).</summary>
+    public Func<AuthorizationWorld, string>? Others { get; init; }
+}
 
 /// <summary>
 /// The values the matrix puts into routes, keyed by the parameter and the literal segment before it ("jobs/{id}"),
@@ -21,8 +26,8 @@ public static class RouteParameters
         ["jobs/{id}"] = Id(w => w.Owned.Running),
         ["history/{id}"] = Id(w => w.Owned.Job),
         ["images/{id}"] = Id(w => w.Owned.Image),
-        ["{imageId}"] = Id(w => w.Owned.Image),
-        ["galleries/{id}"] = Id(w => w.Owned.Gallery),
+        ["{imageId}"] = Id(w => w.Owned.Image) with { Others = w => w.OtherImage.ToString() },
+        ["galleries/{id}"] = Id(w => w.Owned.Gallery) with { Others = w => w.OtherGallery.ToString() },
         ["shares/{id}"] = Id(w => w.Owned.SpareShareLink),
         ["uploads/{id}"] = Id(w => w.Owned.Upload),
         ["{token}"] = new(w => w.Owned.LiveToken, AuthorizationWorld.UnknownToken),

@@ -130,9 +130,10 @@ public static class RouteRules
         ["GET /api/uploads/{id:guid}"] = new(Guard.Login, Ok),
         ["POST /api/masks"] = new(Guard.Login, Created)
         {
-            Query = (_, v) => $"source=image:{v["images/{id}"]}",
+            // An upload as the source here; the edit below names a history image.
+            Query = (_, v) => $"source=upload:{v["uploads/{id}"]}",
             Body = (w, _) => File(w.Png, "file"),
-            BodyKeys = ["images/{id}"],
+            BodyKeys = ["uploads/{id}"],
         },
         ["POST /api/edits"] = new(Guard.Login, Created)
         {
