@@ -62,7 +62,7 @@ public sealed partial class AuthorizationMatrixTests
         var name = $"the page {Url(owned)} ({component.Name})";
 
         // The owner's page shows the owner's thing: it differs from the page for an id that names nothing.
-        var owner = world.Client(world.Owner);
+        var owner = world.Callers.Owner;
         var mine = await SendAsync(owner, "GET", Url(owned), null, []);
         var mineMissing = await SendAsync(owner, "GET", Url(missing), null, []);
         _owners++;
@@ -74,7 +74,7 @@ public sealed partial class AuthorizationMatrixTests
         // Another user's id renders exactly as an id that exists nowhere (the ids themselves aside). The pages show
         // live queue counts, which a job ending between the two requests changes: only a difference that every
         // round shows is one.
-        var other = world.Client(world.Other);
+        var other = world.Callers.Other;
         Answer foreign = null!, none = null!;
         for (var round = 0; round < 3 && (round == 0 || foreign != none); round++)
         {
@@ -90,7 +90,7 @@ public sealed partial class AuthorizationMatrixTests
 
         if (component.GetCustomAttribute<AllowAnonymousAttribute>() is null)
         {
-            foreach (var (caller, client) in new[] { ("anonymous", world.Client(null)), ("revoked key", world.Client(null, world.OwnerRevokedKey)) })
+            foreach (var (caller, client) in new[] { ("anonymous", world.Callers.Anonymous), ("revoked key", world.Callers.RevokedKey) })
             {
                 var answer = await SendAsync(client, "GET", Url(owned), null, ids, attack: true);
                 if (!answer.IsLoginRedirect)

@@ -108,26 +108,26 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
         switch (rule.Guard)
         {
             case Guard.Login:
-                await ForeignAsync(route, world.Client(world.Other), own);
-                await RefusedAsync(route, "anonymous", world.Client(null), own);
-                await RefusedAsync(route, "revoked key", world.Client(null, world.OwnerRevokedKey), own);
-                await RefusedAsync(route, "the owner's live API key without a login", world.Client(null, world.OwnerKey), own);
+                await ForeignAsync(route, world.Callers.Other, own);
+                await RefusedAsync(route, "anonymous", world.Callers.Anonymous, own);
+                await RefusedAsync(route, "revoked key", world.Callers.RevokedKey, own);
+                await RefusedAsync(route, "the owner's live API key without a login", world.Callers.OwnerKey, own);
                 break;
             case Guard.Admin:
-                await SameAsMissingAsync(route, "the owner (not an administrator)", world.Client(world.Owner), own, Forbidden);
-                await SameAsMissingAsync(route, "another user", world.Client(world.Other), own, Forbidden);
-                await RefusedAsync(route, "anonymous", world.Client(null), own);
-                await RefusedAsync(route, "revoked key", world.Client(null, world.OwnerRevokedKey), own);
+                await SameAsMissingAsync(route, "the owner (not an administrator)", world.Callers.Owner, own, Forbidden);
+                await SameAsMissingAsync(route, "another user", world.Callers.Other, own, Forbidden);
+                await RefusedAsync(route, "anonymous", world.Callers.Anonymous, own);
+                await RefusedAsync(route, "revoked key", world.Callers.RevokedKey, own);
                 break;
             case Guard.ApiKey:
-                await ForeignAsync(route, world.Client(null, world.OtherKey), own);
-                await OpenAIRefusalAsync(route, "anonymous", world.Client(null), own, "missing_api_key");
-                await OpenAIRefusalAsync(route, "revoked key", world.Client(null, world.OwnerRevokedKey), own, "invalid_api_key");
-                await OpenAIRefusalAsync(route, "the owner's login cookie without a key", world.Client(world.Owner), own, "missing_api_key");
+                await ForeignAsync(route, world.Callers.OtherKey, own);
+                await OpenAIRefusalAsync(route, "anonymous", world.Callers.Anonymous, own, "missing_api_key");
+                await OpenAIRefusalAsync(route, "revoked key", world.Callers.RevokedKey, own, "invalid_api_key");
+                await OpenAIRefusalAsync(route, "the owner's login cookie without a key", world.Callers.Owner, own, "missing_api_key");
                 break;
             case Guard.Public:
-                await ExpectAsync(route, "another user", world.Client(world.Other), own, Statuses(route));
-                await ExpectAsync(route, "revoked key", world.Client(null, world.OwnerRevokedKey), own, Statuses(route));
+                await ExpectAsync(route, "another user", world.Callers.Other, own, Statuses(route));
+                await ExpectAsync(route, "revoked key", world.Callers.RevokedKey, own, Statuses(route));
                 break;
             case Guard.ShareToken:
                 await SharesAsync(route, own);
@@ -136,8 +136,8 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
                 await SignedLinksAsync(route, own);
                 break;
             case Guard.Connection:
-                await ExpectAsync(route, "anonymous", world.Client(null), own, rule.Anonymous);
-                await ExpectAsync(route, "revoked key", world.Client(null, world.OwnerRevokedKey), own, rule.Anonymous);
+                await ExpectAsync(route, "anonymous", world.Callers.Anonymous, own, rule.Anonymous);
+                await ExpectAsync(route, "revoked key", world.Callers.RevokedKey, own, rule.Anonymous);
                 break;
         }
     }
@@ -158,10 +158,10 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
 
         var client = rule.Guard switch
         {
-            Guard.Admin => world.Client(world.Admin),
-            Guard.ApiKey => world.Client(null, world.OwnerKey),
-            Guard.Login or Guard.Connection => world.Client(world.Owner),
-            _ => world.Client(null), // public, share and signed links: the link is the authorisation
+            Guard.Admin => world.Callers.Admin,
+            Guard.ApiKey => world.Callers.OwnerKey,
+            Guard.Login or Guard.Connection => world.Callers.Owner,
+            _ => world.Callers.Anonymous, // public, share and signed links: the link is the authorisation
         };
         if (rule.Guard == Guard.SignedLink)
         {
@@ -245,7 +245,7 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
     /// <summary>Expired, revoked and unknown tokens alike; an image outside the share like one that never existed.</summary>
     private async Task SharesAsync(MatrixRoute route, ProbeValues own)
     {
-        var anonymous = world.Client(null);
+        var anonymous = world.Callers.Anonymous;
         var tokenKey = route.Keys.Values.Single(k => k == "{token}");
         var unknown = With(own, tokenKey, AuthorizationWorld.UnknownToken());
         var ids = own.All.Concat(unknown.All).Append(world.Owned.ExpiredToken).Append(world.Owned.RevokedToken).ToList();
@@ -273,13 +273,13 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
             }
         }
 
-        await ExpectAsync(route, "another user with the live link", world.Client(world.Other), own, Statuses(route));
+        await ExpectAsync(route, "another user with the live link", world.Callers.Other, own, Statuses(route));
     }
 
     /// <summary>A link signed for another image, or with its expiry changed, answers like an image that never existed.</summary>
     private async Task SignedLinksAsync(MatrixRoute route, ProbeValues own)
     {
-        var anonymous = world.Client(null);
+        var anonymous = world.Callers.Anonymous;
         var image = Guid.Parse(own["images/{id}"]);
         var nowhere = Guid.NewGuid();
         var valid = Signed(image);
@@ -301,7 +301,7 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
     /// <summary>The static files stay public: every one the app maps, once each, without a login.</summary>
     private async Task StaticAssetsAsync()
     {
-        var anonymous = world.Client(null);
+        var anonymous = world.Callers.Anonymous;
         var paths = world.Server.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
             .Where(RouteMatrix.IsStaticAsset)

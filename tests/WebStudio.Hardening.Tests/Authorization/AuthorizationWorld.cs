@@ -77,9 +77,17 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         Owned.Upload = await UploadAsync();
         Owned.Running = Owned.Job;
         Owned.Queued = Owned.SpareJob;
+        Callers = new ProbeCallers(Client(Owner), Client(Other), Client(Admin), Client(null), Client(null, OwnerRevokedKey), Client(null, OwnerKey), Client(null, OtherKey));
     }
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    /// <summary>The probing clients, one per caller, for the whole class.</summary>
+    public ProbeCallers Callers { get; private set; } = null!;
+
+    public async Task DisposeAsync()
+    {
+        Callers?.Dispose();
+        await _server.DisposeAsync();
+    }
 
     /// <summary>A's long job (running) and one queued behind it; until then the job ids name finished jobs.</summary>
     public async Task StartActiveJobsAsync()
@@ -91,7 +99,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
 
     /// <summary>A client that sends <paramref name="login"/>'s cookie (or none) and a bearer key, and keeps no cookie a
     /// probe is answered with, so that no probe changes anybody's session.</summary>
-    public HttpClient Client(StudioLogin? login, string? key = null)
+    private HttpClient Client(StudioLogin? login, string? key = null)
     {
         var client = new HttpClient(new HttpClientHandler { UseCookies = false, AllowAutoRedirect = false })
         {
@@ -152,11 +160,10 @@ public sealed class AuthorizationWorld : IAsyncLifetime
 
     private async Task<JsonElement> WaitForStatusAsync(Guid job, string wanted)
     {
-        using var admin = Client(Admin); // the administrator sees every job
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
         {
-            var state = await admin.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}");
+            var state = await Admin.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{job}"); // the administrator sees every job
             var status = state.GetProperty("status").GetString();
             if (status == wanted)
             {
@@ -217,6 +224,20 @@ public sealed class AuthorizationWorld : IAsyncLifetime
     public static string UnknownToken() => ShareToken.Create();
 
     private sealed class PacedServer() : ApiServer(new Dictionary<string, string?>(), TimeSpan.FromMilliseconds(100));
+}
+
+/// <summary>The matrix's callers: A (the owner), B (another user), the administrator, nobody, A's revoked key, A's
+/// live key and B's key (each without a login).</summary>
+public sealed record ProbeCallers(
+    HttpClient Owner, HttpClient Other, HttpClient Admin, HttpClient Anonymous, HttpClient RevokedKey, HttpClient OwnerKey, HttpClient OtherKey) : IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var client in new[] { Owner, Other, Admin, Anonymous, RevokedKey, OwnerKey, OtherKey })
+        {
+            client.Dispose();
+        }
+    }
 }
 
 /// <summary>The owner's resources by role; the spare ones are for the owner's own deletes.</summary>
