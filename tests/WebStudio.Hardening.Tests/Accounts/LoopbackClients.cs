@@ -9,9 +9,8 @@ namespace WebStudio.Hardening.Tests.Accounts;
 /// </summary>
 public static class LoopbackClients
 {
-    public static readonly IPAddress Attacker = IPAddress.Parse("127.0.0.1");
-
-    public static readonly IPAddress Elsewhere = IPAddress.Parse("127.0.0.2");
+    /// <summary>127.0.0.<paramref name="last"/>.</summary>
+    public static IPAddress Address(int last) => new(new byte[] { 127, 0, 0, (byte)last });
 
     public static HttpClient From(IPAddress source, Uri baseAddress)
     {
