@@ -145,6 +145,26 @@ namespace WebStudio.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.AdministratorClaim", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("AdministratorClaims", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_AdministratorClaims_OnlyOne", "\"Id\" = 1");
+                        });
+                });
+
             modelBuilder.Entity("WebStudio.Data.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -620,6 +640,17 @@ namespace WebStudio.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.AdministratorClaim", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("WebStudio.Data.ApiKey", b =>

@@ -22,6 +22,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
+    public DbSet<AdministratorClaim> AdministratorClaims => Set<AdministratorClaim>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -60,6 +60,7 @@ public static class StudioServices
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<AccountBootstrap>();
+        services.AddThrottledLogin(configuration);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ImageStore>();
