@@ -16,32 +16,41 @@ namespace WebStudio.Generation.Pipelines;
 /// <item><see cref="UNetActivations"/>: the UNet's feature maps at latent resolution, where they are widest per
 /// pixel-count: a ResNet block's working set (3) and the skip activations the up path keeps, layers+1 per level and
 /// halving from level to level (≤ 2(layers+1) in all): (2(layers+1) + 3) · B' · C₀ · h · w · b.</item>
-/// <item><see cref="AttentionMaps"/>: the largest attention map, at the first level with attention (latent/2^L per
+/// <item><see cref="AttentionMap"/>: the largest attention map, at the first level with attention (latent/2^L per
 /// side, n = ⌈h/2^L⌉·⌈w/2^L⌉ tokens): self-attention n² · heads · B' · b, or the text's n · 77 · heads · B' · b for a
 /// UNet with cross-attention only. It grows with the square of the pixel count and is the allocation that fails
-/// first: 2048×2048 × 8 on the built-in model (L = 1, 4 heads) is a 64 GiB map. A fused attention kernel (CUDA)
-/// may never build it; the estimate stays on the safe side.</item>
+/// first: 2048×2048 × 8 on the built-in model (L = 1, 4 heads) is one 64 GiB map. An unfused graph holds several at
+/// once (the scores, their scaled copy, the softmax) and ORT's arena grows in coarse extensions: measured on CPU with
+/// the built-in model (VmHWM over one run, a fresh process each), the peak was 4.3–4.5 maps at 768×768 × 2 and × 4
+/// and 1024×1024 × 2, so <see cref="AttentionPeak"/> counts <see cref="AttentionCopies"/>. A fused attention kernel
+/// (CUDA) may build none; the estimate stays on the safe side.</item>
 /// <item><see cref="VaeDecode"/>: the decoder's activations at full resolution for ONE image (the pipeline decodes a
-/// batch one image at a time): 4 · C_vae · H · W · b (a ResNet block's working set, and the half-resolution level,
-/// which has twice the width on a quarter of the pixels), its float32 output 3 · H · W · 4, and the VAE's one-head
-/// mid-block self-attention (h · w)² · b where the VAE has one (SD's does). An img2img encode mirrors it.</item>
+/// batch one image at a time): <see cref="VaeWorkingTensors"/> · C_vae · H · W · b (a ResNet block's working set, the
+/// half-resolution level, which has twice the width on a quarter of the pixels, and the arena's slack: measured 4.4
+/// at 1024×1024), its float32 output 3 · H · W · 4, and the VAE's one-head mid-block self-attention (h · w)² · b where
+/// the VAE has one (SD's does). An img2img encode mirrors it.</item>
 /// <item><see cref="Images"/>: the finished RGB images and the engine's copies, 2 · B · H · W · 3.</item>
 /// </list>
 /// The UNet's steps and the VAE's decode do not overlap, so the peak is Weights + Latents + Images +
-/// max(UNetActivations + AttentionMaps, VaeDecode).
+/// max(UNetActivations + AttentionPeak, VaeDecode).
 /// </summary>
-public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivations, long AttentionMaps, long VaeDecode, long Images)
+public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivations, long AttentionMap, long VaeDecode, long Images)
 {
+    /// <summary>Attention maps counted at the peak (measured 4.3–4.5 on CPU, see above).</summary>
+    public const int AttentionCopies = 5;
+
+    /// <summary>The VAE decoder's full-resolution tensors at its peak (measured 4.4 on CPU).</summary>
+    public const int VaeWorkingTensors = 5;
+
     /// <summary>Float32 latent tensors per image alive during a step.</summary>
     public const int LatentBuffers = 16;
 
     // A ResNet block's input, hidden and output tensors.
     private const int WorkingTensors = 3;
 
-    // The VAE decoder's full-resolution working set plus its half-resolution level's, in full-resolution tensors.
-    private const int VaeWorkingTensors = 4;
+    public long AttentionPeak => AttentionCopies * AttentionMap;
 
-    public long Total => Weights + Latents + Images + Math.Max(UNetActivations + AttentionMaps, VaeDecode);
+    public long Total => Weights + Latents + Images + Math.Max(UNetActivations + AttentionPeak, VaeDecode);
 
     /// <summary>Whether a run applies classifier-free guidance as a doubled batch (the pipeline's own rule).</summary>
     public static bool DoublesBatch(ModelShapes shapes, float guidance) => guidance > 1f && !shapes.GuidanceEmbedded;
