@@ -116,9 +116,9 @@ public static partial class PromptAttentionParser
     }
 
     // Same alternatives, same order as A1111's re_attention.
-    [GeneratedRegex(@"\\\(|\\\)|\\\[|\\]|\\\\|\\|\(|\[|:\s*([+-]?[.\d]+)\s*\)|\)|]|[^\\()\[\]:]+|:")]
+    [GeneratedRegex(@"\\\(|\\\)|\\\[|\\]|\\\\|\\|\(|\[|:\s*([+-]?[.\d]+)\s*\)|\)|]|[^\\()\[\]:]+|:", RegexOptions.NonBacktracking)]
     private static partial Regex Attention();
 
-    [GeneratedRegex(@"\s*\bBREAK\b\s*", RegexOptions.Singleline)]
+    [GeneratedRegex(@"\s*\bBREAK\b\s*", RegexOptions.Singleline | RegexOptions.NonBacktracking)]
     private static partial Regex BreakKeyword();
 }

@@ -257,6 +257,6 @@ public static partial class PromptSchedule
         }
     }
 
-    [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")]
+    [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", RegexOptions.NonBacktracking)]
     private static partial Regex Number();
 }

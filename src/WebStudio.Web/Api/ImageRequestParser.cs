@@ -273,7 +273,7 @@ public static partial class ImageRequestParser
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
-    [GeneratedRegex(@"^(\d{1,6})x(\d{1,6})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d{1,6})x(\d{1,6})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex SizePattern();
 
     /// <summary>Typed access to a request's fields, whether JSON values or multipart strings.</summary>

@@ -15,6 +15,8 @@ public static partial class A1111ParameterParser
 {
     private const string NegativePrefix = "Negative prompt:";
 
+    /// <summary>Reads any text in time linear in its length; it never fails on content, only on null.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public static ParsedParameters Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
@@ -119,6 +121,7 @@ public static partial class A1111ParameterParser
     }
 
     // The pattern of A1111's own parser (modules/infotext_utils.py): a key of words, spaces, dashes and slashes.
-    [GeneratedRegex("""\s*(?<key>\w[\w \-/]+):\s*(?<value>"(?:\\.|[^\\"])+"|[^,]*)(?:,|$)""")]
+    // NonBacktracking: with backtracking, a long line without a colon took time quadratic in its length (issue 16).
+    [GeneratedRegex("""\s*(?<key>\w[\w \-/]+):\s*(?<value>"(?:\\.|[^\\"])+"|[^,]*)(?:,|$)""", RegexOptions.NonBacktracking)]
     private static partial Regex Pair();
 }
