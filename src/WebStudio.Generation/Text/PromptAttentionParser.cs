@@ -12,6 +12,8 @@ public static partial class PromptAttentionParser
     private const double RoundMultiplier = 1.1;
     private const double SquareMultiplier = 1 / 1.1;
 
+    /// <summary>The prompt's runs of equal weight, in order; any text parses (at least one segment comes back).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is null.</exception>
     public static IReadOnlyList<PromptSegment> Parse(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);

@@ -44,6 +44,23 @@ public sealed class RegexLinearityTests
             + "the pattern needs lookarounds or backreferences):\n" + string.Join("\n", offenders));
     }
 
+    [Theory]
+    [InlineData("var r = new Regex(\"(a+)+b\");", false)]
+    [InlineData("var r = new Regex(\")\", RegexOptions.NonBacktracking);", true)]
+    [InlineData("var r = new System.Text.RegularExpressions.Regex(\"a\", RegexOptions.None, TimeSpan.FromSeconds(1));", true)]
+    [InlineData("Regex r = new(\"a(b)\");", false)]
+    [InlineData("return Regex.IsMatch(s, @\"a(\"\")b\") || TimeSpan.Zero > t;", false)]
+    [InlineData("return Regex.Replace(s, \"[)]\", \")\", RegexOptions.None, TimeSpan.FromSeconds(1));", true)]
+    [InlineData("[GeneratedRegex(\"\"\"(a)\"\"\", RegexOptions.NonBacktracking)]", true)]
+    [InlineData("[GeneratedRegex(@\"\\(\", RegexOptions.IgnoreCase)] private static partial Regex P(); // NonBacktracking", false)]
+    [InlineData("[GeneratedRegex(\"x\", RegexOptions.None, matchTimeoutMilliseconds: 1000)]", true)]
+    public void The_source_scan_tells_a_linear_or_timed_regex_from_a_backtracking_one(string source, bool linear)
+    {
+        var site = Assert.Single(RegexSourceScan.Sites(source));
+
+        Assert.Equal(linear, site.Linear);
+    }
+
     [Fact]
     public void Every_nonbacktracking_regex_finds_exactly_what_the_backtracking_engine_finds()
     {
