@@ -97,6 +97,12 @@ public static partial class ImageRequestParser
             // A malformed or truncated multipart body: the boundary is wrong, a part ends early, or there are too many parts.
             throw new ApiException(StatusCodes.Status400BadRequest, $"The multipart body could not be read: {ex.Message}", null, "invalid_multipart");
         }
+        catch (ArgumentException)
+        {
+            // ASP.NET's form reader throws this on a part header it cannot parse (a "filename*" without a value).
+            throw new ApiException(StatusCodes.Status400BadRequest,
+                "The multipart body could not be read: a part's Content-Disposition header is malformed.", null, "invalid_multipart");
+        }
 
         var allowed = operation == ImageOperation.Edit ? Edit : Variation;
         foreach (var key in form.Keys.Concat(form.Files.Select(f => f.Name)).Distinct())

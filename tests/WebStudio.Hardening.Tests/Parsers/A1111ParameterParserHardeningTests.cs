@@ -75,7 +75,7 @@ public sealed class A1111ParameterParserHardeningTests(ITestOutputHelper output)
             Assert.NotNull(parsed.Prompt);
             Assert.NotNull(parsed.NegativePrompt);
             Assert.True(clock.Elapsed < Budget(text.Length), $"{clock.Elapsed} for {text.Length} characters");
-        }, iter: 3000, threads: 1);
+        }, iter: 2000, threads: 1);
     }
 
     [Fact]

@@ -51,6 +51,22 @@ public sealed class MultipartReaderHardeningTests
         }, iter: 400, threads: 1);
     }
 
+    /// <summary>ASP.NET's form reader throws ArgumentNullException on a "filename*" without a value (found by the
+    /// property above): it was a 500.</summary>
+    [Fact]
+    public async Task A_part_header_the_form_reader_cannot_parse_is_a_400_naming_the_body()
+    {
+        var body = System.Text.Encoding.ASCII.GetBytes(MalformedPart);
+
+        var error = await Assert.ThrowsAsync<ApiException>(
+            () => ImageRequestParser.ReadFormAsync(Request((body, "multipart/form-data; boundary=b")), ImageOperation.Edit, default));
+
+        Assert.Equal((400, "invalid_multipart"), (error.Status, error.Code));
+        Assert.Equal("The multipart body could not be read: a part's Content-Disposition header is malformed.", error.Message);
+    }
+
+    public const string MalformedPart = "--b\r\nContent-Disposition: form-data; name=\"file\"; filename*\r\nContent-Type: image/png\r\n\r\nxyz\r\n--b--\r\n";
+
     [Fact]
     public void Any_uploaded_bytes_give_an_image_or_an_upload_error()
     {

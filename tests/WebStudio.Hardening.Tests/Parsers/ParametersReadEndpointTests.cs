@@ -34,7 +34,7 @@ public sealed class ParametersReadEndpointTests(ApiServer server) : IClassFixtur
     [Fact]
     public async Task A_compressed_chunk_that_inflates_to_200_MB_is_refused_at_once_naming_the_limit()
     {
-        var bomb = PngTextChunks.WithCompressedText(200L * 1024 * 1024);
+        var bomb = PngTextChunks.CompressedTextOf200MB;
         Assert.InRange(bomb.Length, 1, 300 * 1024);
 
         var (status, body, elapsed) = await PostAsync(bomb, "bomb");
@@ -54,6 +54,23 @@ public sealed class ParametersReadEndpointTests(ApiServer server) : IClassFixtur
         Assert.Equal(HttpStatusCode.OK, status);
         var read = JsonSerializer.Deserialize<ParametersReadResult>(body, JsonSerializerOptions.Web)!;
         Assert.Equal((PngParametersReader.MaxTextBytes - 100, 3, 9L), (read.Parameters.Prompt.Length, read.Parameters.Steps, read.Parameters.Seed));
+    }
+
+    [Fact]
+    public async Task A_malformed_or_missing_form_is_a_4xx_that_names_the_field()
+    {
+        var user = await StudioLogin.RegisterAsync(server, $"form-{Guid.NewGuid():N}");
+        using var malformed = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes(MultipartReaderHardeningTests.MalformedPart));
+        malformed.Headers.TryAddWithoutValidation("Content-Type", "multipart/form-data; boundary=b");
+        using var text = new StringContent("not a form");
+
+        using var refused = await user.Http.PostAsync("/api/parameters/read", malformed);
+        using var unsupported = await user.Http.PostAsync("/api/parameters/read", text);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("file: the multipart body could not be read (truncated or malformed)", Detail(await refused.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, unsupported.StatusCode);
+        Assert.StartsWith("file: ", Detail(await unsupported.Content.ReadAsStringAsync()));
     }
 
     private static string? Detail(string problem) => JsonDocument.Parse(problem).RootElement.GetProperty("detail").GetString();

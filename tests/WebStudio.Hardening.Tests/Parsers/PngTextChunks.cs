@@ -32,6 +32,11 @@ public static class PngTextChunks
     public static byte[] WithText(string text, string keyword = "parameters") =>
         WithChunk("tEXt", [.. Encoding.Latin1.GetBytes(keyword), 0, .. Encoding.Latin1.GetBytes(text)]);
 
+    private static readonly Lazy<byte[]> Bomb = new(() => WithCompressedText(200L * 1024 * 1024));
+
+    /// <summary>The probe's decompression bomb: a 1×1 PNG whose zTXt "parameters" (about 200 kB) inflates to 200 MB.</summary>
+    public static byte[] CompressedTextOf200MB => Bomb.Value;
+
     /// <summary>A 1×1 PNG with a zTXt chunk whose zlib data inflates to <paramref name="inflatedBytes"/> letters A.</summary>
     public static byte[] WithCompressedText(long inflatedBytes, string keyword = "parameters") =>
         WithChunk("zTXt", [.. Encoding.Latin1.GetBytes(keyword), 0, 0, .. Deflate(inflatedBytes)]);
