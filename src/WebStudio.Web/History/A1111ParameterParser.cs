@@ -22,13 +22,22 @@ public static partial class A1111ParameterParser
         ArgumentNullException.ThrowIfNull(text);
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim().Split('\n');
 
-        // As A1111 does: the last line holds the settings only when it has at least three "Key: value" pairs.
+        // Match by match rather than a MatchCollection, so that a long line's matches do not all stay alive at once.
         var pairs = new List<KeyValuePair<string, string>>();
-        var body = lines;
-        if (lines.Length > 0 && Pair().Matches(lines[^1]) is { Count: >= 3 } matches)
+        for (var m = Pair().Match(lines[^1]); m.Success; m = m.NextMatch())
         {
-            pairs.AddRange(matches.Select(m => KeyValuePair.Create(m.Groups["key"].Value.Trim(), Unquote(m.Groups["value"].Value.Trim()))));
+            pairs.Add(KeyValuePair.Create(m.Groups["key"].Value.Trim(), Unquote(m.Groups["value"].Value.Trim())));
+        }
+
+        // As A1111 does: the last line holds the settings only when it has at least three "Key: value" pairs.
+        var body = lines;
+        if (pairs.Count >= 3)
+        {
             body = lines[..^1];
+        }
+        else
+        {
+            pairs.Clear();
         }
 
         var prompt = new StringBuilder();

@@ -114,9 +114,13 @@ public static class PngParametersReader
             throw Damaged(fileName, "its \"parameters\" iTXt chunk is malformed");
         }
 
-        return payload[0] == 0
-            ? Encoding.UTF8.GetString(payload, translated + 1, payload.Length - translated - 1)
-            : Encoding.UTF8.GetString(Inflate(payload, translated + 1, fileName));
+        if (payload[0] != 0)
+        {
+            return Encoding.UTF8.GetString(Inflate(payload, translated + 1, fileName));
+        }
+
+        var textLength = payload.Length - translated - 1;
+        return textLength > MaxTextBytes ? throw TooLarge(fileName) : Encoding.UTF8.GetString(payload, translated + 1, textLength);
     }
 
     /// <summary>Inflates the zlib stream at <paramref name="offset"/>, but never past <see cref="MaxTextBytes"/>.</summary>

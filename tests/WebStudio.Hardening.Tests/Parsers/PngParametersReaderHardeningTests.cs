@@ -13,10 +13,16 @@ public sealed class PngParametersReaderHardeningTests
 {
     private const string Limit = "64 KB";
 
-    [Fact]
-    public async Task A_text_chunk_over_the_limit_is_refused_naming_the_limit_without_reading_it()
+    [Theory]
+    [InlineData(5 * 1024 * 1024, false)]
+    [InlineData(64 * 1024 + 1, false)]
+    [InlineData(64 * 1024 + 1, true)]
+    public async Task A_text_chunk_over_the_limit_is_refused_naming_the_limit(int length, bool international)
     {
-        var png = PngTextChunks.WithText(new string('A', 5 * 1024 * 1024));
+        var text = new string('A', length);
+        var png = international
+            ? PngTextChunks.WithChunk("iTXt", [.. "parameters"u8, 0, 0, 0, 0, 0, .. System.Text.Encoding.UTF8.GetBytes(text)])
+            : PngTextChunks.WithText(text);
 
         var error = await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync(png));
 
