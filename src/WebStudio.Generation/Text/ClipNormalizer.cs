@@ -18,6 +18,6 @@ internal sealed partial class ClipNormalizer : Normalizer
 
     public override string Normalize(ReadOnlySpan<char> original) => Normalize(original.ToString());
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }

@@ -11,6 +11,6 @@ internal static partial class ClipPreTokenizer
         new RegexPreTokenizer(Pattern(), specialTokens);
 
     [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+",
-        RegexOptions.IgnoreCase)]
+        RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
     private static partial Regex Pattern();
 }

@@ -12,6 +12,8 @@ public static partial class PromptAttentionParser
     private const double RoundMultiplier = 1.1;
     private const double SquareMultiplier = 1 / 1.1;
 
+    /// <summary>The prompt's runs of equal weight, in order; any text parses (at least one segment comes back).</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is null.</exception>
     public static IReadOnlyList<PromptSegment> Parse(string prompt)
     {
         ArgumentNullException.ThrowIfNull(prompt);
@@ -116,9 +118,9 @@ public static partial class PromptAttentionParser
     }
 
     // Same alternatives, same order as A1111's re_attention.
-    [GeneratedRegex(@"\\\(|\\\)|\\\[|\\]|\\\\|\\|\(|\[|:\s*([+-]?[.\d]+)\s*\)|\)|]|[^\\()\[\]:]+|:")]
+    [GeneratedRegex(@"\\\(|\\\)|\\\[|\\]|\\\\|\\|\(|\[|:\s*([+-]?[.\d]+)\s*\)|\)|]|[^\\()\[\]:]+|:", RegexOptions.NonBacktracking)]
     private static partial Regex Attention();
 
-    [GeneratedRegex(@"\s*\bBREAK\b\s*", RegexOptions.Singleline)]
+    [GeneratedRegex(@"\s*\bBREAK\b\s*", RegexOptions.Singleline | RegexOptions.NonBacktracking)]
     private static partial Regex BreakKeyword();
 }

@@ -17,12 +17,20 @@ public sealed record ScheduledPrompt(int EndAtStep, string Text);
 public static partial class PromptSchedule
 {
     /// <summary>The texts of <paramref name="prompt"/> over <paramref name="steps"/> steps, in step order; a prompt
-    /// without editing gives one entry, itself.</summary>
+    /// without editing gives one entry, itself. Any text parses.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="prompt"/> is null.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="steps"/> is below one.</exception>
     public static IReadOnlyList<ScheduledPrompt> Build(string prompt, int steps)
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(steps);
-        var tree = new Parser(prompt).Parse();
+        var parser = new Parser(prompt);
+        var tree = parser.Parse();
+        if (parser.GaveUp)
+        {
+            tree = [new Plain(prompt)];
+        }
+
         var ends = new SortedSet<int> { steps };
         CollectEnds(tree, steps, ends);
 
@@ -117,16 +125,25 @@ public static partial class PromptSchedule
 
     private sealed record Alternate(IReadOnlyList<IReadOnlyList<Node>> Options) : Node;
 
-    /// <summary>Recursive descent over the text. A bracket that never closes is remembered, so it is scanned once.</summary>
+    /// <summary>Recursive descent over the text. A bracket that never closes is remembered, so it is scanned once by
+    /// itself, but the brackets around it read its text again: open brackets inside open brackets cost time quadratic
+    /// in their number, and nesting costs stack. Past <see cref="MaxDepth"/> levels or a budget of work linear in the
+    /// text, the parser gives up and the prompt is plain text (no editing), so that any input parses in linear time.</summary>
     private sealed class Parser(string text)
     {
+        private const int MaxDepth = 64;
         private readonly HashSet<int> _unclosed = [];
+        private readonly long _budget = 32L * text.Length + 4096;
+        private long _work;
+        private int _depth;
         private int _position;
+
+        public bool GaveUp { get; private set; }
 
         public IReadOnlyList<Node> Parse()
         {
             var nodes = Sequence(inBracket: false, inParenthesis: false);
-            while (_position < text.Length)
+            while (_position < text.Length && !GaveUp)
             {
                 // A closer with no opener at the top level is text.
                 nodes.Add(new Plain(text[_position++].ToString()));
@@ -149,8 +166,14 @@ public static partial class PromptSchedule
                 }
             }
 
-            while (_position < text.Length)
+            while (_position < text.Length && !GaveUp)
             {
+                if (++_work > _budget)
+                {
+                    GaveUp = true;
+                    break;
+                }
+
                 var c = text[_position];
                 if (c == '\\' && _position + 1 < text.Length)
                 {
@@ -160,7 +183,7 @@ public static partial class PromptSchedule
                 else if (c is '[' or '(' && !_unclosed.Contains(_position))
                 {
                     Flush();
-                    nodes.AddRange(c == '[' ? Bracket() : Parenthesis());
+                    nodes.AddRange(Nested(c == '[' ? Bracket : Parenthesis));
                 }
                 else if ((inBracket && c is ']' or ':' or '|') || (inParenthesis && c == ')') || (!inBracket && !inParenthesis && c is ']' or ')'))
                 {
@@ -177,11 +200,30 @@ public static partial class PromptSchedule
             return nodes;
         }
 
+        private IReadOnlyList<Node> Nested(Func<IReadOnlyList<Node>> construct)
+        {
+            if (_depth == MaxDepth)
+            {
+                GaveUp = true;
+                return [];
+            }
+
+            _depth++;
+            try
+            {
+                return construct();
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
         private IReadOnlyList<Node> Parenthesis()
         {
             var start = _position++;
             var inner = Sequence(inBracket: false, inParenthesis: true);
-            if (_position >= text.Length)
+            if (_position >= text.Length || GaveUp)
             {
                 return Unclosed(start);
             }
@@ -198,7 +240,7 @@ public static partial class PromptSchedule
             while (true)
             {
                 parts.Add(Sequence(inBracket: true, inParenthesis: false));
-                if (_position >= text.Length)
+                if (_position >= text.Length || GaveUp)
                 {
                     return Unclosed(start);
                 }
@@ -257,6 +299,6 @@ public static partial class PromptSchedule
         }
     }
 
-    [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")]
+    [GeneratedRegex(@"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$", RegexOptions.NonBacktracking)]
     private static partial Regex Number();
 }

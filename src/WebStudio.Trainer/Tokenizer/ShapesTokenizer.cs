@@ -41,6 +41,6 @@ internal sealed partial class ShapesTokenizer
         return frame;
     }
 
-    [GeneratedRegex(@"\s+")]
+    [GeneratedRegex(@"\s+", RegexOptions.NonBacktracking)]
     private static partial Regex Whitespace();
 }

@@ -97,6 +97,12 @@ public static partial class ImageRequestParser
             // A malformed or truncated multipart body: the boundary is wrong, a part ends early, or there are too many parts.
             throw new ApiException(StatusCodes.Status400BadRequest, $"The multipart body could not be read: {ex.Message}", null, "invalid_multipart");
         }
+        catch (ArgumentException)
+        {
+            // ASP.NET's form reader throws this on a part header it cannot parse (a "filename*" without a value).
+            throw new ApiException(StatusCodes.Status400BadRequest,
+                "The multipart body could not be read: a part's Content-Disposition header is malformed.", null, "invalid_multipart");
+        }
 
         var allowed = operation == ImageOperation.Edit ? Edit : Variation;
         foreach (var key in form.Keys.Concat(form.Files.Select(f => f.Name)).Distinct())
@@ -273,7 +279,7 @@ public static partial class ImageRequestParser
 
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
-    [GeneratedRegex(@"^(\d{1,6})x(\d{1,6})$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(\d{1,6})x(\d{1,6})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex SizePattern();
 
     /// <summary>Typed access to a request's fields, whether JSON values or multipart strings.</summary>

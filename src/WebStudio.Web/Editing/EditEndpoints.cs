@@ -123,6 +123,11 @@ public static class EditEndpoints
         {
             return (null, Problem(StatusCodes.Status400BadRequest, FileField, "bad_form", $"The upload could not be read: {ex.Message}"));
         }
+        catch (ArgumentException)
+        {
+            // ASP.NET's form reader throws this on a part header it cannot parse (a "filename*" without a value).
+            return (null, Problem(StatusCodes.Status400BadRequest, FileField, "bad_form", "The upload could not be read: a part's Content-Disposition header is malformed."));
+        }
 
         if (form.Files.GetFile(FileField) is not { } formFile)
         {

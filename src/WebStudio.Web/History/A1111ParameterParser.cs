@@ -15,18 +15,29 @@ public static partial class A1111ParameterParser
 {
     private const string NegativePrefix = "Negative prompt:";
 
+    /// <summary>Reads any text in time linear in its length; it never fails on content, only on null.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     public static ParsedParameters Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Trim().Split('\n');
 
-        // As A1111 does: the last line holds the settings only when it has at least three "Key: value" pairs.
+        // Match by match rather than a MatchCollection, so that a long line's matches do not all stay alive at once.
         var pairs = new List<KeyValuePair<string, string>>();
-        var body = lines;
-        if (lines.Length > 0 && Pair().Matches(lines[^1]) is { Count: >= 3 } matches)
+        for (var m = Pair().Match(lines[^1]); m.Success; m = m.NextMatch())
         {
-            pairs.AddRange(matches.Select(m => KeyValuePair.Create(m.Groups["key"].Value.Trim(), Unquote(m.Groups["value"].Value.Trim()))));
+            pairs.Add(KeyValuePair.Create(m.Groups["key"].Value.Trim(), Unquote(m.Groups["value"].Value.Trim())));
+        }
+
+        // As A1111 does: the last line holds the settings only when it has at least three "Key: value" pairs.
+        var body = lines;
+        if (pairs.Count >= 3)
+        {
             body = lines[..^1];
+        }
+        else
+        {
+            pairs.Clear();
         }
 
         var prompt = new StringBuilder();
@@ -119,6 +130,7 @@ public static partial class A1111ParameterParser
     }
 
     // The pattern of A1111's own parser (modules/infotext_utils.py): a key of words, spaces, dashes and slashes.
-    [GeneratedRegex("""\s*(?<key>\w[\w \-/]+):\s*(?<value>"(?:\\.|[^\\"])+"|[^,]*)(?:,|$)""")]
+    // NonBacktracking: with backtracking, a long line without a colon took time quadratic in its length (issue 16).
+    [GeneratedRegex("""\s*(?<key>\w[\w \-/]+):\s*(?<value>"(?:\\.|[^\\"])+"|[^,]*)(?:,|$)""", RegexOptions.NonBacktracking)]
     private static partial Regex Pair();
 }

@@ -89,8 +89,25 @@ public static class HistoryEndpoints
             entityTag: new EntityTagHeaderValue($"\"{image.Id:N}-t{ThumbnailStore.Size}\""));
     }
 
-    private static async Task<IResult> ReadParametersAsync(IFormFile? file, CancellationToken ct)
+    private static async Task<IResult> ReadParametersAsync(HttpRequest request, CancellationToken ct)
     {
+        if (!request.HasFormContentType)
+        {
+            return TypedResults.Problem("file: send one PNG as multipart form field \"file\"", statusCode: 415);
+        }
+
+        // The form is read here rather than bound, so that a malformed body gets an answer that names the field.
+        IFormFile? file;
+        try
+        {
+            file = (await request.ReadFormAsync(ct)).Files.GetFile("file");
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException || (e is IOException and not BadHttpRequestException && !ct.IsCancellationRequested))
+        {
+            // ArgumentException: ASP.NET's form reader on a part header it cannot parse (a "filename*" without a value).
+            return TypedResults.Problem("file: the multipart body could not be read (truncated or malformed)", statusCode: 400);
+        }
+
         if (file is null || file.Length == 0)
         {
             return TypedResults.Problem("file: send one PNG as multipart form field \"file\"", statusCode: 400);
