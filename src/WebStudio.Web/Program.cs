@@ -11,6 +11,7 @@ using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
 using WebStudio.Web.Galleries;
 using WebStudio.Web.Hubs;
+using WebStudio.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.UseStudioSettingsFile();
@@ -25,7 +26,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.AddStudio();
 builder.AddGenerationEngine();
 builder.AddImagesApi();
-builder.Services.AddProblemDetails();
+builder.Services.AddErrorResponses();
 
 var app = builder.Build();
 
@@ -42,17 +43,8 @@ if (ApiKeyCommand.IsRequested(args))
     return;
 }
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/Error", createScopeForErrors: true);
-}
-
-// Pages get the friendly not-found page; an API call that ends in a bare error status gets a problem+json body
-// that names the status (a browser opening a dead image link then reads "Not Found", not an empty error).
-app.UseWhen(
-    context => !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/hubs"),
-    branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
-app.UseWhen(context => context.Request.Path.StartsWithSegments("/api"), branch => branch.UseStatusCodePages());
+app.UseSecurityHeaders();
+app.UseErrorResponses();
 
 // Browser scripts and styles of the repository's wwwroot-assets/ folder (copied beside the binaries), public.
 app.UseStaticFiles(new StaticFileOptions

@@ -36,6 +36,17 @@ public static class PngFiles
         return file.ToArray();
     }
 
+    /// <summary><paramref name="png"/> with one more chunk of <paramref name="type"/> (a text chunk, say) before IEND.</summary>
+    public static byte[] WithChunk(byte[] png, string type, byte[] data)
+    {
+        const int iendLength = 12; // length, "IEND", CRC
+        using var file = new MemoryStream();
+        file.Write(png, 0, png.Length - iendLength);
+        WriteChunk(file, type, data);
+        file.Write(png, png.Length - iendLength, iendLength);
+        return file.ToArray();
+    }
+
     private static void WriteChunk(Stream file, string type, byte[] data)
     {
         var length = new byte[4];

@@ -40,9 +40,6 @@ public sealed class ApiImageService(
     /// <summary>An edit with a mask repaints the masked area from pure noise.</summary>
     public const float InpaintStrength = 1f;
 
-    /// <summary>Seconds a client is told to wait when its queue is full (a job on the built-in model takes seconds).</summary>
-    public const int QueueFullRetrySeconds = 10;
-
     /// <summary>Seconds a client is told to wait when the server shuts down under its request (a restart).</summary>
     public const int ShutdownRetrySeconds = 30;
 
@@ -241,7 +238,7 @@ public sealed class ApiImageService(
             },
             SubmitRefusal.QueueFull => new ApiException(StatusCodes.Status429TooManyRequests, $"Too many queued jobs: {problem.Message}.", null, "queue_full")
             {
-                RetryAfterSeconds = QueueFullRetrySeconds,
+                RetryAfterSeconds = (int)Math.Ceiling((outcome.RetryAfter ?? SubmitOutcome.QueueFullRetryAfter).TotalSeconds),
             },
             _ => problem.Field == "model"
                 ? new ApiException(StatusCodes.Status404NotFound, problem.Message, "model", "model_not_found")

@@ -67,7 +67,7 @@ public static partial class ImageRequestParser
             var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                RefuseUnknown(property.Name, Generation);
+                RefuseUnknown(Text(property, p => p.Name, "a field name"), Generation);
                 if (!fields.TryAdd(property.Name, property.Value.Clone()))
                 {
                     throw ApiException.BadField(property.Name, $"'{property.Name}' is given twice.", "duplicate_parameter");
@@ -257,6 +257,11 @@ public static partial class ImageRequestParser
 
     private static void RefuseUnknown(string name, IReadOnlyList<string> allowed)
     {
+        if (name.Length == 0)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, "A field of the request has no name.", null, "unknown_parameter");
+        }
+
         if (!allowed.Contains(name, StringComparer.Ordinal))
         {
             throw ApiException.BadField(Shorten(name), $"Unrecognized request argument supplied: {Shorten(name)}", "unknown_parameter");
@@ -277,6 +282,19 @@ public static partial class ImageRequestParser
         return memory.ToArray();
     }
 
+    /// <summary>JSON text as a string; invalid UTF-8 and lone surrogates (which .NET cannot hold as text) are refused by name.</summary>
+    private static string Text<T>(T source, Func<T, string> read, string what, string? param = null)
+    {
+        try
+        {
+            return read(source);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ApiException(StatusCodes.Status400BadRequest, $"{what} is not valid Unicode text: it holds invalid UTF-8 or a lone surrogate.", param, "invalid_encoding");
+        }
+    }
+
     private static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
 
     [GeneratedRegex(@"^(\d{1,6})x(\d{1,6})$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
@@ -295,7 +313,7 @@ public static partial class ImageRequestParser
         public string? String(string name) => Get(name) switch
         {
             null => null,
-            { ValueKind: JsonValueKind.String } value => value.GetString(),
+            { ValueKind: JsonValueKind.String } value => Text(value, v => v.GetString()!, $"'{name}'", name),
             var value => throw WrongType(name, "a string", value.Value),
         };
 

@@ -23,7 +23,7 @@ public static class EditEndpoints
 
     public static IEndpointRouteBuilder MapEditing(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().CheckContentTypeInEndpoint();
 
         // Multipart bodies read by hand (no IFormFile binding, so no form antiforgery token): the Identity cookie is
         // SameSite=Lax, so a cross-site page cannot post here with the user's cookie.

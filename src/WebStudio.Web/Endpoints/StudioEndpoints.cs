@@ -18,7 +18,7 @@ public static class StudioEndpoints
 {
     public static IEndpointRouteBuilder MapStudioEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().CheckContentTypeInEndpoint();
         api.MapGet("/images/{id:guid}", GetImageAsync);
         api.MapGet("/jobs/{id:guid}", GetJobAsync);
         api.MapGet("/jobs/{id:guid}/preview", GetPreviewAsync);

@@ -18,10 +18,9 @@ public static class SubmitOutcomeResults
                     outcome.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
                     detail: string.Join("; ", outcome.Problems.Select(p => p.Message)));
             default:
-                if (outcome.RetryAfter is { } retry)
-                {
-                    context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                }
+                // Every 429 says when to come back, a full queue as well as the rate limit.
+                var retry = outcome.RetryAfter ?? SubmitOutcome.QueueFullRetryAfter;
+                context.Response.Headers.RetryAfter = Math.Ceiling(retry.TotalSeconds).ToString(CultureInfo.InvariantCulture);
 
                 return TypedResults.Problem(outcome.Problems[0].Message, statusCode: StatusCodes.Status429TooManyRequests);
         }

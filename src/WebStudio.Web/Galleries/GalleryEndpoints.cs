@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using WebStudio.Web.Endpoints;
 using WebStudio.Web.Queue;
 
 namespace WebStudio.Web.Galleries;
@@ -8,7 +9,7 @@ public static class GalleryEndpoints
 {
     public static IEndpointRouteBuilder MapGalleryEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/galleries").RequireAuthorization();
+        var api = app.MapGroup("/api/galleries").RequireAuthorization().CheckContentTypeInEndpoint();
         api.MapGet("/", async (ClaimsPrincipal user, GalleryService galleries, CancellationToken ct) =>
             TypedResults.Ok(await galleries.ListAsync(Me(user), ct)));
         api.MapPost("/", CreateAsync);

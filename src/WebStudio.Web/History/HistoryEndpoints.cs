@@ -14,7 +14,7 @@ public static class HistoryEndpoints
 {
     public static IEndpointRouteBuilder MapHistoryEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().CheckContentTypeInEndpoint();
         api.MapGet("/history", QueryAsync);
         api.MapGet("/history/{id:guid}", FindAsync);
         api.MapDelete("/history/{id:guid}", DeleteAsync);
@@ -39,6 +39,12 @@ public static class HistoryEndpoints
             }
 
             parsedStatus = s;
+        }
+
+        if (take is < 1 or > HistoryService.MaxPageSize)
+        {
+            var message = $"take must be between 1 and {HistoryService.MaxPageSize}; {take} was given";
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["take"] = [message] }, detail: message);
         }
 
         HistoryCursor? after = null;

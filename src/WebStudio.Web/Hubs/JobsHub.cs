@@ -15,9 +15,16 @@ public sealed class JobsHub(JobAccess access, JobProgressNotifier notifier) : Hu
 {
     public const string Path = "/hubs/jobs";
 
-    public async Task<ChannelReader<PreviewFrame>> WatchJob(Guid jobId, CancellationToken cancellationToken)
+    /// <param name="jobId">The job's id; taken as text so that a malformed one is refused by name (SignalR hides its
+    /// own binding errors from the client).</param>
+    public async Task<ChannelReader<PreviewFrame>> WatchJob(string? jobId, CancellationToken cancellationToken)
     {
-        var job = await access.FindJobAsync(jobId, Context.User!, cancellationToken: cancellationToken)
+        if (!Guid.TryParse(jobId, out var id))
+        {
+            throw new HubException($"jobId must be a job's id (a GUID); '{(jobId is { Length: > 64 } ? jobId[..64] + "…" : jobId)}' is not one");
+        }
+
+        var job = await access.FindJobAsync(id, Context.User!, cancellationToken: cancellationToken)
             ?? throw new HubException("job not found");
         return notifier.Watch(job.Id, job.Status, job.Steps, cancellationToken);
     }

@@ -47,8 +47,7 @@ public sealed class JobQueue(
         if (queued >= _options.MaxQueuedPerUser)
         {
             return new SubmitOutcome(null, SubmitRefusal.QueueFull,
-                [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")],
-                TimeSpan.FromSeconds(Api.ApiImageService.QueueFullRetrySeconds));
+                [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")], SubmitOutcome.QueueFullRetryAfter);
         }
 
         if (rateLimiter.TryAcquire(userId) is { } retryAfter)

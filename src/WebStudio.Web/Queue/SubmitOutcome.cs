@@ -14,6 +14,9 @@ public enum SubmitRefusal
 /// <summary>The queued job, or why it was refused (problems in words a user understands).</summary>
 public sealed record SubmitOutcome(GenerationJob? Job, SubmitRefusal Refusal, IReadOnlyList<FieldProblem> Problems, TimeSpan? RetryAfter = null)
 {
+    /// <summary>When to try again after a full queue (a job on the built-in model takes seconds).</summary>
+    public static readonly TimeSpan QueueFullRetryAfter = TimeSpan.FromSeconds(10);
+
     public static SubmitOutcome Accepted(GenerationJob job) => new(job, SubmitRefusal.None, []);
 }
 

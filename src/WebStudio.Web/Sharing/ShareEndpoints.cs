@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
+using WebStudio.Web.Endpoints;
 using WebStudio.Web.Queue;
 using WebStudio.Web.Storage;
 
@@ -22,7 +23,7 @@ public static class ShareEndpoints
         open.MapGet("/{token}", PageAsync);
         open.MapGet("/{token}/images/{imageId:guid}", ImageAsync);
 
-        var api = app.MapGroup("/api").RequireAuthorization();
+        var api = app.MapGroup("/api").RequireAuthorization().CheckContentTypeInEndpoint();
         api.MapPost("/galleries/{id:guid}/shares", (Guid id, ShareOptions body, ClaimsPrincipal user, ShareLinkService shares, HttpContext context, CancellationToken ct) =>
             CreateAsync(new ShareRequest(id, null, body.Label, body.HidePrompts, body.ExpiresAt), user, shares, context, ct));
         api.MapPost("/images/{id:guid}/shares", (Guid id, ShareOptions body, ClaimsPrincipal user, ShareLinkService shares, HttpContext context, CancellationToken ct) =>
