@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Generation.Pipelines;
 using WebStudio.Web.Engine;
 using WebStudio.Web.Previews;
 using WebStudio.Web.Tests.Infrastructure;
@@ -82,5 +83,22 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         Assert.Equal(two, edited); // the longest text the edit gives, as A1111 counts
         Assert.Null(engine.MeasurePrompt("no-such-model", "a red circle", 20));
         Assert.Null(engine.MeasurePrompt("../tiny", "a red circle", 20));
+    }
+
+    [Fact]
+    [Trait("Capability", "Hardening")]
+    public void The_prompt_counter_counts_nothing_past_the_prompt_limit_and_answers_at_once()
+    {
+        using var engine = model.CreateEngine();
+        var hostile = new string('(', 30_000); // the attention parser's quadratic shape, as a circuit could send it
+        var atLimit = string.Join(' ', Enumerable.Repeat("red", GenerationRequest.MaxPromptLength / 4));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = engine.MeasurePrompt("tiny", hostile, 20);
+        clock.Stop();
+
+        Assert.Null(refused);
+        Assert.True(clock.ElapsedMilliseconds < 1000, $"{clock.ElapsedMilliseconds} ms");
+        Assert.NotNull(engine.MeasurePrompt("tiny", atLimit, 20));
     }
 }

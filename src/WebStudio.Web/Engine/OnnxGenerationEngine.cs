@@ -68,6 +68,13 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
 
     public PromptLength? MeasurePrompt(string model, string prompt, int steps)
     {
+        // A prompt over the limit is refused at submission with its own message; the counter (called on every
+        // keystroke) must not spend the attention parser's worst case, quadratic in unclosed brackets, on it.
+        if (prompt is null || prompt.Length > GenerationRequest.MaxPromptLength)
+        {
+            return null;
+        }
+
         ClipTokenizer tokenizer;
         try
         {
@@ -79,7 +86,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         }
 
         // An alternation gives a text per step but only a few distinct ones: each is tokenized once.
-        var longest = PromptSchedule.Build(prompt ?? "", Math.Clamp(steps, 1, GenerationRequest.MaxSteps))
+        var longest = PromptSchedule.Build(prompt, Math.Clamp(steps, 1, GenerationRequest.MaxSteps))
             .Select(p => p.Text)
             .Distinct(StringComparer.Ordinal)
             .Select(text => PromptWeighting.Tokenize(tokenizer, text))
