@@ -209,7 +209,7 @@ public static class ApiBadInputs
     private static void ParametersReader(List<BadInput> cases)
     {
         const string read = "/api/parameters/read";
-        cases.Add(Post("parameters/read as text/plain", read, "parameters: a", "text/plain", 415, "multipart/form-data"));
+        cases.Add(Post("parameters/read as text/plain", read, "parameters: a", "text/plain", 415, "multipart"));
         cases.Add(Form("parameters/read without a file", read, 400, "file", Text("file", "not a file")));
         cases.Add(Form("parameters/read text bytes", read, 400, "not a PNG", File("file", () => Encoding.UTF8.GetBytes("Steps: 20, Sampler: Euler"))));
         cases.Add(Form("parameters/read SVG renamed .png", read, 400, "not a PNG", File("file", () => Encoding.UTF8.GetBytes(Pngs.Svg))));
