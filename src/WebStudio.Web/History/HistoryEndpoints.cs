@@ -99,7 +99,7 @@ public static class HistoryEndpoints
     {
         if (!request.HasFormContentType)
         {
-            return TypedResults.Problem("file: send one PNG as multipart form field \"file\"", statusCode: 415);
+            return TypedResults.Problem("file: send one PNG as field \"file\" of a multipart/form-data body", statusCode: 415);
         }
 
         // The form is read here rather than bound, so that a malformed body gets an answer that names the field.
@@ -116,7 +116,7 @@ public static class HistoryEndpoints
 
         if (file is null || file.Length == 0)
         {
-            return TypedResults.Problem("file: send one PNG as multipart form field \"file\"", statusCode: 400);
+            return TypedResults.Problem("file: send one PNG as field \"file\" of a multipart/form-data body", statusCode: 400);
         }
 
         if (file.Length > MaxUploadBytes)
