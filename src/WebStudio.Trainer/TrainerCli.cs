@@ -24,6 +24,7 @@ internal static class TrainerCli
         }
 
         TorchSharp.torch.set_num_threads(options.Threads);
+        Training.TorchCpu.UseAtenConvolutions();
         var stages = new Stages(options);
         switch (args[0])
         {

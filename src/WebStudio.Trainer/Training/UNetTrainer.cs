@@ -42,6 +42,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         double learningRate = DefaultLearningRate, IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? categoryWeights = null,
         double placementAux = 0, double layoutWeight = 1)
     {
+        TorchCpu.UseAtenConvolutions();
         manual_seed(seed);
         var nets = CreateNets();
         var step = 0L;
@@ -122,7 +123,14 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             }
             optimizer.zero_grad();
             loss.backward();
-            nn.utils.clip_grad_norm_(optimised, 1.0);
+            var gradNorm = nn.utils.clip_grad_norm_(optimised, 1.0);
+            if (!double.IsFinite(gradNorm))
+            {
+                throw new NonFiniteTrainingException(
+                    $"UNet training produced non-finite gradients (norm {gradNorm}, loss {loss.item<float>()}) at step {step + 1}; nothing was saved. " +
+                    "The last checkpoint, if any, is still good.");
+            }
+
             optimizer.step();
             step++;
             // EMA warms up (short runs would otherwise export mostly the initial weights).
@@ -130,6 +138,13 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             Ema.Update(nets.Text, nets.TextEma, decay);
             Ema.Update(nets.UNet, nets.UNetEma, decay);
             var value = loss.item<float>();
+            if (!float.IsFinite(value))
+            {
+                throw new NonFiniteTrainingException(
+                    $"UNet training produced a non-finite loss ({value}) at step {step}: the weights are now broken, so nothing was saved. " +
+                    "The last checkpoint, if any, is still good.");
+            }
+
             running = step - startStep == 1 ? value : (0.99 * running) + (0.01 * value);
             if (step % 50 == 0)
             {

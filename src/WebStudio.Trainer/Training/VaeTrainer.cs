@@ -26,6 +26,7 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
 
     public (VaeEncoderNet Encoder, VaeDecoderNet Decoder) Train(TimeSpan budget, long maxSteps, bool resume, bool decoderOnly = false)
     {
+        TorchCpu.UseAtenConvolutions();
         manual_seed(seed);
         var encoder = new VaeEncoderNet(config);
         var decoder = new VaeDecoderNet(config);
@@ -91,10 +92,25 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
 
             optimizer.zero_grad();
             loss.backward();
-            nn.utils.clip_grad_norm_(parameters, 1.0);
+            var gradNorm = nn.utils.clip_grad_norm_(parameters, 1.0);
+            if (!double.IsFinite(gradNorm))
+            {
+                throw new NonFiniteTrainingException(
+                    $"VAE training produced non-finite gradients (norm {gradNorm}, loss {loss.item<float>()}) at step {step + 1}; nothing was saved. " +
+                    "The last checkpoint, if any, is still good.");
+            }
+
             optimizer.step();
             step++;
-            runningMse = step - startStep == 1 ? mse.item<float>() : (0.98 * runningMse) + (0.02 * mse.item<float>());
+            var mseValue = mse.item<float>();
+            if (!float.IsFinite(mseValue) || !float.IsFinite(loss.item<float>()))
+            {
+                throw new NonFiniteTrainingException(
+                    $"VAE training produced a non-finite loss at step {step} (MSE {mseValue}): the weights are now broken, so nothing was saved. " +
+                    "The last checkpoint, if any, is still good.");
+            }
+
+            runningMse = step - startStep == 1 ? mseValue : (0.98 * runningMse) + (0.02 * mseValue);
             if (step % 50 == 0)
             {
                 Console.WriteLine($"VAE step {step} mse {runningMse:F5} psnr~{Psnr(runningMse):F2} dB lr {lr:E2} {clock.Elapsed:mm\\:ss}");
@@ -108,6 +124,12 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
         }
 
         var heldOut = HeldOutPsnr(encoder, decoder, seed + 7777, 64);
+        if (!double.IsFinite(heldOut))
+        {
+            throw new NonFiniteTrainingException(
+                $"VAE training ended (step {step}) with a non-finite held-out PSNR ({heldOut}): the networks give NaN or infinite images, so nothing was saved.");
+        }
+
         Save(encoder, decoder, step, data.Position, heldOut);
         Console.WriteLine($"VAE: {step} steps, held-out PSNR {heldOut:F2} dB (64 full 128×128 images)");
         return (encoder, decoder);
@@ -120,6 +142,7 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
     /// <summary>PSNR in dB on [0,1] pixels of full images from a generator seed the training never sees.</summary>
     public static double HeldOutPsnr(VaeEncoderNet encoder, VaeDecoderNet decoder, long heldOutSeed, int count)
     {
+        TorchCpu.UseAtenConvolutions();
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         var (images, _) = new SceneBatches(heldOutSeed).Next(count);
@@ -131,3 +154,6 @@ internal sealed class VaeTrainer(VaeConfig config, string cache, long seed)
 
     private static double Psnr(double mseMinus1To1) => 10 * Math.Log10(4 / mseMinus1To1);
 }
+
+/// <summary>Training produced a NaN or infinite loss or score; thrown instead of saving broken weights.</summary>
+internal sealed class NonFiniteTrainingException(string message) : InvalidOperationException(message);
