@@ -50,5 +50,5 @@ public sealed record LoginAnswer(HttpStatusCode Status, string? Message, int? Re
     public bool Refused => Status == HttpStatusCode.OK && Message == Refusal && RetryAfterSeconds is null;
 
     public bool Throttled => Status == HttpStatusCode.TooManyRequests && RetryAfterSeconds >= 1
-        && Message == $"Error: too many login attempts. Try again in {RetryAfterSeconds} seconds.";
+        && Message == $"Error: too many login attempts. Try again in {RetryAfterSeconds} second{(RetryAfterSeconds == 1 ? "" : "s")}.";
 }
