@@ -138,6 +138,9 @@ public sealed class QueueBehaviourTests
         var alice = await StudioUserClient.RegisterAsync(hostA, "alice");
         await using var hostB = new StudioFactory(folder, settings: settings);
         _ = hostB.Server; // start the second host's workers on the same database
+        // Jobs long enough (3 × 50 ms) that host A's own workers, woken in process, cannot empty the queue before
+        // host B's next poll: the test is about two hosts sharing the work, not about which wakes first.
+        hostA.Scripted.StepDelay = hostB.Scripted.StepDelay = TimeSpan.FromMilliseconds(50);
         await Task.Delay(300);
 
         var jobs = new List<Guid>();

@@ -96,12 +96,13 @@ public sealed class ApiImageService(
     /// Waits for every job of <paramref name="submission"/>; <paramref name="onPartial"/> (when given) receives up
     /// to <see cref="ImageRequest.PartialImages"/> previews of the first job, taken at evenly spaced steps. It is
     /// called on the worker's thread and must only hand the bytes on. If <paramref name="aborted"/> fires (the
-    /// client went away), each unfinished job is canceled unless somebody follows it in the studio. If the server
+    /// client went away), the wait ends with <see cref="OperationCanceledException"/> and the caller abandons the jobs
+    /// (<see cref="AbandonAsync"/>). If the server
     /// stops meanwhile, the wait ends with a 503 and the jobs are left to the queue (a running one goes back to it),
     /// so the shutdown is not held up and a restart runs them.
     /// </summary>
     public async Task<IReadOnlyList<GeneratedImage>> WaitAsync(
-        string userId, ApiSubmission submission, ImageRequest request, Action<int, byte[]>? onPartial, CancellationToken aborted)
+        ApiSubmission submission, ImageRequest request, Action<int, byte[]>? onPartial, CancellationToken aborted)
     {
         for (var i = 0; i < submission.Jobs.Count; i++)
         {
@@ -142,12 +143,6 @@ public sealed class ApiImageService(
                 throw new ApiException(StatusCodes.Status503ServiceUnavailable,
                     "The server is shutting down. Your jobs stay queued and run after it restarts; they will be in your studio history.",
                     null, "server_shutting_down") { RetryAfterSeconds = ShutdownRetrySeconds };
-            }
-            catch (OperationCanceledException) when (aborted.IsCancellationRequested)
-            {
-                subscription.Dispose(); // ours must be gone before asking whether anybody else follows the job
-                await AbandonAsync(userId, submission.Jobs.Skip(i));
-                throw;
             }
             finally
             {
@@ -193,7 +188,9 @@ public sealed class ApiImageService(
         return status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
     }
 
-    private async Task AbandonAsync(string userId, IEnumerable<GenerationJob> jobs)
+    /// <summary>Cancels the jobs of a client that went away, unless someone follows one in the studio. Jobs that
+    /// have ended are left as they are. Call it after this request's own subscriptions are gone.</summary>
+    public async Task AbandonAsync(string userId, IEnumerable<GenerationJob> jobs)
     {
         foreach (var job in jobs)
         {

@@ -73,6 +73,23 @@ public static class ImagesApiEndpoints
         var userId = ApiCaller.UserId(context);
         var aborted = context.RequestAborted;
         var submission = await images.SubmitAsync(userId, request, aborted);
+        try
+        {
+            return await RespondAsync(context, images, request, userId, submission);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && aborted.IsCancellationRequested
+            && !context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        {
+            // The client went away: while its jobs ran, or before the wait began (as the stream's headers were
+            // written, say). Either way nobody will read the result, so its jobs go too; at shutdown they stay queued.
+            await images.AbandonAsync(userId, submission.Jobs);
+            throw;
+        }
+    }
+
+    private static async Task<IResult> RespondAsync(HttpContext context, ApiImageService images, ImageRequest request, string userId, ApiSubmission submission)
+    {
+        var aborted = context.RequestAborted;
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var quality = ApiQuality.Reported(request.Quality);
         var background = request.Background == "auto" ? "opaque" : request.Background;
@@ -97,7 +114,7 @@ public static class ImagesApiEndpoints
             IReadOnlyList<GeneratedImage> results;
             try
             {
-                results = await images.WaitAsync(userId, submission, request, (index, png) => partials.Writer.TryWrite((index, png)), aborted);
+                results = await images.WaitAsync(submission, request, (index, png) => partials.Writer.TryWrite((index, png)), aborted);
             }
             finally
             {
@@ -117,7 +134,7 @@ public static class ImagesApiEndpoints
             return TypedResults.Empty;
         }
 
-        var finished = await images.WaitAsync(userId, submission, request, null, aborted);
+        var finished = await images.WaitAsync(submission, request, null, aborted);
         var urls = context.RequestServices.GetRequiredService<SignedImageUrls>();
         var data = new List<ImageData>();
         foreach (var image in finished)
