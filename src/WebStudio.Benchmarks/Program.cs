@@ -1,3 +1,4 @@
+using static WebStudio.Benchmarks.BenchArgs;
 using WebStudio.Benchmarks;
 using WebStudio.Onnx.TestModels;
 
@@ -72,10 +73,4 @@ switch (command)
               hash --model DIR [--seed N]        SHA-256 of one generated image (for cross-process determinism)
             """);
         break;
-}
-
-static string? Option(string[] args, string name)
-{
-    var index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }

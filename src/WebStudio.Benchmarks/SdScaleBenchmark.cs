@@ -6,6 +6,7 @@ using Microsoft.ML.OnnxRuntime;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.SdSynth;
+using static WebStudio.Benchmarks.BenchArgs;
 
 namespace WebStudio.Benchmarks;
 
@@ -236,10 +237,4 @@ internal static class SdScaleBenchmark
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
 }

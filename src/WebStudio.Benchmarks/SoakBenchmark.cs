@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using static WebStudio.Benchmarks.BenchArgs;
 
 namespace WebStudio.Benchmarks;
 
@@ -153,13 +154,4 @@ public static class SoakBenchmark
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static string Truncate(string message) => message.Length <= 120 ? message : message[..120] + "…";
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-    }
-
-    private static int Int(string[] args, string name, int fallback) =>
-        Option(args, name) is { } value ? int.Parse(value, CultureInfo.InvariantCulture) : fallback;
 }

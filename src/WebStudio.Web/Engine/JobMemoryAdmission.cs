@@ -24,15 +24,9 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
     /// device. On CPU, the memory the runtime may use (physical memory or the container's limit), a fixed figure so
     /// that the same request always gets the same answer.
     /// </summary>
-    public long LimitBytes => options.JobMemoryLimitMB > 0 ? options.JobMemoryLimitMB * Mebibyte
+    private long LimitBytes => options.JobMemoryLimitMB > 0 ? options.JobMemoryLimitMB * Mebibyte
         : options.UseCuda && options.ModelMemoryBudgetMB > 0 ? options.ModelMemoryBudgetMB * Mebibyte
         : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-
-    /// <summary>The estimate for <paramref name="parameters"/>, or null when the model's folder cannot be read (the run
-    /// then reports what is wrong with it).</summary>
-    public MemoryEstimate? Estimate(JobParameters parameters) => ShapesOf(parameters.Model) is { } shapes
-        ? MemoryEstimate.Of(shapes, parameters.Width, parameters.Height, parameters.BatchSize, parameters.Guidance)
-        : null;
 
     /// <summary>Null when the job fits; else the refusal, naming the limit and what fits.</summary>
     public FieldProblem? Check(JobParameters p)
