@@ -120,8 +120,9 @@ public static partial class A1111ParameterParser
             {
                 return JsonSerializer.Deserialize<string>(value) ?? value;
             }
-            catch (JsonException)
+            catch (Exception e) when (e is JsonException or ArgumentException)
             {
+                // ArgumentException: a lone surrogate cannot be transcoded to UTF-8 for the JSON reader.
                 return value[1..^1];
             }
         }

@@ -62,6 +62,16 @@ public sealed class A1111ParameterParserHardeningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_quoted_value_holding_a_lone_surrogate_is_kept_without_its_quotes()
+    {
+        // Found by the property test below (seed 2PMNMLcczj_5): the JSON reader cannot transcode a lone surrogate.
+        var parsed = A1111ParameterParser.Parse("a cat\nSteps: 3, Sampler: Euler, Lora hashes: \"x\uD800y\"");
+
+        Assert.Equal(3, parsed.Steps);
+        Assert.Equal("x\uD800y", parsed.Extra["Lora hashes"]);
+    }
+
+    [Fact]
     public void Any_text_parses_without_an_exception_in_linear_time()
     {
         string[] pieces =
