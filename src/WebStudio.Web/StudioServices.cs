@@ -69,6 +69,7 @@ public static class StudioServices
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<SubmissionRateLimiter>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<SeedSource>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<JobAccess>();
         services.AddSingleton<QueueSnapshot>();

@@ -26,6 +26,7 @@ public sealed record ApiSubmission(IReadOnlyList<GenerationJob> Jobs, int Width,
 /// </summary>
 public sealed class ApiImageService(
     JobQueue queue,
+    SeedSource seeds,
     IGenerationEngine engine,
     JobProgressNotifier notifier,
     IDbContextFactory<StudioDbContext> dbFactory,
@@ -57,7 +58,7 @@ public sealed class ApiImageService(
         using var edit = request.Image is null ? null : ApiUploads.Read(request);
         var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? (model.NativeWidth, model.NativeHeight);
         var steps = ApiQuality.Steps(request.Quality);
-        var seed = JobQueue.RandomSeed();
+        var seed = seeds.Next();
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {

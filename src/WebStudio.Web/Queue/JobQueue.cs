@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
@@ -22,6 +21,7 @@ public sealed class JobQueue(
     QueueSignal signal,
     RunningJobs running,
     Api.JobInputStore inputs,
+    SeedSource seeds,
     TimeProvider time,
     ILogger<JobQueue> logger)
 {
@@ -68,7 +68,7 @@ public sealed class JobQueue(
             Scheduler = parameters.Scheduler,
             Steps = parameters.Steps,
             Guidance = parameters.Guidance,
-            Seed = parameters.Seed >= 0 ? parameters.Seed : RandomSeed(),
+            Seed = parameters.Seed >= 0 ? parameters.Seed : seeds.Next(),
             Width = parameters.Width,
             Height = parameters.Height,
             BatchSize = parameters.BatchSize,
@@ -85,8 +85,6 @@ public sealed class JobQueue(
     }
 
     /// <summary>A seed as A1111 picks one for -1: any non-negative 32-bit value.</summary>
-    public static long RandomSeed() => RandomNumberGenerator.GetInt32(int.MaxValue);
-
     /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step).</summary>
     public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {

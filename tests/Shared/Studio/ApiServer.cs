@@ -34,7 +34,8 @@ public class ApiServer : IAsyncLifetime
     /// <param name="settings">Configuration on top of the test defaults.</param>
     /// <param name="stepPause">A pause after every generation step, for tests that need a job to take a while.</param>
     /// <param name="sharedWith">Another server whose database, images and models this one uses: a second process.</param>
-    protected ApiServer(IDictionary<string, string?> settings, TimeSpan stepPause = default, ApiServer? sharedWith = null)
+    /// <param name="services">Test replacements of the studio's services.</param>
+    protected ApiServer(IDictionary<string, string?> settings, TimeSpan stepPause = default, ApiServer? sharedWith = null, Action<IServiceCollection>? services = null)
     {
         _ownsFolder = sharedWith is null;
         Folder = sharedWith?.Folder ?? Path.Combine(Path.GetTempPath(), "webstudio-api-tests", Guid.NewGuid().ToString("N"));
@@ -61,7 +62,7 @@ public class ApiServer : IAsyncLifetime
             all[key] = value;
         }
 
-        _factory = new Factory(all, stepPause);
+        _factory = new Factory(all, stepPause, services);
     }
 
     public string Folder { get; }
@@ -124,7 +125,7 @@ public class ApiServer : IAsyncLifetime
         return client;
     }
 
-    private sealed class Factory(IDictionary<string, string?> settings, TimeSpan stepPause) : WebApplicationFactory<Program>
+    private sealed class Factory(IDictionary<string, string?> settings, TimeSpan stepPause, Action<IServiceCollection>? services) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -137,6 +138,11 @@ public class ApiServer : IAsyncLifetime
                     services.AddSingleton<OnnxGenerationEngine>();
                     services.AddSingleton<IGenerationEngine>(provider => new SteppedEngine(provider.GetRequiredService<OnnxGenerationEngine>()) { StepDelay = stepPause });
                 });
+            }
+
+            if (services is not null)
+            {
+                builder.ConfigureTestServices(services);
             }
         }
     }
