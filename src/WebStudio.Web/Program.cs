@@ -5,11 +5,16 @@ using WebStudio.Data;
 using WebStudio.Web;
 using WebStudio.Web.Accounts;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Components;
 using WebStudio.Web.Editing;
+using WebStudio.Studio.Editing;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 using WebStudio.Web.Galleries;
+using WebStudio.Studio.Galleries;
 using WebStudio.Web.Hubs;
 using WebStudio.Web.Security;
 
@@ -24,7 +29,6 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 }
 
 builder.AddStudio();
-builder.AddGenerationEngine();
 builder.AddImagesApi();
 builder.Services.AddErrorResponses();
 

@@ -3,34 +3,29 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using WebStudio.Data;
+using WebStudio.Studio;
 using WebStudio.Web.Accounts;
 using WebStudio.Web.Editing;
+using WebStudio.Studio.Editing;
 using WebStudio.Web.Galleries;
+using WebStudio.Studio.Galleries;
 using WebStudio.Web.Options;
-using WebStudio.Web.Previews;
-using WebStudio.Web.Queue;
-using WebStudio.Web.Storage;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Previews;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.Web;
 
-/// <summary>Service registration of the studio, apart from the generation engine (see Program).</summary>
+/// <summary>The web host's services: the studio core and its queue workers, then pages, SignalR and Identity.</summary>
 public static class StudioServices
 {
     public static void AddStudio(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.Configure<StudioOptions>(configuration.GetSection(StudioOptions.Section));
-        services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.Section));
-        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
-        services.Configure<GenerationOptions>(configuration.GetSection(GenerationOptions.Section));
-
-        // Resolved from options (not read here) so that hosts and tests that add configuration later are honoured.
-        services.AddDbContextFactory<StudioDbContext>((provider, options) =>
-        {
-            var studio = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<StudioOptions>>().Value;
-            options.UseStudioSqlite(StudioDatabase.ConnectionString(Path.GetFullPath(studio.DatabasePath)));
-        });
+        services.AddStudioCore(configuration);
+        services.AddQueueWorkers();
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -61,22 +56,5 @@ public static class StudioServices
             .AddDefaultTokenProviders();
         services.AddScoped<AccountBootstrap>();
         services.AddThrottledLogin(configuration);
-
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<ImageStore>();
-        services.AddSingleton<JobProgressNotifier>();
-        services.AddSingleton<QueueSignal>();
-        services.AddSingleton<RunningJobs>();
-        services.AddSingleton<SubmissionRateLimiter>();
-        services.AddSingleton<JobQueue>();
-        services.AddSingleton<SeedSource>();
-        services.AddSingleton<JobRunner>();
-        services.AddSingleton<JobAccess>();
-        services.AddSingleton<QueueSnapshot>();
-        services.AddHostedService<QueueWorkerService>();
-        services.AddSingleton<SharedProgressRelay>();
-        services.AddHostedService(sp => sp.GetRequiredService<SharedProgressRelay>());
-        services.AddHistoryGalleriesAndSharing();
-        services.AddEditing();
     }
 }

@@ -9,7 +9,10 @@ using Microsoft.Extensions.Options;
 using WebStudio.Api.Tests.Infrastructure;
 using WebStudio.Data;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Options;
+using WebStudio.Studio.Options;
 
 namespace WebStudio.Api.Tests;
 

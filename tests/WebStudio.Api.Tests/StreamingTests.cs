@@ -7,7 +7,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Api.Tests.Infrastructure;
 using WebStudio.Data;
-using WebStudio.Web.Previews;
+using WebStudio.Studio.Previews;
 
 namespace WebStudio.Api.Tests;
 

@@ -6,8 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Api.Tests.Infrastructure;
 using WebStudio.Data;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Hubs;
-using WebStudio.Web.Previews;
+using WebStudio.Studio.Previews;
 
 namespace WebStudio.Api.Tests;
 

@@ -1,6 +1,7 @@
 using WebStudio.Data;
 using WebStudio.Web.History;
-using WebStudio.Web.Storage;
+using WebStudio.Studio.History;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.Gallery.Tests;
 

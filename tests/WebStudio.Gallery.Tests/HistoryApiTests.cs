@@ -7,6 +7,7 @@ using SixLabors.ImageSharp;
 using WebStudio.Data;
 using WebStudio.Gallery.Tests.Infrastructure;
 using WebStudio.Web.History;
+using WebStudio.Studio.History;
 
 namespace WebStudio.Gallery.Tests;
 

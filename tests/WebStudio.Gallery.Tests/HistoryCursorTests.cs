@@ -1,4 +1,5 @@
 using WebStudio.Web.History;
+using WebStudio.Studio.History;
 
 namespace WebStudio.Gallery.Tests;
 

@@ -1,5 +1,7 @@
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 using WebStudio.Web.History;
+using WebStudio.Studio.History;
 
 namespace WebStudio.Gallery.Tests;
 

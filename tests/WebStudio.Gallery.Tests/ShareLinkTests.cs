@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using SixLabors.ImageSharp;
 using WebStudio.Gallery.Tests.Infrastructure;
 using WebStudio.Web.Sharing;
+using WebStudio.Studio.Sharing;
 
 namespace WebStudio.Gallery.Tests;
 

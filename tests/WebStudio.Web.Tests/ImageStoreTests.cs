@@ -4,7 +4,8 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
 using WebStudio.Web.Options;
-using WebStudio.Web.Storage;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Storage;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;

@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
-using WebStudio.Web.Previews;
+using WebStudio.Studio.Previews;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;

@@ -2,7 +2,8 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Execution;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;
@@ -182,7 +183,7 @@ public sealed class QueueBehaviourTests
             GenerationJob Interrupted(string prompt, int attempts) => new()
             {
                 OwnerId = owner, Prompt = prompt, Model = "tiny", Steps = 3, Width = 64, Height = 64,
-                Status = JobStatus.Running, Attempts = attempts, WorkerId = Web.Queue.QueueWorkerService.MachinePrefix + "1/dead",
+                Status = JobStatus.Running, Attempts = attempts, WorkerId = QueueWorkerService.MachinePrefix + "1/dead",
             };
             var a = Interrupted("retried", 2);
             var b = Interrupted("given up", 3);

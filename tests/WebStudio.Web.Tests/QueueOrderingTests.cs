@@ -1,5 +1,6 @@
 using WebStudio.Web.Options;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Tests;
 

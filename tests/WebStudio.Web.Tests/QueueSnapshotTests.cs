@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;

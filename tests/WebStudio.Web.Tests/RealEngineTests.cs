@@ -4,7 +4,8 @@ using SixLabors.ImageSharp.PixelFormats;
 using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Web.Engine;
-using WebStudio.Web.Previews;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Previews;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;

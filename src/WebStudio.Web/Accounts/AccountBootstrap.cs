@@ -3,7 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
 using WebStudio.Web.Options;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Accounts;
 

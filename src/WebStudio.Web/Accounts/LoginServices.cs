@@ -1,4 +1,5 @@
 using WebStudio.Web.Options;
+using WebStudio.Studio.Options;
 
 namespace WebStudio.Web.Accounts;
 

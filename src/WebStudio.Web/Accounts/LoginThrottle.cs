@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using WebStudio.Web.Options;
+using WebStudio.Studio.Options;
 
 namespace WebStudio.Web.Accounts;
 

@@ -1,3 +1,5 @@
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 namespace WebStudio.Web.Api;
 
 /// <summary>

@@ -6,10 +6,13 @@ using SixLabors.ImageSharp.Processing;
 using WebStudio.Data;
 using GenerationRequest = WebStudio.Generation.Pipelines.GenerationRequest;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 using WebStudio.Web.Options;
-using WebStudio.Web.Previews;
-using WebStudio.Web.Queue;
-using WebStudio.Web.Storage;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Previews;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Storage;
+using WebStudio.Studio.ApiKeys;
 
 namespace WebStudio.Web.Api;
 

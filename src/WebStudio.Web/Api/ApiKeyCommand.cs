@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity;
 using WebStudio.Data;
 using WebStudio.Web.Accounts;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Api;
 

@@ -3,6 +3,9 @@ using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using WebStudio.Generation.Imaging;
 using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Api;
 
@@ -47,7 +50,7 @@ public static class ApiUploads
             throw ToApiException(ex, image is null ? "image" : "mask");
         }
 
-        var size = request.Size ?? AutoSize(image.Width, image.Height);
+        var size = request.Size ?? SizePresets.FitUpload(image.Width, image.Height);
         if (image.Width != size.Width || image.Height != size.Height)
         {
             image.Mutate(c => c.Resize(size.Width, size.Height, KnownResamplers.Bicubic));
@@ -57,18 +60,7 @@ public static class ApiUploads
         return new ApiEditInput(image, mask);
     }
 
-    /// <summary>"auto" for an edit: the upload's own size, scaled into the limits and rounded down to multiples of 8.</summary>
-    public static (int Width, int Height) AutoSize(int width, int height)
-    {
-        var scale = Math.Min(1.0, (double)GenerationRequest.MaxSize / Math.Max(width, height));
-        scale = Math.Max(scale, (double)GenerationRequest.MinSize / Math.Min(width, height));
-        return (Fit(width * scale), Fit(height * scale));
-    }
-
     public static ApiException ToApiException(ImageUploadException ex, string param) => ex.Code == ImageUploadException.TooLarge
         ? new ApiException(StatusCodes.Status413PayloadTooLarge, ex.Message, param, "file_too_large")
         : ApiException.BadField(param, ex.Message, ex.Code);
-
-    private static int Fit(double side) =>
-        Math.Clamp((int)side / GenerationRequest.SizeMultiple * GenerationRequest.SizeMultiple, GenerationRequest.MinSize, GenerationRequest.MaxSize);
 }

@@ -3,6 +3,8 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Api;
 

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Api;
 

@@ -2,6 +2,9 @@ using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Api;
 

@@ -1,3 +1,5 @@
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 namespace WebStudio.Web.Api;
 
 public static class ImagesApiRegistration
@@ -6,8 +8,6 @@ public static class ImagesApiRegistration
     public static void AddImagesApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<JobInputStore>();
-        services.AddSingleton<ApiKeyService>();
         services.AddSingleton<SignedImageUrls>();
         services.AddSingleton<ApiImageService>();
     }

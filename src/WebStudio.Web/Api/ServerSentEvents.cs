@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Api;
 

@@ -3,7 +3,8 @@ using Microsoft.Net.Http.Headers;
 using WebStudio.Data;
 using WebStudio.Generation.Imaging;
 using WebStudio.Web.Endpoints;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Editing;
 
 namespace WebStudio.Web.Editing;
 

@@ -4,9 +4,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 using WebStudio.Data;
 using WebStudio.Web.Engine;
-using WebStudio.Web.Previews;
-using WebStudio.Web.Queue;
-using WebStudio.Web.Storage;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Previews;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.Web.Endpoints;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Endpoints;
 

@@ -1,4 +1,5 @@
 using WebStudio.Data;
+using WebStudio.Studio.Engine;
 
 namespace WebStudio.Web.Engine;
 

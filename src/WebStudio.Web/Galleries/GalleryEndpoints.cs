@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using WebStudio.Web.Endpoints;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Galleries;
 
 namespace WebStudio.Web.Galleries;
 

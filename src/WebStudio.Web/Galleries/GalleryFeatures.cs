@@ -1,20 +1,14 @@
 using WebStudio.Web.History;
+using WebStudio.Studio.History;
 using WebStudio.Web.Sharing;
+using WebStudio.Studio.Sharing;
+using WebStudio.Studio.Galleries;
 
 namespace WebStudio.Web.Galleries;
 
-/// <summary>History, galleries and share links: their services and endpoints, hooked in by one line each in the host.</summary>
+/// <summary>The endpoints of history, galleries and share links, hooked in by one line in the host.</summary>
 public static class GalleryFeatures
 {
-    public static IServiceCollection AddHistoryGalleriesAndSharing(this IServiceCollection services)
-    {
-        services.AddSingleton<ThumbnailStore>();
-        services.AddSingleton<HistoryService>();
-        services.AddSingleton<GalleryService>();
-        services.AddSingleton<ShareLinkService>();
-        return services;
-    }
-
     public static IEndpointRouteBuilder MapHistoryGalleriesAndSharing(this IEndpointRouteBuilder app)
     {
         app.MapHistoryEndpoints();

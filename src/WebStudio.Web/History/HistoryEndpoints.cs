@@ -2,7 +2,8 @@ using System.Security.Claims;
 using Microsoft.Net.Http.Headers;
 using WebStudio.Data;
 using WebStudio.Web.Endpoints;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.History;
 
 namespace WebStudio.Web.History;
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.History;
 using WebStudio.Web.Engine;
 
 namespace WebStudio.Web.History;

@@ -1,8 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
-using WebStudio.Web.Previews;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Previews;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Hubs;
 

@@ -1,3 +1,4 @@
+using WebStudio.Studio.Options;
 namespace WebStudio.Web.Options;
 
 /// <summary>

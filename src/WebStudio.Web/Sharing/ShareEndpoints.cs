@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using WebStudio.Web.Endpoints;
-using WebStudio.Web.Queue;
-using WebStudio.Web.Storage;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Storage;
+using WebStudio.Studio.Sharing;
 
 namespace WebStudio.Web.Sharing;
 

@@ -11,7 +11,10 @@ using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
 using WebStudio.Onnx.TestModels;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 
 namespace WebStudio.Tests.Shared;
 

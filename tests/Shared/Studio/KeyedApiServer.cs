@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Tests.Shared;
 

@@ -1,4 +1,5 @@
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 
 namespace WebStudio.Tests.Shared;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Tests.Shared;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Queue;
 using Xunit.Abstractions;
 
 namespace WebStudio.Api.Tests.Pins;

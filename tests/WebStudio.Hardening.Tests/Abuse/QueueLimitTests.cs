@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Hardening.Tests.Abuse;
 

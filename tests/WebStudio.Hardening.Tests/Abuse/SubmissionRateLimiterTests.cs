@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using WebStudio.Web.Options;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Hardening.Tests.Abuse;
 

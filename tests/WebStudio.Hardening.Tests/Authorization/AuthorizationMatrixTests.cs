@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 using Xunit.Abstractions;
 
 namespace WebStudio.Hardening.Tests.Authorization;

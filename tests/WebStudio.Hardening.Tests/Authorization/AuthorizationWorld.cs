@@ -6,7 +6,10 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
 using WebStudio.Web.Api;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Sharing;
+using WebStudio.Studio.Sharing;
 
 namespace WebStudio.Hardening.Tests.Authorization;
 

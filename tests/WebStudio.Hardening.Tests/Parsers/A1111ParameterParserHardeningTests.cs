@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CsCheck;
 using WebStudio.Web.History;
+using WebStudio.Studio.History;
 using Xunit.Abstractions;
 
 namespace WebStudio.Hardening.Tests.Parsers;

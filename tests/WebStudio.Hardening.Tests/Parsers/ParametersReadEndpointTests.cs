@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using WebStudio.Web.History;
+using WebStudio.Studio.History;
 
 namespace WebStudio.Hardening.Tests.Parsers;
 

@@ -5,6 +5,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Web.History;
+using WebStudio.Studio.History;
 
 namespace WebStudio.Hardening.Tests.Parsers;
 

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
 using WebStudio.Onnx.TestModels;
-using WebStudio.Web.Previews;
+using WebStudio.Studio.Previews;
 using Xunit.Abstractions;
 
 namespace WebStudio.Hardening.Tests.Shutdown;

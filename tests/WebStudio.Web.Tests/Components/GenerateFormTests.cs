@@ -4,6 +4,7 @@ using MudBlazor;
 using MudBlazor.Services;
 using WebStudio.Web.Components.Shared;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.Components;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
 using WebStudio.Data;
 using WebStudio.Web.Components.Shared;
-using WebStudio.Web.Queue;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Tests.Components;
 

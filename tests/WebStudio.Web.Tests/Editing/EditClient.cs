@@ -5,6 +5,7 @@ using System.Text.Json;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Web.Editing;
+using WebStudio.Studio.Editing;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Tests.Infrastructure;
 

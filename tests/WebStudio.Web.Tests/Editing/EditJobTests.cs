@@ -6,6 +6,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
 using WebStudio.Web.Editing;
+using WebStudio.Studio.Editing;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Tests.Infrastructure;
 

@@ -1,7 +1,9 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Web.Editing;
+using WebStudio.Studio.Editing;
 using WebStudio.Web.Options;
+using WebStudio.Studio.Options;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.Editing;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 
 namespace WebStudio.Web.Tests.Infrastructure;
 

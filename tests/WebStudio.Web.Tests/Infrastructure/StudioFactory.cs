@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 
 namespace WebStudio.Web.Tests.Infrastructure;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 
 namespace WebStudio.Web.Tests.Infrastructure;
 

@@ -2,7 +2,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WebStudio.Generation.Models;
 using WebStudio.Onnx.TestModels;
 using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
 using WebStudio.Web.Options;
+using WebStudio.Studio.Options;
 
 namespace WebStudio.Web.Tests.Infrastructure;
 

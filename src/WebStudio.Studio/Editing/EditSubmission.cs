@@ -1,0 +1,283 @@
+using System.Security.Claims;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using WebStudio.Data;
+using WebStudio.Generation.Imaging;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Engine;
+
+namespace WebStudio.Studio.Editing;
+
+/// <summary>
+/// Turns an <see cref="EditRequest"/> into a queued job: loads the user's source (and mask), prepares the pixels the
+/// job runs on (sizes fitted to multiples of 8, the outpainting canvas, the hires-fix upscale) and submits them
+/// through the one queue, whose job input store keeps them until the job ends.
+/// </summary>
+public sealed class EditSubmission(SourceImages sources, UploadStore uploads, UpscalerCatalog upscalers, JobQueue queue)
+{
+    public async Task<SubmitOutcome> SubmitAsync(ClaimsPrincipal user, EditRequest request, CancellationToken cancellationToken = default)
+    {
+        var userId = JobAccess.UserId(user) ?? throw new InvalidOperationException("Edits need a signed-in user.");
+        if (!EditSource.TryParse(request.Source, out var source))
+        {
+            return Invalid("source", "choose an image to edit: one from your history, a gallery or an upload");
+        }
+
+        using var original = await sources.LoadAsync(source, user, cancellationToken);
+        if (original is null)
+        {
+            return Invalid("source", "the image to edit was not found");
+        }
+
+        JobParameters parameters;
+        try
+        {
+            parameters = Build(userId, source, original, request);
+        }
+        catch (EditProblem problem)
+        {
+            return Invalid(problem.Field, problem.Message);
+        }
+
+        try
+        {
+            return await queue.SubmitAsync(userId, parameters, JobSource.Studio, cancellationToken);
+        }
+        finally
+        {
+            // The queue has written them to the job input store.
+            parameters.InitImage?.Dispose();
+            parameters.Mask?.Dispose();
+        }
+    }
+
+    private JobParameters Build(string userId, EditSource source, Image<Rgb24> original, EditRequest request)
+    {
+        var edit = new EditParameters
+        {
+            Operation = request.Operation,
+            SourceImageId = source.Kind == EditSourceKind.Image ? source.Id : null,
+            SourceUploadId = source.Kind == EditSourceKind.Upload ? source.Id : null,
+            Strength = request.Strength,
+        };
+        var parameters = new JobParameters
+        {
+            Prompt = request.Prompt,
+            NegativePrompt = request.NegativePrompt,
+            Model = request.Model,
+            Scheduler = request.Scheduler,
+            Steps = request.Steps,
+            Guidance = request.Guidance,
+            Seed = request.Seed,
+            BatchSize = 1,
+            Strength = request.Strength,
+            Edit = edit,
+        };
+
+        switch (request.Operation)
+        {
+            case EditOperation.Restyle:
+            {
+                CheckStrength(request.Strength);
+                var image = Fit(original);
+                return parameters with { InitImage = image, Width = image.Width, Height = image.Height };
+            }
+
+            case EditOperation.Inpaint:
+            {
+                CheckStrength(request.Strength);
+                using var mask = LoadMask(userId, request.MaskId, original);
+                var image = Fit(original);
+                var fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
+                edit.MaskBlur = CheckMaskBlur(request.MaskBlur);
+                edit.InpaintOnlyMasked = request.OnlyMasked;
+                edit.OnlyMaskedPadding = request.OnlyMasked
+                    ? request.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(image.Width, image.Height)
+                    : 0;
+                return parameters with { InitImage = image, Mask = fitted, Width = image.Width, Height = image.Height };
+            }
+
+            case EditOperation.Outpaint:
+            {
+                edit.Strength = 1f;
+                edit.MaskBlur = CheckMaskBlur(request.MaskBlur);
+                edit.OutpaintLeft = request.OutpaintLeft;
+                edit.OutpaintTop = request.OutpaintTop;
+                edit.OutpaintRight = request.OutpaintRight;
+                edit.OutpaintBottom = request.OutpaintBottom;
+                using var image = Fit(original);
+                using var canvas = Extend(image, request);
+                return parameters with
+                {
+                    InitImage = canvas.Image.Clone(),
+                    Mask = canvas.Mask.Clone(),
+                    Width = canvas.Image.Width,
+                    Height = canvas.Image.Height,
+                    Strength = 1f, // the new area has nothing to keep
+                };
+            }
+
+            case EditOperation.Upscale:
+                return Upscale(parameters, edit, original, request);
+
+            case EditOperation.HiresFix:
+            {
+                CheckStrength(request.Strength);
+                CheckFactor(request.UpscaleFactor);
+                edit.UpscaleFactor = request.UpscaleFactor;
+                using var image = Fit(original);
+                var (width, height) = (image.Width * request.UpscaleFactor, image.Height * request.UpscaleFactor);
+                if (width > GenerationRequest.MaxSize || height > GenerationRequest.MaxSize)
+                {
+                    throw new EditProblem("upscaleFactor",
+                        $"a {request.UpscaleFactor}× hires fix of {image.Width}×{image.Height} would be {width}×{height}; at most {GenerationRequest.MaxSize} per side can be generated");
+                }
+
+                return parameters with { InitImage = Upscaler.Lanczos(image, request.UpscaleFactor), Width = width, Height = height };
+            }
+
+            default:
+                throw new EditProblem("operation", $"'{request.Operation}' is not an edit this studio knows");
+        }
+    }
+
+    private JobParameters Upscale(JobParameters parameters, EditParameters edit, Image<Rgb24> original, EditRequest request)
+    {
+        // No diffusion: the job keeps a readable description in the model field and runs one "step".
+        var factor = 1;
+        if (!string.IsNullOrEmpty(request.Upscaler))
+        {
+            try
+            {
+                edit.Upscaler = upscalers.Find(request.Upscaler).Name;
+            }
+            catch (UpscalerNotFoundException)
+            {
+                throw new EditProblem("upscaler", $"there is no upscaler called '{request.Upscaler}' in {upscalers.Folder}");
+            }
+        }
+        else
+        {
+            CheckFactor(request.UpscaleFactor);
+            factor = edit.UpscaleFactor = request.UpscaleFactor;
+            var (width, height) = (original.Width * factor, original.Height * factor);
+            if (width > Upscaler.MaxOutputSide || height > Upscaler.MaxOutputSide)
+            {
+                throw new EditProblem("upscaleFactor",
+                    $"a {factor}× upscale of {original.Width}×{original.Height} would be {width}×{height}; at most {Upscaler.MaxOutputSide} per side is allowed");
+            }
+        }
+
+        edit.Strength = 0f;
+        return parameters with
+        {
+            Prompt = "",
+            NegativePrompt = "",
+            Model = edit.Upscaler ?? $"Lanczos {factor}x",
+            Scheduler = "",
+            Steps = 1,
+            Guidance = 0f,
+            Strength = 0f,
+            InitImage = original.Clone(),
+            Width = original.Width * factor,
+            Height = original.Height * factor,
+        };
+    }
+
+    private Image<L8> LoadMask(string userId, Guid? maskId, Image<Rgb24> original)
+    {
+        if (maskId is not { } id || uploads.MaskPath(userId, id) is not { } path)
+        {
+            throw new EditProblem("mask", "paint the area to repaint on the image first (no mask was sent)");
+        }
+
+        var mask = Image.Load<L8>(path);
+        if (mask.Width != original.Width || mask.Height != original.Height)
+        {
+            var (w, h) = (mask.Width, mask.Height);
+            mask.Dispose();
+            throw new EditProblem("mask", $"the mask is {w}×{h} pixels but the image is {original.Width}×{original.Height}; they must be the same size");
+        }
+
+        if (IsEmpty(mask))
+        {
+            mask.Dispose();
+            throw new EditProblem("mask", "the mask is empty: paint over the part of the image to repaint");
+        }
+
+        return mask;
+    }
+
+    private static OutpaintCanvas Extend(Image<Rgb24> image, EditRequest request)
+    {
+        try
+        {
+            return Outpainting.Extend(image, request.OutpaintLeft, request.OutpaintTop, request.OutpaintRight, request.OutpaintBottom,
+                seed: Math.Max(0, request.Seed));
+        }
+        catch (ArgumentException ex)
+        {
+            // Extend's messages already name the side and the rule ("The left extension must be a multiple of 8 …").
+            throw new EditProblem("outpaint", ex.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
+
+    /// <summary>The source at a size the pipeline accepts: multiples of 8 within its limits (unchanged when it fits).</summary>
+    private static Image<Rgb24> Fit(Image<Rgb24> image)
+    {
+        var (width, height) = SizePresets.FitUpload(image.Width, image.Height);
+        return width == image.Width && height == image.Height
+            ? image.Clone()
+            : image.Clone(c => c.Resize(width, height, KnownResamplers.Bicubic));
+    }
+
+    private static void CheckStrength(float strength)
+    {
+        if (float.IsNaN(strength) || strength < 0f || strength > 1f)
+        {
+            throw new EditProblem("strength", "strength must be between 0 and 1");
+        }
+    }
+
+    private static int CheckMaskBlur(int pixels) => pixels is >= 0 and <= GenerationRequest.MaxMaskFeather
+        ? pixels
+        : throw new EditProblem("maskBlur", $"mask blur must be between 0 and {GenerationRequest.MaxMaskFeather} pixels");
+
+    private static void CheckFactor(int factor)
+    {
+        if (!Upscaler.LanczosFactors.Contains(factor))
+        {
+            throw new EditProblem("upscaleFactor", "the upscale factor must be 2 or 4");
+        }
+    }
+
+    private static bool IsEmpty(Image<L8> mask)
+    {
+        var empty = true;
+        mask.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height && empty; y++)
+            {
+                foreach (var p in rows.GetRowSpan(y))
+                {
+                    if (p.PackedValue != 0)
+                    {
+                        empty = false;
+                        break;
+                    }
+                }
+            }
+        });
+        return empty;
+    }
+
+    private static SubmitOutcome Invalid(string field, string message) =>
+        new(null, SubmitRefusal.Invalid, [new FieldProblem(field, message)]);
+
+    private sealed class EditProblem(string field, string message) : Exception(message)
+    {
+        public string Field { get; } = field;
+    }
+}

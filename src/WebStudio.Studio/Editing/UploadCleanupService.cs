@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using WebStudio.Studio.Options;
+
+namespace WebStudio.Studio.Editing;
+
+/// <summary>At start-up and then hourly, deletes Edit-page uploads older than <see cref="StorageOptions.UploadRetention"/>,
+/// so the uploads folder does not grow without end.</summary>
+public sealed class UploadCleanupService(UploadStore uploads, IOptions<StorageOptions> options, TimeProvider time, ILogger<UploadCleanupService> logger)
+    : BackgroundService
+{
+    private static readonly TimeSpan Every = TimeSpan.FromHours(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // off the host's start-up path
+        using var timer = new PeriodicTimer(Every, time);
+        try
+        {
+            do
+            {
+                Clean();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+
+    private void Clean()
+    {
+        try
+        {
+            var deleted = uploads.DeleteOlderThan(time.GetUtcNow().UtcDateTime - options.Value.UploadRetention);
+            if (deleted > 0)
+            {
+                logger.LogInformation("Deleted {Count} upload(s) older than {Retention}", deleted, options.Value.UploadRetention);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A file in use or a full disk must not stop the studio: try again next time.
+            logger.LogWarning(ex, "Cleaning the uploads folder failed; trying again in {Every}", Every);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace WebStudio.Studio.Engine;
+
+/// <summary>A model the studio offers.</summary>
+public sealed record EngineModel(string Name, int NativeWidth, int NativeHeight);
+
+/// <summary>How long a prompt is for a model's tokenizer, the way A1111 counts it: <see cref="Tokens"/> text tokens
+/// in windows of 75, <see cref="Capacity"/> being the windows' room (75, 150, ...). <see cref="Truncated"/>: more
+/// text than the model may take, whose tail is ignored.</summary>
+public sealed record PromptLength(int Tokens, int Capacity, bool Truncated);
+
+/// <summary>One refused field, in words a user understands.</summary>
+public sealed record FieldProblem(string Field, string Message);
+
+/// <summary>A small RGB24 picture of the denoising so far (latent resolution).</summary>
+public sealed record PreviewPixels(byte[] Rgb, int Width, int Height);
+
+/// <summary>One finished denoising step. <see cref="Preview"/> is computed only when called.</summary>
+public sealed record EngineStep(int Step, int TotalSteps, Func<PreviewPixels> Preview);
+
+/// <summary>A finished image (owned by the caller) and its seed.</summary>
+public sealed record EngineImage(Image<Rgb24> Image, long Seed) : IDisposable
+{
+    public void Dispose() => Image.Dispose();
+}
+
+/// <summary>
+/// What the studio needs from the generation core. The web app talks to the core only through this, so the queue,
+/// hub and pages can be tested with a scripted engine and the core can change behind it.
+/// </summary>
+public interface IGenerationEngine
+{
+    /// <summary>"CUDA" or "CPU" (with the reason), for the start-up log.</summary>
+    string DescribeExecutionProvider();
+
+    /// <summary>Independent execution devices (the default worker count).</summary>
+    int DeviceCount { get; }
+
+    IReadOnlyList<EngineModel> Models();
+
+    IReadOnlyList<string> Schedulers { get; }
+
+    IReadOnlyList<FieldProblem> Validate(JobParameters parameters);
+
+    /// <summary>The prompt's length in <paramref name="model"/>'s tokens (with prompt editing, its longest text over
+    /// <paramref name="steps"/> steps, as A1111 counts), or null when the model or its tokenizer cannot be read (the
+    /// form then shows no count).</summary>
+    PromptLength? MeasurePrompt(string model, string prompt, int steps);
+
+    /// <summary>
+    /// Runs a job. <paramref name="onStep"/> is called after every step on the generation thread; returning false
+    /// (or cancelling the token) stops the run within one step with <see cref="OperationCanceledException"/>.
+    /// </summary>
+    Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken);
+}

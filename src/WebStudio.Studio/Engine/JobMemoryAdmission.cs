@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Options;
+
+namespace WebStudio.Studio.Engine;
+
+/// <summary>
+/// Admission control: a job whose estimated peak memory (<see cref="MemoryEstimate"/>) is over the limit is refused
+/// at submission, with the largest batch and size that would fit, instead of failing in the worker. Every
+/// submission (Generate and Edit pages, /api, /v1) passes <see cref="IGenerationEngine.Validate"/>, which asks this.
+/// </summary>
+public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog catalog)
+{
+    private const long Mebibyte = 1024 * 1024;
+
+    // Per model folder, with the write times it was read at: a replaced model is read again.
+    private readonly ConcurrentDictionary<string, (DateTime Stamp, ModelShapes Shapes)> _shapes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Generation:JobMemoryLimitMB when set. Otherwise, with CUDA, Generation:ModelMemoryBudgetMB: the GPU's free
+    /// memory cannot be read cheaply before a session exists, and the budget is what the administrator gave the
+    /// device. On CPU, the memory the runtime may use (physical memory or the container's limit), a fixed figure so
+    /// that the same request always gets the same answer.
+    /// </summary>
+    private long LimitBytes => options.JobMemoryLimitMB > 0 ? options.JobMemoryLimitMB * Mebibyte
+        : options.UseCuda && options.ModelMemoryBudgetMB > 0 ? options.ModelMemoryBudgetMB * Mebibyte
+        : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    /// <summary>Null when the job fits; else the refusal, naming the limit and what fits.</summary>
+    public FieldProblem? Check(JobParameters p)
+    {
+        if (ShapesOf(p.Model) is not { } shapes)
+        {
+            return null;
+        }
+
+        var limit = LimitBytes;
+        var need = MemoryEstimate.Of(shapes, p.Width, p.Height, p.BatchSize, p.Guidance).Total;
+        if (need <= limit)
+        {
+            return null;
+        }
+
+        var message = $"this job needs about {Size(need)} of memory, but the limit on this server is {Size(limit)}";
+        var batch = p.BatchSize > 1 ? MemoryEstimate.LargestBatch(shapes, p.Width, p.Height, p.BatchSize, p.Guidance, limit) : 0;
+        if (p.BatchSize > 1)
+        {
+            message += batch > 0
+                ? $"; at {p.Width}×{p.Height} the largest batch that fits is {batch}"
+                : $"; at {p.Width}×{p.Height} not even one image fits";
+        }
+
+        if (MemoryEstimate.LargestSize(shapes, p.Width, p.Height, p.BatchSize, p.Guidance, limit) is { } size)
+        {
+            message += p.BatchSize > 1
+                ? $"; with batch {p.BatchSize} the largest size is {size.Width}×{size.Height}"
+                : $"; the largest size that fits is {size.Width}×{size.Height}";
+        }
+        else if (p.BatchSize > 1 && MemoryEstimate.LargestSize(shapes, p.Width, p.Height, 1, p.Guidance, limit) is { } single)
+        {
+            message += $"; one image fits at {single.Width}×{single.Height}";
+        }
+        else
+        {
+            message += "; this model cannot run any job within it";
+        }
+
+        return new FieldProblem(batch > 0 ? "batchSize" : "size", message);
+    }
+
+    private ModelShapes? ShapesOf(string model)
+    {
+        try
+        {
+            var folder = catalog.ResolveFolder(model);
+            var stamp = new[] { "unet/model.onnx", "unet/config.json", "vae_decoder/config.json", "model_index.json" }
+                .Select(f => File.GetLastWriteTimeUtc(Path.Combine(folder, f))).Max();
+            if (_shapes.TryGetValue(folder, out var known) && known.Stamp == stamp)
+            {
+                return known.Shapes;
+            }
+
+            var shapes = ModelShapes.Read(folder);
+            _shapes[folder] = (stamp, shapes);
+            return shapes;
+        }
+        catch (Exception ex) when (ex is ModelNotFoundException or ModelLoadException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Binary units, as the settings count megabytes.</summary>
+    public static string Size(long bytes) => bytes >= 1024 * Mebibyte
+        ? string.Create(CultureInfo.InvariantCulture, $"{bytes / (1024.0 * Mebibyte):0.#} GiB")
+        : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, bytes / Mebibyte)} MiB");
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Generation.Previews;
+using WebStudio.Generation.Schedulers;
+using WebStudio.Generation.Text;
+using WebStudio.Studio.Options;
+
+namespace WebStudio.Studio.Engine;
+
+/// <summary>The real engine: the generation core's model cache and Stable Diffusion pipeline on ONNX Runtime.</summary>
+public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
+{
+    private readonly ModelCatalog _catalog;
+    private readonly ModelCache _cache;
+    private readonly GenerationOptions _options;
+    private readonly JobMemoryAdmission _admission;
+
+    // Tokenizers for the prompt counter, read from each model's tokenizer/ folder without loading its graphs.
+    private readonly ConcurrentDictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
+
+    public OnnxGenerationEngine(IOptions<GenerationOptions> options, ILogger<ModelCache> logger)
+    {
+        _options = options.Value;
+        _catalog = new ModelCatalog(Path.GetFullPath(_options.ModelsPath));
+        var load = new ModelLoadOptions { UseCuda = _options.UseCuda, CudaDeviceId = _options.CudaDeviceId, IntraOpThreads = _options.IntraOpThreads };
+        _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels, _options.ModelMemoryBudgetMB * 1024 * 1024);
+        _admission = new JobMemoryAdmission(_options, _catalog);
+    }
+
+    public int DeviceCount => 1;
+
+    public IReadOnlyList<string> Schedulers => SchedulerNames.All;
+
+    public string DescribeExecutionProvider()
+    {
+        if (!_options.UseCuda)
+        {
+            return "CPU (CUDA disabled in appsettings.json, Generation:UseCuda)";
+        }
+
+        return ExecutionProviders.CudaFailure is { } failure
+            ? $"CPU (CUDA unavailable: {failure})"
+            : $"CUDA device {_options.CudaDeviceId} when the model loads (falls back to CPU with the reason logged)";
+    }
+
+    public IReadOnlyList<EngineModel> Models() =>
+        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight)).ToList();
+
+    public IReadOnlyList<FieldProblem> Validate(JobParameters parameters)
+    {
+        var problems = GenerationRequestValidator.Validate(ToRequest(parameters))
+            .Select(p => new FieldProblem(p.Field, p.Message)).ToList();
+        if (!Models().Any(m => string.Equals(m.Name, parameters.Model, StringComparison.Ordinal)))
+        {
+            problems.Insert(0, new FieldProblem("model", $"there is no model called '{parameters.Model}'"));
+        }
+
+        // Only a request that is otherwise valid is weighed: its size and batch are then within the core's limits.
+        if (problems.Count == 0 && _admission.Check(parameters) is { } tooBig)
+        {
+            problems.Add(tooBig);
+        }
+
+        return problems;
+    }
+
+    public PromptLength? MeasurePrompt(string model, string prompt, int steps)
+    {
+        // A prompt over the limit is refused at submission with its own message; the counter (called on every
+        // keystroke) must not spend the attention parser's worst case, quadratic in unclosed brackets, on it.
+        if (prompt is null || prompt.Length > GenerationRequest.MaxPromptLength)
+        {
+            return null;
+        }
+
+        ClipTokenizer tokenizer;
+        try
+        {
+            tokenizer = _tokenizers.GetOrAdd(model, name => StableDiffusionModel.LoadTokenizer(_catalog.ResolveFolder(name)));
+        }
+        catch (Exception ex) when (ex is ModelNotFoundException or ModelLoadException)
+        {
+            return null; // a missing or broken model is reported when it is used; the counter just stays hidden
+        }
+
+        // An alternation gives a text per step but only a few distinct ones: each is tokenized once.
+        var longest = PromptSchedule.Build(prompt, Math.Clamp(steps, 1, GenerationRequest.MaxSteps))
+            .Select(p => p.Text)
+            .Distinct(StringComparer.Ordinal)
+            .Select(text => PromptWeighting.Tokenize(tokenizer, text))
+            .MaxBy(w => w.TextTokens)!;
+        return new PromptLength(longest.TextTokens, longest.Chunks.Count * tokenizer.TextCapacity, longest.Truncated);
+    }
+
+    public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
+    {
+        using var lease = _cache.Rent(parameters.Model);
+        var pipeline = new StableDiffusionPipeline(lease.Model);
+        using var result = await pipeline.RunAsync(ToRequest(parameters), new StepCallback(onStep), cancellationToken);
+
+        // The result disposes its images; hand the caller its own copies.
+        return result.Images.Select(i => new EngineImage(i.Image.Clone(), i.Seed)).ToList();
+    }
+
+    public void Dispose() => _cache.Dispose();
+
+    private static GenerationRequest ToRequest(JobParameters p) => new()
+    {
+        Prompt = p.Prompt,
+        NegativePrompt = p.NegativePrompt,
+        Scheduler = p.Scheduler,
+        Steps = p.Steps,
+        Guidance = p.Guidance,
+        Seed = p.Seed,
+        Width = p.Width,
+        Height = p.Height,
+        BatchSize = p.BatchSize,
+        InitImage = p.InitImage,
+        Mask = p.Mask,
+        Strength = p.Strength,
+        // The Edit page's mask settings; API edits (no Edit) keep the core's defaults. Without a mask they do nothing.
+        MaskFeather = p.Edit?.MaskBlur ?? GenerationRequest.DefaultMaskFeather,
+        InpaintOnlyMasked = p.Edit?.InpaintOnlyMasked ?? false,
+        OnlyMaskedPadding = p.Edit?.OnlyMaskedPadding,
+    };
+
+    private sealed class StepCallback(Func<EngineStep, bool> onStep) : IStepCallback
+    {
+        public bool OnStep(StepProgress progress) => onStep(new EngineStep(progress.StepIndex, progress.TotalSteps, () =>
+        {
+            var frame = LatentRgbPreview.Decode(progress.PredictedOriginal, 0);
+            return new PreviewPixels(frame.Rgb, frame.Width, frame.Height);
+        }));
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Queue;
+
+namespace WebStudio.Studio.Execution;
+
+/// <summary>
+/// The hosted workers: first puts jobs interrupted by a crash back in the queue, then runs
+/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device) that claim and run jobs. At
+/// shutdown a running job stops within one step and goes back to the queue, its attempt not counted (a crash,
+/// which might be the job's own doing, counts it: see <see cref="JobQueue.RecoverInterruptedAsync"/>).
+/// </summary>
+public sealed class QueueWorkerService(
+    JobQueue queue,
+    JobRunner runner,
+    QueueSignal signal,
+    IGenerationEngine engine,
+    IOptions<QueueOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<QueueWorkerService> logger) : BackgroundService
+{
+    /// <summary>Worker ids start with the machine name, so that start-up recovery touches only this machine's jobs.</summary>
+    public static string MachinePrefix => Environment.MachineName + "/";
+
+    private readonly string _instance = $"{MachinePrefix}{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.RunJobs)
+        {
+            // No recovery either: the running jobs on this machine belong to the worker processes.
+            logger.LogInformation("Queue workers off (Queue:RunJobs is false): worker processes on the same database run the jobs");
+            return;
+        }
+
+        await queue.RecoverInterruptedAsync(MachinePrefix, stoppingToken);
+        var count = options.Value.Workers > 0 ? options.Value.Workers : Math.Max(1, engine.DeviceCount);
+        logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}", count, options.Value.Policy);
+
+        // Running jobs stop as soon as shutdown begins (ApplicationStopping), not only when this service's turn to
+        // stop comes after the web server has drained: JobRunner puts a job stopped this way back in the queue.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
+        var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stopping.Token));
+        await Task.WhenAll(loops);
+    }
+
+    private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var job = await queue.ClaimNextAsync(workerId, stoppingToken);
+                if (job is null)
+                {
+                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                    continue;
+                }
+
+                await runner.RunAsync(job, workerId, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                // A database hiccup must not kill the worker: log, wait, go on.
+                logger.LogError(ex, "Queue worker {WorkerId} failed; retrying", workerId);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using WebStudio.Data;
+
+namespace WebStudio.Studio.History;
+
+/// <summary>What the history page asks for; every field is optional. Dates are UTC days, both ends included.</summary>
+public sealed record HistoryFilter
+{
+    public string? Search { get; init; }
+    public string? Model { get; init; }
+    public string? Scheduler { get; init; }
+    public JobStatus? Status { get; init; }
+    public DateOnly? From { get; init; }
+    public DateOnly? To { get; init; }
+}
+
+/// <summary>One generation in the history, with its images (in batch order).</summary>
+public sealed record HistoryItem(
+    Guid JobId, string Status, string Prompt, string NegativePrompt, string Model, string Scheduler, int Steps, float Guidance,
+    long Seed, int Width, int Height, int BatchSize, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt,
+    double? AverageStepMs, double? TotalMs, string? FailureReason, IReadOnlyList<HistoryImage> Images);
+
+public sealed record HistoryImage(Guid Id, int Index, long Seed, int Width, int Height)
+{
+    public string Url => $"/api/images/{Id}";
+    public string ThumbnailUrl => $"/api/images/{Id}/thumb";
+}
+
+/// <summary>A page of history, newest first; <see cref="NextCursor"/> continues after its last item (null at the end).</summary>
+public sealed record HistoryPage(IReadOnlyList<HistoryItem> Items, string? NextCursor);
+
+/// <summary>Values the filters offer: the user's own models and schedulers.</summary>
+public sealed record HistoryFacets(IReadOnlyList<string> Models, IReadOnlyList<string> Schedulers);

@@ -1,0 +1,200 @@
+using Microsoft.EntityFrameworkCore;
+using WebStudio.Data;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Storage;
+
+namespace WebStudio.Studio.History;
+
+/// <summary>
+/// A user's own generations: keyset-paged search and filters, re-run through the queue, and delete (rows and
+/// files). Every method takes the caller's user id and only ever touches that user's rows, so a foreign id
+/// behaves exactly like one that never existed.
+/// </summary>
+public sealed class HistoryService(
+    IDbContextFactory<StudioDbContext> dbFactory, JobQueue queue, ImageStore images, ThumbnailStore thumbnails, ILogger<HistoryService> logger)
+{
+    public const int DefaultPageSize = 48;
+    public const int MaxPageSize = 200;
+
+    public async Task<HistoryPage> QueryAsync(string userId, HistoryFilter filter, HistoryCursor? after, int pageSize = DefaultPageSize, CancellationToken cancellationToken = default)
+    {
+        pageSize = Math.Clamp(pageSize, 1, MaxPageSize);
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var pattern = "%" + EscapeLike(filter.Search.Trim()) + "%";
+            jobs = jobs.Where(j => EF.Functions.Like(j.Prompt, pattern, "\\") || EF.Functions.Like(j.NegativePrompt, pattern, "\\"));
+        }
+
+        if (!string.IsNullOrEmpty(filter.Model))
+        {
+            jobs = jobs.Where(j => j.Model == filter.Model);
+        }
+
+        if (!string.IsNullOrEmpty(filter.Scheduler))
+        {
+            jobs = jobs.Where(j => j.Scheduler == filter.Scheduler);
+        }
+
+        if (filter.Status is { } status)
+        {
+            jobs = jobs.Where(j => j.Status == status);
+        }
+
+        if (filter.From is { } from)
+        {
+            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            jobs = jobs.Where(j => j.CreatedAt >= start);
+        }
+
+        if (filter.To is { } to)
+        {
+            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            jobs = jobs.Where(j => j.CreatedAt < end);
+        }
+
+        if (after is { } cursor)
+        {
+            jobs = jobs.Where(j => j.CreatedAt < cursor.CreatedAt || (j.CreatedAt == cursor.CreatedAt && j.Id.CompareTo(cursor.Id) < 0));
+        }
+
+        var page = await jobs.OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
+            .Take(pageSize + 1)
+            .ToListAsync(cancellationToken);
+        var more = page.Count > pageSize;
+        if (more)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
+
+        var ids = page.Select(j => j.Id).ToList();
+        var pictures = (await db.Images.AsNoTracking().Where(i => ids.Contains(i.JobId)).ToListAsync(cancellationToken))
+            .ToLookup(i => i.JobId);
+        var items = page.Select(j => ToItem(j, pictures[j.Id])).ToList();
+        return new HistoryPage(items, more ? new HistoryCursor(page[^1].CreatedAt, page[^1].Id).ToString() : null);
+    }
+
+    public async Task<HistoryItem?> FindAsync(string userId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().Include(j => j.Images)
+            .FirstOrDefaultAsync(j => j.Id == jobId && j.OwnerId == userId, cancellationToken);
+        return job is null ? null : ToItem(job, job.Images);
+    }
+
+    public async Task<HistoryFacets> FacetsAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var mine = db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId);
+        var models = await mine.Select(j => j.Model).Distinct().OrderBy(m => m).ToListAsync(cancellationToken);
+        var schedulers = await mine.Select(j => j.Scheduler).Distinct().OrderBy(s => s).ToListAsync(cancellationToken);
+        return new HistoryFacets(models, schedulers);
+    }
+
+    /// <summary>Queues the generation again with the same parameters; the same seed, or a new random one.</summary>
+    public async Task<SubmitOutcome?> RerunAsync(string userId, Guid jobId, bool newSeed, CancellationToken cancellationToken = default)
+    {
+        var item = await FindAsync(userId, jobId, cancellationToken);
+        if (item is null)
+        {
+            return null;
+        }
+
+        // An edit's source image and mask are not kept with the job, so only text-to-image runs are repeated here.
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
+        {
+            var kind = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Kind).FirstAsync(cancellationToken);
+            if (kind != JobKind.Txt2Img)
+            {
+                return new SubmitOutcome(null, SubmitRefusal.Invalid,
+                    [new FieldProblem("job", "edits are run again from the Edit page: open the image there")]);
+            }
+        }
+
+        var parameters = new JobParameters
+        {
+            Prompt = item.Prompt,
+            NegativePrompt = item.NegativePrompt,
+            Model = item.Model,
+            Scheduler = item.Scheduler,
+            Steps = item.Steps,
+            Guidance = item.Guidance,
+            Seed = newSeed ? -1 : item.Seed,
+            Width = item.Width,
+            Height = item.Height,
+            BatchSize = item.BatchSize,
+        };
+        return await queue.SubmitAsync(userId, parameters, JobSource.Studio, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes a finished generation: its row, its images' rows (and so their gallery places and share links), then
+    /// the files. A second delete finds nothing and says so; it is not an error.
+    /// </summary>
+    public async Task<DeleteOutcome> DeleteAsync(string userId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().Include(j => j.Images)
+            .FirstOrDefaultAsync(j => j.Id == jobId && j.OwnerId == userId, cancellationToken);
+        if (job is null)
+        {
+            return DeleteOutcome.NotFound;
+        }
+
+        if (job.Status is JobStatus.Queued or JobStatus.Running)
+        {
+            return DeleteOutcome.StillActive;
+        }
+
+        // Guarded by owner and status, so a job re-queued meanwhile is never deleted under a worker.
+        var rows = await db.Jobs
+            .Where(j => j.Id == jobId && j.OwnerId == userId && j.Status != JobStatus.Queued && j.Status != JobStatus.Running)
+            .ExecuteDeleteAsync(cancellationToken);
+        if (rows == 0)
+        {
+            return DeleteOutcome.NotFound;
+        }
+
+        foreach (var image in job.Images)
+        {
+            DeleteFiles(image);
+        }
+
+        return DeleteOutcome.Deleted;
+    }
+
+    private void DeleteFiles(GeneratedImage image)
+    {
+        try
+        {
+            if (images.Resolve(image.FileName) is { } path)
+            {
+                File.Delete(path);
+            }
+
+            thumbnails.Delete(image.Id);
+        }
+        catch (IOException e)
+        {
+            // The rows are gone, so nothing links to the file any more; log and let a later cleanup remove it.
+            logger.LogWarning(e, "Could not delete the files of image {ImageId}", image.Id);
+        }
+    }
+
+    private static HistoryItem ToItem(GenerationJob j, IEnumerable<GeneratedImage> pictures) => new(
+        j.Id, j.Status.ToString(), j.Prompt, j.NegativePrompt, j.Model, j.Scheduler, j.Steps, j.Guidance, j.Seed, j.Width, j.Height,
+        j.BatchSize, j.CreatedAt, j.StartedAt, j.FinishedAt, j.AverageStepMs, j.TotalMs, j.FailureReason,
+        pictures.OrderBy(i => i.Index).Select(i => new HistoryImage(i.Id, i.Index, i.Seed, i.Width, i.Height)).ToList());
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+}
+
+public enum DeleteOutcome
+{
+    Deleted,
+    NotFound,
+    StillActive,
+}

@@ -1,0 +1,39 @@
+namespace WebStudio.Studio.Options;
+
+public enum QueuePolicy
+{
+    /// <summary>Round-robin: the oldest queued job of the user served least recently runs next.</summary>
+    Fair,
+
+    /// <summary>Strict submission order.</summary>
+    Fifo,
+}
+
+/// <summary>The "Queue" section of appsettings.json.</summary>
+public sealed class QueueOptions
+{
+    public const string Section = "Queue";
+
+    public QueuePolicy Policy { get; set; } = QueuePolicy.Fair;
+
+    /// <summary>Worker loops in this process; 0 means one per execution device (one GPU, or the CPU).</summary>
+    public int Workers { get; set; }
+
+    /// <summary>False for a process that only serves the studio and queues jobs; worker processes on the same database
+    /// run them (and a cancel there reaches them through the database).</summary>
+    public bool RunJobs { get; set; } = true;
+
+    public int MaxQueuedPerUser { get; set; } = 10;
+
+    /// <summary>A job interrupted by a crash runs again from the start until it has been tried this many times.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Submissions per user in any 60 seconds, exactly (a sliding log, no burst beyond it); a refusal's
+    /// Retry-After is the time until the oldest submission in the window leaves it.</summary>
+    public int SubmissionsPerMinute { get; set; } = 30;
+
+    /// <summary>How often idle workers look at the database for jobs queued by another process.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int EffectiveWorkers => Workers > 0 ? Workers : 1;
+}

@@ -1,0 +1,14 @@
+namespace WebStudio.Studio.Options;
+
+/// <summary>The "Storage" section of appsettings.json.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>Folder of the finished PNGs; relative paths resolve against the current directory.</summary>
+    public string ImagesPath { get; set; } = "./data/images";
+
+    /// <summary>How long an image uploaded on the Edit page is kept. Queued jobs keep their own copy of their
+    /// inputs, so only the Edit page's link to an old upload goes.</summary>
+    public TimeSpan UploadRetention { get; set; } = TimeSpan.FromDays(1);
+}

@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using WebStudio.Data;
+
+namespace WebStudio.Studio.Previews;
+
+/// <summary>
+/// Fans out job progress from the workers to components (small state callbacks) and to SignalR watchers (preview
+/// frames). Each watcher has its own one-frame channel that drops the older frame, so a slow client skips frames
+/// and the worker, which only ever calls TryWrite, never waits for anyone. The latest frame of each running job is
+/// kept so that a view re-attaching gets a picture at once.
+/// </summary>
+public sealed class JobProgressNotifier
+{
+    private static readonly TimeSpan EndedRetention = TimeSpan.FromMinutes(2);
+
+    private readonly ConcurrentDictionary<Guid, LiveJob> _jobs = new();
+    private readonly object _queueGate = new();
+    private readonly List<Func<Task>> _queueSubscribers = [];
+
+    public JobLiveState? GetLiveState(Guid jobId) => _jobs.TryGetValue(jobId, out var job) ? job.State : null;
+
+    public PreviewFrame? GetLatestFrame(Guid jobId) => _jobs.TryGetValue(jobId, out var job) ? job.Latest : null;
+
+    /// <summary>Whether a studio view (a component or a SignalR watcher) follows the job right now.</summary>
+    public bool IsWatched(Guid jobId)
+    {
+        if (!_jobs.TryGetValue(jobId, out var job))
+        {
+            return false;
+        }
+
+        lock (job)
+        {
+            return job.Subscribers.Count + job.Watchers.Count > 0;
+        }
+    }
+
+    /// <summary>The jobs that a view here follows and that have not ended yet.</summary>
+    public IReadOnlyList<Guid> FollowedJobIds()
+    {
+        var followed = new List<Guid>();
+        foreach (var job in _jobs.Values)
+        {
+            lock (job)
+            {
+                if (!job.Ended && job.Subscribers.Count + job.Watchers.Count > 0)
+                {
+                    followed.Add(job.Id);
+                }
+            }
+        }
+
+        return followed;
+    }
+
+    /// <summary>Calls <paramref name="callback"/> on every progress or status change of the job until disposed.</summary>
+    public IDisposable SubscribeJob(Guid jobId, Func<JobLiveState, Task> callback)
+    {
+        var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
+        lock (job)
+        {
+            job.Subscribers.Add(callback);
+        }
+
+        return new Subscription(() =>
+        {
+            lock (job)
+            {
+                job.Subscribers.Remove(callback);
+            }
+
+            ForgetIfIdle(job);
+        });
+    }
+
+    /// <summary>Whether any view follows the queue right now.</summary>
+    public bool HasQueueSubscribers
+    {
+        get
+        {
+            lock (_queueGate)
+            {
+                return _queueSubscribers.Count > 0;
+            }
+        }
+    }
+
+    /// <summary>Calls <paramref name="callback"/> whenever the queue changes (submitted, started, finished, moved).</summary>
+    public IDisposable SubscribeQueue(Func<Task> callback)
+    {
+        lock (_queueGate)
+        {
+            _queueSubscribers.Add(callback);
+        }
+
+        return new Subscription(() =>
+        {
+            lock (_queueGate)
+            {
+                _queueSubscribers.Remove(callback);
+            }
+        });
+    }
+
+    /// <summary>
+    /// A stream of frames for one watcher, starting with the job's current state. It completes when the job ends
+    /// or <paramref name="cancellationToken"/> fires (the client went away).
+    /// </summary>
+    public ChannelReader<PreviewFrame> Watch(Guid jobId, JobStatus storedStatus, int storedTotalSteps, CancellationToken cancellationToken)
+    {
+        var channel = Channel.CreateBounded<PreviewFrame>(new BoundedChannelOptions(1)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest,
+            SingleReader = true,
+        });
+
+        if (IsTerminal(storedStatus) && GetLiveState(jobId) is null)
+        {
+            channel.Writer.TryWrite(new PreviewFrame(storedTotalSteps, storedTotalSteps, storedStatus.ToString(), null));
+            channel.Writer.TryComplete();
+            return channel.Reader;
+        }
+
+        var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
+        lock (job)
+        {
+            var first = job.Latest ?? new PreviewFrame(job.State?.Step ?? 0, job.State?.TotalSteps ?? storedTotalSteps,
+                job.State?.Status ?? storedStatus.ToString(), null);
+            channel.Writer.TryWrite(first);
+            if (job.Ended)
+            {
+                channel.Writer.TryComplete();
+                return channel.Reader;
+            }
+
+            job.Watchers.Add(channel.Writer);
+        }
+
+        cancellationToken.Register(() =>
+        {
+            lock (job)
+            {
+                job.Watchers.Remove(channel.Writer);
+            }
+
+            channel.Writer.TryComplete();
+            ForgetIfIdle(job);
+        });
+        return channel.Reader;
+    }
+
+    /// <summary>A worker's report: a status change, or a finished step with its preview PNG.</summary>
+    public void Report(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png = null)
+    {
+        var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
+        var state = new JobLiveState(jobId, status.ToString(), step, totalSteps);
+        List<Func<JobLiveState, Task>> subscribers;
+        lock (job)
+        {
+            job.State = state;
+            var frame = new PreviewFrame(step, totalSteps, state.Status, png ?? job.Latest?.Png);
+            job.Latest = png is null && job.Latest is null ? null : frame;
+            foreach (var watcher in job.Watchers)
+            {
+                watcher.TryWrite(frame);
+            }
+
+            if (IsTerminal(status))
+            {
+                job.Ended = true;
+                job.EndedAt = DateTime.UtcNow;
+                foreach (var watcher in job.Watchers)
+                {
+                    watcher.TryComplete();
+                }
+
+                job.Watchers.Clear();
+            }
+
+            subscribers = [.. job.Subscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            Fire(() => subscriber(state));
+        }
+
+        if (IsTerminal(status))
+        {
+            // Kept a while, so that a watcher arriving just after the end still gets the final status at once.
+            _ = Task.Delay(EndedRetention).ContinueWith(_ => ForgetIfIdle(job), TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Tells queue views to refresh (positions and ETAs changed).</summary>
+    public void QueueChanged()
+    {
+        List<Func<Task>> subscribers;
+        lock (_queueGate)
+        {
+            subscribers = [.. _queueSubscribers];
+        }
+
+        foreach (var subscriber in subscribers)
+        {
+            Fire(subscriber);
+        }
+    }
+
+    private static bool IsTerminal(JobStatus status) => status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled;
+
+    // Subscribers marshal to their own circuit (InvokeAsync); the worker never awaits them.
+    private static void Fire(Func<Task> callback)
+    {
+        try
+        {
+            _ = callback().ContinueWith(static t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+        catch (ObjectDisposedException)
+        {
+            // A circuit that went away between the copy of the list and this call.
+        }
+    }
+
+    // A finished job's entry goes once no component or watcher holds it; a queued job's entry stays while watched.
+    private void ForgetIfIdle(LiveJob job)
+    {
+        lock (job)
+        {
+            var retained = job.EndedAt is { } ended && DateTime.UtcNow - ended < EndedRetention;
+            if (job.Subscribers.Count == 0 && job.Watchers.Count == 0 && !retained && (job.Ended || job.State is null))
+            {
+                _jobs.TryRemove(new KeyValuePair<Guid, LiveJob>(job.Id, job));
+            }
+        }
+    }
+
+    private sealed class LiveJob(Guid id)
+    {
+        public Guid Id { get; } = id;
+        public JobLiveState? State { get; set; }
+        public PreviewFrame? Latest { get; set; }
+        public bool Ended { get; set; }
+        public DateTime? EndedAt { get; set; }
+        public List<Func<JobLiveState, Task>> Subscribers { get; } = [];
+        public List<ChannelWriter<PreviewFrame>> Watchers { get; } = [];
+    }
+
+    private sealed class Subscription(Action dispose) : IDisposable
+    {
+        private int _disposed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 0)
+            {
+                dispose();
+            }
+        }
+    }
+}

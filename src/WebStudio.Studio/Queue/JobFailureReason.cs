@@ -1,0 +1,51 @@
+using Microsoft.ML.OnnxRuntime;
+using WebStudio.Data;
+using WebStudio.Generation.Models;
+
+namespace WebStudio.Studio.Queue;
+
+/// <summary>
+/// The reason a failed job shows its owner (history, /api/jobs, /v1): plain words, never an exception's text, which
+/// may be ONNX Runtime's, name server paths or mean nothing to a user. The job runner logs the exception itself with
+/// the job's id, which the reason quotes as its reference.
+/// </summary>
+public static class JobFailureReason
+{
+    public const string OutOfMemory = "the job needed more memory than this server has; try a smaller size or batch";
+
+    public static string For(Exception exception, GenerationJob job)
+    {
+        var reference = $"the administrator can find the details in the log (ref {job.Id})";
+        if (IsOutOfMemory(exception))
+        {
+            return OutOfMemory;
+        }
+
+        var model = job.Kind == JobKind.Upscale ? job.Edit?.Upscaler ?? job.Model : job.Model;
+        return exception switch
+        {
+            ModelNotFoundException => $"the model '{model}' is no longer on this server",
+            ModelLoadException => $"the model '{model}' could not be loaded; {reference}",
+            _ => $"the job failed on the server; {reference}",
+        };
+    }
+
+    // ORT reports a failed allocation as a runtime error whose text names it (CPU "Failed to allocate memory",
+    // bad_alloc; CUDA's BFC arena and cuBLAS/cuDNN allocation failures).
+    private static bool IsOutOfMemory(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is OutOfMemoryException || (e is OnnxRuntimeException && AllocationFailure(e.Message)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool AllocationFailure(string message) =>
+        new[] { "Failed to allocate memory", "bad allocation", "bad_alloc", "out of memory", "ALLOC_FAILED", "BFCArena" }
+            .Any(text => message.Contains(text, StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,233 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebStudio.Data;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Previews;
+
+namespace WebStudio.Studio.Queue;
+
+/// <summary>
+/// The persistent queue: submission (validation, per-user limit, rate limit), cancellation, move-to-front, and the
+/// workers' claim. A claim is one conditional UPDATE (queued → running where the status is still queued), so two
+/// workers — in this process or another sharing the database — can never both run a job.
+/// </summary>
+public sealed class JobQueue(
+    IDbContextFactory<StudioDbContext> dbFactory,
+    IGenerationEngine engine,
+    IOptions<QueueOptions> options,
+    SubmissionRateLimiter rateLimiter,
+    JobProgressNotifier notifier,
+    QueueSignal signal,
+    RunningJobs running,
+    JobInputStore inputs,
+    SeedSource seeds,
+    TimeProvider time,
+    ILogger<JobQueue> logger)
+{
+    private readonly QueueOptions _options = options.Value;
+
+    public QueuePolicy Policy => _options.Policy;
+
+    public async Task<SubmitOutcome> SubmitAsync(string userId, JobParameters parameters, JobSource source, CancellationToken cancellationToken = default)
+    {
+        // Upscale jobs never reach the diffusion engine; Editing.EditSubmission validated them already.
+        var problems = parameters.Edit?.Operation == EditOperation.Upscale ? [] : engine.Validate(parameters);
+        if (problems.Count > 0)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.Invalid, problems);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+
+        // One write transaction (SQLite: BEGIN IMMEDIATE) from the count to the insert, so that concurrent
+        // submissions of one user cannot both pass the per-user limit.
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
+        if (queued >= _options.MaxQueuedPerUser)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.QueueFull,
+                [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")], SubmitOutcome.QueueFullRetryAfter);
+        }
+
+        if (rateLimiter.TryAcquire(userId) is { } retryAfter)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.RateLimited,
+                [new FieldProblem("rate", $"too many submissions (at most {rateLimiter.Limit} a minute); try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
+        }
+
+        var job = new GenerationJob
+        {
+            OwnerId = userId,
+            Source = source,
+            Kind = parameters.Edit?.Operation == EditOperation.Upscale ? JobKind.Upscale : JobInputStore.KindOf(parameters),
+            Edit = parameters.Edit,
+            Prompt = parameters.Prompt,
+            NegativePrompt = parameters.NegativePrompt,
+            Model = parameters.Model,
+            Scheduler = parameters.Scheduler,
+            Steps = parameters.Steps,
+            Guidance = parameters.Guidance,
+            Seed = parameters.Seed >= 0 ? parameters.Seed : seeds.Next(),
+            Width = parameters.Width,
+            Height = parameters.Height,
+            BatchSize = parameters.BatchSize,
+            CreatedAt = time.GetUtcNow().UtcDateTime,
+        };
+        db.Jobs.Add(job);
+        inputs.Save(job.Id, parameters);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        logger.LogInformation("Job {JobId} queued by {UserId} ({Model}, {Steps} steps)", job.Id, userId, job.Model, job.Steps);
+        signal.Pulse();
+        notifier.QueueChanged();
+        return SubmitOutcome.Accepted(job);
+    }
+
+    /// <summary>A seed as A1111 picks one for -1: any non-negative 32-bit value.</summary>
+    /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step).</summary>
+    public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        if (job is null || (job.OwnerId != userId && !isAdmin))
+        {
+            return CancelOutcome.NotFound;
+        }
+
+        if (job.Status == JobStatus.Queued)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
+            if (rows == 1)
+            {
+                inputs.Delete(jobId); // a canceled job never runs, so its saved edit images are not needed
+                notifier.Report(jobId, JobStatus.Canceled, 0, job.Steps);
+                notifier.QueueChanged();
+                return CancelOutcome.Canceled;
+            }
+
+            job = await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken); // claimed meanwhile
+        }
+
+        if (job.Status == JobStatus.Running)
+        {
+            if (running.Cancel(jobId))
+            {
+                return CancelOutcome.Stopping;
+            }
+
+            // It runs in another process on this database: the status change is the message. Its worker reads the
+            // status between steps (JobRunner.StatusCheckInterval) and stops.
+            var now = time.GetUtcNow().UtcDateTime;
+            var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
+            if (rows == 1)
+            {
+                notifier.Report(jobId, JobStatus.Canceled, notifier.GetLiveState(jobId)?.Step ?? 0, job.Steps);
+                notifier.QueueChanged();
+                return CancelOutcome.Stopping;
+            }
+        }
+
+        return CancelOutcome.AlreadyFinished;
+    }
+
+    /// <summary>Administrator: the job runs next, ahead of the fairness order.</summary>
+    public async Task<bool> MoveToFrontAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var top = await db.Jobs.Where(j => j.Status == JobStatus.Queued).MaxAsync(j => (long?)j.Priority, cancellationToken) ?? 0;
+        var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Priority, top + 1), cancellationToken);
+        if (rows == 1)
+        {
+            notifier.QueueChanged();
+        }
+
+        return rows == 1;
+    }
+
+    /// <summary>Queued jobs in the order they will run.</summary>
+    public async Task<IReadOnlyList<QueuedJobInfo>> OrderAsync(StudioDbContext db, CancellationToken cancellationToken)
+    {
+        var queued = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued)
+            .Select(j => new QueuedJobInfo(j.Id, j.OwnerId, j.CreatedAt, j.Priority, j.Steps, j.BatchSize))
+            .ToListAsync(cancellationToken);
+        if (queued.Count == 0)
+        {
+            return [];
+        }
+
+        var owners = queued.Select(j => j.OwnerId).Distinct().ToList();
+        var served = await db.QueueStates.AsNoTracking().Where(s => owners.Contains(s.UserId))
+            .ToDictionaryAsync(s => s.UserId, s => s.LastServedAt, cancellationToken);
+        return QueueOrdering.Order(queued, served, _options.Policy);
+    }
+
+    /// <summary>Claims the next job for <paramref name="workerId"/>, or returns null when nothing is queued.</summary>
+    public async Task<GenerationJob?> ClaimNextAsync(string workerId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        for (var round = 0; round < 5; round++)
+        {
+            var order = await OrderAsync(db, cancellationToken);
+            if (order.Count == 0)
+            {
+                return null;
+            }
+
+            foreach (var candidate in order.Take(4))
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                var rows = await db.Jobs
+                    .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(j => j.Status, JobStatus.Running)
+                        .SetProperty(j => j.StartedAt, now)
+                        .SetProperty(j => j.WorkerId, workerId)
+                        .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
+                if (rows != 1)
+                {
+                    continue; // another worker took it; try the next in line
+                }
+
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"INSERT INTO UserQueueStates (UserId, LastServedAt) VALUES ({candidate.OwnerId}, {now}) ON CONFLICT(UserId) DO UPDATE SET LastServedAt = excluded.LastServedAt",
+                    cancellationToken);
+                notifier.QueueChanged();
+                return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, cancellationToken);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// At start-up: jobs left running by a crash of a worker on this machine (<paramref name="workerPrefix"/>) go
+    /// back to the queue (they run again from the start) until they have been tried
+    /// <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason. Jobs running on other machines
+    /// that share the database are left alone.
+    /// </summary>
+    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string workerPrefix, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var max = _options.MaxAttempts;
+        var interrupted = db.Jobs.Where(j => j.Status == JobStatus.Running && (j.WorkerId == null || j.WorkerId.StartsWith(workerPrefix)));
+        var failed = await interrupted.Where(j => j.Attempts >= max)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Failed)
+                .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.FailureReason, $"the server stopped during this job {max} times, so it was given up"), cancellationToken);
+        var requeued = await interrupted
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.WorkerId, (string?)null), cancellationToken);
+        if (requeued + failed > 0)
+        {
+            logger.LogWarning("Recovered interrupted jobs: {Requeued} queued again, {Failed} failed after {Max} attempts", requeued, failed, max);
+        }
+
+        return (requeued, failed);
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebStudio.Data;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Previews;
+
+namespace WebStudio.Studio.Queue;
+
+/// <summary>One line of the queue as a viewer may see it: another user's prompt is never included.</summary>
+public sealed record QueueEntry(
+    Guid JobId, bool Mine, string? OwnerName, string? Prompt, JobStatus Status, int Position, int Step, int TotalSteps,
+    TimeSpan Eta, DateTime CreatedAt, long Priority);
+
+/// <summary>The queue for one viewer: total length, and the entries they may see (all for the administrator).</summary>
+public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry> Entries);
+
+/// <summary>
+/// Positions and ETAs. The ETA is the work ahead (running jobs' remaining steps and the queued jobs before, each
+/// steps × batch) times the measured time per step-image of recent jobs, shared out over the workers.
+/// </summary>
+public sealed class QueueSnapshot(
+    IDbContextFactory<StudioDbContext> dbFactory,
+    JobQueue queue,
+    JobProgressNotifier notifier,
+    IOptions<QueueOptions> options)
+{
+    private static readonly TimeSpan DefaultUnitTime = TimeSpan.FromMilliseconds(100);
+
+    public async Task<QueueView> GetAsync(string userId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var order = await queue.OrderAsync(db, cancellationToken);
+        var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority })
+            .ToListAsync(cancellationToken);
+        var unit = await UnitTimeAsync(db, cancellationToken);
+        var workers = Math.Max(1, options.Value.EffectiveWorkers);
+
+        var visibleIds = order.Where(j => isAdmin || j.OwnerId == userId).Select(j => j.Id)
+            .Concat(runningJobs.Where(j => isAdmin || j.OwnerId == userId).Select(j => j.Id)).ToList();
+        var details = await db.Jobs.AsNoTracking().Where(j => visibleIds.Contains(j.Id))
+            .Select(j => new { j.Id, j.Prompt, OwnerName = j.Owner!.UserName })
+            .ToDictionaryAsync(j => j.Id, cancellationToken);
+
+        var entries = new List<QueueEntry>();
+        double aheadUnits = 0;
+        foreach (var job in runningJobs)
+        {
+            var live = notifier.GetLiveState(job.Id);
+            var step = live?.Step ?? 0;
+            aheadUnits += Math.Max(0, job.Steps - step) * job.BatchSize;
+            if (details.TryGetValue(job.Id, out var d))
+            {
+                entries.Add(new QueueEntry(job.Id, job.OwnerId == userId, isAdmin ? d.OwnerName : null, d.Prompt,
+                    JobStatus.Running, 0, step, job.Steps, unit * (Math.Max(0, job.Steps - step) * job.BatchSize), job.CreatedAt, job.Priority));
+            }
+        }
+
+        for (var i = 0; i < order.Count; i++)
+        {
+            var job = order[i];
+            aheadUnits += job.Steps * job.BatchSize;
+            if (details.TryGetValue(job.Id, out var d))
+            {
+                entries.Add(new QueueEntry(job.Id, job.OwnerId == userId, isAdmin ? d.OwnerName : null, d.Prompt,
+                    JobStatus.Queued, i + 1, 0, job.Steps, unit * (aheadUnits / workers), job.CreatedAt, job.Priority));
+            }
+        }
+
+        return new QueueView(order.Count, runningJobs.Count, entries);
+    }
+
+    /// <summary>Measured time of one step of one image, from the last finished jobs.</summary>
+    private static async Task<TimeSpan> UnitTimeAsync(StudioDbContext db, CancellationToken cancellationToken)
+    {
+        var recent = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Succeeded && j.TotalMs != null)
+            .OrderByDescending(j => j.FinishedAt).Take(20)
+            .Select(j => new { j.TotalMs, j.Steps, j.BatchSize })
+            .ToListAsync(cancellationToken);
+        var units = recent.Sum(j => (double)j.Steps * j.BatchSize);
+        return units > 0 ? TimeSpan.FromMilliseconds(recent.Sum(j => j.TotalMs!.Value) / units) : DefaultUnitTime;
+    }
+}

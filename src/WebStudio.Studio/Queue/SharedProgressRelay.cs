@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using WebStudio.Data;
+using WebStudio.Studio.Previews;
+
+namespace WebStudio.Studio.Queue;
+
+/// <summary>
+/// Live progress between processes that share one database. The process running a job stores its newest preview
+/// (at most once per <see cref="Interval"/>); every process reads back the jobs its own views follow but does not
+/// run, and reports them to <see cref="JobProgressNotifier"/> as if they ran here: steps, previews and the end.
+/// While a view here shows the queue, the queue's active jobs are compared every <see cref="QueueCheckEvery"/> ticks,
+/// so that jobs submitted, started, finished or moved by another process refresh it too.
+/// The worker only hands a frame over; all database work happens on this service's own loop.
+/// </summary>
+public sealed class SharedProgressRelay(
+    IDbContextFactory<StudioDbContext> dbFactory,
+    JobProgressNotifier notifier,
+    RunningJobs running,
+    TimeProvider time,
+    ILogger<SharedProgressRelay> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The queue is compared once a second.</summary>
+    public const int QueueCheckEvery = 4;
+
+    private readonly ConcurrentDictionary<Guid, OutgoingFrame> _outgoing = new();
+    private readonly ConcurrentQueue<Guid> _retired = new();
+    private int? _queueFingerprint;
+
+    /// <summary>A step of a job running here. Only the newest frame per job is kept until the next write.</summary>
+    public void Publish(Guid jobId, int step, int totalSteps, byte[] png) => _outgoing[jobId] = new OutgoingFrame(step, totalSteps, png);
+
+    /// <summary>The job's run here ended: its stored preview goes.</summary>
+    public void Retire(Guid jobId)
+    {
+        _outgoing.TryRemove(jobId, out _);
+        _retired.Enqueue(jobId);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield(); // off the host's start-up path
+        using var timer = new PeriodicTimer(Interval, time);
+        try
+        {
+            await RunGuardedAsync(RemoveLeftoversAsync, stoppingToken);
+            for (var tick = 1; await timer.WaitForNextTickAsync(stoppingToken); tick++)
+            {
+                await RunGuardedAsync(WriteAsync, stoppingToken);
+                await RunGuardedAsync(FollowAsync, stoppingToken);
+                if (tick % QueueCheckEvery == 0)
+                {
+                    await RunGuardedAsync(CompareQueueAsync, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down
+        }
+    }
+
+    private async Task RunGuardedAsync(Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await work(cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A busy or briefly locked database costs a frame or two, never the service.
+            logger.LogWarning(ex, "Sharing live previews through the database failed; retrying at the next tick");
+        }
+    }
+
+    // A process killed mid-job leaves its last frame behind; the job itself is settled by the queue's recovery.
+    private async Task RemoveLeftoversAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.JobPreviews
+            .Where(p => db.Jobs.Any(j => j.Id == p.JobId && j.Status != JobStatus.Running))
+            .ExecuteDeleteAsync(cancellationToken);
+    }
+
+    private async Task WriteAsync(CancellationToken cancellationToken)
+    {
+        if (_outgoing.IsEmpty && _retired.IsEmpty)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        foreach (var jobId in _outgoing.Keys)
+        {
+            if (!_outgoing.TryRemove(jobId, out var frame))
+            {
+                continue;
+            }
+
+            var updated = await db.JobPreviews.Where(p => p.JobId == jobId).ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.Step, frame.Step)
+                .SetProperty(p => p.TotalSteps, frame.TotalSteps)
+                .SetProperty(p => p.Png, frame.Png)
+                .SetProperty(p => p.UpdatedAt, now), cancellationToken);
+            if (updated == 0)
+            {
+                db.JobPreviews.Add(new JobPreview { JobId = jobId, Step = frame.Step, TotalSteps = frame.TotalSteps, Png = frame.Png, UpdatedAt = now });
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+            }
+        }
+
+        // After the writes, so that a frame taken just before its job was retired is removed in this same pass.
+        var retired = new List<Guid>();
+        while (_retired.TryDequeue(out var jobId))
+        {
+            retired.Add(jobId);
+        }
+
+        if (retired.Count > 0)
+        {
+            await db.JobPreviews.Where(p => retired.Contains(p.JobId)).ExecuteDeleteAsync(cancellationToken);
+        }
+    }
+
+    private async Task FollowAsync(CancellationToken cancellationToken)
+    {
+        var followed = notifier.FollowedJobIds().Where(id => !running.IsRunning(id)).ToList();
+        if (followed.Count == 0)
+        {
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking()
+            .Where(j => followed.Contains(j.Id))
+            .Select(j => new
+            {
+                j.Id,
+                j.Status,
+                j.Steps,
+                PreviewStep = db.JobPreviews.Where(p => p.JobId == j.Id).Select(p => (int?)p.Step).FirstOrDefault(),
+            })
+            .ToListAsync(cancellationToken);
+
+        foreach (var job in jobs)
+        {
+            if (running.IsRunning(job.Id))
+            {
+                continue; // claimed by a worker of this process meanwhile: it reports for itself
+            }
+
+            var live = notifier.GetLiveState(job.Id);
+            var status = job.Status.ToString();
+            if (job.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled)
+            {
+                if (live?.Status != status)
+                {
+                    notifier.Report(job.Id, job.Status, job.Status == JobStatus.Succeeded ? job.Steps : live?.Step ?? 0, job.Steps);
+                }
+            }
+            else if (job.Status == JobStatus.Running)
+            {
+                var step = job.PreviewStep ?? 0;
+                if (live is null || live.Status != status || step > live.Step)
+                {
+                    var png = job.PreviewStep is null || step <= (live?.Step ?? 0) ? null
+                        : await db.JobPreviews.Where(p => p.JobId == job.Id).Select(p => p.Png).FirstOrDefaultAsync(cancellationToken);
+                    notifier.Report(job.Id, JobStatus.Running, step, job.Steps, png);
+                }
+            }
+            else if (live is not null && live.Status != status)
+            {
+                notifier.Report(job.Id, job.Status, 0, job.Steps); // queued again (its worker's process stopped)
+            }
+        }
+    }
+
+    private async Task CompareQueueAsync(CancellationToken cancellationToken)
+    {
+        if (!notifier.HasQueueSubscribers)
+        {
+            _queueFingerprint = null;
+            return;
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var active = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running)
+            .Select(j => new { j.Id, j.Status, j.Priority })
+            .ToListAsync(cancellationToken);
+        var fingerprint = new HashCode();
+        foreach (var job in active.OrderBy(j => j.Id))
+        {
+            fingerprint.Add(job.Id);
+            fingerprint.Add(job.Status);
+            fingerprint.Add(job.Priority);
+        }
+
+        var now = fingerprint.ToHashCode();
+        if (_queueFingerprint is { } before && before != now)
+        {
+            notifier.QueueChanged();
+        }
+
+        _queueFingerprint = now;
+    }
+
+    private sealed record OutgoingFrame(int Step, int TotalSteps, byte[] Png);
+}

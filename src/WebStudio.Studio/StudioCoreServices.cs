@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebStudio.Data;
+using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Editing;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Execution;
+using WebStudio.Studio.Galleries;
+using WebStudio.Studio.History;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Previews;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Sharing;
+using WebStudio.Studio.Storage;
+
+namespace WebStudio.Studio;
+
+/// <summary>The studio's application core for any host: the web app registers it, and so does the worker.</summary>
+public static class StudioCoreServices
+{
+    /// <summary>Options, the database, storage, the queue (submission side), progress, and the history, gallery,
+    /// sharing, edit and API-key services, with the ONNX engine.</summary>
+    public static IServiceCollection AddStudioCore(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<StudioOptions>(configuration.GetSection(StudioOptions.Section));
+        services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.Section));
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
+        services.Configure<GenerationOptions>(configuration.GetSection(GenerationOptions.Section));
+
+        // Resolved from options (not read here) so that hosts and tests that add configuration later are honoured.
+        services.AddDbContextFactory<StudioDbContext>((provider, options) =>
+        {
+            var studio = provider.GetRequiredService<IOptions<StudioOptions>>().Value;
+            options.UseStudioSqlite(StudioDatabase.ConnectionString(Path.GetFullPath(studio.DatabasePath)));
+        });
+
+        // The ONNX engine; integration tests replace it with ConfigureTestServices.
+        services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<JobProgressNotifier>();
+        services.AddSingleton<QueueSignal>();
+        services.AddSingleton<RunningJobs>();
+        services.AddSingleton<SubmissionRateLimiter>();
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<SeedSource>();
+        services.AddSingleton<JobInputStore>();
+        services.AddSingleton<JobAccess>();
+        services.AddSingleton<QueueSnapshot>();
+        services.AddSingleton<SharedProgressRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<SharedProgressRelay>());
+        services.AddSingleton<ApiKeyService>();
+
+        services.AddSingleton<ThumbnailStore>();
+        services.AddSingleton<HistoryService>();
+        services.AddSingleton<GalleryService>();
+        services.AddSingleton<ShareLinkService>();
+        services.AddEditing();
+        return services;
+    }
+
+    /// <summary>The queue workers that claim and run jobs; a host with <c>Queue:RunJobs=false</c> gets none.</summary>
+    public static IServiceCollection AddQueueWorkers(this IServiceCollection services)
+    {
+        services.AddSingleton<UpscaleRunner>();
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService<QueueWorkerService>();
+        return services;
+    }
+}
