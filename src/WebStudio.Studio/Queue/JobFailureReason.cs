@@ -1,4 +1,3 @@
-using Microsoft.ML.OnnxRuntime;
 using WebStudio.Data;
 using WebStudio.Generation.Models;
 
@@ -16,7 +15,7 @@ public static class JobFailureReason
     public static string For(Exception exception, GenerationJob job)
     {
         var reference = $"the administrator can find the details in the log (ref {job.Id})";
-        if (IsOutOfMemory(exception))
+        if (OutOfMemoryFailure.Is(exception))
         {
             return OutOfMemory;
         }
@@ -29,23 +28,4 @@ public static class JobFailureReason
             _ => $"the job failed on the server; {reference}",
         };
     }
-
-    // ORT reports a failed allocation as a runtime error whose text names it (CPU "Failed to allocate memory",
-    // bad_alloc; CUDA's BFC arena and cuBLAS/cuDNN allocation failures).
-    private static bool IsOutOfMemory(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            if (e is OutOfMemoryException || (e is OnnxRuntimeException && AllocationFailure(e.Message)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static bool AllocationFailure(string message) =>
-        new[] { "Failed to allocate memory", "bad allocation", "bad_alloc", "out of memory", "ALLOC_FAILED", "BFCArena" }
-            .Any(text => message.Contains(text, StringComparison.OrdinalIgnoreCase));
 }
