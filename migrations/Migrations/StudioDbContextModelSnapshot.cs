@@ -390,6 +390,13 @@ namespace WebStudio.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Spec")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SpecVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
 
@@ -715,63 +722,6 @@ namespace WebStudio.Migrations
                         .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.OwnsOne("WebStudio.Data.EditParameters", "Edit", b1 =>
-                        {
-                            b1.Property<Guid>("GenerationJobId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<bool>("InpaintOnlyMasked")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("MaskBlur")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("OnlyMaskedPadding")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("Operation")
-                                .IsRequired()
-                                .HasMaxLength(16)
-                                .HasColumnType("TEXT");
-
-                            b1.Property<int>("OutpaintBottom")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("OutpaintLeft")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("OutpaintRight")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<int>("OutpaintTop")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<Guid?>("SourceImageId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<Guid?>("SourceUploadId")
-                                .HasColumnType("TEXT");
-
-                            b1.Property<float>("Strength")
-                                .HasColumnType("REAL");
-
-                            b1.Property<int>("UpscaleFactor")
-                                .HasColumnType("INTEGER");
-
-                            b1.Property<string>("Upscaler")
-                                .HasMaxLength(200)
-                                .HasColumnType("TEXT");
-
-                            b1.HasKey("GenerationJobId");
-
-                            b1.ToTable("GenerationJobs");
-
-                            b1.WithOwner()
-                                .HasForeignKey("GenerationJobId");
-                        });
-
-                    b.Navigation("Edit");
 
                     b.Navigation("Owner");
                 });

@@ -44,8 +44,12 @@ public sealed class GenerationJob
 
     public string? FailureReason { get; set; }
 
-    /// <summary>Source, settings and operation of an edit job (img2img, inpaint, outpaint, upscale); null for txt2img.</summary>
-    public EditParameters? Edit { get; set; }
+    /// <summary>The job's whole specification as versioned JSON (the studio's JobSpec); the columns above repeat what
+    /// history and the queue query.</summary>
+    public string Spec { get; set; } = "";
+
+    /// <summary>The schema version <see cref="Spec"/> was written with.</summary>
+    public int SpecVersion { get; set; }
 
     public List<GeneratedImage> Images { get; set; } = [];
 }

@@ -7,6 +7,8 @@ public enum JobKind
     Img2Img,
     Inpaint,
     Upscale,
+    Outpaint,
+    HiresFix,
 }
 
 /// <summary>The life of a job: Queued → Running → Succeeded | Failed | Canceled (Running → Queued again after a crash).</summary>

@@ -63,7 +63,9 @@ public static class StudioCoreServices
     /// <summary>The queue workers that claim and run jobs; a host with <c>Queue:RunJobs=false</c> gets none.</summary>
     public static IServiceCollection AddQueueWorkers(this IServiceCollection services)
     {
+        services.AddSingleton<DiffusionExecutor>();
         services.AddSingleton<UpscaleRunner>();
+        services.AddSingleton<JobExecutors>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService<QueueWorkerService>();
         return services;

@@ -29,12 +29,8 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
         builder.HasIndex(j => new { j.OwnerId, j.Status, j.CreatedAt });
         builder.HasIndex(j => new { j.OwnerId, j.CreatedAt });
 
-        // Edit settings live in the jobs table as nullable Edit_* columns; the required Operation marks their presence.
-        builder.OwnsOne(j => j.Edit, edit =>
-        {
-            edit.Property(e => e.Operation).HasConversion<string>().HasMaxLength(16).IsRequired();
-            edit.Property(e => e.Upscaler).HasMaxLength(200);
-        });
+        // The whole spec as JSON (no length limit: SQLite TEXT, PostgreSQL text).
+        builder.Property(j => j.Spec).IsRequired();
 
         builder.HasMany(j => j.Images).WithOne(i => i.Job).HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
     }

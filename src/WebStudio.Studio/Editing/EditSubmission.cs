@@ -7,13 +7,15 @@ using WebStudio.Generation.Imaging;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Studio.Editing;
 
 /// <summary>
-/// Turns an <see cref="EditRequest"/> into a queued job: loads the user's source (and mask), prepares the pixels the
-/// job runs on (sizes fitted to multiples of 8, the outpainting canvas, the hires-fix upscale) and submits them
-/// through the one queue, whose job input store keeps them until the job ends.
+/// Turns an <see cref="EditRequest"/> (the Edit page's and POST /api/edits' wire format) into a <see cref="JobSpec"/>
+/// once: loads the user's source (and mask), prepares the pixels the job runs on (sizes fitted to multiples of 8,
+/// the outpainting canvas, the hires-fix upscale) and submits them through the one queue, whose job input store
+/// keeps them until the job ends.
 /// </summary>
 public sealed class EditSubmission(SourceImages sources, UploadStore uploads, UpscalerCatalog upscalers, JobQueue queue)
 {
@@ -31,58 +33,35 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             return Invalid("source", "the image to edit was not found");
         }
 
-        JobParameters parameters;
+        JobSpec spec;
+        JobInputs inputs;
         try
         {
-            parameters = Build(userId, source, original, request);
+            (spec, inputs) = Build(userId, source, original, request);
         }
         catch (EditProblem problem)
         {
             return Invalid(problem.Field, problem.Message);
         }
 
-        try
+        using (inputs)
         {
-            return await queue.SubmitAsync(userId, parameters, JobSource.Studio, cancellationToken);
-        }
-        finally
-        {
-            // The queue has written them to the job input store.
-            parameters.InitImage?.Dispose();
-            parameters.Mask?.Dispose();
+            // The queue writes the pixels to the job input store.
+            return await queue.SubmitAsync(userId, spec, inputs, JobSource.Studio, cancellationToken);
         }
     }
 
-    private JobParameters Build(string userId, EditSource source, Image<Rgb24> original, EditRequest request)
+    /// <summary>The one mapping from an edit request to a spec, with the pixels the job runs on.</summary>
+    private (JobSpec Spec, JobInputs Inputs) Build(string userId, EditSource source, Image<Rgb24> original, EditRequest request)
     {
-        var edit = new EditParameters
-        {
-            Operation = request.Operation,
-            SourceImageId = source.Kind == EditSourceKind.Image ? source.Id : null,
-            SourceUploadId = source.Kind == EditSourceKind.Upload ? source.Id : null,
-            Strength = request.Strength,
-        };
-        var parameters = new JobParameters
-        {
-            Prompt = request.Prompt,
-            NegativePrompt = request.NegativePrompt,
-            Model = request.Model,
-            Scheduler = request.Scheduler,
-            Steps = request.Steps,
-            Guidance = request.Guidance,
-            Seed = request.Seed,
-            BatchSize = 1,
-            Strength = request.Strength,
-            Edit = edit,
-        };
-
+        var from = source.ToString();
         switch (request.Operation)
         {
             case EditOperation.Restyle:
             {
                 CheckStrength(request.Strength);
                 var image = Fit(original);
-                return parameters with { InitImage = image, Width = image.Width, Height = image.Height };
+                return (Diffusion(request, new JobSpec.Img2Img { Source = from, Strength = request.Strength }), new JobInputs(image, null, image.Width, image.Height));
             }
 
             case EditOperation.Inpaint:
@@ -91,42 +70,43 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                 using var mask = LoadMask(userId, request.MaskId, original);
                 var image = Fit(original);
                 var fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
-                edit.MaskBlur = CheckMaskBlur(request.MaskBlur);
-                edit.InpaintOnlyMasked = request.OnlyMasked;
-                edit.OnlyMaskedPadding = request.OnlyMasked
-                    ? request.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(image.Width, image.Height)
-                    : 0;
-                return parameters with { InitImage = image, Mask = fitted, Width = image.Width, Height = image.Height };
+                var spec = new JobSpec.Inpaint
+                {
+                    Source = from,
+                    MaskId = request.MaskId,
+                    Strength = request.Strength,
+                    MaskBlur = CheckMaskBlur(request.MaskBlur),
+                    OnlyMasked = request.OnlyMasked,
+                    OnlyMaskedPadding = request.OnlyMasked
+                        ? request.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(image.Width, image.Height)
+                        : null,
+                };
+                return (Diffusion(request, spec), new JobInputs(image, fitted, image.Width, image.Height));
             }
 
             case EditOperation.Outpaint:
             {
-                edit.Strength = 1f;
-                edit.MaskBlur = CheckMaskBlur(request.MaskBlur);
-                edit.OutpaintLeft = request.OutpaintLeft;
-                edit.OutpaintTop = request.OutpaintTop;
-                edit.OutpaintRight = request.OutpaintRight;
-                edit.OutpaintBottom = request.OutpaintBottom;
+                var spec = new JobSpec.Outpaint
+                {
+                    Source = from,
+                    MaskBlur = CheckMaskBlur(request.MaskBlur),
+                    Left = request.OutpaintLeft,
+                    Top = request.OutpaintTop,
+                    Right = request.OutpaintRight,
+                    Bottom = request.OutpaintBottom,
+                };
                 using var image = Fit(original);
                 using var canvas = Extend(image, request);
-                return parameters with
-                {
-                    InitImage = canvas.Image.Clone(),
-                    Mask = canvas.Mask.Clone(),
-                    Width = canvas.Image.Width,
-                    Height = canvas.Image.Height,
-                    Strength = 1f, // the new area has nothing to keep
-                };
+                return (Diffusion(request, spec), new JobInputs(canvas.Image.Clone(), canvas.Mask.Clone(), canvas.Image.Width, canvas.Image.Height));
             }
 
             case EditOperation.Upscale:
-                return Upscale(parameters, edit, original, request);
+                return Upscale(from, original, request);
 
             case EditOperation.HiresFix:
             {
                 CheckStrength(request.Strength);
                 CheckFactor(request.UpscaleFactor);
-                edit.UpscaleFactor = request.UpscaleFactor;
                 using var image = Fit(original);
                 var (width, height) = (image.Width * request.UpscaleFactor, image.Height * request.UpscaleFactor);
                 if (width > GenerationRequest.MaxSize || height > GenerationRequest.MaxSize)
@@ -135,7 +115,8 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                         $"a {request.UpscaleFactor}× hires fix of {image.Width}×{image.Height} would be {width}×{height}; at most {GenerationRequest.MaxSize} per side can be generated");
                 }
 
-                return parameters with { InitImage = Upscaler.Lanczos(image, request.UpscaleFactor), Width = width, Height = height };
+                var spec = new JobSpec.HiresFix { Source = from, Factor = request.UpscaleFactor, Strength = request.Strength };
+                return (Diffusion(request, spec), new JobInputs(Upscaler.Lanczos(image, request.UpscaleFactor), null, width, height));
             }
 
             default:
@@ -143,15 +124,29 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         }
     }
 
-    private JobParameters Upscale(JobParameters parameters, EditParameters edit, Image<Rgb24> original, EditRequest request)
+    /// <summary>The settings every diffusion edit takes from the request; one image per edit.</summary>
+    private static T Diffusion<T>(EditRequest request, T spec)
+        where T : JobSpec.Diffusion => spec with
     {
-        // No diffusion: the job keeps a readable description in the model field and runs one "step".
+        Prompt = request.Prompt,
+        NegativePrompt = request.NegativePrompt,
+        Model = request.Model,
+        Scheduler = request.Scheduler,
+        Steps = request.Steps,
+        Guidance = request.Guidance,
+        Seed = request.Seed,
+        BatchSize = 1,
+    };
+
+    private (JobSpec Spec, JobInputs Inputs) Upscale(string from, Image<Rgb24> original, EditRequest request)
+    {
+        var spec = new JobSpec.Upscale { Source = from, Seed = request.Seed };
         var factor = 1;
         if (!string.IsNullOrEmpty(request.Upscaler))
         {
             try
             {
-                edit.Upscaler = upscalers.Find(request.Upscaler).Name;
+                spec = spec with { Upscaler = upscalers.Find(request.Upscaler).Name };
             }
             catch (UpscalerNotFoundException)
             {
@@ -161,7 +156,8 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         else
         {
             CheckFactor(request.UpscaleFactor);
-            factor = edit.UpscaleFactor = request.UpscaleFactor;
+            factor = request.UpscaleFactor;
+            spec = spec with { Factor = factor };
             var (width, height) = (original.Width * factor, original.Height * factor);
             if (width > Upscaler.MaxOutputSide || height > Upscaler.MaxOutputSide)
             {
@@ -170,20 +166,8 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             }
         }
 
-        edit.Strength = 0f;
-        return parameters with
-        {
-            Prompt = "",
-            NegativePrompt = "",
-            Model = edit.Upscaler ?? $"Lanczos {factor}x",
-            Scheduler = "",
-            Steps = 1,
-            Guidance = 0f,
-            Strength = 0f,
-            InitImage = original.Clone(),
-            Width = original.Width * factor,
-            Height = original.Height * factor,
-        };
+        // An ONNX upscaler makes its own scale: the row keeps the source's size, and the image row its own.
+        return (spec, new JobInputs(original.Clone(), null, original.Width * factor, original.Height * factor));
     }
 
     private Image<L8> LoadMask(string userId, Guid? maskId, Image<Rgb24> original)

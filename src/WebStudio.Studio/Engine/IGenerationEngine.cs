@@ -27,8 +27,8 @@ public sealed record EngineImage(Image<Rgb24> Image, long Seed) : IDisposable
 }
 
 /// <summary>
-/// What the studio needs from the generation core. The web app talks to the core only through this, so the queue,
-/// hub and pages can be tested with a scripted engine and the core can change behind it.
+/// What the studio needs from the generation core's diffusion pipeline. The queue and its executors run diffusion
+/// only through this, so they can be tested with a scripted engine and the core can change behind it.
 /// </summary>
 public interface IGenerationEngine
 {
@@ -42,7 +42,7 @@ public interface IGenerationEngine
 
     IReadOnlyList<string> Schedulers { get; }
 
-    IReadOnlyList<FieldProblem> Validate(JobParameters parameters);
+    IReadOnlyList<FieldProblem> Validate(DiffusionRun run);
 
     /// <summary>The prompt's length in <paramref name="model"/>'s tokens (with prompt editing, its longest text over
     /// <paramref name="steps"/> steps, as A1111 counts), or null when the model or its tokenizer cannot be read (the
@@ -53,5 +53,5 @@ public interface IGenerationEngine
     /// Runs a job. <paramref name="onStep"/> is called after every step on the generation thread; returning false
     /// (or cancelling the token) stops the run within one step with <see cref="OperationCanceledException"/>.
     /// </summary>
-    Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken);
+    Task<IReadOnlyList<EngineImage>> RunAsync(DiffusionRun run, Func<EngineStep, bool> onStep, CancellationToken cancellationToken);
 }

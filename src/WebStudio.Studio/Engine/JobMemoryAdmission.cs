@@ -29,7 +29,7 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
         : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <summary>Null when the job fits; else the refusal, naming the limit and what fits.</summary>
-    public FieldProblem? Check(JobParameters p)
+    public FieldProblem? Check(DiffusionRun p)
     {
         if (ShapesOf(p.Model) is not { } shapes)
         {
@@ -37,14 +37,14 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
         }
 
         var limit = LimitBytes;
-        var need = MemoryEstimate.Of(shapes, p.Width, p.Height, p.BatchSize, p.Guidance).Total;
+        var need = MemoryEstimate.Of(shapes, p.Width, p.Height, p.BatchSize, p.Spec.Guidance).Total;
         if (need <= limit)
         {
             return null;
         }
 
         var message = $"this job needs about {Size(need)} of memory, but the limit on this server is {Size(limit)}";
-        var batch = p.BatchSize > 1 ? MemoryEstimate.LargestBatch(shapes, p.Width, p.Height, p.BatchSize, p.Guidance, limit) : 0;
+        var batch = p.BatchSize > 1 ? MemoryEstimate.LargestBatch(shapes, p.Width, p.Height, p.BatchSize, p.Spec.Guidance, limit) : 0;
         if (p.BatchSize > 1)
         {
             message += batch > 0
@@ -52,13 +52,13 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
                 : $"; at {p.Width}×{p.Height} not even one image fits";
         }
 
-        if (MemoryEstimate.LargestSize(shapes, p.Width, p.Height, p.BatchSize, p.Guidance, limit) is { } size)
+        if (MemoryEstimate.LargestSize(shapes, p.Width, p.Height, p.BatchSize, p.Spec.Guidance, limit) is { } size)
         {
             message += p.BatchSize > 1
                 ? $"; with batch {p.BatchSize} the largest size is {size.Width}×{size.Height}"
                 : $"; the largest size that fits is {size.Width}×{size.Height}";
         }
-        else if (p.BatchSize > 1 && MemoryEstimate.LargestSize(shapes, p.Width, p.Height, 1, p.Guidance, limit) is { } single)
+        else if (p.BatchSize > 1 && MemoryEstimate.LargestSize(shapes, p.Width, p.Height, 1, p.Spec.Guidance, limit) is { } single)
         {
             message += $"; one image fits at {single.Width}×{single.Height}";
         }

@@ -5,6 +5,7 @@ using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Previews;
 using WebStudio.Generation.Schedulers;
 using WebStudio.Generation.Text;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Engine;
@@ -48,17 +49,17 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     public IReadOnlyList<EngineModel> Models() =>
         _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight)).ToList();
 
-    public IReadOnlyList<FieldProblem> Validate(JobParameters parameters)
+    public IReadOnlyList<FieldProblem> Validate(DiffusionRun run)
     {
-        var problems = GenerationRequestValidator.Validate(ToRequest(parameters))
+        var problems = GenerationRequestValidator.Validate(ToRequest(run))
             .Select(p => new FieldProblem(p.Field, p.Message)).ToList();
-        if (!Models().Any(m => string.Equals(m.Name, parameters.Model, StringComparison.Ordinal)))
+        if (!Models().Any(m => string.Equals(m.Name, run.Model, StringComparison.Ordinal)))
         {
-            problems.Insert(0, new FieldProblem("model", $"there is no model called '{parameters.Model}'"));
+            problems.Insert(0, new FieldProblem("model", $"there is no model called '{run.Model}'"));
         }
 
         // Only a request that is otherwise valid is weighed: its size and batch are then within the core's limits.
-        if (problems.Count == 0 && _admission.Check(parameters) is { } tooBig)
+        if (problems.Count == 0 && _admission.Check(run) is { } tooBig)
         {
             problems.Add(tooBig);
         }
@@ -94,11 +95,11 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         return new PromptLength(longest.TextTokens, longest.Chunks.Count * tokenizer.TextCapacity, longest.Truncated);
     }
 
-    public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EngineImage>> RunAsync(DiffusionRun run, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
-        using var lease = _cache.Rent(parameters.Model);
+        using var lease = _cache.Rent(run.Model);
         var pipeline = new StableDiffusionPipeline(lease.Model);
-        using var result = await pipeline.RunAsync(ToRequest(parameters), new StepCallback(onStep), cancellationToken);
+        using var result = await pipeline.RunAsync(ToRequest(run), new StepCallback(onStep), cancellationToken);
 
         // The result disposes its images; hand the caller its own copies.
         return result.Images.Select(i => new EngineImage(i.Image.Clone(), i.Seed)).ToList();
@@ -106,25 +107,37 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    private static GenerationRequest ToRequest(JobParameters p) => new()
+    /// <summary>The one mapping from a spec to the core's request: each kind sets what it uses.</summary>
+    private static GenerationRequest ToRequest(DiffusionRun run)
     {
-        Prompt = p.Prompt,
-        NegativePrompt = p.NegativePrompt,
-        Scheduler = p.Scheduler,
-        Steps = p.Steps,
-        Guidance = p.Guidance,
-        Seed = p.Seed,
-        Width = p.Width,
-        Height = p.Height,
-        BatchSize = p.BatchSize,
-        InitImage = p.InitImage,
-        Mask = p.Mask,
-        Strength = p.Strength,
-        // The Edit page's mask settings; API edits (no Edit) keep the core's defaults. Without a mask they do nothing.
-        MaskFeather = p.Edit?.MaskBlur ?? GenerationRequest.DefaultMaskFeather,
-        InpaintOnlyMasked = p.Edit?.InpaintOnlyMasked ?? false,
-        OnlyMaskedPadding = p.Edit?.OnlyMaskedPadding,
-    };
+        var spec = run.Spec;
+        var request = new GenerationRequest
+        {
+            Prompt = spec.Prompt,
+            NegativePrompt = spec.NegativePrompt,
+            Scheduler = spec.Scheduler,
+            Steps = spec.Steps,
+            Guidance = spec.Guidance,
+            Seed = spec.Seed,
+            Width = run.Width,
+            Height = run.Height,
+            BatchSize = spec.BatchSize,
+            InitImage = run.InitImage,
+            Mask = run.Mask,
+            Strength = spec.Denoise,
+        };
+        return spec switch
+        {
+            JobSpec.Inpaint inpaint => request with
+            {
+                MaskFeather = inpaint.MaskBlur,
+                InpaintOnlyMasked = inpaint.OnlyMasked,
+                OnlyMaskedPadding = inpaint.OnlyMasked ? inpaint.OnlyMaskedPadding : null,
+            },
+            JobSpec.Outpaint outpaint => request with { MaskFeather = outpaint.MaskBlur },
+            _ => request,
+        };
+    }
 
     private sealed class StepCallback(Func<EngineStep, bool> onStep) : IStepCallback
     {

@@ -4,6 +4,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Storage;
 using WebStudio.Studio.Queue;
@@ -13,13 +14,12 @@ namespace WebStudio.Studio.Execution;
 /// <summary>Runs one claimed job: generation with per-step previews, then the images and the outcome stored.</summary>
 public sealed class JobRunner(
     IDbContextFactory<StudioDbContext> dbFactory,
-    IGenerationEngine engine,
+    JobExecutors executors,
     ImageStore images,
     JobProgressNotifier notifier,
     RunningJobs running,
     SharedProgressRelay sharedPreviews,
     JobInputStore inputs,
-    UpscaleRunner upscaler,
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
@@ -34,9 +34,12 @@ public sealed class JobRunner(
         var started = Stopwatch.GetTimestamp();
         long firstStep = 0, lastStep = 0, statusChecked = started;
         notifier.Report(job.Id, JobStatus.Running, 0, job.Steps);
-        var parameters = inputs.Attach(job.Id, ToParameters(job));
+        JobInputs? prepared = null;
         try
         {
+            var spec = JobSpecJson.Read(job);
+            prepared = inputs.Load(job);
+
             bool OnStep(EngineStep step)
             {
                 lastStep = Stopwatch.GetTimestamp();
@@ -65,10 +68,7 @@ public sealed class JobRunner(
                 return true;
             }
 
-            // Upscale jobs (Editing) are Lanczos or super-resolution only: they bypass the diffusion engine.
-            var results = parameters.Edit?.Operation == EditOperation.Upscale
-                ? await upscaler.RunAsync(parameters, OnStep, token)
-                : await engine.RunAsync(parameters, OnStep, token);
+            var results = await executors.For(spec).RunAsync(spec, prepared, job.Width, job.Height, OnStep, token);
 
             var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
@@ -76,7 +76,7 @@ public sealed class JobRunner(
             {
                 // A cancel that lands after the last step (during the VAE decode) still wins over storing the result.
                 token.ThrowIfCancellationRequested();
-                await StoreAsync(job, workerId, results, stepMs, totalMs);
+                await StoreAsync(job, spec, workerId, results, stepMs, totalMs);
             }
             finally
             {
@@ -106,8 +106,7 @@ public sealed class JobRunner(
         }
         finally
         {
-            parameters.InitImage?.Dispose();
-            parameters.Mask?.Dispose();
+            prepared?.Dispose();
             if (!stopping.IsCancellationRequested)
             {
                 inputs.Delete(job.Id); // a job requeued by a shutdown keeps its inputs for the next start
@@ -126,21 +125,6 @@ public sealed class JobRunner(
         return db.Jobs.Where(j => j.Id == jobId).Select(j => j.Status).FirstOrDefault() == JobStatus.Running;
     }
 
-    internal static JobParameters ToParameters(GenerationJob job) => new()
-    {
-        Prompt = job.Prompt,
-        NegativePrompt = job.NegativePrompt,
-        Model = job.Model,
-        Scheduler = job.Scheduler,
-        Steps = job.Steps,
-        Guidance = job.Guidance,
-        Seed = job.Seed,
-        Width = job.Width,
-        Height = job.Height,
-        BatchSize = job.BatchSize,
-        Edit = job.Edit,
-    };
-
     private static byte[] EncodePreview(PreviewPixels pixels)
     {
         using var image = Image.LoadPixelData<Rgb24>(pixels.Rgb, pixels.Width, pixels.Height);
@@ -149,7 +133,7 @@ public sealed class JobRunner(
         return stream.ToArray();
     }
 
-    private async Task StoreAsync(GenerationJob job, string workerId, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
+    private async Task StoreAsync(GenerationJob job, JobSpec spec, string workerId, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var rows = new List<GeneratedImage>();
@@ -166,7 +150,7 @@ public sealed class JobRunner(
                 Height = result.Image.Height,
                 CreatedAt = now,
             };
-            var parameters = A1111Parameters.Format(job, result.Seed, result.Image.Width, result.Image.Height);
+            var parameters = A1111Parameters.Format(job, spec, result.Seed, result.Image.Width, result.Image.Height);
             row.FileName = await images.SaveAsync(row.Id, now, result.Image, parameters, CancellationToken.None);
             rows.Add(row);
         }

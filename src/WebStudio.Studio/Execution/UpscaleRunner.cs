@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Processing;
 using WebStudio.Generation.Imaging;
 using WebStudio.Generation.Models;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
 
@@ -14,15 +15,16 @@ namespace WebStudio.Studio.Execution;
 /// Runs upscale jobs in the queue worker, without the diffusion pipeline: Lanczos at 2× or 4×, or tiled inference
 /// of an ONNX super-resolution model from models/upscalers. It reports one step, whose preview is the result.
 /// </summary>
-public sealed class UpscaleRunner(UpscalerCatalog catalog, IOptions<GenerationOptions> options, ILogger<UpscaleRunner> logger)
+public sealed class UpscaleRunner(UpscalerCatalog catalog, IOptions<GenerationOptions> options, ILogger<UpscaleRunner> logger) : IJobExecutor
 {
     private const int PreviewSide = 128;
 
-    public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters parameters, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EngineImage>> RunAsync(JobSpec spec, JobInputs? inputs, int width, int height,
+        Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
-        var source = parameters.InitImage ?? throw new InvalidOperationException("The upscale job's source image is missing.");
-        var edit = parameters.Edit ?? throw new InvalidOperationException("The upscale job has no edit parameters.");
-        var result = await Task.Run(() => Upscale(source, edit.Upscaler, edit.UpscaleFactor, cancellationToken), cancellationToken);
+        var upscale = (JobSpec.Upscale)spec;
+        var source = inputs?.Image ?? throw new InvalidOperationException("The upscale job's source image is missing.");
+        var result = await Task.Run(() => Upscale(source, upscale.Upscaler, upscale.Factor, cancellationToken), cancellationToken);
         try
         {
             if (!onStep(new EngineStep(0, 1, () => Preview(result))))
@@ -30,7 +32,7 @@ public sealed class UpscaleRunner(UpscalerCatalog catalog, IOptions<GenerationOp
                 throw new OperationCanceledException(cancellationToken);
             }
 
-            return [new EngineImage(result, parameters.Seed)];
+            return [new EngineImage(result, spec.Seed)];
         }
         catch
         {

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
 
@@ -102,31 +103,20 @@ public sealed class HistoryService(
             return null;
         }
 
-        // An edit's source image and mask are not kept with the job, so only text-to-image runs are repeated here.
+        // An edit's prepared pixels are not kept after the job, so only text-to-image runs are repeated here.
+        JobSpec spec;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            var kind = await db.Jobs.Where(j => j.Id == jobId).Select(j => j.Kind).FirstAsync(cancellationToken);
-            if (kind != JobKind.Txt2Img)
-            {
-                return new SubmitOutcome(null, SubmitRefusal.Invalid,
-                    [new FieldProblem("job", "edits are run again from the Edit page: open the image there")]);
-            }
+            spec = JobSpecJson.Read(await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == jobId, cancellationToken));
         }
 
-        var parameters = new JobParameters
+        if (spec is not JobSpec.Txt2Img txt)
         {
-            Prompt = item.Prompt,
-            NegativePrompt = item.NegativePrompt,
-            Model = item.Model,
-            Scheduler = item.Scheduler,
-            Steps = item.Steps,
-            Guidance = item.Guidance,
-            Seed = newSeed ? -1 : item.Seed,
-            Width = item.Width,
-            Height = item.Height,
-            BatchSize = item.BatchSize,
-        };
-        return await queue.SubmitAsync(userId, parameters, JobSource.Studio, cancellationToken);
+            return new SubmitOutcome(null, SubmitRefusal.Invalid,
+                [new FieldProblem("job", "edits are run again from the Edit page: open the image there")]);
+        }
+
+        return await queue.SubmitAsync(userId, txt with { Seed = newSeed ? -1 : txt.Seed }, null, JobSource.Studio, cancellationToken);
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public static class JobFailureReason
             return OutOfMemory;
         }
 
-        var model = job.Kind == JobKind.Upscale ? job.Edit?.Upscaler ?? job.Model : job.Model;
+        var model = job.Model; // an upscale's column names its upscaler
         return exception switch
         {
             ModelNotFoundException => $"the model '{model}' is no longer on this server",

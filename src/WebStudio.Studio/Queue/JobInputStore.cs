@@ -1,15 +1,14 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
-using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Queue;
 
 /// <summary>
-/// The source image, mask and strength of img2img and inpainting jobs, kept as files beside the image folder
+/// The prepared pixels of edit jobs (source image and mask), kept as files beside the image folder
 /// (in "job-inputs") from submission until the job ends, so a job that runs again after a crash still has them.
 /// </summary>
 public sealed class JobInputStore
@@ -22,39 +21,30 @@ public sealed class JobInputStore
         _root = Path.Combine(Path.GetDirectoryName(images.TrimEnd(Path.DirectorySeparatorChar)) ?? images, "job-inputs");
     }
 
-    public static JobKind KindOf(JobParameters parameters) =>
-        parameters.InitImage is null ? JobKind.Txt2Img : parameters.Mask is null ? JobKind.Img2Img : JobKind.Inpaint;
-
-    /// <summary>Writes the inputs of an img2img or inpainting job (nothing for txt2img).</summary>
-    public void Save(Guid jobId, JobParameters parameters)
+    /// <summary>Writes an edit's prepared pixels (nothing for text-to-image).</summary>
+    public void Save(Guid jobId, JobInputs? inputs)
     {
-        if (parameters.InitImage is not { } image)
+        if (inputs is null)
         {
             return;
         }
 
         Directory.CreateDirectory(_root);
-        image.SaveAsPng(FilePath(jobId, "image.png"));
-        parameters.Mask?.SaveAsPng(FilePath(jobId, "mask.png"));
-        File.WriteAllText(FilePath(jobId, "strength"), parameters.Strength.ToString("R", CultureInfo.InvariantCulture));
+        inputs.Image.SaveAsPng(FilePath(jobId, "image.png"));
+        inputs.Mask?.SaveAsPng(FilePath(jobId, "mask.png"));
     }
 
-    /// <summary>The job's parameters with its stored inputs; the caller disposes the images they carry.</summary>
-    public JobParameters Attach(Guid jobId, JobParameters parameters)
+    /// <summary>The job's stored pixels, or null for a job that has none; the caller disposes them.</summary>
+    public JobInputs? Load(GenerationJob job)
     {
-        var imagePath = FilePath(jobId, "image.png");
+        var imagePath = FilePath(job.Id, "image.png");
         if (!File.Exists(imagePath))
         {
-            return parameters;
+            return null;
         }
 
-        var maskPath = FilePath(jobId, "mask.png");
-        return parameters with
-        {
-            InitImage = Image.Load<Rgb24>(imagePath),
-            Mask = File.Exists(maskPath) ? Image.Load<L8>(maskPath) : null,
-            Strength = float.Parse(File.ReadAllText(FilePath(jobId, "strength")), CultureInfo.InvariantCulture),
-        };
+        var maskPath = FilePath(job.Id, "mask.png");
+        return new JobInputs(Image.Load<Rgb24>(imagePath), File.Exists(maskPath) ? Image.Load<L8>(maskPath) : null, job.Width, job.Height);
     }
 
     /// <summary>Once the job has ended for good.</summary>
@@ -66,6 +56,7 @@ public sealed class JobInputStore
             return;
         }
 
+        // "strength": written beside the pixels before the spec held it (spec version 1).
         foreach (var name in new[] { "image.png", "mask.png", "strength" })
         {
             File.Delete(FilePath(jobId, name));

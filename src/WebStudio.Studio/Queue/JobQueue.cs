@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 
@@ -20,7 +21,7 @@ public sealed class JobQueue(
     JobProgressNotifier notifier,
     QueueSignal signal,
     RunningJobs running,
-    JobInputStore inputs,
+    JobInputStore inputStore,
     SeedSource seeds,
     TimeProvider time,
     ILogger<JobQueue> logger)
@@ -29,10 +30,17 @@ public sealed class JobQueue(
 
     public QueuePolicy Policy => _options.Policy;
 
-    public async Task<SubmitOutcome> SubmitAsync(string userId, JobParameters parameters, JobSource source, CancellationToken cancellationToken = default)
+    /// <summary>Queues <paramref name="spec"/>: a random seed for -1, the model's native size for a text-to-image
+    /// size of 0, validated for its kind, then written with its prepared <paramref name="inputs"/> (edits).</summary>
+    public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec spec, JobInputs? inputs, JobSource source, CancellationToken cancellationToken = default)
     {
-        // Upscale jobs never reach the diffusion engine; Editing.EditSubmission validated them already.
-        var problems = parameters.Edit?.Operation == EditOperation.Upscale ? [] : engine.Validate(parameters);
+        spec = Resolve(spec);
+        var (width, height) = spec is JobSpec.Txt2Img txt ? (txt.Width, txt.Height)
+            : inputs is not null ? (inputs.Width, inputs.Height)
+            : throw new ArgumentException($"A {spec.Kind} job needs its prepared inputs.", nameof(inputs));
+
+        // Each kind is checked where it is built; a diffusion run also by the engine (model, size, memory).
+        var problems = spec is JobSpec.Diffusion diffusion ? engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask)) : [];
         if (problems.Count > 0)
         {
             return new SubmitOutcome(null, SubmitRefusal.Invalid, problems);
@@ -60,22 +68,13 @@ public sealed class JobQueue(
         {
             OwnerId = userId,
             Source = source,
-            Kind = parameters.Edit?.Operation == EditOperation.Upscale ? JobKind.Upscale : JobInputStore.KindOf(parameters),
-            Edit = parameters.Edit,
-            Prompt = parameters.Prompt,
-            NegativePrompt = parameters.NegativePrompt,
-            Model = parameters.Model,
-            Scheduler = parameters.Scheduler,
-            Steps = parameters.Steps,
-            Guidance = parameters.Guidance,
-            Seed = parameters.Seed >= 0 ? parameters.Seed : seeds.Next(),
-            Width = parameters.Width,
-            Height = parameters.Height,
-            BatchSize = parameters.BatchSize,
+            Width = width,
+            Height = height,
             CreatedAt = time.GetUtcNow().UtcDateTime,
         };
+        JobSpecJson.Store(job, spec);
         db.Jobs.Add(job);
-        inputs.Save(job.Id, parameters);
+        inputStore.Save(job.Id, inputs);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         logger.LogInformation("Job {JobId} queued by {UserId} ({Model}, {Steps} steps)", job.Id, userId, job.Model, job.Steps);
@@ -84,7 +83,22 @@ public sealed class JobQueue(
         return SubmitOutcome.Accepted(job);
     }
 
-    /// <summary>A seed as A1111 picks one for -1: any non-negative 32-bit value.</summary>
+    private JobSpec Resolve(JobSpec spec)
+    {
+        if (spec.Seed < 0)
+        {
+            spec = spec with { Seed = seeds.Next() };
+        }
+
+        if (spec is JobSpec.Txt2Img txt && (txt.Width == 0 || txt.Height == 0)
+            && engine.Models().FirstOrDefault(m => m.Name == txt.Model) is { } model)
+        {
+            spec = txt with { Width = txt.Width > 0 ? txt.Width : model.NativeWidth, Height = txt.Height > 0 ? txt.Height : model.NativeHeight };
+        }
+
+        return spec;
+    }
+
     /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step).</summary>
     public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
@@ -102,7 +116,7 @@ public sealed class JobQueue(
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
             if (rows == 1)
             {
-                inputs.Delete(jobId); // a canceled job never runs, so its saved edit images are not needed
+                inputStore.Delete(jobId); // a canceled job never runs, so its saved edit images are not needed
                 notifier.Report(jobId, JobStatus.Canceled, 0, job.Steps);
                 notifier.QueueChanged();
                 return CancelOutcome.Canceled;

@@ -1,5 +1,7 @@
 using System.Globalization;
 using WebStudio.Data;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Studio.Storage;
 
@@ -11,39 +13,38 @@ public static class A1111Parameters
 {
     public const string ChunkKeyword = "parameters";
 
-    public static string Format(GenerationJob job, long seed, int width, int height)
+    /// <param name="job">The stored row: its source size is an ONNX upscale's reference.</param>
+    public static string Format(GenerationJob job, JobSpec spec, long seed, int width, int height)
     {
-        // Upscales (Editing) are no generation: A1111's extras tab writes only its postprocessing keys. An ONNX
-        // upscaler's job keeps the source size, so its scale is the result's width over that.
-        if (job.Edit is { Operation: EditOperation.Upscale } upscale)
+        // Upscales are no generation: A1111's extras tab writes only its postprocessing keys. An ONNX upscaler's job
+        // keeps the source size, so its scale is the result's width over that.
+        if (spec is JobSpec.Upscale upscale)
         {
+            var scale = upscale.Upscaler is null ? upscale.Factor : (double)width / Math.Max(1, job.Width);
             return string.Create(CultureInfo.InvariantCulture,
-                $"Postprocess upscale by: {(upscale.UpscaleFactor > 0 ? upscale.UpscaleFactor : (double)width / Math.Max(1, job.Width)):0.###}, Postprocess upscaler: {upscale.Upscaler ?? "Lanczos"}");
+                $"Postprocess upscale by: {scale:0.###}, Postprocess upscaler: {upscale.Upscaler ?? "Lanczos"}");
         }
 
-        var lines = new List<string> { job.Prompt };
-        if (!string.IsNullOrEmpty(job.NegativePrompt))
+        var diffusion = (JobSpec.Diffusion)spec;
+        var lines = new List<string> { diffusion.Prompt };
+        if (!string.IsNullOrEmpty(diffusion.NegativePrompt))
         {
-            lines.Add("Negative prompt: " + job.NegativePrompt);
+            lines.Add("Negative prompt: " + diffusion.NegativePrompt);
         }
 
         lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Steps: {job.Steps}, Sampler: {job.Scheduler}, CFG scale: {job.Guidance:0.###}, Seed: {seed}, Size: {width}x{height}, Model: {job.Model}"));
+            $"Steps: {diffusion.Steps}, Sampler: {diffusion.Scheduler}, CFG scale: {diffusion.Guidance:0.###}, Seed: {seed}, Size: {width}x{height}, Model: {diffusion.Model}"));
 
-        // img2img, inpainting and outpainting (Editing): A1111 appends the strength after the model.
-        if (job.Edit is { } edit)
+        // img2img, inpainting and outpainting: A1111 appends the strength and the mask settings after the model.
+        lines[^1] += spec switch
         {
-            lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {edit.Strength:0.###}");
-            if (edit.Operation is EditOperation.Inpaint or EditOperation.Outpaint)
-            {
-                lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Mask blur: {edit.MaskBlur}");
-            }
-
-            if (edit.InpaintOnlyMasked)
-            {
-                lines[^1] += string.Create(CultureInfo.InvariantCulture, $", Inpaint area: Only masked, Masked area padding: {edit.OnlyMaskedPadding}");
-            }
-        }
+            JobSpec.Txt2Img => "",
+            JobSpec.Inpaint { OnlyMasked: true } inpaint => string.Create(CultureInfo.InvariantCulture,
+                $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}, Inpaint area: Only masked, Masked area padding: {inpaint.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(width, height)}"),
+            JobSpec.Inpaint inpaint => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}"),
+            JobSpec.Outpaint outpaint => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {outpaint.Denoise:0.###}, Mask blur: {outpaint.MaskBlur}"),
+            _ => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {diffusion.Denoise:0.###}"),
+        };
 
         return string.Join('\n', lines);
     }

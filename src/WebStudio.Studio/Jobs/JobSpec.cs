@@ -1,0 +1,154 @@
+using System.Text.Json.Serialization;
+using WebStudio.Data;
+using WebStudio.Generation.Pipelines;
+
+namespace WebStudio.Studio.Jobs;
+
+/// <summary>
+/// What one job does: the one type for a job's work, from every entry point (the Generate form, the Edit page, the
+/// HTTP and OpenAI APIs, re-run and a PNG's parameters) to the queue, the executors and the stored row. A closed
+/// hierarchy: each kind is a nested record that declares its own fields and defaults, once. Stored as versioned JSON
+/// (<see cref="JobSpecJson"/>) beside the indexed columns that history queries.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "kind", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
+[JsonDerivedType(typeof(Txt2Img), "txt2img")]
+[JsonDerivedType(typeof(Img2Img), "img2img")]
+[JsonDerivedType(typeof(Inpaint), "inpaint")]
+[JsonDerivedType(typeof(Outpaint), "outpaint")]
+[JsonDerivedType(typeof(HiresFix), "hires-fix")]
+[JsonDerivedType(typeof(Upscale), "upscale")]
+public abstract record JobSpec
+{
+    // Only the nested kinds derive: the set of kinds is closed, so a switch over them is checked by the compiler's
+    // eye and by JobSpecTests (every kind has an executor and a stored form).
+    private JobSpec()
+    {
+    }
+
+    /// <summary>The seed of the first image; -1 picks one at submission, and the stored spec holds the one picked.</summary>
+    public long Seed { get; init; } = -1;
+
+    /// <summary>The kind as the jobs table's indexed column holds it.</summary>
+    [JsonIgnore]
+    public abstract JobKind Kind { get; }
+
+    /// <summary>The picture an edit starts from ("image:{id}" or "upload:{id}"); null for text-to-image and for an
+    /// OpenAI request's own upload, whose pixels live only in the job input store.</summary>
+    public interface IEdit
+    {
+        string? Source { get; }
+    }
+
+    /// <summary>A run of the diffusion pipeline: the settings every such kind shares.</summary>
+    public abstract record Diffusion : JobSpec
+    {
+        private protected Diffusion()
+        {
+        }
+
+        public string Prompt { get; init; } = "";
+        public string NegativePrompt { get; init; } = "";
+        public string Model { get; init; } = "";
+        public string Scheduler { get; init; } = "Euler a";
+        public int Steps { get; init; } = 20;
+        public float Guidance { get; init; } = 7f;
+        public int BatchSize { get; init; } = 1;
+
+        /// <summary>How far the result departs from the source (1 for text-to-image, which has none).</summary>
+        [JsonIgnore]
+        public abstract float Denoise { get; }
+    }
+
+    /// <summary>Text to image. A width or height of 0 is the model's native size, chosen at submission.</summary>
+    public sealed record Txt2Img : Diffusion
+    {
+        public int Width { get; init; }
+        public int Height { get; init; }
+
+        public override JobKind Kind => JobKind.Txt2Img;
+
+        public override float Denoise => 1f;
+    }
+
+    /// <summary>Image to image: the whole picture redrawn (A1111's img2img; "Restyle" on the Edit page).</summary>
+    public sealed record Img2Img : Diffusion, IEdit
+    {
+        public string? Source { get; init; }
+
+        /// <summary>A1111's "Denoising strength" default.</summary>
+        public float Strength { get; init; } = 0.75f;
+
+        public override JobKind Kind => JobKind.Img2Img;
+
+        public override float Denoise => Strength;
+    }
+
+    /// <summary>The masked area repainted.</summary>
+    public sealed record Inpaint : Diffusion, IEdit
+    {
+        public string? Source { get; init; }
+
+        /// <summary>A painted mask of the Edit page (white = repaint); null for an OpenAI edit's own mask.</summary>
+        public Guid? MaskId { get; init; }
+
+        public float Strength { get; init; } = 0.75f;
+
+        /// <summary>A1111's "Inpaint area: Only masked": the masked area and its padding at the full size.</summary>
+        public bool OnlyMasked { get; init; } = true;
+
+        /// <summary>Context kept around the mask with <see cref="OnlyMasked"/>; null for 1/16 of the shorter side.</summary>
+        public int? OnlyMaskedPadding { get; init; }
+
+        /// <summary>A1111's "Mask blur": the pixels over which the mask's edge is feathered.</summary>
+        public int MaskBlur { get; init; } = GenerationRequest.DefaultMaskFeather;
+
+        public override JobKind Kind => JobKind.Inpaint;
+
+        public override float Denoise => Strength;
+    }
+
+    /// <summary>The canvas extended on some sides (multiples of 8), and the new area painted from pure noise.</summary>
+    public sealed record Outpaint : Diffusion, IEdit
+    {
+        public string? Source { get; init; }
+        public int Left { get; init; }
+        public int Top { get; init; }
+        public int Right { get; init; }
+        public int Bottom { get; init; }
+        public int MaskBlur { get; init; } = GenerationRequest.DefaultMaskFeather;
+
+        public override JobKind Kind => JobKind.Outpaint;
+
+        // The new area has nothing to keep.
+        public override float Denoise => 1f;
+    }
+
+    /// <summary>A Lanczos upscale, then image to image at a low strength (A1111's "Hires. fix").</summary>
+    public sealed record HiresFix : Diffusion, IEdit
+    {
+        public string? Source { get; init; }
+        public int Factor { get; init; } = 2;
+
+        /// <summary>A1111's hires "Denoising strength" default.</summary>
+        public float Strength { get; init; } = 0.7f;
+
+        public override JobKind Kind => JobKind.HiresFix;
+
+        public override float Denoise => Strength;
+    }
+
+    /// <summary>No diffusion: Lanczos by <see cref="Factor"/>, or an ONNX super-resolution model at its own scale.</summary>
+    public sealed record Upscale : JobSpec, IEdit
+    {
+        public string? Source { get; init; }
+        public int Factor { get; init; } = 2;
+
+        /// <summary>An ONNX upscaler's name from models/upscalers, or null for Lanczos.</summary>
+        public string? Upscaler { get; init; }
+
+        public override JobKind Kind => JobKind.Upscale;
+
+        /// <summary>What the history shows in the model column.</summary>
+        public string Label => Upscaler ?? $"Lanczos {Factor}x";
+    }
+}
