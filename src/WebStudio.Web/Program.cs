@@ -26,6 +26,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 builder.AddStudio();
 builder.AddGenerationEngine();
 builder.AddImagesApi();
+builder.Services.AddStudioDataProtection();
 builder.Services.AddErrorResponses();
 
 var app = builder.Build();

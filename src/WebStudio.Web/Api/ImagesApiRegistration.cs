@@ -10,5 +10,6 @@ public static class ImagesApiRegistration
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<SignedImageUrls>();
         services.AddSingleton<ApiImageService>();
+        services.AddApiKeyAuthentication();
     }
 }
