@@ -3,7 +3,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.BrowserTests.Infrastructure;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.BrowserTests;
 

@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.BrowserTests.Infrastructure;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.BrowserTests;
 

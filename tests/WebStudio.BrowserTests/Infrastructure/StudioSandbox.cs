@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.BrowserTests.Infrastructure;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Tests.Shared;
 
 namespace WebStudio.Hardening.Tests.Admission;

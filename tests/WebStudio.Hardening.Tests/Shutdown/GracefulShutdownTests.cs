@@ -7,7 +7,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Previews;
 using Xunit.Abstractions;
 
