@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>A signed-in account over plain HTTP: registers through the real form (with its antiforgery token) and keeps the cookie.</summary>
 public sealed class StudioHttpUser : IDisposable

@@ -1,4 +1,4 @@
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>
 /// One studio server (built-in model when it is in the repository, else the tiny test model) and one headless

@@ -1,7 +1,7 @@
 using Microsoft.Playwright;
-using WebStudio.BrowserTests.Infrastructure;
+using WebStudio.Browser.Tests.Infrastructure;
 
-namespace WebStudio.BrowserTests;
+namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The studio under its Content-Security-Policy in headless chromium: registering, generating with live previews (the

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using WebStudio.BrowserTests.Infrastructure;
+using WebStudio.Browser.Tests.Infrastructure;
 using WebStudio.Data;
 
-namespace WebStudio.BrowserTests;
+namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// Crash recovery of the real server process with jobs submitted over HTTP: SIGKILL mid-job, start again on the same

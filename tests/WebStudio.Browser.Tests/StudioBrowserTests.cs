@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Playwright;
 using SixLabors.ImageSharp;
-using WebStudio.BrowserTests.Infrastructure;
+using WebStudio.Browser.Tests.Infrastructure;
 
-namespace WebStudio.BrowserTests;
+namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The studio end to end in headless chromium against the real server process: register, generate with live

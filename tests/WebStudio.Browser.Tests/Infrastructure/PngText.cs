@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>Reads a PNG's chunk list and its tEXt entries straight from the bytes, independently of the app's own code.</summary>
 public static class PngText

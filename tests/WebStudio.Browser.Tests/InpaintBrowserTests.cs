@@ -1,10 +1,10 @@
 using Microsoft.Playwright;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using WebStudio.BrowserTests.Infrastructure;
+using WebStudio.Browser.Tests.Infrastructure;
 using WebStudio.Testing.TinyModels;
 
-namespace WebStudio.BrowserTests;
+namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The Edit page end to end in headless chromium against the real server on the tiny model (64×64): paint a mask

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>Paths the build bakes into this assembly (see the csproj's RecordStudioServerPath target).</summary>
 public static class StudioPaths
@@ -17,7 +17,7 @@ public static class StudioPaths
             : null;
 
     /// <summary>Screenshots and logs of failed browser tests: the project's TestResults folder (git-ignored).</summary>
-    public static string TestResults { get; } = Path.Combine(RepositoryRoot, "tests", "WebStudio.BrowserTests", "TestResults");
+    public static string TestResults { get; } = Path.Combine(RepositoryRoot, "tests", "WebStudio.Browser.Tests", "TestResults");
 
     private static string Metadata(string key)
     {

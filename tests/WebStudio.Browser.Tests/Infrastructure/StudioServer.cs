@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>
 /// The real studio as a separate process (`dotnet WebStudio.Web.dll`) on a free 127.0.0.1 port, configured through

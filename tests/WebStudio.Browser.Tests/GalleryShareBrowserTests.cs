@@ -2,10 +2,10 @@ using Microsoft.Playwright;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
-using WebStudio.BrowserTests.Infrastructure;
+using WebStudio.Browser.Tests.Infrastructure;
 using WebStudio.Testing.TinyModels;
 
-namespace WebStudio.BrowserTests;
+namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// Galleries and share links in headless chromium against the real server on the tiny model: user A makes a

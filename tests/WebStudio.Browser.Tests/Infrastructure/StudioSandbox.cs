@@ -1,7 +1,7 @@
 using Microsoft.Data.Sqlite;
 using WebStudio.Testing.TinyModels;
 
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>
 /// A temp folder holding everything one studio instance writes: its SQLite database, its images folder and a models

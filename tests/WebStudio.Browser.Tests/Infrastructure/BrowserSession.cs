@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>
 /// Headless Debian chromium (/usr/bin/chromium) driven by Playwright; Playwright cannot download its own browsers

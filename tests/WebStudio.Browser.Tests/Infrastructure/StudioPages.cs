@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Playwright;
 
-namespace WebStudio.BrowserTests.Infrastructure;
+namespace WebStudio.Browser.Tests.Infrastructure;
 
 /// <summary>Steps on the studio's pages that several browser tests share, by the pages' stable element ids.</summary>
 public static class StudioPages
