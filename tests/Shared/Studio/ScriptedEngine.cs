@@ -11,7 +11,8 @@ namespace WebStudio.Tests.Shared;
 /// a test needs: a warm tiny model otherwise finishes a whole run in a few milliseconds, before a watcher attaches or
 /// a dropped connection is noticed. Either way it records which jobs ran (by prompt), can hold every run at a gate so
 /// that tests arrange the queue before anything finishes, pauses <see cref="StepDelay"/> a step, and can wait for a
-/// watcher to receive each step's frame (<see cref="Pace"/>). Compiled into the test assemblies that reference the web project.
+/// watcher to receive each step's frame (<see cref="Pace"/>). Compiled into the test assemblies that reference the web
+/// project (WebStudio.Testing cannot hold it: Generation.Tests uses that library and must not reference the web app).
 /// </summary>
 public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGenerationEngine
 {
@@ -37,7 +38,7 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
 
     public int DeviceCount => inner?.DeviceCount ?? 1;
 
-    public IReadOnlyList<string> Schedulers => inner?.Schedulers ?? ["Euler a", "Euler", "DDIM"];
+    public IReadOnlyList<string> Schedulers { get; } = inner?.Schedulers ?? ["Euler a", "Euler", "DDIM"];
 
     public string DescribeExecutionProvider() => inner?.DescribeExecutionProvider() ?? "scripted (tests)";
 
