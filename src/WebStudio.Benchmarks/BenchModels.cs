@@ -1,21 +1,17 @@
-using WebStudio.Onnx.TestModels;
-
 namespace WebStudio.Benchmarks;
 
 /// <summary>The model the server benchmarks run on.</summary>
 public static class BenchModels
 {
-    /// <summary>The built-in model when ./models has it, else the largest tiny test model written under <paramref name="folder"/>.</summary>
-    public static (string ModelsPath, string Model, int Native) BuiltInOrTiny(string folder)
+    /// <summary>The built-in model, which ships in the repository's ./models (run the benchmarks from its root).</summary>
+    public static (string ModelsPath, string Model, int Native) BuiltIn()
     {
         var builtIn = Path.GetFullPath(Path.Combine("models", "webstudio-shapes"));
-        if (File.Exists(Path.Combine(builtIn, "model_index.json")))
+        if (!File.Exists(Path.Combine(builtIn, "model_index.json")))
         {
-            return (Path.GetDirectoryName(builtIn)!, "webstudio-shapes", 128);
+            throw new InvalidOperationException($"{builtIn} holds no model_index.json: run the benchmarks from the repository root");
         }
 
-        var models = Path.Combine(folder, "models");
-        TinyStableDiffusion.Write(Path.Combine(models, "tiny"), TinyModelVariant.Largest);
-        return (models, "tiny", 64);
+        return (Path.GetDirectoryName(builtIn)!, "webstudio-shapes", 128);
     }
 }

@@ -1,6 +1,6 @@
 using static WebStudio.Benchmarks.BenchArgs;
 using WebStudio.Benchmarks;
-using WebStudio.Onnx.TestModels;
+using WebStudio.SdSynth;
 
 // Benchmark programs: each prints figures for a closing note. They are not tests and assert nothing.
 var command = args.FirstOrDefault() ?? "help";
@@ -10,11 +10,11 @@ switch (command)
 {
     case "pipeline":
     {
-        // The largest tiny test model, written to a temp folder (nothing is downloaded).
-        var folder = Path.Combine(Path.GetTempPath(), "webstudio-bench-largest");
-        if (!Directory.Exists(folder))
+        // SdSynth's miniature SD 1.5 (every block, a fraction of the width), written to a temp folder (nothing is downloaded).
+        var folder = Path.Combine(Path.GetTempPath(), "webstudio-bench-miniature");
+        if (!SynthFolder.IsComplete(folder, SdArchitecture.Miniature, fp16: false))
         {
-            TinyStableDiffusion.Write(folder, TinyModelVariant.Largest);
+            SynthFolder.Write(folder, SdArchitecture.Miniature, fp16: false);
         }
 
         await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? folder, int.Parse(Option(options, "--size") ?? "256"), 21, Option(options, "--scheduler") ?? "Euler a");
@@ -51,16 +51,11 @@ switch (command)
             Option(options, "--out"));
         break;
 
-    case "hash":
-        // Prints the SHA-256 of a generated image: tests compare it across processes.
-        Console.WriteLine(await ImageHash.RunAsync(Option(options, "--model")!, long.Parse(Option(options, "--seed") ?? "1")));
-        break;
-
     default:
         Console.WriteLine("""
             usage: dotnet run -c Release --project src/WebStudio.Benchmarks -- <command> [options]
               pipeline [--model DIR] [--size N] [--scheduler S]
-                                                 wall time vs Σ ONNX Run time, 20 steps with CFG (default: largest test model, 256²)
+                                                 wall time vs Σ ONNX Run time, 20 steps with CFG (default: SdSynth's miniature SD 1.5, 256²)
               builtin  [--model DIR]             the same on the built-in model at 128²
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
@@ -70,7 +65,6 @@ switch (command)
                                                  the server soaked by users submitting and watching: errors, RSS, GET / p50/p99, jobs/min
               api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
                                                  streamed 20-step generation with 3 partials: first partial and total time
-              hash --model DIR [--seed N]        SHA-256 of one generated image (for cross-process determinism)
             """);
         break;
 }

@@ -25,7 +25,7 @@ public static class SoakBenchmark
         var duration = TimeSpan.FromMinutes(minutes);
 
         var folder = Directory.CreateTempSubdirectory("webstudio-soak-").FullName;
-        var (modelsPath, model, native) = BenchModels.BuiltInOrTiny(folder);
+        var (modelsPath, model, native) = BenchModels.BuiltIn();
         object Parameters(long seed) => new { prompt = Prompt, model, scheduler = "Euler a", steps, guidance = 7, seed, width = native, height = native, batchSize = 1 };
 
         Console.WriteLine($"# Soak ({DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC)");

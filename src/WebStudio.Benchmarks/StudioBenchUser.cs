@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
-using WebStudio.Tests.Shared;
 
 namespace WebStudio.Benchmarks;
 
 /// <summary>A simulated studio user over loopback HTTP: registers through the real form, keeps the Identity cookie.</summary>
-public sealed class StudioBenchUser : IDisposable
+public sealed partial class StudioBenchUser : IDisposable
 {
     public const string Password = "Passw0rd-bench";
 
@@ -28,8 +28,35 @@ public sealed class StudioBenchUser : IDisposable
     public static async Task<StudioBenchUser> RegisterAsync(Uri baseAddress, string email)
     {
         var user = new StudioBenchUser(baseAddress, email);
-        await StudioAccountForms.RegisterAsync(user.Http, email, Password);
+        await user.PostRegisterFormAsync();
         return user;
+    }
+
+    /// <summary>
+    /// Posts the studio's register form (Account/Register.razor: FormName "register", its Input fields) as a browser
+    /// does, after reading the page's antiforgery token; success redirects and leaves the account's cookie.
+    /// </summary>
+    private async Task PostRegisterFormAsync()
+    {
+        const string path = "/Account/Register";
+        var token = AntiforgeryField().Match(await Http.GetStringAsync(path));
+        if (!token.Success)
+        {
+            throw new InvalidOperationException($"{path} has no antiforgery token");
+        }
+
+        using var response = await Http.PostAsync(path, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token.Groups[1].Value),
+            ["_handler"] = "register",
+            ["Input.Email"] = Email,
+            ["Input.Password"] = Password,
+            ["Input.ConfirmPassword"] = Password,
+        }));
+        if (response.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"registering {Email} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        }
     }
 
     public async Task<Guid> SubmitAsync(object parameters)
@@ -71,6 +98,9 @@ public sealed class StudioBenchUser : IDisposable
     }
 
     public void Dispose() => Http.Dispose();
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
 }
 
 /// <summary>The fields of the studio's job JSON the benchmark reads (times are UTC).</summary>

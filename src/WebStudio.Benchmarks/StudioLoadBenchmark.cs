@@ -25,7 +25,7 @@ public static class StudioLoadBenchmark
 
         var total = Stopwatch.StartNew();
         var folder = Directory.CreateTempSubdirectory("webstudio-studio-bench-").FullName;
-        var (modelsPath, model, native) = BenchModels.BuiltInOrTiny(folder);
+        var (modelsPath, model, native) = BenchModels.BuiltIn();
         var steps = Int(args, "--steps", 20);
         var size = Int(args, "--size", native);
         object Parameters(long seed) => new { prompt = Prompt, model, scheduler = "Euler a", steps, guidance = 7, seed, width = size, height = size, batchSize = 1 };

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using WebStudio.Onnx;
-using WebStudio.Onnx.TestModels;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace WebStudio.SdSynth;
@@ -78,24 +77,17 @@ public static class SynthFolder
     public static string Precision(bool fp16) => fp16 ? "fp16" : "fp32";
 
     /// <summary>
-    /// The test tokenizer's files (CLIP's format with a small vocabulary). Token ids only index the 49,408-row
-    /// embedding table, so compute and memory are those of the real tokenizer's.
+    /// The built-in model's tokenizer files (CLIP's format with a small vocabulary), copied beside this program by its
+    /// project file. Token ids only index the 49,408-row embedding table, and prompts are padded to 77 tokens, so
+    /// compute and memory are those of the real tokenizer's.
     /// </summary>
     private static void CopyTokenizer(string destination)
     {
-        var scratch = Path.Combine(Path.GetTempPath(), "webstudio-sdsynth-" + Guid.NewGuid().ToString("N"));
-        try
+        var source = Path.Combine(AppContext.BaseDirectory, "sdsynth-tokenizer");
+        Directory.CreateDirectory(destination);
+        foreach (var file in Directory.GetFiles(source))
         {
-            TinyStableDiffusion.Write(scratch, TinyModelVariant.Optimum);
-            Directory.CreateDirectory(destination);
-            foreach (var file in Directory.GetFiles(Path.Combine(scratch, "tokenizer")))
-            {
-                File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
-            }
-        }
-        finally
-        {
-            Directory.Delete(scratch, recursive: true);
+            File.Copy(file, Path.Combine(destination, Path.GetFileName(file)), overwrite: true);
         }
     }
 

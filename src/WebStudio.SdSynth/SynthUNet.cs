@@ -1,4 +1,3 @@
-using WebStudio.Onnx.TestModels;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace WebStudio.SdSynth;
@@ -24,7 +23,7 @@ public static class SynthUNet
         var context = g.Input("encoder_hidden_states", type, "batch_size", "sequence_length", a.CrossAttentionDim);
 
         // Timesteps(flip_sin_to_cos=True, freq_shift=0) then TimestepEmbedding: linear_1, SiLU, linear_2.
-        var projected = TinyBlocks.TimestepEmbedding(g, timestep, channels[0]);
+        var projected = g.TimestepEmbedding(timestep, channels[0]);
         var time = s.Linear(g.SiLU(s.Linear(projected, channels[0], a.TimeEmbeddingWidth, "time_embedding.linear_1")),
             a.TimeEmbeddingWidth, a.TimeEmbeddingWidth, "time_embedding.linear_2");
         var unet = new Blocks(s, a, g.SiLU(time), context);

@@ -30,6 +30,7 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 
 builder.AddStudio();
 builder.AddImagesApi();
+builder.Services.AddStudioDataProtection();
 builder.Services.AddErrorResponses();
 
 var app = builder.Build();

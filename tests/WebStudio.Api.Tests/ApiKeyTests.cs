@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using WebStudio.Api.Tests.Infrastructure;
 using WebStudio.Data;
 using WebStudio.Web.Api;
@@ -102,7 +102,7 @@ public sealed class ApiKeyTests(ApiServer server) : IClassFixture<ApiServer>
         var tampered = url.Replace("format=png", "format=jpeg", StringComparison.Ordinal);
         var forged = url[..^4] + (url[^4..] == "AAAA" ? "BBBB" : "AAAA");
         var imageId = new Uri(url).Segments[^1];
-        var expired = new SignedImageUrls(server.Services.GetRequiredService<IOptions<StudioOptions>>(), new ShiftedTime(TimeSpan.FromMinutes(-61)))
+        var expired = new SignedImageUrls(server.Services.GetRequiredService<IDataProtectionProvider>(), new ShiftedTime(TimeSpan.FromMinutes(-61)))
             .Create(new DefaultHttpContextRequest(server.BaseAddress).Request, Guid.Parse(imageId), "png", null);
         foreach (var bad in new[] { tampered, forged, expired, url.Split('?')[0] })
         {

@@ -15,7 +15,7 @@ public class CaptionGrammarTests
         c == Palette.Gray && words.Contains("grey") ? "grey" : c.Name;
 
     [Fact]
-    public void CaptionsMentionEveryStatedAttribute()
+    public void Captions_mention_every_stated_attribute()
     {
         foreach (var sample in Many(1500))
         {
@@ -41,7 +41,7 @@ public class CaptionGrammarTests
     }
 
     [Fact]
-    public void UnstatedColoursAreNotMentioned()
+    public void Unstated_colours_are_not_mentioned()
     {
         var colourNames = Palette.ObjectColours.Select(c => c.Name).Append("grey").ToHashSet();
         var checkedAny = false;
@@ -55,7 +55,7 @@ public class CaptionGrammarTests
     }
 
     [Fact]
-    public void VocabularyCoversEveryCaptionWord()
+    public void Vocabulary_covers_every_caption_word()
     {
         var vocabulary = CaptionGrammar.Vocabulary.ToHashSet();
         foreach (var sample in Many(3000))
@@ -70,7 +70,7 @@ public class CaptionGrammarTests
     }
 
     [Fact]
-    public void GrammarProducesVariedWordOrder()
+    public void Grammar_produces_varied_word_order()
     {
         var captions = Many(600).Select(s => s.Caption).ToList();
         Assert.Contains(captions, c => c.StartsWith("on ", StringComparison.Ordinal));
@@ -81,7 +81,7 @@ public class CaptionGrammarTests
     }
 
     [Fact]
-    public void ArticlesAgreeWithTheNextWord()
+    public void Articles_agree_with_the_next_word()
     {
         foreach (var sample in Many(1000))
         {

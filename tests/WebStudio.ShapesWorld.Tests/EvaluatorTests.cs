@@ -17,7 +17,7 @@ public class EvaluatorTests
     private static Image<Rgb24> Truth(EvalPrompt prompt) => GroundTruth.Value[IndexOf(prompt)].Clone();
 
     [Fact]
-    public void GroundTruthRendersOfTheDefaultSuitePass()
+    public void Ground_truth_renders_of_the_default_suite_pass()
     {
         var report = Suite.Evaluate(Truth);
         var failures = string.Join("\n", report.Results.Where(r => !r.Outcome.Correct).Select(r => $"{r.Prompt.Id} '{r.Prompt.Prompt}': {r.Outcome.Reason}"));
@@ -26,7 +26,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void ImagesShuffledAgainstTheirPromptsScoreLow()
+    public void Images_shuffled_against_their_prompts_score_low()
     {
         var prompts = Suite.Prompts;
         var report = Suite.Evaluate(p => Truth(prompts[(IndexOf(p) * 37 + 11) % prompts.Count]));
@@ -34,7 +34,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void ShuffledImagesScoreLowEvenWhenTheBackgroundIsRightOrUnasked()
+    public void Shuffled_images_score_low_even_when_the_background_is_right_or_unasked()
     {
         // Drop the background requirement so only objects, counts, relations and glyphs decide.
         var prompts = Suite.Prompts;
@@ -48,7 +48,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void BlankImagesScoreZero()
+    public void Blank_images_score_zero()
     {
         var report = EvalSuite.Small(70).Evaluate(_ => new Image<Rgb24>(128, 128, new Rgb24(0, 0, 0)));
         Assert.Equal(0, report.Overall);
@@ -57,7 +57,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void BlurredGroundTruthStillPasses()
+    public void Blurred_ground_truth_still_passes()
     {
         var report = EvalSuite.Small(70).Evaluate(p =>
         {
@@ -69,7 +69,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void JpegCompressedGroundTruthStillPasses()
+    public void JPEG_compressed_ground_truth_still_passes()
     {
         var report = EvalSuite.Small(70).Evaluate(p =>
         {
@@ -83,7 +83,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void NoisyGroundTruthStillPasses()
+    public void Noisy_ground_truth_still_passes()
     {
         var rng = new DeterministicRandom(17);
         var report = EvalSuite.Small(70).Evaluate(p =>
@@ -101,7 +101,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void WrongColourWrongCountAndSwappedRelationFail()
+    public void Wrong_colour_wrong_count_and_swapped_relation_fail()
     {
         var red = Palette.Red;
         var blue = Palette.Blue;
@@ -124,7 +124,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void EveryShapeIsRecognisedAtBothSizes()
+    public void Every_shape_is_recognised_at_both_sizes()
     {
         foreach (var shape in SceneGenerator.Shapes)
         foreach (var diameter in new[] { 24.0, 50.0 })
@@ -143,14 +143,14 @@ public class EvaluatorTests
     [InlineData(Placement.Top, 64, 24)]
     [InlineData(Placement.Bottom, 64, 104)]
     [InlineData(Placement.Centre, 66, 60)]
-    public void PlacementFollowsTheObjectCentre(Placement expected, double x, double y)
+    public void Placement_follows_the_object_centre(Placement expected, double x, double y)
     {
         using var image = Draw(Palette.White, new PlacedObject(0, ShapeKind.Square, Palette.Green, Box(ShapeKind.Square, x, y, 26)));
         Assert.Equal(expected, ImageAnalysis.Analyze(image).Objects.Single().Placement);
     }
 
     [Fact]
-    public void EveryGlyphIsReadBackAndConfusionsFail()
+    public void Every_glyph_is_read_back_and_confusions_fail()
     {
         foreach (var glyph in Rendering.GlyphFont.Glyphs)
         {
@@ -165,7 +165,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void SmallSuiteIsStratifiedAndVersioned()
+    public void Small_suite_is_stratified_and_versioned()
     {
         var small = EvalSuite.Small(40);
         Assert.Equal(40, small.Prompts.Count);
@@ -177,7 +177,7 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void ReportAveragesOverCategories()
+    public void Report_averages_over_categories()
     {
         var report = new EvaluationReport();
         var letters = Suite.Prompts.First(p => p.Category == Category.Letters);

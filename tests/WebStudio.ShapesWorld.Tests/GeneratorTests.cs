@@ -13,7 +13,7 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void SameSeedAndIndexGiveIdenticalBytesCaptionsAndSpecs()
+    public void Same_seed_and_index_give_identical_bytes_captions_and_specs()
     {
         for (var index = 0; index < 40; index++)
         {
@@ -26,7 +26,7 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void NextWalksTheIndicesOfTheStream()
+    public void Next_walks_the_indices_of_the_stream()
     {
         var generator = new SceneGenerator(5);
         for (var index = 0; index < 10; index++)
@@ -40,7 +40,7 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void PlanMatchesTheRenderedSample()
+    public void Plan_matches_the_rendered_sample()
     {
         var generator = new SceneGenerator(31);
         for (var index = 0; index < 20; index++)
@@ -54,7 +54,7 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void DifferentSeedsGiveDifferentStreams()
+    public void Different_seeds_give_different_streams()
     {
         var a = Enumerable.Range(0, 20).Select(i => SceneGenerator.Generate(1, i).Caption).ToList();
         var b = Enumerable.Range(0, 20).Select(i => SceneGenerator.Generate(2, i).Caption).ToList();
@@ -62,7 +62,7 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void StreamIsPinnedAcrossMachines()
+    public void Stream_is_pinned_across_machines()
     {
         // Golden values: a change here means old (seed, index) pairs name different data.
         using var sample = SceneGenerator.Generate(42, 0, Category.SingleObject);
@@ -80,7 +80,7 @@ public class GeneratorTests
     [InlineData(Category.Position)]
     [InlineData(Category.ColourAttribution)]
     [InlineData(Category.Letters)]
-    public void CategoryIsHonouredAndObjectsStayInsideWithoutOverlap(Category category)
+    public void Category_is_honoured_and_objects_stay_inside_without_overlap(Category category)
     {
         for (var index = 0; index < 30; index++)
         {
@@ -105,7 +105,7 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void CategoryMixIsRespected()
+    public void Category_mix_is_respected()
     {
         var generator = new SceneGenerator(3, new Dictionary<Category, double> { [Category.Letters] = 1, [Category.Counting] = 3 });
         var categories = Enumerable.Range(0, 400).Select(i => generator.Plan(i).Category).ToList();
@@ -114,14 +114,14 @@ public class GeneratorTests
     }
 
     [Fact]
-    public void EmptyMixIsRejectedByName()
+    public void Empty_mix_is_rejected_by_name()
     {
         var error = Assert.Throws<ArgumentException>(() => new SceneGenerator(1, new Dictionary<Category, double> { [Category.Letters] = 0 }));
         Assert.Equal("mix", error.ParamName);
     }
 
     [Fact]
-    public void RenderedColoursMatchThePalette()
+    public void Rendered_colours_match_the_palette()
     {
         using var sample = SceneGenerator.Generate(11, 3, Category.Colours);
         var obj = sample.Spec.Layout!.Objects[0];

@@ -5,7 +5,7 @@ namespace WebStudio.ShapesWorld.Tests;
 public class ImageTensorsTests
 {
     [Fact]
-    public void RoundTripIsExactAndPlanar()
+    public void Round_trip_is_exact_and_planar()
     {
         using var sample = SceneGenerator.Generate(8, 1);
         var chw = ImageTensors.ToChwMinus1To1(sample.Image);
@@ -22,7 +22,7 @@ public class ImageTensorsTests
     }
 
     [Fact]
-    public void WritesIntoASlotOfABatchBuffer()
+    public void Writes_into_a_slot_of_a_batch_buffer()
     {
         using var sample = SceneGenerator.Generate(8, 2);
         var batch = new float[2 * 3 * 128 * 128];
@@ -32,7 +32,7 @@ public class ImageTensorsTests
     }
 
     [Fact]
-    public void WrongLengthNamesTheArgument()
+    public void Wrong_length_names_the_argument()
     {
         var error = Assert.Throws<ArgumentException>(() => ImageTensors.FromChwMinus1To1(new float[10], 4, 4));
         Assert.Equal("chw", error.ParamName);

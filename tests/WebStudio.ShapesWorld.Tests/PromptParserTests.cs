@@ -6,7 +6,7 @@ namespace WebStudio.ShapesWorld.Tests;
 public class PromptParserTests
 {
     [Fact]
-    public void ParsesTheExamplesOfTheBrief()
+    public void Parses_the_examples_of_the_brief()
     {
         var relation = PromptParser.Parse("a red circle above a blue square");
         Assert.Equal(Category.Position, relation.Category);
@@ -36,14 +36,14 @@ public class PromptParserTests
     }
 
     [Fact]
-    public void PromptWithoutObjectsIsRejectedByName()
+    public void Prompt_without_objects_is_rejected_by_name()
     {
         var error = Assert.Throws<ArgumentException>(() => PromptParser.Parse("a lovely sunset"));
         Assert.Equal("prompt", error.ParamName);
     }
 
     [Fact]
-    public void EveryGeneratedCaptionParsesBackToItsSpec()
+    public void Every_generated_caption_parses_back_to_its_spec()
     {
         var generator = new SceneGenerator(77);
         for (var index = 0; index < 2000; index++)

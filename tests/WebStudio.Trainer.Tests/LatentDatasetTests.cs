@@ -9,7 +9,7 @@ namespace WebStudio.Trainer.Tests;
 public sealed class LatentDatasetTests
 {
     [Fact]
-    public void CategoriesFollowTheSceneStream()
+    public void Categories_follow_the_scene_stream()
     {
         var generator = new SceneGenerator(seed: 9, SceneBatches.TrainingMix);
         var plans = Enumerable.Range(0, 40).Select(i => generator.Plan(i)).ToArray();
@@ -22,7 +22,7 @@ public sealed class LatentDatasetTests
     }
 
     [Fact]
-    public void LatentsOfAnotherStreamAreRefused()
+    public void Latents_of_another_stream_are_refused()
     {
         var generator = new SceneGenerator(seed: 9, SceneBatches.TrainingMix);
         var captions = Enumerable.Range(0, 10).Select(i => generator.Plan(i).Caption).ToArray();

@@ -10,7 +10,7 @@ namespace WebStudio.Trainer.Tests;
 public sealed class ModelFolderImporterTests(OnnxExportParityTests.TinyTrainedModel model) : IClassFixture<OnnxExportParityTests.TinyTrainedModel>
 {
     [Fact]
-    public void ImportGivesBackEveryExportedWeight()
+    public void Import_gives_back_every_exported_weight()
     {
         var config = ArchitectureConfig.Tiny;
         var encoder = new VaeEncoderNet(config.Vae);
@@ -27,7 +27,7 @@ public sealed class ModelFolderImporterTests(OnnxExportParityTests.TinyTrainedMo
     }
 
     [Fact]
-    public void ImportRefusesAFolderOfAnotherArchitecture()
+    public void Import_refuses_a_folder_of_another_architecture()
     {
         var other = ArchitectureConfig.Full;
         var unet = new UNetNet(other.UNet);
@@ -37,7 +37,7 @@ public sealed class ModelFolderImporterTests(OnnxExportParityTests.TinyTrainedMo
     }
 
     [Fact]
-    public void ImportNamesAMissingModelFile()
+    public void Import_names_a_missing_model_file()
     {
         var text = new TextEncoderNet(ArchitectureConfig.Tiny.Text(model.Tokenizer.VocabularySize, model.Tokenizer.EndId));
         var missing = Path.Combine(model.Folder, "no_such_part", "model.onnx");

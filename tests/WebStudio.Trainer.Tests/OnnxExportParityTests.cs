@@ -19,7 +19,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     public OnnxExportParityTests(TinyTrainedModel model) => _model = model;
 
     [Fact]
-    public void VaeEncoderMatchesTorch()
+    public void VAE_encoder_matches_Torch()
     {
         using var _ = no_grad();
         var image = rand(2, 3, 128, 128, generator: new Generator(1)) * 2 - 1;
@@ -29,7 +29,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
-    public void VaeEncoderHandlesOtherSizes()
+    public void VAE_encoder_handles_other_sizes()
     {
         using var _ = no_grad();
         var image = rand(1, 3, 64, 96, generator: new Generator(2)) * 2 - 1;
@@ -37,7 +37,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
-    public void VaeDecoderMatchesTorch()
+    public void VAE_decoder_matches_Torch()
     {
         using var _ = no_grad();
         var latent = randn(new long[] { 2, 4, 16, 16 }, generator: new Generator(3));
@@ -45,7 +45,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
-    public void TextEncoderMatchesTorch()
+    public void Text_encoder_matches_Torch()
     {
         using var _ = no_grad();
         var ids = new[] { "a red circle above a blue square", "", "the letter k in yellow on black" }
@@ -59,7 +59,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
-    public void UNetMatchesTorch()
+    public void UNet_matches_Torch()
     {
         using var _ = no_grad();
         var generator = new Generator(4);
@@ -72,7 +72,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
-    public void UNetHandlesOtherSizes()
+    public void UNet_handles_other_sizes()
     {
         // The position features are counted from the tensor in the graph, so a wide latent gets its own coordinates.
         using var _ = no_grad();
@@ -86,7 +86,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
-    public void PositionFeaturesAreTheTokensCentresFromLeftAndTop()
+    public void Position_features_are_the_tokens_centres_from_left_and_top()
     {
         using var _ = no_grad();
         var features = SpatialTransformer.PositionFeatures(randn(2, 3, 2, 4)); // [B, H·W, 6], row-major tokens
@@ -104,7 +104,7 @@ public sealed class OnnxExportParityTests : IClassFixture<OnnxExportParityTests.
     }
 
     [Fact]
-    public void FolderHasTheStableDiffusionLayout()
+    public void Folder_has_the_Stable_Diffusion_layout()
     {
         foreach (var file in new[]
         {

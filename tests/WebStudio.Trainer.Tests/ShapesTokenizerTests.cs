@@ -21,7 +21,7 @@ public sealed class ShapesTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void EveryCaptionWordIsOneToken()
+    public void Every_caption_word_is_one_token()
     {
         foreach (var word in CaptionGrammar.Vocabulary)
         {
@@ -31,7 +31,7 @@ public sealed class ShapesTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void TrainingCaptionsEncodeLikeTheAppTokenizer()
+    public void Training_captions_encode_like_the_app_tokenizer()
     {
         var generator = new SceneGenerator(99);
         for (var i = 0; i < 300; i++)
@@ -45,7 +45,7 @@ public sealed class ShapesTokenizerTests : IDisposable
     [InlineData("A  Zebra-striped HEXAGON!")]
     [InlineData("")]
     [InlineData("the letter Q, 42 times")]
-    public void UnknownWordsFallBackToSmallerPieces(string prompt)
+    public void Unknown_words_fall_back_to_smaller_pieces(string prompt)
     {
         var ids = _clip.Encode(prompt);
         Assert.Equal(_clip.Encode(prompt), _ours.Encode(prompt));
@@ -55,7 +55,7 @@ public sealed class ShapesTokenizerTests : IDisposable
     }
 
     [Fact]
-    public void VocabularyFollowsClipLayout()
+    public void Vocabulary_follows_CLIP_layout()
     {
         Assert.Equal(ShapesTokenizerFiles.StartOfText, _files.Vocabulary[^2]);
         Assert.Equal(ShapesTokenizerFiles.EndOfText, _files.Vocabulary[^1]);

@@ -23,7 +23,7 @@ public sealed class TextEncoderMaskTests
     }
 
     [Fact]
-    public void TheSubjectOfARelationKnowsTheRelationThatFollowsIt()
+    public void The_subject_of_a_relation_knows_the_relation_that_follows_it()
     {
         var right = Tokenizer.Encode("a star right of a ring");
         var left = Tokenizer.Encode("a star left of a ring");
@@ -45,7 +45,7 @@ public sealed class TextEncoderMaskTests
     }
 
     [Fact]
-    public void APromptsStatesDoNotDependOnThePaddingAfterIt()
+    public void A_prompts_states_do_not_depend_on_the_padding_after_it()
     {
         var prompt = Tokenizer.Encode("a red circle above a blue square");
         var end = Array.IndexOf(prompt, Tokenizer.EndId);

@@ -14,7 +14,7 @@ public class TorchCpuTests
     [InlineData(8, 8)]
     [InlineData(32, 4)]
     [InlineData(24, 24)]
-    public void ConvolutionGradientsMatchAnUnfoldReference(int inChannels, int outChannels)
+    public void Convolution_gradients_match_an_unfold_reference(int inChannels, int outChannels)
     {
         TorchCpu.UseAtenConvolutions();
         const int batch = 8, size = 16;

@@ -5,7 +5,7 @@ namespace WebStudio.Trainer.Tests;
 public sealed class TrainerOptionsTests
 {
     [Fact]
-    public void ParsesStageOptions()
+    public void Parses_stage_options()
     {
         var options = TrainerOptions.Parse(["--out", "m", "--config", "tiny", "--unet-minutes", "2.5", "--batch", "8", "--resume", "--sampler", "onnx"]);
         Assert.Equal("m", options.Out);
@@ -17,7 +17,7 @@ public sealed class TrainerOptionsTests
     }
 
     [Fact]
-    public void ParsesDecoderOnlyPackAndVaeSampler()
+    public void Parses_decoder_only_pack_and_VAE_sampler()
     {
         var defaults = TrainerOptions.Parse([]);
         Assert.False(defaults.DecoderOnly);
@@ -33,7 +33,7 @@ public sealed class TrainerOptionsTests
     }
 
     [Fact]
-    public void ParsesImportAndRateOptions()
+    public void Parses_import_and_rate_options()
     {
         var defaults = TrainerOptions.Parse([]);
         Assert.Null(defaults.From);
@@ -44,7 +44,7 @@ public sealed class TrainerOptionsTests
     }
 
     [Fact]
-    public void ParsesCategoryWeights()
+    public void Parses_category_weights()
     {
         Assert.Null(TrainerOptions.Parse([]).CategoryWeights);
         var weights = TrainerOptions.Parse(["--category-weights", "counting=2, Position=1.5,Letters=0"]).CategoryWeights!;
@@ -58,7 +58,7 @@ public sealed class TrainerOptionsTests
     [InlineData("Counting")]
     [InlineData("Counting=-1")]
     [InlineData("SingleObject=0,TwoObjects=0,Counting=0,Colours=0,Position=0,ColourAttribution=0,Letters=0")]
-    public void BadCategoryWeightsAreRefused(string text)
+    public void Bad_category_weights_are_refused(string text)
     {
         var error = Assert.Throws<ArgumentException>(() => TrainerOptions.Parse(["--category-weights", text]));
         Assert.Contains("--category-weights", error.Message);
@@ -68,7 +68,7 @@ public sealed class TrainerOptionsTests
     [InlineData("--bogus", "--bogus")]
     [InlineData("--batch", "--batch")]
     [InlineData("--config", "--config")]
-    public void BadOptionsNameTheOption(string option, string named)
+    public void Bad_options_name_the_option(string option, string named)
     {
         string[] args = option switch
         {

@@ -4,12 +4,13 @@ using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;
 
 /// <summary>The server as a separate process, killed with SIGKILL mid-job and started again.</summary>
-public sealed class CrashRecoveryTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<TinyModelFolders>
 {
     [Fact]
     public async Task After_sigkill_mid_job_every_job_finishes_and_the_database_is_intact()

@@ -3,6 +3,7 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.Generation.Pipelines;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Previews;
@@ -11,7 +12,7 @@ using WebStudio.Web.Tests.Infrastructure;
 namespace WebStudio.Web.Tests;
 
 /// <summary>The studio on the real generation core with the tiny test model.</summary>
-public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<TinyModelFolders>
 {
     [Fact]
     public async Task A_job_on_the_tiny_model_streams_previews_and_stores_a_png_with_its_parameters()
@@ -19,7 +20,8 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
         var pace = new WatcherPace();
-        var held = new SteppedEngine(engine, held: true) { Pace = pace };
+        var held = new ScriptedEngine(engine) { Pace = pace };
+        held.Hold();
         await using var factory = new StudioFactory(folder, held);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         await using var hub = await alice.ConnectHubAsync();
@@ -29,7 +31,7 @@ public sealed class RealEngineTests(TinyModelFixture model) : IClassFixture<Tiny
         await foreach (var frame in hub.StreamAsync<PreviewFrame>("WatchJob", job.Id).WithCancellation(new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token))
         {
             // A watcher only gets frames made after it attached: let the run start once the first frame shows it is on.
-            held.Release();
+            held.Open();
             frames.Add(frame);
             pace.Received();
         }

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
 using WebStudio.Web.Engine;
@@ -19,7 +18,7 @@ public static class ImagesApiEndpoints
         // Signed links carry their own authorisation: no key, no login.
         app.MapGet(SignedImageUrls.Route + "/{id:guid}", GetSignedImageAsync).AllowAnonymous();
 
-        var v1 = app.MapGroup("/v1").AllowAnonymous().DisableAntiforgery().RequireApiKey();
+        var v1 = app.MapGroup("/v1").DisableAntiforgery().RequireAuthorization(ApiKeyAuthentication.Policy);
         v1.MapPost("/images/generations", (HttpContext context, ApiImageService images) =>
             Handle(context, async () => await RunAsync(context, images, await ImageRequestParser.ReadJsonAsync(context.Request, context.RequestAborted))));
         v1.MapPost("/images/edits", (HttpContext context, ApiImageService images) =>
@@ -46,29 +45,19 @@ public static class ImagesApiEndpoints
         }
         catch (ApiException ex)
         {
-            return Error(context, ex);
+            return OpenAIError.Result(context, ex);
         }
         catch (BadHttpRequestException ex)
         {
             // Kestrel's own refusals: a body over the size limit, or one that ends early or is malformed.
             var tooLarge = ex.StatusCode == StatusCodes.Status413PayloadTooLarge;
-            return Error(context, new ApiException(tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
+            return OpenAIError.Result(context, new ApiException(tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
                 tooLarge ? "The request body is too large." : $"The request body could not be read: {ex.Message}", null, tooLarge ? "request_too_large" : "invalid_body"));
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested)
         {
             return TypedResults.Empty; // the client is gone; nobody reads an answer
         }
-    }
-
-    private static IResult Error(HttpContext context, ApiException ex)
-    {
-        if (context.Response.HasStarted)
-        {
-            return new StreamErrorResult(ex);
-        }
-
-        return OpenAIError.Result(context, ex);
     }
 
     private static async Task<IResult> RunAsync(HttpContext context, ApiImageService images, ImageRequest request)
@@ -83,8 +72,8 @@ public static class ImagesApiEndpoints
         catch (Exception e) when (e is OperationCanceledException or IOException && aborted.IsCancellationRequested
             && !context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
         {
-            // The client went away: while its jobs ran, or before the wait began (as the stream's headers were
-            // written, say). Either way nobody will read the result, so its jobs go too; at shutdown they stay queued.
+            // The client went away while its jobs ran, so nobody will read the result and its jobs go too; at shutdown
+            // they stay queued. A stream does the same when its client goes (ImageEventStream).
             await images.AbandonAsync(userId, submission.Jobs);
             throw;
         }
@@ -100,41 +89,7 @@ public static class ImagesApiEndpoints
 
         if (request.Stream && request.Operation != ImageOperation.Variation)
         {
-            var events = new ServerSentEvents(context.Response);
-            await events.StartAsync(aborted);
-            // Partials are encoded and sent by a second task, so the watch loop never falls behind the steps.
-            var partials = Channel.CreateUnbounded<(int Index, byte[] Png)>(new UnboundedChannelOptions { SingleReader = true });
-            var sender = Task.Run(async () =>
-            {
-                await foreach (var (index, png) in partials.Reader.ReadAllAsync(aborted))
-                {
-                    var partial = ApiImageService.EncodePartial(png, submission, request);
-                    await events.WriteAsync($"{request.EventPrefix}.partial_image", new ImageStreamEvent(
-                        $"{request.EventPrefix}.partial_image", Convert.ToBase64String(partial), DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                        submission.Size, quality, background, request.OutputFormat, PartialImageIndex: index), aborted);
-                }
-            }, aborted);
-            IReadOnlyList<GeneratedImage> results;
-            try
-            {
-                results = await images.WaitAsync(submission, request, (index, png) => partials.Writer.TryWrite((index, png)), aborted);
-            }
-            finally
-            {
-                partials.Writer.TryComplete();
-            }
-
-            await sender;
-            foreach (var image in results)
-            {
-                var bytes = await images.ReadImageAsync(image, request.OutputFormat, request.OutputCompression, aborted)
-                    ?? throw new ApiException(StatusCodes.Status500InternalServerError, "A finished image file is missing.", null, "image_missing");
-                await events.WriteAsync($"{request.EventPrefix}.completed", new ImageStreamEvent(
-                    $"{request.EventPrefix}.completed", Convert.ToBase64String(bytes), DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                    submission.Size, quality, background, request.OutputFormat, Usage: usage), aborted);
-            }
-
-            return TypedResults.Empty;
+            return new ImageEventStream(images, request, userId, submission);
         }
 
         var finished = await images.WaitAsync(submission, request, null, aborted);
@@ -179,16 +134,5 @@ public static class ImagesApiEndpoints
 
         context.Response.Headers.CacheControl = "private, max-age=3600";
         return TypedResults.File(bytes, ImageEncoding.MediaType(format));
-    }
-
-    /// <summary>An error after the event stream has started: sent as OpenAI's "error" event.</summary>
-    private sealed class StreamErrorResult(ApiException ex) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext httpContext)
-        {
-            var events = new ServerSentEvents(httpContext.Response);
-            var error = OpenAIError.From(ex);
-            await events.WriteAsync("error", new { type = "error", error = error.Error }, CancellationToken.None);
-        }
     }
 }

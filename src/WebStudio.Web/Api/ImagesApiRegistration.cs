@@ -10,5 +10,6 @@ public static class ImagesApiRegistration
         var services = builder.Services;
         services.AddSingleton<SignedImageUrls>();
         services.AddSingleton<ApiImageService>();
+        services.AddApiKeyAuthentication();
     }
 }

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Api;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
@@ -139,7 +139,7 @@ public class ApiServer : IAsyncLifetime
                 builder.ConfigureTestServices(services =>
                 {
                     services.AddSingleton<OnnxGenerationEngine>();
-                    services.AddSingleton<IGenerationEngine>(provider => new SteppedEngine(provider.GetRequiredService<OnnxGenerationEngine>()) { StepDelay = stepPause });
+                    services.AddSingleton<IGenerationEngine>(provider => new ScriptedEngine(provider.GetRequiredService<OnnxGenerationEngine>()) { StepDelay = stepPause });
                 });
             }
 

@@ -19,7 +19,7 @@ public sealed class HiresFixTests
     };
 
     [Fact]
-    public void PlansAnImg2ImgPassOnTheUpscaledImage()
+    public void Plans_an_img2img_pass_on_the_upscaled_image()
     {
         using var image = TestImages.Photo(64, 96, seed: 16);
 
@@ -37,7 +37,7 @@ public sealed class HiresFixTests
     }
 
     [Fact]
-    public void RefusesResultsOverTheGenerationLimitAndMismatchedImages()
+    public void Refuses_results_over_the_generation_limit_and_mismatched_images()
     {
         using var image = TestImages.Photo(64, 96, seed: 17);
         var big = FirstPass with { Width = 1024, Height = 1024 };

@@ -18,7 +18,7 @@ public sealed class ImageUploadTests
     [InlineData("PNG")]
     [InlineData("JPEG")]
     [InlineData("WEBP")]
-    public void AcceptsEachFormatByContentWhateverTheFileIsCalled(string format)
+    public void Accepts_each_format_by_content_whatever_the_file_is_called(string format)
     {
         using var source = TestImages.Photo(48, 32, seed: 1);
         var bytes = TestImages.Encode(source, format switch
@@ -44,7 +44,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void RefusesGifAndBmpAsUnsupportedFormat()
+    public void Refuses_GIF_and_BMP_as_unsupported_format()
     {
         using var image = TestImages.Photo(16, 16, seed: 2);
         foreach (var (name, bytes) in new[] { ("GIF", TestImages.Encode(image, new GifEncoder())), ("BMP", TestImages.Encode(image, new BmpEncoder())) })
@@ -57,21 +57,21 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void RefusesTextAsUnsupportedFormat()
+    public void Refuses_text_as_unsupported_format()
     {
         var error = Assert.Throws<ImageUploadException>(() => ImageUpload.Read("<html><body>not an image</body></html>"u8.ToArray()));
         Assert.Equal(ImageUploadException.UnsupportedFormat, error.Code);
     }
 
     [Fact]
-    public void RefusesEmptyFilesAndStreams()
+    public void Refuses_empty_files_and_streams()
     {
         Assert.Equal(ImageUploadException.Empty, Assert.Throws<ImageUploadException>(() => ImageUpload.Read(Array.Empty<byte>())).Code);
         Assert.Equal(ImageUploadException.Empty, Assert.Throws<ImageUploadException>(() => ImageUpload.Read(new MemoryStream())).Code);
     }
 
     [Fact]
-    public void RefusesFilesOverTheByteLimitBeforeDecoding()
+    public void Refuses_files_over_the_byte_limit_before_decoding()
     {
         // A real PNG padded past 20 MB: refused on its length alone.
         using var image = TestImages.Photo(16, 16, seed: 3);
@@ -84,7 +84,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void StopsReadingAnEndlessStreamJustPastTheLimit()
+    public void Stops_reading_an_endless_stream_just_past_the_limit()
     {
         var limits = new ImageUploadLimits { MaxBytes = 1024 * 1024 };
         var stream = new EndlessStream();
@@ -94,7 +94,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void RefusesADecompressionBombFromItsHeaderWithoutDecoding()
+    public void Refuses_a_decompression_bomb_from_its_header_without_decoding()
     {
         var bomb = PngFiles.Bomb(50_000, 50_000);
         Assert.InRange(bomb.Length, 1, 4096);
@@ -114,7 +114,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void RefusesAnImageJustOverTheSideLimit()
+    public void Refuses_an_image_just_over_the_side_limit()
     {
         var error = Assert.Throws<ImageUploadException>(() => ImageUpload.Read(PngFiles.Bomb(4097, 64)));
         Assert.Equal(ImageUploadException.TooManyPixels, error.Code);
@@ -124,7 +124,7 @@ public sealed class ImageUploadTests
     [InlineData("PNG")]
     [InlineData("JPEG")]
     [InlineData("WEBP")]
-    public void RefusesTruncatedFilesAsCorrupt(string format)
+    public void Refuses_truncated_files_as_corrupt(string format)
     {
         using var image = TestImages.Photo(64, 64, seed: 4);
         var bytes = TestImages.Encode(image, format switch
@@ -141,7 +141,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void AcceptsBytesAfterThePngEnd()
+    public void Accepts_bytes_after_the_PNG_end()
     {
         using var image = TestImages.Noise(8, 8, seed: 19);
         var bytes = TestImages.Encode(image, new PngEncoder()).Concat("trailing"u8.ToArray()).ToArray();
@@ -150,7 +150,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void RefusesAPngWithDamagedPixelDataAsCorrupt()
+    public void Refuses_a_PNG_with_damaged_pixel_data_as_corrupt()
     {
         var bytes = PngFiles.Bomb(64, 64);
         // Keep the signature, IHDR and IEND; overwrite the start of IDAT's zlib stream.
@@ -161,7 +161,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void AppliesExifOrientation()
+    public void Applies_EXIF_orientation()
     {
         // Stored 40×20, left half red and right half blue; orientation 6 means "rotate 90° clockwise to show",
         // which puts the stored left half on top.
@@ -176,7 +176,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void AppliesThePixelLimitsToTheUprightSize()
+    public void Applies_the_pixel_limits_to_the_upright_size()
     {
         var bytes = OrientedJpeg(40, 20, orientation: 6);
 
@@ -191,7 +191,7 @@ public sealed class ImageUploadTests
     }
 
     [Fact]
-    public void FlattensTransparencyOntoWhiteAndKeepsTheAlpha()
+    public void Flattens_transparency_onto_white_and_keeps_the_alpha()
     {
         using var rgba = new Image<Rgba32>(8, 4, new Rgba32(10, 20, 30, 255));
         rgba[1, 1] = new Rgba32(10, 20, 30, 0);

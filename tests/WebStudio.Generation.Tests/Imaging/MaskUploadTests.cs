@@ -10,7 +10,7 @@ public sealed class MaskUploadTests
     private static readonly Rectangle Square = new(8, 4, 16, 12);
 
     [Fact]
-    public void ReadsAWhiteOnBlackGreyscaleMask()
+    public void Reads_a_white_on_black_greyscale_mask()
     {
         using var drawn = new Image<L8>(40, 24, new L8(0));
         Paint(drawn, Square, new L8(255));
@@ -23,7 +23,7 @@ public sealed class MaskUploadTests
     }
 
     [Fact]
-    public void ReadsWhiteStrokesOnATransparentCanvas()
+    public void Reads_white_strokes_on_a_transparent_canvas()
     {
         // The browser editor's export: transparent where nothing was painted.
         using var drawn = new Image<Rgba32>(40, 24, new Rgba32(255, 255, 255, 0));
@@ -35,7 +35,7 @@ public sealed class MaskUploadTests
     }
 
     [Fact]
-    public void ReadsOpenAiMasksWhereTransparentMeansEdit()
+    public void Reads_OpenAI_masks_where_transparent_means_edit()
     {
         // An opaque copy of the image with the area to edit erased to alpha 0.
         using var drawn = new Image<Rgba32>(40, 24, new Rgba32(90, 160, 30, 255));
@@ -47,7 +47,7 @@ public sealed class MaskUploadTests
     }
 
     [Fact]
-    public void RefusesAMaskOfTheWrongSizeNamingBothSizes()
+    public void Refuses_a_mask_of_the_wrong_size_naming_both_sizes()
     {
         using var drawn = new Image<L8>(40, 20, new L8(255));
 
@@ -59,7 +59,7 @@ public sealed class MaskUploadTests
     }
 
     [Fact]
-    public void ChecksMasksLikeImages()
+    public void Checks_masks_like_images()
     {
         var error = Assert.Throws<ImageUploadException>(() => MaskUpload.Read(new MemoryStream("GIF89a"u8.ToArray()), 40, 24));
         Assert.Equal(ImageUploadException.UnsupportedFormat, error.Code);

@@ -15,7 +15,7 @@ public sealed class OnnxSuperResolutionTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     [Fact]
-    public void DetectsTheScaleWithAProbeRun()
+    public void Detects_the_scale_with_a_probe_run()
     {
         using var model = OnnxSuperResolution.Load(SuperResolutionModels.Write(_folder.Path, "x4.onnx"), CpuOnly);
         Assert.Equal(SuperResolutionModels.Scale, model.Scale);
@@ -24,7 +24,7 @@ public sealed class OnnxSuperResolutionTests : IDisposable
     }
 
     [Fact]
-    public void TiledUpscalingMatchesWholeImageInferenceAwayFromTheSeams()
+    public void Tiled_upscaling_matches_whole_image_inference_away_from_the_seams()
     {
         var path = SuperResolutionModels.Write(_folder.Path, "x4.onnx");
         using var image = TestImages.Photo(72, 56, seed: 10);
@@ -57,7 +57,7 @@ public sealed class OnnxSuperResolutionTests : IDisposable
     }
 
     [Fact]
-    public void RunsAFloat16Model()
+    public void Runs_a_float16_model()
     {
         var fp32 = SuperResolutionModels.Write(_folder.Path, "x4.onnx");
         var fp16 = SuperResolutionModels.Write(_folder.Path, "x4_fp16.onnx", DataType.Float16);
@@ -76,7 +76,7 @@ public sealed class OnnxSuperResolutionTests : IDisposable
     }
 
     [Fact]
-    public void PadsTheImageToAFixedInputSize()
+    public void Pads_the_image_to_a_fixed_input_size()
     {
         var path = SuperResolutionModels.Write(_folder.Path, "x4_fixed.onnx", fixedSize: 32);
         using var image = TestImages.Photo(40, 24, seed: 12);
@@ -90,7 +90,7 @@ public sealed class OnnxSuperResolutionTests : IDisposable
     }
 
     [Fact]
-    public void ReportsProgressAndHonoursCancellation()
+    public void Reports_progress_and_honours_cancellation()
     {
         using var model = OnnxSuperResolution.Load(SuperResolutionModels.Write(_folder.Path, "x4.onnx"), CpuOnly, tileSize: 16, overlap: 4);
         using var image = TestImages.Photo(40, 24, seed: 13);
@@ -105,7 +105,7 @@ public sealed class OnnxSuperResolutionTests : IDisposable
     }
 
     [Fact]
-    public void RefusesAGraphThatIsNotSuperResolutionNamingTheFile()
+    public void Refuses_a_graph_that_is_not_super_resolution_naming_the_file()
     {
         var error = Assert.Throws<ModelLoadException>(() => OnnxSuperResolution.Load(SuperResolutionModels.WriteTwoInputs(_folder.Path), CpuOnly));
         Assert.Contains("two_inputs.onnx", error.Message);
@@ -114,7 +114,7 @@ public sealed class OnnxSuperResolutionTests : IDisposable
     }
 
     [Fact]
-    public void RefusesAMissingFile()
+    public void Refuses_a_missing_file()
     {
         var error = Assert.Throws<ModelLoadException>(() => OnnxSuperResolution.Load(_folder.Combine("absent.onnx"), CpuOnly));
         Assert.Contains("absent.onnx", error.Message);

@@ -7,7 +7,7 @@ namespace WebStudio.Generation.Tests.Imaging;
 public sealed class OutpaintingTests
 {
     [Fact]
-    public void ExtendsTheCanvasAndMasksOnlyTheNewArea()
+    public void Extends_the_canvas_and_masks_only_the_new_area()
     {
         using var image = TestImages.Noise(40, 24, seed: 5);
 
@@ -32,7 +32,7 @@ public sealed class OutpaintingTests
     }
 
     [Fact]
-    public void DeconstructsIntoImageAndMask()
+    public void Deconstructs_into_image_and_mask()
     {
         using var image = TestImages.Noise(16, 16, seed: 6);
         using var canvas = Outpainting.Extend(image, 0, 0, 8, 0);
@@ -42,7 +42,7 @@ public sealed class OutpaintingTests
     }
 
     [Fact]
-    public void FillsTheNewAreaWithColoursOfTheImage()
+    public void Fills_the_new_area_with_colours_of_the_image()
     {
         var colour = new Rgb24(100, 150, 200);
         using var image = new Image<Rgb24>(32, 32, colour);
@@ -55,7 +55,7 @@ public sealed class OutpaintingTests
     }
 
     [Fact]
-    public void OverlapMasksABandOfTheOriginalOnExtendedSidesOnly()
+    public void Overlap_masks_a_band_of_the_original_on_extended_sides_only()
     {
         using var image = TestImages.Noise(32, 32, seed: 7);
 
@@ -74,7 +74,7 @@ public sealed class OutpaintingTests
     [InlineData(0, -8, 0, 0, "top")]
     [InlineData(0, 0, 1032, 0, "right")]
     [InlineData(0, 0, 0, 4, "bottom")]
-    public void RefusesAmountsThatAreNotMultiplesOfEightUpTo1024(int left, int top, int right, int bottom, string side)
+    public void Refuses_amounts_that_are_not_multiples_of_eight_up_to_1024(int left, int top, int right, int bottom, string side)
     {
         using var image = TestImages.Noise(16, 16, seed: 8);
         var error = Assert.Throws<ArgumentException>(() => Outpainting.Extend(image, left, top, right, bottom));
@@ -84,7 +84,7 @@ public sealed class OutpaintingTests
     }
 
     [Fact]
-    public void RefusesCanvasesOver2048AndEmptyExtensions()
+    public void Refuses_canvases_over_2048_and_empty_extensions()
     {
         using var image = TestImages.Noise(1500, 16, seed: 9);
         var tooWide = Assert.Throws<ArgumentException>(() => Outpainting.Extend(image, 512, 0, 512, 0));

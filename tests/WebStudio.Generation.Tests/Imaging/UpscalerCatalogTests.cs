@@ -6,7 +6,7 @@ namespace WebStudio.Generation.Tests.Imaging;
 public sealed class UpscalerCatalogTests
 {
     [Fact]
-    public void ListsOnlyOnnxFilesDirectlyInTheFolder()
+    public void Lists_only_ONNX_files_directly_in_the_folder()
     {
         using var folder = new TempFolder();
         File.WriteAllBytes(folder.Combine("RealESRGAN_x4plus.onnx"), [1]);
@@ -25,7 +25,7 @@ public sealed class UpscalerCatalogTests
     [InlineData("nested/hidden")]
     [InlineData("RealESRGAN_x4plus.onnx")]
     [InlineData("")]
-    public void FindsOnlyListedNames(string name)
+    public void Finds_only_listed_names(string name)
     {
         using var folder = new TempFolder();
         File.WriteAllBytes(folder.Combine("RealESRGAN_x4plus.onnx"), [1]);
@@ -38,7 +38,7 @@ public sealed class UpscalerCatalogTests
     }
 
     [Fact]
-    public void AMissingFolderListsNothing()
+    public void A_missing_folder_lists_nothing()
     {
         using var folder = new TempFolder();
         Assert.Empty(new UpscalerCatalog(folder.Combine("absent")).List());

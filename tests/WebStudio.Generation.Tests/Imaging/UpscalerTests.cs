@@ -9,7 +9,7 @@ public sealed class UpscalerTests
     [Theory]
     [InlineData(2)]
     [InlineData(4)]
-    public void LanczosMultipliesTheSize(int factor)
+    public void Lanczos_multiplies_the_size(int factor)
     {
         using var image = TestImages.Photo(24, 16, seed: 14);
         using var result = Upscaler.Lanczos(image, factor);
@@ -18,7 +18,7 @@ public sealed class UpscalerTests
     }
 
     [Fact]
-    public void LanczosKeepsAFlatImageFlat()
+    public void Lanczos_keeps_a_flat_image_flat()
     {
         var colour = new Rgb24(30, 140, 220);
         using var image = new Image<Rgb24>(10, 6, colour);
@@ -28,7 +28,7 @@ public sealed class UpscalerTests
     }
 
     [Fact]
-    public void LanczosRefusesOtherFactorsAndHugeResults()
+    public void Lanczos_refuses_other_factors_and_huge_results()
     {
         using var image = TestImages.Photo(8, 8, seed: 15);
         Assert.Equal("factor", Assert.Throws<ArgumentOutOfRangeException>(() => Upscaler.Lanczos(image, 3)).ParamName);
@@ -37,7 +37,7 @@ public sealed class UpscalerTests
     }
 
     [Fact]
-    public void TileStartsCoverTheAxisWithTheOverlap()
+    public void Tile_starts_cover_the_axis_with_the_overlap()
     {
         var starts = TileLayout.Starts(100, 32, 8);
         Assert.Equal(0, starts[0]);
@@ -51,7 +51,7 @@ public sealed class UpscalerTests
     }
 
     [Fact]
-    public void TileWeightsRampOnlyTowardsNeighbours()
+    public void Tile_weights_ramp_only_towards_neighbours()
     {
         var weights = TileLayout.Weights(64, 16, rampStart: true, rampEnd: false);
         Assert.True(weights[0] < 0.1f);

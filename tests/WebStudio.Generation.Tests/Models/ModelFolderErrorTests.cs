@@ -1,6 +1,6 @@
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Tests.Pipelines;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Models;
 

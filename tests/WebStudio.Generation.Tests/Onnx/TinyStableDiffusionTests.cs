@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 using static WebStudio.Generation.Tests.Onnx.OrtTestRunner;
 using DataType = Onnx.TensorProto.Types.DataType;
 using OrtFloat16 = Microsoft.ML.OnnxRuntime.Float16;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using WebStudio.Generation.Text;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Onnx;
 

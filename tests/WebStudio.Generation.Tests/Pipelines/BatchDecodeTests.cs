@@ -1,6 +1,6 @@
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Tensors;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Pipelines;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using WebStudio.Benchmarks;
 using WebStudio.Generation.Pipelines;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Pipelines;
 
@@ -14,8 +13,9 @@ public class CrossProcessDeterminismTests(TinyModelFolders models)
         var folder = models.Write(TinyModelVariant.DiffusersScript);
         using var local = await new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript)).RunAsync(ImageHash.Request(77));
 
-        var tool = Path.Combine(AppContext.BaseDirectory, "WebStudio.Benchmarks.dll");
-        var start = new ProcessStartInfo("dotnet", ["exec", tool, "hash", "--model", folder, "--seed", "77"])
+        // This test assembly, run as a program (ImageHash.Main).
+        var self = typeof(ImageHash).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet", ["exec", self, "hash", folder, "77"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,5 +1,5 @@
 using WebStudio.Generation.Pipelines;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 using static WebStudio.Generation.Tests.Pipelines.PipelineVariantTests;
 
 namespace WebStudio.Generation.Tests.Pipelines;

@@ -1,6 +1,6 @@
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 using Xunit.Abstractions;
 
 namespace WebStudio.Generation.Tests.Pipelines;

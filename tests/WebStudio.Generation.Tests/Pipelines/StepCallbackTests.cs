@@ -1,5 +1,5 @@
 using WebStudio.Generation.Pipelines;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Pipelines;
 

@@ -3,7 +3,7 @@ using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Previews;
 using WebStudio.Generation.Tensors;
 using WebStudio.Generation.Tests.Pipelines;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Previews;
 

@@ -12,7 +12,7 @@ public sealed class DiffusersFullLoopTests
     [Theory]
     [InlineData("epsilon", 10.0807, 0.0131)]
     [InlineData("v_prediction", 0.0002, 2.2676e-06)]
-    public void EulerMatchesDiffusers(string prediction, double sum, double mean)
+    public void Euler_matches_diffusers(string prediction, double sum, double mean)
     {
         var config = Linear(1100, "linspace") with { PredictionType = prediction };
         var sample = ScaledLoop(new EulerDiscreteScheduler(config));
@@ -20,7 +20,7 @@ public sealed class DiffusersFullLoopTests
     }
 
     [Fact]
-    public void EulerWithKarrasSigmasMatchesDiffusers()
+    public void Euler_with_Karras_sigmas_matches_diffusers()
     {
         var sample = ScaledLoop(new EulerDiscreteScheduler(Linear(1100, "linspace"), useKarrasSigmas: true));
         AssertFigures(sample, 124.52299499511719, 0.16213932633399963);
@@ -30,7 +30,7 @@ public sealed class DiffusersFullLoopTests
     [InlineData("epsilon", false, 1006.388, 1.31)]
     [InlineData("v_prediction", false, 0.0017, 2.2676e-06)]
     [InlineData("epsilon", true, 3812.9927, 4.9648)]
-    public void LmsMatchesDiffusers(string prediction, bool karras, double sum, double mean)
+    public void LMS_matches_diffusers(string prediction, bool karras, double sum, double mean)
     {
         var config = Linear(1100, "linspace") with { PredictionType = prediction };
         var sample = ScaledLoop(new LMSDiscreteScheduler(config, useKarrasSigmas: karras));
@@ -40,7 +40,7 @@ public sealed class DiffusersFullLoopTests
     [Theory]
     [InlineData("epsilon", 172.0067, 0.223967)]
     [InlineData("v_prediction", 52.5302, 0.0684)]
-    public void DdimMatchesDiffusers(string prediction, double sum, double mean)
+    public void DDIM_matches_diffusers(string prediction, double sum, double mean)
     {
         var config = Linear(1000, "leading", setAlphaToOne: true) with { ClipSample = true, PredictionType = prediction };
         var sample = PlainLoop(new DDIMScheduler(config, eta: 0f));
@@ -50,14 +50,14 @@ public sealed class DiffusersFullLoopTests
     [Theory]
     [InlineData(true, 0.01, 149.8295, 0.1951)]
     [InlineData(false, 0.01, 149.0784, 0.1941)]
-    public void DdimFinalAlphaMatchesDiffusers(bool setAlphaToOne, double betaStart, double sum, double mean)
+    public void DDIM_final_alpha_matches_diffusers(bool setAlphaToOne, double betaStart, double sum, double mean)
     {
         var config = Linear(1000, "leading", setAlphaToOne) with { ClipSample = true, BetaStart = betaStart };
         AssertFigures(PlainLoop(new DDIMScheduler(config)), sum, mean);
     }
 
     [Fact]
-    public void DdimFromNoisedStartMatchesDiffusers()
+    public void DDIM_from_noised_start_matches_diffusers()
     {
         var scheduler = new DDIMScheduler(Linear(1000, "leading", setAlphaToOne: true) with { ClipSample = true });
         scheduler.SetTimesteps(10);
@@ -76,7 +76,7 @@ public sealed class DiffusersFullLoopTests
     [InlineData("v_prediction", false, 0.0001, 67.3986, 0.0878)]
     [InlineData("epsilon", true, 0.01, 230.0399, 0.2995)]
     [InlineData("epsilon", false, 0.01, 186.9482, 0.2434)]
-    public void PndmWithRungeKuttaStepsMatchesDiffusers(string prediction, bool setAlphaToOne, double betaStart, double sum, double mean)
+    public void PNDM_with_Runge_Kutta_steps_matches_diffusers(string prediction, bool setAlphaToOne, double betaStart, double sum, double mean)
     {
         var config = Linear(1000, "leading", setAlphaToOne) with { SkipPrkSteps = false, PredictionType = prediction, BetaStart = betaStart };
         var sample = PlainLoop(new PNDMScheduler(config));
@@ -86,12 +86,12 @@ public sealed class DiffusersFullLoopTests
     /// <summary>
     /// test_full_loop_no_noise's config sets lower_order_final False; its 0.3301 is the schedule that ends at the
     /// smallest training sigma (final_sigmas_type "sigma_min", second order to the end). The default zero final
-    /// sigma is checked by <see cref="DpmSolverWithZeroFinalSigmaEndsOnItsDataPrediction"/>.
+    /// sigma is checked by <see cref="DPM_solver_with_zero_final_sigma_ends_on_its_data_prediction"/>.
     /// </summary>
     [Theory]
     [InlineData("epsilon", 0.3301)]
     [InlineData("v_prediction", 0.2251)]
-    public void DpmSolverMultistepMatchesDiffusers(string prediction, double mean)
+    public void DPM_solver_multistep_matches_diffusers(string prediction, double mean)
     {
         var config = Linear(1000, "linspace") with { PredictionType = prediction };
         var sample = PlainLoop(new DPMSolverMultistepScheduler(config, finalSigmaZero: false, lowerOrderFinal: false));
@@ -99,7 +99,7 @@ public sealed class DiffusersFullLoopTests
     }
 
     [Fact]
-    public void DpmSolverWithZeroFinalSigmaEndsOnItsDataPrediction()
+    public void DPM_solver_with_zero_final_sigma_ends_on_its_data_prediction()
     {
         var scheduler = new DPMSolverMultistepScheduler(Linear(1000, "linspace"));
         scheduler.SetTimesteps(10);
@@ -117,7 +117,7 @@ public sealed class DiffusersFullLoopTests
     }
 
     [Fact]
-    public void LcmOneStepMatchesDiffusers()
+    public void LCM_one_step_matches_diffusers()
     {
         var config = SchedulerConfig.StableDiffusionDefault with { StepsOffset = 0, SetAlphaToOne = true };
         var sample = PlainLoop(new LCMScheduler(config), steps: 1);

@@ -11,7 +11,7 @@ public sealed class SchedulerBehaviourTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void TwentyStepsFromNoiseStayFiniteAndShrinkTheNoise(string name)
+    public void Twenty_steps_from_noise_stay_finite_and_shrink_the_noise(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(20);
@@ -37,7 +37,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Euler)]
     [InlineData(SchedulerNames.EulerAncestral)]
     [InlineData(SchedulerNames.Lms)]
-    public void SigmaSchedulersAddNoiseAsXPlusSigmaEpsilon(string name)
+    public void Sigma_schedulers_add_noise_as_x_plus_sigma_epsilon(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(20);
@@ -59,7 +59,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Plms)]
     [InlineData(SchedulerNames.Lcm)]
     [InlineData(SchedulerNames.DpmPlusPlus2M)]
-    public void VariancePreservingSchedulersAddNoiseByAlphaBar(string name)
+    public void Variance_preserving_schedulers_add_noise_by_alpha_bar(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(4);
@@ -76,7 +76,7 @@ public sealed class SchedulerBehaviourTests
     }
 
     [Fact]
-    public void BeginIndexStartsImg2ImgPartWayThroughTheSchedule()
+    public void Begin_index_starts_img2img_part_way_through_the_schedule()
     {
         var scheduler = new EulerDiscreteScheduler(SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(20);
@@ -100,7 +100,7 @@ public sealed class SchedulerBehaviourTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void EverySchedulerRunsTheImg2ImgTailOfItsSchedule(string name)
+    public void Every_scheduler_runs_the_img2img_tail_of_its_schedule(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(10);
@@ -119,7 +119,7 @@ public sealed class SchedulerBehaviourTests
     }
 
     [Fact]
-    public void BeginIndexPastTheScheduleIsRejected()
+    public void Begin_index_past_the_schedule_is_rejected()
     {
         var scheduler = new DDIMScheduler(SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(10);
@@ -127,7 +127,7 @@ public sealed class SchedulerBehaviourTests
     }
 
     [Fact]
-    public void DdimPredictsTheCleanSampleItWasNoisedFrom()
+    public void DDIM_predicts_the_clean_sample_it_was_noised_from()
     {
         var scheduler = new DDIMScheduler(SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(10);
@@ -144,7 +144,7 @@ public sealed class SchedulerBehaviourTests
     }
 
     [Fact]
-    public void FactoryRejectsAnUnknownNameAndListsTheValidOnes()
+    public void Factory_rejects_an_unknown_name_and_lists_the_valid_ones()
     {
         var error = Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("Heun++", SchedulerConfig.StableDiffusionDefault));
         Assert.Contains("Heun++", error.Message);
@@ -160,11 +160,11 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
-    public void FactoryMapsEachSamplerName(string name, Type expected) =>
+    public void Factory_maps_each_sampler_name(string name, Type expected) =>
         Assert.IsType(expected, SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault));
 
     [Fact]
-    public void EulerAncestralIsReproducibleForASeed()
+    public void Euler_ancestral_is_reproducible_for_a_seed()
     {
         float[] Run()
         {

@@ -23,7 +23,7 @@ public sealed class SchedulerConfigTests
         """;
 
     [Fact]
-    public void ReadsTheStableDiffusion15File()
+    public void Reads_the_Stable_Diffusion_1_5_file()
     {
         var config = SchedulerConfig.FromJson(StableDiffusion15);
 
@@ -40,7 +40,7 @@ public sealed class SchedulerConfigTests
     }
 
     [Fact]
-    public void ReadsV2AndLcmKeys()
+    public void Reads_v2_and_LCM_keys()
     {
         var config = SchedulerConfig.FromJson("""
             { "prediction_type": "v_prediction", "timestep_spacing": "trailing", "use_karras_sigmas": true,
@@ -58,7 +58,7 @@ public sealed class SchedulerConfigTests
     }
 
     [Fact]
-    public void ZeroTerminalSnrScheduleStillRunsEveryScheduler()
+    public void Zero_terminal_SNR_schedule_still_runs_every_scheduler()
     {
         var config = SchedulerConfig.StableDiffusionDefault with
         {
@@ -80,7 +80,7 @@ public sealed class SchedulerConfigTests
     }
 
     [Fact]
-    public void TrainedBetasReplaceTheSchedule()
+    public void Trained_betas_replace_the_schedule()
     {
         var betas = string.Join(", ", Enumerable.Repeat("0.01", 10));
         var config = SchedulerConfig.FromJson($$"""{ "num_train_timesteps": 10, "trained_betas": [{{betas}}], "steps_offset": 0 }""");
@@ -91,7 +91,7 @@ public sealed class SchedulerConfigTests
     }
 
     [Fact]
-    public void MalformedJsonNamesTheFile()
+    public void Malformed_JSON_names_the_file()
     {
         var path = Path.Combine(Path.GetTempPath(), $"sched-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, "{ \"beta_start\": 0.00085, ");
@@ -108,7 +108,7 @@ public sealed class SchedulerConfigTests
     }
 
     [Fact]
-    public void MissingFileNamesThePath()
+    public void Missing_file_names_the_path()
     {
         var path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}.json");
         var error = Assert.Throws<InvalidDataException>(() => SchedulerConfig.FromJsonFile(path));
@@ -125,7 +125,7 @@ public sealed class SchedulerConfigTests
     [InlineData("""{ "num_train_timesteps": 4, "trained_betas": [0.1] }""", "trained_betas")]
     [InlineData("""{ "thresholding": true }""", "thresholding")]
     [InlineData("""[1, 2]""", "JSON object")]
-    public void BadValuesAreReportedByKey(string json, string key)
+    public void Bad_values_are_reported_by_key(string json, string key)
     {
         var error = Assert.Throws<InvalidDataException>(() => SchedulerConfig.FromJson(json, "scheduler_config.json"));
         Assert.Contains(key, error.Message);

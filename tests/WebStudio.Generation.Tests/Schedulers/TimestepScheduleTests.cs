@@ -7,7 +7,7 @@ namespace WebStudio.Generation.Tests.Schedulers;
 public sealed class TimestepScheduleTests
 {
     [Fact]
-    public void DdimWithStepsOffsetMatchesDiffusersTable()
+    public void DDIM_with_steps_offset_matches_diffusers_table()
     {
         var scheduler = new DDIMScheduler(Linear(1000, "leading") with { StepsOffset = 1 });
         scheduler.SetTimesteps(5);
@@ -15,7 +15,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void StableDiffusionDdimTakesEveryFiftiethTimestepFrom951()
+    public void Stable_Diffusion_DDIM_takes_every_fiftieth_timestep_from_951()
     {
         var scheduler = new DDIMScheduler(SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(20);
@@ -23,7 +23,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void TrailingSpacingEndsOnTheLastTrainingTimestep()
+    public void Trailing_spacing_ends_on_the_last_training_timestep()
     {
         var scheduler = new DDIMScheduler(SchedulerConfig.StableDiffusionDefault with { TimestepSpacing = "trailing" });
         scheduler.SetTimesteps(4);
@@ -31,7 +31,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void LcmDrawsFourStepsFromItsFiftyStepSchedule()
+    public void LCM_draws_four_steps_from_its_fifty_step_schedule()
     {
         var scheduler = new LCMScheduler(SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(4);
@@ -39,7 +39,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void PndmWithRungeKuttaStepsMatchesDiffusersTable()
+    public void PNDM_with_Runge_Kutta_steps_matches_diffusers_table()
     {
         var scheduler = new PNDMScheduler(Linear(1000, "leading") with { StepsOffset = 1, SkipPrkSteps = false });
         scheduler.SetTimesteps(10);
@@ -49,7 +49,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void PlmsRepeatsItsSecondTimestep()
+    public void PLMS_repeats_its_second_timestep()
     {
         var scheduler = SchedulerFactory.Create(SchedulerNames.Plms, SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(5);
@@ -57,7 +57,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void DpmSolverLinspaceDropsTimestepZero()
+    public void DPM_solver_linspace_drops_timestep_zero()
     {
         var scheduler = new DPMSolverMultistepScheduler(Linear(1000, "linspace"));
         scheduler.SetTimesteps(10);
@@ -65,7 +65,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void KarrasScheduleSpansTheTrainingSigmas()
+    public void Karras_schedule_spans_the_training_sigmas()
     {
         var scheduler = (DPMSolverMultistepScheduler)SchedulerFactory.Create(SchedulerNames.DpmPlusPlus2MKarras, SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(20);
@@ -75,7 +75,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void EulerInitialSigmaFollowsTheSpacing()
+    public void Euler_initial_sigma_follows_the_spacing()
     {
         // leading: √(σ_max² + 1) with σ_max at timestep 951; linspace/trailing: σ_max itself at 999.
         var leading = new EulerDiscreteScheduler(SchedulerConfig.StableDiffusionDefault);
@@ -90,7 +90,7 @@ public sealed class TimestepScheduleTests
     }
 
     [Fact]
-    public void ZeroStepsAreRejected()
+    public void Zero_steps_are_rejected()
     {
         var scheduler = new EulerDiscreteScheduler(SchedulerConfig.StableDiffusionDefault);
         Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.SetTimesteps(0));

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using WebStudio.Onnx.TestModels;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Tests.Shared;
 
 namespace WebStudio.Hardening.Tests.Admission;
@@ -30,22 +30,14 @@ public class FailureReasonTests
     public async Task A_job_that_fails_inside_ONNX_Runtime_shows_no_runtime_text_on_api_and_v1()
     {
         // A UNet that loads but expects 128-wide text states where the text encoder gives 32: ORT refuses the run.
-        var donor = Path.Combine(Path.GetTempPath(), "webstudio-hardening-donor-" + Guid.NewGuid().ToString("N"));
-        TinyStableDiffusion.Write(donor, TinyModelVariant.Largest);
-        try
-        {
-            await using var server = await StartAsync(unet => File.Copy(Path.Combine(donor, "unet", "model.onnx"), Path.Combine(unet, "model.onnx"), overwrite: true));
+        var donor = TinyModelFolders.Shared.Write(TinyModelVariant.Largest);
+        await using var server = await StartAsync(unet => File.Copy(Path.Combine(donor, "unet", "model.onnx"), Path.Combine(unet, "model.onnx"), overwrite: true));
 
-            var (reason, id) = await FailedOnApiAsync(server);
-            Assert.Equal($"the job failed on the server; the administrator can find the details in the log (ref {id})", reason);
+        var (reason, id) = await FailedOnApiAsync(server);
+        Assert.Equal($"the job failed on the server; the administrator can find the details in the log (ref {id})", reason);
 
-            var v1 = await FailedOnV1Async(server);
-            Assert.StartsWith("The generation failed: the job failed on the server; the administrator can find the details in the log (ref ", v1);
-        }
-        finally
-        {
-            Directory.Delete(donor, recursive: true);
-        }
+        var v1 = await FailedOnV1Async(server);
+        Assert.StartsWith("The generation failed: the job failed on the server; the administrator can find the details in the log (ref ", v1);
     }
 
     /// <summary>The tiny-model studio, with <paramref name="breakUNet"/> applied to its unet/ folder once it runs.</summary>

@@ -7,8 +7,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
-using WebStudio.Onnx.TestModels;
 using WebStudio.Studio.Previews;
+using WebStudio.Testing.TinyModels;
 using Xunit.Abstractions;
 
 namespace WebStudio.Hardening.Tests.Shutdown;

@@ -2,6 +2,7 @@ using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using MudBlazor.Services;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Components.Shared;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
@@ -9,7 +10,7 @@ using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.Components;
 
-public sealed class GenerateFormTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<TinyModelFolders>
 {
     // MudBlazor's services are async-disposable only, so each test disposes its bUnit context asynchronously.
     private IRenderedComponent<GenerateForm> RenderForm(BunitContext context, GenerateFormModel form, Action<JobParameters> onGenerate)

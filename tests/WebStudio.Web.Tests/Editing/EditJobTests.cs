@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Editing;
 using WebStudio.Studio.Editing;
 using WebStudio.Web.Endpoints;
@@ -13,7 +14,7 @@ using WebStudio.Web.Tests.Infrastructure;
 namespace WebStudio.Web.Tests.Editing;
 
 /// <summary>Edit jobs on the tiny model go through the one queue and land in history with their edit settings.</summary>
-public sealed class EditJobTests(TinyModelFixture model) : IClassFixture<TinyModelFixture>
+public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyModelFolders>
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 

@@ -1,0 +1,123 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace WebStudio.Browser.Tests.Infrastructure;
+
+/// <summary>Steps on the studio's pages that several browser tests share, by the pages' stable element ids.</summary>
+public static class StudioPages
+{
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
+
+    /// <summary>
+    /// Records every PNG blob the page turns into an object URL (the live preview's frames) with a content hash,
+    /// the moment it was made, and whether finished images were already on the page. Install before navigating.
+    /// </summary>
+    public const string PreviewRecorderScript = """
+        (() => {
+            window.__previewFrames = [];
+            const create = URL.createObjectURL.bind(URL);
+            URL.createObjectURL = (blob) => {
+                const url = create(blob);
+                if (blob instanceof Blob && blob.type === 'image/png') {
+                    const entry = { url, hash: null, resultsShown: !!document.querySelector('#results'), at: performance.now() };
+                    window.__previewFrames.push(entry);
+                    blob.arrayBuffer().then(buffer => {
+                        let h = 2166136261;
+                        for (const b of new Uint8Array(buffer)) { h ^= b; h = Math.imul(h, 16777619) >>> 0; }
+                        entry.hash = h.toString(16) + ':' + buffer.byteLength;
+                    });
+                }
+                return url;
+            };
+            // Which of those URLs the live preview <img> actually displayed.
+            window.__previewShown = new Set();
+            new MutationObserver(records => {
+                for (const r of records) {
+                    if (r.target.id === 'live-preview' && r.target.src.startsWith('blob:')) window.__previewShown.add(r.target.src);
+                }
+            }).observe(document, { subtree: true, attributes: true, attributeFilter: ['src'] });
+        })();
+        """;
+
+    /// <summary>Registers through the real form and lands on the Generate page, signed in.</summary>
+    public static async Task RegisterAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Register");
+        await page.Locator("[id='Input.Email']").FillAsync(email);
+        await page.Locator("[id='Input.Password']").FillAsync(StudioHttpUser.Password);
+        await page.Locator("[id='Input.ConfirmPassword']").FillAsync(StudioHttpUser.Password);
+        await page.Locator("#register-submit").ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/Account/", StringComparison.Ordinal), new() { Timeout = (float)Wait.TotalMilliseconds });
+        await page.Locator("#generate").WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
+    }
+
+    /// <summary>
+    /// Types the prompt until its character counter follows: the page is prerendered, and only once the interactive
+    /// circuit is live does the counter (and the Generate button) react.
+    /// </summary>
+    public static async Task FillPromptAsync(IPage page, string prompt)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        var counter = page.GetByText($"{prompt.Length} / ", new() { Exact = false });
+        while (true)
+        {
+            await page.Locator("#prompt").FillAsync(prompt);
+            try
+            {
+                await counter.First.WaitForAsync(new() { Timeout = 1000 });
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                // Not interactive yet: type again.
+            }
+        }
+    }
+
+    /// <summary>Sets a MudNumericField (committed on change, so the field is left with Tab).</summary>
+    public static async Task FillNumberAsync(IPage page, string id, string value)
+    {
+        var input = page.Locator($"#{id}");
+        await input.FillAsync(value);
+        await input.PressAsync("Tab");
+    }
+
+    /// <summary>Picks an entry of a MudSelect by the select's label and the entry's text.</summary>
+    public static async Task SelectAsync(IPage page, string label, string entry)
+    {
+        await page.Locator("div.mud-select").Filter(new() { Has = page.Locator("label", new() { HasText = label }) }).Last.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item").Filter(new() { HasText = entry }).ClickAsync();
+        await page.Locator(".mud-popover-open").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+    }
+
+    /// <summary>Presses Generate and returns the new job's id from the job panel.</summary>
+    public static async Task<Guid> GenerateAsync(IPage page, string prompt)
+    {
+        await page.Locator("#generate").ClickAsync();
+        var panel = page.Locator("#job-panel").Filter(new() { HasText = prompt });
+        var errors = page.Locator("#form-errors");
+        await panel.Or(errors).First.WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
+        if (await errors.IsVisibleAsync())
+        {
+            throw new InvalidOperationException($"the Generate page refused the job: {await errors.InnerTextAsync()}");
+        }
+
+        return Guid.Parse((await panel.GetAttributeAsync("data-job-id"))!);
+    }
+
+    /// <summary>Waits until the live preview has shown at least <paramref name="frames"/> frames.</summary>
+    public static Task WaitForPreviewFramesAsync(IPage page, int frames) =>
+        page.WaitForFunctionAsync(
+            "n => Number(document.querySelector('#live-preview')?.dataset.frames ?? 0) >= n",
+            frames,
+            new() { Timeout = (float)Wait.TotalMilliseconds, PollingInterval = 20 });
+
+    public sealed record RecordedFrame(string Url, string? Hash, bool ResultsShown, double At);
+
+    public static async Task<IReadOnlyList<RecordedFrame>> RecordedFramesAsync(IPage page)
+    {
+        var json = await page.EvaluateAsync<string>(
+            "() => JSON.stringify(window.__previewFrames.filter(f => window.__previewShown.has(f.url)))");
+        return JsonSerializer.Deserialize<List<RecordedFrame>>(json, new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+    }
+}

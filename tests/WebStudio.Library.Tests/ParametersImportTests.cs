@@ -1,0 +1,67 @@
+using WebStudio.Web.Engine;
+using WebStudio.Studio.Engine;
+using WebStudio.Web.History;
+using WebStudio.Studio.History;
+
+namespace WebStudio.Library.Tests;
+
+public sealed class ParametersImportTests
+{
+    private static readonly IReadOnlyList<EngineModel> Models = [new("tiny", 64, 64), new("webstudio-shapes", 128, 128)];
+    private static readonly IReadOnlyList<string> Schedulers = ["Euler a", "Euler", "DDIM", "DPM++ 2M", "DPM++ 2M Karras"];
+
+    private static GenerateFormModel Form() => new() { Model = "tiny", Scheduler = "Euler a", Size = "64x64", Steps = 20, Guidance = 7, Seed = -1 };
+
+    [Fact]
+    public void Everything_the_studio_offers_is_copied_into_the_form()
+    {
+        var form = Form();
+        var parsed = A1111ParameterParser.Parse("a cube\nNegative prompt: blur\nSteps: 12, Sampler: DDIM, CFG scale: 4.5, Seed: 99, Size: 192x128, Model: webstudio-shapes");
+
+        var notes = ParametersImport.Apply(parsed, form, Models, Schedulers);
+
+        Assert.Empty(notes);
+        Assert.Equal(("a cube", "blur", 12, 4.5f, 99L, "webstudio-shapes", "DDIM", "192x128"),
+            (form.Prompt, form.NegativePrompt, form.Steps, form.Guidance, form.Seed, form.Model, form.Scheduler, form.Size));
+    }
+
+    [Fact]
+    public void What_the_studio_lacks_keeps_the_form_value_and_is_named_in_a_note()
+    {
+        var form = Form();
+        var parsed = A1111ParameterParser.Parse("castle\nSteps: 30, Sampler: UniPC, CFG scale: 7, Seed: 5, Size: 512x768, Model: v1-5-pruned");
+
+        var notes = ParametersImport.Apply(parsed, form, Models, Schedulers);
+
+        Assert.Equal(("castle", 30, 5L, "tiny", "Euler a", "64x64"), (form.Prompt, form.Steps, form.Seed, form.Model, form.Scheduler, form.Size));
+        Assert.Equal(3, notes.Count);
+        Assert.Contains(notes, n => n.Contains("\"v1-5-pruned\", which is not installed here; kept \"tiny\"", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("sampler \"UniPC\" is not available here", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("size 512×768 is not offered for \"tiny\"", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Sampler: DPM++ 2M Karras", "DPM++ 2M Karras")]
+    [InlineData("Sampler: DPM++ 2M, Schedule type: Karras", "DPM++ 2M Karras")]
+    [InlineData("Sampler: DPM++ 2M, Schedule type: Exponential", "DPM++ 2M")]
+    [InlineData("Sampler: euler a", "Euler a")]
+    public void Sampler_names_old_and_new_style_are_matched(string sampler, string expected)
+    {
+        var form = Form();
+
+        ParametersImport.Apply(A1111ParameterParser.Parse($"p\nSteps: 5, {sampler}, Seed: 1"), form, Models, Schedulers);
+
+        Assert.Equal(expected, form.Scheduler);
+    }
+
+    [Fact]
+    public void Missing_settings_leave_the_form_as_it_was()
+    {
+        var form = Form();
+
+        var notes = ParametersImport.Apply(A1111ParameterParser.Parse("only a prompt"), form, Models, Schedulers);
+
+        Assert.Empty(notes);
+        Assert.Equal(("only a prompt", 20, 7f, -1L, "64x64"), (form.Prompt, form.Steps, form.Guidance, form.Seed, form.Size));
+    }
+}

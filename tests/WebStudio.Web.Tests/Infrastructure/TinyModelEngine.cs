@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using WebStudio.Generation.Models;
+using WebStudio.Testing.TinyModels;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Options;
+
+namespace WebStudio.Web.Tests.Infrastructure;
+
+public static class TinyModelEngine
+{
+    /// <summary>The real engine (the generation core on ONNX Runtime, CPU) over the fixture's models folder.</summary>
+    public static OnnxGenerationEngine CreateEngine(this TinyModelFolders models) => new(
+        Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = models.ModelsPath, UseCuda = false, DefaultModel = TinyModelFolders.ModelName }),
+        NullLogger<ModelCache>.Instance);
+}
