@@ -6,6 +6,7 @@ using WebStudio.Data;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Previews;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
 
@@ -75,10 +76,11 @@ public static class StudioEndpoints
         return TypedResults.File(png, "image/png");
     }
 
-    private static async Task<IResult> SubmitAsync(JobParameters parameters, ClaimsPrincipal user, JobQueue queue, HttpContext context, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(JobSpec.Txt2Img spec, ClaimsPrincipal user, JobQueue queue, HttpContext context, CancellationToken ct)
     {
         var userId = JobAccess.UserId(user)!;
-        var outcome = await queue.SubmitAsync(userId, parameters, JobSource.Studio, ct);
+        // The body is a text-to-image spec itself: its fields and defaults are the spec's, declared once.
+        var outcome = await queue.SubmitAsync(userId, spec, null, JobSource.Studio, ct);
         return outcome.ToHttpResult(context);
     }
 

@@ -1,5 +1,6 @@
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Engine;
 
@@ -18,10 +19,11 @@ public sealed class GenerateFormModel
     public string Size { get; set; } = "";
     public int BatchSize { get; set; } = 1;
 
-    public JobParameters ToParameters()
+    /// <summary>The form as a job: the one mapping from the Generate page to a spec.</summary>
+    public JobSpec.Txt2Img ToSpec()
     {
         var (width, height) = SizePresets.Parse(Size);
-        return new JobParameters
+        return new JobSpec.Txt2Img
         {
             Prompt = Prompt ?? "",
             NegativePrompt = NegativePrompt ?? "",
@@ -36,16 +38,23 @@ public sealed class GenerateFormModel
         };
     }
 
+    /// <summary>"Copy parameters" and re-run: the form takes a finished job's settings from its spec (an edit's
+    /// diffusion settings too), at the size it made.</summary>
     public void CopyFrom(GenerationJob job)
     {
-        Prompt = job.Prompt;
-        NegativePrompt = job.NegativePrompt;
-        Model = job.Model;
-        Scheduler = job.Scheduler;
-        Steps = job.Steps;
-        Guidance = job.Guidance;
-        Seed = job.Seed;
+        if (JobSpecJson.Read(job) is not JobSpec.Diffusion spec)
+        {
+            return; // an upscale has no diffusion settings to copy
+        }
+
+        Prompt = spec.Prompt;
+        NegativePrompt = spec.NegativePrompt;
+        Model = spec.Model;
+        Scheduler = spec.Scheduler;
+        Steps = spec.Steps;
+        Guidance = spec.Guidance;
+        Seed = spec.Seed;
         Size = SizePresets.Format(job.Width, job.Height);
-        BatchSize = job.BatchSize;
+        BatchSize = spec.BatchSize;
     }
 }
