@@ -1,17 +1,9 @@
-using System.Text.Json.Serialization;
-
 namespace WebStudio.Generation.Models.Diffusers;
 
 /// <summary>model_index.json: the pipeline class and each part's [library, class] (null pairs for absent parts).
 /// Other parts a real folder lists are not needed here and are skipped.</summary>
-public sealed record ModelIndexFile
+public sealed record ModelIndexFile : DiffusersConfigFile
 {
-    [JsonPropertyName("_class_name")]
-    public string? ClassName { get; init; }
-
-    [JsonPropertyName("_diffusers_version")]
-    public string? DiffusersVersion { get; init; }
-
     public string?[]? FeatureExtractor { get; init; }
     public bool? RequiresSafetyChecker { get; init; }
     public string?[]? SafetyChecker { get; init; }

@@ -4,14 +4,8 @@ namespace WebStudio.Generation.Models.Diffusers;
 
 /// <summary>scheduler/scheduler_config.json as written: every key diffusers' SD schedulers use that we read or
 /// write; <see cref="Schedulers.SchedulerConfig"/> checks it and fills the keys a file leaves out.</summary>
-public sealed record SchedulerConfigFile
+public sealed record SchedulerConfigFile : DiffusersConfigFile
 {
-    [JsonPropertyName("_class_name")]
-    public string? ClassName { get; init; }
-
-    [JsonPropertyName("_diffusers_version")]
-    public string? DiffusersVersion { get; init; }
-
     public double? BetaEnd { get; init; }
     public string? BetaSchedule { get; init; }
     public double? BetaStart { get; init; }

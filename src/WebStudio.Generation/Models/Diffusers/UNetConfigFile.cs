@@ -1,17 +1,9 @@
-using System.Text.Json.Serialization;
-
 namespace WebStudio.Generation.Models.Diffusers;
 
 /// <summary>unet/config.json (UNet2DConditionModel), the keys the memory estimate and the pipeline read and those our
 /// writers set. Numbers only written stay double, as real files may write "1" or "1.0".</summary>
-public sealed record UNetConfigFile
+public sealed record UNetConfigFile : DiffusersConfigFile
 {
-    [JsonPropertyName("_class_name")]
-    public string? ClassName { get; init; }
-
-    [JsonPropertyName("_diffusers_version")]
-    public string? DiffusersVersion { get; init; }
-
     public string? ActFn { get; init; }
 
     /// <summary>diffusers' SD 1.x/2.x configs give the number of heads under this name.</summary>

@@ -1,16 +1,8 @@
-using System.Text.Json.Serialization;
-
 namespace WebStudio.Generation.Models.Diffusers;
 
 /// <summary>vae_decoder/config.json and vae_encoder/config.json (AutoencoderKL).</summary>
-public sealed record VaeConfigFile
+public sealed record VaeConfigFile : DiffusersConfigFile
 {
-    [JsonPropertyName("_class_name")]
-    public string? ClassName { get; init; }
-
-    [JsonPropertyName("_diffusers_version")]
-    public string? DiffusersVersion { get; init; }
-
     public string? ActFn { get; init; }
 
     /// <summary>One entry per level; diffusers derives the scale factor as 2^(entries - 1).</summary>
