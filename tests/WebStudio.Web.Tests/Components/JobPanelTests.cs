@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
 using MudBlazor.Services;
 using WebStudio.Data;
 using WebStudio.Studio.Previews;
@@ -69,6 +70,35 @@ public sealed class JobPanelTests
         Assert.Empty(cut.FindAll("#queue-position"));
     }
 
+    [Fact]
+    public async Task Renders_that_overlap_while_the_script_loads_start_one_preview_watcher()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder);
+        factory.Scripted.Hold();
+        var user = await StudioUserClient.RegisterAsync(factory, "watcher");
+        var first = await user.SubmitAsync("keeps the worker busy");
+        await user.WaitForAsync(first.Id, j => j.Status == "Running");
+        var second = await user.SubmitAsync("waits with a preview", seed: 2);
+
+        var job = await StoredJobAsync(factory, second.Id);
+        await using var context = NewContext(factory);
+        var script = new SlowStudioScript();
+        context.Services.AddSingleton<IJSRuntime>(script);
+        var cut = context.Render<JobPanel>(p => p.Add(c => c.Job, job).AddCascadingValue(SignedIn(job.OwnerId)));
+        cut.WaitForAssertion(() => Assert.Equal(1, script.Imports));
+        cut.Render();
+        cut.Render();
+
+        script.Loaded.SetResult();
+        cut.WaitForAssertion(() => Assert.Equal(1, script.Watches));
+        cut.Render();
+        await Task.Delay(200);
+        Assert.Equal((1, 1), (script.Imports, script.Watches));
+        Assert.Equal(second.Id.ToString(), script.WatchedJob);
+        factory.Scripted.Open();
+    }
+
     private static BunitContext NewContext(StudioFactory factory)
     {
         var context = new BunitContext();
@@ -88,5 +118,40 @@ public sealed class JobPanelTests
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
         return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);
+    }
+
+    // studio.js whose import takes until the test says so; it counts the imports and the watchers it starts.
+    private sealed class SlowStudioScript : IJSRuntime, IJSObjectReference
+    {
+        private int _imports, _watches;
+
+        public TaskCompletionSource Loaded { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Imports => Volatile.Read(ref _imports);
+
+        public int Watches => Volatile.Read(ref _watches);
+
+        public string? WatchedJob { get; private set; }
+
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) =>
+            InvokeAsync<TValue>(identifier, CancellationToken.None, args);
+
+        public async ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args)
+        {
+            if (identifier == "import")
+            {
+                Interlocked.Increment(ref _imports);
+                await Loaded.Task;
+            }
+            else if (identifier == "watch")
+            {
+                Interlocked.Increment(ref _watches);
+                WatchedJob = args?[1] as string;
+            }
+
+            return this is TValue self ? self : default!;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 }
