@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using WebStudio.Generation.Models.Diffusers;
 using WebStudio.Onnx;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -68,10 +68,8 @@ public static class SynthFolder
             return false;
         }
 
-        var marker = JsonNode.Parse(File.ReadAllText(path));
-        return marker?["architecture"]?.GetValue<string>() == architecture.Name
-            && marker["precision"]?.GetValue<string>() == Precision(fp16)
-            && marker["seed"]?.GetValue<int>() == seed;
+        var marker = DiffusersJson.Parse<SynthMarker>(File.ReadAllText(path));
+        return marker.Architecture == architecture.Name && marker.Precision == Precision(fp16) && marker.Seed == seed;
     }
 
     public static string Precision(bool fp16) => fp16 ? "fp16" : "fp32";
@@ -91,22 +89,11 @@ public static class SynthFolder
         }
     }
 
-    private static JsonObject Marker(SynthReport report, int seed)
-    {
-        var parameters = new JsonObject();
-        foreach (var c in report.Components)
-        {
-            parameters[c.Component] = c.Parameters;
-        }
+    private static SynthMarker Marker(SynthReport report, int seed) => new(
+        report.Architecture.Name, Precision(report.Fp16), seed, report.Components.ToDictionary(c => c.Component, c => c.Parameters));
 
-        return new JsonObject
-        {
-            ["architecture"] = report.Architecture.Name,
-            ["precision"] = Precision(report.Fp16),
-            ["seed"] = seed,
-            ["parameters"] = parameters,
-        };
-    }
+    /// <summary>The marker file: what a finished folder holds, written last.</summary>
+    private sealed record SynthMarker(string? Architecture, string? Precision, int? Seed, Dictionary<string, long>? Parameters);
 
     private static string Readme(SynthReport report, int seed) => $"""
         # Synthetic {report.Architecture.Name} model ({Precision(report.Fp16)}) — for measurement only

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
+using WebStudio.Generation.Randomness;
 using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace WebStudio.SdSynth;
@@ -83,12 +84,12 @@ public sealed class WeightSink : IDisposable
         var tensor = new TensorProto { Name = name, DataType = (int)Type };
         tensor.Dims.AddRange(dims);
         // One generator per tensor, seeded by its position, so a tensor's values do not depend on how it is chunked.
-        var random = new SplitMix64(_seed ^ (0x9E3779B97F4A7C15UL * (ulong)(_tensors.Count + 1)));
+        var random = new DeterministicRandom(_seed ^ (0x9E3779B97F4A7C15UL * (ulong)(_tensors.Count + 1)));
         var bytes = count * BytesPerValue;
         if (_external is not null && bytes >= ExternalThreshold)
         {
             var start = _external.Position;
-            Generate(count, bound, offset, ref random, _external);
+            Generate(count, bound, offset, random, _external);
             tensor.ExternalData.Add(Entry("location", _externalName!));
             tensor.ExternalData.Add(Entry("offset", start.ToString(CultureInfo.InvariantCulture)));
             tensor.ExternalData.Add(Entry("length", bytes.ToString(CultureInfo.InvariantCulture)));
@@ -97,7 +98,7 @@ public sealed class WeightSink : IDisposable
         else
         {
             var raw = new MemoryStream(checked((int)bytes));
-            Generate(count, bound, offset, ref random, raw);
+            Generate(count, bound, offset, random, raw);
             // The stream's buffer is exactly the tensor's bytes: wrap it rather than copy it again.
             tensor.RawData = UnsafeByteOperations.UnsafeWrap(raw.GetBuffer().AsMemory(0, (int)raw.Length));
         }
@@ -105,7 +106,7 @@ public sealed class WeightSink : IDisposable
         _tensors.Add(tensor);
     }
 
-    private void Generate(long count, float bound, float offset, ref SplitMix64 random, Stream destination)
+    private void Generate(long count, float bound, float offset, DeterministicRandom random, Stream destination)
     {
         for (long done = 0; done < count; done += ChunkValues)
         {
@@ -119,7 +120,7 @@ public sealed class WeightSink : IDisposable
             {
                 for (var i = 0; i < values.Length; i++)
                 {
-                    values[i] = offset + bound * random.NextSigned();
+                    values[i] = offset + bound * random.NextSignedSingle();
                 }
             }
 

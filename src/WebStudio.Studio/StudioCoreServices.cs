@@ -54,6 +54,7 @@ public static class StudioCoreServices
 
         services.AddSingleton<ThumbnailStore>();
         services.AddSingleton<HistoryService>();
+        services.AddSingleton<RecentWork>();
         services.AddSingleton<GalleryService>();
         services.AddSingleton<ShareLinkService>();
         services.AddEditing();

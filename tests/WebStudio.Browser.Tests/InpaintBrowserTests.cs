@@ -54,7 +54,7 @@ public sealed class InpaintBrowserTests
             Assert.Equal("4", await page.Locator("#only-masked-padding").InputValueAsync());
 
             await page.Locator("#run-edit").ClickAsync();
-            var result = page.Locator("#edit-result");
+            var result = page.Locator("#results img.result-image");
             await result.WaitForAsync(new() { Timeout = wait });
             var resultId = (await result.GetAttributeAsync("data-image-id"))!;
 
@@ -119,7 +119,7 @@ public sealed class InpaintBrowserTests
 
             await page.Locator("#edit-operation").GetByText("Upscale", new() { Exact = true }).ClickAsync();
             await page.Locator("#run-edit", new() { HasText = "Upscale" }).ClickAsync();
-            var result = page.Locator("#edit-result");
+            var result = page.Locator("#results img.result-image");
             await result.WaitForAsync(new() { Timeout = wait });
             using var upscaled = await DownloadAsync(page, (await result.GetAttributeAsync("src"))!);
             Assert.Equal((48, 32), (upscaled.Width, upscaled.Height));

@@ -25,7 +25,7 @@ public sealed class ShippedModel : IDisposable
     public void Dispose() => Model.Dispose();
 
     // The test binaries sit under tests/<project>/bin/...; the repository root is where WebStudio.sln is.
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

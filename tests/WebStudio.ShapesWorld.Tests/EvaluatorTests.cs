@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
+using WebStudio.Generation.Randomness;
 using WebStudio.ShapesWorld;
 using WebStudio.ShapesWorld.Evaluation;
 

@@ -25,7 +25,7 @@ public sealed class ShapesTokenizerTests : IDisposable
     {
         foreach (var word in CaptionGrammar.Vocabulary)
         {
-            var pieces = ShapesTokenizerFiles.PreTokenize(word.ToLowerInvariant()).ToList();
+            var pieces = ClipTokenizer.Words(word).ToList();
             Assert.Equal(pieces.Count, _clip.EncodeWithoutSpecials(word).Count);
         }
     }

@@ -1,5 +1,4 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using WebStudio.Generation.Models.Diffusers;
 
 namespace WebStudio.Generation.Models;
 
@@ -31,42 +30,18 @@ public sealed record ModelConfig
 
     public static ModelConfig Read(string folder)
     {
-        var index = ReadJson(folder, "model_index.json", required: true)!;
-        var unet = ReadJson(folder, Path.Combine("unet", "config.json"), required: false);
-        var vae = ReadJson(folder, Path.Combine("vae_decoder", "config.json"), required: false);
-
-        var blockChannels = vae?["block_out_channels"] as JsonArray;
-        var scaling = Number(vae, "scaling_factor") ?? Number(index, "vae_scaling_factor") ?? DefaultScalingFactor;
-        var sampleSize = Number(unet, "sample_size") is { } s ? (int)s : (int?)null;
-        return new ModelConfig
-        {
-            PipelineClass = index["_class_name"]?.GetValue<string>() ?? "",
-            ScalingFactor = (float)scaling,
-            VaeScaleFactor = blockChannels is { Count: > 0 } ? 1 << (blockChannels.Count - 1) : 8,
-            SampleSize = sampleSize,
-            TimeCondProjDim = Number(unet, "time_cond_proj_dim") is { } t ? (int)t : 0,
-        };
+        var index = DiffusersJson.Read<ModelIndexFile>(folder, "model_index.json", required: true)!;
+        var unet = DiffusersJson.Read<UNetConfigFile>(folder, Path.Combine("unet", "config.json"), required: false);
+        var vae = DiffusersJson.Read<VaeConfigFile>(folder, Path.Combine("vae_decoder", "config.json"), required: false);
+        return FromFiles(index, unet, vae);
     }
 
-    internal static double? Number(JsonNode? node, string key) =>
-        node?[key] is JsonValue value && value.TryGetValue<double>(out var number) ? number : null;
-
-    internal static JsonObject? ReadJson(string folder, string relative, bool required)
+    internal static ModelConfig FromFiles(ModelIndexFile index, UNetConfigFile? unet, VaeConfigFile? vae) => new()
     {
-        var path = Path.Combine(folder, relative);
-        if (!File.Exists(path))
-        {
-            return required ? throw new ModelLoadException($"The model folder has no {relative}.") : null;
-        }
-
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new ModelLoadException($"{relative} must hold a JSON object.");
-        }
-        catch (JsonException ex)
-        {
-            throw new ModelLoadException($"{relative} is not valid JSON: {ex.Message}", ex);
-        }
-    }
+        PipelineClass = index.ClassName ?? "",
+        ScalingFactor = vae?.ScalingFactor ?? index.VaeScalingFactor ?? DefaultScalingFactor,
+        VaeScaleFactor = vae?.BlockOutChannels is { Length: > 0 } blocks ? 1 << (blocks.Length - 1) : 8,
+        SampleSize = unet?.SampleSize,
+        TimeCondProjDim = unet?.TimeCondProjDim ?? 0,
+    };
 }

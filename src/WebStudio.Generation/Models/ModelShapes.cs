@@ -1,6 +1,6 @@
-using System.Text.Json.Nodes;
 using Google.Protobuf;
 using Onnx;
+using WebStudio.Generation.Models.Diffusers;
 
 namespace WebStudio.Generation.Models;
 
@@ -59,54 +59,45 @@ public sealed record ModelShapes
     /// where model_index.json is missing or a config is not JSON.</summary>
     public static ModelShapes Read(string folder)
     {
-        var config = ModelConfig.Read(folder);
-        var unet = ModelConfig.ReadJson(folder, Path.Combine("unet", "config.json"), required: false);
-        var vae = ModelConfig.ReadJson(folder, Path.Combine("vae_decoder", "config.json"), required: false);
+        var index = DiffusersJson.Read<ModelIndexFile>(folder, "model_index.json", required: true)!;
+        var unet = DiffusersJson.Read<UNetConfigFile>(folder, Path.Combine("unet", "config.json"), required: false);
+        var vae = DiffusersJson.Read<VaeConfigFile>(folder, Path.Combine("vae_decoder", "config.json"), required: false);
+        var config = ModelConfig.FromFiles(index, unet, vae);
         var defaults = new ModelShapes();
         return new ModelShapes
         {
             VaeScaleFactor = config.VaeScaleFactor,
-            LatentChannels = Int(vae, "latent_channels") ?? defaults.LatentChannels,
-            UNetChannels = First(unet, "block_out_channels") ?? defaults.UNetChannels,
-            LayersPerBlock = Int(unet, "layers_per_block") ?? defaults.LayersPerBlock,
-            AttentionHeads = Largest(unet, "num_attention_heads") ?? Largest(unet, "attention_head_dim") ?? defaults.AttentionHeads,
-            FirstAttentionLevel = FirstAttentionBlock(unet),
-            OnlyCrossAttention = unet?["only_cross_attention"] switch
-            {
-                JsonValue value when value.TryGetValue<bool>(out var all) => all,
-                JsonArray levels => levels.Count > 0 && levels.All(l => l is JsonValue v && v.TryGetValue<bool>(out var b) && b),
-                _ => false,
-            },
+            LatentChannels = vae?.LatentChannels ?? defaults.LatentChannels,
+            UNetChannels = unet?.BlockOutChannels is [var unetWidth, ..] ? unetWidth : defaults.UNetChannels,
+            LayersPerBlock = unet?.LayersPerBlock is { Values: [var layers, ..], IsList: false } ? layers : defaults.LayersPerBlock,
+            AttentionHeads = Largest(unet?.NumAttentionHeads) ?? Largest(unet?.AttentionHeadDim) ?? defaults.AttentionHeads,
+            FirstAttentionLevel = FirstAttentionBlock(unet?.DownBlockTypes),
+            OnlyCrossAttention = unet?.OnlyCrossAttention is { Values: { Count: > 0 } levels } && levels.All(all => all),
             GuidanceEmbedded = config.TimeCondProjDim > 0,
-            VaeChannels = First(vae, "block_out_channels") ?? defaults.VaeChannels,
-            VaeMidAttention = vae?["mid_block_add_attention"] is not JsonValue mid || !mid.TryGetValue<bool>(out var add) || add,
+            VaeChannels = vae?.BlockOutChannels is [var vaeWidth, ..] ? vaeWidth : defaults.VaeChannels,
+            VaeMidAttention = vae?.MidBlockAddAttention ?? true,
             ElementBytes = IsHalfPrecision(Path.Combine(folder, "unet", "model.onnx")) ? 2 : 4,
             WeightBytes = ModelCache.EstimateBytes(folder),
         };
     }
 
-    private static int? Int(JsonObject? node, string key) => ModelConfig.Number(node, key) is { } n ? (int)n : null;
-
-    private static int? First(JsonObject? node, string key) =>
-        node?[key] is JsonArray { Count: > 0 } list && list[0] is JsonValue v && v.TryGetValue<int>(out var n) ? n : null;
-
-    private static int? Largest(JsonObject? node, string key) => node?[key] switch
+    // One number is taken as it is; of a list per level, the largest (none when no entry is positive).
+    private static int? Largest(PerLevel<int>? heads) => heads switch
     {
-        JsonValue v when v.TryGetValue<int>(out var n) => n,
-        JsonArray list => list.OfType<JsonValue>().Select(v => v.TryGetValue<int>(out var n) ? n : 0).DefaultIfEmpty(0).Max() is > 0 and var max ? max : null,
-        _ => null,
+        null => null,
+        { IsList: false } => heads.Values[0],
+        _ => heads.Values.DefaultIfEmpty(0).Max() is > 0 and var max ? max : null,
     };
 
-    private static int FirstAttentionBlock(JsonObject? unet)
+    private static int FirstAttentionBlock(string[]? blocks)
     {
-        if (unet?["down_block_types"] is not JsonArray blocks)
+        if (blocks is null)
         {
             return 0;
         }
 
-        var index = blocks.Select(b => b is JsonValue v && v.TryGetValue<string>(out var s) ? s : "")
-            .ToList().FindIndex(name => name.Contains("Attn", StringComparison.Ordinal));
-        return index >= 0 ? index : Math.Max(0, blocks.Count - 1); // none listed: the mid block's, at the deepest level
+        var index = Array.FindIndex(blocks, name => name.Contains("Attn", StringComparison.Ordinal));
+        return index >= 0 ? index : Math.Max(0, blocks.Length - 1); // none listed: the mid block's, at the deepest level
     }
 
     /// <summary>Whether the UNet's "sample" input is float16; false where the graph cannot be read (loading it

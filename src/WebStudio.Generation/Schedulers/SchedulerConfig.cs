@@ -1,4 +1,5 @@
 using System.Text.Json;
+using WebStudio.Generation.Models.Diffusers;
 
 namespace WebStudio.Generation.Schedulers;
 
@@ -60,141 +61,57 @@ public sealed record SchedulerConfig
 
     public static SchedulerConfig FromJson(string json, string source = "scheduler config")
     {
-        JsonDocument document;
+        SchedulerConfigFile file;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            file = DiffusersJson.Parse<SchedulerConfigFile>(json);
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{source} is not valid JSON: {ex.Message}", ex);
+            throw new InvalidDataException($"{source} is not valid JSON for a scheduler config: {ex.Message}", ex);
         }
 
-        using (document)
+        if (file.Thresholding == true)
         {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException($"{source} must hold a JSON object, not {document.RootElement.ValueKind}.");
-            }
-
-            var reader = new ConfigReader(document.RootElement, source);
-            var defaults = StableDiffusionDefault;
-            if (reader.Bool("thresholding", false))
-            {
-                throw new InvalidDataException($"{source}: key 'thresholding' is true, but dynamic thresholding is not supported (it is meant for pixel-space models).");
-            }
-
-            var config = new SchedulerConfig
-            {
-                NumTrainTimesteps = reader.Int("num_train_timesteps", defaults.NumTrainTimesteps, min: 2),
-                BetaStart = reader.Double("beta_start", defaults.BetaStart),
-                BetaEnd = reader.Double("beta_end", defaults.BetaEnd),
-                BetaSchedule = reader.Choice("beta_schedule", defaults.BetaSchedule, "linear", "scaled_linear", "squaredcos_cap_v2"),
-                TrainedBetas = reader.FloatList("trained_betas"),
-                StepsOffset = reader.Int("steps_offset", defaults.StepsOffset, min: 0),
-                TimestepSpacing = reader.Choice("timestep_spacing", defaults.TimestepSpacing, "leading", "linspace", "trailing"),
-                PredictionType = reader.Choice("prediction_type", defaults.PredictionType, "epsilon", "v_prediction"),
-                ClipSample = reader.Bool("clip_sample", defaults.ClipSample),
-                ClipSampleRange = reader.Double("clip_sample_range", defaults.ClipSampleRange),
-                SetAlphaToOne = reader.Bool("set_alpha_to_one", defaults.SetAlphaToOne),
-                SkipPrkSteps = reader.Bool("skip_prk_steps", defaults.SkipPrkSteps),
-                UseKarrasSigmas = reader.Bool("use_karras_sigmas", defaults.UseKarrasSigmas),
-                RescaleBetasZeroSnr = reader.Bool("rescale_betas_zero_snr", defaults.RescaleBetasZeroSnr),
-                OriginalInferenceSteps = reader.Int("original_inference_steps", defaults.OriginalInferenceSteps, min: 1),
-                TimestepScaling = reader.Double("timestep_scaling", defaults.TimestepScaling),
-            };
-            if (config.TrainedBetas is { } betas && betas.Count != config.NumTrainTimesteps)
-            {
-                throw new InvalidDataException($"{source}: key 'trained_betas' holds {betas.Count} values, but num_train_timesteps is {config.NumTrainTimesteps}.");
-            }
-
-            return config;
+            throw new InvalidDataException($"{source}: key 'thresholding' is true, but dynamic thresholding is not supported (it is meant for pixel-space models).");
         }
+
+        // A key the file leaves out (or sets to null) keeps SD 1.5's value.
+        var defaults = StableDiffusionDefault;
+        var config = new SchedulerConfig
+        {
+            NumTrainTimesteps = AtLeast(source, "num_train_timesteps", file.NumTrainTimesteps, 2) ?? defaults.NumTrainTimesteps,
+            BetaStart = file.BetaStart ?? defaults.BetaStart,
+            BetaEnd = file.BetaEnd ?? defaults.BetaEnd,
+            BetaSchedule = OneOf(source, "beta_schedule", file.BetaSchedule, "linear", "scaled_linear", "squaredcos_cap_v2") ?? defaults.BetaSchedule,
+            TrainedBetas = file.TrainedBetas,
+            StepsOffset = AtLeast(source, "steps_offset", file.StepsOffset, 0) ?? defaults.StepsOffset,
+            TimestepSpacing = OneOf(source, "timestep_spacing", file.TimestepSpacing, "leading", "linspace", "trailing") ?? defaults.TimestepSpacing,
+            PredictionType = OneOf(source, "prediction_type", file.PredictionType, "epsilon", "v_prediction") ?? defaults.PredictionType,
+            ClipSample = file.ClipSample ?? defaults.ClipSample,
+            ClipSampleRange = file.ClipSampleRange ?? defaults.ClipSampleRange,
+            SetAlphaToOne = file.SetAlphaToOne ?? defaults.SetAlphaToOne,
+            SkipPrkSteps = file.SkipPrkSteps ?? defaults.SkipPrkSteps,
+            UseKarrasSigmas = file.UseKarrasSigmas ?? defaults.UseKarrasSigmas,
+            RescaleBetasZeroSnr = file.RescaleBetasZeroSnr ?? defaults.RescaleBetasZeroSnr,
+            OriginalInferenceSteps = AtLeast(source, "original_inference_steps", file.OriginalInferenceSteps, 1) ?? defaults.OriginalInferenceSteps,
+            TimestepScaling = file.TimestepScaling ?? defaults.TimestepScaling,
+        };
+        if (config.TrainedBetas is { } betas && betas.Count != config.NumTrainTimesteps)
+        {
+            throw new InvalidDataException($"{source}: key 'trained_betas' holds {betas.Count} values, but num_train_timesteps is {config.NumTrainTimesteps}.");
+        }
+
+        return config;
     }
 
-    /// <summary>Typed access to optional keys; a null value counts as missing, a wrong type is an error naming the key.</summary>
-    private sealed class ConfigReader(JsonElement root, string source)
-    {
-        public int Int(string key, int fallback, int min)
-        {
-            if (!TryGet(key, out var value))
-            {
-                return fallback;
-            }
+    private static int? AtLeast(string source, string key, int? value, int min) =>
+        value is { } number && number < min
+            ? throw new InvalidDataException($"{source}: key '{key}' must be a whole number of at least {min}, but it is {number}.")
+            : value;
 
-            if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var result) || result < min)
-            {
-                throw Error(key, $"must be a whole number of at least {min}", value);
-            }
-
-            return result;
-        }
-
-        public double Double(string key, double fallback)
-        {
-            if (!TryGet(key, out var value))
-            {
-                return fallback;
-            }
-
-            if (value.ValueKind != JsonValueKind.Number)
-            {
-                throw Error(key, "must be a number", value);
-            }
-
-            return value.GetDouble();
-        }
-
-        public bool Bool(string key, bool fallback)
-        {
-            if (!TryGet(key, out var value))
-            {
-                return fallback;
-            }
-
-            return value.ValueKind switch
-            {
-                JsonValueKind.True => true,
-                JsonValueKind.False => false,
-                _ => throw Error(key, "must be true or false", value),
-            };
-        }
-
-        public string Choice(string key, string fallback, params string[] allowed)
-        {
-            if (!TryGet(key, out var value))
-            {
-                return fallback;
-            }
-
-            var text = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            if (text is null || !allowed.Contains(text, StringComparer.Ordinal))
-            {
-                throw Error(key, $"must be one of {string.Join(", ", allowed)}", value);
-            }
-
-            return text;
-        }
-
-        public IReadOnlyList<float>? FloatList(string key)
-        {
-            if (!TryGet(key, out var value))
-            {
-                return null;
-            }
-
-            if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(item => item.ValueKind != JsonValueKind.Number))
-            {
-                throw Error(key, "must be a list of numbers", value);
-            }
-
-            return value.EnumerateArray().Select(item => (float)item.GetDouble()).ToArray();
-        }
-
-        private bool TryGet(string key, out JsonElement value) =>
-            root.TryGetProperty(key, out value) && value.ValueKind != JsonValueKind.Null;
-
-        private InvalidDataException Error(string key, string rule, JsonElement value) =>
-            new($"{source}: key '{key}' {rule}, but it is {value.GetRawText()}.");
-    }
+    private static string? OneOf(string source, string key, string? value, params string[] allowed) =>
+        value is not null && !allowed.Contains(value, StringComparer.Ordinal)
+            ? throw new InvalidDataException($"{source}: key '{key}' must be one of {string.Join(", ", allowed)}, but it is \"{value}\".")
+            : value;
 }

@@ -1,3 +1,5 @@
+using WebStudio.Generation.Randomness;
+
 namespace WebStudio.Generation.Tensors;
 
 /// <summary>
@@ -13,11 +15,11 @@ public sealed class GaussianNoise
     public GaussianNoise(long seed)
     {
         // SplitMix64 expands the seed into the four words of state, as xoshiro's authors recommend.
-        var x = unchecked((ulong)seed);
-        _s0 = SplitMix(ref x);
-        _s1 = SplitMix(ref x);
-        _s2 = SplitMix(ref x);
-        _s3 = SplitMix(ref x);
+        var expander = new DeterministicRandom(unchecked((ulong)seed));
+        _s0 = expander.NextUInt64();
+        _s1 = expander.NextUInt64();
+        _s2 = expander.NextUInt64();
+        _s3 = expander.NextUInt64();
     }
 
     /// <summary>A uniform double in (0, 1).</summary>
@@ -109,13 +111,4 @@ public sealed class GaussianNoise
     }
 
     private static ulong RotateLeft(ulong x, int k) => (x << k) | (x >> (64 - k));
-
-    private static ulong SplitMix(ref ulong x)
-    {
-        x += 0x9E3779B97F4A7C15UL;
-        var z = x;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
 }

@@ -47,9 +47,24 @@ public sealed class ClipTokenizer
         var merges = ClipVocabularyFiles.ReadMerges(tokenizerDir);
         var config = ClipTokenizerConfig.Read(tokenizerDir);
 
+        return Create(vocab, merges, config.PadToken, config.MaxLength, ClipTokenizerConfig.ConfigFile + " pad_token");
+    }
+
+    /// <summary>A tokenizer over an in-memory vocabulary (token → id) and merge rules ("left right", in rank order),
+    /// as a BPE vocabulary is being built; <paramref name="padToken"/> null pads with EOS.</summary>
+    public static ClipTokenizer Create(IReadOnlyDictionary<string, int> vocabulary, IEnumerable<string> merges,
+        string? padToken = null, int maxLength = ClipTokenizerConfig.DefaultMaxLength) =>
+        Create(vocabulary, merges, padToken, maxLength, "pad_token");
+
+    /// <summary>CLIP's cleanup and word split of <paramref name="text"/>: the pieces BPE then works on, each alone.</summary>
+    public static IEnumerable<string> Words(string text) => ClipPreTokenizer.Split(ClipNormalizer.Instance.Normalize(text));
+
+    private static ClipTokenizer Create(IReadOnlyDictionary<string, int> vocab, IEnumerable<string> merges,
+        string? padToken, int maxLength, string padSource)
+    {
         var bosId = RequireToken(vocab, StartOfText, ClipVocabularyFiles.VocabFile);
         var eosId = RequireToken(vocab, EndOfText, ClipVocabularyFiles.VocabFile);
-        var padId = config.PadToken is null ? eosId : RequireToken(vocab, config.PadToken, ClipTokenizerConfig.ConfigFile + " pad_token");
+        var padId = padToken is null ? eosId : RequireToken(vocab, padToken, padSource);
 
         var specials = new Dictionary<string, int> { [StartOfText] = bosId, [EndOfText] = eosId };
         var options = new BpeOptions(vocab)
@@ -61,7 +76,7 @@ public sealed class ClipTokenizer
             EndOfWordSuffix = EndOfWordSuffix,
             ByteLevel = true,
         };
-        return new ClipTokenizer(BpeTokenizer.Create(options), bosId, eosId, padId, config.MaxLength);
+        return new ClipTokenizer(BpeTokenizer.Create(options), bosId, eosId, padId, maxLength);
     }
 
     /// <summary>BOS, up to <see cref="TextCapacity"/> text tokens (longer text is cut), EOS, then padding to

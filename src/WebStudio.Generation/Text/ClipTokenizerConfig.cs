@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using WebStudio.Generation.Models.Diffusers;
 
 namespace WebStudio.Generation.Text;
 
@@ -16,15 +16,15 @@ internal sealed record ClipTokenizerConfig(string? PadToken, int MaxLength)
 
     public static ClipTokenizerConfig Read(string tokenizerDir)
     {
-        var config = ReadObject(tokenizerDir, ConfigFile);
-        var specialTokens = ReadObject(tokenizerDir, SpecialTokensFile);
+        var config = ReadFile(tokenizerDir, ConfigFile);
+        var specialTokens = ReadFile(tokenizerDir, SpecialTokensFile);
 
         // tokenizer_config.json wins, as in transformers; special_tokens_map.json fills the gap.
-        var pad = TokenContent(config, "pad_token", ConfigFile) ?? TokenContent(specialTokens, "pad_token", SpecialTokensFile);
-        return new ClipTokenizerConfig(pad, ReadMaxLength(config));
+        var pad = config?.PadToken?.Content ?? specialTokens?.PadToken?.Content;
+        return new ClipTokenizerConfig(pad, CheckedMaxLength(config?.ModelMaxLength));
     }
 
-    private static JsonObject? ReadObject(string tokenizerDir, string file)
+    private static TokenizerConfigFile? ReadFile(string tokenizerDir, string file)
     {
         var path = Path.Combine(tokenizerDir, file);
         if (!File.Exists(path))
@@ -34,39 +34,24 @@ internal sealed record ClipTokenizerConfig(string? PadToken, int MaxLength)
 
         try
         {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject
-                ?? throw new InvalidDataException($"tokenizer/{file} is not a JSON object.");
+            return DiffusersJson.Parse<TokenizerConfigFile>(File.ReadAllText(path));
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"tokenizer/{file} is not valid JSON: {ex.Message}", ex);
+            throw new InvalidDataException($"tokenizer/{file} is not a valid tokenizer config (at {ex.Path ?? "$"}): {ex.Message}", ex);
         }
     }
 
-    /// <summary>A special token is written either as a string or as an AddedToken object with "content".</summary>
-    private static string? TokenContent(JsonObject? json, string key, string file)
+    private static int CheckedMaxLength(double? length)
     {
-        var node = json?[key];
-        return node switch
-        {
-            null => null,
-            JsonValue value when value.TryGetValue<string>(out var text) => text,
-            JsonObject obj when obj["content"] is JsonValue content && content.TryGetValue<string>(out var text) => text,
-            _ => throw new InvalidDataException($"tokenizer/{file}: \"{key}\" must be a string or an object with \"content\"."),
-        };
-    }
-
-    private static int ReadMaxLength(JsonObject? config)
-    {
-        var node = config?["model_max_length"];
-        if (node is null)
+        if (length is null)
         {
             return DefaultMaxLength;
         }
 
-        if (node is not JsonValue value || !value.TryGetValue<double>(out var length) || length < 3 || length != Math.Floor(length))
+        if (length < 3 || length != Math.Floor(length.Value))
         {
-            throw new InvalidDataException($"tokenizer/{ConfigFile}: \"model_max_length\" must be a whole number of at least 3, not {node.ToJsonString()}.");
+            throw new InvalidDataException($"tokenizer/{ConfigFile}: \"model_max_length\" must be a whole number of at least 3, not {length}.");
         }
 
         return length >= UnsetLengthSentinel ? DefaultMaxLength : (int)length;

@@ -1,3 +1,4 @@
+using WebStudio.Generation.Randomness;
 using WebStudio.ShapesWorld.Rendering;
 
 namespace WebStudio.ShapesWorld;

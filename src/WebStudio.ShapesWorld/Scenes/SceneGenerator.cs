@@ -1,3 +1,4 @@
+using WebStudio.Generation.Randomness;
 using WebStudio.ShapesWorld.Captions;
 using WebStudio.ShapesWorld.Rendering;
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Text.Json;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Generation.Models;
+using WebStudio.Generation.Models.Diffusers;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Schedulers;
 using WebStudio.ShapesWorld;
@@ -134,7 +134,8 @@ internal sealed class FolderEvaluation(string folder, int threads)
             throw new FileNotFoundException($"'{configPath}' is missing: run 'export' first.", configPath);
         }
 
-        var scaling = JsonDocument.Parse(File.ReadAllText(configPath)).RootElement.GetProperty("scaling_factor").GetSingle();
+        var scaling = DiffusersJson.Parse<VaeConfigFile>(File.ReadAllText(configPath)).ScalingFactor
+            ?? throw new InvalidDataException($"'{configPath}' has no scaling_factor.");
         return new OnnxFolderSampler(folder, tokenizer, scaling, threads);
     }
 }

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using WebStudio.Generation.Models.Diffusers;
 using WebStudio.Onnx;
 using WebStudio.Trainer.Models;
 using WebStudio.Trainer.Training;
@@ -33,91 +33,88 @@ internal sealed class ModelFolderWriter(string folder)
         return Path.Combine(folder, component, "model.onnx");
     }
 
-    private void WriteJson(string relative, JsonObject json) => DiffusersJson.Write(Path.Combine(folder, relative), json);
+    private void WriteJson<T>(string relative, T json) => DiffusersJson.Write(Path.Combine(folder, relative), json);
 
-    private static JsonArray Pair(string? library, string? type) => DiffusersJson.Pair(library, type);
+    private static string?[] Pair(string? library, string? type) => DiffusersJson.Pair(library, type);
 
-    private static JsonArray Ints(IEnumerable<int> values) => DiffusersJson.Ints(values);
-
-    private static JsonObject ModelIndex(float scalingFactor) => new()
+    private static ModelIndexFile ModelIndex(float scalingFactor) => new()
     {
-        ["_class_name"] = "OnnxStableDiffusionPipeline",
-        ["_diffusers_version"] = DiffusersVersion,
-        ["feature_extractor"] = Pair(null, null),
-        ["requires_safety_checker"] = false,
-        ["safety_checker"] = Pair(null, null),
-        ["scheduler"] = Pair("diffusers", "EulerDiscreteScheduler"),
-        ["text_encoder"] = Pair("diffusers", "OnnxRuntimeModel"),
-        ["tokenizer"] = Pair("transformers", "CLIPTokenizer"),
-        ["unet"] = Pair("diffusers", "OnnxRuntimeModel"),
-        ["vae_decoder"] = Pair("diffusers", "OnnxRuntimeModel"),
-        ["vae_encoder"] = Pair("diffusers", "OnnxRuntimeModel"),
-        ["vae_scaling_factor"] = scalingFactor,
+        ClassName = "OnnxStableDiffusionPipeline",
+        DiffusersVersion = DiffusersVersion,
+        FeatureExtractor = Pair(null, null),
+        RequiresSafetyChecker = false,
+        SafetyChecker = Pair(null, null),
+        Scheduler = Pair("diffusers", "EulerDiscreteScheduler"),
+        TextEncoder = Pair("diffusers", "OnnxRuntimeModel"),
+        Tokenizer = Pair("transformers", "CLIPTokenizer"),
+        Unet = Pair("diffusers", "OnnxRuntimeModel"),
+        VaeDecoder = Pair("diffusers", "OnnxRuntimeModel"),
+        VaeEncoder = Pair("diffusers", "OnnxRuntimeModel"),
+        VaeScalingFactor = scalingFactor,
     };
 
-    private static JsonObject Scheduler() => new()
+    private static SchedulerConfigFile Scheduler() => new()
     {
-        ["_class_name"] = "EulerDiscreteScheduler",
-        ["_diffusers_version"] = DiffusersVersion,
-        ["beta_end"] = NoiseSchedule.BetaEnd,
-        ["beta_schedule"] = "scaled_linear",
-        ["beta_start"] = NoiseSchedule.BetaStart,
-        ["clip_sample"] = false,
-        ["interpolation_type"] = "linear",
-        ["num_train_timesteps"] = NoiseSchedule.TrainSteps,
-        ["prediction_type"] = "epsilon",
-        ["set_alpha_to_one"] = false,
-        ["skip_prk_steps"] = true,
-        ["steps_offset"] = 1,
-        ["timestep_spacing"] = "leading",
-        ["trained_betas"] = null,
-        ["use_karras_sigmas"] = false,
+        ClassName = "EulerDiscreteScheduler",
+        DiffusersVersion = DiffusersVersion,
+        BetaEnd = NoiseSchedule.BetaEnd,
+        BetaSchedule = "scaled_linear",
+        BetaStart = NoiseSchedule.BetaStart,
+        ClipSample = false,
+        InterpolationType = "linear",
+        NumTrainTimesteps = NoiseSchedule.TrainSteps,
+        PredictionType = "epsilon",
+        SetAlphaToOne = false,
+        SkipPrkSteps = true,
+        StepsOffset = 1,
+        TimestepSpacing = "leading",
+        UseKarrasSigmas = false,
     };
 
-    private static JsonObject UNetConfigJson(UNetConfig unet, float scalingFactor) => new()
+    private static UNetConfigFile UNetConfigJson(UNetConfig unet, float scalingFactor) => new()
     {
-        ["_class_name"] = "UNet2DConditionModel",
-        ["_diffusers_version"] = DiffusersVersion,
-        ["attention_head_dim"] = unet.Heads,
-        ["block_out_channels"] = Ints(unet.Channels),
-        ["cross_attention_dim"] = unet.ContextDim,
+        ClassName = "UNet2DConditionModel",
+        DiffusersVersion = DiffusersVersion,
+        AttentionHeadDim = unet.Heads,
+        BlockOutChannels = [.. unet.Channels],
+        CrossAttentionDim = unet.ContextDim,
         // Which levels have transformer blocks, as diffusers names them: the memory estimate reads it.
-        ["down_block_types"] = DiffusersJson.Strings(unet.Channels.Select((_, level) => unet.HasAttention(level) ? "CrossAttnDownBlock2D" : "DownBlock2D")),
-        ["in_channels"] = unet.InChannels,
-        ["layers_per_block"] = 1,
-        ["norm_num_groups"] = unet.Groups,
-        ["out_channels"] = unet.InChannels,
-        ["sample_size"] = ImageSize / VaeConfig.Downsampling,
-        ["timestep_input"] = "float32 [batch]",
-        ["vae_scaling_factor"] = scalingFactor,
+        DownBlockTypes = [.. unet.Channels.Select((_, level) => unet.HasAttention(level) ? "CrossAttnDownBlock2D" : "DownBlock2D")],
+        InChannels = unet.InChannels,
+        LayersPerBlock = 1,
+        NormNumGroups = unet.Groups,
+        OutChannels = unet.InChannels,
+        SampleSize = ImageSize / VaeConfig.Downsampling,
+        TimestepInput = "float32 [batch]",
+        VaeScalingFactor = scalingFactor,
     };
 
-    private static JsonObject VaeConfigJson(VaeConfig vae, float scalingFactor) => new()
+    private static VaeConfigFile VaeConfigJson(VaeConfig vae, float scalingFactor) => new()
     {
-        ["_class_name"] = "AutoencoderKL",
-        ["_diffusers_version"] = DiffusersVersion,
+        ClassName = "AutoencoderKL",
+        DiffusersVersion = DiffusersVersion,
         // diffusers (and the app) derive the VAE's scale factor as 2^(entries - 1): four entries say ×8. The
         // 4× pixel-unshuffle stem stands for the first two levels, so Width1 is listed for 128, 64 and 32 px.
-        ["block_out_channels"] = Ints([vae.Width1, vae.Width1, vae.Width1, vae.Width2]),
-        ["in_channels"] = 3,
-        ["latent_channels"] = vae.LatentChannels,
-        ["mid_block_add_attention"] = false, // no attention anywhere in this VAE
-        ["out_channels"] = 3,
-        ["sample_size"] = ImageSize,
-        ["scaling_factor"] = scalingFactor,
+        BlockOutChannels = [vae.Width1, vae.Width1, vae.Width1, vae.Width2],
+        InChannels = 3,
+        LatentChannels = vae.LatentChannels,
+        MidBlockAddAttention = false, // no attention anywhere in this VAE
+        OutChannels = 3,
+        SampleSize = ImageSize,
+        ScalingFactor = scalingFactor,
     };
 
-    private static JsonObject TextConfigJson(TextEncoderConfig text) => new()
+    private static ClipTextConfigFile TextConfigJson(TextEncoderConfig text) => new()
     {
-        ["architectures"] = new JsonArray("CLIPTextModel"),
-        ["hidden_act"] = "gelu",
-        ["hidden_size"] = text.Width,
-        ["intermediate_size"] = 4 * text.Width,
-        ["max_position_embeddings"] = text.MaxLength,
-        ["model_type"] = "clip_text_model",
-        ["num_attention_heads"] = text.Heads,
-        ["num_hidden_layers"] = text.Layers,
-        ["torch_dtype"] = "float32",
-        ["vocab_size"] = text.VocabSize,
+        Architectures = ["CLIPTextModel"],
+        HiddenAct = "gelu",
+        HiddenSize = text.Width,
+        IntermediateSize = 4 * text.Width,
+        MaxPositionEmbeddings = text.MaxLength,
+        ModelType = "clip_text_model",
+        NumAttentionHeads = text.Heads,
+        NumHiddenLayers = text.Layers,
+        TorchDtype = "float32",
+        VocabSize = text.VocabSize,
     };
 }

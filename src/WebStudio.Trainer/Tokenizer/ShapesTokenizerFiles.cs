@@ -1,6 +1,5 @@
-using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
+using WebStudio.Generation.Text;
 
 namespace WebStudio.Trainer.Tokenizer;
 
@@ -9,13 +8,13 @@ namespace WebStudio.Trainer.Tokenizer;
 /// Vocabulary order follows CLIP: 256 byte symbols, the same with "&lt;/w&gt;", merge results, then
 /// &lt;|startoftext|&gt; and &lt;|endoftext|&gt;. Words outside the caption vocabulary still encode, as smaller pieces.
 /// </summary>
-internal sealed partial class ShapesTokenizerFiles
+internal sealed class ShapesTokenizerFiles
 {
-    public const string StartOfText = "<|startoftext|>";
-    public const string EndOfText = "<|endoftext|>";
-    private const string EndOfWord = "</w>";
+    public const string StartOfText = ClipTokenizer.StartOfText;
+    public const string EndOfText = ClipTokenizer.EndOfText;
+    private const string EndOfWord = ClipTokenizer.EndOfWordSuffix;
 
-    private ShapesTokenizerFiles(List<string> vocabulary, List<(string Left, string Right)> merges)
+    private ShapesTokenizerFiles(IReadOnlyList<string> vocabulary, IReadOnlyList<(string Left, string Right)> merges)
     {
         Vocabulary = vocabulary;
         Merges = merges;
@@ -33,83 +32,51 @@ internal sealed partial class ShapesTokenizerFiles
 
     /// <summary>
     /// Adds merges until every word's BPE result is a single token. A new merge always goes last (highest
-    /// rank): BPE only reaches it once no earlier merge applies, so words already whole stay whole.
+    /// rank): BPE only reaches it once no earlier merge applies, so words already whole stay whole. The core's
+    /// <see cref="ClipTokenizer"/> (over the merges so far) says which two symbols a piece starts with.
     /// </summary>
     public static ShapesTokenizerFiles Build(IEnumerable<string> words)
     {
-        var merges = new List<(string, string)>();
-        var ranks = new Dictionary<(string, string), int>();
-        var pieces = words.SelectMany(w => PreTokenize(w.ToLowerInvariant())).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+        var files = new ShapesTokenizerFiles(Layout([]), []);
+        var pieces = words.SelectMany(w => ClipTokenizer.Words(w)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         foreach (var piece in pieces)
         {
             while (true)
             {
-                var symbols = Bpe(piece, ranks);
+                var symbols = files.CreateTokenizer().EncodeWithoutSpecials(piece);
                 if (symbols.Count == 1)
                 {
                     break;
                 }
 
-                var pair = (symbols[0], symbols[1]);
-                ranks[pair] = merges.Count;
-                merges.Add(pair);
+                List<(string, string)> merges = [.. files.Merges, (files.Vocabulary[symbols[0]], files.Vocabulary[symbols[1]])];
+                files = new ShapesTokenizerFiles(Layout(merges), merges);
             }
         }
 
-        var vocabulary = ClipByteAlphabet.Table.Select(e => e.Char.ToString()).ToList();
-        vocabulary.AddRange(ClipByteAlphabet.Table.Select(e => e.Char + EndOfWord));
-        vocabulary.AddRange(merges.Select(m => m.Item1 + m.Item2));
-        vocabulary.Add(StartOfText);
-        vocabulary.Add(EndOfText);
-        return new ShapesTokenizerFiles(vocabulary, merges);
+        return files;
     }
 
-    /// <summary>CLIP's word splitting (after lowercasing): letters runs, single digits, punctuation runs.</summary>
-    public static IEnumerable<string> PreTokenize(string text) =>
-        WordPattern().Matches(text).Select(m => m.Value);
-
-    /// <summary>CLIP's bpe(): byte symbols, last one with "&lt;/w&gt;", repeatedly merge the lowest-ranked adjacent pair.</summary>
-    public static List<string> Bpe(string word, IReadOnlyDictionary<(string, string), int> ranks)
+    /// <summary>The core's CLIP tokenizer over this vocabulary, padding with EOS as the written config says.</summary>
+    public ClipTokenizer CreateTokenizer()
     {
-        var symbols = Encoding.UTF8.GetBytes(word).Select(b => ClipByteAlphabet.ByByte[b].ToString()).ToList();
-        symbols[^1] += EndOfWord;
-        while (symbols.Count > 1)
+        var ids = new Dictionary<string, int>(Vocabulary.Count, StringComparer.Ordinal);
+        for (var i = 0; i < Vocabulary.Count; i++)
         {
-            var best = -1;
-            var bestRank = int.MaxValue;
-            for (var i = 0; i < symbols.Count - 1; i++)
-            {
-                if (ranks.TryGetValue((symbols[i], symbols[i + 1]), out var rank) && rank < bestRank)
-                {
-                    bestRank = rank;
-                    best = i;
-                }
-            }
-
-            if (best < 0)
-            {
-                break;
-            }
-
-            var (left, right) = (symbols[best], symbols[best + 1]);
-            var merged = new List<string>(symbols.Count);
-            for (var i = 0; i < symbols.Count; i++)
-            {
-                if (i < symbols.Count - 1 && symbols[i] == left && symbols[i + 1] == right)
-                {
-                    merged.Add(left + right);
-                    i++;
-                }
-                else
-                {
-                    merged.Add(symbols[i]);
-                }
-            }
-
-            symbols = merged;
+            ids[Vocabulary[i]] = i;
         }
 
-        return symbols;
+        return ClipTokenizer.Create(ids, Merges.Select(m => $"{m.Left} {m.Right}"), EndOfText);
+    }
+
+    private static List<string> Layout(IReadOnlyList<(string Left, string Right)> merges)
+    {
+        var vocabulary = ClipByteAlphabet.Table.Select(e => e.Char.ToString()).ToList();
+        vocabulary.AddRange(ClipByteAlphabet.Table.Select(e => e.Char + EndOfWord));
+        vocabulary.AddRange(merges.Select(m => m.Left + m.Right));
+        vocabulary.Add(StartOfText);
+        vocabulary.Add(EndOfText);
+        return vocabulary;
     }
 
     /// <summary>Writes vocab.json, merges.txt, tokenizer_config.json and special_tokens_map.json.</summary>
@@ -144,7 +111,4 @@ internal sealed partial class ShapesTokenizerFiles
         };
         File.WriteAllText(Path.Combine(folder, "tokenizer_config.json"), JsonSerializer.Serialize(config, indented));
     }
-
-    [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase | RegexOptions.NonBacktracking)]
-    private static partial Regex WordPattern();
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.ML.OnnxRuntime;
+using WebStudio.Generation.Models.Diffusers;
 using WebStudio.Testing.TinyModels;
 using static WebStudio.Generation.Tests.Onnx.OrtTestRunner;
 using DataType = Onnx.TensorProto.Types.DataType;
@@ -59,16 +60,15 @@ public sealed class TinyStableDiffusionTests(TinyModelFolders models) : IClassFi
 
         var externalFile = v.UNetExternalData?.FileName;
         Assert.Equal(externalFile is not null, externalFile is not null && File.Exists(Path.Combine(folder, "unet", externalFile)));
-        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "model_index.json")));
-        Assert.StartsWith(v.Exporter == TinyExporter.Optimum ? "ORT" : "Onnx", index.RootElement.GetProperty("_class_name").GetString());
-        using var unetConfig = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "unet", "config.json")));
-        Assert.Equal(v.UNetInChannels, unetConfig.RootElement.GetProperty("in_channels").GetInt32());
-        Assert.Equal(v.TextWidth, unetConfig.RootElement.GetProperty("cross_attention_dim").GetInt32());
-        var timeCond = unetConfig.RootElement.GetProperty("time_cond_proj_dim");
-        Assert.Equal(v.Lcm ? "256" : "null", timeCond.ValueKind == JsonValueKind.Null ? "null" : timeCond.GetRawText());
-        using var scheduler = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "scheduler", "scheduler_config.json")));
-        Assert.Equal(0.00085, scheduler.RootElement.GetProperty("beta_start").GetDouble());
-        Assert.Equal("scaled_linear", scheduler.RootElement.GetProperty("beta_schedule").GetString());
+        var index = DiffusersJson.Read<ModelIndexFile>(folder, "model_index.json", required: true)!;
+        Assert.StartsWith(v.Exporter == TinyExporter.Optimum ? "ORT" : "Onnx", index.ClassName);
+        var unetConfig = DiffusersJson.Read<UNetConfigFile>(folder, Path.Combine("unet", "config.json"), required: true)!;
+        Assert.Equal(v.UNetInChannels, unetConfig.InChannels);
+        Assert.Equal(v.TextWidth, Assert.Single(unetConfig.CrossAttentionDim!.Values));
+        Assert.Equal(v.Lcm ? 256 : null, unetConfig.TimeCondProjDim);
+        var scheduler = DiffusersJson.Read<SchedulerConfigFile>(folder, Path.Combine("scheduler", "scheduler_config.json"), required: true)!;
+        Assert.Equal(0.00085, scheduler.BetaStart);
+        Assert.Equal("scaled_linear", scheduler.BetaSchedule);
     }
 
     [Theory]

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
-
-using WebStudio.Onnx;
+using WebStudio.Generation.Models.Diffusers;
 
 namespace WebStudio.Testing.TinyModels;
 
@@ -24,7 +22,7 @@ internal static class TinyConfigFiles
         }
     }
 
-    private static JsonObject ModelIndex(TinyModelVariant variant)
+    private static ModelIndexFile ModelIndex(TinyModelVariant variant)
     {
         var optimum = variant.Exporter == TinyExporter.Optimum;
         var pipeline = (optimum, variant.Inpainting, variant.Lcm) switch
@@ -36,79 +34,74 @@ internal static class TinyConfigFiles
             _ => "OnnxStableDiffusionPipeline",
         };
         var onnxModel = DiffusersJson.Pair("diffusers", "OnnxRuntimeModel");
-        return new JsonObject
+        return new ModelIndexFile
         {
-            ["_class_name"] = pipeline,
-            ["_diffusers_version"] = DiffusersVersion,
-            ["feature_extractor"] = DiffusersJson.Pair(null, null),
-            ["requires_safety_checker"] = false,
-            ["safety_checker"] = DiffusersJson.Pair(null, null),
-            ["scheduler"] = DiffusersJson.Pair("diffusers", variant.Lcm ? "LCMScheduler" : "PNDMScheduler"),
-            ["text_encoder"] = optimum ? DiffusersJson.Pair("transformers", "CLIPTextModel") : onnxModel.DeepClone(),
-            ["tokenizer"] = DiffusersJson.Pair("transformers", "CLIPTokenizer"),
-            ["unet"] = optimum ? DiffusersJson.Pair("diffusers", "UNet2DConditionModel") : onnxModel.DeepClone(),
-            ["vae_decoder"] = optimum ? DiffusersJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
-            ["vae_encoder"] = optimum ? DiffusersJson.Pair("diffusers", "AutoencoderKL") : onnxModel.DeepClone(),
+            ClassName = pipeline,
+            DiffusersVersion = DiffusersVersion,
+            FeatureExtractor = DiffusersJson.Pair(null, null),
+            RequiresSafetyChecker = false,
+            SafetyChecker = DiffusersJson.Pair(null, null),
+            Scheduler = DiffusersJson.Pair("diffusers", variant.Lcm ? "LCMScheduler" : "PNDMScheduler"),
+            TextEncoder = optimum ? DiffusersJson.Pair("transformers", "CLIPTextModel") : onnxModel,
+            Tokenizer = DiffusersJson.Pair("transformers", "CLIPTokenizer"),
+            Unet = optimum ? DiffusersJson.Pair("diffusers", "UNet2DConditionModel") : onnxModel,
+            VaeDecoder = optimum ? DiffusersJson.Pair("diffusers", "AutoencoderKL") : onnxModel,
+            VaeEncoder = optimum ? DiffusersJson.Pair("diffusers", "AutoencoderKL") : onnxModel,
         };
     }
 
-    private static JsonObject Scheduler(TinyModelVariant variant)
-    {
-        var config = DiffusersJson.StableDiffusionScheduler(variant.Lcm ? "LCMScheduler" : "PNDMScheduler", DiffusersVersion);
-        if (variant.Lcm)
+    private static SchedulerConfigFile Scheduler(TinyModelVariant variant) =>
+        SchedulerConfigFile.StableDiffusion(variant.Lcm ? "LCMScheduler" : "PNDMScheduler", DiffusersVersion) with
         {
-            config["original_inference_steps"] = 50;
-            config["timestep_spacing"] = "leading";
-        }
+            OriginalInferenceSteps = variant.Lcm ? 50 : null,
+            TimestepSpacing = variant.Lcm ? "leading" : null,
+        };
 
-        return config;
-    }
-
-    private static JsonObject UNet(TinyModelVariant variant) => new()
+    private static UNetConfigFile UNet(TinyModelVariant variant) => new()
     {
-        ["_class_name"] = "UNet2DConditionModel",
-        ["_diffusers_version"] = DiffusersVersion,
+        ClassName = "UNet2DConditionModel",
+        DiffusersVersion = DiffusersVersion,
         // What TinyUNet really has (the memory estimate reads it): one level with one single-head transformer
         // block that attends to the text only.
-        ["attention_head_dim"] = 1,
-        ["block_out_channels"] = DiffusersJson.Ints(variant.UNetChannels),
-        ["cross_attention_dim"] = variant.TextWidth,
-        ["down_block_types"] = DiffusersJson.Strings(["CrossAttnDownBlock2D"]),
-        ["in_channels"] = variant.UNetInChannels,
-        ["layers_per_block"] = 1,
-        ["norm_num_groups"] = 8,
-        ["only_cross_attention"] = true,
-        ["out_channels"] = TinyModelVariant.LatentChannels,
-        ["sample_size"] = TinyModelVariant.SampleSize,
-        ["time_cond_proj_dim"] = variant.Lcm ? TinyModelVariant.TimeCondDim : null,
+        AttentionHeadDim = 1,
+        BlockOutChannels = [variant.UNetChannels],
+        CrossAttentionDim = variant.TextWidth,
+        DownBlockTypes = ["CrossAttnDownBlock2D"],
+        InChannels = variant.UNetInChannels,
+        LayersPerBlock = 1,
+        NormNumGroups = 8,
+        OnlyCrossAttention = true,
+        OutChannels = TinyModelVariant.LatentChannels,
+        SampleSize = TinyModelVariant.SampleSize,
+        TimeCondProjDim = variant.Lcm ? TinyModelVariant.TimeCondDim : null,
     };
 
-    private static JsonObject Vae(TinyModelVariant variant) => new()
+    private static VaeConfigFile Vae(TinyModelVariant variant) => new()
     {
-        ["_class_name"] = "AutoencoderKL",
-        ["_diffusers_version"] = DiffusersVersion,
-        ["block_out_channels"] = DiffusersJson.Ints(variant.VaeChannels, variant.VaeChannels, variant.VaeChannels, variant.VaeChannels),
-        ["in_channels"] = 3,
-        ["latent_channels"] = TinyModelVariant.LatentChannels,
-        ["mid_block_add_attention"] = false,
-        ["norm_num_groups"] = 4,
-        ["out_channels"] = 3,
-        ["sample_size"] = TinyModelVariant.SampleSize * 8,
-        ["scaling_factor"] = ScalingFactor,
+        ClassName = "AutoencoderKL",
+        DiffusersVersion = DiffusersVersion,
+        BlockOutChannels = [variant.VaeChannels, variant.VaeChannels, variant.VaeChannels, variant.VaeChannels],
+        InChannels = 3,
+        LatentChannels = TinyModelVariant.LatentChannels,
+        MidBlockAddAttention = false,
+        NormNumGroups = 4,
+        OutChannels = 3,
+        SampleSize = TinyModelVariant.SampleSize * 8,
+        ScalingFactor = ScalingFactor,
     };
 
-    private static JsonObject TextEncoder(TinyModelVariant variant) => new()
+    private static ClipTextConfigFile TextEncoder(TinyModelVariant variant) => new()
     {
-        ["_name_or_path"] = "tiny-clip-text",
-        ["architectures"] = new JsonArray("CLIPTextModel"),
-        ["hidden_act"] = "gelu",
-        ["hidden_size"] = variant.TextWidth,
-        ["intermediate_size"] = 4 * variant.TextWidth,
-        ["max_position_embeddings"] = TinyModelVariant.MaxTokens,
-        ["model_type"] = "clip_text_model",
-        ["num_attention_heads"] = 1,
-        ["num_hidden_layers"] = 1,
-        ["torch_dtype"] = variant.Fp16 ? "float16" : "float32",
-        ["vocab_size"] = TinyTokenizerFiles.Vocabulary().Count,
+        NameOrPath = "tiny-clip-text",
+        Architectures = ["CLIPTextModel"],
+        HiddenAct = "gelu",
+        HiddenSize = variant.TextWidth,
+        IntermediateSize = 4 * variant.TextWidth,
+        MaxPositionEmbeddings = TinyModelVariant.MaxTokens,
+        ModelType = "clip_text_model",
+        NumAttentionHeads = 1,
+        NumHiddenLayers = 1,
+        TorchDtype = variant.Fp16 ? "float16" : "float32",
+        VocabSize = TinyTokenizerFiles.Vocabulary().Count,
     };
 }

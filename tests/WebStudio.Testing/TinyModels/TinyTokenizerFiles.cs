@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
-
-using WebStudio.Onnx;
+using WebStudio.Generation.Models.Diffusers;
 
 namespace WebStudio.Testing.TinyModels;
 

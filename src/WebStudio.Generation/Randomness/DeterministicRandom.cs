@@ -1,8 +1,10 @@
-namespace WebStudio.ShapesWorld;
+namespace WebStudio.Generation.Randomness;
 
 /// <summary>
-/// SplitMix64: a tiny integer generator whose output is identical on every machine and runtime,
-/// unlike System.Random, so a (seed, index) pair always names the same sample.
+/// SplitMix64: a tiny integer generator whose output is identical on every machine and runtime, unlike
+/// System.Random, so a seed always names the same numbers. The one copy in the solution: it seeds the image
+/// pipelines' <see cref="Tensors.GaussianNoise"/>, draws ShapesWorld's scenes and fills SdSynth's weights.
+/// Not thread-safe.
 /// </summary>
 public sealed class DeterministicRandom
 {
@@ -35,6 +37,9 @@ public sealed class DeterministicRandom
 
     /// <summary>Uniform double in [0, 1) built from 53 bits, so it is exact and portable.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / (1UL << 53));
+
+    /// <summary>Uniform float in [-1, 1) from the top 24 bits: every step is exact in a float.</summary>
+    public float NextSignedSingle() => (NextUInt64() >> 40) * (2f / (1 << 24)) - 1f;
 
     public bool Chance(double probability) => NextDouble() < probability;
 

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using WebStudio.ShapesWorld;
+using WebStudio.Trainer.Models;
+
+namespace WebStudio.Trainer;
+
+/// <summary>The options every command takes, as System.CommandLine symbols, and how a parse result becomes
+/// <see cref="TrainerOptions"/>. An option left out keeps <see cref="TrainerOptions"/>' default.</summary>
+internal sealed class TrainerOptionSymbols
+{
+    private static readonly TrainerOptions Defaults = new();
+
+    public Option<string?> Out { get; } = Text("--out", "DIR", "model folder (default models/webstudio-shapes)");
+    public Option<string?> Cache { get; } = Text("--cache", "DIR", "checkpoints and latents (default ~/.cache/webstudio/trainer)");
+    public Option<ArchitectureConfig?> Config { get; } = new("--config")
+    {
+        HelpName = "full|tiny",
+        Description = "architecture preset (default full)",
+        Recursive = true,
+        CustomParser = result => Guarded(result, ArchitectureConfig.Named),
+    };
+
+    public Option<double?> VaeMinutes { get; } = Number("--vae-minutes", "M", "VAE training time budget (default 12)");
+    public Option<double?> VaeSteps { get; } = Number("--vae-steps", "N", "VAE step limit (default unlimited within the time budget)");
+    public Option<bool> DecoderOnly { get; } = Flag("--decoder-only", "train-vae trains the decoder alone on the cache's VAE (encoder, latents and UNet stay valid)");
+    public Option<double?> UNetMinutes { get; } = Number("--unet-minutes", "M", "UNet training time budget (default 60)");
+    public Option<double?> UNetSteps { get; } = Number("--unet-steps", "N", "UNet step limit (default unlimited within the time budget)");
+    public Option<double?> LearningRate { get; } = Number("--lr", "R", "UNet peak learning rate, reached after a 300-step warm-up in every run (default 3e-4)");
+    public Option<IReadOnlyDictionary<Category, double>?> CategoryWeights { get; } = new("--category-weights")
+    {
+        HelpName = "W",
+        Description = "UNet draws scenes of these categories more or less often than the data holds them, e.g. \"Counting=2,Position=2,Letters=0.5\" (default: as stored)",
+        Recursive = true,
+        CustomParser = result => Guarded(result, text => Weights("--category-weights", text)),
+    };
+
+    public Option<double?> PlacementAux { get; } = Number("--placement-aux", "W", "UNet training also fits a linear probe on each shape noun's text state to the place its caption gives it (Position captions), with this loss weight (default 0: off)");
+    public Option<double?> LayoutWeight { get; } = Number("--layout-weight", "K", "UNet loss at the noisiest timesteps (SNR < 0.2, where sampling decides the layout) weighs up to K times more (0.2/SNR, capped at K; default 1: off)");
+    public Option<double?> CooldownMinutes { get; } = Number("--cooldown-minutes", "M", "the learning rate falls linearly to 5% over the budget's last M minutes (default 0)");
+    public Option<double?> Samples { get; } = Number("--samples", "N", "images encoded for UNet training (default 20000)");
+    public Option<double?> Batch { get; } = Number("--batch", "N", "UNet batch size (default 32)");
+    public Option<double?> EvalCount { get; } = Number("--eval-count", "N", "EvalSuite prompts to score (default 140; 0 = the full suite)");
+    public Option<string?> Sampler { get; } = Choice("--sampler", "evaluate with the app's pipeline (default), the trainer's own DDIM loop, or score the suite's ground truth through the folder's VAE (encode, decode): the ceiling the VAE sets", "app", "onnx", "vae");
+    public Option<string?> Images { get; } = Text("--images", "DIR", "evaluate also saves each generated image there as {prompt id}.png");
+    public Option<string?> Scheduler { get; } = Text("--scheduler", "NAME", "app scheduler for evaluate (default \"DDIM\")");
+    public Option<double?> Threads { get; } = Number("--threads", "N", "torch/ORT threads (default 2)");
+    public Option<bool> Resume { get; } = Flag("--resume", "continue from the checkpoints in --cache");
+    public Option<string?> From { get; } = Text("--from", "DIR", "the folder `import` reads (default: --out)");
+    public Option<string?> Pack { get; } = Text("--pack", "DIR", "the folder `gpu-pack` writes (default: <cache>/gpu-pack)");
+    public Option<double?> Seed { get; } = Number("--seed", "N", "data/initialisation seed (default 1234)");
+
+    public IEnumerable<Option> All =>
+    [
+        Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, LearningRate, CategoryWeights,
+        PlacementAux, LayoutWeight, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Images, Scheduler, Threads,
+        Resume, From, Pack, Seed,
+    ];
+
+    public TrainerOptions Read(ParseResult result) => new()
+    {
+        Out = result.GetValue(Out) ?? Defaults.Out,
+        Cache = result.GetValue(Cache) ?? Defaults.Cache,
+        Config = result.GetValue(Config) ?? Defaults.Config,
+        VaeMinutes = result.GetValue(VaeMinutes) ?? Defaults.VaeMinutes,
+        VaeSteps = result.GetValue(VaeSteps) is { } vaeSteps ? (long)vaeSteps : Defaults.VaeSteps,
+        DecoderOnly = result.GetValue(DecoderOnly),
+        UNetMinutes = result.GetValue(UNetMinutes) ?? Defaults.UNetMinutes,
+        UNetSteps = result.GetValue(UNetSteps) is { } unetSteps ? (long)unetSteps : Defaults.UNetSteps,
+        LearningRate = result.GetValue(LearningRate) ?? Defaults.LearningRate,
+        CategoryWeights = result.GetValue(CategoryWeights),
+        PlacementAux = result.GetValue(PlacementAux) ?? Defaults.PlacementAux,
+        LayoutWeight = result.GetValue(LayoutWeight) ?? Defaults.LayoutWeight,
+        CooldownMinutes = result.GetValue(CooldownMinutes) ?? Defaults.CooldownMinutes,
+        Samples = result.GetValue(Samples) is { } samples ? (int)samples : Defaults.Samples,
+        Batch = result.GetValue(Batch) is { } batch ? (int)batch : Defaults.Batch,
+        EvalCount = result.GetValue(EvalCount) is { } evalCount ? (int)evalCount : Defaults.EvalCount,
+        Sampler = result.GetValue(Sampler) ?? Defaults.Sampler,
+        ImagesDir = result.GetValue(Images),
+        Scheduler = result.GetValue(Scheduler) ?? Defaults.Scheduler,
+        Threads = result.GetValue(Threads) is { } threads ? (int)threads : Defaults.Threads,
+        Resume = result.GetValue(Resume),
+        From = result.GetValue(From),
+        Pack = result.GetValue(Pack),
+        Seed = result.GetValue(Seed) is { } seed ? (long)seed : Defaults.Seed,
+    };
+
+    private static Option<string?> Text(string name, string helpName, string description) =>
+        new(name) { HelpName = helpName, Description = description, Recursive = true };
+
+    private static Option<string?> Choice(string name, string description, params string[] allowed)
+    {
+        var option = new Option<string?>(name) { HelpName = string.Join('|', allowed), Description = description, Recursive = true };
+        option.AcceptOnlyFromAmong(allowed);
+        return option;
+    }
+
+    private static Option<bool> Flag(string name, string description) =>
+        new(name) { Description = description, Recursive = true };
+
+    // Every number the trainer takes is non-negative; whole-number options keep the integer part, as before.
+    private static Option<double?> Number(string name, string helpName, string description) => new(name)
+    {
+        HelpName = helpName,
+        Description = description,
+        Recursive = true,
+        CustomParser = result => Guarded(result, text => (double?)NonNegative(name, text)),
+    };
+
+    /// <summary>Runs a parser on the option's one value; an <see cref="ArgumentException"/> becomes a parse error
+    /// that names the option.</summary>
+    private static T? Guarded<T>(ArgumentResult result, Func<string, T> parse)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        try
+        {
+            return parse(text);
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError(e.Message);
+            return default;
+        }
+    }
+
+    private static Dictionary<Category, double> Weights(string name, string text)
+    {
+        var weights = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
+        {
+            var parts = pair.Split('=', StringSplitOptions.TrimEntries);
+            return parts.Length == 2 && Enum.TryParse<Category>(parts[0], ignoreCase: true, out var category)
+                ? (Category: category, Weight: NonNegative(name, parts[1]))
+                : throw new ArgumentException($"Option {name} takes Category=weight pairs ({string.Join(", ", Enum.GetNames<Category>())}), not '{pair}'.");
+        }).ToDictionary(p => p.Category, p => p.Weight);
+        // Unnamed categories weigh 1, so only naming every one at 0 leaves nothing to draw.
+        var allZero = weights.Count == Enum.GetValues<Category>().Length && weights.Values.All(w => w == 0);
+        return allZero ? throw new ArgumentException($"Option {name} leaves every category at weight 0.") : weights;
+    }
+
+    private static double NonNegative(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new ArgumentException($"Option {name} needs a non-negative number, not '{text}'.");
+}
