@@ -8,6 +8,7 @@ using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Previews;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests;
 
@@ -57,13 +58,13 @@ public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<Tiny
     {
         using var engine = model.CreateEngine();
 
-        var problems = engine.Validate(StudioUserClient.Parameters("x", steps: 151) with { Model = "../tiny", Width = 7, Scheduler = "Nope" });
+        var problems = engine.Validate(Run(StudioUserClient.Parameters("x", steps: 151) with { Model = "../tiny", Width = 7, Scheduler = "Nope" }));
 
         Assert.Contains(problems, p => p is { Field: "model", Message: "there is no model called '../tiny'" });
         Assert.Contains(problems, p => p is { Field: "steps", Message: "steps must be between 1 and 150" });
         Assert.Contains(problems, p => p.Field == "width");
         Assert.Contains(problems, p => p.Field == "scheduler");
-        Assert.Empty(engine.Validate(StudioUserClient.Parameters("fine")));
+        Assert.Empty(engine.Validate(Run(StudioUserClient.Parameters("fine"))));
     }
 
     [Fact]
@@ -104,4 +105,6 @@ public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<Tiny
         Assert.True(clock.ElapsedMilliseconds < 1000, $"{clock.ElapsedMilliseconds} ms");
         Assert.NotNull(engine.MeasurePrompt("tiny", atLimit, 20));
     }
+
+    private static DiffusionRun Run(JobSpec.Txt2Img spec) => new(spec, spec.Width, spec.Height);
 }

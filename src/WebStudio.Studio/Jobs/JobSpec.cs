@@ -30,7 +30,15 @@ public abstract record JobSpec
 
     /// <summary>The kind as the jobs table's indexed column holds it.</summary>
     [JsonIgnore]
-    public abstract JobKind Kind { get; }
+    public JobKind Kind => this switch
+    {
+        Txt2Img => JobKind.Txt2Img,
+        Img2Img => JobKind.Img2Img,
+        Inpaint => JobKind.Inpaint,
+        Outpaint => JobKind.Outpaint,
+        HiresFix => JobKind.HiresFix,
+        _ => JobKind.Upscale,
+    };
 
     /// <summary>The picture an edit starts from ("image:{id}" or "upload:{id}"); null for text-to-image and for an
     /// OpenAI request's own upload, whose pixels live only in the job input store.</summary>
@@ -54,9 +62,16 @@ public abstract record JobSpec
         public float Guidance { get; init; } = 7f;
         public int BatchSize { get; init; } = 1;
 
-        /// <summary>How far the result departs from the source (1 for text-to-image, which has none).</summary>
+        /// <summary>How far the result departs from the source: 1 for text to image (there is none) and for
+        /// outpainting (the new area has nothing to keep).</summary>
         [JsonIgnore]
-        public abstract float Denoise { get; }
+        public float Denoise => this switch
+        {
+            Img2Img img2img => img2img.Strength,
+            Inpaint inpaint => inpaint.Strength,
+            HiresFix hires => hires.Strength,
+            _ => 1f,
+        };
     }
 
     /// <summary>Text to image. A width or height of 0 is the model's native size, chosen at submission.</summary>
@@ -65,9 +80,6 @@ public abstract record JobSpec
         public int Width { get; init; }
         public int Height { get; init; }
 
-        public override JobKind Kind => JobKind.Txt2Img;
-
-        public override float Denoise => 1f;
     }
 
     /// <summary>Image to image: the whole picture redrawn (A1111's img2img; "Restyle" on the Edit page).</summary>
@@ -77,10 +89,6 @@ public abstract record JobSpec
 
         /// <summary>A1111's "Denoising strength" default.</summary>
         public float Strength { get; init; } = 0.75f;
-
-        public override JobKind Kind => JobKind.Img2Img;
-
-        public override float Denoise => Strength;
     }
 
     /// <summary>The masked area repainted.</summary>
@@ -101,10 +109,6 @@ public abstract record JobSpec
 
         /// <summary>A1111's "Mask blur": the pixels over which the mask's edge is feathered.</summary>
         public int MaskBlur { get; init; } = GenerationRequest.DefaultMaskFeather;
-
-        public override JobKind Kind => JobKind.Inpaint;
-
-        public override float Denoise => Strength;
     }
 
     /// <summary>The canvas extended on some sides (multiples of 8), and the new area painted from pure noise.</summary>
@@ -116,11 +120,6 @@ public abstract record JobSpec
         public int Right { get; init; }
         public int Bottom { get; init; }
         public int MaskBlur { get; init; } = GenerationRequest.DefaultMaskFeather;
-
-        public override JobKind Kind => JobKind.Outpaint;
-
-        // The new area has nothing to keep.
-        public override float Denoise => 1f;
     }
 
     /// <summary>A Lanczos upscale, then image to image at a low strength (A1111's "Hires. fix").</summary>
@@ -131,10 +130,6 @@ public abstract record JobSpec
 
         /// <summary>A1111's hires "Denoising strength" default.</summary>
         public float Strength { get; init; } = 0.7f;
-
-        public override JobKind Kind => JobKind.HiresFix;
-
-        public override float Denoise => Strength;
     }
 
     /// <summary>No diffusion: Lanczos by <see cref="Factor"/>, or an ONNX super-resolution model at its own scale.</summary>
@@ -146,7 +141,6 @@ public abstract record JobSpec
         /// <summary>An ONNX upscaler's name from models/upscalers, or null for Lanczos.</summary>
         public string? Upscaler { get; init; }
 
-        public override JobKind Kind => JobKind.Upscale;
 
         /// <summary>What the history shows in the model column.</summary>
         public string Label => Upscaler ?? $"Lanczos {Factor}x";

@@ -13,6 +13,9 @@ public static class A1111Parameters
 {
     public const string ChunkKeyword = "parameters";
 
+    /// <summary>The text for one image of a stored job, from its spec.</summary>
+    public static string Format(GenerationJob job, long seed, int width, int height) => Format(job, JobSpecJson.Read(job), seed, width, height);
+
     /// <param name="job">The stored row: its source size is an ONNX upscale's reference.</param>
     public static string Format(GenerationJob job, JobSpec spec, long seed, int width, int height)
     {

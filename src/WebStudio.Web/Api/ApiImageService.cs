@@ -7,6 +7,7 @@ using WebStudio.Data;
 using GenerationRequest = WebStudio.Generation.Pipelines.GenerationRequest;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 using WebStudio.Web.Options;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
@@ -65,20 +66,11 @@ public sealed class ApiImageService(
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {
-            var parameters = new JobParameters
-            {
-                Prompt = request.Prompt,
-                Model = model.Name,
-                Steps = steps,
-                Seed = seed + first,
-                Width = width,
-                Height = height,
-                BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first),
-                InitImage = edit?.Image,
-                Mask = edit?.Mask,
-                Strength = edit?.Mask is not null ? InpaintStrength : request.Operation == ImageOperation.Variation ? VariationStrength : EditStrength,
-            };
-            var outcome = await queue.SubmitAsync(userId, parameters, JobSource.Api, cancellationToken);
+            var spec = Spec(request, edit, model.Name, steps) with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
+
+            // The upload's images belong to `edit`; the queue writes them to the job input store.
+            var inputs = edit is null ? null : new JobInputs(edit.Image, edit.Mask, width, height);
+            var outcome = await queue.SubmitAsync(userId, spec, inputs, JobSource.Api, cancellationToken);
             if (outcome.Refusal != SubmitRefusal.None)
             {
                 foreach (var queued in jobs)
@@ -95,6 +87,17 @@ public sealed class ApiImageService(
         logger.LogInformation("API {Operation} by {UserId}: {Count} image(s) in {Jobs} job(s)", request.Operation, userId, request.N, jobs.Count);
         return new ApiSubmission(jobs, width, height, steps);
     }
+
+    /// <summary>The one mapping from an OpenAI request to a spec: a generation is text to image at the request's
+    /// size; an edit with a mask repaints the masked area from noise, without one (and a variation) it redraws the
+    /// whole picture at the API's fixed strengths.</summary>
+    private static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps) => (edit, request.Operation) switch
+    {
+        (null, _) => new JobSpec.Txt2Img { Width = request.Size?.Width ?? 0, Height = request.Size?.Height ?? 0, Prompt = request.Prompt, Model = model, Steps = steps },
+        ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },
+        (_, ImageOperation.Variation) => new JobSpec.Img2Img { Strength = VariationStrength, Prompt = request.Prompt, Model = model, Steps = steps },
+        _ => new JobSpec.Img2Img { Strength = EditStrength, Prompt = request.Prompt, Model = model, Steps = steps },
+    };
 
     /// <summary>
     /// Waits for every job of <paramref name="submission"/>; <paramref name="onPartial"/> (when given) receives up

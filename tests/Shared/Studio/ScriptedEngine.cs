@@ -59,9 +59,9 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
     /// <summary>The scripted model has no tokenizer, like a model whose tokenizer cannot be read: no count.</summary>
     public PromptLength? MeasurePrompt(string model, string prompt, int steps) => inner?.MeasurePrompt(model, prompt, steps);
 
-    public IReadOnlyList<FieldProblem> Validate(JobParameters p) => inner?.Validate(p) ?? ValidateScripted(p);
+    public IReadOnlyList<FieldProblem> Validate(DiffusionRun p) => inner?.Validate(p) ?? ValidateScripted(p);
 
-    private static List<FieldProblem> ValidateScripted(JobParameters p)
+    private static List<FieldProblem> ValidateScripted(DiffusionRun p)
     {
         var problems = new List<FieldProblem>();
         if (p.Model != "tiny")
@@ -82,10 +82,10 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
         return problems;
     }
 
-    public async Task<IReadOnlyList<EngineImage>> RunAsync(JobParameters p, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EngineImage>> RunAsync(DiffusionRun p, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
-        Started.Enqueue(p.Prompt);
-        if (inner is null && p.Prompt == FailingPrompt)
+        Started.Enqueue(p.Spec.Prompt);
+        if (inner is null && p.Spec.Prompt == FailingPrompt)
         {
             throw new InvalidOperationException("the model's unet/model.onnx is damaged");
         }
@@ -104,7 +104,7 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
                 Thread.Sleep(StepDelay);
                 return go;
             }, cancellationToken);
-            Finished.Enqueue(p.Prompt);
+            Finished.Enqueue(p.Spec.Prompt);
             return images;
         }
 
@@ -121,7 +121,7 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
             Pace?.WaitForWatcher(cancellationToken);
         }
 
-        Finished.Enqueue(p.Prompt);
+        Finished.Enqueue(p.Spec.Prompt);
         return Enumerable.Range(0, p.BatchSize)
             .Select(b => new EngineImage(new Image<Rgb24>(p.Width, p.Height, new Rgb24(10, (byte)(20 * b), 200)), p.Seed + b))
             .ToList();

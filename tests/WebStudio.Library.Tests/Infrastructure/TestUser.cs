@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Library.Tests.Infrastructure;
 
@@ -39,7 +40,7 @@ public sealed class TestUser
         return user;
     }
 
-    public static JobParameters Parameters(string prompt, long seed = 1, int batch = 1, string negative = "") => new()
+    public static JobSpec.Txt2Img Parameters(string prompt, long seed = 1, int batch = 1, string negative = "") => new()
     {
         Prompt = prompt,
         NegativePrompt = negative,

@@ -7,13 +7,14 @@ using WebStudio.Web.Components.Shared;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests.Components;
 
 public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<TinyModelFolders>
 {
     // MudBlazor's services are async-disposable only, so each test disposes its bUnit context asynchronously.
-    private IRenderedComponent<GenerateForm> RenderForm(BunitContext context, GenerateFormModel form, Action<JobParameters> onGenerate)
+    private IRenderedComponent<GenerateForm> RenderForm(BunitContext context, GenerateFormModel form, Action<JobSpec.Txt2Img> onGenerate)
     {
         var engine = model.CreateEngine();
         context.Services.AddSingleton<IGenerationEngine>(engine);
@@ -47,7 +48,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
     public async Task A_valid_form_submits_its_parameters_with_the_chosen_size_and_shows_character_counters()
     {
         await using var context = new BunitContext();
-        JobParameters? submitted = null;
+        JobSpec.Txt2Img? submitted = null;
         var form = new GenerateFormModel { Model = "tiny", Size = "96x64", Steps = 25, Prompt = "a red circle", Seed = 77 };
         var cut = RenderForm(context, form, p => submitted = p);
 

@@ -10,6 +10,7 @@ using WebStudio.Web.Editing;
 using WebStudio.Studio.Editing;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests.Editing;
 
@@ -40,9 +41,9 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
         var stored = await StoredJobAsync(factory, job.Id);
         Assert.Equal(JobKind.Img2Img, stored.Kind);
-        Assert.Equal(EditOperation.Restyle, stored.Edit!.Operation);
-        Assert.Equal(upload.Id, stored.Edit.SourceUploadId);
-        Assert.Equal(0.5f, stored.Edit.Strength);
+        var spec = Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(stored));
+        Assert.Equal(upload.Source, spec.Source);
+        Assert.Equal(0.5f, spec.Strength);
         Assert.Contains(job.Id.ToString(), await alice.Http.GetStringAsync("/api/history"));
     }
 
@@ -79,9 +80,10 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         Assert.True(inside > 0, "nothing changed inside the mask");
         var stored = await StoredJobAsync(factory, job.Id);
         Assert.Equal(JobKind.Inpaint, stored.Kind);
-        Assert.Equal(first.Images[0].Id, stored.Edit!.SourceImageId);
+        var spec = Assert.IsType<JobSpec.Inpaint>(JobSpecJson.Read(stored));
+        Assert.Equal($"image:{first.Images[0].Id}", spec.Source);
         // Only masked by default, with 1/16 of the side as padding, written as A1111 writes it.
-        Assert.Equal((onlyMasked, onlyMasked ? 4 : 0, maskBlur), (stored.Edit.InpaintOnlyMasked, stored.Edit.OnlyMaskedPadding, stored.Edit.MaskBlur));
+        Assert.Equal((onlyMasked, onlyMasked ? 4 : (int?)null, maskBlur), (spec.OnlyMasked, spec.OnlyMaskedPadding, spec.MaskBlur));
         Assert.EndsWith(
             $"Denoising strength: 1, Mask blur: {maskBlur}" + (onlyMasked ? ", Inpaint area: Only masked, Masked area padding: 4" : ""),
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
@@ -112,7 +114,8 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         }
 
         var stored = await StoredJobAsync(factory, job.Id);
-        Assert.Equal((EditOperation.Outpaint, 16, 8, 1f), (stored.Edit!.Operation, stored.Edit.OutpaintRight, stored.Edit.OutpaintTop, stored.Edit.Strength));
+        var spec = Assert.IsType<JobSpec.Outpaint>(JobSpecJson.Read(stored));
+        Assert.Equal((JobKind.Outpaint, 16, 8, 1f), (stored.Kind, spec.Right, spec.Top, spec.Denoise));
     }
 
     [Fact]

@@ -5,6 +5,8 @@ using WebStudio.Data;
 using WebStudio.Generation.Imaging;
 using WebStudio.Onnx;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Editing;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests.Editing;
 
@@ -33,7 +35,8 @@ public sealed class UpscaleJobTests
         Assert.Empty(factory.Scripted.Started);
         var stored = await EditJobTests.StoredJobAsync(factory, job.Id);
         Assert.Equal(JobKind.Upscale, stored.Kind);
-        Assert.Equal((EditOperation.Upscale, 4, (string?)null), (stored.Edit!.Operation, stored.Edit.UpscaleFactor, stored.Edit.Upscaler));
+        var spec = Assert.IsType<JobSpec.Upscale>(JobSpecJson.Read(stored));
+        Assert.Equal((4, (string?)null), (spec.Factor, spec.Upscaler));
     }
 
     [Fact]

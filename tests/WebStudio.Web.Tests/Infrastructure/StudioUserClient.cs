@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests.Infrastructure;
 
@@ -53,7 +54,7 @@ public sealed class StudioUserClient
         return (await response.Content.ReadFromJsonAsync<JobView>())!;
     }
 
-    public static JobParameters Parameters(string prompt, int steps = 4, int batch = 1, long seed = 1) => new()
+    public static JobSpec.Txt2Img Parameters(string prompt, int steps = 4, int batch = 1, long seed = 1) => new()
     {
         Prompt = prompt,
         Model = "tiny",

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
 using WebStudio.Data;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests.Upgrades;
 
@@ -46,12 +47,11 @@ public sealed class MigrationUpgradeTests
         await using var db = new StudioDbContext(options);
         StudioDatabase.MigrateAndConfigure(db);
 
-        var inpaint = await db.Jobs.SingleAsync(j => j.Id == inpaintId);
-        Assert.Equal(EditOperation.Inpaint, inpaint.Edit!.Operation);
-        Assert.Equal(0.8f, inpaint.Edit.Strength);
-        Assert.False(inpaint.Edit.InpaintOnlyMasked); // what that version did: the whole picture
-        Assert.Equal(0, inpaint.Edit.OnlyMaskedPadding);
-        Assert.Equal(4, inpaint.Edit.MaskBlur); // the fixed feathering of that version
-        Assert.Null((await db.Jobs.SingleAsync(j => j.Id == textId)).Edit);
+        var inpaint = Assert.IsType<JobSpec.Inpaint>(JobSpecJson.Read(await db.Jobs.SingleAsync(j => j.Id == inpaintId)));
+        Assert.Equal(0.8f, inpaint.Strength);
+        Assert.False(inpaint.OnlyMasked); // what that version did: the whole picture
+        Assert.Null(inpaint.OnlyMaskedPadding);
+        Assert.Equal(4, inpaint.MaskBlur); // the fixed feathering of that version
+        Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(await db.Jobs.SingleAsync(j => j.Id == textId)));
     }
 }
