@@ -2,6 +2,7 @@ using WebStudio.Data;
 using WebStudio.Web.History;
 using WebStudio.Studio.History;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Library.Tests;
 
@@ -10,7 +11,7 @@ public sealed class A1111ParameterParserTests
     [Fact]
     public void Reads_every_field_of_the_studios_own_layout()
     {
-        var job = new GenerationJob
+        var spec = new JobSpec.Txt2Img
         {
             Prompt = "a red cube, studio light",
             NegativePrompt = "blurry, lowres",
@@ -19,7 +20,7 @@ public sealed class A1111ParameterParserTests
             Guidance = 6.5f,
             Model = "webstudio-shapes",
         };
-        var text = A1111Parameters.Format(job, 4242, 128, 96);
+        var text = A1111Parameters.Format(new GenerationJob(), spec, 4242, 128, 96);
 
         var p = A1111ParameterParser.Parse(text);
 

@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests;
 
@@ -95,17 +96,11 @@ public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<T
         await using var db = Open(dbPath);
         var user = new StudioUser { UserName = "crash@example.test", Email = "crash@example.test", NormalizedUserName = "CRASH@EXAMPLE.TEST" };
         db.Users.Add(user);
-        var jobs = Enumerable.Range(0, count).Select(i => new GenerationJob
+        var jobs = Enumerable.Range(0, count).Select(i =>
         {
-            OwnerId = user.Id,
-            Prompt = $"crash {i}",
-            Model = "tiny",
-            Scheduler = "Euler",
-            Steps = 150,
-            Seed = i,
-            Width = 64,
-            Height = 64,
-            CreatedAt = DateTime.UtcNow.AddMilliseconds(i),
+            var job = new GenerationJob { OwnerId = user.Id, Width = 64, Height = 64, CreatedAt = DateTime.UtcNow.AddMilliseconds(i) };
+            JobSpecJson.Store(job, new JobSpec.Txt2Img { Prompt = $"crash {i}", Model = "tiny", Scheduler = "Euler", Steps = 150, Seed = i, Width = 64, Height = 64 });
+            return job;
         }).ToList();
         db.Jobs.AddRange(jobs);
         await db.SaveChangesAsync();

@@ -7,20 +7,26 @@ using WebStudio.Web.Options;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Storage;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests;
 
 public sealed class ImageStoreTests
 {
-    private static GenerationJob Job(string negative) => new()
+    private static GenerationJob Job(string negative, float guidance = 7)
     {
-        Prompt = "a red circle above a blue square",
-        NegativePrompt = negative,
-        Steps = 20,
-        Scheduler = "Euler a",
-        Guidance = 7,
-        Model = "webstudio-shapes",
-    };
+        var job = new GenerationJob();
+        JobSpecJson.Store(job, new JobSpec.Txt2Img
+        {
+            Prompt = "a red circle above a blue square",
+            NegativePrompt = negative,
+            Steps = 20,
+            Scheduler = "Euler a",
+            Guidance = guidance,
+            Model = "webstudio-shapes",
+        });
+        return job;
+    }
 
     [Fact]
     public void Parameters_follow_A1111s_exact_layout()
@@ -33,8 +39,7 @@ public sealed class ImageStoreTests
     [Fact]
     public void Parameters_leave_out_an_empty_negative_prompt_and_keep_fractional_guidance()
     {
-        var job = Job("");
-        job.Guidance = 7.5f;
+        var job = Job("", guidance: 7.5f);
         Assert.Equal(
             "a red circle above a blue square\nSteps: 20, Sampler: Euler a, CFG scale: 7.5, Seed: 42, Size: 192x128, Model: webstudio-shapes",
             A1111Parameters.Format(job, 42, 192, 128));

@@ -5,6 +5,7 @@ using WebStudio.Data;
 using WebStudio.Studio.Execution;
 using WebStudio.Studio.Queue;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Web.Tests;
 
@@ -180,14 +181,23 @@ public sealed class QueueBehaviourTests
         await using (var db = new StudioDbContext(new DbContextOptionsBuilder<StudioDbContext>()
             .UseSqlite(StudioDatabase.ConnectionString(Path.Combine(folder.Path, "studio.db"))).Options))
         {
-            GenerationJob Interrupted(string prompt, int attempts) => new()
+            GenerationJob Stored(string prompt)
             {
-                OwnerId = owner, Prompt = prompt, Model = "tiny", Steps = 3, Width = 64, Height = 64,
-                Status = JobStatus.Running, Attempts = attempts, WorkerId = QueueWorkerService.MachinePrefix + "1/dead",
-            };
+                var job = new GenerationJob { OwnerId = owner, Width = 64, Height = 64 };
+                JobSpecJson.Store(job, new JobSpec.Txt2Img { Prompt = prompt, Model = "tiny", Steps = 3, Seed = 1, Width = 64, Height = 64 });
+                return job;
+            }
+
+            GenerationJob Interrupted(string prompt, int attempts)
+            {
+                var job = Stored(prompt);
+                (job.Status, job.Attempts, job.WorkerId) = (JobStatus.Running, attempts, QueueWorkerService.MachinePrefix + "1/dead");
+                return job;
+            }
+
             var a = Interrupted("retried", 2);
             var b = Interrupted("given up", 3);
-            var c = new GenerationJob { OwnerId = owner, Prompt = "queued", Model = "tiny", Steps = 3, Width = 64, Height = 64 };
+            var c = Stored("queued");
             db.Jobs.AddRange(a, b, c);
             await db.SaveChangesAsync();
             (retried, givenUp, queued) = (a.Id, b.Id, c.Id);

@@ -133,7 +133,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
 
         Assert.Equal("Succeeded", done.Status);
         Assert.Equal((128, 128), (done.Images[0].Width, done.Images[0].Height));
-        Assert.Equal(JobKind.Img2Img, (await StoredJobAsync(factory, job.Id)).Kind);
+        Assert.Equal(JobKind.HiresFix, (await StoredJobAsync(factory, job.Id)).Kind);
     }
 
     [Fact]
