@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using WebStudio.Data;
-using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Studio.Editing;
 
@@ -19,26 +19,27 @@ public sealed record EditRequest
     public string Prompt { get; init; } = "";
     public string NegativePrompt { get; init; } = "";
     public string Model { get; init; } = "";
-    public string Scheduler { get; init; } = "Euler a";
-    public int Steps { get; init; } = 20;
-    public float Guidance { get; init; } = 7f;
+    public string Scheduler { get; init; } = Img2ImgDefaults.Scheduler;
+    public int Steps { get; init; } = Img2ImgDefaults.Steps;
+    public float Guidance { get; init; } = Img2ImgDefaults.Guidance;
 
     /// <summary>-1 picks a random seed.</summary>
-    public long Seed { get; init; } = -1;
+    public long Seed { get; init; } = Img2ImgDefaults.Seed;
 
-    /// <summary>How far the result departs from the source (restyle, inpaint, hires fix); outpainting always uses 1.</summary>
-    public float Strength { get; init; } = 0.6f;
+    /// <summary>How far the result departs from the source (restyle, inpaint, hires fix); outpainting always uses 1.
+    /// Null: the operation's own default (<see cref="DefaultStrength"/>).</summary>
+    public float? Strength { get; init; }
 
     /// <summary>Inpainting's "Inpaint area", as in A1111: true ("Only masked") inpaints the masked area and its padding
     /// at the full size and scales it back, so a small mask gets the model's whole resolution; false is "Whole picture".</summary>
-    public bool OnlyMasked { get; init; } = true;
+    public bool OnlyMasked { get; init; } = InpaintDefaults.OnlyMasked;
 
     /// <summary>Pixels of context kept around the mask with <see cref="OnlyMasked"/>; null for 1/16 of the image's
     /// shorter side (A1111's 32 at 512).</summary>
     public int? OnlyMaskedPadding { get; init; }
 
     /// <summary>Inpaint and outpaint: A1111's "Mask blur", pixels over which the mask's edge is feathered (0–64).</summary>
-    public int MaskBlur { get; init; } = GenerationRequest.DefaultMaskFeather;
+    public int MaskBlur { get; init; } = InpaintDefaults.MaskBlur;
 
     public int OutpaintLeft { get; init; }
     public int OutpaintTop { get; init; }
@@ -46,8 +47,24 @@ public sealed record EditRequest
     public int OutpaintBottom { get; init; }
 
     /// <summary>2 or 4 for Lanczos and the hires fix; ignored with an ONNX upscaler (its own scale applies).</summary>
-    public int UpscaleFactor { get; init; } = 2;
+    public int UpscaleFactor { get; init; } = UpscaleDefaults.Factor;
 
     /// <summary>An ONNX upscaler's name from models/upscalers, or null for Lanczos.</summary>
     public string? Upscaler { get; init; }
+
+    // The wire format's defaults are the specs' own, declared once in JobSpec.
+    private static readonly JobSpec.Img2Img Img2ImgDefaults = new();
+    private static readonly JobSpec.Inpaint InpaintDefaults = new();
+    private static readonly JobSpec.Upscale UpscaleDefaults = new();
+
+    /// <summary>The strength an operation starts at: its spec's default (outpainting and upscaling use none).</summary>
+    public static float DefaultStrength(EditOperation operation) => operation switch
+    {
+        EditOperation.Inpaint => InpaintDefaults.Strength,
+        EditOperation.HiresFix => new JobSpec.HiresFix().Strength,
+        _ => Img2ImgDefaults.Strength,
+    };
+
+    /// <summary>The strength asked for, or the operation's default.</summary>
+    public float StrengthOrDefault => Strength ?? DefaultStrength(Operation);
 }

@@ -59,14 +59,14 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         {
             case EditOperation.Restyle:
             {
-                CheckStrength(request.Strength);
+                CheckStrength(request.StrengthOrDefault);
                 var image = Fit(original);
-                return (Diffusion(request, new JobSpec.Img2Img { Source = from, Strength = request.Strength }), new JobInputs(image, null, image.Width, image.Height));
+                return (Diffusion(request, new JobSpec.Img2Img { Source = from, Strength = request.StrengthOrDefault }), new JobInputs(image, null, image.Width, image.Height));
             }
 
             case EditOperation.Inpaint:
             {
-                CheckStrength(request.Strength);
+                CheckStrength(request.StrengthOrDefault);
                 using var mask = LoadMask(userId, request.MaskId, original);
                 var image = Fit(original);
                 var fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
@@ -74,7 +74,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                 {
                     Source = from,
                     MaskId = request.MaskId,
-                    Strength = request.Strength,
+                    Strength = request.StrengthOrDefault,
                     MaskBlur = CheckMaskBlur(request.MaskBlur),
                     OnlyMasked = request.OnlyMasked,
                     OnlyMaskedPadding = request.OnlyMasked
@@ -105,7 +105,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
 
             case EditOperation.HiresFix:
             {
-                CheckStrength(request.Strength);
+                CheckStrength(request.StrengthOrDefault);
                 CheckFactor(request.UpscaleFactor);
                 using var image = Fit(original);
                 var (width, height) = (image.Width * request.UpscaleFactor, image.Height * request.UpscaleFactor);
@@ -115,7 +115,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                         $"a {request.UpscaleFactor}× hires fix of {image.Width}×{image.Height} would be {width}×{height}; at most {GenerationRequest.MaxSize} per side can be generated");
                 }
 
-                var spec = new JobSpec.HiresFix { Source = from, Factor = request.UpscaleFactor, Strength = request.Strength };
+                var spec = new JobSpec.HiresFix { Source = from, Factor = request.UpscaleFactor, Strength = request.StrengthOrDefault };
                 return (Diffusion(request, spec), new JobInputs(Upscaler.Lanczos(image, request.UpscaleFactor), null, width, height));
             }
 

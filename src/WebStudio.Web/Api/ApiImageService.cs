@@ -91,7 +91,7 @@ public sealed class ApiImageService(
     /// <summary>The one mapping from an OpenAI request to a spec: a generation is text to image at the request's
     /// size; an edit with a mask repaints the masked area from noise, without one (and a variation) it redraws the
     /// whole picture at the API's fixed strengths.</summary>
-    private static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps) => (edit, request.Operation) switch
+    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps) => (edit, request.Operation) switch
     {
         (null, _) => new JobSpec.Txt2Img { Width = request.Size?.Width ?? 0, Height = request.Size?.Height ?? 0, Prompt = request.Prompt, Model = model, Steps = steps },
         ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },

@@ -12,12 +12,15 @@ public sealed class GenerateFormModel
     public string Prompt { get; set; } = "";
     public string NegativePrompt { get; set; } = "";
     public string Model { get; set; } = "";
-    public string Scheduler { get; set; } = "Euler a";
-    public int Steps { get; set; } = 20;
-    public float Guidance { get; set; } = 7f;
-    public long Seed { get; set; } = -1;
+    public string Scheduler { get; set; } = Defaults.Scheduler;
+    public int Steps { get; set; } = Defaults.Steps;
+    public float Guidance { get; set; } = Defaults.Guidance;
+    public long Seed { get; set; } = Defaults.Seed;
     public string Size { get; set; } = "";
-    public int BatchSize { get; set; } = 1;
+    public int BatchSize { get; set; } = Defaults.BatchSize;
+
+    // The form starts at the spec's defaults, declared once in JobSpec.
+    private static readonly JobSpec.Txt2Img Defaults = new();
 
     /// <summary>The form as a job: the one mapping from the Generate page to a spec.</summary>
     public JobSpec.Txt2Img ToSpec()
