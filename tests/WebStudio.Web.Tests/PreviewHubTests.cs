@@ -92,7 +92,7 @@ public sealed class PreviewHubTests
         await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
         var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(40) };
-        await using var worker = await InProcessWorker.StartAsync(web.Settings, services => services.AddSingleton<IGenerationEngine>(engine));
+        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
         var job = await alice.SubmitAsync("elsewhere", steps: 60); // 2.4 s: about ten relayed frames
 
         // Alice's view is connected to the web process only; the job runs in the worker process.
@@ -146,7 +146,7 @@ public sealed class PreviewHubTests
         var afterSubmission = Volatile.Read(ref refreshes);
 
         var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(20) };
-        await using var worker = await InProcessWorker.StartAsync(web.Settings, services => services.AddSingleton<IGenerationEngine>(engine));
+        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(job.Id)).Status);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (Volatile.Read(ref refreshes) == afterSubmission && DateTime.UtcNow < deadline)

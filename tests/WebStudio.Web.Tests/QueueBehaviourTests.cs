@@ -103,7 +103,7 @@ public sealed class QueueBehaviourTests
         await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
         var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(50) };
-        await using var worker = await InProcessWorker.StartAsync(web.Settings, services => services.AddSingleton<IGenerationEngine>(engine));
+        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
 
         var job = await alice.SubmitAsync("long", steps: 150);
         await alice.WaitForAsync(job.Id, j => j.Status == "Running");
@@ -139,7 +139,7 @@ public sealed class QueueBehaviourTests
         var alice = await StudioUserClient.RegisterAsync(hostA, "alice");
         // The second host is the worker host, with two workers too, on the same database.
         var engineB = new ScriptedEngine();
-        await using var hostB = await InProcessWorker.StartAsync(hostA.Settings, services => services.AddSingleton<IGenerationEngine>(engineB));
+        await using var hostB = await InProcessWorker.StartAsync(hostA.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engineB));
         // Jobs long enough (3 × 50 ms) that host A's own workers, woken in process, cannot empty the queue before
         // host B's next poll: the test is about two hosts sharing the work, not about which wakes first.
         hostA.Scripted.StepDelay = engineB.StepDelay = TimeSpan.FromMilliseconds(50);

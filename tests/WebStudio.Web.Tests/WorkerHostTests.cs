@@ -2,9 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using WebStudio.Data;
 using WebStudio.Onnx.TestModels;
+using WebStudio.Studio;
+using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 using WebStudio.Web.Tests.Infrastructure;
 using WebStudio.Worker;
@@ -103,6 +108,21 @@ public sealed class WorkerHostTests
     }
 
     [Fact]
+    public void The_worker_reads_the_studio_settings_file_and_the_command_line_and_runs_jobs_even_when_told_not_to()
+    {
+        var builder = WorkerHost.CreateBuilder(["--Studio:DatabasePath=/tmp/elsewhere/studio.db", "--Queue:RunJobs=false"]);
+        using var host = builder.Build();
+
+        // From the command line, over the settings file.
+        Assert.Equal("/tmp/elsewhere/studio.db", host.Services.GetRequiredService<IOptions<StudioOptions>>().Value.DatabasePath);
+        Assert.True(host.Services.GetRequiredService<IOptions<QueueOptions>>().Value.RunJobs);
+        // From the repository root's appsettings.json, the one the web app reads (the build copies it beside both).
+        var file = new ConfigurationBuilder().AddJsonFile(StudioConfiguration.SettingsPath).Build();
+        Assert.Equal(file["Generation:DefaultModel"], host.Services.GetRequiredService<IOptions<GenerationOptions>>().Value.DefaultModel);
+        Assert.Equal(TimeSpan.FromSeconds(file.GetValue<int>("ShutdownTimeoutSeconds")), host.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+    }
+
+    [Fact]
     public void The_worker_assembly_references_no_ASP_NET_Core_assembly_of_its_own()
     {
         var references = typeof(WorkerHost).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToList();
@@ -121,7 +141,7 @@ public sealed class WorkerHostTests
     }
 
     // The web side's own settings: its Queue:RunJobs=false stays in, since the worker ignores it.
-    private static Dictionary<string, string?> WorkerSettings(StudioFactory web) => new(web.Settings)
+    private static Dictionary<string, string?> WorkerSettings(StudioFactory web) => new(web.StudioSettings)
     {
         ["Generation:UseCuda"] = "false",
         ["Logging:LogLevel:Default"] = "Information",

@@ -15,7 +15,7 @@ public sealed class TwoProcessServers : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Web.InitializeAsync(); // creates the database, the models and the image folder
-        Worker = await InProcessWorker.StartAsync(Web.Settings, services =>
+        Worker = await InProcessWorker.StartAsync(Web.StudioSettings, services =>
         {
             services.AddSingleton<OnnxGenerationEngine>();
             services.AddSingleton<IGenerationEngine>(provider =>
