@@ -96,6 +96,40 @@ public sealed class WorkerHostTests
         Assert.Single(done.Images);
     }
 
+    [Fact]
+    public async Task A_shutdown_that_lands_just_after_a_claim_took_the_job_still_hands_the_job_to_its_runner()
+    {
+        using var folder = new TempFolder();
+        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        var alice = await StudioUserClient.RegisterAsync(web, "alice");
+        var job = await alice.SubmitAsync("claimed at shutdown");
+        using var stopping = new CancellationTokenSource();
+        var builder = WorkerHost.CreateBuilder([]);
+        builder.Configuration.AddInMemoryCollection(web.StudioSettings);
+        builder.Services.ConfigureDbContext<StudioDbContext>(options => options.AddInterceptors(new StopAfterClaim(stopping)));
+        using var host = builder.Build(); // not started: the test claims by hand
+
+        var claimed = await host.Services.GetRequiredService<WebStudio.Studio.Queue.JobQueue>().ClaimNextAsync("test/1", stopping.Token);
+
+        Assert.True(stopping.IsCancellationRequested, "the stop did not land after the claim");
+        Assert.Equal(job.Id, claimed?.Id); // not an OperationCanceledException that leaves the job Running, owned by no one
+        Assert.Equal(JobStatus.Running, claimed!.Status);
+    }
+
+    // Cancels the worker's token as soon as the UPDATE that claims a job (it sets its WorkerId) has committed.
+    private sealed class StopAfterClaim(CancellationTokenSource stopping) : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        public override ValueTask<int> NonQueryExecutedAsync(System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+        {
+            if (result == 1 && command.CommandText.StartsWith("UPDATE", StringComparison.Ordinal) && command.CommandText.Contains("\"WorkerId\"", StringComparison.Ordinal))
+            {
+                stopping.Cancel();
+            }
+
+            return ValueTask.FromResult(result);
+        }
+    }
+
     private static async Task WaitForPreviewAsync(StudioFactory web, Guid jobId)
     {
         await using var db = await web.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
