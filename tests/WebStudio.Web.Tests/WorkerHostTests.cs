@@ -21,10 +21,11 @@ namespace WebStudio.Web.Tests;
 [Trait("Capability", "StudioCore")]
 public sealed class WorkerHostTests
 {
-    // A 150-step job on the tiny model at 256×256 runs for well over a second on a CPU, so a handful of the relay's
-    // 250 ms ticks carry its previews over, and a SIGTERM lands mid-job.
+    // A 150-step batch of 4 on the tiny model at 512×512 runs for seconds on a CPU (at 256×256 alone it could end
+    // within one of the relay's 250 ms ticks), so several ticks carry its previews over, and a SIGTERM lands mid-job.
     private const int Steps = 150;
-    private const int Side = 256;
+    private const int Side = 512;
+    private const int Batch = 4;
 
     [Fact]
     public async Task A_job_submitted_on_the_web_side_runs_in_the_worker_process_and_the_browser_gets_its_previews_and_image()
@@ -50,12 +51,15 @@ public sealed class WorkerHostTests
         Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(0x89, f.Png![0]));
 
         var done = await alice.WaitForEndAsync(job.Id);
-        var image = Assert.Single(done.Images);
-        using var response = await alice.Http.GetAsync(image.Url);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var png = await response.Content.ReadAsByteArrayAsync();
-        using var decoded = SixLabors.ImageSharp.Image.Load(png);
-        Assert.Equal((Side, Side), (decoded.Width, decoded.Height));
+        Assert.Equal(Batch, done.Images.Count);
+        foreach (var image in done.Images)
+        {
+            using var response = await alice.Http.GetAsync(image.Url);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var decoded = SixLabors.ImageSharp.Image.Load(await response.Content.ReadAsByteArrayAsync());
+            Assert.Equal((Side, Side), (decoded.Width, decoded.Height));
+        }
+
         Assert.Empty(((ScriptedEngine)web.Engine).Started); // the web side ran nothing
     }
 
@@ -93,7 +97,7 @@ public sealed class WorkerHostTests
         var done = await alice.WaitForEndAsync(job.Id, TimeSpan.FromSeconds(120));
         Assert.True(done.Status == "Succeeded", $"{done.Status} {done.FailureReason}\n{second.Log}");
         Assert.Equal(1, done.Attempts);
-        Assert.Single(done.Images);
+        Assert.Equal(Batch, done.Images.Count);
     }
 
     [Fact]
@@ -183,7 +187,7 @@ public sealed class WorkerHostTests
 
     private static async Task<Endpoints.JobView> SubmitLongAsync(StudioUserClient user, string prompt)
     {
-        var parameters = StudioUserClient.Parameters(prompt, Steps) with { Width = Side, Height = Side };
+        var parameters = StudioUserClient.Parameters(prompt, Steps, Batch) with { Width = Side, Height = Side };
         var response = await user.Http.PostAsJsonAsync("/api/jobs", parameters);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"submit gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<Endpoints.JobView>())!;
