@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.FileProviders;
 using WebStudio.Data;
+using WebStudio.Studio;
 using WebStudio.Web;
 using WebStudio.Web.Accounts;
 using WebStudio.Web.Api;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
+using WebStudio.Studio.Engine;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Web.Tests.Infrastructure;
@@ -90,9 +91,8 @@ public sealed class PreviewHubTests
         using var folder = new TempFolder();
         await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
-        await using var worker = new StudioFactory(folder);
-        worker.Scripted.StepDelay = TimeSpan.FromMilliseconds(40);
-        _ = worker.Server; // the only process with workers
+        var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(40) };
+        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
         var job = await alice.SubmitAsync("elsewhere", steps: 60); // 2.4 s: about ten relayed frames
 
         // Alice's view is connected to the web process only; the job runs in the worker process.
@@ -145,9 +145,8 @@ public sealed class PreviewHubTests
         await Task.Delay(SharedProgressRelay.Interval * (SharedProgressRelay.QueueCheckEvery + 1)); // the relay has seen the queued job
         var afterSubmission = Volatile.Read(ref refreshes);
 
-        await using var worker = new StudioFactory(folder);
-        worker.Scripted.StepDelay = TimeSpan.FromMilliseconds(20);
-        _ = worker.Server; // the only process with workers
+        var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(20) };
+        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(job.Id)).Status);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (Volatile.Read(ref refreshes) == afterSubmission && DateTime.UtcNow < deadline)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
+using WebStudio.Studio.Engine;
 using WebStudio.Studio.Execution;
 using WebStudio.Studio.Queue;
 using WebStudio.Web.Tests.Infrastructure;
@@ -102,13 +103,12 @@ public sealed class QueueBehaviourTests
         using var folder = new TempFolder();
         await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
-        await using var worker = new StudioFactory(folder);
-        worker.Scripted.StepDelay = TimeSpan.FromMilliseconds(50);
-        _ = worker.Server; // the only process with workers
+        var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(50) };
+        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
 
         var job = await alice.SubmitAsync("long", steps: 150);
         await alice.WaitForAsync(job.Id, j => j.Status == "Running");
-        while (worker.Scripted.Started.IsEmpty)
+        while (engine.Started.IsEmpty)
         {
             await Task.Delay(20);
         }
@@ -127,7 +127,7 @@ public sealed class QueueBehaviourTests
             await Task.Delay(20);
         }
 
-        Assert.Empty(worker.Scripted.Finished);
+        Assert.Empty(engine.Finished);
         Assert.Empty(web.Scripted.Started);
     }
 
@@ -138,11 +138,12 @@ public sealed class QueueBehaviourTests
         var settings = new Dictionary<string, string?> { ["Queue:Workers"] = "2", ["Queue:SubmissionsPerMinute"] = "1000", ["Queue:MaxQueuedPerUser"] = "100" };
         await using var hostA = new StudioFactory(folder, settings: settings);
         var alice = await StudioUserClient.RegisterAsync(hostA, "alice");
-        await using var hostB = new StudioFactory(folder, settings: settings);
-        _ = hostB.Server; // start the second host's workers on the same database
+        // The second host is the worker host, with two workers too, on the same database.
+        var engineB = new ScriptedEngine();
+        await using var hostB = await InProcessWorker.StartAsync(hostA.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engineB));
         // Jobs long enough (3 × 50 ms) that host A's own workers, woken in process, cannot empty the queue before
         // host B's next poll: the test is about two hosts sharing the work, not about which wakes first.
-        hostA.Scripted.StepDelay = hostB.Scripted.StepDelay = TimeSpan.FromMilliseconds(50);
+        hostA.Scripted.StepDelay = engineB.StepDelay = TimeSpan.FromMilliseconds(50);
         await Task.Delay(300);
 
         var jobs = new List<Guid>();
@@ -156,10 +157,10 @@ public sealed class QueueBehaviourTests
             Assert.Equal("Succeeded", (await alice.WaitForEndAsync(id)).Status);
         }
 
-        var runs = hostA.Scripted.Started.Concat(hostB.Scripted.Started).ToList();
+        var runs = hostA.Scripted.Started.Concat(engineB.Started).ToList();
         Assert.Equal(24, runs.Count);
         Assert.Equal(24, runs.Distinct().Count());
-        Assert.True(hostB.Scripted.Started.Count > 0, "the second host never claimed a job");
+        Assert.True(engineB.Started.Count > 0, "the second host never claimed a job");
         await using var db = await hostA.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
         Assert.All(await db.Jobs.ToListAsync(), j => Assert.Equal(1, j.Attempts));
     }

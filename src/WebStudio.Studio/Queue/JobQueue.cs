@@ -207,11 +207,13 @@ public sealed class JobQueue(
                     continue; // another worker took it; try the next in line
                 }
 
+                // The job is this worker's now: a shutdown landing here must not strand it as Running, so the claim
+                // completes and the runner, seeing the stop, puts the job back in the queue.
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"INSERT INTO UserQueueStates (UserId, LastServedAt) VALUES ({candidate.OwnerId}, {now}) ON CONFLICT(UserId) DO UPDATE SET LastServedAt = excluded.LastServedAt",
-                    cancellationToken);
+                    CancellationToken.None);
                 notifier.QueueChanged();
-                return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, cancellationToken);
+                return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, CancellationToken.None);
             }
         }
 

@@ -65,8 +65,12 @@ public class ApiServer : IAsyncLifetime
             all[key] = value;
         }
 
+        StudioSettings = all;
         _factory = new Factory(all, stepPause, services);
     }
+
+    /// <summary>This server's settings, for a worker host on the same database, images and models.</summary>
+    public IReadOnlyDictionary<string, string?> StudioSettings { get; }
 
     public string Folder { get; }
 

@@ -1,19 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+using WebStudio.Studio.Engine;
+
 namespace WebStudio.Api.Tests.Infrastructure;
 
 /// <summary>Two studio processes on one database: <see cref="Web"/> answers requests but runs no jobs, and
-/// <see cref="Worker"/> runs them, a step every 150 ms: a 20-step job then spans a dozen of the relay's 250 ms ticks,
-/// so its previews cross between the processes even when a busy machine delays a few ticks.</summary>
+/// <see cref="Worker"/>, the worker host, runs them, a step every 150 ms: a 20-step job then spans a dozen of the
+/// relay's 250 ms ticks, so its previews cross between the processes even when a busy machine delays a few ticks.</summary>
 public sealed class TwoProcessServers : IAsyncLifetime
 {
-    public ApiServer Web { get; } = new RoleServer(new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+    public ApiServer Web { get; } = new WebOnlyServer();
 
-    public ApiServer Worker { get; private set; } = null!;
+    public InProcessWorker Worker { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Web.InitializeAsync(); // creates the database, the models and the image folder
-        Worker = new RoleServer(new Dictionary<string, string?>(), TimeSpan.FromMilliseconds(150), Web);
-        await Worker.InitializeAsync();
+        Worker = await InProcessWorker.StartAsync(Web.StudioSettings, services =>
+        {
+            services.AddSingleton<OnnxGenerationEngine>();
+            services.AddSingleton<IGenerationEngine>(provider =>
+                new ScriptedEngine(provider.GetRequiredService<OnnxGenerationEngine>()) { StepDelay = TimeSpan.FromMilliseconds(150) });
+        });
     }
 
     public async Task DisposeAsync()
@@ -22,6 +29,5 @@ public sealed class TwoProcessServers : IAsyncLifetime
         await Web.DisposeAsync();
     }
 
-    private sealed class RoleServer(IDictionary<string, string?> settings, TimeSpan stepPause = default, ApiServer? sharedWith = null)
-        : ApiServer(settings, stepPause, sharedWith);
+    private sealed class WebOnlyServer() : ApiServer(new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
 }

@@ -37,6 +37,9 @@ public sealed class StudioFactory : WebApplicationFactory<Program>
 
     public TempFolder Folder { get; }
 
+    /// <summary>This host's settings, for a worker host on the same database, images and models.</summary>
+    public IReadOnlyDictionary<string, string?> StudioSettings => _settings;
+
     public IGenerationEngine Engine { get; }
 
     public ScriptedEngine Scripted => (ScriptedEngine)Engine;

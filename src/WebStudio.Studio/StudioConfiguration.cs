@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Configuration.Json;
 
-namespace WebStudio.Web;
+namespace WebStudio.Studio;
 
 /// <summary>
-/// The studio reads exactly one settings file: the repository root's appsettings.json, which the build copies
-/// beside the binaries. It takes the place of ASP.NET's default appsettings(.Environment).json sources, so
-/// environment variables and the command line still override it.
+/// The studio's hosts (the web app and the worker) read exactly one settings file: the repository root's
+/// appsettings.json, which the build copies beside the binaries. It takes the place of the host's default
+/// appsettings(.Environment).json sources, so environment variables and the command line still override it.
 /// </summary>
 public static class StudioConfiguration
 {

@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using WebStudio.Data;
+using WebStudio.Studio;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Options;
+
+namespace WebStudio.Worker;
+
+/// <summary>
+/// The worker process's host: the studio core and its queue workers on a Generic Host, configured from the
+/// repository root's appsettings.json, environment variables and the command line, like the web app. Public so
+/// that tests can host it in-process with test services.
+/// </summary>
+public static class WorkerHost
+{
+    /// <summary>The line the worker writes once its workers run (tests and scripts wait for it).</summary>
+    public const string RunningLine = "WebStudio worker is running";
+
+    public static HostApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Configuration.UseStudioSettingsFile();
+        builder.Services.AddStudioCore(builder.Configuration);
+        builder.Services.AddQueueWorkers();
+
+        // This process exists to run jobs: Queue:RunJobs=false, meant for the web app beside it, does not apply here.
+        builder.Services.PostConfigure<QueueOptions>(queue => queue.RunJobs = true);
+        builder.Services.AddHostedService<StartupReport>();
+        return builder;
+    }
+
+    /// <summary>Creates or migrates the database before the workers start, as the web app does.</summary>
+    public static void MigrateDatabase(IServiceProvider services)
+    {
+        var factory = services.GetRequiredService<IDbContextFactory<StudioDbContext>>();
+        using var db = factory.CreateDbContext();
+        StudioDatabase.MigrateAndConfigure(db);
+    }
+
+    /// <summary>Says, once the host has started, which execution provider runs the jobs and how many workers.</summary>
+    private sealed class StartupReport(
+        IGenerationEngine engine,
+        IOptions<QueueOptions> queue,
+        IOptions<StudioOptions> studio,
+        IHostApplicationLifetime lifetime,
+        ILogger<StartupReport> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            lifetime.ApplicationStarted.Register(() =>
+            {
+                // The same count QueueWorkerService starts.
+                var workers = queue.Value.Workers > 0 ? queue.Value.Workers : Math.Max(1, engine.DeviceCount);
+                var provider = engine.DescribeExecutionProvider();
+                logger.LogInformation("Execution provider: {Provider}; {Workers} queue worker(s) on {Database}",
+                    provider, workers, Path.GetFullPath(studio.Value.DatabasePath));
+                Console.WriteLine($"{RunningLine}: {workers} worker(s), execution provider {provider}");
+            });
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
