@@ -37,7 +37,8 @@ public abstract record JobSpec
         Inpaint => JobKind.Inpaint,
         Outpaint => JobKind.Outpaint,
         HiresFix => JobKind.HiresFix,
-        _ => JobKind.Upscale,
+        Upscale => JobKind.Upscale,
+        _ => throw new NotSupportedException($"{GetType().Name} has no job kind."),
     };
 
     /// <summary>The picture an edit starts from ("image:{id}" or "upload:{id}"); null for text-to-image and for an
