@@ -45,11 +45,17 @@ public sealed class GenerateFormModel
     /// diffusion settings too), at the size it made.</summary>
     public void CopyFrom(GenerationJob job)
     {
-        if (JobSpecJson.Read(job) is not JobSpec.Diffusion spec)
+        if (JobSpecJson.Read(job) is JobSpec.Diffusion spec)
         {
-            return; // an upscale has no diffusion settings to copy
+            CopyFrom(spec, job.Width, job.Height); // an upscale has no diffusion settings to copy
         }
+    }
 
+    /// <summary>A spec's settings into the form (a PNG's parameters come this way); a size of 0 keeps the form's.</summary>
+    public void CopyFrom(JobSpec.Txt2Img spec) => CopyFrom(spec, spec.Width, spec.Height);
+
+    private void CopyFrom(JobSpec.Diffusion spec, int width, int height)
+    {
         Prompt = spec.Prompt;
         NegativePrompt = spec.NegativePrompt;
         Model = spec.Model;
@@ -57,7 +63,10 @@ public sealed class GenerateFormModel
         Steps = spec.Steps;
         Guidance = spec.Guidance;
         Seed = spec.Seed;
-        Size = SizePresets.Format(job.Width, job.Height);
         BatchSize = spec.BatchSize;
+        if (width > 0 && height > 0)
+        {
+            Size = SizePresets.Format(width, height);
+        }
     }
 }

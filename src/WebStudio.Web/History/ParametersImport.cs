@@ -1,12 +1,13 @@
 using System.Globalization;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.History;
+using WebStudio.Studio.Jobs;
 using WebStudio.Web.Engine;
 
 namespace WebStudio.Web.History;
 
 /// <summary>
-/// Puts parameters read from a PNG into the Generate form. What this studio cannot honour (a model that is not
+/// Puts parameters read from a PNG into the Generate form, through a spec. What this studio cannot honour (a model that is not
 /// installed, a sampler it lacks, a size the model does not offer) keeps the form's current value and is named in
 /// a note for the user.
 /// </summary>
@@ -14,33 +15,35 @@ public static class ParametersImport
 {
     public static IReadOnlyList<string> Apply(ParsedParameters source, GenerateFormModel form, IReadOnlyList<EngineModel> models, IReadOnlyList<string> schedulers)
     {
+        var (spec, notes) = ToSpec(source, form.ToSpec(), models, schedulers);
+        form.CopyFrom(spec);
+        return notes;
+    }
+
+    /// <summary>The one mapping from a PNG's parameters to a spec: what this studio cannot honour keeps
+    /// <paramref name="current"/>'s value, with a note.</summary>
+    public static (JobSpec.Txt2Img Spec, IReadOnlyList<string> Notes) ToSpec(
+        ParsedParameters source, JobSpec.Txt2Img current, IReadOnlyList<EngineModel> models, IReadOnlyList<string> schedulers)
+    {
         var notes = new List<string>();
-        form.Prompt = source.Prompt;
-        form.NegativePrompt = source.NegativePrompt;
-        if (source.Steps is { } steps)
+        var spec = current with
         {
-            form.Steps = steps;
-        }
-
-        if (source.CfgScale is { } cfg)
-        {
-            form.Guidance = cfg;
-        }
-
-        if (source.Seed is { } seed)
-        {
-            form.Seed = seed;
-        }
+            Prompt = source.Prompt,
+            NegativePrompt = source.NegativePrompt,
+            Steps = source.Steps ?? current.Steps,
+            Guidance = source.CfgScale ?? current.Guidance,
+            Seed = source.Seed ?? current.Seed,
+        };
 
         if (source.Model is { Length: > 0 } modelName)
         {
             if (models.FirstOrDefault(m => string.Equals(m.Name, modelName, StringComparison.OrdinalIgnoreCase)) is { } found)
             {
-                form.Model = found.Name;
+                spec = spec with { Model = found.Name };
             }
             else
             {
-                notes.Add($"the image was made with model \"{modelName}\", which is not installed here; kept \"{form.Model}\"");
+                notes.Add($"the image was made with model \"{modelName}\", which is not installed here; kept \"{spec.Model}\"");
             }
         }
 
@@ -48,29 +51,29 @@ public static class ParametersImport
         {
             if (MatchScheduler(sampler, source, schedulers) is { } scheduler)
             {
-                form.Scheduler = scheduler;
+                spec = spec with { Scheduler = scheduler };
             }
             else
             {
-                notes.Add($"sampler \"{sampler}\" is not available here; kept \"{form.Scheduler}\"");
+                notes.Add($"sampler \"{sampler}\" is not available here; kept \"{spec.Scheduler}\"");
             }
         }
 
         if (source is { Width: { } width, Height: { } height })
         {
             var size = SizePresets.Format(width, height);
-            var model = models.FirstOrDefault(m => m.Name == form.Model);
+            var model = models.FirstOrDefault(m => m.Name == spec.Model);
             if (model is null || SizePresets.For(model).Contains(size))
             {
-                form.Size = size;
+                spec = spec with { Width = width, Height = height };
             }
             else
             {
-                notes.Add(string.Create(CultureInfo.InvariantCulture, $"size {width}×{height} is not offered for \"{form.Model}\"; kept {form.Size.Replace("x", "×", StringComparison.Ordinal)}"));
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"size {width}×{height} is not offered for \"{spec.Model}\"; kept {spec.Width}×{spec.Height}"));
             }
         }
 
-        return notes;
+        return (spec, notes);
     }
 
     // A1111 writes "DPM++ 2M Karras" (old) or "DPM++ 2M" with "Schedule type: Karras" (new); this studio names samplers alone.
