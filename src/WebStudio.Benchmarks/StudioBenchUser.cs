@@ -99,7 +99,7 @@ public sealed partial class StudioBenchUser : IDisposable
 
     public void Dispose() => Http.Dispose();
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex AntiforgeryField();
 }
 

@@ -34,6 +34,12 @@ builder.AddImagesApi();
 builder.Services.AddStudioDataProtection();
 builder.Services.AddErrorResponses();
 
+if (ApiKeyCommand.IsRequested(args))
+{
+    // The command prints the key alone on stdout, for scripts (KEY=$(...)); every log line goes to stderr.
+    builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
+}
+
 var app = builder.Build();
 
 using (var scope = app.Services.CreateScope())

@@ -49,6 +49,6 @@ public static partial class StudioAccountForms
         }
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"", RegexOptions.NonBacktracking)]
     private static partial Regex AntiforgeryField();
 }

@@ -106,5 +106,5 @@ public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<Tiny
         Assert.NotNull(engine.MeasurePrompt("tiny", atLimit, 20));
     }
 
-    private static DiffusionRun Run(JobSpec.Txt2Img spec) => new(spec, spec.Width, spec.Height);
+    private static DiffusionRun Run(JobSpec.Txt2Img spec) => new(spec, spec.Width ?? 0, spec.Height ?? 0);
 }

@@ -75,11 +75,12 @@ public abstract record JobSpec
         };
     }
 
-    /// <summary>Text to image. A width or height of 0 is the model's native size, chosen at submission.</summary>
+    /// <summary>Text to image. A width or height left out (null) is the model's native size, chosen at submission;
+    /// the stored spec holds the size it ran at.</summary>
     public sealed record Txt2Img : Diffusion
     {
-        public int Width { get; init; }
-        public int Height { get; init; }
+        public int? Width { get; init; }
+        public int? Height { get; init; }
 
     }
 

@@ -31,11 +31,11 @@ public sealed class JobQueue(
     public QueuePolicy Policy => _options.Policy;
 
     /// <summary>Queues <paramref name="spec"/>: a random seed for -1, the model's native size for a text-to-image
-    /// size of 0, validated for its kind, then written with its prepared <paramref name="inputs"/> (edits).</summary>
+    /// size left out, validated for its kind, then written with its prepared <paramref name="inputs"/> (edits).</summary>
     public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec spec, JobInputs? inputs, JobSource source, CancellationToken cancellationToken = default)
     {
         spec = Resolve(spec);
-        var (width, height) = spec is JobSpec.Txt2Img txt ? (txt.Width, txt.Height)
+        var (width, height) = spec is JobSpec.Txt2Img txt ? (txt.Width ?? 0, txt.Height ?? 0)
             : inputs is not null ? (inputs.Width, inputs.Height)
             : throw new ArgumentException($"A {spec.Kind} job needs its prepared inputs.", nameof(inputs));
 
@@ -90,10 +90,10 @@ public sealed class JobQueue(
             spec = spec with { Seed = seeds.Next() };
         }
 
-        if (spec is JobSpec.Txt2Img txt && (txt.Width == 0 || txt.Height == 0)
+        if (spec is JobSpec.Txt2Img txt && (txt.Width is null || txt.Height is null)
             && engine.Models().FirstOrDefault(m => m.Name == txt.Model) is { } model)
         {
-            spec = txt with { Width = txt.Width > 0 ? txt.Width : model.NativeWidth, Height = txt.Height > 0 ? txt.Height : model.NativeHeight };
+            spec = txt with { Width = txt.Width ?? model.NativeWidth, Height = txt.Height ?? model.NativeHeight };
         }
 
         return spec;

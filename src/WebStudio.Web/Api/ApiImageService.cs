@@ -93,7 +93,7 @@ public sealed class ApiImageService(
     /// whole picture at the API's fixed strengths.</summary>
     internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps) => (edit, request.Operation) switch
     {
-        (null, _) => new JobSpec.Txt2Img { Width = request.Size?.Width ?? 0, Height = request.Size?.Height ?? 0, Prompt = request.Prompt, Model = model, Steps = steps },
+        (null, _) => new JobSpec.Txt2Img { Width = request.Size?.Width, Height = request.Size?.Height, Prompt = request.Prompt, Model = model, Steps = steps },
         ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },
         (_, ImageOperation.Variation) => new JobSpec.Img2Img { Strength = VariationStrength, Prompt = request.Prompt, Model = model, Steps = steps },
         _ => new JobSpec.Img2Img { Strength = EditStrength, Prompt = request.Prompt, Model = model, Steps = steps },

@@ -51,8 +51,8 @@ public sealed class GenerateFormModel
         }
     }
 
-    /// <summary>A spec's settings into the form (a PNG's parameters come this way); a size of 0 keeps the form's.</summary>
-    public void CopyFrom(JobSpec.Txt2Img spec) => CopyFrom(spec, spec.Width, spec.Height);
+    /// <summary>A spec's settings into the form (a PNG's parameters come this way); no size keeps the form's.</summary>
+    public void CopyFrom(JobSpec.Txt2Img spec) => CopyFrom(spec, spec.Width ?? 0, spec.Height ?? 0);
 
     private void CopyFrom(JobSpec.Diffusion spec, int width, int height)
     {

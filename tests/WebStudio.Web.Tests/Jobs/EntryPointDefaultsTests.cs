@@ -27,7 +27,7 @@ public sealed class EntryPointDefaultsTests
 
         Assert.All(kinds, kind => Assert.Equal(Shared(Txt2Img), Shared(kind)));
         Assert.Equal(-1, Txt2Img.Seed); // random, as A1111's -1
-        Assert.Equal((0, 0), (Txt2Img.Width, Txt2Img.Height)); // the model's native size
+        Assert.Equal(((int?)null, (int?)null), (Txt2Img.Width, Txt2Img.Height)); // the model's native size
     }
 
     [Fact]
