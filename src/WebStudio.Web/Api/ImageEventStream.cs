@@ -24,12 +24,18 @@ public sealed class ImageEventStream(ApiImageService images, ImageRequest reques
         {
             await TypedResults.ServerSentEvents(EventsAsync(httpContext.Response, aborted)).ExecuteAsync(httpContext);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException && aborted.IsCancellationRequested
+        catch (Exception e) when (e is OperationCanceledException or IOException && aborted.IsCancellationRequested)
+        {
+            // The client went away; handled below, whether or not the result let the cancellation out.
+        }
+
+        // The client went away: while its jobs ran, or before the wait began (as the headers were written, say).
+        // Nobody will read the result, so its jobs go too, once this request's own subscription has gone (the wait
+        // ends on the same token); at shutdown they stay queued. Checked after the result returns, not only in a
+        // catch: the platform's result may end quietly on a cancelled request.
+        if (aborted.IsCancellationRequested
             && !httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
         {
-            // The client went away: while its jobs ran, or before the wait began (as the headers were written, say).
-            // Nobody will read the result, so its jobs go too, once this request's own subscription has gone (the
-            // wait ends on the same token); at shutdown they stay queued. Nobody reads an answer either.
             if (_wait is { } wait)
             {
                 await ((Task)wait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

@@ -47,7 +47,9 @@ public static class StudioPages
         await page.Locator("[id='Input.Password']").FillAsync(StudioHttpUser.Password);
         await page.Locator("[id='Input.ConfirmPassword']").FillAsync(StudioHttpUser.Password);
         await page.Locator("#register-submit").ClickAsync();
-        await page.WaitForURLAsync(url => !url.Contains("/Account/", StringComparison.Ordinal), new() { Timeout = (float)Wait.TotalMilliseconds });
+        // Commit, not the load event: once a CI run's load event never came for a page that had rendered, and the
+        // wait below is what the tests need.
+        await page.WaitForURLAsync(url => !url.Contains("/Account/", StringComparison.Ordinal), new() { Timeout = (float)Wait.TotalMilliseconds, WaitUntil = WaitUntilState.Commit });
         await page.Locator("#generate").WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
     }
 
