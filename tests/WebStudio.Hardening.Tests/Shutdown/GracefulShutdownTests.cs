@@ -58,12 +58,13 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
         Guid slowJob;
         await using (var server = await StudioProcess.StartAsync(Settings))
         {
-            // A studio user's long job (150 steps at 256² × 2: seconds on any machine, so it is still running when the
-            // server is stopped), watched live through the hub.
+            // A studio user's long job (150 steps at 384² × 4: many seconds on any machine, so it is still running when
+            // the server is stopped; at 256² × 2 a quiet CI machine once reached step 148 first), watched live through
+            // the hub.
             var cookies = new CookieContainer();
             using var studio = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
             await StudioAccountForms.RegisterAsync(studio, "bob@example.test", "Passw0rd-test");
-            using var submitted = await studio.PostAsJsonAsync("/api/jobs", new { prompt = "slow", model = Model, steps = 150, width = 256, height = 256, batchSize = 2, seed = 1 });
+            using var submitted = await studio.PostAsJsonAsync("/api/jobs", new { prompt = "slow", model = Model, steps = 150, width = 384, height = 384, batchSize = 4, seed = 1 });
             Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
             slowJob = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
             await using var hub = new HubConnectionBuilder()
