@@ -50,6 +50,8 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
         return Task.CompletedTask;
     }
 
+    private const int SlowBatch = 4;
+
     [Fact]
     public async Task SIGTERM_during_a_job_and_open_streams_stops_within_the_shutdown_timeout_and_requeues_the_job()
     {
@@ -64,7 +66,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
             var cookies = new CookieContainer();
             using var studio = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };
             await StudioAccountForms.RegisterAsync(studio, "bob@example.test", "Passw0rd-test");
-            using var submitted = await studio.PostAsJsonAsync("/api/jobs", new { prompt = "slow", model = Model, steps = 150, width = 384, height = 384, batchSize = 4, seed = 1 });
+            using var submitted = await studio.PostAsJsonAsync("/api/jobs", new { prompt = "slow", model = Model, steps = 150, width = 384, height = 384, batchSize = SlowBatch, seed = 1 });
             Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
             slowJob = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
             await using var hub = new HubConnectionBuilder()
@@ -146,7 +148,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
         }
 
         Assert.Equal("Succeeded|1", await ScalarAsync($"SELECT Status || '|' || Attempts FROM GenerationJobs WHERE Id = '{slowJob.ToString().ToUpperInvariant()}'"));
-        Assert.Equal(4, await CountAsync("SELECT COUNT(*) FROM GeneratedImages"));
+        Assert.Equal(SlowBatch + 2, await CountAsync("SELECT COUNT(*) FROM GeneratedImages")); // and one image per API request
         Assert.Equal("ok", await ScalarAsync("PRAGMA integrity_check"));
     }
 
