@@ -92,7 +92,8 @@ public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<T
     private static async Task<List<Guid>> QueueJobsAsync(string dbPath, int count)
     {
         // The server migrates the database at start-up; wait for the schema, then queue jobs as the studio would.
-        await WaitAsync(dbPath, async db => (await db.Database.GetAppliedMigrationsAsync()).Any(), "the server never created the database");
+        // Every migration, not the first: the jobs' Spec column comes with the last one.
+        await WaitAsync(dbPath, async db => !(await db.Database.GetPendingMigrationsAsync()).Any(), "the server never migrated the database");
         await using var db = Open(dbPath);
         var user = new StudioUser { UserName = "crash@example.test", Email = "crash@example.test", NormalizedUserName = "CRASH@EXAMPLE.TEST" };
         db.Users.Add(user);
@@ -107,8 +108,13 @@ public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<T
         return jobs.Select(j => j.Id).ToList();
     }
 
-    private static StudioDbContext Open(string dbPath) =>
-        new(new DbContextOptionsBuilder<StudioDbContext>().UseSqlite(StudioDatabase.ConnectionString(dbPath)).Options);
+    private static StudioDbContext Open(string dbPath)
+    {
+        // The studio's own options, so that the migrations assembly (and so the pending migrations) are known.
+        var options = new DbContextOptionsBuilder<StudioDbContext>();
+        options.UseStudioSqlite(StudioDatabase.ConnectionString(dbPath));
+        return new StudioDbContext(options.Options);
+    }
 
     private static async Task WaitAsync(string dbPath, Func<StudioDbContext, Task<bool>> condition, string failure)
     {
