@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace WebStudio.Trainer.Training;
 
 /// <summary>
-/// Writes what a UNet leg on a lent GPU machine needs (`gpu/train_unet.py`, PyTorch): the EMA checkpoints, the latents,
+/// Writes what a UNet leg on a GPU machine (e.g. an H100, PyTorch without .NET) needs (`gpu/train_unet.py`, PyTorch): the EMA checkpoints, the latents,
 /// the captions as token ids and each scene's category, and reference outputs of the TorchSharp networks that the
 /// script must reproduce before it trains. Everything C# knows (tokenizer, scene categories, architecture) is resolved
 /// here, so the script holds only the networks and the training step. The pack has to travel within the device's

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""A `train-unet` leg on a lent GPU machine, in PyTorch.
+"""A `train-unet` leg on a GPU machine (e.g. an H100), in PyTorch.
 
-The trainer is TorchSharp on CPU; a GPU machine lent to a session has PyTorch with CUDA but no .NET, and only 64 MiB
-travel to it. `WebStudio.Trainer gpu-pack` writes what this script needs (latents, token ids, categories, EMA
+The trainer is TorchSharp on CPU; the GPU machine it targets has PyTorch with CUDA but no .NET, and takes in at most
+64 MiB. `WebStudio.Trainer gpu-pack` writes what this script needs (latents, token ids, categories, EMA
 checkpoints, reference outputs), so the script holds only the two networks, written to the same parameter names as
 Models/*.cs, and UNetTrainer's training step. Before training it must reproduce the TorchSharp networks' reference
 outputs (max |diff| <= 1e-4), and it writes TorchSharp checkpoints (`text_encoder[_ema].dat`, `unet[_ema].dat`,
