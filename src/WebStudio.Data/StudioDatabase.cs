@@ -76,6 +76,8 @@ public static class StudioDatabase
     {
         if (db.Database.IsNpgsql())
         {
+            // On an empty database Npgsql logs one failed read of __EFMigrationsHistory before creating it: expected
+            // (npgsql/efcore.pg#3407), not a fault.
             db.Database.Migrate();
             return;
         }

@@ -317,7 +317,25 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
     /// <see cref="BinFolderVariable"/>, else the newest /usr/lib/postgresql/N/bin (Debian's layout), else initdb on
     /// the PATH. None: an error that names what is missing and how to install it.
     /// </summary>
-    public static string FindBinFolder()
+    public static string FindBinFolder() => FindBinFolder(DefaultBinCandidates());
+
+    /// <summary>The first of <paramref name="candidates"/> that holds initdb and pg_ctl.</summary>
+    public static string FindBinFolder(IEnumerable<string> candidates)
+    {
+        foreach (var folder in candidates)
+        {
+            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")))
+            {
+                return folder;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"PostgreSQL is not installed: no initdb and pg_ctl in {BinFolderVariable}, /usr/lib/postgresql/*/bin or the PATH. "
+            + "Install PostgreSQL 15 (Debian: apt-get install postgresql-15), or set " + BinFolderVariable + " to its bin folder.");
+    }
+
+    private static List<string> DefaultBinCandidates()
     {
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable(BinFolderVariable) is { Length: > 0 } configured)
@@ -333,16 +351,6 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
         }
 
         candidates.AddRange((Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        foreach (var folder in candidates)
-        {
-            if (File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")))
-            {
-                return folder;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"PostgreSQL is not installed: no initdb and pg_ctl in {BinFolderVariable}, /usr/lib/postgresql/*/bin or the PATH. "
-            + "Install PostgreSQL 15 (Debian: apt-get install postgresql-15), or set " + BinFolderVariable + " to its bin folder.");
+        return candidates;
     }
 }
