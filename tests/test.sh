@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every WebStudio test, browser tests included. Installs Debian's chromium first when it is missing
-# (Playwright drives /usr/bin/chromium; it cannot download its own browser here).
+# (Playwright drives /usr/bin/chromium; it cannot download its own browser here), and Debian's PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +9,14 @@ if [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+# The ScaleOut tests start a real PostgreSQL server themselves (initdb and pg_ctl); install Debian's when missing.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  echo "Installing Debian's PostgreSQL for the ScaleOut tests..."
+  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
 fi
 
 # Free space first: a full disk otherwise shows up as a confusing build or test failure.
