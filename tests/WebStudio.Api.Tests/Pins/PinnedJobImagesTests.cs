@@ -205,27 +205,13 @@ public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITe
     }
 
     /// <summary>The studio on the built-in model (its weights are files in the repository), with seeds 4242, 4243…</summary>
-    public sealed class Server() : ApiServer(
-        new Dictionary<string, string?>
-        {
-            ["Generation:ModelsPath"] = Path.Combine(RepositoryRoot(), "models"),
-            ["Generation:DefaultModel"] = Model,
-        },
-        services: services => services.AddSingleton<SeedSource, CountingSeeds>())
+    public sealed class Server() : StudioHost(new StudioHostOptions
     {
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "WebStudio.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException($"No WebStudio.sln above {AppContext.BaseDirectory}.");
-        }
-    }
+        ModelsFolder = RepositoryFolders.Models,
+        TinyModel = null,
+        Settings = new Dictionary<string, string?> { ["Generation:DefaultModel"] = Model },
+        Services = services => services.AddSingleton<SeedSource, CountingSeeds>(),
+    });
 
     private sealed class CountingSeeds : SeedSource
     {
