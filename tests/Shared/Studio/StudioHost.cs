@@ -186,7 +186,7 @@ public class StudioHost : IAsyncLifetime, IAsyncDisposable, IDisposable
     }
 
     /// <summary>A browser-like client: it keeps <paramref name="cookies"/> and does not follow redirects.</summary>
-    public HttpClient Client(CookieContainer cookies) =>
+    public HttpClient CookieClient(CookieContainer cookies) =>
         new(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
 
     /// <summary>A context on the studio's database, whichever process serves it.</summary>

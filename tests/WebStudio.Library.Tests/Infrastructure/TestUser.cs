@@ -19,7 +19,7 @@ public sealed class TestUser
     {
         _studio = studio;
         Email = email;
-        Http = studio.Client(_cookies);
+        Http = studio.CookieClient(_cookies);
     }
 
     public string Email { get; }

@@ -53,7 +53,7 @@ public sealed class StudioHostTests
     /// <summary>Registers a user through the real form, submits a small job on /api/jobs and waits for its end; returns its status and first image.</summary>
     private static async Task<(string Status, byte[] Image)> RunJobAsync(StudioHost studio, string name)
     {
-        using var http = studio.Client(new CookieContainer());
+        using var http = studio.CookieClient(new CookieContainer());
         await StudioAccountForms.RegisterAsync(http, $"{name}@example.test", "Passw0rd-test");
         using var submitted = await http.PostAsJsonAsync("/api/jobs", new { prompt = "a red circle", model = BuiltInModel, steps = 4, width = 128, height = 128, seed = 7 });
         Assert.True(submitted.StatusCode == HttpStatusCode.Created, $"{(int)submitted.StatusCode}: {await submitted.Content.ReadAsStringAsync()}\n{studio.Log}");

@@ -19,7 +19,7 @@ public sealed class StudioUserClient
     {
         _factory = factory;
         Email = email;
-        Http = factory.Client(_cookies);
+        Http = factory.CookieClient(_cookies);
     }
 
     public string Email { get; }
