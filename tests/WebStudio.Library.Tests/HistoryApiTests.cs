@@ -14,7 +14,7 @@ namespace WebStudio.Library.Tests;
 /// <summary>History over HTTP on the real engine: search, filters, paging, thumbnails, re-run, delete, import.</summary>
 public sealed class HistoryApiTests : IDisposable
 {
-    private readonly StudioHost _studio = new(LibraryStudio.Options);
+    private readonly StudioHost _studio = StudioHost.Create(LibraryStudio.Options);
 
     public void Dispose() => _studio.Dispose();
 

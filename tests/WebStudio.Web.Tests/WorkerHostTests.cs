@@ -170,7 +170,7 @@ public sealed class WorkerHostTests
     }
 
     // The tiny model goes in the models folder both sides read; the web side's scripted engine runs nothing.
-    private static StudioHost WebWithoutWorkers(TempFolder folder) => new(new StudioHostOptions
+    private static StudioHost WebWithoutWorkers(TempFolder folder) => StudioHost.Create(new StudioHostOptions
     {
         DataFolder = folder.Path,
         Engine = new ScriptedEngine(),

@@ -41,12 +41,13 @@ public class StudioHost : IAsyncLifetime, IAsyncDisposable, IDisposable
     }
 
     /// <summary>An in-process host on a folder of its own, with <paramref name="settings"/> over the defaults.</summary>
-    public StudioHost(IReadOnlyDictionary<string, string?> settings)
+    protected StudioHost(IReadOnlyDictionary<string, string?> settings)
         : this(new StudioHostOptions { Settings = settings })
     {
     }
 
-    public StudioHost(StudioHostOptions options)
+    // Protected: a class fixture may have one public constructor only (xUnit); others use Create or StartAsync.
+    protected StudioHost(StudioHostOptions options)
     {
         _ownsFolder = options.DataFolder is null;
         Options = options with { DataFolder = options.DataFolder ?? Path.Combine(Path.GetTempPath(), "webstudio-tests", Guid.NewGuid().ToString("N")) };
@@ -59,6 +60,9 @@ public class StudioHost : IAsyncLifetime, IAsyncDisposable, IDisposable
             _factory = new Factory(settings, Options.ReplaceServices);
         }
     }
+
+    /// <summary>A host not started yet: in process it starts on first use, else in InitializeAsync.</summary>
+    public static StudioHost Create(StudioHostOptions options) => new(options);
 
     /// <summary>A started host: in process, or a child process once it answers.</summary>
     public static async Task<StudioHost> StartAsync(StudioHostOptions options)

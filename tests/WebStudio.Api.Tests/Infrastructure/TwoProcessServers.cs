@@ -5,7 +5,7 @@ namespace WebStudio.Api.Tests.Infrastructure;
 /// relay's 250 ms ticks, so its previews cross between the processes even when a busy machine delays a few ticks.</summary>
 public sealed class TwoProcessServers : IAsyncLifetime
 {
-    public StudioHost Web { get; } = new(new StudioHostOptions { RunJobs = false });
+    public StudioHost Web { get; } = StudioHost.Create(new StudioHostOptions { RunJobs = false });
 
     public StudioWorker Worker { get; private set; } = null!;
 

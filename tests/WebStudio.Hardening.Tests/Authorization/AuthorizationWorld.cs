@@ -24,7 +24,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
     public const string OwnerPrompt = "owner secret lighthouse";
 
     // Jobs take 100 ms a step on the real engine.
-    private readonly StudioHost _server = new(new StudioHostOptions { StepPause = TimeSpan.FromMilliseconds(100) });
+    private readonly StudioHost _server = StudioHost.Create(new StudioHostOptions { StepPause = TimeSpan.FromMilliseconds(100) });
 
     public StudioHost Server => _server;
 

@@ -56,7 +56,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
     {
         var shutdownTimeout = ConfiguredShutdownTimeout();
         string key;
-        using (var commands = new StudioHost(Options))
+        using (var commands = StudioHost.Create(Options))
         {
             key = (await commands.RunCommandAsync("create-api-key", "--user", "alice")).Trim();
         }

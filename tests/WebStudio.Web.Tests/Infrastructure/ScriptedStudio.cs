@@ -6,7 +6,7 @@ namespace WebStudio.Web.Tests.Infrastructure;
 public static class ScriptedStudio
 {
     /// <summary>A host that starts on first use; <paramref name="settings"/> go over the defaults.</summary>
-    public static StudioHost Create(TempFolder folder, IGenerationEngine? engine = null, IReadOnlyDictionary<string, string?>? settings = null) => new(new StudioHostOptions
+    public static StudioHost Create(TempFolder folder, IGenerationEngine? engine = null, IReadOnlyDictionary<string, string?>? settings = null) => StudioHost.Create(new StudioHostOptions
     {
         DataFolder = folder.Path,
         Engine = engine ?? new ScriptedEngine(),
