@@ -12,12 +12,15 @@ public sealed class OneStudioHostTests
     [
         ("WebApplicationFactory<", ["Shared/Studio/StudioHost.cs"]),
         ("UseKestrel(", ["Shared/Studio/StudioHost.cs"]),
-        ("new ProcessStartInfo(", ["WebStudio.Testing/Hosting/ChildProcess.cs", CrossProcessDeterminism]),
-        ("Process.Start(", ["WebStudio.Testing/Hosting/ChildProcess.cs", CrossProcessDeterminism]),
+        ("new ProcessStartInfo(", ["WebStudio.Testing/Hosting/ChildProcess.cs", CrossProcessDeterminism, .. Servers]),
+        ("Process.Start(", ["WebStudio.Testing/Hosting/ChildProcess.cs", CrossProcessDeterminism, .. Servers]),
 
         // The worker tests also build (never start) the host to read its settings and to claim a job by hand.
         ("WorkerHost.CreateBuilder(", ["Shared/Worker/StudioWorker.cs", "WebStudio.Web.Tests/WorkerHostTests.cs"]),
     ];
+
+    // The servers the studio depends on (PostgreSQL's initdb and pg_ctl, redis-server), not the studio.
+    private static readonly string[] Servers = ["WebStudio.Testing/Postgres/PostgresServer.cs", "WebStudio.Testing/Servers/RedisServer.cs"];
 
     // Runs its own test assembly as a second process, to compare image hashes: not the studio.
     private const string CrossProcessDeterminism = "WebStudio.Generation.Tests/Pipelines/CrossProcessDeterminismTests.cs";
