@@ -7,6 +7,9 @@ namespace WebStudio.Web.Tests.Architecture;
 [Trait("Capability", "StudioCore")]
 public sealed class OneStudioHostTests
 {
+    // The servers the studio depends on (PostgreSQL's initdb and pg_ctl, redis-server), not the studio.
+    private static readonly string[] Servers = ["WebStudio.Testing/Postgres/PostgresServer.cs", "WebStudio.Testing/Servers/RedisServer.cs"];
+
     // Where each way of hosting may appear, relative to tests/.
     private static readonly (string Code, string[] Allowed)[] HostingCode =
     [
@@ -18,9 +21,6 @@ public sealed class OneStudioHostTests
         // The worker tests also build (never start) the host to read its settings and to claim a job by hand.
         ("WorkerHost.CreateBuilder(", ["Shared/Worker/StudioWorker.cs", "WebStudio.Web.Tests/WorkerHostTests.cs"]),
     ];
-
-    // The servers the studio depends on (PostgreSQL's initdb and pg_ctl, redis-server), not the studio.
-    private static readonly string[] Servers = ["WebStudio.Testing/Postgres/PostgresServer.cs", "WebStudio.Testing/Servers/RedisServer.cs"];
 
     // Runs its own test assembly as a second process, to compare image hashes: not the studio.
     private const string CrossProcessDeterminism = "WebStudio.Generation.Tests/Pipelines/CrossProcessDeterminismTests.cs";
