@@ -25,6 +25,8 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int ProcessId => _process.Id;
+
     public static async Task<WorkerProcess> StartAsync(IEnumerable<KeyValuePair<string, string?>> settings)
     {
         var start = new ProcessStartInfo("dotnet")
@@ -80,6 +82,13 @@ public sealed class WorkerProcess : IAsyncDisposable
         using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
         Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>SIGKILL, as a crash or the OOM killer ends it: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
     }
 
     /// <returns>false when the process is still running after <paramref name="timeout"/>.</returns>
