@@ -17,7 +17,7 @@ public static class StudioDatabase
     }.ToString();
 
     public static DbContextOptionsBuilder UseStudioSqlite(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(MigrationsAssembly));
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(MigrationsAssembly)).AddInterceptors(SqliteBusyTimeout.Instance);
 
     /// <summary>
     /// Applies pending migrations and switches the file to WAL, so readers (pages, previews) never block the

@@ -194,6 +194,8 @@ public sealed class JobQueue(
 
             foreach (var candidate in order.Take(4))
             {
+                // The claim and the owner's fairness state commit together: one durable write on the hand-over path.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var now = time.GetUtcNow().UtcDateTime;
                 var leaseEnd = now + _options.Lease;
                 var rows = await db.Jobs
@@ -207,6 +209,7 @@ public sealed class JobQueue(
                         .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
                 if (rows != 1)
                 {
+                    await transaction.RollbackAsync(CancellationToken.None);
                     continue; // another worker took it; try the next in line
                 }
 
@@ -215,6 +218,7 @@ public sealed class JobQueue(
                 await db.Database.ExecuteSqlInterpolatedAsync(
                     $"INSERT INTO UserQueueStates (UserId, LastServedAt) VALUES ({candidate.OwnerId}, {now}) ON CONFLICT(UserId) DO UPDATE SET LastServedAt = excluded.LastServedAt",
                     CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
                 notifier.QueueChanged();
                 // Read back with the claim's token (ClaimToken), which fences every write of this run.
                 return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, CancellationToken.None);
