@@ -31,8 +31,11 @@ public sealed class JobRunner(
     public static readonly TimeSpan StatusCheckInterval = TimeSpan.FromMilliseconds(500);
 
     /// <param name="claimLost">Cancelled by the worker's heartbeat when its lease renewal finds the claim gone.</param>
-    public async Task RunAsync(GenerationJob job, string workerId, CancellationToken stopping, CancellationToken claimLost = default)
+    /// <returns>true when this run ended the job (succeeded, failed or canceled); false when the job went back to the
+    /// queue at shutdown or its claim was lost.</returns>
+    public async Task<bool> RunAsync(GenerationJob job, string workerId, CancellationToken stopping, CancellationToken claimLost = default)
     {
+        var ended = false;
         using var cancel = running.Register(job.Id, stopping);
         using var lost = claimLost.Register(cancel.Cancel);
         var token = cancel.Token;
@@ -81,7 +84,7 @@ public sealed class JobRunner(
             {
                 // A cancel that lands after the last step (during the VAE decode) still wins over storing the result.
                 token.ThrowIfCancellationRequested();
-                await StoreAsync(job, spec, results, stepMs, totalMs);
+                ended = await StoreAsync(job, spec, results, stepMs, totalMs);
             }
             finally
             {
@@ -104,7 +107,8 @@ public sealed class JobRunner(
         }
         catch (OperationCanceledException)
         {
-            if (await FinishAsync(job, JobStatus.Canceled, null))
+            ended = await FinishAsync(job, JobStatus.Canceled, null);
+            if (ended)
             {
                 logger.LogInformation("Job {JobId} canceled while running", job.Id);
             }
@@ -113,20 +117,22 @@ public sealed class JobRunner(
         {
             // The detail goes to the log; the owner sees plain words that quote the job id as the reference.
             logger.LogError(ex, "Job {JobId} failed ({Model}, {Width}x{Height}, batch {Batch})", job.Id, job.Model, job.Width, job.Height, job.BatchSize);
-            await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job));
+            ended = await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job));
         }
         finally
         {
             prepared?.Dispose();
-            if (!stopping.IsCancellationRequested)
+            if (ended)
             {
-                inputs.Delete(job.Id); // a job requeued by a shutdown keeps its inputs for the next start
+                inputs.Delete(job.Id); // a job requeued by a shutdown, or run again after a lost claim, keeps its inputs
             }
 
             running.Unregister(job.Id, cancel);
             sharedPreviews.Retire(job.Id);
             notifier.QueueChanged();
         }
+
+        return ended;
     }
 
     // Runs on the generation thread between steps: one indexed read, every StatusCheckInterval.
@@ -151,7 +157,8 @@ public sealed class JobRunner(
         return stream.ToArray();
     }
 
-    private async Task StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
+    /// <returns>false when the claim was lost: nothing was kept.</returns>
+    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var rows = new List<GeneratedImage>();
@@ -198,7 +205,7 @@ public sealed class JobRunner(
             }
 
             LogLost(job);
-            return;
+            return false;
         }
 
         db.Images.AddRange(rows);
@@ -206,6 +213,7 @@ public sealed class JobRunner(
         await transaction.CommitAsync(CancellationToken.None);
         notifier.Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
         logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
+        return true;
     }
 
     /// <returns>false when the claim was lost: nothing was written.</returns>

@@ -72,13 +72,14 @@ public sealed class QueueWorkerService(
                 }
 
                 var lost = heartbeat.Begin(job);
+                var ended = false;
                 try
                 {
-                    await runner.RunAsync(job, workerId, stoppingToken, lost);
+                    ended = await runner.RunAsync(job, workerId, stoppingToken, lost);
                 }
                 finally
                 {
-                    heartbeat.End();
+                    heartbeat.End(ended);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -42,13 +42,17 @@ public sealed class WorkerHeartbeat(
         return claim.Lost.Token;
     }
 
-    /// <summary>The run ended (stored, failed, canceled or lost).</summary>
-    public void End()
+    /// <summary>The run is over; <paramref name="ended"/>: it ended the job (stored, failed or canceled), rather than
+    /// putting it back at shutdown or losing its claim.</summary>
+    public void End(bool ended)
     {
         lock (_gate)
         {
             _claim = null;
-            _jobsDone++;
+            if (ended)
+            {
+                _jobsDone++;
+            }
         }
     }
 
