@@ -90,6 +90,40 @@ public sealed class LeasesFencingTests
     }
 
     [Fact]
+    public async Task A_run_that_lost_its_claim_leaves_the_jobs_edit_inputs_to_the_run_that_replaces_it()
+    {
+        using var folder = new TempFolder();
+        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var queue = factory.Services.GetRequiredService<JobQueue>();
+        var runner = factory.Services.GetRequiredService<JobRunner>();
+        var inputs = factory.Services.GetRequiredService<JobInputStore>();
+        var submitted = await alice.SubmitAsync("with inputs", steps: 3);
+        // As an edit's prepared pixels are kept until the job ends for good.
+        using (var pixels = new WebStudio.Studio.Jobs.JobInputs(new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(64, 64), null, 64, 64))
+        {
+            inputs.Save(submitted.Id, pixels);
+        }
+
+        var first = (await queue.ClaimNextAsync("worker-a", CancellationToken.None))!;
+        await using (var db = await LeaseTestData.OpenAsync(factory))
+        {
+            await db.Jobs.Where(j => j.Id == submitted.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, DateTime.UtcNow.AddSeconds(-1)));
+        }
+
+        await factory.Services.GetRequiredService<JobLeases>().RequeueExpiredAsync(CancellationToken.None);
+        Assert.False(await runner.RunAsync(first, "worker-a", CancellationToken.None));
+        var kept = inputs.Load(first);
+        Assert.NotNull(kept);
+        kept.Dispose();
+
+        var second = (await queue.ClaimNextAsync("worker-b", CancellationToken.None))!;
+        Assert.True(await runner.RunAsync(second, "worker-b", CancellationToken.None));
+        Assert.Null(inputs.Load(second)); // ended for good: gone
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(submitted.Id)).Status);
+    }
+
+    [Fact]
     public async Task A_worker_whose_claim_was_taken_stops_its_run_within_a_heartbeat_and_writes_nothing()
     {
         using var folder = new TempFolder();
