@@ -36,6 +36,15 @@ public sealed class GenerationJob
     /// <summary>The worker instance that claimed the job (diagnostics, and proof that one job ran once).</summary>
     public string? WorkerId { get; set; }
 
+    /// <summary>Until when the claim holds the job: its worker's heartbeat moves it on; once past, any worker puts the
+    /// job back in the queue (or fails it after the last attempt). Null while the job is not running.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>The fencing token: the claim's generation, one more on every claim of this job. A worker writes the
+    /// job's outcome and images only while the token is still the one it claimed with, so a run whose lease was lost
+    /// and whose job was claimed again cannot store a second result.</summary>
+    public long ClaimToken { get; set; }
+
     /// <summary>Average wall time of one denoising step of the last run, in milliseconds.</summary>
     public double? AverageStepMs { get; set; }
 

@@ -24,6 +24,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<AdministratorClaim> AdministratorClaims => Set<AdministratorClaim>();
 
+    public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -12,6 +12,7 @@ using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Workers;
 
 namespace WebStudio.Studio;
 
@@ -44,6 +45,8 @@ public static class StudioCoreServices
         services.AddSingleton<RunningJobs>();
         services.AddSingleton<SubmissionRateLimiter>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<JobLeases>();
+        services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<SeedSource>();
         services.AddSingleton<JobInputStore>();
         services.AddSingleton<JobAccess>();

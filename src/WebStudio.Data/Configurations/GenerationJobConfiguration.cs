@@ -28,6 +28,8 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
         builder.HasIndex(j => new { j.Status, j.Priority, j.CreatedAt });
         builder.HasIndex(j => new { j.OwnerId, j.Status, j.CreatedAt });
         builder.HasIndex(j => new { j.OwnerId, j.CreatedAt });
+        // The lease sweep reads running jobs by expiry.
+        builder.HasIndex(j => new { j.Status, j.LeaseExpiresAt });
 
         // The whole spec as JSON (no length limit: SQLite TEXT, PostgreSQL text).
         builder.Property(j => j.Spec).IsRequired();

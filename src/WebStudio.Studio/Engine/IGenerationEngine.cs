@@ -46,6 +46,9 @@ public interface IGenerationEngine
 
     IReadOnlyList<EngineModel> Models();
 
+    /// <summary>The models loaded now (the worker registry shows them); none unless the engine keeps models loaded.</summary>
+    IReadOnlyList<string> LoadedModels() => [];
+
     IReadOnlyList<string> Schedulers { get; }
 
     IReadOnlyList<FieldProblem> Validate(DiffusionRun run);

@@ -46,6 +46,8 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             : $"CUDA device {_options.CudaDeviceId} when the model loads (falls back to CPU with the reason logged)";
     }
 
+    public IReadOnlyList<string> LoadedModels() => _cache.Loaded;
+
     public IReadOnlyList<EngineModel> Models() =>
         _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight) { SizeMultiple = m.SizeMultiple }).ToList();
 

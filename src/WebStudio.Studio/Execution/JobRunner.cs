@@ -11,7 +11,9 @@ using WebStudio.Studio.Queue;
 
 namespace WebStudio.Studio.Execution;
 
-/// <summary>Runs one claimed job: generation with per-step previews, then the images and the outcome stored.</summary>
+/// <summary>Runs one claimed job: generation with per-step previews, then the images and the outcome stored. Every
+/// write is fenced by the claim's token (<see cref="GenerationJob.ClaimToken"/>): a run whose claim was lost (its lease
+/// ran out and the job was put back or claimed again) stores nothing.</summary>
 public sealed class JobRunner(
     IDbContextFactory<StudioDbContext> dbFactory,
     JobExecutors executors,
@@ -23,13 +25,19 @@ public sealed class JobRunner(
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
-    /// <summary>How often a running job reads its own status, so that a cancel made by another process sharing the
-    /// database stops it too (a cancel made in this process stops it at the next step).</summary>
+    /// <summary>How often a running job reads its own status and claim, so that a cancel made by another process
+    /// sharing the database stops it too (a cancel made in this process stops it at the next step), and so does the
+    /// loss of its claim.</summary>
     public static readonly TimeSpan StatusCheckInterval = TimeSpan.FromMilliseconds(500);
 
-    public async Task RunAsync(GenerationJob job, string workerId, CancellationToken stopping)
+    /// <param name="claimLost">Cancelled by the worker's heartbeat when its lease renewal finds the claim gone.</param>
+    /// <returns>true when this run ended the job (succeeded, failed or canceled); false when the job went back to the
+    /// queue at shutdown or its claim was lost.</returns>
+    public async Task<bool> RunAsync(GenerationJob job, string workerId, CancellationToken stopping, CancellationToken claimLost = default)
     {
+        var ended = false;
         using var cancel = running.Register(job.Id, stopping);
+        using var lost = claimLost.Register(cancel.Cancel);
         var token = cancel.Token;
         var started = Stopwatch.GetTimestamp();
         long firstStep = 0, lastStep = 0, statusChecked = started;
@@ -51,7 +59,7 @@ public sealed class JobRunner(
                 if (Stopwatch.GetElapsedTime(statusChecked, lastStep) >= StatusCheckInterval)
                 {
                     statusChecked = lastStep;
-                    if (!StillRunning(job.Id))
+                    if (!StillOurs(job))
                     {
                         cancel.Cancel();
                     }
@@ -76,7 +84,7 @@ public sealed class JobRunner(
             {
                 // A cancel that lands after the last step (during the VAE decode) still wins over storing the result.
                 token.ThrowIfCancellationRequested();
-                await StoreAsync(job, spec, workerId, results, stepMs, totalMs);
+                ended = await StoreAsync(job, spec, results, stepMs, totalMs);
             }
             finally
             {
@@ -90,40 +98,56 @@ public sealed class JobRunner(
         {
             // Shut down mid-job: back to the queue without counting the attempt, to run again at the next start.
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running)
-                .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.Attempts, j => j.Attempts - 1), CancellationToken.None);
+            await Claimed(db, job)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Queued)
+                    .SetProperty(j => j.WorkerId, (string?)null)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                    .SetProperty(j => j.Attempts, j => j.Attempts - 1), CancellationToken.None);
         }
         catch (OperationCanceledException)
         {
-            await FinishAsync(job, JobStatus.Canceled, null);
-            logger.LogInformation("Job {JobId} canceled while running", job.Id);
+            ended = await FinishAsync(job, JobStatus.Canceled, null);
+            if (ended)
+            {
+                logger.LogInformation("Job {JobId} canceled while running", job.Id);
+            }
         }
         catch (Exception ex)
         {
             // The detail goes to the log; the owner sees plain words that quote the job id as the reference.
             logger.LogError(ex, "Job {JobId} failed ({Model}, {Width}x{Height}, batch {Batch})", job.Id, job.Model, job.Width, job.Height, job.BatchSize);
-            await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job));
+            ended = await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job));
         }
         finally
         {
             prepared?.Dispose();
-            if (!stopping.IsCancellationRequested)
+            if (ended)
             {
-                inputs.Delete(job.Id); // a job requeued by a shutdown keeps its inputs for the next start
+                inputs.Delete(job.Id); // a job requeued by a shutdown, or run again after a lost claim, keeps its inputs
             }
 
-            running.Unregister(job.Id);
+            running.Unregister(job.Id, cancel);
             sharedPreviews.Retire(job.Id);
             notifier.QueueChanged();
         }
+
+        return ended;
     }
 
     // Runs on the generation thread between steps: one indexed read, every StatusCheckInterval.
-    private bool StillRunning(Guid jobId)
+    private bool StillOurs(GenerationJob job)
     {
         using var db = dbFactory.CreateDbContext();
-        return db.Jobs.Where(j => j.Id == jobId).Select(j => j.Status).FirstOrDefault() == JobStatus.Running;
+        return Claimed(db, job).Any();
     }
+
+    /// <summary>The job while this run's claim holds it: still running, under the token it was claimed with.</summary>
+    private static IQueryable<GenerationJob> Claimed(StudioDbContext db, GenerationJob job) =>
+        db.Jobs.Where(j => j.Id == job.Id && j.ClaimToken == job.ClaimToken && j.Status == JobStatus.Running);
+
+    private void LogLost(GenerationJob job) =>
+        logger.LogWarning("Job {JobId}: this run's claim (token {Token}) was lost (its lease ran out, or the job was canceled or claimed again); its result is dropped", job.Id, job.ClaimToken);
 
     private static byte[] EncodePreview(PreviewPixels pixels)
     {
@@ -133,7 +157,8 @@ public sealed class JobRunner(
         return stream.ToArray();
     }
 
-    private async Task StoreAsync(GenerationJob job, JobSpec spec, string workerId, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
+    /// <returns>false when the claim was lost: nothing was kept.</returns>
+    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var rows = new List<GeneratedImage>();
@@ -155,19 +180,21 @@ public sealed class JobRunner(
             rows.Add(row);
         }
 
+        // The status change and the image rows commit together, the change first: it is the fence (the claim's token,
+        // still running) and, on a server database, it locks the job's row, so that a lease sweep waits for the commit.
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        db.Images.AddRange(rows);
-        await db.SaveChangesAsync(CancellationToken.None);
-        var updated = await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.WorkerId == workerId)
+        var updated = await Claimed(db, job)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Succeeded)
                 .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
                 .SetProperty(j => j.AverageStepMs, stepMs)
                 .SetProperty(j => j.TotalMs, totalMs), CancellationToken.None);
         if (updated != 1)
         {
-            // The job was taken away meanwhile (an administrator's recovery); keep nothing of this run.
+            // The claim was lost meanwhile (the job canceled, or put back and claimed again): keep nothing of this
+            // run, so that the job ends with one set of images, the current claim's.
             await transaction.RollbackAsync(CancellationToken.None);
             foreach (var row in rows)
             {
@@ -177,24 +204,45 @@ public sealed class JobRunner(
                 }
             }
 
-            return;
+            LogLost(job);
+            return false;
         }
 
+        db.Images.AddRange(rows);
+        await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         notifier.Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
         logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
+        return true;
     }
 
-    private async Task FinishAsync(GenerationJob job, JobStatus status, string? reason)
+    /// <returns>false when the claim was lost: nothing was written.</returns>
+    private async Task<bool> FinishAsync(GenerationJob job, JobStatus status, string? reason)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running)
+        var updated = await Claimed(db, job)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, status)
                 .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
                 .SetProperty(j => j.FailureReason, reason), CancellationToken.None);
+        if (updated != 1)
+        {
+            // Canceled by another process, which stopped this run: its views here still hear of it. Otherwise the
+            // claim was lost, and the job is no longer this run's to report.
+            var current = await db.Jobs.Where(j => j.Id == job.Id).Select(j => new { j.Status, j.ClaimToken }).FirstOrDefaultAsync(CancellationToken.None);
+            if (current is null || current.Status != JobStatus.Canceled || current.ClaimToken != job.ClaimToken)
+            {
+                LogLost(job);
+                return false;
+            }
+
+            status = JobStatus.Canceled;
+        }
+
         var live = notifier.GetLiveState(job.Id);
         notifier.Report(job.Id, status, live?.Step ?? 0, job.Steps);
+        return true;
     }
 }

@@ -2,25 +2,33 @@ using Microsoft.Extensions.Options;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Workers;
 
 namespace WebStudio.Studio.Execution;
 
 /// <summary>
-/// The hosted workers: first puts jobs interrupted by a crash back in the queue, then runs
-/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device) that claim and run jobs. At
-/// shutdown a running job stops within one step and goes back to the queue, its attempt not counted (a crash,
-/// which might be the job's own doing, counts it: see <see cref="JobQueue.RecoverInterruptedAsync"/>).
+/// The hosted workers: first puts jobs of this machine's dead worker processes back in the queue, then runs
+/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device) that claim and run jobs, each with
+/// its heartbeat (<see cref="WorkerHeartbeat"/>: the lease of its job, its row in the registry), and one sweep that
+/// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>). At shutdown a running
+/// job stops within one step and goes back to the queue, its attempt not counted (a crash, which might be the job's
+/// own doing, counts it).
 /// </summary>
 public sealed class QueueWorkerService(
     JobQueue queue,
     JobRunner runner,
+    JobLeases leases,
+    WorkerRegistry registry,
     QueueSignal signal,
     IGenerationEngine engine,
     IOptions<QueueOptions> options,
+    IOptions<GenerationOptions> generation,
+    TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<QueueWorkerService> logger) : BackgroundService
 {
-    /// <summary>Worker ids start with the machine name, so that start-up recovery touches only this machine's jobs.</summary>
+    /// <summary>Worker ids start with the machine name, then the process id, so that start-up recovery can tell this
+    /// machine's dead worker processes (<see cref="JobQueue.RecoverInterruptedAsync"/>).</summary>
     public static string MachinePrefix => Environment.MachineName + "/";
 
     private readonly string _instance = $"{MachinePrefix}{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
@@ -36,34 +44,47 @@ public sealed class QueueWorkerService(
 
         await queue.RecoverInterruptedAsync(MachinePrefix, stoppingToken);
         var count = options.Value.Workers > 0 ? options.Value.Workers : Math.Max(1, engine.DeviceCount);
-        logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}", count, options.Value.Policy);
+        logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}, lease {Lease} s", count, options.Value.Policy, options.Value.LeaseSeconds);
 
         // Running jobs stop as soon as shutdown begins (ApplicationStopping), not only when this service's turn to
         // stop comes after the web server has drained: JobRunner puts a job stopped this way back in the queue.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stopping.Token));
+        var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stopping.Token)).Append(SweepAsync(stopping.Token));
         await Task.WhenAll(loops);
     }
 
     private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var heartbeat = new WorkerHeartbeat(workerId, leases, registry, engine, generation.Value, options.Value, time, logger);
+        var beating = heartbeat.RunAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
+                // Taken before the claim: a job queued while the claim finds none still wakes this loop at once.
+                var wake = signal.Next;
                 var job = await queue.ClaimNextAsync(workerId, stoppingToken);
                 if (job is null)
                 {
-                    await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+                    await QueueSignal.WaitAsync(wake, options.Value.PollInterval, stoppingToken);
                     continue;
                 }
 
-                await runner.RunAsync(job, workerId, stoppingToken);
+                var lost = heartbeat.Begin(job);
+                var ended = false;
+                try
+                {
+                    ended = await runner.RunAsync(job, workerId, stoppingToken, lost);
+                }
+                finally
+                {
+                    heartbeat.End(ended);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex)
             {
@@ -71,6 +92,33 @@ public sealed class QueueWorkerService(
                 logger.LogError(ex, "Queue worker {WorkerId} failed; retrying", workerId);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+        }
+
+        await beating;
+    }
+
+    // Any worker may sweep: each change is conditional, so sweeps of several processes do not collide.
+    private async Task SweepAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await leases.RequeueExpiredAsync(stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    logger.LogError(ex, "The lease sweep failed; retrying");
+                }
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
         }
     }
 }

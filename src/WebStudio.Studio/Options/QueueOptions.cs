@@ -25,8 +25,19 @@ public sealed class QueueOptions
 
     public int MaxQueuedPerUser { get; set; } = 10;
 
-    /// <summary>A job interrupted by a crash runs again from the start until it has been tried this many times.</summary>
+    /// <summary>A job interrupted by a crash (or whose worker stopped responding) runs again from the start until it
+    /// has been tried this many times.</summary>
     public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>How long a claim holds its job without a heartbeat. The worker renews it every third of this; a job
+    /// whose lease ran out goes back to the queue. Longer: a dead worker's job waits longer; shorter: a worker stalled
+    /// (paused, cut off from the database) loses its job sooner.</summary>
+    public double LeaseSeconds { get; set; } = 30;
+
+    public TimeSpan Lease => TimeSpan.FromSeconds(LeaseSeconds);
+
+    /// <summary>How often a worker renews its lease and writes its heartbeat: three renewals fit in one lease.</summary>
+    public TimeSpan HeartbeatInterval => Lease / 3;
 
     /// <summary>Submissions per user in any 60 seconds, exactly (a sliding log, no burst beyond it); a refusal's
     /// Retry-After is the time until the oldest submission in the window leaves it.</summary>

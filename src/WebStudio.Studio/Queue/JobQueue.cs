@@ -195,23 +195,31 @@ public sealed class JobQueue(
 
             foreach (var candidate in order.Take(4))
             {
+                // The claim and the owner's fairness state commit together: one durable write on the hand-over path.
+                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var now = time.GetUtcNow().UtcDateTime;
+                var leaseEnd = now + _options.Lease;
                 var rows = await db.Jobs
                     .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(j => j.Status, JobStatus.Running)
                         .SetProperty(j => j.StartedAt, now)
                         .SetProperty(j => j.WorkerId, workerId)
+                        .SetProperty(j => j.LeaseExpiresAt, leaseEnd)
+                        .SetProperty(j => j.ClaimToken, j => j.ClaimToken + 1)
                         .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
                 if (rows != 1)
                 {
+                    await transaction.RollbackAsync(CancellationToken.None);
                     continue; // another worker took it; try the next in line
                 }
 
                 // The job is this worker's now: a shutdown landing here must not strand it as Running, so the claim
                 // completes and the runner, seeing the stop, puts the job back in the queue.
                 await QueueStatements.MarkServedAsync(db, candidate.OwnerId, now, CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
                 notifier.QueueChanged();
+                // Read back with the claim's token (ClaimToken), which fences every write of this run.
                 return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, CancellationToken.None);
             }
         }
@@ -220,29 +228,69 @@ public sealed class JobQueue(
     }
 
     /// <summary>
-    /// At start-up: jobs left running by a crash of a worker on this machine (<paramref name="workerPrefix"/>) go
-    /// back to the queue (they run again from the start) until they have been tried
-    /// <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason. Jobs running on other machines
-    /// that share the database are left alone.
+    /// At start-up, a fast path beside the lease (<see cref="JobLeases"/>): jobs left running by a worker process of
+    /// this machine (<paramref name="machinePrefix"/>) that no longer exists go back to the queue at once instead of
+    /// when their lease runs out (they run again from the start) until they have been tried
+    /// <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason. A job of a process that still runs
+    /// (another worker process on this machine, one per GPU) or that cannot be told dead (the same process id, as a
+    /// restarted container has) is left to its lease, as are jobs of other machines.
     /// </summary>
-    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string workerPrefix, CancellationToken cancellationToken = default)
+    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string machinePrefix, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var candidates = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Running && j.WorkerId != null && j.WorkerId.StartsWith(machinePrefix))
+            .Select(j => new { j.Id, j.WorkerId, j.ClaimToken })
+            .ToListAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var max = _options.MaxAttempts;
-        var interrupted = db.Jobs.Where(j => j.Status == JobStatus.Running && (j.WorkerId == null || j.WorkerId.StartsWith(workerPrefix)));
-        var failed = await interrupted.Where(j => j.Attempts >= max)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Failed)
-                .SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.FailureReason, $"the server stopped during this job {max} times, so it was given up"), cancellationToken);
-        var requeued = await interrupted
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued).SetProperty(j => j.WorkerId, (string?)null), cancellationToken);
+        var (requeued, failed) = (0, 0);
+        foreach (var job in candidates.Where(j => WorkerProcessIsGone(j.WorkerId!, machinePrefix)))
+        {
+            // Conditional on the claim seen, so that a job claimed again meanwhile is left alone.
+            var interrupted = db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.ClaimToken == job.ClaimToken);
+            failed += await interrupted.Where(j => j.Attempts >= max)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Failed)
+                    .SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                    .SetProperty(j => j.FailureReason, $"the server stopped during this job {max} times, so it was given up"), cancellationToken);
+            requeued += await interrupted
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Queued)
+                    .SetProperty(j => j.WorkerId, (string?)null)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+        }
+
         if (requeued + failed > 0)
         {
-            logger.LogWarning("Recovered interrupted jobs: {Requeued} queued again, {Failed} failed after {Max} attempts", requeued, failed, max);
+            logger.LogWarning("Recovered jobs of stopped worker processes on this machine: {Requeued} queued again, {Failed} failed after {Max} attempts", requeued, failed, max);
+            signal.Pulse();
+            notifier.QueueChanged();
         }
 
         return (requeued, failed);
+    }
+
+    // Worker ids are "{machine}/{process id}/{instance}#{loop}" (QueueWorkerService).
+    private static bool WorkerProcessIsGone(string workerId, string machinePrefix)
+    {
+        var rest = workerId[machinePrefix.Length..];
+        var slash = rest.IndexOf('/');
+        if (slash <= 0 || !int.TryParse(rest[..slash], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid)
+            || pid == Environment.ProcessId)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no such process
+        }
     }
 }

@@ -7,11 +7,18 @@ public sealed class QueueSignal
 
     public void Pulse() => Interlocked.Exchange(ref _pulse, NewSource()).TrySetResult();
 
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Completes at the next <see cref="Pulse"/>. A worker takes it before it looks for a job, so that a job
+    /// queued between an empty claim and the wait still wakes it (<see cref="WaitAsync(Task, TimeSpan, CancellationToken)"/>).</summary>
+    public Task Next => Volatile.Read(ref _pulse).Task;
+
+    public Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => WaitAsync(Next, timeout, cancellationToken);
+
+    /// <summary>Waits for <paramref name="next"/> (taken from <see cref="Next"/>), at most <paramref name="timeout"/>.</summary>
+    public static async Task WaitAsync(Task next, TimeSpan timeout, CancellationToken cancellationToken)
     {
         try
         {
-            await Volatile.Read(ref _pulse).Task.WaitAsync(timeout, cancellationToken);
+            await next.WaitAsync(timeout, cancellationToken);
         }
         catch (TimeoutException)
         {

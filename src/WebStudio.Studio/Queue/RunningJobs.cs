@@ -14,12 +14,12 @@ public sealed class RunningJobs
         return source;
     }
 
-    public void Unregister(Guid jobId)
+    /// <summary>Removes the run's entry, only if it is still <paramref name="source"/>'s: after a lost claim, another
+    /// worker of this process may be running the same job again under its own entry.</summary>
+    public void Unregister(Guid jobId, CancellationTokenSource source)
     {
-        if (_running.TryRemove(jobId, out var source))
-        {
-            source.Dispose();
-        }
+        _running.TryRemove(new KeyValuePair<Guid, CancellationTokenSource>(jobId, source));
+        source.Dispose();
     }
 
     public bool IsRunning(Guid jobId) => _running.ContainsKey(jobId);

@@ -45,6 +45,9 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
 
     public IReadOnlyList<EngineModel> Models() => inner?.Models() ?? [new EngineModel("tiny", 64, 64)];
 
+    /// <summary>Scripted: the one model counts as loaded once a run has started.</summary>
+    public IReadOnlyList<string> LoadedModels() => inner?.LoadedModels() ?? (Started.IsEmpty ? [] : ["tiny"]);
+
     /// <summary>From now on each run waits at its start until <see cref="Release"/>.</summary>
     public void Hold() => _open = false;
 

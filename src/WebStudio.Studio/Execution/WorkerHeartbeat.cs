@@ -1,0 +1,167 @@
+using WebStudio.Data;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Workers;
+
+namespace WebStudio.Studio.Execution;
+
+/// <summary>
+/// One worker loop's heartbeat. Every <see cref="QueueOptions.HeartbeatInterval"/> it renews the lease of the job
+/// the loop runs and writes the worker's row in the registry. When a renewal finds the claim gone, or no renewal
+/// has gone through for a whole lease (the database out of reach: the job may be claimed again by now), it stops
+/// the run, whose fenced writes would be refused anyway.
+/// </summary>
+public sealed class WorkerHeartbeat(
+    string workerId,
+    JobLeases leases,
+    WorkerRegistry registry,
+    IGenerationEngine engine,
+    GenerationOptions generation,
+    QueueOptions options,
+    TimeProvider time,
+    ILogger logger)
+{
+    private readonly Lock _gate = new();
+    private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
+    private Claim? _claim;
+    private long _jobsDone;
+
+    public string WorkerId => workerId;
+
+    /// <summary>The loop runs <paramref name="job"/> now.</summary>
+    /// <returns>Cancelled when the claim is lost.</returns>
+    public CancellationToken Begin(GenerationJob job)
+    {
+        var claim = new Claim(job.Id, job.ClaimToken, time.GetTimestamp());
+        lock (_gate)
+        {
+            _claim = claim;
+        }
+
+        return claim.Lost.Token;
+    }
+
+    /// <summary>The run is over; <paramref name="ended"/>: it ended the job (stored, failed or canceled), rather than
+    /// putting it back at shutdown or losing its claim.</summary>
+    public void End(bool ended)
+    {
+        lock (_gate)
+        {
+            _claim = null;
+            if (ended)
+            {
+                _jobsDone++;
+            }
+        }
+    }
+
+    /// <summary>Beats until <paramref name="stopping"/>, then removes the worker's row.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
+        try
+        {
+            do
+            {
+                await BeatAsync(stopping);
+            }
+            while (await timer.WaitForNextTickAsync(stopping));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+
+        try
+        {
+            await registry.RemoveAsync(workerId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Worker {WorkerId} could not remove its row from the registry", workerId);
+        }
+    }
+
+    private async Task BeatAsync(CancellationToken stopping)
+    {
+        Claim? claim;
+        long jobsDone;
+        lock (_gate)
+        {
+            (claim, jobsDone) = (_claim, _jobsDone);
+        }
+
+        if (claim is not null)
+        {
+            await RenewAsync(claim, stopping);
+        }
+
+        try
+        {
+            await registry.BeatAsync(new WorkerRecord
+            {
+                Id = workerId,
+                HostName = Environment.MachineName,
+                ProcessId = Environment.ProcessId,
+                Devices = [Device()],
+                Models = engine.Models().Select(m => m.Name).ToList(),
+                LoadedModels = [.. engine.LoadedModels()],
+                CurrentJobId = claim?.JobId,
+                JobsDone = jobsDone,
+                StartedAt = _startedAt,
+            }, stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Worker {WorkerId} could not write its heartbeat", workerId);
+        }
+    }
+
+    private async Task RenewAsync(Claim claim, CancellationToken stopping)
+    {
+        bool held;
+        try
+        {
+            held = await leases.RenewAsync(claim.JobId, claim.Token, stopping);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Worker {WorkerId} could not renew the lease of job {JobId}", workerId, claim.JobId);
+            held = time.GetElapsedTime(claim.Renewed) < options.Lease;
+        }
+
+        if (held)
+        {
+            claim.Renewed = time.GetTimestamp();
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_claim != claim)
+            {
+                return; // the run ended meanwhile, and with it the claim
+            }
+        }
+
+        logger.LogWarning("Worker {WorkerId} lost its claim on job {JobId} (token {Token}); stopping the run", workerId, claim.JobId, claim.Token);
+        claim.Lost.Cancel();
+    }
+
+    private string Device() => generation.UseCuda && WebStudio.Generation.Models.ExecutionProviders.CudaFailure is null
+        ? $"cuda:{generation.CudaDeviceId}"
+        : "cpu";
+
+    private sealed class Claim(Guid jobId, long token, long renewed)
+    {
+        public Guid JobId { get; } = jobId;
+
+        public long Token { get; } = token;
+
+        /// <summary>When the lease was last renewed (or claimed), as a <see cref="TimeProvider"/> timestamp.</summary>
+        public long Renewed { get; set; } = renewed;
+
+        /// <summary>Not disposed: the run may still hold a registration on it when the claim ends.</summary>
+        public CancellationTokenSource Lost { get; } = new();
+    }
+}

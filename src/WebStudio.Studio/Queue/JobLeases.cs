@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using WebStudio.Data;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Previews;
+
+namespace WebStudio.Studio.Queue;
+
+/// <summary>
+/// The leases of claimed jobs. A claim (<see cref="JobQueue.ClaimNextAsync"/>) holds its job until
+/// <see cref="GenerationJob.LeaseExpiresAt"/>; the worker's heartbeat renews it (<see cref="RenewAsync"/>), and any
+/// worker puts jobs whose lease ran out back in the queue (<see cref="RequeueExpiredAsync"/>), so that a job of a
+/// worker that died (kill -9, power loss, a network cut) runs again elsewhere. Leases compare the workers' clocks:
+/// keep them in step (NTP), well within a lease.
+/// </summary>
+public sealed class JobLeases(
+    IDbContextFactory<StudioDbContext> dbFactory,
+    IOptions<QueueOptions> options,
+    JobProgressNotifier notifier,
+    QueueSignal signal,
+    TimeProvider time,
+    ILogger<JobLeases> logger)
+{
+    private readonly QueueOptions _options = options.Value;
+
+    /// <summary>Moves the lease of a job this worker runs on by a whole lease.</summary>
+    /// <returns>false when the claim is no longer this worker's (its lease ran out and the job was put back, claimed
+    /// again, or canceled): the worker must stop the run and write nothing.</returns>
+    public async Task<bool> RenewAsync(Guid jobId, long claimToken, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var leaseEnd = time.GetUtcNow().UtcDateTime + _options.Lease;
+        var rows = await db.Jobs.Where(j => j.Id == jobId && j.ClaimToken == claimToken && j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, leaseEnd), cancellationToken);
+        return rows == 1;
+    }
+
+    /// <summary>
+    /// Jobs whose lease ran out go back to the queue, or fail with a reason once tried
+    /// <see cref="QueueOptions.MaxAttempts"/> times. Running jobs without a lease (left by a release before leases)
+    /// count as expired. Each change is one conditional UPDATE, so several workers may sweep at once.
+    /// </summary>
+    public async Task<(int Requeued, int Failed)> RequeueExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = time.GetUtcNow().UtcDateTime;
+        var max = _options.MaxAttempts;
+        var expired = db.Jobs.Where(j => j.Status == JobStatus.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now));
+        var failed = await expired.Where(j => j.Attempts >= max)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Failed)
+                .SetProperty(j => j.FinishedAt, now)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                .SetProperty(j => j.FailureReason, $"the worker running this job stopped responding {max} times, so it was given up"), cancellationToken);
+        var requeued = await expired
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(j => j.Status, JobStatus.Queued)
+                .SetProperty(j => j.WorkerId, (string?)null)
+                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+        if (requeued + failed > 0)
+        {
+            logger.LogWarning("Leases ran out: {Requeued} job(s) queued again, {Failed} failed after {Max} attempts", requeued, failed, max);
+            signal.Pulse();
+            notifier.QueueChanged();
+        }
+
+        return (requeued, failed);
+    }
+}
