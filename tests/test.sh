@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Runs every WebStudio test, browser tests included. Installs Debian's chromium first when it is missing
-# (Playwright drives /usr/bin/chromium; it cannot download its own browser here).
+# Runs every WebStudio test, browser tests included. Installs Debian's chromium and redis-server first when they
+# are missing (Playwright drives /usr/bin/chromium; it cannot download its own browser here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests..."
+# Debian's chromium (the browser tests) and redis-server (the scale-out tests start their own on loopback).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian's ${missing[*]} for the tests..."
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # Free space first: a full disk otherwise shows up as a confusing build or test failure.

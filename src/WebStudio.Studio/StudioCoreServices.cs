@@ -50,6 +50,7 @@ public static class StudioCoreServices
         services.AddSingleton<QueueSnapshot>();
         services.AddSingleton<SharedProgressRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedProgressRelay>());
+        services.AddSingleton<IProgressRelay>(sp => sp.GetRequiredService<SharedProgressRelay>()); // Redis replaces it
         services.AddSingleton<ApiKeyService>();
 
         services.AddSingleton<ThumbnailStore>();

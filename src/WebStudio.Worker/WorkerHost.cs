@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Redis;
 using WebStudio.Studio;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
@@ -27,6 +28,7 @@ public static class WorkerHost
         builder.Configuration.UseStudioSettingsFile();
         builder.Services.AddStudioCore(builder.Configuration);
         builder.Services.AddQueueWorkers();
+        builder.Services.AddStudioRedis(builder.Configuration); // progress and wake-ups through Redis, when configured
 
         // This process exists to run jobs: Queue:RunJobs=false, meant for the web app beside it, does not apply here.
         builder.Services.PostConfigure<QueueOptions>(queue => queue.RunJobs = true);
