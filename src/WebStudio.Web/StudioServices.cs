@@ -10,6 +10,7 @@ using WebStudio.Web.Editing;
 using WebStudio.Studio.Editing;
 using WebStudio.Web.Galleries;
 using WebStudio.Studio.Galleries;
+using WebStudio.Web.Operations;
 using WebStudio.Web.Options;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
@@ -31,6 +32,7 @@ public static class StudioServices
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
+        services.AddStudioHealthChecks(redis is not null);
         var signalR = services.AddSignalR();
         if (redis is not null)
         {
