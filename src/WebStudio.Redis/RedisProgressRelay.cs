@@ -3,6 +3,7 @@ using StackExchange.Redis;
 using WebStudio.Data;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Telemetry;
 
 namespace WebStudio.Redis;
 
@@ -17,6 +18,8 @@ public sealed class RedisProgressRelay(
     RedisConnection connection,
     JobProgressNotifier notifier,
     RunningJobs running,
+    StudioMetrics metrics,
+    TimeProvider time,
     IOptions<StudioRedisOptions> options,
     ILogger<RedisProgressRelay> logger) : BackgroundService, IProgressRelay
 {
@@ -48,7 +51,7 @@ public sealed class RedisProgressRelay(
 
         try
         {
-            var message = new ProgressMessage(status, step, totalSteps, png).Encode();
+            var message = new ProgressMessage(status, step, totalSteps, png, time.GetUtcNow().ToUnixTimeMilliseconds()).Encode();
             if (png is not null)
             {
                 redis.GetDatabase().StringSet(_keys.Frame(jobId), message, options.Value.FrameTimeToLive, flags: CommandFlags.FireAndForget);
@@ -137,7 +140,7 @@ public sealed class RedisProgressRelay(
             try
             {
                 var queue = await redis.GetSubscriber().SubscribeAsync(_keys.Job(id));
-                queue.OnMessage(message => Deliver(id, message.Message));
+                queue.OnMessage(message => Deliver(id, message.Message, published: true));
                 lock (_subscriptions)
                 {
                     _subscriptions[id] = queue;
@@ -147,7 +150,7 @@ public sealed class RedisProgressRelay(
                 var newest = await redis.GetDatabase().StringGetAsync(_keys.Frame(id));
                 if (!newest.IsNull)
                 {
-                    Deliver(id, newest);
+                    Deliver(id, newest, published: false);
                 }
             }
             catch (RedisException ex)
@@ -157,11 +160,16 @@ public sealed class RedisProgressRelay(
         }
     }
 
-    private void Deliver(Guid jobId, RedisValue value)
+    private void Deliver(Guid jobId, RedisValue value, bool published)
     {
         if (running.IsRunning(jobId) || ProgressMessage.Decode((byte[])value!) is not { } message)
         {
             return; // a job claimed here meanwhile reports for itself
+        }
+
+        if (published && message.Png is not null)
+        {
+            metrics.PreviewArrived(time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(message.SentAtMs));
         }
 
         var live = notifier.GetLiveState(jobId);

@@ -12,6 +12,7 @@ using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Telemetry;
 
 namespace WebStudio.Studio;
 
@@ -38,6 +39,8 @@ public static class StudioCoreServices
         services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<StudioMetrics>();
         services.AddSingleton<ImageStore>();
         services.AddSingleton<JobProgressNotifier>();
         services.AddSingleton<QueueSignal>();

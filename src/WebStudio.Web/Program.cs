@@ -72,6 +72,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapHealthEndpoints();
+app.MapStudioMetrics();
 app.MapStudioEndpoints();
 app.MapImagesApi();
 app.MapHistoryGalleriesAndSharing();

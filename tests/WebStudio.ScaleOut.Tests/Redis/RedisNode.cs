@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
+using WebStudio.Data;
 using WebStudio.Redis;
+using WebStudio.Studio.Telemetry;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 
@@ -40,6 +43,10 @@ public sealed class RedisNode : IAsyncDisposable
         }).Build();
         var services = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
+            .AddMetrics()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton<StudioMetrics>()
+            .AddDbContextFactory<StudioDbContext>(db => db.UseSqlite("Data Source=:memory:")) // only the queue-depth gauge reads it
             .AddSingleton<JobProgressNotifier>()
             .AddSingleton<RunningJobs>()
             .AddSingleton<QueueSignal>()
