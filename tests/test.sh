@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Runs every WebStudio test, browser tests included. Installs Debian's chromium and redis-server first when they
-# are missing (Playwright drives /usr/bin/chromium; it cannot download its own browser here).
+# Runs every WebStudio test, browser tests included. Installs Debian's chromium, redis-server and PostgreSQL first
+# when they are missing (Playwright drives /usr/bin/chromium; it cannot download its own browser here; the ScaleOut
+# tests start their own Redis and PostgreSQL servers on loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian's chromium (the browser tests) and redis-server (the scale-out tests start their own on loopback).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing Debian's ${missing[*]} for the tests..."
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace WebStudio.Data;
 
-/// <summary>Identity, the generation queue and image metadata in one SQLite database.</summary>
+/// <summary>Identity, the generation queue and image metadata in one database: SQLite or PostgreSQL.</summary>
 public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : IdentityDbContext<StudioUser>(options)
 {
     public DbSet<GenerationJob> Jobs => Set<GenerationJob>();
@@ -28,5 +28,9 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);
+        if (Database.IsNpgsql())
+        {
+            PostgresModel.Apply(builder);
+        }
     }
 }

@@ -32,7 +32,7 @@ public static class StudioCoreServices
         services.AddDbContextFactory<StudioDbContext>((provider, options) =>
         {
             var studio = provider.GetRequiredService<IOptions<StudioOptions>>().Value;
-            options.UseStudioSqlite(StudioDatabase.ConnectionString(Path.GetFullPath(studio.DatabasePath)));
+            options.UseStudioDatabase(studio.Database, studio.ConnectionString, studio.DatabasePath);
         });
 
         // The ONNX engine; integration tests replace it with ConfigureTestServices.

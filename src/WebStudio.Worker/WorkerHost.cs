@@ -61,7 +61,7 @@ public static class WorkerHost
     private sealed class StartupReport(
         IGenerationEngine engine,
         IOptions<QueueOptions> queue,
-        IOptions<StudioOptions> studio,
+        IDbContextFactory<StudioDbContext> dbFactory,
         IHostApplicationLifetime lifetime,
         ILogger<StartupReport> logger) : IHostedService
     {
@@ -73,12 +73,18 @@ public static class WorkerHost
                 var workers = queue.Value.Workers > 0 ? queue.Value.Workers : Math.Max(1, engine.DeviceCount);
                 var provider = engine.DescribeExecutionProvider();
                 logger.LogInformation("Execution provider: {Provider}; {Workers} queue worker(s) on {Database}",
-                    provider, workers, Path.GetFullPath(studio.Value.DatabasePath));
+                    provider, workers, Where());
                 Console.WriteLine($"{RunningLine}: {workers} worker(s), execution provider {provider}");
             });
             return Task.CompletedTask;
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        private string Where()
+        {
+            using var db = dbFactory.CreateDbContext();
+            return StudioDatabase.Describe(db);
+        }
     }
 }

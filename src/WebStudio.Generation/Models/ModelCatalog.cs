@@ -1,7 +1,11 @@
 namespace WebStudio.Generation.Models;
 
 /// <summary>A model folder found under the models directory.</summary>
-public sealed record ModelDescriptor(string Name, string Folder, int NativeWidth, int NativeHeight);
+public sealed record ModelDescriptor(string Name, string Folder, int NativeWidth, int NativeHeight)
+{
+    /// <summary>What the model's image sides must be a multiple of (<see cref="ModelConfig.SizeMultiple"/>).</summary>
+    public int SizeMultiple { get; init; } = 8;
+}
 
 /// <summary>
 /// The models directory: every sub-folder holding a model_index.json is a model, named by its folder name.
@@ -34,17 +38,18 @@ public sealed class ModelCatalog
                 continue;
             }
 
-            int size;
+            int size, multiple;
             try
             {
-                size = ModelConfig.Read(folder).NativeSize;
+                var config = ModelConfig.Read(folder);
+                (size, multiple) = (config.NativeSize, config.SizeMultiple);
             }
             catch (ModelLoadException)
             {
-                size = 512; // still listed, so that loading it reports the real problem
+                (size, multiple) = (512, 8); // still listed, so that loading it reports the real problem
             }
 
-            models.Add(new ModelDescriptor(Path.GetFileName(folder), folder, size, size));
+            models.Add(new ModelDescriptor(Path.GetFileName(folder), folder, size, size) { SizeMultiple = multiple });
         }
 
         return models;

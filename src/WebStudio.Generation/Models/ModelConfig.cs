@@ -28,6 +28,14 @@ public sealed record ModelConfig
 
     public int NativeSize => (SampleSize ?? 64) * VaeScaleFactor;
 
+    /// <summary>How often the UNet halves the latent on its way down (one per down block but the last), or 0 when
+    /// the folder does not say.</summary>
+    public int UNetDownsamplings { get; init; }
+
+    /// <summary>What an image's sides must be a multiple of: each UNet halving must land on whole latent cells, so
+    /// that the up path's doubling meets its skip connection (an exported graph doubles; it does not resize to fit).</summary>
+    public int SizeMultiple => VaeScaleFactor << UNetDownsamplings;
+
     public static ModelConfig Read(string folder)
     {
         var index = DiffusersJson.Read<ModelIndexFile>(folder, "model_index.json", required: true)!;
@@ -42,6 +50,7 @@ public sealed record ModelConfig
         ScalingFactor = vae?.ScalingFactor ?? index.VaeScalingFactor ?? DefaultScalingFactor,
         VaeScaleFactor = vae?.BlockOutChannels is { Length: > 0 } blocks ? 1 << (blocks.Length - 1) : 8,
         SampleSize = unet?.SampleSize,
+        UNetDownsamplings = unet?.DownBlockTypes is { Length: > 0 } down ? down.Length - 1 : 0,
         TimeCondProjDim = unet?.TimeCondProjDim ?? 0,
     };
 }

@@ -21,6 +21,9 @@ public sealed record ModelShapes
     /// <summary>Pixels per latent cell along each side.</summary>
     public int VaeScaleFactor { get; init; } = 8;
 
+    /// <summary>What the sides of an image the model can make are a multiple of (<see cref="ModelConfig.SizeMultiple"/>).</summary>
+    public int SizeMultiple { get; init; } = 8;
+
     public int LatentChannels { get; init; } = 4;
 
     /// <summary>The UNet's width at latent resolution (block_out_channels[0]).</summary>
@@ -67,6 +70,7 @@ public sealed record ModelShapes
         return new ModelShapes
         {
             VaeScaleFactor = config.VaeScaleFactor,
+            SizeMultiple = config.SizeMultiple,
             LatentChannels = vae?.LatentChannels ?? defaults.LatentChannels,
             UNetChannels = unet?.BlockOutChannels is [var unetWidth, ..] ? unetWidth : defaults.UNetChannels,
             LayersPerBlock = unet?.LayersPerBlock is { Values: [var layers, ..], IsList: false } ? layers : defaults.LayersPerBlock,

@@ -91,16 +91,16 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
     }
 
     /// <summary>The largest size no bigger than <paramref name="width"/>×<paramref name="height"/>, of about the same
-    /// aspect ratio and in multiples of <see cref="GenerationRequest.SizeMultiple"/>, whose run of
+    /// aspect ratio and in multiples of the model's <see cref="ModelShapes.SizeMultiple"/>, whose run of
     /// <paramref name="batch"/> images fits in <paramref name="limitBytes"/>; null when not even the smallest does.</summary>
     public static (int Width, int Height)? LargestSize(ModelShapes shapes, int width, int height, int batch, float guidance, long limitBytes)
     {
-        const int step = GenerationRequest.SizeMultiple;
+        var step = shapes.SizeMultiple;
         var longer = Math.Max(width, height);
         for (var side = longer / step * step; side >= GenerationRequest.MinSize; side -= step)
         {
-            var w = width == longer ? side : Shorter(width, side, longer);
-            var h = height == longer ? side : Shorter(height, side, longer);
+            var w = width == longer ? side : Shorter(width, side, longer, step);
+            var h = height == longer ? side : Shorter(height, side, longer, step);
             if (Of(shapes, w, h, batch, guidance).Total <= limitBytes)
             {
                 return (w, h);
@@ -110,8 +110,9 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
         return null;
     }
 
-    private static int Shorter(int shorter, int side, int longer) =>
-        Math.Max(GenerationRequest.MinSize, (int)((long)shorter * side / longer) / GenerationRequest.SizeMultiple * GenerationRequest.SizeMultiple);
+    // Rounded down to the step, but never below the smallest size that is a multiple of it.
+    private static int Shorter(int shorter, int side, int longer, int step) =>
+        Math.Max((GenerationRequest.MinSize + step - 1) / step * step, (int)((long)shorter * side / longer) / step * step);
 
     private static long CeilDiv(long value, long divisor) => (value + divisor - 1) / divisor;
 }

@@ -1,10 +1,16 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Generation.Pipelines;
 
 namespace WebStudio.Studio.Engine;
 
 /// <summary>A model the studio offers.</summary>
-public sealed record EngineModel(string Name, int NativeWidth, int NativeHeight);
+public sealed record EngineModel(string Name, int NativeWidth, int NativeHeight)
+{
+    /// <summary>What the sides of the images it makes must be a multiple of: the VAE's scale times the UNet's
+    /// downsampling, read from the model's folder (see <see cref="ModelSizes"/>).</summary>
+    public int SizeMultiple { get; init; } = GenerationRequest.SizeMultiple;
+}
 
 /// <summary>How long a prompt is for a model's tokenizer, the way A1111 counts it: <see cref="Tokens"/> text tokens
 /// in windows of 75, <see cref="Capacity"/> being the windows' room (75, 150, ...). <see cref="Truncated"/>: more

@@ -47,15 +47,20 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     }
 
     public IReadOnlyList<EngineModel> Models() =>
-        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight)).ToList();
+        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight) { SizeMultiple = m.SizeMultiple }).ToList();
 
     public IReadOnlyList<FieldProblem> Validate(DiffusionRun run)
     {
         var problems = GenerationRequestValidator.Validate(ToRequest(run))
             .Select(p => new FieldProblem(p.Field, p.Message)).ToList();
-        if (!Models().Any(m => string.Equals(m.Name, run.Model, StringComparison.Ordinal)))
+        if (Models().FirstOrDefault(m => string.Equals(m.Name, run.Model, StringComparison.Ordinal)) is not { } model)
         {
             problems.Insert(0, new FieldProblem("model", $"there is no model called '{run.Model}'"));
+        }
+        else if (problems.Count == 0)
+        {
+            // Sizes the core accepts (multiples of 8) that this model's UNet cannot run would fail on the worker.
+            problems.AddRange(ModelSizes.Check(model, run));
         }
 
         // Only a request that is otherwise valid is weighed: its size and batch are then within the core's limits.

@@ -3,13 +3,14 @@ using WebStudio.Generation.Pipelines;
 
 namespace WebStudio.Studio.Engine;
 
-/// <summary>Image sizes offered for a model: its native square, 3:2 landscape and portrait, and twice native.</summary>
+/// <summary>Image sizes offered for a model: its native square, 3:2 landscape and portrait, and twice native, each a
+/// size the model can make.</summary>
 public static class SizePresets
 {
     public static IReadOnlyList<string> For(EngineModel model)
     {
-        int w = model.NativeWidth, h = model.NativeHeight;
-        return new[] { (w, h), (Round8(w * 3 / 2), h), (w, Round8(h * 3 / 2)), (w * 2, h * 2) }
+        int w = model.NativeWidth, h = model.NativeHeight, m = model.SizeMultiple;
+        return new[] { (w, h), (Round(w * 3 / 2, m), h), (w, Round(h * 3 / 2, m)), (w * 2, h * 2) }
             .Select(s => Format(s.Item1, s.Item2)).Distinct().ToList();
     }
 
@@ -38,5 +39,6 @@ public static class SizePresets
     private static int Fit(double side) =>
         Math.Clamp((int)side / GenerationRequest.SizeMultiple * GenerationRequest.SizeMultiple, GenerationRequest.MinSize, GenerationRequest.MaxSize);
 
-    private static int Round8(int value) => (value + 4) / 8 * 8;
+    // To the nearest side the model can make (multiples of 8 at least).
+    private static int Round(int value, int multiple) => (value + multiple / 2) / multiple * multiple;
 }

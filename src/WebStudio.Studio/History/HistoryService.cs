@@ -26,7 +26,10 @@ public sealed class HistoryService(
         if (!string.IsNullOrWhiteSpace(filter.Search))
         {
             var pattern = "%" + EscapeLike(filter.Search.Trim()) + "%";
-            jobs = jobs.Where(j => EF.Functions.Like(j.Prompt, pattern, "\\") || EF.Functions.Like(j.NegativePrompt, pattern, "\\"));
+            // SQLite's LIKE ignores case (ASCII); PostgreSQL's does not, so there the same search is an ILIKE.
+            jobs = db.Database.IsNpgsql()
+                ? jobs.Where(j => EF.Functions.ILike(j.Prompt, pattern, "\\") || EF.Functions.ILike(j.NegativePrompt, pattern, "\\"))
+                : jobs.Where(j => EF.Functions.Like(j.Prompt, pattern, "\\") || EF.Functions.Like(j.NegativePrompt, pattern, "\\"));
         }
 
         if (!string.IsNullOrEmpty(filter.Model))

@@ -5,6 +5,12 @@ public sealed class StudioOptions
 {
     public const string Section = "Studio";
 
+    /// <summary><c>Sqlite</c> (the default: <see cref="DatabasePath"/>) or <c>Postgres</c> (<see cref="ConnectionString"/>).</summary>
+    public string Database { get; set; } = "Sqlite";
+
+    /// <summary>The PostgreSQL connection string when <see cref="Database"/> is <c>Postgres</c>.</summary>
+    public string? ConnectionString { get; set; }
+
     /// <summary>SQLite database file; relative paths resolve against the current directory (the repository root).</summary>
     public string DatabasePath { get; set; } = "./data/webstudio.db";
 

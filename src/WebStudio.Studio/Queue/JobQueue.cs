@@ -48,9 +48,10 @@ public sealed class JobQueue(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
 
-        // One write transaction (SQLite: BEGIN IMMEDIATE) from the count to the insert, so that concurrent
-        // submissions of one user cannot both pass the per-user limit.
+        // One write transaction (SQLite: BEGIN IMMEDIATE; PostgreSQL: a per-user lock) from the count to the insert,
+        // so that concurrent submissions of one user cannot both pass the per-user limit.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await QueueStatements.LockSubmissionsAsync(db, userId, cancellationToken);
         var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
         if (queued >= _options.MaxQueuedPerUser)
         {
@@ -209,9 +210,7 @@ public sealed class JobQueue(
 
                 // The job is this worker's now: a shutdown landing here must not strand it as Running, so the claim
                 // completes and the runner, seeing the stop, puts the job back in the queue.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"INSERT INTO UserQueueStates (UserId, LastServedAt) VALUES ({candidate.OwnerId}, {now}) ON CONFLICT(UserId) DO UPDATE SET LastServedAt = excluded.LastServedAt",
-                    CancellationToken.None);
+                await QueueStatements.MarkServedAsync(db, candidate.OwnerId, now, CancellationToken.None);
                 notifier.QueueChanged();
                 return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, CancellationToken.None);
             }

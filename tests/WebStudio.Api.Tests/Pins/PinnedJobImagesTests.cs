@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
@@ -20,21 +19,7 @@ namespace WebStudio.Api.Tests.Pins;
 [Trait("Capability", "StudioCore")]
 public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITestOutputHelper output) : IClassFixture<PinnedJobImagesTests.Server>
 {
-    private const string Model = "webstudio-shapes";
-
-    /// <summary>Pinned at aff3b71, before the move, on this repository's CPU test machine.</summary>
-    private static readonly Dictionary<string, string> Pinned = new()
-    {
-        ["txt2img"] = "F01654B147BBA3281B2C3A5E7FB8397788C3542F74A2E79D25DB616F1AFCAA89",
-        ["img2img"] = "8BE9ED6874D6DF2FC4DBA9E1F9280E264DBD6B53793058DDE55B299BAA5976C5",
-        ["inpaint"] = "5DB5566A312C5AD73B4A236BA9903D24551DE6C24AE490A9C96AD7F1B146801A",
-        ["outpaint"] = "8E25C26B2BDF4A6902000B6254D22D7BD041964AE583D83DF738C999B678CC70",
-        ["hires fix"] = "FDEDE5359B3B872105D3C7A84F6955061E657DE86F5FCC71607B88BE84A3D1E7",
-        ["upscale"] = "9232254FD8449D7655032609CAA08B2434E6B7ABAD994008CE68D501CCC50705",
-        ["api generation"] = "887B6FE1D4C81E3A673CD5EF1A530481E6B1EBEADF93AD98424ED649CF4BFB05",
-        ["api edit"] = "A486505BA03BD160876D928500CD02962CB45D64D6EFAE85DA2DC9876947C45A",
-        ["api variation"] = "5018CDEE58710D8ED89C4A8C19E4A6FFBB5ACAE6F4F040438F7CF35BE2A85FB3",
-    };
+    private const string Model = PinnedImages.Model;
 
     [Fact]
     public async Task Every_job_kind_makes_the_pinned_images()
@@ -69,7 +54,7 @@ public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITe
         actual["api edit"] = HashB64(await PostApiAsync(api, "/v1/images/edits", new MultipartFormDataContent
         {
             { new ByteArrayContent(sourcePng), "image", "image.png" },
-            { new ByteArrayContent(TransparentLeftHalf(128, 128)), "mask", "mask.png" },
+            { new ByteArrayContent(PinnedImages.TransparentLeftHalf(128, 128)), "mask", "mask.png" },
             { new StringContent("a yellow star"), "prompt" },
             { new StringContent(Model), "model" },
             { new StringContent("128x128"), "size" },
@@ -88,7 +73,7 @@ public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITe
             output.WriteLine($"[\"{kind}\"] = \"{hash}\",");
         }
 
-        Assert.Equal(Pinned, actual);
+        Assert.Equal(PinnedImages.Hashes.ToDictionary(), actual);
     }
 
     private sealed record EditBody(string operation, string source, string prompt, string negativePrompt, string model, string scheduler, int steps, float guidance, long seed)
@@ -126,15 +111,8 @@ public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITe
 
     private static async Task<Guid> UploadMaskAsync(HttpClient http, string source)
     {
-        using var mask = new Image<L8>(128, 128);
-        mask.ProcessPixelRows(rows =>
-        {
-            for (var y = 40; y < 96; y++)
-            {
-                rows.GetRowSpan(y)[24..88].Fill(new L8(255));
-            }
-        });
-        using var form = new MultipartFormDataContent { { new ByteArrayContent(Png(mask)), "file", "mask.png" } };
+        using var mask = PinnedImages.InpaintMask();
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(PinnedImages.Png(mask)), "file", "mask.png" } };
         form.First().Headers.ContentType = new("image/png");
         using var response = await http.PostAsync($"/api/masks?source={Uri.EscapeDataString(source)}", form);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"mask gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -160,72 +138,20 @@ public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITe
             images.Add(await http.GetByteArrayAsync(image.GetProperty("url").GetString()));
         }
 
-        return PixelHash(images);
+        return PinnedImages.PixelHash(images);
     }
 
     private static string HashB64(JsonElement response) =>
-        PixelHash(response.GetProperty("data").EnumerateArray().Select(d => Convert.FromBase64String(d.GetProperty("b64_json").GetString()!)));
-
-    /// <summary>The pixels, not the file: a PNG's text chunks and compression may change without the image changing.</summary>
-    private static string PixelHash(IEnumerable<byte[]> pngs)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var png in pngs)
-        {
-            using var image = Image.Load<Rgba32>(png);
-            var pixels = new byte[image.Width * image.Height * 4];
-            image.CopyPixelDataTo(pixels);
-            sha.AppendData(BitConverter.GetBytes(image.Width));
-            sha.AppendData(BitConverter.GetBytes(image.Height));
-            sha.AppendData(pixels);
-        }
-
-        return Convert.ToHexString(sha.GetHashAndReset());
-    }
-
-    /// <summary>An OpenAI edit mask: the transparent pixels (here the left half) are repainted.</summary>
-    private static byte[] TransparentLeftHalf(int width, int height)
-    {
-        using var mask = new Image<Rgba32>(width, height, new Rgba32(255, 255, 255, 255));
-        mask.ProcessPixelRows(rows =>
-        {
-            for (var y = 0; y < height; y++)
-            {
-                rows.GetRowSpan(y)[..(width / 2)].Fill(new Rgba32(0, 0, 0, 0));
-            }
-        });
-        return Png(mask);
-    }
-
-    private static byte[] Png(Image image)
-    {
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream);
-        return stream.ToArray();
-    }
+        PinnedImages.PixelHash(response.GetProperty("data").EnumerateArray().Select(d => Convert.FromBase64String(d.GetProperty("b64_json").GetString()!)));
 
     /// <summary>The studio on the built-in model (its weights are files in the repository), with seeds 4242, 4243…</summary>
     public sealed class Server() : ApiServer(
         new Dictionary<string, string?>
         {
-            ["Generation:ModelsPath"] = Path.Combine(RepositoryRoot(), "models"),
+            ["Generation:ModelsPath"] = PinnedImages.ModelsPath,
             ["Generation:DefaultModel"] = Model,
         },
-        services: services => services.AddSingleton<SeedSource, CountingSeeds>())
-    {
-        private static string RepositoryRoot()
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "WebStudio.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException($"No WebStudio.sln above {AppContext.BaseDirectory}.");
-        }
-    }
+        services: services => services.AddSingleton<SeedSource, CountingSeeds>());
 
     private sealed class CountingSeeds : SeedSource
     {

@@ -154,15 +154,16 @@ public class MemoryEstimateTests(TinyModelFolders models, ITestOutputHelper outp
         Assert.NotNull(size);
         var (w, h) = size.Value;
         Assert.True(MemoryEstimate.Of(shapes, w, h, batch, 7f).Total <= limit);
-        Assert.True(w % 8 == 0 && h % 8 == 0 && w <= width && h <= height, $"{w}×{h}");
+        var step = shapes.SizeMultiple; // 32 for the built-in model
+        Assert.True(w % step == 0 && h % step == 0 && w <= width && h <= height, $"{w}×{h}");
         Assert.Equal(width >= height, w >= h); // the aspect ratio is kept
         if ((w, h) == (width, height))
         {
             return;
         }
 
-        var longer = Math.Max(w, h) + 8;
-        var bigger = width >= height ? (longer, Math.Max(64, height * longer / width / 8 * 8)) : (Math.Max(64, width * longer / height / 8 * 8), longer);
+        var longer = Math.Max(w, h) + step;
+        var bigger = width >= height ? (longer, Math.Max(64, height * longer / width / step * step)) : (Math.Max(64, width * longer / height / step * step), longer);
         Assert.True(MemoryEstimate.Of(shapes, bigger.Item1, bigger.Item2, batch, 7f).Total > limit, $"{bigger} fits too");
     }
 

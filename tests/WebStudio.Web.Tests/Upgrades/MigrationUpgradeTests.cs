@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
 using WebStudio.Data;
 using WebStudio.Web.Tests.Infrastructure;
@@ -132,5 +133,65 @@ public sealed class MigrationUpgradeTests
         Assert.Equal(expected, JobSpecJson.Read(job));
         Assert.Equal(expected.Kind, job.Kind);
         Assert.Equal((128, 96, JobStatus.Queued), (job.Width, job.Height, job.Status));
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task After_the_upgrade_every_table_holds_only_the_columns_the_model_maps()
+    {
+        using var folder = new TempFolder();
+        var options = await OldDatabaseWithAnOutpaintJobAsync(folder);
+
+        await using var db = new StudioDbContext(options);
+        StudioDatabase.MigrateAndConfigure(db);
+
+        // The Edit_* columns that the spec replaced are gone, and nothing else unmapped is left behind.
+        foreach (var table in db.GetService<IDesignTimeModel>().Model.GetRelationalModel().Tables)
+        {
+            var stored = await db.Database.SqlQuery<string>($"SELECT name AS Value FROM pragma_table_info({table.Name})").ToListAsync();
+            Assert.Equal(table.Columns.Select(c => c.Name).Order(StringComparer.Ordinal), stored.Order(StringComparer.Ordinal));
+        }
+
+        var outpaint = Assert.IsType<JobSpec.Outpaint>(JobSpecJson.Read(await db.Jobs.SingleAsync()));
+        Assert.Equal((0, 32, 32, 0), (outpaint.Left, outpaint.Top, outpaint.Right, outpaint.Bottom));
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task Migrating_back_before_the_job_spec_restores_the_legacy_columns()
+    {
+        using var folder = new TempFolder();
+        var options = await OldDatabaseWithAnOutpaintJobAsync(folder);
+        await using (var db = new StudioDbContext(options))
+        {
+            StudioDatabase.MigrateAndConfigure(db);
+        }
+
+        await using var old = new StudioDbContext(options);
+        await old.GetService<IMigrator>().MigrateAsync(BeforeJobSpec);
+
+        var restored = await old.Database.SqlQueryRaw<string>(
+            "SELECT Edit_Operation || ' ' || Edit_OutpaintTop || ' ' || Edit_OutpaintRight || ' ' || Edit_MaskBlur AS Value FROM GenerationJobs").SingleAsync();
+        Assert.Equal("Outpaint 32 32 4", restored);
+    }
+
+    /// <summary>A database at the schema before the job spec, holding one queued outpaint of the Edit page.</summary>
+    private static async Task<DbContextOptions<StudioDbContext>> OldDatabaseWithAnOutpaintJobAsync(TempFolder folder)
+    {
+        var builder = new DbContextOptionsBuilder<StudioDbContext>();
+        builder.UseStudioSqlite(StudioDatabase.ConnectionString(Path.Combine(folder.Path, "studio.db")));
+        await using var old = new StudioDbContext(builder.Options);
+        await old.GetService<IMigrator>().MigrateAsync(BeforeJobSpec);
+        await old.Database.ExecuteSqlRawAsync("""
+            INSERT INTO AspNetUsers (Id, CreatedAt, EmailConfirmed, PhoneNumberConfirmed, TwoFactorEnabled, LockoutEnabled, AccessFailedCount)
+            VALUES ('u1', '2026-11-01 10:00:00', 1, 0, 0, 0, 0);
+            INSERT INTO GenerationJobs (Id, OwnerId, Kind, Status, Source, Prompt, NegativePrompt, Model, Scheduler, Steps, Guidance, Seed,
+                Width, Height, BatchSize, Priority, CreatedAt, Attempts, Edit_Operation, Edit_SourceImageId, Edit_Strength, Edit_OutpaintLeft,
+                Edit_OutpaintTop, Edit_OutpaintRight, Edit_OutpaintBottom, Edit_UpscaleFactor, Edit_InpaintOnlyMasked, Edit_OnlyMaskedPadding,
+                Edit_MaskBlur)
+            VALUES ('0B0B7F3E-3F53-4A3A-9A57-1D2F3E4F5A6B', 'u1', 'Inpaint', 'Queued', 'Studio', 'a cat', '', 'webstudio-shapes', 'Euler a', 6, 7,
+                14, 160, 160, 1, 0, '2026-11-01 10:00:00', 0, 'Outpaint', '1D2F3E4F-0B0B-4A3A-9A57-7F3E3F535A6B', 1, 0, 32, 32, 0, 0, 0, 0, 4);
+            """);
+        return builder.Options;
     }
 }

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WebStudio.Data;
+using WebStudio.ScaleOut.Tests.Infrastructure;
+using WebStudio.Studio.Execution;
+using WebStudio.Studio.History;
+
+namespace WebStudio.ScaleOut.Tests;
+
+/// <summary>The queries whose SQL differs most between the providers: search, keyset pages, prefix matches.</summary>
+[Trait("Capability", "ScaleOut")]
+[Collection(PostgresCollection.Name)]
+public sealed class HistoryAndRecoveryOnBothProvidersTests(PostgresServer server)
+{
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task History_search_ignores_case_and_pages_through_every_job_once(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var alice = (await core.AddUsersAsync("alice"))[0];
+        for (var i = 0; i < 7; i++)
+        {
+            await core.SubmitAsync(alice, i % 2 == 0 ? $"a Red cat {i}" : $"a blue dog {i}");
+        }
+
+        var history = core.Services.GetRequiredService<HistoryService>();
+        var found = await history.QueryAsync(alice, new HistoryFilter { Search = "rED CAT" }, null);
+        Assert.Equal(4, found.Items.Count);
+        Assert.All(found.Items, item => Assert.Contains("Red cat", item.Prompt, StringComparison.Ordinal));
+
+        var seen = new List<Guid>();
+        HistoryCursor? cursor = null;
+        do
+        {
+            var page = await history.QueryAsync(alice, new HistoryFilter(), cursor, pageSize: 3);
+            seen.AddRange(page.Items.Select(i => i.JobId));
+            cursor = page.NextCursor is { } next && HistoryCursor.TryParse(next, out var parsed) ? parsed : null;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(7, seen.Distinct().Count());
+        Assert.Equal(7, seen.Count);
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task Recovery_requeues_this_machines_interrupted_jobs_and_leaves_other_machines_alone(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var alice = (await core.AddUsersAsync("alice"))[0];
+        var mine = await core.SubmitAsync(alice, "mine");
+        var theirs = await core.SubmitAsync(alice, "theirs");
+        Assert.NotNull(await core.Queue.ClaimNextAsync(QueueWorkerService.MachinePrefix + "1/dead", CancellationToken.None));
+        Assert.NotNull(await core.Queue.ClaimNextAsync("other-machine/1/alive", CancellationToken.None));
+
+        var (requeued, failed) = await core.Queue.RecoverInterruptedAsync(QueueWorkerService.MachinePrefix);
+
+        Assert.Equal((1, 0), (requeued, failed));
+        await using var db = await core.CreateDbContextAsync();
+        Assert.Equal(JobStatus.Queued, (await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == mine.Id)).Status);
+        Assert.Equal(JobStatus.Running, (await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == theirs.Id)).Status);
+    }
+}
