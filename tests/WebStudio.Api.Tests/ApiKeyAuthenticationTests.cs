@@ -14,7 +14,7 @@ namespace WebStudio.Api.Tests;
 
 /// <summary>Bearer keys as an authentication scheme: the key's owner is an ordinary principal, and the ordinary policies apply.</summary>
 [Trait("Capability", "StudioCore")]
-public sealed class ApiKeyAuthenticationTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class ApiKeyAuthenticationTests(StudioHost server) : IClassFixture<StudioHost>
 {
     [Fact]
     public async Task A_key_makes_its_owner_the_principal_a_login_cookie_would_make()

@@ -17,7 +17,7 @@ using WebStudio.Studio.Options;
 namespace WebStudio.Api.Tests;
 
 /// <summary>Keys (hashed, revocable, made from the command line) and the signed image links.</summary>
-public sealed class ApiKeyTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class ApiKeyTests(StudioHost server) : IClassFixture<StudioHost>
 {
     [Fact]
     public async Task A_key_is_stored_only_as_its_SHA256_and_works_until_revoked()
@@ -113,24 +113,8 @@ public sealed class ApiKeyTests(ApiServer server) : IClassFixture<ApiServer>
 
     private async Task<string> RunCommandAsync(params string[] args)
     {
-        var web = Path.Combine(AppContext.BaseDirectory, "WebStudio.Web.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(web);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Studio__DatabasePath"] = server.DatabasePath;
-        start.Environment["Storage__ImagesPath"] = Path.Combine(server.Folder, "data", "images");
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {await stderr}");
-        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var output = await server.RunCommandAsync(args);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Single(lines);
         return lines[0];
     }

@@ -8,7 +8,7 @@ using WebStudio.Studio.Queue;
 namespace WebStudio.Api.Tests;
 
 /// <summary>The studio's API keys page, as a signed-in browser gets it (server prerendering).</summary>
-public sealed class ApiKeysPageTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class ApiKeysPageTests(StudioHost server) : IClassFixture<StudioHost>
 {
     [Fact]
     public async Task The_page_needs_a_login()

@@ -22,7 +22,7 @@ public sealed class ApiLimitTests
         }
     }
 
-    private static async Task AssertSecondSubmissionRefusedAsync(ApiServer limited)
+    private static async Task AssertSecondSubmissionRefusedAsync(StudioHost limited)
     {
         var (_, key) = await limited.CreateUserWithKeyAsync("limited");
         using var client = limited.Client(key);
@@ -62,8 +62,8 @@ public sealed class ApiLimitTests
 
     private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
-    private sealed class LimitedApiServer() : ApiServer(new Dictionary<string, string?> { ["Queue:SubmissionsPerMinute"] = "1" });
+    private sealed class LimitedApiServer() : StudioHost(new Dictionary<string, string?> { ["Queue:SubmissionsPerMinute"] = "1" });
 
     // No queued job allowed at all: every submission finds the queue full, deterministically.
-    private sealed class FullQueueApiServer() : ApiServer(new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "0" });
+    private sealed class FullQueueApiServer() : StudioHost(new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "0" });
 }

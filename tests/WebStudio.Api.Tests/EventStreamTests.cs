@@ -6,7 +6,7 @@ namespace WebStudio.Api.Tests;
 
 /// <summary>The stream is written by ASP.NET Core's TypedResults.ServerSentEvents, byte for byte in the framing OpenAI's clients read.</summary>
 [Trait("Capability", "StudioCore")]
-public sealed class EventStreamTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class EventStreamTests(StudioHost server) : IClassFixture<StudioHost>
 {
     [Fact]
     public async Task A_stream_comes_from_the_platforms_event_stream_in_OpenAIs_framing()

@@ -24,7 +24,7 @@ public sealed class ModelSizeMultipleTests(ModelSizeMultipleTests.Server server)
     [Fact]
     public void The_built_in_model_folder_gives_its_size_multiple()
     {
-        var model = new ModelCatalog(PinnedImages.ModelsPath).Find(PinnedImages.Model);
+        var model = new ModelCatalog(RepositoryFolders.Models).Find(PinnedImages.Model);
 
         Assert.Equal(32, model.SizeMultiple);
     }
@@ -124,9 +124,10 @@ public sealed class ModelSizeMultipleTests(ModelSizeMultipleTests.Server server)
     }
 
     /// <summary>The studio on the built-in model (its weights are files in the repository).</summary>
-    public sealed class Server() : ApiServer(new Dictionary<string, string?>
+    public sealed class Server() : StudioHost(new StudioHostOptions
     {
-        ["Generation:ModelsPath"] = PinnedImages.ModelsPath,
-        ["Generation:DefaultModel"] = PinnedImages.Model,
+        ModelsFolder = RepositoryFolders.Models,
+        TinyModel = null,
+        Settings = new Dictionary<string, string?> { ["Generation:DefaultModel"] = PinnedImages.Model },
     });
 }

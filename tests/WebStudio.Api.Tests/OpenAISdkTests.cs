@@ -12,12 +12,12 @@ using GeneratedImage = OpenAI.Images.GeneratedImage;
 namespace WebStudio.Api.Tests;
 
 /// <summary>The official OpenAI .NET SDK, unmodified, pointed at the studio on 127.0.0.1.</summary>
-public sealed class OpenAISdkTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class OpenAISdkTests(StudioHost server) : IClassFixture<StudioHost>
 {
     private async Task<(string UserId, ImageClient Client)> ClientAsync(string user)
     {
         var (userId, key) = await server.CreateUserWithKeyAsync(user);
-        var client = new ImageClient(ApiServer.Model, new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") });
+        var client = new ImageClient(StudioHost.Model, new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") });
         return (userId, client);
     }
 

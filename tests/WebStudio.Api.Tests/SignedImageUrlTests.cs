@@ -12,7 +12,7 @@ namespace WebStudio.Api.Tests;
 
 /// <summary>response_format=url links, signed by Data Protection's time-limited protector with the key ring in the data folder.</summary>
 [Trait("Capability", "StudioCore")]
-public sealed class SignedImageUrlTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class SignedImageUrlTests(StudioHost server) : IClassFixture<StudioHost>
 {
     [Fact]
     public async Task A_link_opens_its_image_without_a_key()
@@ -65,9 +65,9 @@ public sealed class SignedImageUrlTests(ApiServer server) : IClassFixture<ApiSer
     public async Task A_link_still_works_after_a_restart_because_the_key_ring_is_in_the_data_folder()
     {
         var url = await GenerateLinkAsync("restart");
-        var keys = Path.Combine(server.Folder, "data", StudioDataProtection.KeysFolder);
+        var keys = Path.Combine(server.Folder, StudioDataProtection.KeysFolder);
         Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
-        Assert.False(File.Exists(Path.Combine(server.Folder, "data", "api-url-secret.key")));
+        Assert.False(File.Exists(Path.Combine(server.Folder, "api-url-secret.key")));
 
         // A second host on the same data: a new container whose key ring is read from the folder, as after a restart.
         var restarted = new SameDataServer(server);
@@ -113,6 +113,6 @@ public sealed class SignedImageUrlTests(ApiServer server) : IClassFixture<ApiSer
         return context.Request;
     }
 
-    private sealed class SameDataServer(ApiServer first)
-        : ApiServer(new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" }, sharedWith: first);
+    private sealed class SameDataServer(StudioHost first)
+        : StudioHost(first.Options with { RunJobs = false });
 }

@@ -17,13 +17,13 @@ public sealed class GalleryShareBrowserTests : IAsyncLifetime
     private const string Prompt = "a harbour at dawn with two boats";
 
     private readonly StudioSandbox _sandbox = new();
-    private StudioServer _server = null!;
+    private StudioHost _server = null!;
     private BrowserSession _browser = null!;
 
     public async Task InitializeAsync()
     {
         _sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
-        _server = await StudioServer.StartAsync(_sandbox, new Dictionary<string, string> { ["Generation:DefaultModel"] = StudioSandbox.TinyModelName });
+        _server = await StudioHost.StartAsync(_sandbox.Options(new Dictionary<string, string?> { ["Generation:DefaultModel"] = StudioSandbox.TinyModelName }));
         using var admin = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("admin")); // A and B are ordinary users
         _browser = await BrowserSession.LaunchAsync();
     }

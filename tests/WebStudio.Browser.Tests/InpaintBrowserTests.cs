@@ -18,7 +18,7 @@ public sealed class InpaintBrowserTests
     {
         using var sandbox = new StudioSandbox();
         sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
-        await using var server = await StudioServer.StartAsync(sandbox);
+        await using var server = await StudioHost.StartAsync(sandbox.Options());
         await using var browser = await BrowserSession.LaunchAsync();
         await using var context = await browser.NewContextAsync(server);
         var page = await context.NewPageAsync();
@@ -89,7 +89,7 @@ public sealed class InpaintBrowserTests
     {
         using var sandbox = new StudioSandbox();
         sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
-        await using var server = await StudioServer.StartAsync(sandbox);
+        await using var server = await StudioHost.StartAsync(sandbox.Options());
         await using var browser = await BrowserSession.LaunchAsync();
         await using var context = await browser.NewContextAsync(server);
         var page = await context.NewPageAsync();

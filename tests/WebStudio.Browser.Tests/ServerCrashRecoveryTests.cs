@@ -17,7 +17,7 @@ public sealed class ServerCrashRecoveryTests
         var model = sandbox.AddTinyModel();
         var parameters = (long seed) => new { prompt = $"crash {seed}", model, scheduler = "Euler a", steps = 150, guidance = 7, seed, width = 128, height = 128, batchSize = 2 };
 
-        var first = await StudioServer.StartAsync(sandbox);
+        var first = await StudioHost.StartAsync(sandbox.Options());
         List<Guid> ids;
         try
         {
@@ -43,7 +43,7 @@ public sealed class ServerCrashRecoveryTests
             Assert.Equal([JobStatus.Running, JobStatus.Queued, JobStatus.Queued], statuses);
         }
 
-        await using (var second = await StudioServer.StartAsync(sandbox))
+        await using (var second = await StudioHost.StartAsync(sandbox.Options()))
         {
             var deadline = DateTime.UtcNow + StudioPages.Wait;
             while (true)

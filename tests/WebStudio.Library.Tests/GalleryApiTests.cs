@@ -7,7 +7,7 @@ namespace WebStudio.Library.Tests;
 
 public sealed class GalleryApiTests : IDisposable
 {
-    private readonly GalleryStudio _studio = new();
+    private readonly StudioHost _studio = StudioHost.Create(LibraryStudio.Options);
 
     public void Dispose() => _studio.Dispose();
 

@@ -14,7 +14,7 @@ namespace WebStudio.Library.Tests;
 /// <summary>History over HTTP on the real engine: search, filters, paging, thumbnails, re-run, delete, import.</summary>
 public sealed class HistoryApiTests : IDisposable
 {
-    private readonly GalleryStudio _studio = new();
+    private readonly StudioHost _studio = StudioHost.Create(LibraryStudio.Options);
 
     public void Dispose() => _studio.Dispose();
 
@@ -160,7 +160,7 @@ public sealed class HistoryApiTests : IDisposable
             Assert.Equal(64, thumb.Width); // never enlarged past the original
         }
 
-        var cached = Path.Combine(_studio.ThumbsPath, $"{imageId:N}_256.webp");
+        var cached = Path.Combine(_studio.ThumbsPath(), $"{imageId:N}_256.webp");
         Assert.True(File.Exists(cached));
         var written = File.GetLastWriteTimeUtc(cached);
 
@@ -194,7 +194,7 @@ public sealed class HistoryApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
         Assert.Empty(Directory.GetFiles(_studio.ImagesPath, "*.png", SearchOption.AllDirectories));
-        Assert.Empty(Directory.GetFiles(_studio.ThumbsPath));
+        Assert.Empty(Directory.GetFiles(_studio.ThumbsPath()));
         var gone = await alice.Http.GetAsync($"/api/images/{imageIds[0]}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         // A browser that opens the dead link reads the status in words, not an empty error.

@@ -18,7 +18,7 @@ public sealed class IsolationTests : IDisposable
 {
     private const string Secret = "alice secret lighthouse";
 
-    private readonly GalleryStudio _studio = new();
+    private readonly StudioHost _studio = StudioHost.Create(LibraryStudio.Options);
 
     public void Dispose() => _studio.Dispose();
 

@@ -14,7 +14,7 @@ namespace WebStudio.Library.Tests;
 
 public sealed partial class ShareLinkTests : IDisposable
 {
-    private readonly GalleryStudio _studio = new();
+    private readonly StudioHost _studio = StudioHost.Create(LibraryStudio.Options);
 
     public void Dispose() => _studio.Dispose();
 
@@ -58,7 +58,7 @@ public sealed partial class ShareLinkTests : IDisposable
         var stored = await db.ShareLinks.AsNoTracking().SingleAsync(l => l.Id == one.Id);
         Assert.Equal(SHA256.HashData(Encoding.UTF8.GetBytes(one.Token)), stored.TokenHash);
         db.Database.ExecuteSqlRaw("PRAGMA wal_checkpoint(TRUNCATE)");
-        var file = await File.ReadAllBytesAsync(Path.Combine(_studio.DataPath, "studio.db"));
+        var file = await File.ReadAllBytesAsync(Path.Combine(_studio.Folder, "studio.db"));
         Assert.DoesNotContain(one.Token, Encoding.Latin1.GetString(file));
 
         var list = await alice.Http.GetFromJsonAsync<JsonElement>($"/api/galleries/{gallery}/shares");

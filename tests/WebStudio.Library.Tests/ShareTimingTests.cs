@@ -18,7 +18,7 @@ public sealed class TimingCollection
 [Collection(TimingCollection.Name)]
 public sealed class ShareTimingTests : IDisposable
 {
-    private readonly GalleryStudio _studio = new();
+    private readonly StudioHost _studio = StudioHost.Create(LibraryStudio.Options);
 
     public void Dispose() => _studio.Dispose();
 

@@ -74,25 +74,16 @@ public sealed class StudioOnPostgresTests(PostgresServer server)
         }
     }
 
-    /// <summary>The API server on Kestrel with Studio:Database=Postgres and the repository's built-in model.</summary>
-    private sealed class PostgresStudio(string connectionString) : ApiServer(new Dictionary<string, string?>
+    /// <summary>The studio on Kestrel with Studio:Database=Postgres and the repository's built-in model.</summary>
+    private sealed class PostgresStudio(string connectionString) : StudioHost(new StudioHostOptions
     {
-        ["Studio:Database"] = "Postgres",
-        ["Studio:ConnectionString"] = connectionString,
-        ["Generation:ModelsPath"] = Path.Combine(RepositoryRoot(), "models"),
-        ["Generation:DefaultModel"] = BuiltInModel,
-    });
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        ModelsFolder = RepositoryFolders.Models,
+        TinyModel = null,
+        Settings = new Dictionary<string, string?>
         {
-            if (File.Exists(Path.Combine(dir.FullName, "WebStudio.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No WebStudio.sln above {AppContext.BaseDirectory}.");
-    }
+            ["Studio:Database"] = "Postgres",
+            ["Studio:ConnectionString"] = connectionString,
+            ["Generation:DefaultModel"] = BuiltInModel,
+        },
+    });
 }

@@ -12,7 +12,7 @@ public sealed class AccountTests
     public async Task First_account_is_the_administrator_and_the_second_is_not()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
 
         await StudioUserClient.RegisterAsync(factory, "first");
         await StudioUserClient.RegisterAsync(factory, "second");
@@ -27,7 +27,7 @@ public sealed class AccountTests
     public async Task Closed_registration_still_lets_the_first_account_in_and_no_one_after()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Studio:AllowRegistration"] = "false" });
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Studio:AllowRegistration"] = "false" });
 
         await StudioUserClient.RegisterAsync(factory, "admin");
         var late = StudioUserClient.Anonymous(factory);
@@ -41,7 +41,7 @@ public sealed class AccountTests
     public async Task Pages_and_api_need_a_login_and_the_login_page_does_not()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var anonymous = StudioUserClient.Anonymous(factory);
 
         var home = await anonymous.Http.GetAsync("/");
@@ -56,7 +56,7 @@ public sealed class AccountTests
     public async Task A_user_can_log_out_log_in_again_and_change_the_password()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var user = await StudioUserClient.RegisterAsync(factory, "carol");
 
         var changed = await user.PostFormAsync("/Account/Manage/ChangePassword", "change-password", new()

@@ -1,6 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
@@ -19,13 +16,12 @@ public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<T
         using var folder = new TempFolder();
         var dbPath = Path.Combine(folder.Path, "studio.db");
 
-        var first = StartServer(folder, dbPath);
+        var first = await StartServerAsync(folder);
         try
         {
             var ids = await QueueJobsAsync(dbPath, 3);
             await WaitAsync(dbPath, db => db.Jobs.AnyAsync(j => j.Status == JobStatus.Running), "no job started");
-            first.Kill(entireProcessTree: true); // SIGKILL: no shutdown code runs
-            await first.WaitForExitAsync();
+            await first.KillAsync(); // SIGKILL: no shutdown code runs
 
             await using (var db = Open(dbPath))
             {
@@ -33,15 +29,14 @@ public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<T
                 Assert.Equal(3, await db.Jobs.CountAsync());
             }
 
-            var second = StartServer(folder, dbPath);
+            var second = await StartServerAsync(folder);
             try
             {
                 await WaitAsync(dbPath, async db => await db.Jobs.CountAsync(j => j.Status == JobStatus.Succeeded) == 3, "not every job finished after the restart");
             }
             finally
             {
-                second.Kill(entireProcessTree: true);
-                await second.WaitForExitAsync();
+                await second.DisposeAsync();
             }
 
             await using var check = Open(dbPath);
@@ -56,38 +51,19 @@ public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<T
         }
         finally
         {
-            if (!first.HasExited)
-            {
-                first.Kill(entireProcessTree: true);
-            }
-
+            await first.DisposeAsync();
             SqliteConnection.ClearAllPools();
         }
     }
 
-    private Process StartServer(TempFolder folder, string dbPath)
+    // The studio as a child process on the test's folder, serving the tiny model of the class fixture.
+    private Task<StudioHost> StartServerAsync(TempFolder folder) => StudioHost.StartAsync(new StudioHostOptions
     {
-        var start = new ProcessStartInfo("dotnet", Path.Combine(AppContext.BaseDirectory, "WebStudio.Web.dll"))
-        {
-            WorkingDirectory = folder.Path,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Urls"] = $"http://127.0.0.1:{FreePort()}";
-        start.Environment["Studio__DatabasePath"] = dbPath;
-        start.Environment["Storage__ImagesPath"] = Path.Combine(folder.Path, "images");
-        start.Environment["Generation__ModelsPath"] = model.ModelsPath;
-        start.Environment["Generation__UseCuda"] = "false";
-        start.Environment["Queue__PollInterval"] = "00:00:00.200";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
+        Mode = StudioHostMode.ChildProcess,
+        DataFolder = folder.Path,
+        ModelsFolder = model.ModelsPath,
+        TinyModel = null,
+    });
 
     private static async Task<List<Guid>> QueueJobsAsync(string dbPath, int count)
     {
@@ -141,12 +117,5 @@ public sealed class CrashRecoveryTests(TinyModelFolders model) : IClassFixture<T
         }
 
         Assert.Fail(failure);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

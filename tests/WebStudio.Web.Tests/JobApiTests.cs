@@ -12,7 +12,7 @@ public sealed class JobApiTests
     public async Task A_job_runs_and_its_images_are_served_to_the_owner_with_cache_headers_and_parameters()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
         var queued = await alice.SubmitAsync("a green triangle", steps: 5, batch: 2, seed: 40);
@@ -39,7 +39,7 @@ public sealed class JobApiTests
     public async Task Another_user_gets_404_for_the_job_its_image_preview_and_cancel_and_the_anonymous_get_401()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var admin = await StudioUserClient.RegisterAsync(factory, "admin");
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
@@ -66,7 +66,7 @@ public sealed class JobApiTests
     public async Task A_failing_run_is_stored_with_its_reason_and_the_queue_goes_on()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
         var broken = await alice.SubmitAsync(ScriptedEngine.FailingPrompt);
@@ -84,7 +84,7 @@ public sealed class JobApiTests
     public async Task Bad_parameters_are_refused_in_plain_words()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
         var response = await alice.Http.PostAsJsonAsync("/api/jobs", StudioUserClient.Parameters("x", steps: 0) with { Model = "nope" });
@@ -99,7 +99,7 @@ public sealed class JobApiTests
     public async Task The_queue_refuses_the_eleventh_waiting_job_of_a_user_but_not_another_users_first()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "3" });
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "3" });
         factory.Scripted.Hold();
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
@@ -122,7 +122,7 @@ public sealed class JobApiTests
     public async Task Concurrent_submissions_never_exceed_the_per_user_limit()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?>
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?>
         {
             ["Queue:MaxQueuedPerUser"] = "5",
             ["Queue:SubmissionsPerMinute"] = "1000",
@@ -144,7 +144,7 @@ public sealed class JobApiTests
     public async Task Submissions_beyond_the_rate_limit_get_429_with_retry_after()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:SubmissionsPerMinute"] = "2" });
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:SubmissionsPerMinute"] = "2" });
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
         await alice.SubmitAsync("one");

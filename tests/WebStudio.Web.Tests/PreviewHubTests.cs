@@ -17,7 +17,7 @@ public sealed class PreviewHubTests
     public async Task The_owner_watches_every_step_then_the_final_status_and_others_are_refused()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.Hold();
         var pace = new WatcherPace();
         factory.Scripted.Pace = pace;
@@ -70,7 +70,7 @@ public sealed class PreviewHubTests
     public async Task A_reattaching_view_gets_the_latest_frame_over_http_while_the_job_runs()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(40);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var job = await alice.SubmitAsync("slow", steps: 60);
@@ -89,10 +89,10 @@ public sealed class PreviewHubTests
     public async Task A_view_on_another_process_sharing_the_database_sees_the_previews_and_the_end()
     {
         using var folder = new TempFolder();
-        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        await using var web = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
         var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(40) };
-        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
+        await using var worker = await StudioWorker.StartAsync(web.Options with { Engine = engine });
         var job = await alice.SubmitAsync("elsewhere", steps: 60); // 2.4 s: about ten relayed frames
 
         // Alice's view is connected to the web process only; the job runs in the worker process.
@@ -133,7 +133,7 @@ public sealed class PreviewHubTests
     public async Task A_queue_view_on_another_process_refreshes_when_the_worker_process_starts_and_finishes_a_job()
     {
         using var folder = new TempFolder();
-        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        await using var web = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
         var refreshes = 0;
         using var queueView = web.Services.GetRequiredService<JobProgressNotifier>().SubscribeQueue(() =>
@@ -146,7 +146,7 @@ public sealed class PreviewHubTests
         var afterSubmission = Volatile.Read(ref refreshes);
 
         var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(20) };
-        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
+        await using var worker = await StudioWorker.StartAsync(web.Options with { Engine = engine });
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(job.Id)).Status);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
         while (Volatile.Read(ref refreshes) == afterSubmission && DateTime.UtcNow < deadline)

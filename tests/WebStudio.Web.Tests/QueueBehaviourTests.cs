@@ -16,7 +16,7 @@ public sealed class QueueBehaviourTests
     public async Task Fair_queue_runs_a_late_users_only_job_before_the_first_users_backlog()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.Hold();
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
@@ -37,7 +37,7 @@ public sealed class QueueBehaviourTests
     public async Task Fifo_policy_runs_in_submission_order()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:Policy"] = "Fifo" });
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:Policy"] = "Fifo" });
         factory.Scripted.Hold();
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
@@ -56,7 +56,7 @@ public sealed class QueueBehaviourTests
     public async Task Admin_moves_a_job_to_the_front()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.Hold();
         var admin = await StudioUserClient.RegisterAsync(factory, "admin");
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
@@ -77,7 +77,7 @@ public sealed class QueueBehaviourTests
     public async Task Cancel_removes_a_queued_job_and_stops_a_running_one_within_a_step()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(50);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
@@ -101,10 +101,10 @@ public sealed class QueueBehaviourTests
     public async Task A_cancel_made_in_one_process_stops_a_job_running_in_another()
     {
         using var folder = new TempFolder();
-        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        await using var web = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
         var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(50) };
-        await using var worker = await InProcessWorker.StartAsync(web.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engine));
+        await using var worker = await StudioWorker.StartAsync(web.Options with { Engine = engine });
 
         var job = await alice.SubmitAsync("long", steps: 150);
         await alice.WaitForAsync(job.Id, j => j.Status == "Running");
@@ -136,11 +136,11 @@ public sealed class QueueBehaviourTests
     {
         using var folder = new TempFolder();
         var settings = new Dictionary<string, string?> { ["Queue:Workers"] = "2", ["Queue:SubmissionsPerMinute"] = "1000", ["Queue:MaxQueuedPerUser"] = "100" };
-        await using var hostA = new StudioFactory(folder, settings: settings);
+        await using var hostA = ScriptedStudio.Create(folder, settings: settings);
         var alice = await StudioUserClient.RegisterAsync(hostA, "alice");
         // The second host is the worker host, with two workers too, on the same database.
         var engineB = new ScriptedEngine();
-        await using var hostB = await InProcessWorker.StartAsync(hostA.StudioSettings, services => services.AddSingleton<IGenerationEngine>(engineB));
+        await using var hostB = await StudioWorker.StartAsync(hostA.Options with { Engine = engineB });
         // Jobs long enough (3 × 50 ms) that host A's own workers, woken in process, cannot empty the queue before
         // host B's next poll: the test is about two hosts sharing the work, not about which wakes first.
         hostA.Scripted.StepDelay = engineB.StepDelay = TimeSpan.FromMilliseconds(50);
@@ -171,7 +171,7 @@ public sealed class QueueBehaviourTests
         using var folder = new TempFolder();
         Guid retried, givenUp, queued;
         string owner;
-        await using (var first = new StudioFactory(folder))
+        await using (var first = ScriptedStudio.Create(folder))
         {
             var alice = await StudioUserClient.RegisterAsync(first, "alice");
             await using var db = await first.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
@@ -204,7 +204,7 @@ public sealed class QueueBehaviourTests
             (retried, givenUp, queued) = (a.Id, b.Id, c.Id);
         }
 
-        await using var second = new StudioFactory(folder);
+        await using var second = ScriptedStudio.Create(folder);
         var again = StudioUserClient.Anonymous(second);
         Assert.Equal(HttpStatusCode.Redirect, (await again.PostFormAsync("/Account/Login", "login", new()
         {

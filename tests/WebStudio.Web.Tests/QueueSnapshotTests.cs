@@ -11,7 +11,7 @@ public sealed class QueueSnapshotTests
     public async Task Users_see_the_queue_length_and_only_their_own_jobs_and_the_administrator_sees_all()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.Hold();
         var admin = await StudioUserClient.RegisterAsync(factory, "admin");
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");

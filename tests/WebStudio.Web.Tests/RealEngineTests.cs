@@ -23,7 +23,7 @@ public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<Tiny
         var pace = new WatcherPace();
         var held = new ScriptedEngine(engine) { Pace = pace };
         held.Hold();
-        await using var factory = new StudioFactory(folder, held);
+        await using var factory = ScriptedStudio.Create(folder, held);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         await using var hub = await alice.ConnectHubAsync();
 

@@ -14,7 +14,7 @@ public sealed class RecentWorkTests
     public async Task The_running_job_comes_before_a_queued_or_a_finished_one_and_nothing_crosses_users()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var recent = factory.Services.GetRequiredService<RecentWork>();
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
@@ -49,7 +49,7 @@ public sealed class RecentWorkTests
         Assert.Equal(queued.Id, (await recent.CurrentJobAsync(aliceId))?.Id);
     }
 
-    private static async Task<GenerationJob> JobAsync(StudioFactory factory, Guid jobId)
+    private static async Task<GenerationJob> JobAsync(StudioHost factory, Guid jobId)
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
         return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);

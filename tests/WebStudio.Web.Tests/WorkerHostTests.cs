@@ -7,7 +7,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
-using WebStudio.Testing.TinyModels;
 using WebStudio.Studio;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
@@ -33,7 +32,7 @@ public sealed class WorkerHostTests
         using var folder = new TempFolder();
         await using var web = WebWithoutWorkers(folder);
         var alice = await StudioUserClient.RegisterAsync(web, "alice"); // the web app creates the database
-        await using var worker = await WorkerProcess.StartAsync(WorkerSettings(web));
+        await using var worker = await StudioWorker.StartAsync(WorkerOptions(web));
         Assert.Contains("1 worker(s), execution provider CPU", worker.Log);
 
         var job = await SubmitLongAsync(alice, "a red circle");
@@ -69,11 +68,11 @@ public sealed class WorkerHostTests
         using var folder = new TempFolder();
         await using var web = WebWithoutWorkers(folder);
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
-        var settings = WorkerSettings(web);
+        var settings = WorkerOptions(web);
         var job = await SubmitLongAsync(alice, "interrupted");
 
         string firstLog;
-        await using (var first = await WorkerProcess.StartAsync(settings))
+        await using (var first = await StudioWorker.StartAsync(settings))
         {
             // Mid-job: past the model's load, its steps under way (the worker has stored a preview).
             await WaitForPreviewAsync(web, job.Id);
@@ -93,7 +92,7 @@ public sealed class WorkerHostTests
             Assert.Empty(stopped.Images);
         }
 
-        await using var second = await WorkerProcess.StartAsync(settings);
+        await using var second = await StudioWorker.StartAsync(settings);
         var done = await alice.WaitForEndAsync(job.Id, TimeSpan.FromSeconds(120));
         Assert.True(done.Status == "Succeeded", $"{done.Status} {done.FailureReason}\n{second.Log}");
         Assert.Equal(1, done.Attempts);
@@ -104,7 +103,7 @@ public sealed class WorkerHostTests
     public async Task A_shutdown_that_lands_just_after_a_claim_took_the_job_still_hands_the_job_to_its_runner()
     {
         using var folder = new TempFolder();
-        await using var web = new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        await using var web = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
         var alice = await StudioUserClient.RegisterAsync(web, "alice");
         var job = await alice.SubmitAsync("claimed at shutdown");
         using var stopping = new CancellationTokenSource();
@@ -134,7 +133,7 @@ public sealed class WorkerHostTests
         }
     }
 
-    private static async Task WaitForPreviewAsync(StudioFactory web, Guid jobId)
+    private static async Task WaitForPreviewAsync(StudioHost web, Guid jobId)
     {
         await using var db = await web.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -171,19 +170,16 @@ public sealed class WorkerHostTests
     }
 
     // The tiny model goes in the models folder both sides read; the web side's scripted engine runs nothing.
-    private static StudioFactory WebWithoutWorkers(TempFolder folder)
+    private static StudioHost WebWithoutWorkers(TempFolder folder) => StudioHost.Create(new StudioHostOptions
     {
-        var models = Path.Combine(folder.Path, "models");
-        TinyStableDiffusion.Write(Path.Combine(models, "tiny"), TinyModelVariant.DiffusersScript);
-        return new StudioFactory(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
-    }
+        DataFolder = folder.Path,
+        Engine = new ScriptedEngine(),
+        RunJobs = false,
+    });
 
-    // The web side's own settings: its Queue:RunJobs=false stays in, since the worker ignores it.
-    private static Dictionary<string, string?> WorkerSettings(StudioFactory web) => new(web.StudioSettings)
-    {
-        ["Generation:UseCuda"] = "false",
-        ["Logging:LogLevel:Default"] = "Information",
-    };
+    // The worker as a child process on the web side's own settings: its Queue:RunJobs=false stays in, since the worker ignores it.
+    private static StudioHostOptions WorkerOptions(StudioHost web) => (web.Options with { Mode = StudioHostMode.ChildProcess, Engine = null })
+        .With([new("Logging:LogLevel:Default", "Information")]);
 
     private static async Task<Endpoints.JobView> SubmitLongAsync(StudioUserClient user, string prompt)
     {

@@ -21,7 +21,7 @@ public sealed class StudioLogin
 
     public string UserId { get; }
 
-    public static async Task<StudioLogin> RegisterAsync(ApiServer server, string name)
+    public static async Task<StudioLogin> RegisterAsync(StudioHost server, string name)
     {
         var cookies = new CookieContainer();
         var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = server.BaseAddress };

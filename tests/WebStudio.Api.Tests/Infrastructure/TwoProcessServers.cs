@@ -1,6 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-using WebStudio.Studio.Engine;
-
 namespace WebStudio.Api.Tests.Infrastructure;
 
 /// <summary>Two studio processes on one database: <see cref="Web"/> answers requests but runs no jobs, and
@@ -8,19 +5,14 @@ namespace WebStudio.Api.Tests.Infrastructure;
 /// relay's 250 ms ticks, so its previews cross between the processes even when a busy machine delays a few ticks.</summary>
 public sealed class TwoProcessServers : IAsyncLifetime
 {
-    public ApiServer Web { get; } = new WebOnlyServer();
+    public StudioHost Web { get; } = StudioHost.Create(new StudioHostOptions { RunJobs = false });
 
-    public InProcessWorker Worker { get; private set; } = null!;
+    public StudioWorker Worker { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         await Web.InitializeAsync(); // creates the database, the models and the image folder
-        Worker = await InProcessWorker.StartAsync(Web.StudioSettings, services =>
-        {
-            services.AddSingleton<OnnxGenerationEngine>();
-            services.AddSingleton<IGenerationEngine>(provider =>
-                new ScriptedEngine(provider.GetRequiredService<OnnxGenerationEngine>()) { StepDelay = TimeSpan.FromMilliseconds(150) });
-        });
+        Worker = await StudioWorker.StartAsync(Web.Options with { StepPause = TimeSpan.FromMilliseconds(150) });
     }
 
     public async Task DisposeAsync()
@@ -28,6 +20,4 @@ public sealed class TwoProcessServers : IAsyncLifetime
         await Worker.DisposeAsync();
         await Web.DisposeAsync();
     }
-
-    private sealed class WebOnlyServer() : ApiServer(new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
 }

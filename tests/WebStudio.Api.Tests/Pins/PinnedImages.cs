@@ -27,23 +27,6 @@ internal static class PinnedImages
         ["api variation"] = "5018CDEE58710D8ED89C4A8C19E4A6FFBB5ACAE6F4F040438F7CF35BE2A85FB3",
     };
 
-    /// <summary>The repository's models folder, which holds the built-in model's weights.</summary>
-    public static string ModelsPath
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "WebStudio.sln")))
-                {
-                    return Path.Combine(dir.FullName, "models");
-                }
-            }
-
-            throw new InvalidOperationException($"No WebStudio.sln above {AppContext.BaseDirectory}.");
-        }
-    }
-
     /// <summary>The pixels, not the file: a PNG's text chunks and compression may change without the image changing.</summary>
     public static string PixelHash(IEnumerable<byte[]> pngs)
     {

@@ -145,13 +145,13 @@ public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITe
         PinnedImages.PixelHash(response.GetProperty("data").EnumerateArray().Select(d => Convert.FromBase64String(d.GetProperty("b64_json").GetString()!)));
 
     /// <summary>The studio on the built-in model (its weights are files in the repository), with seeds 4242, 4243…</summary>
-    public sealed class Server() : ApiServer(
-        new Dictionary<string, string?>
-        {
-            ["Generation:ModelsPath"] = PinnedImages.ModelsPath,
-            ["Generation:DefaultModel"] = Model,
-        },
-        services: services => services.AddSingleton<SeedSource, CountingSeeds>());
+    public sealed class Server() : StudioHost(new StudioHostOptions
+    {
+        ModelsFolder = RepositoryFolders.Models,
+        TinyModel = null,
+        Settings = new Dictionary<string, string?> { ["Generation:DefaultModel"] = Model },
+        Services = services => services.AddSingleton<SeedSource, CountingSeeds>(),
+    });
 
     private sealed class CountingSeeds : SeedSource
     {

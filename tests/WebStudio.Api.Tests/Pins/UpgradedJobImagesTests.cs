@@ -194,7 +194,7 @@ public sealed class UpgradedJobImagesTests(ITestOutputHelper output)
         File.WriteAllText(Path.Combine(root, $"{job.Id:N}.strength"), inputs.Strength.ToString("R", CultureInfo.InvariantCulture));
     }
 
-    private static async Task<Outcome> WaitForAllAsync(ApiServer server, OldJob[] jobs)
+    private static async Task<Outcome> WaitForAllAsync(StudioHost server, OldJob[] jobs)
     {
         var factory = server.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>();
         var store = server.Services.GetRequiredService<ImageStore>();
@@ -231,11 +231,15 @@ public sealed class UpgradedJobImagesTests(ITestOutputHelper output)
     }
 
     /// <summary>The studio on a prepared database and image folder, with the built-in model.</summary>
-    private sealed class UpgradedStudio(string database, string images) : ApiServer(new Dictionary<string, string?>
+    private sealed class UpgradedStudio(string database, string images) : StudioHost(new StudioHostOptions
     {
-        ["Studio:DatabasePath"] = database,
-        ["Storage:ImagesPath"] = images,
-        ["Generation:ModelsPath"] = PinnedImages.ModelsPath,
-        ["Generation:DefaultModel"] = PinnedImages.Model,
+        ModelsFolder = RepositoryFolders.Models,
+        TinyModel = null,
+        Settings = new Dictionary<string, string?>
+        {
+            ["Studio:DatabasePath"] = database,
+            ["Storage:ImagesPath"] = images,
+            ["Generation:DefaultModel"] = PinnedImages.Model,
+        },
     });
 }

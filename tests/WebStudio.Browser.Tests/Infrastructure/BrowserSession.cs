@@ -37,14 +37,14 @@ public sealed class BrowserSession : IAsyncDisposable
         return new BrowserSession(playwright, browser);
     }
 
-    public Task<IBrowserContext> NewContextAsync(StudioServer server) =>
+    public Task<IBrowserContext> NewContextAsync(StudioHost server) =>
         Browser.NewContextAsync(new() { BaseURL = server.BaseAddress.ToString().TrimEnd('/'), AcceptDownloads = true });
 
     /// <summary>
     /// Runs a browser scenario; on failure saves a full-page screenshot of every open page of <paramref name="context"/>
     /// into TestResults/&lt;test&gt;-N.png and the server's output into TestResults/&lt;test&gt;.log, then rethrows.
     /// </summary>
-    public static async Task RecordingFailuresAsync(string testName, IBrowserContext context, StudioServer server, Func<Task> scenario)
+    public static async Task RecordingFailuresAsync(string testName, IBrowserContext context, StudioHost server, Func<Task> scenario)
     {
         try
         {

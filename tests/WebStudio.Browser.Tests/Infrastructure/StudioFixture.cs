@@ -9,7 +9,7 @@ public sealed class StudioFixture : IAsyncLifetime
 {
     public StudioSandbox Sandbox { get; } = new();
 
-    public StudioServer Server { get; private set; } = null!;
+    public StudioHost Server { get; private set; } = null!;
 
     public BrowserSession Browser { get; private set; } = null!;
 
@@ -28,7 +28,7 @@ public sealed class StudioFixture : IAsyncLifetime
     {
         (ModelName, ModelSize) = Sandbox.UseBuiltInModelOrTiny();
         LongJob = ModelName == StudioSandbox.TinyModelName ? (150, ModelSize * 2, 4) : (150, ModelSize, 8);
-        Server = await StudioServer.StartAsync(Sandbox);
+        Server = await StudioHost.StartAsync(Sandbox.Options());
         using var admin = await StudioHttpUser.RegisterAsync(Server, "admin@browser.test");
         Browser = await BrowserSession.LaunchAsync();
     }

@@ -22,7 +22,7 @@ public sealed class StudioHttpUser : IDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<StudioHttpUser> RegisterAsync(StudioServer server, string email)
+    public static async Task<StudioHttpUser> RegisterAsync(StudioHost server, string email)
     {
         var user = new StudioHttpUser(server.BaseAddress, email);
         await StudioAccountForms.RegisterAsync(user.Http, email, Password);

@@ -2,12 +2,9 @@ using System.Reflection;
 
 namespace WebStudio.Browser.Tests.Infrastructure;
 
-/// <summary>Paths the build bakes into this assembly (see the csproj's RecordStudioServerPath target).</summary>
+/// <summary>Paths the build bakes into this assembly (see the csproj's RecordRepositoryRoot target).</summary>
 public static class StudioPaths
 {
-    /// <summary>WebStudio.Web.dll in the web project's own build output, beside its static web assets manifests.</summary>
-    public static string ServerDll { get; } = Metadata("StudioServerDll");
-
     public static string RepositoryRoot { get; } = Metadata("RepositoryRoot");
 
     /// <summary>The built-in model's folder, when it has been trained and exported into the repository.</summary>
@@ -24,7 +21,7 @@ public static class StudioPaths
         var value = typeof(StudioPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value;
         if (string.IsNullOrEmpty(value))
         {
-            throw new InvalidOperationException($"The test assembly lacks its '{key}' metadata; build it with its csproj (RecordStudioServerPath target).");
+            throw new InvalidOperationException($"The test assembly lacks its '{key}' metadata; build it with its csproj (RecordRepositoryRoot target).");
         }
 
         return value;

@@ -61,6 +61,19 @@ public sealed class StudioSandbox : IDisposable
         return (AddTinyModel(), 64);
     }
 
+    /// <summary>
+    /// A studio as a child process on this sandbox (as `dotnet WebStudio.Web.dll` runs in production), with
+    /// <paramref name="settings"/> over the test defaults; the default model stays the settings file's.
+    /// </summary>
+    public StudioHostOptions Options(IReadOnlyDictionary<string, string?>? settings = null) => new StudioHostOptions
+    {
+        Mode = StudioHostMode.ChildProcess,
+        DataFolder = Folder,
+        ModelsFolder = ModelsPath,
+        TinyModel = null,
+        Settings = new Dictionary<string, string?> { ["Generation:DefaultModel"] = null },
+    }.With(settings ?? new Dictionary<string, string?>());
+
     public void Dispose()
     {
         // Pooled connections of a test's own checks would keep the database file open.

@@ -2,7 +2,7 @@ namespace WebStudio.Hardening.Tests.Abuse;
 
 /// <summary>30 submissions a minute per user and room in the queue for all of them; no workers, so accepted
 /// jobs stay queued and a burst is judged by the rate limit alone.</summary>
-public sealed class RateLimitedServer() : ApiServer(new Dictionary<string, string?>
+public sealed class RateLimitedServer() : StudioHost(new Dictionary<string, string?>
 {
     ["Queue:SubmissionsPerMinute"] = RateLimitedServer.PerMinute.ToString(System.Globalization.CultureInfo.InvariantCulture),
     ["Queue:MaxQueuedPerUser"] = "1000",
@@ -13,7 +13,7 @@ public sealed class RateLimitedServer() : ApiServer(new Dictionary<string, strin
 }
 
 /// <summary>Three queued jobs per user; no workers, so the queue fills and stays full.</summary>
-public sealed class QueueLimitedServer() : ApiServer(new Dictionary<string, string?>
+public sealed class QueueLimitedServer() : StudioHost(new Dictionary<string, string?>
 {
     ["Queue:MaxQueuedPerUser"] = QueueLimitedServer.MaxQueued.ToString(System.Globalization.CultureInfo.InvariantCulture),
     ["Queue:RunJobs"] = "false",
@@ -23,4 +23,4 @@ public sealed class QueueLimitedServer() : ApiServer(new Dictionary<string, stri
 }
 
 /// <summary>An engine slowed to 100 ms a step, so that a streamed job is still queued or running when its client drops.</summary>
-public sealed class PacedServer() : ApiServer(new Dictionary<string, string?>(), TimeSpan.FromMilliseconds(100));
+public sealed class PacedServer() : StudioHost(new StudioHostOptions { StepPause = TimeSpan.FromMilliseconds(100) });

@@ -13,7 +13,7 @@ namespace WebStudio.Hardening.Tests.Abuse;
 [Trait("Capability", "Hardening")]
 public sealed class QueueLimitTests(QueueLimitedServer server) : IClassFixture<QueueLimitedServer>
 {
-    private static object Job(string prompt) => new { prompt, model = ApiServer.Model, steps = 1, width = 64, height = 64 };
+    private static object Job(string prompt) => new { prompt, model = StudioHost.Model, steps = 1, width = 64, height = 64 };
 
     [Fact]
     public async Task A_user_at_the_queue_limit_gets_429_with_Retry_After_on_api_and_v1_naming_the_limit_and_others_are_unaffected()

@@ -26,7 +26,7 @@ public sealed class RateLimitBurstTests(RateLimitedServer server, ITestOutputHel
         try
         {
             var answers = await Task.WhenAll(Enumerable.Range(0, Burst).Select(i => i % 2 == 0
-                ? login.Http.PostAsJsonAsync("/api/jobs", new { prompt = $"burst {i}", model = ApiServer.Model, steps = 1, width = 64, height = 64, seed = i })
+                ? login.Http.PostAsJsonAsync("/api/jobs", new { prompt = $"burst {i}", model = StudioHost.Model, steps = 1, width = 64, height = 64, seed = i })
                 : clients[i / 2].SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/images/generations")
                 {
                     Content = JsonContent.Create(new { prompt = $"burst {i}", size = "64x64", quality = "low", stream = true }),
@@ -48,7 +48,7 @@ public sealed class RateLimitBurstTests(RateLimitedServer server, ITestOutputHel
 
             // The limit is the user's own: somebody else submits at once.
             var other = await StudioLogin.RegisterAsync(server, "burst-neighbour");
-            using var neighbour = await other.Http.PostAsJsonAsync("/api/jobs", new { prompt = "next door", model = ApiServer.Model, steps = 1, width = 64, height = 64 });
+            using var neighbour = await other.Http.PostAsJsonAsync("/api/jobs", new { prompt = "next door", model = StudioHost.Model, steps = 1, width = 64, height = 64 });
             Assert.Equal(HttpStatusCode.Created, neighbour.StatusCode);
             foreach (var answer in answers)
             {

@@ -14,7 +14,7 @@ public sealed class FirstAdministratorTests
     [Fact]
     public async Task Twenty_parallel_registrations_on_a_fresh_studio_make_exactly_one_administrator()
     {
-        var server = new ApiServer();
+        var server = new StudioHost();
         await server.InitializeAsync();
         try
         {
@@ -35,7 +35,7 @@ public sealed class FirstAdministratorTests
     [Fact]
     public async Task Registrations_racing_on_two_processes_that_share_the_database_make_exactly_one_administrator()
     {
-        var first = new ApiServer();
+        var first = new StudioHost();
         await first.InitializeAsync();
         var second = new SharedDatabaseServer(first);
         await second.InitializeAsync();
@@ -90,14 +90,14 @@ public sealed class FirstAdministratorTests
         }
     }
 
-    private static async Task<(int Accounts, IList<StudioUser> Administrators)> CountAsync(ApiServer server)
+    private static async Task<(int Accounts, IList<StudioUser> Administrators)> CountAsync(StudioHost server)
     {
         using var scope = server.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<StudioUser>>();
         return (users.Users.Count(), await users.GetUsersInRoleAsync("Admin"));
     }
 
-    private sealed class SharedDatabaseServer(ApiServer sharedWith) : ApiServer(new Dictionary<string, string?>(), sharedWith: sharedWith);
+    private sealed class SharedDatabaseServer(StudioHost sharedWith) : StudioHost(sharedWith.Options);
 
-    private sealed class ClosedRegistrationServer() : ApiServer(new Dictionary<string, string?> { ["Studio:AllowRegistration"] = "false" });
+    private sealed class ClosedRegistrationServer() : StudioHost(new Dictionary<string, string?> { ["Studio:AllowRegistration"] = "false" });
 }

@@ -26,7 +26,7 @@ public sealed class LoginAddressLimitTests(LoginAddressLimitTests.Server server)
         Assert.True(elsewhere.Refused, $"{elsewhere}");
     }
 
-    public sealed class Server() : ApiServer(new Dictionary<string, string?>
+    public sealed class Server() : StudioHost(new Dictionary<string, string?>
     {
         ["Login:AttemptsPerClient"] = $"{AttemptsPerClient}",
         ["Login:ClientWindow"] = "00:10:00",

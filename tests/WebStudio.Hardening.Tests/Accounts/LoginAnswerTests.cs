@@ -55,7 +55,7 @@ public sealed class LoginAnswerTests(LoginAnswerTests.Server server) : IClassFix
 
     private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 
-    public sealed class Server() : ApiServer(new Dictionary<string, string?>
+    public sealed class Server() : StudioHost(new Dictionary<string, string?>
     {
         ["Login:AttemptsPerClient"] = "10000",
         ["Login:AttemptsPerAccount"] = "10000",

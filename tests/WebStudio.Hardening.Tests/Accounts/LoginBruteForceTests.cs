@@ -123,7 +123,7 @@ public sealed class LoginBruteForceTests(LoginBruteForceTests.Server server) : I
 
     private static string Kind(LoginAnswer answer) => answer.Refused ? "refused" : answer.Throttled ? "throttled" : $"{answer}";
 
-    public sealed class Server() : ApiServer(new Dictionary<string, string?>
+    public sealed class Server() : StudioHost(new Dictionary<string, string?>
     {
         ["Login:AttemptsPerClient"] = "20",
         ["Login:ClientWindow"] = "00:00:10",

@@ -7,7 +7,7 @@ namespace WebStudio.Hardening.Tests.Admission;
 /// limit, so that admission answers the same on every machine. It only queues: a job accepted here never runs, so
 /// accepting the largest size or batch that fits costs no memory.
 /// </summary>
-public sealed class AdmissionServer() : ApiServer(Settings)
+public sealed class AdmissionServer() : StudioHost(Settings)
 {
     public const string BuiltInModel = "webstudio-shapes";
 
@@ -15,23 +15,9 @@ public sealed class AdmissionServer() : ApiServer(Settings)
 
     private static Dictionary<string, string?> Settings => new()
     {
-        ["Generation:ModelsPath"] = Path.Combine(RepositoryRoot(), "models"),
+        ["Generation:ModelsPath"] = RepositoryFolders.Models,
         ["Generation:DefaultModel"] = BuiltInModel,
         ["Generation:JobMemoryLimitMB"] = LimitMB.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Queue:RunJobs"] = "false",
     };
-
-    // The test binaries sit under tests/<project>/bin/...; the repository root is where WebStudio.sln is.
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "WebStudio.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No WebStudio.sln above {AppContext.BaseDirectory}.");
-    }
 }

@@ -41,20 +41,20 @@ public class FailureReasonTests
     }
 
     /// <summary>The tiny-model studio, with <paramref name="breakUNet"/> applied to its unet/ folder once it runs.</summary>
-    private static async Task<Server> StartAsync(Action<string> breakUNet)
+    private static async Task<StudioHost> StartAsync(Action<string> breakUNet)
     {
-        var server = new Server();
+        var server = new StudioHost();
         await server.InitializeAsync();
-        breakUNet(Path.Combine(server.Folder, "models", ApiServer.Model, "unet"));
+        breakUNet(Path.Combine(server.Folder, "models", StudioHost.Model, "unet"));
         return server;
     }
 
-    private static async Task<(string Reason, Guid Id)> FailedOnApiAsync(ApiServer server)
+    private static async Task<(string Reason, Guid Id)> FailedOnApiAsync(StudioHost server)
     {
         var user = await StudioLogin.RegisterAsync(server, "owner");
         using var submitted = await user.Http.PostAsJsonAsync("/api/jobs", new
         {
-            prompt = "a red circle", model = ApiServer.Model, scheduler = "Euler a", steps = 2, guidance = 7, seed = 1, width = 64, height = 64, batchSize = 2,
+            prompt = "a red circle", model = StudioHost.Model, scheduler = "Euler a", steps = 2, guidance = 7, seed = 1, width = 64, height = 64, batchSize = 2,
         });
         Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
         var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -77,11 +77,11 @@ public class FailureReasonTests
         }
     }
 
-    private static async Task<string> FailedOnV1Async(ApiServer server)
+    private static async Task<string> FailedOnV1Async(StudioHost server)
     {
         var (_, key) = await server.CreateUserWithKeyAsync("api-caller");
         using var client = server.Client(key);
-        using var response = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "a red circle", model = ApiServer.Model, size = "64x64" });
+        using var response = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "a red circle", model = StudioHost.Model, size = "64x64" });
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.InternalServerError, $"{(int)response.StatusCode}: {body}");
         var error = JsonDocument.Parse(body).RootElement.GetProperty("error");
@@ -98,10 +98,5 @@ public class FailureReasonTests
         {
             Assert.DoesNotContain(runtimeText, reason, StringComparison.OrdinalIgnoreCase);
         }
-    }
-
-    private sealed class Server : ApiServer, IAsyncDisposable
-    {
-        ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
     }
 }

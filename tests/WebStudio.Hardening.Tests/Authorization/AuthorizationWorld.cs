@@ -23,9 +23,10 @@ public sealed class AuthorizationWorld : IAsyncLifetime
 {
     public const string OwnerPrompt = "owner secret lighthouse";
 
-    private readonly PacedServer _server = new();
+    // Jobs take 100 ms a step on the real engine.
+    private readonly StudioHost _server = StudioHost.Create(new StudioHostOptions { StepPause = TimeSpan.FromMilliseconds(100) });
 
-    public ApiServer Server => _server;
+    public StudioHost Server => _server;
 
     public StudioLogin Admin { get; private set; } = null!;
 
@@ -141,7 +142,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         using var response = await user.Http.PostAsJsonAsync("/api/jobs", new
         {
             prompt,
-            model = ApiServer.Model,
+            model = StudioHost.Model,
             scheduler = "Euler a",
             steps,
             guidance = 7,
@@ -225,8 +226,6 @@ public sealed class AuthorizationWorld : IAsyncLifetime
 
     /// <summary>A random token of the real shape: one that was never issued.</summary>
     public static string UnknownToken() => ShareToken.Create();
-
-    private sealed class PacedServer() : ApiServer(new Dictionary<string, string?>(), TimeSpan.FromMilliseconds(100));
 }
 
 /// <summary>The matrix's callers: A (the owner), B (another user), the administrator, nobody, A's revoked key, A's

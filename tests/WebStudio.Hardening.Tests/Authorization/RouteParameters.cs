@@ -31,7 +31,7 @@ public static class RouteParameters
         ["shares/{id}"] = Id(w => w.Owned.SpareShareLink),
         ["uploads/{id}"] = Id(w => w.Owned.Upload),
         ["{token}"] = new(w => w.Owned.LiveToken, AuthorizationWorld.UnknownToken),
-        ["models/{id}"] = new(_ => ApiServer.Model, () => "no-such-model", Shared: true),
+        ["models/{id}"] = new(_ => StudioHost.Model, () => "no-such-model", Shared: true),
         ["{rest}"] = new(_ => "no/such/route", () => "no/such/route", Shared: true),
         ["{path}"] = new(_ => "no-such-file.txt", () => "no-such-file.txt", Shared: true),
         ["{jobId}"] = Id(w => w.Owned.Job), // the hub's WatchJob

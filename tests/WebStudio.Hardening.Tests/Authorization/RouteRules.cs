@@ -137,7 +137,7 @@ public static class RouteRules
         },
         ["POST /api/edits"] = new(Guard.Login, Created)
         {
-            Body = (_, v) => JsonContent.Create(new { operation = "Restyle", source = $"image:{v["images/{id}"]}", prompt = "matrix edit", model = ApiServer.Model, steps = 2 }),
+            Body = (_, v) => JsonContent.Create(new { operation = "Restyle", source = $"image:{v["images/{id}"]}", prompt = "matrix edit", model = StudioHost.Model, steps = 2 }),
             BodyKeys = ["images/{id}"],
         },
 
@@ -147,7 +147,7 @@ public static class RouteRules
         // The OpenAI-compatible API (ImagesApiEndpoints)
         ["POST /v1/images/generations"] = new(Guard.ApiKey, Ok)
         {
-            Body = (_, _) => JsonContent.Create(new { prompt = "matrix", model = ApiServer.Model, size = "64x64", quality = "low" }),
+            Body = (_, _) => JsonContent.Create(new { prompt = "matrix", model = StudioHost.Model, size = "64x64", quality = "low" }),
         },
         ["POST /v1/images/edits"] = new(Guard.ApiKey, Ok)
         {
@@ -210,7 +210,7 @@ public static class RouteRules
     private static JsonContent Job(string prompt) => JsonContent.Create(new
     {
         prompt,
-        model = ApiServer.Model,
+        model = StudioHost.Model,
         steps = 1,
         width = 64,
         height = 64,

@@ -15,7 +15,7 @@ namespace WebStudio.Hardening.Tests.BadInputs;
 /// </summary>
 public sealed class BadInputStudio : IAsyncLifetime
 {
-    public KeyedApiServer Server { get; } = new();
+    public StudioHost Server { get; } = new();
 
     public StudioLogin Login { get; private set; } = null!;
 
@@ -29,7 +29,9 @@ public sealed class BadInputStudio : IAsyncLifetime
 
     public Guid UploadId { get; private set; }
 
-    public string Key => Server.Key;
+    public string Key { get; private set; } = "";
+
+    public string RevokedKey { get; private set; } = "";
 
     /// <summary>A client with no cookie; the /v1 rows add their own Authorization header.</summary>
     public HttpClient Anonymous { get; private set; } = null!;
@@ -37,6 +39,7 @@ public sealed class BadInputStudio : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await Server.InitializeAsync();
+        (_, Key, RevokedKey) = await Server.CreateUserWithRevokedKeyAsync("keyed");
         Anonymous = Server.Client(null);
         Login = await StudioLogin.RegisterAsync(Server, "bad-inputs");
         (JobId, ImageId) = await RunJobAsync("a red square on a white background");
@@ -65,7 +68,7 @@ public sealed class BadInputStudio : IAsyncLifetime
     /// <summary>A normal job through the cookie API, run to success: its job and first image.</summary>
     public async Task<(Guid Job, Guid Image)> RunJobAsync(string prompt)
     {
-        using var submitted = await Login.Http.PostAsJsonAsync("/api/jobs", new { prompt, model = ApiServer.Model, steps = 2, width = 64, height = 64 });
+        using var submitted = await Login.Http.PostAsJsonAsync("/api/jobs", new { prompt, model = StudioHost.Model, steps = 2, width = 64, height = 64 });
         Assert.True(submitted.StatusCode == HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync());
         var job = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var clock = Stopwatch.StartNew();

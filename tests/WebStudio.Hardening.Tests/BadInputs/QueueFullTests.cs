@@ -12,7 +12,7 @@ public sealed class QueueFullTests(QueueFullTests.FullQueueServer server) : ICla
     {
         var user = await StudioLogin.RegisterAsync(server, "full-queue");
 
-        using var response = await user.Http.PostAsJsonAsync("/api/jobs", new { prompt = "a", model = ApiServer.Model, width = 64, height = 64, steps = 2 });
+        using var response = await user.Http.PostAsJsonAsync("/api/jobs", new { prompt = "a", model = StudioHost.Model, width = 64, height = 64, steps = 2 });
 
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
         Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After");
@@ -20,5 +20,5 @@ public sealed class QueueFullTests(QueueFullTests.FullQueueServer server) : ICla
     }
 
     /// <summary>No queued job allowed at all: every submission finds the queue full, deterministically.</summary>
-    public sealed class FullQueueServer() : ApiServer(new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "0" });
+    public sealed class FullQueueServer() : StudioHost(new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "0" });
 }

@@ -26,7 +26,7 @@ public static class V1BadInputs
         cases.Add(V1("basic auth", s => WithAuth(Json(null, """{"prompt":"a"}"""), "Basic YWxpY2U6c2VjcmV0"), 401, null, "API key"));
         cases.Add(V1("unknown key", s => Json("ws-" + new string('A', 43), """{"prompt":"a"}"""), 401, null, "API key"));
         cases.Add(V1("key without prefix", s => Json("sk-proj-abc", """{"prompt":"a"}"""), 401, null, "API key"));
-        cases.Add(V1("revoked key", s => Json(s.Server.RevokedKey, """{"prompt":"a"}"""), 401, null, "API key"));
+        cases.Add(V1("revoked key", s => Json(s.RevokedKey, """{"prompt":"a"}"""), 401, null, "API key"));
         cases.Add(V1("huge key", s => Json("ws-" + new string('x', 10_000), """{"prompt":"a"}"""), 401, null, "API key"));
         cases.Add(V1("bad key on edits", s => Form("ws-nope", Edits, ImageField(), Text("prompt", "a")), 401, null, "API key"));
         cases.Add(V1("no key on models", s => new HttpRequestMessage(HttpMethod.Get, "/v1/models"), 401, null, "API key"));

@@ -8,7 +8,7 @@ namespace WebStudio.Hardening.Tests.Parsers;
 
 /// <summary>Issue 16, finding 1: POST /api/parameters/read took hours of CPU on a long or inflating text chunk.</summary>
 [Trait("Capability", "Hardening")]
-public sealed class ParametersReadEndpointTests(ApiServer server) : IClassFixture<ApiServer>
+public sealed class ParametersReadEndpointTests(StudioHost server) : IClassFixture<StudioHost>
 {
     private static readonly TimeSpan Prompt = TimeSpan.FromSeconds(2);
 

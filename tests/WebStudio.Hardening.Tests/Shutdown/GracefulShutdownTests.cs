@@ -8,7 +8,6 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
 using WebStudio.Studio.Previews;
-using WebStudio.Testing.TinyModels;
 using Xunit.Abstractions;
 
 namespace WebStudio.Hardening.Tests.Shutdown;
@@ -24,25 +23,17 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
     private const string Model = "tiny";
     private readonly TempFolder _folder = new();
 
-    private Dictionary<string, string> Settings => new()
+    // The studio as a real child process on this test's folder (the host writes the tiny model into it).
+    private StudioHostOptions Options => new()
     {
-        ["Studio:DatabasePath"] = DatabasePath,
-        ["Storage:ImagesPath"] = Path.Combine(_folder.Path, "images"),
-        ["Generation:ModelsPath"] = Path.Combine(_folder.Path, "models"),
-        ["Generation:DefaultModel"] = Model,
-        ["Generation:UseCuda"] = "false",
-        ["Queue:PollInterval"] = "00:00:00.200",
-        ["Logging:LogLevel:Default"] = "Warning",
-        ["Logging:LogLevel:WebStudio"] = "Information",
+        Mode = StudioHostMode.ChildProcess,
+        DataFolder = _folder.Path,
+        Settings = new Dictionary<string, string?> { ["Logging:LogLevel:WebStudio"] = "Information" },
     };
 
     private string DatabasePath => Path.Combine(_folder.Path, "studio.db");
 
-    public Task InitializeAsync()
-    {
-        TinyStableDiffusion.Write(Path.Combine(_folder.Path, "models", Model), TinyModelVariant.DiffusersScript);
-        return Task.CompletedTask;
-    }
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public Task DisposeAsync()
     {
@@ -50,15 +41,28 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
         return Task.CompletedTask;
     }
 
+    /// <summary>HostOptions.ShutdownTimeout as the studio's settings file sets it (root key shutdownTimeoutSeconds).</summary>
+    private static TimeSpan ConfiguredShutdownTimeout()
+    {
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
+        var key = settings.RootElement.EnumerateObject().Single(p => p.Name.Equals("shutdownTimeoutSeconds", StringComparison.OrdinalIgnoreCase));
+        return TimeSpan.FromSeconds(key.Value.GetInt32());
+    }
+
     private const int SlowBatch = 4;
 
     [Fact]
     public async Task SIGTERM_during_a_job_and_open_streams_stops_within_the_shutdown_timeout_and_requeues_the_job()
     {
-        var shutdownTimeout = StudioProcess.ConfiguredShutdownTimeout();
-        var key = await StudioProcess.CreateApiKeyAsync(Settings, "alice");
+        var shutdownTimeout = ConfiguredShutdownTimeout();
+        string key;
+        using (var commands = StudioHost.Create(Options))
+        {
+            key = (await commands.RunCommandAsync("create-api-key", "--user", "alice")).Trim();
+        }
+
         Guid slowJob;
-        await using (var server = await StudioProcess.StartAsync(Settings))
+        await using (var server = await StudioHost.StartAsync(Options))
         {
             // A studio user's long job (150 steps at 384² × 4: many seconds on any machine, so it is still running when
             // the server is stopped; at 256² × 2 a quiet CI machine once reached step 148 first), watched live through
@@ -136,7 +140,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(0, await CountAsync("SELECT COUNT(*) FROM GeneratedImages"));
 
         // A restart runs all three to the end.
-        await using (var restarted = await StudioProcess.StartAsync(Settings))
+        await using (var restarted = await StudioHost.StartAsync(Options))
         {
             var deadline = Stopwatch.StartNew();
             while (await CountAsync("SELECT COUNT(*) FROM GenerationJobs WHERE Status = 'Succeeded'") < 3)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
@@ -13,14 +12,14 @@ namespace WebStudio.Library.Tests.Infrastructure;
 /// <summary>One browser-like user of the test server: registers through the real form and keeps its cookie.</summary>
 public sealed class TestUser
 {
-    private readonly GalleryStudio _studio;
+    private readonly StudioHost _studio;
     private readonly CookieContainer _cookies = new();
 
-    private TestUser(GalleryStudio studio, string email)
+    private TestUser(StudioHost studio, string email)
     {
         _studio = studio;
         Email = email;
-        Http = studio.CreateDefaultClient(new CookieContainerHandler(_cookies));
+        Http = studio.CookieClient(_cookies);
     }
 
     public string Email { get; }
@@ -29,9 +28,9 @@ public sealed class TestUser
 
     public HttpClient Http { get; }
 
-    public static TestUser Anonymous(GalleryStudio studio) => new(studio, "");
+    public static TestUser Anonymous(StudioHost studio) => new(studio, "");
 
-    public static async Task<TestUser> RegisterAsync(GalleryStudio studio, string name)
+    public static async Task<TestUser> RegisterAsync(StudioHost studio, string name)
     {
         var user = new TestUser(studio, $"{name}-{Guid.NewGuid():N}@example.test");
         await StudioAccountForms.RegisterAsync(user.Http, user.Email, "Passw0rd-test");
@@ -85,12 +84,11 @@ public sealed class TestUser
 
     public async Task<HubConnection> ConnectHubAsync()
     {
-        var url = new Uri(_studio.Server.BaseAddress, "/hubs/jobs");
-        var cookie = _cookies.GetCookieHeader(_studio.Server.BaseAddress);
+        var url = new Uri(_studio.BaseAddress, "/hubs/jobs");
+        var cookie = _cookies.GetCookieHeader(_studio.BaseAddress);
         var connection = new HubConnectionBuilder()
             .WithUrl(url, options =>
             {
-                options.HttpMessageHandlerFactory = _ => _studio.Server.CreateHandler();
                 options.Transports = HttpTransportType.LongPolling;
                 if (!string.IsNullOrEmpty(cookie))
                 {

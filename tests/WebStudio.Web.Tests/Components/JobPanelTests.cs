@@ -24,7 +24,7 @@ public sealed class JobPanelTests
     public async Task A_job_that_finished_before_the_panel_subscribed_shows_its_results()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var user = await StudioUserClient.RegisterAsync(factory, "fast");
         var submitted = await user.SubmitAsync("over before the page looks");
         await user.WaitForEndAsync(submitted.Id);
@@ -48,7 +48,7 @@ public sealed class JobPanelTests
     public async Task A_queued_job_shows_its_place_and_a_live_preview_and_then_its_results()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.Hold();
         var user = await StudioUserClient.RegisterAsync(factory, "patient");
         var first = await user.SubmitAsync("first in line");
@@ -74,7 +74,7 @@ public sealed class JobPanelTests
     public async Task Renders_that_overlap_while_the_script_loads_start_one_preview_watcher()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         factory.Scripted.Hold();
         var user = await StudioUserClient.RegisterAsync(factory, "watcher");
         var first = await user.SubmitAsync("keeps the worker busy");
@@ -99,7 +99,7 @@ public sealed class JobPanelTests
         factory.Scripted.Open();
     }
 
-    private static BunitContext NewContext(StudioFactory factory)
+    private static BunitContext NewContext(StudioHost factory)
     {
         var context = new BunitContext();
         context.Services.AddMudServices();
@@ -114,7 +114,7 @@ public sealed class JobPanelTests
     private static Task<AuthenticationState> SignedIn(string userId) =>
         Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "Test"))));
 
-    private static async Task<GenerationJob> StoredJobAsync(StudioFactory factory, Guid jobId)
+    private static async Task<GenerationJob> StoredJobAsync(StudioHost factory, Guid jobId)
     {
         await using var db = await factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
         return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);

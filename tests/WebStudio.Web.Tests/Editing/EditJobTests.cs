@@ -24,7 +24,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
-        await using var factory = new StudioFactory(folder, engine);
+        await using var factory = ScriptedStudio.Create(folder, engine);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(64, 64);
         var upload = await alice.UploadAsync(picture);
@@ -54,7 +54,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
-        await using var factory = new StudioFactory(folder, engine);
+        await using var factory = ScriptedStudio.Create(folder, engine);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var first = await alice.WaitForEndAsync((await alice.SubmitAsync("a red circle", steps: 6, seed: 3)).Id, Patience);
         using var source = await alice.DownloadAsync(first.Images[0].Url);
@@ -94,7 +94,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
-        await using var factory = new StudioFactory(folder, engine);
+        await using var factory = ScriptedStudio.Create(folder, engine);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(64, 64);
         var upload = await alice.UploadAsync(picture);
@@ -123,7 +123,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
-        await using var factory = new StudioFactory(folder, engine);
+        await using var factory = ScriptedStudio.Create(folder, engine);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(64, 64);
         var upload = await alice.UploadAsync(picture);
@@ -141,7 +141,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     {
         using var folder = new TempFolder();
         using var engine = model.CreateEngine();
-        await using var factory = new StudioFactory(folder, engine);
+        await using var factory = ScriptedStudio.Create(folder, engine);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
         using var picture = EditClient.Picture(64, 64);
@@ -175,7 +175,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         Seed = 11,
     };
 
-    internal static async Task<GenerationJob> StoredJobAsync(StudioFactory factory, Guid jobId)
+    internal static async Task<GenerationJob> StoredJobAsync(StudioHost factory, Guid jobId)
     {
         var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>();
         await using var db = await dbFactory.CreateDbContextAsync();

@@ -13,7 +13,7 @@ public sealed class UploadRefusalTests
     public async Task A_decompression_bomb_is_refused_from_its_header()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
         var bomb = PngFiles.Bomb(60_000, 60_000);
@@ -30,7 +30,7 @@ public sealed class UploadRefusalTests
     public async Task A_truncated_file_is_refused_as_incomplete()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(64, 64);
         var png = EditClient.Png(picture);
@@ -47,7 +47,7 @@ public sealed class UploadRefusalTests
     public async Task Wrong_content_is_refused_whatever_the_name_and_declared_type()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(32, 32);
         using var gifStream = new MemoryStream();
@@ -72,7 +72,7 @@ public sealed class UploadRefusalTests
     public async Task A_file_over_20_MB_is_refused_as_too_large()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var big = new byte[20 * 1024 * 1024 + 1];
         PngFiles.Bomb(64, 64).CopyTo(big, 0);
@@ -89,7 +89,7 @@ public sealed class UploadRefusalTests
     public async Task A_mask_of_the_wrong_size_is_refused_and_a_right_one_accepted()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(64, 48);
         var upload = await alice.UploadAsync(picture);
@@ -110,7 +110,7 @@ public sealed class UploadRefusalTests
     public async Task Uploads_belong_to_their_owner_and_need_a_login()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
         using var picture = EditClient.Picture(40, 30);

@@ -17,7 +17,7 @@ public sealed class UpscaleJobTests
     public async Task A_lanczos_upscale_bypasses_the_engine_and_matches_the_core()
     {
         using var folder = new TempFolder();
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(40, 30);
         var upload = await alice.UploadAsync(picture);
@@ -46,7 +46,7 @@ public sealed class UpscaleJobTests
         var upscalers = Path.Combine(folder.Path, "models", "upscalers");
         Directory.CreateDirectory(upscalers);
         var modelPath = WriteSuperResolution(Path.Combine(upscalers, "tiny-x2.onnx"));
-        await using var factory = new StudioFactory(folder);
+        await using var factory = ScriptedStudio.Create(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         using var picture = EditClient.Picture(48, 40);
         var upload = await alice.UploadAsync(picture);

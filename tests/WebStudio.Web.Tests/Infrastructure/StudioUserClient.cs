@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
-using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
@@ -13,23 +12,23 @@ namespace WebStudio.Web.Tests.Infrastructure;
 /// <summary>One signed-in browser-like user: registers through the real form, keeps the Identity cookie.</summary>
 public sealed class StudioUserClient
 {
-    private readonly StudioFactory _factory;
+    private readonly StudioHost _factory;
     private readonly CookieContainer _cookies = new();
 
-    private StudioUserClient(StudioFactory factory, string email)
+    private StudioUserClient(StudioHost factory, string email)
     {
         _factory = factory;
         Email = email;
-        Http = factory.CreateDefaultClient(new CookieContainerHandler(_cookies));
+        Http = factory.CookieClient(_cookies);
     }
 
     public string Email { get; }
 
     public HttpClient Http { get; }
 
-    public static StudioUserClient Anonymous(StudioFactory factory) => new(factory, "");
+    public static StudioUserClient Anonymous(StudioHost factory) => new(factory, "");
 
-    public static async Task<StudioUserClient> RegisterAsync(StudioFactory factory, string name)
+    public static async Task<StudioUserClient> RegisterAsync(StudioHost factory, string name)
     {
         var client = new StudioUserClient(factory, $"{name}@example.test");
         var response = await client.PostFormAsync("/Account/Register", "register", new()
@@ -86,15 +85,14 @@ public sealed class StudioUserClient
     public Task<JobView> WaitForEndAsync(Guid jobId, TimeSpan? timeout = null) =>
         WaitForAsync(jobId, j => j.Status is "Succeeded" or "Failed" or "Canceled", timeout);
 
-    /// <summary>A SignalR connection to the jobs hub, carrying this user's cookie (long polling over the test server).</summary>
+    /// <summary>A SignalR connection to the jobs hub, carrying this user's cookie (long polling).</summary>
     public async Task<HubConnection> ConnectHubAsync()
     {
-        var url = new Uri(_factory.Server.BaseAddress, "/hubs/jobs");
-        var cookie = _cookies.GetCookieHeader(_factory.Server.BaseAddress);
+        var url = new Uri(_factory.BaseAddress, "/hubs/jobs");
+        var cookie = _cookies.GetCookieHeader(_factory.BaseAddress);
         var connection = new HubConnectionBuilder()
             .WithUrl(url, options =>
             {
-                options.HttpMessageHandlerFactory = _ => _factory.Server.CreateHandler();
                 options.Transports = HttpTransportType.LongPolling;
                 options.Headers["Cookie"] = cookie;
             })

@@ -51,7 +51,7 @@ public sealed class JobSpecTests
     public void Every_kind_has_an_executor(JobSpec spec)
     {
         using var folder = new TempFolder();
-        using var factory = new StudioFactory(folder);
+        using var factory = ScriptedStudio.Create(folder);
 
         var executor = factory.Services.GetRequiredService<JobExecutors>().For(spec);
 
