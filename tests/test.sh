@@ -1,22 +1,19 @@
 #!/usr/bin/env bash
-# Runs every WebStudio test, browser tests included. Installs Debian's chromium first when it is missing
-# (Playwright drives /usr/bin/chromium; it cannot download its own browser here), and Debian's PostgreSQL.
+# Runs every WebStudio test, browser tests included. Installs Debian's chromium, redis-server and PostgreSQL first
+# when they are missing (Playwright drives /usr/bin/chromium; it cannot download its own browser here; the ScaleOut
+# tests start their own Redis and PostgreSQL servers on loopback).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if [ ! -x /usr/bin/chromium ]; then
-  echo "Installing Debian's chromium for the browser tests..."
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "Installing Debian's ${missing[*]} for the tests..."
   if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-fi
-
-# The ScaleOut tests start a real PostgreSQL server themselves (initdb and pg_ctl); install Debian's when missing.
-if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
-  echo "Installing Debian's PostgreSQL for the ScaleOut tests..."
-  if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 # Free space first: a full disk otherwise shows up as a confusing build or test failure.

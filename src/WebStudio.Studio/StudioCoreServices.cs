@@ -12,6 +12,7 @@ using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Telemetry;
 using WebStudio.Studio.Workers;
 
 namespace WebStudio.Studio;
@@ -39,6 +40,8 @@ public static class StudioCoreServices
         services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<StudioMetrics>();
         services.AddSingleton<ImageStore>();
         services.AddSingleton<JobProgressNotifier>();
         services.AddSingleton<QueueSignal>();
@@ -53,6 +56,7 @@ public static class StudioCoreServices
         services.AddSingleton<QueueSnapshot>();
         services.AddSingleton<SharedProgressRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedProgressRelay>());
+        services.AddSingleton<IProgressRelay>(sp => sp.GetRequiredService<SharedProgressRelay>()); // Redis replaces it
         services.AddSingleton<ApiKeyService>();
 
         services.AddSingleton<ThumbnailStore>();

@@ -17,6 +17,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Web.Galleries;
 using WebStudio.Studio.Galleries;
 using WebStudio.Web.Hubs;
+using WebStudio.Web.Operations;
 using WebStudio.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -70,6 +71,8 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
+app.MapHealthEndpoints();
+app.MapStudioMetrics();
 app.MapStudioEndpoints();
 app.MapImagesApi();
 app.MapHistoryGalleriesAndSharing();

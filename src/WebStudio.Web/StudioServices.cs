@@ -3,12 +3,14 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using MudBlazor.Services;
 using WebStudio.Data;
+using WebStudio.Redis;
 using WebStudio.Studio;
 using WebStudio.Web.Accounts;
 using WebStudio.Web.Editing;
 using WebStudio.Studio.Editing;
 using WebStudio.Web.Galleries;
 using WebStudio.Studio.Galleries;
+using WebStudio.Web.Operations;
 using WebStudio.Web.Options;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
@@ -26,10 +28,22 @@ public static class StudioServices
         var configuration = builder.Configuration;
         services.AddStudioCore(configuration);
         services.AddQueueWorkers();
+        var redis = services.AddStudioRedis(configuration);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddSignalR();
+        services.AddStudioHealthChecks(redis is not null);
+        services.AddStudioMetrics();
+        var signalR = services.AddSignalR();
+        if (redis is not null)
+        {
+            // Several web nodes: hub messages reach connections on every node (the circuits stay sticky to theirs).
+            signalR.AddStackExchangeRedis(backplane =>
+            {
+                backplane.Configuration = RedisConnection.Settings(redis);
+                backplane.Configuration.ChannelPrefix = new RedisKeys(redis.Prefix).SignalR;
+            });
+        }
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<IdentityRedirectManager>();

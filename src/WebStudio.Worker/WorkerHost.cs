@@ -5,9 +5,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Redis;
 using WebStudio.Studio;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
+using WebStudio.Studio.Telemetry;
+using OpenTelemetry.Metrics;
 
 namespace WebStudio.Worker;
 
@@ -21,12 +24,24 @@ public static class WorkerHost
     /// <summary>The line the worker writes once its workers run (tests and scripts wait for it).</summary>
     public const string RunningLine = "WebStudio worker is running";
 
+    /// <summary>Where the worker serves its metrics to Prometheus; none when unset.</summary>
+    public const string MetricsUrlSetting = "Metrics:Url";
+
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         var builder = Host.CreateApplicationBuilder(args);
         builder.Configuration.UseStudioSettingsFile();
         builder.Services.AddStudioCore(builder.Configuration);
         builder.Services.AddQueueWorkers();
+        builder.Services.AddStudioRedis(builder.Configuration); // progress and wake-ups through Redis, when configured
+        if (builder.Configuration[MetricsUrlSetting] is { Length: > 0 } metricsUrl)
+        {
+            // The worker has no web server: Prometheus scrapes its own listener, on a port apart (e.g. http://127.0.0.1:9465).
+            var apart = new Uri(metricsUrl);
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(StudioMetrics.MeterName)
+                .AddPrometheusHttpListener(listener => (listener.Host, listener.Port) = (apart.Host, apart.Port)));
+        }
 
         // This process exists to run jobs: Queue:RunJobs=false, meant for the web app beside it, does not apply here.
         builder.Services.PostConfigure<QueueOptions>(queue => queue.RunJobs = true);

@@ -20,7 +20,7 @@ public sealed class JobRunner(
     ImageStore images,
     JobProgressNotifier notifier,
     RunningJobs running,
-    SharedProgressRelay sharedPreviews,
+    IProgressRelay relay,
     JobInputStore inputs,
     TimeProvider time,
     ILogger<JobRunner> logger)
@@ -41,7 +41,7 @@ public sealed class JobRunner(
         var token = cancel.Token;
         var started = Stopwatch.GetTimestamp();
         long firstStep = 0, lastStep = 0, statusChecked = started;
-        notifier.Report(job.Id, JobStatus.Running, 0, job.Steps);
+        Report(job.Id, JobStatus.Running, 0, job.Steps);
         JobInputs? prepared = null;
         try
         {
@@ -71,8 +71,7 @@ public sealed class JobRunner(
                 }
 
                 var png = EncodePreview(step.Preview());
-                notifier.Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, png);
-                sharedPreviews.Publish(job.Id, step.Step + 1, step.TotalSteps, png);
+                Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, png);
                 return true;
             }
 
@@ -128,7 +127,7 @@ public sealed class JobRunner(
             }
 
             running.Unregister(job.Id, cancel);
-            sharedPreviews.Retire(job.Id);
+            relay.Retire(job.Id);
             notifier.QueueChanged();
         }
 
@@ -211,7 +210,7 @@ public sealed class JobRunner(
         db.Images.AddRange(rows);
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
-        notifier.Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
+        Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
         logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
         return true;
     }
@@ -242,7 +241,14 @@ public sealed class JobRunner(
         }
 
         var live = notifier.GetLiveState(job.Id);
-        notifier.Report(job.Id, status, live?.Step ?? 0, job.Steps);
+        Report(job.Id, status, live?.Step ?? 0, job.Steps);
         return true;
+    }
+
+    // Views here hear it from the notifier, views in other processes through the relay.
+    private void Report(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png = null)
+    {
+        notifier.Report(jobId, status, step, totalSteps, png);
+        relay.Publish(jobId, status, step, totalSteps, png);
     }
 }

@@ -18,6 +18,12 @@ public sealed class JobProgressNotifier
     private readonly object _queueGate = new();
     private readonly List<Func<Task>> _queueSubscribers = [];
 
+    /// <summary>Raised when this process changes the queue, so that a relay can tell the other processes.</summary>
+    public event Action? QueueChangedHere;
+
+    /// <summary>Raised when a job gains its first follower here or loses its last, so that a relay can (un)subscribe.</summary>
+    public event Action? FollowsChanged;
+
     public JobLiveState? GetLiveState(Guid jobId) => _jobs.TryGetValue(jobId, out var job) ? job.State : null;
 
     public PreviewFrame? GetLatestFrame(Guid jobId) => _jobs.TryGetValue(jobId, out var job) ? job.Latest : null;
@@ -63,6 +69,7 @@ public sealed class JobProgressNotifier
             job.Subscribers.Add(callback);
         }
 
+        FollowsChanged?.Invoke();
         return new Subscription(() =>
         {
             lock (job)
@@ -71,6 +78,7 @@ public sealed class JobProgressNotifier
             }
 
             ForgetIfIdle(job);
+            FollowsChanged?.Invoke();
         });
     }
 
@@ -137,6 +145,7 @@ public sealed class JobProgressNotifier
             job.Watchers.Add(channel.Writer);
         }
 
+        FollowsChanged?.Invoke();
         cancellationToken.Register(() =>
         {
             lock (job)
@@ -146,6 +155,7 @@ public sealed class JobProgressNotifier
 
             channel.Writer.TryComplete();
             ForgetIfIdle(job);
+            FollowsChanged?.Invoke();
         });
         return channel.Reader;
     }
@@ -193,8 +203,15 @@ public sealed class JobProgressNotifier
         }
     }
 
-    /// <summary>Tells queue views to refresh (positions and ETAs changed).</summary>
+    /// <summary>Tells queue views to refresh (positions and ETAs changed), here and, through a relay, elsewhere.</summary>
     public void QueueChanged()
+    {
+        QueueChangedElsewhere();
+        QueueChangedHere?.Invoke();
+    }
+
+    /// <summary>Another process changed the queue: views here refresh; nothing is passed on.</summary>
+    public void QueueChangedElsewhere()
     {
         List<Func<Task>> subscribers;
         lock (_queueGate)

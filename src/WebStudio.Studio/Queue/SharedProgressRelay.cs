@@ -12,13 +12,15 @@ namespace WebStudio.Studio.Queue;
 /// While a view here shows the queue, the queue's active jobs are compared every <see cref="QueueCheckEvery"/> ticks,
 /// so that jobs submitted, started, finished or moved by another process refresh it too.
 /// The worker only hands a frame over; all database work happens on this service's own loop.
+/// With Redis configured, frames go through Redis instead (no preview bytes in the database) and this service only
+/// follows statuses: the safety net that still ends a view's job when Redis is down.
 /// </summary>
 public sealed class SharedProgressRelay(
     IDbContextFactory<StudioDbContext> dbFactory,
     JobProgressNotifier notifier,
     RunningJobs running,
     TimeProvider time,
-    ILogger<SharedProgressRelay> logger) : BackgroundService
+    ILogger<SharedProgressRelay> logger) : BackgroundService, IProgressRelay
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
@@ -29,8 +31,15 @@ public sealed class SharedProgressRelay(
     private readonly ConcurrentQueue<Guid> _retired = new();
     private int? _queueFingerprint;
 
-    /// <summary>A step of a job running here. Only the newest frame per job is kept until the next write.</summary>
-    public void Publish(Guid jobId, int step, int totalSteps, byte[] png) => _outgoing[jobId] = new OutgoingFrame(step, totalSteps, png);
+    /// <summary>A step of a job running here. Only the newest frame per job is kept until the next write; status
+    /// changes need no relay, as the job's row carries them.</summary>
+    public void Publish(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png)
+    {
+        if (png is not null)
+        {
+            _outgoing[jobId] = new OutgoingFrame(step, totalSteps, png);
+        }
+    }
 
     /// <summary>The job's run here ended: its stored preview goes.</summary>
     public void Retire(Guid jobId)
@@ -203,7 +212,7 @@ public sealed class SharedProgressRelay(
         var now = fingerprint.ToHashCode();
         if (_queueFingerprint is { } before && before != now)
         {
-            notifier.QueueChanged();
+            notifier.QueueChangedElsewhere();
         }
 
         _queueFingerprint = now;

@@ -307,6 +307,14 @@ public class StudioHost : IAsyncLifetime, IAsyncDisposable, IDisposable
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Development");
+
+            // Host settings reach Program before its services are registered (Redis and SignalR's backplane are
+            // chosen there); the app configuration below wins afterwards, as before.
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+
             builder.ConfigureAppConfiguration((_, configuration) => configuration.AddInMemoryCollection(settings));
             builder.ConfigureTestServices(replace);
         }

@@ -1,0 +1,18 @@
+using WebStudio.Data;
+
+namespace WebStudio.Studio.Previews;
+
+/// <summary>
+/// How the progress of a job running in this process reaches views in other processes (web nodes): through the
+/// shared database (<see cref="Queue.SharedProgressRelay"/>, the default) or through Redis when it is configured.
+/// Views in this process are served by <see cref="JobProgressNotifier"/> directly. Calls come from the worker's thread
+/// and must never wait for the network.
+/// </summary>
+public interface IProgressRelay
+{
+    /// <summary>A status change, or a finished step with its preview PNG.</summary>
+    void Publish(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png);
+
+    /// <summary>The job's run in this process has ended (whatever the outcome): its relayed frame can go.</summary>
+    void Retire(Guid jobId);
+}
