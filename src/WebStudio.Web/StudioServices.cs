@@ -33,7 +33,7 @@ public static class StudioServices
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddStudioHealthChecks(redis is not null);
-        services.AddStudioMetrics();
+        services.AddStudioMetrics(configuration);
         var signalR = services.AddSignalR();
         if (redis is not null)
         {

@@ -46,13 +46,14 @@ public sealed class HistoryAndRecoveryOnBothProvidersTests(PostgresServer server
     [Theory]
     [InlineData("Sqlite")]
     [InlineData("Postgres")]
-    public async Task Recovery_requeues_this_machines_interrupted_jobs_and_leaves_other_machines_alone(string provider)
+    public async Task Recovery_requeues_the_jobs_of_this_machines_dead_workers_and_leaves_other_machines_alone(string provider)
     {
         await using var core = await StudioCore.StartAsync(provider, server);
         var alice = (await core.AddUsersAsync("alice"))[0];
         var mine = await core.SubmitAsync(alice, "mine");
         var theirs = await core.SubmitAsync(alice, "theirs");
-        Assert.NotNull(await core.Queue.ClaimNextAsync(QueueWorkerService.MachinePrefix + "1/dead", CancellationToken.None));
+        // A worker process of this machine that is gone (no process has this id: above Linux's largest pid).
+        Assert.NotNull(await core.Queue.ClaimNextAsync(QueueWorkerService.MachinePrefix + "999999999/dead", CancellationToken.None));
         Assert.NotNull(await core.Queue.ClaimNextAsync("other-machine/1/alive", CancellationToken.None));
 
         var (requeued, failed) = await core.Queue.RecoverInterruptedAsync(QueueWorkerService.MachinePrefix);

@@ -7,6 +7,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Telemetry;
 using WebStudio.Studio.Queue;
 
 namespace WebStudio.Studio.Execution;
@@ -22,6 +23,7 @@ public sealed class JobRunner(
     RunningJobs running,
     IProgressRelay relay,
     JobInputStore inputs,
+    StudioMetrics metrics,
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
@@ -41,6 +43,8 @@ public sealed class JobRunner(
         var token = cancel.Token;
         var started = Stopwatch.GetTimestamp();
         long firstStep = 0, lastStep = 0, statusChecked = started;
+        var kind = job.Kind.ToString();
+        metrics.JobStarted(job.CreatedAt, job.StartedAt ?? time.GetUtcNow().UtcDateTime, kind);
         Report(job.Id, JobStatus.Running, 0, job.Steps);
         JobInputs? prepared = null;
         try
@@ -51,6 +55,7 @@ public sealed class JobRunner(
             bool OnStep(EngineStep step)
             {
                 lastStep = Stopwatch.GetTimestamp();
+                metrics.StepDone(job.Model);
                 if (step.Step == 0)
                 {
                     firstStep = lastStep;
@@ -128,11 +133,15 @@ public sealed class JobRunner(
 
             running.Unregister(job.Id, cancel);
             relay.Retire(job.Id);
+            metrics.JobEnded(Stopwatch.GetElapsedTime(started), kind, ended ? Outcome(job.Id) : JobStatus.Queued); // Queued: back in the queue
             notifier.QueueChanged();
         }
 
         return ended;
     }
+
+    // The status this run ended the job with, as last reported.
+    private JobStatus Outcome(Guid jobId) => Enum.TryParse<JobStatus>(notifier.GetLiveState(jobId)?.Status, out var status) ? status : JobStatus.Failed;
 
     // Runs on the generation thread between steps: one indexed read, every StatusCheckInterval.
     private bool StillOurs(GenerationJob job)

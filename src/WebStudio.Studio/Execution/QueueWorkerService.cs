@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Telemetry;
 using WebStudio.Studio.Workers;
 
 namespace WebStudio.Studio.Execution;
@@ -23,6 +24,7 @@ public sealed class QueueWorkerService(
     IGenerationEngine engine,
     IOptions<QueueOptions> options,
     IOptions<GenerationOptions> generation,
+    StudioMetrics metrics,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILogger<QueueWorkerService> logger) : BackgroundService
@@ -56,6 +58,7 @@ public sealed class QueueWorkerService(
     private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        using var counted = metrics.WorkerLoopRunning();
         var heartbeat = new WorkerHeartbeat(workerId, leases, registry, engine, generation.Value, options.Value, time, logger);
         var beating = heartbeat.RunAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)

@@ -5,6 +5,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
+using WebStudio.Studio.Telemetry;
 
 namespace WebStudio.Studio.Queue;
 
@@ -23,6 +24,7 @@ public sealed class JobQueue(
     RunningJobs running,
     JobInputStore inputStore,
     SeedSource seeds,
+    StudioMetrics metrics,
     TimeProvider time,
     ILogger<JobQueue> logger)
 {
@@ -211,6 +213,7 @@ public sealed class JobQueue(
                 if (rows != 1)
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
+                    metrics.ClaimConflict();
                     continue; // another worker took it; try the next in line
                 }
 

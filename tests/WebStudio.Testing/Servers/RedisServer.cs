@@ -24,7 +24,7 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartNewAsync()
     {
-        var server = new RedisServer(FreePort.Next());
+        var server = new RedisServer(ChildProcess.FreePort());
         await server.StartAsync();
         return server;
     }
