@@ -4,7 +4,7 @@ namespace WebStudio.Studio.Previews;
 
 /// <summary>
 /// How the progress of a job running in this process reaches views in other processes (web nodes): through the
-/// shared database (<see cref="Queue.SharedProgressRelay"/>, the default) or through Redis when it is configured.
+/// shared database (the queue's SharedProgressRelay, the default) or through Redis when it is configured.
 /// Views in this process are served by <see cref="JobProgressNotifier"/> directly. Calls come from the worker's thread
 /// and must never wait for the network.
 /// </summary>
