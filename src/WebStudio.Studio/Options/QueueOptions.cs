@@ -28,7 +28,7 @@ public sealed class QueueOptions
     /// <summary>A job interrupted by a crash runs again from the start until it has been tried this many times.</summary>
     public int MaxAttempts { get; set; } = 3;
 
-    /// <summary>Submissions per user in any 60 seconds, exactly (a sliding log, no burst beyond it); a refusal's
+    /// <summary>Submissions per user in any 60 seconds, exactly, on all web nodes together (counted from the jobs in the database, no burst beyond it); a refusal's
     /// Retry-After is the time until the oldest submission in the window leaves it.</summary>
     public int SubmissionsPerMinute { get; set; } = 30;
 
