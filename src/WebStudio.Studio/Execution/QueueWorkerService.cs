@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WebStudio.Data;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
@@ -48,11 +49,13 @@ public sealed class QueueWorkerService(
     private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
     {
         await Task.Yield();
+        var outages = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 var job = await queue.ClaimNextAsync(workerId, stoppingToken);
+                outages = 0;
                 if (job is null)
                 {
                     await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
@@ -64,6 +67,17 @@ public sealed class QueueWorkerService(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+            {
+                // The database is away: one warning, then quietly longer waits (1, 2, 4, 5, 5... s) until it is back.
+                if (outages++ == 0)
+                {
+                    logger.LogWarning("Queue worker {WorkerId} cannot reach the database ({Error}); waiting for it", workerId, ex.GetBaseException().Message);
+                }
+
+                var wait = TimeSpan.FromSeconds(Math.Min(5, 1 << Math.Min(outages - 1, 3)));
+                await Task.Delay(wait, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception ex)
             {
