@@ -1,10 +1,12 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace WebStudio.Data;
 
-/// <summary>Identity, the generation queue and image metadata in one database: SQLite or PostgreSQL.</summary>
-public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : IdentityDbContext<StudioUser>(options)
+/// <summary>Identity, the generation queue, image metadata and the Data Protection key ring (shared by every web
+/// node) in one database: SQLite or PostgreSQL.</summary>
+public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) : IdentityDbContext<StudioUser>(options), IDataProtectionKeyContext
 {
     public DbSet<GenerationJob> Jobs => Set<GenerationJob>();
 
@@ -25,6 +27,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     public DbSet<AdministratorClaim> AdministratorClaims => Set<AdministratorClaim>();
 
     public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -5,12 +5,13 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using WebStudio.Data;
 using WebStudio.Web.Api;
 using WebStudio.Web.Security;
 
 namespace WebStudio.Api.Tests;
 
-/// <summary>response_format=url links, signed by Data Protection's time-limited protector with the key ring in the data folder.</summary>
+/// <summary>response_format=url links, signed by Data Protection's time-limited protector with the key ring in the database.</summary>
 [Trait("Capability", "StudioCore")]
 public sealed class SignedImageUrlTests(StudioHost server) : IClassFixture<StudioHost>
 {
@@ -62,14 +63,19 @@ public sealed class SignedImageUrlTests(StudioHost server) : IClassFixture<Studi
     }
 
     [Fact]
-    public async Task A_link_still_works_after_a_restart_because_the_key_ring_is_in_the_data_folder()
+    public async Task A_link_still_works_after_a_restart_because_the_key_ring_is_in_the_database()
     {
         var url = await GenerateLinkAsync("restart");
+        using (var scope = server.Services.CreateScope())
+        {
+            Assert.NotEmpty(scope.ServiceProvider.GetRequiredService<StudioDbContext>().DataProtectionKeys);
+        }
+
         var keys = Path.Combine(server.Folder, StudioDataProtection.KeysFolder);
-        Assert.NotEmpty(Directory.GetFiles(keys, "key-*.xml"));
+        Assert.False(Directory.Exists(keys), "the old key folder was made");
         Assert.False(File.Exists(Path.Combine(server.Folder, "api-url-secret.key")));
 
-        // A second host on the same data: a new container whose key ring is read from the folder, as after a restart.
+        // A second host on the same data: a new container whose key ring is read from the database, as after a restart.
         var restarted = new SameDataServer(server);
         try
         {

@@ -88,7 +88,7 @@ public sealed class JobRunner(
             {
                 // A cancel that lands after the last step (during the VAE decode) still wins over storing the result.
                 token.ThrowIfCancellationRequested();
-                ended = await StoreAsync(job, spec, results, stepMs, totalMs);
+                ended = await StoreAsync(job, spec, results, stepMs, totalMs, stopping);
             }
             finally
             {
@@ -100,35 +100,36 @@ public sealed class JobRunner(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Shut down mid-job: back to the queue without counting the attempt, to run again at the next start.
-            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            await Claimed(db, job)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Queued)
-                    .SetProperty(j => j.WorkerId, (string?)null)
-                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                    .SetProperty(j => j.Attempts, j => j.Attempts - 1), CancellationToken.None);
+            // Shut down mid-job: back to the queue without counting the attempt, to run again at the next start. One try
+            // (the token is already canceled): with the database away too, the lease runs out and puts it back.
+            await RequeueAsync(job, stopping);
         }
         catch (OperationCanceledException)
         {
-            ended = await FinishAsync(job, JobStatus.Canceled, null);
+            ended = await FinishAsync(job, JobStatus.Canceled, null, stopping);
             if (ended)
             {
                 logger.LogInformation("Job {JobId} canceled while running", job.Id);
             }
         }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // The database went away under the job (not the job's fault): it runs again, uncounted, once it is back.
+            logger.LogWarning(ex, "Job {JobId} interrupted by a database outage; it goes back to the queue when the database is back", job.Id);
+            await RequeueAsync(job, stopping);
+        }
         catch (Exception ex)
         {
             // The detail goes to the log; the owner sees plain words that quote the job id as the reference.
             logger.LogError(ex, "Job {JobId} failed ({Model}, {Width}x{Height}, batch {Batch})", job.Id, job.Model, job.Width, job.Height, job.BatchSize);
-            ended = await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job));
+            ended = await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job), stopping);
         }
         finally
         {
             prepared?.Dispose();
             if (ended)
             {
-                inputs.Delete(job.Id); // a job requeued by a shutdown, or run again after a lost claim, keeps its inputs
+                inputs.Delete(job.Id); // a job requeued by a shutdown or an outage, or run again after a lost claim, keeps its inputs
             }
 
             running.Unregister(job.Id, cancel);
@@ -146,9 +147,33 @@ public sealed class JobRunner(
     // Runs on the generation thread between steps: one indexed read, every StatusCheckInterval.
     private bool StillOurs(GenerationJob job)
     {
-        using var db = dbFactory.CreateDbContext();
-        return Claimed(db, job).Any();
+        try
+        {
+            using var db = dbFactory.CreateDbContext();
+            return Claimed(db, job).Any();
+        }
+        catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+        {
+            // The database is away: go on generating; the result is stored when it is back (StoreAsync waits), and
+            // the heartbeat stops the run if the lease runs out meanwhile.
+            return true;
+        }
     }
+
+    private Task RequeueAsync(GenerationJob job, CancellationToken stopping) =>
+        DatabaseOutage.RetryAsync(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            await Claimed(db, job)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Queued)
+                    .SetProperty(j => j.WorkerId, (string?)null)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                    .SetProperty(j => j.Attempts, j => j.Attempts - 1), CancellationToken.None);
+        }, stopping, ex => LogOutage(job, ex));
+
+    private void LogOutage(GenerationJob job, Exception ex) =>
+        logger.LogWarning("Job {JobId} waits for the database ({Error}); retrying", job.Id, ex.GetBaseException().Message);
 
     /// <summary>The job while this run's claim holds it: still running, under the token it was claimed with.</summary>
     private static IQueryable<GenerationJob> Claimed(StudioDbContext db, GenerationJob job) =>
@@ -166,7 +191,7 @@ public sealed class JobRunner(
     }
 
     /// <returns>false when the claim was lost: nothing was kept.</returns>
-    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, double stepMs, double totalMs)
+    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, double stepMs, double totalMs, CancellationToken stopping)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var rows = new List<GeneratedImage>();
@@ -188,22 +213,14 @@ public sealed class JobRunner(
             rows.Add(row);
         }
 
-        // The status change and the image rows commit together, the change first: it is the fence (the claim's token,
-        // still running) and, on a server database, it locks the job's row, so that a lease sweep waits for the commit.
-        await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var updated = await Claimed(db, job)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Succeeded)
-                .SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                .SetProperty(j => j.AverageStepMs, stepMs)
-                .SetProperty(j => j.TotalMs, totalMs), CancellationToken.None);
-        if (updated != 1)
+        // The images are on disk; their rows and the outcome wait out a database outage (until a shutdown, after
+        // which the job runs again).
+        var tries = 0;
+        var stored = await DatabaseOutage.RetryAsync(() => StoreRowsAsync(job, rows, now, stepMs, totalMs, afterOutage: tries++ > 0), stopping, ex => LogOutage(job, ex));
+        if (!stored)
         {
             // The claim was lost meanwhile (the job canceled, or put back and claimed again): keep nothing of this
             // run, so that the job ends with one set of images, the current claim's.
-            await transaction.RollbackAsync(CancellationToken.None);
             foreach (var row in rows)
             {
                 if (images.Resolve(row.FileName) is { } path)
@@ -216,41 +233,75 @@ public sealed class JobRunner(
             return false;
         }
 
-        db.Images.AddRange(rows);
-        await db.SaveChangesAsync(CancellationToken.None);
-        await transaction.CommitAsync(CancellationToken.None);
         Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
         logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
         return true;
     }
 
     /// <returns>false when the claim was lost: nothing was written.</returns>
-    private async Task<bool> FinishAsync(GenerationJob job, JobStatus status, string? reason)
+    private async Task<bool> StoreRowsAsync(GenerationJob job, List<GeneratedImage> rows, DateTime now, double stepMs, double totalMs, bool afterOutage)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+
+        // A try whose commit went through but whose answer was lost to the outage: the job is already done, once.
+        if (afterOutage && await db.Jobs.AnyAsync(j => j.Id == job.Id && j.Status == JobStatus.Succeeded && j.ClaimToken == job.ClaimToken && j.Images.Count == rows.Count, CancellationToken.None))
+        {
+            return true;
+        }
+
+        // The status change and the image rows commit together, the change first: it is the fence (the claim's token,
+        // still running) and, on a server database, it locks the job's row, so that a lease sweep waits for the commit.
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var updated = await Claimed(db, job)
             .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, status)
+                .SetProperty(j => j.Status, JobStatus.Succeeded)
                 .SetProperty(j => j.FinishedAt, now)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                .SetProperty(j => j.FailureReason, reason), CancellationToken.None);
+                .SetProperty(j => j.AverageStepMs, stepMs)
+                .SetProperty(j => j.TotalMs, totalMs), CancellationToken.None);
         if (updated != 1)
         {
+            await transaction.RollbackAsync(CancellationToken.None);
+            return false;
+        }
+
+        db.Images.AddRange(rows);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
+        return true;
+    }
+
+    /// <returns>false when the claim was lost: nothing was written.</returns>
+    private async Task<bool> FinishAsync(GenerationJob job, JobStatus status, string? reason, CancellationToken stopping)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var outcome = await DatabaseOutage.RetryAsync(async () =>
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
+            var updated = await Claimed(db, job)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, status)
+                    .SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                    .SetProperty(j => j.FailureReason, reason), CancellationToken.None);
+            if (updated == 1)
+            {
+                return (JobStatus?)status;
+            }
+
             // Canceled by another process, which stopped this run: its views here still hear of it. Otherwise the
             // claim was lost, and the job is no longer this run's to report.
             var current = await db.Jobs.Where(j => j.Id == job.Id).Select(j => new { j.Status, j.ClaimToken }).FirstOrDefaultAsync(CancellationToken.None);
-            if (current is null || current.Status != JobStatus.Canceled || current.ClaimToken != job.ClaimToken)
-            {
-                LogLost(job);
-                return false;
-            }
-
-            status = JobStatus.Canceled;
+            return current is not null && current.Status == JobStatus.Canceled && current.ClaimToken == job.ClaimToken ? JobStatus.Canceled : (JobStatus?)null;
+        }, stopping, ex => LogOutage(job, ex));
+        if (outcome is not { } ended)
+        {
+            LogLost(job);
+            return false;
         }
 
         var live = notifier.GetLiveState(job.Id);
-        Report(job.Id, status, live?.Step ?? 0, job.Steps);
+        Report(job.Id, ended, live?.Step ?? 0, job.Steps);
         return true;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WebStudio.Data;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
@@ -61,6 +62,7 @@ public sealed class QueueWorkerService(
         using var counted = metrics.WorkerLoopRunning();
         var heartbeat = new WorkerHeartbeat(workerId, leases, registry, engine, generation.Value, options.Value, time, logger);
         var beating = heartbeat.RunAsync(stoppingToken);
+        var outages = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -68,6 +70,7 @@ public sealed class QueueWorkerService(
                 // Taken before the claim: a job queued while the claim finds none still wakes this loop at once.
                 var wake = signal.Next;
                 var job = await queue.ClaimNextAsync(workerId, stoppingToken);
+                outages = 0;
                 if (job is null)
                 {
                     await QueueSignal.WaitAsync(wake, options.Value.PollInterval, stoppingToken);
@@ -88,6 +91,17 @@ public sealed class QueueWorkerService(
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
+            {
+                // The database is away: one warning, then quietly longer waits (1, 2, 4, 5, 5... s) until it is back.
+                if (outages++ == 0)
+                {
+                    logger.LogWarning("Queue worker {WorkerId} cannot reach the database ({Error}); waiting for it", workerId, ex.GetBaseException().Message);
+                }
+
+                var wait = TimeSpan.FromSeconds(Math.Min(5, 1 << Math.Min(outages - 1, 3)));
+                await Task.Delay(wait, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (Exception ex)
             {

@@ -39,7 +39,7 @@ public sealed class QueueOptions
     /// <summary>How often a worker renews its lease and writes its heartbeat: three renewals fit in one lease.</summary>
     public TimeSpan HeartbeatInterval => Lease / 3;
 
-    /// <summary>Submissions per user in any 60 seconds, exactly (a sliding log, no burst beyond it); a refusal's
+    /// <summary>Submissions per user in any 60 seconds, exactly, on all web nodes together (counted from the jobs in the database, no burst beyond it); a refusal's
     /// Retry-After is the time until the oldest submission in the window leaves it.</summary>
     public int SubmissionsPerMinute { get; set; } = 30;
 

@@ -61,7 +61,9 @@ public sealed class JobQueue(
                 [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")], SubmitOutcome.QueueFullRetryAfter);
         }
 
-        if (rateLimiter.TryAcquire(userId) is { } retryAfter)
+        // Counted in this transaction from the jobs themselves, so the limit holds across web nodes.
+        var createdAt = rateLimiter.Now();
+        if (await rateLimiter.CheckAsync(db, userId, createdAt, cancellationToken) is { } retryAfter)
         {
             return new SubmitOutcome(null, SubmitRefusal.RateLimited,
                 [new FieldProblem("rate", $"too many submissions (at most {rateLimiter.Limit} a minute); try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
@@ -73,7 +75,7 @@ public sealed class JobQueue(
             Source = source,
             Width = width,
             Height = height,
-            CreatedAt = time.GetUtcNow().UtcDateTime,
+            CreatedAt = createdAt,
         };
         JobSpecJson.Store(job, spec);
         db.Jobs.Add(job);

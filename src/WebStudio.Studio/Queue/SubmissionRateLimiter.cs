@@ -1,44 +1,57 @@
-using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using WebStudio.Data;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Queue;
 
 /// <summary>
-/// Exactly <see cref="QueueOptions.SubmissionsPerMinute"/> submissions per user in any 60 seconds: a sliding log
-/// of each user's acceptance times. A token bucket (or a fixed or segmented window) lets up to twice the figure
-/// through across a refill, which is what an outside probe measured; a log of at most N times per user has no
-/// such burst. One instance is shared by every submission path — the Generate page's circuit and the HTTP API —
-/// so each submission is counted once. Memory: at most N times for each user who submitted.
+/// Exactly <see cref="QueueOptions.SubmissionsPerMinute"/> submissions per user in any 60 seconds, on every web node
+/// together: the sliding log is the user's jobs themselves, counted by their creation time in the database. A token
+/// bucket (or a fixed or segmented window) lets up to twice the figure through across a refill, which is what an
+/// outside probe measured; a log of the last N times has no such burst. An in-memory log held per process, which
+/// this replaces, let each web node accept N. The check runs inside the submission's transaction, which already
+/// serialises one user's submissions (SQLite's write lock, PostgreSQL's per-user advisory lock), so two nodes cannot
+/// both take the last place. A deleted job no longer counts (deleting history within the minute frees its place).
 /// </summary>
 public sealed class SubmissionRateLimiter(IOptions<QueueOptions> options, TimeProvider time)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<string, Queue<DateTimeOffset>> _accepted = new(StringComparer.Ordinal);
-
     /// <summary>Submissions allowed per user in any <see cref="Window"/>.</summary>
     public int Limit { get; } = Math.Max(1, options.Value.SubmissionsPerMinute);
 
-    /// <returns>null when allowed (and counted), else how long until the oldest acceptance in the window leaves it.</returns>
-    public TimeSpan? TryAcquire(string userId)
+    /// <summary>The time a submission accepted now is stored with (the job's CreatedAt), so the log and the jobs agree.</summary>
+    public DateTime Now() => time.GetUtcNow().UtcDateTime;
+
+    /// <summary>
+    /// Inside the submission's transaction, before its job is inserted with <paramref name="now"/> as its creation time.
+    /// </summary>
+    /// <returns>null when allowed, else how long until the oldest submission in the window leaves it.</returns>
+    public async Task<TimeSpan?> CheckAsync(StudioDbContext db, string userId, DateTime now, CancellationToken cancellationToken = default)
     {
-        var log = _accepted.GetOrAdd(userId, _ => new Queue<DateTimeOffset>(Limit));
-        lock (log)
+        var since = now - Window;
+        var recent = await db.Jobs.AsNoTracking()
+            .Where(j => j.OwnerId == userId && j.CreatedAt > since)
+            .OrderByDescending(j => j.CreatedAt)
+            .Select(j => j.CreatedAt)
+            .Take(Limit)
+            .ToListAsync(cancellationToken);
+        return RetryAfter(recent, now);
+    }
+
+    /// <summary>
+    /// The decision on the user's newest creation times in the window (newest first, at most <see cref="Limit"/>):
+    /// allowed below the limit, else the wait until the Limit-th newest leaves the window, when one place frees.
+    /// </summary>
+    public TimeSpan? RetryAfter(IReadOnlyList<DateTime> newestFirst, DateTime now)
+    {
+        if (newestFirst.Count < Limit)
         {
-            var now = time.GetUtcNow();
-            while (log.TryPeek(out var oldest) && now - oldest >= Window)
-            {
-                log.Dequeue();
-            }
-
-            if (log.Count < Limit)
-            {
-                log.Enqueue(now);
-                return null;
-            }
-
-            return log.Peek() + Window - now;
+            return null;
         }
+
+        var wait = newestFirst[Limit - 1] + Window - now;
+        return wait > TimeSpan.Zero ? wait : null;
     }
 }

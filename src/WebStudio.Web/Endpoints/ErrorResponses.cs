@@ -17,6 +17,7 @@ public static class ErrorResponses
     public static IServiceCollection AddErrorResponses(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddExceptionHandler<DatabaseOutageHandler>(); // first: an outage is a 503 on every path
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         // Binding failures throw (by default only in Development), so that the handler can name the field.

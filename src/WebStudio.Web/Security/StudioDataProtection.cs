@@ -1,35 +1,36 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
+using WebStudio.Data;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Web.Security;
 
 /// <summary>
-/// Data Protection (login cookies, antiforgery tokens, signed image links) keeps its key ring in the studio's data
-/// folder, beside the database, so a restart, or a second process on the same data, reads the same keys.
+/// Data Protection (login cookies, antiforgery tokens, signed image links) keeps its key ring in the studio's
+/// database, so every web node on that database, and every restart, reads the same keys: a cookie made by one node
+/// is accepted by another. Releases before this kept the ring in a folder beside the SQLite file; keys found there
+/// and not yet in the database are imported once, when the ring is first read, so existing sign-ins survive.
 /// </summary>
 public static class StudioDataProtection
 {
+    /// <summary>The old key ring's folder, beside the SQLite database; read for the import only.</summary>
     public const string KeysFolder = "data-protection-keys";
 
     public static void AddStudioDataProtection(this IServiceCollection services)
     {
         services.AddDataProtection().SetApplicationName("WebStudio");
 
-        // What PersistKeysToFileSystem does, but with the folder resolved from options when the ring is first used
-        // (not read here), so that hosts and tests that add configuration later are honoured.
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StudioOptions>, ILoggerFactory>((keys, studio, logging) =>
-            keys.XmlRepository = new FileSystemXmlRepository(KeysDirectory(studio.Value), logging));
+        // What PersistKeysToDbContext does, with the old folder's keys imported first; resolved from options when the
+        // ring is first used, so that hosts and tests that add configuration later are honoured.
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider, IOptions<StudioOptions>, ILoggerFactory>((keys, provider, studio, logging) =>
+            keys.XmlRepository = new ImportingKeyRepository(
+                new EntityFrameworkCoreXmlRepository<StudioDbContext>(provider, logging), provider, LegacyKeysDirectory(studio.Value), logging.CreateLogger(typeof(StudioDataProtection))));
     }
 
-    /// <summary>The key ring's folder, made readable by the studio's account only.</summary>
-    public static DirectoryInfo KeysDirectory(StudioOptions studio)
-    {
-        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(studio.DatabasePath))!, KeysFolder);
-        return OperatingSystem.IsWindows()
-            ? Directory.CreateDirectory(path)
-            : Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-    }
+    /// <summary>Where releases before the database key ring kept it: beside the SQLite file.</summary>
+    public static DirectoryInfo LegacyKeysDirectory(StudioOptions studio) =>
+        new(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(studio.DatabasePath))!, KeysFolder));
 }

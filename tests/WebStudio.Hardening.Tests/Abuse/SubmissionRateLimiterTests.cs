@@ -1,21 +1,28 @@
 using Microsoft.Extensions.Time.Testing;
-using WebStudio.Web.Options;
-using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
 
 namespace WebStudio.Hardening.Tests.Abuse;
 
 /// <summary>The per-user submission limit on a fake clock: never more than N in any 60 seconds, however the
-/// submissions are spread (a token bucket refilled once a minute let up to 2N through across a refill).</summary>
+/// submissions are spread (a token bucket refilled once a minute let up to 2N through across a refill). The log is
+/// the user's jobs in the database (<see cref="RateLimitLog"/>), as in the studio, where it holds across web nodes.</summary>
 [Trait("Capability", "Hardening")]
-public sealed class SubmissionRateLimiterTests
+public sealed class SubmissionRateLimiterTests : IDisposable
 {
     private const int Limit = 30;
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero));
 
-    private SubmissionRateLimiter NewLimiter() =>
-        new(Microsoft.Extensions.Options.Options.Create(new QueueOptions { SubmissionsPerMinute = Limit }), _clock);
+    private readonly List<RateLimitLog> _logs = [];
+
+    private RateLimitLog NewLimiter()
+    {
+        var log = new RateLimitLog(_clock, Limit);
+        _logs.Add(log);
+        return log;
+    }
+
+    public void Dispose() => _logs.ForEach(l => l.Dispose());
 
     [Fact]
     public void A_burst_across_a_minute_boundary_gets_no_more_than_the_limit_in_any_60_seconds()

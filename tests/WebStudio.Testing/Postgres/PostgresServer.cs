@@ -108,6 +108,19 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// An outage: stops the server (fast shutdown, which ends every session as a restart does), keeping its data and
+    /// port for <see cref="StartAsync"/>. Clients get connection errors meanwhile.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        _running = false;
+        await RunPostgresToolAsync("pg_ctl", ["-D", DataFolder, "-m", "fast", "-w", "-t", "30", "stop"]);
+    }
+
+    /// <summary>Starts the server stopped by <see cref="StopAsync"/> again, on the same port, with the same data.</summary>
+    public Task StartAsync() => StartServerAsync(samePort: true);
+
     public Task DisposeAsync()
     {
         Dispose();
@@ -133,12 +146,12 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
 
     private void OnProcessExit(object? sender, EventArgs e) => Dispose();
 
-    private async Task StartServerAsync()
+    private async Task StartServerAsync(bool samePort = false)
     {
         // A free port can be taken between the probe and the server's bind: try another a few times.
         for (var attempt = 1; ; attempt++)
         {
-            Port = FreeLoopbackPort();
+            Port = samePort ? Port : FreeLoopbackPort();
             var options = $"-p {Port} -k {Folder} -c listen_addresses={IPAddress.Loopback} -c unix_socket_permissions=0700 "
                 + "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB";
             try
@@ -148,7 +161,7 @@ public sealed class PostgresServer : IAsyncLifetime, IDisposable
                 await WaitUntilReadyAsync();
                 return;
             }
-            catch (InvalidOperationException) when (attempt < 3 && ServerLog().Contains("could not bind", StringComparison.OrdinalIgnoreCase))
+            catch (InvalidOperationException) when (!samePort && attempt < 3 && ServerLog().Contains("could not bind", StringComparison.OrdinalIgnoreCase))
             {
                 await RunPostgresToolAsync("pg_ctl", ["-D", DataFolder, "-m", "immediate", "-w", "stop"], check: false);
             }
