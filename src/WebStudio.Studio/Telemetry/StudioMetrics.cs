@@ -13,6 +13,9 @@ public sealed class StudioMetrics
 {
     public const string MeterName = "WebStudio";
 
+    // Jobs last from a tenth of a second (the built-in model) to minutes (SDXL on a CPU).
+    private static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] };
+
     private readonly Histogram<double> _wait;
     private readonly Histogram<double> _run;
     private readonly Counter<long> _steps;
@@ -23,10 +26,11 @@ public sealed class StudioMetrics
     public StudioMetrics(IMeterFactory meters, IDbContextFactory<StudioDbContext> dbFactory)
     {
         var meter = meters.Create(MeterName);
-        _wait = meter.CreateHistogram<double>("webstudio.job.wait", "s", "Time from a job's submission to its start.");
-        _run = meter.CreateHistogram<double>("webstudio.job.run", "s", "Time from a job's start to its end, by outcome.");
+        _wait = meter.CreateHistogram("webstudio.job.wait", "s", "Time from a job's submission to its start.", advice: Seconds);
+        _run = meter.CreateHistogram("webstudio.job.run", "s", "Time from a job's start to its end, by outcome.", advice: Seconds);
         _steps = meter.CreateCounter<long>("webstudio.steps", "{step}", "Denoising steps run; its rate is steps a second.");
-        _fanOut = meter.CreateHistogram<double>("webstudio.preview.fanout", "ms", "From a worker's publish of a preview to its arrival at a web node.");
+        _fanOut = meter.CreateHistogram("webstudio.preview.fanout", "ms", "From a worker's publish of a preview to its arrival at a web node.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000] });
         _claimConflicts = meter.CreateCounter<long>("webstudio.claim.conflicts", "{claim}", "Claims lost to another worker that took the same job first.");
         meter.CreateObservableUpDownCounter("webstudio.workers", () => Volatile.Read(ref _workerLoops), "{worker}", "Worker loops running in this process.");
 
