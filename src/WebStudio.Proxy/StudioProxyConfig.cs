@@ -5,7 +5,8 @@ namespace WebStudio.Proxy;
 /// <summary>
 /// One route to one cluster of web nodes. Sessions are sticky by cookie, because a Blazor Server circuit (and its
 /// SignalR connection) lives on the node that opened it; when that node fails its /readyz checks, the browser is
-/// redistributed to a healthy node and starts a new circuit there. Streams and WebSockets pass through.
+/// redistributed to a healthy node and starts a new circuit there. Streams and WebSockets pass through, and the
+/// browser's Host header is kept.
 /// </summary>
 public static class StudioProxyConfig
 {
@@ -23,6 +24,11 @@ public static class StudioProxyConfig
             RouteId = "all",
             ClusterId = ClusterId,
             Match = new RouteMatch { Path = "{**catch-all}" },
+
+            // The nodes see the address the browser used: their redirects and absolute links point back through the
+            // proxy, not at a node (a browser's form-action policy refuses a form posted on to another origin).
+            // X-Forwarded-For, -Proto and -Host are added as well (YARP's default).
+            Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
         };
         var cluster = new ClusterConfig
         {
