@@ -117,8 +117,10 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
                 await RefusedAsync(route, "the owner's live API key without a login", world.Callers.OwnerKey, own);
                 break;
             case Guard.Admin:
-                await SameAsMissingAsync(route, "the owner (not an administrator)", world.Callers.Owner, own, Forbidden);
-                await SameAsMissingAsync(route, "another user", world.Callers.Other, own, Forbidden);
+                // /api answers a signed-in non-administrator 403; pages and /metrics send them to /Account/AccessDenied.
+                var refusal = IsApi(route) ? Forbidden : (int)HttpStatusCode.Redirect;
+                await SameAsMissingAsync(route, "the owner (not an administrator)", world.Callers.Owner, own, refusal);
+                await SameAsMissingAsync(route, "another user", world.Callers.Other, own, refusal);
                 await RefusedAsync(route, "anonymous", world.Callers.Anonymous, own);
                 await RefusedAsync(route, "revoked key", world.Callers.RevokedKey, own);
                 break;
@@ -222,11 +224,13 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
         }
     }
 
+    private static bool IsApi(MatrixRoute route) => new PathString("/" + route.Pattern.RawText!.TrimStart('/')).StartsWithSegments("/api");
+
     /// <summary>No login: /api 401 JSON, pages a redirect to the login form.</summary>
     private async Task RefusedAsync(MatrixRoute route, string caller, HttpClient client, ProbeValues own)
     {
         var answer = await SendAsync(client, Verb(route), Path(route, own), route.Rule!.Body?.Invoke(world, own), own.All, attack: true);
-        var isApi = new PathString("/" + route.Pattern.RawText!.TrimStart('/')).StartsWithSegments("/api");
+        var isApi = IsApi(route);
         var ok = isApi ? answer.Status == Unauthorized && answer.MediaType.Contains("json") : answer.IsLoginRedirect;
         Check(route, caller, answer, ok, [isApi ? Unauthorized : (int)HttpStatusCode.Redirect], isApi ? "expected 401 JSON" : "expected a redirect to /Account/Login");
     }

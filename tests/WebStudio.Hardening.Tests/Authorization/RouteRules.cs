@@ -168,6 +168,12 @@ public static class RouteRules
         ["POST /Account/Logout"] = new(Guard.Login, Found) { OwnerProbe = LogoutAsync },
 
         // The live-preview hub: a connection needs the login (its methods: the hub matrix).
+        // For load balancers and monitoring: anyone may ask whether a node lives and is ready; metrics are the
+        // administrator's (or bound apart, on a port of their own: Metrics:Url).
+        ["* /healthz"] = new(Guard.Public, Ok),
+        ["* /readyz"] = new(Guard.Public, Ok),
+        ["* /metrics"] = new(Guard.Admin, Ok),
+
         ["* /hubs/jobs/negotiate"] = new(Guard.Connection, Ok) { Verb = "POST", Query = (_, _) => "negotiateVersion=1", Anonymous = [Unauthorized] },
         ["* /hubs/jobs"] = new(Guard.Connection, BadRequest) { Anonymous = [Unauthorized] },
 
@@ -196,6 +202,7 @@ public static class RouteRules
         ["/edit"] = new(Guard.Login, Ok) { Page = true },
         ["/queue"] = new(Guard.Login, Ok) { Page = true },
         ["/api-keys"] = new(Guard.Login, Ok) { Page = true },
+        ["/admin/workers"] = new(Guard.Admin, Ok) { Page = true },
         ["/Account/Manage/ChangePassword"] = new(Guard.Login, Ok) { Page = true },
         ["/Account/Login"] = new(Guard.Public, Ok),
         ["/Account/Register"] = new(Guard.Public, Ok),
