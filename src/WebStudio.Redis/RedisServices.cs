@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WebStudio.Studio.Previews;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Redis;
 
@@ -25,6 +26,11 @@ public static class RedisServices
         services.AddHostedService(sp => sp.GetRequiredService<RedisProgressRelay>());
         services.Replace(ServiceDescriptor.Singleton<IProgressRelay>(sp => sp.GetRequiredService<RedisProgressRelay>()));
         services.AddHostedService<RedisQueueSignals>();
+        // Redis carries the queue's signals instead of PostgreSQL's LISTEN/NOTIFY.
+        foreach (var listener in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(PostgresQueueSignals)).ToList())
+        {
+            services.Remove(listener);
+        }
         return options;
     }
 }

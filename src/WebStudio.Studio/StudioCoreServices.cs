@@ -57,6 +57,7 @@ public static class StudioCoreServices
         services.AddSingleton<SharedProgressRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedProgressRelay>());
         services.AddSingleton<IProgressRelay>(sp => sp.GetRequiredService<SharedProgressRelay>()); // Redis replaces it
+        services.AddHostedService<PostgresQueueSignals>(); // idle on SQLite; Redis replaces it
         services.AddSingleton<ApiKeyService>();
 
         services.AddSingleton<ThumbnailStore>();
