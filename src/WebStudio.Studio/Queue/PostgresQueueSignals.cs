@@ -37,6 +37,16 @@ public sealed class PostgresQueueSignals(
         }
 
         await using var notify = NpgsqlDataSource.Create(connectionString);
+        try
+        {
+            // One pooled connection opened ahead, so that the first signal does not wait for a connection and its login.
+            await using var warm = await notify.OpenConnectionAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested && (DatabaseOutage.IsOutage(ex) || ex is NpgsqlException))
+        {
+            logger.LogDebug(ex, "Could not open a connection for queue signals yet");
+        }
+
         _notify = notify;
         signal.PulsedHere += OnPulsedHere;
         notifier.QueueChangedHere += OnQueueChangedHere;
