@@ -37,7 +37,7 @@ public sealed class JobRunner(
     /// queue at shutdown or its claim was lost.</returns>
     public async Task<bool> RunAsync(GenerationJob job, string workerId, CancellationToken stopping, CancellationToken claimLost = default)
     {
-        var ended = false;
+        JobStatus? outcome = null; // the status this run ended the job with; none when it went back or was lost
         using var cancel = running.Register(job.Id, stopping);
         using var lost = claimLost.Register(cancel.Cancel);
         var token = cancel.Token;
@@ -88,7 +88,7 @@ public sealed class JobRunner(
             {
                 // A cancel that lands after the last step (during the VAE decode) still wins over storing the result.
                 token.ThrowIfCancellationRequested();
-                ended = await StoreAsync(job, spec, results, stepMs, totalMs, stopping);
+                outcome = await StoreAsync(job, spec, results, stepMs, totalMs, stopping) ? JobStatus.Succeeded : null;
             }
             finally
             {
@@ -106,8 +106,8 @@ public sealed class JobRunner(
         }
         catch (OperationCanceledException)
         {
-            ended = await FinishAsync(job, JobStatus.Canceled, null, stopping);
-            if (ended)
+            outcome = await FinishAsync(job, JobStatus.Canceled, null, stopping);
+            if (outcome is not null)
             {
                 logger.LogInformation("Job {JobId} canceled while running", job.Id);
             }
@@ -122,27 +122,24 @@ public sealed class JobRunner(
         {
             // The detail goes to the log; the owner sees plain words that quote the job id as the reference.
             logger.LogError(ex, "Job {JobId} failed ({Model}, {Width}x{Height}, batch {Batch})", job.Id, job.Model, job.Width, job.Height, job.BatchSize);
-            ended = await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job), stopping);
+            outcome = await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job), stopping);
         }
         finally
         {
             prepared?.Dispose();
-            if (ended)
+            if (outcome is not null)
             {
                 inputs.Delete(job.Id); // a job requeued by a shutdown or an outage, or run again after a lost claim, keeps its inputs
             }
 
             running.Unregister(job.Id, cancel);
             relay.Retire(job.Id);
-            metrics.JobEnded(Stopwatch.GetElapsedTime(started), kind, ended ? Outcome(job.Id) : JobStatus.Queued); // Queued: back in the queue
+            metrics.JobEnded(Stopwatch.GetElapsedTime(started), kind, outcome ?? JobStatus.Queued); // Queued: back in the queue
             notifier.QueueChanged();
         }
 
-        return ended;
+        return outcome is not null;
     }
-
-    // The status this run ended the job with, as last reported.
-    private JobStatus Outcome(Guid jobId) => Enum.TryParse<JobStatus>(notifier.GetLiveState(jobId)?.Status, out var status) ? status : JobStatus.Failed;
 
     // Runs on the generation thread between steps: one indexed read, every StatusCheckInterval.
     private bool StillOurs(GenerationJob job)
@@ -271,8 +268,8 @@ public sealed class JobRunner(
         return true;
     }
 
-    /// <returns>false when the claim was lost: nothing was written.</returns>
-    private async Task<bool> FinishAsync(GenerationJob job, JobStatus status, string? reason, CancellationToken stopping)
+    /// <returns>The status the job ended with (Canceled when another process canceled it meanwhile); null when the claim was lost and nothing was written.</returns>
+    private async Task<JobStatus?> FinishAsync(GenerationJob job, JobStatus status, string? reason, CancellationToken stopping)
     {
         var now = time.GetUtcNow().UtcDateTime;
         var outcome = await DatabaseOutage.RetryAsync(async () =>
@@ -297,12 +294,12 @@ public sealed class JobRunner(
         if (outcome is not { } ended)
         {
             LogLost(job);
-            return false;
+            return null;
         }
 
         var live = notifier.GetLiveState(job.Id);
         Report(job.Id, ended, live?.Step ?? 0, job.Steps);
-        return true;
+        return ended;
     }
 
     // Views here hear it from the notifier, views in other processes through the relay.
