@@ -69,7 +69,9 @@ public sealed class QueueWorkerService(
             {
                 // Taken before the claim: a job queued while the claim finds none still wakes this loop at once.
                 var wake = signal.Next;
-                var job = await queue.ClaimNextAsync(workerId, stoppingToken);
+                // Only jobs for a model this worker has; one it has loaded is preferred within Queue:ModelAffinityWindow.
+                var models = new WorkerModels([.. engine.Models().Select(m => m.Name)], [.. engine.LoadedModels()]);
+                var job = await queue.ClaimNextAsync(workerId, models, stoppingToken);
                 outages = 0;
                 if (job is null)
                 {
