@@ -8,6 +8,9 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
     /// <summary>The partial indexes' condition, written as the queue's SQL writes it so both planners match it.</summary>
     public const string QueuedFilter = "\"Status\" = 'Queued'";
 
+    /// <summary>The partial indexes of the fair and the FIFO run order (the claim's SQL names them).</summary>
+    public const string QueuedFairIndex = "IX_GenerationJobs_QueuedFair", QueuedFifoIndex = "IX_GenerationJobs_QueuedFifo";
+
     public void Configure(EntityTypeBuilder<GenerationJob> builder)
     {
         builder.ToTable("GenerationJobs");
@@ -34,9 +37,9 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
         // The claim and the queue page read queued jobs in run order, a range scan of one of these partial indexes
         // (only queued rows; Status is stored as text). Fair: priority, round, age; FIFO: priority, age. A
         // submission reads the user's last queued round from the third.
-        builder.HasIndex(j => new { j.Priority, j.Round, j.CreatedAt, j.Id }, "IX_GenerationJobs_QueuedFair")
+        builder.HasIndex(j => new { j.Priority, j.Round, j.CreatedAt, j.Id }, QueuedFairIndex)
             .IsDescending(true, false, false, false).HasFilter(QueuedFilter);
-        builder.HasIndex(j => new { j.Priority, j.CreatedAt, j.Id }, "IX_GenerationJobs_QueuedFifo")
+        builder.HasIndex(j => new { j.Priority, j.CreatedAt, j.Id }, QueuedFifoIndex)
             .IsDescending(true, false, false).HasFilter(QueuedFilter);
         builder.HasIndex(j => new { j.OwnerId, j.Round }, "IX_GenerationJobs_QueuedOwnerRound").HasFilter(QueuedFilter);
         // The lease sweep reads running jobs by expiry.

@@ -15,6 +15,9 @@ public static class QueueOrderSql
     /// <summary>The condition of a queued job (and of the partial indexes).</summary>
     public const string Queued = GenerationJobConfiguration.QueuedFilter;
 
+    /// <summary>The partial index of each order (GenerationJobConfiguration).</summary>
+    public const string FairIndex = GenerationJobConfiguration.QueuedFairIndex, FifoIndex = GenerationJobConfiguration.QueuedFifoIndex;
+
     /// <summary>The ORDER BY list of <paramref name="policy"/>, matching its index column for column.</summary>
     public static string OrderBy(QueuePolicy policy) => policy == QueuePolicy.Fifo
         ? "\"Priority\" DESC, \"CreatedAt\", \"Id\""
@@ -32,7 +35,11 @@ public static class QueueOrderSql
         var models = !filterModels ? ""
             : postgres ? " AND (\"Kind\" = 'Upscale' OR \"Model\" = ANY(@models))"
             : " AND (\"Kind\" = 'Upscale' OR \"Model\" IN (SELECT value FROM json_each(@models)))";
+        // SQLite's planner, which gives little weight to LIMIT, may pick the status index and sort all queued jobs:
+        // INDEXED BY holds it to the order's index (and fails loudly should that index ever be missing).
+        var index = policy == QueuePolicy.Fifo ? FifoIndex : FairIndex;
         return "SELECT \"Id\", \"OwnerId\", \"Model\", \"Round\", \"Priority\" FROM \"GenerationJobs\""
+            + (postgres ? "" : $" INDEXED BY \"{index}\"")
             + $" WHERE {Queued}{models} ORDER BY {OrderBy(policy)} LIMIT @k"
             + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
     }

@@ -27,6 +27,7 @@ internal static class QueueStatements
     /// the submission's transaction.</summary>
     public static async Task<long> NextRoundAsync(StudioDbContext db, string userId, CancellationToken cancellationToken)
     {
+        await db.Database.OpenConnectionAsync(cancellationToken);
         await using var command = Command(db, QueueOrderSql.SubmitRound);
         Add(command, "owner", userId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
@@ -41,6 +42,7 @@ internal static class QueueStatements
         StudioDbContext db, QueuePolicy policy, IReadOnlyCollection<string>? models, int window, CancellationToken cancellationToken)
     {
         var postgres = db.Database.IsNpgsql();
+        await db.Database.OpenConnectionAsync(cancellationToken); // outside a transaction (SQLite), it may be closed
         await using var command = Command(db, QueueOrderSql.ClaimHead(postgres, policy, models is not null));
         Add(command, "k", window);
         if (models is not null)
