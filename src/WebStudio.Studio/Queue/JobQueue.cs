@@ -222,6 +222,22 @@ public sealed class JobQueue(
             var chosen = models.Choose(head);
             var now = time.GetUtcNow().UtcDateTime;
             var leaseEnd = now + _options.Lease;
+            if (postgres)
+            {
+                // The head's rows are locked by this transaction: the job is still queued.
+                var job = await QueueStatements.ClaimOnPostgresAsync(db, chosen, workerId, now, leaseEnd, cancellationToken);
+                if (job is null)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                    metrics.ClaimConflict();
+                    continue;
+                }
+
+                await transaction.CommitAsync(CancellationToken.None);
+                notifier.QueueChanged();
+                return job;
+            }
+
             var rows = await db.Jobs
                 .Where(j => j.Id == chosen.Id && j.Status == JobStatus.Queued)
                 .ExecuteUpdateAsync(s => s
