@@ -114,6 +114,8 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
         var workers = Enumerable.Range(0, Workers).Select(w => Task.Run(async () =>
         {
             await gate.Task;
+            // Warm-up, not measured: each worker's first claim opens its pooled connection and compiles EF's queries.
+            taken.Add((await core.Queue.ClaimNextAsync($"test/worker-{w}", models, CancellationToken.None))!.Id);
             while (taken.Count < claims)
             {
                 var clock = Stopwatch.StartNew();
@@ -133,7 +135,7 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
         }
 
         var sorted = latencies.Order().ToArray();
-        output.WriteLine($"{provider}: {Workers} workers, {sorted.Length} claims on the big table: p50 {Percentile(sorted, 0.50):0.0} ms, "
+        output.WriteLine($"{provider}: {Workers} workers, {sorted.Length} claims on the big table (after one warm-up claim each): p50 {Percentile(sorted, 0.50):0.0} ms, "
             + $"p99 {Percentile(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms");
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using WebStudio.ScaleOut.Tests.Infrastructure;
 using WebStudio.Studio.Queue;
 
@@ -98,6 +99,27 @@ public sealed class QueueOrderOnBothProvidersTests(PostgresServer server)
         }
 
         Assert.Equal([movedLater.Id, movedEarlier.Id, first.Id], claimed);
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task An_upgraded_queue_keeps_its_fair_order(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var names = new Dictionary<string, string>();
+        await SubmitAsync(core, names, "A", "A", "A", "B", "B", "C");
+        await using (var db = await core.CreateDbContextAsync())
+        {
+            // Back to the release before rounds (the column goes), and up again: the migration gives queued jobs theirs.
+            var migrations = db.Database.GetMigrations().ToList();
+            Assert.EndsWith("_AddFairRounds", migrations[^1], StringComparison.Ordinal);
+            var migrator = db.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>();
+            await migrator.MigrateAsync(migrations[^2]);
+            await migrator.MigrateAsync(migrations[^1]);
+        }
+
+        Assert.Equal("A,B,C,A,B,A", await OrderAsync(core, names));
     }
 
     /// <summary>Submits one job per letter, in order, creating each letter's user on first use.</summary>
