@@ -50,6 +50,11 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
                 }
             }
 
+            // The database's own time for the claim's read, apart from the client and the machine's load.
+            var analyzed = await ExplainAsync(connection, "EXPLAIN (ANALYZE, BUFFERS) " + QueueOrderSql.ClaimHead(postgres: true, QueuePolicy.Fair, filterModels: true),
+                ("k", 4), ("models", new[] { "tiny" }));
+            output.WriteLine($"claim head, executed:\n{analyzed}");
+
             var round = await ExplainAsync(connection, "EXPLAIN " + QueueOrderSql.SubmitRound, ("owner", "fill-7"));
             output.WriteLine($"round at submit:\n{round}");
             Assert.Contains("\"IX_GenerationJobs_QueuedOwnerRound\"", round, StringComparison.Ordinal);
