@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using WebStudio.ScaleOut.Tests.Infrastructure;
 using WebStudio.Studio.Queue;
 
@@ -24,6 +25,11 @@ public sealed class QueueOrderOnBothProvidersTests(PostgresServer server)
         var owners = await SubmitAsync(core, names, "A", "A", "A", "A", "A", "B", "C", "C");
 
         Assert.Equal("A,B,C,A,C,A,A,A", await OrderAsync(core, names));
+        // A user's queue page numbers their jobs in the same order, in SQL.
+        var view = await core.Services.GetRequiredService<QueueSnapshot>().GetAsync(names["C"], isAdmin: false);
+        Assert.Equal(8, view.Queued);
+        Assert.Equal([3, 5], view.Entries.Select(e => e.Position));
+        Assert.True(view.Entries[1].Eta > view.Entries[0].Eta);
         Assert.Equal("A,B,C,A,C,A,A,A", await ClaimAllAsync(core, names));
         Assert.Equal(5, owners.Count(o => o == names["A"]));
     }

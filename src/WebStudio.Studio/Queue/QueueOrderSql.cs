@@ -45,6 +45,17 @@ public static class QueueOrderSql
     }
 
     /// <summary>
+    /// A viewer's queued jobs with their place in the run order: Id, Position (1 = next) and Units, the work up to and
+    /// including the job (steps × batch, summed in run order). The database numbers the queue on the order's index and
+    /// returns only <c>@owner</c>'s rows, so a queue page does not read the whole queue into memory.
+    /// </summary>
+    public static string ViewerPositions(QueuePolicy policy) =>
+        "SELECT \"Id\", \"Position\", \"Units\" FROM (SELECT \"Id\", \"OwnerId\", "
+        + $"ROW_NUMBER() OVER (ORDER BY {OrderBy(policy)}) AS \"Position\", "
+        + $"SUM(\"Steps\" * \"BatchSize\") OVER (ORDER BY {OrderBy(policy)} ROWS UNBOUNDED PRECEDING) AS \"Units\" "
+        + $"FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" WHERE \"OwnerId\" = @owner ORDER BY \"Position\"";
+
+    /// <summary>
     /// The round of a new job of <c>@owner</c>, read inside the submission's transaction (which holds the user's
     /// lock): the latest of the round being served now (the highest round served, 0 at first), one after the user's
     /// last queued round, and one after the round the user was last served in. Three index lookups. So each user's

@@ -84,6 +84,25 @@ internal static class QueueStatements
         return head;
     }
 
+    /// <summary>The viewer's queued jobs: their position in the run order and the work up to and including each
+    /// (<see cref="QueueOrderSql.ViewerPositions"/>).</summary>
+    public static async Task<IReadOnlyList<(Guid Id, int Position, long Units)>> ViewerPositionsAsync(
+        StudioDbContext db, QueuePolicy policy, string userId, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(db, QueueOrderSql.ViewerPositions(policy));
+        Add(command, "owner", userId);
+        var rows = new List<(Guid, int, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetGuid(0), Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return rows;
+    }
+
     /// <summary>A command on the context's connection, in its current transaction, if any.</summary>
     private static System.Data.Common.DbCommand Command(StudioDbContext db, string sql)
     {
