@@ -212,7 +212,17 @@ public sealed class JobQueue(
 
             // The claim and the owner's fairness state commit together: one durable write on the hand-over path.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            head ??= await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, window, cancellationToken);
+            if (head is null)
+            {
+                // PostgreSQL locks what it reads: first the head alone, which is the job taken unless its model is
+                // not loaded here, and only then the window, so that other claimers skip as few rows as possible.
+                head = await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, 1, cancellationToken);
+                if (window > 1 && head.Count == 1 && models.Choose(head) is { Priority: 0 } first && !models.IsLoaded(first))
+                {
+                    head = await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, window, cancellationToken);
+                }
+            }
+
             if (head.Count == 0)
             {
                 await transaction.RollbackAsync(CancellationToken.None);

@@ -16,5 +16,8 @@ public sealed record WorkerModels(IReadOnlyCollection<string>? CanRun, IReadOnly
     /// <summary>The job to take from <paramref name="head"/> (fair order, only jobs this worker can run).
     /// A job an administrator moved to the front is never overtaken.</summary>
     public ClaimCandidate Choose(IReadOnlyList<ClaimCandidate> head) => head[0].Priority > 0 ? head[0]
-        : head.FirstOrDefault(j => j.Priority == 0 && Loaded.Contains(j.Model, StringComparer.Ordinal)) ?? head[0];
+        : head.FirstOrDefault(j => j.Priority == 0 && IsLoaded(j)) ?? head[0];
+
+    /// <summary>Whether <paramref name="job"/>'s model is loaded by this worker.</summary>
+    public bool IsLoaded(ClaimCandidate job) => Loaded.Contains(job.Model, StringComparer.Ordinal);
 }
