@@ -61,6 +61,7 @@ public static class WorkerHost
     private sealed class StartupReport(
         IGenerationEngine engine,
         IOptions<QueueOptions> queue,
+        IOptions<WorkerOptions> worker,
         IDbContextFactory<StudioDbContext> dbFactory,
         IHostApplicationLifetime lifetime,
         ILogger<StartupReport> logger) : IHostedService
@@ -70,7 +71,7 @@ public static class WorkerHost
             lifetime.ApplicationStarted.Register(() =>
             {
                 // The same count QueueWorkerService starts.
-                var workers = queue.Value.Workers > 0 ? queue.Value.Workers : Math.Max(1, engine.DeviceCount);
+                var workers = WebStudio.Studio.Execution.QueueWorkerService.LoopCount(queue.Value, worker.Value, engine);
                 var provider = engine.DescribeExecutionProvider();
                 logger.LogInformation("Execution provider: {Provider}; {Workers} queue worker(s) on {Database}",
                     provider, workers, Where());

@@ -10,7 +10,7 @@ namespace WebStudio.Studio.Execution;
 /// One worker loop's heartbeat. Every <see cref="QueueOptions.HeartbeatInterval"/> it renews the lease of the job
 /// the loop runs and writes the worker's row in the registry. When a renewal finds the claim gone, or no renewal
 /// has gone through for a whole lease (the database out of reach: the job may be claimed again by now), it stops
-/// the run, whose fenced writes would be refused anyway.
+/// the run, whose fenced writes would be refused anyway. <c>device</c>: the loop's Worker:Devices entry, if any.
 /// </summary>
 public sealed class WorkerHeartbeat(
     string workerId,
@@ -20,7 +20,8 @@ public sealed class WorkerHeartbeat(
     GenerationOptions generation,
     QueueOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    int? device = null)
 {
     private readonly Lock _gate = new();
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
@@ -148,9 +149,10 @@ public sealed class WorkerHeartbeat(
         claim.Lost.Cancel();
     }
 
+    // A listed device that runs on the CPU (no CUDA here) still says which entry it is.
     private string Device() => generation.UseCuda && WebStudio.Generation.Models.ExecutionProviders.CudaFailure is null
-        ? $"cuda:{generation.CudaDeviceId}"
-        : "cpu";
+        ? $"cuda:{device ?? generation.CudaDeviceId}"
+        : device is { } listed ? $"cpu (device {listed})" : "cpu";
 
     private sealed class Claim(Guid jobId, long token, long renewed)
     {
