@@ -78,6 +78,7 @@ public static class StudioCoreServices
         services.AddSingleton<JobExecutors>();
         services.AddSingleton<JobRunner>();
         services.AddSingleton<DeviceWorkers>();
+        services.AddSingleton<WorkerModelList>();
         services.AddHostedService<QueueWorkerService>();
         return services;
     }

@@ -22,6 +22,7 @@ public sealed class QueueWorkerService(
     DeviceWorkers devices,
     JobLeases leases,
     WorkerRegistry registry,
+    WorkerModelList models,
     QueueSignal signal,
     IGenerationEngine engine,
     IOptions<QueueOptions> options,
@@ -73,7 +74,7 @@ public sealed class QueueWorkerService(
         await Task.Yield();
         using var counted = metrics.WorkerLoopRunning();
         var runner = device.Runner;
-        var heartbeat = new WorkerHeartbeat(workerId, leases, registry, device.Engine, generation.Value, options.Value, time, logger, device.Device);
+        var heartbeat = new WorkerHeartbeat(workerId, leases, registry, models, device.Engine, generation.Value, options.Value, time, logger, device.Device);
         var beating = heartbeat.RunAsync(stoppingToken);
         var outages = 0;
         while (!stoppingToken.IsCancellationRequested)

@@ -16,6 +16,7 @@ public sealed class WorkerHeartbeat(
     string workerId,
     JobLeases leases,
     WorkerRegistry registry,
+    WorkerModelList models,
     IGenerationEngine engine,
     GenerationOptions generation,
     QueueOptions options,
@@ -105,8 +106,8 @@ public sealed class WorkerHeartbeat(
                 HostName = Environment.MachineName,
                 ProcessId = Environment.ProcessId,
                 Devices = [Device()],
-                Models = engine.Models().Select(m => m.Name).ToList(),
-                LoadedModels = [.. engine.LoadedModels()],
+                Models = [.. models.Names], // listed again only when the models folder changes
+                LoadedModels = [.. engine.LoadedModels()], // current on every beat
                 CurrentJobId = claim?.JobId,
                 JobsDone = jobsDone,
                 StartedAt = _startedAt,
