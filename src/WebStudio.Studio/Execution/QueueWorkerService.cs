@@ -48,7 +48,7 @@ public sealed class QueueWorkerService(
             return;
         }
 
-        await queue.RecoverInterruptedAsync(MachinePrefix, stoppingToken);
+        await queue.RecoverInterruptedAsync(MachinePrefix, leases, stoppingToken);
         var listed = worker.Value.DeviceIds;
         var loops = listed.Count > 0
             ? listed.Select(devices.For).ToList()
