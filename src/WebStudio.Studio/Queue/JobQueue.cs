@@ -277,48 +277,39 @@ public sealed class JobQueue(
     }
 
     /// <summary>
-    /// At start-up, a fast path beside the lease (<see cref="JobLeases"/>): jobs left running by a worker process of
-    /// this machine (<paramref name="machinePrefix"/>) that no longer exists go back to the queue at once instead of
-    /// when their lease runs out (they run again from the start) until they have been tried
-    /// <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason. A job of a process that still runs
-    /// (another worker process on this machine, one per GPU) or that cannot be told dead (the same process id, as a
-    /// restarted container has) is left to its lease, as are jobs of other machines.
+    /// At start-up, a fast path of the lease (<see cref="JobLeases"/>): the lease of each job left running by a worker
+    /// process of this machine (<paramref name="machinePrefix"/>) that no longer exists ends now, rather than when it
+    /// runs out, and the lease sweep (<see cref="JobLeases.RequeueExpiredAsync"/>) puts it back in the queue, or fails
+    /// it after <see cref="QueueOptions.MaxAttempts"/> attempts, as it does every expired lease: attempts, the limit
+    /// and the reason live there. A job of a process that still runs (another worker process on this machine, one
+    /// per GPU) or that cannot be told dead (the same process id, as a restarted container has) is left to its lease,
+    /// as are jobs of other machines.
     /// </summary>
-    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string machinePrefix, CancellationToken cancellationToken = default)
+    /// <returns>What the sweep did (any expired lease counts, not only those ended here).</returns>
+    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string machinePrefix, JobLeases leases, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var candidates = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Running && j.WorkerId != null && j.WorkerId.StartsWith(machinePrefix))
-            .Select(j => new { j.Id, j.WorkerId, j.ClaimToken })
-            .ToListAsync(cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        var max = _options.MaxAttempts;
-        var (requeued, failed) = (0, 0);
-        foreach (var job in candidates.Where(j => WorkerProcessIsGone(j.WorkerId!, machinePrefix)))
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // Conditional on the claim seen, so that a job claimed again meanwhile is left alone.
-            var interrupted = db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.ClaimToken == job.ClaimToken);
-            failed += await interrupted.Where(j => j.Attempts >= max)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Failed)
-                    .SetProperty(j => j.FinishedAt, now)
-                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                    .SetProperty(j => j.FailureReason, $"the server stopped during this job {max} times, so it was given up"), cancellationToken);
-            requeued += await interrupted
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Queued)
-                    .SetProperty(j => j.WorkerId, (string?)null)
-                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+            var candidates = await db.Jobs.AsNoTracking()
+                .Where(j => j.Status == JobStatus.Running && j.WorkerId != null && j.WorkerId.StartsWith(machinePrefix))
+                .Select(j => new { j.Id, j.WorkerId, j.ClaimToken })
+                .ToListAsync(cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            var ended = 0;
+            foreach (var job in candidates.Where(j => WorkerProcessIsGone(j.WorkerId!, machinePrefix)))
+            {
+                // Conditional on the claim seen, so that a job claimed again meanwhile keeps its lease.
+                ended += await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.ClaimToken == job.ClaimToken)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, now), cancellationToken);
+            }
+
+            if (ended > 0)
+            {
+                logger.LogWarning("Ended the leases of {Count} job(s) of stopped worker processes on this machine", ended);
+            }
         }
 
-        if (requeued + failed > 0)
-        {
-            logger.LogWarning("Recovered jobs of stopped worker processes on this machine: {Requeued} queued again, {Failed} failed after {Max} attempts", requeued, failed, max);
-            signal.Pulse();
-            notifier.QueueChanged();
-        }
-
-        return (requeued, failed);
+        return await leases.RequeueExpiredAsync(cancellationToken);
     }
 
     // Worker ids are "{machine}/{process id}/{instance}#{loop}" (QueueWorkerService).
