@@ -353,6 +353,9 @@ namespace WebStudio.Migrations.Migrations
                     b.Property<int>("BatchSize")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("ClaimToken")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -372,6 +375,9 @@ namespace WebStudio.Migrations.Migrations
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Model")
@@ -441,6 +447,8 @@ namespace WebStudio.Migrations.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("Status", "LeaseExpiresAt");
 
                     b.HasIndex("OwnerId", "CreatedAt", "Id")
                         .HasDatabaseName("IX_GenerationJobs_History");
@@ -616,6 +624,49 @@ namespace WebStudio.Migrations.Migrations
                     b.HasKey("UserId");
 
                     b.ToTable("UserQueueStates", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.WorkerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CurrentJobId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Devices")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("JobsDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("LastHeartbeatAt")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("LoadedModels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Models")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProcessId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Workers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
