@@ -19,8 +19,9 @@ public sealed class ChaosRun
     /// <summary>The side of long jobs: the tiny model runs a step of 64² in well under a millisecond, of 512² in tens.</summary>
     public const int LongSide = 512;
 
-    /// <summary>Every how many users one has long jobs (the others' run in milliseconds).</summary>
-    public const int LongEvery = 4;
+    /// <summary>Every how many users one has long jobs (the others' run in milliseconds): user 0, on web node 0, and
+    /// a few more.</summary>
+    public const int LongEvery = 8;
 
     private readonly StudioCluster _cluster;
     private readonly List<Task> _clients = [];
@@ -54,11 +55,13 @@ public sealed class ChaosRun
     public int Total => Users.Count * Plan.Count;
 
     /// <summary>Registers <paramref name="users"/> users (spread over the web nodes) and starts all their submissions.</summary>
-    public static async Task<ChaosRun> StartAsync(StudioCluster cluster, int users, int webNodes)
+    public static async Task<ChaosRun> StartAsync(StudioCluster cluster, int users, int webNodes, Action<string> log)
     {
         var run = new ChaosRun(cluster);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var registered = await Task.WhenAll(Enumerable.Range(0, users).Select(u => cluster.RegisterAsync($"user{u:00}", u % webNodes)));
         run.Users = registered;
+        log($"{users} users registered in {clock.Elapsed.TotalSeconds:0.0} s");
         for (var u = 0; u < users; u++)
         {
             for (var k = 0; k < Plan.Count; k++)

@@ -77,6 +77,7 @@ public sealed class ClusterUser
             Content = JsonContent.Create(new { prompt, size, quality, n = 1, stream = true, partial_images = partials }),
         };
         progress.Node = node;
+        progress.PartialsAsked = partials;
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         progress.Status = response.StatusCode;
         if (response.StatusCode != HttpStatusCode.OK)
@@ -122,6 +123,9 @@ public sealed class StreamProgress(string prompt)
 
     public volatile bool Error;
 
-    /// <summary>Mid-stream: the job has sent a partial image and not yet its result.</summary>
-    public bool MidStream => Volatile.Read(ref Partials) > 0 && !Completed && !Error;
+    /// <summary>The partial images asked for.</summary>
+    public int PartialsAsked { get; set; }
+
+    /// <summary>Mid-stream: the job has sent a partial image, not its last one, and not yet its result.</summary>
+    public bool MidStream => Volatile.Read(ref Partials) is var seen && seen > 0 && seen < PartialsAsked && !Completed && !Error;
 }
