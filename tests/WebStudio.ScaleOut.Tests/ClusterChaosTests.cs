@@ -53,7 +53,7 @@ public sealed class ClusterChaosTests(PostgresServer server, ITestOutputHelper o
         var killWeb = KillAWebNodeMidStreamAsync(cluster, run);
         await Task.WhenAll(killWorker, killWeb);
         var interrupted = await killWorker;
-        var (killedNode, midStream) = await killWeb;
+        var midStream = await killWeb;
 
         await Poll.UntilAsync(async () => await CountAsync(cluster, j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running) == 0,
             "every job to end", TimeSpan.FromSeconds(180), cluster.Logs);
@@ -89,8 +89,7 @@ public sealed class ClusterChaosTests(PostgresServer server, ITestOutputHelper o
             + $"{all.Count(j => j.Attempts > 1)} run more than once, {cut.Count} client(s) cut off, {clock.Elapsed.TotalSeconds:0.0} s in all");
     }
 
-    /// <summary>kill -9 of a worker process while it runs a long job that it claimed at least 100 ms ago (so it is
-    /// among its steps), then the worker started again; the job's id.</summary>
+    /// <summary>kill -9 of a worker process in the middle of a long job, then the worker started again; the job's id.</summary>
     private async Task<Guid> KillAWorkerMidJobAsync(StudioCluster cluster)
     {
         var (job, worker) = (Guid.Empty, -1);
@@ -108,19 +107,19 @@ public sealed class ClusterChaosTests(PostgresServer server, ITestOutputHelper o
     }
 
     /// <summary>kill -9 of web node 0 while a client streams from it, past a partial image and before the result;
-    /// then the node started again (on a new port). The node killed, and the streams it cut.</summary>
-    private async Task<(StudioHost Node, List<StreamProgress> MidStream)> KillAWebNodeMidStreamAsync(StudioCluster cluster, ChaosRun run)
+    /// then the node started again (on a new port). The streams it cut mid-stream.</summary>
+    private async Task<List<StreamProgress>> KillAWebNodeMidStreamAsync(StudioCluster cluster, ChaosRun run)
     {
         var node = cluster.Web(0);
-        await Poll.UntilAsync(() => run.Streams.Any(s => s.Node == node && s.MidStream), "a client mid-stream on web node 0", TimeSpan.FromSeconds(60),
+        await Poll.UntilAsync(() => run.Streams.Any(s => s.Node == node && s.IsLong && s.MidStream), "a client mid-stream on web node 0", TimeSpan.FromSeconds(60),
             () => string.Join("\n", run.Streams.Select(s => $"{s.Prompt}: open {s.Open}, {s.Partials} partial(s), completed {s.Completed}")) + "\n" + Durations(cluster) + cluster.Logs());
-        var midStream = run.Streams.Where(s => s.Node == node && s.MidStream).ToList();
+        var midStream = run.Streams.Where(s => s.Node == node && s.IsLong && s.MidStream).ToList();
         await cluster.KillWebAsync(0);
         midStream.RemoveAll(s => s.Completed); // finished in the moment before the kill landed
         Assert.NotEmpty(midStream);
         await cluster.StartWebAsync(0);
         output.WriteLine($"web node 0 killed with {midStream.Count} client(s) mid-stream and back");
-        return (node, midStream);
+        return midStream;
     }
 
     private static string Durations(StudioCluster cluster)
@@ -135,14 +134,15 @@ public sealed class ClusterChaosTests(PostgresServer server, ITestOutputHelper o
         return await db.Jobs.CountAsync(where);
     }
 
-    /// <summary>A long job that a worker claimed at least 100 ms ago and runs now, and the worker's index; -1 for none.</summary>
+    /// <summary>A long job that a worker claimed between 100 ms and a second ago (so it is well inside its run) and
+    /// runs now, and the worker's index; -1 for none.</summary>
     private static async Task<(Guid Job, int Worker)> LongJobRunningAsync(StudioCluster cluster)
     {
         await using var db = cluster.OpenDatabase();
         var running = await db.Jobs.AsNoTracking()
             .Where(j => j.Status == JobStatus.Running && j.Width == ChaosRun.LongSide && j.WorkerId != null)
             .Select(j => new { j.Id, j.StartedAt, j.WorkerId }).ToListAsync();
-        foreach (var job in running.Where(j => DateTime.UtcNow - j.StartedAt > TimeSpan.FromMilliseconds(100)))
+        foreach (var job in running.Where(j => DateTime.UtcNow - j.StartedAt is var age && age > TimeSpan.FromMilliseconds(100) && age < TimeSpan.FromSeconds(1)))
         {
             // Worker ids are "machine/pid/instance#loop".
             if (cluster.WorkerIndex(int.Parse(job.WorkerId!.Split('/')[1], System.Globalization.CultureInfo.InvariantCulture)) is >= 0 and var worker)

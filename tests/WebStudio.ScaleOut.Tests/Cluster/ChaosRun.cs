@@ -110,7 +110,7 @@ public sealed class ChaosRun
                     ApiOutcomes[prompt] = ((int)await user.GenerateAsync(web, prompt, "64x64", "low")).ToString(System.Globalization.CultureInfo.InvariantCulture);
                     break;
                 case Way.Stream:
-                    var progress = new StreamProgress(prompt);
+                    var progress = new StreamProgress(prompt, isLong);
                     Streams.Add(progress);
                     await (isLong
                         ? user.StreamAsync(web, prompt, $"{LongSide}x{LongSide}", "high", 3, progress)

@@ -106,9 +106,12 @@ public sealed class ClusterUser
 }
 
 /// <summary>How far one streamed request has got, as its client saw it.</summary>
-public sealed class StreamProgress(string prompt)
+public sealed class StreamProgress(string prompt, bool isLong = false)
 {
     public string Prompt { get; } = prompt;
+
+    /// <summary>A long job's stream, which stays mid-stream long enough for a test to act on it.</summary>
+    public bool IsLong { get; } = isLong;
 
     public StudioHost? Node { get; set; }
 
