@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using WebStudio.Studio.Queue;
+
+namespace WebStudio.Benchmarks;
+
+/// <summary>What concurrent claimers measured: each <see cref="JobQueue.ClaimNextAsync"/> call's time, and the rate.</summary>
+public sealed record ClaimRun(IReadOnlyList<double> LatenciesMs, int Claims, double Seconds, int Claimers)
+{
+    public double ClaimsPerSecond => Claims / Seconds;
+
+    public string Describe() => $"{Percentiles.Describe(LatenciesMs, "0.0")}; {Claims} claims by {Claimers} claimers in {Seconds:0.0} s = {ClaimsPerSecond:0} claims/s";
+}
+
+/// <summary>
+/// Claim latency: <c>claimers</c> workers (tasks in this process, each claiming as a worker process would, on its own
+/// connections) claim jobs as fast as they can through the queue's own <see cref="JobQueue.ClaimNextAsync"/>.
+/// </summary>
+public static class ClaimLatency
+{
+    /// <param name="claimsEach">Each claimer stops after this many claims, or when nothing is queued.</param>
+    public static async Task<ClaimRun> MeasureAsync(BenchDatabase database, int claimers, int claimsEach)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var claims = 0;
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var wall = new Stopwatch();
+        var tasks = Enumerable.Range(0, claimers).Select(c => Task.Run(async () =>
+        {
+            await gate.Task;
+            var worker = $"bench/claimer-{c}";
+            for (var mine = 0; mine < claimsEach;)
+            {
+                var clock = Stopwatch.StartNew();
+                var job = await database.Queue.ClaimNextAsync(worker, CancellationToken.None);
+                latencies.Add(clock.Elapsed.TotalMilliseconds);
+                if (job is not null)
+                {
+                    mine++;
+                    Interlocked.Increment(ref claims);
+                }
+                else if (!await database.AnyQueuedAsync())
+                {
+                    return; // null also when others took every candidate: stop only on an empty queue
+                }
+            }
+        })).ToList();
+        wall.Start();
+        gate.SetResult();
+        await Task.WhenAll(tasks);
+        return new ClaimRun([.. latencies], claims, wall.Elapsed.TotalSeconds, claimers);
+    }
+}

@@ -1,0 +1,49 @@
+using static WebStudio.Benchmarks.BenchArgs;
+
+namespace WebStudio.Benchmarks;
+
+/// <summary>The scale-out benchmark's sizes: the full run (about 12 minutes on 2 cores), or --quick for a smoke run.</summary>
+public sealed record ScaleOutSettings(
+    bool Quick,
+    int Steps,
+    int[] WorkerCounts,
+    int ThroughputJobs,
+    int PreviewJobs,
+    int ClaimUsers,
+    int ClaimJobsPerUser,
+    int Claimers,
+    int LoadUsers,
+    int MakespanRuns,
+    int AloneJobs,
+    int FillRows,
+    int FillQueued,
+    int FillUsers,
+    int ClaimsEachAtScale)
+{
+    public static ScaleOutSettings From(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        return new ScaleOutSettings(
+            quick,
+            Steps: Int(args, "--steps", quick ? 4 : 10),
+            WorkerCounts: [1, 2, 4],
+            ThroughputJobs: Int(args, "--jobs", quick ? 8 : 24),
+            PreviewJobs: Int(args, "--preview-jobs", quick ? 2 : 8),
+            ClaimUsers: 20,
+            ClaimJobsPerUser: quick ? 5 : 20,
+            Claimers: 8,
+            LoadUsers: Int(args, "--users", quick ? 6 : 50),
+            MakespanRuns: 3,
+            AloneJobs: quick ? 2 : 5,
+            FillRows: Int(args, "--fill-rows", quick ? 20_000 : 1_000_000),
+            FillQueued: Int(args, "--fill-queued", quick ? 2_000 : 100_000),
+            FillUsers: Int(args, "--fill-users", quick ? 200 : 10_000),
+            ClaimsEachAtScale: quick ? 5 : 50);
+    }
+
+    public override string ToString() =>
+        $"{(Quick ? "--quick" : "full")}: built-in model, {Steps} steps, {string.Join('/', WorkerCounts)} workers x {ThroughputJobs} jobs; "
+        + $"{PreviewJobs} watched jobs a path; {Claimers} claimers over {ClaimUsers} users x {ClaimJobsPerUser} jobs; "
+        + $"{LoadUsers} users x 2 jobs, {MakespanRuns} runs ({AloneJobs} jobs alone before each); "
+        + $"at scale {FillRows:N0} jobs, {FillQueued:N0} queued, {FillUsers:N0} users, {ClaimsEachAtScale} claims a claimer";
+}
