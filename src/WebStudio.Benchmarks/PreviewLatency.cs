@@ -15,8 +15,14 @@ namespace WebStudio.Benchmarks;
 /// </summary>
 public static class PreviewLatency
 {
+    /// <summary>The matched steps' latencies, and how many frames were published and received (so that a gap shows).</summary>
+    public sealed record Sample(IReadOnlyList<double> Ms, int Published, int Received)
+    {
+        public string Describe() => $"{Percentiles.Describe(Ms)}; {Published} frames published, {Received} received live";
+    }
+
     /// <summary>Submits <paramref name="jobs"/> jobs at once, watches each from its submission, and returns every matched step's latency.</summary>
-    public static async Task<IReadOnlyList<double>> MeasureAsync(StudioBenchUser user, string redisConfiguration, string prefix, Func<long, object> parameters, int jobs, long firstSeed)
+    public static async Task<Sample> MeasureAsync(StudioBenchUser user, string redisConfiguration, string prefix, Func<long, object> parameters, int jobs, long firstSeed)
     {
         await using var tap = await ConnectionMultiplexer.ConnectAsync(redisConfiguration);
         var keys = new RedisKeys(prefix);
@@ -47,7 +53,7 @@ public static class PreviewLatency
 
         await Task.WhenAll(watches);
         await tap.GetSubscriber().UnsubscribeAllAsync();
-        return [.. received.Where(r => sent.ContainsKey(r.Key)).Select(r => r.Value - sent[r.Key])];
+        return new Sample([.. received.Where(r => sent.ContainsKey(r.Key)).Select(r => r.Value - sent[r.Key])], sent.Count, received.Count);
     }
 
     private static async Task WatchAsync(HubConnection hub, Guid id, ConcurrentDictionary<(Guid, int), double> received)

@@ -35,11 +35,31 @@ public static class ScaleOutBenchmark
         try
         {
             var run = new ScaleOutRun(settings, postgres, redis, folder, modelsPath, Parameters);
-            await run.ThroughputAsync();
-            await run.InProcessPreviewsAsync();
-            await run.ClaimsAsync();
-            await run.AtScaleAsync();
-            await run.MakespanAsync();
+            if (settings.Runs("throughput"))
+            {
+                await run.ThroughputAsync();
+            }
+
+            if (settings.Runs("previews"))
+            {
+                await run.InProcessPreviewsAsync();
+            }
+
+            if (settings.Runs("claims"))
+            {
+                await run.ClaimsAsync();
+            }
+
+            if (settings.Runs("scale"))
+            {
+                await run.AtScaleAsync();
+            }
+
+            if (settings.Runs("makespan"))
+            {
+                await run.MakespanAsync();
+            }
+
             run.Estimate();
         }
         finally

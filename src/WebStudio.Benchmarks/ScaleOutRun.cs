@@ -10,7 +10,7 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(10);
 
     private readonly List<double> _handOversAcrossNodes = [];
-    private IReadOnlyList<double> _previewsThroughRedis = [];
+    private PreviewLatency.Sample? _previewsThroughRedis;
     private double _jobSeconds = double.NaN;
     private ClaimRun? _claimsAtScale;
     private ClaimRun? _readsAtScale;
@@ -84,8 +84,8 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
         using var user = await StudioBenchUser.RegisterAsync(web, "local@bench.test");
         await TwoJobsLoad.AloneAsync(user, parameters, NextSeeds(1), 1); // warm-up
         var local = await PreviewLatency.MeasureAsync(user, redis.Configuration, prefix, parameters, settings.PreviewJobs, NextSeeds(settings.PreviewJobs));
-        Console.WriteLine($"worker process -> Redis -> web node -> hub client: {Percentiles.Describe(_previewsThroughRedis)}");
-        Console.WriteLine($"in process (web node runs the job)  -> hub client: {Percentiles.Describe(local)}");
+        Console.WriteLine($"worker process -> Redis -> web node -> hub client: {_previewsThroughRedis?.Describe()}");
+        Console.WriteLine($"in process (web node runs the job)  -> hub client: {local.Describe()}");
         Console.WriteLine("  (publish time: ProgressMessage.SentAtMs, whole milliseconds, stamped by the relay as the step's frame is published; receipt: the client's clock)");
     }
 

@@ -18,8 +18,12 @@ public sealed record ScaleOutSettings(
     int FillRows,
     int FillQueued,
     int FillUsers,
-    int ClaimsEachAtScale)
+    int ClaimsEachAtScale,
+    string[] Only)
 {
+    /// <summary>Sections to run (--only throughput,previews,claims,scale,makespan); all when none is named.</summary>
+    public bool Runs(string section) => Only.Length == 0 || Only.Contains(section);
+
     public static ScaleOutSettings From(string[] args)
     {
         var quick = args.Contains("--quick");
@@ -38,12 +42,14 @@ public sealed record ScaleOutSettings(
             FillRows: Int(args, "--fill-rows", quick ? 20_000 : 1_000_000),
             FillQueued: Int(args, "--fill-queued", quick ? 2_000 : 100_000),
             FillUsers: Int(args, "--fill-users", quick ? 200 : 10_000),
-            ClaimsEachAtScale: quick ? 5 : 50);
+            ClaimsEachAtScale: quick ? 5 : 50,
+            Only: Option(args, "--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? []);
     }
 
     public override string ToString() =>
         $"{(Quick ? "--quick" : "full")}: built-in model, {Steps} steps, {string.Join('/', WorkerCounts)} workers x {ThroughputJobs} jobs; "
         + $"{PreviewJobs} watched jobs a path; {Claimers} claimers over {ClaimUsers} users x {ClaimJobsPerUser} jobs; "
         + $"{LoadUsers} users x 2 jobs, {MakespanRuns} runs ({AloneJobs} jobs alone before each); "
-        + $"at scale {FillRows:N0} jobs, {FillQueued:N0} queued, {FillUsers:N0} users, {ClaimsEachAtScale} claims a claimer";
+        + $"at scale {FillRows:N0} jobs, {FillQueued:N0} queued, {FillUsers:N0} users, {ClaimsEachAtScale} claims a claimer"
+        + (Only.Length > 0 ? $"; only {string.Join(',', Only)}" : "");
 }
