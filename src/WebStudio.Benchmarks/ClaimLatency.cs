@@ -19,7 +19,8 @@ public sealed record ClaimRun(IReadOnlyList<double> LatenciesMs, int Claims, dou
 public static class ClaimLatency
 {
     /// <param name="claimsEach">Each claimer stops after this many claims, or when nothing is queued.</param>
-    public static async Task<ClaimRun> MeasureAsync(BenchDatabase database, int claimers, int claimsEach)
+    /// <param name="timeLimit">Each claimer also stops once this much time has passed (a slow claim keeps the run short).</param>
+    public static async Task<ClaimRun> MeasureAsync(BenchDatabase database, int claimers, int claimsEach, TimeSpan timeLimit)
     {
         var latencies = new ConcurrentBag<double>();
         var claims = 0;
@@ -29,7 +30,7 @@ public static class ClaimLatency
         {
             await gate.Task;
             var worker = $"bench/claimer-{c}";
-            for (var mine = 0; mine < claimsEach;)
+            for (var mine = 0; mine < claimsEach && wall.Elapsed < timeLimit;)
             {
                 var clock = Stopwatch.StartNew();
                 var job = await database.Queue.ClaimNextAsync(worker, CancellationToken.None);
