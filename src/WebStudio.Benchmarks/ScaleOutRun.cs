@@ -30,7 +30,7 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
             await using var processes = new ScaleOutProcesses(Subfolder($"throughput-{workers}"), modelsPath, WithRedis(store, prefix));
             var web = await processes.StartWebAsync(runJobs: false);
             await processes.StartWorkersAsync(workers);
-            var users = await TwoJobsLoad.RegisterUsersAsync(web, 4, $"w{workers}-");
+            var users = await TwoJobsLoad.RegisterUsersAsync(web, 8, $"w{workers}-");
             try
             {
                 // Warm-up (model load and JIT in each worker), not measured.
@@ -194,16 +194,21 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
         }
     }
 
+    // All users at once, each its share in turn: the queue fills faster than the workers empty it.
     private async Task<HashSet<Guid>> SubmitAsync(StudioBenchUser[] users, int count)
     {
-        var ids = new HashSet<Guid>();
         var seed = NextSeeds(count);
-        for (var i = 0; i < count; i++)
+        var perUser = await Task.WhenAll(users.Select(async (user, u) =>
         {
-            ids.Add(await users[i % users.Length].SubmitAsync(parameters(seed + i)));
-        }
+            var mine = new List<Guid>();
+            for (var i = u; i < count; i += users.Length)
+            {
+                mine.Add(await user.SubmitAsync(parameters(seed + i)));
+            }
 
-        return ids;
+            return mine;
+        }));
+        return [.. perUser.SelectMany(ids => ids)];
     }
 
     private static void Check(IReadOnlyCollection<EndedJob> jobs, int expected)

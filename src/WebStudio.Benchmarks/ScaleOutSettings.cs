@@ -29,9 +29,9 @@ public sealed record ScaleOutSettings(
         var quick = args.Contains("--quick");
         return new ScaleOutSettings(
             quick,
-            Steps: Int(args, "--steps", quick ? 4 : 10),
+            Steps: Int(args, "--steps", quick ? 4 : 20),
             WorkerCounts: quick ? [1, 2] : [1, 2, 4],
-            ThroughputJobs: Int(args, "--jobs", quick ? 6 : 24),
+            ThroughputJobs: Int(args, "--jobs", quick ? 6 : 40),
             PreviewJobs: Int(args, "--preview-jobs", quick ? 2 : 8),
             ClaimUsers: 20,
             ClaimJobsPerUser: quick ? 5 : 20,
