@@ -21,7 +21,7 @@ public static class PreviewLatency
         public string Describe() => $"{Percentiles.Describe(Ms)}; {Published} frames published, {Received} received live";
     }
 
-    /// <summary>Submits <paramref name="jobs"/> jobs at once, watches each from its submission, and returns every matched step's latency.</summary>
+    /// <summary>Submits <paramref name="jobs"/> jobs at once behind one more, watches each from its submission, and returns every matched step's latency.</summary>
     public static async Task<Sample> MeasureAsync(StudioBenchUser user, string redisConfiguration, string prefix, Func<long, object> parameters, int jobs, long firstSeed)
     {
         await using var tap = await ConnectionMultiplexer.ConnectAsync(redisConfiguration);
@@ -30,7 +30,9 @@ public static class PreviewLatency
         var sent = new ConcurrentDictionary<(Guid, int), long>();
         var received = new ConcurrentDictionary<(Guid, int), double>();
         var watches = new List<Task>();
-        var ids = new List<Guid>();
+
+        // A job ahead of the measured ones, unwatched: they wait behind it while their watches and taps attach.
+        var ids = new List<Guid> { await user.SubmitAsync(parameters(firstSeed + jobs)) };
         for (var i = 0; i < jobs; i++)
         {
             var id = await user.SubmitAsync(parameters(firstSeed + i));

@@ -58,7 +58,7 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
 
                 if (workers == 1)
                 {
-                    _previewsThroughRedis = await PreviewLatency.MeasureAsync(users[0], redis.Configuration, prefix, parameters, settings.PreviewJobs, NextSeeds(settings.PreviewJobs));
+                    _previewsThroughRedis = await PreviewLatency.MeasureAsync(users[0], redis.Configuration, prefix, parameters, settings.PreviewJobs, NextSeeds(settings.PreviewJobs + 1));
                 }
             }
             finally
@@ -83,7 +83,7 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
         var web = await processes.StartWebAsync(runJobs: true);
         using var user = await StudioBenchUser.RegisterAsync(web, "local@bench.test");
         await TwoJobsLoad.AloneAsync(user, parameters, NextSeeds(1), 1); // warm-up
-        var local = await PreviewLatency.MeasureAsync(user, redis.Configuration, prefix, parameters, settings.PreviewJobs, NextSeeds(settings.PreviewJobs));
+        var local = await PreviewLatency.MeasureAsync(user, redis.Configuration, prefix, parameters, settings.PreviewJobs, NextSeeds(settings.PreviewJobs + 1));
         Console.WriteLine($"worker process -> Redis -> web node -> hub client: {_previewsThroughRedis?.Describe()}");
         Console.WriteLine($"in process (web node runs the job)  -> hub client: {local.Describe()}");
         Console.WriteLine("  (publish time: ProgressMessage.SentAtMs, whole milliseconds, stamped by the relay as the step's frame is published; receipt: the client's clock)");
@@ -117,7 +117,7 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
         Console.WriteLine($"filled in {fill.Elapsed.TotalSeconds:0} s (generate_series, then ANALYZE)");
         Console.WriteLine("the claim's statements as PostgreSQL ran them (auto_explain, with actual rows and buffers):");
         Console.WriteLine(Indent(await LargeQueue.ExplainOneClaimAsync(postgres, database, bench)));
-        _claimsAtScale = await ClaimLatency.MeasureAsync(bench, settings.Claimers, settings.ClaimsEachAtScale, TimeSpan.FromSeconds(settings.Quick ? 15 : 60));
+        _claimsAtScale = await ClaimLatency.MeasureAsync(bench, settings.Claimers, settings.ClaimsEachAtScale, TimeSpan.FromSeconds(settings.Quick ? 10 : 60));
         Console.WriteLine($"claim latency, {settings.Claimers} claimers: {_claimsAtScale.Describe()}; p99 <= 10 ms: {(Percentiles.Of(_claimsAtScale.LatenciesMs, 99) <= 10 ? "PASS" : "FAIL")}");
         _readsAtScale = await LargeQueue.MeasureStatusReadsAsync(bench, settings.Claimers, settings.Quick ? 50 : 250);
         Console.WriteLine($"a running job's status check (indexed read by id), {settings.Claimers} readers: {_readsAtScale.Describe().Replace("claims", "reads")}");
@@ -141,6 +141,7 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
 
         Console.WriteLine($"4. hand-over on one node (SQLite, in process, all runs): {HandOvers.Describe(handOvers)}");
         Console.WriteLine($"4. hand-over across nodes (from 1.):                     {HandOvers.Describe(_handOversAcrossNodes)}");
+        Console.WriteLine("  (a job's end is its FinishedAt, stamped when its generation ends and before its images are stored: the store is part of the hand-over)");
 
         Section($"7. {settings.LoadUsers} users x 2 jobs on one node on PostgreSQL (no Redis) / the same on SQLite");
         await using var database = await postgres.CreateDatabaseAsync();
