@@ -86,7 +86,8 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
         var local = await PreviewLatency.MeasureAsync(user, redis.Configuration, prefix, parameters, settings.PreviewJobs, NextSeeds(settings.PreviewJobs + 1));
         Console.WriteLine($"worker process -> Redis -> web node -> hub client: {_previewsThroughRedis?.Describe()}");
         Console.WriteLine($"in process (web node runs the job)  -> hub client: {local.Describe()}");
-        Console.WriteLine("  (publish time: ProgressMessage.SentAtMs, whole milliseconds, stamped by the relay as the step's frame is published; receipt: the client's clock)");
+        Console.WriteLine("  (publish time: ProgressMessage.SentAtMs, whole milliseconds, stamped by the relay as the step's frame is published; receipt: the client's clock,");
+        Console.WriteLine("   when its stream hands the frame over. Not received live: frames the one-frame buffer dropped, and through Redis those published before the node subscribed)");
     }
 
     /// <summary>3. Claim latency with 8 concurrent claimers on PostgreSQL.</summary>
