@@ -412,6 +412,9 @@ namespace WebStudio.Migrations.Postgres.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<long>("Round")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Scheduler")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -471,6 +474,17 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.HasIndex("OwnerId", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "Priority", "CreatedAt");
+
+                    b.HasIndex(new[] { "Priority", "Round", "CreatedAt", "Id" }, "IX_GenerationJobs_QueuedFair")
+                        .IsDescending(true, false, false, false)
+                        .HasFilter("\"Status\" = 'Queued'");
+
+                    b.HasIndex(new[] { "Priority", "CreatedAt", "Id" }, "IX_GenerationJobs_QueuedFifo")
+                        .IsDescending(true, false, false)
+                        .HasFilter("\"Status\" = 'Queued'");
+
+                    b.HasIndex(new[] { "OwnerId", "Round" }, "IX_GenerationJobs_QueuedOwnerRound")
+                        .HasFilter("\"Status\" = 'Queued'");
 
                     b.ToTable("GenerationJobs", (string)null);
                 });
@@ -630,7 +644,12 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.Property<DateTime>("LastServedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long>("LastServedRound")
+                        .HasColumnType("bigint");
+
                     b.HasKey("UserId");
+
+                    b.HasIndex("LastServedRound");
 
                     b.ToTable("UserQueueStates", (string)null);
                 });

@@ -400,6 +400,9 @@ namespace WebStudio.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Round")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Scheduler")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -459,6 +462,17 @@ namespace WebStudio.Migrations
                     b.HasIndex("OwnerId", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "Priority", "CreatedAt");
+
+                    b.HasIndex(new[] { "Priority", "Round", "CreatedAt", "Id" }, "IX_GenerationJobs_QueuedFair")
+                        .IsDescending(true, false, false, false)
+                        .HasFilter("\"Status\" = 'Queued'");
+
+                    b.HasIndex(new[] { "Priority", "CreatedAt", "Id" }, "IX_GenerationJobs_QueuedFifo")
+                        .IsDescending(true, false, false)
+                        .HasFilter("\"Status\" = 'Queued'");
+
+                    b.HasIndex(new[] { "OwnerId", "Round" }, "IX_GenerationJobs_QueuedOwnerRound")
+                        .HasFilter("\"Status\" = 'Queued'");
 
                     b.ToTable("GenerationJobs", (string)null);
                 });
@@ -618,7 +632,12 @@ namespace WebStudio.Migrations
                     b.Property<DateTime>("LastServedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("LastServedRound")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("UserId");
+
+                    b.HasIndex("LastServedRound");
 
                     b.ToTable("UserQueueStates", (string)null);
                 });

@@ -26,6 +26,11 @@ public sealed class GenerationJob
     /// <summary>Admin "move to front": higher runs first, ahead of the fairness order. 0 for ordinary jobs.</summary>
     public long Priority { get; set; }
 
+    /// <summary>The fair queue's round ("virtual time") given at submission: each user's n-th queued job gets a later
+    /// round than their (n-1)-th, and a new user's first job the round being served now. Queued jobs run by
+    /// priority, then round, then age.</summary>
+    public long Round { get; set; }
+
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }

@@ -8,7 +8,8 @@ namespace WebStudio.Redis;
 /// <summary>
 /// Passes the queue's two signals between processes: "a job was queued" wakes idle workers everywhere at once (the
 /// hand-over no longer waits for the database poll), and "the queue changed" refreshes queue views on every node.
-/// Each process ignores its own messages. The database poll and the queue comparison stay as the safety net.
+/// Each process ignores its own messages (the protocol: <see cref="QueueSignalBridge"/>; this is its transport, a
+/// channel per kind whose messages carry the origin). The database poll and the queue comparison stay as the safety net.
 /// </summary>
 public sealed class RedisQueueSignals(
     RedisConnection connection,
@@ -20,7 +21,7 @@ public sealed class RedisQueueSignals(
     private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(1);
 
     private readonly RedisKeys _keys = new(options.Value.Prefix);
-    private readonly RedisValue _origin = Guid.NewGuid().ToString("N");
+    private readonly QueueSignalBridge _bridge = new(signal, notifier);
     private volatile ConnectionMultiplexer? _redis;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,8 +34,8 @@ public sealed class RedisQueueSignals(
         {
             try
             {
-                await subscriber.SubscribeAsync(_keys.Wake, (_, origin) => OnMessage(origin, signal.WakeFromElsewhere));
-                await subscriber.SubscribeAsync(_keys.Queue, (_, origin) => OnMessage(origin, notifier.QueueChangedElsewhere));
+                await subscriber.SubscribeAsync(_keys.Wake, (_, origin) => _bridge.Receive(QueueSignalKind.Wake, origin.ToString()));
+                await subscriber.SubscribeAsync(_keys.Queue, (_, origin) => _bridge.Receive(QueueSignalKind.QueueChanged, origin.ToString()));
                 break;
             }
             catch (RedisException ex)
@@ -45,29 +46,13 @@ public sealed class RedisQueueSignals(
         }
 
         _redis = redis;
-        signal.PulsedHere += OnPulsedHere;
-        notifier.QueueChangedHere += OnQueueChangedHere;
-        stoppingToken.Register(() =>
-        {
-            signal.PulsedHere -= OnPulsedHere;
-            notifier.QueueChangedHere -= OnQueueChangedHere;
-        });
+        var sending = _bridge.Connect(Send);
+        stoppingToken.Register(sending.Dispose);
     }
 
-    private void OnMessage(RedisValue origin, Action action)
+    private void Send(QueueSignalKind kind, string origin)
     {
-        if (origin != _origin)
-        {
-            action();
-        }
-    }
-
-    private void OnPulsedHere() => Send(_keys.Wake);
-
-    private void OnQueueChangedHere() => Send(_keys.Queue);
-
-    private void Send(RedisChannel channel)
-    {
+        var channel = kind == QueueSignalKind.Wake ? _keys.Wake : _keys.Queue;
         if (_redis is not { IsConnected: true } redis)
         {
             return; // the other processes' polls see it
@@ -75,7 +60,7 @@ public sealed class RedisQueueSignals(
 
         try
         {
-            redis.GetSubscriber().Publish(channel, _origin, CommandFlags.FireAndForget);
+            redis.GetSubscriber().Publish(channel, origin, CommandFlags.FireAndForget);
         }
         catch (RedisException ex)
         {

@@ -28,6 +28,7 @@ public static class StudioCoreServices
         services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.Section));
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         services.Configure<GenerationOptions>(configuration.GetSection(GenerationOptions.Section));
+        services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
 
         // Resolved from options (not read here) so that hosts and tests that add configuration later are honoured.
         services.AddDbContextFactory<StudioDbContext>((provider, options) =>
@@ -76,6 +77,8 @@ public static class StudioCoreServices
         services.AddSingleton<UpscaleRunner>();
         services.AddSingleton<JobExecutors>();
         services.AddSingleton<JobRunner>();
+        services.AddSingleton<DeviceWorkers>();
+        services.AddSingleton<WorkerModelList>();
         services.AddHostedService<QueueWorkerService>();
         return services;
     }

@@ -10,7 +10,6 @@ using WebStudio.Studio;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Telemetry;
-using OpenTelemetry.Metrics;
 
 namespace WebStudio.Worker;
 
@@ -25,7 +24,7 @@ public static class WorkerHost
     public const string RunningLine = "WebStudio worker is running";
 
     /// <summary>Where the worker serves its metrics to Prometheus; none when unset.</summary>
-    public const string MetricsUrlSetting = "Metrics:Url";
+    public const string MetricsUrlSetting = StudioMetricsExport.UrlSetting;
 
     public static HostApplicationBuilder CreateBuilder(string[] args)
     {
@@ -34,14 +33,8 @@ public static class WorkerHost
         builder.Services.AddStudioCore(builder.Configuration);
         builder.Services.AddQueueWorkers();
         builder.Services.AddStudioRedis(builder.Configuration); // progress and wake-ups through Redis, when configured
-        if (builder.Configuration[MetricsUrlSetting] is { Length: > 0 } metricsUrl)
-        {
-            // The worker has no web server: Prometheus scrapes its own listener, on a port apart (e.g. http://127.0.0.1:9465).
-            var apart = new Uri(metricsUrl);
-            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(StudioMetrics.MeterName)
-                .AddPrometheusHttpListener(listener => (listener.Host, listener.Port) = (apart.Host, apart.Port)));
-        }
+        // The worker has no web server: Prometheus scrapes its own listener, on a port apart (e.g. http://127.0.0.1:9465).
+        builder.Services.AddStudioMetricsExport(builder.Configuration, meters: []);
 
         // This process exists to run jobs: Queue:RunJobs=false, meant for the web app beside it, does not apply here.
         builder.Services.PostConfigure<QueueOptions>(queue => queue.RunJobs = true);
@@ -61,6 +54,7 @@ public static class WorkerHost
     private sealed class StartupReport(
         IGenerationEngine engine,
         IOptions<QueueOptions> queue,
+        IOptions<WorkerOptions> worker,
         IDbContextFactory<StudioDbContext> dbFactory,
         IHostApplicationLifetime lifetime,
         ILogger<StartupReport> logger) : IHostedService
@@ -70,7 +64,7 @@ public static class WorkerHost
             lifetime.ApplicationStarted.Register(() =>
             {
                 // The same count QueueWorkerService starts.
-                var workers = queue.Value.Workers > 0 ? queue.Value.Workers : Math.Max(1, engine.DeviceCount);
+                var workers = WebStudio.Studio.Execution.QueueWorkerService.LoopCount(queue.Value, worker.Value, engine);
                 var provider = engine.DescribeExecutionProvider();
                 logger.LogInformation("Execution provider: {Provider}; {Workers} queue worker(s) on {Database}",
                     provider, workers, Where());

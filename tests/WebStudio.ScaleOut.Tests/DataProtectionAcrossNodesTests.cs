@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
 using WebStudio.ScaleOut.Tests.Infrastructure;
@@ -96,6 +97,87 @@ public sealed class DataProtectionAcrossNodesTests(PostgresServer server)
         using var scope = first.Services.CreateScope();
         var stored = await scope.ServiceProvider.GetRequiredService<StudioDbContext>().DataProtectionKeys.AsNoTracking().Select(k => k.FriendlyName ?? "").ToListAsync();
         Assert.Equal(oldKeys, stored);
+    }
+
+    [Fact]
+    public async Task Two_nodes_started_together_on_an_empty_database_make_one_key_ring_and_share_sign_ins()
+    {
+        await using var database = await server.CreateDatabaseAsync();
+        var started = await Task.WhenAll(WebNode.StartAsync(database.ConnectionString, NoJobs), WebNode.StartAsync(database.ConnectionString, NoJobs));
+        await using var nodes = new NodePair(started[0], started[1]);
+
+        // Both nodes need a key at the same moment: each finds none and creates one.
+        using var together = new Barrier(2);
+        var payloads = await Task.WhenAll(new[] { nodes.A, nodes.B }.Select(node => Task.Run(() =>
+        {
+            var protector = node.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.first-key");
+            together.SignalAndWait(TimeSpan.FromSeconds(30));
+            return protector.Protect("first");
+        })));
+
+        using (var scope = nodes.A.Services.CreateScope())
+        {
+            var keys = await scope.ServiceProvider.GetRequiredService<StudioDbContext>().DataProtectionKeys.AsNoTracking().CountAsync();
+            Assert.Equal(1, keys);
+        }
+
+        // What each node protected opens on the other, and a sign-in made on A works on B.
+        Assert.Equal("first", nodes.B.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.first-key").Unprotect(payloads[0]));
+        Assert.Equal("first", nodes.A.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.first-key").Unprotect(payloads[1]));
+        var alice = await StudioLogin.RegisterAsync(nodes.A, "alice");
+        using var onB = Browser(nodes.B, alice.Cookies);
+        using var history = await onB.GetAsync("/api/history");
+        Assert.Equal(HttpStatusCode.OK, history.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_nodes_that_both_find_no_key_and_both_create_one_store_only_one()
+    {
+        await using var database = await server.CreateDatabaseAsync();
+        await using var a = KeyRingOnly(database.ConnectionString);
+        await using var b = KeyRingOnly(database.ConnectionString);
+        await using (var db = await a.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync())
+        {
+            StudioDatabase.MigrateAndConfigure(db);
+        }
+
+        // What each node's key ring does on its first use, in step: read the ring (empty), then create a key.
+        using var together = new Barrier(2);
+        var created = await Task.WhenAll(new[] { a, b }.Select(node => Task.Run(() =>
+        {
+            var keys = node.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+            Assert.Empty(keys.GetAllKeys());
+            together.SignalAndWait(TimeSpan.FromSeconds(30));
+            var now = DateTimeOffset.UtcNow;
+            return keys.CreateNewKey(now, now.AddDays(90)).KeyId;
+        })));
+
+        Assert.NotEqual(created[0], created[1]);
+        using (var scope = a.CreateScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<StudioDbContext>().DataProtectionKeys.CountAsync());
+        }
+
+        // One ring: what A protects, B opens, and the other way round.
+        var onA = a.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.race");
+        var onB = b.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.race");
+        Assert.Equal("from A", onB.Unprotect(onA.Protect("from A")));
+        Assert.Equal("from B", onA.Unprotect(onB.Protect("from B")));
+    }
+
+    // A node's Data Protection as the web app registers it, on the shared database, without the rest of the web app.
+    private static ServiceProvider KeyRingOnly(string connectionString)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Studio:Database"] = "Postgres",
+            ["Studio:ConnectionString"] = connectionString,
+            ["Studio:DatabasePath"] = Path.Combine(Path.GetTempPath(), $"no-legacy-keys-{Guid.NewGuid():N}", "studio.db"),
+        }).Build();
+        var services = new ServiceCollection().AddLogging();
+        WebStudio.Studio.StudioCoreServices.AddStudioCore(services, configuration);
+        services.AddStudioDataProtection();
+        return services.BuildServiceProvider();
     }
 
     private static IDataProtector Protector(WebNode node) => node.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.old-install");

@@ -56,11 +56,36 @@ public sealed class HistoryAndRecoveryOnBothProvidersTests(PostgresServer server
         Assert.NotNull(await core.Queue.ClaimNextAsync(QueueWorkerService.MachinePrefix + "999999999/dead", CancellationToken.None));
         Assert.NotNull(await core.Queue.ClaimNextAsync("other-machine/1/alive", CancellationToken.None));
 
-        var (requeued, failed) = await core.Queue.RecoverInterruptedAsync(QueueWorkerService.MachinePrefix);
+        var (requeued, failed) = await core.Queue.RecoverInterruptedAsync(QueueWorkerService.MachinePrefix, core.Leases);
 
         Assert.Equal((1, 0), (requeued, failed));
         await using var db = await core.CreateDbContextAsync();
         Assert.Equal(JobStatus.Queued, (await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == mine.Id)).Status);
         Assert.Equal(JobStatus.Running, (await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == theirs.Id)).Status);
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task Recovery_ends_the_lease_of_a_dead_local_workers_job_and_the_sweep_fails_it_after_its_last_attempt(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var alice = (await core.AddUsersAsync("alice"))[0];
+        var job = await core.SubmitAsync(alice, "third try");
+        Assert.NotNull(await core.Queue.ClaimNextAsync(QueueWorkerService.MachinePrefix + "999999999/dead", CancellationToken.None));
+        await using (var db = await core.CreateDbContextAsync())
+        {
+            // Its third attempt, its lease still running for a while: only the fast path can end it now.
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Attempts, 3));
+        }
+
+        var (requeued, failed) = await core.Queue.RecoverInterruptedAsync(QueueWorkerService.MachinePrefix, core.Leases);
+
+        Assert.Equal((0, 1), (requeued, failed));
+        await using var check = await core.CreateDbContextAsync();
+        var given = await check.Jobs.AsNoTracking().SingleAsync(j => j.Id == job.Id);
+        Assert.Equal(JobStatus.Failed, given.Status);
+        Assert.Equal("the worker running this job stopped responding 3 times, so it was given up", given.FailureReason); // the sweep's, the one reason
+        Assert.Null(given.LeaseExpiresAt);
     }
 }

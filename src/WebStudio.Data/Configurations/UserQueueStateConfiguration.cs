@@ -11,5 +11,7 @@ public sealed class UserQueueStateConfiguration : IEntityTypeConfiguration<UserQ
         builder.HasKey(s => s.UserId);
         builder.Property(s => s.UserId).HasMaxLength(450);
         builder.HasOne<StudioUser>().WithOne().HasForeignKey<UserQueueState>(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
+        // The round being served now is MAX(LastServedRound): one look at this index's end.
+        builder.HasIndex(s => s.LastServedRound);
     }
 }

@@ -63,6 +63,32 @@ public static class ExecutionProviders
         }
     }
 
+    /// <summary>
+    /// Whether CUDA device <paramref name="deviceId"/> can take sessions, checked without a model (a worker says so at
+    /// start, per device): appending the CUDA provider is what fails on the CPU-only build or without the CUDA
+    /// libraries. Null when it can; else why not, the verdict kept for the process as a failed session's is.
+    /// </summary>
+    public static string? CheckCuda(int deviceId)
+    {
+        if (CudaFailure is null && ProbeOnce() is null)
+        {
+            try
+            {
+                using var options = new SessionOptions();
+                options.AppendExecutionProvider_CUDA(deviceId);
+            }
+            catch (Exception ex) when (IsProviderFailure(ex))
+            {
+                lock (Gate)
+                {
+                    _cudaFailure ??= ex.GetBaseException().Message;
+                }
+            }
+        }
+
+        return CudaFailure;
+    }
+
     private static bool _logged, _probed;
 
     private static string? ProbeOnce()

@@ -10,7 +10,8 @@ namespace WebStudio.Studio.Execution;
 
 /// <summary>
 /// The hosted workers: first puts jobs of this machine's dead worker processes back in the queue, then runs
-/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device) that claim and run jobs, each with
+/// <see cref="QueueOptions.Workers"/> loops (default: one per execution device), or one loop per CUDA device listed in
+/// Worker:Devices (<see cref="DeviceWorkers"/>), that claim and run jobs, each with
 /// its heartbeat (<see cref="WorkerHeartbeat"/>: the lease of its job, its row in the registry), and one sweep that
 /// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>). At shutdown a running
 /// job stops within one step and goes back to the queue, its attempt not counted (a crash, which might be the job's
@@ -18,12 +19,14 @@ namespace WebStudio.Studio.Execution;
 /// </summary>
 public sealed class QueueWorkerService(
     JobQueue queue,
-    JobRunner runner,
+    DeviceWorkers devices,
     JobLeases leases,
     WorkerRegistry registry,
+    WorkerModelList models,
     QueueSignal signal,
     IGenerationEngine engine,
     IOptions<QueueOptions> options,
+    IOptions<WorkerOptions> worker,
     IOptions<GenerationOptions> generation,
     StudioMetrics metrics,
     TimeProvider time,
@@ -45,22 +48,33 @@ public sealed class QueueWorkerService(
             return;
         }
 
-        await queue.RecoverInterruptedAsync(MachinePrefix, stoppingToken);
-        var count = options.Value.Workers > 0 ? options.Value.Workers : Math.Max(1, engine.DeviceCount);
-        logger.LogInformation("Starting {Count} queue worker(s), policy {Policy}, lease {Lease} s", count, options.Value.Policy, options.Value.LeaseSeconds);
+        await queue.RecoverInterruptedAsync(MachinePrefix, leases, stoppingToken);
+        var listed = worker.Value.DeviceIds;
+        var loops = listed.Count > 0
+            ? listed.Select(devices.For).ToList()
+            : Enumerable.Repeat(devices.Default, LoopCount(options.Value, worker.Value, engine)).ToList();
+        logger.LogInformation("Starting {Count} queue worker(s){Devices}, policy {Policy}, lease {Lease} s", loops.Count,
+            listed.Count > 0 ? $" on Worker:Devices {string.Join(",", listed)}" : "", options.Value.Policy, options.Value.LeaseSeconds);
 
         // Running jobs stop as soon as shutdown begins (ApplicationStopping), not only when this service's turn to
         // stop comes after the web server has drained: JobRunner puts a job stopped this way back in the queue.
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
-        var loops = Enumerable.Range(0, count).Select(i => LoopAsync($"{_instance}#{i}", stopping.Token)).Append(SweepAsync(stopping.Token));
-        await Task.WhenAll(loops);
+        await Task.WhenAll(loops.Select((device, i) => LoopAsync($"{_instance}#{i}", device, stopping.Token)).Append(SweepAsync(stopping.Token)));
     }
 
-    private async Task LoopAsync(string workerId, CancellationToken stoppingToken)
+    /// <summary>The worker loops a process runs: one per Worker:Devices entry, else Queue:Workers (0: one per
+    /// execution device of the engine).</summary>
+    public static int LoopCount(QueueOptions queue, WorkerOptions worker, IGenerationEngine engine) =>
+        worker.DeviceIds.Count is > 0 and var devices ? devices
+        : queue.Workers > 0 ? queue.Workers
+        : Math.Max(1, engine.DeviceCount);
+
+    private async Task LoopAsync(string workerId, WorkerDevice device, CancellationToken stoppingToken)
     {
         await Task.Yield();
         using var counted = metrics.WorkerLoopRunning();
-        var heartbeat = new WorkerHeartbeat(workerId, leases, registry, engine, generation.Value, options.Value, time, logger);
+        var runner = device.Runner;
+        var heartbeat = new WorkerHeartbeat(workerId, leases, registry, models, device.Engine, generation.Value, options.Value, time, logger, device.Device);
         var beating = heartbeat.RunAsync(stoppingToken);
         var outages = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -69,7 +83,9 @@ public sealed class QueueWorkerService(
             {
                 // Taken before the claim: a job queued while the claim finds none still wakes this loop at once.
                 var wake = signal.Next;
-                var job = await queue.ClaimNextAsync(workerId, stoppingToken);
+                // Only jobs for a model this worker has; one it has loaded is preferred within Queue:ModelAffinityWindow.
+                var models = new WorkerModels([.. engine.Models().Select(m => m.Name)], [.. engine.LoadedModels()]);
+                var job = await queue.ClaimNextAsync(workerId, models, stoppingToken);
                 outages = 0;
                 if (job is null)
                 {

@@ -10,17 +10,19 @@ namespace WebStudio.Studio.Execution;
 /// One worker loop's heartbeat. Every <see cref="QueueOptions.HeartbeatInterval"/> it renews the lease of the job
 /// the loop runs and writes the worker's row in the registry. When a renewal finds the claim gone, or no renewal
 /// has gone through for a whole lease (the database out of reach: the job may be claimed again by now), it stops
-/// the run, whose fenced writes would be refused anyway.
+/// the run, whose fenced writes would be refused anyway. <c>device</c>: the loop's Worker:Devices entry, if any.
 /// </summary>
 public sealed class WorkerHeartbeat(
     string workerId,
     JobLeases leases,
     WorkerRegistry registry,
+    WorkerModelList models,
     IGenerationEngine engine,
     GenerationOptions generation,
     QueueOptions options,
     TimeProvider time,
-    ILogger logger)
+    ILogger logger,
+    int? device = null)
 {
     private readonly Lock _gate = new();
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
@@ -104,8 +106,8 @@ public sealed class WorkerHeartbeat(
                 HostName = Environment.MachineName,
                 ProcessId = Environment.ProcessId,
                 Devices = [Device()],
-                Models = engine.Models().Select(m => m.Name).ToList(),
-                LoadedModels = [.. engine.LoadedModels()],
+                Models = [.. models.Names], // listed again only when the models folder changes
+                LoadedModels = [.. engine.LoadedModels()], // current on every beat
                 CurrentJobId = claim?.JobId,
                 JobsDone = jobsDone,
                 StartedAt = _startedAt,
@@ -148,9 +150,10 @@ public sealed class WorkerHeartbeat(
         claim.Lost.Cancel();
     }
 
+    // A listed device that runs on the CPU (no CUDA here) still says which entry it is.
     private string Device() => generation.UseCuda && WebStudio.Generation.Models.ExecutionProviders.CudaFailure is null
-        ? $"cuda:{generation.CudaDeviceId}"
-        : "cpu";
+        ? $"cuda:{device ?? generation.CudaDeviceId}"
+        : device is { } listed ? $"cpu (device {listed})" : "cpu";
 
     private sealed class Claim(Guid jobId, long token, long renewed)
     {

@@ -27,4 +27,12 @@ public sealed class GenerationOptions
     /// <summary>Most megabytes one job may need (Engine/JobMemoryAdmission): a job estimated above it is refused at
     /// submission. 0 = derive it: <see cref="ModelMemoryBudgetMB"/> with CUDA, the machine's memory on CPU.</summary>
     public long JobMemoryLimitMB { get; set; }
+
+    /// <summary>These settings with <see cref="CudaDeviceId"/> set to <paramref name="device"/> (Worker:Devices).</summary>
+    public GenerationOptions ForDevice(int device)
+    {
+        var copy = (GenerationOptions)MemberwiseClone();
+        copy.CudaDeviceId = device;
+        return copy;
+    }
 }

@@ -25,6 +25,12 @@ public sealed class QueueOptions
 
     public int MaxQueuedPerUser { get; set; } = 10;
 
+    /// <summary>How far a worker may look past the head of the queue for a job whose model it has loaded: among the
+    /// first this many queued jobs it can run, in fair order, it takes the first for a loaded model, else the first.
+    /// The bound: a job is overtaken by at most this many minus one jobs for that reason (a job moved to the front
+    /// never). 1 turns the preference off.</summary>
+    public int ModelAffinityWindow { get; set; } = 4;
+
     /// <summary>A job interrupted by a crash (or whose worker stopped responding) runs again from the start until it
     /// has been tried this many times.</summary>
     public int MaxAttempts { get; set; } = 3;

@@ -36,7 +36,7 @@ public sealed class JobLeases(
     }
 
     /// <summary>
-    /// Jobs whose lease ran out go back to the queue, or fail with a reason once tried
+    /// Jobs whose lease ran out (or was ended by <see cref="JobQueue.RecoverInterruptedAsync"/>) go back to the queue, or fail with a reason once tried
     /// <see cref="QueueOptions.MaxAttempts"/> times. Running jobs without a lease (left by a release before leases)
     /// count as expired. Each change is one conditional UPDATE, so several workers may sweep at once.
     /// </summary>
@@ -45,7 +45,8 @@ public sealed class JobLeases(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var max = _options.MaxAttempts;
-        var expired = db.Jobs.Where(j => j.Status == JobStatus.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt < now));
+        // A lease that ends now has ended (start-up recovery ends the leases of dead local processes' jobs at "now").
+        var expired = db.Jobs.Where(j => j.Status == JobStatus.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt <= now));
         var failed = await expired.Where(j => j.Attempts >= max)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Failed)

@@ -10,8 +10,9 @@ using WebStudio.Studio.Telemetry;
 namespace WebStudio.Studio.Queue;
 
 /// <summary>
-/// The persistent queue: submission (validation, per-user limit, rate limit), cancellation, move-to-front, and the
-/// workers' claim. A claim is one conditional UPDATE (queued → running where the status is still queued), so two
+/// The persistent queue: submission (validation, per-user limit, rate limit, fair round), cancellation,
+/// move-to-front, and the workers' claim. A claim reads the head of the queue on its index and updates one job
+/// conditionally (queued → running where the status is still queued; on PostgreSQL also under a row lock), so two
 /// workers — in this process or another sharing the database — can never both run a job.
 /// </summary>
 public sealed class JobQueue(
@@ -76,6 +77,7 @@ public sealed class JobQueue(
             Width = width,
             Height = height,
             CreatedAt = createdAt,
+            Round = await QueueStatements.NextRoundAsync(db, userId, cancellationToken),
         };
         JobSpecJson.Store(job, spec);
         db.Jobs.Add(job);
@@ -168,113 +170,146 @@ public sealed class JobQueue(
         return rows == 1;
     }
 
-    /// <summary>Queued jobs in the order they will run.</summary>
-    public async Task<IReadOnlyList<QueuedJobInfo>> OrderAsync(StudioDbContext db, CancellationToken cancellationToken)
-    {
-        var queued = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued)
+    /// <summary>Queued jobs in the order they will run (<see cref="QueueOrderSql.OrderBy"/>), read in that order
+    /// from the queue's partial index.</summary>
+    public async Task<IReadOnlyList<QueuedJobInfo>> OrderAsync(StudioDbContext db, CancellationToken cancellationToken) =>
+        await InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued))
             .Select(j => new QueuedJobInfo(j.Id, j.OwnerId, j.CreatedAt, j.Priority, j.Steps, j.BatchSize))
             .ToListAsync(cancellationToken);
-        if (queued.Count == 0)
-        {
-            return [];
-        }
 
-        var owners = queued.Select(j => j.OwnerId).Distinct().ToList();
-        var served = await db.QueueStates.AsNoTracking().Where(s => owners.Contains(s.UserId))
-            .ToDictionaryAsync(s => s.UserId, s => s.LastServedAt, cancellationToken);
-        return QueueOrdering.Order(queued, served, _options.Policy);
-    }
+    /// <summary>Queued jobs in run order: the same ORDER BY as <see cref="QueueOrderSql.OrderBy"/>.</summary>
+    public IQueryable<GenerationJob> InRunOrder(IQueryable<GenerationJob> queued) => _options.Policy == QueuePolicy.Fifo
+        ? queued.OrderByDescending(j => j.Priority).ThenBy(j => j.CreatedAt).ThenBy(j => j.Id)
+        : queued.OrderByDescending(j => j.Priority).ThenBy(j => j.Round).ThenBy(j => j.CreatedAt).ThenBy(j => j.Id);
 
-    /// <summary>Claims the next job for <paramref name="workerId"/>, or returns null when nothing is queued.</summary>
-    public async Task<GenerationJob?> ClaimNextAsync(string workerId, CancellationToken cancellationToken)
+    /// <summary>Claims the next job for <paramref name="workerId"/>, or returns null when nothing is queued. The
+    /// worker runs any model and prefers none.</summary>
+    public Task<GenerationJob?> ClaimNextAsync(string workerId, CancellationToken cancellationToken) =>
+        ClaimNextAsync(workerId, WorkerModels.Any, cancellationToken);
+
+    /// <summary>
+    /// Claims the next job for <paramref name="workerId"/> that it can run, or returns null when none is queued. It
+    /// reads the head of the queue on its index (<see cref="QueueOrderSql.ClaimHead"/>, at most
+    /// <see cref="QueueOptions.ModelAffinityWindow"/> rows), takes the first job for a loaded model in it, else the
+    /// first (<see cref="WorkerModels.Choose"/>), and marks it running with a new claim token, in one transaction
+    /// with the owner's fairness state. PostgreSQL locks the head's rows (FOR UPDATE SKIP LOCKED), so concurrent
+    /// workers take different jobs; SQLite has no row locks: the update is conditional (still queued) and a claim
+    /// that lost the race reads the head again.
+    /// </summary>
+    public async Task<GenerationJob?> ClaimNextAsync(string workerId, WorkerModels models, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        for (var round = 0; round < 5; round++)
+        var postgres = db.Database.IsNpgsql();
+        var window = Math.Max(1, _options.ModelAffinityWindow);
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            var order = await OrderAsync(db, cancellationToken);
-            if (order.Count == 0)
+            // SQLite: the head is read before the write transaction, which would serialise it with every writer.
+            var head = postgres ? null : await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, window, cancellationToken);
+            if (head is { Count: 0 })
             {
                 return null;
             }
 
-            foreach (var candidate in order.Take(4))
+            // The claim and the owner's fairness state commit together: one durable write on the hand-over path.
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (head is null)
             {
-                // The claim and the owner's fairness state commit together: one durable write on the hand-over path.
-                await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-                var now = time.GetUtcNow().UtcDateTime;
-                var leaseEnd = now + _options.Lease;
-                var rows = await db.Jobs
-                    .Where(j => j.Id == candidate.Id && j.Status == JobStatus.Queued)
-                    .ExecuteUpdateAsync(s => s
-                        .SetProperty(j => j.Status, JobStatus.Running)
-                        .SetProperty(j => j.StartedAt, now)
-                        .SetProperty(j => j.WorkerId, workerId)
-                        .SetProperty(j => j.LeaseExpiresAt, leaseEnd)
-                        .SetProperty(j => j.ClaimToken, j => j.ClaimToken + 1)
-                        .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
-                if (rows != 1)
+                // PostgreSQL locks what it reads: first the head alone, which is the job taken unless its model is
+                // not loaded here, and only then the window, so that other claimers skip as few rows as possible.
+                head = await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, 1, cancellationToken);
+                if (window > 1 && head.Count == 1 && models.Choose(head) is { Priority: 0 } first && !models.IsLoaded(first))
+                {
+                    head = await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, window, cancellationToken);
+                }
+            }
+
+            if (head.Count == 0)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                return null;
+            }
+
+            var chosen = models.Choose(head);
+            var now = time.GetUtcNow().UtcDateTime;
+            var leaseEnd = now + _options.Lease;
+            if (postgres)
+            {
+                // The head's rows are locked by this transaction: the job is still queued.
+                var job = await QueueStatements.ClaimOnPostgresAsync(db, chosen, workerId, now, leaseEnd, cancellationToken);
+                if (job is null)
                 {
                     await transaction.RollbackAsync(CancellationToken.None);
                     metrics.ClaimConflict();
-                    continue; // another worker took it; try the next in line
+                    continue;
                 }
 
-                // The job is this worker's now: a shutdown landing here must not strand it as Running, so the claim
-                // completes and the runner, seeing the stop, puts the job back in the queue.
-                await QueueStatements.MarkServedAsync(db, candidate.OwnerId, now, CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
                 notifier.QueueChanged();
-                // Read back with the claim's token (ClaimToken), which fences every write of this run.
-                return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == candidate.Id, CancellationToken.None);
+                return job;
             }
+
+            var rows = await db.Jobs
+                .Where(j => j.Id == chosen.Id && j.Status == JobStatus.Queued)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Running)
+                    .SetProperty(j => j.StartedAt, now)
+                    .SetProperty(j => j.WorkerId, workerId)
+                    .SetProperty(j => j.LeaseExpiresAt, leaseEnd)
+                    .SetProperty(j => j.ClaimToken, j => j.ClaimToken + 1)
+                    .SetProperty(j => j.Attempts, j => j.Attempts + 1), cancellationToken);
+            if (rows != 1)
+            {
+                await transaction.RollbackAsync(CancellationToken.None);
+                metrics.ClaimConflict();
+                continue; // another worker took it (SQLite); read the head again
+            }
+
+            // The job is this worker's now: a shutdown landing here must not strand it as Running, so the claim
+            // completes and the runner, seeing the stop, puts the job back in the queue.
+            await QueueStatements.MarkServedAsync(db, chosen.OwnerId, now, chosen.Priority > 0 ? null : chosen.Round, CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+            notifier.QueueChanged();
+            // Read back with the claim's token (ClaimToken), which fences every write of this run.
+            return await db.Jobs.AsNoTracking().FirstAsync(j => j.Id == chosen.Id, CancellationToken.None);
         }
 
         return null;
     }
 
     /// <summary>
-    /// At start-up, a fast path beside the lease (<see cref="JobLeases"/>): jobs left running by a worker process of
-    /// this machine (<paramref name="machinePrefix"/>) that no longer exists go back to the queue at once instead of
-    /// when their lease runs out (they run again from the start) until they have been tried
-    /// <see cref="QueueOptions.MaxAttempts"/> times; then they fail with a reason. A job of a process that still runs
-    /// (another worker process on this machine, one per GPU) or that cannot be told dead (the same process id, as a
-    /// restarted container has) is left to its lease, as are jobs of other machines.
+    /// At start-up, a fast path of the lease (<see cref="JobLeases"/>): the lease of each job left running by a worker
+    /// process of this machine (<paramref name="machinePrefix"/>) that no longer exists ends now, rather than when it
+    /// runs out, and the lease sweep (<see cref="JobLeases.RequeueExpiredAsync"/>) puts it back in the queue, or fails
+    /// it after <see cref="QueueOptions.MaxAttempts"/> attempts, as it does every expired lease: attempts, the limit
+    /// and the reason live there. A job of a process that still runs (another worker process on this machine, one
+    /// per GPU) or that cannot be told dead (the same process id, as a restarted container has) is left to its lease,
+    /// as are jobs of other machines.
     /// </summary>
-    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string machinePrefix, CancellationToken cancellationToken = default)
+    /// <returns>What the sweep did (any expired lease counts, not only those ended here).</returns>
+    public async Task<(int Requeued, int Failed)> RecoverInterruptedAsync(string machinePrefix, JobLeases leases, CancellationToken cancellationToken = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var candidates = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Running && j.WorkerId != null && j.WorkerId.StartsWith(machinePrefix))
-            .Select(j => new { j.Id, j.WorkerId, j.ClaimToken })
-            .ToListAsync(cancellationToken);
-        var now = time.GetUtcNow().UtcDateTime;
-        var max = _options.MaxAttempts;
-        var (requeued, failed) = (0, 0);
-        foreach (var job in candidates.Where(j => WorkerProcessIsGone(j.WorkerId!, machinePrefix)))
+        await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            // Conditional on the claim seen, so that a job claimed again meanwhile is left alone.
-            var interrupted = db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.ClaimToken == job.ClaimToken);
-            failed += await interrupted.Where(j => j.Attempts >= max)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Failed)
-                    .SetProperty(j => j.FinishedAt, now)
-                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                    .SetProperty(j => j.FailureReason, $"the server stopped during this job {max} times, so it was given up"), cancellationToken);
-            requeued += await interrupted
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, JobStatus.Queued)
-                    .SetProperty(j => j.WorkerId, (string?)null)
-                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken);
+            var candidates = await db.Jobs.AsNoTracking()
+                .Where(j => j.Status == JobStatus.Running && j.WorkerId != null && j.WorkerId.StartsWith(machinePrefix))
+                .Select(j => new { j.Id, j.WorkerId, j.ClaimToken })
+                .ToListAsync(cancellationToken);
+            var now = time.GetUtcNow().UtcDateTime;
+            var ended = 0;
+            foreach (var job in candidates.Where(j => WorkerProcessIsGone(j.WorkerId!, machinePrefix)))
+            {
+                // Conditional on the claim seen, so that a job claimed again meanwhile keeps its lease.
+                ended += await db.Jobs.Where(j => j.Id == job.Id && j.Status == JobStatus.Running && j.ClaimToken == job.ClaimToken)
+                    .ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, now), cancellationToken);
+            }
+
+            if (ended > 0)
+            {
+                logger.LogWarning("Ended the leases of {Count} job(s) of stopped worker processes on this machine", ended);
+            }
         }
 
-        if (requeued + failed > 0)
-        {
-            logger.LogWarning("Recovered jobs of stopped worker processes on this machine: {Requeued} queued again, {Failed} failed after {Max} attempts", requeued, failed, max);
-            signal.Pulse();
-            notifier.QueueChanged();
-        }
-
-        return (requeued, failed);
+        return await leases.RequeueExpiredAsync(cancellationToken);
     }
 
     // Worker ids are "{machine}/{process id}/{instance}#{loop}" (QueueWorkerService).

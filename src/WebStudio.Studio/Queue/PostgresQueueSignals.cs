@@ -8,7 +8,7 @@ namespace WebStudio.Studio.Queue;
 /// <summary>
 /// On PostgreSQL without Redis, the queue's two signals cross processes through LISTEN/NOTIFY: "a job was queued"
 /// wakes idle workers everywhere at once, and "the queue changed" refreshes queue views on every node. Each process
-/// ignores its own notifications. With Redis configured, Redis carries them instead (this service is removed); on
+/// ignores its own notifications (the protocol: <see cref="QueueSignalBridge"/>; this is its transport). With Redis configured, Redis carries them instead (this service is removed); on
 /// SQLite it does nothing. The database poll stays as the safety net, and a lost listening connection is reopened.
 /// </summary>
 public sealed class PostgresQueueSignals(
@@ -20,7 +20,7 @@ public sealed class PostgresQueueSignals(
     private const string Channel = "webstudio_queue";
     private static readonly TimeSpan Reconnect = TimeSpan.FromSeconds(1);
 
-    private readonly string _origin = Guid.NewGuid().ToString("N");
+    private readonly QueueSignalBridge _bridge = new(signal, notifier);
     private NpgsqlDataSource? _notify;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,8 +48,7 @@ public sealed class PostgresQueueSignals(
         }
 
         _notify = notify;
-        signal.PulsedHere += OnPulsedHere;
-        notifier.QueueChangedHere += OnQueueChangedHere;
+        var sending = _bridge.Connect(Send);
         try
         {
             while (!stoppingToken.IsCancellationRequested)
@@ -71,8 +70,7 @@ public sealed class PostgresQueueSignals(
         }
         finally
         {
-            signal.PulsedHere -= OnPulsedHere;
-            notifier.QueueChangedHere -= OnQueueChangedHere;
+            sending.Dispose();
             _notify = null;
         }
     }
@@ -81,7 +79,7 @@ public sealed class PostgresQueueSignals(
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(stoppingToken);
-        connection.Notification += (_, e) => OnNotification(e.Payload);
+        connection.Notification += (_, e) => _bridge.Receive(e.Payload);
         await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
         {
             await listen.ExecuteNonQueryAsync(stoppingToken);
@@ -93,32 +91,8 @@ public sealed class PostgresQueueSignals(
         }
     }
 
-    // Payload: "wake:{origin}" or "queue:{origin}".
-    private void OnNotification(string payload)
-    {
-        var colon = payload.IndexOf(':');
-        if (colon < 0 || payload[(colon + 1)..] == _origin)
-        {
-            return;
-        }
-
-        switch (payload[..colon])
-        {
-            case "wake":
-                signal.WakeFromElsewhere();
-                break;
-            case "queue":
-                notifier.QueueChangedElsewhere();
-                break;
-        }
-    }
-
-    private void OnPulsedHere() => Send("wake");
-
-    private void OnQueueChangedHere() => Send("queue");
-
     // Off the caller's path (a submission or a claim): a failed notification costs only a poll interval elsewhere.
-    private void Send(string kind)
+    private void Send(QueueSignalKind kind, string origin)
     {
         if (_notify is not { } source)
         {
@@ -131,7 +105,7 @@ public sealed class PostgresQueueSignals(
             {
                 await using var command = source.CreateCommand("SELECT pg_notify(@channel, @payload)");
                 command.Parameters.AddWithValue("channel", Channel);
-                command.Parameters.AddWithValue("payload", $"{kind}:{_origin}");
+                command.Parameters.AddWithValue("payload", QueueSignalBridge.Encode(kind, origin));
                 await command.ExecuteNonQueryAsync();
             }
             catch (Exception ex) when (ex is NpgsqlException or ObjectDisposedException or InvalidOperationException)

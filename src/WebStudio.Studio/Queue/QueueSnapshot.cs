@@ -29,6 +29,11 @@ public sealed class QueueSnapshot(
     public async Task<QueueView> GetAsync(string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (!isAdmin)
+        {
+            return await GetForUserAsync(db, userId, cancellationToken);
+        }
+
         var order = await queue.OrderAsync(db, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority })
@@ -68,6 +73,47 @@ public sealed class QueueSnapshot(
         }
 
         return new QueueView(order.Count, runningJobs.Count, entries);
+    }
+
+    /// <summary>A user's view: the database numbers the queue and returns only the user's queued jobs, with the work
+    /// ahead of each, so the page does not read the whole queue.</summary>
+    private async Task<QueueView> GetForUserAsync(StudioDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        var queued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued, cancellationToken);
+        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, cancellationToken);
+        var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt })
+            .ToListAsync(cancellationToken);
+        var unit = await UnitTimeAsync(db, cancellationToken);
+        var workers = Math.Max(1, options.Value.EffectiveWorkers);
+        var ids = mine.Select(m => m.Id).ToList();
+        var details = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
+            .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority })
+            .ToDictionaryAsync(j => j.Id, cancellationToken);
+
+        var entries = new List<QueueEntry>();
+        double runningUnits = 0;
+        foreach (var job in runningJobs)
+        {
+            var step = notifier.GetLiveState(job.Id)?.Step ?? 0;
+            var left = Math.Max(0, job.Steps - step) * job.BatchSize;
+            runningUnits += left;
+            if (job.OwnerId == userId)
+            {
+                entries.Add(new QueueEntry(job.Id, true, null, job.Prompt, JobStatus.Running, 0, step, job.Steps, unit * left, job.CreatedAt, job.Priority));
+            }
+        }
+
+        foreach (var (id, position, units) in mine)
+        {
+            if (details.TryGetValue(id, out var d)) // gone meanwhile (claimed or canceled): left out
+            {
+                entries.Add(new QueueEntry(id, true, null, d.Prompt, JobStatus.Queued, position, 0, d.Steps,
+                    unit * ((runningUnits + units) / workers), d.CreatedAt, d.Priority));
+            }
+        }
+
+        return new QueueView(queued, runningJobs.Count, entries);
     }
 
     /// <summary>Measured time of one step of one image, from the last finished jobs.</summary>

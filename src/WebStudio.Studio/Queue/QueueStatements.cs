@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using WebStudio.Data;
+using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Queue;
 
@@ -9,11 +11,114 @@ namespace WebStudio.Studio.Queue;
 /// </summary>
 internal static class QueueStatements
 {
-    /// <summary>Records that <paramref name="userId"/> was served at <paramref name="now"/> (the fair order's state), in one upsert.</summary>
-    public static Task MarkServedAsync(StudioDbContext db, string userId, DateTime now, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlInterpolatedAsync(
-            $"INSERT INTO \"UserQueueStates\" (\"UserId\", \"LastServedAt\") VALUES ({userId}, {now}) ON CONFLICT (\"UserId\") DO UPDATE SET \"LastServedAt\" = excluded.\"LastServedAt\"",
-            cancellationToken);
+    /// <summary>Records that <paramref name="userId"/> was served at <paramref name="now"/>, and in
+    /// <paramref name="round"/> (null for a job moved to the front, which ran outside the rounds), in one upsert. The
+    /// round only grows: claims that commit out of order do not move the round being served back.</summary>
+    public static Task MarkServedAsync(StudioDbContext db, string userId, DateTime now, long? round, CancellationToken cancellationToken) =>
+        db.Database.IsNpgsql()
+            ? db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO \"UserQueueStates\" (\"UserId\", \"LastServedAt\", \"LastServedRound\") VALUES ({userId}, {now}, {round ?? 0L}) ON CONFLICT (\"UserId\") DO UPDATE SET \"LastServedAt\" = excluded.\"LastServedAt\", \"LastServedRound\" = GREATEST(\"UserQueueStates\".\"LastServedRound\", excluded.\"LastServedRound\")",
+                cancellationToken)
+            : db.Database.ExecuteSqlInterpolatedAsync( // SQLite's two-argument MAX is PostgreSQL's GREATEST
+                $"INSERT INTO \"UserQueueStates\" (\"UserId\", \"LastServedAt\", \"LastServedRound\") VALUES ({userId}, {now}, {round ?? 0L}) ON CONFLICT (\"UserId\") DO UPDATE SET \"LastServedAt\" = excluded.\"LastServedAt\", \"LastServedRound\" = MAX(\"UserQueueStates\".\"LastServedRound\", excluded.\"LastServedRound\")",
+                cancellationToken);
+
+    /// <summary>
+    /// PostgreSQL, inside the claim's transaction, on a row it holds locked: marks <paramref name="chosen"/> running
+    /// for <paramref name="workerId"/> with a new claim token, records its owner as served, and returns the job, in one
+    /// statement (one round trip instead of three). Null if the job is no longer queued.
+    /// </summary>
+    public static async Task<GenerationJob?> ClaimOnPostgresAsync(
+        StudioDbContext db, ClaimCandidate chosen, string workerId, DateTime now, DateTime leaseEnd, CancellationToken cancellationToken)
+    {
+        var round = chosen.Priority > 0 ? 0L : chosen.Round; // a job moved to the front runs outside the rounds
+        var rows = await db.Jobs.FromSqlInterpolated($"""
+            WITH "claimed" AS (
+                UPDATE "GenerationJobs" SET "Status" = 'Running', "StartedAt" = {now}, "WorkerId" = {workerId},
+                    "LeaseExpiresAt" = {leaseEnd}, "ClaimToken" = "ClaimToken" + 1, "Attempts" = "Attempts" + 1
+                WHERE "Id" = {chosen.Id} AND "Status" = 'Queued' RETURNING *),
+            "served" AS (
+                INSERT INTO "UserQueueStates" ("UserId", "LastServedAt", "LastServedRound")
+                SELECT "OwnerId", {now}, {round} FROM "claimed"
+                ON CONFLICT ("UserId") DO UPDATE SET "LastServedAt" = excluded."LastServedAt",
+                    "LastServedRound" = GREATEST("UserQueueStates"."LastServedRound", excluded."LastServedRound"))
+            SELECT * FROM "claimed"
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        return rows.SingleOrDefault();
+    }
+
+    /// <summary>The round of a new job of <paramref name="userId"/> (<see cref="QueueOrderSql.SubmitRound"/>), inside
+    /// the submission's transaction.</summary>
+    public static async Task<long> NextRoundAsync(StudioDbContext db, string userId, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(db, QueueOrderSql.SubmitRound);
+        Add(command, "owner", userId);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// The claim's head (<see cref="QueueOrderSql.ClaimHead"/>): the first <paramref name="window"/> queued jobs in
+    /// run order that a worker able to run <paramref name="models"/> (null: any) can take. On PostgreSQL, inside the
+    /// caller's transaction, the rows stay locked until it ends.
+    /// </summary>
+    public static async Task<IReadOnlyList<ClaimCandidate>> ReadClaimHeadAsync(
+        StudioDbContext db, QueuePolicy policy, IReadOnlyCollection<string>? models, int window, CancellationToken cancellationToken)
+    {
+        var postgres = db.Database.IsNpgsql();
+        await db.Database.OpenConnectionAsync(cancellationToken); // outside a transaction (SQLite), it may be closed
+        await using var command = Command(db, QueueOrderSql.ClaimHead(postgres, policy, models is not null));
+        Add(command, "k", window);
+        if (models is not null)
+        {
+            Add(command, "models", postgres ? models.ToArray() : System.Text.Json.JsonSerializer.Serialize(models));
+        }
+
+        var head = new List<ClaimCandidate>(window);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            head.Add(new ClaimCandidate(reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+        }
+
+        return head;
+    }
+
+    /// <summary>The viewer's queued jobs: their position in the run order and the work up to and including each
+    /// (<see cref="QueueOrderSql.ViewerPositions"/>).</summary>
+    public static async Task<IReadOnlyList<(Guid Id, int Position, long Units)>> ViewerPositionsAsync(
+        StudioDbContext db, QueuePolicy policy, string userId, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(db, QueueOrderSql.ViewerPositions(policy));
+        Add(command, "owner", userId);
+        var rows = new List<(Guid, int, long)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add((reader.GetGuid(0), Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
+                Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>A command on the context's connection, in its current transaction, if any.</summary>
+    private static System.Data.Common.DbCommand Command(StudioDbContext db, string sql)
+    {
+        var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        return command;
+    }
+
+    private static void Add(System.Data.Common.DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
 
     /// <summary>
     /// Inside a submission's transaction: makes concurrent submissions of one user wait for each other, so that

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
-using WebStudio.Data;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Web.Security;
@@ -23,11 +21,14 @@ public static class StudioDataProtection
     {
         services.AddDataProtection().SetApplicationName("WebStudio");
 
-        // What PersistKeysToDbContext does, with the old folder's keys imported first; resolved from options when the
-        // ring is first used, so that hosts and tests that add configuration later are honoured.
+        // What PersistKeysToDbContext does, with the old folder's keys imported first and new keys stored one node at a
+        // time (SerializedKeyCreation); resolved from options when the ring is first used, so that hosts and tests
+        // that add configuration later are honoured.
         services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider, IOptions<StudioOptions>, ILoggerFactory>((keys, provider, studio, logging) =>
-            keys.XmlRepository = new ImportingKeyRepository(
-                new EntityFrameworkCoreXmlRepository<StudioDbContext>(provider, logging), provider, LegacyKeysDirectory(studio.Value), logging.CreateLogger(typeof(StudioDataProtection))));
+        {
+            var logger = logging.CreateLogger(typeof(StudioDataProtection));
+            keys.XmlRepository = new ImportingKeyRepository(new SerializedKeyCreation(provider, logger), provider, LegacyKeysDirectory(studio.Value), logger);
+        });
     }
 
     /// <summary>Where releases before the database key ring kept it: beside the SQLite file.</summary>

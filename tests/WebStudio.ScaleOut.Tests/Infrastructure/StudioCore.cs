@@ -29,6 +29,8 @@ public sealed class StudioCore : IAsyncDisposable
 
     public JobQueue Queue => _services.GetRequiredService<JobQueue>();
 
+    public JobLeases Leases => _services.GetRequiredService<JobLeases>();
+
     public static async Task<StudioCore> StartAsync(string provider, PostgresServer server, IDictionary<string, string?>? settings = null)
     {
         var folder = new TempFolder();

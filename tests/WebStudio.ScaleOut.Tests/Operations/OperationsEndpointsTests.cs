@@ -91,6 +91,21 @@ public sealed class OperationsEndpointsTests
         Assert.DoesNotContain("webstudio_", await anonymous.GetStringAsync("/metrics")); // the studio's own address serves none
     }
 
+    [Fact]
+    public async Task A_worker_serves_its_metrics_on_the_listener_set_apart_the_same_way()
+    {
+        var port = ChildProcess.FreePort();
+        await using var web = await StudioHost.StartAsync(new StudioHostOptions { RunJobs = false });
+        // A child process: the worker's host reads Metrics:Url as it is built, from its environment.
+        var options = web.Options with { Mode = StudioHostMode.ChildProcess, Settings = new Dictionary<string, string?>(web.Options.Settings) { ["Metrics:Url"] = $"http://127.0.0.1:{port}" } };
+        await using var worker = await StudioWorker.StartAsync(options);
+
+        using var monitoring = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        var scraped = await monitoring.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, scraped.StatusCode);
+        Assert.Contains("webstudio_workers", await scraped.Content.ReadAsStringAsync());
+    }
+
     private static async Task<(HttpStatusCode Status, JsonElement Json)> ReadAsync(HttpClient http, string path)
     {
         using var response = await http.GetAsync(path);

@@ -1,0 +1,70 @@
+using WebStudio.Data.Configurations;
+using WebStudio.Studio.Options;
+
+namespace WebStudio.Studio.Queue;
+
+/// <summary>
+/// The queue's run order as SQL, in one place for the code and for the tests that check its query plans. Queued jobs
+/// run by priority (move-to-front), then, under the fair policy, by round (<see cref="WebStudio.Data.GenerationJob.Round"/>),
+/// then by age. Each order is a range scan of a partial index on queued jobs (GenerationJobConfiguration), on SQLite
+/// and on PostgreSQL. Identifiers are quoted, status is compared with the literal the partial indexes name, so that
+/// both planners match the index's condition.
+/// </summary>
+public static class QueueOrderSql
+{
+    /// <summary>The condition of a queued job (and of the partial indexes).</summary>
+    public const string Queued = GenerationJobConfiguration.QueuedFilter;
+
+    /// <summary>The partial index of each order (GenerationJobConfiguration).</summary>
+    public const string FairIndex = GenerationJobConfiguration.QueuedFairIndex, FifoIndex = GenerationJobConfiguration.QueuedFifoIndex;
+
+    /// <summary>The ORDER BY list of <paramref name="policy"/>, matching its index column for column.</summary>
+    public static string OrderBy(QueuePolicy policy) => policy == QueuePolicy.Fifo
+        ? "\"Priority\" DESC, \"CreatedAt\", \"Id\""
+        : "\"Priority\" DESC, \"Round\", \"CreatedAt\", \"Id\"";
+
+    /// <summary>
+    /// The claim's head: the first <c>@k</c> queued jobs in run order that the worker can run. With
+    /// <paramref name="filterModels"/>, only diffusion jobs whose model is in <c>@models</c> (PostgreSQL: a text
+    /// array; SQLite: a JSON array) and jobs that need no diffusion model (upscales). On PostgreSQL the rows are
+    /// locked, skipping rows other claims hold, so concurrent workers take different jobs without waiting.
+    /// Columns: Id, OwnerId, Model, Round, Priority.
+    /// </summary>
+    public static string ClaimHead(bool postgres, QueuePolicy policy, bool filterModels)
+    {
+        var models = !filterModels ? ""
+            : postgres ? " AND (\"Kind\" = 'Upscale' OR \"Model\" = ANY(@models))"
+            : " AND (\"Kind\" = 'Upscale' OR \"Model\" IN (SELECT value FROM json_each(@models)))";
+        // SQLite's planner, which gives little weight to LIMIT, may pick the status index and sort all queued jobs:
+        // INDEXED BY holds it to the order's index (and fails loudly should that index ever be missing).
+        var index = policy == QueuePolicy.Fifo ? FifoIndex : FairIndex;
+        return "SELECT \"Id\", \"OwnerId\", \"Model\", \"Round\", \"Priority\" FROM \"GenerationJobs\""
+            + (postgres ? "" : $" INDEXED BY \"{index}\"")
+            + $" WHERE {Queued}{models} ORDER BY {OrderBy(policy)} LIMIT @k"
+            + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
+    }
+
+    /// <summary>
+    /// A viewer's queued jobs with their place in the run order: Id, Position (1 = next) and Units, the work up to and
+    /// including the job (steps × batch, summed in run order). The database numbers the queue on the order's index and
+    /// returns only <c>@owner</c>'s rows, so a queue page does not read the whole queue into memory.
+    /// </summary>
+    public static string ViewerPositions(QueuePolicy policy) =>
+        "SELECT \"Id\", \"Position\", \"Units\" FROM (SELECT \"Id\", \"OwnerId\", "
+        + $"ROW_NUMBER() OVER (ORDER BY {OrderBy(policy)}) AS \"Position\", "
+        + $"SUM(\"Steps\" * \"BatchSize\") OVER (ORDER BY {OrderBy(policy)} ROWS UNBOUNDED PRECEDING) AS \"Units\" "
+        + $"FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" WHERE \"OwnerId\" = @owner ORDER BY \"Position\"";
+
+    /// <summary>
+    /// The round of a new job of <c>@owner</c>, read inside the submission's transaction (which holds the user's
+    /// lock): the latest of the round being served now (the highest round served, 0 at first), one after the user's
+    /// last queued round, and one after the round the user was last served in. Three index lookups. So each user's
+    /// n-th queued job runs before anyone's (n+1)-th, and a new user's first job joins the round being served.
+    /// </summary>
+    public const string SubmitRound =
+        "SELECT MAX(\"r\") FROM ("
+        + "SELECT COALESCE(MAX(\"LastServedRound\"), 0) AS \"r\" FROM \"UserQueueStates\""
+        + " UNION ALL SELECT MAX(\"Round\") + 1 FROM \"GenerationJobs\" WHERE \"OwnerId\" = @owner AND " + Queued
+        + " UNION ALL SELECT \"LastServedRound\" + 1 FROM \"UserQueueStates\" WHERE \"UserId\" = @owner"
+        + ") AS \"rounds\"";
+}
