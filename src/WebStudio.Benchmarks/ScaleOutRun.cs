@@ -114,8 +114,8 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
         await using var database = await postgres.CreateDatabaseAsync();
         await using var bench = BenchDatabase.Open(BenchDatabase.Postgres(database.ConnectionString), modelsPath);
         var fill = System.Diagnostics.Stopwatch.StartNew();
-        await QueueFill.FillAsync(database.ConnectionString, settings.FillRows, settings.FillQueued, settings.FillUsers);
-        Console.WriteLine($"filled in {fill.Elapsed.TotalSeconds:0} s (generate_series, then ANALYZE)");
+        await QueueFiller.FillPostgresAsync(database.ConnectionString, settings.FillRows, settings.FillQueued, settings.FillUsers);
+        Console.WriteLine($"filled in {fill.Elapsed.TotalSeconds:0} s (the tests' QueueFiller: generate_series, then ANALYZE)");
         Console.WriteLine("the claim's statements as PostgreSQL ran them (auto_explain, with actual rows and buffers):");
         Console.WriteLine(Indent(await LargeQueue.ExplainOneClaimAsync(postgres, database, bench)));
         _claimsAtScale = await ClaimLatency.MeasureAsync(bench, settings.Claimers, settings.ClaimsEachAtScale, TimeSpan.FromSeconds(settings.Quick ? 10 : 60));
