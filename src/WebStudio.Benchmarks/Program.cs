@@ -40,6 +40,11 @@ switch (command)
         await SoakBenchmark.RunAsync(options);
         break;
 
+    case "scaleout":
+        // Issue 18's figures: workers on PostgreSQL and Redis (both started here on loopback), claims, hand-over, makespan.
+        await ScaleOutBenchmark.RunAsync(options);
+        break;
+
     case "api-stream":
         // A streamed 20-step generation with 3 partial images through the OpenAI-compatible API of a running server.
         await ApiStreamBenchmark.RunAsync(
@@ -63,6 +68,9 @@ switch (command)
                                                  the studio server under load: fairness, makespan, preview cost, memory
               soak [--users 50] [--watchers 10] [--minutes 10] [--steps 20]
                                                  the server soaked by users submitting and watching: errors, RSS, GET / p50/p99, jobs/min
+              scaleout [--quick] [--steps N] [--jobs N] [--users 50] [--preview-jobs N] [--fill-rows N] [--fill-queued N] [--fill-users N]
+                       [--only throughput,previews,claims,scale,makespan]
+                                                 scale-out: 1/2/4 worker processes, previews via Redis, claims, hand-over, 50 x 2, 1M rows
               api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
                                                  streamed 20-step generation with 3 partials: first partial and total time
             """);

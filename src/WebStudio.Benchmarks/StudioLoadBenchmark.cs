@@ -46,62 +46,44 @@ public static class StudioLoadBenchmark
         }
 
         // Single jobs, alone in the queue.
-        var alone = new List<BenchJob>();
-        for (var i = 0; i < 5; i++)
-        {
-            alone.Add(await admin.WaitForEndAsync(await admin.SubmitAsync(Parameters(100 + i))));
-        }
-
-        var single = alone.Average(j => (j.Finished - j.Created).TotalSeconds);
+        var alone = await TwoJobsLoad.AloneAsync(admin, Parameters, 100, 5);
+        var single = TwoJobsLoad.SingleJobSeconds(alone);
         Console.WriteLine($"single job alone: {single:0.000} s submit→finished (mean of 5), {alone.Average(j => j.RunSeconds):0.000} s running");
 
         await WatcherOverheadAsync(admin, watching, rounds, Parameters);
 
         // The load: every user submits two jobs back to back, all users at once.
-        var accounts = new StudioBenchUser[users];
-        await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
-            accounts[i] = await StudioBenchUser.RegisterAsync(server.BaseAddress, $"user{i:00}@bench.test"));
+        var accounts = await TwoJobsLoad.RegisterUsersAsync(server.BaseAddress, users);
         var hubs = await Task.WhenAll(accounts.Take(watching).Select(a => a.ConnectHubAsync()));
         var firstPreview = new ConcurrentBag<(Guid Job, DateTime At)>();
         var watches = new ConcurrentBag<Task>();
-        var submitted = new ConcurrentDictionary<Guid, (int User, int Nth)>();
-        var go = new TaskCompletionSource();
-        var clients = Enumerable.Range(0, users).Select(async u =>
+        var run = await TwoJobsLoad.RunAsync(accounts, Parameters, 1000, (u, id) =>
         {
-            await go.Task;
-            for (var nth = 1; nth <= 2; nth++)
+            if (u < watching)
             {
-                var id = await accounts[u].SubmitAsync(Parameters(1000 + (u * 2) + nth));
-                submitted[id] = (u, nth);
-                if (u < watching)
-                {
-                    watches.Add(WatchAsync(hubs[u], id, firstPreview));
-                }
+                watches.Add(WatchAsync(hubs[u], id, firstPreview));
             }
-        }).ToList();
-        go.SetResult();
-        await Task.WhenAll(clients);
-        // Slow polling: a hundred clients polling fast would take CPU from the server on a small machine.
-        var jobs = await Task.WhenAll(submitted.Select(async s => (Job: await accounts[s.Value.User].WaitForEndAsync(s.Key, 500), s.Value.User, s.Value.Nth)));
+        });
         await Task.WhenAll(watches);
+        var jobs = run.Jobs;
 
-        var makespan = (jobs.Max(j => j.Job.Finished) - jobs.Min(j => j.Job.Created)).TotalSeconds;
+        var makespan = run.Makespan;
         Console.WriteLine();
         Console.WriteLine($"## {users} users x 2 jobs");
-        Console.WriteLine($"makespan {makespan:0.00} s; sum of single-job times {jobs.Length} x {single:0.000} = {jobs.Length * single:0.00} s");
-        Console.WriteLine($"makespan / sum of single-job times = {makespan / (jobs.Length * single):0.000} (goal <= 1.05)");
+        Console.WriteLine($"makespan {makespan:0.00} s; sum of single-job times {jobs.Count} x {single:0.000} = {jobs.Count * single:0.00} s");
+        Console.WriteLine($"makespan / sum of single-job times = {run.Ratio(single):0.000} (goal <= 1.05)");
 
         // Robust to drift in machine load between the alone runs and the load run: the same jobs' own running times.
         var busy = jobs.Sum(j => j.Job.RunSeconds);
-        Console.WriteLine($"makespan / sum of the same jobs' running times = {makespan / busy:0.000} (queue idle and hand-over overhead; {busy:0.00} s running, {busy / jobs.Length / steps * 1000:0} ms a step)");
+        Console.WriteLine($"makespan / sum of the same jobs' running times = {makespan / busy:0.000} (queue idle and hand-over overhead; {busy:0.00} s running, {busy / jobs.Count / steps * 1000:0} ms a step)");
 
-        var order = jobs.OrderBy(j => j.Job.Started).ToList();
+        var order = run.StartOrder.ToList();
         var lastFirst = order.FindLastIndex(j => j.Nth == 1);
         var firstSecond = order.FindIndex(j => j.Nth == 2);
         Console.WriteLine($"start order: every user's first job before any user's second: {(lastFirst < firstSecond ? "PASS" : "FAIL")} (last first job started {lastFirst + 1}th, first second job {firstSecond + 1}th)");
         Console.WriteLine("  " + string.Join(' ', order.Select(j => $"u{j.User:00}#{j.Nth}")));
 
-        var gaps = order.Zip(order.Skip(1), (a, b) => (b.Job.Started - a.Job.Finished).TotalMilliseconds).ToList();
+        var gaps = run.HandOversMs;
         Console.WriteLine($"hand-over between consecutive jobs (next start - previous finish): median {Median(gaps):0} ms, mean {gaps.Average():0} ms, max {gaps.Max():0} ms");
 
         var watchedIds = jobs.Where(j => j.User < watching).Select(j => j.Job.Id).ToHashSet();

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+
+namespace WebStudio.Benchmarks;
+
+/// <summary>One job of the two-jobs load: its server-side times, its user, and whether it was the user's 1st or 2nd.</summary>
+public sealed record LoadJob(BenchJob Job, int User, int Nth);
+
+/// <summary>The outcome of one two-jobs load.</summary>
+public sealed record LoadRun(IReadOnlyList<LoadJob> Jobs)
+{
+    /// <summary>From the first submission to the last finish, in seconds.</summary>
+    public double Makespan => (Jobs.Max(j => j.Job.Finished) - Jobs.Min(j => j.Job.Created)).TotalSeconds;
+
+    /// <summary>The figure: makespan over the sum of single-job times (goal at most 1.05).</summary>
+    public double Ratio(double singleJobSeconds) => Makespan / (Jobs.Count * singleJobSeconds);
+
+    /// <summary>In start order.</summary>
+    public IReadOnlyList<LoadJob> StartOrder => [.. Jobs.OrderBy(j => j.Job.Started)];
+
+    /// <summary>Next start minus previous finish between consecutive jobs (one worker: each job waits for the one before).</summary>
+    public IReadOnlyList<double> HandOversMs
+    {
+        get
+        {
+            var order = StartOrder;
+            return [.. order.Zip(order.Skip(1), (a, b) => (b.Job.Started - a.Job.Finished).TotalMilliseconds)];
+        }
+    }
+}
+
+/// <summary>
+/// The studio benchmark's load, shared by the studio and scale-out benchmarks: every user submits two jobs back to
+/// back, all users at once, over the studio's HTTP API; compared with the same jobs' time alone in the queue.
+/// </summary>
+public static class TwoJobsLoad
+{
+    public static async Task<StudioBenchUser[]> RegisterUsersAsync(Uri baseAddress, int users, string prefix = "user")
+    {
+        var accounts = new StudioBenchUser[users];
+        await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+            accounts[i] = await StudioBenchUser.RegisterAsync(baseAddress, $"{prefix}{i:00}@bench.test"));
+        return accounts;
+    }
+
+    /// <summary><paramref name="count"/> jobs one after another, each alone in the queue.</summary>
+    public static async Task<IReadOnlyList<BenchJob>> AloneAsync(StudioBenchUser user, Func<long, object> parameters, long firstSeed, int count)
+    {
+        var alone = new List<BenchJob>();
+        for (var i = 0; i < count; i++)
+        {
+            alone.Add(await user.WaitForEndAsync(await user.SubmitAsync(parameters(firstSeed + i))));
+        }
+
+        return alone;
+    }
+
+    /// <summary>Mean submit→finished time of jobs alone in the queue: the "single-job time" of the ratio.</summary>
+    public static double SingleJobSeconds(IEnumerable<BenchJob> alone) => alone.Average(j => (j.Finished - j.Created).TotalSeconds);
+
+    /// <summary>
+    /// The load: each account submits two jobs back to back, all at once; waits for all of them to end.
+    /// <paramref name="submitted"/> hears of each job as it is queued (user index, job id).
+    /// </summary>
+    public static async Task<LoadRun> RunAsync(IReadOnlyList<StudioBenchUser> accounts, Func<long, object> parameters, long firstSeed, Action<int, Guid>? submitted = null)
+    {
+        var jobs = new ConcurrentDictionary<Guid, (int User, int Nth)>();
+        var go = new TaskCompletionSource();
+        var clients = Enumerable.Range(0, accounts.Count).Select(async u =>
+        {
+            await go.Task;
+            for (var nth = 1; nth <= 2; nth++)
+            {
+                var id = await accounts[u].SubmitAsync(parameters(firstSeed + (u * 2) + nth));
+                jobs[id] = (u, nth);
+                submitted?.Invoke(u, id);
+            }
+        }).ToList();
+        go.SetResult();
+        await Task.WhenAll(clients);
+
+        // Slow polling: a hundred clients polling fast would take CPU from the server on a small machine.
+        var ended = await Task.WhenAll(jobs.Select(async s => new LoadJob(await accounts[s.Value.User].WaitForEndAsync(s.Key, 500), s.Value.User, s.Value.Nth)));
+        return new LoadRun(ended);
+    }
+}
