@@ -20,7 +20,9 @@ public static class ClaimLatency
 {
     /// <param name="claimsEach">Each claimer stops after this many claims, or when nothing is queued.</param>
     /// <param name="timeLimit">Each claimer also stops once this much time has passed (a slow claim keeps the run short).</param>
-    public static async Task<ClaimRun> MeasureAsync(BenchDatabase database, int claimers, int claimsEach, TimeSpan timeLimit)
+    /// <param name="jobLength">Zero: back to back, the primary's capacity. Otherwise each claimer "runs" each job it
+    /// takes for 0.5 to 1.5 times this long before its next claim, as a worker does, so claims arrive as they would.</param>
+    public static async Task<ClaimRun> MeasureAsync(BenchDatabase database, int claimers, int claimsEach, TimeSpan timeLimit, TimeSpan jobLength = default)
     {
         var latencies = new ConcurrentBag<double>();
         var claims = 0;
@@ -44,6 +46,10 @@ public static class ClaimLatency
                 {
                     mine++;
                     Interlocked.Increment(ref claims);
+                    if (jobLength > TimeSpan.Zero)
+                    {
+                        await Task.Delay(jobLength * (0.5 + Random.Shared.NextDouble()));
+                    }
                 }
                 else if (!await database.AnyQueuedAsync())
                 {

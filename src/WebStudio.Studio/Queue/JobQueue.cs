@@ -201,6 +201,18 @@ public sealed class JobQueue(
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var postgres = db.Database.IsNpgsql();
         var window = Math.Max(1, _options.ModelAffinityWindow);
+        if (postgres)
+        {
+            // The usual claim is one statement; the transaction below is for the rest (the window, an empty queue).
+            var now = time.GetUtcNow().UtcDateTime;
+            var takeAny = window == 1 || models.Loaded.Count == 0;
+            if (await QueueStatements.ClaimHeadOnPostgresAsync(db, _options.Policy, models, takeAny, workerId, now, now + _options.Lease, cancellationToken) is { } claimed)
+            {
+                notifier.QueueChanged();
+                return claimed;
+            }
+        }
+
         for (var attempt = 0; attempt < 5; attempt++)
         {
             // SQLite: the head is read before the write transaction, which would serialise it with every writer.

@@ -56,6 +56,30 @@ public static class QueueOrderSql
         + $"FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" WHERE \"OwnerId\" = @owner ORDER BY \"Position\"";
 
     /// <summary>
+    /// PostgreSQL's claim in one statement, for the usual case: the head of the queue (<see cref="ClaimHead"/>, one
+    /// row, locked, skipping rows other claims hold) is marked running for <c>@worker</c> with a new claim token, and
+    /// its owner recorded as served, when the worker takes it whatever the rest of the window holds: <c>@take_any</c>
+    /// (no preference: a window of 1 or nothing loaded), a job moved to the front, or a job for a model in
+    /// <c>@loaded</c>. No row: the queue is empty, or the worker would rather look further (the transaction path).
+    /// </summary>
+    public static string ClaimHeadInOneStatement(QueuePolicy policy, bool filterModels) =>
+        $"WITH \"head\" AS ({ClaimHead(postgres: true, policy, filterModels)}),"
+        + """
+         "claimed" AS (
+            UPDATE "GenerationJobs" AS "j" SET "Status" = 'Running', "StartedAt" = @now, "WorkerId" = @worker,
+                "LeaseExpiresAt" = @lease_end, "ClaimToken" = "j"."ClaimToken" + 1, "Attempts" = "j"."Attempts" + 1
+            FROM "head" AS "h"
+            WHERE "j"."Id" = "h"."Id" AND (@take_any OR "h"."Priority" > 0 OR "h"."Model" = ANY(@loaded))
+            RETURNING "j".*),
+        "served" AS (
+            INSERT INTO "UserQueueStates" ("UserId", "LastServedAt", "LastServedRound")
+            SELECT "OwnerId", @now, CASE WHEN "Priority" > 0 THEN 0 ELSE "Round" END FROM "claimed"
+            ON CONFLICT ("UserId") DO UPDATE SET "LastServedAt" = excluded."LastServedAt",
+                "LastServedRound" = GREATEST("UserQueueStates"."LastServedRound", excluded."LastServedRound"))
+        SELECT * FROM "claimed"
+        """;
+
+    /// <summary>
     /// The round of a new job of <c>@owner</c>, read inside the submission's transaction (which holds the user's
     /// lock): the latest of the round being served now (the highest round served, 0 at first), one after the user's
     /// last queued round, and one after the round the user was last served in. Three index lookups. So each user's

@@ -47,6 +47,30 @@ internal static class QueueStatements
         return rows.SingleOrDefault();
     }
 
+    /// <summary>PostgreSQL, outside a transaction: the claim of the queue's head in one statement and one round trip
+    /// (<see cref="QueueOrderSql.ClaimHeadInOneStatement"/>). Null: nothing taken (see there).</summary>
+    public static async Task<GenerationJob?> ClaimHeadOnPostgresAsync(
+        StudioDbContext db, QueuePolicy policy, WorkerModels models, bool takeAny, string workerId, DateTime now, DateTime leaseEnd, CancellationToken cancellationToken)
+    {
+        var parameters = new List<object>
+        {
+            new Npgsql.NpgsqlParameter("k", 1),
+            new Npgsql.NpgsqlParameter("now", now),
+            new Npgsql.NpgsqlParameter("worker", workerId),
+            new Npgsql.NpgsqlParameter("lease_end", leaseEnd),
+            new Npgsql.NpgsqlParameter("take_any", takeAny),
+            new Npgsql.NpgsqlParameter("loaded", models.Loaded.ToArray()),
+        };
+        if (models.CanRun is not null)
+        {
+            parameters.Add(new Npgsql.NpgsqlParameter("models", models.CanRun.ToArray()));
+        }
+
+        var rows = await db.Jobs.FromSqlRaw(QueueOrderSql.ClaimHeadInOneStatement(policy, models.CanRun is not null), [.. parameters])
+            .AsNoTracking().ToListAsync(cancellationToken);
+        return rows.SingleOrDefault();
+    }
+
     /// <summary>The round of a new job of <paramref name="userId"/> (<see cref="QueueOrderSql.SubmitRound"/>), inside
     /// the submission's transaction.</summary>
     public static async Task<long> NextRoundAsync(StudioDbContext db, string userId, CancellationToken cancellationToken)
