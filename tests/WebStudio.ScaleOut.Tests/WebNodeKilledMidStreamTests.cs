@@ -43,7 +43,10 @@ public sealed class WebNodeKilledMidStreamTests(PostgresServer server)
         var hubA = await ConnectHubAsync(nodeA, alice.Cookies);
         var watchingOnA = Cut(WatchAsync(hubA, watched, framesOnA));
 
-        await Poll.UntilAsync(() => stream.MidStream && Latest(framesOnA) is { Status: "Running", Png: not null }, "both clients mid-run on node A",
+        // Killed once either is mid-run and neither has ended: waiting for both to be mid-run at once raced with the
+        // first one's end on a loaded machine (the other, queued behind it or slow to start, still counts as cut).
+        await Poll.UntilAsync(() => !stream.Completed && Latest(framesOnA)?.Status is not ("Succeeded" or "Failed" or "Canceled")
+            && (stream.MidStream || Latest(framesOnA) is { Status: "Running", Png: not null }), "a client mid-run on node A and neither job ended",
             TimeSpan.FromSeconds(90), () => $"stream: {stream.Partials} partial(s), completed {stream.Completed}; hub: {framesOnA.Count} frame(s)\n{cluster.Logs()}");
         var killedAt = DateTime.UtcNow;
         await cluster.KillWebAsync(0);

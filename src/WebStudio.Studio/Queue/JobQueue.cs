@@ -215,16 +215,22 @@ public sealed class JobQueue(
 
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            // SQLite: the head is read before the write transaction, which would serialise it with every writer.
-            var head = postgres ? null : await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, window, cancellationToken);
-            if (head is { Count: 0 })
+            // SQLite: an empty queue is seen without taking the write lock (idle workers look often).
+            if (!postgres && (await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, 1, cancellationToken)).Count == 0)
             {
                 return null;
             }
 
             // The claim and the owner's fairness state commit together: one durable write on the hand-over path.
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            if (head is null)
+            IReadOnlyList<ClaimCandidate> head;
+            if (!postgres)
+            {
+                // Read again under SQLite's write lock (BEGIN IMMEDIATE): no other claim can take the head before the
+                // update, so concurrent workers queue up on the lock instead of all missing the same job.
+                head = await QueueStatements.ReadClaimHeadAsync(db, _options.Policy, models.CanRun, window, cancellationToken);
+            }
+            else
             {
                 // PostgreSQL locks what it reads: first the head alone, which is the job taken unless its model is
                 // not loaded here, and only then the window, so that other claimers skip as few rows as possible.
