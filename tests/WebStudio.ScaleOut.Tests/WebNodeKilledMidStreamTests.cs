@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using WebStudio.ScaleOut.Tests.Cluster;
@@ -40,7 +39,7 @@ public sealed class WebNodeKilledMidStreamTests(PostgresServer server)
             Prompt = "a photo of the dog watched", Model = StudioHost.Model, Steps = 60, Width = 512, Height = 512, Seed = 2,
         });
         var framesOnA = new List<PreviewFrame>();
-        var hubA = await ConnectHubAsync(nodeA, alice.Cookies);
+        var hubA = await JobsHub.ConnectAsync(nodeA, alice.Cookies);
         var watchingOnA = Cut(WatchAsync(hubA, watched, framesOnA));
 
         // Killed once either is mid-run and neither has ended: waiting for both to be mid-run at once raced with the
@@ -61,7 +60,7 @@ public sealed class WebNodeKilledMidStreamTests(PostgresServer server)
         using var browserOnB = alice.Browser(nodeB);
         var history = (await browserOnB.GetFromJsonAsync<HistoryPage>($"/api/history?q={Uri.EscapeDataString(StreamedPrompt)}"))!;
         var streamed = Assert.Single(history.Items).JobId;
-        await using var hubB = await ConnectHubAsync(nodeB, alice.Cookies);
+        await using var hubB = await JobsHub.ConnectAsync(nodeB, alice.Cookies);
         foreach (var id in new[] { streamed, watched })
         {
             var framesOnB = new List<PreviewFrame>();
@@ -111,18 +110,5 @@ public sealed class WebNodeKilledMidStreamTests(PostgresServer server)
         {
             return false;
         }
-    }
-
-    private static async Task<HubConnection> ConnectHubAsync(StudioHost node, CookieContainer cookies)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(node.BaseAddress, "/hubs/jobs"), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.Headers["Cookie"] = cookies.GetCookieHeader(node.BaseAddress);
-            })
-            .Build();
-        await connection.StartAsync();
-        return connection;
     }
 }

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Previews;
+using WebStudio.ScaleOut.Tests.Cluster;
 using WebStudio.Web.Endpoints;
 
 namespace WebStudio.ScaleOut.Tests.Redis;
@@ -47,7 +47,7 @@ public sealed class PreviewsAcrossNodesTests
 
         using var running = new CancellationTokenSource(TimeSpan.FromSeconds(180));
         var previewRows = WatchPreviewTableAsync(nodeA, running.Token);
-        await using var hub = await ConnectHubAsync(nodeA, alice.Cookies);
+        await using var hub = await JobsHub.ConnectAsync(nodeA, alice.Cookies);
         var frames = new List<PreviewFrame>();
         await foreach (var frame in hub.StreamAsync<PreviewFrame>("WatchJob", job.Id).WithCancellation(running.Token))
         {
@@ -81,18 +81,5 @@ public sealed class PreviewsAcrossNodesTests
         }
 
         return most;
-    }
-
-    private static async Task<HubConnection> ConnectHubAsync(StudioHost node, CookieContainer cookies)
-    {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(node.BaseAddress, "/hubs/jobs"), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.Headers["Cookie"] = cookies.GetCookieHeader(node.BaseAddress);
-            })
-            .Build();
-        await connection.StartAsync();
-        return connection;
     }
 }
