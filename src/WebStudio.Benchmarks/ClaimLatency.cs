@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using WebStudio.Studio.Queue;
 
+using WebStudio.Testing;
+
 namespace WebStudio.Benchmarks;
 
 /// <summary>What concurrent claimers measured: each <see cref="JobQueue.ClaimNextAsync"/> call's time, and the rate.</summary>

@@ -1,3 +1,5 @@
+using WebStudio.Testing;
+
 namespace WebStudio.Benchmarks;
 
 /// <summary>

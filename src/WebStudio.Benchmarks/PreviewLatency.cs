@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.SignalR.Client;
 using StackExchange.Redis;
 using WebStudio.Redis;
 
+using WebStudio.Testing;
+
 namespace WebStudio.Benchmarks;
 
 /// <summary>

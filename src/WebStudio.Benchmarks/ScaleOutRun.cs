@@ -2,6 +2,8 @@ using WebStudio.Data;
 using WebStudio.Studio.Jobs;
 using WebStudio.Tests.Shared;
 
+using WebStudio.Testing;
+
 namespace WebStudio.Benchmarks;
 
 /// <summary>The scale-out benchmark's sections, in the order they run; each prints its figures and keeps what the estimate needs.</summary>

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using static WebStudio.Benchmarks.BenchArgs;
 
+using WebStudio.Testing;
+
 namespace WebStudio.Benchmarks;
 
 /// <summary>
@@ -124,7 +126,7 @@ public static class SoakBenchmark
         var sorted = pageLatencies.Order().ToList();
         Console.WriteLine();
         Console.WriteLine($"jobs done: {done} in {elapsedMinutes:0.0} min = {done / elapsedMinutes:0.0} jobs/min; preview frames received by watchers: {frames}");
-        Console.WriteLine($"GET / (logged in, {sorted.Count} samples): p50 {Percentile(sorted, 0.50):0} ms, p99 {Percentile(sorted, 0.99):0} ms, max {sorted.LastOrDefault():0} ms");
+        Console.WriteLine($"GET / (logged in, {sorted.Count} samples): p50 {Percentiles.Of(sorted, 50):0} ms, p99 {Percentiles.Of(sorted, 99):0} ms, max {sorted.LastOrDefault():0} ms");
         Console.WriteLine("server RSS: " + string.Join(", ", rss.Select(r => $"minute {r.Minute:0.#} {r.MiB:0} MiB")));
         Console.WriteLine($"errors: {errors.Values.Sum()}" + string.Concat(errors.Select(e => $"\n  {e.Value} x {e.Key}")));
 
@@ -149,9 +151,6 @@ public static class SoakBenchmark
 
         add(count);
     }
-
-    private static double Percentile(IReadOnlyList<double> sorted, double p) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
 
     private static string Truncate(string message) => message.Length <= 120 ? message : message[..120] + "…";
 }

@@ -8,6 +8,7 @@ using WebStudio.ScaleOut.Tests.Infrastructure;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
 using Xunit.Abstractions;
+using WebStudio.Testing;
 
 namespace WebStudio.ScaleOut.Tests;
 
@@ -140,8 +141,8 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
         }
 
         var sorted = latencies.Order().ToArray();
-        output.WriteLine($"{provider}: {Workers} workers, {sorted.Length} claims on the big table (after one warm-up claim each): p50 {Percentile(sorted, 0.50):0.0} ms, "
-            + $"p99 {Percentile(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms");
+        output.WriteLine($"{provider}: {Workers} workers, {sorted.Length} claims on the big table (after one warm-up claim each): p50 {Percentiles.Of(sorted, 50):0.0} ms, "
+            + $"p99 {Percentiles.Of(sorted, 99):0.0} ms, max {sorted[^1]:0.0} ms");
     }
 
     private static async Task<string> ExplainAsync(DbConnection connection, string sql, params (string Name, object Value)[] parameters)
@@ -167,5 +168,4 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
         return string.Join("\n", lines);
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

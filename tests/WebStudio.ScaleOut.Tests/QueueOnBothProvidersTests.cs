@@ -5,6 +5,7 @@ using WebStudio.Data;
 using WebStudio.ScaleOut.Tests.Infrastructure;
 using WebStudio.Studio.Queue;
 using Xunit.Abstractions;
+using WebStudio.Testing;
 
 namespace WebStudio.ScaleOut.Tests;
 
@@ -159,8 +160,7 @@ public sealed class QueueOnBothProvidersTests(PostgresServer server, ITestOutput
         }
 
         var sorted = latencies.Order().ToArray();
-        output.WriteLine($"{provider}: {Workers} workers, {Jobs} jobs, {sorted.Length} claims: p50 {Percentile(sorted, 0.50):0.0} ms, p99 {Percentile(sorted, 0.99):0.0} ms, max {sorted[^1]:0.0} ms");
+        output.WriteLine($"{provider}: {Workers} workers, {Jobs} jobs, {sorted.Length} claims: p50 {Percentiles.Of(sorted, 50):0.0} ms, p99 {Percentiles.Of(sorted, 99):0.0} ms, max {sorted[^1]:0.0} ms");
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

@@ -1,6 +1,6 @@
-namespace WebStudio.Benchmarks;
+namespace WebStudio.Testing;
 
-/// <summary>Percentiles of a sample, nearest rank (p99 of fewer than 100 samples is close to the maximum: say how many).</summary>
+/// <summary>Percentiles of a sample, nearest rank, for the tests' and the benchmarks' latency figures (p99 of fewer than 100 samples is close to the maximum: say how many).</summary>
 public static class Percentiles
 {
     public static double Of(IReadOnlyCollection<double> values, double percent)
