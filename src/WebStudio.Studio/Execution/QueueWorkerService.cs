@@ -84,8 +84,9 @@ public sealed class QueueWorkerService(
                 // Taken before the claim: a job queued while the claim finds none still wakes this loop at once.
                 var wake = signal.Next;
                 // Only jobs for a model this worker has; one it has loaded is preferred within Queue:ModelAffinityWindow.
-                var models = new WorkerModels([.. engine.Models().Select(m => m.Name)], [.. engine.LoadedModels()]);
-                var job = await queue.ClaimNextAsync(workerId, models, stoppingToken);
+                // The names come from the cached list (listing reads every model folder), loaded ones from this
+                // loop's own engine (each Worker:Devices entry has its own).
+                var job = await queue.ClaimNextAsync(workerId, new WorkerModels(models.Names, [.. device.Engine.LoadedModels()]), stoppingToken);
                 outages = 0;
                 if (job is null)
                 {
