@@ -138,7 +138,7 @@ public static class PngParametersReader
             using var inflater = new ZLibStream(new MemoryStream(payload, offset, payload.Length - offset), CompressionMode.Decompress);
             read = inflater.ReadAtLeast(text, text.Length, throwOnEndOfStream: false);
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException) // zlib's own errors (ZLibException) are IOExceptions
         {
             throw Damaged(fileName, "its \"parameters\" chunk does not inflate");
         }
