@@ -165,6 +165,34 @@ public sealed class DataProtectionAcrossNodesTests(PostgresServer server)
         Assert.Equal("from B", onA.Unprotect(onB.Protect("from B")));
     }
 
+    [Fact]
+    public async Task A_node_whose_new_key_was_stamped_just_before_another_nodes_stored_key_stores_none()
+    {
+        await using var database = await server.CreateDatabaseAsync();
+        await using var a = KeyRingOnly(database.ConnectionString);
+        await using var b = KeyRingOnly(database.ConnectionString);
+        await using (var db = await a.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync())
+        {
+            StudioDatabase.MigrateAndConfigure(db);
+        }
+
+        // B read the clock first but reaches the table second: its key would activate a moment before A's.
+        var stampedByB = DateTimeOffset.UtcNow;
+        var keysOfA = a.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+        keysOfA.CreateNewKey(stampedByB.AddMilliseconds(40), stampedByB.AddDays(90));
+        var keysOfB = b.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>();
+        keysOfB.CreateNewKey(stampedByB, stampedByB.AddDays(90));
+
+        using (var scope = a.CreateScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<StudioDbContext>().DataProtectionKeys.CountAsync());
+        }
+
+        var onA = a.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.skew");
+        var onB = b.GetRequiredService<IDataProtectionProvider>().CreateProtector("tests.skew");
+        Assert.Equal("from B", onA.Unprotect(onB.Protect("from B")));
+    }
+
     // A node's Data Protection as the web app registers it, on the shared database, without the rest of the web app.
     private static ServiceProvider KeyRingOnly(string connectionString)
     {

@@ -11,7 +11,8 @@ namespace WebStudio.Web.Security;
 /// Stores Data Protection keys one node at a time. Web nodes that start together on an empty database each find no
 /// key and each create one: two key rings in one table, until every node has re-read it. Here a new key is stored
 /// under a lock that every node takes (a PostgreSQL advisory lock, SQLite's write lock), and not at all when the
-/// table already holds a key that is valid from the new one's activation on: another node has just made it. The
+/// table already holds a key that is valid from the new one's activation on (within a minute): another node has just
+/// made it. The
 /// key manager then reads the table again and uses that key, so the nodes share one ring. Revocations, and keys
 /// while any revocation is stored (which this does not weigh), are stored as they come.
 /// </summary>
@@ -19,6 +20,11 @@ internal sealed class SerializedKeyCreation(IServiceProvider services, ILogger l
 {
     // Any constant that no other advisory lock of the studio uses: "WSDPKEYS".
     private const long AdvisoryLock = 0x5753_4450_4B45_5953;
+
+    // Nodes that race each stamp their new key "now", a few milliseconds apart, and the one that reads the clock first
+    // may store second. A stored key that activates this little later still covers the new one: Data Protection's key
+    // resolver already takes a key activated up to five minutes ahead (its server-to-server clock skew) as the default.
+    private static readonly TimeSpan ActivationSkew = TimeSpan.FromMinutes(1);
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
@@ -47,7 +53,7 @@ internal sealed class SerializedKeyCreation(IServiceProvider services, ILogger l
                 .Select(xml => XElement.Parse(xml!))
                 .ToList();
             var covering = stored.All(e => e.Name != "revocation")
-                ? stored.FirstOrDefault(e => Activation(e) <= activation && Expiration(e) > activation)
+                ? stored.FirstOrDefault(e => Activation(e) <= activation + ActivationSkew && Expiration(e) > activation)
                 : null;
             if (covering is not null)
             {
