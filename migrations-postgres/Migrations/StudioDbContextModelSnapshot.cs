@@ -313,6 +313,9 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(260)
@@ -340,6 +343,10 @@ namespace WebStudio.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("IX_GeneratedImages_Deleted")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
+
                     b.HasIndex("JobId");
 
                     b.HasIndex("OwnerId", "CreatedAt");
@@ -366,6 +373,9 @@ namespace WebStudio.Migrations.Postgres.Migrations
                         .HasColumnType("bigint");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("FailureReason")
@@ -457,6 +467,10 @@ namespace WebStudio.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(100)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("IX_GenerationJobs_Deleted")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 

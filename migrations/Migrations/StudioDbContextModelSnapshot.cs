@@ -301,6 +301,9 @@ namespace WebStudio.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("DeletedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FileName")
                         .IsRequired()
                         .HasMaxLength(260)
@@ -328,6 +331,10 @@ namespace WebStudio.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("IX_GeneratedImages_Deleted")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
+
                     b.HasIndex("JobId");
 
                     b.HasIndex("OwnerId", "CreatedAt");
@@ -354,6 +361,9 @@ namespace WebStudio.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("DeletedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("FailureReason")
@@ -445,6 +455,10 @@ namespace WebStudio.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DeletedAt")
+                        .HasDatabaseName("IX_GenerationJobs_Deleted")
+                        .HasFilter("\"DeletedAt\" IS NOT NULL");
 
                     b.HasIndex("OwnerId", "CreatedAt");
 

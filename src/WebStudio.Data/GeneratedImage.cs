@@ -21,4 +21,8 @@ public sealed class GeneratedImage
     public string FileName { get; set; } = "";
 
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+
+    /// <summary>Set with its job's <see cref="GenerationJob.DeletedAt"/>, so that every image query (galleries, share
+    /// pages, the API) hides it without a join.</summary>
+    public DateTime? DeletedAt { get; set; }
 }

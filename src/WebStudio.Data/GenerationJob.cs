@@ -58,6 +58,11 @@ public sealed class GenerationJob
 
     public string? FailureReason { get; set; }
 
+    /// <summary>When its owner deleted it from History; null while it is kept. A deleted job and its images are hidden
+    /// everywhere at once (a query filter) and can be restored until the undo window ends; then the maintenance sweep
+    /// removes the rows and files.</summary>
+    public DateTime? DeletedAt { get; set; }
+
     /// <summary>The job's whole specification as versioned JSON (the studio's JobSpec); the columns above repeat what
     /// history and the queue query.</summary>
     public string Spec { get; set; } = "";

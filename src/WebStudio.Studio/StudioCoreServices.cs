@@ -63,6 +63,7 @@ public static class StudioCoreServices
 
         services.AddSingleton<ThumbnailStore>();
         services.AddSingleton<HistoryService>();
+        services.AddHostedService<DeletedJobsSweep>();
         services.AddSingleton<RecentWork>();
         services.AddSingleton<GalleryService>();
         services.AddSingleton<ShareLinkService>();

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
+using WebStudio.Data.Configurations;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Queue;
@@ -8,12 +9,13 @@ using WebStudio.Studio.Storage;
 namespace WebStudio.Studio.History;
 
 /// <summary>
-/// A user's own generations: keyset-paged search and filters, re-run through the queue, and delete (rows and
-/// files). Every method takes the caller's user id and only ever touches that user's rows, so a foreign id
-/// behaves exactly like one that never existed.
+/// A user's own generations: keyset-paged search and filters, re-run through the queue, and delete with Undo. Every
+/// method takes the caller's user id and only ever touches that user's rows, so a foreign id behaves exactly like
+/// one that never existed.
 /// </summary>
 public sealed class HistoryService(
-    IDbContextFactory<StudioDbContext> dbFactory, JobQueue queue, ImageStore images, ThumbnailStore thumbnails, ILogger<HistoryService> logger)
+    IDbContextFactory<StudioDbContext> dbFactory, JobQueue queue, ImageStore images, ThumbnailStore thumbnails, TimeProvider time,
+    ILogger<HistoryService> logger)
 {
     public const int DefaultPageSize = 48;
     public const int MaxPageSize = 200;
@@ -123,39 +125,92 @@ public sealed class HistoryService(
     }
 
     /// <summary>
-    /// Deletes a finished generation: its row, its images' rows (and so their gallery places and share links), then
-    /// the files. A second delete finds nothing and says so; it is not an error.
+    /// Deletes a finished generation softly: the job and its images get <c>DeletedAt</c> and vanish from history,
+    /// galleries, share pages, search and the API at once. <see cref="RestoreAsync"/> brings them back until
+    /// <see cref="PurgeDeletedAsync"/> removes the rows and files once the undo window has passed. A second delete
+    /// finds nothing and says so; it is not an error.
     /// </summary>
     public async Task<DeleteOutcome> DeleteAsync(string userId, Guid jobId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var job = await db.Jobs.AsNoTracking().Include(j => j.Images)
-            .FirstOrDefaultAsync(j => j.Id == jobId && j.OwnerId == userId, cancellationToken);
-        if (job is null)
+        var status = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId == userId)
+            .Select(j => (JobStatus?)j.Status).FirstOrDefaultAsync(cancellationToken);
+        if (status is null)
         {
             return DeleteOutcome.NotFound;
         }
 
-        if (job.Status is JobStatus.Queued or JobStatus.Running)
+        if (status is JobStatus.Queued or JobStatus.Running)
         {
             return DeleteOutcome.StillActive;
         }
 
+        var now = time.GetUtcNow().UtcDateTime;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
         // Guarded by owner and status, so a job re-queued meanwhile is never deleted under a worker.
         var rows = await db.Jobs
             .Where(j => j.Id == jobId && j.OwnerId == userId && j.Status != JobStatus.Queued && j.Status != JobStatus.Running)
-            .ExecuteDeleteAsync(cancellationToken);
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.DeletedAt, now), cancellationToken);
         if (rows == 0)
         {
             return DeleteOutcome.NotFound;
         }
 
-        foreach (var image in job.Images)
+        await db.Images.Where(i => i.JobId == jobId).ExecuteUpdateAsync(s => s.SetProperty(i => i.DeletedAt, now), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return DeleteOutcome.Deleted;
+    }
+
+    /// <summary>Undo: brings a deleted generation back, with its images, gallery places and share links, as long as
+    /// the sweep has not removed it yet. False when there is nothing of the caller's to restore.</summary>
+    public async Task<bool> RestoreAsync(string userId, Guid jobId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var rows = await db.Jobs.IgnoreQueryFilters([SoftDeleteConfiguration.Filter])
+            .Where(j => j.Id == jobId && j.OwnerId == userId && j.DeletedAt != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.DeletedAt, (DateTime?)null), cancellationToken);
+        if (rows == 0)
         {
-            DeleteFiles(image);
+            return false;
         }
 
-        return DeleteOutcome.Deleted;
+        await db.Images.IgnoreQueryFilters([SoftDeleteConfiguration.Filter]).Where(i => i.JobId == jobId)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.DeletedAt, (DateTime?)null), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Removes for good the generations deleted before <paramref name="cutoff"/>: rows first (their gallery places
+    /// and share links go with them), then files. Each row is removed only while still deleted, so an Undo that lands
+    /// meanwhile wins and keeps its files. Returns how many generations went.
+    /// </summary>
+    public async Task<int> PurgeDeletedAsync(DateTime cutoff, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = db.Jobs.IgnoreQueryFilters([SoftDeleteConfiguration.Filter]);
+        var expired = await jobs.AsNoTracking().Where(j => j.DeletedAt != null && j.DeletedAt <= cutoff)
+            .OrderBy(j => j.DeletedAt).Take(500).Select(j => j.Id).ToListAsync(cancellationToken);
+        var purged = 0;
+        foreach (var jobId in expired)
+        {
+            var pictures = await db.Images.IgnoreQueryFilters([SoftDeleteConfiguration.Filter]).AsNoTracking()
+                .Where(i => i.JobId == jobId).ToListAsync(cancellationToken);
+            if (await jobs.Where(j => j.Id == jobId && j.DeletedAt != null && j.DeletedAt <= cutoff).ExecuteDeleteAsync(cancellationToken) == 0)
+            {
+                continue; // restored meanwhile
+            }
+
+            purged++;
+            foreach (var image in pictures)
+            {
+                DeleteFiles(image);
+            }
+        }
+
+        return purged;
     }
 
     private void DeleteFiles(GeneratedImage image)

@@ -11,4 +11,11 @@ public sealed class StorageOptions
     /// <summary>How long an image uploaded on the Edit page is kept. Queued jobs keep their own copy of their
     /// inputs, so only the Edit page's link to an old upload goes.</summary>
     public TimeSpan UploadRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How long a generation deleted from History can be restored (the Undo snackbar shows this long);
+    /// after it, the deleted-generations sweep removes its rows and files.</summary>
+    public TimeSpan DeleteUndoWindow { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often the sweep looks for deleted generations whose undo window has passed.</summary>
+    public TimeSpan DeleteSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

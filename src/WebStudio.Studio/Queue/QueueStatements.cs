@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using WebStudio.Data;
+using WebStudio.Data.Configurations;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Queue;
@@ -43,7 +44,7 @@ internal static class QueueStatements
                 ON CONFLICT ("UserId") DO UPDATE SET "LastServedAt" = excluded."LastServedAt",
                     "LastServedRound" = GREATEST("UserQueueStates"."LastServedRound", excluded."LastServedRound"))
             SELECT * FROM "claimed"
-            """).AsNoTracking().ToListAsync(cancellationToken);
+            """).IgnoreQueryFilters([SoftDeleteConfiguration.Filter]).AsNoTracking().ToListAsync(cancellationToken);
         return rows.SingleOrDefault();
     }
 
@@ -67,7 +68,7 @@ internal static class QueueStatements
         }
 
         var rows = await db.Jobs.FromSqlRaw(QueueOrderSql.ClaimHeadInOneStatement(policy, models.CanRun is not null), [.. parameters])
-            .AsNoTracking().ToListAsync(cancellationToken);
+            .IgnoreQueryFilters([SoftDeleteConfiguration.Filter]).AsNoTracking().ToListAsync(cancellationToken);
         return rows.SingleOrDefault();
     }
 

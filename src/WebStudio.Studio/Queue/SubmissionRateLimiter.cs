@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Data.Configurations;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Queue;
@@ -31,7 +32,8 @@ public sealed class SubmissionRateLimiter(IOptions<QueueOptions> options, TimePr
     public async Task<TimeSpan?> CheckAsync(StudioDbContext db, string userId, DateTime now, CancellationToken cancellationToken = default)
     {
         var since = now - Window;
-        var recent = await db.Jobs.AsNoTracking()
+        // Deleted jobs count too: deleting what was just made must not lift the limit.
+        var recent = await db.Jobs.AsNoTracking().IgnoreQueryFilters([SoftDeleteConfiguration.Filter])
             .Where(j => j.OwnerId == userId && j.CreatedAt > since)
             .OrderByDescending(j => j.CreatedAt)
             .Select(j => j.CreatedAt)

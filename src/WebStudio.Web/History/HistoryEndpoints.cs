@@ -8,7 +8,7 @@ using WebStudio.Studio.History;
 namespace WebStudio.Web.History;
 
 /// <summary>
-/// History over HTTP (the page uses <see cref="HistoryService"/> directly): search, one item, re-run, delete,
+/// History over HTTP (the page uses <see cref="HistoryService"/> directly): search, one item, re-run, delete, undo,
 /// thumbnails, and reading the A1111 parameters of an uploaded PNG. Foreign ids answer 404 like unknown ones.
 /// </summary>
 public static class HistoryEndpoints
@@ -20,6 +20,7 @@ public static class HistoryEndpoints
         api.MapGet("/history/{id:guid}", FindAsync);
         api.MapDelete("/history/{id:guid}", DeleteAsync);
         api.MapPost("/history/{id:guid}/rerun", RerunAsync);
+        api.MapPost("/history/{id:guid}/restore", RestoreAsync);
         api.MapGet("/images/{id:guid}/thumb", ThumbnailAsync);
 
         // A JSON API called with the page's cookie by script; the file is only read, never stored.
@@ -73,6 +74,10 @@ public static class HistoryEndpoints
             DeleteOutcome.StillActive => TypedResults.Problem("the job is still queued or running; cancel it first", statusCode: 409),
             _ => TypedResults.NotFound(),
         };
+
+    // Undo of a delete, while the sweep has not removed the generation yet.
+    private static async Task<IResult> RestoreAsync(Guid id, ClaimsPrincipal user, HistoryService history, CancellationToken ct) =>
+        await history.RestoreAsync(JobAccess.UserId(user)!, id, ct) ? TypedResults.Ok(new { restored = id }) : TypedResults.NotFound();
 
     private static async Task<IResult> RerunAsync(Guid id, bool? newSeed, ClaimsPrincipal user, HistoryService history, HttpContext context, CancellationToken ct)
     {

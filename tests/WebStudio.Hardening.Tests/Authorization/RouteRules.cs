@@ -92,6 +92,8 @@ public static class RouteRules
         ["GET /api/history/{id:guid}"] = new(Guard.Login, Ok),
         ["DELETE /api/history/{id:guid}"] = new(Guard.Login, Ok) { Own = Spare("history/{id}", w => w.Owned.SpareJob) },
         ["POST /api/history/{id:guid}/rerun"] = new(Guard.Login, Created),
+        // Undo of a delete: 404 for a generation that is not deleted (nothing to restore).
+        ["POST /api/history/{id:guid}/restore"] = new(Guard.Login, Ok, NotFound),
         ["GET /api/images/{id:guid}/thumb"] = new(Guard.Login, Ok),
         ["POST /api/parameters/read"] = new(Guard.Login, Ok) { Body = (w, _) => File(w.Png, "file") },
 
