@@ -174,7 +174,7 @@ public sealed class HistoryApiTests : IDisposable
     }
 
     [Fact]
-    public async Task Delete_removes_rows_and_files_and_a_second_delete_is_a_plain_404()
+    public async Task Delete_hides_at_once_the_sweep_removes_rows_and_files_and_a_second_delete_is_a_plain_404()
     {
         var alice = await TestUser.RegisterAsync(_studio, "alice");
         var job = await alice.GenerateAsync("short lived", batch: 2);
@@ -193,6 +193,9 @@ public sealed class HistoryApiTests : IDisposable
         var first = await alice.Http.DeleteAsync($"/api/history/{jobId}");
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
 
+        // Deletes are soft (Undo): the files go when the sweep finds the undo window passed.
+        Assert.Equal(2, Directory.GetFiles(_studio.ImagesPath, "*.png", SearchOption.AllDirectories).Length);
+        await _studio.Get<HistoryService>().PurgeDeletedAsync(DateTime.UtcNow.AddSeconds(1));
         Assert.Empty(Directory.GetFiles(_studio.ImagesPath, "*.png", SearchOption.AllDirectories));
         Assert.Empty(Directory.GetFiles(_studio.ThumbsPath()));
         var gone = await alice.Http.GetAsync($"/api/images/{imageIds[0]}");

@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
-using WebStudio.Data.Configurations;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Queue;
@@ -32,8 +31,7 @@ public sealed class SubmissionRateLimiter(IOptions<QueueOptions> options, TimePr
     public async Task<TimeSpan?> CheckAsync(StudioDbContext db, string userId, DateTime now, CancellationToken cancellationToken = default)
     {
         var since = now - Window;
-        // Deleted jobs count too: deleting what was just made must not lift the limit.
-        var recent = await db.Jobs.AsNoTracking().IgnoreQueryFilters([SoftDeleteConfiguration.Filter])
+        var recent = await db.Jobs.AsNoTracking()
             .Where(j => j.OwnerId == userId && j.CreatedAt > since)
             .OrderByDescending(j => j.CreatedAt)
             .Select(j => j.CreatedAt)
