@@ -45,6 +45,11 @@ switch (command)
         await ScaleOutBenchmark.RunAsync(options);
         break;
 
+    case "history":
+        // Issue 20, defect 10: History with 10,000 images, timed to its first thumbnails (HTTP and headless chromium).
+        await HistoryPageBenchmark.RunAsync(options);
+        break;
+
     case "api-stream":
         // A streamed 20-step generation with 3 partial images through the OpenAI-compatible API of a running server.
         await ApiStreamBenchmark.RunAsync(
@@ -71,6 +76,8 @@ switch (command)
               scaleout [--quick] [--steps N] [--jobs N] [--users 50] [--preview-jobs N] [--fill-rows N] [--fill-queued N] [--fill-users N]
                        [--only throughput,previews,claims,scale,makespan]
                                                  scale-out: 1/2/4 worker processes, previews via Redis, claims, hand-over, 50 x 2, 1M rows
+              history [--images 10000] [--runs 7] [--models DIR]
+                                                 History with 10,000 images: its HTML, the first thumbnails over HTTP and in chromium
               api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
                                                  streamed 20-step generation with 3 partials: first partial and total time
             """);

@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Playwright;
+using WebStudio.Data;
+using WebStudio.Testing;
+using static WebStudio.Benchmarks.BenchArgs;
+
+namespace WebStudio.Benchmarks;
+
+/// <summary>
+/// Issue 20, defect 10: the History page of a user with 10,000 images, timed to its first thumbnails. One real job
+/// makes a PNG; 10,000 jobs with an image each are then written straight into the database (all pointing at that
+/// file, so every thumbnail is still made from a real image). Measured over loopback: the page's HTML, the first
+/// page of thumbnails over HTTP (cold: made now; warm: cached), and in headless chromium the time from navigation
+/// to the first 8 thumbnails decoded, cold and warm.
+/// </summary>
+public static class HistoryPageBenchmark
+{
+    public static async Task RunAsync(string[] options)
+    {
+        var count = int.Parse(Option(options, "--images") ?? "10000", CultureInfo.InvariantCulture);
+        var runs = int.Parse(Option(options, "--runs") ?? "7", CultureInfo.InvariantCulture);
+        var models = Path.GetFullPath(Option(options, "--models") ?? "models");
+        var folder = Directory.CreateTempSubdirectory("webstudio-history-bench").FullName;
+        try
+        {
+            await using var server = await StudioBenchServer.StartAsync(folder, models, useCuda: false);
+            var email = $"history-{Guid.NewGuid():N}@bench.test";
+            using var user = await StudioBenchUser.RegisterAsync(server.BaseAddress, email);
+            var file = await OneRealImageAsync(user);
+            var seeded = Stopwatch.StartNew();
+            await SeedAsync(Path.Combine(folder, "studio.db"), email, file, count);
+            Console.WriteLine($"seeded {count} jobs with an image each in {seeded.Elapsed.TotalSeconds:0.0} s");
+
+            // The HTML of the page (prerendered with the first page of items) and the thumbnails it names.
+            var html = new List<double>();
+            string page = "";
+            for (var i = 0; i < runs; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                page = await user.Http.GetStringAsync("/history");
+                html.Add(watch.Elapsed.TotalMilliseconds);
+            }
+
+            var thumbs = System.Text.RegularExpressions.Regex.Matches(page, "/api/images/([0-9a-f-]{36})/thumb").Select(m => m.Value).Distinct().ToList();
+            Console.WriteLine($"GET /history: {thumbs.Count} thumbnails on the first page; HTML median {Median(html):0.0} ms, max {html.Max():0.0} ms ({runs} runs)");
+            var cold = await FetchAllAsync(user.Http, thumbs.Take(24).ToList());
+            var warm = await FetchAllAsync(user.Http, thumbs.Take(24).ToList());
+            Console.WriteLine($"first 24 thumbnails over HTTP, 6 at a time: cold (made now) {cold:0.0} ms, warm (cached) {warm:0.0} ms");
+
+            await BrowserAsync(server.BaseAddress, email, runs);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still held open: the temp folder is cleaned by the system.
+            }
+        }
+    }
+
+    private static async Task<string> OneRealImageAsync(StudioBenchUser user)
+    {
+        var response = await user.Http.PostAsync("/api/jobs", System.Net.Http.Json.JsonContent.Create(new
+        {
+            prompt = "a red circle above a blue square", model = "webstudio-shapes", scheduler = "Euler a", steps = 10, guidance = 7, seed = 7,
+            width = 128, height = 128, batchSize = 1,
+        }));
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"the job was refused: {await response.Content.ReadAsStringAsync()}");
+        }
+
+        var id = (await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetGuid();
+        while (true)
+        {
+            var job = await user.Http.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/jobs/{id}");
+            if (job.GetProperty("status").GetString() is "Succeeded")
+            {
+                return id.ToString();
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task SeedAsync(string databasePath, string email, string jobId, int count)
+    {
+        var options = new DbContextOptionsBuilder<StudioDbContext>().UseStudioSqlite(StudioDatabase.ConnectionString(databasePath)).Options;
+        await using var db = new StudioDbContext(options);
+        var owner = await db.Users.SingleAsync(u => u.Email == email);
+        var real = await db.Images.AsNoTracking().SingleAsync(i => i.JobId == Guid.Parse(jobId));
+        var start = DateTime.UtcNow.AddDays(-60);
+        for (var batch = 0; batch < count; batch += 1000)
+        {
+            for (var i = batch; i < Math.Min(count, batch + 1000); i++)
+            {
+                var job = new GenerationJob
+                {
+                    OwnerId = owner.Id, Prompt = $"seeded prompt {i}", Model = "webstudio-shapes", Scheduler = i % 2 == 0 ? "Euler a" : "DDIM",
+                    Status = JobStatus.Succeeded, Width = 128, Height = 128, Seed = i, Steps = 20, CreatedAt = start.AddSeconds(i), FinishedAt = start.AddSeconds(i + 1),
+                    Spec = "{}", // history never reads it; only a re-run would
+                };
+                job.Images.Add(new GeneratedImage
+                {
+                    OwnerId = owner.Id, Seed = i, Width = 128, Height = 128, FileName = real.FileName, CreatedAt = job.CreatedAt,
+                });
+                db.Jobs.Add(job);
+            }
+
+            await db.SaveChangesAsync();
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    private static async Task<double> FetchAllAsync(HttpClient http, List<string> urls)
+    {
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(urls, new ParallelOptions { MaxDegreeOfParallelism = 6 }, async (url, ct) =>
+        {
+            using var response = await http.GetAsync(url, ct);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync(ct);
+        });
+        return watch.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>Navigation to the first 8 thumbnails decoded, as the browser's own clock reads it.</summary>
+    private static async Task BrowserAsync(Uri baseAddress, string email, int runs)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString().TrimEnd('/'), ViewportSize = new() { Width = 1400, Height = 900 } });
+        var login = await context.NewPageAsync();
+        await login.GotoAsync("/Account/Login");
+        await login.Locator("[id='Input.Email']").FillAsync(email);
+        await login.Locator("[id='Input.Password']").FillAsync(StudioBenchUser.Password);
+        await login.Locator("#login-submit").ClickAsync();
+        await login.Locator("#generate").WaitForAsync();
+        await login.CloseAsync();
+
+        const string FirstThumbnails = """
+            () => { const t = [...document.querySelectorAll('img.history-thumb')].slice(0, 8);
+                    return t.length === 8 && t.every(i => i.complete && i.naturalWidth > 0) ? performance.now() : null; }
+            """;
+        var times = new List<double>();
+        for (var i = 0; i < runs; i++)
+        {
+            // A fresh page each time; the browser's HTTP cache keeps the thumbnails after the first visit (immutable).
+            var page = await context.NewPageAsync();
+            await page.GotoAsync("/history", new() { WaitUntil = WaitUntilState.Commit });
+            var handle = await page.WaitForFunctionAsync(FirstThumbnails, null, new() { PollingInterval = 5, Timeout = 60_000 });
+            times.Add(await handle.JsonValueAsync<double>());
+            await page.CloseAsync();
+        }
+
+        Console.WriteLine($"chromium, navigation to the first 8 thumbnails decoded: first visit {times[0]:0} ms; " +
+            $"later visits median {Median(times.Skip(1).ToList()):0} ms, max {times.Skip(1).Max():0} ms ({runs - 1} runs)");
+    }
+
+    private static double Median(IReadOnlyList<double> values) => Percentiles.Of(values.ToList(), 50);
+}
