@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 using WebStudio.Data;
@@ -92,7 +93,9 @@ public static class HistoryPageBenchmark
 
     private static async Task SeedAsync(string databasePath, string email, string jobId, int count)
     {
-        var options = new DbContextOptionsBuilder<StudioDbContext>().UseStudioSqlite(StudioDatabase.ConnectionString(databasePath)).Options;
+        var builder = new DbContextOptionsBuilder<StudioDbContext>();
+        builder.UseStudioSqlite(StudioDatabase.ConnectionString(databasePath));
+        var options = builder.Options;
         await using var db = new StudioDbContext(options);
         var owner = await db.Users.SingleAsync(u => u.Email == email);
         var real = await db.Images.AsNoTracking().SingleAsync(i => i.JobId == Guid.Parse(jobId));
