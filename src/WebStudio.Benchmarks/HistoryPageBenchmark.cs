@@ -158,6 +158,7 @@ public static class HistoryPageBenchmark
                     return t.length === 8 && t.every(i => i.complete && i.naturalWidth > 0) ? performance.now() : null; }
             """;
         var times = new List<double>();
+        var breakdown = new List<double[]>();
         for (var i = 0; i < runs; i++)
         {
             // A fresh page each time; the browser's HTTP cache keeps the thumbnails after the first visit (immutable).
@@ -165,8 +166,17 @@ public static class HistoryPageBenchmark
             await page.GotoAsync("/history", new() { WaitUntil = WaitUntilState.Commit });
             var handle = await page.WaitForFunctionAsync(FirstThumbnails, null, new() { PollingInterval = 5, Timeout = 60_000 });
             times.Add(await handle.JsonValueAsync<double>());
+            var parts = await page.EvaluateAsync<double[]>("""
+                () => { const n = performance.getEntriesByType('navigation')[0];
+                        const t = performance.getEntriesByType('resource').filter(r => r.name.includes('/thumb'));
+                        return [n.responseEnd, n.domContentLoadedEventEnd, t.length ? Math.min(...t.map(r => r.startTime)) : -1, t.length ? Math.max(...t.slice(0, 8).map(r => r.responseEnd)) : -1]; }
+                """);
+            breakdown.Add(parts);
             await page.CloseAsync();
         }
+
+        Console.WriteLine("  per visit: HTML received / DOM ready / first thumbnail requested / 8th thumbnail received (ms): " +
+            string.Join("; ", breakdown.Select(b => string.Join(" / ", b.Select(v => v.ToString("0", CultureInfo.InvariantCulture))))));
 
         Console.WriteLine($"chromium, navigation to the first 8 thumbnails decoded: first visit {times[0]:0} ms; " +
             $"later visits median {Median(times.Skip(1).ToList()):0} ms, max {times.Skip(1).Max():0} ms ({runs - 1} runs)");

@@ -93,7 +93,9 @@ public sealed class HistoryService(
     public async Task<HistoryFacets> FacetsAsync(string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var mine = db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId);
+        // Deleted generations count too (until the sweep): so the index (OwnerId, Model|Scheduler, CreatedAt) covers
+        // the query, which then reads no table row at all; a value left over for a few seconds is harmless.
+        var mine = db.Jobs.AsNoTracking().IgnoreQueryFilters([SoftDeleteConfiguration.Filter]).Where(j => j.OwnerId == userId);
         var models = await mine.Select(j => j.Model).Distinct().OrderBy(m => m).ToListAsync(cancellationToken);
         var schedulers = await mine.Select(j => j.Scheduler).Distinct().OrderBy(s => s).ToListAsync(cancellationToken);
         return new HistoryFacets(models, schedulers);
