@@ -235,6 +235,9 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await StudioPages.FillNumberAsync(first, "batch", batch.ToString(CultureInfo.InvariantCulture));
             var running = await StudioPages.GenerateAsync(first, longPrompt);
             await StudioPages.WaitForPreviewFramesAsync(first, 1);
+            // A second long job keeps the next one waiting even if the first ends while the second tab opens.
+            await first.Locator("#generate").ClickAsync();
+            await first.Locator("#job-panel[data-status='Queued']").WaitForAsync(new() { Timeout = Wait });
 
             // A second tab re-attaches to the running job and shows its frames...
             var second = await context.NewPageAsync();
@@ -249,7 +252,7 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await StudioPages.FillNumberAsync(second, "batch", "1");
             var queued = await StudioPages.GenerateAsync(second, nextPrompt);
             Assert.NotEqual(running, queued);
-            await second.Locator($"#job-panel[data-job-id='{queued}'] #live-preview").WaitForAsync(new() { Timeout = Wait });
+            await second.Locator($"#job-panel[data-job-id='{queued}'] #live-preview").WaitForAsync(new() { Timeout = Wait, State = WaitForSelectorState.Attached });
 
             // Frames of the first job keep coming for a while: none of them may land in the queued job's preview.
             for (var look = 0; look < 10; look++)
@@ -271,6 +274,12 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await second.Locator("#job-panel[data-status='Canceled']").WaitForAsync(new() { Timeout = Wait });
             await first.Locator("#cancel-job").ClickAsync();
             await first.Locator("#job-panel[data-status='Canceled']").WaitForAsync(new() { Timeout = Wait });
+            await second.GotoAsync($"/?job={running}");
+            var stillRunning = second.Locator("#cancel-job");
+            if (await stillRunning.CountAsync() > 0)
+            {
+                await stillRunning.ClickAsync();
+            }
         });
     }
 
