@@ -107,7 +107,7 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
     }
 
     [Fact]
-    public async Task A_hidden_tab_is_told_that_its_job_finished_once_notifications_are_turned_on()
+    public async Task A_hidden_tab_is_told_that_its_job_finished_and_the_phone_shows_whole_edit_labels()
     {
         await using var context = await studio.Browser.NewContextAsync(studio.Server, 390, 844);
         // Headless chromium shows no notifications: record them instead, and let the test hide the tab.
@@ -127,7 +127,7 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             })();
             """);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(A_hidden_tab_is_told_that_its_job_finished_once_notifications_are_turned_on), context, studio.Server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(A_hidden_tab_is_told_that_its_job_finished_and_the_phone_shows_whole_edit_labels), context, studio.Server, async () =>
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("notified"));
             const string prompt = "a yellow star";
@@ -153,6 +153,27 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             var title = await page.EvaluateAsync<string>("() => window.__notes[0].title");
             Assert.Equal("Your generation is ready", title);
             Assert.Equal(prompt, await page.EvaluateAsync<string>("() => window.__notes[0].body"));
+
+            // On this phone the Edit page's operations show their whole labels, on the screen.
+            await page.GotoAsync("/edit");
+            var deadline = DateTime.UtcNow + StudioPages.Wait;
+            while (await page.Locator("#edit-operation").CountAsync() == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "picking a history image never showed the operations");
+                await page.Locator("button.source-pick").First.ClickAsync();
+                await page.WaitForTimeoutAsync(500);
+            }
+
+            foreach (var label in new[] { "Restyle", "Inpaint", "Outpaint", "Upscale", "Hires fix" })
+            {
+                var item = page.Locator("#edit-operation").GetByText(label, new() { Exact = true });
+                await AssertInsideTheScreenAsync(page, item, label);
+                var clipped = await item.EvaluateAsync<bool>(
+                    "e => { for (let n = e; n && n.id !== 'edit-operation'; n = n.parentElement) if (n.scrollWidth > n.clientWidth + 1) return true; return false; }");
+                Assert.False(clipped, $"the label {label} is cut off");
+            }
+
+            await AssertNoSidewaysScrollAsync(page);
         });
     }
 
