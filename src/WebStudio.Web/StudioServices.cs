@@ -69,6 +69,7 @@ public static class StudioServices
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<AccountBootstrap>();
+        services.AddSingleton<ThemePreferences>();
         services.AddThrottledLogin(configuration);
     }
 }

@@ -26,6 +26,12 @@ function toBytes(png) {
 }
 
 export function watch(img, jobId) {
+    // The <img> may have shown another job's frames: a new job starts from the empty checkerboard.
+    img.removeAttribute('src');
+    img.classList.remove('has-frame');
+    delete img.dataset.frames;
+    delete img.dataset.step;
+    delete img.dataset.status;
     let url = null;
     let frames = 0;
     let lastStep = -1;
@@ -52,6 +58,7 @@ export function watch(img, jobId) {
                 subscription?.dispose();
                 subscription = c.stream('WatchJob', jobId).subscribe({
                     next: frame => {
+                        if (stopped) return; // a frame already in flight when the view moved on to another job
                         img.dataset.status = frame.status;
                         // The stream may first replay a step older than the frame fetched over HTTP: never go back to it.
                         if (frame.png && frame.step !== lastStep && !(shownFromHttp && frame.step < lastStep)) {
@@ -100,4 +107,59 @@ function fallbackCopy(text) {
     const ok = document.execCommand('copy');
     area.remove();
     return ok;
+}
+
+// Keyboard: Ctrl/Cmd+Enter in a prompt box presses Generate; Esc cancels the running job shown on the page (unless a
+// dialog, menu or lightbox is open: Esc closes that first). One listener per page, whatever imports the module.
+if (!window.__studioKeys) {
+    window.__studioKeys = true;
+    document.addEventListener('keydown', e => {
+        if (e.key === 'Enter' && (e.ctrlKey || e.metaKey) && e.target?.closest?.('#prompt, #negative-prompt')) {
+            const generate = document.getElementById('generate');
+            if (generate && !generate.disabled) {
+                e.preventDefault();
+                generate.click();
+            }
+        } else if (e.key === 'Escape' && !e.defaultPrevented
+            && !document.querySelector('.mud-popover-open, .mud-dialog-container, .mud-overlay-drawer, [aria-modal="true"]')) {
+            document.getElementById('cancel-job')?.click();
+        }
+    });
+}
+
+// After a submit on a narrow screen the job panel is below the form: bring it into view.
+export function reveal(id) {
+    const element = document.getElementById(id);
+    if (!element) return;
+    const box = element.getBoundingClientRect();
+    if (box.top < 0 || box.top > window.innerHeight - 80) {
+        element.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+}
+
+// Notifications are opt-in, asked for on a click (browsers refuse or penalise asking on load).
+const notifyKey = 'webstudio.notify';
+
+export function notificationsEnabled() {
+    return 'Notification' in window && Notification.permission === 'granted' && localStorage.getItem(notifyKey) === 'on';
+}
+
+export async function toggleNotifications() {
+    if (!('Notification' in window)) return 'unsupported';
+    if (notificationsEnabled()) {
+        localStorage.removeItem(notifyKey);
+        return 'off';
+    }
+    const permission = Notification.permission === 'default' ? await Notification.requestPermission() : Notification.permission;
+    if (permission !== 'granted') return 'denied';
+    localStorage.setItem(notifyKey, 'on');
+    return 'on';
+}
+
+// A finished job, told only when the tab is hidden (a visible tab shows it anyway).
+export function notifyFinished(title, body) {
+    if (!document.hidden || !notificationsEnabled()) return false;
+    const note = new Notification(title, { body, tag: 'webstudio-job' });
+    note.onclick = () => { window.focus(); note.close(); };
+    return true;
 }

@@ -46,7 +46,7 @@ public static class GenerationRequestValidator
 
         if (request.BatchSize is < GenerationRequest.MinBatch or > GenerationRequest.MaxBatch)
         {
-            problems.Add(new("batchSize", $"batch size must be between {GenerationRequest.MinBatch} and {GenerationRequest.MaxBatch}"));
+            problems.Add(new("batchSize", $"batch count must be between {GenerationRequest.MinBatch} and {GenerationRequest.MaxBatch}"));
         }
 
         if (!SchedulerNames.All.Contains(request.Scheduler ?? "", StringComparer.Ordinal))

@@ -40,6 +40,16 @@ public sealed class BrowserSession : IAsyncDisposable
     public Task<IBrowserContext> NewContextAsync(StudioHost server) =>
         Browser.NewContextAsync(new() { BaseURL = server.BaseAddress.ToString().TrimEnd('/'), AcceptDownloads = true });
 
+    /// <summary>A context with a screen of its own size: 390×844 is a phone, 1400×900 a desktop.</summary>
+    public Task<IBrowserContext> NewContextAsync(StudioHost server, int width, int height) =>
+        Browser.NewContextAsync(new()
+        {
+            BaseURL = server.BaseAddress.ToString().TrimEnd('/'),
+            AcceptDownloads = true,
+            // Not IsMobile: a mobile viewport widens itself to fit wide content, which would hide a page that scrolls sideways.
+            ViewportSize = new() { Width = width, Height = height },
+        });
+
     /// <summary>
     /// Runs a browser scenario; on failure saves a full-page screenshot of every open page of <paramref name="context"/>
     /// into TestResults/&lt;test&gt;-N.png and the server's output into TestResults/&lt;test&gt;.log, then rethrows.

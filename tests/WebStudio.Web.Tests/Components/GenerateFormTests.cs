@@ -40,7 +40,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         var errors = cut.Find("#form-errors").TextContent;
         Assert.Contains("Steps must be between 1 and 150.", errors);
         Assert.Contains("Guidance must be between 0 and 30.", errors);
-        Assert.Contains("Batch size must be between 1 and 8.", errors);
+        Assert.Contains("Batch count must be between 1 and 8.", errors);
         Assert.Equal(0, submitted);
     }
 

@@ -1,0 +1,380 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using WebStudio.Browser.Tests.Infrastructure;
+
+namespace WebStudio.Browser.Tests;
+
+/// <summary>
+/// Issue 20 in chromium at a desktop's 1400×900 and a phone's 390×844: every navigation item is reachable and no page
+/// scrolls sideways; Ctrl+Enter generates, the tab title shows the progress and Esc cancels; a hidden tab is told
+/// that a job finished; dark mode is remembered; Send to Generate keeps the seed; a new job never shows the frame of
+/// the job before it.
+/// </summary>
+[Trait("Capability", "StudioUx")]
+public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassFixture<StudioFixture>
+{
+    private static readonly float Wait = (float)StudioPages.Wait.TotalMilliseconds;
+
+    private const string SidewaysScroll = "() => [document.scrollingElement.scrollWidth, window.innerWidth]";
+
+    private static readonly (string Text, string Path, string Title)[] Navigation =
+    [
+        ("Edit", "/edit", "Edit · WebStudio"),
+        ("Queue", "/queue", "Queue · WebStudio"),
+        ("History", "/history", "History · WebStudio"),
+        ("Galleries", "/galleries", "Galleries · WebStudio"),
+        ("API keys", "/api-keys", "API keys · WebStudio"),
+        ("Change password", "/Account/Manage/ChangePassword", "Change password"),
+        ("Generate", "/", "Generate · WebStudio"),
+    ];
+
+    [Theory]
+    [InlineData(390, 844)]
+    [InlineData(1400, 900)]
+    public async Task Every_navigation_item_is_reachable_and_no_page_scrolls_sideways(int width, int height)
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, width, height);
+        var page = await context.NewPageAsync();
+        var phone = width < 600;
+        await BrowserSession.RecordingFailuresAsync($"{nameof(Every_navigation_item_is_reachable_and_no_page_scrolls_sideways)}-{width}", context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("navigator"));
+            await AssertNoSidewaysScrollAsync(page);
+            // On a phone the top bar's links give way to the menu; on a desktop the menu button is not needed.
+            Assert.Equal(phone, await page.Locator("#nav-toggle").IsVisibleAsync());
+            foreach (var (text, path, title) in Navigation)
+            {
+                var item = phone ? await OpenMenuAsync(page, text) : page.Locator(".mud-appbar .top-links").GetByText(text, new() { Exact = true });
+                Assert.True(await item.IsVisibleAsync(), $"{text} is not visible at {width}×{height}");
+                await AssertInsideTheScreenAsync(page, item, text);
+                await item.ClickAsync();
+                await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { Timeout = Wait, WaitUntil = WaitUntilState.Commit });
+                await page.WaitForFunctionAsync("t => document.title === t", title, new() { Timeout = Wait });
+                await AssertNoSidewaysScrollAsync(page);
+            }
+
+            // A page with a table and secrets, once a key exists: Status and Revoke stay on the screen.
+            await page.GotoAsync("/api-keys");
+            await FillUntilInteractiveAsync(page, "input[data-testid='key-name'], [data-testid='key-name'] input", "phone key");
+            await page.Locator("[data-testid='create-key']").ClickAsync();
+            await page.Locator("[data-testid='new-key']").WaitForAsync(new() { Timeout = Wait });
+            await AssertInsideTheScreenAsync(page, page.Locator("#copy-key"), "the key's Copy button");
+            await AssertInsideTheScreenAsync(page, page.Locator("#api-keys-table").GetByText("Revoke"), "Revoke");
+            await AssertInsideTheScreenAsync(page, page.Locator("#api-keys-table").GetByText("active"), "the key's status");
+            await AssertNoSidewaysScrollAsync(page);
+
+            var logOut = phone ? await OpenMenuAsync(page, "Log out") : page.Locator(".mud-appbar .top-links").GetByText("Log out", new() { Exact = true });
+            await AssertInsideTheScreenAsync(page, logOut, "Log out");
+            await logOut.ClickAsync();
+            await page.WaitForURLAsync(url => url.Contains("/Account/Login", StringComparison.Ordinal), new() { Timeout = Wait });
+            await AssertNoSidewaysScrollAsync(page);
+        });
+    }
+
+    [Fact]
+    public async Task Ctrl_Enter_generates_the_tab_title_shows_the_progress_and_Esc_cancels()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(Ctrl_Enter_generates_the_tab_title_shows_the_progress_and_Esc_cancels), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("keyboard"));
+            const string prompt = "a green triangle on the right";
+            await StudioPages.FillPromptAsync(page, prompt);
+            var (steps, _, batch) = studio.LongJob;
+            await StudioPages.FillNumberAsync(page, "steps", steps.ToString(CultureInfo.InvariantCulture));
+            await StudioPages.FillNumberAsync(page, "batch", batch.ToString(CultureInfo.InvariantCulture));
+
+            await page.Locator("#prompt").FocusAsync();
+            await page.Keyboard.PressAsync("Control+Enter");
+            var panel = page.Locator("#job-panel").Filter(new() { HasText = prompt });
+            await panel.WaitForAsync(new() { Timeout = Wait });
+
+            // "[45%] Generate · WebStudio" while it runs.
+            await page.WaitForFunctionAsync(@"() => /^\[\d{1,3}%\] Generate · WebStudio$/.test(document.title)", null, new() { Timeout = Wait, PollingInterval = 20 });
+            Assert.Matches(ProgressTitle(), await page.TitleAsync());
+
+            await page.Locator("body").ClickAsync(new() { Position = new() { X = 5, Y = 600 } });
+            await page.Keyboard.PressAsync("Escape");
+            await page.Locator("#job-panel[data-status='Canceled']").WaitForAsync(new() { Timeout = Wait });
+            await page.WaitForFunctionAsync("() => document.title === 'Generate · WebStudio'", null, new() { Timeout = Wait });
+
+            // Both shortcuts are told in tooltips.
+            await page.Locator("#generate").HoverAsync();
+            await page.GetByText("Ctrl+Enter", new() { Exact = false }).First.WaitForAsync(new() { Timeout = Wait });
+        });
+    }
+
+    [Fact]
+    public async Task A_hidden_tab_is_told_that_its_job_finished_and_the_phone_shows_whole_edit_labels()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 390, 844);
+        // Headless chromium shows no notifications: record them instead, and let the test hide the tab.
+        await context.AddInitScriptAsync("""
+            (() => {
+                window.__notes = [];
+                window.__asked = 0;
+                class RecordedNotification {
+                    static permission = 'default';
+                    static requestPermission() { window.__asked++; RecordedNotification.permission = 'granted'; return Promise.resolve('granted'); }
+                    constructor(title, options) { window.__notes.push({ title, body: options?.body }); }
+                    close() { }
+                }
+                window.Notification = RecordedNotification;
+                window.__hidden = false;
+                Object.defineProperty(document, 'hidden', { get: () => window.__hidden });
+            })();
+            """);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(A_hidden_tab_is_told_that_its_job_finished_and_the_phone_shows_whole_edit_labels), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("notified"));
+            const string prompt = "a yellow star";
+            await StudioPages.FillPromptAsync(page, prompt);
+            await StudioPages.FillNumberAsync(page, "steps", "4");
+            await StudioPages.GenerateAsync(page, prompt);
+            await page.Locator("#results img.result-image").First.WaitForAsync(new() { Timeout = Wait });
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => window.__asked")); // never asked on load
+
+            await page.Locator("#notify-toggle").ClickAsync();
+            await page.Locator("#notify-toggle[aria-pressed='true']").WaitForAsync(new() { Timeout = Wait });
+            Assert.Equal(1, await page.EvaluateAsync<int>("() => window.__asked"));
+
+            // The next job ends while the tab is hidden.
+            var (steps, _, _) = studio.LongJob;
+            await StudioPages.FillNumberAsync(page, "steps", steps.ToString(CultureInfo.InvariantCulture));
+            await StudioPages.FillNumberAsync(page, "seed", "-1");
+            await page.Locator("#generate").ClickAsync();
+            await page.Locator("#job-panel[data-status='Running'], #job-panel[data-status='Queued']").WaitForAsync(new() { Timeout = Wait });
+            await page.EvaluateAsync("() => { window.__hidden = true; }");
+            await page.Locator("#job-panel[data-status='Succeeded'] #results img.result-image").First.WaitForAsync(new() { Timeout = Wait });
+            await page.WaitForFunctionAsync("() => window.__notes.length > 0", null, new() { Timeout = Wait });
+            var title = await page.EvaluateAsync<string>("() => window.__notes[0].title");
+            Assert.Equal("Your generation is ready", title);
+            Assert.Equal(prompt, await page.EvaluateAsync<string>("() => window.__notes[0].body"));
+
+            // On this phone the Edit page's operations show their whole labels, on the screen.
+            await page.GotoAsync("/edit");
+            var deadline = DateTime.UtcNow + StudioPages.Wait;
+            while (await page.Locator("#edit-operation").CountAsync() == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "picking a history image never showed the operations");
+                await page.Locator("button.source-pick").First.ClickAsync();
+                await page.WaitForTimeoutAsync(500);
+            }
+
+            foreach (var label in new[] { "Restyle", "Inpaint", "Outpaint", "Upscale", "Hires fix" })
+            {
+                var item = page.Locator("#edit-operation").GetByText(label, new() { Exact = true });
+                await AssertInsideTheScreenAsync(page, item, label);
+                var clipped = await item.EvaluateAsync<bool>(
+                    "e => { for (let n = e; n && n.id !== 'edit-operation'; n = n.parentElement) if (n.scrollWidth > n.clientWidth + 1) return true; return false; }");
+                Assert.False(clipped, $"the label {label} is cut off");
+            }
+
+            await AssertNoSidewaysScrollAsync(page);
+        });
+    }
+
+    [Fact]
+    public async Task Dark_mode_is_remembered_across_a_reload_and_rendered_before_the_first_paint()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 390, 844);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(Dark_mode_is_remembered_across_a_reload_and_rendered_before_the_first_paint), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("night"));
+            Assert.Equal(0, await page.Locator(".studio-dark").CountAsync());
+            var deadline = DateTime.UtcNow + StudioPages.Wait;
+            while (await page.Locator(".mud-layout.studio-dark").CountAsync() == 0)
+            {
+                // The prerendered button answers once the circuit is up.
+                Assert.True(DateTime.UtcNow < deadline, "the dark mode toggle never answered");
+                await page.Locator("#theme-toggle").ClickAsync();
+                await page.WaitForTimeoutAsync(500);
+            }
+
+            var background = await BackgroundAsync(page);
+            Assert.True(background < 100, $"the page's background is not dark (luminance {background})");
+
+            await page.ReloadAsync();
+            await page.Locator(".mud-layout.studio-dark").WaitForAsync(new() { Timeout = Wait });
+            Assert.True(await BackgroundAsync(page) < 100);
+            // The server's first answer is already dark (no light flash before the circuit), on every page.
+            foreach (var path in new[] { "/", "/history", "/Account/Manage/ChangePassword" })
+            {
+                var html = await (await page.APIRequest.GetAsync(path)).TextAsync();
+                Assert.Contains("studio-dark", html, StringComparison.Ordinal);
+            }
+
+            // Another browser of the same account would not know it from local storage: it is the account's.
+            await page.GotoAsync("/history");
+            await page.Locator(".mud-layout.studio-dark").WaitForAsync(new() { Timeout = Wait });
+        });
+    }
+
+    [Fact]
+    public async Task Send_to_Generate_keeps_the_seed()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(Send_to_Generate_keeps_the_seed), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("sender"));
+            const string prompt = "a blue square";
+            await StudioPages.FillPromptAsync(page, prompt);
+            await StudioPages.FillNumberAsync(page, "steps", "4");
+            await StudioPages.FillNumberAsync(page, "seed", "4242");
+            await StudioPages.GenerateAsync(page, prompt);
+            await page.Locator("#results img.result-image").First.WaitForAsync(new() { Timeout = Wait });
+
+            await page.GotoAsync("/history");
+            await page.Locator("a[aria-label='Send to Generate']").First.ClickAsync();
+            await page.WaitForURLAsync(url => url.Contains("/generate", StringComparison.Ordinal), new() { Timeout = Wait });
+            await page.WaitForFunctionAsync("() => document.querySelector('#seed')?.value === '4242' && document.querySelector('#prompt')?.value === 'a blue square'",
+                null, new() { Timeout = Wait });
+
+            // Opening the Generate page plainly still starts the next run on a new seed.
+            await page.GotoAsync("/");
+            await page.WaitForFunctionAsync("() => document.querySelector('#seed')?.value === '-1'", null, new() { Timeout = Wait });
+        });
+    }
+
+    [Fact]
+    public async Task A_new_job_never_shows_the_preview_frame_of_the_job_before_it()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
+        var first = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(A_new_job_never_shows_the_preview_frame_of_the_job_before_it), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(first, StudioFixture.NewEmail("stale"));
+            const string longPrompt = "two red circles";
+            await StudioPages.FillPromptAsync(first, longPrompt);
+            var (steps, _, batch) = studio.LongJob;
+            await StudioPages.FillNumberAsync(first, "steps", steps.ToString(CultureInfo.InvariantCulture));
+            await StudioPages.FillNumberAsync(first, "batch", batch.ToString(CultureInfo.InvariantCulture));
+            var running = await StudioPages.GenerateAsync(first, longPrompt);
+            await StudioPages.WaitForPreviewFramesAsync(first, 1);
+            // A second long job keeps the next one waiting even if the first ends while the second tab opens.
+            await first.Locator("#generate").ClickAsync();
+            await first.Locator("#job-panel[data-status='Queued']").WaitForAsync(new() { Timeout = Wait });
+
+            // A second tab re-attaches to the running job and shows its frames...
+            var second = await context.NewPageAsync();
+            await second.GotoAsync("/");
+            await second.Locator($"#job-panel[data-job-id='{running}']").WaitForAsync(new() { Timeout = Wait });
+            await StudioPages.WaitForPreviewFramesAsync(second, 2);
+
+            // ...then submits another prompt, which waits behind the first job.
+            const string nextPrompt = "a yellow star";
+            await StudioPages.FillPromptAsync(second, nextPrompt);
+            await StudioPages.FillNumberAsync(second, "steps", "4");
+            await StudioPages.FillNumberAsync(second, "batch", "1");
+            var queued = await StudioPages.GenerateAsync(second, nextPrompt);
+            Assert.NotEqual(running, queued);
+            await second.Locator($"#job-panel[data-job-id='{queued}'] #live-preview").WaitForAsync(new() { Timeout = Wait, State = WaitForSelectorState.Attached });
+
+            // Frames of the first job keep coming for a while: none of them may land in the queued job's preview.
+            for (var look = 0; look < 10; look++)
+            {
+                var state = await second.EvaluateAsync<string[]>(
+                    "() => { const p = document.querySelector('#job-panel'); const i = document.querySelector('#live-preview'); return [p.dataset.status, String(i.classList.contains('has-frame')), i.getAttribute('src') ?? '']; }");
+                if (state[0] != "Queued")
+                {
+                    break;
+                }
+
+                Assert.True(state[1] == "False" || state[1] == "false", $"the queued job shows a frame ({state[2]})");
+                Assert.DoesNotContain("blob:", state[2], StringComparison.Ordinal);
+                await second.WaitForTimeoutAsync(150);
+            }
+
+            Assert.Equal("Queued", await second.Locator("#job-panel").GetAttributeAsync("data-status"));
+            await second.Locator("#cancel-job").ClickAsync();
+            await second.Locator("#job-panel[data-status='Canceled']").WaitForAsync(new() { Timeout = Wait });
+            await first.Locator("#cancel-job").ClickAsync();
+            await first.Locator("#job-panel[data-status='Canceled']").WaitForAsync(new() { Timeout = Wait });
+            await second.GotoAsync($"/?job={running}");
+            var stillRunning = second.Locator("#cancel-job");
+            if (await stillRunning.CountAsync() > 0)
+            {
+                await stillRunning.ClickAsync();
+            }
+        });
+    }
+
+    /// <summary>Opens the menu (drawer, or the account pages' plain menu) and returns one of its items.</summary>
+    private static async Task<ILocator> OpenMenuAsync(IPage page, string text)
+    {
+        var item = page.Locator("#nav-drawer").GetByText(text, new() { Exact = true });
+        var deadline = DateTime.UtcNow + StudioPages.Wait;
+        while (true)
+        {
+            // A prerendered menu button answers once the circuit is up: press again until the menu opens.
+            await page.Locator("#nav-toggle").ClickAsync();
+            try
+            {
+                // A closed drawer is still in the page, off screen: wait for it (or the static pages' menu) to open.
+                await page.Locator("#nav-drawer.mud-drawer--open, details[open] #nav-drawer").WaitForAsync(new() { Timeout = 1500 });
+                return item;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+        }
+    }
+
+    private static async Task FillUntilInteractiveAsync(IPage page, string selector, string value)
+    {
+        var button = page.Locator("[data-testid='create-key']");
+        var deadline = DateTime.UtcNow + StudioPages.Wait;
+        while (true)
+        {
+            await page.Locator(selector).FillAsync(value);
+            if (await button.IsEnabledAsync())
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the API keys page never became interactive");
+            await page.WaitForTimeoutAsync(300);
+        }
+    }
+
+    private static async Task AssertNoSidewaysScrollAsync(IPage page)
+    {
+        var widths = await page.EvaluateAsync<int[]>(SidewaysScroll);
+        Assert.True(widths[0] <= widths[1], $"{page.Url} scrolls sideways: {widths[0]} px of content in {widths[1]} px");
+    }
+
+    private static async Task AssertInsideTheScreenAsync(IPage page, ILocator element, string what)
+    {
+        var width = page.ViewportSize!.Width;
+        // A drawer slides in: give it its moment before measuring.
+        for (var look = 0; ; look++)
+        {
+            var box = await element.First.BoundingBoxAsync();
+            Assert.NotNull(box);
+            var inside = box.X >= 0 && box.X + box.Width <= width + 0.5;
+            if (inside)
+            {
+                return;
+            }
+
+            Assert.True(look < 20, $"{what} lies outside the screen ({box.X}..{box.X + box.Width} of {width})");
+            await page.WaitForTimeoutAsync(100);
+        }
+    }
+
+    // The luminance (0..255) of the page's background colour.
+    private static async Task<double> BackgroundAsync(IPage page)
+    {
+        var rgb = await page.EvaluateAsync<double[]>(
+            "() => getComputedStyle(document.body).backgroundColor.match(/[\\d.]+/g).slice(0, 3).map(Number)");
+        return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2];
+    }
+
+    [GeneratedRegex(@"^\[\d{1,3}%\] Generate · WebStudio$")]
+    private static partial Regex ProgressTitle();
+}
