@@ -65,6 +65,7 @@ public static class ImagesApiEndpoints
         var userId = ApiCaller.UserId(context);
         var aborted = context.RequestAborted;
         var submission = await images.SubmitAsync(userId, request, aborted);
+        ApiResponseHeaders.Add(context.Response, submission);
         try
         {
             return await RespondAsync(context, images, request, userId, submission);
