@@ -30,13 +30,14 @@ public sealed class PromptVocabularyBrowserTests(StudioFixture studio) : IClassF
                 return; // the tiny stand-in model has no card: nothing to mark
             }
 
-            await page.Locator("#prompt").PressSequentiallyAsync("a red heart");
+            // Typed once the page is interactive (the helper types again until the counter follows).
+            await StudioPages.FillPromptAsync(page, "a red heart");
             var unknown = page.Locator("#unknown-words");
             await Assertions.Expect(unknown).ToBeVisibleAsync(wait);
             await Assertions.Expect(unknown).ToContainTextAsync("heart", new() { Timeout = wait.Timeout });
             await Assertions.Expect(unknown).Not.ToContainTextAsync("red");
 
-            await page.Locator("#prompt").FillAsync("a red circle");
+            await StudioPages.FillPromptAsync(page, "a red circle");
             await Assertions.Expect(unknown).ToHaveCountAsync(0, new() { Timeout = wait.Timeout });
 
             var chip = page.Locator("#example-prompts .example-prompt").First;
