@@ -55,6 +55,23 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
         Assert.Equal([seed, seed + 1], images);
     }
 
+    [Fact]
+    public async Task A_streamed_answer_names_its_seed_in_a_header_before_the_first_event()
+    {
+        var (_, key) = await server.CreateUserWithKeyAsync("power-stream");
+        using var api = server.Client(key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/images/generations")
+        {
+            Content = JsonContent.Create(new { prompt = "a ring", model = StudioHost.Model, size = "64x64", steps = 4, seed = 99, stream = true, partial_images = 1 }),
+        };
+
+        using var response = await api.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("99", response.Headers.GetValues("X-WebStudio-Seed").Single());
+        Assert.Contains("image_generation.completed", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("seed", "-2", "integer_out_of_range")]
     [InlineData("seed", "9007199254740992", "integer_out_of_range")]
