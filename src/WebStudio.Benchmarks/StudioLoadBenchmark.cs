@@ -45,6 +45,15 @@ public static class StudioLoadBenchmark
             await admin.WaitForEndAsync(await admin.SubmitAsync(Parameters(i)));
         }
 
+        if (args.Contains("--watchers-only"))
+        {
+            // Only the watcher section: the cost of previews to watchers, and the first preview's latency.
+            await WatcherOverheadAsync(admin, watching, rounds, Parameters);
+            await server.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+            return;
+        }
+
         // Single jobs, alone in the queue.
         var alone = await TwoJobsLoad.AloneAsync(admin, Parameters, 100, 5);
         var single = TwoJobsLoad.SingleJobSeconds(alone);

@@ -42,12 +42,15 @@ public sealed class RedisProgressRelay(
         }
     }
 
-    public void Publish(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png)
+    public void Publish(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image)
     {
         if (_redis is not { IsConnected: true } redis)
         {
             return; // no live frames while Redis is away; the job itself goes on
         }
+
+        // Every frame goes out (a node elsewhere may watch): encoded here, once, and shared with this node's watchers.
+        var png = image?.Bytes;
 
         try
         {

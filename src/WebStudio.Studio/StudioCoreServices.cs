@@ -13,6 +13,7 @@ using WebStudio.Studio.Queue;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Storage;
 using WebStudio.Studio.Telemetry;
+using WebStudio.Studio.Vocabulary;
 using WebStudio.Studio.Workers;
 
 namespace WebStudio.Studio;
@@ -67,6 +68,7 @@ public static class StudioCoreServices
         services.AddSingleton<RecentWork>();
         services.AddSingleton<GalleryService>();
         services.AddSingleton<ShareLinkService>();
+        services.AddSingleton<ModelCards>();
         services.AddEditing();
         return services;
     }

@@ -53,7 +53,7 @@ public sealed class PreviewHubTests
         var steps = frames.Where(f => f.Png is not null).Select(f => f.Step).Distinct().ToList();
         Assert.True(steps.Count >= 3, $"only {steps.Count} distinct preview steps arrived");
         Assert.Equal(steps.Order(), steps);
-        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(0x89, f.Png![0]));
+        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(((byte)0xFF, (byte)0xD8, (string?)"image/jpeg"), (f.Png![0], f.Png[1], f.Type))); // JPEG, encoded once per frame
 
         // The administrator may watch anyone's job; a finished one answers its final status at once.
         await using var adminHub = await admin.ConnectHubAsync();
@@ -79,7 +79,7 @@ public sealed class PreviewHubTests
         var preview = await alice.Http.GetAsync($"/api/jobs/{job.Id}/preview");
 
         Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
-        Assert.Equal("image/png", preview.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("image/jpeg", preview.Content.Headers.ContentType!.MediaType);
         Assert.True(int.Parse(preview.Headers.GetValues("X-Preview-Step").Single()) >= 3);
         Assert.Equal("no-store", preview.Headers.CacheControl!.ToString());
         await alice.Http.PostAsync($"/api/jobs/{job.Id}/cancel", null);
@@ -106,7 +106,7 @@ public sealed class PreviewHubTests
                 // Mid-run, the web process also serves the latest preview over HTTP.
                 var preview = await alice.Http.GetAsync($"/api/jobs/{job.Id}/preview");
                 Assert.Equal(HttpStatusCode.OK, preview.StatusCode);
-                Assert.Equal("image/png", preview.Content.Headers.ContentType!.MediaType);
+                Assert.Equal("image/jpeg", preview.Content.Headers.ContentType!.MediaType);
             }
         }
 
@@ -116,7 +116,7 @@ public sealed class PreviewHubTests
         var steps = frames.Where(f => f.Png is not null).Select(f => f.Step).Distinct().ToList();
         Assert.True(steps.Count >= 3, $"only {steps.Count} distinct preview steps crossed over ({string.Join(", ", frames.Select(f => $"{f.Status} {f.Step}"))})");
         Assert.Equal(steps.Order(), steps);
-        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(0x89, f.Png![0]));
+        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(((byte)0xFF, (byte)0xD8, (string?)"image/jpeg"), (f.Png![0], f.Png[1], f.Type))); // JPEG, encoded once per frame
 
         // The worker removes its stored frame once the job is over.
         await using var db = await web.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();

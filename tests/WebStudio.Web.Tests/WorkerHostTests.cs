@@ -47,7 +47,7 @@ public sealed class WorkerHostTests
         var steps = frames.Where(f => f.Png is not null).Select(f => f.Step).Distinct().ToList();
         Assert.True(steps.Count >= 2, $"only {steps.Count} distinct preview steps crossed over ({string.Join(", ", frames.Select(f => $"{f.Status} {f.Step}"))})\n{worker.Log}");
         Assert.Equal(steps.Order(), steps);
-        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(0x89, f.Png![0]));
+        Assert.All(frames.Where(f => f.Png is not null), f => Assert.Equal(((byte)0xFF, (byte)0xD8, (string?)"image/jpeg"), (f.Png![0], f.Png[1], f.Type))); // JPEG, encoded once per frame
 
         var done = await alice.WaitForEndAsync(job.Id);
         Assert.Equal(Batch, done.Images.Count);

@@ -39,8 +39,9 @@ export function watch(img, jobId) {
     let subscription = null;
     let stopped = false;
 
-    const show = (bytes, step) => {
-        const next = URL.createObjectURL(new Blob([bytes], { type: 'image/png' }));
+    // Frames are JPEG from the worker (frame.type); a relayed one may be another format.
+    const show = (bytes, step, type) => {
+        const next = URL.createObjectURL(new Blob([bytes], { type: type || 'image/jpeg' }));
         img.src = next;
         if (url) URL.revokeObjectURL(url);
         url = next;
@@ -63,7 +64,7 @@ export function watch(img, jobId) {
                         // The stream may first replay a step older than the frame fetched over HTTP: never go back to it.
                         if (frame.png && frame.step !== lastStep && !(shownFromHttp && frame.step < lastStep)) {
                             shownFromHttp = false;
-                            show(toBytes(frame.png), frame.step);
+                            show(toBytes(frame.png), frame.step, frame.type);
                         }
                     },
                     error: err => console.warn('preview stream ended', err),
@@ -81,8 +82,8 @@ export function watch(img, jobId) {
 
     // A view that re-attaches shows the latest frame at once, before the stream's next step.
     fetch(`/api/jobs/${jobId}/preview`, { credentials: 'same-origin', cache: 'no-store' })
-        .then(r => r.status === 200 ? r.arrayBuffer().then(b => ({ b, step: Number(r.headers.get('X-Preview-Step')) })) : null)
-        .then(got => { if (got && !stopped && frames === 0) { shownFromHttp = true; show(new Uint8Array(got.b), got.step); } })
+        .then(r => r.status === 200 ? r.arrayBuffer().then(b => ({ b, step: Number(r.headers.get('X-Preview-Step')), type: r.headers.get('Content-Type') })) : null)
+        .then(got => { if (got && !stopped && frames === 0) { shownFromHttp = true; show(new Uint8Array(got.b), got.step, got.type); } })
         .catch(() => { });
 
     active.add(watcher);

@@ -75,8 +75,10 @@ public sealed class JobRunner(
                     return false;
                 }
 
-                var png = EncodePreview(step.Preview());
-                Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, png);
+                // Only the pixels are copied here (the latents change at the next step); the encoding waits for a
+                // reader, off this thread, and is done once however many watch (PreviewImage).
+                var pixels = step.Preview();
+                Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
                 return true;
             }
 
@@ -178,14 +180,6 @@ public sealed class JobRunner(
 
     private void LogLost(GenerationJob job) =>
         logger.LogWarning("Job {JobId}: this run's claim (token {Token}) was lost (its lease ran out, or the job was canceled or claimed again); its result is dropped", job.Id, job.ClaimToken);
-
-    private static byte[] EncodePreview(PreviewPixels pixels)
-    {
-        using var image = Image.LoadPixelData<Rgb24>(pixels.Rgb, pixels.Width, pixels.Height);
-        using var stream = new MemoryStream();
-        image.SaveAsPng(stream);
-        return stream.ToArray();
-    }
 
     /// <returns>false when the claim was lost: nothing was kept.</returns>
     private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, double stepMs, double totalMs, CancellationToken stopping)
@@ -303,9 +297,9 @@ public sealed class JobRunner(
     }
 
     // Views here hear it from the notifier, views in other processes through the relay.
-    private void Report(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png = null)
+    private void Report(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image = null)
     {
-        notifier.Report(jobId, status, step, totalSteps, png);
-        relay.Publish(jobId, status, step, totalSteps, png);
+        notifier.Report(jobId, status, step, totalSteps, image);
+        relay.Publish(jobId, status, step, totalSteps, image);
     }
 }

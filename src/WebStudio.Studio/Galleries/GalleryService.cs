@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
 
+using WebStudio.Studio.Storage;
+
 namespace WebStudio.Studio.Galleries;
 
 /// <summary>
@@ -39,7 +41,7 @@ public sealed class GalleryService(IDbContextFactory<StudioDbContext> dbFactory,
             .Select(i => new GalleryImage(
                 i.ImageId, i.Image!.JobId, i.Position, i.Image.Seed, i.Image.Width, i.Image.Height, i.Image.Job!.Prompt,
                 i.Image.Job.NegativePrompt, i.Image.Job.Model, i.Image.Job.Scheduler, i.Image.Job.Steps, i.Image.Job.Guidance,
-                i.Image.FileName, i.Image.CreatedAt))
+                i.Image.FileName, i.Image.CreatedAt) { Resolution = ImageResolution.For(i.Image.Job, i.Image.Width, i.Image.Height).ToString() })
             .ToListAsync(cancellationToken);
         return new GalleryDetails(gallery.Id, gallery.Name, gallery.Description, gallery.CoverImageId ?? images.FirstOrDefault()?.ImageId, images);
     }

@@ -9,7 +9,11 @@ public sealed record GalleryDetails(Guid Id, string Name, string Description, Gu
 /// <summary>An image of a gallery with the prompt and settings it was made with.</summary>
 public sealed record GalleryImage(
     Guid ImageId, Guid JobId, int Position, long Seed, int Width, int Height, string Prompt, string NegativePrompt,
-    string Model, string Scheduler, int Steps, float Guidance, string FileName, DateTime CreatedAt);
+    string Model, string Scheduler, int Steps, float Guidance, string FileName, DateTime CreatedAt)
+{
+    /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
+    public string Resolution { get; init; } = $"{Width}×{Height}";
+}
 
 /// <summary>What happened to an add-to-gallery request.</summary>
 public enum AddImageOutcome

@@ -17,12 +17,19 @@ public sealed record HistoryFilter
 public sealed record HistoryItem(
     Guid JobId, string Status, string Prompt, string NegativePrompt, string Model, string Scheduler, int Steps, float Guidance,
     long Seed, int Width, int Height, int BatchSize, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt,
-    double? AverageStepMs, double? TotalMs, string? FailureReason, IReadOnlyList<HistoryImage> Images);
+    double? AverageStepMs, double? TotalMs, string? FailureReason, IReadOnlyList<HistoryImage> Images)
+{
+    /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
+    public string Resolution { get; init; } = $"{Width}×{Height}";
+}
 
 public sealed record HistoryImage(Guid Id, int Index, long Seed, int Width, int Height)
 {
     public string Url => $"/api/images/{Id}";
     public string ThumbnailUrl => $"/api/images/{Id}/thumb";
+
+    /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
+    public string Resolution { get; init; } = $"{Width}×{Height}";
 }
 
 /// <summary>A page of history, newest first; <see cref="NextCursor"/> continues after its last item (null at the end).</summary>

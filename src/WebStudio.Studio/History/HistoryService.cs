@@ -233,10 +233,17 @@ public sealed class HistoryService(
         }
     }
 
-    private static HistoryItem ToItem(GenerationJob j, IEnumerable<GeneratedImage> pictures) => new(
-        j.Id, j.Status.ToString(), j.Prompt, j.NegativePrompt, j.Model, j.Scheduler, j.Steps, j.Guidance, j.Seed, j.Width, j.Height,
-        j.BatchSize, j.CreatedAt, j.StartedAt, j.FinishedAt, j.AverageStepMs, j.TotalMs, j.FailureReason,
-        pictures.OrderBy(i => i.Index).Select(i => new HistoryImage(i.Id, i.Index, i.Seed, i.Width, i.Height)).ToList());
+    private static HistoryItem ToItem(GenerationJob j, IEnumerable<GeneratedImage> pictures)
+    {
+        var images = pictures.OrderBy(i => i.Index)
+            .Select(i => new HistoryImage(i.Id, i.Index, i.Seed, i.Width, i.Height) { Resolution = ImageResolution.For(j, i.Width, i.Height).ToString() }).ToList();
+        return new(
+            j.Id, j.Status.ToString(), j.Prompt, j.NegativePrompt, j.Model, j.Scheduler, j.Steps, j.Guidance, j.Seed, j.Width, j.Height,
+            j.BatchSize, j.CreatedAt, j.StartedAt, j.FinishedAt, j.AverageStepMs, j.TotalMs, j.FailureReason, images)
+        {
+            Resolution = images.Count > 0 ? images[0].Resolution : ImageResolution.For(j, j.Width, j.Height).ToString(),
+        };
+    }
 
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);

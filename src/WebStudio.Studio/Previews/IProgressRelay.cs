@@ -10,8 +10,9 @@ namespace WebStudio.Studio.Previews;
 /// </summary>
 public interface IProgressRelay
 {
-    /// <summary>A status change, or a finished step with its preview PNG.</summary>
-    void Publish(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png);
+    /// <summary>A status change, or a finished step with its preview. Reading the preview's bytes encodes it: a
+    /// relay reads them only for the frames it sends, and preferably on its own thread.</summary>
+    void Publish(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image);
 
     /// <summary>The job's run in this process has ended (whatever the outcome): its relayed frame can go.</summary>
     void Retire(Guid jobId);

@@ -160,8 +160,12 @@ public sealed class JobProgressNotifier
         return channel.Reader;
     }
 
-    /// <summary>A worker's report: a status change, or a finished step with its preview PNG.</summary>
-    public void Report(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png = null)
+    /// <summary>A relayed report: a status change, or a finished step with its encoded preview.</summary>
+    public void Report(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png = null) =>
+        Report(jobId, status, step, totalSteps, png is null ? null : PreviewImage.FromEncoded(png));
+
+    /// <summary>A worker's report: a status change, or a finished step with its preview (encoded when first read).</summary>
+    public void Report(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image)
     {
         var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
         var state = new JobLiveState(jobId, status.ToString(), step, totalSteps);
@@ -169,8 +173,8 @@ public sealed class JobProgressNotifier
         lock (job)
         {
             job.State = state;
-            var frame = new PreviewFrame(step, totalSteps, state.Status, png ?? job.Latest?.Png);
-            job.Latest = png is null && job.Latest is null ? null : frame;
+            var frame = new PreviewFrame(step, totalSteps, state.Status, image ?? job.Latest?.Image);
+            job.Latest = image is null && job.Latest is null ? null : frame;
             foreach (var watcher in job.Watchers)
             {
                 watcher.TryWrite(frame);

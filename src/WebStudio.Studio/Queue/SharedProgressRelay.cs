@@ -33,11 +33,12 @@ public sealed class SharedProgressRelay(
 
     /// <summary>A step of a job running here. Only the newest frame per job is kept until the next write; status
     /// changes need no relay, as the job's row carries them.</summary>
-    public void Publish(Guid jobId, JobStatus status, int step, int totalSteps, byte[]? png)
+    public void Publish(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image)
     {
-        if (png is not null)
+        if (image is not null)
         {
-            _outgoing[jobId] = new OutgoingFrame(step, totalSteps, png);
+            // Encoded by the write loop, and only for the frames it writes (at most one a job per Interval).
+            _outgoing[jobId] = new OutgoingFrame(step, totalSteps, image);
         }
     }
 
@@ -109,14 +110,16 @@ public sealed class SharedProgressRelay(
                 continue;
             }
 
+            var png = frame.Image.Bytes;
+
             var updated = await db.JobPreviews.Where(p => p.JobId == jobId).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Step, frame.Step)
                 .SetProperty(p => p.TotalSteps, frame.TotalSteps)
-                .SetProperty(p => p.Png, frame.Png)
+                .SetProperty(p => p.Png, png)
                 .SetProperty(p => p.UpdatedAt, now), cancellationToken);
             if (updated == 0)
             {
-                db.JobPreviews.Add(new JobPreview { JobId = jobId, Step = frame.Step, TotalSteps = frame.TotalSteps, Png = frame.Png, UpdatedAt = now });
+                db.JobPreviews.Add(new JobPreview { JobId = jobId, Step = frame.Step, TotalSteps = frame.TotalSteps, Png = png, UpdatedAt = now });
                 await db.SaveChangesAsync(cancellationToken);
                 db.ChangeTracker.Clear();
             }
@@ -218,5 +221,5 @@ public sealed class SharedProgressRelay(
         _queueFingerprint = now;
     }
 
-    private sealed record OutgoingFrame(int Step, int TotalSteps, byte[] Png);
+    private sealed record OutgoingFrame(int Step, int TotalSteps, PreviewImage Image);
 }

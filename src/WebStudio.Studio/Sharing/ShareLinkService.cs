@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
 using WebStudio.Studio.Galleries;
 
+using WebStudio.Studio.Storage;
+
 namespace WebStudio.Studio.Sharing;
 
 /// <summary>
@@ -123,7 +125,7 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
             var details = await GalleryService.LoadDetailsAsync(db, gallery, cancellationToken);
             var images = details.Images.Select(i => new SharedImage(
                 i.ImageId, i.Width, i.Height, i.Seed, share.HidePrompts ? null : i.Prompt, share.HidePrompts ? null : i.NegativePrompt,
-                i.Model, i.Scheduler, i.Steps, i.Guidance)).ToList();
+                i.Model, i.Scheduler, i.Steps, i.Guidance) { Resolution = i.Resolution }).ToList();
             return new SharedContent(details.Name, details.Description, share.HidePrompts, details.CoverImageId, images);
         }
 
@@ -134,7 +136,10 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
         }
 
         var single = new SharedImage(image.Id, image.Width, image.Height, image.Seed, share.HidePrompts ? null : job.Prompt,
-            share.HidePrompts ? null : job.NegativePrompt, job.Model, job.Scheduler, job.Steps, job.Guidance);
+            share.HidePrompts ? null : job.NegativePrompt, job.Model, job.Scheduler, job.Steps, job.Guidance)
+        {
+            Resolution = ImageResolution.For(job, image.Width, image.Height).ToString(),
+        };
         var title = share.HidePrompts || string.IsNullOrWhiteSpace(job.Prompt) ? "A WebStudio image" : Shorten(job.Prompt, 80);
         return new SharedContent(title, "", share.HidePrompts, image.Id, [single]);
     }

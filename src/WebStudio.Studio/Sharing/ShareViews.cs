@@ -21,7 +21,11 @@ public sealed record SharedContent(string Title, string Description, bool HidePr
 
 /// <summary>One image on the public page; prompts are null when the owner hid them.</summary>
 public sealed record SharedImage(
-    Guid ImageId, int Width, int Height, long Seed, string? Prompt, string? NegativePrompt, string Model, string Scheduler, int Steps, float Guidance);
+    Guid ImageId, int Width, int Height, long Seed, string? Prompt, string? NegativePrompt, string Model, string Scheduler, int Steps, float Guidance)
+{
+    /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
+    public string Resolution { get; init; } = $"{Width}×{Height}";
+}
 
 /// <summary>A rejected share field, in words for the user.</summary>
 public sealed class ShareValidationException(string field, string message) : Exception(message)

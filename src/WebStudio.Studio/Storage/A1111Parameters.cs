@@ -23,9 +23,10 @@ public static class A1111Parameters
         // keeps the source size, so its scale is the result's width over that.
         if (spec is JobSpec.Upscale upscale)
         {
-            var scale = upscale.Upscaler is null ? upscale.Factor : (double)width / Math.Max(1, job.Width);
+            // The native size (what the model made) follows, so that the upscale is never taken for the model's size.
+            var resolution = ImageResolution.For(spec, job.Width, width, height);
             return string.Create(CultureInfo.InvariantCulture,
-                $"Postprocess upscale by: {scale:0.###}, Postprocess upscaler: {upscale.Upscaler ?? "Lanczos"}");
+                $"Postprocess upscale by: {resolution.Scale:0.###}, Postprocess upscaler: {resolution.Upscaler}, Native size: {resolution.NativeWidth}x{resolution.NativeHeight}");
         }
 
         var diffusion = (JobSpec.Diffusion)spec;
@@ -46,6 +47,9 @@ public static class A1111Parameters
                 $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}, Inpaint area: Only masked, Masked area padding: {inpaint.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(width, height)}"),
             JobSpec.Inpaint inpaint => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}"),
             JobSpec.Outpaint outpaint => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {outpaint.Denoise:0.###}, Mask blur: {outpaint.MaskBlur}"),
+            // A hires fix as A1111 writes it (Hires upscale, Hires upscaler), with the size the model made the source at.
+            JobSpec.HiresFix hires => string.Create(CultureInfo.InvariantCulture,
+                $", Denoising strength: {hires.Strength:0.###}, Hires upscale: {hires.Factor}, Hires upscaler: {ImageResolution.Lanczos}, Native size: {width / hires.Factor}x{height / hires.Factor}"),
             _ => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {diffusion.Denoise:0.###}"),
         };
 

@@ -23,7 +23,7 @@ public sealed class ImageStore
 
     public string Root { get; }
 
-    /// <summary>Writes <paramref name="image"/> with its A1111 parameters; returns the file name relative to the root.</summary>
+    /// <summary>Writes <paramref name="image"/> with its A1111 parameters and its <see cref="Provenance"/>; returns the file name relative to the root.</summary>
     public async Task<string> SaveAsync(Guid imageId, DateTime createdAt, Image<Rgb24> image, string parameters, CancellationToken cancellationToken)
     {
         var relative = Path.Combine(createdAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), imageId.ToString("N") + ".png");
@@ -34,6 +34,7 @@ public sealed class ImageStore
         var png = image.Metadata.GetPngMetadata();
         png.TextData.Clear();
         png.TextData.Add(new PngTextData(A1111Parameters.ChunkKeyword, parameters, "", ""));
+        Provenance.Stamp(image.Metadata);
         await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.Asynchronous))
         {
             await image.SaveAsPngAsync(stream, Encoder, cancellationToken);

@@ -20,6 +20,9 @@ namespace WebStudio.Web.Api;
 /// <summary>The jobs one API request queued, and the size and steps they run with.</summary>
 public sealed record ApiSubmission(IReadOnlyList<GenerationJob> Jobs, int Width, int Height, int Steps)
 {
+    /// <summary>The seed of the first image; image i has this seed plus i.</summary>
+    public long Seed { get; init; }
+
     public string Size => SizePresets.Format(Width, Height);
 }
 
@@ -61,8 +64,8 @@ public sealed class ApiImageService(
         var model = ResolveModel(request.Model);
         using var edit = request.Image is null ? null : ApiUploads.Read(request);
         var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? (model.NativeWidth, model.NativeHeight);
-        var steps = ApiQuality.Steps(request.Quality);
-        var seed = seeds.Next();
+        var steps = request.Steps ?? ApiQuality.Steps(request.Quality);
+        var seed = request.Seed ?? seeds.Next();
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {
@@ -85,18 +88,26 @@ public sealed class ApiImageService(
         }
 
         logger.LogInformation("API {Operation} by {UserId}: {Count} image(s) in {Jobs} job(s)", request.Operation, userId, request.N, jobs.Count);
-        return new ApiSubmission(jobs, width, height, steps);
+        return new ApiSubmission(jobs, width, height, steps) { Seed = seed };
     }
 
     /// <summary>The one mapping from an OpenAI request to a spec: a generation is text to image at the request's
     /// size; an edit with a mask repaints the masked area from noise, without one (and a variation) it redraws the
     /// whole picture at the API's fixed strengths.</summary>
-    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps) => (edit, request.Operation) switch
+    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps) => Extended(request, (edit, request.Operation) switch
     {
         (null, _) => new JobSpec.Txt2Img { Width = request.Size?.Width, Height = request.Size?.Height, Prompt = request.Prompt, Model = model, Steps = steps },
         ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },
         (_, ImageOperation.Variation) => new JobSpec.Img2Img { Strength = VariationStrength, Prompt = request.Prompt, Model = model, Steps = steps },
         _ => new JobSpec.Img2Img { Strength = EditStrength, Prompt = request.Prompt, Model = model, Steps = steps },
+    });
+
+    /// <summary>The extension fields a request gave; the spec's defaults (the studio's) for the rest.</summary>
+    private static JobSpec.Diffusion Extended(ImageRequest request, JobSpec.Diffusion spec) => spec with
+    {
+        NegativePrompt = request.NegativePrompt ?? spec.NegativePrompt,
+        Guidance = request.GuidanceScale ?? spec.Guidance,
+        Scheduler = request.Sampler ?? spec.Scheduler,
     };
 
     /// <summary>
@@ -255,7 +266,9 @@ public sealed class ApiImageService(
     {
         "width" or "height" => "size",
         "batchSize" => "n",
-        "steps" => "quality",
+        "guidance" => "guidance_scale",
+        "scheduler" => "sampler",
+        "negativePrompt" => "negative_prompt",
         _ => field,
     };
 }

@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Webp;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.Web.Api;
 
@@ -22,8 +23,10 @@ public static class ImageEncoding
         _ => "image/png",
     };
 
+    /// <summary>Encodes <paramref name="image"/> with the studio's <see cref="Provenance"/> (XMP in every format).</summary>
     public static byte[] Encode(Image image, string format, int? compression)
     {
+        Provenance.Stamp(image.Metadata);
         using var stream = new MemoryStream();
         image.Save(stream, Encoder(format, compression));
         return stream.ToArray();

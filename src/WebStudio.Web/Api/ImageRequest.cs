@@ -31,6 +31,13 @@ public sealed record ImageRequest
     public byte[]? Image { get; init; }
     public byte[]? Mask { get; init; }
 
+    // WebStudio's extension fields (OpenAI's SDKs send them as extra body fields); null: the studio's default.
+    public long? Seed { get; init; }
+    public string? NegativePrompt { get; init; }
+    public int? Steps { get; init; }
+    public float? GuidanceScale { get; init; }
+    public string? Sampler { get; init; }
+
     /// <summary>The event-name stem of streamed events: image_generation.* or image_edit.*.</summary>
     public string EventPrefix => Operation == ImageOperation.Edit ? "image_edit" : "image_generation";
 }

@@ -20,10 +20,10 @@ public static partial class ImageRequestParser
     public const long MaxJsonBytes = 1024 * 1024;
 
     private static readonly string[] Generation =
-        ["prompt", "model", "n", "size", "quality", "response_format", "output_format", "output_compression", "background", "user", "stream", "partial_images", "moderation", "style"];
+        ["prompt", "model", "n", "size", "quality", "response_format", "output_format", "output_compression", "background", "user", "stream", "partial_images", "moderation", "style", .. ExtensionFields];
 
     private static readonly string[] Edit =
-        ["image", "image[]", "mask", "prompt", "model", "n", "size", "quality", "response_format", "output_format", "output_compression", "background", "user", "stream", "partial_images", "input_fidelity"];
+        ["image", "image[]", "mask", "prompt", "model", "n", "size", "quality", "response_format", "output_format", "output_compression", "background", "user", "stream", "partial_images", "input_fidelity", .. ExtensionFields];
 
     private static readonly string[] Variation = ["image", "model", "n", "size", "response_format", "user"];
 
@@ -77,7 +77,7 @@ public static partial class ImageRequestParser
             }
 
             var source = new JsonFields(fields);
-            return Common(source, ImageOperation.Generation) with { Prompt = Prompt(source) };
+            return Extensions(source, Common(source, ImageOperation.Generation) with { Prompt = Prompt(source) });
         }
     }
 
@@ -143,7 +143,7 @@ public static partial class ImageRequestParser
             Image = await ReadFileAsync(images[0], "image", cancellationToken),
             Mask = mask.Count == 1 ? await ReadFileAsync(mask[0], "mask", cancellationToken) : null,
         };
-        return operation == ImageOperation.Edit ? common with { Prompt = Prompt(source) } : common;
+        return operation == ImageOperation.Edit ? Extensions(source, common with { Prompt = Prompt(source) }) : common;
     }
 
     private static ImageRequest Common(IFields fields, ImageOperation operation)
@@ -307,6 +307,8 @@ public static partial class ImageRequestParser
     {
         string? String(string name);
         int? Int(string name);
+        long? Long(string name);
+        double? Number(string name);
         bool? Bool(string name);
     }
 
@@ -324,6 +326,20 @@ public static partial class ImageRequestParser
             null => null,
             { ValueKind: JsonValueKind.Number } value when value.TryGetInt32(out var number) => number,
             var value => throw WrongType(name, "an integer", value.Value),
+        };
+
+        public long? Long(string name) => Get(name) switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Number } value when value.TryGetInt64(out var number) => number,
+            var value => throw WrongType(name, "an integer", value.Value),
+        };
+
+        public double? Number(string name) => Get(name) switch
+        {
+            null => null,
+            { ValueKind: JsonValueKind.Number } value when value.TryGetDouble(out var number) => number,
+            var value => throw WrongType(name, "a number", value.Value),
         };
 
         public bool? Bool(string name) => Get(name) switch
@@ -371,6 +387,14 @@ public static partial class ImageRequestParser
         public int? Int(string name) => String(name) is not { } text ? null
             : int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number
             : throw ApiException.BadField(name, $"Invalid type for '{name}': expected an integer, but got '{Shorten(text)}'.", "invalid_type");
+
+        public long? Long(string name) => String(name) is not { } text ? null
+            : long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number) ? number
+            : throw ApiException.BadField(name, $"Invalid type for '{name}': expected an integer, but got '{Shorten(text)}'.", "invalid_type");
+
+        public double? Number(string name) => String(name) is not { } text ? null
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number
+            : throw ApiException.BadField(name, $"Invalid type for '{name}': expected a number, but got '{Shorten(text)}'.", "invalid_type");
 
         public bool? Bool(string name) => String(name) switch
         {

@@ -4,6 +4,7 @@ using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Web.Api;
 
@@ -65,6 +66,9 @@ public static class ImagesApiEndpoints
         var userId = ApiCaller.UserId(context);
         var aborted = context.RequestAborted;
         var submission = await images.SubmitAsync(userId, request, aborted);
+        var model = submission.Jobs[0].Model;
+        var unknown = context.RequestServices.GetRequiredService<ModelCards>().UnknownWords(model, request.Prompt);
+        ApiResponseHeaders.Add(context.Response, submission, model, unknown);
         try
         {
             return await RespondAsync(context, images, request, userId, submission);

@@ -73,7 +73,7 @@ public static class StudioEndpoints
 
         context.Response.Headers["X-Preview-Step"] = frame.Step.ToString(CultureInfo.InvariantCulture);
         context.Response.Headers["X-Preview-Total-Steps"] = frame.TotalSteps.ToString(CultureInfo.InvariantCulture);
-        return TypedResults.File(png, "image/png");
+        return TypedResults.File(png, frame.Type ?? "image/png");
     }
 
     private static async Task<IResult> SubmitAsync(JobSpec.Txt2Img spec, ClaimsPrincipal user, JobQueue queue, HttpContext context, CancellationToken ct)

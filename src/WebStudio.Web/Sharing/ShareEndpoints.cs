@@ -83,6 +83,7 @@ public static class ShareEndpoints
         using var picture = await Image.LoadAsync(path, ct);
         picture.Metadata.GetPngMetadata().TextData.Clear();
         picture.Metadata.ExifProfile = null;
+        Provenance.Stamp(picture.Metadata); // the XMP holds no prompt: the provenance stays
         using var buffer = new MemoryStream();
         await picture.SaveAsPngAsync(buffer, StrippedEncoder, ct);
         return TypedResults.File(buffer.ToArray(), "image/png", name);

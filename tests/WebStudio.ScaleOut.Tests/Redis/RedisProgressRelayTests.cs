@@ -28,7 +28,7 @@ public sealed class RedisProgressRelayTests
         Assert.Equal(0, (await frames.ReadAsync(watching.Token)).Step); // the stored state, at once
         await WaitUntilAsync(() => web.Relay.Subscribed.Contains(job));
 
-        worker.PublishedRelay.Publish(job, JobStatus.Running, 3, 20, FramePng);
+        worker.PublishedRelay.Publish(job, JobStatus.Running, 3, 20, PreviewImage.FromEncoded(FramePng));
         var frame = await frames.ReadAsync(watching.Token);
 
         Assert.Equal((3, 20, "Running"), (frame.Step, frame.TotalSteps, frame.Status));
@@ -46,8 +46,8 @@ public sealed class RedisProgressRelayTests
         await using var web = await RedisNode.StartAsync(redis.Configuration, "t2");
         var job = Guid.NewGuid();
         byte[] newest = [.. FramePng, 9];
-        worker.PublishedRelay.Publish(job, JobStatus.Running, 4, 20, FramePng);
-        worker.PublishedRelay.Publish(job, JobStatus.Running, 5, 20, newest);
+        worker.PublishedRelay.Publish(job, JobStatus.Running, 4, 20, PreviewImage.FromEncoded(FramePng));
+        worker.PublishedRelay.Publish(job, JobStatus.Running, 5, 20, PreviewImage.FromEncoded(newest));
         await WaitUntilAsync(async () => (await FrameKeyAsync(redis, "t2", job)) is not null);
 
         using var watching = new CancellationTokenSource(Patience);
@@ -104,7 +104,7 @@ public sealed class RedisProgressRelayTests
         var publishing = Stopwatch.StartNew();
         for (var step = 1; step <= 100; step++)
         {
-            worker.PublishedRelay.Publish(job, JobStatus.Running, step, 200, FramePng);
+            worker.PublishedRelay.Publish(job, JobStatus.Running, step, 200, PreviewImage.FromEncoded(FramePng));
         }
 
         publishing.Stop();
@@ -114,7 +114,7 @@ public sealed class RedisProgressRelayTests
         var delivered = 0;
         for (var step = 101; delivered == 0 && watching.Token is { IsCancellationRequested: false }; step++)
         {
-            worker.PublishedRelay.Publish(job, JobStatus.Running, step, 200, FramePng);
+            worker.PublishedRelay.Publish(job, JobStatus.Running, step, 200, PreviewImage.FromEncoded(FramePng));
             using var tick = CancellationTokenSource.CreateLinkedTokenSource(watching.Token);
             tick.CancelAfter(TimeSpan.FromMilliseconds(200));
             try

@@ -30,7 +30,7 @@ public sealed class UpscaleJobTests
         using var expected = Upscaler.Lanczos(picture, 4);
         Assert.Equal((160, 120), (result.Width, result.Height));
         Assert.True(SamePixels(expected, result), "the stored upscale differs from the core's Lanczos");
-        Assert.Equal("Postprocess upscale by: 4, Postprocess upscaler: Lanczos",
+        Assert.Equal("Postprocess upscale by: 4, Postprocess upscaler: Lanczos, Native size: 40x30",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
         Assert.Empty(factory.Scripted.Started);
         var stored = await EditJobTests.StoredJobAsync(factory, job.Id);
@@ -60,7 +60,7 @@ public sealed class UpscaleJobTests
         using var expected = direct.Upscale(picture);
         Assert.Equal((96, 80), (result.Width, result.Height));
         Assert.True(SamePixels(expected, result), "the queued upscale differs from running the upscaler directly");
-        Assert.Equal("Postprocess upscale by: 2, Postprocess upscaler: tiny-x2",
+        Assert.Equal("Postprocess upscale by: 2, Postprocess upscaler: tiny-x2, Native size: 48x40",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
         Assert.Empty(factory.Scripted.Started);
     }

@@ -1,0 +1,63 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using WebStudio.Studio.Options;
+
+namespace WebStudio.Studio.Vocabulary;
+
+/// <summary>
+/// The model cards of the models folder, read when first asked for and again when the file changes (the prompt box
+/// asks on every keystroke, so a read must be a dictionary look-up). A card that cannot be read is logged and treated
+/// as absent: a broken card never stops a model from running.
+/// </summary>
+public sealed class ModelCards(IOptions<GenerationOptions> options, ILogger<ModelCards> logger)
+{
+    private readonly string _root = Path.GetFullPath(options.Value.ModelsPath);
+    private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>The card of <paramref name="model"/>, or null when its folder has none.</summary>
+    public LoadedCard? For(string? model)
+    {
+        if (string.IsNullOrEmpty(model) || model.IndexOfAny(['/', '\\']) >= 0 || model is "." or "..")
+        {
+            return null;
+        }
+
+        var path = Path.Combine(_root, model, ModelCard.FileName);
+        var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+        if (_cache.TryGetValue(model, out var cached) && cached.Stamp == stamp)
+        {
+            return cached.Card;
+        }
+
+        var entry = new Entry(stamp, stamp == DateTime.MinValue ? null : Read(path));
+        _cache[model] = entry;
+        return entry.Card;
+    }
+
+    /// <summary>The words of <paramref name="prompt"/> that <paramref name="model"/> does not know; none when its card declares no vocabulary.</summary>
+    public IReadOnlyList<string> UnknownWords(string? model, string? prompt) =>
+        For(model) is { Known: { } known } && !string.IsNullOrWhiteSpace(prompt) ? PromptVocabulary.UnknownWords(prompt, known) : [];
+
+    private LoadedCard? Read(string path)
+    {
+        try
+        {
+            var card = ModelCard.Parse(File.ReadAllText(path));
+            var known = card.Vocabulary is { } words ? words.Select(w => w.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal) : null;
+            return new LoadedCard(card, known);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            logger.LogWarning("The model card {Path} cannot be read ({Error}); its model's prompts are not checked", path, e.Message);
+            return null;
+        }
+    }
+
+    private sealed record Entry(DateTime Stamp, LoadedCard? Card);
+}
+
+/// <summary>A card with its vocabulary as a set, for look-ups.</summary>
+public sealed record LoadedCard(ModelCard Card, IReadOnlySet<string>? Known)
+{
+    public IReadOnlyList<string> Examples => Card.Examples;
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Generation.Schedulers;
+
+namespace WebStudio.Web.Api;
+
+/// <summary>
+/// WebStudio's documented extension fields of generations and edits: <c>seed</c>, <c>negative_prompt</c>,
+/// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image.
+/// OpenAI's SDKs send them as extra body fields; each is checked here with a 400 that names it.
+/// </summary>
+public static partial class ImageRequestParser
+{
+    /// <summary>The largest seed accepted: 2^53 − 1, the largest integer a JSON client holds exactly (JavaScript's
+    /// numbers), less room for the consecutive seeds of n images.</summary>
+    public const long MaxSeed = (1L << 53) - 1 - MaxN;
+
+    // A property, not a field: the field lists of the other part of this class are built from it, and the order in
+    // which static fields of two files start is not defined.
+    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "sampler"];
+
+    private static ImageRequest Extensions(IFields fields, ImageRequest request)
+    {
+        var seed = fields.Long("seed");
+        if (seed is not null and not -1 and (< 0 or > MaxSeed))
+        {
+            throw ApiException.BadField("seed", $"'seed' must be between 0 and {MaxSeed}, or -1 for a random seed; {seed} was given.", "integer_out_of_range");
+        }
+
+        var negative = fields.String("negative_prompt");
+        if (negative is { Length: > GenerationRequest.MaxPromptLength })
+        {
+            throw ApiException.BadField("negative_prompt",
+                $"'negative_prompt' is {negative.Length:N0} characters; at most {GenerationRequest.MaxPromptLength:N0} are accepted.", "string_above_max_length");
+        }
+
+        var steps = fields.Int("steps");
+        if (steps is < GenerationRequest.MinSteps or > GenerationRequest.MaxSteps)
+        {
+            throw ApiException.BadField("steps",
+                $"'steps' must be between {GenerationRequest.MinSteps} and {GenerationRequest.MaxSteps}; {steps} was given.", "integer_out_of_range");
+        }
+
+        var guidance = fields.Number("guidance_scale");
+        if (guidance is { } g && (!double.IsFinite(g) || g < GenerationRequest.MinGuidance || g > GenerationRequest.MaxGuidance))
+        {
+            throw ApiException.BadField("guidance_scale", string.Create(CultureInfo.InvariantCulture,
+                $"'guidance_scale' must be between {GenerationRequest.MinGuidance} and {GenerationRequest.MaxGuidance}; {g} was given."), "number_out_of_range");
+        }
+
+        var sampler = OneOf(fields, "sampler", SchedulerNames.All);
+        return request with
+        {
+            Seed = seed is -1 ? null : seed,
+            NegativePrompt = negative,
+            Steps = steps,
+            GuidanceScale = guidance is { } value ? (float)value : null,
+            Sampler = sampler,
+        };
+    }
+}
