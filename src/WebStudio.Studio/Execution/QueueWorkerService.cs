@@ -13,9 +13,11 @@ namespace WebStudio.Studio.Execution;
 /// <see cref="QueueOptions.Workers"/> loops (default: one per execution device), or one loop per CUDA device listed in
 /// Worker:Devices (<see cref="DeviceWorkers"/>), that claim and run jobs, each with
 /// its heartbeat (<see cref="WorkerHeartbeat"/>: the lease of its job, its row in the registry), and one sweep that
-/// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>). At shutdown a running
-/// job stops within one step and goes back to the queue, its attempt not counted (a crash, which might be the job's
-/// own doing, counts it).
+/// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>). A loop claims and
+/// starts its next job as soon as a generation ends, while that job's result is stored beside it (one store in flight
+/// a loop, fenced by its claim like every write of the run). At shutdown a running job stops within one step and goes
+/// back to the queue, its attempt not counted (a crash, which might be the job's own doing, counts it); a result being
+/// stored is kept.
 /// </summary>
 public sealed class QueueWorkerService(
     JobQueue queue,
@@ -76,6 +78,9 @@ public sealed class QueueWorkerService(
         var runner = device.Runner;
         var heartbeat = new WorkerHeartbeat(workerId, leases, registry, models, device.Engine, generation.Value, options.Value, time, logger, device.Device);
         var beating = heartbeat.RunAsync(stoppingToken);
+        // The previous job's store, still in flight while this loop claims and runs the next job: at most one at a
+        // time, awaited before the next store starts and before the loop ends.
+        var storing = Task.CompletedTask;
         var outages = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -95,15 +100,31 @@ public sealed class QueueWorkerService(
                 }
 
                 var lost = heartbeat.Begin(job);
-                var ended = false;
+                PendingStore pending;
                 try
                 {
-                    ended = await runner.RunAsync(job, workerId, stoppingToken, lost);
+                    pending = await runner.GenerateAsync(job, workerId, stoppingToken, lost);
                 }
-                finally
+                catch
                 {
-                    heartbeat.End(ended);
+                    heartbeat.End(job.Id, ended: false);
+                    throw;
                 }
+
+                await EndOfStoreAsync(storing, workerId);
+                // Off this loop (Task.Run: the PNG encode is synchronous work), so that the next claim goes first.
+                storing = Task.Run(async () =>
+                {
+                    var ended = false;
+                    try
+                    {
+                        ended = await pending.StoreAsync();
+                    }
+                    finally
+                    {
+                        heartbeat.End(pending.JobId, ended);
+                    }
+                }, CancellationToken.None);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -128,7 +149,24 @@ public sealed class QueueWorkerService(
             }
         }
 
+        // A result being stored at shutdown is kept: its writes do not stop for the shutdown (only a wait for the
+        // database does, and then the job goes back to the queue).
+        await EndOfStoreAsync(storing, workerId);
         await beating;
+    }
+
+    /// <summary>Waits for a store in flight. Its own failures already ended its job (failed, or put back); what is
+    /// left (the database away while it did so) is logged: the job's lease puts it back.</summary>
+    private async Task EndOfStoreAsync(Task storing, string workerId)
+    {
+        try
+        {
+            await storing;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Queue worker {WorkerId}: storing a job's result did not end cleanly; its lease puts the job back if it was not ended", workerId);
+        }
     }
 
     // Any worker may sweep: each change is conditional, so sweeps of several processes do not collide.

@@ -11,4 +11,8 @@ public sealed class StorageOptions
     /// <summary>How long an image uploaded on the Edit page is kept. Queued jobs keep their own copy of their
     /// inputs, so only the Edit page's link to an old upload goes.</summary>
     public TimeSpan UploadRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How old an image file that no image row names must be before the maintenance sweep removes it
+    /// (<see cref="Storage.OrphanImageSweep"/>): well beyond any store's way from its file write to its commit.</summary>
+    public TimeSpan OrphanImageGrace { get; set; } = TimeSpan.FromDays(1);
 }
