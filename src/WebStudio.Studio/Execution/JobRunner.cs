@@ -282,7 +282,17 @@ public sealed class JobRunner(
                 CreatedAt = now,
             };
             var parameters = A1111Parameters.Format(job, spec, result.Seed, result.Image.Width, result.Image.Height);
-            row.FileName = await images.SaveAsync(row.Id, now, result.Image, parameters, CancellationToken.None);
+            try
+            {
+                row.FileName = await images.SaveAsync(row.Id, now, result.Image, parameters, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A full disk, or a shared volume away: this job fails (its owner is told so), without half its images.
+                DeleteFiles(rows);
+                throw new ImageSaveException(ex);
+            }
+
             rows.Add(row);
         }
 
@@ -302,13 +312,7 @@ public sealed class JobRunner(
         {
             // The claim was lost meanwhile (the job canceled, or put back and claimed again): keep nothing of this
             // run, so that the job ends with one set of images, the current claim's.
-            foreach (var row in rows)
-            {
-                if (images.Resolve(row.FileName) is { } path)
-                {
-                    File.Delete(path);
-                }
-            }
+            DeleteFiles(rows);
 
             LogLost(job);
             return false;
@@ -317,6 +321,17 @@ public sealed class JobRunner(
         Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
         logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
         return true;
+    }
+
+    private void DeleteFiles(List<GeneratedImage> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (images.Resolve(row.FileName) is { } path)
+            {
+                File.Delete(path);
+            }
+        }
     }
 
     private void Touch(List<GeneratedImage> rows)
