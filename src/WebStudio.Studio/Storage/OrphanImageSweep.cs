@@ -56,6 +56,11 @@ public sealed class OrphanImageSweep(
     {
         foreach (var folder in Directory.EnumerateDirectories(images.Root))
         {
+            if (!DateTime.TryParseExact(Path.GetFileName(folder), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out _))
+            {
+                continue;
+            }
+
             foreach (var path in Directory.EnumerateFiles(folder))
             {
                 var name = Path.GetFileName(path);
