@@ -34,7 +34,8 @@ public sealed class StoreInFlightTests(PostgresServer server)
 
         // The second job ran while the first one's images were still being written.
         await Poll.UntilAsync(() => studio.Engine.Finished.Contains("second"), "the second job to run while the first one's result is stored", Patience);
-        // Its own store waits for the first one's (one store in flight), and the loop waits with it: no third claim.
+        // Its own store waits for the first one's (one store in flight), and the loop waits with it: the third job
+        // does not run meanwhile.
         await Task.Delay(300);
         Assert.DoesNotContain("third", studio.Engine.Started);
         Assert.Equal(JobStatus.Running, (await studio.JobAsync(first)).Status); // not completed for its owner before its store commits

@@ -103,14 +103,14 @@ public sealed class JobRunner(
         if (generated is null || results is not { } pictures || spec is not { } ran)
         {
             Close(run, generated);
-            return PendingStore.Ended(job.Id, generated is not null);
+            return PendingStore.Ended(job, generated is not null);
         }
 
         // The job's end as the queue counts it (FinishedAt): its generation's end, before the store.
         var finishedAt = time.GetUtcNow().UtcDateTime;
         var totalMs = Stopwatch.GetElapsedTime(run.Started).TotalMilliseconds;
         var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
-        return new PendingStore(job.Id, async () =>
+        return new PendingStore(job, async () =>
         {
             JobStatus? outcome = null;
             try

@@ -1,3 +1,5 @@
+using WebStudio.Data;
+
 namespace WebStudio.Studio.Execution;
 
 /// <summary>
@@ -11,13 +13,17 @@ public sealed class PendingStore
     private readonly Func<Task<bool>> _store;
     private int _started;
 
-    internal PendingStore(Guid jobId, Func<Task<bool>> store)
+    internal PendingStore(GenerationJob job, Func<Task<bool>> store)
     {
-        JobId = jobId;
+        JobId = job.Id;
+        ClaimToken = job.ClaimToken;
         _store = store;
     }
 
     public Guid JobId { get; }
+
+    /// <summary>The claim the run held (a job claimed again later has another).</summary>
+    public long ClaimToken { get; }
 
     /// <summary>Stores the result and ends the run; call once.</summary>
     /// <returns>true when the run ended the job (succeeded, failed or canceled), as <see cref="JobRunner.RunAsync"/>
@@ -26,5 +32,5 @@ public sealed class PendingStore
         ? _store()
         : throw new InvalidOperationException($"the result of job {JobId} is already being stored");
 
-    internal static PendingStore Ended(Guid jobId, bool ended) => new(jobId, () => Task.FromResult(ended));
+    internal static PendingStore Ended(GenerationJob job, bool ended) => new(job, () => Task.FromResult(ended));
 }

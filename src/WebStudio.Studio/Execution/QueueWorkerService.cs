@@ -78,8 +78,10 @@ public sealed class QueueWorkerService(
         var runner = device.Runner;
         var heartbeat = new WorkerHeartbeat(workerId, leases, registry, models, device.Engine, generation.Value, options.Value, time, logger, device.Device);
         var beating = heartbeat.RunAsync(stoppingToken);
-        // The previous job's store, still in flight while this loop claims and runs the next job: at most one at a
-        // time, awaited before the next store starts and before the loop ends.
+        // The job just generated, its store not started yet, and the store in flight: at most one at a time, started
+        // after the next claim (so that the claim does not wait behind the store's writes), awaited before the next
+        // store starts and before the loop ends.
+        PendingStore? generated = null;
         var storing = Task.CompletedTask;
         var outages = 0;
         while (!stoppingToken.IsCancellationRequested)
@@ -88,10 +90,28 @@ public sealed class QueueWorkerService(
             {
                 // Taken before the claim: a job queued while the claim finds none still wakes this loop at once.
                 var wake = signal.Next;
-                // Only jobs for a model this worker has; one it has loaded is preferred within Queue:ModelAffinityWindow.
-                // The names come from the cached list (listing reads every model folder), loaded ones from this
-                // loop's own engine (each Worker:Devices entry has its own).
-                var job = await queue.ClaimNextAsync(workerId, new WorkerModels(models.Names, [.. device.Engine.LoadedModels()]), stoppingToken);
+                GenerationJob? job = null;
+                var lost = CancellationToken.None;
+                try
+                {
+                    // Only jobs for a model this worker has; one it has loaded is preferred within Queue:ModelAffinityWindow.
+                    // The names come from the cached list (listing reads every model folder), loaded ones from this
+                    // loop's own engine (each Worker:Devices entry has its own).
+                    job = await queue.ClaimNextAsync(workerId, new WorkerModels(models.Names, [.. device.Engine.LoadedModels()]), stoppingToken);
+                }
+                finally
+                {
+                    // Its lease is renewed from now on, should it wait for the store before it below.
+                    if (job is not null)
+                    {
+                        lost = heartbeat.Begin(job);
+                    }
+
+                    // Whether or not the claim went through, the result generated before it is stored now.
+                    storing = await StartStoreAsync(generated, storing, heartbeat);
+                    generated = null;
+                }
+
                 outages = 0;
                 if (job is null)
                 {
@@ -99,32 +119,15 @@ public sealed class QueueWorkerService(
                     continue;
                 }
 
-                var lost = heartbeat.Begin(job);
-                PendingStore pending;
                 try
                 {
-                    pending = await runner.GenerateAsync(job, workerId, stoppingToken, lost);
+                    generated = await runner.GenerateAsync(job, workerId, stoppingToken, lost);
                 }
                 catch
                 {
-                    heartbeat.End(job.Id, ended: false);
+                    heartbeat.End(job.Id, job.ClaimToken, ended: false);
                     throw;
                 }
-
-                await EndOfStoreAsync(storing, workerId);
-                // Off this loop (Task.Run: the PNG encode is synchronous work), so that the next claim goes first.
-                storing = Task.Run(async () =>
-                {
-                    var ended = false;
-                    try
-                    {
-                        ended = await pending.StoreAsync();
-                    }
-                    finally
-                    {
-                        heartbeat.End(pending.JobId, ended);
-                    }
-                }, CancellationToken.None);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -149,10 +152,35 @@ public sealed class QueueWorkerService(
             }
         }
 
-        // A result being stored at shutdown is kept: its writes do not stop for the shutdown (only a wait for the
-        // database does, and then the job goes back to the queue).
+        // A result generated or being stored at shutdown is kept: its writes do not stop for the shutdown (only a wait
+        // for the database does, and then the job goes back to the queue).
+        storing = await StartStoreAsync(generated, storing, heartbeat);
         await EndOfStoreAsync(storing, workerId);
         await beating;
+    }
+
+    /// <summary>Starts storing <paramref name="generated"/> (if any) once <paramref name="previous"/> has ended, off the
+    /// loop (the PNG encode is synchronous work); returns the store in flight.</summary>
+    private async Task<Task> StartStoreAsync(PendingStore? generated, Task previous, WorkerHeartbeat heartbeat)
+    {
+        if (generated is null)
+        {
+            return previous;
+        }
+
+        await EndOfStoreAsync(previous, heartbeat.WorkerId);
+        return Task.Run(async () =>
+        {
+            var ended = false;
+            try
+            {
+                ended = await generated.StoreAsync();
+            }
+            finally
+            {
+                heartbeat.End(generated.JobId, generated.ClaimToken, ended);
+            }
+        }, CancellationToken.None);
     }
 
     /// <summary>Waits for a store in flight. Its own failures already ended its job (failed, or put back); what is

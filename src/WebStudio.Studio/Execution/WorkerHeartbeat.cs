@@ -45,14 +45,14 @@ public sealed class WorkerHeartbeat(
         return claim.Lost.Token;
     }
 
-    /// <summary>The run of <paramref name="jobId"/> is over (its result stored, or none to store);
-    /// <paramref name="ended"/>: it ended the job (stored, failed or canceled), rather than putting it back at shutdown
-    /// or losing its claim.</summary>
-    public void End(Guid jobId, bool ended)
+    /// <summary>The run of <paramref name="jobId"/> under <paramref name="claimToken"/> is over (its result stored, or
+    /// none to store); <paramref name="ended"/>: it ended the job (stored, failed or canceled), rather than putting it
+    /// back at shutdown or losing its claim.</summary>
+    public void End(Guid jobId, long claimToken, bool ended)
     {
         lock (_gate)
         {
-            _claims.RemoveAll(c => c.JobId == jobId);
+            _claims.RemoveAll(c => c.JobId == jobId && c.Token == claimToken);
             if (ended)
             {
                 _jobsDone++;
