@@ -134,6 +134,9 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
     public async Task MakespanAsync()
     {
         Section($"5. {settings.LoadUsers} users x 2 jobs on one node (web app running jobs in process, SQLite, no Redis)");
+        Console.WriteLine("makespan: the first submission to the last job's FinishedAt (its generation's end). The ideal: the number of jobs x the single-job time,");
+        Console.WriteLine($"the median submit -> FinishedAt of {settings.AloneJobs} jobs run alone in the queue (each submitted once the one before ended) on the same");
+        Console.WriteLine("node just before each run. Both ends are stamped alike, so neither counts the last store; ratio = makespan / ideal.");
         var sqliteMakespans = new List<double>();
         var handOvers = new List<double>();
         await using (var processes = new ScaleOutProcesses(Subfolder("load-sqlite"), modelsPath, BenchDatabase.Sqlite(Path.Combine(Subfolder("load-sqlite"), "studio.db"))))
@@ -148,7 +151,8 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
 
         Console.WriteLine($"4. hand-over on one node (SQLite, in process, all runs): {HandOvers.Describe(handOvers)}");
         Console.WriteLine($"4. hand-over across nodes (from 1.):                     {HandOvers.Describe(_handOversAcrossNodes)}");
-        Console.WriteLine("  (a job's end is its FinishedAt, stamped when its generation ends and before its images are stored: the store is part of the hand-over)");
+        Console.WriteLine("  (a job's end is its FinishedAt, stamped when its generation ends; its images are then stored beside the next job, one store in flight a worker,");
+        Console.WriteLine("   so a hand-over is the next claim, and a wake-up when the worker had gone idle)");
 
         Section($"7. {settings.LoadUsers} users x 2 jobs on one node on PostgreSQL (no Redis) / the same on SQLite");
         await using var database = await postgres.CreateDatabaseAsync();
@@ -188,7 +192,7 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
                 var single = TwoJobsLoad.SingleJobSeconds(alone);
                 var run = await TwoJobsLoad.RunAsync(accounts, parameters, NextSeeds(2 * (settings.LoadUsers + 1)));
                 var busy = run.Jobs.Sum(j => j.Job.RunSeconds);
-                Console.WriteLine($"{name} run {i}: makespan {run.Makespan:0.00} s; single job {single:0.000} s (mean of {alone.Count} alone); "
+                Console.WriteLine($"{name} run {i}: makespan {run.Makespan:0.00} s; single job {single:0.000} s (median of {alone.Count} alone, just before this run); "
                     + $"makespan / sum of single-job times = {run.Ratio(single):0.000} (goal <= 1.05: {(run.Ratio(single) <= 1.05 ? "PASS" : "FAIL")}); "
                     + $"/ the same jobs' running times = {run.Makespan / busy:0.000}");
                 results.Add((run.Makespan, run));

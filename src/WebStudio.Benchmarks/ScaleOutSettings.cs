@@ -39,7 +39,7 @@ public sealed record ScaleOutSettings(
             Claimers: 8,
             LoadUsers: Int(args, "--users", quick ? 4 : 50),
             MakespanRuns: quick ? 2 : 3,
-            AloneJobs: quick ? 1 : 5,
+            AloneJobs: Int(args, "--alone-jobs", quick ? 3 : 20),
             FillRows: Int(args, "--fill-rows", quick ? 20_000 : 1_000_000),
             FillQueued: Int(args, "--fill-queued", quick ? 2_000 : 100_000),
             FillUsers: Int(args, "--fill-users", quick ? 200 : 10_000),
@@ -52,7 +52,7 @@ public sealed record ScaleOutSettings(
     public override string ToString() =>
         $"{(Quick ? "--quick" : "full")}: built-in model, {Steps} steps, {string.Join('/', WorkerCounts)} workers x {ThroughputJobs} jobs; "
         + $"{PreviewJobs} watched jobs a path; {Claimers} claimers over {ClaimUsers} users x {ClaimJobsPerUser} jobs; "
-        + $"{LoadUsers} users x 2 jobs, {MakespanRuns} runs ({AloneJobs} jobs alone before each); "
+        + $"{LoadUsers} users x 2 jobs, {MakespanRuns} runs ({AloneJobs} jobs alone before each: the median is the single-job time); "
         + $"at scale {FillRows:N0} jobs, {FillQueued:N0} queued, {FillUsers:N0} users, {ClaimsEachAtScale} claims a claimer (paced by ~{PacedJobLength.TotalMilliseconds:0} ms jobs: half as many)"
         + (Only.Length > 0 ? $"; only {string.Join(',', Only)}" : "");
 }

@@ -45,6 +45,7 @@ public static class StudioCoreServices
         services.AddMetrics();
         services.AddSingleton<StudioMetrics>();
         services.AddSingleton<ImageStore>();
+        services.AddSingleton<OrphanImageSweep>();
         services.AddSingleton<JobProgressNotifier>();
         services.AddSingleton<QueueSignal>();
         services.AddSingleton<RunningJobs>();

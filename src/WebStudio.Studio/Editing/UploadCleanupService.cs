@@ -1,11 +1,18 @@
 using Microsoft.Extensions.Options;
 using WebStudio.Studio.Options;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.Studio.Editing;
 
-/// <summary>At start-up and then hourly, deletes Edit-page uploads older than <see cref="StorageOptions.UploadRetention"/>,
-/// so the uploads folder does not grow without end.</summary>
-public sealed class UploadCleanupService(UploadStore uploads, IOptions<StorageOptions> options, TimeProvider time, ILogger<UploadCleanupService> logger)
+/// <summary>The maintenance sweep: at start-up and then hourly, deletes Edit-page uploads older than
+/// <see cref="StorageOptions.UploadRetention"/>, so the uploads folder does not grow without end, and image files that
+/// no image row names (<see cref="OrphanImageSweep"/>).</summary>
+public sealed class UploadCleanupService(
+    UploadStore uploads,
+    OrphanImageSweep orphans,
+    IOptions<StorageOptions> options,
+    TimeProvider time,
+    ILogger<UploadCleanupService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Every = TimeSpan.FromHours(1);
@@ -19,6 +26,7 @@ public sealed class UploadCleanupService(UploadStore uploads, IOptions<StorageOp
             do
             {
                 Clean();
+                await SweepOrphansAsync(stoppingToken);
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));
         }
@@ -42,6 +50,19 @@ public sealed class UploadCleanupService(UploadStore uploads, IOptions<StorageOp
         {
             // A file in use or a full disk must not stop the studio: try again next time.
             logger.LogWarning(ex, "Cleaning the uploads folder failed; trying again in {Every}", Every);
+        }
+    }
+
+    private async Task SweepOrphansAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await orphans.SweepAsync(stoppingToken);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The database away, or a folder that cannot be read: nothing is lost by waiting for the next sweep.
+            logger.LogWarning(ex, "Sweeping orphaned image files failed; trying again in {Every}", Every);
         }
     }
 }

@@ -32,115 +32,192 @@ public sealed class JobRunner(
     /// loss of its claim.</summary>
     public static readonly TimeSpan StatusCheckInterval = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>Runs the job to its end: generation, then its result stored.</summary>
     /// <param name="claimLost">Cancelled by the worker's heartbeat when its lease renewal finds the claim gone.</param>
     /// <returns>true when this run ended the job (succeeded, failed or canceled); false when the job went back to the
     /// queue at shutdown or its claim was lost.</returns>
-    public async Task<bool> RunAsync(GenerationJob job, string workerId, CancellationToken stopping, CancellationToken claimLost = default)
+    public async Task<bool> RunAsync(GenerationJob job, string workerId, CancellationToken stopping, CancellationToken claimLost = default) =>
+        await (await GenerateAsync(job, workerId, stopping, claimLost)).StoreAsync();
+
+    /// <summary>
+    /// Runs the job's generation; the result's store (<see cref="PendingStore.StoreAsync"/>) is left to the caller, so
+    /// that a worker may claim its next job first. Until that store ends, the job stays running, registered here (a
+    /// cancel still reaches it) and fenced by its claim: users see it completed only once the store commits.
+    /// </summary>
+    public async Task<PendingStore> GenerateAsync(GenerationJob job, string workerId, CancellationToken stopping, CancellationToken claimLost = default)
     {
-        JobStatus? outcome = null; // the status this run ended the job with; none when it went back or was lost
-        using var cancel = running.Register(job.Id, stopping);
-        using var lost = claimLost.Register(cancel.Cancel);
-        var token = cancel.Token;
-        var started = Stopwatch.GetTimestamp();
-        long firstStep = 0, lastStep = 0, statusChecked = started;
-        var kind = job.Kind.ToString();
-        metrics.JobStarted(job.CreatedAt, job.StartedAt ?? time.GetUtcNow().UtcDateTime, kind);
+        var run = new Run(job, running.Register(job.Id, stopping), stopping);
+        run.Lost = claimLost.Register(run.Cancel.Cancel);
+        var token = run.Cancel.Token;
+        long firstStep = 0, lastStep = 0, statusChecked = run.Started;
+        metrics.JobStarted(job.CreatedAt, job.StartedAt ?? time.GetUtcNow().UtcDateTime, run.Kind);
         Report(job.Id, JobStatus.Running, 0, job.Steps);
-        JobInputs? prepared = null;
+        IReadOnlyList<EngineImage>? results = null;
+        JobSpec? spec = null;
+        JobStatus? generated;
         try
         {
-            var spec = JobSpecJson.Read(job);
-            prepared = inputs.Load(job);
-
-            bool OnStep(EngineStep step)
+            generated = await GuardAsync(run, async () =>
             {
-                lastStep = Stopwatch.GetTimestamp();
-                metrics.StepDone(job.Model);
-                if (step.Step == 0)
-                {
-                    firstStep = lastStep;
-                }
+                spec = JobSpecJson.Read(job);
+                run.Prepared = inputs.Load(job);
 
-                if (Stopwatch.GetElapsedTime(statusChecked, lastStep) >= StatusCheckInterval)
+                bool OnStep(EngineStep step)
                 {
-                    statusChecked = lastStep;
-                    if (!StillOurs(job))
+                    lastStep = Stopwatch.GetTimestamp();
+                    metrics.StepDone(job.Model);
+                    if (step.Step == 0)
                     {
-                        cancel.Cancel();
+                        firstStep = lastStep;
                     }
+
+                    if (Stopwatch.GetElapsedTime(statusChecked, lastStep) >= StatusCheckInterval)
+                    {
+                        statusChecked = lastStep;
+                        if (!StillOurs(job))
+                        {
+                            run.Cancel.Cancel();
+                        }
+                    }
+
+                    if (token.IsCancellationRequested)
+                    {
+                        return false;
+                    }
+
+                    // Only the pixels are copied here (the latents change at the next step); the encoding waits for a
+                    // reader, off this thread, and is done once however many watch (PreviewImage).
+                    var pixels = step.Preview();
+                    Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
+                    return true;
                 }
 
-                if (token.IsCancellationRequested)
-                {
-                    return false;
-                }
+                results = await executors.For(spec).RunAsync(spec, run.Prepared, job.Width, job.Height, OnStep, token);
+                return JobStatus.Succeeded; // generated; not stored yet
+            });
+        }
+        catch
+        {
+            Close(run, null); // ending the job failed too (the database away at shutdown): its lease puts it back
+            throw;
+        }
 
-                // Only the pixels are copied here (the latents change at the next step); the encoding waits for a
-                // reader, off this thread, and is done once however many watch (PreviewImage).
-                var pixels = step.Preview();
-                Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
-                return true;
-            }
+        if (generated is null || results is not { } pictures || spec is not { } ran)
+        {
+            Close(run, generated);
+            return PendingStore.Ended(job, generated is not null);
+        }
 
-            var results = await executors.For(spec).RunAsync(spec, prepared, job.Width, job.Height, OnStep, token);
-
-            var totalMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-            var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
+        // The job's end as the queue counts it (FinishedAt): its generation's end, before the store.
+        var finishedAt = time.GetUtcNow().UtcDateTime;
+        var totalMs = Stopwatch.GetElapsedTime(run.Started).TotalMilliseconds;
+        var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
+        return new PendingStore(job, async () =>
+        {
+            JobStatus? outcome = null;
             try
             {
-                // A cancel that lands after the last step (during the VAE decode) still wins over storing the result.
-                token.ThrowIfCancellationRequested();
-                outcome = await StoreAsync(job, spec, results, stepMs, totalMs, stopping) ? JobStatus.Succeeded : null;
+                outcome = await GuardAsync(run, async () =>
+                {
+                    // A cancel that lands after the last step (during the VAE decode, or while an earlier store ends)
+                    // still wins over storing the result; a shutdown does not: the result is whole, so it is kept.
+                    if (token.IsCancellationRequested && !stopping.IsCancellationRequested)
+                    {
+                        throw new OperationCanceledException(token);
+                    }
+
+                    return await StoreAsync(job, ran, pictures, finishedAt, stepMs, totalMs, stopping) ? JobStatus.Succeeded : null;
+                });
             }
             finally
             {
-                foreach (var result in results)
+                foreach (var picture in pictures)
                 {
-                    result.Dispose();
+                    picture.Dispose();
                 }
+
+                Close(run, outcome);
             }
+
+            return outcome is not null;
+        });
+    }
+
+    /// <summary>Runs one part of a run (its generation, or its store) and ends the job as that part's failure says.</summary>
+    /// <returns>What <paramref name="work"/> returned, or the status the failure ended the job with; null when the job
+    /// went back to the queue or its claim was lost.</returns>
+    private async Task<JobStatus?> GuardAsync(Run run, Func<Task<JobStatus?>> work)
+    {
+        var job = run.Job;
+        try
+        {
+            return await work();
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.Stopping.IsCancellationRequested)
         {
             // Shut down mid-job: back to the queue without counting the attempt, to run again at the next start. One try
             // (the token is already canceled): with the database away too, the lease runs out and puts it back.
-            await RequeueAsync(job, stopping);
+            await RequeueAsync(job, run.Stopping);
+            return null;
         }
         catch (OperationCanceledException)
         {
-            outcome = await FinishAsync(job, JobStatus.Canceled, null, stopping);
+            var outcome = await FinishAsync(job, JobStatus.Canceled, null, run.Stopping);
             if (outcome is not null)
             {
                 logger.LogInformation("Job {JobId} canceled while running", job.Id);
             }
+
+            return outcome;
         }
         catch (Exception ex) when (DatabaseOutage.IsOutage(ex))
         {
             // The database went away under the job (not the job's fault): it runs again, uncounted, once it is back.
             logger.LogWarning(ex, "Job {JobId} interrupted by a database outage; it goes back to the queue when the database is back", job.Id);
-            await RequeueAsync(job, stopping);
+            await RequeueAsync(job, run.Stopping);
+            return null;
         }
         catch (Exception ex)
         {
             // The detail goes to the log; the owner sees plain words that quote the job id as the reference.
             logger.LogError(ex, "Job {JobId} failed ({Model}, {Width}x{Height}, batch {Batch})", job.Id, job.Model, job.Width, job.Height, job.BatchSize);
-            outcome = await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job), stopping);
+            return await FinishAsync(job, JobStatus.Failed, JobFailureReason.For(ex, job), run.Stopping);
         }
-        finally
+    }
+
+    /// <summary>The run's end, whichever way it ended (<paramref name="outcome"/>: none when the job went back or was lost).</summary>
+    private void Close(Run run, JobStatus? outcome)
+    {
+        run.Prepared?.Dispose();
+        if (outcome is not null)
         {
-            prepared?.Dispose();
-            if (outcome is not null)
-            {
-                inputs.Delete(job.Id); // a job requeued by a shutdown or an outage, or run again after a lost claim, keeps its inputs
-            }
-
-            running.Unregister(job.Id, cancel);
-            relay.Retire(job.Id);
-            metrics.JobEnded(Stopwatch.GetElapsedTime(started), kind, outcome ?? JobStatus.Queued); // Queued: back in the queue
-            notifier.QueueChanged();
+            inputs.Delete(run.Job.Id); // a job requeued by a shutdown or an outage, or run again after a lost claim, keeps its inputs
         }
 
-        return outcome is not null;
+        run.Lost.Dispose();
+        running.Unregister(run.Job.Id, run.Cancel);
+        relay.Retire(run.Job.Id);
+        metrics.JobEnded(Stopwatch.GetElapsedTime(run.Started), run.Kind, outcome ?? JobStatus.Queued); // Queued: back in the queue
+        notifier.QueueChanged();
+    }
+
+    /// <summary>One run's state, from its generation to the end of its store.</summary>
+    private sealed class Run(GenerationJob job, CancellationTokenSource cancel, CancellationToken stopping)
+    {
+        public GenerationJob Job { get; } = job;
+
+        /// <summary>Stops the run: a cancel, a lost claim, or the shutdown (<see cref="Stopping"/>, linked).</summary>
+        public CancellationTokenSource Cancel { get; } = cancel;
+
+        public CancellationToken Stopping { get; } = stopping;
+
+        public CancellationTokenRegistration Lost { get; set; }
+
+        public long Started { get; } = Stopwatch.GetTimestamp();
+
+        public string Kind { get; } = job.Kind.ToString();
+
+        public JobInputs? Prepared { get; set; }
     }
 
     // Runs on the generation thread between steps: one indexed read, every StatusCheckInterval.
@@ -182,9 +259,8 @@ public sealed class JobRunner(
         logger.LogWarning("Job {JobId}: this run's claim (token {Token}) was lost (its lease ran out, or the job was canceled or claimed again); its result is dropped", job.Id, job.ClaimToken);
 
     /// <returns>false when the claim was lost: nothing was kept.</returns>
-    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, double stepMs, double totalMs, CancellationToken stopping)
+    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, DateTime now, double stepMs, double totalMs, CancellationToken stopping)
     {
-        var now = time.GetUtcNow().UtcDateTime;
         var rows = new List<GeneratedImage>();
         for (var i = 0; i < results.Count; i++)
         {
@@ -200,25 +276,37 @@ public sealed class JobRunner(
                 CreatedAt = now,
             };
             var parameters = A1111Parameters.Format(job, spec, result.Seed, result.Image.Width, result.Image.Height);
-            row.FileName = await images.SaveAsync(row.Id, now, result.Image, parameters, CancellationToken.None);
+            try
+            {
+                row.FileName = await images.SaveAsync(row.Id, now, result.Image, parameters, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // A full disk, or a shared volume away: this job fails (its owner is told so), without half its images.
+                DeleteFiles(rows);
+                throw new ImageSaveException(ex);
+            }
+
             rows.Add(row);
         }
 
         // The images are on disk; their rows and the outcome wait out a database outage (until a shutdown, after
         // which the job runs again).
         var tries = 0;
-        var stored = await DatabaseOutage.RetryAsync(() => StoreRowsAsync(job, rows, now, stepMs, totalMs, afterOutage: tries++ > 0), stopping, ex => LogOutage(job, ex));
+        var stored = await DatabaseOutage.RetryAsync(() =>
+        {
+            if (tries > 0)
+            {
+                Touch(rows); // still on its way to its commit: the orphan sweep (OrphanImageSweep) leaves the files alone
+            }
+
+            return StoreRowsAsync(job, rows, now, stepMs, totalMs, afterOutage: tries++ > 0);
+        }, stopping, ex => LogOutage(job, ex));
         if (!stored)
         {
             // The claim was lost meanwhile (the job canceled, or put back and claimed again): keep nothing of this
             // run, so that the job ends with one set of images, the current claim's.
-            foreach (var row in rows)
-            {
-                if (images.Resolve(row.FileName) is { } path)
-                {
-                    File.Delete(path);
-                }
-            }
+            DeleteFiles(rows);
 
             LogLost(job);
             return false;
@@ -227,6 +315,29 @@ public sealed class JobRunner(
         Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
         logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
         return true;
+    }
+
+    private void DeleteFiles(List<GeneratedImage> rows)
+    {
+        foreach (var row in rows)
+        {
+            if (images.Resolve(row.FileName) is { } path)
+            {
+                File.Delete(path);
+            }
+        }
+    }
+
+    private void Touch(List<GeneratedImage> rows)
+    {
+        var now = time.GetUtcNow().UtcDateTime; // the clock the sweep compares the files' times with
+        foreach (var row in rows)
+        {
+            if (images.Resolve(row.FileName) is { } path)
+            {
+                File.SetLastWriteTimeUtc(path, now);
+            }
+        }
     }
 
     /// <returns>false when the claim was lost: nothing was written.</returns>

@@ -13,9 +13,11 @@ namespace WebStudio.Studio.Execution;
 /// <see cref="QueueOptions.Workers"/> loops (default: one per execution device), or one loop per CUDA device listed in
 /// Worker:Devices (<see cref="DeviceWorkers"/>), that claim and run jobs, each with
 /// its heartbeat (<see cref="WorkerHeartbeat"/>: the lease of its job, its row in the registry), and one sweep that
-/// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>). At shutdown a running
-/// job stops within one step and goes back to the queue, its attempt not counted (a crash, which might be the job's
-/// own doing, counts it).
+/// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>). A loop claims and
+/// starts its next job as soon as a generation ends, while that job's result is stored beside it (one store in flight
+/// a loop, fenced by its claim like every write of the run). At shutdown a running job stops within one step and goes
+/// back to the queue, its attempt not counted (a crash, which might be the job's own doing, counts it); a result being
+/// stored is kept.
 /// </summary>
 public sealed class QueueWorkerService(
     JobQueue queue,
@@ -76,6 +78,11 @@ public sealed class QueueWorkerService(
         var runner = device.Runner;
         var heartbeat = new WorkerHeartbeat(workerId, leases, registry, models, device.Engine, generation.Value, options.Value, time, logger, device.Device);
         var beating = heartbeat.RunAsync(stoppingToken);
+        // The job just generated, its store not started yet, and the store in flight: at most one at a time, started
+        // after the next claim (so that the claim does not wait behind the store's writes), awaited before the next
+        // store starts and before the loop ends.
+        PendingStore? generated = null;
+        var storing = Task.CompletedTask;
         var outages = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -83,10 +90,28 @@ public sealed class QueueWorkerService(
             {
                 // Taken before the claim: a job queued while the claim finds none still wakes this loop at once.
                 var wake = signal.Next;
-                // Only jobs for a model this worker has; one it has loaded is preferred within Queue:ModelAffinityWindow.
-                // The names come from the cached list (listing reads every model folder), loaded ones from this
-                // loop's own engine (each Worker:Devices entry has its own).
-                var job = await queue.ClaimNextAsync(workerId, new WorkerModels(models.Names, [.. device.Engine.LoadedModels()]), stoppingToken);
+                GenerationJob? job = null;
+                var lost = CancellationToken.None;
+                try
+                {
+                    // Only jobs for a model this worker has; one it has loaded is preferred within Queue:ModelAffinityWindow.
+                    // The names come from the cached list (listing reads every model folder), loaded ones from this
+                    // loop's own engine (each Worker:Devices entry has its own).
+                    job = await queue.ClaimNextAsync(workerId, new WorkerModels(models.Names, [.. device.Engine.LoadedModels()]), stoppingToken);
+                }
+                finally
+                {
+                    // Its lease is renewed from now on, should it wait for the store before it below.
+                    if (job is not null)
+                    {
+                        lost = heartbeat.Begin(job);
+                    }
+
+                    // Whether or not the claim went through, the result generated before it is stored now.
+                    storing = await StartStoreAsync(generated, storing, heartbeat);
+                    generated = null;
+                }
+
                 outages = 0;
                 if (job is null)
                 {
@@ -94,15 +119,14 @@ public sealed class QueueWorkerService(
                     continue;
                 }
 
-                var lost = heartbeat.Begin(job);
-                var ended = false;
                 try
                 {
-                    ended = await runner.RunAsync(job, workerId, stoppingToken, lost);
+                    generated = await runner.GenerateAsync(job, workerId, stoppingToken, lost);
                 }
-                finally
+                catch
                 {
-                    heartbeat.End(ended);
+                    heartbeat.End(job.Id, job.ClaimToken, ended: false);
+                    throw;
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -128,7 +152,49 @@ public sealed class QueueWorkerService(
             }
         }
 
+        // A result generated or being stored at shutdown is kept: its writes do not stop for the shutdown (only a wait
+        // for the database does, and then the job goes back to the queue).
+        storing = await StartStoreAsync(generated, storing, heartbeat);
+        await EndOfStoreAsync(storing, workerId);
         await beating;
+    }
+
+    /// <summary>Starts storing <paramref name="generated"/> (if any) once <paramref name="previous"/> has ended, off the
+    /// loop (the PNG encode is synchronous work); returns the store in flight.</summary>
+    private async Task<Task> StartStoreAsync(PendingStore? generated, Task previous, WorkerHeartbeat heartbeat)
+    {
+        if (generated is null)
+        {
+            return previous;
+        }
+
+        await EndOfStoreAsync(previous, heartbeat.WorkerId);
+        return Task.Run(async () =>
+        {
+            var ended = false;
+            try
+            {
+                ended = await generated.StoreAsync();
+            }
+            finally
+            {
+                heartbeat.End(generated.JobId, generated.ClaimToken, ended);
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>Waits for a store in flight. Its own failures already ended its job (failed, or put back); what is
+    /// left (the database away while it did so) is logged: the job's lease puts it back.</summary>
+    private async Task EndOfStoreAsync(Task storing, string workerId)
+    {
+        try
+        {
+            await storing;
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Queue worker {WorkerId}: storing a job's result did not end cleanly; its lease puts the job back if it was not ended", workerId);
+        }
     }
 
     // Any worker may sweep: each change is conditional, so sweeps of several processes do not collide.

@@ -7,8 +7,9 @@ using WebStudio.Studio.Workers;
 namespace WebStudio.Studio.Execution;
 
 /// <summary>
-/// One worker loop's heartbeat. Every <see cref="QueueOptions.HeartbeatInterval"/> it renews the lease of the job
-/// the loop runs and writes the worker's row in the registry. When a renewal finds the claim gone, or no renewal
+/// One worker loop's heartbeat. Every <see cref="QueueOptions.HeartbeatInterval"/> it renews the leases of the jobs
+/// the loop holds (the one it runs, and the one whose result it may still be storing) and writes the worker's row in
+/// the registry. When a renewal finds the claim gone, or no renewal
 /// has gone through for a whole lease (the database out of reach: the job may be claimed again by now), it stops
 /// the run, whose fenced writes would be refused anyway. <c>device</c>: the loop's Worker:Devices entry, if any.
 /// </summary>
@@ -26,7 +27,7 @@ public sealed class WorkerHeartbeat(
 {
     private readonly Lock _gate = new();
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
-    private Claim? _claim;
+    private readonly List<Claim> _claims = []; // oldest first: the last is the job the loop runs
     private long _jobsDone;
 
     public string WorkerId => workerId;
@@ -38,19 +39,20 @@ public sealed class WorkerHeartbeat(
         var claim = new Claim(job.Id, job.ClaimToken, time.GetTimestamp());
         lock (_gate)
         {
-            _claim = claim;
+            _claims.Add(claim);
         }
 
         return claim.Lost.Token;
     }
 
-    /// <summary>The run is over; <paramref name="ended"/>: it ended the job (stored, failed or canceled), rather than
-    /// putting it back at shutdown or losing its claim.</summary>
-    public void End(bool ended)
+    /// <summary>The run of <paramref name="jobId"/> under <paramref name="claimToken"/> is over (its result stored, or
+    /// none to store); <paramref name="ended"/>: it ended the job (stored, failed or canceled), rather than putting it
+    /// back at shutdown or losing its claim.</summary>
+    public void End(Guid jobId, long claimToken, bool ended)
     {
         lock (_gate)
         {
-            _claim = null;
+            _claims.RemoveAll(c => c.JobId == jobId && c.Token == claimToken);
             if (ended)
             {
                 _jobsDone++;
@@ -86,17 +88,19 @@ public sealed class WorkerHeartbeat(
 
     private async Task BeatAsync(CancellationToken stopping)
     {
-        Claim? claim;
+        Claim[] claims;
         long jobsDone;
         lock (_gate)
         {
-            (claim, jobsDone) = (_claim, _jobsDone);
+            (claims, jobsDone) = ([.. _claims], _jobsDone);
         }
 
-        if (claim is not null)
+        foreach (var held in claims)
         {
-            await RenewAsync(claim, stopping);
+            await RenewAsync(held, stopping);
         }
+
+        var claim = claims.Length > 0 ? claims[^1] : null;
 
         try
         {
@@ -140,7 +144,7 @@ public sealed class WorkerHeartbeat(
 
         lock (_gate)
         {
-            if (_claim != claim)
+            if (!_claims.Contains(claim))
             {
                 return; // the run ended meanwhile, and with it the claim
             }

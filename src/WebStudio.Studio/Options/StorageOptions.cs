@@ -18,4 +18,8 @@ public sealed class StorageOptions
 
     /// <summary>How often the sweep looks for deleted generations whose undo window has passed.</summary>
     public TimeSpan DeleteSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How old an image file that no image row names must be before the maintenance sweep removes it
+    /// (<see cref="Storage.OrphanImageSweep"/>): well beyond any store's way from its file write to its commit.</summary>
+    public TimeSpan OrphanImageGrace { get; set; } = TimeSpan.FromDays(1);
 }

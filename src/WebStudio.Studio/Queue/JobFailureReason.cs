@@ -25,6 +25,7 @@ public static class JobFailureReason
         {
             ModelNotFoundException => $"the model '{model}' is no longer on this server",
             ModelLoadException => $"the model '{model}' could not be loaded; {reference}",
+            Storage.ImageSaveException => $"the job's images were made but could not be saved on the server; {reference}",
             _ => $"the job failed on the server; {reference}",
         };
     }

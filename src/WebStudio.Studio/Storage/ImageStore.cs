@@ -8,9 +8,10 @@ namespace WebStudio.Studio.Storage;
 
 /// <summary>
 /// The folder of finished PNGs. Files are written to a temporary name and renamed, so a crash never leaves a
-/// half-written image under a name the database points at. Names come from ids, never from user input.
+/// half-written image under a name the database points at. Names come from ids, never from user input. Not sealed:
+/// tests hold or break its writes (tests/Shared/Studio/GatedImageStore.cs).
 /// </summary>
-public sealed class ImageStore
+public class ImageStore
 {
     // A1111 writes an uncompressed tEXt chunk; ImageSharp would otherwise zip long texts into zTXt.
     private static readonly PngEncoder Encoder = new() { TextCompressionThreshold = int.MaxValue };
@@ -24,7 +25,7 @@ public sealed class ImageStore
     public string Root { get; }
 
     /// <summary>Writes <paramref name="image"/> with its A1111 parameters and its <see cref="Provenance"/>; returns the file name relative to the root.</summary>
-    public async Task<string> SaveAsync(Guid imageId, DateTime createdAt, Image<Rgb24> image, string parameters, CancellationToken cancellationToken)
+    public virtual async Task<string> SaveAsync(Guid imageId, DateTime createdAt, Image<Rgb24> image, string parameters, CancellationToken cancellationToken)
     {
         var relative = Path.Combine(createdAt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), imageId.ToString("N") + ".png");
         var final = Path.Combine(Root, relative);

@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using WebStudio.Data;
 using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.ScaleOut.Tests.Cluster;
 
@@ -143,6 +145,22 @@ public sealed class StudioCluster : IAsyncDisposable
         }
 
         _folder.Dispose();
+    }
+
+    /// <summary>
+    /// The maintenance sweep's orphan pass (<see cref="OrphanImageSweep"/>) over the cluster's images, as any node runs
+    /// it, for files last written before <paramref name="writtenBefore"/>; how many it removed.
+    /// </summary>
+    public Task<int> SweepOrphanImagesAsync(DateTime writtenBefore)
+    {
+        var storage = Microsoft.Extensions.Options.Options.Create(new StorageOptions
+        {
+            ImagesPath = ImagesPath,
+            OrphanImageGrace = DateTime.UtcNow - writtenBefore,
+        });
+        var sweep = new OrphanImageSweep(new ImageStore(storage), new PooledDbContextFactory<StudioDbContext>(DatabaseOptions()), storage,
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<OrphanImageSweep>.Instance);
+        return sweep.SweepAsync(CancellationToken.None);
     }
 
     private DbContextOptions<StudioDbContext> DatabaseOptions() => (DbContextOptions<StudioDbContext>)new DbContextOptionsBuilder<StudioDbContext>()
