@@ -25,6 +25,11 @@ switch (command)
         await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes"), 128, 15);
         break;
 
+    case "builtin-figures":
+        // Issue 20: samplers against DDIM, hires-fix object counts by strength, inpainting by area and padding.
+        await BuiltInFiguresBenchmark.RunAsync(options);
+        break;
+
     case "sd15":
         // SD 1.5-sized synthetic models (written to ~/.cache/webstudio/sd15-synthetic on first use).
         await SdScaleBenchmark.RunAsync(options);
@@ -67,6 +72,8 @@ switch (command)
               pipeline [--model DIR] [--size N] [--scheduler S]
                                                  wall time vs Σ ONNX Run time, 20 steps with CFG (default: SdSynth's miniature SD 1.5, 256²)
               builtin  [--model DIR]             the same on the built-in model at 128²
+              builtin-figures [--only samplers,hires,inpaint] [--seeds 20] [--seeds-per-prompt 4] [--model DIR]
+                                                 the built-in model scored by its evaluator: samplers vs DDIM, hires strengths, inpaint areas
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
               studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 10] [--circuits 50] [--cuda] [--watchers-only]

@@ -50,8 +50,8 @@ public sealed class InpaintBrowserTests
             await Stroke(page, box, (0.55, 0.45), (0.85, 0.45));
             await Stroke(page, box, (0.55, 0.65), (0.85, 0.65));
             Assert.True(int.Parse((await canvas.GetAttributeAsync("data-painted"))!) > 0, "the strokes painted nothing");
-            // "Only masked" is the default inpaint area, with padding 1/16 of the side (A1111's 32 at 512).
-            Assert.Equal("4", await page.Locator("#only-masked-padding").InputValueAsync());
+            // "Only masked" is the default inpaint area, with padding 7/32 of the side (measured for issue 20).
+            Assert.Equal("14", await page.Locator("#only-masked-padding").InputValueAsync());
 
             await page.Locator("#run-edit").ClickAsync();
             var result = page.Locator("#results img.result-image");
@@ -77,7 +77,7 @@ public sealed class InpaintBrowserTests
                 }
             }
 
-            Assert.EndsWith(", Mask blur: 4, Inpaint area: Only masked, Masked area padding: 4", PngText.ReadTextChunks(await (await page.APIRequest.GetAsync($"/api/images/{resultId}")).BodyAsync())["parameters"]);
+            Assert.EndsWith(", Mask blur: 4, Inpaint area: Only masked, Masked area padding: 14", PngText.ReadTextChunks(await (await page.APIRequest.GetAsync($"/api/images/{resultId}")).BodyAsync())["parameters"]);
             Assert.InRange(painted, 20, source.Width * source.Height / 2);
             Assert.Equal(0, changedOutside);
             Assert.True(changedInside > painted / 4, $"only {changedInside} of {painted} masked pixels changed");

@@ -14,8 +14,9 @@ public static class SchedulerFactory
             SchedulerNames.DpmPlusPlus2M => new DPMSolverMultistepScheduler(config),
             SchedulerNames.DpmPlusPlus2MKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true),
             SchedulerNames.Lms => new LMSDiscreteScheduler(config),
-            // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up.
-            SchedulerNames.Plms => new PNDMScheduler(config with { SkipPrkSteps = true }),
+            // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up; at second order, which
+            // stays stable under classifier-free guidance (diffusers' fourth order blew up on the built-in model).
+            SchedulerNames.Plms => new PNDMScheduler(config with { SkipPrkSteps = true }, PNDMScheduler.GuidedPlmsOrder),
             SchedulerNames.Lcm => new LCMScheduler(config),
             _ => throw new ArgumentException(
                 $"Unknown scheduler '{name}'. Valid names: {string.Join(", ", SchedulerNames.All)}.", nameof(name)),

@@ -130,8 +130,9 @@ public abstract record JobSpec
         public string? Source { get; init; }
         public int Factor { get; init; } = 2;
 
-        /// <summary>A1111's hires "Denoising strength" default.</summary>
-        public float Strength { get; init; } = 0.7f;
+        /// <summary>The strength measured to keep the object count on the built-in model (A1111's 0.7 duplicated
+        /// objects, issue 20); see <see cref="WebStudio.Generation.Imaging.HiresFix.DefaultStrength"/>.</summary>
+        public float Strength { get; init; } = WebStudio.Generation.Imaging.HiresFix.DefaultStrength;
     }
 
     /// <summary>No diffusion: Lanczos by <see cref="Factor"/>, or an ONNX super-resolution model at its own scale.</summary>

@@ -55,11 +55,12 @@ public class OnlyMaskedInpaintingTests(TinyModelFolders models)
     }
 
     [Fact]
-    public void The_default_padding_is_a1111s_32_pixels_at_512_in_proportion()
+    public void The_default_padding_is_the_measured_28_pixels_at_128_in_proportion()
     {
-        Assert.Equal(32, GenerationRequest.DefaultOnlyMaskedPadding(512, 512));
-        Assert.Equal(8, GenerationRequest.DefaultOnlyMaskedPadding(128, 128));
-        Assert.Equal(32, GenerationRequest.DefaultOnlyMaskedPadding(768, 512));
+        Assert.Equal(28, GenerationRequest.DefaultOnlyMaskedPadding(128, 128));
+        Assert.Equal(112, GenerationRequest.DefaultOnlyMaskedPadding(512, 512));
+        Assert.Equal(112, GenerationRequest.DefaultOnlyMaskedPadding(768, 512));
+        Assert.Equal(1, GenerationRequest.DefaultOnlyMaskedPadding(4, 4));
     }
 
     [Theory]

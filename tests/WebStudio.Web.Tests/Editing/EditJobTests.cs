@@ -82,10 +82,10 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         Assert.Equal(JobKind.Inpaint, stored.Kind);
         var spec = Assert.IsType<JobSpec.Inpaint>(JobSpecJson.Read(stored));
         Assert.Equal($"image:{first.Images[0].Id}", spec.Source);
-        // Only masked by default, with 1/16 of the side as padding, written as A1111 writes it.
-        Assert.Equal((onlyMasked, onlyMasked ? 4 : (int?)null, maskBlur), (spec.OnlyMasked, spec.OnlyMaskedPadding, spec.MaskBlur));
+        // Only masked by default, with 7/32 of the side as padding (issue 20's measured default), written as A1111 writes it.
+        Assert.Equal((onlyMasked, onlyMasked ? 14 : (int?)null, maskBlur), (spec.OnlyMasked, spec.OnlyMaskedPadding, spec.MaskBlur));
         Assert.EndsWith(
-            $"Denoising strength: 1, Mask blur: {maskBlur}" + (onlyMasked ? ", Inpaint area: Only masked, Masked area padding: 4" : ""),
+            $"Denoising strength: 1, Mask blur: {maskBlur}" + (onlyMasked ? ", Inpaint area: Only masked, Masked area padding: 14" : ""),
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
     }
 
