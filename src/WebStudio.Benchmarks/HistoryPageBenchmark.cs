@@ -45,7 +45,7 @@ public static class HistoryPageBenchmark
                 html.Add(watch.Elapsed.TotalMilliseconds);
             }
 
-            var thumbs = System.Text.RegularExpressions.Regex.Matches(page, "/api/images/([0-9a-f-]{36})/thumb").Select(m => m.Value).Distinct().ToList();
+            var thumbs = System.Text.RegularExpressions.Regex.Matches(page, "/api/images/([0-9a-f-]{36})/thumb", System.Text.RegularExpressions.RegexOptions.NonBacktracking).Select(m => m.Value).Distinct().ToList();
             Console.WriteLine($"GET /history: {thumbs.Count} thumbnails on the first page; HTML median {Median(html):0.0} ms, max {html.Max():0.0} ms ({runs} runs)");
             var cold = await FetchAllAsync(user.Http, thumbs.Take(24).ToList());
             var warm = await FetchAllAsync(user.Http, thumbs.Take(24).ToList());

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace WebStudio.Data;
@@ -51,10 +52,16 @@ public static class StudioDatabase
     }.ToString();
 
     public static DbContextOptionsBuilder UseStudioSqlite(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(MigrationsAssembly)).AddInterceptors(SqliteBusyTimeout.Instance);
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(MigrationsAssembly)).AddInterceptors(SqliteBusyTimeout.Instance).WithStudioWarnings();
 
     public static DbContextOptionsBuilder UseStudioPostgres(this DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+        options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly)).WithStudioWarnings();
+
+    // Soft-deleted jobs hide their previews' and gallery places' required principal on purpose: those rows are then
+    // left out too (SoftDeleteConfiguration), which is what EF's warning about this pairing asks us to confirm. Set
+    // here, not in OnConfiguring, which pooled context factories refuse.
+    private static DbContextOptionsBuilder WithStudioWarnings(this DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
 
     /// <summary>Where the data lives, for start-up logs: the SQLite file, or PostgreSQL's host and database (never the password).</summary>
     public static string Describe(StudioDbContext db)

@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace WebStudio.Data;
 
@@ -30,11 +29,6 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
-
-    // Soft-deleted jobs hide their previews' and gallery places' required principal on purpose: those rows are then
-    // left out too (SoftDeleteConfiguration), which is what EF's warning about this pairing asks us to confirm.
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        optionsBuilder.ConfigureWarnings(w => w.Ignore(CoreEventId.PossibleIncorrectRequiredNavigationWithQueryFilterInteractionWarning));
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

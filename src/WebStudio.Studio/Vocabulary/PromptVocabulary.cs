@@ -33,13 +33,13 @@ public static partial class PromptVocabulary
         return unknown;
     }
 
-    [GeneratedRegex(@"<[^<>]*>", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"<[^<>]*>", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ExtraNetwork();
 
     // ":1.2", ": 0.5", ":-1", and a bare decimal such as "1.5": numbers of the syntax, not of the prompt.
-    [GeneratedRegex(@":\s*-?\d+(?:\.\d+)?|\d+\.\d+", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@":\s*-?\d+(?:\.\d+)?|\d+\.\d+", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Weight();
 
-    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}]+)?", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"[\p{L}\p{N}]+(?:['’][\p{L}]+)?", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Word();
 }

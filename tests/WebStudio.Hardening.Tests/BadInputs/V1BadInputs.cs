@@ -87,7 +87,7 @@ public static class V1BadInputs
         cases.Add(V1("user too long", s => Json(s.Key, $$"""{"prompt":"a","user":"{{new string('u', 300)}}"}"""), 400, "user"));
         cases.Add(V1("user as number", s => Json(s.Key, """{"prompt":"a","user":7}"""), 400, "user"));
         cases.Add(V1("moderation strict", s => Json(s.Key, """{"prompt":"a","moderation":"strict"}"""), 400, "moderation"));
-        cases.Add(V1("unknown field", s => Json(s.Key, """{"prompt":"a","negative_prompt":"b"}"""), 400, "negative_prompt"));
+        cases.Add(V1("unknown field", s => Json(s.Key, """{"prompt":"a","negative":"b"}"""), 400, "negative"));
 
         // model.
         cases.Add(V1("unknown model", s => Json(s.Key, """{"prompt":"a","model":"dall-e-3"}"""), 404, "model"));

@@ -1,5 +1,6 @@
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
 using WebStudio.Testing.TinyModels;
@@ -8,6 +9,8 @@ using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Web.Tests.Infrastructure;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Web.Tests.Components;
 
@@ -18,6 +21,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
     {
         var engine = model.CreateEngine();
         context.Services.AddSingleton<IGenerationEngine>(engine);
+        context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = model.ModelsPath }), NullLogger<ModelCards>.Instance));
         context.Services.AddMudServices();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Render<MudPopoverProvider>();
