@@ -9,7 +9,7 @@ public static class StudioPages
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
     /// <summary>
-    /// Records every PNG blob the page turns into an object URL (the live preview's frames) with a content hash,
+    /// Records every PNG or JPEG blob the page turns into an object URL (the live preview's frames) with a content hash,
     /// the moment it was made, and whether finished images were already on the page. Install before navigating.
     /// </summary>
     public const string PreviewRecorderScript = """
@@ -18,7 +18,7 @@ public static class StudioPages
             const create = URL.createObjectURL.bind(URL);
             URL.createObjectURL = (blob) => {
                 const url = create(blob);
-                if (blob instanceof Blob && blob.type === 'image/png') {
+                if (blob instanceof Blob && (blob.type === 'image/png' || blob.type === 'image/jpeg')) {
                     const entry = { url, hash: null, resultsShown: !!document.querySelector('#results'), at: performance.now() };
                     window.__previewFrames.push(entry);
                     blob.arrayBuffer().then(buffer => {
