@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using WebStudio.Data;
@@ -8,7 +9,8 @@ using WebStudio.Studio.Telemetry;
 namespace WebStudio.Redis;
 
 /// <summary>
-/// Progress through Redis. A worker publishes each report on its job's channel (fire and forget, never waiting) and
+/// Progress through Redis. A worker publishes each report on its job's channel (queued to a send loop that encodes
+/// the frame and fires and forgets, so the denoising loop never waits) and
 /// keeps the newest frame under a short time-to-live. A web node subscribes only to the jobs that its own views
 /// follow and that run elsewhere, starts each from the kept frame, and reports what arrives to its
 /// <see cref="JobProgressNotifier"/> as if the job ran here. With Redis down, reports are dropped (the database's
@@ -28,6 +30,7 @@ public sealed class RedisProgressRelay(
     private readonly RedisKeys _keys = new(options.Value.Prefix);
     private readonly Dictionary<Guid, ChannelMessageQueue> _subscriptions = []; // the sync loop's own
     private readonly SemaphoreSlim _followsChanged = new(0, 1);
+    private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new() { SingleReader = true });
     private volatile ConnectionMultiplexer? _redis;
 
     /// <summary>The jobs this node receives progress for right now (for tests and the Workers page).</summary>
@@ -44,48 +47,66 @@ public sealed class RedisProgressRelay(
 
     public void Publish(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image)
     {
-        if (_redis is not { IsConnected: true } redis)
+        if (_redis is not { IsConnected: true })
         {
             return; // no live frames while Redis is away; the job itself goes on
         }
 
-        // Every frame goes out (a node elsewhere may watch): encoded here, once, and shared with this node's watchers.
-        var png = image?.Bytes;
+        // Handed to the send loop: the caller is the denoising loop, which must not wait for the frame's encoding.
+        _outgoing.Writer.TryWrite(new Outgoing(jobId, new Report(status, step, totalSteps, image, time.GetUtcNow().ToUnixTimeMilliseconds())));
+    }
 
-        try
+    // Through the same queue, so that a frame sent late cannot outlive its job's removal.
+    public void Retire(Guid jobId) => _outgoing.Writer.TryWrite(new Outgoing(jobId, null));
+
+    // Every report goes out, in order (a node elsewhere may watch); a frame is encoded here, once, and shared with
+    // this node's watchers.
+    private async Task SendAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var outgoing in _outgoing.Reader.ReadAllAsync(stoppingToken))
         {
-            var message = new ProgressMessage(status, step, totalSteps, png, time.GetUtcNow().ToUnixTimeMilliseconds()).Encode();
-            if (png is not null)
+            if (_redis is not { IsConnected: true } redis)
             {
-                redis.GetDatabase().StringSet(_keys.Frame(jobId), message, options.Value.FrameTimeToLive, flags: CommandFlags.FireAndForget);
+                continue; // the frame expires by itself
             }
 
-            redis.GetSubscriber().Publish(_keys.Job(jobId), message, CommandFlags.FireAndForget);
-        }
-        catch (RedisException ex)
-        {
-            logger.LogDebug(ex, "A progress report of job {JobId} was not published", jobId);
+            try
+            {
+                if (outgoing.Report is not { } report)
+                {
+                    redis.GetDatabase().KeyDelete(_keys.Frame(outgoing.JobId), CommandFlags.FireAndForget);
+                    continue;
+                }
+
+                var png = report.Image?.Bytes;
+                var message = new ProgressMessage(report.Status, report.Step, report.TotalSteps, png, report.SentAt).Encode();
+                if (png is not null)
+                {
+                    redis.GetDatabase().StringSet(_keys.Frame(outgoing.JobId), message, options.Value.FrameTimeToLive, flags: CommandFlags.FireAndForget);
+                }
+
+                redis.GetSubscriber().Publish(_keys.Job(outgoing.JobId), message, CommandFlags.FireAndForget);
+            }
+            catch (RedisException ex)
+            {
+                logger.LogDebug(ex, "A progress report of job {JobId} was not published", outgoing.JobId);
+            }
         }
     }
 
-    public void Retire(Guid jobId)
-    {
-        try
-        {
-            _redis?.GetDatabase().KeyDelete(_keys.Frame(jobId), CommandFlags.FireAndForget);
-        }
-        catch (RedisException)
-        {
-            // The frame expires by itself.
-        }
-    }
+    private sealed record Report(JobStatus Status, int Step, int TotalSteps, PreviewImage? Image, long SentAt);
+
+    /// <summary>A report to publish, or (no report) the job's kept frame to remove.</summary>
+    private sealed record Outgoing(Guid JobId, Report? Report);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         notifier.FollowsChanged += OnFollowsChanged;
+        var sending = Task.CompletedTask;
         try
         {
             _redis = await connection.GetAsync();
+            sending = Task.Run(() => SendAsync(stoppingToken), CancellationToken.None);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await SyncAsync(_redis);
@@ -102,6 +123,14 @@ public sealed class RedisProgressRelay(
         finally
         {
             notifier.FollowsChanged -= OnFollowsChanged;
+            try
+            {
+                await sending; // ends with the stopping token; reports still queued then are dropped, as with Redis away
+            }
+            catch (OperationCanceledException)
+            {
+                // shutting down
+            }
         }
     }
 
