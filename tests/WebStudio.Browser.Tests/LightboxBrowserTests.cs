@@ -169,7 +169,9 @@ public sealed class LightboxBrowserTests(StudioFixture studio) : IClassFixture<S
 
     private static async Task OpenAsync(IPage page, string triggers, Guid image, string counter)
     {
-        await page.Locator(triggers).First.ClickAsync();
+        // A click on the prerendered page, before the circuit is live, does nothing: click until the lightbox opens
+        // (a loaded fresh-clone run clicked too early and waited for a lightbox that never came).
+        await UntilAsync(() => page.Locator(triggers).First.ClickAsync(new() { Timeout = 2000 }), page.Locator("#lightbox:visible"));
         await ExpectShowingAsync(page, image, counter);
     }
 

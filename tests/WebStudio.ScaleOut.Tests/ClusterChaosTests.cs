@@ -115,9 +115,10 @@ public sealed class ClusterChaosTests(PostgresServer server, ITestOutputHelper o
     private async Task<List<StreamProgress>> KillAWebNodeMidStreamAsync(StudioCluster cluster, ChaosRun run)
     {
         var node = cluster.Web(0);
-        // Cut right after the first of its 3 partial images, with most of the job still to run: cutting after the
-        // second raced with the job's end (a fresh-clone run saw the only such stream complete as the kill landed).
-        await Poll.UntilAsync(() => run.Streams.Any(s => s.Node == node && s.IsLong && s.MidStream && Volatile.Read(ref s.Partials) == 1), "a client mid-stream on web node 0", TimeSpan.FromSeconds(60),
+        // Cut past a partial image and before the result. The long stream runs ChaosRun.LongStreamSteps steps, so
+        // even after its second partial a third of the job is left; at 40 steps a fresh-clone run saw the only such
+        // stream complete as the kill landed. The wait is long: the same worker may be killed under that very job.
+        await Poll.UntilAsync(() => run.Streams.Any(s => s.Node == node && s.IsLong && s.MidStream), "a client mid-stream on web node 0", TimeSpan.FromSeconds(180),
             () => string.Join("\n", run.Streams.Select(s => $"{s.Prompt}: open {s.Open}, {s.Partials} partial(s), completed {s.Completed}")) + "\n" + Durations(cluster) + cluster.Logs());
         var midStream = run.Streams.Where(s => s.Node == node && s.IsLong && s.MidStream).ToList(); // now, any part of the way
         await cluster.KillWebAsync(0);

@@ -16,6 +16,11 @@ public sealed class ChaosRun
     /// <summary>Steps of the long studio jobs (at <see cref="LongSide"/>²), the ones a worker is killed in the middle of.</summary>
     public const int LongSteps = 60;
 
+    /// <summary>Steps of the long streamed jobs, the ones a web node is killed in the middle of: after the first of 3
+    /// partials (a quarter of the way) three quarters are left, seconds even on a fast machine, so the kill lands
+    /// mid-stream. At "high"'s 40 steps a fresh-clone run saw the stream complete as the kill landed.</summary>
+    public const int LongStreamSteps = 120;
+
     /// <summary>The side of long jobs: the tiny model runs a step of 64² in well under a millisecond, of 512² in tens.</summary>
     public const int LongSide = 512;
 
@@ -113,7 +118,7 @@ public sealed class ChaosRun
                     var progress = new StreamProgress(prompt, isLong);
                     Streams.Add(progress);
                     await (isLong
-                        ? user.StreamAsync(web, prompt, $"{LongSide}x{LongSide}", "high", 3, progress)
+                        ? user.StreamAsync(web, prompt, $"{LongSide}x{LongSide}", "high", 3, progress, LongStreamSteps)
                         : user.StreamAsync(web, prompt, "128x128", "medium", 2, progress));
                     ApiOutcomes[prompt] = progress.Completed ? "completed" : $"ended without its image ({progress.Status})";
                     break;

@@ -68,13 +68,16 @@ public sealed class ClusterUser
         return response.StatusCode;
     }
 
-    /// <summary>A streamed /v1/images/generations request, read to its end; <paramref name="progress"/> follows it event by event.</summary>
-    public async Task StreamAsync(StudioHost node, string prompt, string size, string quality, int partials, StreamProgress progress)
+    /// <summary>A streamed /v1/images/generations request, read to its end; <paramref name="progress"/> follows it
+    /// event by event. <paramref name="steps"/>, when given, is the studio's extension field (else quality decides).</summary>
+    public async Task StreamAsync(StudioHost node, string prompt, string size, string quality, int partials, StreamProgress progress, int? steps = null)
     {
         using var http = Api(node);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/images/generations")
         {
-            Content = JsonContent.Create(new { prompt, size, quality, n = 1, stream = true, partial_images = partials }),
+            Content = steps is { } count
+                ? JsonContent.Create(new { prompt, size, quality, n = 1, stream = true, partial_images = partials, steps = count })
+                : JsonContent.Create(new { prompt, size, quality, n = 1, stream = true, partial_images = partials }),
         };
         progress.Node = node;
         progress.PartialsAsked = partials;
