@@ -130,6 +130,33 @@ public sealed class PreviewHubTests
     }
 
     [Fact]
+    [Trait("Capability", "StudioUx")] // previews are encoded only when someone watches
+    public async Task A_job_that_no_view_elsewhere_follows_has_no_frame_encoded_or_written_to_the_database()
+    {
+        using var folder = new TempFolder();
+        await using var web = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
+        var alice = await StudioUserClient.RegisterAsync(web, "alice");
+        var engine = new ScriptedEngine { StepDelay = TimeSpan.FromMilliseconds(20) };
+        await using var worker = await StudioWorker.StartAsync(web.Options with { Engine = engine });
+        var job = await alice.SubmitAsync("unwatched", steps: 60); // 1.2 s: about five relay ticks
+
+        // Nobody watches: the worker's relay writes nothing, tick after tick, while the job runs to its end.
+        await using var db = await web.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
+        var rows = 0;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id).Select(j => j.Status).SingleAsync() is JobStatus.Queued or JobStatus.Running)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the job did not end");
+            rows = Math.Max(rows, await db.JobPreviews.CountAsync());
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(JobStatus.Succeeded, await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id).Select(j => j.Status).SingleAsync());
+        Assert.True(engine.Started.Count == 1, "the worker ran the job");
+        Assert.Equal(0, rows);
+    }
+
+    [Fact]
     public async Task A_queue_view_on_another_process_refreshes_when_the_worker_process_starts_and_finishes_a_job()
     {
         using var folder = new TempFolder();

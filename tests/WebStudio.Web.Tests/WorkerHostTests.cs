@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Studio.Queue;
 using WebStudio.Studio;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
@@ -135,9 +136,17 @@ public sealed class WorkerHostTests
 
     private static async Task WaitForPreviewAsync(StudioHost web, Guid jobId)
     {
+        // The test plays a follower in another process: a worker writes frames only of jobs followed from elsewhere.
         await using var db = await web.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!await db.JobPreviews.AnyAsync(p => p.JobId == jobId))
+        while (!await db.Jobs.AnyAsync(j => j.Id == jobId && j.Status == JobStatus.Running))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the worker did not claim the job");
+            await Task.Delay(20);
+        }
+
+        await JobPreviewFollows.MarkAsync(db, [jobId], DateTime.UtcNow, CancellationToken.None); // as a view does: once it runs
+        while (!await db.JobPreviews.AnyAsync(p => p.JobId == jobId && p.Step > 0))
         {
             Assert.True(DateTime.UtcNow < deadline, "the worker stored no preview of the job");
             await Task.Delay(20);

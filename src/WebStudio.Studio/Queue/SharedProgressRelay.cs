@@ -6,9 +6,11 @@ using WebStudio.Studio.Previews;
 namespace WebStudio.Studio.Queue;
 
 /// <summary>
-/// Live progress between processes that share one database. The process running a job stores its newest preview
-/// (at most once per <see cref="Interval"/>); every process reads back the jobs its own views follow but does not
-/// run, and reports them to <see cref="JobProgressNotifier"/> as if they ran here: steps, previews and the end.
+/// Live progress between processes that share one database. Every process marks the running jobs its own views
+/// follow but does not run (<see cref="JobPreviewFollows"/>); the process running a marked job stores its newest
+/// preview there (at most once per <see cref="Interval"/>), and a job nobody elsewhere follows costs no encoding and
+/// no write. Each process reads back its followed jobs and reports them to <see cref="JobProgressNotifier"/> as if
+/// they ran here: steps, previews and the end.
 /// While a view here shows the queue, the queue's active jobs are compared every <see cref="QueueCheckEvery"/> ticks,
 /// so that jobs submitted, started, finished or moved by another process refresh it too.
 /// The worker only hands a frame over; all database work happens on this service's own loop.
@@ -20,6 +22,7 @@ public sealed class SharedProgressRelay(
     JobProgressNotifier notifier,
     RunningJobs running,
     TimeProvider time,
+    IServiceProvider services,
     ILogger<SharedProgressRelay> logger) : BackgroundService, IProgressRelay
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
@@ -30,6 +33,9 @@ public sealed class SharedProgressRelay(
     private readonly ConcurrentDictionary<Guid, OutgoingFrame> _outgoing = new();
     private readonly ConcurrentQueue<Guid> _retired = new();
     private int? _queueFingerprint;
+
+    // False when another relay (Redis) carries the frames: then followed jobs are not marked in the database.
+    private bool _carriesFrames = true;
 
     /// <summary>A step of a job running here. Only the newest frame per job is kept until the next write; status
     /// changes need no relay, as the job's row carries them.</summary>
@@ -52,6 +58,7 @@ public sealed class SharedProgressRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // off the host's start-up path
+        _carriesFrames = ReferenceEquals(services.GetRequiredService<IProgressRelay>(), this);
         using var timer = new PeriodicTimer(Interval, time);
         try
         {
@@ -103,38 +110,35 @@ public sealed class SharedProgressRelay(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var jobId in _outgoing.Keys)
+        var jobIds = _outgoing.Keys.ToList();
+        var followed = jobIds.Count == 0 ? [] : (await JobPreviewFollows.FollowedAsync(db, jobIds, cancellationToken)).ToHashSet();
+        foreach (var jobId in jobIds)
         {
-            if (!_outgoing.TryRemove(jobId, out var frame))
+            // A frame of a job that no view elsewhere follows is dropped as it is: never encoded, never written.
+            if (!_outgoing.TryRemove(jobId, out var frame) || !followed.Contains(jobId))
             {
                 continue;
             }
 
             var png = frame.Image.Bytes;
-
-            var updated = await db.JobPreviews.Where(p => p.JobId == jobId).ExecuteUpdateAsync(s => s
+            await db.JobPreviews.Where(p => p.JobId == jobId).ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.Step, frame.Step)
                 .SetProperty(p => p.TotalSteps, frame.TotalSteps)
                 .SetProperty(p => p.Png, png)
                 .SetProperty(p => p.UpdatedAt, now), cancellationToken);
-            if (updated == 0)
-            {
-                db.JobPreviews.Add(new JobPreview { JobId = jobId, Step = frame.Step, TotalSteps = frame.TotalSteps, Png = png, UpdatedAt = now });
-                await db.SaveChangesAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-            }
         }
 
-        // After the writes, so that a frame taken just before its job was retired is removed in this same pass.
+        // After the writes, so that a frame taken just before its job was retired is removed in this same pass; a
+        // write only where a row is there to remove.
         var retired = new List<Guid>();
         while (_retired.TryDequeue(out var jobId))
         {
             retired.Add(jobId);
         }
 
-        if (retired.Count > 0)
+        if (retired.Count > 0 && (await JobPreviewFollows.FollowedAsync(db, retired, cancellationToken)) is { Count: > 0 } marked)
         {
-            await db.JobPreviews.Where(p => retired.Contains(p.JobId)).ExecuteDeleteAsync(cancellationToken);
+            await db.JobPreviews.Where(p => marked.Contains(p.JobId)).ExecuteDeleteAsync(cancellationToken);
         }
     }
 
@@ -157,6 +161,20 @@ public sealed class SharedProgressRelay(
                 PreviewStep = db.JobPreviews.Where(p => p.JobId == j.Id).Select(p => (int?)p.Step).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
+
+        // Marks the running jobs followed here that run elsewhere, so that their process writes their frames; removes
+        // the mark of a job that ended (its process may have retired it just before the mark went in).
+        if (_carriesFrames)
+        {
+            var now = time.GetUtcNow().UtcDateTime;
+            await JobPreviewFollows.MarkAsync(db, jobs.Where(j => j.Status == JobStatus.Running && j.PreviewStep is null && !running.IsRunning(j.Id)).Select(j => j.Id), now, cancellationToken);
+        }
+
+        var ended = jobs.Where(j => j.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled && j.PreviewStep is not null).Select(j => j.Id).ToList();
+        if (ended.Count > 0)
+        {
+            await db.JobPreviews.Where(p => ended.Contains(p.JobId)).ExecuteDeleteAsync(cancellationToken);
+        }
 
         foreach (var job in jobs)
         {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
+using WebStudio.Studio.Queue;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Infrastructure;
 
@@ -43,12 +44,20 @@ public sealed class LeasesKillTests
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<Endpoints.JobView>())!.Id;
 
-        // Mid-job: its steps under way (the worker has stored a preview).
+        // Mid-job: its steps under way (the worker has stored a preview for the follower the test plays: a worker
+        // writes frames only of jobs followed from another process).
         string firstWorker;
         await using (var db = await LeaseTestData.OpenAsync(web))
         {
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-            while (!await db.JobPreviews.AnyAsync(p => p.JobId == id))
+            while (!await db.Jobs.AnyAsync(j => j.Id == id && j.Status == JobStatus.Running))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"no worker claimed the job\n{a.Log}\n{b.Log}");
+                await Task.Delay(20);
+            }
+
+            await JobPreviewFollows.MarkAsync(db, [id], DateTime.UtcNow, CancellationToken.None); // as a view does: once it runs
+            while (!await db.JobPreviews.AnyAsync(p => p.JobId == id && p.Step > 0))
             {
                 Assert.True(DateTime.UtcNow < deadline, $"no worker stored a preview of the job\n{a.Log}\n{b.Log}");
                 await Task.Delay(20);
