@@ -11,6 +11,9 @@ public sealed class RedisKeys(string prefix)
     /// <summary>The newest frame of a running job, kept a short while for views that (re)connect mid-job.</summary>
     public RedisKey Frame(Guid jobId) => $"{prefix}:frame:{jobId:N}";
 
+    /// <summary>Present while a view on some node follows the job: only then are its frames encoded and sent.</summary>
+    public RedisKey Followed(Guid jobId) => $"{prefix}:followed:{jobId:N}";
+
     /// <summary>A job was queued: idle workers anywhere claim at once.</summary>
     public RedisChannel Wake => RedisChannel.Literal($"{prefix}:wake");
 

@@ -12,8 +12,9 @@ namespace WebStudio.Redis;
 /// Progress through Redis. A worker publishes each report on its job's channel (queued to a send loop that encodes
 /// the frame and fires and forgets, so the denoising loop never waits) and
 /// keeps the newest frame under a short time-to-live. A web node subscribes only to the jobs that its own views
-/// follow and that run elsewhere, starts each from the kept frame, and reports what arrives to its
-/// <see cref="JobProgressNotifier"/> as if the job ran here. With Redis down, reports are dropped (the database's
+/// follow and that run elsewhere, marks them followed (<see cref="RedisKeys.Followed"/>), starts each from the kept
+/// frame, and reports what arrives to its <see cref="JobProgressNotifier"/> as if the job ran here. A job that no
+/// view elsewhere follows has its steps published without images: its frames are never encoded or kept. With Redis down, reports are dropped (the database's
 /// status follow still ends the views' jobs) and the subscriptions come back with the connection.
 /// </summary>
 public sealed class RedisProgressRelay(
@@ -26,6 +27,9 @@ public sealed class RedisProgressRelay(
     ILogger<RedisProgressRelay> logger) : BackgroundService, IProgressRelay
 {
     private static readonly TimeSpan ResyncInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A follow mark outlives a few missed refreshes (one a <see cref="ResyncInterval"/>), then goes by itself.</summary>
+    private static readonly TimeSpan FollowTimeToLive = TimeSpan.FromSeconds(5);
 
     private readonly RedisKeys _keys = new(options.Value.Prefix);
     private readonly Dictionary<Guid, ChannelMessageQueue> _subscriptions = []; // the sync loop's own
@@ -78,7 +82,8 @@ public sealed class RedisProgressRelay(
                     continue;
                 }
 
-                var png = report.Image?.Bytes;
+                // Encoded only for a job that a view on some node follows; otherwise the step goes out without it.
+                var png = report.Image is { } image && await IsFollowedAsync(redis, outgoing.JobId) ? image.Bytes : null;
                 var message = new ProgressMessage(report.Status, report.Step, report.TotalSteps, png, report.SentAt).Encode();
                 if (png is not null)
                 {
@@ -91,6 +96,18 @@ public sealed class RedisProgressRelay(
             {
                 logger.LogDebug(ex, "A progress report of job {JobId} was not published", outgoing.JobId);
             }
+        }
+    }
+
+    private async Task<bool> IsFollowedAsync(ConnectionMultiplexer redis, Guid jobId)
+    {
+        try
+        {
+            return await redis.GetDatabase().KeyExistsAsync(_keys.Followed(jobId));
+        }
+        catch (RedisException)
+        {
+            return false; // Redis away: nothing would arrive anyway
         }
     }
 
@@ -151,6 +168,7 @@ public sealed class RedisProgressRelay(
     {
         var wanted = notifier.FollowedJobIds().Where(id => !running.IsRunning(id)).ToHashSet();
         List<KeyValuePair<Guid, ChannelMessageQueue>> unwanted;
+        List<Guid> kept;
         lock (_subscriptions)
         {
             unwanted = _subscriptions.Where(s => !wanted.Contains(s.Key)).ToList();
@@ -160,6 +178,13 @@ public sealed class RedisProgressRelay(
             }
 
             wanted.ExceptWith(_subscriptions.Keys);
+            kept = [.. _subscriptions.Keys];
+        }
+
+        // Still followed: the marks are renewed (a mark let go expires by itself, as another node may follow the job too).
+        foreach (var id in kept)
+        {
+            await IgnoreRedisErrorsAsync(() => redis.GetDatabase().StringSetAsync(_keys.Followed(id), 1, FollowTimeToLive, flags: CommandFlags.FireAndForget));
         }
 
         foreach (var (_, queue) in unwanted)
@@ -171,6 +196,8 @@ public sealed class RedisProgressRelay(
         {
             try
             {
+                // Marked before subscribing, so that the worker attaches images to the reports the subscription hears.
+                await redis.GetDatabase().StringSetAsync(_keys.Followed(id), 1, FollowTimeToLive);
                 var queue = await redis.GetSubscriber().SubscribeAsync(_keys.Job(id));
                 queue.OnMessage(message => Deliver(id, message.Message, published: true));
                 lock (_subscriptions)

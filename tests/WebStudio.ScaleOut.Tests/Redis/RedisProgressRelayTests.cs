@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using StackExchange.Redis;
+using WebStudio.Redis;
 using WebStudio.Data;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
@@ -44,11 +45,19 @@ public sealed class RedisProgressRelayTests
         await using var redis = await RedisServer.StartNewAsync();
         await using var worker = await RedisNode.StartAsync(redis.Configuration, "t2");
         await using var web = await RedisNode.StartAsync(redis.Configuration, "t2");
+        await using var other = await RedisNode.StartAsync(redis.Configuration, "t2");
         var job = Guid.NewGuid();
         byte[] newest = [.. FramePng, 9];
+
+        // A view on another node follows the job from its start, so its frames are kept.
+        using var followed = new CancellationTokenSource(Patience);
+        var otherFrames = other.Notifier.Watch(job, JobStatus.Running, 20, followed.Token);
+        await WaitUntilAsync(() => other.Relay.Subscribed.Contains(job));
         worker.PublishedRelay.Publish(job, JobStatus.Running, 4, 20, PreviewImage.FromEncoded(FramePng));
         worker.PublishedRelay.Publish(job, JobStatus.Running, 5, 20, PreviewImage.FromEncoded(newest));
-        await WaitUntilAsync(async () => (await FrameKeyAsync(redis, "t2", job)) is not null);
+        while ((await otherFrames.ReadAsync(followed.Token)).Step < 5)
+        {
+        }
 
         using var watching = new CancellationTokenSource(Patience);
         var frames = web.Notifier.Watch(job, JobStatus.Running, 20, watching.Token);
@@ -66,6 +75,27 @@ public sealed class RedisProgressRelayTests
 
         worker.PublishedRelay.Retire(job);
         await WaitUntilAsync(async () => (await FrameKeyAsync(redis, "t2", job)) is null);
+    }
+
+    [Fact]
+    public async Task A_job_that_no_view_follows_publishes_its_steps_without_encoding_or_keeping_a_frame()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var worker = await RedisNode.StartAsync(redis.Configuration, "t5");
+        await using var listener = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var job = Guid.NewGuid();
+        var heard = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        await listener.GetSubscriber().SubscribeAsync(RedisChannel.Literal($"t5:job:{job:N}"), (_, message) => heard.Writer.TryWrite(message!));
+
+        // The image is a lazily encoded one: had the relay wanted its bytes, it would have been encoded.
+        var image = PreviewImage.FromPixels(new byte[8 * 8 * 3], 8, 8);
+        worker.PublishedRelay.Publish(job, JobStatus.Running, 3, 20, image);
+        using var waiting = new CancellationTokenSource(Patience);
+        var message = ProgressMessage.Decode(await heard.Reader.ReadAsync(waiting.Token));
+
+        Assert.Equal((3, 20, (byte[]?)null), (message!.Step, message.TotalSteps, message.Png)); // the step, no image
+        Assert.False(image.IsEncoded, "nobody follows the job, yet its frame was encoded");
+        Assert.Null(await FrameKeyAsync(redis, "t5", job));
     }
 
     [Fact]
