@@ -5,6 +5,7 @@ using WebStudio.Data;
 using WebStudio.Studio;
 using WebStudio.Web;
 using WebStudio.Web.Accounts;
+using WebStudio.Web.Accounts.SingleSignOn;
 using WebStudio.Web.Api;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
@@ -80,6 +81,7 @@ app.MapEditing();
 app.MapHub<JobsHub>(JobsHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapSingleSignOn();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
