@@ -18,8 +18,8 @@ public sealed class SingleSignOnOptions
 
     public string ClientSecret { get; set; } = "";
 
-    /// <summary>Scopes asked for besides "openid" (always asked for).</summary>
-    public List<string> Scopes { get; set; } = ["profile", "email"];
+    /// <summary>Scopes asked for besides "openid", "profile" and "email" (always asked for), e.g. "groups".</summary>
+    public List<string> Scopes { get; set; } = [];
 
     /// <summary>The provider's name on the login page's button: "Sign in with {DisplayName}".</summary>
     public string DisplayName { get; set; } = "single sign-on";

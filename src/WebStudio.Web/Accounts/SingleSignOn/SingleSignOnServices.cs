@@ -51,6 +51,8 @@ public static class SingleSignOnServices
             options.SaveTokens = false;
             options.Scope.Clear();
             options.Scope.Add("openid");
+            options.Scope.Add("profile");
+            options.Scope.Add("email");
             foreach (var scope in settings.Scopes.Where(s => !string.IsNullOrWhiteSpace(s)))
             {
                 options.Scope.Add(scope);
