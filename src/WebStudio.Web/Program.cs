@@ -20,6 +20,7 @@ using WebStudio.Studio.Galleries;
 using WebStudio.Web.Hubs;
 using WebStudio.Web.Operations;
 using WebStudio.Web.Security;
+using WebStudio.Web.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.UseStudioSettingsFile();
@@ -82,6 +83,7 @@ app.MapHub<JobsHub>(JobsHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
 app.MapSingleSignOn();
+app.MapUsageExport();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {
