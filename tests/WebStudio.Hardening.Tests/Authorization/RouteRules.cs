@@ -169,10 +169,6 @@ public static class RouteRules
         // Account
         ["POST /Account/Logout"] = new(Guard.Login, Found) { OwnerProbe = LogoutAsync },
 
-        // Single sign-on's round trip: not found while it is not configured (as here).
-        ["GET /Account/ExternalLogin"] = new(Guard.Public, NotFound),
-        ["GET /Account/ExternalLogin/Callback"] = new(Guard.Public, NotFound),
-
         // The administrator's usage export.
         ["GET /admin/usage.csv"] = new(Guard.Admin, Ok),
 

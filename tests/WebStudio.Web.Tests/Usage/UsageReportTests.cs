@@ -56,7 +56,7 @@ public sealed class UsageReportTests
         Assert.Contains("id=\"usage-chart\"", page);
         Assert.Contains("<svg", page);
         Assert.Contains("alice@example.test", page);
-        Assert.Contains($"/admin/usage.csv?{Range}&amp;period=week&amp;group=user", page);
+        Assert.Contains($"/admin/usage.csv?{Range}&period=week&group=user", WebUtility.HtmlDecode(page));
         Assert.Contains("<td>0.2</td>", page); // alice's 204,800 steps × pixels, in megapixels
     }
 

@@ -15,26 +15,22 @@ public static class SingleSignOnEndpoints
     public const string StartPath = "/Account/ExternalLogin";
     public const string CallbackPath = "/Account/ExternalLogin/Callback";
 
+    /// <summary>Maps the round trip when single sign-on is configured; without it the paths do not exist.</summary>
     public static IEndpointRouteBuilder MapSingleSignOn(this IEndpointRouteBuilder app)
     {
-        app.MapGet(StartPath, (string? returnUrl, IOptions<SingleSignOnOptions> options) =>
+        if (!app.ServiceProvider.GetRequiredService<IOptions<SingleSignOnOptions>>().Value.Enabled)
         {
-            if (!options.Value.Enabled)
-            {
-                return Results.NotFound();
-            }
+            return app;
+        }
 
+        app.MapGet(StartPath, (string? returnUrl) =>
+        {
             var properties = new AuthenticationProperties { RedirectUri = $"{CallbackPath}?returnUrl={Uri.EscapeDataString(LocalOrHome(returnUrl))}" };
             return Results.Challenge(properties, [SingleSignOnOptions.Scheme]);
         }).AllowAnonymous();
 
-        app.MapGet(CallbackPath, async (string? returnUrl, HttpContext context, [FromServices] ExternalSignIn signIn, IOptions<SingleSignOnOptions> options) =>
+        app.MapGet(CallbackPath, async (string? returnUrl, HttpContext context, [FromServices] ExternalSignIn signIn) =>
         {
-            if (!options.Value.Enabled)
-            {
-                return Results.NotFound();
-            }
-
             var result = await signIn.CompleteAsync(context);
             return result == ExternalSignInResult.SignedIn
                 ? Results.LocalRedirect(LocalOrHome(returnUrl))
