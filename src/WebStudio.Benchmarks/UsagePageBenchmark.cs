@@ -113,7 +113,11 @@ public static class UsagePageBenchmark
 
     private sealed class BenchDbFactory(string databasePath) : IDbContextFactory<StudioDbContext>
     {
-        public StudioDbContext CreateDbContext() =>
-            new(new DbContextOptionsBuilder<StudioDbContext>().UseStudioSqlite(StudioDatabase.ConnectionString(databasePath)).Options);
+        public StudioDbContext CreateDbContext()
+        {
+            var builder = new DbContextOptionsBuilder<StudioDbContext>();
+            builder.UseStudioSqlite(StudioDatabase.ConnectionString(databasePath));
+            return new StudioDbContext(builder.Options);
+        }
     }
 }
