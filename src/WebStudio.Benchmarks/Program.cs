@@ -55,6 +55,11 @@ switch (command)
         await HistoryPageBenchmark.RunAsync(options);
         break;
 
+    case "usage":
+        // Issue 19, point 4: the usage page and CSV export with 100 users and 100,000 jobs.
+        await UsagePageBenchmark.RunAsync(options);
+        break;
+
     case "api-stream":
         // A streamed 20-step generation with 3 partial images through the OpenAI-compatible API of a running server.
         await ApiStreamBenchmark.RunAsync(
@@ -85,6 +90,8 @@ switch (command)
                                                  scale-out: 1/2/4 worker processes, previews via Redis, claims, hand-over, 50 x 2, 1M rows
               history [--images 10000] [--runs 7] [--models DIR]
                                                  History with 10,000 images: its HTML, the first thumbnails over HTTP and in chromium
+              usage [--users 100] [--jobs 100000] [--runs 7] [--models DIR]
+                                                 the usage page, its query and its CSV with 100 users and 100,000 finished jobs
               api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
                                                  streamed 20-step generation with 3 partials: first partial and total time
             """);

@@ -57,6 +57,7 @@ public static class StudioCoreServices
         services.AddSingleton<JobInputStore>();
         services.AddSingleton<JobAccess>();
         services.AddSingleton<QueueSnapshot>();
+        services.AddSingleton<Usage.UsageMetering>();
         services.AddSingleton<SharedProgressRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<SharedProgressRelay>());
         services.AddSingleton<IProgressRelay>(sp => sp.GetRequiredService<SharedProgressRelay>()); // Redis replaces it

@@ -5,6 +5,7 @@ using WebStudio.Data;
 using WebStudio.Studio;
 using WebStudio.Web;
 using WebStudio.Web.Accounts;
+using WebStudio.Web.Accounts.SingleSignOn;
 using WebStudio.Web.Api;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
@@ -19,6 +20,7 @@ using WebStudio.Studio.Galleries;
 using WebStudio.Web.Hubs;
 using WebStudio.Web.Operations;
 using WebStudio.Web.Security;
+using WebStudio.Web.Usage;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Configuration.UseStudioSettingsFile();
@@ -80,6 +82,8 @@ app.MapEditing();
 app.MapHub<JobsHub>(JobsHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();
+app.MapSingleSignOn();
+app.MapUsageExport();
 
 app.Lifetime.ApplicationStarted.Register(() =>
 {

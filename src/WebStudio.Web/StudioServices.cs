@@ -6,6 +6,7 @@ using WebStudio.Data;
 using WebStudio.Redis;
 using WebStudio.Studio;
 using WebStudio.Web.Accounts;
+using WebStudio.Web.Accounts.SingleSignOn;
 using WebStudio.Web.Editing;
 using WebStudio.Studio.Editing;
 using WebStudio.Web.Galleries;
@@ -71,5 +72,6 @@ public static class StudioServices
         services.AddScoped<AccountBootstrap>();
         services.AddSingleton<ThemePreferences>();
         services.AddThrottledLogin(configuration);
+        services.AddSingleSignOn(configuration);
     }
 }

@@ -12,7 +12,14 @@ public sealed record QueueEntry(
     TimeSpan Eta, DateTime CreatedAt, long Priority);
 
 /// <summary>The queue for one viewer: total length, and the entries they may see (all for the administrator).</summary>
-public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry> Entries);
+public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry> Entries)
+{
+    /// <summary>
+    /// A member's view: other users' queued and running jobs, counted but not among <see cref="Entries"/>, so that
+    /// the page's counts match its rows. None in the administrator's view, whose entries are every job.
+    /// </summary>
+    public (int Queued, int Running)? Others { get; init; }
+}
 
 /// <summary>
 /// Positions and ETAs. The ETA is the work ahead (running jobs' remaining steps and the queued jobs before, each
@@ -80,6 +87,7 @@ public sealed class QueueSnapshot(
     private async Task<QueueView> GetForUserAsync(StudioDbContext db, string userId, CancellationToken cancellationToken)
     {
         var queued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued, cancellationToken);
+        var othersQueued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.OwnerId != userId, cancellationToken);
         var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt })
@@ -113,7 +121,7 @@ public sealed class QueueSnapshot(
             }
         }
 
-        return new QueueView(queued, runningJobs.Count, entries);
+        return new QueueView(queued, runningJobs.Count, entries) { Others = (othersQueued, runningJobs.Count(j => j.OwnerId != userId)) };
     }
 
     /// <summary>Measured time of one step of one image, from the last finished jobs.</summary>

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Web.Options;
 
 namespace WebStudio.Web.Accounts;
 
@@ -8,12 +10,18 @@ namespace WebStudio.Web.Accounts;
 /// The login form's password sign-in, throttled by <see cref="LoginThrottle"/> and answering alike — one outcome and
 /// one password hash's work — whether the account does not exist, the password is wrong or the account is locked,
 /// so that neither the answer nor its timing tells which accounts exist. Identity's lockout on failures is not used:
-/// it let anyone lock anyone out; the throttle's per-client backoff takes its place.
+/// it let anyone lock anyone out; the throttle's per-client backoff takes its place. With single sign-on and local
+/// accounts off, every password is refused.
 /// </summary>
-public sealed class PasswordLogin(SignInManager<StudioUser> signIn, UserManager<StudioUser> users, LoginThrottle throttle)
+public sealed class PasswordLogin(SignInManager<StudioUser> signIn, UserManager<StudioUser> users, LoginThrottle throttle, IOptions<SingleSignOnOptions> singleSignOn)
 {
     public async Task<LoginOutcome> SignInAsync(IPAddress? client, string email, string password, bool remember)
     {
+        if (!singleSignOn.Value.LocalAccountsAllowed)
+        {
+            return new LoginOutcome(LoginResult.Refused);
+        }
+
         var account = users.NormalizeName(email);
         if (throttle.TryBegin(client, account) is { } wait)
         {

@@ -117,8 +117,9 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
                 await RefusedAsync(route, "the owner's live API key without a login", world.Callers.OwnerKey, own);
                 break;
             case Guard.Admin:
-                // /api answers a signed-in non-administrator 403; pages and /metrics send them to /Account/AccessDenied.
-                var refusal = IsApi(route) ? Forbidden : (int)HttpStatusCode.Redirect;
+                // /api and the admin area (/admin) answer a signed-in non-administrator 403; other pages and /metrics
+                // send them to /Account/AccessDenied.
+                var refusal = IsApi(route) || IsAdminArea(route) ? Forbidden : (int)HttpStatusCode.Redirect;
                 await SameAsMissingAsync(route, "the owner (not an administrator)", world.Callers.Owner, own, refusal);
                 await SameAsMissingAsync(route, "another user", world.Callers.Other, own, refusal);
                 await RefusedAsync(route, "anonymous", world.Callers.Anonymous, own);
@@ -225,6 +226,8 @@ public sealed partial class AuthorizationMatrixTests(AuthorizationWorld world, I
     }
 
     private static bool IsApi(MatrixRoute route) => new PathString("/" + route.Pattern.RawText!.TrimStart('/')).StartsWithSegments("/api");
+
+    private static bool IsAdminArea(MatrixRoute route) => new PathString("/" + route.Pattern.RawText!.TrimStart('/')).StartsWithSegments("/admin");
 
     /// <summary>No login: /api 401 JSON, pages a redirect to the login form.</summary>
     private async Task RefusedAsync(MatrixRoute route, string caller, HttpClient client, ProbeValues own)

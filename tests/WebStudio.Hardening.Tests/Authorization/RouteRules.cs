@@ -169,6 +169,9 @@ public static class RouteRules
         // Account
         ["POST /Account/Logout"] = new(Guard.Login, Found) { OwnerProbe = LogoutAsync },
 
+        // The administrator's usage export.
+        ["GET /admin/usage.csv"] = new(Guard.Admin, Ok),
+
         // The live-preview hub: a connection needs the login (its methods: the hub matrix).
         // For load balancers and monitoring: anyone may ask whether a node lives and is ready; metrics are the
         // administrator's (or bound apart, on a port of their own: Metrics:Url).
@@ -205,6 +208,7 @@ public static class RouteRules
         ["/queue"] = new(Guard.Login, Ok) { Page = true },
         ["/api-keys"] = new(Guard.Login, Ok) { Page = true },
         ["/admin/workers"] = new(Guard.Admin, Ok) { Page = true },
+        ["/admin/usage"] = new(Guard.Admin, Ok) { Page = true },
         ["/Account/Manage/ChangePassword"] = new(Guard.Login, Ok) { Page = true },
         ["/Account/Login"] = new(Guard.Public, Ok),
         ["/Account/Register"] = new(Guard.Public, Ok),
