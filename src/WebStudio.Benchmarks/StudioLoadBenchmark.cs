@@ -45,6 +45,15 @@ public static class StudioLoadBenchmark
             await admin.WaitForEndAsync(await admin.SubmitAsync(Parameters(i)));
         }
 
+        if (args.Contains("--circuits-only"))
+        {
+            // Only the memory per circuit; the Generate pages show the warm-up's last job with its image.
+            await CircuitMemory.RunAsync(server.ProcessId, server.BaseAddress, admin.Email, StudioBenchUser.Password, circuitCount, args.Contains("--by-type"));
+            await server.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+            return;
+        }
+
         if (args.Contains("--watchers-only"))
         {
             // Only the watcher section: the cost of previews to watchers, and the first preview's latency.
@@ -106,15 +115,7 @@ public static class StudioLoadBenchmark
         }
 
         // Memory with open circuits.
-        Console.WriteLine();
-        Console.WriteLine($"## server memory (VmRSS)");
-        Console.WriteLine($"after the load, no circuit: {server.ResidentMiB():0} MiB");
-        var opened = Stopwatch.StartNew();
-        await using (await StudioCircuits.OpenAsync(server.BaseAddress, accounts[0].Email, StudioBenchUser.Password, circuitCount))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            Console.WriteLine($"with {circuitCount} open circuits (Generate page, interactive): {server.ResidentMiB():0} MiB (opened in {opened.Elapsed.TotalSeconds:0} s)");
-        }
+        await CircuitMemory.RunAsync(server.ProcessId, server.BaseAddress, accounts[0].Email, StudioBenchUser.Password, circuitCount, args.Contains("--by-type"));
 
         foreach (var account in accounts)
         {
