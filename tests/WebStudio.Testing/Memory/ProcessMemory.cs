@@ -52,7 +52,10 @@ public static class ProcessMemory
     private static Dictionary<string, TypeTotal> ReachableByType(int processId)
     {
         using var target = DataTarget.AttachToProcess(processId, suspend: true);
-        using var runtime = target.ClrVersions.Single().CreateRuntime();
+        var clr = target.ClrVersions.Single();
+        // The DAC ships beside the runtime the process loaded (no symbol server here); ClrMD cannot read that runtime's
+        // version from a live process on Linux (it sees 0.0), so the match is the folder's, not a version check.
+        using var runtime = clr.CreateRuntime(Path.Combine(Path.GetDirectoryName(clr.ModuleInfo.FileName)!, "libmscordaccore.so"), ignoreMismatch: true);
         var heap = runtime.Heap;
         var seen = new HashSet<ulong>();
         var pending = new Stack<ulong>();
@@ -97,9 +100,9 @@ public sealed record MemorySnapshot(long ResidentBytes, IReadOnlyDictionary<stri
     public long ManagedBytes { get; } = ByType.Values.Sum(t => t.Bytes);
 
     /// <summary>The types that grew most from <paramref name="before"/> to this snapshot, largest growth first.</summary>
-    public IReadOnlyList<(string Type, long Count, long Bytes)> GrowthSince(MemorySnapshot before, int top) =>
+    public IReadOnlyList<(string Type, long Count, long Bytes)> GrowthSince(MemorySnapshot before, int top, bool byCount = false) =>
         ByType.Select(t => (t.Key, t.Value.Count - before.ByType.GetValueOrDefault(t.Key).Count, t.Value.Bytes - before.ByType.GetValueOrDefault(t.Key).Bytes))
-            .OrderByDescending(t => t.Item3)
+            .OrderByDescending(t => byCount ? t.Item2 : t.Item3)
             .Take(top)
             .ToList();
 }
