@@ -81,7 +81,7 @@ switch (command)
                                                  the built-in model scored by its evaluator: samplers vs DDIM, hires strengths, inpaint areas
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
-              studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 10] [--circuits 50] [--cuda] [--watchers-only]
+              studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 20] [--circuits 50] [--cuda] [--watchers-only | --circuits-only [--by-type]]
                                                  the studio server under load: fairness, makespan, preview cost, memory
               soak [--users 50] [--watchers 10] [--minutes 10] [--steps 20]
                                                  the server soaked by users submitting and watching: errors, RSS, GET / p50/p99, jobs/min

@@ -23,6 +23,8 @@ public sealed class StudioBenchServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    public int ProcessId => _process.Id;
+
     /// <summary>WebStudio.Web.dll in the web project's own build output (baked in by the csproj's RecordStudioServerPath target).</summary>
     public static string ServerDll =>
         typeof(StudioBenchServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "StudioServerDll")?.Value

@@ -7,6 +7,7 @@ public sealed class StudioCircuits : IAsyncDisposable
 {
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
+    private IBrowserContext? _context;
 
     private StudioCircuits(IPlaywright playwright, IBrowser browser)
     {
@@ -14,6 +15,7 @@ public sealed class StudioCircuits : IAsyncDisposable
         _browser = browser;
     }
 
+    /// <summary>Opens <paramref name="count"/> Generate pages of one signed-in user.</summary>
     public static async Task<StudioCircuits> OpenAsync(Uri baseAddress, string email, string password, int count)
     {
         var playwright = await Playwright.CreateAsync();
@@ -24,7 +26,7 @@ public sealed class StudioCircuits : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var circuits = new StudioCircuits(playwright, browser);
-        var context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString().TrimEnd('/') });
+        var context = circuits._context = await browser.NewContextAsync(new() { BaseURL = baseAddress.ToString().TrimEnd('/') });
         var login = await context.NewPageAsync();
         await login.GotoAsync("/Account/Login");
         await login.Locator("[id='Input.Email']").FillAsync(email);
@@ -32,15 +34,19 @@ public sealed class StudioCircuits : IAsyncDisposable
         await login.Locator("#login-submit").ClickAsync();
         await login.Locator("#generate").WaitForAsync();
         await login.CloseAsync();
+        await circuits.AddAsync(count);
+        return circuits;
+    }
 
+    /// <summary>Opens <paramref name="count"/> more Generate pages, each interactive (a live circuit) when it returns.</summary>
+    public async Task AddAsync(int count)
+    {
         for (var i = 0; i < count; i++)
         {
-            var page = await context.NewPageAsync();
+            var page = await _context!.NewPageAsync();
             await page.GotoAsync("/");
             await WaitInteractiveAsync(page);
         }
-
-        return circuits;
     }
 
     // The page is prerendered; the prompt's character counter only reacts once the circuit is live.

@@ -20,7 +20,7 @@ public static class StudioLoadBenchmark
         var users = Int(args, "--users", 50);
         var watching = Int(args, "--watchers", 10);
         var circuitCount = Int(args, "--circuits", 50);
-        var rounds = Int(args, "--rounds", 10);
+        var rounds = Int(args, "--rounds", 20);
         var cuda = args.Contains("--cuda");
 
         var total = Stopwatch.StartNew();
@@ -43,6 +43,15 @@ public static class StudioLoadBenchmark
         for (var i = 0; i < 2; i++)
         {
             await admin.WaitForEndAsync(await admin.SubmitAsync(Parameters(i)));
+        }
+
+        if (args.Contains("--circuits-only"))
+        {
+            // Only the memory per circuit; the Generate pages show the warm-up's last job with its image.
+            await CircuitMemory.RunAsync(server.ProcessId, server.BaseAddress, admin.Email, StudioBenchUser.Password, circuitCount, args.Contains("--by-type"));
+            await server.DisposeAsync();
+            Directory.Delete(folder, recursive: true);
+            return;
         }
 
         if (args.Contains("--watchers-only"))
@@ -106,15 +115,7 @@ public static class StudioLoadBenchmark
         }
 
         // Memory with open circuits.
-        Console.WriteLine();
-        Console.WriteLine($"## server memory (VmRSS)");
-        Console.WriteLine($"after the load, no circuit: {server.ResidentMiB():0} MiB");
-        var opened = Stopwatch.StartNew();
-        await using (await StudioCircuits.OpenAsync(server.BaseAddress, accounts[0].Email, StudioBenchUser.Password, circuitCount))
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2));
-            Console.WriteLine($"with {circuitCount} open circuits (Generate page, interactive): {server.ResidentMiB():0} MiB (opened in {opened.Elapsed.TotalSeconds:0} s)");
-        }
+        await CircuitMemory.RunAsync(server.ProcessId, server.BaseAddress, accounts[0].Email, StudioBenchUser.Password, circuitCount, args.Contains("--by-type"));
 
         foreach (var account in accounts)
         {
@@ -127,7 +128,12 @@ public static class StudioLoadBenchmark
         Console.WriteLine($"total benchmark time {total.Elapsed.TotalSeconds:0} s");
     }
 
-    /// <summary>The same job with 10 watchers and with none, interleaved so that drift in machine load cancels out.</summary>
+    /// <summary>
+    /// The same job with 10 watchers and with none, in pairs queued together (the watched one second in even rounds
+    /// and first in odd ones, ABBA), so that drift in machine load cancels within each pair. The figure is the
+    /// pairs' own ratios (median and geometric mean), not a ratio of two means that one slow job can swing. A first
+    /// watched pair warms the hub's streaming path and is not counted.
+    /// </summary>
     private static async Task WatcherOverheadAsync(StudioBenchUser admin, int watching, int rounds, Func<long, object> parameters)
     {
         var hubs = await Task.WhenAll(Enumerable.Range(0, watching).Select(_ => admin.ConnectHubAsync()));
@@ -135,32 +141,42 @@ public static class StudioLoadBenchmark
         var without = new List<double>();
         var firstPreview = new ConcurrentBag<(Guid Job, DateTime At)>();
         var started = new Dictionary<Guid, DateTime>();
-        for (var round = 0; round < rounds; round++)
+        var loadBefore = LoadAverage();
+        for (var round = -1; round < rounds; round++)
         {
-            // Both jobs are queued at once, the watched one second in even rounds and first in odd ones (ABBA), so
-            // that drift in machine load cancels out; its watchers attach right after the submission.
-            var watchedFirst = round % 2 == 1;
+            var watchedFirst = round % 2 != 0;
             var firstId = await admin.SubmitAsync(parameters(200 + round));
             var secondId = await admin.SubmitAsync(parameters(300 + round));
             var (plain, id) = watchedFirst ? (secondId, firstId) : (firstId, secondId);
-            var streams = hubs.Select(h => WatchAsync(h, id, firstPreview)).ToList();
+            var streams = hubs.Select(h => WatchAsync(h, id, round < 0 ? new() : firstPreview)).ToList();
             var job = await admin.WaitForEndAsync(id);
-            without.Add((await admin.WaitForEndAsync(plain)).RunSeconds);
+            var plainJob = await admin.WaitForEndAsync(plain);
             await Task.WhenAll(streams);
+            if (round < 0)
+            {
+                continue; // warm-up
+            }
+
             with.Add(job.RunSeconds);
+            without.Add(plainJob.RunSeconds);
             started[id] = job.Started;
         }
 
+        var ratios = with.Zip(without, (w, n) => w / n).ToList();
         Console.WriteLine();
-        Console.WriteLine($"## previews: {watching} watchers vs none ({rounds} jobs each, interleaved)");
+        Console.WriteLine($"## previews: {watching} watchers vs none ({rounds} interleaved pairs after one warm-up pair)");
+        Console.WriteLine($"load average (1 min) {loadBefore} before, {LoadAverage()} after, on {Environment.ProcessorCount} cores");
         Console.WriteLine($"running time with {watching} watchers {with.Average():0.000} s, with none {without.Average():0.000} s");
-        Console.WriteLine($"generation time with {watching} watchers / with none = {with.Average() / without.Average():0.000} (goal <= 1.03); medians {Median(with) / Median(without):0.000}");
+        Console.WriteLine($"generation time with {watching} watchers / with none, per pair: median {Median(ratios):0.000}, geometric mean {Math.Exp(ratios.Average(Math.Log)):0.000} (goal <= 1.03); ratio of means {with.Average() / without.Average():0.000}");
+        Console.WriteLine("  pairs: " + string.Join(' ', ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture))));
         PrintLatencies("job start -> first preview at a watching client", firstPreview.Select(p => (p.At - started[p.Job]).TotalMilliseconds).Order().ToList());
         foreach (var hub in hubs)
         {
             await hub.DisposeAsync();
         }
     }
+
+    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     /// <summary>Follows a job's preview stream to its end; records when the first frame with a picture arrived.</summary>
     private static async Task WatchAsync(HubConnection hub, Guid jobId, ConcurrentBag<(Guid Job, DateTime At)> firstPreview)

@@ -7,6 +7,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Studio.Execution;
 using WebStudio.Studio.Galleries;
 using WebStudio.Studio.History;
+using WebStudio.Studio.Maintenance;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
@@ -66,7 +67,8 @@ public static class StudioCoreServices
 
         services.AddSingleton<ThumbnailStore>();
         services.AddSingleton<HistoryService>();
-        services.AddHostedService<DeletedJobsSweep>();
+        services.AddSingleton<IMaintenanceTask, DeletedJobsSweep>();
+        services.AddHostedService<MaintenanceScheduler>(); // the sweeps, on one timer
         services.AddSingleton<RecentWork>();
         services.AddSingleton<GalleryService>();
         services.AddSingleton<ShareLinkService>();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WebStudio.Generation.Imaging;
+using WebStudio.Studio.Maintenance;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Editing;
@@ -12,7 +13,7 @@ public static class EditingServices
         services.AddSingleton<UploadStore>();
         services.AddSingleton<SourceImages>();
         services.AddSingleton<EditSubmission>();
-        services.AddHostedService<UploadCleanupService>();
+        services.AddSingleton<IMaintenanceTask, UploadCleanupSweep>();
 
         // ONNX super-resolution models sit in the "upscalers" folder of the models folder.
         services.AddSingleton(provider => new UpscalerCatalog(

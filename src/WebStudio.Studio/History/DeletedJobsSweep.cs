@@ -1,35 +1,21 @@
 using Microsoft.Extensions.Options;
+using WebStudio.Studio.Maintenance;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.History;
 
 /// <summary>
-/// Removes for good, every <see cref="StorageOptions.DeleteSweepInterval"/>, the generations deleted from History
-/// more than <see cref="StorageOptions.DeleteUndoWindow"/> ago (rows, then files). Several nodes may sweep at once:
-/// each removal is guarded by the row, so a generation goes once and an Undo that lands first keeps it.
+/// Removes for good, every <see cref="StorageOptions.DeleteSweepInterval"/> (a task of the
+/// <see cref="MaintenanceScheduler"/>), the generations deleted from History more than
+/// <see cref="StorageOptions.DeleteUndoWindow"/> ago (rows, then files). Several nodes may sweep at once: each removal
+/// is guarded by the row, so a generation goes once and an Undo that lands first keeps it.
 /// </summary>
 public sealed class DeletedJobsSweep(HistoryService history, IOptions<StorageOptions> options, TimeProvider time, ILogger<DeletedJobsSweep> logger)
-    : BackgroundService
+    : IMaintenanceTask
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        await Task.Yield(); // off the host's start-up path
-        using var timer = new PeriodicTimer(options.Value.DeleteSweepInterval, time);
-        try
-        {
-            do
-            {
-                await SweepAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
-    }
+    public TimeSpan Interval => options.Value.DeleteSweepInterval;
 
-    private async Task SweepAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
         try
         {

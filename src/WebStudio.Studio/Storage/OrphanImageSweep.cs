@@ -11,7 +11,7 @@ namespace WebStudio.Studio.Storage;
 /// considered ("yyyy-MM-dd/{image id}.png", and ".png.tmp"), and only files older than
 /// <see cref="StorageOptions.OrphanImageGrace"/>, so that a store still on its way to its commit keeps its files (one
 /// waiting out a database outage touches them before each try). Part of the maintenance sweep
-/// (<see cref="Editing.UploadCleanupService"/>); on a shared image store any node may run it.
+/// (<see cref="Editing.UploadCleanupSweep"/>); on a shared image store any node may run it.
 /// </summary>
 public sealed class OrphanImageSweep(
     ImageStore images,

@@ -1,39 +1,29 @@
 using Microsoft.Extensions.Options;
+using WebStudio.Studio.Maintenance;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Storage;
 
 namespace WebStudio.Studio.Editing;
 
-/// <summary>The maintenance sweep: at start-up and then hourly, deletes Edit-page uploads older than
+/// <summary>The hourly sweep of the <see cref="MaintenanceScheduler"/>: deletes Edit-page uploads older than
 /// <see cref="StorageOptions.UploadRetention"/>, so the uploads folder does not grow without end, and image files that
 /// no image row names (<see cref="OrphanImageSweep"/>).</summary>
-public sealed class UploadCleanupService(
+public sealed class UploadCleanupSweep(
     UploadStore uploads,
     OrphanImageSweep orphans,
     IOptions<StorageOptions> options,
     TimeProvider time,
-    ILogger<UploadCleanupService> logger)
-    : BackgroundService
+    ILogger<UploadCleanupSweep> logger)
+    : IMaintenanceTask
 {
     private static readonly TimeSpan Every = TimeSpan.FromHours(1);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    public TimeSpan Interval => Every;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
     {
-        await Task.Yield(); // off the host's start-up path
-        using var timer = new PeriodicTimer(Every, time);
-        try
-        {
-            do
-            {
-                Clean();
-                await SweepOrphansAsync(stoppingToken);
-            }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // shutting down
-        }
+        Clean();
+        await SweepOrphansAsync(cancellationToken);
     }
 
     private void Clean()
