@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Studio.Admin;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Editing;
 using WebStudio.Studio.Engine;

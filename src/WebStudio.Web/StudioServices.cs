@@ -69,6 +69,7 @@ public static class StudioServices
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<AccountBootstrap>();
+        services.AddScoped<WebStudio.Web.Admin.AccountLinks>();
         services.AddSingleton<ThemePreferences>();
         services.AddThrottledLogin(configuration);
     }

@@ -27,6 +27,7 @@ public sealed class JobQueue(
     JobInputStore inputStore,
     SeedSource seeds,
     StudioMetrics metrics,
+    AuditLog audit,
     TimeProvider time,
     ILogger<JobQueue> logger)
 {
@@ -82,7 +83,7 @@ public sealed class JobQueue(
 
         if (QuotaGate.Check(use, spec is JobSpec.Diffusion d ? d.BatchSize : 1, createdAt) is { } overQuota)
         {
-            return overQuota;
+            return new SubmitOutcome(null, SubmitRefusal.QuotaExceeded, [new FieldProblem(overQuota.Field, overQuota.Message)], overQuota.RetryAfter);
         }
 
         var job = new GenerationJob
@@ -121,8 +122,24 @@ public sealed class JobQueue(
         return spec;
     }
 
-    /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step).</summary>
+    /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step). An
+    /// administrator's cancel of someone else's job is written to the audit log.</summary>
     public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        var outcome = await CancelJobAsync(jobId, userId, isAdmin, cancellationToken);
+        if (outcome is CancelOutcome.Canceled or CancelOutcome.Stopping && isAdmin)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId != userId).Select(j => j.OwnerId).FirstOrDefaultAsync(cancellationToken) is { } owner)
+            {
+                await audit.AppendAsync(new Actor(userId, ""), AuditActions.JobCanceled, $"job {jobId}", $"owner {await AuditLog.NameOfAsync(db, owner, cancellationToken)}", cancellationToken);
+            }
+        }
+
+        return outcome;
+    }
+
+    private async Task<CancelOutcome> CancelJobAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);

@@ -44,9 +44,18 @@ public sealed class AuditLog(IDbContextFactory<StudioDbContext> dbFactory, TimeP
     public async Task AppendAsync(Actor actor, string action, string target, string details = "", CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (actor.Name.Length == 0)
+        {
+            actor = actor with { Name = await NameOfAsync(db, actor.Id, cancellationToken) };
+        }
+
         Add(db, actor, action, target, details);
         await db.SaveChangesAsync(cancellationToken);
     }
+
+    /// <summary>The account's e-mail (its name in the log), or its id when it has none.</summary>
+    public static async Task<string> NameOfAsync(StudioDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.Accounts().Where(u => u.Id == userId).Select(u => u.Email ?? u.UserName).FirstOrDefaultAsync(cancellationToken) ?? userId;
 
     /// <summary>Entries whose actor, action, target or details contain <paramref name="search"/> (any case), newest first.</summary>
     public async Task<AuditPage> SearchAsync(string? search, int page, int pageSize, CancellationToken cancellationToken = default)

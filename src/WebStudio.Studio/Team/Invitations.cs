@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
-using WebStudio.Studio.ApiKeys;
 
 namespace WebStudio.Studio.Team;
 
@@ -25,7 +24,7 @@ public sealed class Invitations(IDbContextFactory<StudioDbContext> dbFactory, Au
         var token = System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        db.Invitations.Add(new Invitation { TokenHash = ApiKeyService.Hash(token), Role = role, CreatedById = actor.Id, CreatedAt = now, ExpiresAt = now + Lifetime });
+        db.Invitations.Add(new Invitation { TokenHash = Hash(token), Role = role, CreatedById = actor.Id, CreatedAt = now, ExpiresAt = now + Lifetime });
         audit.Add(db, actor, AuditActions.Invited, StudioRoles.DisplayName(role), $"link valid until {now + Lifetime:yyyy-MM-dd HH:mm} UTC");
         await db.SaveChangesAsync(cancellationToken);
         return token;
@@ -39,11 +38,13 @@ public sealed class Invitations(IDbContextFactory<StudioDbContext> dbFactory, Au
             return null;
         }
 
-        var hash = ApiKeyService.Hash(token);
+        var hash = Hash(token);
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         return await db.Invitations.AsNoTracking().FirstOrDefaultAsync(i => i.TokenHash == hash && i.UsedAt == null && i.ExpiresAt > now, cancellationToken);
     }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
 
     /// <summary>Marks the invitation used by <paramref name="userId"/>; false when it was used (or expired) meanwhile.</summary>
     public async Task<bool> RedeemAsync(Guid invitationId, string userId, CancellationToken cancellationToken = default)

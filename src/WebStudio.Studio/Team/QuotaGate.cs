@@ -1,10 +1,11 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
-using WebStudio.Studio.Engine;
-using WebStudio.Studio.Queue;
 
 namespace WebStudio.Studio.Team;
+
+/// <summary>A daily quota that refuses a submission: which (<paramref name="Field"/>), in words, and when it resets.</summary>
+public sealed record QuotaRefusal(string Field, string Message, TimeSpan RetryAfter);
 
 /// <summary>What a user has used of their daily quotas and what is left (null: no limit).</summary>
 public sealed record QuotaUse(int ImagesToday, double GpuSecondsToday, int Queued, Quotas Quotas, DateTime ResetsAt)
@@ -17,7 +18,7 @@ public sealed record QuotaUse(int ImagesToday, double GpuSecondsToday, int Queue
 /// <summary>
 /// The daily quotas (images, GPU-seconds) checked at submission. It runs inside the submission's transaction, which
 /// serialises one user's submissions (SQLite's write lock, PostgreSQL's per-user advisory lock: see
-/// <see cref="JobQueue.SubmitAsync"/>), and counts from the jobs themselves, so parallel submissions on any number of
+/// JobQueue.SubmitAsync), and counts from the jobs themselves, so parallel submissions on any number of
 /// web nodes admit exactly the quota. A day is a UTC day; deleting history does not give images back (deleted jobs
 /// count), while canceled and failed jobs do not count.
 /// </summary>
@@ -39,7 +40,7 @@ public static class QuotaGate
     }
 
     /// <summary>The first daily quota a job of <paramref name="images"/> images would pass, as a refusal; null when it fits.</summary>
-    public static SubmitOutcome? Check(QuotaUse use, int images, DateTime now)
+    public static QuotaRefusal? Check(QuotaUse use, int images, DateTime now)
     {
         var wait = use.ResetsAt - now;
         var resets = $"it resets at 00:00 UTC, in {Span(wait)}";
@@ -57,8 +58,7 @@ public static class QuotaGate
         return null;
     }
 
-    private static SubmitOutcome Refused(string field, string message, TimeSpan retryAfter) =>
-        new(null, SubmitRefusal.QuotaExceeded, [new FieldProblem(field, message)], retryAfter);
+    private static QuotaRefusal Refused(string field, string message, TimeSpan retryAfter) => new(field, message, retryAfter);
 
     public static string Span(TimeSpan wait) => wait.TotalHours >= 1
         ? string.Create(CultureInfo.InvariantCulture, $"{(int)wait.TotalHours} h {wait.Minutes} min")

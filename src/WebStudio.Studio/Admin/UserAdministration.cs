@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Team;
 
-namespace WebStudio.Studio.Team;
+namespace WebStudio.Studio.Admin;
 
 /// <summary>
 /// The administrator's user management: the list, roles, disabling, deletion, quota overrides and role permissions,

@@ -1,4 +1,4 @@
-namespace WebStudio.Studio.Team;
+namespace WebStudio.Studio.Admin;
 
 /// <summary>One row of the administrator's user list.</summary>
 public sealed record UserSummary(

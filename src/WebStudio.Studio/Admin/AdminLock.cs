@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
+using WebStudio.Studio.Team;
 
-namespace WebStudio.Studio.Team;
+namespace WebStudio.Studio.Admin;
 
 /// <summary>
 /// Serialises changes that could leave the studio without an administrator: inside the caller's transaction,
