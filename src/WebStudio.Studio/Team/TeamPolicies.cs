@@ -8,7 +8,7 @@ namespace WebStudio.Studio.Team;
 /// role is), that role's stored permissions and quotas, and the user's quota override. Read fresh from the database
 /// on every check, so an administrator's change holds on the next request, on every node.
 /// </summary>
-public sealed class TeamPolicies(IDbContextFactory<StudioDbContext> dbFactory)
+public sealed class TeamPolicies(IDbContextFactory<StudioDbContext> dbFactory, TimeProvider time)
 {
     public async Task<TeamPolicy> ForUserAsync(string userId, CancellationToken cancellationToken = default)
     {
@@ -24,6 +24,14 @@ public sealed class TeamPolicies(IDbContextFactory<StudioDbContext> dbFactory)
             ?? new RolePolicy { Role = role, CanGenerate = role != StudioRoles.Viewer };
         var quota = await db.UserQuotas.AsNoTracking().FirstOrDefaultAsync(q => q.UserId == userId, cancellationToken);
         return new TeamPolicy(role, permissions, Quotas.Of(permissions, quota));
+    }
+
+    /// <summary>The user's policy and what they have used of their quotas today (the Generate page's "left" line).</summary>
+    public async Task<(TeamPolicy Policy, QuotaUse Use)> UseAsync(string userId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var policy = await ForUserAsync(db, userId, cancellationToken);
+        return (policy, await QuotaGate.UseAsync(db, userId, policy.Quotas, time.GetUtcNow().UtcDateTime, cancellationToken));
     }
 
     public static Task<List<string>> RolesOfAsync(StudioDbContext db, string userId, CancellationToken cancellationToken) =>
