@@ -209,7 +209,7 @@ public sealed class UserAdministration(
 
         foreach (var id in ids)
         {
-            await queue.CancelAsync(id, actor.Id, isAdmin: true, cancellationToken);
+            await queue.CancelUnauditedAsync(id, actor.Id, isAdmin: true, cancellationToken);
         }
 
         await using var write = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -126,7 +126,7 @@ public sealed class JobQueue(
     /// administrator's cancel of someone else's job is written to the audit log.</summary>
     public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
-        var outcome = await CancelJobAsync(jobId, userId, isAdmin, cancellationToken);
+        var outcome = await CancelUnauditedAsync(jobId, userId, isAdmin, cancellationToken);
         if (outcome is CancelOutcome.Canceled or CancelOutcome.Stopping && isAdmin)
         {
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -139,7 +139,8 @@ public sealed class JobQueue(
         return outcome;
     }
 
-    private async Task<CancelOutcome> CancelJobAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken)
+    /// <summary>The cancel itself, for callers that audit the cause instead (disabling an account cancels its jobs).</summary>
+    public async Task<CancelOutcome> CancelUnauditedAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
