@@ -239,6 +239,49 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("AuditLog", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.Gallery", b =>
                 {
                     b.Property<Guid>("Id")
@@ -503,6 +546,48 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.ToTable("GenerationJobs", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UsedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("Invitations", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.JobPreview", b =>
                 {
                     b.Property<Guid>("JobId")
@@ -524,6 +609,84 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.HasKey("JobId");
 
                     b.ToTable("JobPreviews", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RolePolicy", b =>
+                {
+                    b.Property<string>("Role")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("AllowedModels")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<bool>("CanGenerate")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("CanShare")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("CanUpscale")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("CanUseApi")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("GpuSecondsPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ImagesPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxBatch")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxQueued")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxSide")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxSteps")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SubmissionsPerMinute")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Role");
+
+                    b.ToTable("RolePolicies", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Role = "Admin",
+                            AllowedModels = "",
+                            CanGenerate = true,
+                            CanShare = true,
+                            CanUpscale = true,
+                            CanUseApi = true
+                        },
+                        new
+                        {
+                            Role = "Member",
+                            AllowedModels = "",
+                            CanGenerate = true,
+                            CanShare = true,
+                            CanUpscale = true,
+                            CanUseApi = true
+                        },
+                        new
+                        {
+                            Role = "Viewer",
+                            AllowedModels = "",
+                            CanGenerate = false,
+                            CanShare = false,
+                            CanUpscale = false,
+                            CanUseApi = false
+                        });
                 });
 
             modelBuilder.Entity("WebStudio.Data.ShareLink", b =>
@@ -666,6 +829,29 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.HasIndex("LastServedRound");
 
                     b.ToTable("UserQueueStates", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.UserQuota", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<int?>("GpuSecondsPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("ImagesPerDay")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxQueued")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("SubmissionsPerMinute")
+                        .HasColumnType("integer");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserQuotas", (string)null);
                 });
 
             modelBuilder.Entity("WebStudio.Data.WorkerRecord", b =>
@@ -876,6 +1062,15 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.HasOne("WebStudio.Data.StudioUser", null)
                         .WithOne()
                         .HasForeignKey("WebStudio.Data.UserQueueState", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.UserQuota", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithOne()
+                        .HasForeignKey("WebStudio.Data.UserQuota", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

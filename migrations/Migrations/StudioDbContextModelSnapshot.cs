@@ -227,6 +227,47 @@ namespace WebStudio.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.AuditEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActorName")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Details")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("AuditLog", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.Gallery", b =>
                 {
                     b.Property<Guid>("Id")
@@ -491,6 +532,48 @@ namespace WebStudio.Migrations
                     b.ToTable("GenerationJobs", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.Invitation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CreatedById")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UsedByUserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TokenHash")
+                        .IsUnique();
+
+                    b.ToTable("Invitations", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.JobPreview", b =>
                 {
                     b.Property<Guid>("JobId")
@@ -512,6 +595,84 @@ namespace WebStudio.Migrations
                     b.HasKey("JobId");
 
                     b.ToTable("JobPreviews", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RolePolicy", b =>
+                {
+                    b.Property<string>("Role")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AllowedModels")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("CanGenerate")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CanShare")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CanUpscale")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CanUseApi")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("GpuSecondsPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ImagesPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxBatch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxQueued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxSide")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxSteps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SubmissionsPerMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Role");
+
+                    b.ToTable("RolePolicies", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Role = "Admin",
+                            AllowedModels = "",
+                            CanGenerate = true,
+                            CanShare = true,
+                            CanUpscale = true,
+                            CanUseApi = true
+                        },
+                        new
+                        {
+                            Role = "Member",
+                            AllowedModels = "",
+                            CanGenerate = true,
+                            CanShare = true,
+                            CanUpscale = true,
+                            CanUseApi = true
+                        },
+                        new
+                        {
+                            Role = "Viewer",
+                            AllowedModels = "",
+                            CanGenerate = false,
+                            CanShare = false,
+                            CanUpscale = false,
+                            CanUseApi = false
+                        });
                 });
 
             modelBuilder.Entity("WebStudio.Data.ShareLink", b =>
@@ -654,6 +815,29 @@ namespace WebStudio.Migrations
                     b.HasIndex("LastServedRound");
 
                     b.ToTable("UserQueueStates", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.UserQuota", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("GpuSecondsPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("ImagesPerDay")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("MaxQueued")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SubmissionsPerMinute")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("UserId");
+
+                    b.ToTable("UserQuotas", (string)null);
                 });
 
             modelBuilder.Entity("WebStudio.Data.WorkerRecord", b =>
@@ -864,6 +1048,15 @@ namespace WebStudio.Migrations
                     b.HasOne("WebStudio.Data.StudioUser", null)
                         .WithOne()
                         .HasForeignKey("WebStudio.Data.UserQueueState", "UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.UserQuota", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithOne()
+                        .HasForeignKey("WebStudio.Data.UserQuota", "UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -28,6 +28,14 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
+    public DbSet<RolePolicy> RolePolicies => Set<RolePolicy>();
+
+    public DbSet<UserQuota> UserQuotas => Set<UserQuota>();
+
+    public DbSet<AuditEntry> AuditLog => Set<AuditEntry>();
+
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Studio.Admin;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Editing;
 using WebStudio.Studio.Engine;
@@ -13,6 +14,7 @@ using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Team;
 using WebStudio.Studio.Telemetry;
 using WebStudio.Studio.Vocabulary;
 using WebStudio.Studio.Workers;
@@ -64,6 +66,11 @@ public static class StudioCoreServices
         services.AddSingleton<IProgressRelay>(sp => sp.GetRequiredService<SharedProgressRelay>()); // Redis replaces it
         services.AddHostedService<PostgresQueueSignals>(); // idle on SQLite; Redis replaces it
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<TeamPolicies>();
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<AccountStatus>();
+        services.AddSingleton<UserAdministration>();
+        services.AddSingleton<Invitations>();
 
         services.AddSingleton<ThumbnailStore>();
         services.AddSingleton<HistoryService>();

@@ -6,6 +6,7 @@ using WebStudio.Studio;
 using WebStudio.Web;
 using WebStudio.Web.Accounts;
 using WebStudio.Web.Accounts.SingleSignOn;
+using WebStudio.Web.Admin;
 using WebStudio.Web.Api;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
@@ -50,6 +51,7 @@ using (var scope = app.Services.CreateScope())
     var factory = scope.ServiceProvider.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<StudioDbContext>>();
     using var db = factory.CreateDbContext();
     StudioDatabase.MigrateAndConfigure(db);
+    WebStudio.Studio.Team.StudioRoleSeeder.Seed(db);
 }
 
 if (ApiKeyCommand.IsRequested(args))
@@ -79,6 +81,7 @@ app.MapStudioEndpoints();
 app.MapImagesApi();
 app.MapHistoryGalleriesAndSharing();
 app.MapEditing();
+app.MapAdminEndpoints();
 app.MapHub<JobsHub>(JobsHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();

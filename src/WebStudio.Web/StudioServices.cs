@@ -70,6 +70,7 @@ public static class StudioServices
             .AddSignInManager()
             .AddDefaultTokenProviders();
         services.AddScoped<AccountBootstrap>();
+        services.AddScoped<WebStudio.Web.Admin.AccountLinks>();
         services.AddSingleton<ThemePreferences>();
         services.AddThrottledLogin(configuration);
         services.AddSingleSignOn(configuration);

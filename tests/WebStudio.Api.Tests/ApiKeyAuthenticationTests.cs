@@ -31,7 +31,8 @@ public sealed class ApiKeyAuthenticationTests(StudioHost server) : IClassFixture
         Assert.True(JobAccess.IsAdmin(principal));
         var user = await scope.ServiceProvider.GetRequiredService<UserManager<StudioUser>>().FindByIdAsync(userId);
         var cookie = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<StudioUser>>().CreateAsync(user!);
-        Assert.Equal(cookie.Claims.Select(c => $"{c.Type}={c.Value}").Order(), principal.Claims.Select(c => $"{c.Type}={c.Value}").Order());
+        // The cookie's claims, and the one that says the account's role may use the API (TeamAdmin).
+        Assert.Equal(cookie.Claims.Select(c => $"{c.Type}={c.Value}").Append($"{ApiKeyAuthentication.ApiUseClaim}=true").Order(), principal.Claims.Select(c => $"{c.Type}={c.Value}").Order());
     }
 
     [Fact]

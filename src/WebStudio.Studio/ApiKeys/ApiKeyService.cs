@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
+using WebStudio.Studio.Team;
 
 namespace WebStudio.Studio.ApiKeys;
 
@@ -12,7 +13,7 @@ public sealed record CreatedApiKey(ApiKey Row, string Key);
 /// API keys: "ws-" followed by 256 random bits (base64url). Only the SHA-256 of the key is stored; a fast hash
 /// is enough because the key is random, not a password a person chose.
 /// </summary>
-public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> dbFactory, TimeProvider time)
+public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> dbFactory, TimeProvider time, TeamPolicies policies)
 {
     public const string KeyPrefix = "ws-";
     public const int MaxNameLength = 100;
@@ -24,6 +25,11 @@ public sealed class ApiKeyService(IDbContextFactory<StudioDbContext> dbFactory, 
         if (name.Length is 0 or > MaxNameLength)
         {
             throw new ArgumentException($"the key name must be 1 to {MaxNameLength} characters");
+        }
+
+        if (await policies.ForUserAsync(userId, cancellationToken) is { CanUseApi: false } policy)
+        {
+            throw new PermissionDeniedException($"the {policy.Role} role may not use the API");
         }
 
         var key = KeyPrefix + System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));

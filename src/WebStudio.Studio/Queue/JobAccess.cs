@@ -10,7 +10,7 @@ namespace WebStudio.Studio.Queue;
 /// </summary>
 public sealed class JobAccess(IDbContextFactory<StudioDbContext> dbFactory)
 {
-    public const string AdminRole = "Admin";
+    public const string AdminRole = StudioRoles.Admin;
 
     public static string? UserId(ClaimsPrincipal user) => user.FindFirstValue(ClaimTypes.NameIdentifier);
 

@@ -5,6 +5,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
+using WebStudio.Studio.Team;
 using WebStudio.Studio.Telemetry;
 
 namespace WebStudio.Studio.Queue;
@@ -26,6 +27,7 @@ public sealed class JobQueue(
     JobInputStore inputStore,
     SeedSource seeds,
     StudioMetrics metrics,
+    AuditLog audit,
     TimeProvider time,
     ILogger<JobQueue> logger)
 {
@@ -55,19 +57,33 @@ public sealed class JobQueue(
         // so that concurrent submissions of one user cannot both pass the per-user limit.
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await QueueStatements.LockSubmissionsAsync(db, userId, cancellationToken);
-        var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
-        if (queued >= _options.MaxQueuedPerUser)
+        // The user's role and quotas, read in this transaction: what the role forbids is refused before any count.
+        var policy = await TeamPolicies.ForUserAsync(db, userId, cancellationToken);
+        if (SubmissionRules.Check(policy, spec, width, height) is { Count: > 0 } forbidden)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.Forbidden, forbidden);
+        }
+
+        var createdAt = rateLimiter.Now();
+        var use = await QuotaGate.UseAsync(db, userId, policy.Quotas, createdAt, cancellationToken);
+        var maxQueued = policy.Quotas.MaxQueued ?? _options.MaxQueuedPerUser;
+        if (use.Queued >= maxQueued)
         {
             return new SubmitOutcome(null, SubmitRefusal.QueueFull,
-                [new FieldProblem("queue", $"the queue is full ({_options.MaxQueuedPerUser} jobs per user)")], SubmitOutcome.QueueFullRetryAfter);
+                [new FieldProblem("queue", $"the queue is full ({maxQueued} jobs per user): the queued-jobs quota; a place frees when one of your jobs starts")], SubmitOutcome.QueueFullRetryAfter);
         }
 
         // Counted in this transaction from the jobs themselves, so the limit holds across web nodes.
-        var createdAt = rateLimiter.Now();
-        if (await rateLimiter.CheckAsync(db, userId, createdAt, cancellationToken) is { } retryAfter)
+        var perMinute = policy.Quotas.SubmissionsPerMinute ?? rateLimiter.Limit;
+        if (await rateLimiter.CheckAsync(db, userId, createdAt, perMinute, cancellationToken) is { } retryAfter)
         {
             return new SubmitOutcome(null, SubmitRefusal.RateLimited,
-                [new FieldProblem("rate", $"too many submissions (at most {rateLimiter.Limit} a minute); try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
+                [new FieldProblem("rate", $"too many submissions (at most {perMinute} a minute): the submissions-per-minute quota; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
+        }
+
+        if (QuotaGate.Check(use, spec is JobSpec.Diffusion d ? d.BatchSize : 1, createdAt) is { } overQuota)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.QuotaExceeded, [new FieldProblem(overQuota.Field, overQuota.Message)], overQuota.RetryAfter);
         }
 
         var job = new GenerationJob
@@ -106,8 +122,25 @@ public sealed class JobQueue(
         return spec;
     }
 
-    /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step).</summary>
+    /// <summary>Cancels a queued job at once, or tells a running one to stop (it stops within one step). An
+    /// administrator's cancel of someone else's job is written to the audit log.</summary>
     public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
+    {
+        var outcome = await CancelUnauditedAsync(jobId, userId, isAdmin, cancellationToken);
+        if (outcome is CancelOutcome.Canceled or CancelOutcome.Stopping && isAdmin)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            if (await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.OwnerId != userId).Select(j => j.OwnerId).FirstOrDefaultAsync(cancellationToken) is { } owner)
+            {
+                await audit.AppendAsync(new Actor(userId, ""), AuditActions.JobCanceled, $"job {jobId}", $"owner {await AuditLog.NameOfAsync(db, owner, cancellationToken)}", cancellationToken);
+            }
+        }
+
+        return outcome;
+    }
+
+    /// <summary>The cancel itself, for callers that audit the cause instead (disabling an account cancels its jobs).</summary>
+    public async Task<CancelOutcome> CancelUnauditedAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);

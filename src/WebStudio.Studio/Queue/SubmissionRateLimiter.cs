@@ -28,30 +28,38 @@ public sealed class SubmissionRateLimiter(IOptions<QueueOptions> options, TimePr
     /// Inside the submission's transaction, before its job is inserted with <paramref name="now"/> as its creation time.
     /// </summary>
     /// <returns>null when allowed, else how long until the oldest submission in the window leaves it.</returns>
-    public async Task<TimeSpan?> CheckAsync(StudioDbContext db, string userId, DateTime now, CancellationToken cancellationToken = default)
+    public Task<TimeSpan?> CheckAsync(StudioDbContext db, string userId, DateTime now, CancellationToken cancellationToken = default) =>
+        CheckAsync(db, userId, now, Limit, cancellationToken);
+
+    /// <summary>As <see cref="CheckAsync(StudioDbContext, string, DateTime, CancellationToken)"/> with the user's own
+    /// limit (their role's quota or their override).</summary>
+    public async Task<TimeSpan?> CheckAsync(StudioDbContext db, string userId, DateTime now, int limit, CancellationToken cancellationToken = default)
     {
+        limit = Math.Max(1, limit);
         var since = now - Window;
         var recent = await db.Jobs.AsNoTracking()
             .Where(j => j.OwnerId == userId && j.CreatedAt > since)
             .OrderByDescending(j => j.CreatedAt)
             .Select(j => j.CreatedAt)
-            .Take(Limit)
+            .Take(limit)
             .ToListAsync(cancellationToken);
-        return RetryAfter(recent, now);
+        return RetryAfter(recent, now, limit);
     }
 
     /// <summary>
     /// The decision on the user's newest creation times in the window (newest first, at most <see cref="Limit"/>):
     /// allowed below the limit, else the wait until the Limit-th newest leaves the window, when one place frees.
     /// </summary>
-    public TimeSpan? RetryAfter(IReadOnlyList<DateTime> newestFirst, DateTime now)
+    public TimeSpan? RetryAfter(IReadOnlyList<DateTime> newestFirst, DateTime now) => RetryAfter(newestFirst, now, Limit);
+
+    private static TimeSpan? RetryAfter(IReadOnlyList<DateTime> newestFirst, DateTime now, int limit)
     {
-        if (newestFirst.Count < Limit)
+        if (newestFirst.Count < limit)
         {
             return null;
         }
 
-        var wait = newestFirst[Limit - 1] + Window - now;
+        var wait = newestFirst[limit - 1] + Window - now;
         return wait > TimeSpan.Zero ? wait : null;
     }
 }

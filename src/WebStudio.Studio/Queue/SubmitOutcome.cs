@@ -9,6 +9,12 @@ public enum SubmitRefusal
     Invalid,
     QueueFull,
     RateLimited,
+
+    /// <summary>The user's role does not allow this job (or any).</summary>
+    Forbidden,
+
+    /// <summary>A daily quota (images, GPU time) is used up; RetryAfter is when it resets.</summary>
+    QuotaExceeded,
 }
 
 /// <summary>The queued job, or why it was refused (problems in words a user understands).</summary>

@@ -3,6 +3,7 @@ using WebStudio.Data;
 using WebStudio.Studio.Galleries;
 
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Team;
 
 namespace WebStudio.Studio.Sharing;
 
@@ -10,12 +11,17 @@ namespace WebStudio.Studio.Sharing;
 /// Creates, lists, revokes and resolves share links. Resolving hashes whatever token arrives and looks the hash
 /// up by its unique index; unknown, revoked and expired links then all take the same single path to "none".
 /// </summary>
-public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactory, TimeProvider time)
+public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactory, TeamPolicies policies, AuditLog audit, TimeProvider time)
 {
     public const int LabelLimit = 200;
 
     public async Task<CreatedShare?> CreateAsync(string userId, ShareRequest request, CancellationToken cancellationToken = default)
     {
+        if (await policies.ForUserAsync(userId, cancellationToken) is { CanShare: false } policy)
+        {
+            throw new PermissionDeniedException($"the {policy.Role} role may not share");
+        }
+
         if ((request.GalleryId is null) == (request.ImageId is null))
         {
             throw new ShareValidationException("target", "share either a gallery or an image");
@@ -86,6 +92,27 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
         return (await db.ShareLinks.AsNoTracking().Where(l => l.OwnerId == userId && l.ImageId != null)
                 .OrderByDescending(l => l.CreatedAt).ToListAsync(cancellationToken))
             .Select(l => ToView(l, now)).ToList();
+    }
+
+    /// <summary>An administrator revokes anyone's link (audited); false when there is no such link.</summary>
+    public async Task<bool> RevokeAsAdministratorAsync(Actor actor, Guid linkId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var link = await db.ShareLinks.FirstOrDefaultAsync(l => l.Id == linkId, cancellationToken);
+        if (link is null)
+        {
+            return false;
+        }
+
+        if (link.RevokedAt is null)
+        {
+            link.RevokedAt = time.GetUtcNow().UtcDateTime;
+            var owner = await db.Set<StudioUser>().Where(u => u.Id == link.OwnerId).Select(u => u.Email).FirstOrDefaultAsync(cancellationToken);
+            audit.Add(db, actor, AuditActions.ShareRevoked, $"share link {link.Id}", $"owner {owner ?? link.OwnerId}, label '{link.Label}'");
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>Revokes the caller's link; the very next request with its token gets 404. Revoking twice is fine.</summary>

@@ -59,6 +59,17 @@ public sealed class AccountBootstrap(StudioDbContext db, UserManager<StudioUser>
         return true;
     }
 
+    /// <summary>Puts a new account in <paramref name="role"/> (a Member, or an invitation's role).</summary>
+    public async Task AddToRoleAsync(StudioUser user, string role)
+    {
+        if (!await roles.RoleExistsAsync(role))
+        {
+            Succeeded(await roles.CreateAsync(new IdentityRole(role)));
+        }
+
+        Succeeded(await users.AddToRoleAsync(user, role));
+    }
+
     private static void Succeeded(IdentityResult result)
     {
         if (!result.Succeeded)

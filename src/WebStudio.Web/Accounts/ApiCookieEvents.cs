@@ -15,6 +15,7 @@ public static class ApiCookieEvents
         options.AccessDeniedPath = "/Account/AccessDenied";
         options.Events.OnRedirectToLogin = context => Redirect(context, StatusCodes.Status401Unauthorized);
         options.Events.OnRedirectToAccessDenied = context => Redirect(context, StatusCodes.Status403Forbidden);
+        options.Events.OnValidatePrincipal = LiveAccountCheck.ValidateAsync;
     }
 
     private static Task Redirect(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> context, int status)

@@ -4,18 +4,55 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Studio.Team;
 
 namespace WebStudio.Web.Accounts;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every 30 minutes an interactive circuit is connected.
-public sealed class IdentityRevalidatingAuthenticationStateProvider(
-        ILoggerFactory loggerFactory,
-        IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
-    : RevalidatingServerAuthenticationStateProvider(loggerFactory)
+// Revalidates the connected user's security stamp (and that the account is not disabled) every few seconds while a
+// circuit is connected, and at once when this node disables, deletes or re-roles the account (AccountStatus.Changed):
+// the circuit's user becomes anonymous and its pages send it to the login form.
+public sealed class IdentityRevalidatingAuthenticationStateProvider : RevalidatingServerAuthenticationStateProvider
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(30);
+    private readonly IServiceScopeFactory scopeFactory;
+    private readonly IOptions<IdentityOptions> options;
+    private readonly AccountStatus status;
+
+    public IdentityRevalidatingAuthenticationStateProvider(
+        ILoggerFactory loggerFactory, IServiceScopeFactory scopeFactory, IOptions<IdentityOptions> options, AccountStatus status)
+        : base(loggerFactory)
+    {
+        this.scopeFactory = scopeFactory;
+        this.options = options;
+        this.status = status;
+        status.Changed += OnAccountChanged;
+    }
+
+    /// <summary>Other nodes' changes reach a circuit within this time.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    protected override TimeSpan RevalidationInterval => Interval;
+
+    private async void OnAccountChanged(string userId)
+    {
+        try
+        {
+            var state = await GetAuthenticationStateAsync();
+            if (state.User.FindFirstValue(ClaimTypes.NameIdentifier) == userId && !await ValidateAuthenticationStateAsync(state, CancellationToken.None))
+            {
+                NotifyAuthenticationStateChanged(Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity()))));
+            }
+        }
+        catch (Exception)
+        {
+            // The next revalidation decides instead; an event handler must not throw.
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        status.Changed -= OnAccountChanged;
+        base.Dispose(disposing);
+    }
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
@@ -29,7 +66,7 @@ public sealed class IdentityRevalidatingAuthenticationStateProvider(
     private async Task<bool> ValidateSecurityStampAsync(UserManager<StudioUser> userManager, ClaimsPrincipal principal)
     {
         var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (user is null || await userManager.IsLockedOutAsync(user))
         {
             return false;
         }

@@ -255,6 +255,12 @@ public sealed class ApiImageService(
             {
                 RetryAfterSeconds = (int)Math.Ceiling((outcome.RetryAfter ?? SubmitOutcome.QueueFullRetryAfter).TotalSeconds),
             },
+            SubmitRefusal.QuotaExceeded => new ApiException(StatusCodes.Status429TooManyRequests, $"Quota exceeded: {problem.Message}.", null, "quota_exceeded")
+            {
+                RetryAfterSeconds = (int)Math.Ceiling((outcome.RetryAfter ?? TimeSpan.FromSeconds(1)).TotalSeconds),
+            },
+            SubmitRefusal.Forbidden => new ApiException(StatusCodes.Status403Forbidden,
+                string.Join("; ", outcome.Problems.Select(p => p.Message)), problem.Field == "role" ? null : Param(problem.Field), "insufficient_permissions"),
             _ => problem.Field == "model"
                 ? new ApiException(StatusCodes.Status404NotFound, problem.Message, "model", "model_not_found")
                 : ApiException.BadField(Param(problem.Field), string.Join("; ", outcome.Problems.Select(p => p.Message))),

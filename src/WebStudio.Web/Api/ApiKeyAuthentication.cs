@@ -13,9 +13,12 @@ public static class ApiKeyAuthentication
     /// <summary>An authenticated user by API key; endpoints may add their own requirements (roles...) on top.</summary>
     public const string Policy = "ApiKey";
 
+    /// <summary>Set by the handler when the key's account's role may use the API (TeamPolicy.CanUseApi).</summary>
+    public const string ApiUseClaim = "webstudio:api";
+
     public static void AddApiKeyAuthentication(this IServiceCollection services)
     {
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(Scheme, null);
-        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
+        services.AddAuthorizationBuilder().AddPolicy(Policy, policy => policy.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser().RequireClaim(ApiUseClaim));
     }
 }

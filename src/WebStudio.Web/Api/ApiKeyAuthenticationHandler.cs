@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
 using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Team;
 
 namespace WebStudio.Web.Api;
 
@@ -16,7 +17,7 @@ namespace WebStudio.Web.Api;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyService keys, UserManager<StudioUser> users, IUserClaimsPrincipalFactory<StudioUser> principals)
+    ApiKeyService keys, UserManager<StudioUser> users, IUserClaimsPrincipalFactory<StudioUser> principals, AccountStatus status, TeamPolicies policies)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string Bearer = "Bearer ";
@@ -30,14 +31,21 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var userId = await keys.AuthenticateAsync(header[Bearer.Length..].Trim(), Context.RequestAborted);
-        if (userId is null || await users.FindByIdAsync(userId) is not { } user)
+        // A disabled account's keys are refused on their next request (the account is read on every one).
+        if (userId is null || !await status.IsActiveAsync(userId, Context.RequestAborted) || await users.FindByIdAsync(userId) is not { } user)
         {
             return AuthenticateResult.Fail("The API key is unknown or was revoked.");
         }
 
-        // The cookie's principal, under this scheme's name.
+        // The cookie's principal, under this scheme's name, and whether the account's role may use the API.
         var cookiePrincipal = await principals.CreateAsync(user);
-        var identity = new ClaimsIdentity(cookiePrincipal.Claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
+        var claims = cookiePrincipal.Claims.ToList();
+        if ((await policies.ForUserAsync(userId, Context.RequestAborted)).CanUseApi)
+        {
+            claims.Add(new Claim(ApiKeyAuthentication.ApiUseClaim, "true"));
+        }
+
+        var identity = new ClaimsIdentity(claims, Scheme.Name, ClaimTypes.Name, ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name));
     }
 
@@ -52,5 +60,5 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         OpenAIError.Result(Context, new ApiException(StatusCodes.Status403Forbidden,
-            "Your API key's account is not allowed to use this endpoint.", null, "insufficient_permissions")).ExecuteAsync(Context);
+            "Your API key's account is not allowed to use this endpoint (its role may not use the API, or the endpoint is an administrator's).", null, "insufficient_permissions")).ExecuteAsync(Context);
 }

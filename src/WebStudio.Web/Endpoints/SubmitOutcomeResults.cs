@@ -4,7 +4,7 @@ using WebStudio.Studio.Queue;
 namespace WebStudio.Web.Endpoints;
 
 /// <summary>One HTTP answer for a submission, whichever page made it: 201 with the job, 400 naming each field, or
-/// 429 with Retry-After when a limit was hit.</summary>
+/// 403 when the role does not allow it, or 429 with Retry-After when a limit or quota was hit.</summary>
 public static class SubmitOutcomeResults
 {
     public static IResult ToHttpResult(this SubmitOutcome outcome, HttpContext context)
@@ -17,6 +17,8 @@ public static class SubmitOutcomeResults
                 return TypedResults.ValidationProblem(
                     outcome.Problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
                     detail: string.Join("; ", outcome.Problems.Select(p => p.Message)));
+            case SubmitRefusal.Forbidden:
+                return TypedResults.Problem(string.Join("; ", outcome.Problems.Select(p => p.Message)), statusCode: StatusCodes.Status403Forbidden);
             default:
                 // Every 429 says when to come back, a full queue as well as the rate limit.
                 var retry = outcome.RetryAfter ?? SubmitOutcome.QueueFullRetryAfter;

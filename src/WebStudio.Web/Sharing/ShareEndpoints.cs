@@ -102,6 +102,10 @@ public static class ShareEndpoints
             var url = $"{context.Request.Scheme}://{context.Request.Host}{context.Request.PathBase}{created.Path}";
             return TypedResults.Created(url, new { created.Link, created.Token, url });
         }
+        catch (WebStudio.Studio.Team.PermissionDeniedException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
+        }
         catch (ShareValidationException e)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, detail: e.Message);

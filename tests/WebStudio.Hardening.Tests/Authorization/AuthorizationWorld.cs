@@ -43,6 +43,12 @@ public sealed class AuthorizationWorld : IAsyncLifetime
     /// <summary>The owner's resources, by role.</summary>
     public Resources Owned { get; } = new();
 
+    /// <summary>An account the administrator's routes change (role, disable, quota, reset link); nobody signs in with it.</summary>
+    public string SpareUser { get; private set; } = "";
+
+    /// <summary>An account the administrator's delete removes.</summary>
+    public string DeletedUser { get; private set; } = "";
+
     /// <summary>A finished image of B's (an id that exists but is not in A's share).</summary>
     public Guid OtherImage { get; private set; }
 
@@ -79,6 +85,8 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         Owned.RevokedToken = await RevokedShareAsync();
         Owned.ExpiredToken = await ExpiredShareAsync();
         Owned.Upload = await UploadAsync();
+        SpareUser = (await _server.CreateUserWithKeyAsync("matrix-spare")).UserId;
+        DeletedUser = (await _server.CreateUserWithKeyAsync("matrix-deleted")).UserId;
         Owned.Running = Owned.Job;
         Owned.Queued = Owned.SpareJob;
         Callers = new ProbeCallers(Client(Owner), Client(Other), Client(Admin), Client(null), Client(null, OwnerRevokedKey), Client(null, OwnerKey), Client(null, OtherKey));

@@ -35,6 +35,8 @@ public static class RouteParameters
         ["{rest}"] = new(_ => "no/such/route", () => "no/such/route", Shared: true),
         ["{path}"] = new(_ => "no-such-file.txt", () => "no-such-file.txt", Shared: true),
         ["{jobId}"] = Id(w => w.Owned.Job), // the hub's WatchJob
+        ["users/{id}"] = new(w => w.SpareUser, () => Guid.NewGuid().ToString()), // the administrator's user routes
+        ["roles/{role}"] = new(_ => "Member", () => "Member", Shared: true),
 
         // Pages' query parameters ([SupplyParameterFromQuery]): the Edit page's source, the Generate page's job.
         ["?image"] = Id(w => w.Owned.Image),

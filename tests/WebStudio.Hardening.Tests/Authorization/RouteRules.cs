@@ -143,6 +143,23 @@ public static class RouteRules
             BodyKeys = ["images/{id}"],
         },
 
+        // The admin area (AdminEndpoints): users, roles, quotas, links, the audit log, anyone's share link.
+        ["GET /api/admin/users"] = new(Guard.Admin, Ok),
+        ["POST /api/admin/users/{id}/role"] = new(Guard.Admin, Ok) { Body = (_, _) => JsonContent.Create(new { role = "Member" }) },
+        ["POST /api/admin/users/{id}/disable"] = new(Guard.Admin, Ok),
+        ["POST /api/admin/users/{id}/enable"] = new(Guard.Admin, Ok),
+        ["DELETE /api/admin/users/{id}"] = new(Guard.Admin, Ok) { Own = new Dictionary<string, Func<AuthorizationWorld, string>> { ["users/{id}"] = w => w.DeletedUser } },
+        ["PUT /api/admin/users/{id}/quota"] = new(Guard.Admin, Ok) { Body = (_, _) => JsonContent.Create(new { imagesPerDay = 1000 }) },
+        ["POST /api/admin/users/{id}/password-reset"] = new(Guard.Admin, Ok),
+        ["POST /api/admin/invitations"] = new(Guard.Admin, Ok) { Body = (_, _) => JsonContent.Create(new { role = "Member" }) },
+        ["GET /api/admin/roles"] = new(Guard.Admin, Ok),
+        ["PUT /api/admin/roles/{role}"] = new(Guard.Admin, Ok)
+        {
+            Body = (_, _) => JsonContent.Create(new { canGenerate = true, canUseApi = true, canShare = true, canUpscale = true, allowedModels = "" }),
+        },
+        ["GET /api/admin/audit"] = new(Guard.Admin, Ok),
+        ["DELETE /api/admin/shares/{id:guid}"] = new(Guard.Admin, Ok),
+
         // Any other /api path
         ["* /api/{**rest}"] = new(Guard.Login, NotFound),
 
@@ -209,6 +226,10 @@ public static class RouteRules
         ["/api-keys"] = new(Guard.Login, Ok) { Page = true },
         ["/admin/workers"] = new(Guard.Admin, Ok) { Page = true },
         ["/admin/usage"] = new(Guard.Admin, Ok) { Page = true },
+        ["/admin/users"] = new(Guard.Admin, Ok) { Page = true },
+        ["/admin/roles"] = new(Guard.Admin, Ok) { Page = true },
+        ["/admin/audit"] = new(Guard.Admin, Ok) { Page = true },
+        ["/Account/ResetPassword"] = new(Guard.Public, Ok),
         ["/Account/Manage/ChangePassword"] = new(Guard.Login, Ok) { Page = true },
         ["/Account/Login"] = new(Guard.Public, Ok),
         ["/Account/Register"] = new(Guard.Public, Ok),

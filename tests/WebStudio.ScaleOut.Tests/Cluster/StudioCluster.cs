@@ -121,7 +121,8 @@ public sealed class StudioCluster : IAsyncDisposable
 
         await using var db = OpenDatabase();
         var id = await db.Users.Where(u => u.Email == user.Email).Select(u => u.Id).SingleAsync();
-        var key = await new ApiKeyService(new PooledDbContextFactory<StudioDbContext>(DatabaseOptions()), TimeProvider.System).CreateAsync(id, "chaos");
+        var factory = new PooledDbContextFactory<StudioDbContext>(DatabaseOptions());
+        var key = await new ApiKeyService(factory, TimeProvider.System, new WebStudio.Studio.Team.TeamPolicies(factory, TimeProvider.System)).CreateAsync(id, "chaos");
         user.Signed(id, key.Key);
         return user;
     }

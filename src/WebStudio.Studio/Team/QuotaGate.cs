@@ -1,0 +1,66 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using WebStudio.Data;
+
+namespace WebStudio.Studio.Team;
+
+/// <summary>A daily quota that refuses a submission: which (<paramref name="Field"/>), in words, and when it resets.</summary>
+public sealed record QuotaRefusal(string Field, string Message, TimeSpan RetryAfter);
+
+/// <summary>What a user has used of their daily quotas and what is left (null: no limit).</summary>
+public sealed record QuotaUse(int ImagesToday, double GpuSecondsToday, int Queued, Quotas Quotas, DateTime ResetsAt)
+{
+    public int? ImagesLeft => Quotas.ImagesPerDay is { } limit ? Math.Max(0, limit - ImagesToday) : null;
+
+    public double? GpuSecondsLeft => Quotas.GpuSecondsPerDay is { } limit ? Math.Max(0, limit - GpuSecondsToday) : null;
+}
+
+/// <summary>
+/// The daily quotas (images, GPU-seconds) checked at submission. It runs inside the submission's transaction, which
+/// serialises one user's submissions (SQLite's write lock, PostgreSQL's per-user advisory lock: see
+/// JobQueue.SubmitAsync), and counts from the jobs themselves, so parallel submissions on any number of
+/// web nodes admit exactly the quota. A day is a UTC day; deleting history does not give images back (deleted jobs
+/// count), while canceled and failed jobs do not count.
+/// </summary>
+public static class QuotaGate
+{
+    public static DateTime DayStart(DateTime now) => now.Date;
+
+    public static DateTime NextReset(DateTime now) => now.Date.AddDays(1);
+
+    public static async Task<QuotaUse> UseAsync(StudioDbContext db, string userId, Quotas quotas, DateTime now, CancellationToken cancellationToken)
+    {
+        var since = DayStart(now);
+        var today = db.Jobs.IgnoreQueryFilters().AsNoTracking()
+            .Where(j => j.OwnerId == userId && j.CreatedAt >= since && j.Status != JobStatus.Canceled && j.Status != JobStatus.Failed);
+        var images = quotas.ImagesPerDay is null ? 0 : await today.SumAsync(j => j.BatchSize, cancellationToken);
+        var gpuMs = quotas.GpuSecondsPerDay is null ? 0 : await today.SumAsync(j => j.TotalMs ?? 0, cancellationToken);
+        var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
+        return new QuotaUse(images, gpuMs / 1000, queued, quotas, NextReset(now));
+    }
+
+    /// <summary>The first daily quota a job of <paramref name="images"/> images would pass, as a refusal; null when it fits.</summary>
+    public static QuotaRefusal? Check(QuotaUse use, int images, DateTime now)
+    {
+        var wait = use.ResetsAt - now;
+        var resets = $"it resets at 00:00 UTC, in {Span(wait)}";
+        if (use.Quotas.ImagesPerDay is { } perDay && use.ImagesToday + images > perDay)
+        {
+            var left = Math.Max(0, perDay - use.ImagesToday);
+            return Refused("images_per_day", $"daily image quota reached: {perDay} images a day, {left} left today; {resets}", wait);
+        }
+
+        if (use.Quotas.GpuSecondsPerDay is { } gpu && use.GpuSecondsToday >= gpu)
+        {
+            return Refused("gpu_seconds_per_day", $"daily GPU time quota reached: {gpu} GPU-seconds a day; {resets}", wait);
+        }
+
+        return null;
+    }
+
+    private static QuotaRefusal Refused(string field, string message, TimeSpan retryAfter) => new(field, message, retryAfter);
+
+    public static string Span(TimeSpan wait) => wait.TotalHours >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)wait.TotalHours} h {wait.Minutes} min")
+        : string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes))} min");
+}
