@@ -83,7 +83,7 @@ switch (command)
               scaleout [--quick] [--steps N] [--jobs N] [--users 50] [--preview-jobs N] [--fill-rows N] [--fill-queued N] [--fill-users N]
                        [--only throughput,previews,claims,scale,makespan]
                                                  scale-out: 1/2/4 worker processes, previews via Redis, claims, hand-over, 50 x 2, 1M rows
-              history [--images 10000] [--runs 7] [--models DIR]
+              history [--images 10000] [--runs 7] [--models DIR] [--server OTHER/WebStudio.Web.dll]
                                                  History with 10,000 images: its HTML, the first thumbnails over HTTP and in chromium
               api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
                                                  streamed 20-step generation with 3 partials: first partial and total time

@@ -137,6 +137,59 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
     }
 
     [Fact]
+    public async Task Variations_take_the_power_fields_and_the_same_seed_makes_the_same_variation()
+    {
+        var (userId, key) = await server.CreateUserWithKeyAsync("power-variation");
+        using var api = server.Client(key);
+
+        var (first, firstSeed) = await VariationAsync(api);
+        var (second, secondSeed) = await VariationAsync(api);
+
+        Assert.Equal(("88", "88"), (firstSeed, secondSeed));
+        Assert.Equal(first, second);
+        await using var db = server.OpenDatabase();
+        var job = await db.Jobs.FirstAsync(j => j.OwnerId == userId);
+        var spec = Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(job));
+        Assert.Equal((88L, "red", 4, 5.5f, "DDIM"), (spec.Seed, spec.NegativePrompt, spec.Steps, spec.Guidance, spec.Scheduler));
+    }
+
+    [Fact]
+    public async Task A_bad_power_field_of_a_variation_is_a_400_that_names_it()
+    {
+        var (_, key) = await server.CreateUserWithKeyAsync("power-variation-bad");
+        using var api = server.Client(key);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Infrastructure.TestImages.Bands(64, 64)), "image", "image.png" },
+            { new StringContent("Euler b"), "sampler" },
+        };
+
+        using var response = await api.PostAsync("/v1/images/variations", form);
+
+        var error = await ErrorAsync(response);
+        Assert.Equal(("sampler", "invalid_value"), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
+    }
+
+    private static async Task<(byte[] Png, string? Seed)> VariationAsync(HttpClient api)
+    {
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Infrastructure.TestImages.Bands(64, 64)), "image", "image.png" },
+            { new StringContent(StudioHost.Model), "model" },
+            { new StringContent("88"), "seed" },
+            { new StringContent("4"), "steps" },
+            { new StringContent("5.5"), "guidance_scale" },
+            { new StringContent("DDIM"), "sampler" },
+            { new StringContent("red"), "negative_prompt" },
+        };
+        using var response = await api.PostAsync("/v1/images/variations", form);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var b64 = JsonDocument.Parse(text).RootElement.GetProperty("data")[0].GetProperty("b64_json").GetString()!;
+        return (Convert.FromBase64String(b64), response.Headers.TryGetValues("X-WebStudio-Seed", out var values) ? values.Single() : null);
+    }
+
+    [Fact]
     public async Task A_bad_form_field_of_an_edit_is_a_400_that_names_it()
     {
         var (_, key) = await server.CreateUserWithKeyAsync("power-edit-bad");
