@@ -181,7 +181,9 @@ public static class HistoryPageBenchmark
                             setTimeout(() => done([]), 1000); });
                         return [n.responseStart, n.responseEnd, blocking.length ? Math.max(...blocking.map(e => e.responseEnd)) : -1, fcp ? fcp.startTime : -1,
                                 n.domContentLoadedEventEnd, t.length ? Math.min(...t.map(e => e.startTime)) : -1,
-                                t.length ? Math.max(...t.slice(0, 8).map(e => e.responseEnd)) : -1, painted.length >= 8 ? painted[7] : -1]; }
+                                t.length ? Math.max(...t.slice(0, 8).map(e => e.responseEnd)) : -1, painted.length >= 8 ? painted[7] : -1,
+                                r.filter(e => e.startTime < (fcp ? fcp.startTime : Infinity) && e.transferSize > 0).length,
+                                r.filter(e => e.startTime < (fcp ? fcp.startTime : Infinity)).reduce((sum, e) => sum + e.transferSize, 0) / 1024]; }
                 """);
             breakdown.Add(parts);
             if (Environment.GetEnvironmentVariable("HISTORY_BENCH_DEBUG") is not null)
@@ -191,7 +193,7 @@ public static class HistoryPageBenchmark
             await page.CloseAsync();
         }
 
-        Console.WriteLine("  per visit (ms): HTML first byte / HTML received / styles+scripts received / first paint / DOM ready / first thumbnail requested / 8th thumbnail received / 8th thumbnail painted: " +
+        Console.WriteLine("  per visit (ms): HTML first byte / HTML received / styles+scripts received / first paint / DOM ready / first thumbnail requested / 8th thumbnail received / 8th thumbnail painted / requests to the server before the first paint / their KiB: " +
             string.Join("; ", breakdown.Select(b => string.Join(" / ", b.Select(v => v.ToString("0", CultureInfo.InvariantCulture))))));
 
         Console.WriteLine($"chromium, navigation to the first 8 thumbnails decoded: first visit {times[0]:0} ms; " +

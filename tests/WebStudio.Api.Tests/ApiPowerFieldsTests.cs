@@ -114,17 +114,7 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
     {
         var (userId, key) = await server.CreateUserWithKeyAsync("power-edit");
         using var api = server.Client(key);
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(Infrastructure.TestImages.Bands(64, 64)), "image", "image.png" },
-            { new StringContent("a blue square"), "prompt" },
-            { new StringContent(StudioHost.Model), "model" },
-            { new StringContent("77"), "seed" },
-            { new StringContent("4"), "steps" },
-            { new StringContent("5.5"), "guidance_scale" },
-            { new StringContent("Euler"), "sampler" },
-            { new StringContent("red"), "negative_prompt" },
-        };
+        using var form = PowerForm("77", "Euler", prompt: "a blue square");
 
         using var response = await api.PostAsync("/v1/images/edits", form);
 
@@ -170,18 +160,30 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
         Assert.Equal(("sampler", "invalid_value"), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
     }
 
-    private static async Task<(byte[] Png, string? Seed)> VariationAsync(HttpClient api)
+    /// <summary>An edit's or a variation's form: a 64² upload and every power field (4 steps, CFG 5.5, "red" negative).</summary>
+    private static MultipartFormDataContent PowerForm(string seed, string sampler, string? prompt = null)
     {
-        using var form = new MultipartFormDataContent
+        var form = new MultipartFormDataContent
         {
             { new ByteArrayContent(Infrastructure.TestImages.Bands(64, 64)), "image", "image.png" },
             { new StringContent(StudioHost.Model), "model" },
-            { new StringContent("88"), "seed" },
+            { new StringContent(seed), "seed" },
             { new StringContent("4"), "steps" },
             { new StringContent("5.5"), "guidance_scale" },
-            { new StringContent("DDIM"), "sampler" },
+            { new StringContent(sampler), "sampler" },
             { new StringContent("red"), "negative_prompt" },
         };
+        if (prompt is not null)
+        {
+            form.Add(new StringContent(prompt), "prompt");
+        }
+
+        return form;
+    }
+
+    private static async Task<(byte[] Png, string? Seed)> VariationAsync(HttpClient api)
+    {
+        using var form = PowerForm("88", "DDIM");
         using var response = await api.PostAsync("/v1/images/variations", form);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
