@@ -186,6 +186,7 @@ public static class HistoryPageBenchmark
                                 r.filter(e => e.startTime < (fcp ? fcp.startTime : Infinity)).reduce((sum, e) => sum + e.transferSize, 0) / 1024]; }
                 """);
             breakdown.Add(parts);
+            // HISTORY_BENCH_DEBUG=1: every request of the visit (start-first byte-end, bytes over the network; 0 = cache).
             if (Environment.GetEnvironmentVariable("HISTORY_BENCH_DEBUG") is not null)
             {
                 Console.WriteLine(await page.EvaluateAsync<string>("() => performance.getEntriesByType('resource').map(e => `${e.name.split('/').slice(3).join('/').slice(0, 50)} ${e.startTime.toFixed(0)}-${e.responseStart.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.transferSize}`).join('\\n')"));
