@@ -27,7 +27,8 @@ public static class HistoryPageBenchmark
         var folder = Directory.CreateTempSubdirectory("webstudio-history-bench").FullName;
         try
         {
-            await using var server = await StudioBenchServer.StartAsync(folder, models, useCuda: false);
+            // --server: another build's WebStudio.Web.dll, to compare two builds in the same minute on a shared machine.
+            await using var server = await StudioBenchServer.StartAsync(folder, models, useCuda: false, Option(options, "--server"));
             var email = $"history-{Guid.NewGuid():N}@bench.test";
             using var user = await StudioBenchUser.RegisterAsync(server.BaseAddress, email);
             var file = await OneRealImageAsync(user);
@@ -166,16 +167,34 @@ public static class HistoryPageBenchmark
             await page.GotoAsync("/history", new() { WaitUntil = WaitUntilState.Commit });
             var handle = await page.WaitForFunctionAsync(FirstThumbnails, null, new() { PollingInterval = 5, Timeout = 60_000 });
             times.Add(await handle.JsonValueAsync<double>());
+            // Where the time goes: the HTML, the styles and scripts (render- and parser-blocking), the first paint, the
+            // thumbnails' requests, and when the 8th thumbnail was painted (Element Timing, the browser's own record).
             var parts = await page.EvaluateAsync<double[]>("""
-                () => { const n = performance.getEntriesByType('navigation')[0];
-                        const t = performance.getEntriesByType('resource').filter(r => r.name.includes('/thumb'));
-                        return [n.responseEnd, n.domContentLoadedEventEnd, t.length ? Math.min(...t.map(r => r.startTime)) : -1, t.length ? Math.max(...t.slice(0, 8).map(r => r.responseEnd)) : -1]; }
+                async () => { const n = performance.getEntriesByType('navigation')[0];
+                        const r = performance.getEntriesByType('resource');
+                        const t = r.filter(e => e.name.includes('/thumb'));
+                        const blocking = r.filter(e => /\.(css|js)(\?|$)/.test(e.name));
+                        const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+                        const painted = await new Promise(done => {
+                            new PerformanceObserver(list => done(list.getEntries().map(e => e.renderTime || e.loadTime).sort((a, b) => a - b)))
+                                .observe({ type: 'element', buffered: true });
+                            setTimeout(() => done([]), 1000); });
+                        return [n.responseStart, n.responseEnd, blocking.length ? Math.max(...blocking.map(e => e.responseEnd)) : -1, fcp ? fcp.startTime : -1,
+                                n.domContentLoadedEventEnd, t.length ? Math.min(...t.map(e => e.startTime)) : -1,
+                                t.length ? Math.max(...t.slice(0, 8).map(e => e.responseEnd)) : -1, painted.length >= 8 ? painted[7] : -1,
+                                r.filter(e => e.startTime < (fcp ? fcp.startTime : Infinity) && e.transferSize > 0).length,
+                                r.filter(e => e.startTime < (fcp ? fcp.startTime : Infinity)).reduce((sum, e) => sum + e.transferSize, 0) / 1024]; }
                 """);
             breakdown.Add(parts);
+            // HISTORY_BENCH_DEBUG=1: every request of the visit (start-first byte-end, bytes over the network; 0 = cache).
+            if (Environment.GetEnvironmentVariable("HISTORY_BENCH_DEBUG") is not null)
+            {
+                Console.WriteLine(await page.EvaluateAsync<string>("() => performance.getEntriesByType('resource').map(e => `${e.name.split('/').slice(3).join('/').slice(0, 50)} ${e.startTime.toFixed(0)}-${e.responseStart.toFixed(0)}-${e.responseEnd.toFixed(0)} ${e.transferSize}`).join('\\n')"));
+            }
             await page.CloseAsync();
         }
 
-        Console.WriteLine("  per visit: HTML received / DOM ready / first thumbnail requested / 8th thumbnail received (ms): " +
+        Console.WriteLine("  per visit (ms): HTML first byte / HTML received / styles+scripts received / first paint / DOM ready / first thumbnail requested / 8th thumbnail received / 8th thumbnail painted / requests to the server before the first paint / their KiB: " +
             string.Join("; ", breakdown.Select(b => string.Join(" / ", b.Select(v => v.ToString("0", CultureInfo.InvariantCulture))))));
 
         Console.WriteLine($"chromium, navigation to the first 8 thumbnails decoded: first visit {times[0]:0} ms; " +

@@ -88,7 +88,7 @@ switch (command)
               scaleout [--quick] [--steps N] [--jobs N] [--users 50] [--preview-jobs N] [--fill-rows N] [--fill-queued N] [--fill-users N]
                        [--only throughput,previews,claims,scale,makespan]
                                                  scale-out: 1/2/4 worker processes, previews via Redis, claims, hand-over, 50 x 2, 1M rows
-              history [--images 10000] [--runs 7] [--models DIR]
+              history [--images 10000] [--runs 7] [--models DIR] [--server OTHER/WebStudio.Web.dll]
                                                  History with 10,000 images: its HTML, the first thumbnails over HTTP and in chromium
               usage [--users 100] [--jobs 100000] [--runs 7] [--models DIR]
                                                  the usage page, its query and its CSV with 100 users and 100,000 finished jobs

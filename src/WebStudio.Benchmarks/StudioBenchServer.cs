@@ -30,15 +30,17 @@ public sealed class StudioBenchServer : IAsyncDisposable
         typeof(StudioBenchServer).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "StudioServerDll")?.Value
         ?? throw new InvalidOperationException("the benchmark assembly lacks its StudioServerDll metadata");
 
-    public static async Task<StudioBenchServer> StartAsync(string folder, string modelsPath, bool useCuda)
+    /// <param name="serverDll">Another build of the server (a before/after comparison); this one's by default.</param>
+    public static async Task<StudioBenchServer> StartAsync(string folder, string modelsPath, bool useCuda, string? serverDll = null)
     {
+        serverDll ??= ServerDll;
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var baseAddress = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
         listener.Stop();
 
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = folder, UseShellExecute = false, RedirectStandardOutput = true };
-        start.ArgumentList.Add(ServerDll);
+        start.ArgumentList.Add(serverDll);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Urls"] = baseAddress.ToString().TrimEnd('/');
         start.Environment["Studio__DatabasePath"] = Path.Combine(folder, "studio.db");
@@ -72,7 +74,7 @@ public sealed class StudioBenchServer : IAsyncDisposable
         if (await Task.WhenAny(started.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(120))) != started.Task)
         {
             process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"the studio server ({ServerDll}) did not start");
+            throw new InvalidOperationException($"the studio server ({serverDll}) did not start");
         }
 
         return new StudioBenchServer(process, baseAddress);

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.FileProviders;
 using WebStudio.Data;
 using WebStudio.Studio;
 using WebStudio.Web;
@@ -28,6 +27,13 @@ builder.Configuration.UseStudioSettingsFile();
 
 // Without this, `dotnet run` outside Development serves _framework/ and _content/ (MudBlazor) as errors.
 builder.WebHost.UseStaticWebAssets();
+
+// Run from a build (not a publish), MapStaticAssets watches wwwroot for edits and serves every asset "no-cache",
+// fingerprinted ones too: each visit then revalidated the scripts and downloaded MudBlazor's 600 KB of CSS again
+// before the first paint (issue 20, History). The studio's own files live in wwwroot-assets (StudioAssets), so the
+// fingerprinted assets keep their "immutable" year; a setting of the key still wins.
+builder.Configuration["ReloadStaticAssetsAtRuntime"] ??= "false";
+
 if (string.IsNullOrEmpty(builder.Configuration["urls"]))
 {
     builder.WebHost.UseUrls("http://127.0.0.1:5000");
@@ -64,11 +70,7 @@ app.UseSecurityHeaders();
 app.UseErrorResponses();
 
 // Browser scripts and styles of the repository's wwwroot-assets/ folder (copied beside the binaries), public.
-app.UseStaticFiles(new StaticFileOptions
-{
-    FileProvider = new PhysicalFileProvider(Path.Combine(AppContext.BaseDirectory, "wwwroot-assets")),
-    RequestPath = "/assets",
-});
+app.UseStaticFiles(StudioAssets.StaticFiles());
 
 app.UseAuthentication();
 app.UseAuthorization();

@@ -114,17 +114,7 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
     {
         var (userId, key) = await server.CreateUserWithKeyAsync("power-edit");
         using var api = server.Client(key);
-        using var form = new MultipartFormDataContent
-        {
-            { new ByteArrayContent(Infrastructure.TestImages.Bands(64, 64)), "image", "image.png" },
-            { new StringContent("a blue square"), "prompt" },
-            { new StringContent(StudioHost.Model), "model" },
-            { new StringContent("77"), "seed" },
-            { new StringContent("4"), "steps" },
-            { new StringContent("5.5"), "guidance_scale" },
-            { new StringContent("Euler"), "sampler" },
-            { new StringContent("red"), "negative_prompt" },
-        };
+        using var form = PowerForm("77", "Euler", prompt: "a blue square");
 
         using var response = await api.PostAsync("/v1/images/edits", form);
 
@@ -134,6 +124,71 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
         var job = await db.Jobs.SingleAsync(j => j.OwnerId == userId);
         var spec = Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(job));
         Assert.Equal((77L, "red", 4, 5.5f, "Euler"), (spec.Seed, spec.NegativePrompt, spec.Steps, spec.Guidance, spec.Scheduler));
+    }
+
+    [Fact]
+    public async Task Variations_take_the_power_fields_and_the_same_seed_makes_the_same_variation()
+    {
+        var (userId, key) = await server.CreateUserWithKeyAsync("power-variation");
+        using var api = server.Client(key);
+
+        var (first, firstSeed) = await VariationAsync(api);
+        var (second, secondSeed) = await VariationAsync(api);
+
+        Assert.Equal(("88", "88"), (firstSeed, secondSeed));
+        Assert.Equal(first, second);
+        await using var db = server.OpenDatabase();
+        var job = await db.Jobs.FirstAsync(j => j.OwnerId == userId);
+        var spec = Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(job));
+        Assert.Equal((88L, "red", 4, 5.5f, "DDIM"), (spec.Seed, spec.NegativePrompt, spec.Steps, spec.Guidance, spec.Scheduler));
+    }
+
+    [Fact]
+    public async Task A_bad_power_field_of_a_variation_is_a_400_that_names_it()
+    {
+        var (_, key) = await server.CreateUserWithKeyAsync("power-variation-bad");
+        using var api = server.Client(key);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Infrastructure.TestImages.Bands(64, 64)), "image", "image.png" },
+            { new StringContent("Euler b"), "sampler" },
+        };
+
+        using var response = await api.PostAsync("/v1/images/variations", form);
+
+        var error = await ErrorAsync(response);
+        Assert.Equal(("sampler", "invalid_value"), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
+    }
+
+    /// <summary>An edit's or a variation's form: a 64² upload and every power field (4 steps, CFG 5.5, "red" negative).</summary>
+    private static MultipartFormDataContent PowerForm(string seed, string sampler, string? prompt = null)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(Infrastructure.TestImages.Bands(64, 64)), "image", "image.png" },
+            { new StringContent(StudioHost.Model), "model" },
+            { new StringContent(seed), "seed" },
+            { new StringContent("4"), "steps" },
+            { new StringContent("5.5"), "guidance_scale" },
+            { new StringContent(sampler), "sampler" },
+            { new StringContent("red"), "negative_prompt" },
+        };
+        if (prompt is not null)
+        {
+            form.Add(new StringContent(prompt), "prompt");
+        }
+
+        return form;
+    }
+
+    private static async Task<(byte[] Png, string? Seed)> VariationAsync(HttpClient api)
+    {
+        using var form = PowerForm("88", "DDIM");
+        using var response = await api.PostAsync("/v1/images/variations", form);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var b64 = JsonDocument.Parse(text).RootElement.GetProperty("data")[0].GetProperty("b64_json").GetString()!;
+        return (Convert.FromBase64String(b64), response.Headers.TryGetValues("X-WebStudio-Seed", out var values) ? values.Single() : null);
     }
 
     [Fact]

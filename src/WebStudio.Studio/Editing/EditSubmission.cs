@@ -8,6 +8,7 @@ using WebStudio.Generation.Pipelines;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.Studio.Editing;
 
@@ -33,11 +34,15 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             return Invalid("source", "the image to edit was not found");
         }
 
+        // An upscale of an upscaled image keeps the first image's native size and the chain (issue 20).
+        var chain = request.Operation is EditOperation.Upscale or EditOperation.HiresFix
+            ? await sources.UpscaledResolutionAsync(source, user, cancellationToken)
+            : null;
         JobSpec spec;
         JobInputs inputs;
         try
         {
-            (spec, inputs) = Build(userId, source, original, request);
+            (spec, inputs) = Build(userId, source, original, request, chain);
         }
         catch (EditProblem problem)
         {
@@ -52,7 +57,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
     }
 
     /// <summary>The one mapping from an edit request to a spec, with the pixels the job runs on.</summary>
-    private (JobSpec Spec, JobInputs Inputs) Build(string userId, EditSource source, Image<Rgb24> original, EditRequest request)
+    private (JobSpec Spec, JobInputs Inputs) Build(string userId, EditSource source, Image<Rgb24> original, EditRequest request, ImageResolution? chain)
     {
         var from = source.ToString();
         switch (request.Operation)
@@ -101,7 +106,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             }
 
             case EditOperation.Upscale:
-                return Upscale(from, original, request);
+                return Upscale(from, original, request, chain);
 
             case EditOperation.HiresFix:
             {
@@ -115,7 +120,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                         $"a {request.UpscaleFactor}× hires fix of {image.Width}×{image.Height} would be {width}×{height}; at most {GenerationRequest.MaxSize} per side can be generated");
                 }
 
-                var spec = new JobSpec.HiresFix { Source = from, Factor = request.UpscaleFactor, Strength = request.StrengthOrDefault };
+                var spec = new JobSpec.HiresFix { Source = from, Factor = request.UpscaleFactor, Strength = request.StrengthOrDefault, SourceResolution = chain };
                 return (Diffusion(request, spec), new JobInputs(Upscaler.Lanczos(image, request.UpscaleFactor), null, width, height));
             }
 
@@ -138,9 +143,9 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         BatchSize = 1,
     };
 
-    private (JobSpec Spec, JobInputs Inputs) Upscale(string from, Image<Rgb24> original, EditRequest request)
+    private (JobSpec Spec, JobInputs Inputs) Upscale(string from, Image<Rgb24> original, EditRequest request, ImageResolution? chain)
     {
-        var spec = new JobSpec.Upscale { Source = from, Seed = request.Seed };
+        var spec = new JobSpec.Upscale { Source = from, Seed = request.Seed, SourceResolution = chain };
         var factor = 1;
         if (!string.IsNullOrEmpty(request.Upscaler))
         {

@@ -29,6 +29,28 @@ public sealed class SourceImages(JobAccess access, ImageStore images, UploadStor
         return info is null ? null : new Size(info.Width, info.Height);
     }
 
+    /// <summary>The source's resolution when it is a history image that was itself upscaled, so that an upscale of it
+    /// keeps the native size and the chain; null for a native image, an upload, or one the user cannot see.</summary>
+    public async Task<ImageResolution?> UpscaledResolutionAsync(EditSource source, ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        if (source.Kind != EditSourceKind.Image
+            || await access.FindImageAsync(source.Id, user, cancellationToken) is not { } image
+            || await access.FindJobAsync(image.JobId, user, cancellationToken: cancellationToken) is not { } job)
+        {
+            return null;
+        }
+
+        try
+        {
+            var resolution = ImageResolution.For(job, image.Width, image.Height);
+            return resolution.Upscaled ? resolution : null;
+        }
+        catch (InvalidDataException)
+        {
+            return null; // a spec this studio cannot read: the source counts as native, as before the chain was kept
+        }
+    }
+
     private async Task<string?> PathAsync(EditSource source, ClaimsPrincipal user, CancellationToken cancellationToken)
     {
         if (JobAccess.UserId(user) is not { } userId)

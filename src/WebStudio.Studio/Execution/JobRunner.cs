@@ -4,6 +4,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.History;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Storage;
@@ -19,6 +20,7 @@ public sealed class JobRunner(
     IDbContextFactory<StudioDbContext> dbFactory,
     JobExecutors executors,
     ImageStore images,
+    ThumbnailStore thumbnails,
     JobProgressNotifier notifier,
     RunningJobs running,
     IProgressRelay relay,
@@ -288,6 +290,7 @@ public sealed class JobRunner(
             }
 
             rows.Add(row);
+            await SaveThumbnailAsync(row, result.Image);
         }
 
         // The images are on disk; their rows and the outcome wait out a database outage (until a shutdown, after
@@ -317,6 +320,20 @@ public sealed class JobRunner(
         return true;
     }
 
+    /// <summary>The History grid's thumbnail, made now from the pixels in memory so that no visit waits for it.
+    /// Not a reason to fail the job: the thumbnail endpoint makes a missing one on its first request.</summary>
+    private async Task SaveThumbnailAsync(GeneratedImage row, Image<Rgb24> image)
+    {
+        try
+        {
+            await thumbnails.SaveAsync(row.Id, image, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(ex, "The thumbnail of image {ImageId} was not written; it is made on its first request", row.Id);
+        }
+    }
+
     private void DeleteFiles(List<GeneratedImage> rows)
     {
         foreach (var row in rows)
@@ -325,6 +342,8 @@ public sealed class JobRunner(
             {
                 File.Delete(path);
             }
+
+            thumbnails.Delete(row.Id);
         }
     }
 

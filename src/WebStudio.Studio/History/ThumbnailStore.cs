@@ -8,7 +8,9 @@ namespace WebStudio.Studio.History;
 
 /// <summary>
 /// 256-pixel WebP thumbnails, made once with ImageSharp and kept in a "thumbs" folder beside the images folder.
-/// The history grid loads these instead of full PNGs, so a page of 48 items stays a few hundred kilobytes.
+/// The history grid loads these instead of full PNGs, so a page of 48 items stays a few hundred kilobytes. The
+/// worker writes each image's thumbnail when it stores the image (<see cref="SaveAsync"/>), so no History visit
+/// waits for one; images stored before that get theirs on their first request (<see cref="GetOrCreateAsync"/>).
 /// </summary>
 public sealed class ThumbnailStore(ImageStore images)
 {
@@ -34,20 +36,43 @@ public sealed class ThumbnailStore(ImageStore images)
             return null;
         }
 
-        Directory.CreateDirectory(Root);
         using var picture = await Image.LoadAsync(source, cancellationToken);
-        if (picture.Width > Size || picture.Height > Size)
+        if (TooLarge(picture))
         {
-            // Max keeps the aspect ratio; smaller images keep their size (a thumbnail never enlarges).
-            picture.Mutate(p => p.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(Size, Size) }));
+            picture.Mutate(Shrink);
         }
 
+        await WriteAsync(picture, path, cancellationToken);
+        return path;
+    }
+
+    /// <summary>Writes the thumbnail of a new image from its pixels, which are left as they are.</summary>
+    public async Task SaveAsync(Guid imageId, Image image, CancellationToken cancellationToken)
+    {
+        if (TooLarge(image))
+        {
+            using var smaller = image.Clone(Shrink);
+            await WriteAsync(smaller, PathFor(imageId), cancellationToken);
+        }
+        else
+        {
+            await WriteAsync(image, PathFor(imageId), cancellationToken);
+        }
+    }
+
+    private async Task WriteAsync(Image picture, string path, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(Root);
         // A unique temporary name, then a rename: two requests racing for one thumbnail both end with a whole file.
         var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         await picture.SaveAsWebpAsync(temp, Encoder, cancellationToken);
         File.Move(temp, path, overwrite: true);
-        return path;
     }
+
+    private static bool TooLarge(Image image) => image.Width > Size || image.Height > Size;
+
+    // Max keeps the aspect ratio; smaller images keep their size (a thumbnail never enlarges).
+    private static void Shrink(IImageProcessingContext p) => p.Resize(new ResizeOptions { Mode = ResizeMode.Max, Size = new Size(Size, Size) });
 
     public void Delete(Guid imageId) => File.Delete(PathFor(imageId));
 }

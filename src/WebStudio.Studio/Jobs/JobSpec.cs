@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using WebStudio.Data;
 using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Storage;
 
 namespace WebStudio.Studio.Jobs;
 
@@ -133,6 +134,11 @@ public abstract record JobSpec
         /// <summary>The strength measured to keep the object count on the built-in model (A1111's 0.7 duplicated
         /// objects, issue 20); see <see cref="WebStudio.Generation.Imaging.HiresFix.DefaultStrength"/>.</summary>
         public float Strength { get; init; } = WebStudio.Generation.Imaging.HiresFix.DefaultStrength;
+
+        /// <summary>The source's resolution when it was itself upscaled: its native size and upscales come first in
+        /// this result's (<see cref="ImageResolution.From"/>); null for a native image or an upload.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public ImageResolution? SourceResolution { get; init; }
     }
 
     /// <summary>No diffusion: Lanczos by <see cref="Factor"/>, or an ONNX super-resolution model at its own scale.</summary>
@@ -144,6 +150,9 @@ public abstract record JobSpec
         /// <summary>An ONNX upscaler's name from models/upscalers, or null for Lanczos.</summary>
         public string? Upscaler { get; init; }
 
+        /// <summary>The source's resolution when it was itself upscaled (see <see cref="HiresFix.SourceResolution"/>).</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public ImageResolution? SourceResolution { get; init; }
 
         /// <summary>What the history shows in the model column.</summary>
         public string Label => Upscaler ?? $"Lanczos {Factor}x";

@@ -49,10 +49,17 @@ public static class A1111Parameters
             JobSpec.Outpaint outpaint => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {outpaint.Denoise:0.###}, Mask blur: {outpaint.MaskBlur}"),
             // A hires fix as A1111 writes it (Hires upscale, Hires upscaler), with the size the model made the source at.
             JobSpec.HiresFix hires => string.Create(CultureInfo.InvariantCulture,
-                $", Denoising strength: {hires.Strength:0.###}, Hires upscale: {hires.Factor}, Hires upscaler: {ImageResolution.Lanczos}, Native size: {width / hires.Factor}x{height / hires.Factor}"),
+                $", Denoising strength: {hires.Strength:0.###}, Hires upscale: {hires.Factor}, Hires upscaler: {ImageResolution.Lanczos}, Native size: {Native(hires, width, height)}"),
             _ => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {diffusion.Denoise:0.###}"),
         };
 
         return string.Join('\n', lines);
+    }
+
+    // The first image's size, before every upscale of the chain (an upscaled source's included).
+    private static string Native(JobSpec.HiresFix hires, int width, int height)
+    {
+        var resolution = ImageResolution.For(hires, width, width, height);
+        return string.Create(CultureInfo.InvariantCulture, $"{resolution.NativeWidth}x{resolution.NativeHeight}");
     }
 }

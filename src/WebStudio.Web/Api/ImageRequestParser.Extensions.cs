@@ -5,7 +5,7 @@ using WebStudio.Generation.Schedulers;
 namespace WebStudio.Web.Api;
 
 /// <summary>
-/// WebStudio's documented extension fields of generations and edits: <c>seed</c>, <c>negative_prompt</c>,
+/// WebStudio's documented extension fields of generations, edits and variations: <c>seed</c>, <c>negative_prompt</c>,
 /// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image.
 /// OpenAI's SDKs send them as extra body fields; each is checked here with a 400 that names it.
 /// </summary>

@@ -25,7 +25,7 @@ public static partial class ImageRequestParser
     private static readonly string[] Edit =
         ["image", "image[]", "mask", "prompt", "model", "n", "size", "quality", "response_format", "output_format", "output_compression", "background", "user", "stream", "partial_images", "input_fidelity", .. ExtensionFields];
 
-    private static readonly string[] Variation = ["image", "model", "n", "size", "response_format", "user"];
+    private static readonly string[] Variation = ["image", "model", "n", "size", "response_format", "user", .. ExtensionFields];
 
     public static async Task<ImageRequest> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
@@ -143,7 +143,8 @@ public static partial class ImageRequestParser
             Image = await ReadFileAsync(images[0], "image", cancellationToken),
             Mask = mask.Count == 1 ? await ReadFileAsync(mask[0], "mask", cancellationToken) : null,
         };
-        return operation == ImageOperation.Edit ? Extensions(source, common with { Prompt = Prompt(source) }) : common;
+        // A variation has no prompt, but takes the same extension fields (a seed reproduces it).
+        return Extensions(source, operation == ImageOperation.Edit ? common with { Prompt = Prompt(source) } : common);
     }
 
     private static ImageRequest Common(IFields fields, ImageOperation operation)

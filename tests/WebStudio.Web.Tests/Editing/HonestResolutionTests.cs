@@ -31,6 +31,46 @@ public sealed class HonestResolutionTests(TinyModelFolders model) : IClassFixtur
     }
 
     [Fact]
+    public void An_upscale_of_an_upscaled_image_keeps_the_first_native_size_and_the_whole_chain()
+    {
+        var first = ImageResolution.For(new JobSpec.Upscale { Factor = 4 }, 512, 512, 512);
+        var second = new JobSpec.Upscale { Factor = 2, SourceResolution = first };
+        var hires = new JobSpec.HiresFix { Factor = 2, Strength = 0.35f, SourceResolution = ImageResolution.For(second, 1024, 1024, 1024) };
+
+        Assert.Equal("native 128×128 · upscaled 4× Lanczos → 512×512 · upscaled 2× Lanczos → 1024×1024",
+            ImageResolution.For(second, 1024, 1024, 1024).ToString());
+        Assert.Equal("native 128×128 · upscaled 4× Lanczos → 512×512 · upscaled 2× Lanczos → 1024×1024 · hires fix 2× Lanczos, strength 0.35 → 2048×2048",
+            ImageResolution.For(hires, 2048, 2048, 2048).ToString());
+        Assert.Equal((128, 128), (ImageResolution.For(hires, 2048, 2048, 2048).NativeWidth, ImageResolution.For(hires, 2048, 2048, 2048).NativeHeight));
+
+        // The chain is part of the stored spec, so the history shows it without walking back through the sources.
+        var stored = JobSpecJson.Deserialize(JobSpecJson.Serialize(hires));
+        Assert.Equal(ImageResolution.For(hires, 2048, 2048, 2048).ToString(), ImageResolution.For(stored, 2048, 2048, 2048).ToString());
+        Assert.DoesNotContain("sourceResolution", JobSpecJson.Serialize(new JobSpec.Upscale { Factor = 2 })); // a first upscale's row is as before
+    }
+
+    [Fact]
+    public async Task Upscaling_an_upscaled_image_says_native_of_the_first_image_in_the_history_and_its_parameters()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(40, 30);
+        var upload = await alice.UploadAsync(picture);
+        var first = await alice.WaitForEndAsync((await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, upload.Source) with { UpscaleFactor = 2 })).Id);
+        Assert.Equal("Succeeded", first.Status);
+
+        var job = await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, EditSource.FromImage(first.Images[0].Id).ToString()) with { UpscaleFactor = 2 });
+        var done = await alice.WaitForEndAsync(job.Id);
+
+        Assert.Equal("Succeeded", done.Status);
+        Assert.Equal("native 40×30 · upscaled 2× Lanczos → 80×60 · upscaled 2× Lanczos → 160×120", await HistoryResolutionAsync(alice, job.Id));
+        using var result = await alice.DownloadAsync(done.Images[0].Url);
+        var parameters = result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value;
+        Assert.Equal("Postprocess upscale by: 2, Postprocess upscaler: Lanczos, Native size: 40x30", parameters);
+    }
+
+    [Fact]
     public async Task A_hires_fix_states_its_native_size_and_upscale_in_its_parameters_and_in_the_history()
     {
         using var folder = new TempFolder();
