@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
 

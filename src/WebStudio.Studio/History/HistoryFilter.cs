@@ -1,3 +1,4 @@
+using WebStudio.Studio.Jobs;
 using WebStudio.Data;
 
 namespace WebStudio.Studio.History;

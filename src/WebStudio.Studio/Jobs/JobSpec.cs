@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using WebStudio.Data;
 using WebStudio.Generation.Pipelines;
-using WebStudio.Studio.Storage;
 
 namespace WebStudio.Studio.Jobs;
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using WebStudio.Studio.Jobs;
 using WebStudio.Data;
 using WebStudio.Studio.Galleries;
 

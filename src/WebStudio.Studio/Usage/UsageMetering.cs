@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
+using WebStudio.Studio.Team;
 
 namespace WebStudio.Studio.Usage;
 
@@ -56,6 +57,6 @@ public sealed class UsageMetering(IDbContextFactory<StudioDbContext> dbFactory)
         period == UsagePeriod.Week ? day.AddDays(-(((int)day.DayOfWeek + 6) % 7)) : day;
 
     private static async Task<Dictionary<string, string>> UserNamesAsync(StudioDbContext db, List<string> ids, CancellationToken cancellationToken) =>
-        await db.Users.AsNoTracking().Where(u => ids.Contains(u.Id))
+        await db.Accounts().AsNoTracking().Where(u => ids.Contains(u.Id))
             .ToDictionaryAsync(u => u.Id, u => u.UserName ?? u.Id, cancellationToken);
 }

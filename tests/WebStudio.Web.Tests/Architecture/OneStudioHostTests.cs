@@ -7,6 +7,10 @@ namespace WebStudio.Web.Tests.Architecture;
 [Trait("Capability", "StudioCore")]
 public sealed class OneStudioHostTests
 {
+    // The single sign-on tests' OpenID Connect provider (OpenIddict on a Kestrel of its own): a server the studio signs
+    // in against, not the studio.
+    private const string OpenIdProvider = "Shared/SingleSignOn/OpenIdProvider.cs";
+
     // The servers the studio depends on (PostgreSQL's initdb and pg_ctl, redis-server), not the studio.
     private static readonly string[] Servers = ["WebStudio.Testing/Postgres/PostgresServer.cs", "WebStudio.Testing/Servers/RedisServer.cs"];
 
@@ -14,7 +18,7 @@ public sealed class OneStudioHostTests
     private static readonly (string Code, string[] Allowed)[] HostingCode =
     [
         ("WebApplicationFactory<", ["Shared/Studio/StudioHost.cs"]),
-        ("UseKestrel(", ["Shared/Studio/StudioHost.cs"]),
+        ("UseKestrel(", ["Shared/Studio/StudioHost.cs", OpenIdProvider]),
         ("new ProcessStartInfo(", ["WebStudio.Testing/Hosting/ChildProcess.cs", CrossProcessDeterminism, .. Servers]),
         ("Process.Start(", ["WebStudio.Testing/Hosting/ChildProcess.cs", CrossProcessDeterminism, .. Servers]),
 

@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using WebStudio.Data;
-using WebStudio.Studio.Jobs;
 
-namespace WebStudio.Studio.Storage;
+namespace WebStudio.Studio.Jobs;
 
 /// <summary>
 /// An image's honest resolution: the size the model made it at, and the upscale (if any) that took it to its
