@@ -31,9 +31,15 @@ public sealed class RedisProgressRelay(
     /// <summary>A follow mark outlives a few missed refreshes (one a <see cref="ResyncInterval"/>), then goes by itself.</summary>
     private static readonly TimeSpan FollowTimeToLive = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a worker trusts what it read of a job's follow mark: a new follower's images start within it.</summary>
+    private static readonly TimeSpan FollowCheckInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly RedisKeys _keys = new(options.Value.Prefix);
     private readonly Dictionary<Guid, ChannelMessageQueue> _subscriptions = []; // the sync loop's own
     private readonly SemaphoreSlim _followsChanged = new(0, 1);
+    // The send loop's own: whether each job it sends for is followed, and when that was read (at most once per
+    // FollowCheckInterval a job, not once a step).
+    private readonly Dictionary<Guid, (bool Followed, long ReadAt)> _followChecks = [];
     private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new() { SingleReader = true });
     private volatile ConnectionMultiplexer? _redis;
 
@@ -78,6 +84,7 @@ public sealed class RedisProgressRelay(
             {
                 if (outgoing.Report is not { } report)
                 {
+                    _followChecks.Remove(outgoing.JobId);
                     redis.GetDatabase().KeyDelete(_keys.Frame(outgoing.JobId), CommandFlags.FireAndForget);
                     continue;
                 }
@@ -101,14 +108,24 @@ public sealed class RedisProgressRelay(
 
     private async Task<bool> IsFollowedAsync(ConnectionMultiplexer redis, Guid jobId)
     {
+        var now = time.GetTimestamp();
+        if (_followChecks.TryGetValue(jobId, out var check) && time.GetElapsedTime(check.ReadAt, now) < FollowCheckInterval)
+        {
+            return check.Followed;
+        }
+
+        bool followed;
         try
         {
-            return await redis.GetDatabase().KeyExistsAsync(_keys.Followed(jobId));
+            followed = await redis.GetDatabase().KeyExistsAsync(_keys.Followed(jobId));
         }
         catch (RedisException)
         {
-            return false; // Redis away: nothing would arrive anyway
+            followed = false; // Redis away: nothing would arrive anyway
         }
+
+        _followChecks[jobId] = (followed, now);
+        return followed;
     }
 
     private sealed record Report(JobStatus Status, int Step, int TotalSteps, PreviewImage? Image, long SentAt);

@@ -4,8 +4,8 @@ using WebStudio.Data;
 namespace WebStudio.Studio.Team;
 
 /// <summary>
-/// Whether an account may still act: one primary-key read of its security stamp and lockout, made on every request
-/// (cookie and API key alike), so a disabled account is refused on its next request on any node. Disabling also
+/// Whether an account may still act: one primary-key read of its security stamp and lockout, made on every cookie
+/// request (an API key's account is read whole, lockout included, by its handler), so a disabled account is refused on its next request on any node. Disabling also
 /// raises <see cref="Changed"/>, which ends this node's open circuits of the account at once; other nodes' circuits
 /// end at their next revalidation.
 /// </summary>

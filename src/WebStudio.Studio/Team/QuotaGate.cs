@@ -33,8 +33,10 @@ public static class QuotaGate
         var since = DayStart(now);
         var today = db.Jobs.IgnoreQueryFilters().AsNoTracking()
             .Where(j => j.OwnerId == userId && j.CreatedAt >= since && j.Status != JobStatus.Canceled && j.Status != JobStatus.Failed);
-        var images = quotas.ImagesPerDay is null ? 0 : await today.SumAsync(j => j.BatchSize, cancellationToken);
-        var gpuMs = quotas.GpuSecondsPerDay is null ? 0 : await today.SumAsync(j => j.TotalMs ?? 0, cancellationToken);
+        // Both daily sums in one query, and none when neither quota is set.
+        var sums = quotas.ImagesPerDay is null && quotas.GpuSecondsPerDay is null ? null
+            : await today.GroupBy(_ => 1).Select(g => new { Images = g.Sum(j => j.BatchSize), GpuMs = g.Sum(j => j.TotalMs ?? 0) }).FirstOrDefaultAsync(cancellationToken);
+        var (images, gpuMs) = (sums?.Images ?? 0, sums?.GpuMs ?? 0);
         var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
         return new QuotaUse(images, gpuMs / 1000, queued, quotas, NextReset(now));
     }

@@ -17,7 +17,7 @@ namespace WebStudio.Web.Api;
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ApiKeyService keys, UserManager<StudioUser> users, IUserClaimsPrincipalFactory<StudioUser> principals, AccountStatus status, TeamPolicies policies)
+    ApiKeyService keys, UserManager<StudioUser> users, IUserClaimsPrincipalFactory<StudioUser> principals, TeamPolicies policies)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     private const string Bearer = "Bearer ";
@@ -31,8 +31,8 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var userId = await keys.AuthenticateAsync(header[Bearer.Length..].Trim(), Context.RequestAborted);
-        // A disabled account's keys are refused on their next request (the account is read on every one).
-        if (userId is null || !await status.IsActiveAsync(userId, Context.RequestAborted) || await users.FindByIdAsync(userId) is not { } user)
+        // A disabled (locked-out) account's keys are refused on their next request: the account is read on every one.
+        if (userId is null || await users.FindByIdAsync(userId) is not { } user || await users.IsLockedOutAsync(user))
         {
             return AuthenticateResult.Fail("The API key is unknown or was revoked.");
         }
