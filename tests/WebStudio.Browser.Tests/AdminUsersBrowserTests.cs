@@ -49,6 +49,7 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
             using var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
 
             await page.GotoAsync("/admin/users");
+            await StudioPages.WaitForCircuitAsync(page);
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("active", new() { Timeout = 30_000 });
             await Assertions.Expect(row.Locator("select.user-role")).ToHaveValueAsync("Member");

@@ -51,7 +51,15 @@ public static class StudioPages
         // run it never saw the redirect (Blazor's enhanced navigation) although the Generate page had rendered.
         await page.Locator("#generate").WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
         Assert.DoesNotContain("/Account/", page.Url, StringComparison.Ordinal);
+        await WaitForCircuitAsync(page);
     }
+
+    /// <summary>
+    /// Waits until the page's interactive circuit has rendered. Before that, the page is prerendered HTML: a click
+    /// does nothing, and the circuit's first render replaces the elements a test has found.
+    /// </summary>
+    public static Task WaitForCircuitAsync(IPage page) =>
+        page.Locator("#circuit-live").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = (float)Wait.TotalMilliseconds });
 
     /// <summary>
     /// Types the prompt until its character counter follows: the page is prerendered, and only once the interactive
