@@ -611,6 +611,29 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.ToTable("JobPreviews", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.QueuePause", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("PausedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("PausedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("QueuePauses", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.RolePolicy", b =>
                 {
                     b.Property<string>("Role")

@@ -597,6 +597,29 @@ namespace WebStudio.Migrations
                     b.ToTable("JobPreviews", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.QueuePause", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("PausedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PausedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("QueuePauses", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.RolePolicy", b =>
                 {
                     b.Property<string>("Role")

@@ -11,7 +11,10 @@ public enum JobKind
     HiresFix,
 }
 
-/// <summary>The life of a job: Queued → Running → Succeeded | Failed | Canceled (Running → Queued again after a crash).</summary>
+/// <summary>
+/// The life of a job: Queued → Running → Succeeded | Failed | Canceled (Running → Queued again after a crash). An
+/// administrator may hold a queued job (Queued → Held → Queued): it keeps its place in the order, and no worker takes it.
+/// </summary>
 public enum JobStatus
 {
     Queued,
@@ -19,6 +22,7 @@ public enum JobStatus
     Succeeded,
     Failed,
     Canceled,
+    Held,
 }
 
 /// <summary>Where a job was submitted.</summary>

@@ -14,6 +14,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<UserQueueState> QueueStates => Set<UserQueueState>();
 
+    public DbSet<QueuePause> QueuePauses => Set<QueuePause>();
+
     public DbSet<JobPreview> JobPreviews => Set<JobPreview>();
 
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();

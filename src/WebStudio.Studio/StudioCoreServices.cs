@@ -70,6 +70,7 @@ public static class StudioCoreServices
         services.AddSingleton<AuditLog>();
         services.AddSingleton<AccountStatus>();
         services.AddSingleton<UserAdministration>();
+        services.AddSingleton<QueueAdministration>();
         services.AddSingleton<Invitations>();
 
         services.AddSingleton<ThumbnailStore>();

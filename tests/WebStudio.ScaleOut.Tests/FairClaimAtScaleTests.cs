@@ -46,7 +46,8 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
                         ("k", 4), ("models", new[] { "tiny" }));
                     output.WriteLine($"claim, {policy}, models {filterModels}:\n{plan}");
                     Assert.Contains($"Index Scan using \"{index}\" on \"GenerationJobs\"", plan, StringComparison.Ordinal);
-                    Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+                    // The pause's table holds at most one row: reading its one page is the planner's right choice.
+                    Assert.DoesNotContain("Seq Scan", plan.Replace("Seq Scan on \"QueuePauses\"", "", StringComparison.Ordinal), StringComparison.Ordinal);
                     Assert.DoesNotContain("Sort", plan, StringComparison.Ordinal);
                 }
             }

@@ -203,7 +203,7 @@ public sealed class UserAdministration(
         List<Guid> ids;
         await using (var db = await dbFactory.CreateDbContextAsync(cancellationToken))
         {
-            ids = await db.Jobs.Where(j => j.OwnerId == userId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
+            ids = await db.Jobs.Where(j => j.OwnerId == userId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running || j.Status == JobStatus.Held))
                 .Select(j => j.Id).ToListAsync(cancellationToken);
         }
 

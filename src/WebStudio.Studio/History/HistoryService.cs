@@ -142,7 +142,7 @@ public sealed class HistoryService(
             return DeleteOutcome.NotFound;
         }
 
-        if (status is JobStatus.Queued or JobStatus.Running)
+        if (status is JobStatus.Queued or JobStatus.Running or JobStatus.Held)
         {
             return DeleteOutcome.StillActive;
         }
@@ -152,7 +152,7 @@ public sealed class HistoryService(
 
         // Guarded by owner and status, so a job re-queued meanwhile is never deleted under a worker.
         var rows = await db.Jobs
-            .Where(j => j.Id == jobId && j.OwnerId == userId && j.Status != JobStatus.Queued && j.Status != JobStatus.Running)
+            .Where(j => j.Id == jobId && j.OwnerId == userId && j.Status != JobStatus.Queued && j.Status != JobStatus.Running && j.Status != JobStatus.Held)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.DeletedAt, now), cancellationToken);
         if (rows == 0)
         {

@@ -16,7 +16,7 @@ public sealed class RecentWork(IDbContextFactory<StudioDbContext> dbFactory)
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var mine = db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId).Include(j => j.Images);
         return await mine
-            .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued)
+            .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued || j.Status == JobStatus.Held)
             .OrderByDescending(j => j.Status == JobStatus.Running).ThenBy(j => j.CreatedAt)
             .FirstOrDefaultAsync(cancellationToken)
             ?? await mine.OrderByDescending(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken);

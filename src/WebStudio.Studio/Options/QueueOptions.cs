@@ -25,6 +25,10 @@ public sealed class QueueOptions
 
     public int MaxQueuedPerUser { get; set; } = 10;
 
+    /// <summary>Whether the administrator's queue view shows other users' prompts (the owner, model, size and steps
+    /// are always shown). Off for a studio whose members' prompts are private.</summary>
+    public bool AdministratorsSeePrompts { get; set; } = true;
+
     /// <summary>How far a worker may look past the head of the queue for a job whose model it has loaded: among the
     /// first this many queued jobs it can run, in fair order, it takes the first for a loaded model, else the first.
     /// The bound: a job is overtaken by at most this many minus one jobs for that reason (a job moved to the front

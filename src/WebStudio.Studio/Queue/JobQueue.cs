@@ -149,10 +149,10 @@ public sealed class JobQueue(
             return CancelOutcome.NotFound;
         }
 
-        if (job.Status == JobStatus.Queued)
+        if (job.Status is JobStatus.Queued or JobStatus.Held)
         {
             var now = time.GetUtcNow().UtcDateTime;
-            var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued)
+            var rows = await db.Jobs.Where(j => j.Id == jobId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Held))
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
             if (rows == 1)
             {
@@ -201,6 +201,37 @@ public sealed class JobQueue(
         }
 
         return rows == 1;
+    }
+
+    /// <summary>Administrator: a queued job stays where it is in the order, and no worker takes it until
+    /// <see cref="ReleaseAsync"/>. False if the job is not queued (running, finished, held already or gone).</summary>
+    public Task<bool> HoldAsync(Guid jobId, CancellationToken cancellationToken = default) =>
+        MoveAsync(jobId, JobStatus.Queued, JobStatus.Held, cancellationToken);
+
+    /// <summary>Administrator: a held job is queued again, in the place it had (its round and age are unchanged).</summary>
+    public async Task<bool> ReleaseAsync(Guid jobId, CancellationToken cancellationToken = default)
+    {
+        var released = await MoveAsync(jobId, JobStatus.Held, JobStatus.Queued, cancellationToken);
+        if (released)
+        {
+            signal.Pulse(); // it may run at once
+        }
+
+        return released;
+    }
+
+    private async Task<bool> MoveAsync(Guid jobId, JobStatus from, JobStatus to, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.Status == from).Select(j => new { j.Steps }).FirstOrDefaultAsync(cancellationToken);
+        if (job is null || await db.Jobs.Where(j => j.Id == jobId && j.Status == from).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, to), cancellationToken) != 1)
+        {
+            return false;
+        }
+
+        notifier.Report(jobId, to, 0, job.Steps);
+        notifier.QueueChanged();
+        return true;
     }
 
     /// <summary>Queued jobs in the order they will run (<see cref="QueueOrderSql.OrderBy"/>), read in that order

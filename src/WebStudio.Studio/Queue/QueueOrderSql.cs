@@ -23,8 +23,13 @@ public static class QueueOrderSql
         ? "\"Priority\" DESC, \"CreatedAt\", \"Id\""
         : "\"Priority\" DESC, \"Round\", \"CreatedAt\", \"Id\"";
 
+    /// <summary>True while an administrator has paused the queue (<see cref="WebStudio.Data.QueuePause"/>): one
+    /// primary-key lookup in a table of at most one row, evaluated once per statement.</summary>
+    public const string NotPaused = $"NOT EXISTS (SELECT 1 FROM \"{QueuePauseConfiguration.Table}\" WHERE \"Id\" = 1)";
+
     /// <summary>
-    /// The claim's head: the first <c>@k</c> queued jobs in run order that the worker can run. With
+    /// The claim's head: the first <c>@k</c> queued jobs in run order that the worker can run, none while the queue
+    /// is paused (<see cref="NotPaused"/>, in the same statement, so a claim never starts a job after the pause). With
     /// <paramref name="filterModels"/>, only diffusion jobs whose model is in <c>@models</c> (PostgreSQL: a text
     /// array; SQLite: a JSON array) and jobs that need no diffusion model (upscales). On PostgreSQL the rows are
     /// locked, skipping rows other claims hold, so concurrent workers take different jobs without waiting.
@@ -40,7 +45,7 @@ public static class QueueOrderSql
         var index = policy == QueuePolicy.Fifo ? FifoIndex : FairIndex;
         return "SELECT \"Id\", \"OwnerId\", \"Model\", \"Round\", \"Priority\" FROM \"GenerationJobs\""
             + (postgres ? "" : $" INDEXED BY \"{index}\"")
-            + $" WHERE {Queued}{models} ORDER BY {OrderBy(policy)} LIMIT @k"
+            + $" WHERE {Queued}{models} AND {NotPaused} ORDER BY {OrderBy(policy)} LIMIT @k"
             + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
     }
 

@@ -6,14 +6,36 @@ using WebStudio.Studio.Previews;
 
 namespace WebStudio.Studio.Queue;
 
-/// <summary>One line of the queue as a viewer may see it: another user's prompt is never included.</summary>
+/// <summary>
+/// One line of the queue as a viewer may see it. A member sees only their own jobs; the administrator every job,
+/// with its owner, and another user's prompt only where <see cref="QueueOptions.AdministratorsSeePrompts"/> allows
+/// (else null). A held job has position 0 and no ETA.
+/// </summary>
 public sealed record QueueEntry(
     Guid JobId, bool Mine, string? OwnerName, string? Prompt, JobStatus Status, int Position, int Step, int TotalSteps,
-    TimeSpan Eta, DateTime CreatedAt, long Priority);
+    TimeSpan Eta, DateTime CreatedAt, long Priority)
+{
+    public string Model { get; init; } = "";
+
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    public int BatchSize { get; init; } = 1;
+}
+
+/// <summary>An administrator's pause of the queue: since when, by whom, and why.</summary>
+public sealed record QueuePauseInfo(DateTime At, string By, string Reason);
 
 /// <summary>The queue for one viewer: total length, and the entries they may see (all for the administrator).</summary>
 public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry> Entries)
 {
+    /// <summary>Held jobs, counted like <see cref="Queued"/> (all for the administrator, the viewer's own for a member).</summary>
+    public int Held { get; init; }
+
+    /// <summary>Set while the queue is paused: no job starts until an administrator resumes it.</summary>
+    public QueuePauseInfo? Paused { get; init; }
+
     /// <summary>
     /// A member's view: other users' queued and running jobs, counted but not among <see cref="Entries"/>, so that
     /// the page's counts match its rows. None in the administrator's view, whose entries are every job.
@@ -36,23 +58,32 @@ public sealed class QueueSnapshot(
     public async Task<QueueView> GetAsync(string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (!isAdmin)
-        {
-            return await GetForUserAsync(db, userId, cancellationToken);
-        }
+        var paused = await db.QueuePauses.AsNoTracking().Select(p => new QueuePauseInfo(p.PausedAt, p.PausedBy, p.Reason)).FirstOrDefaultAsync(cancellationToken);
+        var view = isAdmin ? await GetForAdministratorAsync(db, userId, cancellationToken) : await GetForUserAsync(db, userId, cancellationToken);
+        return view with { Paused = paused };
+    }
 
+    /// <summary>The administrator's view: every queued, held and running job, with owner, model, size and steps.</summary>
+    private async Task<QueueView> GetForAdministratorAsync(StudioDbContext db, string userId, CancellationToken cancellationToken)
+    {
         var order = await queue.OrderAsync(db, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority })
             .ToListAsync(cancellationToken);
+        var heldJobs = await queue.InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Held))
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.CreatedAt, j.Priority })
+            .ToListAsync(cancellationToken);
         var unit = await UnitTimeAsync(db, cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
+        var prompts = options.Value.AdministratorsSeePrompts;
 
-        var visibleIds = order.Where(j => isAdmin || j.OwnerId == userId).Select(j => j.Id)
-            .Concat(runningJobs.Where(j => isAdmin || j.OwnerId == userId).Select(j => j.Id)).ToList();
+        var visibleIds = order.Select(j => j.Id).Concat(runningJobs.Select(j => j.Id)).Concat(heldJobs.Select(j => j.Id)).ToList();
         var details = await db.Jobs.AsNoTracking().Where(j => visibleIds.Contains(j.Id))
-            .Select(j => new { j.Id, j.Prompt, OwnerName = j.Owner!.UserName })
+            .Select(j => new { j.Id, j.OwnerId, j.Prompt, OwnerName = j.Owner!.UserName, j.Model, j.Width, j.Height, j.BatchSize })
             .ToDictionaryAsync(j => j.Id, cancellationToken);
+        QueueEntry Described(QueueEntry entry) => details.TryGetValue(entry.JobId, out var d)
+            ? entry with { Prompt = prompts || d.OwnerId == userId ? d.Prompt : null, Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize }
+            : entry;
 
         var entries = new List<QueueEntry>();
         double aheadUnits = 0;
@@ -63,8 +94,8 @@ public sealed class QueueSnapshot(
             aheadUnits += Math.Max(0, job.Steps - step) * job.BatchSize;
             if (details.TryGetValue(job.Id, out var d))
             {
-                entries.Add(new QueueEntry(job.Id, job.OwnerId == userId, isAdmin ? d.OwnerName : null, d.Prompt,
-                    JobStatus.Running, 0, step, job.Steps, unit * (Math.Max(0, job.Steps - step) * job.BatchSize), job.CreatedAt, job.Priority));
+                entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
+                    JobStatus.Running, 0, step, job.Steps, unit * (Math.Max(0, job.Steps - step) * job.BatchSize), job.CreatedAt, job.Priority)));
             }
         }
 
@@ -74,12 +105,21 @@ public sealed class QueueSnapshot(
             aheadUnits += job.Steps * job.BatchSize;
             if (details.TryGetValue(job.Id, out var d))
             {
-                entries.Add(new QueueEntry(job.Id, job.OwnerId == userId, isAdmin ? d.OwnerName : null, d.Prompt,
-                    JobStatus.Queued, i + 1, 0, job.Steps, unit * (aheadUnits / workers), job.CreatedAt, job.Priority));
+                entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
+                    JobStatus.Queued, i + 1, 0, job.Steps, unit * (aheadUnits / workers), job.CreatedAt, job.Priority)));
             }
         }
 
-        return new QueueView(order.Count, runningJobs.Count, entries);
+        foreach (var job in heldJobs)
+        {
+            if (details.TryGetValue(job.Id, out var d))
+            {
+                entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
+                    JobStatus.Held, 0, 0, job.Steps, TimeSpan.Zero, job.CreatedAt, job.Priority)));
+            }
+        }
+
+        return new QueueView(order.Count, runningJobs.Count, entries) { Held = heldJobs.Count };
     }
 
     /// <summary>A user's view: the database numbers the queue and returns only the user's queued jobs, with the work
@@ -96,8 +136,11 @@ public sealed class QueueSnapshot(
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var ids = mine.Select(m => m.Id).ToList();
         var details = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
-            .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority })
+            .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.BatchSize })
             .ToDictionaryAsync(j => j.Id, cancellationToken);
+        var held = await db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Status == JobStatus.Held).OrderBy(j => j.CreatedAt)
+            .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.BatchSize })
+            .ToListAsync(cancellationToken);
 
         var entries = new List<QueueEntry>();
         double runningUnits = 0;
@@ -117,11 +160,13 @@ public sealed class QueueSnapshot(
             if (details.TryGetValue(id, out var d)) // gone meanwhile (claimed or canceled): left out
             {
                 entries.Add(new QueueEntry(id, true, null, d.Prompt, JobStatus.Queued, position, 0, d.Steps,
-                    unit * ((runningUnits + units) / workers), d.CreatedAt, d.Priority));
+                    unit * ((runningUnits + units) / workers), d.CreatedAt, d.Priority) { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize });
             }
         }
 
-        return new QueueView(queued, runningJobs.Count, entries) { Others = (othersQueued, runningJobs.Count(j => j.OwnerId != userId)) };
+        entries.AddRange(held.Select(d => new QueueEntry(d.Id, true, null, d.Prompt, JobStatus.Held, 0, 0, d.Steps, TimeSpan.Zero, d.CreatedAt, d.Priority)
+            { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize }));
+        return new QueueView(queued, runningJobs.Count, entries) { Others = (othersQueued, runningJobs.Count(j => j.OwnerId != userId)), Held = held.Count };
     }
 
     /// <summary>Measured time of one step of one image, from the last finished jobs.</summary>

@@ -219,10 +219,11 @@ public sealed class SharedProgressRelay(
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var active = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running)
+            .Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running || j.Status == JobStatus.Held)
             .Select(j => new { j.Id, j.Status, j.Priority })
             .ToListAsync(cancellationToken);
         var fingerprint = new HashCode();
+        fingerprint.Add(await db.QueuePauses.AnyAsync(cancellationToken)); // a pause or resume elsewhere
         foreach (var job in active.OrderBy(j => j.Id))
         {
             fingerprint.Add(job.Id);

@@ -18,6 +18,11 @@ public static class AuditActions
     public const string QuotaChanged = "user.quota";
     public const string PermissionsChanged = "role.permissions";
     public const string JobCanceled = "job.cancel";
+    public const string JobHeld = "job.hold";
+    public const string JobReleased = "job.release";
+    public const string JobMovedToFront = "job.front";
+    public const string QueuePaused = "queue.pause";
+    public const string QueueResumed = "queue.resume";
     public const string ShareRevoked = "share.revoke";
 }
 

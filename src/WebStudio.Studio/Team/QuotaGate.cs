@@ -37,7 +37,8 @@ public static class QuotaGate
         var sums = quotas.ImagesPerDay is null && quotas.GpuSecondsPerDay is null ? null
             : await today.GroupBy(_ => 1).Select(g => new { Images = g.Sum(j => j.BatchSize), GpuMs = g.Sum(j => j.TotalMs ?? 0) }).FirstOrDefaultAsync(cancellationToken);
         var (images, gpuMs) = (sums?.Images ?? 0, sums?.GpuMs ?? 0);
-        var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && j.Status == JobStatus.Queued, cancellationToken);
+        // A held job still waits its turn: it counts against the queued-jobs quota.
+        var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Held), cancellationToken);
         return new QuotaUse(images, gpuMs / 1000, queued, quotas, NextReset(now));
     }
 

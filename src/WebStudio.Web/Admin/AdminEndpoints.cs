@@ -10,9 +10,13 @@ namespace WebStudio.Web.Admin;
 /// <summary>The body of a role change or an invitation.</summary>
 public sealed record RoleChoice(string Role);
 
+/// <summary>The body of a queue pause.</summary>
+public sealed record PauseRequest(string? Reason);
+
 /// <summary>
 /// The administrator's HTTP endpoints (/api/admin): users, roles' permissions, quotas, invitations, reset links, the
-/// audit log, and revoking anyone's share link. The whole group requires the administrator's role, so anyone else
+/// audit log, revoking anyone's share link, and the queue (every job; hold, release, move to the front, cancel;
+/// pause and resume). The whole group requires the administrator's role, so anyone else
 /// gets 403 before any id is looked at, and learns nothing.
 /// </summary>
 public static class AdminEndpoints
@@ -60,8 +64,48 @@ public static class AdminEndpoints
         });
         admin.MapDelete("/shares/{id:guid}", async (Guid id, ClaimsPrincipal user, ShareLinkService shares, CancellationToken ct) =>
             await shares.RevokeAsAdministratorAsync(AdminActor.Of(user), id, ct) ? Results.Ok(new { revoked = id }) : Results.NotFound());
+        MapQueue(admin);
         return app;
     }
+
+    private static void MapQueue(RouteGroupBuilder admin)
+    {
+        admin.MapGet("/queue", async (ClaimsPrincipal user, QueueSnapshot snapshot, CancellationToken ct) =>
+            TypedResults.Ok(AdminQueueWire.From(await snapshot.GetAsync(JobAccess.UserId(user)!, isAdmin: true, ct))));
+        admin.MapPost("/jobs/{id:guid}/hold", async (Guid id, ClaimsPrincipal user, QueueAdministration queue, CancellationToken ct) =>
+            Answer(await queue.HoldAsync(AdminActor.Of(user), id, ct), "only a queued job can be held"));
+        admin.MapPost("/jobs/{id:guid}/release", async (Guid id, ClaimsPrincipal user, QueueAdministration queue, CancellationToken ct) =>
+            Answer(await queue.ReleaseAsync(AdminActor.Of(user), id, ct), "the job is not held"));
+        admin.MapPost("/jobs/{id:guid}/front", async (Guid id, ClaimsPrincipal user, QueueAdministration queue, CancellationToken ct) =>
+            Answer(await queue.MoveToFrontAsync(AdminActor.Of(user), id, ct), "only a queued job can be moved to the front"));
+        admin.MapPost("/jobs/{id:guid}/cancel", async (Guid id, ClaimsPrincipal user, JobQueue queue, CancellationToken ct) =>
+            await queue.CancelAsync(id, JobAccess.UserId(user)!, isAdmin: true, ct) switch
+            {
+                CancelOutcome.NotFound => Results.NotFound(),
+                CancelOutcome.AlreadyFinished => Results.Problem("the job has already finished", statusCode: StatusCodes.Status409Conflict),
+                var outcome => Results.Ok(new { outcome = outcome.ToString() }),
+            });
+        admin.MapPost("/queue/pause", async (PauseRequest? body, ClaimsPrincipal user, QueueAdministration queue, CancellationToken ct) =>
+        {
+            if (body?.Reason is { Length: > QueueAdministration.MaxReasonLength })
+            {
+                return Results.ValidationProblem(new Dictionary<string, string[]> { ["reason"] = [$"the reason is at most {QueueAdministration.MaxReasonLength} characters"] });
+            }
+
+            return await queue.PauseAsync(AdminActor.Of(user), body?.Reason, ct) ? Results.Ok(new { paused = true })
+                : Results.Problem("the queue is already paused", statusCode: StatusCodes.Status409Conflict);
+        });
+        admin.MapPost("/queue/resume", async (ClaimsPrincipal user, QueueAdministration queue, CancellationToken ct) =>
+            await queue.ResumeAsync(AdminActor.Of(user), ct) ? Results.Ok(new { paused = false })
+                : Results.Problem("the queue is not paused", statusCode: StatusCodes.Status409Conflict));
+    }
+
+    private static IResult Answer(QueueActionOutcome outcome, string notApplicable) => outcome switch
+    {
+        QueueActionOutcome.Done => Results.Ok(),
+        QueueActionOutcome.NotFound => Results.NotFound(),
+        _ => Results.Problem(notApplicable, statusCode: StatusCodes.Status409Conflict),
+    };
 
     private static IResult Answer(AdminOutcome outcome) =>
         outcome.Done ? Results.Ok()

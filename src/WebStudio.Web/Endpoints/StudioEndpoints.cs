@@ -7,8 +7,10 @@ using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Admin;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
+using WebStudio.Web.Admin;
 
 namespace WebStudio.Web.Endpoints;
 
@@ -95,6 +97,6 @@ public static class StudioEndpoints
         };
     }
 
-    private static async Task<IResult> MoveToFrontAsync(Guid id, JobQueue queue, CancellationToken ct) =>
-        await queue.MoveToFrontAsync(id, ct) ? TypedResults.Ok() : TypedResults.NotFound();
+    private static async Task<IResult> MoveToFrontAsync(Guid id, ClaimsPrincipal user, QueueAdministration queue, CancellationToken ct) =>
+        await queue.MoveToFrontAsync(AdminActor.Of(user), id, ct) == QueueActionOutcome.Done ? TypedResults.Ok() : TypedResults.NotFound();
 }
