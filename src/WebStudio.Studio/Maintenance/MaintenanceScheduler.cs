@@ -19,6 +19,10 @@ public interface IMaintenanceTask
 public sealed class MaintenanceScheduler(IEnumerable<IMaintenanceTask> tasks, TimeProvider time, ILogger<MaintenanceScheduler> logger)
     : BackgroundService
 {
+    /// <summary>How often the scheduler looks for due tasks. One timer made at start, rather than a delay made after
+    /// each round: a delay is measured from when it is made, so a clock that moved on meanwhile would push it late.</summary>
+    public static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield(); // off the host's start-up path
@@ -29,9 +33,10 @@ public sealed class MaintenanceScheduler(IEnumerable<IMaintenanceTask> tasks, Ti
             return;
         }
 
+        using var timer = new PeriodicTimer(Tick, time);
         try
         {
-            while (true)
+            do
             {
                 for (var i = 0; i < schedule.Length; i++)
                 {
@@ -47,13 +52,8 @@ public sealed class MaintenanceScheduler(IEnumerable<IMaintenanceTask> tasks, Ti
                     var next = due + task.Interval;
                     schedule[i] = (task, next > time.GetUtcNow() ? next : time.GetUtcNow());
                 }
-
-                var wait = schedule.Min(s => s.Due) - time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, time, stoppingToken);
-                }
             }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -159,6 +159,14 @@ public static class RouteRules
         },
         ["GET /api/admin/audit"] = new(Guard.Admin, Ok),
         ["DELETE /api/admin/shares/{id:guid}"] = new(Guard.Admin, Ok),
+        ["GET /api/admin/queue"] = new(Guard.Admin, Ok),
+        // The table's job is running: holding or releasing it is refused as not applicable (409).
+        ["POST /api/admin/jobs/{id:guid}/hold"] = new(Guard.Admin, Ok, Conflict),
+        ["POST /api/admin/jobs/{id:guid}/release"] = new(Guard.Admin, Ok, Conflict),
+        ["POST /api/admin/jobs/{id:guid}/front"] = new(Guard.Admin, Ok, Conflict) { Own = new Dictionary<string, Func<AuthorizationWorld, string>> { ["jobs/{id}"] = w => w.Owned.Queued.ToString() } },
+        ["POST /api/admin/jobs/{id:guid}/cancel"] = new(Guard.Admin, Ok, Conflict),
+        ["POST /api/admin/queue/pause"] = new(Guard.Admin, Ok, Conflict) { Body = (_, _) => JsonContent.Create(new { reason = "matrix" }) },
+        ["POST /api/admin/queue/resume"] = new(Guard.Admin, Ok, Conflict),
 
         // Any other /api path
         ["* /api/{**rest}"] = new(Guard.Login, NotFound),
