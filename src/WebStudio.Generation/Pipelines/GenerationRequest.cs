@@ -51,10 +51,15 @@ public sealed record GenerationRequest
     public int? OnlyMaskedPadding { get; init; }
 
     /// <summary>
-    /// 7/32 of the shorter side: 28 pixels at the built-in model's 128 (A1111's 32 at 512 would be 8). Chosen by
-    /// measurement (issue 20; <c>builtin-figures --only inpaint</c>): with 8 pixels of context the model painted a
-    /// whole-picture prompt in miniature into the mask (3 of 20 replacements right), with 28 it drew only the new
-    /// object there (20 of 20, and 19 of 20 objects added to an empty corner).
+    /// 7/32 of the shorter side, at most <see cref="MaxDefaultOnlyMaskedPadding"/>: 28 pixels at the built-in model's
+    /// 128 (A1111's 32 at 512 would be 8 there). Chosen by measurement (issue 20; <c>builtin-figures --only
+    /// inpaint</c>): with 8 pixels of context the model painted a whole-picture prompt in miniature into the mask (3
+    /// of 20 replacements right), with 28 it drew only the new object there (20 of 20, and 19 of 20 objects added to
+    /// an empty corner). The fraction alone would give 112 pixels at 512, more context than Stable Diffusion models
+    /// need, and a smaller share of the crop for the masked area: they keep A1111's 32.
     /// </summary>
-    public static int DefaultOnlyMaskedPadding(int width, int height) => Math.Max(1, Math.Min(width, height) * 7 / 32);
+    public static int DefaultOnlyMaskedPadding(int width, int height) => Math.Clamp(Math.Min(width, height) * 7 / 32, 1, MaxDefaultOnlyMaskedPadding);
+
+    /// <summary>A1111's default "Only masked padding, pixels" for 512-pixel models.</summary>
+    public const int MaxDefaultOnlyMaskedPadding = 32;
 }

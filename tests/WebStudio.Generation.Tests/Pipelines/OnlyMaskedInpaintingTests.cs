@@ -55,11 +55,13 @@ public class OnlyMaskedInpaintingTests(TinyModelFolders models)
     }
 
     [Fact]
-    public void The_default_padding_is_the_measured_28_pixels_at_128_in_proportion()
+    [Trait("Capability", "StudioUx")]
+    public void The_default_padding_is_the_measured_28_pixels_at_128_in_proportion_and_A1111s_32_for_larger_models()
     {
         Assert.Equal(28, GenerationRequest.DefaultOnlyMaskedPadding(128, 128));
-        Assert.Equal(112, GenerationRequest.DefaultOnlyMaskedPadding(512, 512));
-        Assert.Equal(112, GenerationRequest.DefaultOnlyMaskedPadding(768, 512));
+        Assert.Equal(32, GenerationRequest.DefaultOnlyMaskedPadding(512, 512)); // A1111's figure, not 112
+        Assert.Equal(32, GenerationRequest.DefaultOnlyMaskedPadding(768, 512));
+        Assert.Equal(32, GenerationRequest.DefaultOnlyMaskedPadding(1024, 1024));
         Assert.Equal(1, GenerationRequest.DefaultOnlyMaskedPadding(4, 4));
     }
 
