@@ -38,8 +38,8 @@ public sealed partial class IconButtonLabelsTests
     public void Every_icon_button_sits_in_a_tooltip()
     {
         Assert.All(IconButtons(), b => Assert.True(
-            b.Before.Contains("<MudTooltip", StringComparison.Ordinal),
-            $"{b.File}:{b.Line}: the line before the icon button opens no MudTooltip ({b.Before.Trim()})"));
+            b.Before.Contains("<Tip ", StringComparison.Ordinal),
+            $"{b.File}:{b.Line}: the line before the icon button opens no Tip ({b.Before.Trim()})"));
     }
 
     // A MudIconButton, or a MudMenu shown as an icon, up to the end of its opening tag.
