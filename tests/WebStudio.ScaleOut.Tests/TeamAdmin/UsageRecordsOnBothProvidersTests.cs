@@ -30,7 +30,7 @@ public sealed class UsageRecordsOnBothProvidersTests(PostgresServer server)
     [InlineData("Postgres")]
     public async Task Each_way_a_started_job_ends_writes_one_usage_record_and_a_job_canceled_while_queued_none(string provider)
     {
-        await using var core = await StudioCore.StartAsync(provider, server, new Dictionary<string, string?> { ["Queue:MaxAttempts"] = "1" });
+        await using var core = await StudioCore.StartAsync(provider, server, new Dictionary<string, string?> { ["Queue:MaxAttempts"] = "1" }, withRunner: true);
         var alice = (await core.AddUsersAsync("alice"))[0];
         var ran = await core.SubmitAsync(alice, "ran");
         var failed = await core.SubmitAsync(alice, ScriptedEngine.FailingPrompt);
@@ -74,7 +74,7 @@ public sealed class UsageRecordsOnBothProvidersTests(PostgresServer server)
     [InlineData("Postgres")]
     public async Task A_swept_job_and_a_deleted_account_keep_their_usage_and_the_daily_image_quota_still_counts_it(string provider)
     {
-        await using var core = await StudioCore.StartAsync(provider, server);
+        await using var core = await StudioCore.StartAsync(provider, server, withRunner: true);
         var alice = (await core.AddUsersAsync("alice"))[0];
         var admin = new Actor("test-admin", "test admin");
         var administration = core.Services.GetRequiredService<UserAdministration>();
@@ -115,9 +115,10 @@ public sealed class UsageRecordsOnBothProvidersTests(PostgresServer server)
         using var folder = new TempFolder();
         await using var database = provider == "Postgres" ? await server.CreateDatabaseAsync() : null;
         var builder = new DbContextOptionsBuilder<StudioDbContext>();
-        var options = (database is null
+        _ = database is null
             ? builder.UseStudioSqlite(StudioDatabase.ConnectionString(folder.Combine("studio.db")))
-            : builder.UseStudioPostgres(database.ConnectionString)).Options;
+            : builder.UseStudioPostgres(database.ConnectionString);
+        var options = builder.Options;
         var postgres = database is not null;
         string At(string time) => postgres ? $"'2026-11-02 {time}+00'" : $"'2026-11-02 {time}'";
         var no = postgres ? "false" : "0";
@@ -125,9 +126,11 @@ public sealed class UsageRecordsOnBothProvidersTests(PostgresServer server)
         await using (var old = new StudioDbContext(options))
         {
             await old.GetService<IMigrator>().MigrateAsync("AddTeamAdmin");
-            await old.Database.ExecuteSqlRawAsync(
+            // Literal rows, as that version's tables hold them (the two providers' SQL differs only in its literals).
+            var user =
                 "INSERT INTO \"AspNetUsers\" (\"Id\", \"UserName\", \"EmailConfirmed\", \"PhoneNumberConfirmed\", \"TwoFactorEnabled\", \"LockoutEnabled\", \"AccessFailedCount\", \"CreatedAt\") "
-                + $"VALUES ('u1', 'alice@example.test', {no}, {no}, {no}, {no}, 0, {At("08:00:00")})");
+                + $"VALUES ('u1', 'alice@example.test', {no}, {no}, {no}, {no}, 0, {At("08:00:00")})";
+            await old.Database.ExecuteSqlRawAsync(user);
             // A deleted (not yet swept) success, a failure, a job canceled while queued, and one still queued.
             foreach (var (id, status, started, finished, ms, deleted) in new[]
             {
@@ -137,11 +140,12 @@ public sealed class UsageRecordsOnBothProvidersTests(PostgresServer server)
                 (queued, "Queued", "NULL", "NULL", "NULL", "NULL"),
             })
             {
-                await old.Database.ExecuteSqlRawAsync(
+                var job =
                     "INSERT INTO \"GenerationJobs\" (\"Id\", \"OwnerId\", \"Kind\", \"Status\", \"Source\", \"Prompt\", \"NegativePrompt\", \"Model\", \"Scheduler\", \"Steps\", \"Guidance\", "
                     + "\"Seed\", \"Width\", \"Height\", \"BatchSize\", \"Priority\", \"Round\", \"CreatedAt\", \"StartedAt\", \"FinishedAt\", \"TotalMs\", \"DeletedAt\", \"Attempts\", \"ClaimToken\", \"Spec\", \"SpecVersion\") "
                     + $"VALUES ('{id.ToString().ToUpperInvariant()}', 'u1', 'Txt2Img', '{status}', 'Studio', 'a square', '', 'tiny', 'Euler a', 10, 7, "
-                    + $"1, 64, 64, 2, 0, 0, {At("08:30:00")}, {started}, {finished}, {ms}, {deleted}, 1, 1, '{{}}', 1)");
+                    + $"1, 64, 64, 2, 0, 0, {At("08:30:00")}, {started}, {finished}, {ms}, {deleted}, 1, 1, '{{{{}}}}', 1)"; // braces doubled twice: once for the interpolation, once for the raw SQL's format
+                await old.Database.ExecuteSqlRawAsync(job);
             }
         }
 
