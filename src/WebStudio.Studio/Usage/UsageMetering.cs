@@ -53,6 +53,14 @@ public sealed class UsageMetering(IDbContextFactory<StudioDbContext> dbFactory)
         return new UsageReport(from, to, period, grouping, rows);
     }
 
+    /// <summary>The denoising steps run for the images of <paramref name="jobIds"/> (steps × images, from their usage
+    /// records: what the Images API reports as its output tokens).</summary>
+    public async Task<int> StepsRunAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.UsageRecords.Where(r => jobIds.Contains(r.JobId)).SumAsync(r => r.Steps * r.Images, cancellationToken);
+    }
+
     /// <summary>The first day of <paramref name="day"/>'s period: the day itself, or the Monday of its week.</summary>
     public static DateOnly PeriodStart(DateOnly day, UsagePeriod period) =>
         period == UsagePeriod.Week ? day.AddDays(-(((int)day.DayOfWeek + 6) % 7)) : day;
