@@ -44,12 +44,7 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_disables_a_member_on_the_users_page_and_the_audit_log_shows_it), context, _server, async () =>
         {
-            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin")); // the first account
-            await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            using var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
-
-            await page.GotoAsync("/admin/users");
-            await StudioPages.WaitForCircuitAsync(page);
+            using var member = await AdminWithMemberOnUsersPageAsync(page);
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("active", new() { Timeout = 30_000 });
             await Assertions.Expect(row.Locator("select.user-role")).ToHaveValueAsync("Member");
@@ -69,12 +64,7 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_sets_a_members_quota_override_on_the_users_page_and_bad_numbers_get_a_clear_error), context, _server, async () =>
         {
-            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin")); // the first account
-            await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            using var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
-
-            await page.GotoAsync("/admin/users");
-            await StudioPages.WaitForCircuitAsync(page);
+            using var member = await AdminWithMemberOnUsersPageAsync(page);
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
             await Assertions.Expect(row.Locator(".user-quota")).ToHaveTextAsync("role's", new() { Timeout = 30_000 });
             await row.Locator(".user-quota-edit").ClickAsync();
@@ -99,5 +89,17 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
             await page.GotoAsync("/admin/audit");
             await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("images/day 7", new() { Timeout = 30_000 });
         });
+    }
+
+    /// <summary>Registers the administrator (the first account) in <paramref name="page"/> and a member over HTTP,
+    /// and opens /admin/users once its circuit is live.</summary>
+    private async Task<StudioHttpUser> AdminWithMemberOnUsersPageAsync(IPage page)
+    {
+        await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
+        await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
+        await page.GotoAsync("/admin/users");
+        await StudioPages.WaitForCircuitAsync(page);
+        return member;
     }
 }
