@@ -97,13 +97,17 @@ public static class UsagePageBenchmark
             {
                 var finished = end.AddSeconds(-random.Next(91 * 24 * 3600));
                 var size = random.Next(2) == 0 ? 512 : 768;
-                db.Jobs.Add(new GenerationJob
+                var owner = users[random.Next(users.Count)];
+                var job = new GenerationJob
                 {
-                    OwnerId = users[random.Next(users.Count)].Id, Model = Models[random.Next(Models.Length)], Prompt = $"seeded {i}", Spec = "{}",
+                    OwnerId = owner.Id, Model = Models[random.Next(Models.Length)], Prompt = $"seeded {i}", Spec = "{}",
                     Status = random.Next(20) == 0 ? JobStatus.Failed : JobStatus.Succeeded, Steps = 20 + random.Next(31), Width = size, Height = size,
                     BatchSize = 1 + random.Next(4), CreatedAt = finished.AddSeconds(-30), StartedAt = finished.AddSeconds(-20), FinishedAt = finished,
                     TotalMs = 2000 + random.Next(20_000),
-                });
+                };
+                db.Jobs.Add(job);
+                db.UsageRecords.Add(UsageRecord.Of(job, owner.UserName!)); // what the studio writes as each job ends
+
             }
 
             await db.SaveChangesAsync();

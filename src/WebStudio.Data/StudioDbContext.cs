@@ -38,6 +38,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

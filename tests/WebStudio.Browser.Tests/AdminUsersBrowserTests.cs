@@ -6,7 +6,7 @@ namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The admin area in headless chromium: the first account sees the administrator's badge and the Users link, lists
-/// a member on /admin/users, disables them there, and finds the disable in the audit log.
+/// a member on /admin/users, disables them there, and finds the disable in the audit log; sets a member's own quotas there.
 /// </summary>
 [Trait("Capability", "TeamAdmin")]
 public sealed class AdminUsersBrowserTests : IAsyncLifetime
@@ -44,12 +44,7 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
         var page = await context.NewPageAsync();
         await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_disables_a_member_on_the_users_page_and_the_audit_log_shows_it), context, _server, async () =>
         {
-            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin")); // the first account
-            await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            using var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
-
-            await page.GotoAsync("/admin/users");
-            await StudioPages.WaitForCircuitAsync(page);
+            using var member = await AdminWithMemberOnUsersPageAsync(page);
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("active", new() { Timeout = 30_000 });
             await Assertions.Expect(row.Locator("select.user-role")).ToHaveValueAsync("Member");
@@ -60,5 +55,51 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
             await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("user.disable", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync(member.Email);
         });
+    }
+
+    [Fact]
+    public async Task The_administrator_sets_a_members_quota_override_on_the_users_page_and_bad_numbers_get_a_clear_error()
+    {
+        await using var context = await _browser.NewContextAsync(_server);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_sets_a_members_quota_override_on_the_users_page_and_bad_numbers_get_a_clear_error), context, _server, async () =>
+        {
+            using var member = await AdminWithMemberOnUsersPageAsync(page);
+            var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
+            await Assertions.Expect(row.Locator(".user-quota")).ToHaveTextAsync("role's", new() { Timeout = 30_000 });
+            await row.Locator(".user-quota-edit").ClickAsync();
+            var editor = page.Locator($"tr.quota-editor[data-user='{member.Email}']");
+
+            await editor.Locator("input.quota-images").FillAsync("ten");
+            await editor.Locator(".quota-save").ClickAsync();
+            await Assertions.Expect(editor.Locator(".quota-error")).ToContainTextAsync("images per day: write a whole number", new() { Timeout = 30_000 });
+            await editor.Locator("input.quota-images").FillAsync("-3");
+            await editor.Locator(".quota-save").ClickAsync();
+            await Assertions.Expect(editor.Locator(".quota-error")).ToContainTextAsync("must not be negative", new() { Timeout = 30_000 });
+
+            await editor.Locator("input.quota-images").FillAsync("7");
+            await editor.Locator("input.quota-queued").FillAsync("3");
+            await editor.Locator(".quota-save").ClickAsync();
+            await Assertions.Expect(row.Locator(".user-quota")).ToHaveTextAsync("own: 7 images/day · 3 queued", new() { Timeout = 30_000 });
+
+            // It holds: the member's Generate page counts down from the override, and the change is audited.
+            var generate = await member.Http.GetStringAsync("/");
+            Assert.Contains("7 of 7 images", generate, StringComparison.Ordinal);
+            Assert.Contains("3 of 3 queue places", generate, StringComparison.Ordinal);
+            await page.GotoAsync("/admin/audit");
+            await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("images/day 7", new() { Timeout = 30_000 });
+        });
+    }
+
+    /// <summary>Registers the administrator (the first account) in <paramref name="page"/> and a member over HTTP,
+    /// and opens /admin/users once its circuit is live.</summary>
+    private async Task<StudioHttpUser> AdminWithMemberOnUsersPageAsync(IPage page)
+    {
+        await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
+        await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
+        await page.GotoAsync("/admin/users");
+        await StudioPages.WaitForCircuitAsync(page);
+        return member;
     }
 }

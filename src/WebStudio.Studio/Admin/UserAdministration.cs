@@ -26,8 +26,14 @@ public sealed class UserAdministration(
             .GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => TeamPolicies.EffectiveRole(g.Select(r => r.Name!).ToList()));
         var images = await db.Images.GroupBy(i => i.OwnerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var jobs = await db.Jobs.GroupBy(j => j.OwnerId)
-            .Select(g => new { g.Key, Ms = g.Sum(j => j.TotalMs ?? 0), Last = g.Max(j => (DateTime?)j.CreatedAt) })
+            .Select(g => new { g.Key, Last = g.Max(j => (DateTime?)j.CreatedAt) })
             .ToDictionaryAsync(g => g.Key, cancellationToken);
+        // GPU time from the usage records: deleted history still took it.
+        var gpuMs = await db.UsageRecords.GroupBy(r => r.OwnerId).Select(g => new { g.Key, Ms = g.Sum(r => r.WorkerMs) })
+            .ToDictionaryAsync(g => g.Key, g => g.Ms, cancellationToken);
+        var overrides = await db.UserQuotas.AsNoTracking()
+            .Where(q => q.ImagesPerDay != null || q.GpuSecondsPerDay != null || q.MaxQueued != null || q.SubmissionsPerMinute != null)
+            .ToDictionaryAsync(q => q.UserId, q => new Quotas(q.ImagesPerDay, q.GpuSecondsPerDay, q.MaxQueued, q.SubmissionsPerMinute), cancellationToken);
         var keys = await db.ApiKeys.Where(k => k.LastUsedAt != null).GroupBy(k => k.OwnerId)
             .Select(g => new { g.Key, Last = g.Max(k => k.LastUsedAt) }).ToDictionaryAsync(g => g.Key, g => g.Last, cancellationToken);
         var now = time.GetUtcNow();
@@ -37,7 +43,7 @@ public sealed class UserAdministration(
             keys.TryGetValue(u.Id, out var keyUse);
             DateTime? last = work?.Last is { } a && (keyUse is null || a >= keyUse) ? a : keyUse;
             return new UserSummary(u.Id, u.Name, roles.GetValueOrDefault(u.Id, StudioRoles.Member), u.LockoutEnd > now,
-                images.GetValueOrDefault(u.Id), (work?.Ms ?? 0) / 1000, u.CreatedAt, last);
+                images.GetValueOrDefault(u.Id), gpuMs.GetValueOrDefault(u.Id) / 1000, u.CreatedAt, last, overrides.GetValueOrDefault(u.Id));
         }).OrderBy(u => u.Name, StringComparer.OrdinalIgnoreCase).ToList();
     }
 

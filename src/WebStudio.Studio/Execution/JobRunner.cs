@@ -10,6 +10,7 @@ using WebStudio.Studio.Previews;
 using WebStudio.Studio.Storage;
 using WebStudio.Studio.Telemetry;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Usage;
 
 namespace WebStudio.Studio.Execution;
 
@@ -387,6 +388,7 @@ public sealed class JobRunner(
         }
 
         db.Images.AddRange(rows);
+        await UsageRecording.AddAsync(db, job, JobStatus.Succeeded, now, totalMs, CancellationToken.None);
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         return true;
@@ -399,15 +401,22 @@ public sealed class JobRunner(
         var outcome = await DatabaseOutage.RetryAsync(async () =>
         {
             await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
-            var updated = await Claimed(db, job)
-                .ExecuteUpdateAsync(s => s
-                    .SetProperty(j => j.Status, status)
-                    .SetProperty(j => j.FinishedAt, now)
-                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                    .SetProperty(j => j.FailureReason, reason), CancellationToken.None);
-            if (updated == 1)
+            // The end and its usage record commit together (the job ran, so its run counts, with no images).
+            await using (var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None))
             {
-                return (JobStatus?)status;
+                var updated = await Claimed(db, job)
+                    .ExecuteUpdateAsync(s => s
+                        .SetProperty(j => j.Status, status)
+                        .SetProperty(j => j.FinishedAt, now)
+                        .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                        .SetProperty(j => j.FailureReason, reason), CancellationToken.None);
+                if (updated == 1)
+                {
+                    await UsageRecording.AddAsync(db, job, status, now, null, CancellationToken.None);
+                    await db.SaveChangesAsync(CancellationToken.None);
+                    await transaction.CommitAsync(CancellationToken.None);
+                    return (JobStatus?)status;
+                }
             }
 
             // Canceled by another process, which stopped this run: its views here still hear of it. Otherwise the

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using WebStudio.Data;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
+using WebStudio.Studio.Usage;
 
 namespace WebStudio.Studio.Queue;
 
@@ -47,12 +48,27 @@ public sealed class JobLeases(
         var max = _options.MaxAttempts;
         // A lease that ends now has ended (start-up recovery ends the leases of dead local processes' jobs at "now").
         var expired = db.Jobs.Where(j => j.Status == JobStatus.Running && (j.LeaseExpiresAt == null || j.LeaseExpiresAt <= now));
-        var failed = await expired.Where(j => j.Attempts >= max)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(j => j.Status, JobStatus.Failed)
-                .SetProperty(j => j.FinishedAt, now)
-                .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                .SetProperty(j => j.FailureReason, $"the worker running this job stopped responding {max} times, so it was given up"), cancellationToken);
+        // Given up, one at a time (rare): each end commits with its usage record.
+        var failed = 0;
+        foreach (var job in await expired.Where(j => j.Attempts >= max).AsNoTracking().ToListAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var ended = await expired.Where(j => j.Id == job.Id && j.ClaimToken == job.ClaimToken)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(j => j.Status, JobStatus.Failed)
+                    .SetProperty(j => j.FinishedAt, now)
+                    .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
+                    .SetProperty(j => j.FailureReason, $"the worker running this job stopped responding {max} times, so it was given up"), cancellationToken);
+            if (ended == 1)
+            {
+                await UsageRecording.AddAsync(db, job, JobStatus.Failed, now, null, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+            failed += ended;
+        }
+
         var requeued = await expired
             .ExecuteUpdateAsync(s => s
                 .SetProperty(j => j.Status, JobStatus.Queued)

@@ -7,6 +7,7 @@ using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Team;
 using WebStudio.Studio.Telemetry;
+using WebStudio.Studio.Usage;
 
 namespace WebStudio.Studio.Queue;
 
@@ -175,10 +176,15 @@ public sealed class JobQueue(
             // It runs in another process on this database: the status change is the message. Its worker reads the
             // status between steps (JobRunner.StatusCheckInterval) and stops.
             var now = time.GetUtcNow().UtcDateTime;
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var rows = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
                 .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled).SetProperty(j => j.FinishedAt, now), cancellationToken);
             if (rows == 1)
             {
+                // It ran: its run counts (its worker, seeing the cancel, writes nothing).
+                await UsageRecording.AddAsync(db, job, JobStatus.Canceled, now, null, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
                 notifier.Report(jobId, JobStatus.Canceled, notifier.GetLiveState(jobId)?.Step ?? 0, job.Steps);
                 notifier.QueueChanged();
                 return CancelOutcome.Stopping;

@@ -18,9 +18,9 @@ public sealed record QuotaUse(int ImagesToday, double GpuSecondsToday, int Queue
 /// <summary>
 /// The daily quotas (images, GPU-seconds) checked at submission. It runs inside the submission's transaction, which
 /// serialises one user's submissions (SQLite's write lock, PostgreSQL's per-user advisory lock: see
-/// JobQueue.SubmitAsync), and counts from the jobs themselves, so parallel submissions on any number of
-/// web nodes admit exactly the quota. A day is a UTC day; deleting history does not give images back (deleted jobs
-/// count), while canceled and failed jobs do not count.
+/// JobQueue.SubmitAsync), and counts the day's usage records and the jobs not ended yet, so parallel submissions on
+/// any number of web nodes admit exactly the quota. A day is a UTC day (of the job's end); deleting history or the
+/// account's images does not give images back (the records stay), while canceled and failed jobs do not count.
 /// </summary>
 public static class QuotaGate
 {
@@ -31,11 +31,18 @@ public static class QuotaGate
     public static async Task<QuotaUse> UseAsync(StudioDbContext db, string userId, Quotas quotas, DateTime now, CancellationToken cancellationToken)
     {
         var since = DayStart(now);
-        var today = db.Jobs.IgnoreQueryFilters().AsNoTracking()
-            .Where(j => j.OwnerId == userId && j.CreatedAt >= since && j.Status != JobStatus.Canceled && j.Status != JobStatus.Failed);
+        // Jobs that ended today count from their usage records, which outlive History's deletes and the sweep (a
+        // record's images are 0 for a failed or canceled job); jobs not ended yet count their whole batch, whenever
+        // they were queued, since they end (and count) today. A job ends and gets its record in one transaction,
+        // and the two sums are one statement, so a job is counted once.
+        var ended = db.UsageRecords.AsNoTracking().Where(r => r.OwnerId == userId && r.FinishedAt >= since)
+            .Select(r => new { r.Images, GpuMs = r.WorkerMs });
+        var pending = db.Jobs.IgnoreQueryFilters().AsNoTracking()
+            .Where(j => j.OwnerId == userId && j.Status != JobStatus.Succeeded && j.Status != JobStatus.Failed && j.Status != JobStatus.Canceled)
+            .Select(j => new { Images = j.BatchSize, GpuMs = 0d });
         // Both daily sums in one query, and none when neither quota is set.
         var sums = quotas.ImagesPerDay is null && quotas.GpuSecondsPerDay is null ? null
-            : await today.GroupBy(_ => 1).Select(g => new { Images = g.Sum(j => j.BatchSize), GpuMs = g.Sum(j => j.TotalMs ?? 0) }).FirstOrDefaultAsync(cancellationToken);
+            : await ended.Concat(pending).GroupBy(_ => 1).Select(g => new { Images = g.Sum(j => j.Images), GpuMs = g.Sum(j => j.GpuMs) }).FirstOrDefaultAsync(cancellationToken);
         var (images, gpuMs) = (sums?.Images ?? 0, sums?.GpuMs ?? 0);
         // A held job still waits its turn: it counts against the queued-jobs quota.
         var queued = await db.Jobs.CountAsync(j => j.OwnerId == userId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Held), cancellationToken);

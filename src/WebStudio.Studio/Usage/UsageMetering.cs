@@ -1,13 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
-using WebStudio.Studio.Team;
 
 namespace WebStudio.Studio.Usage;
 
 /// <summary>
-/// The administrator's usage report, read from the jobs themselves (the same record the API's usage fields come from).
-/// The database groups the finished jobs by key and UTC day; weeks are summed from those day rows, which are few
-/// (keys × days) however many jobs there are. Deleted history still counts: the work was done.
+/// The administrator's usage report, read from the usage records (one per job that ran, written at its end; the same
+/// record the API's usage fields come from). The database groups them by key and UTC day (an index range on the finish
+/// time); weeks are summed from those day rows, which are few (keys × days) however many jobs there are. Deleted
+/// history and deleted accounts still count: the work was done.
 /// </summary>
 public sealed class UsageMetering(IDbContextFactory<StudioDbContext> dbFactory)
 {
@@ -24,39 +24,44 @@ public sealed class UsageMetering(IDbContextFactory<StudioDbContext> dbFactory)
         var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var finished = db.Jobs.IgnoreQueryFilters().AsNoTracking()
-            .Where(j => j.FinishedAt >= start && j.FinishedAt < end && j.StartedAt != null);
+        var finished = db.UsageRecords.AsNoTracking().Where(r => r.FinishedAt >= start && r.FinishedAt < end);
         var source = grouping == UsageGrouping.User
-            ? finished.Select(j => new { Key = j.OwnerId, Day = j.FinishedAt!.Value.Date, j.Status, j.BatchSize, j.Steps, j.Width, j.Height, j.TotalMs })
-            : finished.Select(j => new { Key = j.Model, Day = j.FinishedAt!.Value.Date, j.Status, j.BatchSize, j.Steps, j.Width, j.Height, j.TotalMs });
+            ? finished.Select(r => new { Key = r.OwnerId, Name = r.UserName, Day = r.FinishedAt.Date, r.Images, r.StepPixels, r.WorkerMs })
+            : finished.Select(r => new { Key = r.Model, Name = r.Model, Day = r.FinishedAt.Date, r.Images, r.StepPixels, r.WorkerMs });
         var days = await source
-            .GroupBy(j => new { j.Key, j.Day })
+            .GroupBy(r => new { r.Key, r.Day })
             .Select(g => new
             {
                 g.Key.Key,
                 g.Key.Day,
+                Name = g.Max(r => r.Name),
                 Jobs = g.Count(),
-                Images = g.Sum(j => j.Status == JobStatus.Succeeded ? (long)j.BatchSize : 0L),
-                StepPixels = g.Sum(j => j.Status == JobStatus.Succeeded ? (long)j.Steps * j.Width * j.Height * j.BatchSize : 0L),
-                WorkerMs = g.Sum(j => j.TotalMs ?? 0),
+                Images = g.Sum(r => (long)r.Images),
+                StepPixels = g.Sum(r => r.StepPixels),
+                WorkerMs = g.Sum(r => r.WorkerMs),
             })
             .ToListAsync(cancellationToken);
 
-        var names = grouping == UsageGrouping.User ? await UserNamesAsync(db, days.Select(d => d.Key).Distinct().ToList(), cancellationToken) : null;
+        // A user's rows carry the name copied when each job ended, so a deleted account's usage keeps its name.
+        var names = days.GroupBy(d => d.Key).ToDictionary(g => g.Key, g => g.Max(d => d.Name) ?? g.Key, StringComparer.Ordinal);
         var rows = days
             .GroupBy(d => (Start: PeriodStart(DateOnly.FromDateTime(d.Day), period), d.Key))
-            .Select(g => new UsageRow(g.Key.Start, names?.GetValueOrDefault(g.Key.Key) ?? g.Key.Key,
+            .Select(g => new UsageRow(g.Key.Start, names[g.Key.Key],
                 g.Aggregate(default(UsageTotals), (sum, d) => sum.Add(new UsageTotals(d.Jobs, d.Images, d.StepPixels, d.WorkerMs)))))
             .OrderByDescending(r => r.PeriodStart).ThenByDescending(r => r.Totals.WorkerMs).ThenBy(r => r.Key, StringComparer.Ordinal)
             .ToList();
         return new UsageReport(from, to, period, grouping, rows);
     }
 
+    /// <summary>The denoising steps run for the images of <paramref name="jobIds"/> (steps × images, from their usage
+    /// records: what the Images API reports as its output tokens).</summary>
+    public async Task<int> StepsRunAsync(IReadOnlyCollection<Guid> jobIds, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.UsageRecords.Where(r => jobIds.Contains(r.JobId)).SumAsync(r => r.Steps * r.Images, cancellationToken);
+    }
+
     /// <summary>The first day of <paramref name="day"/>'s period: the day itself, or the Monday of its week.</summary>
     public static DateOnly PeriodStart(DateOnly day, UsagePeriod period) =>
         period == UsagePeriod.Week ? day.AddDays(-(((int)day.DayOfWeek + 6) % 7)) : day;
-
-    private static async Task<Dictionary<string, string>> UserNamesAsync(StudioDbContext db, List<string> ids, CancellationToken cancellationToken) =>
-        await db.Accounts().AsNoTracking().Where(u => ids.Contains(u.Id))
-            .ToDictionaryAsync(u => u.Id, u => u.UserName ?? u.Id, cancellationToken);
 }

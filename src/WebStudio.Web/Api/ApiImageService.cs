@@ -14,6 +14,7 @@ using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
 using WebStudio.Studio.ApiKeys;
+using WebStudio.Studio.Usage;
 
 namespace WebStudio.Web.Api;
 
@@ -40,6 +41,7 @@ public sealed class ApiImageService(
     ImageStore store,
     IOptions<GenerationOptions> generation,
     IHostApplicationLifetime lifetime,
+    UsageMetering usage,
     ILogger<ApiImageService> logger)
 {
     /// <summary>img2img strength of an edit without a mask, and of a variation (which keeps more of the source).</summary>
@@ -58,6 +60,11 @@ public sealed class ApiImageService(
             ?? throw new ApiException(StatusCodes.Status404NotFound,
                 $"The model '{(name.Length > 100 ? name[..100] + "…" : name)}' does not exist. GET /v1/models lists the models of this server.", "model", "model_not_found");
     }
+
+    /// <summary>The answer's usage block, once the submission's jobs have ended: its output tokens come from their
+    /// usage records, the record the administrator's usage report reads.</summary>
+    public async Task<ImageUsage> UsageAsync(ApiSubmission submission, ImageRequest request, CancellationToken cancellationToken) =>
+        ImageUsage.For(request, await usage.StepsRunAsync([.. submission.Jobs.Select(j => j.Id)], cancellationToken));
 
     public async Task<ApiSubmission> SubmitAsync(string userId, ImageRequest request, CancellationToken cancellationToken)
     {

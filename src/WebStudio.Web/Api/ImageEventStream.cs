@@ -70,7 +70,7 @@ public sealed class ImageEventStream(ApiImageService images, ImageRequest reques
             yield break;
         }
 
-        var usage = ImageUsage.For(request, submission.Steps);
+        var usage = await images.UsageAsync(submission, request, aborted);
         foreach (var image in results!)
         {
             if (await images.ReadImageAsync(image, request.OutputFormat, request.OutputCompression, aborted) is not { } bytes)

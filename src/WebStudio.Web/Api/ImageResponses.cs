@@ -22,7 +22,7 @@ public sealed record ImageData(
 /// <summary>
 /// OpenAI's usage block. There are no tokens here, so the counts measure the work: input text tokens are the
 /// prompt's words, input image tokens one per uploaded image, and output tokens the denoising steps run for
-/// all images (steps × n).
+/// all images (steps × n, read from the jobs' usage records: ApiImageService.UsageAsync).
 /// </summary>
 public sealed record ImageUsage(
     [property: JsonPropertyName("total_tokens")] int TotalTokens,
@@ -30,11 +30,10 @@ public sealed record ImageUsage(
     [property: JsonPropertyName("output_tokens")] int OutputTokens,
     [property: JsonPropertyName("input_tokens_details")] InputTokenDetails InputTokensDetails)
 {
-    public static ImageUsage For(ImageRequest request, int steps)
+    public static ImageUsage For(ImageRequest request, int output)
     {
         var text = request.Prompt.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
         var images = request.Image is null ? 0 : 1;
-        var output = steps * request.N;
         return new ImageUsage(text + images + output, text + images, output, new InputTokenDetails(text, images));
     }
 }

@@ -89,7 +89,6 @@ public static class ImagesApiEndpoints
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var quality = ApiQuality.Reported(request.Quality);
         var background = request.Background == "auto" ? "opaque" : request.Background;
-        var usage = ImageUsage.For(request, submission.Steps);
 
         if (request.Stream && request.Operation != ImageOperation.Variation)
         {
@@ -97,6 +96,7 @@ public static class ImagesApiEndpoints
         }
 
         var finished = await images.WaitAsync(submission, request, null, aborted);
+        var usage = await images.UsageAsync(submission, request, aborted);
         var urls = context.RequestServices.GetRequiredService<SignedImageUrls>();
         var data = new List<ImageData>();
         foreach (var image in finished)

@@ -31,7 +31,9 @@ public sealed class StudioCore : IAsyncDisposable
 
     public JobLeases Leases => _services.GetRequiredService<JobLeases>();
 
-    public static async Task<StudioCore> StartAsync(string provider, PostgresServer server, IDictionary<string, string?>? settings = null)
+    /// <param name="withRunner">Registers the job runner too (<c>JobRunner</c>, for tests that run claimed jobs
+    /// themselves); no worker loop starts either way.</param>
+    public static async Task<StudioCore> StartAsync(string provider, PostgresServer server, IDictionary<string, string?>? settings = null, bool withRunner = false)
     {
         var folder = new TempFolder();
         var database = provider == "Postgres" ? await server.CreateDatabaseAsync() : null;
@@ -52,11 +54,11 @@ public sealed class StudioCore : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(all).Build();
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
             .AddStudioCore(configuration)
-            .AddSingleton<IGenerationEngine>(new ScriptedEngine())
-            .BuildServiceProvider();
+            .AddSingleton<IGenerationEngine>(new ScriptedEngine());
+        var services = (withRunner ? collection.AddQueueWorkers() : collection).BuildServiceProvider();
         var core = new StudioCore(services, folder, database);
         await using var db = await core.CreateDbContextAsync();
         StudioDatabase.MigrateAndConfigure(db);

@@ -6,7 +6,8 @@ using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.Usage;
 
-/// <summary>The administrator's usage page (/admin/usage) and its CSV export, on jobs written straight into the database.</summary>
+/// <summary>The administrator's usage page (/admin/usage) and its CSV export, on jobs and their usage records written
+/// straight into the database.</summary>
 [Trait("Capability", "TeamAdmin")]
 public sealed class UsageReportTests
 {
@@ -111,7 +112,7 @@ public sealed class UsageReportTests
             await using var db = studio.Host.OpenDatabase();
             var admin = (await db.Users.SingleAsync(u => u.Email == "admin@example.test")).Id;
             var alice = (await db.Users.SingleAsync(u => u.Email == "alice@example.test")).Id;
-            db.Jobs.AddRange(
+            GenerationJob[] jobs = [
                 Job(alice, "tiny", JobStatus.Succeeded, new DateTime(2026, 11, 2, 9, 0, 0), steps: 10, batch: 2, ms: 1500),
                 Job(alice, "tiny", JobStatus.Succeeded, new DateTime(2026, 11, 2, 23, 59, 0), steps: 10, batch: 2, ms: 1500),
                 Job(alice, "tiny", JobStatus.Succeeded, new DateTime(2026, 11, 3, 12, 0, 0), steps: 10, batch: 1, ms: 500, deleted: true),
@@ -120,7 +121,11 @@ public sealed class UsageReportTests
                 Job(alice, "tiny", JobStatus.Succeeded, new DateTime(2026, 10, 31, 23, 59, 0), steps: 10, batch: 1, ms: 999), // before the range
                 Job(alice, "tiny", JobStatus.Succeeded, new DateTime(2026, 11, 16, 0, 0, 0), steps: 10, batch: 1, ms: 999), // after it
                 Job(alice, "tiny", JobStatus.Canceled, new DateTime(2026, 11, 5, 0, 0, 0), steps: 10, batch: 1, ms: null, started: false), // canceled while queued
-                Job(alice, "tiny", JobStatus.Queued, null, steps: 10, batch: 1, ms: null, started: false));
+                Job(alice, "tiny", JobStatus.Queued, null, steps: 10, batch: 1, ms: null, started: false)];
+            db.Jobs.AddRange(jobs);
+            // The records the studio writes as a job that ran ends (the report reads these, not the jobs).
+            var names = await db.Users.ToDictionaryAsync(u => u.Id, u => u.UserName!);
+            db.UsageRecords.AddRange(jobs.Where(j => j.StartedAt is not null && j.FinishedAt is not null).Select(j => UsageRecord.Of(j, names[j.OwnerId])));
             await db.SaveChangesAsync();
             return studio;
         }
