@@ -9,43 +9,17 @@ namespace WebStudio.Browser.Tests;
 /// its owner, model and size, hold it and release it, and resume the queue, after which the job runs.
 /// </summary>
 [Trait("Capability", "TeamAdmin")]
-public sealed class AdminQueueBrowserTests : IAsyncLifetime
+public sealed class AdminQueueBrowserTests : OwnStudioTest
 {
-    private readonly StudioSandbox _sandbox = new();
-    private StudioHost _server = null!;
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
-        _server = await StudioHost.StartAsync(_sandbox.Options(new Dictionary<string, string?> { ["Generation:DefaultModel"] = StudioSandbox.TinyModelName }));
-        _browser = await BrowserSession.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _sandbox.Dispose();
-    }
-
     [Fact]
     public async Task The_administrator_pauses_the_queue_holds_and_releases_a_members_job_and_resumes()
     {
-        await using var context = await _browser.NewContextAsync(_server);
+        await using var context = await Browser.NewContextAsync(Server);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_pauses_the_queue_holds_and_releases_a_members_job_and_resumes), context, _server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_pauses_the_queue_holds_and_releases_a_members_job_and_resumes), context, Server, async () =>
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin")); // the first account
-            using var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
+            using var member = await StudioHttpUser.RegisterAsync(Server, StudioFixture.NewEmail("member"));
 
             await page.GotoAsync("/queue");
             await StudioPages.WaitForCircuitAsync(page);

@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using WebStudio.Browser.Tests.Infrastructure;
-using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Browser.Tests;
 
@@ -9,40 +8,14 @@ namespace WebStudio.Browser.Tests;
 /// a member on /admin/users, disables them there, and finds the disable in the audit log; sets a member's own quotas there.
 /// </summary>
 [Trait("Capability", "TeamAdmin")]
-public sealed class AdminUsersBrowserTests : IAsyncLifetime
+public sealed class AdminUsersBrowserTests : OwnStudioTest
 {
-    private readonly StudioSandbox _sandbox = new();
-    private StudioHost _server = null!;
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync()
-    {
-        _sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
-        _server = await StudioHost.StartAsync(_sandbox.Options(new Dictionary<string, string?> { ["Generation:DefaultModel"] = StudioSandbox.TinyModelName }));
-        _browser = await BrowserSession.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _sandbox.Dispose();
-    }
-
     [Fact]
     public async Task The_administrator_disables_a_member_on_the_users_page_and_the_audit_log_shows_it()
     {
-        await using var context = await _browser.NewContextAsync(_server);
+        await using var context = await Browser.NewContextAsync(Server);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_disables_a_member_on_the_users_page_and_the_audit_log_shows_it), context, _server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_disables_a_member_on_the_users_page_and_the_audit_log_shows_it), context, Server, async () =>
         {
             using var member = await AdminWithMemberOnUsersPageAsync(page);
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
@@ -60,9 +33,9 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
     [Fact]
     public async Task The_administrator_sets_a_members_quota_override_on_the_users_page_and_bad_numbers_get_a_clear_error()
     {
-        await using var context = await _browser.NewContextAsync(_server);
+        await using var context = await Browser.NewContextAsync(Server);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_sets_a_members_quota_override_on_the_users_page_and_bad_numbers_get_a_clear_error), context, _server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_sets_a_members_quota_override_on_the_users_page_and_bad_numbers_get_a_clear_error), context, Server, async () =>
         {
             using var member = await AdminWithMemberOnUsersPageAsync(page);
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
@@ -97,7 +70,7 @@ public sealed class AdminUsersBrowserTests : IAsyncLifetime
     {
         await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
         await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        var member = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("member"));
+        var member = await StudioHttpUser.RegisterAsync(Server, StudioFixture.NewEmail("member"));
         await page.GotoAsync("/admin/users");
         await StudioPages.WaitForCircuitAsync(page);
         return member;

@@ -12,43 +12,21 @@ namespace WebStudio.Browser.Tests;
 /// gallery and shares it, a logged-out browser sees the images, A revokes and the link shows 404, and user B can
 /// neither list nor open A's history. And a PNG carrying A1111 parameters, dropped on the Generate page, fills its form.
 /// </summary>
-public sealed class GalleryShareBrowserTests : IAsyncLifetime
+public sealed class GalleryShareBrowserTests : OwnStudioTest
 {
     private const string Prompt = "a harbour at dawn with two boats";
 
-    private readonly StudioSandbox _sandbox = new();
-    private StudioHost _server = null!;
-    private BrowserSession _browser = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task OnStartedAsync()
     {
-        _sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
-        _server = await StudioHost.StartAsync(_sandbox.Options(new Dictionary<string, string?> { ["Generation:DefaultModel"] = StudioSandbox.TinyModelName }));
-        using var admin = await StudioHttpUser.RegisterAsync(_server, StudioFixture.NewEmail("admin")); // A and B are ordinary users
-        _browser = await BrowserSession.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null)
-        {
-            await _browser.DisposeAsync();
-        }
-
-        if (_server is not null)
-        {
-            await _server.DisposeAsync();
-        }
-
-        _sandbox.Dispose();
+        using var admin = await StudioHttpUser.RegisterAsync(Server, StudioFixture.NewEmail("admin")); // A and B are ordinary users
     }
 
     [Fact]
     public async Task A_shared_gallery_opens_logged_out_until_revoked_and_another_user_sees_none_of_it()
     {
-        await using var owner = await _browser.NewContextAsync(_server);
+        await using var owner = await Browser.NewContextAsync(Server);
         var page = await owner.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(A_shared_gallery_opens_logged_out_until_revoked_and_another_user_sees_none_of_it), owner, _server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(A_shared_gallery_opens_logged_out_until_revoked_and_another_user_sees_none_of_it), owner, Server, async () =>
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("owner"));
             var imageId = await GenerateAsync(page);
@@ -86,7 +64,7 @@ public sealed class GalleryShareBrowserTests : IAsyncLifetime
             await ShotAsync(page, "gallery");
 
             // A fresh, logged-out browser opens the link and sees the image at full size.
-            await using var visitor = await _browser.NewContextAsync(_server);
+            await using var visitor = await Browser.NewContextAsync(Server);
             var visitorPage = await visitor.NewPageAsync();
             var opened = await visitorPage.GotoAsync(link);
             Assert.Equal(200, opened!.Status);
@@ -95,7 +73,7 @@ public sealed class GalleryShareBrowserTests : IAsyncLifetime
             Assert.Equal(64, await visitorPage.EvaluateAsync<int>("() => document.querySelector('figure.shared-image img').naturalWidth"));
             Assert.Contains(Prompt, await visitorPage.Locator("#shared-images").InnerTextAsync());
             var ogImage = (await visitorPage.Locator("meta[property='og:image']").GetAttributeAsync("content"))!;
-            Assert.StartsWith(_server.BaseAddress.ToString().TrimEnd('/') + "/s/", ogImage);
+            Assert.StartsWith(Server.BaseAddress.ToString().TrimEnd('/') + "/s/", ogImage);
             Assert.EndsWith($"/images/{imageId}", ogImage);
             var preview = await visitor.APIRequest.GetAsync(ogImage);
             Assert.Equal(200, preview.Status);
@@ -118,7 +96,7 @@ public sealed class GalleryShareBrowserTests : IAsyncLifetime
             await ShotAsync(visitorPage, "revoked");
 
             // User B lists an empty history and cannot open A's image, history item or gallery.
-            await using var other = await _browser.NewContextAsync(_server);
+            await using var other = await Browser.NewContextAsync(Server);
             var otherPage = await other.NewPageAsync();
             await StudioPages.RegisterAsync(otherPage, StudioFixture.NewEmail("other"));
             await otherPage.GotoAsync("/history");
@@ -137,9 +115,9 @@ public sealed class GalleryShareBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Dropping_a_png_with_a1111_parameters_on_the_generate_page_fills_the_form()
     {
-        await using var context = await _browser.NewContextAsync(_server);
+        await using var context = await Browser.NewContextAsync(Server);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(Dropping_a_png_with_a1111_parameters_on_the_generate_page_fills_the_form), context, _server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(Dropping_a_png_with_a1111_parameters_on_the_generate_page_fills_the_form), context, Server, async () =>
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("importer"));
             var png = new FilePayload
