@@ -28,20 +28,23 @@ public sealed class ImageEventStream(ApiImageService images, ImageRequest reques
         {
             // The client went away; handled below, whether or not the result let the cancellation out.
         }
-
-        // The client went away: while its jobs ran, or before the wait began (as the headers were written, say).
-        // Nobody will read the result, so its jobs go too, once this request's own subscription has gone (the wait
-        // ends on the same token); at shutdown they stay queued. Checked after the result returns, not only in a
-        // catch: the platform's result may end quietly on a cancelled request.
-        if (aborted.IsCancellationRequested
-            && !httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
+        finally
         {
-            if (_wait is { } wait)
+            // The client went away: while its jobs ran, or before the wait began (as the headers were written, say).
+            // Nobody will read the result, so its jobs go too, once this request's own subscription has gone (the
+            // wait ends on the same token); at shutdown they stay queued. In a finally, so that whatever the
+            // platform's result does on a cancelled request (end quietly, or throw an exception of another kind),
+            // the jobs are not left to run for nobody.
+            if (aborted.IsCancellationRequested
+                && !httpContext.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested)
             {
-                await ((Task)wait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+                if (_wait is { } wait)
+                {
+                    await ((Task)wait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
 
-            await images.AbandonAsync(userId, submission.Jobs);
+                await images.AbandonAsync(userId, submission.Jobs);
+            }
         }
     }
 
