@@ -36,6 +36,10 @@ public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry
     /// <summary>Set while the queue is paused: no job starts until an administrator resumes it.</summary>
     public QueuePauseInfo? Paused { get; init; }
 
+    /// <summary>The entry's ETA, or null where none can be told: a held job, or a queued one while the queue is paused.</summary>
+    public TimeSpan? EtaOf(QueueEntry entry) =>
+        entry.Status == JobStatus.Held || Paused is not null && entry.Status == JobStatus.Queued ? null : entry.Eta;
+
     /// <summary>
     /// A member's view: other users' queued and running jobs, counted but not among <see cref="Entries"/>, so that
     /// the page's counts match its rows. None in the administrator's view, whose entries are every job.

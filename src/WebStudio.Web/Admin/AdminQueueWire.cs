@@ -21,6 +21,6 @@ public sealed record AdminQueueWire(int Queued, int Running, int Held, AdminQueu
         [.. view.Entries.Select(e => new AdminQueueJob(
             e.JobId, e.OwnerName, e.Model, e.Width, e.Height, e.BatchSize, e.TotalSteps, e.Status.ToString(),
             e.Status == JobStatus.Queued ? e.Position : null, e.Step,
-            e.Status == JobStatus.Held || view.Paused is not null && e.Status == JobStatus.Queued ? null : Math.Round(e.Eta.TotalSeconds, 1),
+            view.EtaOf(e) is { } eta ? Math.Round(eta.TotalSeconds, 1) : null,
             e.Priority > 0, e.Prompt))]);
 }
