@@ -26,12 +26,19 @@ public sealed class TeamPolicies(IDbContextFactory<StudioDbContext> dbFactory, T
         return new TeamPolicy(role, permissions, Quotas.Of(permissions, quota));
     }
 
-    /// <summary>The user's policy and what they have used of their quotas today (the Generate page's "left" line).</summary>
+    /// <summary>The user's policy and what they have used of their quotas today.</summary>
     public async Task<(TeamPolicy Policy, QuotaUse Use)> UseAsync(string userId, CancellationToken cancellationToken = default)
     {
+        var policy = await ForUserAsync(userId, cancellationToken);
+        return (policy, await UseAsync(userId, policy.Quotas, cancellationToken));
+    }
+
+    /// <summary>What the user has used today of <paramref name="quotas"/>, their policy's (the Generate page's "left"
+    /// line; the page has read the policy already).</summary>
+    public async Task<QuotaUse> UseAsync(string userId, Quotas quotas, CancellationToken cancellationToken = default)
+    {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var policy = await ForUserAsync(db, userId, cancellationToken);
-        return (policy, await QuotaGate.UseAsync(db, userId, policy.Quotas, time.GetUtcNow().UtcDateTime, cancellationToken));
+        return await QuotaGate.UseAsync(db, userId, quotas, time.GetUtcNow().UtcDateTime, cancellationToken);
     }
 
     public static Task<List<string>> RolesOfAsync(StudioDbContext db, string userId, CancellationToken cancellationToken) =>
