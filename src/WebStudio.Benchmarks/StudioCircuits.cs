@@ -46,6 +46,11 @@ public sealed class StudioCircuits : IAsyncDisposable
             var page = await _context!.NewPageAsync();
             await page.GotoAsync("/");
             await WaitInteractiveAsync(page);
+            // CIRCUIT_BENCH_HTML=file: the live page's markup, to see which components a circuit keeps.
+            if (Environment.GetEnvironmentVariable("CIRCUIT_BENCH_HTML") is { } file)
+            {
+                await File.WriteAllTextAsync(file, await page.ContentAsync());
+            }
         }
     }
 
