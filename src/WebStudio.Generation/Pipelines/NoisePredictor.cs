@@ -65,7 +65,8 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
     /// one buffer serves every step.</summary>
     private Latents Repeated(Latents input, int copies)
     {
-        var data = _repeated ??= new float[copies * input.Data.Length];
+        var length = copies * input.Data.Length;
+        var data = _repeated?.Length == length ? _repeated : _repeated = new float[length];
         for (var c = 0; c < copies; c++)
         {
             input.Data.CopyTo(data, c * input.Data.Length);

@@ -39,11 +39,7 @@ public class InstructPix2PixModelTests(TinyModelFolders models)
     [Fact]
     public void An_InstructPix2Pix_class_over_a_4_channel_UNet_is_refused()
     {
-        using var temp = new TempFolder();
-        TinyStableDiffusion.Write(temp.Path, TinyModelVariant.DiffusersScript);
-        SetPipelineClass(temp.Path, "StableDiffusionInstructPix2PixPipeline");
-
-        var error = Assert.Throws<ModelLoadException>(() => StableDiffusionModel.Load(temp.Path, Cpu));
+        var error = LoadError(TinyModelVariant.DiffusersScript, folder => SetPipelineClass(folder, "StableDiffusionInstructPix2PixPipeline"));
 
         Assert.Contains("model_index.json names StableDiffusionInstructPix2PixPipeline", error.Message);
         Assert.Contains("unet/model.onnx takes 4 input channels, not 8", error.Message);
@@ -52,11 +48,7 @@ public class InstructPix2PixModelTests(TinyModelFolders models)
     [Fact]
     public void An_8_channel_UNet_under_another_class_is_refused()
     {
-        using var temp = new TempFolder();
-        TinyStableDiffusion.Write(temp.Path, TinyModelVariant.InstructEdit);
-        SetPipelineClass(temp.Path, "OnnxStableDiffusionPipeline");
-
-        var error = Assert.Throws<ModelLoadException>(() => StableDiffusionModel.Load(temp.Path, Cpu));
+        var error = LoadError(TinyModelVariant.InstructEdit, folder => SetPipelineClass(folder, "OnnxStableDiffusionPipeline"));
 
         Assert.Contains("unet/model.onnx takes 8 input channels", error.Message);
         Assert.Contains("'OnnxStableDiffusionPipeline'", error.Message);
@@ -65,11 +57,7 @@ public class InstructPix2PixModelTests(TinyModelFolders models)
     [Fact]
     public void An_instruction_model_without_a_vae_encoder_is_refused()
     {
-        using var temp = new TempFolder();
-        TinyStableDiffusion.Write(temp.Path, TinyModelVariant.InstructEdit);
-        Directory.Delete(Path.Combine(temp.Path, "vae_encoder"), recursive: true);
-
-        var error = Assert.Throws<ModelLoadException>(() => StableDiffusionModel.Load(temp.Path, Cpu));
+        var error = LoadError(TinyModelVariant.InstructEdit, folder => Directory.Delete(Path.Combine(folder, "vae_encoder"), recursive: true));
 
         Assert.Contains("vae_encoder/model.onnx", error.Message);
     }
@@ -97,6 +85,15 @@ public class InstructPix2PixModelTests(TinyModelFolders models)
         var editRun = MemoryEstimate.Of(editor, 64, 64, 2, 7.5f);
         Assert.Equal(3 * plainRun.UNetActivations, 2 * editRun.UNetActivations);
         Assert.Equal(3 * plainRun.AttentionMap, 2 * editRun.AttentionMap);
+    }
+
+    /// <summary>Writes <paramref name="variant"/>, damages it, and returns the error loading it gives.</summary>
+    private static ModelLoadException LoadError(TinyModelVariant variant, Action<string> damage)
+    {
+        using var temp = new TempFolder();
+        TinyStableDiffusion.Write(temp.Path, variant);
+        damage(temp.Path);
+        return Assert.Throws<ModelLoadException>(() => StableDiffusionModel.Load(temp.Path, Cpu));
     }
 
     private static void SetPipelineClass(string folder, string className)
