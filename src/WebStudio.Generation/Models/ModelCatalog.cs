@@ -5,6 +5,10 @@ public sealed record ModelDescriptor(string Name, string Folder, int NativeWidth
 {
     /// <summary>What the model's image sides must be a multiple of (<see cref="ModelConfig.SizeMultiple"/>).</summary>
     public int SizeMultiple { get; init; } = 8;
+
+    /// <summary>An InstructPix2Pix-format model (<see cref="ModelConfig.IsInstructPix2Pix"/>): it edits an input
+    /// image by an instruction and runs nothing else.</summary>
+    public bool EditsByInstruction { get; init; }
 }
 
 /// <summary>
@@ -39,17 +43,18 @@ public sealed class ModelCatalog
             }
 
             int size, multiple;
+            var instruction = false;
             try
             {
                 var config = ModelConfig.Read(folder);
-                (size, multiple) = (config.NativeSize, config.SizeMultiple);
+                (size, multiple, instruction) = (config.NativeSize, config.SizeMultiple, config.IsInstructPix2Pix);
             }
             catch (ModelLoadException)
             {
                 (size, multiple) = (512, 8); // still listed, so that loading it reports the real problem
             }
 
-            models.Add(new ModelDescriptor(Path.GetFileName(folder), folder, size, size) { SizeMultiple = multiple });
+            models.Add(new ModelDescriptor(Path.GetFileName(folder), folder, size, size) { SizeMultiple = multiple, EditsByInstruction = instruction });
         }
 
         return models;

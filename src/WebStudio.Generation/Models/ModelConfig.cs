@@ -14,6 +14,17 @@ public sealed record ModelConfig
     /// <summary>The diffusers pipeline class named by model_index.json.</summary>
     public string PipelineClass { get; init; } = "";
 
+    /// <summary>UNet input channels of an InstructPix2Pix model: the noisy latents and the input image's latents.</summary>
+    public const int InstructPix2PixUNetChannels = 8;
+
+    // diffusers' own class, the community ONNX pipeline's, and optimum's ORT wrapper's.
+    private static readonly string[] InstructPix2PixClasses =
+        ["StableDiffusionInstructPix2PixPipeline", "OnnxStableDiffusionInstructPix2PixPipeline", "ORTStableDiffusionInstructPix2PixPipeline"];
+
+    /// <summary>Whether model_index.json names an InstructPix2Pix pipeline (an instruction-editing model); loading
+    /// checks that its UNet takes <see cref="InstructPix2PixUNetChannels"/> channels.</summary>
+    public bool IsInstructPix2Pix => InstructPix2PixClasses.Contains(PipelineClass, StringComparer.Ordinal);
+
     /// <summary>Latents are multiplied by this after encoding and divided by it before decoding.</summary>
     public float ScalingFactor { get; init; } = DefaultScalingFactor;
 

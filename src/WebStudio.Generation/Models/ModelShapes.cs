@@ -46,6 +46,9 @@ public sealed record ModelShapes
     /// <summary>True for LCM UNets (time_cond_proj_dim): guidance is an input, so no doubled CFG batch.</summary>
     public bool GuidanceEmbedded { get; init; }
 
+    /// <summary>True for InstructPix2Pix models: their guidance runs three UNet rows per image, not two.</summary>
+    public bool InstructPix2Pix { get; init; }
+
     /// <summary>The VAE decoder's width at full resolution (block_out_channels[0]).</summary>
     public int VaeChannels { get; init; } = 128;
 
@@ -78,6 +81,7 @@ public sealed record ModelShapes
             FirstAttentionLevel = FirstAttentionBlock(unet?.DownBlockTypes),
             OnlyCrossAttention = unet?.OnlyCrossAttention is { Values: { Count: > 0 } levels } && levels.All(all => all),
             GuidanceEmbedded = config.TimeCondProjDim > 0,
+            InstructPix2Pix = config.IsInstructPix2Pix,
             VaeChannels = vae?.BlockOutChannels is [var vaeWidth, ..] ? vaeWidth : defaults.VaeChannels,
             VaeMidAttention = vae?.MidBlockAddAttention ?? true,
             ElementBytes = IsHalfPrecision(Path.Combine(folder, "unet", "model.onnx")) ? 2 : 4,

@@ -38,6 +38,10 @@ public sealed class StableDiffusionModel : IDisposable
     /// <summary>Null when the folder has no vae_encoder (txt2img only).</summary>
     public VaeEncoder? VaeEncoder { get; }
 
+    /// <summary>An InstructPix2Pix-format model: model_index.json names its pipeline and the UNet takes the input
+    /// image's latents beside the noisy ones (8 channels). It runs every request as an instruction edit.</summary>
+    public bool EditsByInstruction => Config.IsInstructPix2Pix;
+
     /// <summary>The execution provider the UNet runs on ("CUDA" or "CPU").</summary>
     public string Provider => UNet.Provider;
 
@@ -85,6 +89,7 @@ public sealed class StableDiffusionModel : IDisposable
                     $"unet/config.json sets time_cond_proj_dim {config.TimeCondProjDim}, but unet/model.onnx has no input 'timestep_cond'.");
             }
 
+            CheckInstructPix2Pix(config, unet, vaeEncoder);
             var model = new StableDiffusionModel(
                 Path.GetFileName(folder), folder, config, schedulerConfig, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder);
             logger.LogInformation(
@@ -110,6 +115,32 @@ public sealed class StableDiffusionModel : IDisposable
         UNet.Dispose();
         VaeDecoder.Dispose();
         VaeEncoder?.Dispose();
+    }
+
+    /// <summary>The model_index.json class and the UNet's input channels must agree on whether this is an
+    /// InstructPix2Pix model, which also needs the VAE encoder for the image it edits.</summary>
+    private static void CheckInstructPix2Pix(ModelConfig config, UNet unet, VaeEncoder? vaeEncoder)
+    {
+        const int channels = ModelConfig.InstructPix2PixUNetChannels;
+        if (config.IsInstructPix2Pix && unet.InChannels != channels)
+        {
+            throw new ModelLoadException(
+                $"model_index.json names {config.PipelineClass}, an instruction-editing (InstructPix2Pix) pipeline, but unet/model.onnx " +
+                $"takes {unet.InChannels} input channels, not {channels} (the noisy latents and the input image's latents).");
+        }
+
+        if (!config.IsInstructPix2Pix && unet.InChannels == channels)
+        {
+            throw new ModelLoadException(
+                $"unet/model.onnx takes {channels} input channels, as an InstructPix2Pix UNet does, but model_index.json names " +
+                $"'{config.PipelineClass}'; an InstructPix2Pix model's model_index.json names StableDiffusionInstructPix2PixPipeline.");
+        }
+
+        if (config.IsInstructPix2Pix && vaeEncoder is null)
+        {
+            throw new ModelLoadException(
+                "The model folder has no vae_encoder/model.onnx, which an InstructPix2Pix model needs to encode the image it edits.");
+        }
     }
 
     private static T Track<T>(T item, List<IDisposable> loaded) where T : IDisposable

@@ -27,7 +27,8 @@ public sealed class VaeEncoder : IDisposable
     /// <summary>True for optimum exports, whose output is mean and log-variance rather than a sample.</summary>
     public bool OutputsParameters { get; }
 
-    /// <summary>Encodes images in [-1,1] to (unscaled) latents; draws from the posterior when given parameters.</summary>
+    /// <summary>Encodes images in [-1,1] to (unscaled) latents. Given parameters, draws from the posterior with
+    /// <paramref name="noise"/>, or without it returns the mean (the mode).</summary>
     public Latents Encode(Latents images, GaussianNoise? noise, RunClock? clock)
     {
         using var input = OrtTensors.FromFloats(images.Data, [images.Batch, images.Channels, images.Height, images.Width], _sample);

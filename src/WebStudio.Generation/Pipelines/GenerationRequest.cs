@@ -39,6 +39,13 @@ public sealed record GenerationRequest
     /// <summary>How far img2img departs from the source: 0 returns it (after a VAE round trip), 1 ignores it.</summary>
     public float Strength { get; init; } = 0.75f;
 
+    /// <summary>
+    /// Asks for an instruction edit of <see cref="InitImage"/> by <see cref="Prompt"/>, with these scales; only an
+    /// InstructPix2Pix-format model takes it. Such a model runs every request as one (with the defaults when this is
+    /// null), so it always needs <see cref="InitImage"/>. A <see cref="Mask"/> limits the edit to its area.
+    /// </summary>
+    public InstructionEdit? InstructionEdit { get; init; }
+
     /// <summary>Pixels over which the mask edge is feathered inward before the original is pasted back.</summary>
     public int MaskFeather { get; init; } = DefaultMaskFeather;
 

@@ -35,11 +35,7 @@ public static class GenerationRequestValidator
             problems.Add(new("steps", $"steps must be between {GenerationRequest.MinSteps} and {GenerationRequest.MaxSteps}"));
         }
 
-        if (!float.IsFinite(request.Guidance) || request.Guidance < GenerationRequest.MinGuidance || request.Guidance > GenerationRequest.MaxGuidance)
-        {
-            problems.Add(new("guidance", string.Create(CultureInfo.InvariantCulture,
-                $"guidance must be between {GenerationRequest.MinGuidance} and {GenerationRequest.MaxGuidance}")));
-        }
+        CheckGuidance(problems, "guidance", "guidance", request.Guidance);
 
         CheckSize(problems, "width", request.Width);
         CheckSize(problems, "height", request.Height);
@@ -58,9 +54,27 @@ public static class GenerationRequestValidator
         return problems;
     }
 
-    public static void ThrowIfInvalid(GenerationRequest request)
+    /// <summary><see cref="Validate(GenerationRequest)"/>, plus what the model's kind demands: an instruction edit
+    /// needs an InstructPix2Pix-format model, and such a model needs an input image.</summary>
+    public static IReadOnlyList<ValidationProblem> Validate(GenerationRequest request, bool editsByInstruction)
     {
-        var problems = Validate(request);
+        var problems = new List<ValidationProblem>(Validate(request));
+        if (request.InstructionEdit is not null && !editsByInstruction)
+        {
+            problems.Add(new("model", "this model does not edit by instruction: an instruction edit needs an InstructPix2Pix-format model " +
+                "(model_index.json class StableDiffusionInstructPix2PixPipeline, a UNet with 8 input channels)"));
+        }
+        else if (request.InstructionEdit is null && editsByInstruction && request.InitImage is null)
+        {
+            problems.Add(new("image", "this model edits by instruction: it needs the input image to change, and the prompt says how"));
+        }
+
+        return problems;
+    }
+
+    public static void ThrowIfInvalid(GenerationRequest request, bool editsByInstruction = false)
+    {
+        var problems = Validate(request, editsByInstruction);
         if (problems.Count > 0)
         {
             throw new GenerationValidationException(problems);
@@ -91,6 +105,17 @@ public static class GenerationRequestValidator
             problems.Add(new("strength", "strength must be between 0 and 1"));
         }
 
+        if (request.InstructionEdit is { } edit)
+        {
+            if (request.InitImage is null)
+            {
+                problems.Add(new("image", "an instruction edit needs the input image to change"));
+            }
+
+            CheckGuidance(problems, "textGuidance", "text guidance", edit.TextGuidance);
+            CheckGuidance(problems, "imageGuidance", "image guidance", edit.ImageGuidance);
+        }
+
         if (request.MaskFeather is < 0 or > GenerationRequest.MaxMaskFeather)
         {
             problems.Add(new("maskFeather", $"mask feathering must be between 0 and {GenerationRequest.MaxMaskFeather} pixels"));
@@ -99,6 +124,15 @@ public static class GenerationRequestValidator
         if (request.OnlyMaskedPadding is < 0 or > GenerationRequest.MaxOnlyMaskedPadding)
         {
             problems.Add(new("onlyMaskedPadding", $"the padding around the mask must be between 0 and {GenerationRequest.MaxOnlyMaskedPadding} pixels"));
+        }
+    }
+
+    private static void CheckGuidance(List<ValidationProblem> problems, string field, string name, float value)
+    {
+        if (!float.IsFinite(value) || value < GenerationRequest.MinGuidance || value > GenerationRequest.MaxGuidance)
+        {
+            problems.Add(new(field, string.Create(CultureInfo.InvariantCulture,
+                $"{name} must be between {GenerationRequest.MinGuidance} and {GenerationRequest.MaxGuidance}")));
         }
     }
 

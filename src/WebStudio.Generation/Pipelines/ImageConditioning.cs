@@ -12,12 +12,22 @@ internal static class ImageConditioning
     public const byte MaskThreshold = 128;
 
     /// <summary>The source image as scaled latents (as the UNet sees them), repeated for each batch row.</summary>
-    public static Latents EncodeScaled(StableDiffusionModel model, Image<Rgb24> image, int batch, GaussianNoise noise, RunClock clock)
+    public static Latents EncodeScaled(StableDiffusionModel model, Image<Rgb24> image, int batch, GaussianNoise noise, RunClock clock) =>
+        Encode(model, image, batch, noise, model.Config.ScalingFactor, clock);
+
+    /// <summary>
+    /// The source image's latents as InstructPix2Pix conditions on them (diffusers' <c>sample_mode="argmax"</c>): the
+    /// posterior's mode, its mean, with no sample drawn and no scaling factor, repeated for each batch row. An encoder
+    /// whose graph returns <c>latent_sample</c> rather than its parameters gives that output as it is.
+    /// </summary>
+    public static Latents EncodeMode(StableDiffusionModel model, Image<Rgb24> image, int batch, RunClock clock) =>
+        Encode(model, image, batch, noise: null, scale: 1f, clock);
+
+    private static Latents Encode(StableDiffusionModel model, Image<Rgb24> image, int batch, GaussianNoise? noise, float scale, RunClock clock)
     {
         var encoder = model.VaeEncoder
             ?? throw new InvalidOperationException($"Model '{model.Name}' has no vae_encoder/model.onnx, so it cannot edit images.");
         var encoded = encoder.Encode(ImageTensors.FromImage(image), noise, clock);
-        var scale = model.Config.ScalingFactor;
         var result = Latents.Zeros(batch, encoded.Channels, encoded.Height, encoded.Width);
         for (var b = 0; b < batch; b++)
         {

@@ -6,7 +6,7 @@ namespace WebStudio.Generation.Pipelines;
 /// The peak memory of one run, in bytes, from the model's shapes (<see cref="ModelShapes"/>) and the request's size,
 /// batch and guidance, so that a job that cannot run is refused before it is queued. With f the VAE's scale factor,
 /// h = H/f and w = W/f the latent size, B the batch, B' = 2B under classifier-free guidance (the UNet runs the
-/// unconditional and conditional rows as one batch) and b the bytes per element:
+/// unconditional and conditional rows as one batch; 3B for an InstructPix2Pix model) and b the bytes per element:
 /// <list type="bullet">
 /// <item><see cref="Weights"/>: the model's graphs on disk. The job's model must be loaded while it runs, so it is
 /// counted whether or not the model cache holds it now; other cached models are not (the cache drops them beyond
@@ -59,7 +59,8 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
     {
         long f = shapes.VaeScaleFactor, bytes = shapes.ElementBytes;
         long h = CeilDiv(height, f), w = CeilDiv(width, f), cells = h * w, pixels = (long)width * height;
-        long unetBatch = batch * (DoublesBatch(shapes, guidance) ? 2L : 1L);
+        // An instruction edit's guidance runs three rows per image (counted whatever its scales, to be safe).
+        long unetBatch = batch * (shapes.InstructPix2Pix ? InstructPix2PixGuidance.Chunks : DoublesBatch(shapes, guidance) ? 2L : 1L);
 
         var latents = (long)LatentBuffers * batch * shapes.LatentChannels * cells * sizeof(float);
         var activations = (2L * (shapes.LayersPerBlock + 1) + WorkingTensors) * unetBatch * shapes.UNetChannels * cells * bytes;

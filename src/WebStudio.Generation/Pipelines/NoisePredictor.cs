@@ -3,16 +3,19 @@ using WebStudio.Generation.Tensors;
 
 namespace WebStudio.Generation.Pipelines;
 
-/// <summary>The text states and guidance a run conditions on. Unconditional is null when CFG is off.</summary>
-internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbedding? Unconditional, float Scale, float[]? TimestepCond);
+/// <summary>The text states and guidance a run conditions on. Unconditional is null when CFG is off. ImageScale is
+/// an instruction edit's image guidance (Scale then its text guidance).</summary>
+internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbedding? Unconditional, float Scale, float[]? TimestepCond, float ImageScale = 0f);
 
 /// <summary>
 /// One UNet evaluation per step with classifier-free guidance: a single batch of 2B (unconditional first, as
 /// diffusers does) when the UNet takes any batch and both prompts have the same length, a batch per prompt when
 /// their lengths differ, else separate batch-1 calls. Inpainting UNets (9 input channels)
 /// get the mask and masked-image latents, or, without a mask, a full mask so they generate the whole canvas.
+/// Instruction edits (<paramref name="editImage"/> set) run 3B rows in diffusers' order instead, each with the image
+/// latents beside it (<see cref="InstructPix2PixGuidance"/>).
 /// </summary>
-internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClock clock)
+internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latents? editImage, RunClock clock)
 {
     private float[]? _batchedHidden;
     private GuidanceInput? _batchedFor;
@@ -20,7 +23,7 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClo
 
     // Per prompt, its text rows repeated for its share of the batch (when prompts of different lengths run apart).
     private readonly Dictionary<PromptEmbedding, float[]> _groupHidden = new(ReferenceEqualityComparer.Instance);
-    private float[]? _doubled;
+    private float[]? _repeated;
 
     /// <summary>The guided noise prediction for <paramref name="input"/>; <paramref name="guidance"/> may change
     /// from step to step (prompt editing): the batched text rows are rebuilt only when another instance comes.</summary>
@@ -31,16 +34,21 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClo
 
         if (guidance.Unconditional is not { } unconditional)
         {
-            return Evaluate(input, timestep, guidance, [(conditional, 0, batch)]);
+            return Evaluate(input, timestep, guidance, [(conditional, 0, batch)], imageRows: batch);
         }
 
-        // Rows [0, B) unconditional, [B, 2B) conditional. The doubled input is only read during the UNet call, so
-        // one buffer serves every step.
-        var doubled = _doubled ??= new float[2 * input.Data.Length];
-        input.Data.CopyTo(doubled, 0);
-        input.Data.CopyTo(doubled, input.Data.Length);
-        var both = new Latents(doubled, 2 * batch, input.Channels, input.Height, input.Width);
-        var prediction = Evaluate(both, timestep, guidance, [(unconditional, 0, batch), (conditional, batch, batch)]);
+        if (editImage is not null)
+        {
+            // diffusers' InstructPix2Pix order: instruction + image, empty + image, empty + zero image.
+            var rows = Repeated(input, InstructPix2PixGuidance.Chunks);
+            var predicted = Evaluate(rows, timestep, guidance, [(conditional, 0, batch), (unconditional, batch, batch), (unconditional, 2 * batch, batch)],
+                imageRows: 2 * batch);
+            return InstructPix2PixGuidance.Combine(predicted, input.Data.Length, guidance.Scale, guidance.ImageScale);
+        }
+
+        // Rows [0, B) unconditional, [B, 2B) conditional.
+        var both = Repeated(input, 2);
+        var prediction = Evaluate(both, timestep, guidance, [(unconditional, 0, batch), (conditional, batch, batch)], imageRows: 0);
 
         var result = new float[input.Data.Length];
         var scale = guidance.Scale;
@@ -53,10 +61,27 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClo
         return result;
     }
 
-    /// <summary>Runs the UNet over <paramref name="sample"/>, where each (embedding, start, count) names which rows use which text.</summary>
-    private float[] Evaluate(Latents sample, float timestep, GuidanceInput guidance, (PromptEmbedding Text, int Start, int Count)[] rows)
+    /// <summary>The input <paramref name="copies"/> times over in one batch. It is only read during the UNet call, so
+    /// one buffer serves every step.</summary>
+    private Latents Repeated(Latents input, int copies)
     {
-        var withMask = unet.InChannels == 9 ? AddInpaintChannels(sample) : sample;
+        var length = copies * input.Data.Length;
+        var data = _repeated?.Length == length ? _repeated : _repeated = new float[length];
+        for (var c = 0; c < copies; c++)
+        {
+            input.Data.CopyTo(data, c * input.Data.Length);
+        }
+
+        return new Latents(data, copies * input.Batch, input.Channels, input.Height, input.Width);
+    }
+
+    /// <summary>Runs the UNet over <paramref name="sample"/>, where each (embedding, start, count) names which rows use
+    /// which text; for an instruction edit, rows before <paramref name="imageRows"/> see the image, the rest zeros.</summary>
+    private float[] Evaluate(Latents sample, float timestep, GuidanceInput guidance, (PromptEmbedding Text, int Start, int Count)[] rows, int imageRows)
+    {
+        var withMask = editImage is { } image ? AddImageChannels(sample, image, imageRows)
+            : unet.InChannels == 9 ? AddInpaintChannels(sample)
+            : sample;
         var text = rows[0].Text;
         if (unet.HasDynamicBatch && rows.All(r => r.Text.Tokens == text.Tokens))
         {
@@ -126,6 +151,24 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, RunClo
         for (var i = 0; i < times; i++)
         {
             row.CopyTo(result, i * row.Length);
+        }
+
+        return result;
+    }
+
+    /// <summary>Appends the image latents' channels to each row (row r uses image r mod B), zeros from row
+    /// <paramref name="imageRows"/> on: diffusers' unconditional image.</summary>
+    private static Latents AddImageChannels(Latents sample, Latents image, int imageRows)
+    {
+        var result = Latents.Zeros(sample.Batch, sample.Channels + image.Channels, sample.Height, sample.Width);
+        for (var r = 0; r < sample.Batch; r++)
+        {
+            var target = r * result.SampleLength;
+            Array.Copy(sample.Data, r * sample.SampleLength, result.Data, target, sample.SampleLength);
+            if (r < imageRows)
+            {
+                Array.Copy(image.Data, r % image.Batch * image.SampleLength, result.Data, target + sample.SampleLength, image.SampleLength);
+            }
         }
 
         return result;

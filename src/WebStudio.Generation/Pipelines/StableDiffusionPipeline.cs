@@ -20,7 +20,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
     public Task<GenerationResult> RunAsync(GenerationRequest request, IStepCallback? callback = null, CancellationToken cancellationToken = default)
     {
-        GenerationRequestValidator.ThrowIfInvalid(request);
+        GenerationRequestValidator.ThrowIfInvalid(request, Model.EditsByInstruction);
         // A pool thread rather than a LongRunning one: starting a fresh thread per run cost up to a few
         // milliseconds, and there is one run per execution device at a time, so the pool is not starved.
         return Task.Run(() => Run(request, callback, cancellationToken), cancellationToken);
@@ -58,12 +58,14 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var clock = new RunClock();
         var unet = Model.UNet;
         var guidanceEmbedded = unet.TimestepCondDim > 0;
-        var useCfg = request.Guidance > 1f && !guidanceEmbedded;
+        // An instruction model runs every request as an instruction edit, guided by the edit's two scales.
+        var edit = Model.EditsByInstruction ? request.InstructionEdit ?? new InstructionEdit() : null;
+        var useCfg = edit is null ? request.Guidance > 1f && !guidanceEmbedded : InstructPix2PixGuidance.Applies(edit);
 
         var scheduler = SchedulerFactory.Create(request.Scheduler, Model.SchedulerConfig);
         scheduler.SetTimesteps(request.Steps);
         var timesteps = scheduler.Timesteps;
-        var firstStep = StartingPoint.FirstStepOf(request, scheduler);
+        var firstStep = StartingPoint.FirstStepOf(Model, request, scheduler);
         var stepCount = timesteps.Count - firstStep;
 
         // Prompt editing ("[from:to:when]", "[a|b]") gives each step its text; every distinct text is encoded once.
@@ -77,9 +79,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var start = new StartingPoint(Model, request, scheduler, firstStep, clock);
         var latents = start.Latents;
         var guidancePerStep = GuidancePerStep(
-            stepCount, schedule, negativeSchedule, embeddings, request.Guidance,
-            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null);
-        var denoiser = new NoisePredictor(unet, start.InpaintChannels, clock);
+            stepCount, schedule, negativeSchedule, embeddings, edit?.TextGuidance ?? request.Guidance,
+            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null, edit?.ImageGuidance ?? 0f);
+        var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock);
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
         for (var i = start.FirstStep; i < timesteps.Count; i++)
@@ -130,7 +132,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// instance, so the denoiser rebuilds its batched rows only where an edited prompt changes.</summary>
     private static GuidanceInput[] GuidancePerStep(
         int stepCount, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
-        Dictionary<string, PromptEmbedding> embeddings, float scale, float[]? timestepCond)
+        Dictionary<string, PromptEmbedding> embeddings, float scale, float[]? timestepCond, float imageScale)
     {
         var perStep = new GuidanceInput[stepCount];
         for (var step = 0; step < stepCount; step++)
@@ -139,7 +141,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             var unconditional = negativeSchedule is null ? null : embeddings[PromptSchedule.TextAt(negativeSchedule, step)];
             perStep[step] = step > 0 && perStep[step - 1].Conditional == conditional && perStep[step - 1].Unconditional == unconditional
                 ? perStep[step - 1]
-                : new GuidanceInput(conditional, unconditional, scale, timestepCond);
+                : new GuidanceInput(conditional, unconditional, scale, timestepCond, imageScale);
         }
 
         return perStep;

@@ -8,7 +8,9 @@ namespace WebStudio.Generation.Pipelines;
 /// Where denoising starts. txt2img: seeded noise times the scheduler's initial sigma. img2img (diffusers'
 /// semantics): the source latents noised to the timestep that <c>strength × steps</c> steps before the end, so
 /// that only those steps run. Inpainting: either the extra UNet channels of a 9-channel inpainting model, or the
-/// latent-blending mask that puts the re-noised source back outside the mask after every step.
+/// latent-blending mask that puts the re-noised source back outside the mask after every step. Instruction edits
+/// (InstructPix2Pix): seeded noise as for txt2img, and the source's unscaled mode latents, which the UNet takes beside
+/// the noisy latents at every step (<see cref="EditImage"/>); a mask blends as it does for inpainting.
 /// </summary>
 internal sealed class StartingPoint
 {
@@ -34,6 +36,20 @@ internal sealed class StartingPoint
         }
 
         _noise = noise.Data;
+        if (model.EditsByInstruction)
+        {
+            EditImage = ImageConditioning.EncodeMode(model, request.InitImage, request.BatchSize, clock);
+            Latents = Scaled(noise, scheduler.InitNoiseSigma);
+            if (request.Mask is { } editMask)
+            {
+                _source = Scaled(EditImage, model.Config.ScalingFactor);
+                BlendMask = ImageConditioning.LatentMask(editMask, _source.Height, _source.Width);
+                scheduler.SetBeginIndex(FirstStep);
+            }
+
+            return;
+        }
+
         _source = ImageConditioning.EncodeScaled(model, request.InitImage, request.BatchSize, new GaussianNoise(request.Seed ^ PosteriorSeedSalt), clock);
         if (request.Mask is { } mask)
         {
@@ -67,10 +83,11 @@ internal sealed class StartingPoint
         }
     }
 
-    /// <summary>Index of the first schedule entry that runs: 0 for txt2img, later for img2img by its strength.</summary>
-    public static int FirstStepOf(GenerationRequest request, IScheduler scheduler)
+    /// <summary>Index of the first schedule entry that runs: 0 for txt2img and instruction edits, later for img2img by
+    /// its strength.</summary>
+    public static int FirstStepOf(StableDiffusionModel model, GenerationRequest request, IScheduler scheduler)
     {
-        if (request.InitImage is null)
+        if (request.InitImage is null || model.EditsByInstruction)
         {
             return 0;
         }
@@ -90,6 +107,9 @@ internal sealed class StartingPoint
 
     /// <summary>Mask and masked-image latents [B,5,h,w] for 9-channel inpainting UNets, or null.</summary>
     public Latents? InpaintChannels { get; }
+
+    /// <summary>An instruction edit's input image as unscaled mode latents [B,4,h,w], or null.</summary>
+    public Latents? EditImage { get; }
 
     /// <summary>Puts the source, noised to the next timestep (clean after the last), back outside the mask.</summary>
     public Latents KeepUnmasked(Latents latents, float? nextTimestep)
@@ -118,15 +138,15 @@ internal sealed class StartingPoint
         return noise;
     }
 
-    private static Latents Scaled(Latents noise, float sigma)
+    private static Latents Scaled(Latents latents, float factor)
     {
-        var data = new float[noise.Data.Length];
+        var data = new float[latents.Data.Length];
         for (var i = 0; i < data.Length; i++)
         {
-            data[i] = noise.Data[i] * sigma;
+            data[i] = latents.Data[i] * factor;
         }
 
-        return noise.WithData(data);
+        return latents.WithData(data);
     }
 
     private static Latents InpaintInput(float[] mask, Latents maskedLatents)

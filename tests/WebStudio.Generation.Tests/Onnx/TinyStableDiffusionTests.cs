@@ -61,7 +61,7 @@ public sealed class TinyStableDiffusionTests(TinyModelFolders models) : IClassFi
         var externalFile = v.UNetExternalData?.FileName;
         Assert.Equal(externalFile is not null, externalFile is not null && File.Exists(Path.Combine(folder, "unet", externalFile)));
         var index = DiffusersJson.Read<ModelIndexFile>(folder, "model_index.json", required: true)!;
-        Assert.StartsWith(v.Exporter == TinyExporter.Optimum ? "ORT" : "Onnx", index.ClassName);
+        Assert.StartsWith(v.Exporter == TinyExporter.Optimum ? "ORT" : v.InstructPix2Pix ? "StableDiffusion" : "Onnx", index.ClassName);
         var unetConfig = DiffusersJson.Read<UNetConfigFile>(folder, Path.Combine("unet", "config.json"), required: true)!;
         Assert.Equal(v.UNetInChannels, unetConfig.InChannels);
         Assert.Equal(v.TextWidth, Assert.Single(unetConfig.CrossAttentionDim!.Values));

@@ -27,6 +27,7 @@ internal static class TinyConfigFiles
         var optimum = variant.Exporter == TinyExporter.Optimum;
         var pipeline = (optimum, variant.Inpainting, variant.Lcm) switch
         {
+            _ when variant.InstructPix2Pix => optimum ? "ORTStableDiffusionInstructPix2PixPipeline" : "StableDiffusionInstructPix2PixPipeline",
             (true, true, _) => "ORTStableDiffusionInpaintPipeline",
             (true, _, true) => "ORTLatentConsistencyModelPipeline",
             (true, _, _) => "ORTStableDiffusionPipeline",

@@ -25,6 +25,8 @@ public sealed class TinyModelFolders : IDisposable
         ["Sd2"] = TinyModelVariant.Sd2,
         ["OptimumFp16Lcm"] = TinyModelVariant.Optimum with { Fp16 = true, Lcm = true },
         ["Largest"] = TinyModelVariant.Largest,
+        ["InstructPix2Pix"] = TinyModelVariant.InstructEdit,
+        ["InstructPix2PixOptimum"] = TinyModelVariant.InstructEditOptimum,
     };
 
     private static readonly Lazy<TinyModelFolders> ProcessWide = new(() =>
@@ -74,7 +76,7 @@ public sealed class TinyModelFolders : IDisposable
     }
 
     public static string Name(TinyModelVariant v) =>
-        $"{v.Exporter}{(v.FixedBatch1 ? "-b1" : "")}{(v.FixedTextLength ? "-t77" : "")}{(v.Lcm ? "-lcm" : "")}{(v.Inpainting ? "-inpaint" : "")}" +
+        $"{v.Exporter}{(v.FixedBatch1 ? "-b1" : "")}{(v.FixedTextLength ? "-t77" : "")}{(v.Lcm ? "-lcm" : "")}{(v.Inpainting ? "-inpaint" : "")}{(v.InstructPix2Pix ? "-ip2p" : "")}" +
         $"{(v.Fp16 ? "-fp16" : "")}{(v.Sd2Tokenizer ? "-sd2" : "")}-x{v.Scale}-s{v.Seed}";
 
     public void Dispose()

@@ -36,6 +36,10 @@ public sealed record TinyModelVariant
     /// <summary>UNet in_channels 9: latents, mask, masked-image latents.</summary>
     public bool Inpainting { get; init; }
 
+    /// <summary>InstructPix2Pix: UNet in_channels 8 (latents, input image latents), model_index.json class
+    /// StableDiffusionInstructPix2PixPipeline (optimum's ORT wrapper's name for <see cref="TinyExporter.Optimum"/>).</summary>
+    public bool InstructPix2Pix { get; init; }
+
     /// <summary>Every float input, output and weight is float16.</summary>
     public bool Fp16 { get; init; }
 
@@ -57,6 +61,11 @@ public sealed record TinyModelVariant
     public static TinyModelVariant Inpaint => new() { Inpainting = true };
     public static TinyModelVariant Half => new() { Fp16 = true };
     public static TinyModelVariant Sd2 => new() { Sd2Tokenizer = true };
+    public static TinyModelVariant InstructEdit => new() { InstructPix2Pix = true };
+
+    /// <summary>An instruction-editing model whose VAE encoder returns mean and log-variance (latent_parameters), so
+    /// that the mode differs from a posterior sample.</summary>
+    public static TinyModelVariant InstructEditOptimum => Optimum with { InstructPix2Pix = true };
 
     /// <summary>The biggest test model (text width 128, 128 UNet channels), used by the benchmark.</summary>
     public static TinyModelVariant Largest => new() { Scale = 4 };
@@ -68,7 +77,7 @@ public sealed record TinyModelVariant
 
     public int VaeChannels => 16 * Scale;
 
-    public int UNetInChannels => Inpainting ? 9 : LatentChannels;
+    public int UNetInChannels => Inpainting ? 9 : InstructPix2Pix ? 2 * LatentChannels : LatentChannels;
 
     public const int LatentChannels = 4;
     public const int MaxTokens = 77;

@@ -1,0 +1,188 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Generation.Previews;
+using WebStudio.Generation.Schedulers;
+using WebStudio.Testing.TinyModels;
+
+namespace WebStudio.Generation.Tests.Pipelines;
+
+/// <summary>Instruction edits (InstructPix2Pix-format models) through the one pipeline, on the tiny ip2p models.</summary>
+[Collection(TinyModelCollection.Name)]
+[Trait("Capability", "InstructEdit")]
+public class InstructEditTests(TinyModelFolders models)
+{
+    private static GenerationRequest Edit(Image<Rgb24> source, string scheduler = "Euler a") => new()
+    {
+        Prompt = "make the circle blue", Steps = 4, Width = 64, Height = 64, Seed = 5, Scheduler = scheduler, InitImage = source,
+        InstructionEdit = new(),
+    };
+
+    [Fact]
+    public async Task The_same_seed_gives_the_same_edit_and_another_seed_another()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEdit));
+        using var source = ImageEditingTests.Source();
+
+        using var first = await pipeline.RunAsync(Edit(source));
+        using var again = await pipeline.RunAsync(Edit(source));
+        using var other = await pipeline.RunAsync(Edit(source) with { Seed = 6 });
+
+        Assert.Equal(PipelineVariantTests.Hash(first.Images[0].Image), PipelineVariantTests.Hash(again.Images[0].Image));
+        Assert.NotEqual(PipelineVariantTests.Hash(first.Images[0].Image), PipelineVariantTests.Hash(other.Images[0].Image));
+    }
+
+    public static TheoryData<string> Schedulers => [.. SchedulerNames.All];
+
+    [Theory]
+    [MemberData(nameof(Schedulers))]
+    public async Task Every_scheduler_edits_with_a_preview_at_every_step(string scheduler)
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEdit));
+        var vaePreview = new VaePreviewDecoder(pipeline);
+        using var source = ImageEditingTests.Source();
+        var previews = new List<(int Step, int Total, RgbFrame Latent, RgbFrame Vae)>();
+
+        using var result = await pipeline.RunAsync(Edit(source, scheduler) with { BatchSize = 2 },
+            new Callback(p => previews.Add((p.StepIndex, p.TotalSteps, LatentRgbPreview.Decode(p.Latents), vaePreview.Decode(p.PredictedOriginal)))));
+
+        Assert.NotEmpty(previews);
+        Assert.Equal(Enumerable.Range(0, previews[0].Total), previews.Select(p => p.Step));
+        Assert.All(previews, p => Assert.Equal((8, 8, 64, 64), (p.Latent.Width, p.Latent.Height, p.Vae.Width, p.Vae.Height)));
+        Assert.Equal(2, result.Images.Count);
+        Assert.True(PipelineVariantTests.Distinct(result.Images[0].Image) > 1, $"{scheduler}: the edit is a flat colour");
+        Assert.NotEqual(PipelineVariantTests.Hash(result.Images[0].Image), PipelineVariantTests.Hash(result.Images[1].Image));
+    }
+
+    [Fact]
+    public async Task Each_scale_changes_the_edit_and_without_guidance_the_negative_prompt_is_unused()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEdit));
+        using var source = ImageEditingTests.Source();
+        var request = Edit(source);
+
+        var hashes = new List<string>();
+        foreach (var edit in new InstructionEdit[] { new(), new() { ImageGuidance = 3f }, new() { TextGuidance = 12f } })
+        {
+            using var result = await pipeline.RunAsync(request with { InstructionEdit = edit });
+            hashes.Add(PipelineVariantTests.Hash(result.Images[0].Image));
+        }
+
+        Assert.Equal(3, hashes.Distinct().Count());
+
+        // Text guidance 1 turns guidance off (diffusers' rule): one row per image, so the negative prompt changes nothing.
+        var unguided = request with { InstructionEdit = new() { TextGuidance = 1f } };
+        using var plain = await pipeline.RunAsync(unguided);
+        using var withNegative = await pipeline.RunAsync(unguided with { NegativePrompt = "red" });
+        Assert.Equal(PipelineVariantTests.Hash(plain.Images[0].Image), PipelineVariantTests.Hash(withNegative.Images[0].Image));
+        Assert.DoesNotContain(PipelineVariantTests.Hash(plain.Images[0].Image), hashes);
+    }
+
+    [Fact]
+    public async Task An_instruction_model_edits_with_the_default_scales_when_the_request_names_none()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEdit));
+        using var source = ImageEditingTests.Source();
+
+        using var named = await pipeline.RunAsync(Edit(source));
+        using var unnamed = await pipeline.RunAsync(Edit(source) with { InstructionEdit = null, Guidance = 3f, Strength = 0.2f });
+
+        Assert.Equal(PipelineVariantTests.Hash(named.Images[0].Image), PipelineVariantTests.Hash(unnamed.Images[0].Image));
+    }
+
+    [Fact]
+    public async Task A_UNet_with_a_fixed_batch_of_one_edits_as_a_batched_one_does()
+    {
+        using var source = ImageEditingTests.Source();
+        using var batched = await new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEdit)).RunAsync(Edit(source));
+        using var single = await new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEdit with { FixedBatch1 = true })).RunAsync(Edit(source));
+
+        Assert.InRange(PipelineVariantTests.MaxPixelDifference(batched.Images[0].Image, single.Images[0].Image), 0, 2);
+    }
+
+    [Fact]
+    public async Task A_mask_limits_the_edit_to_its_area()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEditOptimum));
+        using var source = ImageEditingTests.Source();
+        using var mask = new Image<L8>(64, 64, new L8(0));
+        for (var y = 8; y < 32; y++)
+        {
+            for (var x = 8; x < 32; x++)
+            {
+                mask[x, y] = new L8(255);
+            }
+        }
+
+        using var result = await pipeline.RunAsync(Edit(source, "DPM++ 2M") with { Mask = mask, MaskFeather = 0 });
+
+        var image = result.Images[0].Image;
+        var changed = 0;
+        for (var y = 0; y < 64; y++)
+        {
+            for (var x = 0; x < 64; x++)
+            {
+                var inside = x is >= 8 and < 32 && y is >= 8 and < 32;
+                if (!inside)
+                {
+                    Assert.Equal(source[x, y], image[x, y]);
+                }
+                else if (source[x, y] != image[x, y])
+                {
+                    changed++;
+                }
+            }
+        }
+
+        Assert.True(changed > 0, "nothing inside the mask changed");
+    }
+
+    [Fact]
+    public async Task A_model_that_does_not_edit_by_instruction_refuses_an_instruction_edit()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
+        using var source = ImageEditingTests.Source();
+
+        var error = await Assert.ThrowsAsync<GenerationValidationException>(() => pipeline.RunAsync(Edit(source)));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("model", problem.Field);
+        Assert.Contains("does not edit by instruction", problem.Message);
+        Assert.Contains("InstructPix2Pix", problem.Message);
+    }
+
+    [Fact]
+    public async Task An_instruction_model_without_an_input_image_is_a_clear_error()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEdit));
+        var noImage = new GenerationRequest { Prompt = "make it blue", Steps = 4, Width = 64, Height = 64, Scheduler = "Euler", InstructionEdit = new() };
+
+        var asked = await Assert.ThrowsAsync<GenerationValidationException>(() => pipeline.RunAsync(noImage));
+        Assert.Equal(("image", "an instruction edit needs the input image to change"), (Assert.Single(asked.Problems).Field, asked.Problems[0].Message));
+
+        // A plain text-to-image request on an instruction model says why it cannot run.
+        var plain = await Assert.ThrowsAsync<GenerationValidationException>(() => pipeline.RunAsync(noImage with { InstructionEdit = null }));
+        Assert.Equal("image", Assert.Single(plain.Problems).Field);
+        Assert.Contains("edits by instruction", plain.Message);
+    }
+
+    [Theory]
+    [InlineData(-1f, 1.5f, "textGuidance")]
+    [InlineData(7.5f, float.NaN, "imageGuidance")]
+    [InlineData(7.5f, 31f, "imageGuidance")]
+    public void Scales_out_of_range_are_refused(float text, float image, string field)
+    {
+        using var source = ImageEditingTests.Source();
+        var request = Edit(source) with { InstructionEdit = new() { TextGuidance = text, ImageGuidance = image } };
+        Assert.Equal(field, Assert.Single(GenerationRequestValidator.Validate(request)).Field);
+    }
+
+    private sealed class Callback(Action<StepProgress> onStep) : IStepCallback
+    {
+        public bool OnStep(StepProgress progress)
+        {
+            onStep(progress);
+            return true;
+        }
+    }
+}
