@@ -75,8 +75,9 @@ public static class EditInstructions
                     _ => null,
                 };
                 var words = string.Join(' ', new[] { size, CaptionGrammar.ColourWord(request.Colour!, rng), Noun(request.Shape!.Value) }.OfType<string>());
+                // "add a red circle left of the circle" would read as if it could mean either circle afterwards.
                 var where = request.Relation is { } relation
-                    ? $"{rng.Pick(CaptionGrammar.RelationPhrases[relation])} {Name(input, request.Reference!.Value, rng)}"
+                    ? $"{rng.Pick(CaptionGrammar.RelationPhrases[relation])} {Name(input, request.Reference!.Value, rng, sayColour: request.Shape == Shape(input, request.Reference.Value))}"
                     : rng.Pick(CaptionGrammar.PlacementPhrases[request.Placement!.Value]);
                 return $"{verb} {CaptionGrammar.Article(words)} {words} {where}";
             }
@@ -88,12 +89,14 @@ public static class EditInstructions
     private static string Noun(ShapeKind shape, bool plural = false) =>
         plural ? CaptionGrammar.ShapeNouns[shape].Many : CaptionGrammar.ShapeNouns[shape].One;
 
+    private static ShapeKind Shape(SceneLayout input, int id) => input.Objects.Single(o => o.Group == id).Shape;
+
     /// <summary>"the circle", or "the red circle" when another circle is in the scene (and now and then anyway).</summary>
-    private static string Name(SceneLayout input, int id, DeterministicRandom rng)
+    private static string Name(SceneLayout input, int id, DeterministicRandom rng, bool sayColour = false)
     {
         var target = input.Objects.Single(o => o.Group == id);
-        var colour = EditScene.NeedsColour(input.Objects, target) || rng.Chance(0.35) ? CaptionGrammar.ColourWord(target.Colour, rng) + " " : "";
-        return $"the {colour}{CaptionGrammar.ShapeNouns[target.Shape].One}";
+        var colour = sayColour || EditScene.NeedsColour(input.Objects, target) || rng.Chance(0.35) ? CaptionGrammar.ColourWord(target.Colour, rng) + " " : "";
+        return $"the {colour}{Noun(target.Shape)}";
     }
 
     private static string Form(DeterministicRandom rng, params string[] forms) => forms[rng.NextInt(forms.Length)];
