@@ -18,7 +18,7 @@ internal static class EditBuilder
     /// <summary>A moved object ends at least this far from where it was (well beyond the scorer's place tolerance).</summary>
     private const double MinMove = 24;
 
-    private static readonly int[] ObjectCounts = [1, 2, 2, 3, 3];
+    private static readonly int[] ObjectCounts = [1, 2, 2, 2, 3, 3, 3];
 
     public static EditTriple? TryBuild(EditKind kind, DeterministicRandom rng)
     {
@@ -66,12 +66,17 @@ internal static class EditBuilder
     private static Draft? Move(DeterministicRandom rng, IReadOnlyList<NamedColour> colours)
     {
         if (SceneWithTarget(rng, colours) is not (var scene, var t)) return null;
-        var placement = rng.Pick(Enum.GetValues<Placement>().Where(p => p != t.Placement).ToArray());
         var others = scene.Where(o => o != t).ToArray();
-        var centre = EditScene.Find(others, t.Diameter, () => LayoutPlanner.At(placement, t.Diameter, rng),
-            (x, y) => DetectedObject.PlacementOf(x, y) == placement && Math.Max(Math.Abs(x - t.X), Math.Abs(y - t.Y)) >= MinMove);
-        if (centre is not (var cx, var cy)) return null;
-        return new Draft(scene, Swap(scene, t with { X = cx, Y = cy }), new EditRequest(EditKind.Move, Target: t.Id, Placement: placement), [t.Id]);
+        // Try the other placements in a random order: in a full scene only some of them have room.
+        var placements = Enum.GetValues<Placement>().Where(p => p != t.Placement).OrderBy(_ => rng.NextUInt64()).ToArray();
+        foreach (var placement in placements)
+        {
+            var centre = EditScene.Find(others, t.Diameter, () => LayoutPlanner.At(placement, t.Diameter, rng),
+                (x, y) => DetectedObject.PlacementOf(x, y) == placement && Math.Max(Math.Abs(x - t.X), Math.Abs(y - t.Y)) >= MinMove);
+            if (centre is var (cx, cy))
+                return new Draft(scene, Swap(scene, t with { X = cx, Y = cy }), new EditRequest(EditKind.Move, Target: t.Id, Placement: placement), [t.Id]);
+        }
+        return null;
     }
 
     private static Draft? Background(DeterministicRandom rng, IReadOnlyList<NamedColour> colours, NamedColour old)
@@ -131,7 +136,7 @@ internal static class EditBuilder
             if (EditScene.Find(scene, d, () => EditScene.Anywhere(d, rng)) is not (var x, var y)) return null;
             scene.Add(new SceneObject(i, shape, colour, x, y, d));
         }
-        if (Math.Max(from, to) < 4 && rng.Chance(0.5))
+        if (Math.Max(from, to) < 4 && rng.Chance(0.8))
         {
             var other = rng.Pick(SceneGenerator.Shapes.Where(s => s != shape).ToArray());
             var od = LayoutPlanner.Diameter(SizeClass.Small, rng);

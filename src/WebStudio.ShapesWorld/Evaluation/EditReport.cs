@@ -27,9 +27,9 @@ public sealed class EditReport
     /// <summary>Share of cases that kept everything else, for each kind that has results.</summary>
     public IReadOnlyDictionary<EditKind, double> PreservationPerKind => Rates(t => t.Preserved);
 
-    public double Success => Mean(SuccessPerKind.Values);
+    public double Success => EvaluationReport.Mean(SuccessPerKind.Values);
 
-    public double Preservation => Mean(PreservationPerKind.Values);
+    public double Preservation => EvaluationReport.Mean(PreservationPerKind.Values);
 
     public string ToTable()
     {
@@ -43,10 +43,4 @@ public sealed class EditReport
 
     private Dictionary<EditKind, double> Rates(Func<(int Success, int Preserved, int Total), int> count) =>
         _tally.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key, kv => (double)count(kv.Value) / kv.Value.Total);
-
-    private static double Mean(IEnumerable<double> values)
-    {
-        var list = values.ToList();
-        return list.Count == 0 ? 0 : list.Average();
-    }
 }
