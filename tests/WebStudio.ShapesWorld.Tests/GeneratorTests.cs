@@ -5,7 +5,7 @@ namespace WebStudio.ShapesWorld.Tests;
 
 public class GeneratorTests
 {
-    private static byte[] Bytes(SixLabors.ImageSharp.Image<Rgb24> image)
+    internal static byte[] Bytes(SixLabors.ImageSharp.Image<Rgb24> image)
     {
         var pixels = new Rgb24[image.Width * image.Height];
         image.CopyPixelDataTo(pixels);

@@ -140,10 +140,10 @@ public static class CaptionGrammar
             _ => $"with a {bg} background",
         };
 
-    private static string ColourWord(NamedColour colour, DeterministicRandom rng) =>
+    internal static string ColourWord(NamedColour colour, DeterministicRandom rng) =>
         colour == Palette.Gray && rng.Chance(0.2) ? GrayVariant : colour.Name;
 
-    private static string Article(string nextWords) => "aeiou".Contains(nextWords[0]) ? "an" : "a";
+    internal static string Article(string nextWords) => "aeiou".Contains(nextWords[0]) ? "an" : "a";
 
     private static string WithoutArticle(string phrase) =>
         phrase.StartsWith("a ", StringComparison.Ordinal) ? phrase[2..]

@@ -22,16 +22,16 @@ public sealed record DetectedObject(
     public SizeClass Size => Math.Max(Width, Height) >= LargeThreshold ? SizeClass.Large : SizeClass.Small;
 
     /// <summary>Where the box centre lies: within 14 px of the middle is centre, else the dominant axis.</summary>
-    public Placement Placement
+    public Placement Placement => PlacementOf(CentreX, CentreY);
+
+    /// <summary>The placement the evaluator reads for a box centred at (<paramref name="centreX"/>, <paramref name="centreY"/>).</summary>
+    public static Placement PlacementOf(double centreX, double centreY)
     {
-        get
-        {
-            double dx = CentreX - SceneSpec.ImageSize / 2.0, dy = CentreY - SceneSpec.ImageSize / 2.0;
-            if (Math.Abs(dx) < 14 && Math.Abs(dy) < 14) return Placement.Centre;
-            return Math.Abs(dx) >= Math.Abs(dy)
-                ? dx < 0 ? Placement.Left : Placement.Right
-                : dy < 0 ? Placement.Top : Placement.Bottom;
-        }
+        double dx = centreX - SceneSpec.ImageSize / 2.0, dy = centreY - SceneSpec.ImageSize / 2.0;
+        if (Math.Abs(dx) < 14 && Math.Abs(dy) < 14) return Placement.Centre;
+        return Math.Abs(dx) >= Math.Abs(dy)
+            ? dx < 0 ? Placement.Left : Placement.Right
+            : dy < 0 ? Placement.Top : Placement.Bottom;
     }
 
     public string Describe() =>

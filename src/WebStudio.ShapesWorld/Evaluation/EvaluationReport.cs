@@ -37,7 +37,7 @@ public sealed class EvaluationReport
         return sb.ToString();
     }
 
-    private static double Mean(IEnumerable<double> values)
+    internal static double Mean(IEnumerable<double> values)
     {
         var list = values.ToList();
         return list.Count == 0 ? 0 : list.Average();

@@ -65,17 +65,25 @@ public static class Evaluator
         && (group.Size is null || o.Size == group.Size)
         && (group.Placement is null || o.Placement == group.Placement);
 
-    public static bool Holds(RelationKind kind, DetectedObject a, DetectedObject b)
+    public static bool Holds(RelationKind kind, DetectedObject a, DetectedObject b) =>
+        Holds(kind, b.CentreX - a.CentreX, b.CentreY - a.CentreY);
+
+    /// <summary>
+    /// Whether a centre offset by (<paramref name="dx"/>, <paramref name="dy"/>) from the first object's to the
+    /// second's makes the relation hold; <paramref name="slack"/> &gt; 0 asks for that much more on both tests
+    /// (the edit generator places added objects where blur cannot tip the relation).
+    /// </summary>
+    public static bool Holds(RelationKind kind, double dx, double dy, double slack = 0)
     {
-        double dx = b.CentreX - a.CentreX, dy = b.CentreY - a.CentreY;
-        return kind switch
+        var (along, across) = kind switch
         {
-            RelationKind.Above => dy > RelationMargin && dy >= Math.Abs(dx) / 2,
-            RelationKind.Below => -dy > RelationMargin && -dy >= Math.Abs(dx) / 2,
-            RelationKind.LeftOf => dx > RelationMargin && dx >= Math.Abs(dy) / 2,
-            RelationKind.RightOf => -dx > RelationMargin && -dx >= Math.Abs(dy) / 2,
-            _ => false,
+            RelationKind.Above => (dy, dx),
+            RelationKind.Below => (-dy, dx),
+            RelationKind.LeftOf => (dx, dy),
+            RelationKind.RightOf => (-dx, dy),
+            _ => (double.NaN, double.NaN),
         };
+        return along > RelationMargin + slack && along >= Math.Abs(across) / 2 + slack;
     }
 
     private static EvalOutcome ScoreGlyph(ObjectGroup group, ImageAnalysis analysis)

@@ -7,8 +7,8 @@ namespace WebStudio.ShapesWorld;
 internal static class LayoutPlanner
 {
     private const int Size = SceneSpec.ImageSize;
-    private const double Margin = 3;
-    private const double Gap = 6;
+    internal const double Margin = 3;
+    internal const double Gap = 6;
 
     /// <summary>Nominal diameter for a size class (small 24-30 px, large 46-54 px).</summary>
     public static double Diameter(SizeClass size, DeterministicRandom rng) =>
