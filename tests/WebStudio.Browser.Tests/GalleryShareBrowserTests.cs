@@ -45,7 +45,7 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             await item.WaitForAsync(new() { Timeout = Ms(StudioPages.Wait) });
             await UntilAsync(async () =>
             {
-                await item.Locator(".mud-menu button").First.ClickAsync();
+                await item.Locator("button.add-to-gallery").ClickAsync();
                 await page.Locator(".mud-popover-open .mud-menu-item, .mud-popover-open .mud-list-item").Filter(new() { HasText = "Harbour walk" }).First.ClickAsync(new() { Timeout = 2000 });
             }, page.GetByText("Added to Harbour walk"));
             await ShotAsync(page, "history");

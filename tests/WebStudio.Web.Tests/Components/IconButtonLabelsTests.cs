@@ -42,7 +42,8 @@ public sealed partial class IconButtonLabelsTests
             $"{b.File}:{b.Line}: the line before the icon button opens no Tip ({b.Before.Trim()})"));
     }
 
-    // A MudIconButton, or a MudMenu shown as an icon, up to the end of its opening tag.
-    [GeneratedRegex(@"<(MudIconButton|MudMenu\s+Icon=)(?:=>|[^>])*>", RegexOptions.Singleline)]
+    // A MudIconButton, a MudMenu shown as an icon, or an icon button written as markup (a button or link with
+    // IconMarkup's classes), up to the end of its opening tag.
+    [GeneratedRegex(@"<(MudIconButton|MudMenu\s+Icon=|(?:button|a)\s[^>]*IconMarkup\.\w*Button)(?:=>|[^>])*>", RegexOptions.Singleline)]
     private static partial Regex IconButton();
 }
