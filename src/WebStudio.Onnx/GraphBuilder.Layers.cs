@@ -15,14 +15,15 @@ public sealed partial class GraphBuilder
         return bias ? Add(y, Initializer($"{prefix}.bias", RandomWeights(outFeatures, inFeatures), [outFeatures])) : y;
     }
 
-    /// <summary>NCHW convolution with an [out, in, k, k] weight; padding defaults to "same" for odd kernels.</summary>
-    public string Conv2d(string x, int inChannels, int outChannels, int kernel = 3, int stride = 1, int? padding = null, string name = "conv")
+    /// <summary>NCHW convolution with an [out, in, k, k] weight (and a bias unless <paramref name="bias"/> is false);
+    /// padding defaults to "same" for odd kernels.</summary>
+    public string Conv2d(string x, int inChannels, int outChannels, int kernel = 3, int stride = 1, int? padding = null, string name = "conv", bool bias = true)
     {
         var prefix = UniqueName(name);
         var fanIn = inChannels * kernel * kernel;
         var weight = Initializer($"{prefix}.weight", RandomWeights(outChannels * fanIn, fanIn), [outChannels, inChannels, kernel, kernel]);
-        var bias = Initializer($"{prefix}.bias", RandomWeights(outChannels, fanIn), [outChannels]);
-        return Conv(x, weight, bias, stride, padding ?? kernel / 2);
+        var biasName = bias ? Initializer($"{prefix}.bias", RandomWeights(outChannels, fanIn), [outChannels]) : null;
+        return Conv(x, weight, biasName, stride, padding ?? kernel / 2);
     }
 
     /// <summary>GroupNormalization with unit scale and zero bias per channel.</summary>

@@ -16,6 +16,7 @@ public sealed partial class GraphBuilder
     public string Cos(string x) => Op("Cos", [x]);
     public string Tanh(string x) => Op("Tanh", [x]);
     public string Sigmoid(string x) => Op("Sigmoid", [x]);
+    public string Relu(string x) => Op("Relu", [x]);
     public string Identity(string x) => Op("Identity", [x]);
     public string Where(string condition, string whenTrue, string whenFalse) => Op("Where", [condition, whenTrue, whenFalse]);
 

@@ -32,6 +32,8 @@ public static class StudioCoreServices
         services.Configure<QueueOptions>(configuration.GetSection(QueueOptions.Section));
         services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.Section));
         services.Configure<GenerationOptions>(configuration.GetSection(GenerationOptions.Section));
+        services.AddSingleton<IValidateOptions<GenerationOptions>, GenerationOptionsValidation>();
+        services.AddOptions<GenerationOptions>().ValidateOnStart();
         services.Configure<WorkerOptions>(configuration.GetSection(WorkerOptions.Section));
 
         // Resolved from options (not read here) so that hosts and tests that add configuration later are honoured.

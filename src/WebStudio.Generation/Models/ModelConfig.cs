@@ -25,6 +25,10 @@ public sealed record ModelConfig
     /// checks that its UNet takes <see cref="InstructPix2PixUNetChannels"/> channels.</summary>
     public bool IsInstructPix2Pix => InstructPix2PixClasses.Contains(PipelineClass, StringComparer.Ordinal);
 
+    /// <summary>The model's latent space. Every folder reads as <see cref="ModelFamily.StableDiffusion"/> until the
+    /// SDXL layout is recognised.</summary>
+    public ModelFamily Family { get; init; } = ModelFamily.StableDiffusion;
+
     /// <summary>Latents are multiplied by this after encoding and divided by it before decoding.</summary>
     public float ScalingFactor { get; init; } = DefaultScalingFactor;
 

@@ -43,6 +43,12 @@ public sealed class OnnxComponent : IDisposable
             throw new ModelLoadException($"The model folder has no {displayName}.");
         }
 
+        return LoadFile(path, displayName, options, logger);
+    }
+
+    /// <summary>An existing graph file, named <paramref name="displayName"/> in every error.</summary>
+    public static OnnxComponent LoadFile(string path, string displayName, ModelLoadOptions options, ILogger logger)
+    {
         ExternalDataCheck.Verify(path, displayName);
         try
         {

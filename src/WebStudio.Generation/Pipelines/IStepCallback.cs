@@ -4,7 +4,7 @@ namespace WebStudio.Generation.Pipelines;
 
 /// <summary>
 /// Called once per denoising step on the generation thread. Keep it cheap: the pipeline waits for it.
-/// Previews are made here (see <see cref="Previews.LatentRgbPreview"/>); the pipeline itself decodes nothing.
+/// Previews are made here (see <see cref="Previews.StepPreviews"/>); the pipeline itself decodes nothing.
 /// </summary>
 public interface IStepCallback
 {

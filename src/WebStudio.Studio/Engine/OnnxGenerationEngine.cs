@@ -17,6 +17,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     private readonly ModelCache _cache;
     private readonly GenerationOptions _options;
     private readonly JobMemoryAdmission _admission;
+    private readonly PreviewDecoders _previews;
 
     // Tokenizers for the prompt counter, read from each model's tokenizer/ folder without loading its graphs.
     private readonly ConcurrentDictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
@@ -28,6 +29,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         var load = new ModelLoadOptions { UseCuda = _options.UseCuda, CudaDeviceId = _options.CudaDeviceId, IntraOpThreads = _options.IntraOpThreads };
         _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels, _options.ModelMemoryBudgetMB * 1024 * 1024);
         _admission = new JobMemoryAdmission(_options, _catalog);
+        _previews = new PreviewDecoders(_options.Previews(), load, logger);
     }
 
     public int DeviceCount => 1;
@@ -106,13 +108,17 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     {
         using var lease = _cache.Rent(run.Model);
         var pipeline = new StableDiffusionPipeline(lease.Model);
-        using var result = await pipeline.RunAsync(ToRequest(run), new StepCallback(onStep), cancellationToken);
+        using var result = await pipeline.RunAsync(ToRequest(run), new StepCallback(onStep, _previews.StartRun(pipeline)), cancellationToken);
 
         // The result disposes its images; hand the caller its own copies.
         return result.Images.Select(i => new EngineImage(i.Image.Clone(), i.Seed)).ToList();
     }
 
-    public void Dispose() => _cache.Dispose();
+    public void Dispose()
+    {
+        _cache.Dispose();
+        _previews.Dispose();
+    }
 
     /// <summary>The one mapping from a spec to the core's request: each kind sets what it uses.</summary>
     private static GenerationRequest ToRequest(DiffusionRun run)
@@ -146,11 +152,11 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         };
     }
 
-    private sealed class StepCallback(Func<EngineStep, bool> onStep) : IStepCallback
+    private sealed class StepCallback(Func<EngineStep, bool> onStep, StepPreviews previews) : IStepCallback
     {
         public bool OnStep(StepProgress progress) => onStep(new EngineStep(progress.StepIndex, progress.TotalSteps, () =>
         {
-            var frame = LatentRgbPreview.Decode(progress.PredictedOriginal, 0);
+            var frame = previews.Frame(progress);
             return new PreviewPixels(frame.Rgb, frame.Width, frame.Height);
         }));
     }

@@ -53,6 +53,8 @@ public sealed class JobRunner(
         run.Lost = claimLost.Register(run.Cancel.Cancel);
         var token = run.Cancel.Token;
         long firstStep = 0, lastStep = 0, statusChecked = run.Started;
+        byte[]? lastPixels = null;
+        PreviewImage? lastPreview = null;
         metrics.JobStarted(job.CreatedAt, job.StartedAt ?? time.GetUtcNow().UtcDateTime, run.Kind);
         Report(job.Id, JobStatus.Running, 0, job.Steps);
         IReadOnlyList<EngineImage>? results = null;
@@ -91,7 +93,14 @@ public sealed class JobRunner(
                     // Only the pixels are copied here (the latents change at the next step); the encoding waits for a
                     // reader, off this thread, and is done once however many watch (PreviewImage).
                     var pixels = step.Preview();
-                    Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
+                    // Between the steps that decode a fresh frame (Generation:PreviewEvery) the engine hands the
+                    // same pixels again: they keep their picture, encoded once.
+                    if (!ReferenceEquals(pixels.Rgb, lastPixels))
+                    {
+                        (lastPixels, lastPreview) = (pixels.Rgb, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
+                    }
+
+                    Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, lastPreview);
                     return true;
                 }
 

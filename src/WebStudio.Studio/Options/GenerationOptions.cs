@@ -1,3 +1,5 @@
+using WebStudio.Generation.Previews;
+
 namespace WebStudio.Studio.Options;
 
 /// <summary>The "Generation" section of appsettings.json.</summary>
@@ -27,6 +29,22 @@ public sealed class GenerationOptions
     /// <summary>Most megabytes one job may need (Engine/JobMemoryAdmission): a job estimated above it is refused at
     /// submission. 0 = derive it: <see cref="ModelMemoryBudgetMB"/> with CUDA, the machine's memory on CPU.</summary>
     public long JobMemoryLimitMB { get; set; }
+
+    /// <summary>What draws the denoising previews: <c>Auto</c> (a tiny autoencoder, TAESD, where the model folder has
+    /// vae_approx/ or <see cref="PreviewDecoders"/> names one for its family; the latent→RGB projection otherwise),
+    /// <c>Projection</c>, or <c>Vae</c> (the model's full decoder).</summary>
+    public string PreviewDecoder { get; set; } = "Auto";
+
+    /// <summary>A fresh preview frame every this many steps (and on the last); the steps between repeat the last one.</summary>
+    public int PreviewEvery { get; set; } = 1;
+
+    /// <summary>Per model family (<c>sd</c>, <c>sdxl</c>), a folder holding a TAESD / TAESDXL decoder's model.onnx, for
+    /// models without a vae_approx/ of their own. Relative paths resolve against the current directory.</summary>
+    public Dictionary<string, string?> PreviewDecoders { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The preview settings as the generation core takes them (<see cref="GenerationOptionsValidation"/> has
+    /// checked them at start-up; this throws <see cref="ArgumentException"/> naming each bad key otherwise).</summary>
+    public PreviewOptions Previews() => PreviewOptions.Parse(PreviewDecoder, PreviewEvery, PreviewDecoders);
 
     /// <summary>These settings with <see cref="CudaDeviceId"/> set to <paramref name="device"/> (Worker:Devices).</summary>
     public GenerationOptions ForDevice(int device)
