@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Previews;
@@ -8,13 +9,16 @@ namespace WebStudio.Benchmarks;
 
 /// <summary>
 /// How much time a run spends outside ONNX Runtime: pipeline wall time ÷ Σ Run time, for a 20-step run with CFG,
-/// without a callback and with one that computes the latent→RGB preview on every step.
+/// without a callback and with one that computes the latent→RGB preview on every step; and the cost of TAESD previews
+/// (a TAESD-sized synthetic decoder) on every step and every 4 steps, as generation time ÷ generation without previews.
 /// </summary>
 internal static class PipelineOverheadBenchmark
 {
     public static async Task RunAsync(string modelFolder, int size, int repeats, string scheduler = "Euler a")
     {
-        using var model = StableDiffusionModel.Load(modelFolder);
+        var load = new ModelLoadOptions();
+        using var model = StableDiffusionModel.Load(modelFolder, load);
+        using var taesd = new SyntheticTaesd(load);
         var pipeline = new StableDiffusionPipeline(model);
         var request = new GenerationRequest
         {
@@ -59,6 +63,56 @@ internal static class PipelineOverheadBenchmark
         Console.WriteLine("|---|---|---|---|---|---|");
         Print("no callback", plain, "≤ 1.02");
         Print("latent→RGB preview every step", preview, "≤ 1.03");
+
+        await TaesdCostAsync(pipeline, request, taesd, size, repeats);
+    }
+
+    /// <summary>TAESD previews' cost, in runs of their own (after the figures above, which they leave as they were),
+    /// interleaved with runs without previews. Its decodes are outside the pipeline's Σ Run, so the cost is told as
+    /// generation time ÷ generation time without previews.</summary>
+    private static async Task TaesdCostAsync(StableDiffusionPipeline pipeline, GenerationRequest request, SyntheticTaesd taesd, int size, int repeats)
+    {
+        (await pipeline.RunAsync(request, new TaesdPreviews(taesd.Decoder, every: 1))).Dispose(); // ORT's arenas for the decoder
+        var plainRuns = new List<(double Wall, double Run)>();
+        var everyStepRuns = new List<(double Wall, double Run)>();
+        var every4Runs = new List<(double Wall, double Run)>();
+        for (var i = 0; i < repeats; i++)
+        {
+            plainRuns.Add(await Measure(pipeline, request, null));
+            everyStepRuns.Add(await Measure(pipeline, request, new TaesdPreviews(taesd.Decoder, every: 1)));
+            every4Runs.Add(await Measure(pipeline, request, new TaesdPreviews(taesd.Decoder, every: 4)));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"TAESD previews (synthetic, {taesd.Parameters:N0} parameters, {taesd.Decoder.DisplayName}): one decode of {size}x{size} takes {DecodeMs(taesd.Decoder, size):F2} ms, of 512x512 {DecodeMs(taesd.Decoder, 512):F2} ms"));
+        Console.WriteLine("| previews | wall (s) | ÷ no previews |");
+        Console.WriteLine("|---|---|---|");
+        PrintCost("none", plainRuns, plainRuns);
+        PrintCost("TAESD every step", everyStepRuns, plainRuns);
+        PrintCost("TAESD every 4 steps", every4Runs, plainRuns);
+    }
+
+    /// <summary>Median wall time of <paramref name="runs"/> and the median of the per-repeat ratios to the run without
+    /// previews measured beside it (interleaved, so that each pair shares the machine's mood).</summary>
+    private static void PrintCost(string name, List<(double Wall, double Run)> runs, List<(double Wall, double Run)> plain) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {Median(runs.Select(r => r.Wall)):F3} | {Median(runs.Zip(plain, (r, p) => r.Wall / p.Wall)):F3} |"));
+
+    /// <summary>Median milliseconds of one TAESD decode of a <paramref name="size"/>² picture (after a warm-up).</summary>
+    private static double DecodeMs(TinyAutoencoderDecoder decoder, int size)
+    {
+        var latents = new Generation.Tensors.Latents(new Generation.Tensors.GaussianNoise(1).Next(4 * (size / 8) * (size / 8)), 1, 4, size / 8, size / 8);
+        _ = decoder.Decode(latents);
+        var times = new List<double>();
+        for (var i = 0; i < 9; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            _ = decoder.Decode(latents);
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        return Median(times);
     }
 
     private static void Print(string name, (double Wall, double Run, double Outside, double Ratio) figures, string goal) =>
@@ -81,6 +135,18 @@ internal static class PipelineOverheadBenchmark
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
+    }
+
+    /// <summary>The studio's previews through a tiny decoder: a fresh frame every <c>every</c> steps (and on the last).</summary>
+    private sealed class TaesdPreviews(TinyAutoencoderDecoder decoder, int every) : IStepCallback
+    {
+        private readonly StepPreviews _previews = new(PreviewSource.Tiny(decoder), every, ModelFamily.StableDiffusion, NullLogger.Instance);
+
+        public bool OnStep(StepProgress progress)
+        {
+            _ = _previews.Frame(progress);
+            return true;
+        }
     }
 
     private sealed class PreviewEveryStep : IStepCallback
