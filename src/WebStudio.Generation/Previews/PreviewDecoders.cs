@@ -60,7 +60,7 @@ public sealed class PreviewDecoders(PreviewOptions options, ModelLoadOptions loa
             try
             {
                 var decoder = TinyAutoencoderDecoder.Load(p, load, logger);
-                logger.LogInformation("Previews of model {Model} (and any other that finds it) decode through {Decoder}", modelName, p);
+                logger.LogInformation("Previews decode through the tiny decoder {Decoder} (first asked for by model {Model})", p, modelName);
                 return decoder;
             }
             catch (ModelLoadException ex)
