@@ -53,8 +53,16 @@ public sealed class TinyAutoencoderDecoderTests
     public void A_TAESD_shaped_decoder_upsamples_eight_times_to_rgb(bool fp16)
     {
         using var temp = new TempFolder();
-        using var decoder = TinyAutoencoderDecoder.Load(TinyTaesd.Write(temp.Path, TinyTaesd.BuildDecoder(channels: 8, FloatType(fp16))), OnCpu, NullLogger.Instance);
+        var path = TinyTaesd.Write(temp.Path, TinyTaesd.BuildDecoder(channels: 8, FloatType(fp16)));
+        using var decoder = TinyAutoencoderDecoder.Load(path, OnCpu, NullLogger.Instance);
         var latents = new Latents(new GaussianNoise(3).Next(4 * 6 * 5), 1, 4, 6, 5);
+
+        // The names and element types optimum gives AutoencoderTiny's decoder.
+        var graph = global::Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)).Graph;
+        var input = Assert.Single(graph.Input);
+        var output = Assert.Single(graph.Output);
+        Assert.Equal(("latent_sample", (int)FloatType(fp16)), (input.Name, input.Type.TensorType.ElemType));
+        Assert.Equal(("sample", (int)FloatType(fp16)), (output.Name, output.Type.TensorType.ElemType));
 
         var frame = decoder.Decode(latents);
 
