@@ -43,6 +43,7 @@ public static class RouteParameters
         // Pages' query parameters ([SupplyParameterFromQuery]): the Edit page's source, the Generate page's job.
         ["?image"] = Id(w => w.Owned.Image),
         ["?job"] = Id(w => w.Owned.Job),
+        ["?thread"] = Id(w => w.Owned.Thread),
     };
 
     /// <summary>The table key of each parameter of <paramref name="pattern"/>, or the keys it lacks.</summary>

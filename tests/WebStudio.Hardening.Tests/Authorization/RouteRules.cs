@@ -245,6 +245,7 @@ public static class RouteRules
         ["/galleries"] = new(Guard.Login, Ok) { Page = true },
         ["/galleries/{Id:guid}"] = new(Guard.Login, Ok) { Page = true },
         ["/edit"] = new(Guard.Login, Ok) { Page = true },
+        ["/refine"] = new(Guard.Login, Ok) { Page = true },
         ["/queue"] = new(Guard.Login, Ok) { Page = true },
         ["/api-keys"] = new(Guard.Login, Ok) { Page = true },
         ["/admin/workers"] = new(Guard.Admin, Ok) { Page = true },
