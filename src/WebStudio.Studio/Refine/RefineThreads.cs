@@ -152,7 +152,7 @@ public sealed class RefineThreads(
 
     private async Task<SubmitOutcome> EditAsync(ClaimsPrincipal user, Guid imageId, RefineTurnRequest request, CancellationToken cancellationToken)
     {
-        var model = request.Model ?? InstructionModels.First(engine.Models(), editsByInstruction: true)?.Name;
+        var model = request.Model ?? DefaultModel(instruction: true);
         if (model is null)
         {
             return new SubmitOutcome(null, SubmitRefusal.Invalid,
@@ -176,12 +176,27 @@ public sealed class RefineThreads(
     private JobSpec.Txt2Img FirstPrompt(RefineTurnRequest request) => new()
     {
         Prompt = request.Instruction,
-        Model = request.Model ?? generation.Value.DefaultModel,
+        Model = request.Model ?? DefaultModel(instruction: false)!,
         Scheduler = request.Scheduler,
         Steps = request.Steps,
         Seed = request.Seed,
         Guidance = request.TextGuidance,
     };
+
+    /// <summary>The model a turn runs on when the request names none: the first instruction model installed (null:
+    /// none is), or for a first prompt the configured default, else the first text-to-image model installed.</summary>
+    public string? DefaultModel(bool instruction)
+    {
+        var models = engine.Models();
+        if (instruction)
+        {
+            return InstructionModels.First(models, editsByInstruction: true)?.Name;
+        }
+
+        var configured = generation.Value.DefaultModel;
+        return models.Any(m => m.Name == configured && !m.EditsByInstruction) ? configured
+            : InstructionModels.First(models, editsByInstruction: false)?.Name ?? configured;
+    }
 
     private static string? Problem(RefineTurnRequest request) =>
         string.IsNullOrWhiteSpace(request.Instruction) ? "write what to change (or, to start, what to draw)" : null;
