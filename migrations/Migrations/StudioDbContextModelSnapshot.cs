@@ -631,6 +631,7 @@ namespace WebStudio.Migrations
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
@@ -1163,6 +1164,15 @@ namespace WebStudio.Migrations
                     b.HasOne("WebStudio.Data.GenerationJob", null)
                         .WithOne()
                         .HasForeignKey("WebStudio.Data.JobPreview", "JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -8,7 +8,10 @@ public sealed class RefineThreadConfiguration : IEntityTypeConfiguration<RefineT
     public void Configure(EntityTypeBuilder<RefineThread> builder)
     {
         builder.ToTable("RefineThreads");
-        builder.Property(t => t.OwnerId).IsRequired();
+        builder.Property(t => t.OwnerId).IsRequired().HasMaxLength(450);
+
+        // A thread goes with its account, as galleries do.
+        builder.HasOne<StudioUser>().WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(t => t.Title).HasMaxLength(200);
         builder.HasIndex(t => new { t.OwnerId, t.UpdatedAt });
     }

@@ -11,7 +11,7 @@ using WebStudio.Data;
 namespace WebStudio.Migrations.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261203153145_AddRefineThreads")]
+    [Migration("20261203162059_AddRefineThreads")]
     partial class AddRefineThreads
     {
         /// <inheritdoc />
@@ -634,6 +634,7 @@ namespace WebStudio.Migrations.Migrations
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
+                        .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
@@ -1166,6 +1167,15 @@ namespace WebStudio.Migrations.Migrations
                     b.HasOne("WebStudio.Data.GenerationJob", null)
                         .WithOne()
                         .HasForeignKey("WebStudio.Data.JobPreview", "JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -13,7 +13,7 @@ using WebStudio.Data;
 namespace WebStudio.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(StudioDbContext))]
-    [Migration("20261203153208_AddRefineThreads")]
+    [Migration("20261203161751_AddRefineThreads")]
     partial class AddRefineThreads
     {
         /// <inheritdoc />
@@ -648,7 +648,8 @@ namespace WebStudio.Migrations.Postgres.Migrations
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
 
                     b.Property<string>("Title")
                         .IsRequired()
@@ -1180,6 +1181,15 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.HasOne("WebStudio.Data.GenerationJob", null)
                         .WithOne()
                         .HasForeignKey("WebStudio.Data.JobPreview", "JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
