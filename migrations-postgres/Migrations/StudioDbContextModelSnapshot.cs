@@ -634,6 +634,72 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.ToTable("QueuePauses", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "UpdatedAt");
+
+                    b.ToTable("RefineThreads", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineTurn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("SourceImageId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("ThreadId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("RefineTurns", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.RolePolicy", b =>
                 {
                     b.Property<string>("Role")
@@ -1116,6 +1182,34 @@ namespace WebStudio.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineTurn", b =>
+                {
+                    b.HasOne("WebStudio.Data.GenerationJob", "Job")
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("WebStudio.Data.RefineThread", "Thread")
+                        .WithMany("Turns")
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Job");
+
+                    b.Navigation("Thread");
+                });
+
             modelBuilder.Entity("WebStudio.Data.ShareLink", b =>
                 {
                     b.HasOne("WebStudio.Data.Gallery", "Gallery")
@@ -1165,6 +1259,11 @@ namespace WebStudio.Migrations.Postgres.Migrations
             modelBuilder.Entity("WebStudio.Data.GenerationJob", b =>
                 {
                     b.Navigation("Images");
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.Navigation("Turns");
                 });
 #pragma warning restore 612, 618
         }

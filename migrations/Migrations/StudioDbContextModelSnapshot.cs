@@ -620,6 +620,72 @@ namespace WebStudio.Migrations
                     b.ToTable("QueuePauses", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "UpdatedAt");
+
+                    b.ToTable("RefineThreads", (string)null);
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineTurn", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("ParentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("SourceImageId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("UndoneAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId");
+
+                    b.HasIndex("ThreadId", "Number")
+                        .IsUnique();
+
+                    b.ToTable("RefineTurns", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.RolePolicy", b =>
                 {
                     b.Property<string>("Role")
@@ -1102,6 +1168,34 @@ namespace WebStudio.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineTurn", b =>
+                {
+                    b.HasOne("WebStudio.Data.GenerationJob", "Job")
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("WebStudio.Data.RefineThread", "Thread")
+                        .WithMany("Turns")
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Job");
+
+                    b.Navigation("Thread");
+                });
+
             modelBuilder.Entity("WebStudio.Data.ShareLink", b =>
                 {
                     b.HasOne("WebStudio.Data.Gallery", "Gallery")
@@ -1151,6 +1245,11 @@ namespace WebStudio.Migrations
             modelBuilder.Entity("WebStudio.Data.GenerationJob", b =>
                 {
                     b.Navigation("Images");
+                });
+
+            modelBuilder.Entity("WebStudio.Data.RefineThread", b =>
+                {
+                    b.Navigation("Turns");
                 });
 #pragma warning restore 612, 618
         }

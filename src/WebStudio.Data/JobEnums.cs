@@ -9,6 +9,9 @@ public enum JobKind
     Upscale,
     Outpaint,
     HiresFix,
+
+    /// <summary>An instruction edit (InstructPix2Pix): the prompt says how the input image changes.</summary>
+    InstructEdit,
 }
 
 /// <summary>

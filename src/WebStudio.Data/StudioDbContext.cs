@@ -40,6 +40,10 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
 
+    public DbSet<RefineThread> RefineThreads => Set<RefineThread>();
+
+    public DbSet<RefineTurn> RefineTurns => Set<RefineTurn>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -84,6 +84,7 @@ public static class StudioCoreServices
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ModelCards>();
         services.AddEditing();
+        services.AddSingleton<Refine.RefineThreads>();
         return services;
     }
 

@@ -7,7 +7,7 @@
 
     const zoomSteps = [1, 2, 3, 4, 6, 8, 12, 16];
     let root = null, image = null, stage = null, counter = null, size = null, params = null, zoomLabel = null;
-    let download = null, edit = null, gallery = null, galleryList = null, status = null;
+    let download = null, edit = null, refine = null, gallery = null, galleryList = null, status = null;
     let items = [], index = 0, zoom = 0 /* 0: fit */, opener = null, galleries = null;
 
     function el(tag, attrs, children) {
@@ -52,6 +52,7 @@
         params = el('pre', { class: 'lb-params', id: 'lightbox-params' });
         download = el('a', { class: 'lb-action', id: 'lightbox-download', download: '', text: 'Download', title: 'Download the PNG with its parameters' });
         edit = el('a', { class: 'lb-action', id: 'lightbox-edit', text: 'Send to Edit', title: 'Open this image on the Edit page' });
+        refine = el('a', { class: 'lb-action', id: 'lightbox-refine', text: 'Refine', title: 'Change this image by instructions, turn by turn' });
         gallery = button('lightbox-gallery', 'Add to gallery', 'Add to gallery', toggleGalleries);
         gallery.classList.add('lb-action');
         const copy = button('lightbox-copy', 'Copy parameters', 'Copy parameters', copyParameters);
@@ -60,7 +61,7 @@
         status = el('div', { class: 'lb-status', id: 'lightbox-status', role: 'status', 'aria-live': 'polite' });
         const side = el('aside', { class: 'lb-side' }, [
             tools, size, params,
-            el('div', { class: 'lb-actions' }, [download, edit, gallery, copy]),
+            el('div', { class: 'lb-actions' }, [download, edit, refine, gallery, copy]),
             galleryList, status,
         ]);
 
@@ -109,6 +110,8 @@
         const id = d.imageId;
         edit.hidden = !id || d.actions !== 'owner';
         if (!edit.hidden) edit.href = `/edit?image=${id}`;
+        refine.hidden = edit.hidden;
+        if (!refine.hidden) refine.href = `/refine?image=${id}`;
         gallery.hidden = edit.hidden;
         root.querySelector('#lightbox-copy').hidden = !d.params;
         layout();

@@ -15,4 +15,7 @@ public enum EditOperation
 
     /// <summary>Lanczos upscale, then img2img at low strength.</summary>
     HiresFix,
+
+    /// <summary>An instruction edit on an instruction model: the prompt says what to change; the mask is optional.</summary>
+    Instruct,
 }

@@ -30,6 +30,10 @@ public sealed record EditRequest
     /// Null: the operation's own default (<see cref="DefaultStrength"/>).</summary>
     public float? Strength { get; init; }
 
+    /// <summary>An instruction edit's image guidance: how closely the result keeps to the source; null for the
+    /// default (1.5).</summary>
+    public float? ImageGuidance { get; init; }
+
     /// <summary>Inpainting's "Inpaint area", as in A1111: true ("Only masked") inpaints the masked area and its padding
     /// at the full size and scales it back, so a small mask gets the model's whole resolution; false is "Whole picture".</summary>
     public bool OnlyMasked { get; init; } = InpaintDefaults.OnlyMasked;

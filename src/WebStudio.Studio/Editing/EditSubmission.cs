@@ -105,6 +105,9 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
                 return (Diffusion(request, spec), new JobInputs(canvas.Image.Clone(), canvas.Mask.Clone(), canvas.Image.Width, canvas.Image.Height));
             }
 
+            case EditOperation.Instruct:
+                return Instruct(userId, from, original, request);
+
             case EditOperation.Upscale:
                 return Upscale(from, original, request, chain);
 
@@ -142,6 +145,22 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         Seed = request.Seed,
         BatchSize = 1,
     };
+
+    /// <summary>An instruction edit: the whole picture, or with a mask only the painted area, changed as the
+    /// prompt says.</summary>
+    private (JobSpec Spec, JobInputs Inputs) Instruct(string userId, string from, Image<Rgb24> original, EditRequest request)
+    {
+        var image = Fit(original);
+        Image<L8>? fitted = null;
+        if (request.MaskId is not null)
+        {
+            using var mask = LoadMask(userId, request.MaskId, original);
+            fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
+        }
+
+        var spec = new JobSpec.InstructEdit { Source = from, MaskId = request.MaskId, ImageGuidance = request.ImageGuidance ?? InstructionEdit.DefaultImageGuidance };
+        return (Diffusion(request, spec), new JobInputs(image, fitted, image.Width, image.Height));
+    }
 
     private (JobSpec Spec, JobInputs Inputs) Upscale(string from, Image<Rgb24> original, EditRequest request, ImageResolution? chain)
     {

@@ -10,6 +10,10 @@ public sealed record EngineModel(string Name, int NativeWidth, int NativeHeight)
     /// <summary>What the sides of the images it makes must be a multiple of: the VAE's scale times the UNet's
     /// downsampling, read from the model's folder (see <see cref="ModelSizes"/>).</summary>
     public int SizeMultiple { get; init; } = GenerationRequest.SizeMultiple;
+
+    /// <summary>An InstructPix2Pix-format model: it changes an input image as an instruction says, and makes no
+    /// image from text alone (issue 22).</summary>
+    public bool EditsByInstruction { get; init; }
 }
 
 /// <summary>How long a prompt is for a model's tokenizer, the way A1111 counts it: <see cref="Tokens"/> text tokens

@@ -51,13 +51,15 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     public IReadOnlyList<string> LoadedModels() => _cache.Loaded;
 
     public IReadOnlyList<EngineModel> Models() =>
-        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight) { SizeMultiple = m.SizeMultiple }).ToList();
+        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight) { SizeMultiple = m.SizeMultiple, EditsByInstruction = m.EditsByInstruction }).ToList();
 
     public IReadOnlyList<FieldProblem> Validate(DiffusionRun run)
     {
-        var problems = GenerationRequestValidator.Validate(ToRequest(run))
+        var models = Models();
+        var model = models.FirstOrDefault(m => string.Equals(m.Name, run.Model, StringComparison.Ordinal));
+        var problems = GenerationRequestValidator.Validate(ToRequest(run), model?.EditsByInstruction ?? false)
             .Select(p => new FieldProblem(p.Field, p.Message)).ToList();
-        if (Models().FirstOrDefault(m => string.Equals(m.Name, run.Model, StringComparison.Ordinal)) is not { } model)
+        if (model is null)
         {
             problems.Insert(0, new FieldProblem("model", $"there is no model called '{run.Model}'"));
         }
@@ -148,6 +150,10 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
                 OnlyMaskedPadding = inpaint.OnlyMasked ? inpaint.OnlyMaskedPadding : null,
             },
             JobSpec.Outpaint outpaint => request with { MaskFeather = outpaint.MaskBlur },
+            JobSpec.InstructEdit edit => request with
+            {
+                InstructionEdit = new InstructionEdit { TextGuidance = edit.Guidance, ImageGuidance = edit.ImageGuidance },
+            },
             _ => request,
         };
     }

@@ -17,6 +17,7 @@ namespace WebStudio.Studio.Jobs;
 [JsonDerivedType(typeof(Outpaint), "outpaint")]
 [JsonDerivedType(typeof(HiresFix), "hires-fix")]
 [JsonDerivedType(typeof(Upscale), "upscale")]
+[JsonDerivedType(typeof(InstructEdit), "instruct-edit")]
 public abstract record JobSpec
 {
     // Only the nested kinds derive: the set of kinds is closed, so a switch over them is checked by the compiler's
@@ -38,6 +39,7 @@ public abstract record JobSpec
         Outpaint => JobKind.Outpaint,
         HiresFix => JobKind.HiresFix,
         Upscale => JobKind.Upscale,
+        InstructEdit => JobKind.InstructEdit,
         _ => throw new NotSupportedException($"{GetType().Name} has no job kind."),
     };
 
@@ -138,6 +140,25 @@ public abstract record JobSpec
         /// this result's (<see cref="ImageResolution.From"/>); null for a native image or an upload.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public ImageResolution? SourceResolution { get; init; }
+    }
+
+    /// <summary>An instruction edit (InstructPix2Pix, issue 22): <see cref="Diffusion.Prompt"/> is the instruction
+    /// ("make the circle blue"), <see cref="Diffusion.Guidance"/> the text guidance and <see cref="ImageGuidance"/> how
+    /// closely the result keeps to the source. Runs only on a model that edits by instruction; an optional mask keeps
+    /// the unmasked area as it was.</summary>
+    public sealed record InstructEdit : Diffusion, IEdit
+    {
+        public InstructEdit()
+        {
+            Guidance = InstructionEdit.DefaultTextGuidance;
+        }
+
+        public string? Source { get; init; }
+
+        public float ImageGuidance { get; init; } = InstructionEdit.DefaultImageGuidance;
+
+        /// <summary>A painted mask (white = may change); null edits the whole picture.</summary>
+        public Guid? MaskId { get; init; }
     }
 
     /// <summary>No diffusion: Lanczos by <see cref="Factor"/>, or an ONNX super-resolution model at its own scale.</summary>

@@ -46,7 +46,10 @@ public sealed class JobQueue(
             : throw new ArgumentException($"A {spec.Kind} job needs its prepared inputs.", nameof(inputs));
 
         // Each kind is checked where it is built; a diffusion run also by the engine (model, size, memory).
-        var problems = spec is JobSpec.Diffusion diffusion ? engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask)) : [];
+        // A model of the wrong kind (instruction edit vs text to image) is refused first, naming one that fits.
+        var problems = spec is not JobSpec.Diffusion diffusion ? []
+            : InstructionModels.Check(diffusion, engine.Models()) is { } wrongKind ? [wrongKind]
+            : engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask));
         if (problems.Count > 0)
         {
             return new SubmitOutcome(null, SubmitRefusal.Invalid, problems);

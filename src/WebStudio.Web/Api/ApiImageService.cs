@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using WebStudio.Data;
 using GenerationRequest = WebStudio.Generation.Pipelines.GenerationRequest;
+using InstructionEdit = WebStudio.Generation.Pipelines.InstructionEdit;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
@@ -76,7 +77,12 @@ public sealed class ApiImageService(
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {
-            var spec = Spec(request, edit, model.Name, steps) with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
+            var spec = Spec(request, edit, model, steps) with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
+            if (InstructionModels.Check(spec, engine.Models()) is { } wrongKind)
+            {
+                // A generation on an instruction model: a 400 that names a model that fits (the first batch, nothing queued yet).
+                throw ApiException.BadField("model", wrongKind.Message);
+            }
 
             // The upload's images belong to `edit`; the queue writes them to the job input store.
             var inputs = edit is null ? null : new JobInputs(edit.Image, edit.Mask, width, height);
@@ -101,8 +107,16 @@ public sealed class ApiImageService(
     /// <summary>The one mapping from an OpenAI request to a spec: a generation is text to image at the request's
     /// size; an edit with a mask repaints the masked area from noise, without one (and a variation) it redraws the
     /// whole picture at the API's fixed strengths.</summary>
-    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps) => Extended(request, (edit, request.Operation) switch
+    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, EngineModel model, int steps) => Spec(request, edit, model.Name, steps, model.EditsByInstruction);
+
+    /// <summary>On an instruction model (issue 22) an edit's prompt is the instruction, and a mask (optional) only
+    /// limits where it may change; <c>guidance_scale</c> is its text guidance.</summary>
+    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps, bool editsByInstruction = false) => Extended(request, (edit, request.Operation) switch
     {
+        (not null, ImageOperation.Edit) when editsByInstruction => new JobSpec.InstructEdit
+        {
+            ImageGuidance = request.ImageGuidanceScale ?? InstructionEdit.DefaultImageGuidance, Prompt = request.Prompt, Model = model, Steps = steps,
+        },
         (null, _) => new JobSpec.Txt2Img { Width = request.Size?.Width, Height = request.Size?.Height, Prompt = request.Prompt, Model = model, Steps = steps },
         ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },
         (_, ImageOperation.Variation) => new JobSpec.Img2Img { Strength = VariationStrength, Prompt = request.Prompt, Model = model, Steps = steps },

@@ -36,6 +36,9 @@ public sealed record ImageRequest
     public string? NegativePrompt { get; init; }
     public int? Steps { get; init; }
     public float? GuidanceScale { get; init; }
+
+    /// <summary>An instruction model's image guidance (diffusers' image_guidance_scale); ignored by other models.</summary>
+    public float? ImageGuidanceScale { get; init; }
     public string? Sampler { get; init; }
 
     /// <summary>The event-name stem of streamed events: image_generation.* or image_edit.*.</summary>

@@ -6,7 +6,8 @@ namespace WebStudio.Web.Api;
 
 /// <summary>
 /// WebStudio's documented extension fields of generations, edits and variations: <c>seed</c>, <c>negative_prompt</c>,
-/// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image.
+/// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image, and
+/// <c>image_guidance_scale</c> for an instruction model's edits (with <c>guidance_scale</c> as its text guidance).
 /// OpenAI's SDKs send them as extra body fields; each is checked here with a 400 that names it.
 /// </summary>
 public static partial class ImageRequestParser
@@ -17,7 +18,7 @@ public static partial class ImageRequestParser
 
     // A property, not a field: the field lists of the other part of this class are built from it, and the order in
     // which static fields of two files start is not defined.
-    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "sampler"];
+    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "sampler"];
 
     private static ImageRequest Extensions(IFields fields, ImageRequest request)
     {
@@ -41,12 +42,8 @@ public static partial class ImageRequestParser
                 $"'steps' must be between {GenerationRequest.MinSteps} and {GenerationRequest.MaxSteps}; {steps} was given.", "integer_out_of_range");
         }
 
-        var guidance = fields.Number("guidance_scale");
-        if (guidance is { } g && (!double.IsFinite(g) || g < GenerationRequest.MinGuidance || g > GenerationRequest.MaxGuidance))
-        {
-            throw ApiException.BadField("guidance_scale", string.Create(CultureInfo.InvariantCulture,
-                $"'guidance_scale' must be between {GenerationRequest.MinGuidance} and {GenerationRequest.MaxGuidance}; {g} was given."), "number_out_of_range");
-        }
+        var guidance = Guidance(fields, "guidance_scale");
+        var imageGuidance = Guidance(fields, "image_guidance_scale");
 
         var sampler = OneOf(fields, "sampler", SchedulerNames.All);
         return request with
@@ -55,7 +52,20 @@ public static partial class ImageRequestParser
             NegativePrompt = negative,
             Steps = steps,
             GuidanceScale = guidance is { } value ? (float)value : null,
+            ImageGuidanceScale = imageGuidance is { } image ? (float)image : null,
             Sampler = sampler,
         };
+    }
+
+    private static double? Guidance(IFields fields, string name)
+    {
+        var guidance = fields.Number(name);
+        if (guidance is { } g && (!double.IsFinite(g) || g < GenerationRequest.MinGuidance || g > GenerationRequest.MaxGuidance))
+        {
+            throw ApiException.BadField(name, string.Create(CultureInfo.InvariantCulture,
+                $"'{name}' must be between {GenerationRequest.MinGuidance} and {GenerationRequest.MaxGuidance}; {g} was given."), "number_out_of_range");
+        }
+
+        return guidance;
     }
 }

@@ -10,6 +10,7 @@ using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
 using WebStudio.Web.Sharing;
 using WebStudio.Studio.Sharing;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Hardening.Tests.Authorization;
 
@@ -85,6 +86,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         Owned.RevokedToken = await RevokedShareAsync();
         Owned.ExpiredToken = await ExpiredShareAsync();
         Owned.Upload = await UploadAsync();
+        (Owned.Thread, Owned.Turn, Owned.SpareTurn) = await RefineAsync();
         SpareUser = (await _server.CreateUserWithKeyAsync("matrix-spare")).UserId;
         DeletedUser = (await _server.CreateUserWithKeyAsync("matrix-deleted")).UserId;
         Owned.Running = Owned.Job;
@@ -161,6 +163,24 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"submit gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A's Refine thread: a first turn, and a spare one continued from it (the owner's undo takes that one),
+    /// on a tiny instruction model beside the tiny one.</summary>
+    private async Task<(Guid Thread, Guid Turn, Guid SpareTurn)> RefineAsync()
+    {
+        TinyStableDiffusion.Write(Path.Combine(_server.ModelsPath, "tiny-edit"), TinyModelVariant.InstructEdit);
+        using var started = await Owner.Http.PostAsJsonAsync("/api/refine/threads", new { instruction = "owner thread", model = StudioHost.Model, steps = 2 });
+        Assert.True(started.StatusCode == HttpStatusCode.Created, $"refine gave {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        var thread = await started.Content.ReadFromJsonAsync<JsonElement>();
+        var first = thread.GetProperty("turns")[0];
+        await WaitForStatusAsync(first.GetProperty("jobId").GetGuid(), "Succeeded");
+        var id = thread.GetProperty("id").GetGuid();
+        using var continued = await Owner.Http.PostAsJsonAsync($"/api/refine/threads/{id}/turns", new { instruction = "owner spare turn", steps = 2 });
+        Assert.True(continued.StatusCode == HttpStatusCode.Created, $"continue gave {(int)continued.StatusCode}: {await continued.Content.ReadAsStringAsync()}");
+        var spare = (await continued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("turns")[1];
+        await WaitForStatusAsync(spare.GetProperty("jobId").GetGuid(), "Succeeded");
+        return (id, first.GetProperty("id").GetGuid(), spare.GetProperty("id").GetGuid());
     }
 
     private async Task<(Guid Job, Guid Image)> GenerateAsync(StudioLogin user, string prompt)
@@ -264,6 +284,9 @@ public sealed class Resources
     public Guid ShareLink { get; set; }
     public Guid SpareShareLink { get; set; }
     public Guid Upload { get; set; }
+    public Guid Thread { get; set; }
+    public Guid Turn { get; set; }
+    public Guid SpareTurn { get; set; }
     public string LiveToken { get; set; } = "";
     public string ExpiredToken { get; set; } = "";
     public string RevokedToken { get; set; } = "";

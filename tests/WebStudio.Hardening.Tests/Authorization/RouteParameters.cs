@@ -30,6 +30,8 @@ public static class RouteParameters
         ["galleries/{id}"] = Id(w => w.Owned.Gallery) with { Others = w => w.OtherGallery.ToString() },
         ["shares/{id}"] = Id(w => w.Owned.SpareShareLink),
         ["uploads/{id}"] = Id(w => w.Owned.Upload),
+        ["threads/{id}"] = Id(w => w.Owned.Thread),
+        ["turns/{turnId}"] = Id(w => w.Owned.Turn),
         ["{token}"] = new(w => w.Owned.LiveToken, AuthorizationWorld.UnknownToken),
         ["models/{id}"] = new(_ => StudioHost.Model, () => "no-such-model", Shared: true),
         ["{rest}"] = new(_ => "no/such/route", () => "no/such/route", Shared: true),
@@ -41,6 +43,7 @@ public static class RouteParameters
         // Pages' query parameters ([SupplyParameterFromQuery]): the Edit page's source, the Generate page's job.
         ["?image"] = Id(w => w.Owned.Image),
         ["?job"] = Id(w => w.Owned.Job),
+        ["?thread"] = Id(w => w.Owned.Thread),
     };
 
     /// <summary>The table key of each parameter of <paramref name="pattern"/>, or the keys it lacks.</summary>

@@ -143,6 +143,21 @@ public static class RouteRules
             BodyKeys = ["images/{id}"],
         },
 
+        // Refine conversations (RefineEndpoints): a continue may find the turn it names continued already (a branch,
+        // still 201); an undo of a turn that a probe continued meanwhile is refused (409).
+        ["GET /api/refine/threads"] = new(Guard.Login, Ok),
+        ["POST /api/refine/threads"] = new(Guard.Login, Created) { Body = (_, _) => JsonContent.Create(new { instruction = "matrix thread", model = StudioHost.Model, steps = 2 }) },
+        ["GET /api/refine/threads/{id:guid}"] = new(Guard.Login, Ok),
+        ["POST /api/refine/threads/{id:guid}/turns"] = new(Guard.Login, Created)
+        {
+            Body = (_, v) => JsonContent.Create(new { instruction = "matrix turn", parentTurnId = v["turns/{turnId}"], steps = 2 }),
+            BodyKeys = ["turns/{turnId}"],
+        },
+        ["POST /api/refine/threads/{id:guid}/turns/{turnId:guid}/undo"] = new(Guard.Login, Ok, Conflict)
+        {
+            Own = new Dictionary<string, Func<AuthorizationWorld, string>> { ["turns/{turnId}"] = w => w.Owned.SpareTurn.ToString() },
+        },
+
         // The admin area (AdminEndpoints): users, roles, quotas, links, the audit log, anyone's share link.
         ["GET /api/admin/users"] = new(Guard.Admin, Ok),
         ["POST /api/admin/users/{id}/role"] = new(Guard.Admin, Ok) { Body = (_, _) => JsonContent.Create(new { role = "Member" }) },
@@ -230,6 +245,7 @@ public static class RouteRules
         ["/galleries"] = new(Guard.Login, Ok) { Page = true },
         ["/galleries/{Id:guid}"] = new(Guard.Login, Ok) { Page = true },
         ["/edit"] = new(Guard.Login, Ok) { Page = true },
+        ["/refine"] = new(Guard.Login, Ok) { Page = true },
         ["/queue"] = new(Guard.Login, Ok) { Page = true },
         ["/api-keys"] = new(Guard.Login, Ok) { Page = true },
         ["/admin/workers"] = new(Guard.Admin, Ok) { Page = true },

@@ -50,6 +50,19 @@ public sealed class TinyModelFolders : IDisposable
     /// <summary>A models folder whose only model is <see cref="ModelName"/> (the DiffusersScript variant, 64×64 native).</summary>
     public string ModelsPath => Path.GetDirectoryName(Write(TinyModelVariant.DiffusersScript, Path.Combine("models", ModelName)))!;
 
+    /// <summary>The tiny InstructPix2Pix model's name in <see cref="ModelsWithEditPath"/>.</summary>
+    public const string EditModelName = "tiny-edit";
+
+    /// <summary>A models folder with <see cref="ModelName"/> and an instruction model, <see cref="EditModelName"/>, beside it.</summary>
+    public string ModelsWithEditPath
+    {
+        get
+        {
+            Write(TinyModelVariant.InstructEdit, Path.Combine("models-edit", EditModelName));
+            return Path.GetDirectoryName(Write(TinyModelVariant.DiffusersScript, Path.Combine("models-edit", ModelName)))!;
+        }
+    }
+
     public static TinyModelVariant Variant(string name) => Variants[name];
 
     /// <summary>The folder of the variant named <paramref name="name"/> in <see cref="Names"/>.</summary>

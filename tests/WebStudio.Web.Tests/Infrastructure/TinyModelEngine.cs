@@ -9,7 +9,12 @@ namespace WebStudio.Web.Tests.Infrastructure;
 public static class TinyModelEngine
 {
     /// <summary>The real engine (the generation core on ONNX Runtime, CPU) over the fixture's models folder.</summary>
-    public static OnnxGenerationEngine CreateEngine(this TinyModelFolders models) => new(
-        Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = models.ModelsPath, UseCuda = false, DefaultModel = TinyModelFolders.ModelName }),
+    public static OnnxGenerationEngine CreateEngine(this TinyModelFolders models) => Create(models.ModelsPath);
+
+    /// <summary>The real engine over the tiny model and the tiny instruction model (<see cref="TinyModelFolders.EditModelName"/>).</summary>
+    public static OnnxGenerationEngine CreateEngineWithEditModel(this TinyModelFolders models) => Create(models.ModelsWithEditPath);
+
+    private static OnnxGenerationEngine Create(string modelsPath) => new(
+        Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = modelsPath, UseCuda = false, DefaultModel = TinyModelFolders.ModelName }),
         NullLogger<ModelCache>.Instance);
 }

@@ -19,6 +19,7 @@ public sealed class JobSpecTests
         new JobSpec.Inpaint { Prompt = "p", Seed = 2, Source = "upload:0b0b7f3e-3f53-4a3a-9a57-1d2f3e4f5a6b", MaskId = Guid.NewGuid(), Strength = 0.9f, OnlyMasked = false, OnlyMaskedPadding = 12, MaskBlur = 9 },
         new JobSpec.Outpaint { Prompt = "p", Seed = 3, Source = "image:0b0b7f3e-3f53-4a3a-9a57-1d2f3e4f5a6b", Left = 8, Top = 16, Right = 24, Bottom = 32, MaskBlur = 0 },
         new JobSpec.HiresFix { Prompt = "p", Seed = 4, Source = "image:0b0b7f3e-3f53-4a3a-9a57-1d2f3e4f5a6b", Factor = 4, Strength = 0.2f },
+        new JobSpec.InstructEdit { Prompt = "make it blue", Seed = 6, Source = "image:0b0b7f3e-3f53-4a3a-9a57-1d2f3e4f5a6b", Guidance = 5f, ImageGuidance = 1.2f, MaskId = Guid.NewGuid() },
         new JobSpec.Upscale { Seed = 5, Source = "upload:0b0b7f3e-3f53-4a3a-9a57-1d2f3e4f5a6b", Factor = 4, Upscaler = "x4" },
     ];
 

@@ -13,6 +13,7 @@ public static class CardIcons
 {
     public static readonly string Download = Use("download");
     public static readonly string Edit = Use("edit");
+    public static readonly string Refine = Use("refine");
     public static readonly string RerunSameSeed = Use("rerun");
     public static readonly string RerunNewSeed = Use("new-seed");
     public static readonly string SendToGenerate = Use("send-to-generate");
@@ -28,6 +29,7 @@ public static class CardIcons
     [
         (Id("download"), Icons.Material.Filled.Download),
         (Id("edit"), Icons.Material.Filled.AutoFixHigh),
+        (Id("refine"), Icons.Material.Filled.Forum),
         (Id("rerun"), Icons.Material.Filled.Replay),
         (Id("new-seed"), Icons.Material.Filled.Casino),
         (Id("send-to-generate"), Icons.Material.Filled.Brush),

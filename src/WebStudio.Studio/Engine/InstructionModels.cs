@@ -1,0 +1,46 @@
+using WebStudio.Studio.Jobs;
+
+namespace WebStudio.Studio.Engine;
+
+/// <summary>
+/// Which kind of job a model runs (issue 22): an instruction edit needs a model that edits by instruction, and such a
+/// model makes nothing from text alone. The refusal names an installed model that fits, so the user can switch.
+/// </summary>
+public static class InstructionModels
+{
+    /// <summary>The problem with running <paramref name="spec"/> on its model, or null when the kinds agree (or the
+    /// model is unknown: that has its own message).</summary>
+    public static FieldProblem? Check(JobSpec.Diffusion spec, IReadOnlyList<EngineModel> models)
+    {
+        if (models.FirstOrDefault(m => string.Equals(m.Name, spec.Model, StringComparison.Ordinal)) is not { } model)
+        {
+            return null;
+        }
+
+        if (spec is JobSpec.InstructEdit && !model.EditsByInstruction)
+        {
+            return new FieldProblem("model", $"'{model.Name}' does not edit by instruction; {Suggest(models, editsByInstruction: true)}");
+        }
+
+        if (spec is JobSpec.Txt2Img && model.EditsByInstruction)
+        {
+            return new FieldProblem("model",
+                $"'{model.Name}' edits by instruction: it changes an image you give it and cannot make one from text alone; {Suggest(models, editsByInstruction: false)}");
+        }
+
+        return null;
+    }
+
+    /// <summary>The first installed model of the kind asked for, or null.</summary>
+    public static EngineModel? First(IReadOnlyList<EngineModel> models, bool editsByInstruction) =>
+        models.FirstOrDefault(m => m.EditsByInstruction == editsByInstruction);
+
+    private static string Suggest(IReadOnlyList<EngineModel> models, bool editsByInstruction) =>
+        (First(models, editsByInstruction), editsByInstruction) switch
+        {
+            ({ } fit, true) => $"choose an instruction model such as '{fit.Name}'",
+            (null, true) => "no instruction model is installed (an InstructPix2Pix-format folder under models/)",
+            ({ } fit, false) => $"choose a text-to-image model such as '{fit.Name}'",
+            (null, false) => "no text-to-image model is installed",
+        };
+}

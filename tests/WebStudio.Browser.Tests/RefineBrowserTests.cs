@@ -1,0 +1,80 @@
+using Microsoft.Playwright;
+using WebStudio.Browser.Tests.Infrastructure;
+using WebStudio.Testing.TinyModels;
+
+namespace WebStudio.Browser.Tests;
+
+/// <summary>
+/// The Refine view end to end on the tiny model and a tiny instruction model, at desktop and phone size: a first
+/// picture from a prompt, an instruction turn, a branch from the first turn, two turns compared, and an undo.
+/// </summary>
+[Trait("Capability", "InstructEdit")]
+public sealed class RefineBrowserTests
+{
+    [Theory]
+    [InlineData(1400, 900)]
+    [InlineData(390, 844)]
+    public async Task A_prompt_then_instructions_make_turns_that_branch_compare_and_undo(int width, int height)
+    {
+        using var sandbox = new StudioSandbox();
+        sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
+        TinyStableDiffusion.Write(Path.Combine(sandbox.ModelsPath, "tiny-edit"), TinyModelVariant.InstructEdit);
+        await using var server = await StudioHost.StartAsync(sandbox.Options());
+        await using var browser = await BrowserSession.LaunchAsync();
+        var context = await browser.Browser.NewContextAsync(new()
+        {
+            BaseURL = server.BaseAddress.ToString().TrimEnd('/'),
+            ViewportSize = new() { Width = width, Height = height },
+        });
+        await using var _ = context;
+        context.SetDefaultTimeout((float)StudioPages.Wait.TotalMilliseconds);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync($"Refine_{width}x{height}", context, server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("refiner"));
+            await page.GotoAsync("/refine");
+            await StudioPages.WaitForCircuitAsync(page);
+
+            await TurnAsync(page, "a red circle", 1);
+            await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/refine\\?thread="));
+            await TurnAsync(page, "make the circle blue", 2);
+
+            // Back to the first turn, and a branch from it.
+            await page.Locator("li[data-turn='1'] button.refine-turn").ClickAsync();
+            await Assertions.Expect(page.Locator("li[data-turn='1']")).ToHaveAttributeAsync("data-selected", "true");
+            await TurnAsync(page, "make the circle green", 3);
+            await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(3);
+
+            // Compare the two branches side by side.
+            await page.Locator("li[data-turn='2'] input.refine-compare-pick").CheckAsync();
+            await page.Locator("li[data-turn='3'] input.refine-compare-pick").CheckAsync();
+            await Assertions.Expect(page.Locator("#refine-compare")).ToContainTextAsync("Turn 2 and turn 3");
+
+            // Undo the last turn: the thread keeps the other two.
+            await page.Locator("#refine-undo").ClickAsync();
+            await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(2);
+            Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+        });
+    }
+
+    /// <summary>Types the turn's text, presses Generate and waits until the turn's picture is in the list.</summary>
+    private static async Task TurnAsync(IPage page, string text, int number)
+    {
+        var box = page.Locator("#refine-instruction");
+        var generate = page.Locator("#refine-generate");
+        var deadline = DateTime.UtcNow + StudioPages.Wait;
+        do
+        {
+            await box.FillAsync(text); // until the circuit enables Generate
+            await page.WaitForTimeoutAsync(200);
+        }
+        while (await generate.IsDisabledAsync() && DateTime.UtcNow < deadline);
+
+        await generate.ClickAsync();
+        var error = page.Locator("#refine-error");
+        var turn = page.Locator($"li[data-turn='{number}'] img");
+        await turn.Or(error).First.WaitForAsync();
+        Assert.False(await error.IsVisibleAsync(), await error.IsVisibleAsync() ? await error.InnerTextAsync() : "");
+        await Assertions.Expect(page.Locator($"li[data-turn='{number}']")).ToContainTextAsync(text);
+    }
+}

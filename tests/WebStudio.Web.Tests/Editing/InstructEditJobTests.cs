@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using SixLabors.ImageSharp;
+using WebStudio.Data;
+using WebStudio.Studio.Editing;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
+using WebStudio.Testing.TinyModels;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests.Editing;
+
+/// <summary>Instruction edits (issue 22) as studio jobs: the queue runs them on an instruction model only, and the
+/// history keeps the instruction and both guidance scales.</summary>
+[Trait("Capability", "InstructEdit")]
+public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixture<TinyModelFolders>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task An_instruction_edit_runs_on_the_instruction_model_and_records_the_instruction_and_both_scales()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        var job = await alice.EditAsync(Instruct(upload.Source) with { Guidance = 6f, ImageGuidance = 1.25f });
+        var done = await alice.WaitForEndAsync(job.Id, Patience);
+
+        Assert.Equal("Succeeded", done.Status);
+        using var result = await alice.DownloadAsync(done.Images[0].Url);
+        Assert.Equal(
+            "make the circle blue\nSteps: 4, Sampler: Euler a, CFG scale: 6, Seed: 5, Size: 64x64, Model: tiny-edit, Image CFG scale: 1.25",
+            result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
+        var stored = await EditJobTests.StoredJobAsync(factory, job.Id);
+        Assert.Equal(JobKind.InstructEdit, stored.Kind);
+        var spec = Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(stored));
+        Assert.Equal((upload.Source, "make the circle blue", 6f, 1.25f, (Guid?)null), (spec.Source, spec.Prompt, spec.Guidance, spec.ImageGuidance, spec.MaskId));
+    }
+
+    [Fact]
+    public async Task An_instruction_edit_on_a_plain_model_is_refused_naming_the_installed_instruction_model()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        var response = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(upload.Source) with { Model = TinyModelFolders.ModelName });
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
+        Assert.Contains("'tiny' does not edit by instruction; choose an instruction model such as 'tiny-edit'", body);
+    }
+
+    [Fact]
+    public async Task Text_to_image_on_an_instruction_model_is_refused_naming_a_text_to_image_model()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var response = await alice.Http.PostAsJsonAsync("/api/jobs", StudioUserClient.Parameters("a red circle") with { Model = TinyModelFolders.EditModelName });
+
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
+        Assert.Contains("'tiny-edit' edits by instruction", body);
+        Assert.Contains("such as 'tiny'", body);
+    }
+
+    [Fact]
+    public void Without_an_instruction_model_the_refusal_says_none_is_installed()
+    {
+        var problem = InstructionModels.Check(new JobSpec.InstructEdit { Model = "plain" }, [new EngineModel("plain", 64, 64)]);
+
+        Assert.NotNull(problem);
+        Assert.Equal("model", problem.Field);
+        Assert.Contains("no instruction model is installed", problem.Message);
+        Assert.Null(InstructionModels.Check(new JobSpec.InstructEdit { Model = "edit" }, [new EngineModel("edit", 64, 64) { EditsByInstruction = true }]));
+    }
+
+    [Fact]
+    public void An_instruction_edit_spec_starts_at_diffusers_defaults_and_round_trips_through_its_stored_form()
+    {
+        var spec = new JobSpec.InstructEdit { Prompt = "add a star", Source = "image:0b0b7f3e-3f53-4a3a-9a57-1d2f3e4f5a6b", Seed = 3 };
+
+        Assert.Equal((7.5f, 1.5f), (spec.Guidance, spec.ImageGuidance));
+        Assert.Equal(spec, JobSpecJson.Deserialize(JobSpecJson.Serialize(spec)));
+        Assert.Contains("\"kind\":\"instruct-edit\"", JobSpecJson.Serialize(spec));
+    }
+
+    private static EditRequest Instruct(string source) => new()
+    {
+        Operation = EditOperation.Instruct,
+        Source = source,
+        Prompt = "make the circle blue",
+        Model = TinyModelFolders.EditModelName,
+        Steps = 4,
+        Seed = 5,
+    };
+}

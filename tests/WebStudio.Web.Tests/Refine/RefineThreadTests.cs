@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Http.Json;
+using WebStudio.Data;
+using WebStudio.Studio.Refine;
+using WebStudio.Testing.TinyModels;
+using WebStudio.Web.Tests.Editing;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests.Refine;
+
+/// <summary>Refine conversations over /api/refine (issue 22): turns with their parents, branches, undo, and
+/// another user's thread answering as a missing one.</summary>
+[Trait("Capability", "InstructEdit")]
+public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<TinyModelFolders>
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    [Fact]
+    public async Task A_thread_starts_from_a_prompt_and_each_turn_edits_its_parents_result()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "a red circle", Model = TinyModelFolders.ModelName, Steps = 3, Seed = 2 });
+        var first = await FinishedAsync(alice, thread.Turns[0]);
+        thread = await ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make the circle blue", Steps = 3, Seed = 4, ImageGuidance = 1.25f });
+        var second = thread.Turns[1];
+        await alice.WaitForEndAsync(second.JobId, Patience);
+        thread = (await alice.Http.GetFromJsonAsync<RefineThreadView>($"/api/refine/threads/{thread.Id}"))!;
+
+        Assert.Equal("a red circle", thread.Title);
+        Assert.Equal([JobKind.Txt2Img, JobKind.InstructEdit], thread.Turns.Select(t => t.Kind));
+        var edit = thread.Turns[1];
+        Assert.Equal((first.Id, first.ImageId, "make the circle blue", TinyModelFolders.EditModelName, 1.25f, 7.5f),
+            (edit.ParentId, edit.InputImageId, edit.Instruction, edit.Model, edit.ImageGuidance, edit.TextGuidance));
+        Assert.Equal("Succeeded", edit.Status);
+        Assert.NotNull(edit.ImageUrl);
+        var listed = Assert.Single((await alice.Http.GetFromJsonAsync<List<RefineThreadSummary>>("/api/refine/threads"))!);
+        Assert.Equal((thread.Id, 2, edit.ImageId), (listed.Id, listed.Turns, listed.LatestImageId));
+    }
+
+    [Fact]
+    public async Task Continuing_from_an_earlier_turn_makes_a_branch_and_undo_hides_only_the_end_of_a_branch()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "a red circle", Model = TinyModelFolders.ModelName, Steps = 2, Seed = 2 });
+        var root = await FinishedAsync(alice, thread.Turns[0]);
+        thread = await ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make it blue", Steps = 2 });
+        await FinishedAsync(alice, thread.Turns[1]);
+
+        thread = await ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make it green", ParentTurnId = root.Id, Steps = 2 });
+        var (blue, green) = (thread.Turns[1], thread.Turns[2]);
+        Assert.Equal((root.Id, root.Id), (blue.ParentId, green.ParentId));
+        Assert.Equal([1, 2, 3], thread.Turns.Select(t => t.Number));
+        await FinishedAsync(alice, green);
+
+        using var rootUndo = await alice.Http.PostAsync($"/api/refine/threads/{thread.Id}/turns/{root.Id}/undo", null);
+        Assert.Equal(HttpStatusCode.Conflict, rootUndo.StatusCode);
+        using var greenUndo = await alice.Http.PostAsync($"/api/refine/threads/{thread.Id}/turns/{green.Id}/undo", null);
+        Assert.Equal(HttpStatusCode.OK, greenUndo.StatusCode);
+        thread = (await greenUndo.Content.ReadFromJsonAsync<RefineThreadView>())!;
+        Assert.Equal([root.Id, blue.Id], thread.Turns.Select(t => t.Id));
+
+        // The undone turn's picture stays in History: nothing stored is lost.
+        Assert.Contains(green.JobId.ToString(), await alice.Http.GetStringAsync("/api/history"));
+    }
+
+    [Fact]
+    public async Task Another_users_thread_answers_as_a_missing_one()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
+        var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "a red circle", Model = TinyModelFolders.ModelName, Steps = 2 });
+        var turn = await FinishedAsync(alice, thread.Turns[0]);
+
+        using var read = await bob.Http.GetAsync($"/api/refine/threads/{thread.Id}");
+        using var continued = await bob.Http.PostAsJsonAsync($"/api/refine/threads/{thread.Id}/turns", new RefineTurnRequest { Instruction = "make it blue", ParentTurnId = turn.Id });
+        using var undone = await bob.Http.PostAsync($"/api/refine/threads/{thread.Id}/turns/{turn.Id}/undo", null);
+        using var missing = await alice.Http.GetAsync($"/api/refine/threads/{Guid.NewGuid()}");
+
+        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.NotFound],
+            [read.StatusCode, continued.StatusCode, undone.StatusCode, missing.StatusCode]);
+        Assert.Empty((await bob.Http.GetFromJsonAsync<List<RefineThreadSummary>>("/api/refine/threads"))!);
+    }
+
+    [Fact]
+    public async Task A_thread_starts_from_a_history_image_with_an_instruction()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var made = await alice.WaitForEndAsync((await alice.SubmitAsync("a red circle", steps: 2)).Id, Patience);
+
+        var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "add a star", SourceImageId = made.Images[0].Id, Steps = 2 });
+
+        var turn = Assert.Single(thread.Turns);
+        Assert.Equal((JobKind.InstructEdit, made.Images[0].Id, made.Images[0].Id, (Guid?)null), (turn.Kind, turn.SourceImageId, turn.InputImageId, turn.ParentId));
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(turn.JobId, Patience)).Status);
+    }
+
+    private static async Task<RefineThreadView> StartAsync(StudioUserClient user, RefineTurnRequest request)
+    {
+        using var response = await user.Http.PostAsJsonAsync("/api/refine/threads", request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"start gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<RefineThreadView>())!;
+    }
+
+    private static async Task<RefineThreadView> ContinueAsync(StudioUserClient user, Guid thread, RefineTurnRequest request)
+    {
+        using var response = await user.Http.PostAsJsonAsync($"/api/refine/threads/{thread}/turns", request);
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"continue gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<RefineThreadView>())!;
+    }
+
+    /// <summary>The turn once its job has succeeded, with its result image.</summary>
+    private static async Task<RefineTurnView> FinishedAsync(StudioUserClient user, RefineTurnView turn)
+    {
+        var done = await user.WaitForEndAsync(turn.JobId, Patience);
+        Assert.Equal("Succeeded", done.Status);
+        return turn with { ImageId = done.Images[0].Id };
+    }
+}
