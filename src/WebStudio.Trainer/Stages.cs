@@ -164,6 +164,7 @@ internal sealed class Stages(TrainerOptions options)
         EditTrainer.LoadInto(nets, options.Cache);
         WriteFolder(options.EditOut, trainer.EditConfig, model.Encoder, model.Decoder, nets.TextEma, nets.UNetEma, model.Scaling,
             ModelFolderWriter.InstructPix2PixPipeline);
+        EditModelCard.Write(options.EditOut);
     }
 
     public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads).Run(options.EvalCount, options.Scheduler, options.ImagesDir);

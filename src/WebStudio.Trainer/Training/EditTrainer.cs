@@ -97,9 +97,7 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
         while (clock.Elapsed < budget && step - startStep < maxSteps)
         {
             using var scope = NewDisposeScope();
-            var left = budget - clock.Elapsed;
-            var cooling = cooldown > TimeSpan.Zero && left < cooldown ? Math.Max(0.05, left / cooldown) : 1.0;
-            var lr = learningRate * Math.Min(1.0, (step - startStep + 1.0) / UNetTrainer.WarmupSteps) * cooling;
+            var lr = UNetTrainer.Rate(learningRate, step - startStep, budget - clock.Elapsed, cooldown);
             foreach (var (group, scale) in optimizer.ParamGroups.Zip(scales))
             {
                 group.LearningRate = lr * scale;
@@ -132,9 +130,7 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
 
             optimizer.step();
             step++;
-            var decay = Math.Min(0.999, (1.0 + step) / (10.0 + step));
-            Ema.Update(nets.Text, nets.TextEma, decay);
-            Ema.Update(nets.UNet, nets.UNetEma, decay);
+            UNetTrainer.UpdateEma(nets, step);
             running = step - startStep == 1 ? value : (0.99 * running) + (0.01 * value);
             if (step % 50 == 0)
             {
@@ -154,19 +150,7 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
     }
 
     public void Save(UNetTrainer.Nets nets, long step, double loss, double minutes) =>
-        Checkpoint.Save(cache, new Dictionary<string, nn.Module>
-        {
-            [Part(ModelParts.TextEncoder)] = nets.Text,
-            [Part(ModelParts.UNet)] = nets.UNet,
-            [Part(ModelParts.Ema(ModelParts.TextEncoder))] = nets.TextEma,
-            [Part(ModelParts.Ema(ModelParts.UNet))] = nets.UNetEma,
-        }, new UNetTrainer.State(step, loss, minutes), StateFile);
+        UNetTrainer.Save(cache, nets, Part, new UNetTrainer.State(step, loss, minutes), StateFile);
 
-    public static void LoadInto(UNetTrainer.Nets nets, string cache)
-    {
-        Checkpoint.Load(cache, Part(ModelParts.TextEncoder), nets.Text);
-        Checkpoint.Load(cache, Part(ModelParts.UNet), nets.UNet);
-        Checkpoint.Load(cache, Part(ModelParts.Ema(ModelParts.TextEncoder)), nets.TextEma);
-        Checkpoint.Load(cache, Part(ModelParts.Ema(ModelParts.UNet)), nets.UNetEma);
-    }
+    public static void LoadInto(UNetTrainer.Nets nets, string cache) => UNetTrainer.LoadInto(nets, cache, Part);
 }
