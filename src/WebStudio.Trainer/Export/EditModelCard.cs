@@ -30,7 +30,7 @@ internal static class EditModelCard
             "The words this model's instructions were trained on (ShapesWorld's caption grammar and the edit verbs, EditInstructions.Vocabulary) " +
             "and example instructions. It edits a picture of the built-in world by instruction (InstructPix2Pix); the studio marks words outside the vocabulary.",
             Examples, EditInstructions.Vocabulary.Where(w => w != ",").ToArray());
-        var json = JsonSerializer.Serialize(card, new JsonSerializerOptions { WriteIndented = true, IndentSize = 2 });
+        var json = JsonSerializer.Serialize(card, new JsonSerializerOptions { WriteIndented = true, IndentSize = 2, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         File.WriteAllText(Path.Combine(folder, "card.json"), json + "\n");
     }
 }

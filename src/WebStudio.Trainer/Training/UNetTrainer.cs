@@ -171,11 +171,11 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
     }
 
     /// <summary>The rate at <paramref name="stepsDone"/> steps into a run: a linear warm-up over <see cref="WarmupSteps"/>,
-    /// then the peak, falling linearly to 5% over the <paramref name="cooldown"/> before the budget ends.</summary>
-    public static double Rate(double learningRate, long stepsDone, TimeSpan left, TimeSpan cooldown)
+    /// (<paramref name="warmupSteps"/>), then the peak, falling linearly to 5% over the <paramref name="cooldown"/> before the budget ends.</summary>
+    public static double Rate(double learningRate, long stepsDone, TimeSpan left, TimeSpan cooldown, int warmupSteps = WarmupSteps)
     {
         var cooling = cooldown > TimeSpan.Zero && left < cooldown ? Math.Max(0.05, left / cooldown) : 1.0;
-        return learningRate * Math.Min(1.0, (stepsDone + 1.0) / WarmupSteps) * cooling;
+        return learningRate * Math.Min(1.0, (stepsDone + 1.0) / warmupSteps) * cooling;
     }
 
     /// <summary>EMA warms up (short runs would otherwise export mostly the initial weights).</summary>
