@@ -114,14 +114,60 @@ internal sealed class Stages(TrainerOptions options)
         UNetTrainer.LoadInto(nets, options.Cache);
         // Straight after an import there are no latents yet; the imported factor is the one they will get.
         var scaling = ImportedModel.Read(options.Cache)?.ScalingFactor ?? LatentDataset.ReadScalingFactor(options.Cache);
-        var folder = new ModelFolderWriter(options.Out);
-        _tokenizerFiles.Write(Path.Combine(options.Out, "tokenizer"));
-        folder.Write(config, encoder, decoder, nets.TextEma, nets.UNetEma, scaling);
-        foreach (var file in Directory.EnumerateFiles(options.Out, "*", SearchOption.AllDirectories).Order())
+        WriteFolder(options.Out, config, encoder, decoder, nets.TextEma, nets.UNetEma, scaling, ModelFolderWriter.TextToImagePipeline);
+    }
+
+    private void WriteFolder(string output, ArchitectureConfig config, VaeEncoderNet encoder, VaeDecoderNet decoder, TextEncoderNet text, UNetNet unet,
+        float scaling, string pipeline)
+    {
+        _tokenizerFiles.Write(Path.Combine(output, "tokenizer"));
+        new ModelFolderWriter(output).Write(config, encoder, decoder, text, unet, scaling, pipeline);
+        foreach (var file in Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories).Order())
         {
-            Console.WriteLine($"{Path.GetRelativePath(options.Out, file),-36} {new FileInfo(file).Length / 1024.0:F0} KiB");
+            Console.WriteLine($"{Path.GetRelativePath(output, file),-36} {new FileInfo(file).Length / 1024.0:F0} KiB");
         }
     }
+
+    /// <summary>The base model the edit model starts from, read back from its folder (<see cref="TrainerOptions.EditFrom"/>).</summary>
+    private (VaeEncoderNet Encoder, VaeDecoderNet Decoder, TextEncoderNet Text, UNetNet UNet, float Scaling) ReadBase()
+    {
+        var config = options.Config;
+        var encoder = new VaeEncoderNet(config.Vae);
+        var decoder = new VaeDecoderNet(config.Vae);
+        var nets = new UNetTrainer(config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed).CreateNets();
+        ModelFolderImporter.Import(options.EditFrom, encoder, decoder, nets.Text, nets.UNet);
+        return (encoder, decoder, nets.Text, nets.UNet, WebStudio.Generation.Models.ModelConfig.Read(options.EditFrom).ScalingFactor);
+    }
+
+    public void EncodeEdits()
+    {
+        var model = ReadBase();
+        var data = EditLatentDataset.Encode(model.Encoder, options.Seed, options.Samples, model.Scaling);
+        data.Save(options.Cache);
+        Console.WriteLine($"edit latents: {data.Instructions.Length} triples, output scaling factor {data.ScalingFactor:G6} (from '{options.EditFrom}')");
+    }
+
+    public void TrainEdit()
+    {
+        var data = EditLatentDataset.Load(options.Cache);
+        new EditTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
+            .Train(data, () => ReadBase() is var b ? (b.Text, b.UNet) : default, options.Batch, TimeSpan.FromMinutes(options.EditMinutes),
+                options.EditSteps, options.Resume, TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate);
+    }
+
+    /// <summary>The InstructPix2Pix folder: the base model's VAE and tokenizer, the edit checkpoints' EMA text encoder and UNet.</summary>
+    public void ExportEdit()
+    {
+        var model = ReadBase();
+        var trainer = new EditTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed);
+        var nets = trainer.CreateNets();
+        EditTrainer.LoadInto(nets, options.Cache);
+        WriteFolder(options.EditOut, trainer.EditConfig, model.Encoder, model.Decoder, nets.TextEma, nets.UNetEma, model.Scaling,
+            ModelFolderWriter.InstructPix2PixPipeline);
+        EditModelCard.Write(options.EditOut);
+    }
+
+    public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads).Run(options.EvalCount, options.Scheduler, options.ImagesDir);
 
     public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Sampler, options.Scheduler, options.ImagesDir);
 

@@ -12,7 +12,7 @@ internal sealed class TrainerOptionSymbols
 {
     private static readonly TrainerOptions Defaults = new();
 
-    public Option<string?> Out { get; } = Text("--out", "DIR", "model folder (default models/webstudio-shapes)");
+    public Option<string?> Out { get; } = Text("--out", "DIR", "model folder (default models/webstudio-shapes; models/webstudio-edit for the *-edit commands)");
     public Option<string?> Cache { get; } = Text("--cache", "DIR", "checkpoints and latents (default ~/.cache/webstudio/trainer)");
     public Option<ArchitectureConfig?> Config { get; } = new("--config")
     {
@@ -27,6 +27,8 @@ internal sealed class TrainerOptionSymbols
     public Option<bool> DecoderOnly { get; } = Flag("--decoder-only", "train-vae trains the decoder alone on the cache's VAE (encoder, latents and UNet stay valid)");
     public Option<double?> UNetMinutes { get; } = Number("--unet-minutes", "M", "UNet training time budget (default 60)");
     public Option<double?> UNetSteps { get; } = Number("--unet-steps", "N", "UNet step limit (default unlimited within the time budget)");
+    public Option<double?> EditMinutes { get; } = Number("--edit-minutes", "M", "instruction-edit training time budget (default 50)");
+    public Option<double?> EditSteps { get; } = Number("--edit-steps", "N", "instruction-edit step limit (default unlimited within the time budget)");
     public Option<double?> LearningRate { get; } = Number("--lr", "R", "UNet peak learning rate, reached after a 300-step warm-up in every run (default 3e-4)");
     public Option<IReadOnlyDictionary<Category, double>?> CategoryWeights { get; } = new("--category-weights")
     {
@@ -39,7 +41,7 @@ internal sealed class TrainerOptionSymbols
     public Option<double?> PlacementAux { get; } = Number("--placement-aux", "W", "UNet training also fits a linear probe on each shape noun's text state to the place its caption gives it (Position captions), with this loss weight (default 0: off)");
     public Option<double?> LayoutWeight { get; } = Number("--layout-weight", "K", "UNet loss at the noisiest timesteps (SNR < 0.2, where sampling decides the layout) weighs up to K times more (0.2/SNR, capped at K; default 1: off)");
     public Option<double?> CooldownMinutes { get; } = Number("--cooldown-minutes", "M", "the learning rate falls linearly to 5% over the budget's last M minutes (default 0)");
-    public Option<double?> Samples { get; } = Number("--samples", "N", "images encoded for UNet training (default 20000)");
+    public Option<double?> Samples { get; } = Number("--samples", "N", "images encoded for UNet training, or edit triples for encode-edit (default 20000)");
     public Option<double?> Batch { get; } = Number("--batch", "N", "UNet batch size (default 32)");
     public Option<double?> EvalCount { get; } = Number("--eval-count", "N", "EvalSuite prompts to score (default 140; 0 = the full suite)");
     public Option<string?> Sampler { get; } = Choice("--sampler", "evaluate with the app's pipeline (default), the trainer's own DDIM loop, or score the suite's ground truth through the folder's VAE (encode, decode): the ceiling the VAE sets", "app", "onnx", "vae");
@@ -47,13 +49,13 @@ internal sealed class TrainerOptionSymbols
     public Option<string?> Scheduler { get; } = Text("--scheduler", "NAME", "app scheduler for evaluate (default \"DDIM\")");
     public Option<double?> Threads { get; } = Number("--threads", "N", "torch/ORT threads (default 2)");
     public Option<bool> Resume { get; } = Flag("--resume", "continue from the checkpoints in --cache");
-    public Option<string?> From { get; } = Text("--from", "DIR", "the folder `import` reads (default: --out)");
+    public Option<string?> From { get; } = Text("--from", "DIR", "the folder `import` reads (default: --out); the base model the *-edit commands start from (default models/webstudio-shapes)");
     public Option<string?> Pack { get; } = Text("--pack", "DIR", "the folder `gpu-pack` writes (default: <cache>/gpu-pack)");
     public Option<double?> Seed { get; } = Number("--seed", "N", "data/initialisation seed (default 1234)");
 
     public IEnumerable<Option> All =>
     [
-        Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, LearningRate, CategoryWeights,
+        Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights,
         PlacementAux, LayoutWeight, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Images, Scheduler, Threads,
         Resume, From, Pack, Seed,
     ];
@@ -61,6 +63,7 @@ internal sealed class TrainerOptionSymbols
     public TrainerOptions Read(ParseResult result) => new()
     {
         Out = result.GetValue(Out) ?? Defaults.Out,
+        EditOut = result.GetValue(Out) ?? Defaults.EditOut,
         Cache = result.GetValue(Cache) ?? Defaults.Cache,
         Config = result.GetValue(Config) ?? Defaults.Config,
         VaeMinutes = result.GetValue(VaeMinutes) ?? Defaults.VaeMinutes,
@@ -68,6 +71,8 @@ internal sealed class TrainerOptionSymbols
         DecoderOnly = result.GetValue(DecoderOnly),
         UNetMinutes = result.GetValue(UNetMinutes) ?? Defaults.UNetMinutes,
         UNetSteps = result.GetValue(UNetSteps) is { } unetSteps ? (long)unetSteps : Defaults.UNetSteps,
+        EditMinutes = result.GetValue(EditMinutes) ?? Defaults.EditMinutes,
+        EditSteps = result.GetValue(EditSteps) is { } editSteps ? (long)editSteps : Defaults.EditSteps,
         LearningRate = result.GetValue(LearningRate) ?? Defaults.LearningRate,
         CategoryWeights = result.GetValue(CategoryWeights),
         PlacementAux = result.GetValue(PlacementAux) ?? Defaults.PlacementAux,

@@ -8,6 +8,9 @@ internal sealed record TrainerOptions
 {
     public string Out { get; init; } = "models/webstudio-shapes";
 
+    /// <summary>The folder the *-edit commands write and evaluate: --out when given.</summary>
+    public string EditOut { get; init; } = "models/webstudio-edit";
+
     public string Cache { get; init; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "webstudio", "trainer");
 
     public ArchitectureConfig Config { get; init; } = ArchitectureConfig.Full;
@@ -25,6 +28,13 @@ internal sealed record TrainerOptions
     public double LearningRate { get; init; } = Training.UNetTrainer.DefaultLearningRate;
 
     public string? From { get; init; }
+
+    /// <summary>The base model the *-edit commands start from (its VAE, tokenizer, text encoder and UNet): --from when given.</summary>
+    public string EditFrom => From ?? "models/webstudio-shapes";
+
+    public double EditMinutes { get; init; } = 50;
+
+    public long EditSteps { get; init; } = long.MaxValue;
 
     public string? Pack { get; init; }
 

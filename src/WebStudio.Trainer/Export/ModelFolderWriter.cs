@@ -12,14 +12,18 @@ internal sealed class ModelFolderWriter(string folder)
     private const string DiffusersVersion = "0.30.0";
     private const int ImageSize = 128;
 
-    public void Write(ArchitectureConfig config, VaeEncoderNet encoder, VaeDecoderNet decoder, TextEncoderNet text, UNetNet unet, float scalingFactor)
+    public const string TextToImagePipeline = "OnnxStableDiffusionPipeline";
+    public const string InstructPix2PixPipeline = "StableDiffusionInstructPix2PixPipeline";
+
+    public void Write(ArchitectureConfig config, VaeEncoderNet encoder, VaeDecoderNet decoder, TextEncoderNet text, UNetNet unet, float scalingFactor,
+        string pipeline = TextToImagePipeline)
     {
         ModelWriter.Save(TextEncoderGraph.Build(text), ModelPath(ModelParts.TextEncoder));
         ModelWriter.Save(UNetGraph.Build(unet), ModelPath(ModelParts.UNet));
         ModelWriter.Save(VaeGraphs.Encoder(encoder), ModelPath(ModelParts.VaeEncoder));
         ModelWriter.Save(VaeGraphs.Decoder(decoder), ModelPath(ModelParts.VaeDecoder));
 
-        WriteJson("model_index.json", ModelIndex(scalingFactor));
+        WriteJson("model_index.json", ModelIndex(scalingFactor, pipeline));
         WriteJson("scheduler/scheduler_config.json", Scheduler());
         WriteJson("unet/config.json", UNetConfigJson(config.UNet, scalingFactor));
         WriteJson("vae_decoder/config.json", VaeConfigJson(config.Vae, scalingFactor));
@@ -37,9 +41,9 @@ internal sealed class ModelFolderWriter(string folder)
 
     private static string?[] Pair(string? library, string? type) => DiffusersJson.Pair(library, type);
 
-    private static ModelIndexFile ModelIndex(float scalingFactor) => new()
+    private static ModelIndexFile ModelIndex(float scalingFactor, string pipeline) => new()
     {
-        ClassName = "OnnxStableDiffusionPipeline",
+        ClassName = pipeline,
         DiffusersVersion = DiffusersVersion,
         FeatureExtractor = Pair(null, null),
         RequiresSafetyChecker = false,
@@ -80,7 +84,7 @@ internal sealed class ModelFolderWriter(string folder)
         CrossAttentionDim = unet.ContextDim,
         // Which levels have transformer blocks, as diffusers names them: the memory estimate reads it.
         DownBlockTypes = [.. unet.Channels.Select((_, level) => unet.HasAttention(level) ? "CrossAttnDownBlock2D" : "DownBlock2D")],
-        InChannels = unet.InChannels,
+        InChannels = unet.SampleChannels,
         LayersPerBlock = 1,
         NormNumGroups = unet.Groups,
         OutChannels = unet.InChannels,

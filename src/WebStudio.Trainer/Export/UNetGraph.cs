@@ -4,7 +4,7 @@ using DataType = Onnx.TensorProto.Types.DataType;
 
 namespace WebStudio.Trainer.Export;
 
-/// <summary>unet: sample [B,4,h,w], timestep float [B], encoder_hidden_states [B,L,D] → out_sample [B,4,h,w]. L is
+/// <summary>unet: sample [B,4,h,w] ([B,8,h,w] for an InstructPix2Pix UNet), timestep float [B], encoder_hidden_states [B,L,D] → out_sample [B,4,h,w]. L is
 /// symbolic, as in diffusers' export, so a long prompt's 77-token windows can follow one another.
 /// A float timestep keeps the fractional timesteps of Euler-type schedulers exact.</summary>
 internal static class UNetGraph
@@ -14,7 +14,7 @@ internal static class UNetGraph
         var config = net.Config;
         var g = new GraphBuilder(ModelParts.UNet);
         var e = new OnnxEmitter(g);
-        var sample = g.Input("sample", DataType.Float, "batch", config.InChannels, "height", "width");
+        var sample = g.Input("sample", DataType.Float, "batch", config.SampleChannels, "height", "width");
         var timestep = g.Input("timestep", DataType.Float, "batch");
         var context = g.Input("encoder_hidden_states", DataType.Float, "batch", "sequence", config.ContextDim);
 

@@ -14,10 +14,15 @@ internal sealed record TextEncoderConfig(int VocabSize, int Width, int Layers, i
 /// <summary>Conv UNet: one level per entry of <see cref="Channels"/> (each halves the resolution); from level
 /// <see cref="FirstAttentionLevel"/> on, a transformer block (self- then cross-attention) follows every ResBlock.
 /// With <see cref="PositionFeatures"/>, each transformer block adds the tokens' image coordinates (see
-/// <see cref="SpatialTransformer.PositionFeatures"/>), so that "on the left" or "at the top" has a place to go.</summary>
-internal sealed record UNetConfig(int[] Channels, int FirstAttentionLevel, int Groups, int Heads, int TimeDim, int ContextDim, int InChannels = 4, bool PositionFeatures = true)
+/// <see cref="SpatialTransformer.PositionFeatures"/>), so that "on the left" or "at the top" has a place to go.
+/// <see cref="ConditionChannels"/> more input channels follow the latents (an InstructPix2Pix UNet takes the input
+/// image's latents there); the output keeps <see cref="InChannels"/>.</summary>
+internal sealed record UNetConfig(int[] Channels, int FirstAttentionLevel, int Groups, int Heads, int TimeDim, int ContextDim, int InChannels = 4, bool PositionFeatures = true, int ConditionChannels = 0)
 {
     public bool HasAttention(int level) => level >= FirstAttentionLevel;
+
+    /// <summary>conv_in's input channels: the latents and the condition beside them.</summary>
+    public int SampleChannels => InChannels + ConditionChannels;
 }
 
 /// <summary>The three networks' sizes; <see cref="Tiny"/> is for tests.</summary>
@@ -38,6 +43,9 @@ internal sealed record ArchitectureConfig(string Name, VaeConfig Vae, int TextWi
     /// <summary>Whether the text encoder's prompt tokens see each other both ways (models before this were causal
     /// throughout, as CLIP is).</summary>
     public bool PromptBidirectional { get; init; } = true;
+
+    /// <summary>The same networks with an InstructPix2Pix UNet: the image latents join the noisy ones on the channels.</summary>
+    public ArchitectureConfig ForEditing() => this with { UNet = UNet with { ConditionChannels = UNet.InChannels } };
 
     public TextEncoderConfig Text(int vocabSize, int endId) => new(vocabSize, TextWidth, TextLayers, TextHeads, endId, PromptBidirectional);
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace WebStudio.Trainer.Models;
 
-/// <summary>Epsilon-predicting UNet: sample [B,4,h,w], timestep [B] (0…999), context [B,77,D] → [B,4,h,w].
+/// <summary>Epsilon-predicting UNet: sample [B,4(+4 image latents for editing),h,w], timestep [B] (0…999), context [B,77,D] → [B,4,h,w].
 /// Level i runs at resolution h/2^i with Channels[i]; each level has a ResBlock + transformer on the way
 /// down and on the way up (fed the down path's output), and the lowest level has the middle block.</summary>
 internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
@@ -32,7 +32,7 @@ internal sealed class UNetNet : nn.Module<Tensor, Tensor, Tensor, Tensor>
         var levels = ch.Length;
         Time1 = nn.Linear(TimeFrequencies, config.TimeDim);
         Time2 = nn.Linear(config.TimeDim, config.TimeDim);
-        ConvIn = nn.Conv2d(config.InChannels, ch[0], 3, padding: 1);
+        ConvIn = nn.Conv2d(config.SampleChannels, ch[0], 3, padding: 1);
         DownRes = nn.ModuleList(Enumerable.Range(0, levels).Select(i => new ResBlock(i == 0 ? ch[0] : ch[i - 1], ch[i], config.TimeDim, config.Groups)).ToArray());
         DownAttn = nn.ModuleList(AttentionLevels(config).Select(i => new SpatialTransformer(ch[i], config.ContextDim, config.Heads, config.Groups, config.PositionFeatures)).ToArray());
         Downsamplers = nn.ModuleList(Enumerable.Range(0, levels - 1).Select(i => nn.Conv2d(ch[i], ch[i], 3, stride: 2, padding: 1)).ToArray());

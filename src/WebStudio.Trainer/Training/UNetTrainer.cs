@@ -90,9 +90,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         while (clock.Elapsed < budget && step - startStep < maxSteps)
         {
             using var scope = NewDisposeScope();
-            var left = budget - clock.Elapsed;
-            var cooling = cooldown > TimeSpan.Zero && left < cooldown ? Math.Max(0.05, left / cooldown) : 1.0;
-            var lr = learningRate * Math.Min(1.0, (step - startStep + 1.0) / WarmupSteps) * cooling;
+            var lr = Rate(learningRate, step - startStep, budget - clock.Elapsed, cooldown);
             foreach (var group in optimizer.ParamGroups)
             {
                 group.LearningRate = lr;
@@ -133,10 +131,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
 
             optimizer.step();
             step++;
-            // EMA warms up (short runs would otherwise export mostly the initial weights).
-            var decay = Math.Min(0.999, (1.0 + step) / (10.0 + step));
-            Ema.Update(nets.Text, nets.TextEma, decay);
-            Ema.Update(nets.UNet, nets.UNetEma, decay);
+            UpdateEma(nets, step);
             var value = loss.item<float>();
             if (!float.IsFinite(value))
             {
@@ -175,20 +170,43 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         return layoutWeight > 1 ? weight * (LayoutSnr / snr).clamp(1.0, layoutWeight) : weight;
     }
 
-    public void Save(Nets nets, long step, double loss, double minutes) =>
-        Checkpoint.Save(cache, new Dictionary<string, nn.Module>
-        {
-            [ModelParts.TextEncoder] = nets.Text,
-            [ModelParts.UNet] = nets.UNet,
-            [ModelParts.Ema(ModelParts.TextEncoder)] = nets.TextEma,
-            [ModelParts.Ema(ModelParts.UNet)] = nets.UNetEma,
-        }, new State(step, loss, minutes), StateFile);
-
-    public static void LoadInto(Nets nets, string cache)
+    /// <summary>The rate at <paramref name="stepsDone"/> steps into a run: a linear warm-up over <see cref="WarmupSteps"/>,
+    /// (<paramref name="warmupSteps"/>), then the peak, falling linearly to 5% over the <paramref name="cooldown"/> before the budget ends.</summary>
+    public static double Rate(double learningRate, long stepsDone, TimeSpan left, TimeSpan cooldown, int warmupSteps = WarmupSteps)
     {
-        Checkpoint.Load(cache, ModelParts.TextEncoder, nets.Text);
-        Checkpoint.Load(cache, ModelParts.UNet, nets.UNet);
-        Checkpoint.Load(cache, ModelParts.Ema(ModelParts.TextEncoder), nets.TextEma);
-        Checkpoint.Load(cache, ModelParts.Ema(ModelParts.UNet), nets.UNetEma);
+        var cooling = cooldown > TimeSpan.Zero && left < cooldown ? Math.Max(0.05, left / cooldown) : 1.0;
+        return learningRate * Math.Min(1.0, (stepsDone + 1.0) / warmupSteps) * cooling;
     }
+
+    /// <summary>EMA warms up (short runs would otherwise export mostly the initial weights).</summary>
+    public static void UpdateEma(Nets nets, long step)
+    {
+        var decay = Math.Min(0.999, (1.0 + step) / (10.0 + step));
+        Ema.Update(nets.Text, nets.TextEma, decay);
+        Ema.Update(nets.UNet, nets.UNetEma, decay);
+    }
+
+    public void Save(Nets nets, long step, double loss, double minutes) => Save(cache, nets, name => name, new State(step, loss, minutes), StateFile);
+
+    public static void LoadInto(Nets nets, string cache) => LoadInto(nets, cache, name => name);
+
+    /// <summary>The four checkpoints of <paramref name="nets"/>, each named by <paramref name="file"/> of its part.</summary>
+    public static void Save(string cache, Nets nets, Func<string, string> file, State state, string stateFile) =>
+        Checkpoint.Save(cache, Parts(nets).ToDictionary(p => file(p.Name), p => p.Module), state, stateFile);
+
+    public static void LoadInto(Nets nets, string cache, Func<string, string> file)
+    {
+        foreach (var (name, module) in Parts(nets))
+        {
+            Checkpoint.Load(cache, file(name), module);
+        }
+    }
+
+    private static (string Name, nn.Module Module)[] Parts(Nets nets) =>
+    [
+        (ModelParts.TextEncoder, nets.Text),
+        (ModelParts.UNet, nets.UNet),
+        (ModelParts.Ema(ModelParts.TextEncoder), nets.TextEma),
+        (ModelParts.Ema(ModelParts.UNet), nets.UNetEma),
+    ];
 }
