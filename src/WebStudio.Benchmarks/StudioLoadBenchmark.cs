@@ -36,7 +36,7 @@ public static class StudioLoadBenchmark
         Console.WriteLine($"load: {users} users x 2 jobs, {watching} of them watching previews over SignalR; {circuitCount} circuits for memory");
         Console.WriteLine();
 
-        await using var server = await StudioBenchServer.StartAsync(folder, modelsPath, cuda);
+        await using var server = await StudioBenchServer.StartAsync(folder, modelsPath, cuda, Option(args, "--server"));
         using var admin = await StudioBenchUser.RegisterAsync(server.BaseAddress, "bench-admin@bench.test");
 
         // Warm-up (model load, JIT), not measured.
