@@ -21,7 +21,9 @@ public sealed record EditRequest
     public string Model { get; init; } = "";
     public string Scheduler { get; init; } = Img2ImgDefaults.Scheduler;
     public int Steps { get; init; } = Img2ImgDefaults.Steps;
-    public float Guidance { get; init; } = Img2ImgDefaults.Guidance;
+    /// <summary>The (text) guidance scale; null for the operation's default: 7, or 7.5 for an instruction edit, as
+    /// diffusers' InstructPix2Pix pipeline has it.</summary>
+    public float? Guidance { get; init; }
 
     /// <summary>-1 picks a random seed.</summary>
     public long Seed { get; init; } = Img2ImgDefaults.Seed;
@@ -58,6 +60,9 @@ public sealed record EditRequest
 
     // The wire format's defaults are the specs' own, declared once in JobSpec.
     private static readonly JobSpec.Img2Img Img2ImgDefaults = new();
+
+    /// <summary>The guidance asked for, or the operation's default.</summary>
+    public float GuidanceOrDefault() => Guidance ?? (Operation == EditOperation.Instruct ? WebStudio.Generation.Pipelines.InstructionEdit.DefaultTextGuidance : Img2ImgDefaults.Guidance);
     private static readonly JobSpec.Inpaint InpaintDefaults = new();
     private static readonly JobSpec.Upscale UpscaleDefaults = new();
 

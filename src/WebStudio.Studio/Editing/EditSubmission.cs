@@ -141,7 +141,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         Model = request.Model,
         Scheduler = request.Scheduler,
         Steps = request.Steps,
-        Guidance = request.Guidance,
+        Guidance = request.GuidanceOrDefault(),
         Seed = request.Seed,
         BatchSize = 1,
     };

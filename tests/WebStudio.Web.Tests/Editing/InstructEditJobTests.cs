@@ -95,6 +95,14 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
         Assert.Contains("\"kind\":\"instruct-edit\"", JobSpecJson.Serialize(spec));
     }
 
+    [Fact]
+    public void An_edit_request_without_guidance_takes_its_operations_default()
+    {
+        Assert.Equal(7.5f, Instruct("image:x").GuidanceOrDefault());
+        Assert.Equal(new JobSpec.Img2Img().Guidance, new EditRequest { Operation = EditOperation.Restyle }.GuidanceOrDefault());
+        Assert.Equal(4f, (Instruct("image:x") with { Guidance = 4f }).GuidanceOrDefault());
+    }
+
     private static EditRequest Instruct(string source) => new()
     {
         Operation = EditOperation.Instruct,

@@ -51,7 +51,9 @@ public sealed class EntryPointDefaultsTests
     {
         var request = new EditRequest();
 
-        Assert.Equal((Txt2Img.Scheduler, Txt2Img.Steps, Txt2Img.Guidance, Txt2Img.Seed), (request.Scheduler, request.Steps, request.Guidance, request.Seed));
+        Assert.Equal((Txt2Img.Scheduler, Txt2Img.Steps, Txt2Img.Guidance, Txt2Img.Seed), (request.Scheduler, request.Steps, request.GuidanceOrDefault(), request.Seed));
+        Assert.Null(request.Guidance);
+        Assert.Equal(new JobSpec.InstructEdit().Guidance, (request with { Operation = EditOperation.Instruct }).GuidanceOrDefault());
         Assert.Null(request.Strength);
         Assert.Equal(new JobSpec.Img2Img().Strength, EditRequest.DefaultStrength(EditOperation.Restyle));
         Assert.Equal(new JobSpec.Inpaint().Strength, EditRequest.DefaultStrength(EditOperation.Inpaint));
