@@ -61,6 +61,7 @@ public sealed class WebNodeKilledMidStreamTests(PostgresServer server)
         var history = (await browserOnB.GetFromJsonAsync<HistoryPage>($"/api/history?q={Uri.EscapeDataString(StreamedPrompt)}"))!;
         var streamed = Assert.Single(history.Items).JobId;
         await using var hubB = await JobsHub.ConnectAsync(nodeB, alice.Cookies);
+        var finished = new List<DateTime>();
         foreach (var id in new[] { streamed, watched })
         {
             var framesOnB = new List<PreviewFrame>();
@@ -68,15 +69,21 @@ public sealed class WebNodeKilledMidStreamTests(PostgresServer server)
             await WatchAsync(hubB, id, framesOnB).WaitAsync(timeout.Token);
             Assert.Equal("Succeeded", Latest(framesOnB)?.Status);
 
-            // Run once, by the worker that had it when A died, to its end after the kill; its one image served by B.
+            // Run once, by the worker that had it when A died, to its end; its one image served by B.
             var job = await alice.JobAsync(nodeB, id);
-            Assert.True(job.Status == "Succeeded" && job.Attempts == 1 && job.FinishedAt > killedAt,
+            Assert.True(job.Status == "Succeeded" && job.Attempts == 1,
                 $"{job.Prompt}: {job.Status} after {job.Attempts} attempt(s), finished {job.FinishedAt:O}, A killed {killedAt:O}\n{cluster.Logs()}");
+            finished.Add(job.FinishedAt ?? DateTime.MinValue);
             var image = Assert.Single(job.Images);
             using var png = await browserOnB.GetAsync(image.Url);
             Assert.Equal(HttpStatusCode.OK, png.StatusCode);
             Assert.Equal("image/png", png.Content.Headers.ContentType?.MediaType);
         }
+
+        // The jobs ran on without node A. One of them may have ended in the instant between the poll above and the
+        // kill (its client had not seen the end: the stream still counts as cut); the other ran well past it. A CI
+        // run saw the streamed one end 42 ms before the kill.
+        Assert.True(finished.Any(at => at > killedAt), $"no job ran on after A was killed at {killedAt:O}: they ended {string.Join(", ", finished.Select(f => f.ToString("O")))}");
     }
 
     private static PreviewFrame? Latest(List<PreviewFrame> frames)
