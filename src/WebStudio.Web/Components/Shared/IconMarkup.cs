@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
 
 namespace WebStudio.Web.Components.Shared;
@@ -21,5 +22,10 @@ public static class IconMarkup
     /// <param name="icon">MudBlazor's SVG content, e.g. <c>Icons.Material.Filled.Casino</c>.</param>
     /// <param name="size">MudBlazor's size name: small, medium or large.</param>
     public static MarkupString Svg(string icon, string size = "medium") =>
-        new($"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{size}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{icon}</svg>");
+        new(Written.GetOrAdd((icon, size), key =>
+            $"<svg class=\"mud-icon-root mud-svg-icon mud-icon-size-{key.Size}\" focusable=\"false\" viewBox=\"0 0 24 24\" aria-hidden=\"true\">{key.Icon}</svg>"));
+
+    // Each icon's markup is written once and shared: render trees (two per component, in every circuit) then hold
+    // one string per icon, not one per button and render. The keys are the studio's icon constants, a few dozen.
+    private static readonly ConcurrentDictionary<(string Icon, string Size), string> Written = new();
 }
