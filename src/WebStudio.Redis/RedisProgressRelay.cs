@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -37,9 +38,9 @@ public sealed class RedisProgressRelay(
     private readonly RedisKeys _keys = new(options.Value.Prefix);
     private readonly Dictionary<Guid, ChannelMessageQueue> _subscriptions = []; // the sync loop's own
     private readonly SemaphoreSlim _followsChanged = new(0, 1);
-    // The send loop's own: whether each job it sends for is followed, and when that was read (at most once per
-    // FollowCheckInterval a job, not once a step).
-    private readonly Dictionary<Guid, (bool Followed, long ReadAt)> _followChecks = [];
+    // Written by the send loop: whether each job it sends for is followed, and when that was read (at most once per
+    // FollowCheckInterval a job, not once a step). The worker reads it to know whether to draw frames at all.
+    private readonly ConcurrentDictionary<Guid, (bool Followed, long ReadAt)> _followChecks = new();
     private readonly Channel<Outgoing> _outgoing = Channel.CreateUnbounded<Outgoing>(new() { SingleReader = true });
     private volatile ConnectionMultiplexer? _redis;
 
@@ -66,6 +67,8 @@ public sealed class RedisProgressRelay(
         _outgoing.Writer.TryWrite(new Outgoing(jobId, new Report(status, step, totalSteps, image, time.GetUtcNow().ToUnixTimeMilliseconds())));
     }
 
+    public bool WantsFrames(Guid jobId) => _followChecks.TryGetValue(jobId, out var check) && check.Followed;
+
     // Through the same queue, so that a frame sent late cannot outlive its job's removal.
     public void Retire(Guid jobId) => _outgoing.Writer.TryWrite(new Outgoing(jobId, null));
 
@@ -84,13 +87,15 @@ public sealed class RedisProgressRelay(
             {
                 if (outgoing.Report is not { } report)
                 {
-                    _followChecks.Remove(outgoing.JobId);
+                    _followChecks.TryRemove(outgoing.JobId, out _);
                     redis.GetDatabase().KeyDelete(_keys.Frame(outgoing.JobId), CommandFlags.FireAndForget);
                     continue;
                 }
 
                 // Encoded only for a job that a view on some node follows; otherwise the step goes out without it.
-                var png = report.Image is { } image && await IsFollowedAsync(redis, outgoing.JobId) ? image.Bytes : null;
+                // Asked for steps without a frame too: that answer is what tells the worker to start drawing them.
+                var followed = report.Status == JobStatus.Running && await IsFollowedAsync(redis, outgoing.JobId);
+                var png = followed && report.Image is { } image ? image.Bytes : null;
                 var message = new ProgressMessage(report.Status, report.Step, report.TotalSteps, png, report.SentAt).Encode();
                 if (png is not null)
                 {

@@ -74,7 +74,18 @@ public sealed class PreviewHubTests
         factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(40);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var job = await alice.SubmitAsync("slow", steps: 60);
-        await alice.WaitForAsync(job.Id, j => j.Step >= 3);
+
+        // A view watches a few steps, then goes (a reload): frames are drawn only while someone watches.
+        await using (var hub = await alice.ConnectHubAsync())
+        {
+            await foreach (var frame in hub.StreamAsync<PreviewFrame>("WatchJob", job.Id))
+            {
+                if (frame.Png is not null && frame.Step >= 3)
+                {
+                    break;
+                }
+            }
+        }
 
         var preview = await alice.Http.GetAsync($"/api/jobs/{job.Id}/preview");
 
@@ -130,8 +141,8 @@ public sealed class PreviewHubTests
     }
 
     [Fact]
-    [Trait("Capability", "StudioUx")] // previews are encoded only when someone watches
-    public async Task A_job_that_no_view_elsewhere_follows_has_no_frame_encoded_or_written_to_the_database()
+    [Trait("Capability", "StudioUx")] // previews are drawn and encoded only when someone watches
+    public async Task A_job_that_no_view_elsewhere_follows_has_no_frame_drawn_encoded_or_written_to_the_database()
     {
         using var folder = new TempFolder();
         await using var web = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false" });
@@ -154,6 +165,51 @@ public sealed class PreviewHubTests
         Assert.Equal(JobStatus.Succeeded, await db.Jobs.AsNoTracking().Where(j => j.Id == job.Id).Select(j => j.Status).SingleAsync());
         Assert.True(engine.Started.Count == 1, "the worker ran the job");
         Assert.Equal(0, rows);
+        Assert.Equal(0, engine.PreviewsDrawn);
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioUx")] // previews are drawn only when someone watches
+    public async Task A_job_nobody_watches_draws_no_preview_and_a_watched_one_draws_them()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(10);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var unwatched = await alice.SubmitAsync("unwatched", steps: 20);
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(unwatched.Id)).Status);
+        Assert.Equal(0, factory.Scripted.PreviewsDrawn);
+
+        factory.Scripted.Hold();
+        var watched = await alice.SubmitAsync("watched", steps: 20);
+        await using var hub = await alice.ConnectHubAsync();
+        var frames = new List<PreviewFrame>();
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var frame in hub.StreamAsync<PreviewFrame>("WatchJob", watched.Id))
+            {
+                frames.Add(frame);
+            }
+        });
+        await WaitForWatcherAsync(factory, watched.Id);
+        factory.Scripted.Open();
+        await watching.WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("Succeeded", frames[^1].Status);
+        Assert.Equal(20, factory.Scripted.PreviewsDrawn);
+        Assert.Contains(frames, f => f.Png is not null);
+    }
+
+    private static async Task WaitForWatcherAsync(StudioHost factory, Guid jobId)
+    {
+        var notifier = factory.Services.GetRequiredService<JobProgressNotifier>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!notifier.IsWatched(jobId))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the view did not start watching");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]

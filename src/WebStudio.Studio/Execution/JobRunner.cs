@@ -90,17 +90,25 @@ public sealed class JobRunner(
                         return false;
                     }
 
-                    // Only the pixels are copied here (the latents change at the next step); the encoding waits for a
-                    // reader, off this thread, and is done once however many watch (PreviewImage).
-                    var pixels = step.Preview();
-                    // Between the steps that decode a fresh frame (Generation:PreviewEvery) the engine hands the
-                    // same pixels again: they keep their picture, encoded once.
-                    if (!ReferenceEquals(pixels.Rgb, lastPixels))
+                    // A frame is drawn only for someone who watches, here or elsewhere: through a tiny autoencoder it
+                    // costs about as much as the step itself.
+                    PreviewImage? preview = null;
+                    if (notifier.IsWatched(job.Id) || relay.WantsFrames(job.Id))
                     {
-                        (lastPixels, lastPreview) = (pixels.Rgb, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
+                        // Only the pixels are copied here (the latents change at the next step); the encoding waits for
+                        // a reader, off this thread, and is done once however many watch (PreviewImage).
+                        var pixels = step.Preview();
+                        // Between the steps that decode a fresh frame (Generation:PreviewEvery) the engine hands the
+                        // same pixels again: they keep their picture, encoded once.
+                        if (!ReferenceEquals(pixels.Rgb, lastPixels))
+                        {
+                            (lastPixels, lastPreview) = (pixels.Rgb, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
+                        }
+
+                        preview = lastPreview;
                     }
 
-                    Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, lastPreview);
+                    Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, preview);
                     return true;
                 }
 

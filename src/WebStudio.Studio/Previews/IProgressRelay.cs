@@ -14,6 +14,10 @@ public interface IProgressRelay
     /// relay reads them only for the frames it sends, and preferably on its own thread.</summary>
     void Publish(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image);
 
+    /// <summary>Whether a view in another process follows the job now, so that its steps' previews are worth drawing.
+    /// Asked at every step from the worker's thread: answered from what the relay last learnt, never the network.</summary>
+    bool WantsFrames(Guid jobId);
+
     /// <summary>The job's run in this process has ended (whatever the outcome): its relayed frame can go.</summary>
     void Retire(Guid jobId);
 }

@@ -24,6 +24,9 @@ public sealed class RunningJobs
 
     public bool IsRunning(Guid jobId) => _running.ContainsKey(jobId);
 
+    /// <summary>The jobs running here now (a snapshot).</summary>
+    public IReadOnlyCollection<Guid> Ids => [.. _running.Keys];
+
     /// <returns>true when the job runs here and was told to stop.</returns>
     public bool Cancel(Guid jobId)
     {

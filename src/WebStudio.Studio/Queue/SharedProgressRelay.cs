@@ -37,6 +37,11 @@ public sealed class SharedProgressRelay(
     // False when another relay (Redis) carries the frames: then followed jobs are not marked in the database.
     private bool _carriesFrames = true;
 
+    // The jobs running here that a view elsewhere follows, as the last write tick read them.
+    private volatile IReadOnlySet<Guid> _followedHere = new HashSet<Guid>();
+
+    public bool WantsFrames(Guid jobId) => _followedHere.Contains(jobId);
+
     /// <summary>A step of a job running here. Only the newest frame per job is kept until the next write; status
     /// changes need no relay, as the job's row carries them.</summary>
     public void Publish(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image)
@@ -103,15 +108,20 @@ public sealed class SharedProgressRelay(
 
     private async Task WriteAsync(CancellationToken cancellationToken)
     {
-        if (_outgoing.IsEmpty && _retired.IsEmpty)
+        // Jobs running here are asked about even with no frame waiting: their worker draws frames only once followed.
+        var runningHere = _carriesFrames ? running.Ids : [];
+        if (_outgoing.IsEmpty && _retired.IsEmpty && runningHere.Count == 0)
         {
+            _followedHere = new HashSet<Guid>();
             return;
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var now = time.GetUtcNow().UtcDateTime;
         var jobIds = _outgoing.Keys.ToList();
-        var followed = jobIds.Count == 0 ? [] : (await JobPreviewFollows.FollowedAsync(db, jobIds, cancellationToken)).ToHashSet();
+        var asked = jobIds.Union(runningHere).ToList();
+        var followed = asked.Count == 0 ? [] : (await JobPreviewFollows.FollowedAsync(db, asked, cancellationToken)).ToHashSet();
+        _followedHere = followed;
         foreach (var jobId in jobIds)
         {
             // A frame of a job that no view elsewhere follows is dropped as it is: never encoded, never written.

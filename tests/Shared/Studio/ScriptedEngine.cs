@@ -27,6 +27,9 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
     /// <summary>Steps run after the callback asked to stop (must stay 0: cancel takes effect within one step).</summary>
     public int StepsAfterStop;
 
+    /// <summary>Step previews the runner asked for (it asks only while someone watches).</summary>
+    public int PreviewsDrawn;
+
     /// <summary>The pause after each step: 2 ms when scripted; none over a real engine unless set (it is then slept on
     /// the generation thread, where a slower model spends its time).</summary>
     public TimeSpan StepDelay { get; set; } = inner is null ? TimeSpan.FromMilliseconds(2) : TimeSpan.Zero;
@@ -116,7 +119,11 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
             cancellationToken.ThrowIfCancellationRequested();
             await Task.Delay(StepDelay, cancellationToken);
             var shade = (byte)(i * 255 / Math.Max(1, p.Steps - 1));
-            if (!onStep(new EngineStep(i, p.Steps, () => new PreviewPixels(Enumerable.Repeat(shade, 2 * 2 * 3).ToArray(), 2, 2))))
+            if (!onStep(new EngineStep(i, p.Steps, () =>
+            {
+                Interlocked.Increment(ref PreviewsDrawn);
+                return new PreviewPixels(Enumerable.Repeat(shade, 2 * 2 * 3).ToArray(), 2, 2);
+            })))
             {
                 throw new OperationCanceledException("stopped by the step callback");
             }

@@ -96,6 +96,42 @@ public sealed class RedisProgressRelayTests
         Assert.Equal((3, 20, (byte[]?)null), (message!.Step, message.TotalSteps, message.Png)); // the step, no image
         Assert.False(image.IsEncoded, "nobody follows the job, yet its frame was encoded");
         Assert.Null(await FrameKeyAsync(redis, "t5", job));
+        Assert.False(worker.PublishedRelay.WantsFrames(job), "nobody follows the job, yet its worker is told to draw frames");
+    }
+
+    [Fact]
+    public async Task A_worker_is_told_to_draw_frames_once_a_view_on_another_node_follows_its_job()
+    {
+        await using var redis = await RedisServer.StartNewAsync();
+        await using var worker = await RedisNode.StartAsync(redis.Configuration, "t6");
+        await using var web = await RedisNode.StartAsync(redis.Configuration, "t6");
+        var job = Guid.NewGuid();
+        worker.PublishedRelay.Publish(job, JobStatus.Running, 1, 20, null);
+        await Task.Delay(300);
+        Assert.False(worker.PublishedRelay.WantsFrames(job));
+
+        // A view follows the job on the web node; the worker's steps, sent without frames, learn of it.
+        using var watching = new CancellationTokenSource(Patience);
+        var frames = web.Notifier.Watch(job, JobStatus.Running, 20, watching.Token);
+        await WaitUntilAsync(() => web.Relay.Subscribed.Contains(job));
+        var step = 2;
+        await WaitUntilAsync(() =>
+        {
+            worker.PublishedRelay.Publish(job, JobStatus.Running, step++, 20, null);
+            return worker.PublishedRelay.WantsFrames(job);
+        });
+
+        worker.PublishedRelay.Publish(job, JobStatus.Running, step, 20, PreviewImage.FromEncoded(FramePng));
+        PreviewFrame frame;
+        do
+        {
+            frame = await frames.ReadAsync(watching.Token);
+        }
+        while (frame.Png is null);
+        Assert.Equal(FramePng, frame.Png);
+
+        worker.PublishedRelay.Retire(job);
+        await WaitUntilAsync(() => !worker.PublishedRelay.WantsFrames(job));
     }
 
     [Fact]
