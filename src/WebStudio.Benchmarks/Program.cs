@@ -79,7 +79,7 @@ switch (command)
               builtin  [--model DIR]             the same on the built-in model at 128²
               builtin-figures [--only samplers,hires,inpaint] [--seeds 20] [--seeds-per-prompt 4] [--model DIR]
                                                  the built-in model scored by its evaluator: samplers vs DDIM, hires strengths, inpaint areas
-              sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only]
+              sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only] [--provider auto|cpu|cuda|tensorrt]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
               studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 20] [--circuits 50] [--cuda] [--watchers-only | --circuits-only [--by-type]]
                                                  the studio server under load: fairness, makespan, preview cost, memory

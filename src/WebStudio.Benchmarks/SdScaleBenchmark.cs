@@ -26,8 +26,9 @@ internal static class SdScaleBenchmark
         var precisions = (Option(args, "--precisions") ?? "fp32,fp16").Split(',');
         var cacheRoot = Option(args, "--cache");
         var loadOnly = args.Contains("--load-only");
+        var load = ChooseProvider(Option(args, "--provider") ?? "auto");
 
-        PrintHeader(steps);
+        PrintHeader(steps, load);
         var loads = new List<LoadFigures>();
         var runs = new List<RunFigures>();
         foreach (var precision in precisions)
@@ -39,7 +40,7 @@ internal static class SdScaleBenchmark
                 _ => throw new ArgumentException($"--precisions takes fp32 and/or fp16, not '{precision}'."),
             };
             var folder = SynthCache.Ensure(fp16, cacheRoot, Console.WriteLine);
-            var (model, figures) = MeasureLoads(folder, precision);
+            var (model, figures) = MeasureLoads(folder, precision, load);
             loads.AddRange(figures);
             using (model)
             {
@@ -65,6 +66,21 @@ internal static class SdScaleBenchmark
         }
     }
 
+    // auto: TensorRT where it works, else CUDA where it works, else CPU (each session logs the fall-back's reason).
+    private static ModelLoadOptions ChooseProvider(string provider) => provider switch
+    {
+        "auto" => new ModelLoadOptions { UseCuda = true, UseTensorRt = ExecutionProviders.CheckTensorRt(0) is null },
+        "cpu" => new ModelLoadOptions { UseCuda = false },
+        "cuda" => new ModelLoadOptions { UseCuda = true },
+        "tensorrt" => new ModelLoadOptions { UseCuda = true, UseTensorRt = true, TensorRtCachePath = Path.Combine(Path.GetTempPath(), "webstudio-trt-cache") },
+        _ => throw new ArgumentException($"--provider takes auto, cpu, cuda or tensorrt, not '{provider}'."),
+    };
+
+    private static string Requested(ModelLoadOptions load) =>
+        load.UseTensorRt && ExecutionProviders.TensorRtFailure is null ? "TensorRT execution provider"
+        : load.UseCuda && ExecutionProviders.CudaFailure is null ? "CUDA execution provider"
+        : "CPU execution provider";
+
     private sealed record LoadFigures(string Precision, string What, double Seconds, long PeakDelta, long ResidentDelta, long WeightBytes);
 
     private sealed record RunFigures(
@@ -76,9 +92,8 @@ internal static class SdScaleBenchmark
     /// UNet alone from a cold page cache (the 1.3× criterion), the whole folder cold, then the whole folder again
     /// with its files cached (warm); the last one is kept for the runs.
     /// </summary>
-    private static (StableDiffusionModel Model, List<LoadFigures> Figures) MeasureLoads(string folder, string precision)
+    private static (StableDiffusionModel Model, List<LoadFigures> Figures) MeasureLoads(string folder, string precision, ModelLoadOptions options)
     {
-        var options = new ModelLoadOptions { UseCuda = false };
         var unetBytes = GraphBytes(Path.Combine(folder, SynthComponents.UNet));
         var allBytes = GraphBytes(folder);
         var figures = new List<LoadFigures>();
@@ -156,22 +171,26 @@ internal static class SdScaleBenchmark
             cpuSeconds / (wall * Environment.ProcessorCount));
     }
 
-    private static void PrintHeader(int steps)
+    private static void PrintHeader(int steps, ModelLoadOptions load)
     {
+        // Found out here, not assumed: the GPU line says which provider runs, or why none can.
+        var cuda = ExecutionProviders.CheckCuda(0);
+        var trt = ExecutionProviders.CheckTensorRt(0);
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
         Console.WriteLine("# WebStudio at SD 1.5 scale (synthetic SD 1.5 folders: real architecture and sizes, random weights)");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), " +
             $"{SdScaleMemory.Gigabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} GB RAM, shared with other work; " +
-            $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} CPU execution provider; .NET {Environment.Version}.");
+            $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Requested(load)}; .NET {Environment.Version}.");
         Console.WriteLine($"Runs: per precision and size, a 1-step warm-up run, then one measured run of {steps} steps, Euler, CFG 7.5 " +
             $"(UNet batch 2) with the latent→RGB preview on every step and a full VAE decode every {SdScaleStepTimer.VaeInterval} steps " +
             "(from step 0), both timed inside the step callback. Peak RSS covers both runs.");
         Console.WriteLine($"Load average at start: {LoadAverage()}. \"CPU share\" below is this process's CPU time ÷ (wall × cores) during the measured run: " +
             "under 100% means other work on the machine took the rest, and times grow accordingly.");
-        Console.WriteLine("GPU: this benchmark runs ONNX Runtime's CPU execution provider only; the CUDA figures (fp16, 512², 50 steps, " +
-            "IOBinding; anchor: ORT CUDA on A100, 1.04 s for 50 steps) are not part of it.");
+        Console.WriteLine(cuda is null
+            ? $"GPU: CUDA device 0 takes sessions{(trt is null ? ", and TensorRT too" : $"; TensorRT does not ({trt})")}. Figures below are for {Requested(load)}."
+            : $"GPU: none usable here, so there are no GPU figures: CUDA: {cuda}; TensorRT: {trt ?? "not tried"}.");
         Console.WriteLine();
     }
 

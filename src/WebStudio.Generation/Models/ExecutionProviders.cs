@@ -5,115 +5,181 @@ using Microsoft.ML.OnnxRuntime;
 namespace WebStudio.Generation.Models;
 
 /// <summary>
-/// Chooses CUDA when it is configured and actually works, else CPU, and says which and why. The CUDA provider
-/// fails in two ways: appending it throws on the CPU-only native build (EntryPointNotFoundException), and creating
-/// a session throws when CUDA/cuDNN libraries are missing. Both fall back to CPU; the verdict is kept per process.
+/// Chooses the best provider that is configured and actually works (TensorRT, then CUDA, then CPU), and says which
+/// and why. A GPU provider fails in two ways: its library cannot load (on a CPU-only build, or with CUDA, cuDNN or
+/// TensorRT missing), found by probing the library before ORT does; or creating a session throws. Each falls back
+/// to the next; the verdict is kept per provider for the process.
 /// </summary>
 public static class ExecutionProviders
 {
     private static readonly object Gate = new();
-    private static string? _cudaFailure;
+    private static readonly Dictionary<string, string> Failures = new(StringComparer.Ordinal);
+    private static readonly HashSet<string> Probed = new(StringComparer.Ordinal);
 
-    public const string Cuda = "CUDA", Cpu = "CPU";
+    public const string TensorRt = "TensorRT", Cuda = "CUDA", Cpu = "CPU";
 
     /// <summary>Creates a session on the best provider. Returns the provider actually used.</summary>
     internal static (InferenceSession Session, string Provider) CreateSession(
         string modelPath, ModelLoadOptions options, ILogger logger)
     {
-        if (options.UseCuda && CudaFailure is null && ProbeOnce() is null)
+        var declined = new List<string>();
+        foreach (var provider in Preference(options))
         {
-            SessionOptions? cudaOptions = null;
+            if (Usable(provider) is { } failure)
+            {
+                declined.Add($"{provider} unavailable: {failure}");
+                continue;
+            }
+
+            SessionOptions? gpuOptions = null;
             try
             {
-                cudaOptions = BaseOptions(options);
-                cudaOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                var session = new InferenceSession(modelPath, cudaOptions);
-                LogOnce(logger, Cuda, $"CUDA device {options.CudaDeviceId}");
-                return (session, Cuda);
+                gpuOptions = BaseOptions(options);
+                AppendProvider(gpuOptions, provider, options);
+                var session = new InferenceSession(modelPath, gpuOptions);
+                LogOnce(logger, provider, Describe(provider, options, declined));
+                return (session, provider);
             }
             catch (Exception ex) when (IsProviderFailure(ex))
             {
-                lock (Gate)
-                {
-                    _cudaFailure ??= ex.GetBaseException().Message;
-                }
+                declined.Add($"{provider} unavailable: {Fail(provider, ex)}");
             }
             finally
             {
-                cudaOptions?.Dispose();
+                gpuOptions?.Dispose();
             }
         }
 
         using var cpuOptions = BaseOptions(options);
         var cpuSession = new InferenceSession(modelPath, cpuOptions);
-        var reason = !options.UseCuda ? "CUDA disabled in configuration" : $"CUDA unavailable: {CudaFailure}";
-        LogOnce(logger, Cpu, reason);
+        LogOnce(logger, Cpu, declined.Count == 0 ? "CUDA disabled in configuration" : string.Join("; ", declined));
         return (cpuSession, Cpu);
     }
 
     /// <summary>Why CUDA could not be used in this process, or null when it has not failed.</summary>
-    public static string? CudaFailure
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return _cudaFailure;
-            }
-        }
-    }
+    public static string? CudaFailure => FailureOf(Cuda);
+
+    /// <summary>Why TensorRT could not be used in this process, or null when it has not failed (or was not tried).</summary>
+    public static string? TensorRtFailure => FailureOf(TensorRt);
 
     /// <summary>
     /// Whether CUDA device <paramref name="deviceId"/> can take sessions, checked without a model (a worker says so at
-    /// start, per device): appending the CUDA provider is what fails on the CPU-only build or without the CUDA
-    /// libraries. Null when it can; else why not, the verdict kept for the process as a failed session's is.
+    /// start, per device; the benchmarks say why not): appending the CUDA provider is what fails on the CPU-only build
+    /// or without the CUDA libraries. Null when it can; else why not, the verdict kept for the process as a failed
+    /// session's is.
     /// </summary>
-    public static string? CheckCuda(int deviceId)
+    public static string? CheckCuda(int deviceId) => Check(Cuda, new ModelLoadOptions { CudaDeviceId = deviceId });
+
+    /// <summary>As <see cref="CheckCuda"/>, for TensorRT (which also needs CUDA).</summary>
+    public static string? CheckTensorRt(int deviceId) => Check(TensorRt, new ModelLoadOptions { CudaDeviceId = deviceId, UseTensorRt = true });
+
+    private static string? Check(string provider, ModelLoadOptions options)
     {
-        if (CudaFailure is null && ProbeOnce() is null)
+        if (Usable(provider) is null)
         {
             try
             {
-                using var options = new SessionOptions();
-                options.AppendExecutionProvider_CUDA(deviceId);
+                using var sessionOptions = new SessionOptions();
+                AppendProvider(sessionOptions, provider, options);
             }
             catch (Exception ex) when (IsProviderFailure(ex))
             {
-                lock (Gate)
-                {
-                    _cudaFailure ??= ex.GetBaseException().Message;
-                }
+                Fail(provider, ex);
             }
         }
 
-        return CudaFailure;
+        return FailureOf(provider);
     }
 
-    private static bool _logged, _probed;
+    private static IEnumerable<string> Preference(ModelLoadOptions options)
+    {
+        if (options.UseTensorRt)
+        {
+            yield return TensorRt;
+        }
 
-    private static string? ProbeOnce()
+        if (options.UseCuda || options.UseTensorRt)
+        {
+            yield return Cuda;
+        }
+    }
+
+    // Nodes TensorRT cannot take run on CUDA rather than on the CPU: CUDA is appended after it.
+    private static void AppendProvider(SessionOptions sessionOptions, string provider, ModelLoadOptions options)
+    {
+        if (provider == TensorRt)
+        {
+            using var trt = new OrtTensorRTProviderOptions();
+            var settings = new Dictionary<string, string>
+            {
+                ["device_id"] = options.CudaDeviceId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["trt_fp16_enable"] = options.TensorRtFp16 ? "1" : "0",
+            };
+            if (!string.IsNullOrEmpty(options.TensorRtCachePath))
+            {
+                Directory.CreateDirectory(options.TensorRtCachePath);
+                settings["trt_engine_cache_enable"] = "1";
+                settings["trt_engine_cache_path"] = Path.GetFullPath(options.TensorRtCachePath);
+                settings["trt_timing_cache_enable"] = "1";
+                settings["trt_timing_cache_path"] = Path.GetFullPath(options.TensorRtCachePath);
+            }
+
+            trt.UpdateOptions(settings);
+            sessionOptions.AppendExecutionProvider_Tensorrt(trt);
+        }
+
+        sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+    }
+
+    private static string Describe(string provider, ModelLoadOptions options, List<string> declined)
+    {
+        var what = provider == TensorRt
+            ? $"TensorRT on CUDA device {options.CudaDeviceId}, engine cache {(string.IsNullOrEmpty(options.TensorRtCachePath) ? "off" : Path.GetFullPath(options.TensorRtCachePath))}"
+            : $"CUDA device {options.CudaDeviceId}";
+        return declined.Count == 0 ? what : $"{what}; {string.Join("; ", declined)}";
+    }
+
+    private static string? FailureOf(string provider)
     {
         lock (Gate)
         {
-            if (!_probed)
+            return Failures.GetValueOrDefault(provider);
+        }
+    }
+
+    private static string Fail(string provider, Exception ex)
+    {
+        lock (Gate)
+        {
+            Failures.TryAdd(provider, ex.GetBaseException().Message);
+            return Failures[provider];
+        }
+    }
+
+    // Null when the provider may be tried; else why not (an earlier failure, or its library not loading).
+    private static string? Usable(string provider)
+    {
+        lock (Gate)
+        {
+            if (Probed.Add(provider) && ProbeProviderLibrary(provider) is { } failure)
             {
-                _probed = true;
-                _cudaFailure ??= ProbeCudaProviderLibrary();
+                Failures.TryAdd(provider, failure);
             }
 
-            return _cudaFailure;
+            return Failures.GetValueOrDefault(provider);
         }
     }
 
     /// <summary>
-    /// Loads the CUDA provider library as ORT would, before ORT does: where a CUDA or cuDNN library it needs is
+    /// Loads the provider library as ORT would, before ORT does: where a CUDA, cuDNN or TensorRT library it needs is
     /// missing, ORT prints its own error line on every start, and probing first turns that into the one log line
     /// that says CPU and why. Null when it loads, or when it is not where ORT's package puts it (ORT then decides).
     /// </summary>
-    private static string? ProbeCudaProviderLibrary()
+    private static string? ProbeProviderLibrary(string provider)
     {
-        var file = OperatingSystem.IsWindows() ? "onnxruntime_providers_cuda.dll"
-            : OperatingSystem.IsLinux() ? "libonnxruntime_providers_cuda.so"
+        var name = provider == TensorRt ? "tensorrt" : "cuda";
+        var file = OperatingSystem.IsWindows() ? $"onnxruntime_providers_{name}.dll"
+            : OperatingSystem.IsLinux() ? $"libonnxruntime_providers_{name}.so"
             : null;
         if (file is null)
         {
@@ -140,16 +206,17 @@ public static class ExecutionProviders
         }
     }
 
+    private static readonly HashSet<string> Logged = new(StringComparer.Ordinal);
+
+    // Once per verdict, not per session: every graph of every model would say the same.
     private static void LogOnce(ILogger logger, string provider, string reason)
     {
         lock (Gate)
         {
-            if (_logged)
+            if (!Logged.Add($"{provider} {reason}"))
             {
                 return;
             }
-
-            _logged = true;
         }
 
         logger.LogInformation("ONNX Runtime execution provider: {Provider} ({Reason})", provider, reason);
@@ -178,6 +245,7 @@ public static class ExecutionProviders
     private static bool IsProviderFailure(Exception ex) =>
         ex is EntryPointNotFoundException or DllNotFoundException
         || ex.GetBaseException().Message.Contains("CUDA", StringComparison.OrdinalIgnoreCase)
+        || ex.GetBaseException().Message.Contains("TensorRT", StringComparison.OrdinalIgnoreCase)
         || ex.GetBaseException().Message.Contains(".so", StringComparison.Ordinal)
         || ex.GetBaseException().Message.Contains("provider", StringComparison.OrdinalIgnoreCase);
 }

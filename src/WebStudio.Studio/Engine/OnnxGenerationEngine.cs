@@ -26,7 +26,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     {
         _options = options.Value;
         _catalog = new ModelCatalog(Path.GetFullPath(_options.ModelsPath));
-        var load = new ModelLoadOptions { UseCuda = _options.UseCuda, CudaDeviceId = _options.CudaDeviceId, IntraOpThreads = _options.IntraOpThreads };
+        var load = _options.LoadOptions();
         _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels, _options.ModelMemoryBudgetMB * 1024 * 1024);
         _admission = new JobMemoryAdmission(_options, _catalog);
         _previews = new PreviewDecoders(_options.Previews(), load, logger);
@@ -38,14 +38,21 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
 
     public string DescribeExecutionProvider()
     {
-        if (!_options.UseCuda)
+        if (!_options.UseCuda && !_options.UseTensorRt)
         {
             return "CPU (CUDA disabled in appsettings.json, Generation:UseCuda)";
         }
 
+        var trt = _options.UseTensorRt ? ExecutionProviders.TensorRtFailure : null;
+        if (_options.UseTensorRt && trt is null)
+        {
+            return $"TensorRT on CUDA device {_options.CudaDeviceId} when the model loads (falls back to CUDA, then CPU, with the reason logged)";
+        }
+
+        var declined = trt is null ? "" : $"TensorRT unavailable: {trt}; ";
         return ExecutionProviders.CudaFailure is { } failure
-            ? $"CPU (CUDA unavailable: {failure})"
-            : $"CUDA device {_options.CudaDeviceId} when the model loads (falls back to CPU with the reason logged)";
+            ? $"CPU ({declined}CUDA unavailable: {failure})"
+            : $"CUDA device {_options.CudaDeviceId} when the model loads ({declined}falls back to CPU with the reason logged)";
     }
 
     public IReadOnlyList<string> LoadedModels() => _cache.Loaded;

@@ -70,9 +70,15 @@ public sealed class DeviceWorkers(
 
         var upscale = ActivatorUtilities.CreateInstance<UpscaleRunner>(services, Microsoft.Extensions.Options.Options.Create(settings));
         var runner = ActivatorUtilities.CreateInstance<JobRunner>(services, new JobExecutors(new DiffusionExecutor(engine), upscale));
-        if (settings.UseCuda)
+        // So that the line below says CPU, and why, where TensorRT or CUDA cannot run.
+        if (settings.UseTensorRt)
         {
-            ExecutionProviders.CheckCuda(device); // so that the line below says CPU, and why, where CUDA cannot run
+            ExecutionProviders.CheckTensorRt(device);
+        }
+
+        if (settings.UseCuda || settings.UseTensorRt)
+        {
+            ExecutionProviders.CheckCuda(device);
         }
 
         logger.LogInformation("Worker device {Device}: {Provider}", device, engine is OnnxGenerationEngine

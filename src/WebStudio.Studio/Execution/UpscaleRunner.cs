@@ -49,7 +49,7 @@ public sealed class UpscaleRunner(UpscalerCatalog catalog, IOptions<GenerationOp
         }
 
         var settings = options.Value;
-        var load = new ModelLoadOptions { UseCuda = settings.UseCuda, CudaDeviceId = settings.CudaDeviceId, IntraOpThreads = settings.IntraOpThreads };
+        var load = settings.LoadOptions();
         using var model = OnnxSuperResolution.Load(catalog.Find(upscaler).Path, load, logger);
         return model.Upscale(source, cancellationToken);
     }

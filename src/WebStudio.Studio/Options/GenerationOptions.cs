@@ -1,3 +1,4 @@
+using WebStudio.Generation.Models;
 using WebStudio.Generation.Previews;
 
 namespace WebStudio.Studio.Options;
@@ -16,6 +17,15 @@ public sealed class GenerationOptions
     public bool UseCuda { get; set; } = true;
 
     public int CudaDeviceId { get; set; }
+
+    /// <summary>Try ONNX Runtime's TensorRT provider first (then CUDA, then CPU, each fall-back logged with its reason).</summary>
+    public bool UseTensorRt { get; set; }
+
+    /// <summary>Where TensorRT keeps its built engines across restarts; relative paths resolve against the current directory.</summary>
+    public string TensorRtCache { get; set; } = "./data/tensorrt-cache";
+
+    /// <summary>Let TensorRT run layers in fp16.</summary>
+    public bool TensorRtFp16 { get; set; } = true;
 
     /// <summary>Threads per ONNX operator on CPU; 0 lets ONNX Runtime choose.</summary>
     public int IntraOpThreads { get; set; }
@@ -45,6 +55,17 @@ public sealed class GenerationOptions
     /// <summary>The preview settings as the generation core takes them (<see cref="GenerationOptionsValidation"/> has
     /// checked them at start-up; this throws <see cref="ArgumentException"/> naming each bad key otherwise).</summary>
     public PreviewOptions Previews() => PreviewOptions.Parse(PreviewDecoder, PreviewEvery, PreviewDecoders);
+
+    /// <summary>How the generation core creates its sessions, from these settings.</summary>
+    public ModelLoadOptions LoadOptions() => new()
+    {
+        UseCuda = UseCuda,
+        CudaDeviceId = CudaDeviceId,
+        IntraOpThreads = IntraOpThreads,
+        UseTensorRt = UseTensorRt,
+        TensorRtCachePath = string.IsNullOrWhiteSpace(TensorRtCache) ? null : TensorRtCache,
+        TensorRtFp16 = TensorRtFp16,
+    };
 
     /// <summary>These settings with <see cref="CudaDeviceId"/> set to <paramref name="device"/> (Worker:Devices).</summary>
     public GenerationOptions ForDevice(int device)

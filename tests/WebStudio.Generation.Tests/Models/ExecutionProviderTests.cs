@@ -1,4 +1,6 @@
 using WebStudio.Generation.Models;
+using WebStudio.Testing;
+using WebStudio.Tests.Shared;
 using WebStudio.Generation.Tests.Pipelines;
 using WebStudio.Testing.TinyModels;
 
@@ -25,5 +27,33 @@ public class ExecutionProviderTests(TinyModelFolders models)
         var reason = ExecutionProviders.CudaFailure;
         Assert.False(string.IsNullOrWhiteSpace(reason), "CPU was chosen without a reason");
         Assert.Matches(@"\.so|\.dll|CUDA|provider", reason);
+    }
+
+    [Fact]
+    [Trait("Capability", "UserModels")]
+    public void Asking_for_tensorrt_falls_back_to_cuda_then_cpu_and_logs_each_reason()
+    {
+        using var cache = new TempFolder();
+        var logger = new RecordingLogger();
+        var options = new ModelLoadOptions { UseTensorRt = true, TensorRtCachePath = cache.Path };
+        using var unet = OnnxComponent.Load(models.Write(TinyModelVariant.DiffusersScript, "tensorrt-probe"), "unet", options, logger);
+
+        if (unet.Provider == ExecutionProviders.TensorRt)
+        {
+            Assert.Null(ExecutionProviders.TensorRtFailure);
+            return;
+        }
+
+        // Here (no TensorRT, no CUDA 13) the chain ends on the CPU, and its log line names both reasons.
+        var reason = ExecutionProviders.TensorRtFailure;
+        Assert.False(string.IsNullOrWhiteSpace(reason), "TensorRT was passed over without a reason");
+        Assert.Matches(@"\.so|\.dll|TensorRT|CUDA|provider", reason);
+        Assert.Equal(ExecutionProviders.TensorRtFailure, ExecutionProviders.CheckTensorRt(0));
+        var line = Assert.Single(logger.Entries, e => e.Message.StartsWith("ONNX Runtime execution provider:", StringComparison.Ordinal)).Message;
+        Assert.Contains($"TensorRT unavailable: {reason}", line);
+        if (unet.Provider == ExecutionProviders.Cpu)
+        {
+            Assert.Contains($"CUDA unavailable: {ExecutionProviders.CudaFailure}", line);
+        }
     }
 }
