@@ -347,6 +347,27 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.ToTable("GalleryItems", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.GalleryThread", b =>
+                {
+                    b.Property<Guid>("GalleryId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.HasKey("GalleryId", "ThreadId");
+
+                    b.HasIndex("ThreadId");
+
+                    b.ToTable("GalleryThreads", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.GeneratedImage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1151,6 +1172,25 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.Navigation("Image");
                 });
 
+            modelBuilder.Entity("WebStudio.Data.GalleryThread", b =>
+                {
+                    b.HasOne("WebStudio.Data.Gallery", "Gallery")
+                        .WithMany("Threads")
+                        .HasForeignKey("GalleryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("WebStudio.Data.RefineThread", "Thread")
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Gallery");
+
+                    b.Navigation("Thread");
+                });
+
             modelBuilder.Entity("WebStudio.Data.GeneratedImage", b =>
                 {
                     b.HasOne("WebStudio.Data.GenerationJob", "Job")
@@ -1254,6 +1294,8 @@ namespace WebStudio.Migrations.Postgres.Migrations
             modelBuilder.Entity("WebStudio.Data.Gallery", b =>
                 {
                     b.Navigation("Items");
+
+                    b.Navigation("Threads");
                 });
 
             modelBuilder.Entity("WebStudio.Data.GenerationJob", b =>

@@ -333,6 +333,27 @@ namespace WebStudio.Migrations
                     b.ToTable("GalleryItems", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.GalleryThread", b =>
+                {
+                    b.Property<Guid>("GalleryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("AddedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("GalleryId", "ThreadId");
+
+                    b.HasIndex("ThreadId");
+
+                    b.ToTable("GalleryThreads", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.GeneratedImage", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1137,6 +1158,25 @@ namespace WebStudio.Migrations
                     b.Navigation("Image");
                 });
 
+            modelBuilder.Entity("WebStudio.Data.GalleryThread", b =>
+                {
+                    b.HasOne("WebStudio.Data.Gallery", "Gallery")
+                        .WithMany("Threads")
+                        .HasForeignKey("GalleryId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("WebStudio.Data.RefineThread", "Thread")
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Gallery");
+
+                    b.Navigation("Thread");
+                });
+
             modelBuilder.Entity("WebStudio.Data.GeneratedImage", b =>
                 {
                     b.HasOne("WebStudio.Data.GenerationJob", "Job")
@@ -1240,6 +1280,8 @@ namespace WebStudio.Migrations
             modelBuilder.Entity("WebStudio.Data.Gallery", b =>
                 {
                     b.Navigation("Items");
+
+                    b.Navigation("Threads");
                 });
 
             modelBuilder.Entity("WebStudio.Data.GenerationJob", b =>

@@ -22,4 +22,6 @@ public sealed class Gallery
     public DateTime UpdatedAt { get; set; } = DateTime.UtcNow;
 
     public List<GalleryItem> Items { get; set; } = [];
+
+    public List<GalleryThread> Threads { get; set; } = [];
 }

@@ -24,6 +24,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<GalleryItem> GalleryItems => Set<GalleryItem>();
 
+    public DbSet<GalleryThread> GalleryThreads => Set<GalleryThread>();
+
     public DbSet<ShareLink> ShareLinks => Set<ShareLink>();
 
     public DbSet<AdministratorClaim> AdministratorClaims => Set<AdministratorClaim>();

@@ -54,6 +54,19 @@ public sealed class RefineBrowserTests
             await page.Locator("#refine-undo").ClickAsync();
             await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(2);
             Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
+
+            // The thread goes into a gallery, whose page shows its turns in order.
+            var made = await page.APIRequest.PostAsync("/api/galleries", new() { DataObject = new { name = "Conversations" } });
+            Assert.Equal(201, made.Status);
+            var gallery = (await made.JsonAsync())!.Value.GetProperty("id").GetString();
+            await page.ReloadAsync();
+            await StudioPages.WaitForCircuitAsync(page);
+            await page.Locator("#refine-add-to-gallery summary").ClickAsync();
+            await page.Locator($"button.refine-gallery[data-gallery-id='{gallery}']").ClickAsync();
+            await Assertions.Expect(page.Locator("#refine-gallery-note")).ToContainTextAsync("The thread is in “Conversations”");
+            await page.GotoAsync($"/galleries/{gallery}");
+            await Assertions.Expect(page.Locator(".gallery-thread li.gallery-turn")).ToHaveCountAsync(2);
+            await Assertions.Expect(page.Locator(".gallery-thread li.gallery-turn").Nth(1)).ToContainTextAsync("make the circle blue");
         });
     }
 

@@ -10,7 +10,7 @@ namespace WebStudio.Studio.Galleries;
 /// Galleries of one owner. Every call names the caller; a gallery or image of someone else is "not found".
 /// Positions are dense (0..n-1) and rewritten on every move, which is cheap at the sizes people keep.
 /// </summary>
-public sealed class GalleryService(IDbContextFactory<StudioDbContext> dbFactory, TimeProvider time)
+public sealed partial class GalleryService(IDbContextFactory<StudioDbContext> dbFactory, TimeProvider time)
 {
     public const int NameLimit = 200;
     public const int DescriptionLimit = 4000;
@@ -23,7 +23,7 @@ public sealed class GalleryService(IDbContextFactory<StudioDbContext> dbFactory,
             .Select(g => new GallerySummary(
                 g.Id, g.Name, g.Description, g.Position,
                 g.CoverImageId ?? g.Items.OrderBy(i => i.Position).Select(i => (Guid?)i.ImageId).FirstOrDefault(),
-                g.Items.Count, g.UpdatedAt))
+                g.Items.Count, g.UpdatedAt) { ThreadCount = g.Threads.Count })
             .ToListAsync(cancellationToken);
     }
 
@@ -44,7 +44,9 @@ public sealed class GalleryService(IDbContextFactory<StudioDbContext> dbFactory,
                 i.Image.Job.NegativePrompt, i.Image.Job.Model, i.Image.Job.Scheduler, i.Image.Job.Steps, i.Image.Job.Guidance,
                 i.Image.FileName, i.Image.CreatedAt) { Resolution = ImageResolution.For(i.Image.Job, i.Image.Width, i.Image.Height).ToString() })
             .ToListAsync(cancellationToken);
-        return new GalleryDetails(gallery.Id, gallery.Name, gallery.Description, gallery.CoverImageId ?? images.FirstOrDefault()?.ImageId, images);
+        var threads = await LoadThreadsAsync(db, gallery.Id, cancellationToken);
+        var cover = gallery.CoverImageId ?? images.FirstOrDefault()?.ImageId ?? threads.FirstOrDefault(t => t.Turns.Count > 0)?.Turns[^1].ImageId;
+        return new GalleryDetails(gallery.Id, gallery.Name, gallery.Description, cover, images) { Threads = threads };
     }
 
     /// <summary>The ids of the caller's galleries that hold <paramref name="imageId"/>.</summary>

@@ -154,7 +154,11 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
             var images = details.Images.Select(i => new SharedImage(
                 i.ImageId, i.Width, i.Height, i.Seed, share.HidePrompts ? null : i.Prompt, share.HidePrompts ? null : i.NegativePrompt,
                 i.Model, i.Scheduler, i.Steps, i.Guidance) { Resolution = i.Resolution }).ToList();
-            return new SharedContent(details.Name, details.Description, share.HidePrompts, details.CoverImageId, images);
+            var threads = details.Threads.Select(t => new SharedThread(
+                share.HidePrompts ? null : t.Title, t.Start,
+                t.Turns.Select(u => new SharedTurn(u.Number, u.ParentNumber, share.HidePrompts ? null : u.Instruction, u.ImageId, u.Width, u.Height,
+                    u.Seed, u.Model, u.Scheduler, u.Steps, u.TextGuidance, u.ImageGuidance)).ToList())).ToList();
+            return new SharedContent(details.Name, details.Description, share.HidePrompts, details.CoverImageId, images) { Threads = threads };
         }
 
         var image = await db.Images.AsNoTracking().Include(i => i.Job).FirstOrDefaultAsync(i => i.Id == share.ImageId, cancellationToken);
@@ -177,7 +181,9 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var covered = share.ImageId == imageId
-            || (share.GalleryId is { } galleryId && await db.GalleryItems.AnyAsync(i => i.GalleryId == galleryId && i.ImageId == imageId, cancellationToken));
+            || (share.GalleryId is { } galleryId
+                && (await db.GalleryItems.AnyAsync(i => i.GalleryId == galleryId && i.ImageId == imageId, cancellationToken)
+                    || await GalleryService.ThreadsShowImageAsync(db, galleryId, imageId, cancellationToken)));
         return covered ? await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == imageId, cancellationToken) : null;
     }
 

@@ -17,7 +17,19 @@ public sealed record CreatedShare(ShareLinkView Link, string Token)
 public sealed record ResolvedShare(Guid LinkId, Guid? GalleryId, Guid? ImageId, bool HidePrompts);
 
 /// <summary>The public page's content.</summary>
-public sealed record SharedContent(string Title, string Description, bool HidePrompts, Guid? CoverImageId, IReadOnlyList<SharedImage> Images);
+public sealed record SharedContent(string Title, string Description, bool HidePrompts, Guid? CoverImageId, IReadOnlyList<SharedImage> Images)
+{
+    /// <summary>A shared gallery's Refine threads, each with its turns in order.</summary>
+    public IReadOnlyList<SharedThread> Threads { get; init; } = [];
+}
+
+/// <summary>A Refine thread on the public page: its title and instructions are null when the owner hid prompts.</summary>
+public sealed record SharedThread(string? Title, Galleries.GalleryThreadStart? Start, IReadOnlyList<SharedTurn> Turns);
+
+/// <summary>One finished turn of a shared thread.</summary>
+public sealed record SharedTurn(
+    int Number, int? ParentNumber, string? Instruction, Guid ImageId, int Width, int Height, long Seed, string Model, string Scheduler,
+    int Steps, float TextGuidance, float? ImageGuidance);
 
 /// <summary>One image on the public page; prompts are null when the owner hid them.</summary>
 public sealed record SharedImage(

@@ -26,6 +26,9 @@ public static class GalleryEndpoints
             await galleries.RemoveImageAsync(Me(user), id, imageId, ct) ? Results.Ok() : Results.NotFound());
         api.MapPost("/{id:guid}/images/{imageId:guid}/move", async (Guid id, Guid imageId, GalleryMove body, ClaimsPrincipal user, GalleryService galleries, CancellationToken ct) =>
             await galleries.MoveImageAsync(Me(user), id, imageId, body.Index, ct) ? Results.Ok() : Results.NotFound());
+        api.MapPut("/{id:guid}/threads/{threadId:guid}", AddThreadAsync);
+        api.MapDelete("/{id:guid}/threads/{threadId:guid}", async (Guid id, Guid threadId, ClaimsPrincipal user, GalleryService galleries, CancellationToken ct) =>
+            await galleries.RemoveThreadAsync(Me(user), id, threadId, ct) ? Results.Ok() : Results.NotFound());
         api.MapPut("/{id:guid}/cover/{imageId:guid}", async (Guid id, Guid imageId, ClaimsPrincipal user, GalleryService galleries, CancellationToken ct) =>
             await galleries.SetCoverAsync(Me(user), id, imageId, ct) ? Results.Ok() : Results.NotFound());
         return app;
@@ -63,6 +66,14 @@ public static class GalleryEndpoints
         {
             AddImageOutcome.Added => TypedResults.Created($"/api/galleries/{id}", new { added = imageId }),
             AddImageOutcome.AlreadyThere => TypedResults.Ok(new { added = imageId }),
+            _ => TypedResults.NotFound(),
+        };
+
+    private static async Task<IResult> AddThreadAsync(Guid id, Guid threadId, ClaimsPrincipal user, GalleryService galleries, CancellationToken ct) =>
+        await galleries.AddThreadAsync(Me(user), id, threadId, ct) switch
+        {
+            AddImageOutcome.Added => TypedResults.Created($"/api/galleries/{id}", new { added = threadId }),
+            AddImageOutcome.AlreadyThere => TypedResults.Ok(new { added = threadId }),
             _ => TypedResults.NotFound(),
         };
 }

@@ -87,6 +87,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         Owned.ExpiredToken = await ExpiredShareAsync();
         Owned.Upload = await UploadAsync();
         (Owned.Thread, Owned.Turn, Owned.SpareTurn) = await RefineAsync();
+        (await Owner.Http.PutAsync($"/api/galleries/{Owned.SpareGallery}/threads/{Owned.Thread}", null)).EnsureSuccessStatusCode();
         SpareUser = (await _server.CreateUserWithKeyAsync("matrix-spare")).UserId;
         DeletedUser = (await _server.CreateUserWithKeyAsync("matrix-deleted")).UserId;
         Owned.Running = Owned.Job;

@@ -32,6 +32,7 @@ public static class RouteParameters
         ["uploads/{id}"] = Id(w => w.Owned.Upload),
         ["threads/{id}"] = Id(w => w.Owned.Thread),
         ["turns/{turnId}"] = Id(w => w.Owned.Turn),
+        ["threads/{threadId}"] = Id(w => w.Owned.Thread),
         ["{token}"] = new(w => w.Owned.LiveToken, AuthorizationWorld.UnknownToken),
         ["models/{id}"] = new(_ => StudioHost.Model, () => "no-such-model", Shared: true),
         ["{rest}"] = new(_ => "no/such/route", () => "no/such/route", Shared: true),

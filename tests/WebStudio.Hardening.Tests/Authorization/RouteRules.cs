@@ -115,6 +115,8 @@ public static class RouteRules
         },
         ["POST /api/galleries/{id:guid}/images/{imageId:guid}/move"] = new(Guard.Login, Ok) { Body = (_, _) => JsonContent.Create(new { index = 0 }) },
         ["PUT /api/galleries/{id:guid}/cover/{imageId:guid}"] = new(Guard.Login, Ok),
+        ["PUT /api/galleries/{id:guid}/threads/{threadId:guid}"] = new(Guard.Login, Created, Ok),
+        ["DELETE /api/galleries/{id:guid}/threads/{threadId:guid}"] = new(Guard.Login, Ok) { Own = Spare("galleries/{id}", w => w.Owned.SpareGallery) },
 
         // Share links: the owner's side (ShareEndpoints)
         ["POST /api/galleries/{id:guid}/shares"] = new(Guard.Login, Created) { Body = (_, _) => JsonContent.Create(new { label = "matrix" }) },

@@ -107,14 +107,14 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(turn.JobId, Patience)).Status);
     }
 
-    private static async Task<RefineThreadView> StartAsync(StudioUserClient user, RefineTurnRequest request)
+    internal static async Task<RefineThreadView> StartAsync(StudioUserClient user, RefineTurnRequest request)
     {
         using var response = await user.Http.PostAsJsonAsync("/api/refine/threads", request);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"start gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<RefineThreadView>())!;
     }
 
-    private static async Task<RefineThreadView> ContinueAsync(StudioUserClient user, Guid thread, RefineTurnRequest request)
+    internal static async Task<RefineThreadView> ContinueAsync(StudioUserClient user, Guid thread, RefineTurnRequest request)
     {
         using var response = await user.Http.PostAsJsonAsync($"/api/refine/threads/{thread}/turns", request);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"continue gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -122,7 +122,7 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
     }
 
     /// <summary>The turn once its job has succeeded, with its result image.</summary>
-    private static async Task<RefineTurnView> FinishedAsync(StudioUserClient user, RefineTurnView turn)
+    internal static async Task<RefineTurnView> FinishedAsync(StudioUserClient user, RefineTurnView turn)
     {
         var done = await user.WaitForEndAsync(turn.JobId, Patience);
         Assert.Equal("Succeeded", done.Status);
