@@ -16,6 +16,14 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
 
     public ModelFamily? Family { get; init; }
 
+    /// <summary>The family as people name it.</summary>
+    public string FamilyName => Family switch
+    {
+        ModelFamily.StableDiffusionXL => "SDXL",
+        ModelFamily.StableDiffusion => "SD 1.x/2.x",
+        _ => "?",
+    };
+
     public int NativeSize { get; init; }
 
     /// <summary>The peak memory of one image at the native size (MemoryEstimate), with the model's default guidance.</summary>
