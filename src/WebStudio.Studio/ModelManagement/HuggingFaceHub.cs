@@ -95,6 +95,7 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
         int read;
         while ((read = await input.ReadAsync(buffer, cancellation)) > 0)
         {
+            cancellation.ThrowIfCancellationRequested(); // a read served from the connection's buffer does not look
             await output.WriteAsync(buffer.AsMemory(0, read), cancellation);
             total += read;
             received(read);

@@ -272,7 +272,7 @@ public sealed class ModelInstaller(
             }
             catch (Exception e) when (e is IOException or HttpRequestException)
             {
-                throw new ModelInstallException($"The download of {file.Path} failed {attempts} times ({e.Message}); install again to resume it.", e);
+                throw new ModelInstallException($"The download of {file.Path} was cut off ({attempts} attempt{(attempts == 1 ? "" : "s")}; {e.Message}); install again to resume it.", e);
             }
         }
     }

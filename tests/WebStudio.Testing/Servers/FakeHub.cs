@@ -120,7 +120,7 @@ public sealed class FakeHub : IAsyncDisposable
             else if (path.Split('/') is [var owner, var name, "resolve", _, ..] parts && _repos.TryGetValue($"{owner}/{name}", out var files)
                 && files.TryGetValue(string.Join('/', parts[4..]), out var bytes))
             {
-                record.BytesSent = await ResolveAsync(request, response, string.Join('/', parts[4..]), bytes);
+                await ResolveAsync(request, response, string.Join('/', parts[4..]), bytes, record);
             }
             else
             {
@@ -181,7 +181,7 @@ public sealed class FakeHub : IAsyncDisposable
         }
     }
 
-    private async Task<long> ResolveAsync(HttpListenerRequest request, HttpListenerResponse response, string path, byte[] bytes)
+    private async Task ResolveAsync(HttpListenerRequest request, HttpListenerResponse response, string path, byte[] bytes, HubRequest record)
     {
         bytes = _corrupt.TryGetValue(path, out var corrupt) ? corrupt : bytes;
         long from = 0;
@@ -192,7 +192,7 @@ public sealed class FakeHub : IAsyncDisposable
             {
                 response.StatusCode = 416;
                 response.Close();
-                return 0;
+                return;
             }
 
             from = start;
@@ -215,17 +215,17 @@ public sealed class FakeHub : IAsyncDisposable
 
             await response.OutputStream.WriteAsync(bytes.AsMemory((int)offset, count));
             sent += count;
+            record.BytesSent = sent; // counted as it goes: a client that goes away has had this much
         }
 
         if (sent < bytes.Length - from)
         {
             await response.OutputStream.FlushAsync();
             response.Abort(); // the connection drops mid-file
-            return sent;
+            return;
         }
 
         response.Close();
-        return sent;
     }
 
     private static async Task WriteAsync(HttpListenerResponse response, int status, string json)
