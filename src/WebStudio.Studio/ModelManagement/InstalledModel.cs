@@ -11,7 +11,7 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
     /// <summary>The model card's text: README.md without its YAML front matter, shortened; null when there is none.</summary>
     public string? Card { get; init; }
 
-    /// <summary>"fp16" or "fp32", from the UNet's sample input.</summary>
+    /// <summary>"fp16" or "fp32", from the UNet's sample input (<see cref="OnnxInputType"/>, however big the graph).</summary>
     public string? Precision { get; init; }
 
     public ModelFamily? Family { get; init; }
@@ -47,7 +47,12 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
             var guidance = card?.Defaults?.Guidance ?? 7.5f;
             return model with
             {
-                Precision = shapes.ElementBytes == 2 ? "fp16" : "fp32",
+                Precision = OnnxInputType.Read(Path.Combine(folder, "unet", "model.onnx"), "sample") switch
+                {
+                    OnnxInputType.Float16 => "fp16",
+                    OnnxInputType.Float => "fp32",
+                    _ => null,
+                },
                 Family = config.Family,
                 NativeSize = config.NativeSize,
                 MemoryEstimateBytes = MemoryEstimate.Of(shapes, config.NativeSize, config.NativeSize, 1, guidance).Total,

@@ -62,8 +62,11 @@ public sealed class ModelsPageTests
 
         cut.Find("#install-folder-path").Change(world.TinyModel);
         cut.Find("#install-folder").Click();
-        cut.WaitForAssertion(() => Assert.Contains("installed", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
-        Assert.Single(cut.FindAll("tr.model-row"));
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("DiffusersScript installed (", cut.Find("#models-notice").TextContent, StringComparison.Ordinal);
+            Assert.Single(cut.FindAll("tr.model-row"));
+        });
 
         cut.Find("tr.model-row .model-set-default").Click();
 
