@@ -32,13 +32,25 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
             throw new ModelInstallException($"'{subfolder}' is not a folder of the repository.");
         }
 
-        var info = await GetJsonAsync($"api/models/{repo}/revision/{Uri.EscapeDataString(revision)}", repo, revision, cancellation);
+        var (info, _) = await GetJsonAsync($"api/models/{repo}/revision/{Uri.EscapeDataString(revision)}", repo, revision, cancellation);
         var commit = info.TryGetProperty("sha", out var sha) && sha.ValueKind == JsonValueKind.String ? sha.GetString()! : revision;
 
         var treePath = $"api/models/{repo}/tree/{Uri.EscapeDataString(commit)}" + (sub.Length > 0 ? "/" + EscapePath(sub) : "") + "?recursive=1";
-        var tree = await GetJsonAsync(treePath, repo, revision, cancellation);
         var prefix = sub.Length > 0 ? sub + "/" : "";
         var files = new List<HubFile>();
+        // The Hub pages a long tree: each page's Link header names the next one.
+        for (string? page = treePath; page is not null;)
+        {
+            var (tree, next) = await GetJsonAsync(page, repo, revision, cancellation);
+            page = next;
+            AddFiles(tree, prefix, files);
+        }
+
+        return new HubListing(repo, revision, commit, files, sub);
+    }
+
+    private static void AddFiles(JsonElement tree, string prefix, List<HubFile> files)
+    {
         foreach (var entry in tree.EnumerateArray())
         {
             if (entry.GetProperty("type").GetString() != "file")
@@ -62,8 +74,6 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
 
             files.Add(new HubFile(path[prefix.Length..], size, lfsSha));
         }
-
-        return new HubListing(repo, revision, commit, files, sub);
     }
 
     /// <summary>Writes the file's bytes to <paramref name="target"/>, resuming from the bytes already there (a Range
@@ -104,7 +114,8 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
         return total;
     }
 
-    private async Task<JsonElement> GetJsonAsync(string path, string repo, string revision, CancellationToken cancellation)
+    /// <summary>The JSON at <paramref name="path"/> and the next page's address, where a Link header gives one.</summary>
+    private async Task<(JsonElement Json, string? Next)> GetJsonAsync(string path, string repo, string revision, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         Authorize(request);
@@ -123,8 +134,30 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
             EnsureSuccess(response, repo, revision);
             await using var body = await response.Content.ReadAsStreamAsync(cancellation);
             using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellation);
-            return document.RootElement.Clone();
+            return (document.RootElement.Clone(), NextPage(response));
         }
+    }
+
+    // RFC 8288: Link: <https://huggingface.co/api/models/...?cursor=...>; rel="next". Only a page on the Hub itself is
+    // followed: the token goes with each request.
+    private string? NextPage(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Link", out var links))
+        {
+            return null;
+        }
+
+        foreach (var link in links.SelectMany(l => l.Split(',')))
+        {
+            var (open, close) = (link.IndexOf('<', StringComparison.Ordinal), link.IndexOf('>', StringComparison.Ordinal));
+            if (open >= 0 && close > open && link.Contains("rel=\"next\"", StringComparison.Ordinal)
+                && Uri.TryCreate(http.BaseAddress, link[(open + 1)..close], out var next) && next.Authority == http.BaseAddress?.Authority)
+            {
+                return next.ToString();
+            }
+        }
+
+        return null;
     }
 
     private void Authorize(HttpRequestMessage request)

@@ -56,6 +56,9 @@ public sealed class FakeHub : IAsyncDisposable
 
     public IReadOnlyList<HubRequest> Requests => [.. _requests];
 
+    /// <summary>Entries per page of a tree listing (the next page named by a Link header, as the Hub does); 0: one page.</summary>
+    public int TreePageSize { get; set; }
+
     /// <summary>Serves the files under <paramref name="folder"/> as the repository <paramref name="repo"/>.</summary>
     public void AddFolder(string repo, string folder, string? under = null)
     {
@@ -115,7 +118,7 @@ public sealed class FakeHub : IAsyncDisposable
             }
             else if (path.StartsWith("api/models/", StringComparison.Ordinal))
             {
-                await ApiAsync(response, path["api/models/".Length..]);
+                await ApiAsync(response, path["api/models/".Length..], int.TryParse(request.QueryString["cursor"], out var cursor) ? cursor : 0);
             }
             else if (path.Split('/') is [var owner, var name, "resolve", _, ..] parts && _repos.TryGetValue($"{owner}/{name}", out var files)
                 && files.TryGetValue(string.Join('/', parts[4..]), out var bytes))
@@ -137,7 +140,7 @@ public sealed class FakeHub : IAsyncDisposable
         }
     }
 
-    private async Task ApiAsync(HttpListenerResponse response, string rest)
+    private async Task ApiAsync(HttpListenerResponse response, string rest, int cursor)
     {
         var parts = rest.Split('/');
         if (parts.Length < 4 || !_repos.TryGetValue($"{parts[0]}/{parts[1]}", out var files) || parts[3] is not ("main" or Commit))
@@ -167,6 +170,16 @@ public sealed class FakeHub : IAsyncDisposable
             entries.Add(IsLfs(path, bytes.Length)
                 ? new { type = "file", oid, size = (long)bytes.Length, path, lfs = new { oid = Convert.ToHexStringLower(SHA256.HashData(bytes)), size = (long)bytes.Length, pointerSize = 134 } }
                 : (object)new { type = "file", oid, size = (long)bytes.Length, path });
+        }
+
+        if (TreePageSize > 0)
+        {
+            if (cursor + TreePageSize < entries.Count)
+            {
+                response.Headers["Link"] = $"<{Endpoint}api/models/{rest}?recursive=1&cursor={cursor + TreePageSize}>; rel=\"next\"";
+            }
+
+            entries = [.. entries.Skip(cursor).Take(TreePageSize)];
         }
 
         await WriteAsync(response, 200, JsonSerializer.Serialize(entries));

@@ -108,6 +108,18 @@ public sealed class HubInstallTests
     }
 
     [Fact]
+    public async Task A_tree_listed_in_pages_is_followed_to_its_last_page()
+    {
+        await using var world = new ModelManagerWorld();
+        world.Hub.TreePageSize = 3;
+
+        var model = await world.Installer.InstallFromHubAsync(ModelManagerWorld.Repo, null, null, null);
+
+        Assert.Equal(InstalledModel.FolderSize(world.TinyModel) + ModelManagerWorld.Readme.Length, model.SizeBytes);
+        Assert.True(world.Hub.Requests.Count(r => r.Path.Contains("/tree/", StringComparison.Ordinal)) > 3);
+    }
+
+    [Fact]
     public async Task Without_the_token_a_gated_repository_asks_for_hf_token()
     {
         await using var world = new ModelManagerWorld();
