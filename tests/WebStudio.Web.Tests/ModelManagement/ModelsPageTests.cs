@@ -74,6 +74,27 @@ public sealed class ModelsPageTests
         Assert.Equal(world.Listed[0], world.Generation.DefaultModel);
     }
 
+    [Fact]
+    public async Task A_zip_uploaded_on_the_page_is_installed_and_a_bad_one_gets_a_clear_error()
+    {
+        await using var world = new ModelManagerWorld();
+        await using var context = NewContext(world);
+        var cut = context.Render<ModelsPage>();
+        using var zip = new MemoryStream();
+        System.IO.Compression.ZipFile.CreateFromDirectory(world.TinyModel, zip);
+
+        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromBinary(zip.ToArray(), "uploaded.zip"));
+
+        cut.WaitForAssertion(() => Assert.Contains("uploaded installed (", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
+        Assert.Equal(["uploaded"], world.Listed);
+        Assert.Empty(Directory.GetFiles(Path.Combine(world.ModelsPath, ModelInstaller.StagingFolder))); // the upload is not kept
+
+        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText("not a zip", "broken.zip"));
+
+        cut.WaitForAssertion(() => Assert.Contains("This is not a zip file", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
+        Assert.Equal(["uploaded"], world.Listed);
+    }
+
     private static BunitContext NewContext(ModelManagerWorld world)
     {
         var context = new BunitContext();
