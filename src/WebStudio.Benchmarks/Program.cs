@@ -71,6 +71,11 @@ switch (command)
             Option(options, "--out"));
         break;
 
+    case "model-install":
+        // Issue 21: installing a ~100 MB model from the local fake Hub; a cut connection and a cancelled install resumed.
+        await ModelInstallBenchmark.RunAsync(options);
+        break;
+
     default:
         Console.WriteLine("""
             usage: dotnet run -c Release --project src/WebStudio.Benchmarks -- <command> [options]
@@ -94,6 +99,7 @@ switch (command)
                                                  the usage page, its query and its CSV with 100 users and 100,000 finished jobs
               api-stream --key KEY [--url U] [--model M] [--size WxH|auto] [--runs N] [--out FILE]
                                                  streamed 20-step generation with 3 partials: first partial and total time
+              model-install [--mb 100]           install a ~100 MB model from the local fake Hub: clean, cut once mid-file, cancelled and resumed
             """);
         break;
 }

@@ -9,6 +9,7 @@ using WebStudio.Studio.Execution;
 using WebStudio.Studio.Galleries;
 using WebStudio.Studio.History;
 using WebStudio.Studio.Maintenance;
+using WebStudio.Studio.ModelManagement;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
@@ -83,6 +84,7 @@ public static class StudioCoreServices
         services.AddSingleton<GalleryService>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ModelCards>();
+        services.AddModelManagement(configuration);
         services.AddEditing();
         services.AddSingleton<Refine.RefineThreads>();
         return services;

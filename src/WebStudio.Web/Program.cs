@@ -18,6 +18,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Web.Galleries;
 using WebStudio.Studio.Galleries;
 using WebStudio.Web.Hubs;
+using WebStudio.Web.ModelManagement;
 using WebStudio.Web.Refine;
 using WebStudio.Web.Operations;
 using WebStudio.Web.Security;
@@ -45,13 +46,22 @@ builder.AddImagesApi();
 builder.Services.AddStudioDataProtection();
 builder.Services.AddErrorResponses();
 
-if (ApiKeyCommand.IsRequested(args))
+if (ApiKeyCommand.IsRequested(args) || ModelsCommand.IsRequested(args))
 {
-    // The command prints the key alone on stdout, for scripts (KEY=$(...)); every log line goes to stderr.
+    // The commands print their results alone on stdout, for scripts (KEY=$(...)); every log line goes to stderr.
     builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
 }
 
 var app = builder.Build();
+
+if (ModelsCommand.IsRequested(args))
+{
+    // The model manager needs no database: it runs before the migrations.
+    using var interrupt = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+    Environment.ExitCode = await ModelsCommand.RunAsync(app.Services, args[1..], Console.Out, Console.Error, interrupt.Token);
+    return;
+}
 
 using (var scope = app.Services.CreateScope())
 {

@@ -20,6 +20,10 @@ public sealed record ModelCard
     [JsonPropertyName("examples")]
     public IReadOnlyList<string> Examples { get; init; } = [];
 
+    /// <summary>The settings the model is best run with; null: the studio's own defaults.</summary>
+    [JsonPropertyName("defaults")]
+    public ModelGenerationDefaults? Defaults { get; init; }
+
     private static readonly JsonSerializerOptions Options = new() { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public static ModelCard Parse(string json) => JsonSerializer.Deserialize<ModelCard>(json, Options) ?? new ModelCard();

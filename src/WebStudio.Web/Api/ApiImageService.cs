@@ -16,6 +16,7 @@ using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Usage;
+using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Web.Api;
 
@@ -43,6 +44,7 @@ public sealed class ApiImageService(
     IOptions<GenerationOptions> generation,
     IHostApplicationLifetime lifetime,
     UsageMetering usage,
+    ModelCards cards,
     ILogger<ApiImageService> logger)
 {
     /// <summary>img2img strength of an edit without a mask, and of a variation (which keeps more of the source).</summary>
@@ -71,13 +73,15 @@ public sealed class ApiImageService(
     {
         var model = ResolveModel(request.Model);
         using var edit = request.Image is null ? null : ApiUploads.Read(request);
-        var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? (model.NativeWidth, model.NativeHeight);
-        var steps = request.Steps ?? ApiQuality.Steps(request.Quality);
+        // What a request leaves out, the model's own defaults (card.json) give before the studio's.
+        var defaults = cards.For(model.Name)?.Card.Defaults;
+        var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? DefaultSize(defaults) ?? (model.NativeWidth, model.NativeHeight);
+        var steps = request.Steps ?? (request.Quality == "auto" && defaults?.Steps is { } modelSteps ? modelSteps : ApiQuality.Steps(request.Quality));
         var seed = request.Seed ?? seeds.Next();
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {
-            var spec = Spec(request, edit, model, steps) with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
+            var spec = Spec(request, edit, model, steps, defaults) with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
             if (InstructionModels.Check(spec, engine.Models()) is { } wrongKind)
             {
                 // A generation on an instruction model: a 400 that names a model that fits (the first batch, nothing queued yet).
@@ -107,28 +111,36 @@ public sealed class ApiImageService(
     /// <summary>The one mapping from an OpenAI request to a spec: a generation is text to image at the request's
     /// size; an edit with a mask repaints the masked area from noise, without one (and a variation) it redraws the
     /// whole picture at the API's fixed strengths.</summary>
-    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, EngineModel model, int steps) => Spec(request, edit, model.Name, steps, model.EditsByInstruction);
+    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, EngineModel model, int steps, ModelGenerationDefaults? defaults = null) =>
+        Spec(request, edit, model.Name, steps, model.EditsByInstruction, defaults);
+
+    private static (int Width, int Height)? DefaultSize(ModelGenerationDefaults? defaults) =>
+        defaults is { Width: { } width, Height: { } height } ? (width, height) : null;
 
     /// <summary>On an instruction model (issue 22) an edit's prompt is the instruction, and a mask (optional) only
     /// limits where it may change; <c>guidance_scale</c> is its text guidance.</summary>
-    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps, bool editsByInstruction = false) => Extended(request, (edit, request.Operation) switch
+    internal static JobSpec.Diffusion Spec(ImageRequest request, ApiEditInput? edit, string model, int steps, bool editsByInstruction = false,
+        ModelGenerationDefaults? defaults = null) => Extended(request, defaults, (edit, request.Operation) switch
     {
         (not null, ImageOperation.Edit) when editsByInstruction => new JobSpec.InstructEdit
         {
             ImageGuidance = request.ImageGuidanceScale ?? InstructionEdit.DefaultImageGuidance, Prompt = request.Prompt, Model = model, Steps = steps,
         },
-        (null, _) => new JobSpec.Txt2Img { Width = request.Size?.Width, Height = request.Size?.Height, Prompt = request.Prompt, Model = model, Steps = steps },
+        (null, _) => new JobSpec.Txt2Img
+        {
+            Width = (request.Size ?? DefaultSize(defaults))?.Width, Height = (request.Size ?? DefaultSize(defaults))?.Height, Prompt = request.Prompt, Model = model, Steps = steps,
+        },
         ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },
         (_, ImageOperation.Variation) => new JobSpec.Img2Img { Strength = VariationStrength, Prompt = request.Prompt, Model = model, Steps = steps },
         _ => new JobSpec.Img2Img { Strength = EditStrength, Prompt = request.Prompt, Model = model, Steps = steps },
     });
 
-    /// <summary>The extension fields a request gave; the spec's defaults (the studio's) for the rest.</summary>
-    private static JobSpec.Diffusion Extended(ImageRequest request, JobSpec.Diffusion spec) => spec with
+    /// <summary>The extension fields a request gave; the model's defaults, then the spec's (the studio's), for the rest.</summary>
+    private static JobSpec.Diffusion Extended(ImageRequest request, ModelGenerationDefaults? defaults, JobSpec.Diffusion spec) => spec with
     {
         NegativePrompt = request.NegativePrompt ?? spec.NegativePrompt,
-        Guidance = request.GuidanceScale ?? spec.Guidance,
-        Scheduler = request.Sampler ?? spec.Scheduler,
+        Guidance = request.GuidanceScale ?? defaults?.Guidance ?? spec.Guidance,
+        Scheduler = request.Sampler ?? defaults?.Sampler ?? spec.Scheduler,
     };
 
     /// <summary>

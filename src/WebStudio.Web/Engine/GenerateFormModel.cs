@@ -1,6 +1,7 @@
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Web.Engine;
 
@@ -39,6 +40,25 @@ public sealed class GenerateFormModel
             Height = height,
             BatchSize = BatchSize,
         };
+    }
+
+    /// <summary>A model has been chosen: the form takes its own defaults (card.json's <c>defaults</c>, e.g. a Turbo
+    /// model's 1 step at guidance 0), and the studio's for what it does not say, so that nothing of the last model's
+    /// stays behind. Its size is taken where it is one of <paramref name="sizes"/> (the model's presets); otherwise the
+    /// form keeps its size where the model offers it, or takes the first preset.</summary>
+    public void TakeDefaults(ModelGenerationDefaults? model, IReadOnlyList<string> sizes)
+    {
+        Scheduler = model?.Sampler ?? Defaults.Scheduler;
+        Steps = model?.Steps ?? Defaults.Steps;
+        Guidance = model?.Guidance ?? Defaults.Guidance;
+        if (model is { Width: { } width, Height: { } height } && sizes.Contains(SizePresets.Format(width, height)))
+        {
+            Size = SizePresets.Format(width, height);
+        }
+        else if (!sizes.Contains(Size))
+        {
+            Size = sizes.FirstOrDefault() ?? "";
+        }
     }
 
     /// <summary>"Copy parameters" and re-run: the form takes a finished job's settings from its spec (an edit's

@@ -255,6 +255,7 @@ public static class RouteRules
         ["/admin/users"] = new(Guard.Admin, Ok) { Page = true },
         ["/admin/roles"] = new(Guard.Admin, Ok) { Page = true },
         ["/admin/audit"] = new(Guard.Admin, Ok) { Page = true },
+        ["/admin/models"] = new(Guard.Admin, Ok) { Page = true },
         ["/Account/ResetPassword"] = new(Guard.Public, Ok),
         ["/Account/Manage/ChangePassword"] = new(Guard.Login, Ok) { Page = true },
         ["/Account/Login"] = new(Guard.Public, Ok),

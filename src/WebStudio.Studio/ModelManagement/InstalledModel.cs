@@ -1,0 +1,88 @@
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Vocabulary;
+
+namespace WebStudio.Studio.ModelManagement;
+
+/// <summary>What the model manager shows of an installed model. Figures a folder does not give (or cannot be read
+/// for) are null, and <see cref="Problem"/> says why.</summary>
+public sealed record InstalledModel(string Name, string Folder, bool IsDefault, long SizeBytes)
+{
+    /// <summary>The model card's text: README.md without its YAML front matter, shortened; null when there is none.</summary>
+    public string? Card { get; init; }
+
+    /// <summary>"fp16" or "fp32", from the UNet's sample input (<see cref="OnnxInputType"/>, however big the graph).</summary>
+    public string? Precision { get; init; }
+
+    public ModelFamily? Family { get; init; }
+
+    /// <summary>The family as people name it.</summary>
+    public string FamilyName => Family switch
+    {
+        ModelFamily.StableDiffusionXL => "SDXL",
+        ModelFamily.StableDiffusion => "SD 1.x/2.x",
+        _ => "?",
+    };
+
+    public int NativeSize { get; init; }
+
+    /// <summary>The peak memory of one image at the native size (MemoryEstimate), with the model's default guidance.</summary>
+    public long? MemoryEstimateBytes { get; init; }
+
+    public ModelGenerationDefaults? Defaults { get; init; }
+
+    public string? Problem { get; init; }
+
+    public const int CardLength = 2000;
+
+    /// <summary>Reads what there is to show of the model folder <paramref name="folder"/>.</summary>
+    public static InstalledModel Read(string folder, bool isDefault)
+    {
+        var model = new InstalledModel(Path.GetFileName(folder), folder, isDefault, FolderSize(folder)) { Card = ReadCard(folder) };
+        try
+        {
+            var card = File.Exists(Path.Combine(folder, ModelCard.FileName)) ? ModelCard.Parse(File.ReadAllText(Path.Combine(folder, ModelCard.FileName))) : null;
+            var config = ModelConfig.Read(folder);
+            var shapes = ModelShapes.Read(folder);
+            var guidance = card?.Defaults?.Guidance ?? 7.5f;
+            return model with
+            {
+                Precision = OnnxInputType.Read(Path.Combine(folder, "unet", "model.onnx"), "sample") switch
+                {
+                    OnnxInputType.Float16 => "fp16",
+                    OnnxInputType.Float => "fp32",
+                    _ => null,
+                },
+                Family = config.Family,
+                NativeSize = config.NativeSize,
+                MemoryEstimateBytes = MemoryEstimate.Of(shapes, config.NativeSize, config.NativeSize, 1, guidance).Total,
+                Defaults = card?.Defaults,
+            };
+        }
+        catch (Exception e) when (e is ModelLoadException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            return model with { Problem = e.Message };
+        }
+    }
+
+    public static long FolderSize(string folder) =>
+        Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+
+    private static string? ReadCard(string folder)
+    {
+        var path = Path.Combine(folder, "README.md");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(path).Replace("\r\n", "\n", StringComparison.Ordinal);
+        if (text.StartsWith("---\n", StringComparison.Ordinal) && text.IndexOf("\n---", 4, StringComparison.Ordinal) is > 0 and var end)
+        {
+            text = text[(end + 4)..]; // the Hub's YAML metadata block
+        }
+
+        text = text.Trim();
+        return text.Length == 0 ? null : text.Length > CardLength ? text[..CardLength] + "…" : text;
+    }
+}

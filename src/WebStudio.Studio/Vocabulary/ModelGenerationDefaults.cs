@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+
+namespace WebStudio.Studio.Vocabulary;
+
+/// <summary>
+/// The settings a model is best run with, from the <c>defaults</c> block of its card.json, e.g. for SD-Turbo
+/// <c>{"defaults": {"steps": 1, "guidance": 0, "width": 512, "height": 512}}</c>.
+/// Each is optional: what a model does not say, the studio's own default gives. The Generate form takes them when the
+/// model is chosen, and the OpenAI API for a field a request leaves out.
+/// </summary>
+public sealed record ModelGenerationDefaults
+{
+    [JsonPropertyName("width")]
+    public int? Width { get; init; }
+
+    [JsonPropertyName("height")]
+    public int? Height { get; init; }
+
+    [JsonPropertyName("steps")]
+    public int? Steps { get; init; }
+
+    /// <summary>A scheduler name as the form and JobSpec take it (one of SchedulerNames.All, e.g. "Euler a", "DPM++ 2M").</summary>
+    [JsonPropertyName("sampler")]
+    public string? Sampler { get; init; }
+
+    [JsonPropertyName("guidance")]
+    public float? Guidance { get; init; }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Playwright;
+using WebStudio.Browser.Tests.Infrastructure;
+using WebStudio.Testing.TinyModels;
+
+namespace WebStudio.Browser.Tests;
+
+/// <summary>
+/// The model manager's page in headless chromium at a desktop's 1400×900: the administrator reaches it from the top
+/// bar (with Log out still on the screen), copies a model folder in, sees it listed with its figures, and removes it
+/// through the confirmation.
+/// </summary>
+[Trait("Capability", "UserModels")]
+public sealed class ModelsBrowserTests : OwnStudioTest
+{
+    private const string SidewaysScroll = "() => [document.scrollingElement.scrollWidth, window.innerWidth]";
+
+    [Fact]
+    public async Task The_administrator_installs_a_folder_and_removes_it_on_the_models_page()
+    {
+        await using var context = await Browser.NewContextAsync(Server, 1400, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(The_administrator_installs_a_folder_and_removes_it_on_the_models_page), context, Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
+            await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            var logOut = page.Locator(".mud-appbar .top-links").GetByText("Log out", new() { Exact = true });
+            await AssertInsideTheScreenAsync(page, logOut, "Log out");
+            var models = page.Locator(".mud-appbar .top-links").GetByText("Models", new() { Exact = true });
+            await AssertInsideTheScreenAsync(page, models, "Models");
+            await models.ClickAsync();
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/admin/models", new() { Timeout = 30_000 });
+            await StudioPages.WaitForCircuitAsync(page);
+            await Assertions.Expect(page.Locator($"tr.model-row[data-model='{StudioSandbox.TinyModelName}'] .model-default")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+            await page.Locator("input#install-folder-path, #install-folder-path input").First.FillAsync(TinyModelFolders.Shared.Folder("DiffusersScript"));
+            await page.Locator("input#install-name, #install-name input").First.FillAsync("browser-copy");
+            await page.Keyboard.PressAsync("Tab");
+            await page.Locator("#install-folder").ClickAsync();
+            var row = page.Locator("tr.model-row[data-model='browser-copy']");
+            await Assertions.Expect(row.Locator(".model-precision")).ToHaveTextAsync("fp32", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#models-notice")).ToContainTextAsync("browser-copy installed");
+            var widths = await page.EvaluateAsync<int[]>(SidewaysScroll);
+            Assert.True(widths[0] <= widths[1], $"the models page scrolls sideways: {widths[0]} px of content in {widths[1]} px");
+
+            await row.Locator(".model-remove").ClickAsync();
+            await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
+            await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+            Assert.False(Directory.Exists(Path.Combine(Server.ModelsPath, "browser-copy")));
+        });
+    }
+
+    private static async Task AssertInsideTheScreenAsync(IPage page, ILocator element, string what)
+    {
+        var box = await element.First.BoundingBoxAsync();
+        Assert.True(box is not null && box.X >= 0 && box.X + box.Width <= page.ViewportSize!.Width + 0.5,
+            box is null ? $"{what} is not on the page" : $"{what} lies outside the screen ({box.X}..{box.X + box.Width} of {page.ViewportSize!.Width})");
+    }
+}

@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Json;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+using MudBlazor.Services;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Options;
+using WebStudio.Studio.Vocabulary;
+using WebStudio.Web.Components.Shared;
+using WebStudio.Web.Engine;
+using WebStudio.Web.Tests.Infrastructure;
+
+namespace WebStudio.Web.Tests.ModelManagement;
+
+/// <summary>Per-model defaults from the card's <c>defaults</c> block (a Turbo model: 1 step, guidance 0): the Generate
+/// form takes them when the model is chosen, and the OpenAI API for the fields a request leaves out.</summary>
+[Trait("Capability", "UserModels")]
+public sealed class ModelDefaultsTests
+{
+    private const string TurboCard = """{"defaults": {"steps": 1, "guidance": 0, "sampler": "Euler", "width": 96, "height": 64}}""";
+
+    private static readonly JobSpec.Txt2Img Studio = new();
+
+    [Fact]
+    public void The_form_takes_a_turbo_models_defaults_and_the_studios_again_for_a_model_without()
+    {
+        var form = new GenerateFormModel { Steps = 30, Guidance = 9, Size = "64x64" };
+        string[] sizes = ["64x64", "96x64"];
+
+        form.TakeDefaults(ModelCard.Parse(TurboCard).Defaults, sizes);
+        Assert.Equal((1, 0f, "Euler", "96x64"), (form.Steps, form.Guidance, form.Scheduler, form.Size));
+
+        form.TakeDefaults(null, sizes);
+        Assert.Equal((Studio.Steps, Studio.Guidance, Studio.Scheduler, "96x64"), (form.Steps, form.Guidance, form.Scheduler, form.Size));
+    }
+
+    [Fact]
+    public async Task Choosing_a_model_in_the_generate_form_updates_its_settings()
+    {
+        using var folder = new TempFolder();
+        var models = folder.Combine("models");
+        Directory.CreateDirectory(Path.Combine(models, "turbo"));
+        File.WriteAllText(Path.Combine(models, "turbo", ModelCard.FileName), TurboCard);
+        await using var context = new BunitContext();
+        context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = models }), NullLogger<ModelCards>.Instance));
+        context.Services.AddSingleton<IGenerationEngine>(new ScriptedEngine());
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Render<MudPopoverProvider>();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64" };
+        var cut = context.Render<GenerateForm>(p => p.Add(c => c.Form, form).Add(c => c.Models, [new EngineModel("tiny", 64, 64), new EngineModel("turbo", 64, 64)]));
+
+        var modelSelect = cut.FindComponents<MudSelect<string>>().First(s => s.Instance.Label == "Model");
+        await cut.InvokeAsync(() => modelSelect.Instance.ValueChanged.InvokeAsync("turbo"));
+
+        Assert.Equal(("turbo", 1, 0f, "Euler", "96x64"), (form.Model, form.Steps, form.Guidance, form.Scheduler, form.Size));
+    }
+
+    [Fact]
+    public async Task The_api_takes_the_models_defaults_for_the_fields_a_request_leaves_out()
+    {
+        using var folder = new TempFolder();
+        await using var host = ScriptedStudio.Create(folder);
+        Directory.CreateDirectory(Path.Combine(host.ModelsPath, StudioHost.Model));
+        File.WriteAllText(Path.Combine(host.ModelsPath, StudioHost.Model, ModelCard.FileName), TurboCard);
+        var (_, key) = await host.CreateUserWithKeyAsync("turbo-user");
+        using var client = host.Client(key);
+
+        using var bare = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "a red circle", model = StudioHost.Model });
+        Assert.Equal(HttpStatusCode.OK, bare.StatusCode);
+        using var explicitFields = await client.PostAsJsonAsync("/v1/images/generations", new { prompt = "a blue square", model = StudioHost.Model, quality = "low", guidance_scale = 5, size = "64x64" });
+        Assert.Equal(HttpStatusCode.OK, explicitFields.StatusCode);
+
+        await using var db = host.OpenDatabase();
+        var specs = (await db.Jobs.OrderBy(j => j.CreatedAt).ToListAsync()).Select(j => (JobSpec.Txt2Img)JobSpecJson.Read(j)).ToList();
+        Assert.Equal((1, 0f, "Euler", 96, 64), (specs[0].Steps, specs[0].Guidance, specs[0].Scheduler, specs[0].Width, specs[0].Height));
+        Assert.NotEqual(1, specs[1].Steps);
+        Assert.Equal((5f, 64, 64), (specs[1].Guidance, specs[1].Width, specs[1].Height));
+    }
+}

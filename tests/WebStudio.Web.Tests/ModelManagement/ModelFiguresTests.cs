@@ -1,0 +1,32 @@
+using WebStudio.Studio.ModelManagement;
+using WebStudio.Testing.TinyModels;
+
+namespace WebStudio.Web.Tests.ModelManagement;
+
+/// <summary>What the model manager shows of a folder: the precision read from the UNet's sample input without
+/// loading the graph, and nothing (not an error) for a file that is not ONNX.</summary>
+[Trait("Capability", "UserModels")]
+public sealed class ModelFiguresTests
+{
+    [Theory]
+    [InlineData("DiffusersScript", "fp32")]
+    [InlineData("Fp16", "fp16")]
+    [InlineData("OptimumFp16Lcm", "fp16")]
+    public void The_precision_comes_from_the_unets_sample_input(string variant, string precision)
+    {
+        var folder = TinyModelFolders.Shared.Folder(variant);
+
+        Assert.Equal(precision, InstalledModel.Read(folder, isDefault: false).Precision);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_onnx_has_no_input_type()
+    {
+        using var folder = new TempFolder();
+        var path = folder.Combine("model.onnx");
+        File.WriteAllBytes(path, [0x0A, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 1, 2, 3]);
+
+        Assert.Null(OnnxInputType.Read(path, "sample"));
+        Assert.Null(OnnxInputType.Read(folder.Combine("missing.onnx"), "sample"));
+    }
+}

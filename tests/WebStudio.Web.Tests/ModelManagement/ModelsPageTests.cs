@@ -1,0 +1,112 @@
+using System.Net;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using WebStudio.Studio.ModelManagement;
+using WebStudio.Testing.TinyModels;
+using WebStudio.Web.Components.Pages.Admin;
+using WebStudio.Web.Tests.TeamAdmin;
+
+namespace WebStudio.Web.Tests.ModelManagement;
+
+/// <summary>The /admin/models page: the administrator's alone, its table, the live progress of an install from the
+/// notifier (and the subscription dropped with the page), and making a model the default.</summary>
+[Trait("Capability", "UserModels")]
+public sealed class ModelsPageTests
+{
+    [Fact]
+    public async Task The_page_renders_the_models_for_the_administrator_and_is_refused_to_a_member()
+    {
+        await using var studio = await TeamStudio.StartAsync();
+        TinyStableDiffusion.Write(Path.Combine(studio.Host.ModelsPath, StudioHost.Model), TinyModelVariant.DiffusersScript);
+
+        using var admin = await studio.Admin.Http.GetAsync("/admin/models");
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        var page = await admin.Content.ReadAsStringAsync();
+        Assert.Contains("id=\"models\"", page, StringComparison.Ordinal);
+        Assert.Contains($"data-model=\"{StudioHost.Model}\"", page, StringComparison.Ordinal);
+        Assert.Contains("model-default", page, StringComparison.Ordinal);
+        Assert.Contains("id=\"install-hub\"", page, StringComparison.Ordinal);
+        Assert.Contains("href=\"/admin/models\"", page, StringComparison.Ordinal); // in the admin navigation
+
+        using var member = await studio.Member.Http.GetAsync("/admin/models");
+        Assert.Equal(HttpStatusCode.Forbidden, member.StatusCode);
+        var home = await (await studio.Member.Http.GetAsync("/")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("href=\"/admin/models\"", home, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_install_in_progress_shows_a_live_bar_and_the_page_lets_go_of_the_notifier_when_closed()
+    {
+        await using var world = new ModelManagerWorld();
+        await using var context = NewContext(world);
+        var cut = context.Render<ModelsPage>();
+        Assert.Empty(cut.FindAll(".model-progress"));
+
+        world.Notifier.Publish(new ModelInstallProgress("big-model", ModelInstallStage.Downloading, 25 * 1024 * 1024, 100 * 1024 * 1024, "unet/model.onnx"));
+
+        cut.WaitForAssertion(() => Assert.Contains("25 MiB of 100 MiB", cut.Find(".model-progress[data-model=big-model]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("translateX(-75%)", cut.Find(".model-progress .mud-progress-linear-bar").GetAttribute("style"), StringComparison.Ordinal); // 25% drawn
+        Assert.Equal(1, Subscribers(world.Notifier));
+
+        await context.DisposeComponentsAsync();
+        Assert.Equal(0, Subscribers(world.Notifier));
+    }
+
+    [Fact]
+    public async Task Installing_a_folder_from_the_page_lists_it_and_make_default_marks_it()
+    {
+        await using var world = new ModelManagerWorld();
+        await using var context = NewContext(world);
+        var cut = context.Render<ModelsPage>();
+
+        cut.Find("#install-folder-path").Change(world.TinyModel);
+        cut.Find("#install-folder").Click();
+        cut.WaitForAssertion(() =>
+        {
+            Assert.Contains("DiffusersScript installed (", cut.Find("#models-notice").TextContent, StringComparison.Ordinal);
+            Assert.Single(cut.FindAll("tr.model-row"));
+        });
+
+        cut.Find("tr.model-row .model-set-default").Click();
+
+        Assert.Single(cut.FindAll(".model-default"));
+        Assert.Equal(world.Listed[0], world.Generation.DefaultModel);
+    }
+
+    [Fact]
+    public async Task A_zip_uploaded_on_the_page_is_installed_and_a_bad_one_gets_a_clear_error()
+    {
+        await using var world = new ModelManagerWorld();
+        await using var context = NewContext(world);
+        var cut = context.Render<ModelsPage>();
+        using var zip = new MemoryStream();
+        System.IO.Compression.ZipFile.CreateFromDirectory(world.TinyModel, zip);
+
+        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromBinary(zip.ToArray(), "uploaded.zip"));
+
+        cut.WaitForAssertion(() => Assert.Contains("uploaded installed (", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
+        Assert.Equal(["uploaded"], world.Listed);
+        Assert.Empty(Directory.GetFiles(Path.Combine(world.ModelsPath, ModelInstaller.StagingFolder))); // the upload is not kept
+
+        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText("not a zip", "broken.zip"));
+
+        cut.WaitForAssertion(() => Assert.Contains("This is not a zip file", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
+        Assert.Equal(["uploaded"], world.Listed);
+    }
+
+    private static BunitContext NewContext(ModelManagerWorld world)
+    {
+        var context = new BunitContext();
+        context.Services.AddMudServices();
+        context.Services.AddSingleton(world.Installer);
+        context.Services.AddSingleton(world.Notifier);
+        context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(world.Options));
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        return context;
+    }
+
+    private static int Subscribers(ModelInstallNotifier notifier) =>
+        (typeof(ModelInstallNotifier).GetField(nameof(ModelInstallNotifier.Changed), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
+            .GetValue(notifier) as Delegate)?.GetInvocationList().Length ?? 0;
+}
