@@ -73,13 +73,19 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var negativeSchedule = useCfg ? PromptSchedule.Build(request.NegativePrompt, Math.Max(stepCount, 1)) : null;
         var texts = schedule.Concat(negativeSchedule ?? []).Select(p => p.Text).Distinct(StringComparer.Ordinal).ToArray();
         var embeddings = texts.Zip(TextConditioning.Encode(Model, texts, clock)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        var negativeEmbeddings = embeddings;
+        if (Model.Config.IsXl)
+        {
+            (embeddings, negativeEmbeddings) = XlEmbeddings(embeddings, schedule, negativeSchedule, request);
+        }
+
         var textDone = Stopwatch.GetTimestamp();
         cancellationToken.ThrowIfCancellationRequested();
 
         var start = new StartingPoint(Model, request, scheduler, firstStep, clock);
         var latents = start.Latents;
         var guidancePerStep = GuidancePerStep(
-            stepCount, schedule, negativeSchedule, embeddings, edit?.TextGuidance ?? request.Guidance,
+            stepCount, schedule, negativeSchedule, embeddings, negativeEmbeddings, edit?.TextGuidance ?? request.Guidance,
             guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null, edit?.ImageGuidance ?? 0f);
         var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock);
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
@@ -132,19 +138,33 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     /// instance, so the denoiser rebuilds its batched rows only where an edited prompt changes.</summary>
     private static GuidanceInput[] GuidancePerStep(
         int stepCount, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
-        Dictionary<string, PromptEmbedding> embeddings, float scale, float[]? timestepCond, float imageScale)
+        Dictionary<string, PromptEmbedding> embeddings, Dictionary<string, PromptEmbedding> negativeEmbeddings, float scale, float[]? timestepCond, float imageScale)
     {
         var perStep = new GuidanceInput[stepCount];
         for (var step = 0; step < stepCount; step++)
         {
             var conditional = embeddings[PromptSchedule.TextAt(schedule, step)];
-            var unconditional = negativeSchedule is null ? null : embeddings[PromptSchedule.TextAt(negativeSchedule, step)];
+            var unconditional = negativeSchedule is null ? null : negativeEmbeddings[PromptSchedule.TextAt(negativeSchedule, step)];
             perStep[step] = step > 0 && perStep[step - 1].Conditional == conditional && perStep[step - 1].Unconditional == unconditional
                 ? perStep[step - 1]
                 : new GuidanceInput(conditional, unconditional, scale, timestepCond, imageScale);
         }
 
         return perStep;
+    }
+
+    /// <summary>SDXL: the prompts' states with the conditional time ids, the negative prompts' with the unconditional
+    /// ones (or zeros, <see cref="XlConditioning"/>), in two dictionaries since a text may be both.</summary>
+    private (Dictionary<string, PromptEmbedding>, Dictionary<string, PromptEmbedding>) XlEmbeddings(
+        Dictionary<string, PromptEmbedding> encoded, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
+        GenerationRequest request)
+    {
+        var config = Model.Config;
+        var positive = schedule.Select(p => p.Text).Distinct(StringComparer.Ordinal)
+            .ToDictionary(t => t, t => XlConditioning.Conditional(encoded[t], config, request.Width, request.Height), StringComparer.Ordinal);
+        var negative = (negativeSchedule ?? []).Select(p => p.Text).Distinct(StringComparer.Ordinal)
+            .ToDictionary(t => t, t => XlConditioning.Unconditional(t, encoded[t], config, request.Width, request.Height), StringComparer.Ordinal);
+        return (positive, negative);
     }
 
     /// <summary>Scaled latents → pixels in [-1,1] through the VAE decoder.</summary>
