@@ -73,7 +73,7 @@ internal static class TinyConfigFiles
         var onnxModel = DiffusersJson.Pair("diffusers", "OnnxRuntimeModel");
         return new ModelIndexFile
         {
-            ClassName = refiner ? "StableDiffusionXLImg2ImgPipeline" : "StableDiffusionXLPipeline",
+            ClassName = refiner ? "StableDiffusionXLImg2ImgPipeline" : variant.Inpainting ? "StableDiffusionXLInpaintPipeline" : "StableDiffusionXLPipeline",
             DiffusersVersion = DiffusersVersion,
             FeatureExtractor = DiffusersJson.Pair(null, null),
             ForceZerosForEmptyPrompt = !refiner,
