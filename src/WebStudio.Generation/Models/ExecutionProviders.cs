@@ -18,7 +18,7 @@ public static class ExecutionProviders
 
     /// <summary>Creates a session on the best provider. Returns the provider actually used.</summary>
     internal static (InferenceSession Session, string Provider) CreateSession(
-        string modelPath, ModelLoadOptions options, ILogger logger)
+        string modelPath, ModelLoadOptions options, ILogger logger, byte[]? modelBytes = null)
     {
         if (options.UseCuda && CudaFailure is null && ProbeOnce() is null)
         {
@@ -27,7 +27,7 @@ public static class ExecutionProviders
             {
                 cudaOptions = BaseOptions(options);
                 cudaOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
-                var session = new InferenceSession(modelPath, cudaOptions);
+                var session = modelBytes is null ? new InferenceSession(modelPath, cudaOptions) : new InferenceSession(modelBytes, cudaOptions);
                 LogOnce(logger, Cuda, $"CUDA device {options.CudaDeviceId}");
                 return (session, Cuda);
             }
@@ -45,7 +45,7 @@ public static class ExecutionProviders
         }
 
         using var cpuOptions = BaseOptions(options);
-        var cpuSession = new InferenceSession(modelPath, cpuOptions);
+        var cpuSession = modelBytes is null ? new InferenceSession(modelPath, cpuOptions) : new InferenceSession(modelBytes, cpuOptions);
         var reason = !options.UseCuda ? "CUDA disabled in configuration" : $"CUDA unavailable: {CudaFailure}";
         LogOnce(logger, Cpu, reason);
         return (cpuSession, Cpu);

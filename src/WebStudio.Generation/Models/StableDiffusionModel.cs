@@ -90,11 +90,11 @@ public sealed class StableDiffusionModel : IDisposable
                 .Select((p, i) => new TextEncoderPart(tokenizers[i], Track(new TextEncoder(Track(OnnxComponent.Load(folder, p.Item2, options, logger), loaded)), loaded), p.Item2))
                 .ToArray();
             var unet = Track(new UNet(Track(OnnxComponent.Load(folder, "unet", options, logger), loaded)), loaded);
-            var vaeDecoder = Track(new VaeDecoder(Track(OnnxComponent.Load(folder, "vae_decoder", options, logger), loaded)), loaded);
+            var vaeDecoder = Track(new VaeDecoder(Track(OnnxComponent.Load(folder, "vae_decoder", options, logger, upcast: config.ForceUpcast), loaded)), loaded);
             VaeEncoder? vaeEncoder = null;
             if (File.Exists(Path.Combine(folder, "vae_encoder", "model.onnx")))
             {
-                vaeEncoder = Track(new VaeEncoder(Track(OnnxComponent.Load(folder, "vae_encoder", options, logger), loaded)), loaded);
+                vaeEncoder = Track(new VaeEncoder(Track(OnnxComponent.Load(folder, "vae_encoder", options, logger, upcast: config.ForceUpcast), loaded)), loaded);
             }
 
             if (config.TimeCondProjDim > 0 && unet.TimestepCondDim == 0)

@@ -65,6 +65,9 @@ public sealed class UNet : IDisposable
     /// <summary>Width of the LCM guidance embedding input, 0 when the UNet has no timestep_cond.</summary>
     public int TimestepCondDim { get; }
 
+    /// <summary>The element type of the UNet's sample input (float16 for an fp16 export).</summary>
+    public TensorElementType ElementType => _sample.ElementType;
+
     /// <summary>Whether the UNet takes SDXL's added conditions, text_embeds and time_ids.</summary>
     public bool TakesAddedConditions => _textEmbeds is not null;
 
