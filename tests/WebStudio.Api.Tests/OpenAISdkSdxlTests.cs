@@ -9,6 +9,7 @@ using OpenAI.Images;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Api.Tests.Infrastructure;
 using WebStudio.Data;
 using WebStudio.Generation.Models;
 using WebStudio.Studio.Engine;
@@ -25,18 +26,8 @@ public sealed class OpenAISdkSdxlTests(StudioHost server) : IClassFixture<Studio
 {
     private const string XlModel = "tiny-xl";
 
-    // The catalogue reads the models folder on each call: a tiny SDXL model beside the fixture's tiny one.
-    private void WriteXlModel()
-    {
-        var folder = Path.Combine(server.ModelsPath, XlModel);
-        lock (server)
-        {
-            if (!Directory.Exists(folder))
-            {
-                TinyStableDiffusion.Write(folder, TinyModelVariant.SdxlBase);
-            }
-        }
-    }
+    // A tiny SDXL model beside the fixture's tiny one.
+    private void WriteXlModel() => ExtraModels.WriteOnce(server, XlModel, TinyModelVariant.SdxlBase);
 
     [Fact]
     public void The_catalogue_lists_an_SDXL_folder_with_family_SDXL()
