@@ -1,4 +1,5 @@
 using Microsoft.ML.OnnxRuntime.Tensors;
+using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Tensors;
 using WebStudio.Testing.TinyModels;
@@ -44,5 +45,17 @@ public sealed class SdxlVaeUpcastTests(TinyModelFolders models)
         var large = ordinary.WithData(ordinary.Data.Select(v => v * 10000f).ToArray());
         Assert.All(upcast.DecodeLatents(large).Data, v => Assert.True(float.IsFinite(v)));
         Assert.Contains(half.DecodeLatents(large).Data, v => !float.IsFinite(v));
+    }
+
+    [Fact]
+    public void The_memory_estimate_counts_an_upcast_VAE_at_float32_and_a_fixed_one_at_float16()
+    {
+        var upcast = ModelShapes.Read(models.Write(Upcast));
+        var fixedVae = ModelShapes.Read(models.Write(FixedVae));
+        Assert.Equal((2, 4, 2), (upcast.ElementBytes, upcast.VaeElementBytes, fixedVae.VaeElementBytes));
+
+        var (a, b) = (MemoryEstimate.Of(upcast, 1024, 1024, 1, 5f), MemoryEstimate.Of(fixedVae, 1024, 1024, 1, 5f));
+        Assert.Equal(a.UNetActivations, b.UNetActivations);
+        Assert.True(a.VaeDecode > b.VaeDecode, $"upcast {a.VaeDecode:N0} against fixed {b.VaeDecode:N0}");
     }
 }
