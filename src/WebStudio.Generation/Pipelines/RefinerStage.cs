@@ -13,7 +13,7 @@ namespace WebStudio.Generation.Pipelines;
 internal sealed class RefinerStage
 {
     private readonly IScheduler _scheduler;
-    private readonly int _first;
+    private int _first;
 
     public RefinerStage(RefinerPass pass, GenerationRequest request)
     {
@@ -30,6 +30,25 @@ internal sealed class RefinerStage
         }
 
         _first = timesteps.Count - count;
+        _scheduler.SetBeginIndex(_first);
+    }
+
+    /// <summary>Starts the refiner no earlier than at <paramref name="timestep"/> (where img2img starts when its strength
+    /// leaves less than the refiner's share), or runs nothing when null (strength 0).</summary>
+    public void StartNoEarlierThan(float? timestep)
+    {
+        var timesteps = _scheduler.Timesteps;
+        var at = timesteps.Count;
+        for (var i = 0; timestep is { } t && i < timesteps.Count; i++)
+        {
+            if (timesteps[i] <= t)
+            {
+                at = i;
+                break;
+            }
+        }
+
+        _first = Math.Max(_first, at);
         _scheduler.SetBeginIndex(_first);
     }
 

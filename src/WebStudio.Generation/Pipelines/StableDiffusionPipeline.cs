@@ -76,6 +76,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         // Base then refiner (diffusers' denoising_end and denoising_start): the base stops where the refiner takes over.
         var refiner = request.Refiner is { } pass ? new RefinerStage(pass, request) : null;
         var endStep = refiner?.BaseEnd(timesteps, Model.SchedulerConfig) ?? timesteps.Count;
+        if (refiner is not null && firstStep >= endStep)
+        {
+            // img2img whose strength leaves less than the refiner's share: the refiner alone runs, from where img2img starts.
+            refiner.StartNoEarlierThan(firstStep < timesteps.Count ? timesteps[firstStep] : null);
+        }
         var stepCount = Math.Max(endStep - firstStep, 0) + (refiner?.StepCount ?? 0);
 
         // Prompt editing ("[from:to:when]", "[a|b]") gives each step its text; every distinct text is encoded once.
@@ -111,8 +116,9 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         if (refiner is not null)
         {
             var baseSteps = Math.Max(endStep - start.FirstStep, 0);
-            var refinerGuidance = Guidance(refiner.Model, request with { Guidance = refiner.Pass.Guidance ?? request.Guidance }, null,
-                (refiner.Pass.Guidance ?? request.Guidance) > 1f, stepCount, baseSteps, clock);
+            var refinerRequest = request with { Guidance = refiner.Pass.Guidance ?? request.Guidance };
+            var refinerCfg = refinerRequest.Guidance > 1f && refiner.Model.UNet.TimestepCondDim == 0;
+            var refinerGuidance = Guidance(refiner.Model, refinerRequest, null, refinerCfg, stepCount, baseSteps, clock);
             latents = refiner.Run(latents, refinerGuidance, stepNoise, callback, baseSteps, stepCount, clock, cancellationToken);
         }
 

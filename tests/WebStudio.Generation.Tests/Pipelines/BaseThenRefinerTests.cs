@@ -37,6 +37,25 @@ public sealed class BaseThenRefinerTests(TinyModelFolders models)
     }
 
     [Theory]
+    [InlineData(0.5f, 3, 2)] // img2img from timestep 401: the base runs 401, 301, 201, the refiner 101 and 1.
+    [InlineData(0.1f, 0, 1)] // from timestep 1, below the cutoff: the refiner alone runs, from there.
+    public async Task Img2img_with_a_refiner_starts_where_its_strength_says(float strength, int baseSteps, int refinerSteps)
+    {
+        var baseModel = models.Load(TinyModelVariant.SdxlBase);
+        var refiner = models.Load(TinyModelVariant.SdxlRefiner);
+        using var source = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>(64, 64);
+
+        var baseBefore = baseModel.UNet.RowsEvaluated;
+        var refinerBefore = refiner.UNet.RowsEvaluated;
+        using var result = await new StableDiffusionPipeline(baseModel).RunAsync(
+            Request with { InitImage = source, Strength = strength, Refiner = new RefinerPass(refiner) });
+
+        Assert.Equal(2 * baseSteps, baseModel.UNet.RowsEvaluated - baseBefore);
+        Assert.Equal(2 * refinerSteps, refiner.UNet.RowsEvaluated - refinerBefore);
+        Assert.Equal(baseSteps + refinerSteps, result.Timings.Steps);
+    }
+
+    [Theory]
     [InlineData("Euler")]
     [InlineData("Euler a")]
     [InlineData("DDIM")]
