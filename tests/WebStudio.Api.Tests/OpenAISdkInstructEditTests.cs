@@ -27,18 +27,8 @@ public sealed class OpenAISdkInstructEditTests(StudioHost server) : IClassFixtur
         return (userId, new ImageClient(EditModel, new ApiKeyCredential(key), new OpenAIClientOptions { Endpoint = new Uri(server.BaseAddress, "/v1") }));
     }
 
-    // The catalogue reads the models folder on each call: a tiny InstructPix2Pix model beside the fixture's tiny one.
-    private void WriteEditModel()
-    {
-        var folder = Path.Combine(server.ModelsPath, EditModel);
-        lock (server)
-        {
-            if (!Directory.Exists(folder))
-            {
-                TinyStableDiffusion.Write(folder, TinyModelVariant.InstructEdit);
-            }
-        }
-    }
+    // A tiny InstructPix2Pix model beside the fixture's tiny one.
+    private void WriteEditModel() => ExtraModels.WriteOnce(server, EditModel, TinyModelVariant.InstructEdit);
 
     [Fact]
     public async Task The_SDK_edits_by_instruction_without_a_mask()

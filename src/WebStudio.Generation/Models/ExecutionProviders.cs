@@ -20,7 +20,7 @@ public static class ExecutionProviders
 
     /// <summary>Creates a session on the best provider. Returns the provider actually used.</summary>
     internal static (InferenceSession Session, string Provider) CreateSession(
-        string modelPath, ModelLoadOptions options, ILogger logger)
+        string modelPath, ModelLoadOptions options, ILogger logger, byte[]? modelBytes = null)
     {
         var declined = new List<string>();
         foreach (var provider in Preference(options))
@@ -36,7 +36,7 @@ public static class ExecutionProviders
             {
                 gpuOptions = BaseOptions(options);
                 AppendProvider(gpuOptions, provider, options);
-                var session = new InferenceSession(modelPath, gpuOptions);
+                var session = modelBytes is null ? new InferenceSession(modelPath, gpuOptions) : new InferenceSession(modelBytes, gpuOptions);
                 LogOnce(logger, provider, Describe(provider, options, declined));
                 return (session, provider);
             }
@@ -51,7 +51,7 @@ public static class ExecutionProviders
         }
 
         using var cpuOptions = BaseOptions(options);
-        var cpuSession = new InferenceSession(modelPath, cpuOptions);
+        var cpuSession = modelBytes is null ? new InferenceSession(modelPath, cpuOptions) : new InferenceSession(modelBytes, cpuOptions);
         LogOnce(logger, Cpu, declined.Count == 0 ? "CUDA disabled in configuration" : string.Join("; ", declined));
         return (cpuSession, Cpu);
     }

@@ -9,6 +9,9 @@ public sealed record ModelDescriptor(string Name, string Folder, int NativeWidth
     /// <summary>An InstructPix2Pix-format model (<see cref="ModelConfig.IsInstructPix2Pix"/>): it edits an input
     /// image by an instruction and runs nothing else.</summary>
     public bool EditsByInstruction { get; init; }
+
+    /// <summary>The model's family (<see cref="ModelConfig.Family"/>): SDXL folders list as <see cref="ModelFamily.StableDiffusionXL"/>.</summary>
+    public ModelFamily Family { get; init; }
 }
 
 /// <summary>
@@ -44,17 +47,18 @@ public sealed class ModelCatalog
 
             int size, multiple;
             var instruction = false;
+            var family = ModelFamily.StableDiffusion;
             try
             {
                 var config = ModelConfig.Read(folder);
-                (size, multiple, instruction) = (config.NativeSize, config.SizeMultiple, config.IsInstructPix2Pix);
+                (size, multiple, instruction, family) = (config.NativeSize, config.SizeMultiple, config.IsInstructPix2Pix, config.Family);
             }
             catch (ModelLoadException)
             {
                 (size, multiple) = (512, 8); // still listed, so that loading it reports the real problem
             }
 
-            models.Add(new ModelDescriptor(Path.GetFileName(folder), folder, size, size) { SizeMultiple = multiple, EditsByInstruction = instruction });
+            models.Add(new ModelDescriptor(Path.GetFileName(folder), folder, size, size) { SizeMultiple = multiple, EditsByInstruction = instruction, Family = family });
         }
 
         return models;

@@ -11,6 +11,9 @@ public sealed record ModelConfig
 {
     public const float DefaultScalingFactor = 0.18215f;
 
+    /// <summary>SDXL's VAE scaling_factor.</summary>
+    public const float XlScalingFactor = 0.13025f;
+
     /// <summary>The diffusers pipeline class named by model_index.json.</summary>
     public string PipelineClass { get; init; } = "";
 
@@ -25,9 +28,22 @@ public sealed record ModelConfig
     /// checks that its UNet takes <see cref="InstructPix2PixUNetChannels"/> channels.</summary>
     public bool IsInstructPix2Pix => InstructPix2PixClasses.Contains(PipelineClass, StringComparer.Ordinal);
 
-    /// <summary>The model's latent space. Every folder reads as <see cref="ModelFamily.StableDiffusion"/> until the
-    /// SDXL layout is recognised.</summary>
+    /// <summary>The model's latent space: <see cref="ModelFamily.StableDiffusionXL"/> where model_index.json names an SDXL
+    /// pipeline or lists text_encoder_2.</summary>
     public ModelFamily Family { get; init; } = ModelFamily.StableDiffusion;
+
+    public bool IsXl => Family == ModelFamily.StableDiffusionXL;
+
+    /// <summary>SDXL: an empty negative prompt is zeros rather than encoded text (diffusers' force_zeros_for_empty_prompt;
+    /// the base's model_index.json sets it, the refiner's clears it).</summary>
+    public bool ForceZerosForEmptyPrompt { get; init; }
+
+    /// <summary>SDXL refiner: time_ids end with the aesthetic score (5 values) instead of the target size.</summary>
+    public bool RequiresAestheticsScore { get; init; }
+
+    /// <summary>SDXL: a float16 VAE is decoded in float32 (its activations overflow in float16), unless the VAE's config
+    /// says force_upcast false, as fixed fp16 VAEs do.</summary>
+    public bool ForceUpcast { get; init; }
 
     /// <summary>Latents are multiplied by this after encoding and divided by it before decoding.</summary>
     public float ScalingFactor { get; init; } = DefaultScalingFactor;
@@ -59,10 +75,21 @@ public sealed record ModelConfig
         return FromFiles(index, unet, vae);
     }
 
-    internal static ModelConfig FromFiles(ModelIndexFile index, UNetConfigFile? unet, VaeConfigFile? vae) => new()
+    internal static ModelConfig FromFiles(ModelIndexFile index, UNetConfigFile? unet, VaeConfigFile? vae)
+    {
+        var xl = (index.ClassName ?? "").Contains("StableDiffusionXL", StringComparison.Ordinal) || index.TextEncoder2 is [_, not null];
+        return FromFiles(index, unet, vae, xl);
+    }
+
+    private static ModelConfig FromFiles(ModelIndexFile index, UNetConfigFile? unet, VaeConfigFile? vae, bool xl) => new()
     {
         PipelineClass = index.ClassName ?? "",
-        ScalingFactor = vae?.ScalingFactor ?? index.VaeScalingFactor ?? DefaultScalingFactor,
+        Family = xl ? ModelFamily.StableDiffusionXL : ModelFamily.StableDiffusion,
+        // diffusers' SDXL pipelines default force_zeros_for_empty_prompt to true and requires_aesthetics_score to false.
+        ForceZerosForEmptyPrompt = xl && (index.ForceZerosForEmptyPrompt ?? true),
+        RequiresAestheticsScore = xl && (index.RequiresAestheticsScore ?? false),
+        ForceUpcast = xl && (vae?.ForceUpcast ?? true),
+        ScalingFactor = vae?.ScalingFactor ?? index.VaeScalingFactor ?? (xl ? XlScalingFactor : DefaultScalingFactor),
         VaeScaleFactor = vae?.BlockOutChannels is { Length: > 0 } blocks ? 1 << (blocks.Length - 1) : 8,
         SampleSize = unet?.SampleSize,
         UNetDownsamplings = unet?.DownBlockTypes is { Length: > 0 } down ? down.Length - 1 : 0,

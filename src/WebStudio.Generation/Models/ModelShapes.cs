@@ -58,6 +58,12 @@ public sealed record ModelShapes
     /// <summary>Bytes per activation element: 2 for a float16 UNet, else 4.</summary>
     public int ElementBytes { get; init; } = 4;
 
+    /// <summary>SDXL's force_upcast: the VAE runs in float32 whatever the UNet's precision.</summary>
+    public bool VaeUpcast { get; init; }
+
+    /// <summary>Bytes per VAE activation element: 4 where the VAE is upcast, else <see cref="ElementBytes"/>.</summary>
+    public int VaeElementBytes => VaeUpcast ? 4 : ElementBytes;
+
     /// <summary>The model's graphs and weights on disk, as <see cref="ModelCache.EstimateBytes"/> counts them.</summary>
     public long WeightBytes { get; init; }
 
@@ -85,6 +91,7 @@ public sealed record ModelShapes
             VaeChannels = vae?.BlockOutChannels is [var vaeWidth, ..] ? vaeWidth : defaults.VaeChannels,
             VaeMidAttention = vae?.MidBlockAddAttention ?? true,
             ElementBytes = IsHalfPrecision(Path.Combine(folder, "unet", "model.onnx")) ? 2 : 4,
+            VaeUpcast = config.ForceUpcast,
             WeightBytes = ModelCache.EstimateBytes(folder),
         };
     }

@@ -34,7 +34,8 @@ public sealed class OnnxComponent : IDisposable
 
     public IReadOnlyDictionary<string, TensorKind> Outputs { get; }
 
-    public static OnnxComponent Load(string modelFolder, string component, ModelLoadOptions options, ILogger logger)
+    /// <param name="upcast">Run a float16 graph in float32 (<see cref="Float32Upcast"/>); a float32 graph loads as it is.</param>
+    public static OnnxComponent Load(string modelFolder, string component, ModelLoadOptions options, ILogger logger, bool upcast = false)
     {
         var displayName = $"{component}/model.onnx";
         var path = Path.Combine(modelFolder, component, "model.onnx");
@@ -43,16 +44,23 @@ public sealed class OnnxComponent : IDisposable
             throw new ModelLoadException($"The model folder has no {displayName}.");
         }
 
-        return LoadFile(path, displayName, options, logger);
+        return LoadFile(path, displayName, options, logger, upcast);
     }
 
     /// <summary>An existing graph file, named <paramref name="displayName"/> in every error.</summary>
-    public static OnnxComponent LoadFile(string path, string displayName, ModelLoadOptions options, ILogger logger)
+    public static OnnxComponent LoadFile(string path, string displayName, ModelLoadOptions options, ILogger logger, bool upcast = false)
     {
         ExternalDataCheck.Verify(path, displayName);
         try
         {
-            var (session, provider) = ExecutionProviders.CreateSession(path, options, logger);
+            byte[]? upcastBytes = null;
+            if (upcast && Float32Upcast.Read(path) is var graph && Float32Upcast.TakesFloat16(graph))
+            {
+                upcastBytes = Float32Upcast.ToFloat32(graph, path);
+                logger.LogInformation("{Graph} is float16 and runs in float32 (force_upcast)", displayName);
+            }
+
+            var (session, provider) = ExecutionProviders.CreateSession(path, options, logger, upcastBytes);
             return new OnnxComponent(displayName, session, provider);
         }
         catch (OnnxRuntimeException ex)

@@ -12,15 +12,16 @@ namespace WebStudio.Generation.Models;
 public sealed class StableDiffusionModel : IDisposable
 {
     private StableDiffusionModel(
-        string name, string folder, ModelConfig config, SchedulerConfig schedulerConfig, ClipTokenizer tokenizer,
-        TextEncoder textEncoder, UNet unet, VaeDecoder vaeDecoder, VaeEncoder? vaeEncoder)
+        string name, string folder, ModelConfig config, SchedulerConfig schedulerConfig, IReadOnlyList<TextEncoderPart> textEncoders,
+        UNet unet, VaeDecoder vaeDecoder, VaeEncoder? vaeEncoder)
     {
         Name = name;
         Folder = folder;
         Config = config;
         SchedulerConfig = schedulerConfig;
-        Tokenizer = tokenizer;
-        TextEncoder = textEncoder;
+        TextEncoders = textEncoders;
+        Tokenizer = textEncoders[0].Tokenizer;
+        TextEncoder = textEncoders[0].Encoder;
         UNet = unet;
         VaeDecoder = vaeDecoder;
         VaeEncoder = vaeEncoder;
@@ -30,8 +31,15 @@ public sealed class StableDiffusionModel : IDisposable
     public string Folder { get; }
     public ModelConfig Config { get; }
     public SchedulerConfig SchedulerConfig { get; }
+    /// <summary>The first text encoder's tokenizer (the SDXL refiner's only one is tokenizer_2).</summary>
     public ClipTokenizer Tokenizer { get; }
+
+    /// <summary>The first text encoder (the SDXL refiner's only one is text_encoder_2).</summary>
     public TextEncoder TextEncoder { get; }
+
+    /// <summary>Every text encoder in diffusers' order: one for SD; text_encoder and text_encoder_2 for SDXL (the
+    /// refiner: text_encoder_2 alone), whose penultimate states are joined on the feature axis.</summary>
+    public IReadOnlyList<TextEncoderPart> TextEncoders { get; }
     public UNet UNet { get; }
     public VaeDecoder VaeDecoder { get; }
 
@@ -61,9 +69,13 @@ public sealed class StableDiffusionModel : IDisposable
         var schedulerConfig = File.Exists(schedulerPath)
             ? LoadSchedulerConfig(schedulerPath)
             : SchedulerConfig.StableDiffusionDefault;
-        var tokenizer = LoadTokenizer(folder);
+        // SDXL: text_encoder (absent in the refiner) and text_encoder_2, each with its own tokenizer.
+        var encoderFolders = config.IsXl
+            ? new[] { ("tokenizer", "text_encoder"), ("tokenizer_2", "text_encoder_2") }.Where(p => p.Item2 == "text_encoder_2" || Directory.Exists(Path.Combine(folder, p.Item2))).ToArray()
+            : [("tokenizer", "text_encoder")];
+        var tokenizers = encoderFolders.Select(p => LoadTokenizer(folder, p.Item1)).ToArray();
 
-        foreach (var required in new[] { "text_encoder", "unet", "vae_decoder" })
+        foreach (var required in encoderFolders.Select(p => p.Item2).Concat(["unet", "vae_decoder"]))
         {
             if (!File.Exists(Path.Combine(folder, required, "model.onnx")))
             {
@@ -74,13 +86,15 @@ public sealed class StableDiffusionModel : IDisposable
         var loaded = new List<IDisposable>();
         try
         {
-            var textEncoder = Track(new TextEncoder(Track(OnnxComponent.Load(folder, "text_encoder", options, logger), loaded)), loaded);
+            var textEncoders = encoderFolders
+                .Select((p, i) => new TextEncoderPart(tokenizers[i], Track(new TextEncoder(Track(OnnxComponent.Load(folder, p.Item2, options, logger), loaded)), loaded), p.Item2))
+                .ToArray();
             var unet = Track(new UNet(Track(OnnxComponent.Load(folder, "unet", options, logger), loaded)), loaded);
-            var vaeDecoder = Track(new VaeDecoder(Track(OnnxComponent.Load(folder, "vae_decoder", options, logger), loaded)), loaded);
+            var vaeDecoder = Track(new VaeDecoder(Track(OnnxComponent.Load(folder, "vae_decoder", options, logger, upcast: config.ForceUpcast), loaded)), loaded);
             VaeEncoder? vaeEncoder = null;
             if (File.Exists(Path.Combine(folder, "vae_encoder", "model.onnx")))
             {
-                vaeEncoder = Track(new VaeEncoder(Track(OnnxComponent.Load(folder, "vae_encoder", options, logger), loaded)), loaded);
+                vaeEncoder = Track(new VaeEncoder(Track(OnnxComponent.Load(folder, "vae_encoder", options, logger, upcast: config.ForceUpcast), loaded)), loaded);
             }
 
             if (config.TimeCondProjDim > 0 && unet.TimestepCondDim == 0)
@@ -90,8 +104,9 @@ public sealed class StableDiffusionModel : IDisposable
             }
 
             CheckInstructPix2Pix(config, unet, vaeEncoder);
+            XlModelCheck.Verify(config, textEncoders, unet);
             var model = new StableDiffusionModel(
-                Path.GetFileName(folder), folder, config, schedulerConfig, tokenizer, textEncoder, unet, vaeDecoder, vaeEncoder);
+                Path.GetFileName(folder), folder, config, schedulerConfig, textEncoders, unet, vaeDecoder, vaeEncoder);
             logger.LogInformation(
                 "Loaded model {Model} from {Folder} on {Provider} (native {Size}px, UNet in-channels {Channels}, dynamic batch {Dynamic}, prompt windows {Windows})",
                 model.Name, folder, model.Provider, config.NativeSize, unet.InChannels, unet.HasDynamicBatch,
@@ -111,7 +126,11 @@ public sealed class StableDiffusionModel : IDisposable
 
     public void Dispose()
     {
-        TextEncoder.Dispose();
+        foreach (var part in TextEncoders)
+        {
+            part.Encoder.Dispose();
+        }
+
         UNet.Dispose();
         VaeDecoder.Dispose();
         VaeEncoder?.Dispose();
@@ -161,15 +180,19 @@ public sealed class StableDiffusionModel : IDisposable
         }
     }
 
-    /// <summary>The model folder's tokenizer/ alone (no graphs are loaded), or <see cref="ModelLoadException"/>.</summary>
-    public static ClipTokenizer LoadTokenizer(string folder)
+    /// <summary>The model folder's tokenizer/ alone (no graphs are loaded), or <see cref="ModelLoadException"/>. An SDXL
+    /// refiner has only tokenizer_2/, which is then read.</summary>
+    public static ClipTokenizer LoadTokenizer(string folder) =>
+        LoadTokenizer(folder, !Directory.Exists(Path.Combine(folder, "tokenizer")) && Directory.Exists(Path.Combine(folder, "tokenizer_2")) ? "tokenizer_2" : "tokenizer");
+
+    private static ClipTokenizer LoadTokenizer(string folder, string subfolder)
     {
-        var tokenizerFolder = Path.Combine(folder, "tokenizer");
+        var tokenizerFolder = Path.Combine(folder, subfolder);
         foreach (var file in new[] { "vocab.json", "merges.txt" })
         {
             if (!File.Exists(Path.Combine(tokenizerFolder, file)))
             {
-                throw new ModelLoadException($"The model folder has no tokenizer/{file}.");
+                throw new ModelLoadException($"The model folder has no {subfolder}/{file}.");
             }
         }
 
@@ -179,7 +202,7 @@ public sealed class StableDiffusionModel : IDisposable
         }
         catch (Exception ex) when (ex is not ModelLoadException)
         {
-            throw new ModelLoadException($"tokenizer/ cannot be read: {ex.Message}", ex);
+            throw new ModelLoadException($"{subfolder}/ cannot be read: {ex.Message}", ex);
         }
     }
 }

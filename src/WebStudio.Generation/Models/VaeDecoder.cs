@@ -24,6 +24,9 @@ public sealed class VaeDecoder : IDisposable
 
     public bool HasDynamicBatch => _latent.HasDynamicBatch;
 
+    /// <summary>The element type the decoder computes in (float32 for an SDXL float16 VAE that is upcast).</summary>
+    public Microsoft.ML.OnnxRuntime.Tensors.TensorElementType ElementType => _latent.ElementType;
+
     /// <summary>Decodes already-unscaled latents (divided by the scaling factor) to an RGB tensor.</summary>
     public Latents Decode(Latents latents, RunClock? clock) =>
         Decode(latents, clock, static (pixels, batch, channels, height, width) => new Latents(pixels.ToArray(), batch, channels, height, width));

@@ -46,6 +46,9 @@ public sealed record GenerationRequest
     /// </summary>
     public InstructionEdit? InstructionEdit { get; init; }
 
+    /// <summary>A refiner that finishes the run in the same job (SDXL base then refiner), or null.</summary>
+    public RefinerPass? Refiner { get; init; }
+
     /// <summary>Pixels over which the mask edge is feathered inward before the original is pasted back.</summary>
     public int MaskFeather { get; init; } = DefaultMaskFeather;
 

@@ -51,7 +51,38 @@ public static class GenerationRequestValidator
         }
 
         CheckImages(problems, request);
+        CheckRefiner(problems, request);
         return problems;
+    }
+
+    /// <summary>A refiner takes over at a fraction strictly inside the schedule, from latents of its own latent space;
+    /// inpainting and instruction edits keep one model throughout.</summary>
+    private static void CheckRefiner(List<ValidationProblem> problems, GenerationRequest request)
+    {
+        if (request.Refiner is not { } refiner)
+        {
+            return;
+        }
+
+        if (!float.IsFinite(refiner.SwitchAt) || refiner.SwitchAt <= 0f || refiner.SwitchAt >= 1f)
+        {
+            problems.Add(new("refinerSwitchAt", "the refiner's switch must be a fraction of the steps between 0 and 1, such as 0.8"));
+        }
+
+        if (refiner.Guidance is { } guidance)
+        {
+            CheckGuidance(problems, "refinerGuidance", "the refiner's guidance", guidance);
+        }
+
+        if (request.Mask is not null || request.InstructionEdit is not null || refiner.Model.EditsByInstruction)
+        {
+            problems.Add(new("refiner", "a refiner finishes txt2img and img2img runs; inpainting and instruction edits run on one model"));
+        }
+
+        if (refiner.Model.UNet.InChannels != 4)
+        {
+            problems.Add(new("refiner", $"the refiner's UNet takes {refiner.Model.UNet.InChannels} channels; a refiner takes the latents alone (4)"));
+        }
     }
 
     /// <summary><see cref="Validate(GenerationRequest)"/>, plus what the model's kind demands: an instruction edit

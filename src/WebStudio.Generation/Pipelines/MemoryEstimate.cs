@@ -70,8 +70,9 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
         var cross = tokens * ModelShapes.TextTokens * shapes.AttentionHeads * unetBatch * bytes;
         var attention = shapes.OnlyCrossAttention ? cross : Math.Max(cross, tokens * tokens * shapes.AttentionHeads * unetBatch * bytes);
 
-        var vae = VaeWorkingTensors * shapes.VaeChannels * pixels * bytes + 3 * pixels * sizeof(float)
-            + (shapes.VaeMidAttention ? cells * cells * bytes : 0);
+        long vaeBytes = shapes.VaeElementBytes;
+        var vae = VaeWorkingTensors * shapes.VaeChannels * pixels * vaeBytes + 3 * pixels * sizeof(float)
+            + (shapes.VaeMidAttention ? cells * cells * vaeBytes : 0);
         var images = 2L * batch * pixels * 3;
         return new MemoryEstimate(shapes.WeightBytes, latents, activations, attention, vae, images);
     }

@@ -20,9 +20,11 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
     private float[]? _batchedHidden;
     private GuidanceInput? _batchedFor;
     private float[]? _batchedTimestepCond;
+    private AddedConditions? _batchedAdded;
 
     // Per prompt, its text rows repeated for its share of the batch (when prompts of different lengths run apart).
     private readonly Dictionary<PromptEmbedding, float[]> _groupHidden = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<PromptEmbedding, AddedConditions?> _groupAdded = new(ReferenceEqualityComparer.Instance);
     private float[]? _repeated;
 
     /// <summary>The guided noise prediction for <paramref name="input"/>; <paramref name="guidance"/> may change
@@ -89,11 +91,12 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
             if (_batchedHidden is null || !ReferenceEquals(_batchedFor, guidance))
             {
                 _batchedHidden = BatchedHidden(sample.Batch, rows);
+                _batchedAdded = BatchedAdded(sample.Batch, rows);
                 _batchedFor = guidance;
             }
 
             _batchedTimestepCond ??= Repeat(guidance.TimestepCond, sample.Batch);
-            return unet.Predict(withMask, timestep, _batchedHidden, text.Tokens, text.Width, _batchedTimestepCond, clock);
+            return unet.Predict(withMask, timestep, _batchedHidden, text.Tokens, text.Width, _batchedTimestepCond, clock, _batchedAdded);
         }
 
         var output = new float[sample.Data.Length];
@@ -109,7 +112,12 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
                     _groupHidden[embedding] = states = Repeat(embedding.Hidden, count)!;
                 }
 
-                unet.Predict(group, timestep, states, embedding.Tokens, embedding.Width, Repeat(guidance.TimestepCond, count), clock)
+                if (!_groupAdded.TryGetValue(embedding, out var added))
+                {
+                    _groupAdded[embedding] = added = BatchedAdded(count, [(embedding, 0, count)]);
+                }
+
+                unet.Predict(group, timestep, states, embedding.Tokens, embedding.Width, Repeat(guidance.TimestepCond, count), clock, added)
                     .CopyTo(output, start * sample.SampleLength);
                 continue;
             }
@@ -117,7 +125,7 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
             for (var r = start; r < start + count; r++)
             {
                 var one = withMask.Slice(r);
-                var predicted = unet.Predict(one, timestep, embedding.Hidden, embedding.Tokens, embedding.Width, guidance.TimestepCond, clock);
+                var predicted = unet.Predict(one, timestep, embedding.Hidden, embedding.Tokens, embedding.Width, guidance.TimestepCond, clock, embedding.Added);
                 predicted.CopyTo(output, r * sample.SampleLength);
             }
         }
@@ -138,6 +146,29 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
         }
 
         return hidden;
+    }
+
+    /// <summary>SDXL's pooled embeds and time ids for each row, from the prompt that row uses; null for SD.</summary>
+    private static AddedConditions? BatchedAdded(int batch, (PromptEmbedding Text, int Start, int Count)[] rows)
+    {
+        if (rows[0].Text.Added is not { } first)
+        {
+            return null;
+        }
+
+        var embeds = new float[batch * first.TextEmbeds.Length];
+        var timeIds = new float[batch * first.TimeIds.Length];
+        foreach (var (embedding, start, count) in rows)
+        {
+            var added = embedding.Added!;
+            for (var r = start; r < start + count; r++)
+            {
+                added.TextEmbeds.CopyTo(embeds, r * first.TextEmbeds.Length);
+                added.TimeIds.CopyTo(timeIds, r * first.TimeIds.Length);
+            }
+        }
+
+        return new AddedConditions(embeds, timeIds);
     }
 
     private static float[]? Repeat(float[]? row, int times)

@@ -21,6 +21,12 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
     public Task<GenerationResult> RunAsync(GenerationRequest request, IStepCallback? callback = null, CancellationToken cancellationToken = default)
     {
         GenerationRequestValidator.ThrowIfInvalid(request, Model.EditsByInstruction);
+        if (request.Refiner is { } refiner && refiner.Model.Config.Family != Model.Config.Family)
+        {
+            throw new GenerationValidationException([new("refiner",
+                $"the refiner '{refiner.Model.Name}' works in {refiner.Model.Config.Family}'s latent space, the model '{Model.Name}' in {Model.Config.Family}'s")]);
+        }
+
         // A pool thread rather than a LongRunning one: starting a fresh thread per run cost up to a few
         // milliseconds, and there is one run per execution device at a time, so the pool is not starved.
         return Task.Run(() => Run(request, callback, cancellationToken), cancellationToken);
@@ -66,25 +72,28 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         scheduler.SetTimesteps(request.Steps);
         var timesteps = scheduler.Timesteps;
         var firstStep = StartingPoint.FirstStepOf(Model, request, scheduler);
-        var stepCount = timesteps.Count - firstStep;
+
+        // Base then refiner (diffusers' denoising_end and denoising_start): the base stops where the refiner takes over.
+        var refiner = request.Refiner is { } pass ? new RefinerStage(pass, request) : null;
+        var endStep = refiner?.BaseEnd(timesteps, Model.SchedulerConfig) ?? timesteps.Count;
+        if (refiner is not null && firstStep >= endStep)
+        {
+            // img2img whose strength leaves less than the refiner's share: the refiner alone runs, from where img2img starts.
+            refiner.StartNoEarlierThan(firstStep < timesteps.Count ? timesteps[firstStep] : null);
+        }
+        var stepCount = Math.Max(endStep - firstStep, 0) + (refiner?.StepCount ?? 0);
 
         // Prompt editing ("[from:to:when]", "[a|b]") gives each step its text; every distinct text is encoded once.
-        var schedule = PromptSchedule.Build(request.Prompt, Math.Max(stepCount, 1));
-        var negativeSchedule = useCfg ? PromptSchedule.Build(request.NegativePrompt, Math.Max(stepCount, 1)) : null;
-        var texts = schedule.Concat(negativeSchedule ?? []).Select(p => p.Text).Distinct(StringComparer.Ordinal).ToArray();
-        var embeddings = texts.Zip(TextConditioning.Encode(Model, texts, clock)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        var guidancePerStep = Guidance(Model, request, edit, useCfg, stepCount, 0, clock);
         var textDone = Stopwatch.GetTimestamp();
         cancellationToken.ThrowIfCancellationRequested();
 
         var start = new StartingPoint(Model, request, scheduler, firstStep, clock);
         var latents = start.Latents;
-        var guidancePerStep = GuidancePerStep(
-            stepCount, schedule, negativeSchedule, embeddings, edit?.TextGuidance ?? request.Guidance,
-            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null, edit?.ImageGuidance ?? 0f);
         var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock);
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
-        for (var i = start.FirstStep; i < timesteps.Count; i++)
+        for (var i = start.FirstStep; i < endStep; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var t = timesteps[i];
@@ -104,12 +113,21 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             }
         }
 
+        if (refiner is not null)
+        {
+            var baseSteps = Math.Max(endStep - start.FirstStep, 0);
+            var refinerRequest = request with { Guidance = refiner.Pass.Guidance ?? request.Guidance };
+            var refinerCfg = refinerRequest.Guidance > 1f && refiner.Model.UNet.TimestepCondDim == 0;
+            var refinerGuidance = Guidance(refiner.Model, refinerRequest, null, refinerCfg, stepCount, baseSteps, clock);
+            latents = refiner.Run(latents, refinerGuidance, stepNoise, callback, baseSteps, stepCount, clock, cancellationToken);
+        }
+
         var denoised = Stopwatch.GetTimestamp();
         cancellationToken.ThrowIfCancellationRequested();
         var images = new List<GeneratedImage>(request.BatchSize);
         for (var b = 0; b < request.BatchSize; b++)
         {
-            var image = DecodeLatents(latents.Slice(b), static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width), clock);
+            var image = (refiner?.Pipeline ?? this).DecodeLatents(latents.Slice(b), static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width), clock);
             if (pasteBack && request is { Mask: { } mask, InitImage: { } original })
             {
                 ImageConditioning.PasteBack(image, original, mask, request.MaskFeather);
@@ -128,23 +146,60 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             stepCount));
     }
 
+    /// <summary>Encodes every text the (negative) prompt schedule names with <paramref name="model"/>'s encoders, and gives
+    /// the guidance of the <paramref name="stepCount"/> − <paramref name="offset"/> steps from step <paramref name="offset"/>
+    /// of a job of <paramref name="stepCount"/> steps (a refiner's share of a job starts past the base's).</summary>
+    private static GuidanceInput[] Guidance(
+        StableDiffusionModel model, GenerationRequest request, InstructionEdit? edit, bool useCfg, int stepCount, int offset, RunClock clock)
+    {
+        var unet = model.UNet;
+        var guidanceEmbedded = unet.TimestepCondDim > 0;
+        var schedule = PromptSchedule.Build(request.Prompt, Math.Max(stepCount, 1));
+        var negativeSchedule = useCfg ? PromptSchedule.Build(request.NegativePrompt, Math.Max(stepCount, 1)) : null;
+        var texts = schedule.Concat(negativeSchedule ?? []).Select(p => p.Text).Distinct(StringComparer.Ordinal).ToArray();
+        var embeddings = texts.Zip(TextConditioning.Encode(model, texts, clock)).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal);
+        var negativeEmbeddings = embeddings;
+        if (model.Config.IsXl)
+        {
+            (embeddings, negativeEmbeddings) = XlEmbeddings(model, embeddings, schedule, negativeSchedule, request);
+        }
+
+        return GuidancePerStep(
+            stepCount - offset, offset, schedule, negativeSchedule, embeddings, negativeEmbeddings, edit?.TextGuidance ?? request.Guidance,
+            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null, edit?.ImageGuidance ?? 0f);
+    }
+
     /// <summary>Each step's text states, worked out before the loop; consecutive steps with the same texts share one
     /// instance, so the denoiser rebuilds its batched rows only where an edited prompt changes.</summary>
     private static GuidanceInput[] GuidancePerStep(
-        int stepCount, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
-        Dictionary<string, PromptEmbedding> embeddings, float scale, float[]? timestepCond, float imageScale)
+        int stepCount, int offset, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
+        Dictionary<string, PromptEmbedding> embeddings, Dictionary<string, PromptEmbedding> negativeEmbeddings, float scale, float[]? timestepCond, float imageScale)
     {
-        var perStep = new GuidanceInput[stepCount];
-        for (var step = 0; step < stepCount; step++)
+        var perStep = new GuidanceInput[Math.Max(stepCount, 0)];
+        for (var step = 0; step < perStep.Length; step++)
         {
-            var conditional = embeddings[PromptSchedule.TextAt(schedule, step)];
-            var unconditional = negativeSchedule is null ? null : embeddings[PromptSchedule.TextAt(negativeSchedule, step)];
+            var conditional = embeddings[PromptSchedule.TextAt(schedule, offset + step)];
+            var unconditional = negativeSchedule is null ? null : negativeEmbeddings[PromptSchedule.TextAt(negativeSchedule, offset + step)];
             perStep[step] = step > 0 && perStep[step - 1].Conditional == conditional && perStep[step - 1].Unconditional == unconditional
                 ? perStep[step - 1]
                 : new GuidanceInput(conditional, unconditional, scale, timestepCond, imageScale);
         }
 
         return perStep;
+    }
+
+    /// <summary>SDXL: the prompts' states with the conditional time ids, the negative prompts' with the unconditional
+    /// ones (or zeros, <see cref="XlConditioning"/>), in two dictionaries since a text may be both.</summary>
+    private static (Dictionary<string, PromptEmbedding>, Dictionary<string, PromptEmbedding>) XlEmbeddings(
+        StableDiffusionModel model, Dictionary<string, PromptEmbedding> encoded, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
+        GenerationRequest request)
+    {
+        var config = model.Config;
+        var positive = schedule.Select(p => p.Text).Distinct(StringComparer.Ordinal)
+            .ToDictionary(t => t, t => XlConditioning.Conditional(encoded[t], config, request.Width, request.Height), StringComparer.Ordinal);
+        var negative = (negativeSchedule ?? []).Select(p => p.Text).Distinct(StringComparer.Ordinal)
+            .ToDictionary(t => t, t => XlConditioning.Unconditional(t, encoded[t], config, request.Width, request.Height), StringComparer.Ordinal);
+        return (positive, negative);
     }
 
     /// <summary>Scaled latents → pixels in [-1,1] through the VAE decoder.</summary>

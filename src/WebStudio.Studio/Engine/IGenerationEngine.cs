@@ -1,5 +1,6 @@
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 
 namespace WebStudio.Studio.Engine;
@@ -14,6 +15,9 @@ public sealed record EngineModel(string Name, int NativeWidth, int NativeHeight)
     /// <summary>An InstructPix2Pix-format model: it changes an input image as an instruction says, and makes no
     /// image from text alone (issue 22).</summary>
     public bool EditsByInstruction { get; init; }
+
+    /// <summary>The model's family: Stable Diffusion 1.x/2.x or SDXL (issue 21).</summary>
+    public ModelFamily Family { get; init; }
 }
 
 /// <summary>How long a prompt is for a model's tokenizer, the way A1111 counts it: <see cref="Tokens"/> text tokens

@@ -58,7 +58,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     public IReadOnlyList<string> LoadedModels() => _cache.Loaded;
 
     public IReadOnlyList<EngineModel> Models() =>
-        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight) { SizeMultiple = m.SizeMultiple, EditsByInstruction = m.EditsByInstruction }).ToList();
+        _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight) { SizeMultiple = m.SizeMultiple, EditsByInstruction = m.EditsByInstruction, Family = m.Family }).ToList();
 
     public IReadOnlyList<FieldProblem> Validate(DiffusionRun run)
     {

@@ -90,7 +90,7 @@ public sealed class TinyModelFolders : IDisposable
 
     public static string Name(TinyModelVariant v) =>
         $"{v.Exporter}{(v.FixedBatch1 ? "-b1" : "")}{(v.FixedTextLength ? "-t77" : "")}{(v.Lcm ? "-lcm" : "")}{(v.Inpainting ? "-inpaint" : "")}{(v.InstructPix2Pix ? "-ip2p" : "")}" +
-        $"{(v.Fp16 ? "-fp16" : "")}{(v.Sd2Tokenizer ? "-sd2" : "")}-x{v.Scale}-s{v.Seed}";
+        $"{(v.Fp16 ? "-fp16" : "")}{(v.Sd2Tokenizer ? "-sd2" : "")}{(v.IsXl ? "-xl" + v.Xl : "")}{(v.Turbo ? "-turbo" : "")}{(v.FixedFp16Vae ? "-vaefix" : "")}-x{v.Scale}-s{v.Seed}";
 
     public void Dispose()
     {

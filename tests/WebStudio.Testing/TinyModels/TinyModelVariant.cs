@@ -15,6 +15,18 @@ public enum TinyExporter
     OnnxStack,
 }
 
+/// <summary>Which SDXL pipeline a tiny folder is laid out for (None: SD 1.x/2.x).</summary>
+public enum TinyXl
+{
+    None,
+
+    /// <summary>StableDiffusionXLPipeline: text_encoder (CLIP-L shape) and text_encoder_2 (with projection), time_ids of 6.</summary>
+    Base,
+
+    /// <summary>StableDiffusionXLImg2ImgPipeline as the refiner ships: text_encoder_2 only, time_ids of 5 (aesthetic score).</summary>
+    Refiner,
+}
+
 /// <summary>
 /// Options for <see cref="TinyStableDiffusion.Write"/>: one exporter's conventions plus the model-family
 /// differences the core must handle. Options combine freely (e.g. Optimum + Fp16 + Lcm).
@@ -46,6 +58,15 @@ public sealed record TinyModelVariant
     /// <summary>SD 2.x tokenizer: pad token "!" (id 0) instead of &lt;|endoftext|&gt;.</summary>
     public bool Sd2Tokenizer { get; init; }
 
+    /// <summary>The SDXL layout (optimum's export names: text_encoder_2, tokenizer_2, UNet text_embeds and time_ids).</summary>
+    public TinyXl Xl { get; init; }
+
+    /// <summary>SDXL-Turbo / SD-Turbo: scheduler timestep_spacing "trailing" (EulerAncestral), meant for 1–4 steps at guidance 0.</summary>
+    public bool Turbo { get; init; }
+
+    /// <summary>The VAE config says force_upcast false: a fixed fp16 VAE (as madebyollin's sdxl-vae-fp16-fix) that may decode in fp16.</summary>
+    public bool FixedFp16Vae { get; init; }
+
     /// <summary>Multiplies the text width and all channel counts; 1 is tiny, <see cref="Largest"/> is for benchmarks.</summary>
     public int Scale { get; init; } = 1;
 
@@ -63,6 +84,14 @@ public sealed record TinyModelVariant
     public static TinyModelVariant Sd2 => new() { Sd2Tokenizer = true };
     public static TinyModelVariant InstructEdit => new() { InstructPix2Pix = true };
 
+    /// <summary>SDXL base in optimum's layout (int64 ids, rank-0 float timestep, model.onnx_data).</summary>
+    public static TinyModelVariant SdxlBase => new() { Exporter = TinyExporter.Optimum, Xl = TinyXl.Base };
+    public static TinyModelVariant SdxlRefiner => SdxlBase with { Xl = TinyXl.Refiner };
+    public static TinyModelVariant SdxlTurbo => SdxlBase with { Turbo = true };
+
+    /// <summary>SD-Turbo: the SD 2.1 layout (pad "!") with trailing spacing.</summary>
+    public static TinyModelVariant SdTurbo => new() { Exporter = TinyExporter.Optimum, Sd2Tokenizer = true, Turbo = true };
+
     /// <summary>An instruction-editing model whose VAE encoder returns mean and log-variance (latent_parameters), so
     /// that the mode differs from a posterior sample.</summary>
     public static TinyModelVariant InstructEditOptimum => Optimum with { InstructPix2Pix = true };
@@ -70,8 +99,33 @@ public sealed record TinyModelVariant
     /// <summary>The biggest test model (text width 128, 128 UNet channels), used by the benchmark.</summary>
     public static TinyModelVariant Largest => new() { Scale = 4 };
 
-    /// <summary>Text encoder hidden size (cross_attention_dim).</summary>
-    public int TextWidth => 32 * Scale;
+    /// <summary>The UNet's text width (cross_attention_dim): for SDXL, both encoders' widths joined (the refiner: encoder 2's).</summary>
+    public int TextWidth => Xl switch
+    {
+        TinyXl.Base => Text1Width + Text2Width,
+        TinyXl.Refiner => Text2Width,
+        _ => Text1Width,
+    };
+
+    /// <summary>text_encoder's hidden size (CLIP ViT-L's 768 in SDXL).</summary>
+    public int Text1Width => 32 * Scale;
+
+    /// <summary>text_encoder_2's hidden size (OpenCLIP bigG's 1280).</summary>
+    public int Text2Width => 48 * Scale;
+
+    /// <summary>text_encoder_2's projection width, the UNet's text_embeds (1280 in SDXL).</summary>
+    public int PooledWidth => 24 * Scale;
+
+    /// <summary>Transformer layers of each SDXL tiny text encoder: hidden_states.0 (embeddings) to hidden_states.N.</summary>
+    public const int XlTextLayers = 2;
+
+    /// <summary>Width of each time id's sinusoidal embedding (addition_time_embed_dim; 256 in SDXL).</summary>
+    public const int AdditionTimeEmbedDim = 8;
+
+    /// <summary>6 values (original size, crop top-left, target size), the refiner's 5 (aesthetic score for target size).</summary>
+    public int TimeIdCount => Xl == TinyXl.Refiner ? 5 : 6;
+
+    public bool IsXl => Xl != TinyXl.None;
 
     public int UNetChannels => 32 * Scale;
 

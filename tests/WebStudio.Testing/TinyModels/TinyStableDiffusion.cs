@@ -13,10 +13,17 @@ public static class TinyStableDiffusion
         ArgumentOutOfRangeException.ThrowIfLessThan(variant.Scale, 1);
         Directory.CreateDirectory(folder);
         TinyConfigFiles.Write(folder, variant);
-        TinyTokenizerFiles.Write(Path.Combine(folder, "tokenizer"), variant);
-
         var vocabularySize = TinyTokenizerFiles.Vocabulary().Count;
-        ModelWriter.Save(TinyTextEncoder.Build(variant, vocabularySize), ModelPath(folder, "text_encoder"));
+        if (variant.IsXl)
+        {
+            WriteXlTextEncoders(folder, variant, vocabularySize);
+        }
+        else
+        {
+            TinyTokenizerFiles.Write(Path.Combine(folder, "tokenizer"), variant);
+            ModelWriter.Save(TinyTextEncoder.Build(variant, vocabularySize), ModelPath(folder, "text_encoder"));
+        }
+
         ModelWriter.Save(TinyUNet.Build(variant), ModelPath(folder, "unet"), variant.UNetExternalData);
         ModelWriter.Save(TinyVae.BuildDecoder(variant), ModelPath(folder, "vae_decoder"));
         ModelWriter.Save(TinyVae.BuildEncoder(variant), ModelPath(folder, "vae_encoder"));
@@ -56,6 +63,19 @@ public static class TinyStableDiffusion
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown broken-model kind.");
         }
+    }
+
+    /// <summary>SDXL's tokenizer/ and text_encoder/ (not in the refiner) and tokenizer_2/ (pad "!") and text_encoder_2/.</summary>
+    private static void WriteXlTextEncoders(string folder, TinyModelVariant variant, int vocabularySize)
+    {
+        if (variant.Xl == TinyXl.Base)
+        {
+            TinyTokenizerFiles.Write(Path.Combine(folder, "tokenizer"), variant with { Sd2Tokenizer = false });
+            ModelWriter.Save(TinyXlTextEncoder.Build(variant, vocabularySize, withProjection: false), ModelPath(folder, "text_encoder"));
+        }
+
+        TinyTokenizerFiles.Write(Path.Combine(folder, "tokenizer_2"), variant with { Sd2Tokenizer = true });
+        ModelWriter.Save(TinyXlTextEncoder.Build(variant, vocabularySize, withProjection: true), ModelPath(folder, "text_encoder_2"));
     }
 
     public static string ModelPath(string folder, string component) => Path.Combine(folder, component, "model.onnx");

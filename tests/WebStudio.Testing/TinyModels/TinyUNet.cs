@@ -29,6 +29,10 @@ internal static class TinyUNet
         }
 
         var time = g.Linear(g.SiLU(g.Linear(embedding, channels, timeWidth, name: "time_linear_1")), timeWidth, timeWidth, name: "time_linear_2");
+        if (variant.IsXl)
+        {
+            time = g.Add(time, XlAddedEmbedding(g, variant, batch, timeWidth));
+        }
 
         var h = g.Conv2d(sample, variant.UNetInChannels, channels, name: "conv_in");
 
@@ -47,5 +51,18 @@ internal static class TinyUNet
         var output = TinyBlocks.NormActConv(g, h, channels, TinyModelVariant.LatentChannels, Groups);
         g.Output("out_sample", variant.FloatType, [batch, TinyModelVariant.LatentChannels, "height", "width"], from: output);
         return g;
+    }
+
+    /// <summary>SDXL's addition_embed_type "text_time": each time id's sinusoidal embedding, flattened, after the pooled
+    /// text_embeds, through a two-layer MLP; added to the time embedding (diffusers' add_embedding).</summary>
+    private static string XlAddedEmbedding(GraphBuilder g, TinyModelVariant variant, Dim batch, int timeWidth)
+    {
+        var textEmbeds = g.Input("text_embeds", variant.FloatType, batch, variant.PooledWidth);
+        var timeIds = g.Input("time_ids", variant.FloatType, batch, variant.TimeIdCount);
+        var idsWidth = variant.TimeIdCount * TinyModelVariant.AdditionTimeEmbedDim;
+        var idsEmbedding = g.Reshape(g.TimestepEmbedding(timeIds, TinyModelVariant.AdditionTimeEmbedDim), -1, idsWidth);
+        var added = g.Concat(1, textEmbeds, idsEmbedding);
+        var inWidth = variant.PooledWidth + idsWidth;
+        return g.Linear(g.SiLU(g.Linear(added, inWidth, timeWidth, name: "add_linear_1")), timeWidth, timeWidth, name: "add_linear_2");
     }
 }

@@ -6,6 +6,10 @@ public sealed record UNetConfigFile : DiffusersConfigFile
 {
     public string? ActFn { get; init; }
 
+    /// <summary>SDXL: "text_time" (the UNet takes text_embeds and time_ids).</summary>
+    public string? AdditionEmbedType { get; init; }
+    public int? AdditionTimeEmbedDim { get; init; }
+
     /// <summary>diffusers' SD 1.x/2.x configs give the number of heads under this name.</summary>
     public PerLevel<int>? AttentionHeadDim { get; init; }
     public int[]? BlockOutChannels { get; init; }
@@ -23,6 +27,7 @@ public sealed record UNetConfigFile : DiffusersConfigFile
     public PerLevel<int>? NumAttentionHeads { get; init; }
     public PerLevel<bool>? OnlyCrossAttention { get; init; }
     public int? OutChannels { get; init; }
+    public int? ProjectionClassEmbeddingsInputDim { get; init; }
     public int? SampleSize { get; init; }
 
     /// <summary>LCM UNets: the width of the guidance-scale embedding.</summary>

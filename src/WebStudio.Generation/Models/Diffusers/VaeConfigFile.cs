@@ -7,6 +7,9 @@ public sealed record VaeConfigFile : DiffusersConfigFile
 
     /// <summary>One entry per level; diffusers derives the scale factor as 2^(entries - 1).</summary>
     public int[]? BlockOutChannels { get; init; }
+
+    /// <summary>SDXL's VAE overflows in float16, so diffusers decodes it in float32 unless this is false (a fixed fp16 VAE).</summary>
+    public bool? ForceUpcast { get; init; }
     public int? InChannels { get; init; }
     public int? LatentChannels { get; init; }
     public int? LayersPerBlock { get; init; }
