@@ -44,7 +44,8 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
             var card = File.Exists(Path.Combine(folder, ModelCard.FileName)) ? ModelCard.Parse(File.ReadAllText(Path.Combine(folder, ModelCard.FileName))) : null;
             var config = ModelConfig.Read(folder);
             var shapes = ModelShapes.Read(folder);
-            var guidance = card?.Defaults?.Guidance ?? 7.5f;
+            var defaults = card?.Defaults ?? ImpliedModelDefaults.For(folder);
+            var guidance = defaults?.Guidance ?? 7.5f;
             return model with
             {
                 Precision = OnnxInputType.Read(Path.Combine(folder, "unet", "model.onnx"), "sample") switch
@@ -56,7 +57,7 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
                 Family = config.Family,
                 NativeSize = config.NativeSize,
                 MemoryEstimateBytes = MemoryEstimate.Of(shapes, config.NativeSize, config.NativeSize, 1, guidance).Total,
-                Defaults = card?.Defaults,
+                Defaults = defaults,
             };
         }
         catch (Exception e) when (e is ModelLoadException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)

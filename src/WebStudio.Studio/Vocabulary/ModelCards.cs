@@ -17,22 +17,30 @@ public sealed class ModelCards(IOptions<GenerationOptions> options, ILogger<Mode
     /// <summary>The card of <paramref name="model"/>, or null when its folder has none.</summary>
     public LoadedCard? For(string? model)
     {
-        if (string.IsNullOrEmpty(model) || model.IndexOfAny(['/', '\\']) >= 0 || model is "." or "..")
+        if (!IsPlainName(model))
         {
             return null;
         }
 
-        var path = Path.Combine(_root, model, ModelCard.FileName);
+        var path = Path.Combine(_root, model!, ModelCard.FileName);
         var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
-        if (_cache.TryGetValue(model, out var cached) && cached.Stamp == stamp)
+        if (_cache.TryGetValue(model!, out var cached) && cached.Stamp == stamp)
         {
             return cached.Card;
         }
 
         var entry = new Entry(stamp, stamp == DateTime.MinValue ? null : Read(path));
-        _cache[model] = entry;
+        _cache[model!] = entry;
         return entry.Card;
     }
+
+    /// <summary>The generation defaults of <paramref name="model"/>: its card's, else those its folder implies (a Turbo
+    /// model's 1 step at guidance 0), else null (the studio's apply).</summary>
+    public ModelGenerationDefaults? DefaultsFor(string? model) =>
+        For(model)?.Card.Defaults ?? (IsPlainName(model) && Directory.Exists(Path.Combine(_root, model!)) ? ImpliedModelDefaults.For(Path.Combine(_root, model!)) : null);
+
+    private static bool IsPlainName(string? model) =>
+        !string.IsNullOrEmpty(model) && model.IndexOfAny(['/', '\\']) < 0 && model is not "." and not "..";
 
     /// <summary>The words of <paramref name="prompt"/> that <paramref name="model"/> does not know; none when its card declares no vocabulary.</summary>
     public IReadOnlyList<string> UnknownWords(string? model, string? prompt) =>

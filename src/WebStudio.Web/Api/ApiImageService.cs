@@ -74,7 +74,7 @@ public sealed class ApiImageService(
         var model = ResolveModel(request.Model);
         using var edit = request.Image is null ? null : ApiUploads.Read(request);
         // What a request leaves out, the model's own defaults (card.json) give before the studio's.
-        var defaults = cards.For(model.Name)?.Card.Defaults;
+        var defaults = cards.DefaultsFor(model.Name);
         var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? DefaultSize(defaults) ?? (model.NativeWidth, model.NativeHeight);
         var steps = request.Steps ?? (request.Quality == "auto" && defaults?.Steps is { } modelSteps ? modelSteps : ApiQuality.Steps(request.Quality));
         var seed = request.Seed ?? seeds.Next();

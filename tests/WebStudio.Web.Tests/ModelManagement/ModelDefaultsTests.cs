@@ -12,6 +12,7 @@ using WebStudio.Studio.Options;
 using WebStudio.Studio.Vocabulary;
 using WebStudio.Web.Components.Shared;
 using WebStudio.Web.Engine;
+using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.ModelManagement;
@@ -58,6 +59,28 @@ public sealed class ModelDefaultsTests
         await cut.InvokeAsync(() => modelSelect.Instance.ValueChanged.InvokeAsync("turbo"));
 
         Assert.Equal(("turbo", 1, 0f, "Euler", "96x64"), (form.Model, form.Steps, form.Guidance, form.Scheduler, form.Size));
+    }
+
+    [Theory]
+    [InlineData("sdxl-turbo", true)]
+    [InlineData("sd-turbo", true)]
+    [InlineData("sdxl-lightning", false)] // trailing spacing too, but 2, 4 or 8 steps: no guess
+    public void A_turbo_folder_without_a_card_implies_one_step_at_guidance_zero(string name, bool turbo)
+    {
+        using var folder = new TempFolder();
+        var models = folder.Combine("models");
+        var variant = name.StartsWith("sdxl", StringComparison.Ordinal) ? TinyModelVariant.SdxlTurbo : TinyModelVariant.SdTurbo;
+        TinyStableDiffusion.Write(Path.Combine(models, name), variant);
+        TinyStableDiffusion.Write(Path.Combine(models, "base-turbo-named"), TinyModelVariant.SdxlBase); // "leading" spacing
+        var cards = new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = models }), NullLogger<ModelCards>.Instance);
+
+        Assert.Equal(turbo ? ImpliedModelDefaults.Turbo : null, cards.DefaultsFor(name));
+        Assert.Null(cards.DefaultsFor("base-turbo-named"));
+        Assert.Null(cards.DefaultsFor("../" + name));
+
+        // A card's own defaults win over what the folder implies.
+        File.WriteAllText(Path.Combine(models, name, ModelCard.FileName), """{"defaults": {"steps": 4}}""");
+        Assert.Equal(4, cards.DefaultsFor(name)!.Steps);
     }
 
     [Fact]
