@@ -25,6 +25,7 @@ namespace WebStudio.Api.Tests;
 public sealed class OpenAISdkSdxlTests(StudioHost server) : IClassFixture<StudioHost>
 {
     private const string XlModel = "tiny-xl";
+    private const string XlRefiner = "tiny-xl-refiner";
 
     // A tiny SDXL model beside the fixture's tiny one.
     private void WriteXlModel() => ExtraModels.WriteOnce(server, XlModel, TinyModelVariant.SdxlBase);
@@ -70,6 +71,81 @@ public sealed class OpenAISdkSdxlTests(StudioHost server) : IClassFixture<Studio
             width = 64, height = 64, batchSize = 1,
         });
 
+        var (id, status) = await FinishAsync(user, submitted);
+
+        Assert.Equal("Succeeded", status);
+        await using var db = server.OpenDatabase();
+        var job = await db.Jobs.SingleAsync(j => j.Id == id);
+        Assert.Equal(XlModel, job.Model);
+        var spec = Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job));
+        Assert.Equal(("blurry", 3), (spec.NegativePrompt, spec.Steps));
+    }
+
+    [Fact]
+    public async Task A_studio_job_and_the_API_finish_on_a_refiner_and_the_png_names_it_as_A1111_does()
+    {
+        WriteXlModel();
+        ExtraModels.WriteOnce(server, XlRefiner, TinyModelVariant.SdxlRefiner);
+        var user = await StudioLogin.RegisterAsync(server, "refiner-sdxl");
+
+        using var submitted = await user.Http.PostAsJsonAsync("/api/jobs", new
+        {
+            prompt = "a photo of a cat", model = XlModel, refiner = XlRefiner, refinerSwitchAt = 0.6, scheduler = "Euler", steps = 5, seed = 3, width = 64, height = 64,
+        });
+        var (id, status) = await FinishAsync(user, submitted);
+
+        Assert.Equal("Succeeded", status);
+        var image = (await user.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}")).GetProperty("images")[0].GetProperty("id").GetGuid();
+        using var png = Image.Load<Rgb24>(await user.Http.GetByteArrayAsync($"/api/images/{image}"));
+        Assert.Contains("Model: tiny-xl, Refiner: tiny-xl-refiner, Refiner switch at: 0.6",
+            png.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value, StringComparison.Ordinal);
+
+        // The refiner drew the last steps: the same job on the base alone gives another picture.
+        using var plain = await user.Http.PostAsJsonAsync("/api/jobs", new
+        {
+            prompt = "a photo of a cat", model = XlModel, scheduler = "Euler", steps = 5, seed = 3, width = 64, height = 64,
+        });
+        var (plainId, _) = await FinishAsync(user, plain);
+        var plainImage = (await user.Http.GetFromJsonAsync<JsonElement>($"/api/jobs/{plainId}")).GetProperty("images")[0].GetProperty("id").GetGuid();
+        using var baseOnly = Image.Load<Rgb24>(await user.Http.GetByteArrayAsync($"/api/images/{plainImage}"));
+        Assert.NotEqual(Pixels(baseOnly), Pixels(png));
+
+        // Through the OpenAI API as extension fields.
+        var (_, key) = await server.CreateUserWithKeyAsync("refiner-api");
+        using var api = server.Client(key);
+        using var generated = await api.PostAsJsonAsync("/v1/images/generations", new { prompt = "a cat", model = XlModel, size = "64x64", steps = 4, refiner = XlRefiner });
+        Assert.Equal(HttpStatusCode.OK, generated.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("no-such-model", 0.8, "refiner", "there is no model called 'no-such-model'")]
+    [InlineData(StudioHost.Model, 0.8, "refiner", "same family")]
+    [InlineData(XlRefiner, 1.5, "refiner_switch_at", "between 0 and 1")]
+    public async Task A_refiner_that_cannot_finish_the_run_is_refused_with_the_field_named(string refiner, double switchAt, string field, string message)
+    {
+        WriteXlModel();
+        ExtraModels.WriteOnce(server, XlRefiner, TinyModelVariant.SdxlRefiner);
+        var (_, key) = await server.CreateUserWithKeyAsync($"refused-{Guid.NewGuid():N}"[..20]);
+        using var api = server.Client(key);
+
+        using var refused = await api.PostAsJsonAsync("/v1/images/generations",
+            new { prompt = "a cat", model = XlModel, size = "64x64", refiner, refiner_switch_at = switchAt });
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var error = (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("error");
+        Assert.Equal(field, error.GetProperty("param").GetString());
+        Assert.Contains(message, error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    private static byte[] Pixels(Image<Rgb24> image)
+    {
+        var pixels = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(pixels);
+        return pixels;
+    }
+
+    private static async Task<(Guid Id, string? Status)> FinishAsync(StudioLogin user, HttpResponseMessage submitted)
+    {
         Assert.True(submitted.StatusCode == HttpStatusCode.Created, await submitted.Content.ReadAsStringAsync());
         var id = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
@@ -81,11 +157,6 @@ public sealed class OpenAISdkSdxlTests(StudioHost server) : IClassFixture<Studio
         }
         while (status is "Queued" or "Running" && DateTime.UtcNow < deadline);
 
-        Assert.Equal("Succeeded", status);
-        await using var db = server.OpenDatabase();
-        var job = await db.Jobs.SingleAsync(j => j.Id == id);
-        Assert.Equal(XlModel, job.Model);
-        var spec = Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job));
-        Assert.Equal(("blurry", 3), (spec.NegativePrompt, spec.Steps));
+        return (id, status);
     }
 }

@@ -55,6 +55,11 @@ public static class GenerationRequestValidator
         return problems;
     }
 
+    /// <summary>Why <paramref name="switchAt"/> cannot be a refiner's switch, or null when it can.</summary>
+    public static ValidationProblem? RefinerSwitchProblem(float switchAt) =>
+        float.IsFinite(switchAt) && switchAt > 0f && switchAt < 1f ? null
+        : new("refinerSwitchAt", "the refiner's switch must be a fraction of the steps between 0 and 1, such as 0.8");
+
     /// <summary>A refiner takes over at a fraction strictly inside the schedule, from latents of its own latent space;
     /// inpainting and instruction edits keep one model throughout.</summary>
     private static void CheckRefiner(List<ValidationProblem> problems, GenerationRequest request)
@@ -64,9 +69,9 @@ public static class GenerationRequestValidator
             return;
         }
 
-        if (!float.IsFinite(refiner.SwitchAt) || refiner.SwitchAt <= 0f || refiner.SwitchAt >= 1f)
+        if (RefinerSwitchProblem(refiner.SwitchAt) is { } problem)
         {
-            problems.Add(new("refinerSwitchAt", "the refiner's switch must be a fraction of the steps between 0 and 1, such as 0.8"));
+            problems.Add(problem);
         }
 
         if (refiner.Guidance is { } guidance)

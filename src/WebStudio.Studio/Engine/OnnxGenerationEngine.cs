@@ -76,6 +76,11 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             problems.AddRange(ModelSizes.Check(model, run));
         }
 
+        if (run.Spec is JobSpec.Txt2Img { Refiner: { } refiner } txt2img && model is not null)
+        {
+            problems.AddRange(CheckRefiner(model, models.FirstOrDefault(m => string.Equals(m.Name, refiner, StringComparison.Ordinal)), refiner, txt2img.RefinerSwitchAt));
+        }
+
         // Only a request that is otherwise valid is weighed: its size and batch are then within the core's limits.
         if (problems.Count == 0 && _admission.Check(run) is { } tooBig)
         {
@@ -83,6 +88,24 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         }
 
         return problems;
+    }
+
+    // Checked against the catalogue, without loading the refiner: the core checks the loaded one again on the worker.
+    private static IEnumerable<FieldProblem> CheckRefiner(EngineModel model, EngineModel? refiner, string name, float switchAt)
+    {
+        if (refiner is null)
+        {
+            yield return new FieldProblem("refiner", $"there is no model called '{name}' to refine with");
+        }
+        else if (refiner.EditsByInstruction || refiner.Family != model.Family)
+        {
+            yield return new FieldProblem("refiner", $"'{name}' cannot refine '{model.Name}': a refiner must be a text-to-image model of the same family ({model.Family})");
+        }
+
+        if (GenerationRequestValidator.RefinerSwitchProblem(switchAt) is { } problem)
+        {
+            yield return new FieldProblem(problem.Field, problem.Message);
+        }
     }
 
     public PromptLength? MeasurePrompt(string model, string prompt, int steps)
@@ -116,8 +139,15 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     public async Task<IReadOnlyList<EngineImage>> RunAsync(DiffusionRun run, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
         using var lease = _cache.Rent(run.Model);
+        using var refiner = run.Spec is JobSpec.Txt2Img { Refiner: { } name } ? _cache.Rent(name) : null;
         var pipeline = new StableDiffusionPipeline(lease.Model);
-        using var result = await pipeline.RunAsync(ToRequest(run), new StepCallback(onStep, _previews.StartRun(pipeline)), cancellationToken);
+        var request = ToRequest(run);
+        if (refiner is not null)
+        {
+            request = request with { Refiner = new RefinerPass(refiner.Model, ((JobSpec.Txt2Img)run.Spec).RefinerSwitchAt) };
+        }
+
+        using var result = await pipeline.RunAsync(request, new StepCallback(onStep, _previews.StartRun(pipeline)), cancellationToken);
 
         // The result disposes its images; hand the caller its own copies.
         return result.Images.Select(i => new EngineImage(i.Image.Clone(), i.Seed)).ToList();

@@ -84,6 +84,13 @@ public abstract record JobSpec
         public int? Width { get; init; }
         public int? Height { get; init; }
 
+        /// <summary>A refiner model (an SDXL refiner, or any model of the same family) that finishes the run from
+        /// <see cref="RefinerSwitchAt"/> of its steps, in the same job (A1111's Refiner, diffusers' base + refiner).</summary>
+        public string? Refiner { get; init; }
+
+        /// <summary>The fraction of the steps the model runs before the refiner takes over (A1111's "Switch at").</summary>
+        public float RefinerSwitchAt { get; init; } = RefinerPass.DefaultSwitchAt;
+
     }
 
     /// <summary>Image to image: the whole picture redrawn (A1111's img2img; "Restyle" on the Edit page).</summary>

@@ -42,6 +42,9 @@ public static class A1111Parameters
         // img2img, inpainting and outpainting: A1111 appends the strength and the mask settings after the model.
         lines[^1] += spec switch
         {
+            // A1111's refiner fields.
+            JobSpec.Txt2Img { Refiner: { } refiner } txt2img => string.Create(CultureInfo.InvariantCulture,
+                $", Refiner: {refiner}, Refiner switch at: {txt2img.RefinerSwitchAt:0.###}"),
             JobSpec.Txt2Img => "",
             JobSpec.Inpaint { OnlyMasked: true } inpaint => string.Create(CultureInfo.InvariantCulture,
                 $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}, Inpaint area: Only masked, Masked area padding: {inpaint.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(width, height)}"),

@@ -73,6 +73,11 @@ public sealed class ApiImageService(
     {
         var model = ResolveModel(request.Model);
         using var edit = request.Image is null ? null : ApiUploads.Read(request);
+        if (edit is not null && request.Refiner is not null)
+        {
+            throw ApiException.BadField("refiner", "'refiner' finishes generations (/v1/images/generations); edits and variations run on one model.", "invalid_value");
+        }
+
         // What a request leaves out, the model's own defaults (card.json) give before the studio's.
         var defaults = cards.DefaultsFor(model.Name);
         var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? DefaultSize(defaults) ?? (model.NativeWidth, model.NativeHeight);
@@ -129,6 +134,7 @@ public sealed class ApiImageService(
         (null, _) => new JobSpec.Txt2Img
         {
             Width = (request.Size ?? DefaultSize(defaults))?.Width, Height = (request.Size ?? DefaultSize(defaults))?.Height, Prompt = request.Prompt, Model = model, Steps = steps,
+            Refiner = request.Refiner, RefinerSwitchAt = request.RefinerSwitchAt ?? WebStudio.Generation.Pipelines.RefinerPass.DefaultSwitchAt,
         },
         ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },
         (_, ImageOperation.Variation) => new JobSpec.Img2Img { Strength = VariationStrength, Prompt = request.Prompt, Model = model, Steps = steps },
@@ -308,6 +314,7 @@ public sealed class ApiImageService(
         "guidance" => "guidance_scale",
         "scheduler" => "sampler",
         "negativePrompt" => "negative_prompt",
+        "refinerSwitchAt" => "refiner_switch_at",
         _ => field,
     };
 }

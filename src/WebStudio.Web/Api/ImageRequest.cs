@@ -40,6 +40,8 @@ public sealed record ImageRequest
     /// <summary>An instruction model's image guidance (diffusers' image_guidance_scale); ignored by other models.</summary>
     public float? ImageGuidanceScale { get; init; }
     public string? Sampler { get; init; }
+    public string? Refiner { get; init; }
+    public float? RefinerSwitchAt { get; init; }
 
     /// <summary>The event-name stem of streamed events: image_generation.* or image_edit.*.</summary>
     public string EventPrefix => Operation == ImageOperation.Edit ? "image_edit" : "image_generation";

@@ -7,7 +7,8 @@ namespace WebStudio.Web.Api;
 /// <summary>
 /// WebStudio's documented extension fields of generations, edits and variations: <c>seed</c>, <c>negative_prompt</c>,
 /// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image, and
-/// <c>image_guidance_scale</c> for an instruction model's edits (with <c>guidance_scale</c> as its text guidance).
+/// <c>image_guidance_scale</c> for an instruction model's edits (with <c>guidance_scale</c> as its text guidance), and
+/// <c>refiner</c> with <c>refiner_switch_at</c> for a generation finished by a refiner model (A1111's Refiner).
 /// OpenAI's SDKs send them as extra body fields; each is checked here with a 400 that names it.
 /// </summary>
 public static partial class ImageRequestParser
@@ -18,7 +19,7 @@ public static partial class ImageRequestParser
 
     // A property, not a field: the field lists of the other part of this class are built from it, and the order in
     // which static fields of two files start is not defined.
-    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "sampler"];
+    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "sampler", "refiner", "refiner_switch_at"];
 
     private static ImageRequest Extensions(IFields fields, ImageRequest request)
     {
@@ -46,6 +47,16 @@ public static partial class ImageRequestParser
         var imageGuidance = Guidance(fields, "image_guidance_scale");
 
         var sampler = OneOf(fields, "sampler", SchedulerNames.All);
+
+        // A refiner model is checked against the installed models at submission (400 naming "refiner").
+        var refiner = fields.String("refiner");
+        var switchAt = fields.Number("refiner_switch_at");
+        if (switchAt is { } at && GenerationRequestValidator.RefinerSwitchProblem((float)at) is not null)
+        {
+            throw ApiException.BadField("refiner_switch_at", string.Create(CultureInfo.InvariantCulture,
+                $"'refiner_switch_at' must be a fraction of the steps between 0 and 1, such as 0.8; {at} was given."), "number_out_of_range");
+        }
+
         return request with
         {
             Seed = seed is -1 ? null : seed,
@@ -54,6 +65,8 @@ public static partial class ImageRequestParser
             GuidanceScale = guidance is { } value ? (float)value : null,
             ImageGuidanceScale = imageGuidance is { } image ? (float)image : null,
             Sampler = sampler,
+            Refiner = string.IsNullOrEmpty(refiner) ? null : refiner,
+            RefinerSwitchAt = switchAt is { } fraction ? (float)fraction : null,
         };
     }
 

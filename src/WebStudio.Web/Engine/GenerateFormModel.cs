@@ -20,6 +20,10 @@ public sealed class GenerateFormModel
     public string Size { get; set; } = "";
     public int BatchSize { get; set; } = Defaults.BatchSize;
 
+    /// <summary>A refiner model that finishes the run, or empty for none.</summary>
+    public string Refiner { get; set; } = "";
+    public float RefinerSwitchAt { get; set; } = Defaults.RefinerSwitchAt;
+
     // The form starts at the spec's defaults, declared once in JobSpec.
     private static readonly JobSpec.Txt2Img Defaults = new();
 
@@ -39,6 +43,8 @@ public sealed class GenerateFormModel
             Width = width,
             Height = height,
             BatchSize = BatchSize,
+            Refiner = string.IsNullOrEmpty(Refiner) ? null : Refiner,
+            RefinerSwitchAt = RefinerSwitchAt,
         };
     }
 
@@ -84,6 +90,7 @@ public sealed class GenerateFormModel
         Guidance = spec.Guidance;
         Seed = spec.Seed;
         BatchSize = spec.BatchSize;
+        (Refiner, RefinerSwitchAt) = spec is JobSpec.Txt2Img txt2img ? (txt2img.Refiner ?? "", txt2img.RefinerSwitchAt) : ("", Defaults.RefinerSwitchAt);
         if (width > 0 && height > 0)
         {
             Size = SizePresets.Format(width, height);

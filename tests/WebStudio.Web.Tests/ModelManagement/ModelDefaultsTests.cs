@@ -61,6 +61,33 @@ public sealed class ModelDefaultsTests
         Assert.Equal(("turbo", 1, 0f, "Euler", "96x64"), (form.Model, form.Steps, form.Guidance, form.Scheduler, form.Size));
     }
 
+    [Fact]
+    public async Task The_form_offers_a_refiner_only_among_models_of_the_chosen_ones_family_and_sends_it_with_the_job()
+    {
+        using var folder = new TempFolder();
+        await using var context = new BunitContext();
+        context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = folder.Combine("models") }), NullLogger<ModelCards>.Instance));
+        context.Services.AddSingleton<IGenerationEngine>(new ScriptedEngine());
+        context.Services.AddMudServices();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Render<MudPopoverProvider>();
+        var xl = WebStudio.Generation.Models.ModelFamily.StableDiffusionXL;
+        EngineModel[] models = [new("tiny", 64, 64), new("xl-base", 64, 64) { Family = xl }, new("xl-refiner", 64, 64) { Family = xl }];
+        var form = new GenerateFormModel { Model = "xl-base", Size = "64x64" };
+        var cut = context.Render<GenerateForm>(p => p.Add(c => c.Form, form).Add(c => c.Models, models));
+
+        var refiner = cut.FindComponents<MudSelect<string>>().Single(s => s.Instance.Label == "Refiner");
+        await cut.InvokeAsync(() => refiner.Instance.ValueChanged.InvokeAsync("xl-refiner"));
+        form.RefinerSwitchAt = 0.7f;
+        Assert.Equal(("xl-refiner", 0.7f), (form.ToSpec().Refiner, form.ToSpec().RefinerSwitchAt));
+
+        // Another family has no refiner to offer, and changing the model drops the one chosen.
+        var model = cut.FindComponents<MudSelect<string>>().First(s => s.Instance.Label == "Model");
+        await cut.InvokeAsync(() => model.Instance.ValueChanged.InvokeAsync("tiny"));
+        Assert.DoesNotContain(cut.FindComponents<MudSelect<string>>(), s => s.Instance.Label == "Refiner");
+        Assert.Null(form.ToSpec().Refiner);
+    }
+
     [Theory]
     [InlineData("sdxl-turbo", true)]
     [InlineData("sd-turbo", true)]
