@@ -41,6 +41,12 @@ internal static class SdScaleBenchmark
             var folder = SynthCache.Ensure(scale.Architecture, fp16, cacheRoot, Console.WriteLine);
             var (model, figures) = MeasureLoads(folder, precision);
             loads.AddRange(figures);
+            foreach (var f in figures)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {f.What}: {f.Seconds:F1} s, peak RSS growth {SdScaleMemory.Gigabytes(f.PeakDelta)} GB, after {SdScaleMemory.Gigabytes(f.ResidentDelta)} GB."));
+            }
+
             using (model)
             {
                 if (!loadOnly)
