@@ -18,7 +18,12 @@ internal sealed record SdScale(
             ("PyTorch fp32 (published)", "32 Sapphire Rapids cores", 1.6),
         ]);
 
-    /// <summary>SDXL base in fp16 (as it ships), 2 steps: a step at 1024² takes minutes on a few CPU cores.</summary>
+    /// <summary>
+    /// SDXL base in fp16 (as it ships), 2 steps: a step at 1024² takes minutes on a few CPU cores. On ONNX Runtime's
+    /// CPU provider the loaded model holds 2.3× its 6.9 GB of fp16 files (float32 copies of the weights, it seems):
+    /// 512² peaked at 19 GB RSS, and 1024² was killed at 23.9 GB on a 24 GB machine, so give 1024² more memory
+    /// (or pass --sizes 512).
+    /// </summary>
     public static SdScale Sdxl { get; } = new(
         "SDXL scale (synthetic SDXL 1.0 base folders: real architecture and sizes, random weights)",
         SdArchitecture.Sdxl, DefaultSteps: 2, DefaultSizes: "512,1024", DefaultPrecisions: "fp16", AnchorSize: 1024, []);
