@@ -32,7 +32,12 @@ switch (command)
 
     case "sd15":
         // SD 1.5-sized synthetic models (written to ~/.cache/webstudio/sd15-synthetic on first use).
-        await SdScaleBenchmark.RunAsync(options);
+        await SdScaleBenchmark.RunAsync(options, SdScale.Sd15);
+        break;
+
+    case "sdxl":
+        // Issue 21: SDXL-sized synthetic models (fp16; written to ~/.cache/webstudio/sdxl-synthetic on first use).
+        await SdScaleBenchmark.RunAsync(options, SdScale.Sdxl);
         break;
 
     case "studio":
@@ -86,6 +91,8 @@ switch (command)
                                                  the built-in model scored by its evaluator: samplers vs DDIM, hires strengths, inpaint areas
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only] [--provider auto|cpu|cuda|tensorrt]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
+              sdxl [--steps 2] [--sizes 512,1024] [--precisions fp16] [--cache DIR] [--load-only]
+                                                 SDXL scale, the same figures (the synthetic SDXL 1.0 base, 3.5 B parameters)
               studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 20] [--circuits 50] [--cuda] [--watchers-only | --circuits-only [--by-type]]
                                                  the studio server under load: fairness, makespan, preview cost, memory
               soak [--users 50] [--watchers 10] [--minutes 10] [--steps 20]

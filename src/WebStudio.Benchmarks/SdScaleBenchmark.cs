@@ -11,24 +11,24 @@ using static WebStudio.Benchmarks.BenchArgs;
 namespace WebStudio.Benchmarks;
 
 /// <summary>
-/// WebStudio at Stable Diffusion 1.5 scale, on the synthetic SD 1.5 folders (same architecture and sizes, seeded
-/// random weights; written to the cache on first use): model load time and memory, seconds per UNet step with CFG,
-/// pipeline overhead over ONNX Runtime and preview costs, for fp32 and fp16 at each size.
+/// WebStudio at Stable Diffusion 1.5 (or SDXL) scale, on the synthetic folders of <see cref="SdScale"/> (same
+/// architecture and sizes, seeded random weights; written to the cache on first use): model load time and memory,
+/// seconds per UNet step with CFG, pipeline overhead over ONNX Runtime and preview costs, per precision and size.
 /// </summary>
 internal static class SdScaleBenchmark
 {
     private const string Prompt = "a photo of an astronaut riding a horse";
 
-    public static async Task RunAsync(string[] args)
+    public static async Task RunAsync(string[] args, SdScale scale)
     {
-        var steps = int.Parse(Option(args, "--steps") ?? "4", CultureInfo.InvariantCulture);
-        var sizes = (Option(args, "--sizes") ?? "256,512").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var precisions = (Option(args, "--precisions") ?? "fp32,fp16").Split(',');
+        var steps = int.Parse(Option(args, "--steps") ?? scale.DefaultSteps.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        var sizes = (Option(args, "--sizes") ?? scale.DefaultSizes).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var precisions = (Option(args, "--precisions") ?? scale.DefaultPrecisions).Split(',');
         var cacheRoot = Option(args, "--cache");
         var loadOnly = args.Contains("--load-only");
         var load = ChooseProvider(Option(args, "--provider") ?? "auto");
 
-        PrintHeader(steps, load);
+        PrintHeader(steps, load, scale);
         var loads = new List<LoadFigures>();
         var runs = new List<RunFigures>();
         foreach (var precision in precisions)
@@ -39,9 +39,15 @@ internal static class SdScaleBenchmark
                 "fp32" => false,
                 _ => throw new ArgumentException($"--precisions takes fp32 and/or fp16, not '{precision}'."),
             };
-            var folder = SynthCache.Ensure(fp16, cacheRoot, Console.WriteLine);
+            var folder = SynthCache.Ensure(scale.Architecture, fp16, cacheRoot, Console.WriteLine);
             var (model, figures) = MeasureLoads(folder, precision, load);
             loads.AddRange(figures);
+            foreach (var f in figures)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {f.What}: {f.Seconds:F1} s, peak RSS growth {SdScaleMemory.Gigabytes(f.PeakDelta)} GB, after {SdScaleMemory.Gigabytes(f.ResidentDelta)} GB."));
+            }
+
             using (model)
             {
                 if (!loadOnly)
@@ -50,6 +56,10 @@ internal static class SdScaleBenchmark
                     {
                         Console.WriteLine($"Running {precision} at {size}² ({steps} steps, CFG)...");
                         runs.Add(await MeasureRun(model, precision, size, steps));
+
+                        // Said at once: a long run's figures survive a later size that is stopped.
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"  {runs[^1].StepSeconds:F2} s per UNet step, peak RSS {SdScaleMemory.Gigabytes(runs[^1].PeakResident)} GB, finite: {runs[^1].Finite}."));
                     }
                 }
             }
@@ -62,7 +72,7 @@ internal static class SdScaleBenchmark
         if (runs.Count > 0)
         {
             PrintRuns(runs);
-            PrintAnchors(runs);
+            PrintAnchors(runs, scale);
         }
     }
 
@@ -171,7 +181,7 @@ internal static class SdScaleBenchmark
             cpuSeconds / (wall * Environment.ProcessorCount));
     }
 
-    private static void PrintHeader(int steps, ModelLoadOptions load)
+    private static void PrintHeader(int steps, ModelLoadOptions load, SdScale scale)
     {
         // Found out here, not assumed: the GPU line says which provider runs, or why none can.
         var cuda = ExecutionProviders.CheckCuda(0);
@@ -179,7 +189,7 @@ internal static class SdScaleBenchmark
         var cpu = File.Exists("/proc/cpuinfo")
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim()
             : null;
-        Console.WriteLine("# WebStudio at SD 1.5 scale (synthetic SD 1.5 folders: real architecture and sizes, random weights)");
+        Console.WriteLine($"# WebStudio at {scale.Title}");
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), " +
             $"{SdScaleMemory.Gigabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} GB RAM, shared with other work; " +
             $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Requested(load)}; .NET {Environment.Version}.");
@@ -220,15 +230,23 @@ internal static class SdScaleBenchmark
         }
     }
 
-    private static void PrintAnchors(List<RunFigures> runs)
+    private static void PrintAnchors(List<RunFigures> runs, SdScale scale)
     {
+        if (scale.Anchors.Count == 0)
+        {
+            return;
+        }
+
         Console.WriteLine();
-        Console.WriteLine("## Published anchors beside ours at 512² (the hardware differs: theirs is 32 Sapphire Rapids cores, ours the machine above)");
-        Console.WriteLine("| source | hardware | s / step at 512² |");
+        Console.WriteLine($"## Published anchors beside ours at {scale.AnchorSize}² (the hardware differs: theirs is named, ours the machine above)");
+        Console.WriteLine($"| source | hardware | s / step at {scale.AnchorSize}² |");
         Console.WriteLine("|---|---|---:|");
-        Console.WriteLine("| OpenVINO, static shapes (published) | 32 Sapphire Rapids cores | 0.24 |");
-        Console.WriteLine("| PyTorch fp32 (published) | 32 Sapphire Rapids cores | 1.6 |");
-        foreach (var r in runs.Where(r => r.Size == 512))
+        foreach (var (source, hardware, stepSeconds) in scale.Anchors)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {source} | {hardware} | {stepSeconds} |"));
+        }
+
+        foreach (var r in runs.Where(r => r.Size == scale.AnchorSize))
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| WebStudio, ORT CPU {r.Precision} (ours, CFG) | {Environment.ProcessorCount} cores | {r.StepSeconds:F2} |"));

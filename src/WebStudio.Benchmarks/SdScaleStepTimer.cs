@@ -35,7 +35,7 @@ internal sealed class SdScaleStepTimer(StableDiffusionPipeline pipeline) : IStep
         var entered = Stopwatch.GetTimestamp();
         Steps.Add(Stopwatch.GetElapsedTime(_stepStart, entered));
 
-        _ = LatentRgbPreview.Decode(progress.PredictedOriginal);
+        _ = LatentRgbPreview.Decode(progress.PredictedOriginal, family: pipeline.Model.Config.Family);
         var rgbDone = Stopwatch.GetTimestamp();
         RgbPreview += Stopwatch.GetElapsedTime(entered, rgbDone);
 

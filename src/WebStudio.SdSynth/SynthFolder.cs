@@ -24,11 +24,17 @@ public static class SynthFolder
 
         SynthConfigFiles.Write(folder, architecture, fp16);
         CopyTokenizer(Path.Combine(folder, "tokenizer"));
-
-        var reports = new List<ComponentReport>();
-        for (var index = 0; index < SynthComponents.All.Count; index++)
+        if (architecture.IsXl)
         {
-            var component = SynthComponents.All[index];
+            CopyTokenizer(Path.Combine(folder, "tokenizer_2"));
+            SynthConfigFiles.UsePadToken(Path.Combine(folder, "tokenizer_2"), "!");
+        }
+
+        var components = SynthComponents.For(architecture);
+        var reports = new List<ComponentReport>();
+        for (var index = 0; index < components.Count; index++)
+        {
+            var component = components[index];
             var componentFolder = Path.Combine(folder, component);
             var modelPath = Path.Combine(componentFolder, "model.onnx");
             var dataPath = Path.Combine(componentFolder, ExternalDataOptions.OptimumFileName);
@@ -57,7 +63,7 @@ public static class SynthFolder
 
     /// <summary>Parameter counts from building the graphs only: no weights are generated or written.</summary>
     public static SynthReport Count(SdArchitecture architecture, bool fp16) => new(architecture, fp16,
-        [.. SynthComponents.All.Select(c => new ComponentReport(c, SynthComponents.CountParameters(c, architecture, fp16 ? DataType.Float16 : DataType.Float), 0))]);
+        [.. SynthComponents.For(architecture).Select(c => new ComponentReport(c, SynthComponents.CountParameters(c, architecture, fp16 ? DataType.Float16 : DataType.Float), 0))]);
 
     /// <summary>True when <paramref name="folder"/> holds a finished folder of this architecture, precision and seed.</summary>
     public static bool IsComplete(string folder, SdArchitecture architecture, bool fp16, int seed = DefaultSeed)
@@ -100,15 +106,17 @@ public static class SynthFolder
 
         **This model generates noise.** Its weights are seeded random numbers (seed {seed}), not a trained
         Stable Diffusion checkpoint. It exists to measure WebStudio at real scale: it has the architecture and
-        the sizes of Stable Diffusion 1.5 (CLIP ViT-L/14 text encoder, UNet2DConditionModel, AutoencoderKL), so
-        compute time, memory and loading behave as with a real SD 1.5 export, while every image it makes is
+        the sizes of {(report.Architecture.IsXl
+            ? "SDXL 1.0 base (CLIP ViT-L/14 and OpenCLIP bigG text encoders, UNet2DConditionModel, AutoencoderKL)"
+            : "Stable Diffusion 1.5 (CLIP ViT-L/14 text encoder, UNet2DConditionModel, AutoencoderKL)")}, so
+        compute time, memory and loading behave as with a real export of it, while every image it makes is
         meaningless.
 
-        - Written by `dotnet run -c Release --project src/WebStudio.SdSynth -- --out <dir>{(report.Fp16 ? " --fp16" : "")}`;
+        - Written by `dotnet run -c Release --project src/WebStudio.SdSynth -- --out <dir>{(report.Architecture.IsXl ? " --sdxl" : "")}{(report.Fp16 ? " --fp16" : "")}`;
           the same command and seed always write the same bytes. Never commit it; delete it freely.
         - Layout and signatures of an optimum (≥ 1.24) export: `input_ids` int64, a rank-0 float `timestep`,
-          `vae_encoder` → `latent_parameters`, the UNet's weights in `unet/model.onnx_data` (the other graphs,
-          well under protobuf's 2 GB, keep theirs inline as optimum leaves them).
+          `vae_encoder` → `latent_parameters`, the UNet's weights in `unet/model.onnx_data`{(report.Architecture.IsXl ? " and text_encoder_2's in `text_encoder_2/model.onnx_data`" : "")}
+          (the other graphs, well under protobuf's 2 GB, keep theirs inline as optimum leaves them).
         - The tokenizer is WebStudio's small test vocabulary in CLIP's file format (the embedding table still has
           49,408 rows).
 

@@ -3,10 +3,11 @@ using DataType = Onnx.TensorProto.Types.DataType;
 namespace WebStudio.SdSynth;
 
 /// <summary>
-/// diffusers' UNet2DConditionModel as SD 1.x configures it, with optimum's signature: sample [B,4,h,w], a rank-0
-/// float timestep and encoder_hidden_states [B,L,768] → out_sample. Block for block: conv_in, a 4×-wide time
-/// embedding, CrossAttnDownBlock2D × (levels-1) + DownBlock2D, UNetMidBlock2DCrossAttn, UpBlock2D +
-/// CrossAttnUpBlock2D × (levels-1) with skip concatenation, then norm, SiLU and conv_out.
+/// diffusers' UNet2DConditionModel as SD 1.x and SDXL configure it, with optimum's signature: sample [B,4,h,w], a
+/// rank-0 float timestep and encoder_hidden_states [B,L,768] (SDXL: [B,L,2048], text_embeds [B,1280] and
+/// time_ids [B,6]) → out_sample. Block for block: conv_in, a 4×-wide time embedding (+ SDXL's text_time
+/// add_embedding), down blocks (CrossAttnDownBlock2D where the level has transformer blocks, else DownBlock2D),
+/// UNetMidBlock2DCrossAttn, the up blocks mirrored with skip concatenation, then norm, SiLU and conv_out.
 /// </summary>
 public static class SynthUNet
 {
@@ -26,6 +27,11 @@ public static class SynthUNet
         var projected = g.TimestepEmbedding(timestep, channels[0]);
         var time = s.Linear(g.SiLU(s.Linear(projected, channels[0], a.TimeEmbeddingWidth, "time_embedding.linear_1")),
             a.TimeEmbeddingWidth, a.TimeEmbeddingWidth, "time_embedding.linear_2");
+        if (a.AdditionTimeEmbedDim > 0)
+        {
+            time = g.Add(time, AddedEmbedding(s, a));
+        }
+
         var unet = new Blocks(s, a, g.SiLU(time), context);
 
         var h = s.Conv(sample, a.LatentChannels, channels[0], "conv_in");
@@ -35,14 +41,15 @@ public static class SynthUNet
         for (var level = 0; level < channels.Length; level++)
         {
             var last = level == channels.Length - 1;
+            var depth = a.TransformerDepth(level);
             for (var layer = 0; layer < a.UNetLayersPerBlock; layer++)
             {
                 var prefix = $"down_blocks.{level}";
                 h = unet.Resnet(h, current, channels[level], $"{prefix}.resnets.{layer}");
                 current = channels[level];
-                if (!last)
+                if (depth > 0)
                 {
-                    h = unet.Transformer(h, current, $"{prefix}.attentions.{layer}");
+                    h = unet.Transformer(h, current, depth, $"{prefix}.attentions.{layer}");
                 }
 
                 skips.Push((h, current));
@@ -56,22 +63,22 @@ public static class SynthUNet
         }
 
         h = unet.Resnet(h, current, current, "mid_block.resnets.0");
-        h = unet.Transformer(h, current, "mid_block.attentions.0");
+        h = unet.Transformer(h, current, a.UNetMidTransformerDepth, "mid_block.attentions.0");
         h = unet.Resnet(h, current, current, "mid_block.resnets.1");
 
         for (var up = 0; up < channels.Length; up++)
         {
             var level = channels.Length - 1 - up;
-            var withAttention = up > 0;
+            var depth = a.TransformerDepth(level);
             for (var layer = 0; layer <= a.UNetLayersPerBlock; layer++)
             {
                 var (skip, skipChannels) = skips.Pop();
                 var prefix = $"up_blocks.{up}";
                 h = unet.Resnet(g.Concat(1, h, skip), current + skipChannels, channels[level], $"{prefix}.resnets.{layer}");
                 current = channels[level];
-                if (withAttention)
+                if (depth > 0)
                 {
-                    h = unet.Transformer(h, current, $"{prefix}.attentions.{layer}");
+                    h = unet.Transformer(h, current, depth, $"{prefix}.attentions.{layer}");
                 }
             }
 
@@ -84,6 +91,23 @@ public static class SynthUNet
         h = g.SiLU(s.GroupNorm(h, current, a.NormGroups, ResnetEpsilon, "conv_norm_out"));
         var output = s.Conv(h, current, a.LatentChannels, "conv_out");
         g.Output("out_sample", type, ["batch_size", a.LatentChannels, "height", "width"], from: output);
+    }
+
+    /// <summary>
+    /// SDXL's addition_embed_type "text_time": each time id's sinusoidal embedding (add_time_proj), flattened after the
+    /// pooled text_embeds (1280 + 6 × 256 = 2816), through add_embedding's linear_1, SiLU and linear_2.
+    /// </summary>
+    private static string AddedEmbedding(SynthGraph s, SdArchitecture a)
+    {
+        var g = s.G;
+        var type = s.Weights.Type;
+        var textEmbeds = g.Input("text_embeds", type, "batch_size", a.PooledWidth);
+        var timeIds = g.Input("time_ids", type, "batch_size", a.TimeIdCount);
+        var idsWidth = a.TimeIdCount * a.AdditionTimeEmbedDim;
+        var idsEmbedding = g.Reshape(g.TimestepEmbedding(timeIds, a.AdditionTimeEmbedDim), -1, idsWidth);
+        var inWidth = a.PooledWidth + idsWidth;
+        var hidden = g.SiLU(s.Linear(g.Concat(1, textEmbeds, idsEmbedding), inWidth, a.TimeEmbeddingWidth, "add_embedding.linear_1"));
+        return s.Linear(hidden, a.TimeEmbeddingWidth, a.TimeEmbeddingWidth, "add_embedding.linear_2");
     }
 
     /// <summary>The UNet's repeated blocks, sharing SiLU(time embedding) and the text context.</summary>
@@ -103,24 +127,32 @@ public static class SynthUNet
         }
 
         /// <summary>
-        /// Transformer2DModel (use_linear_projection false): GroupNorm, 1×1 proj_in, one BasicTransformerBlock
-        /// (self-attention, cross-attention over the text, GEGLU feed-forward, each after a LayerNorm), 1×1 proj_out, + input.
+        /// Transformer2DModel: GroupNorm, proj_in (a 1×1 conv, or with use_linear_projection a Linear on the
+        /// sequence), <paramref name="depth"/> BasicTransformerBlocks (self-attention, cross-attention over the text,
+        /// GEGLU feed-forward, each after a LayerNorm), proj_out likewise, + input.
         /// </summary>
-        public string Transformer(string x, int channels, string name)
+        public string Transformer(string x, int channels, int depth, string name)
         {
             var h = s.GroupNorm(x, channels, a.NormGroups, TransformerNormEpsilon, $"{name}.norm");
-            h = s.Conv(h, channels, channels, $"{name}.proj_in", kernel: 1);
-            var sequence = s.ToSequence(h, channels);
+            var sequence = a.UNetLinearProjection
+                ? s.Linear(s.ToSequence(h, channels), channels, channels, $"{name}.proj_in")
+                : s.ToSequence(s.Conv(h, channels, channels, $"{name}.proj_in", kernel: 1), channels);
 
-            var block = $"{name}.transformer_blocks.0";
-            var normed = s.LayerNorm(sequence, channels, $"{block}.norm1");
-            sequence = _g.Add(sequence, s.Attention(normed, normed, channels, channels, a.UNetHeads, $"{block}.attn1"));
-            normed = s.LayerNorm(sequence, channels, $"{block}.norm2");
-            sequence = _g.Add(sequence, s.Attention(normed, context, channels, a.CrossAttentionDim, a.UNetHeads, $"{block}.attn2"));
-            normed = s.LayerNorm(sequence, channels, $"{block}.norm3");
-            sequence = _g.Add(sequence, FeedForward(normed, channels, $"{block}.ff"));
+            var heads = a.HeadsFor(channels);
+            for (var index = 0; index < depth; index++)
+            {
+                var block = $"{name}.transformer_blocks.{index}";
+                var normed = s.LayerNorm(sequence, channels, $"{block}.norm1");
+                sequence = _g.Add(sequence, s.Attention(normed, normed, channels, channels, heads, $"{block}.attn1"));
+                normed = s.LayerNorm(sequence, channels, $"{block}.norm2");
+                sequence = _g.Add(sequence, s.Attention(normed, context, channels, a.CrossAttentionDim, heads, $"{block}.attn2"));
+                normed = s.LayerNorm(sequence, channels, $"{block}.norm3");
+                sequence = _g.Add(sequence, FeedForward(normed, channels, $"{block}.ff"));
+            }
 
-            h = s.Conv(s.FromSequence(sequence, x), channels, channels, $"{name}.proj_out", kernel: 1);
+            h = a.UNetLinearProjection
+                ? s.FromSequence(s.Linear(sequence, channels, channels, $"{name}.proj_out"), x)
+                : s.Conv(s.FromSequence(sequence, x), channels, channels, $"{name}.proj_out", kernel: 1);
             return _g.Add(h, x);
         }
 

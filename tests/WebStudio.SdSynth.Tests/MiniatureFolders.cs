@@ -2,23 +2,24 @@ using WebStudio.SdSynth;
 
 namespace WebStudio.SdSynth.Tests;
 
-/// <summary>Writes the miniature SD 1.5 folder once per precision for the whole test run (a second or two each).</summary>
+/// <summary>Writes the miniature SD 1.5 (and SDXL) folder once per precision for the whole test run (a second or two each).</summary>
 public sealed class MiniatureFolders : IDisposable
 {
-    private readonly Dictionary<bool, (string Folder, SynthReport Report)> _written = [];
+    private readonly Dictionary<(string Architecture, bool Fp16), (string Folder, SynthReport Report)> _written = [];
     private readonly object _gate = new();
 
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "webstudio-sdsynth-" + Guid.NewGuid().ToString("N"));
 
-    public (string Folder, SynthReport Report) Get(bool fp16)
+    public (string Folder, SynthReport Report) Get(bool fp16, SdArchitecture? architecture = null)
     {
+        architecture ??= SdArchitecture.Miniature;
         lock (_gate)
         {
-            if (!_written.TryGetValue(fp16, out var entry))
+            if (!_written.TryGetValue((architecture.Name, fp16), out var entry))
             {
-                var folder = Path.Combine(Root, SynthFolder.Precision(fp16));
-                entry = (folder, SynthFolder.Write(folder, SdArchitecture.Miniature, fp16));
-                _written[fp16] = entry;
+                var folder = Path.Combine(Root, $"{architecture.Name}-{SynthFolder.Precision(fp16)}");
+                entry = (folder, SynthFolder.Write(folder, architecture, fp16));
+                _written[(architecture.Name, fp16)] = entry;
             }
 
             return entry;

@@ -64,18 +64,4 @@ public class MiniaturePipelineTests(MiniatureFolders folders)
         Assert.Contains("unet/model.onnx_data", error.Message);
         Assert.Contains("truncated", error.Message);
     }
-
-    private sealed class FiniteLatents : IStepCallback
-    {
-        public int Count { get; private set; }
-
-        public bool AllFinite { get; private set; } = true;
-
-        public bool OnStep(StepProgress progress)
-        {
-            Count++;
-            AllFinite &= progress.Latents.Data.All(float.IsFinite) && progress.PredictedOriginal.Data.All(float.IsFinite);
-            return true;
-        }
-    }
 }
