@@ -70,7 +70,8 @@ public sealed class ModelsPageTests
 
         cut.Find("tr.model-row .model-set-default").Click();
 
-        Assert.Single(cut.FindAll(".model-default"));
+        // The click's handler writes the default file before the page shows it: wait for the render.
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".model-default")));
         Assert.Equal(world.Listed[0], world.Generation.DefaultModel);
     }
 
