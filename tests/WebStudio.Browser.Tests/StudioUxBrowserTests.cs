@@ -226,7 +226,9 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await StudioPages.GenerateAsync(page, prompt);
             await page.Locator("#results img.result-image").First.WaitForAsync(new() { Timeout = Wait });
 
+            // The link navigates inside the circuit once it is up: a click in the instant before can be lost.
             await page.GotoAsync("/history");
+            await StudioPages.WaitForCircuitAsync(page);
             await page.Locator("a[aria-label='Send to Generate']").First.ClickAsync();
             await page.WaitForURLAsync(url => url.Contains("/generate", StringComparison.Ordinal), new() { Timeout = Wait });
             await page.WaitForFunctionAsync("() => document.querySelector('#seed')?.value === '4242' && document.querySelector('#prompt')?.value === 'a blue square'",
