@@ -54,6 +54,8 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             await page.GotoAsync("/galleries");
             await WaitForImageAsync(page, ".gallery-card img");
             await ShotAsync(page, "galleries");
+            // A link clicked on the prerendered page, before the circuit is up, can change the address and nothing else.
+            await StudioPages.WaitForCircuitAsync(page);
             await page.Locator(".gallery-card a.gallery-link").First.ClickAsync();
             await page.WaitForURLAsync(url => url.Contains("/galleries/", StringComparison.Ordinal));
             var galleryUrl = page.Url;
