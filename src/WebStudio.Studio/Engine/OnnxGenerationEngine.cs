@@ -139,13 +139,10 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     public async Task<IReadOnlyList<EngineImage>> RunAsync(DiffusionRun run, Func<EngineStep, bool> onStep, CancellationToken cancellationToken)
     {
         using var lease = _cache.Rent(run.Model);
-        using var refiner = run.Spec is JobSpec.Txt2Img { Refiner: { } name } ? _cache.Rent(name) : null;
+        var txt2img = run.Spec as JobSpec.Txt2Img;
+        using var refiner = txt2img?.Refiner is { } name ? _cache.Rent(name) : null;
         var pipeline = new StableDiffusionPipeline(lease.Model);
-        var request = ToRequest(run);
-        if (refiner is not null)
-        {
-            request = request with { Refiner = new RefinerPass(refiner.Model, ((JobSpec.Txt2Img)run.Spec).RefinerSwitchAt) };
-        }
+        var request = refiner is null ? ToRequest(run) : ToRequest(run) with { Refiner = new RefinerPass(refiner.Model, txt2img!.RefinerSwitchAt) };
 
         using var result = await pipeline.RunAsync(request, new StepCallback(onStep, _previews.StartRun(pipeline)), cancellationToken);
 

@@ -15,29 +15,31 @@ public sealed class ModelCards(IOptions<GenerationOptions> options, ILogger<Mode
     private readonly ConcurrentDictionary<string, Entry> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The card of <paramref name="model"/>, or null when its folder has none.</summary>
-    public LoadedCard? For(string? model)
-    {
-        if (!IsPlainName(model))
-        {
-            return null;
-        }
-
-        var path = Path.Combine(_root, model!, ModelCard.FileName);
-        var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
-        if (_cache.TryGetValue(model!, out var cached) && cached.Stamp == stamp)
-        {
-            return cached.Card;
-        }
-
-        var entry = new Entry(stamp, stamp == DateTime.MinValue ? null : Read(path));
-        _cache[model!] = entry;
-        return entry.Card;
-    }
+    public LoadedCard? For(string? model) => IsPlainName(model) ? EntryFor(model!).Card : null;
 
     /// <summary>The generation defaults of <paramref name="model"/>: its card's, else those its folder implies (a Turbo
     /// model's 1 step at guidance 0), else null (the studio's apply).</summary>
     public ModelGenerationDefaults? DefaultsFor(string? model) =>
-        For(model)?.Card.Defaults ?? (IsPlainName(model) && Directory.Exists(Path.Combine(_root, model!)) ? ImpliedModelDefaults.For(Path.Combine(_root, model!)) : null);
+        IsPlainName(model) && EntryFor(model!) is var entry ? entry.Card?.Card.Defaults ?? entry.Implied : null;
+
+    // Read again when the card changes, or when a folder without one appears or goes (a model installed or removed),
+    // so that neither the prompt box's keystrokes nor the API's requests parse a file each time.
+    private Entry EntryFor(string model)
+    {
+        var folder = Path.Combine(_root, model);
+        var path = Path.Combine(folder, ModelCard.FileName);
+        var stamp = File.Exists(path) ? File.GetLastWriteTimeUtc(path) : DateTime.MinValue;
+        var exists = stamp != DateTime.MinValue || Directory.Exists(folder);
+        if (_cache.TryGetValue(model, out var cached) && cached.Stamp == stamp && cached.FolderExists == exists)
+        {
+            return cached;
+        }
+
+        var card = stamp == DateTime.MinValue ? null : Read(path);
+        var entry = new Entry(stamp, exists, card, card?.Card.Defaults is null && exists ? ImpliedModelDefaults.For(folder) : null);
+        _cache[model] = entry;
+        return entry;
+    }
 
     private static bool IsPlainName(string? model) =>
         !string.IsNullOrEmpty(model) && model.IndexOfAny(['/', '\\']) < 0 && model is not "." and not "..";
@@ -61,7 +63,7 @@ public sealed class ModelCards(IOptions<GenerationOptions> options, ILogger<Mode
         }
     }
 
-    private sealed record Entry(DateTime Stamp, LoadedCard? Card);
+    private sealed record Entry(DateTime Stamp, bool FolderExists, LoadedCard? Card, ModelGenerationDefaults? Implied);
 }
 
 /// <summary>A card with its vocabulary as a set, for look-ups.</summary>
