@@ -27,6 +27,7 @@ public sealed class ScaleOutProcesses : IAsyncDisposable
             ["Generation:ModelsPath"] = modelsPath,
             ["Generation:UseCuda"] = "false",
             ["Generation:IntraOpThreads"] = "1", // the setting for each worker on a small CPU
+            ["Generation:PreviewIntervalMs"] = "0", // the preview latency is the transport's: no frame held back by pacing
             ["Queue:Workers"] = "1",
             ["Queue:SubmissionsPerMinute"] = "100000",
             ["Queue:MaxQueuedPerUser"] = "1000",

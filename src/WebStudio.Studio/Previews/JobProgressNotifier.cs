@@ -113,9 +113,17 @@ public sealed class JobProgressNotifier
 
     /// <summary>
     /// A stream of frames for one watcher, starting with the job's current state. It completes when the job ends
-    /// or <paramref name="cancellationToken"/> fires (the client went away).
+    /// or <paramref name="cancellationToken"/> fires (the client went away). With a <paramref name="pace"/>, it gives
+    /// at most one picture per pace (<see cref="PacedFrameReader"/>).
     /// </summary>
-    public ChannelReader<PreviewFrame> Watch(Guid jobId, JobStatus storedStatus, int storedTotalSteps, CancellationToken cancellationToken)
+    public ChannelReader<PreviewFrame> Watch(Guid jobId, JobStatus storedStatus, int storedTotalSteps, CancellationToken cancellationToken,
+        TimeSpan pace = default, TimeProvider? time = null)
+    {
+        var frames = EveryFrame(jobId, storedStatus, storedTotalSteps, cancellationToken);
+        return pace > TimeSpan.Zero ? new PacedFrameReader(frames, pace, time ?? TimeProvider.System) : frames;
+    }
+
+    private ChannelReader<PreviewFrame> EveryFrame(Guid jobId, JobStatus storedStatus, int storedTotalSteps, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<PreviewFrame>(new BoundedChannelOptions(1)
         {

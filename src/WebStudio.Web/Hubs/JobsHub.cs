@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 
@@ -11,7 +13,7 @@ namespace WebStudio.Web.Hubs;
 /// exist. Each call gets its own one-frame stream, so a slow client skips frames instead of slowing the job.
 /// </summary>
 [Authorize]
-public sealed class JobsHub(JobAccess access, JobProgressNotifier notifier) : Hub
+public sealed class JobsHub(JobAccess access, JobProgressNotifier notifier, IOptions<GenerationOptions> generation, TimeProvider time) : Hub
 {
     public const string Path = "/hubs/jobs";
 
@@ -26,6 +28,6 @@ public sealed class JobsHub(JobAccess access, JobProgressNotifier notifier) : Hu
 
         var job = await access.FindJobAsync(id, Context.User!, cancellationToken: cancellationToken)
             ?? throw new HubException("job not found");
-        return notifier.Watch(job.Id, job.Status, job.Steps, cancellationToken);
+        return notifier.Watch(job.Id, job.Status, job.Steps, cancellationToken, TimeSpan.FromMilliseconds(generation.Value.PreviewIntervalMs), time);
     }
 }

@@ -31,7 +31,8 @@ public sealed class PreviewsAcrossNodesTests
         {
             DataFolder = folder.Path,
             RunJobs = false,
-            Settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration },
+            // Every frame that crosses: the count below is the transport's, not the watcher's pace.
+            Settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration, ["Generation:PreviewIntervalMs"] = "0" },
         };
         await using var nodeB = await StudioHost.StartAsync(options);
         var alice = await StudioLogin.RegisterAsync(nodeB, "alice"); // node B creates the database

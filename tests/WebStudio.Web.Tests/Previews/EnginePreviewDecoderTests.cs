@@ -57,6 +57,7 @@ public sealed class EnginePreviewDecoderTests : IDisposable
             ["Generation:PreviewDecoder"] = "Taesd",
             ["Generation:PreviewEvery"] = "0",
             ["Generation:PreviewDecoders:flux"] = "/models/taef1",
+            ["Generation:PreviewIntervalMs"] = "-5",
         }).Build();
         using var services = new ServiceCollection().AddStudioCore(configuration).BuildServiceProvider();
 
@@ -65,6 +66,7 @@ public sealed class EnginePreviewDecoderTests : IDisposable
         Assert.Contains("Generation:PreviewDecoder is 'Taesd'; it must be one of Auto, Projection, Vae.", error.Message);
         Assert.Contains("Generation:PreviewEvery is 0", error.Message);
         Assert.Contains("Generation:PreviewDecoders:flux names no model family", error.Message);
+        Assert.Contains("Generation:PreviewIntervalMs is -5; it must be a number of milliseconds from 0 to 10000.", error.Message);
     }
 
     public void Dispose() => _models.Dispose();
