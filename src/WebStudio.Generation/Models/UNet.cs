@@ -15,7 +15,7 @@ public sealed class UNet : IDisposable
     private readonly TensorKind _sample, _timestep, _hidden;
     private readonly TensorKind? _timestepCond;
     private readonly TensorKind? _textEmbeds, _timeIds;
-    private long _rowsEvaluated, _bindingsMade, _boundCalls;
+    private long _rowsEvaluated, _bindingsMade, _bindingsLive, _boundCalls;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly UNetInputs _inputs;
@@ -79,6 +79,9 @@ public sealed class UNet : IDisposable
     /// <summary>IOBindings made since the UNet was loaded (one per run and set of constant inputs).</summary>
     public long IoBindingsMade => Interlocked.Read(ref _bindingsMade);
 
+    /// <summary>IOBindings made and not yet released: 0 whenever no job is running.</summary>
+    public long IoBindingsLive => Interlocked.Read(ref _bindingsLive);
+
     /// <summary>UNet calls run through an IOBinding since the UNet was loaded.</summary>
     public long CallsThroughIoBinding => Interlocked.Read(ref _boundCalls);
 
@@ -128,7 +131,14 @@ public sealed class UNet : IDisposable
     {
         var binding = new UNetBinding(_graph, _inputs, sample, hidden, hiddenLength, hiddenWidth, timestepCond, added, OutChannels);
         Interlocked.Increment(ref _bindingsMade);
+        Interlocked.Increment(ref _bindingsLive);
         return binding;
+    }
+
+    internal void Release(UNetBinding binding)
+    {
+        binding.Dispose();
+        Interlocked.Decrement(ref _bindingsLive);
     }
 
     internal void CountBoundCall(int batch)

@@ -48,12 +48,21 @@ public sealed class UNetRun : IDisposable
             return _unet.PredictUnbound(sample, timestep, hidden, hiddenLength, hiddenWidth, timestepCond, added, _clock);
         }
 
-        var binding = _bindings.Find(b => b.Key.Matches(sample, hidden, timestepCond, added));
+        UNetBinding? binding = null;
+        foreach (var made in _bindings)
+        {
+            if (made.Key.Matches(sample, hidden, timestepCond, added))
+            {
+                binding = made;
+                break;
+            }
+        }
+
         if (binding is null)
         {
             if (_bindings.Count == MaxBindings)
             {
-                _bindings[0].Dispose();
+                _unet.Release(_bindings[0]);
                 _bindings.RemoveAt(0);
             }
 
@@ -74,7 +83,7 @@ public sealed class UNetRun : IDisposable
     {
         foreach (var binding in _bindings ?? [])
         {
-            binding.Dispose();
+            _unet.Release(binding);
         }
 
         _bindings?.Clear();

@@ -70,9 +70,10 @@ public class IoBindingTests(TinyModelFolders models)
         {
         }
 
-        // Batched CFG: one binding for the job, one call per step.
+        // Batched CFG: one binding for the job, one call per step; released when the job ended.
         Assert.Equal(1, model.UNet.IoBindingsMade);
         Assert.Equal(Request.Steps, model.UNet.CallsThroughIoBinding);
+        Assert.Equal(0, model.UNet.IoBindingsLive);
 
         using (await pipeline.RunAsync(Request with { Seed = 32 }))
         {
@@ -81,6 +82,42 @@ public class IoBindingTests(TinyModelFolders models)
         // A job's binding is its own: the next job makes another.
         Assert.Equal(2, model.UNet.IoBindingsMade);
         Assert.Equal(2 * Request.Steps, model.UNet.CallsThroughIoBinding);
+        Assert.Equal(0, model.UNet.IoBindingsLive);
+    }
+
+    [Fact]
+    public async Task A_job_stopped_by_its_callback_releases_its_binding()
+    {
+        using var model = Load(TinyModelVariant.DiffusersScript, ioBinding: true);
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => new StableDiffusionPipeline(model).RunAsync(Request, new StopAfter(2)));
+
+        Assert.Equal(1, model.UNet.IoBindingsMade);
+        Assert.Equal(2, model.UNet.CallsThroughIoBinding);
+        Assert.Equal(0, model.UNet.IoBindingsLive);
+    }
+
+    [Fact]
+    public async Task Concurrent_jobs_on_one_model_each_use_their_own_binding_and_draw_what_they_draw_alone()
+    {
+        using var model = Load(TinyModelVariant.DiffusersScript, ioBinding: true);
+        var pipeline = new StableDiffusionPipeline(model);
+        var requests = Enumerable.Range(0, 4).Select(i => Request with { Seed = 40 + i, Prompt = i % 2 == 0 ? "a red circle" : "a green star BREAK a square" }).ToArray();
+        var alone = new List<string[]>();
+        foreach (var request in requests)
+        {
+            using var result = await pipeline.RunAsync(request);
+            alone.Add(Hashes(result));
+        }
+
+        var together = await Task.WhenAll(requests.Select(async r =>
+        {
+            using var result = await pipeline.RunAsync(r);
+            return Hashes(result);
+        }));
+
+        Assert.Equal(alone, together);
+        Assert.Equal(0, model.UNet.IoBindingsLive);
     }
 
     [Fact]
@@ -190,4 +227,9 @@ public class IoBindingTests(TinyModelFolders models)
         "instruction edit" => TinyModelVariant.InstructEdit,
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, null),
     };
+
+    private sealed class StopAfter(int steps) : IStepCallback
+    {
+        public bool OnStep(StepProgress progress) => progress.StepIndex + 1 < steps;
+    }
 }
