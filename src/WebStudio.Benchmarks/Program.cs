@@ -25,6 +25,11 @@ switch (command)
         await PipelineOverheadBenchmark.RunAsync(Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes"), 128, 15);
         break;
 
+    case "iobinding":
+        // Issue 21 §4: the UNet with and without its per-job IOBinding, runs interleaved (the built-in model unless --model).
+        await IoBindingBenchmark.RunAsync(options);
+        break;
+
     case "builtin-figures":
         // Issue 20: samplers against DDIM, hires-fix object counts by strength, inpainting by area and padding.
         await BuiltInFiguresBenchmark.RunAsync(options);
@@ -87,11 +92,13 @@ switch (command)
               pipeline [--model DIR] [--size N] [--scheduler S]
                                                  wall time vs Σ ONNX Run time, 20 steps with CFG (default: SdSynth's miniature SD 1.5, 256²)
               builtin  [--model DIR]             the same on the built-in model at 128²
+              iobinding [--model DIR] [--size 128] [--steps 20] [--batch 1] [--repeats 15] [--warm-up 10] [--threads N] [--provider cpu|cuda]
+                                                 the UNet with and without IOBinding (Generation:IoBinding), interleaved: s/step, s/image, MB allocated
               builtin-figures [--only samplers,hires,inpaint] [--seeds 20] [--seeds-per-prompt 4] [--model DIR]
                                                  the built-in model scored by its evaluator: samplers vs DDIM, hires strengths, inpaint areas
-              sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only] [--provider auto|cpu|cuda|tensorrt]
+              sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only] [--provider auto|cpu|cuda|tensorrt] [--iobinding on|off] [--cuda-graph]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
-              sdxl [--steps 2] [--sizes 512,1024] [--precisions fp16] [--cache DIR] [--load-only]
+              sdxl [--steps 2] [--sizes 512,1024] [--precisions fp16] [--cache DIR] [--load-only] [--iobinding on|off] [--cuda-graph]
                                                  SDXL scale, the same figures (the synthetic SDXL 1.0 base, 3.5 B parameters)
               studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 20] [--circuits 50] [--cuda] [--watchers-only | --circuits-only [--by-type]]
                                                  the studio server under load: fairness, makespan, preview cost, memory

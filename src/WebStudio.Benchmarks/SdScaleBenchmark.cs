@@ -26,7 +26,16 @@ internal static class SdScaleBenchmark
         var precisions = (Option(args, "--precisions") ?? scale.DefaultPrecisions).Split(',');
         var cacheRoot = Option(args, "--cache");
         var loadOnly = args.Contains("--load-only");
-        var load = ChooseProvider(Option(args, "--provider") ?? "auto");
+        var load = ChooseProvider(Option(args, "--provider") ?? "auto") with
+        {
+            IoBinding = (Option(args, "--iobinding") ?? "on") switch
+            {
+                "on" => true,
+                "off" => false,
+                var other => throw new ArgumentException($"--iobinding takes on or off, not '{other}'."),
+            },
+            CudaGraph = args.Contains("--cuda-graph"),
+        };
 
         PrintHeader(steps, load, scale);
         var loads = new List<LoadFigures>();
@@ -193,6 +202,8 @@ internal static class SdScaleBenchmark
         Console.WriteLine($"Machine: {Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), " +
             $"{SdScaleMemory.Gigabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} GB RAM, shared with other work; " +
             $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Requested(load)}; .NET {Environment.Version}.");
+        Console.WriteLine($"UNet: IOBinding {(load.IoBinding ? "on (--iobinding on: text conditioning bound once per job, output in one buffer per job)" : "off (--iobinding off: plain Run every step)")}; " +
+            $"CUDA graph {(load.CudaGraph ? $"asked for (--cuda-graph) but not applied: {CudaGraphSupport.NotApplied}" : "not asked for")}.");
         Console.WriteLine($"Runs: per precision and size, a 1-step warm-up run, then one measured run of {steps} steps, Euler, CFG 7.5 " +
             $"(UNet batch 2) with the latent→RGB preview on every step and a full VAE decode every {SdScaleStepTimer.VaeInterval} steps " +
             "(from step 0), both timed inside the step callback. Peak RSS covers both runs.");

@@ -21,4 +21,19 @@ public sealed record ModelLoadOptions
 
     /// <summary>Threads per operator on CPU; 0 lets ONNX Runtime use every physical core.</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>Run the UNet through an ONNX Runtime IOBinding made once per job (<see cref="UNetRun"/>): the text
+    /// conditioning is bound once (uploaded once on CUDA) and the output lands in one buffer per job. The scheduler
+    /// runs on the CPU, so the sample still goes up and the noise prediction comes down every step. On by default:
+    /// the images are bit-identical either way (IoBindingTests, on every tiny export), and on the CPU the built-in
+    /// model's steps take the same time within noise with fewer bytes allocated per run (the <c>iobinding</c>
+    /// benchmark: 4.18 vs 4.25 ms per step at 128², 23.1 vs 23.4 at 256² batch 2; 0.83 vs 0.99 and 4.1 vs 5.3 MB per
+    /// run). The GPU figures are the sd15/sdxl benchmarks' <c>--iobinding on|off</c>.</summary>
+    public bool IoBinding { get; init; } = true;
+
+    /// <summary>Ask for ONNX Runtime's CUDA graph on the UNet's CUDA session. Not used yet: ORT replays a captured
+    /// graph on fixed device addresses and one shape, while a job's binding rebinds the sample from host memory each
+    /// step and concurrent jobs of different sizes share the session. The UNet says so in the log at load and runs on
+    /// the plain CUDA provider (<see cref="CudaGraphSupport"/>).</summary>
+    public bool CudaGraph { get; init; }
 }

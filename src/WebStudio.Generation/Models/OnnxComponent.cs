@@ -100,6 +100,17 @@ public sealed class OnnxComponent : IDisposable
         return outputs;
     }
 
+    /// <summary>A new IOBinding on this session; its owner (one run, never the session) disposes it.</summary>
+    internal OrtIoBinding CreateIoBinding() => _session.CreateIoBinding();
+
+    /// <summary>Runs the graph on what <paramref name="binding"/> holds, adding the time spent to <paramref name="clock"/>.</summary>
+    internal void RunWithBinding(OrtIoBinding binding, RunClock? clock)
+    {
+        var start = Stopwatch.GetTimestamp();
+        _session.RunWithBinding(_runOptions, binding);
+        clock?.Add(start, Stopwatch.GetTimestamp());
+    }
+
     public void Dispose()
     {
         _session.Dispose();

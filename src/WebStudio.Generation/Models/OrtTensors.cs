@@ -17,11 +17,7 @@ internal static class OrtTensors
                 return OrtValue.CreateTensorValueFromMemory(data, shape);
             case TensorElementType.Float16:
                 var halves = new Float16[data.Length];
-                for (var i = 0; i < data.Length; i++)
-                {
-                    halves[i] = new Float16(BitConverter.HalfToUInt16Bits((Half)data[i]));
-                }
-
+                ToHalves(data, halves);
                 return OrtValue.CreateTensorValueFromMemory(halves, shape);
             case TensorElementType.Double:
                 return OrtValue.CreateTensorValueFromMemory(Array.ConvertAll(data, v => (double)v), shape);
@@ -52,11 +48,7 @@ internal static class OrtTensors
             case TensorElementType.Float16:
                 var halves = value.GetTensorDataAsSpan<Float16>();
                 var floats = new float[halves.Length];
-                for (var i = 0; i < halves.Length; i++)
-                {
-                    floats[i] = (float)BitConverter.UInt16BitsToHalf(halves[i].value);
-                }
-
+                ToFloats(halves, floats);
                 return floats;
             case TensorElementType.Double:
                 var doubles = value.GetTensorDataAsSpan<double>();
@@ -77,6 +69,26 @@ internal static class OrtTensors
         value.GetTensorTypeAndShape().ElementDataType == TensorElementType.Float
             ? value.GetTensorDataAsSpan<float>()
             : ToFloats(value, outputName);
+
+    /// <summary>Rounds <paramref name="data"/> to float16 into <paramref name="halves"/> (as long).</summary>
+    public static void ToHalves(ReadOnlySpan<float> data, Span<Float16> halves)
+    {
+        for (var i = 0; i < data.Length; i++)
+        {
+            halves[i] = ToHalf(data[i]);
+        }
+    }
+
+    public static Float16 ToHalf(float value) => new(BitConverter.HalfToUInt16Bits((Half)value));
+
+    /// <summary>Widens <paramref name="halves"/> into <paramref name="floats"/> (as long).</summary>
+    public static void ToFloats(ReadOnlySpan<Float16> halves, Span<float> floats)
+    {
+        for (var i = 0; i < halves.Length; i++)
+        {
+            floats[i] = (float)BitConverter.UInt16BitsToHalf(halves[i].value);
+        }
+    }
 
     public static long[] ShapeOf(OrtValue value) => value.GetTensorTypeAndShape().Shape;
 }

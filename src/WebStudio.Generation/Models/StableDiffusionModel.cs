@@ -89,7 +89,12 @@ public sealed class StableDiffusionModel : IDisposable
             var textEncoders = encoderFolders
                 .Select((p, i) => new TextEncoderPart(tokenizers[i], Track(new TextEncoder(Track(OnnxComponent.Load(folder, p.Item2, options, logger), loaded)), loaded), p.Item2))
                 .ToArray();
-            var unet = Track(new UNet(Track(OnnxComponent.Load(folder, "unet", options, logger), loaded)), loaded);
+            var unet = Track(new UNet(Track(OnnxComponent.Load(folder, "unet", options, logger), loaded), options.IoBinding), loaded);
+            if (CudaGraphSupport.Explain(options, unet.Provider) is { } noGraph)
+            {
+                logger.LogWarning("{Model}: {Reason}", Path.GetFileName(folder), noGraph);
+            }
+
             var vaeDecoder = Track(new VaeDecoder(Track(OnnxComponent.Load(folder, "vae_decoder", options, logger, upcast: config.ForceUpcast), loaded)), loaded);
             VaeEncoder? vaeEncoder = null;
             if (File.Exists(Path.Combine(folder, "vae_encoder", "model.onnx")))

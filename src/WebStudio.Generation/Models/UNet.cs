@@ -15,11 +15,14 @@ public sealed class UNet : IDisposable
     private readonly TensorKind _sample, _timestep, _hidden;
     private readonly TensorKind? _timestepCond;
     private readonly TensorKind? _textEmbeds, _timeIds;
-    private long _rowsEvaluated;
+    private long _rowsEvaluated, _bindingsMade, _bindingsLive, _boundCalls;
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
+    private readonly UNetInputs _inputs;
 
-    public UNet(OnnxComponent graph)
+    /// <param name="ioBinding">Run jobs through IOBindings (<see cref="ModelLoadOptions.IoBinding"/>); a UNet whose
+    /// sample or output is neither float nor float16 runs without.</param>
+    public UNet(OnnxComponent graph, bool ioBinding = true)
     {
         _graph = graph;
         _sample = graph.RequireInput("sample");
@@ -55,12 +58,32 @@ public sealed class UNet : IDisposable
 
         _inputNames = new[] { _sample, _timestep, _hidden, _timestepCond, _textEmbeds, _timeIds }.OfType<TensorKind>().Select(k => k.Name).ToArray();
         _outputNames = [output.Name];
+        _inputs = new UNetInputs(_sample, _timestep, _hidden, _timestepCond, _textEmbeds, _timeIds, output);
         InChannels = _sample.FixedDimension(1) ?? 4;
+        // The noise prediction has the latents' 4 channels whatever the UNet takes beside them (inpainting, edits).
+        OutChannels = output.FixedDimension(1) ?? 4;
+        IoBinding = ioBinding && _sample.ElementType is TensorElementType.Float or TensorElementType.Float16
+            && output.ElementType is TensorElementType.Float or TensorElementType.Float16;
         TimestepCondDim = _timestepCond?.FixedDimension(1) ?? (_timestepCond is null ? 0 : 256);
     }
 
     /// <summary>4 for ordinary UNets, 9 for inpainting UNets (latents + mask + masked-image latents).</summary>
     public int InChannels { get; }
+
+    /// <summary>Channels of the noise prediction (out_sample).</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Whether runs go through IOBindings (<see cref="StartRun"/>).</summary>
+    public bool IoBinding { get; }
+
+    /// <summary>IOBindings made since the UNet was loaded (one per run and set of constant inputs).</summary>
+    public long IoBindingsMade => Interlocked.Read(ref _bindingsMade);
+
+    /// <summary>IOBindings made and not yet released: 0 whenever no job is running.</summary>
+    public long IoBindingsLive => Interlocked.Read(ref _bindingsLive);
+
+    /// <summary>UNet calls run through an IOBinding since the UNet was loaded.</summary>
+    public long CallsThroughIoBinding => Interlocked.Read(ref _boundCalls);
 
     /// <summary>Width of the LCM guidance embedding input, 0 when the UNet has no timestep_cond.</summary>
     public int TimestepCondDim { get; }
@@ -88,10 +111,45 @@ public sealed class UNet : IDisposable
 
     public string Provider => _graph.Provider;
 
-    /// <summary>Predicts noise for a batch. <paramref name="hidden"/> holds one row of text states per sample, and
-    /// for SDXL <paramref name="added"/> one row of pooled text embeds and time ids per sample.</summary>
-    public float[] Predict(Latents sample, float timestep, float[] hidden, int hiddenLength, int hiddenWidth, float[]? timestepCond, RunClock? clock,
-        AddedConditions? added = null)
+    /// <summary>Starts one job's use of the UNet; dispose it when the job ends. Time in ORT goes to <paramref name="clock"/>.</summary>
+    public UNetRun StartRun(RunClock? clock) => new(this, IoBinding, clock);
+
+    internal void CheckConditions(float[]? timestepCond, AddedConditions? added)
+    {
+        if (_timestepCond is not null && timestepCond is null)
+        {
+            throw new ArgumentException($"{_graph.DisplayName} needs timestep_cond (an LCM UNet).");
+        }
+
+        if (_textEmbeds is not null && added is null)
+        {
+            throw new ArgumentException($"{_graph.DisplayName} needs text_embeds and time_ids (an SDXL UNet).");
+        }
+    }
+
+    internal UNetBinding Bind(Latents sample, float[] hidden, int hiddenLength, int hiddenWidth, float[]? timestepCond, AddedConditions? added)
+    {
+        var binding = new UNetBinding(_graph, _inputs, sample, hidden, hiddenLength, hiddenWidth, timestepCond, added, OutChannels);
+        Interlocked.Increment(ref _bindingsMade);
+        Interlocked.Increment(ref _bindingsLive);
+        return binding;
+    }
+
+    internal void Release(UNetBinding binding)
+    {
+        binding.Dispose();
+        Interlocked.Decrement(ref _bindingsLive);
+    }
+
+    internal void CountBoundCall(int batch)
+    {
+        Interlocked.Add(ref _rowsEvaluated, batch);
+        Interlocked.Increment(ref _boundCalls);
+    }
+
+    /// <summary>One call without a binding: its inputs made and its output read as a new array.</summary>
+    internal float[] PredictUnbound(Latents sample, float timestep, float[] hidden, int hiddenLength, int hiddenWidth, float[]? timestepCond,
+        AddedConditions? added, RunClock? clock)
     {
         var batch = sample.Batch;
         var values = new List<OrtValue>(6);
@@ -104,15 +162,13 @@ public sealed class UNet : IDisposable
             values.Add(OrtTensors.FromFloats(hidden, [batch, hiddenLength, hiddenWidth], _hidden));
             if (_timestepCond is not null)
             {
-                var cond = timestepCond ?? throw new ArgumentException($"{_graph.DisplayName} needs timestep_cond (an LCM UNet).");
-                values.Add(OrtTensors.FromFloats(cond, [batch, TimestepCondDim], _timestepCond));
+                values.Add(OrtTensors.FromFloats(timestepCond!, [batch, timestepCond!.Length / batch], _timestepCond));
             }
 
             if (_textEmbeds is not null)
             {
-                var extra = added ?? throw new ArgumentException($"{_graph.DisplayName} needs text_embeds and time_ids (an SDXL UNet).");
-                values.Add(OrtTensors.FromFloats(extra.TextEmbeds, [batch, extra.TextEmbeds.Length / batch], _textEmbeds));
-                values.Add(OrtTensors.FromFloats(extra.TimeIds, [batch, extra.TimeIds.Length / batch], _timeIds!));
+                values.Add(OrtTensors.FromFloats(added!.TextEmbeds, [batch, added.TextEmbeds.Length / batch], _textEmbeds));
+                values.Add(OrtTensors.FromFloats(added.TimeIds, [batch, added.TimeIds.Length / batch], _timeIds!));
             }
 
             Interlocked.Add(ref _rowsEvaluated, batch);

@@ -13,10 +13,14 @@ internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbeddin
 /// their lengths differ, else separate batch-1 calls. Inpainting UNets (9 input channels)
 /// get the mask and masked-image latents, or, without a mask, a full mask so they generate the whole canvas.
 /// Instruction edits (<paramref name="editImage"/> set) run 3B rows in diffusers' order instead, each with the image
-/// latents beside it (<see cref="InstructPix2PixGuidance"/>).
+/// latents beside it (<see cref="InstructPix2PixGuidance"/>). One per job: it holds the job's
+/// <see cref="UNetRun"/> (and with it the job's IOBindings) until disposed. It passes the UNet the same text arrays
+/// at every step that uses them, which is what lets a binding be reused.
 /// </summary>
-internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latents? editImage, RunClock clock)
+internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latents? editImage, RunClock clock) : IDisposable
 {
+    private readonly UNetRun _run = unet.StartRun(clock);
+
     private float[]? _batchedHidden;
     private GuidanceInput? _batchedFor;
     private float[]? _batchedTimestepCond;
@@ -25,6 +29,7 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
     // Per prompt, its text rows repeated for its share of the batch (when prompts of different lengths run apart).
     private readonly Dictionary<PromptEmbedding, float[]> _groupHidden = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<PromptEmbedding, AddedConditions?> _groupAdded = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<int, float[]?> _groupTimestepCond = [];
     private float[]? _repeated;
 
     /// <summary>The guided noise prediction for <paramref name="input"/>; <paramref name="guidance"/> may change
@@ -36,7 +41,7 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
 
         if (guidance.Unconditional is not { } unconditional)
         {
-            return Evaluate(input, timestep, guidance, [(conditional, 0, batch)], imageRows: batch);
+            return Evaluate(input, timestep, guidance, [(conditional, 0, batch)], imageRows: batch).ToArray();
         }
 
         if (editImage is not null)
@@ -79,7 +84,7 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
 
     /// <summary>Runs the UNet over <paramref name="sample"/>, where each (embedding, start, count) names which rows use
     /// which text; for an instruction edit, rows before <paramref name="imageRows"/> see the image, the rest zeros.</summary>
-    private float[] Evaluate(Latents sample, float timestep, GuidanceInput guidance, (PromptEmbedding Text, int Start, int Count)[] rows, int imageRows)
+    private ReadOnlySpan<float> Evaluate(Latents sample, float timestep, GuidanceInput guidance, (PromptEmbedding Text, int Start, int Count)[] rows, int imageRows)
     {
         var withMask = editImage is { } image ? AddImageChannels(sample, image, imageRows)
             : unet.InChannels == 9 ? AddInpaintChannels(sample)
@@ -96,7 +101,7 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
             }
 
             _batchedTimestepCond ??= Repeat(guidance.TimestepCond, sample.Batch);
-            return unet.Predict(withMask, timestep, _batchedHidden, text.Tokens, text.Width, _batchedTimestepCond, clock, _batchedAdded);
+            return _run.Predict(withMask, timestep, _batchedHidden, text.Tokens, text.Width, _batchedTimestepCond, _batchedAdded);
         }
 
         var output = new float[sample.Data.Length];
@@ -117,16 +122,21 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
                     _groupAdded[embedding] = added = BatchedAdded(count, [(embedding, 0, count)]);
                 }
 
-                unet.Predict(group, timestep, states, embedding.Tokens, embedding.Width, Repeat(guidance.TimestepCond, count), clock, added)
-                    .CopyTo(output, start * sample.SampleLength);
+                if (!_groupTimestepCond.TryGetValue(count, out var cond))
+                {
+                    _groupTimestepCond[count] = cond = Repeat(guidance.TimestepCond, count);
+                }
+
+                _run.Predict(group, timestep, states, embedding.Tokens, embedding.Width, cond, added)
+                    .CopyTo(output.AsSpan(start * sample.SampleLength));
                 continue;
             }
 
             for (var r = start; r < start + count; r++)
             {
                 var one = withMask.Slice(r);
-                var predicted = unet.Predict(one, timestep, embedding.Hidden, embedding.Tokens, embedding.Width, guidance.TimestepCond, clock, embedding.Added);
-                predicted.CopyTo(output, r * sample.SampleLength);
+                _run.Predict(one, timestep, embedding.Hidden, embedding.Tokens, embedding.Width, guidance.TimestepCond, embedding.Added)
+                    .CopyTo(output.AsSpan(r * sample.SampleLength));
             }
         }
 
@@ -226,4 +236,6 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
 
         return result;
     }
+
+    public void Dispose() => _run.Dispose();
 }

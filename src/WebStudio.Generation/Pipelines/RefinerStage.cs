@@ -77,7 +77,7 @@ internal sealed class RefinerStage
         RunClock clock, CancellationToken cancellationToken)
     {
         var timesteps = _scheduler.Timesteps;
-        var denoiser = new NoisePredictor(Model.UNet, null, null, clock);
+        using var denoiser = new NoisePredictor(Model.UNet, null, null, clock);
         for (var i = _first; i < timesteps.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();

@@ -90,7 +90,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
         var start = new StartingPoint(Model, request, scheduler, firstStep, clock);
         var latents = start.Latents;
-        var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock);
+        using var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock);
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
         for (var i = start.FirstStep; i < endStep; i++)

@@ -30,6 +30,12 @@ public sealed class GenerationOptions
     /// <summary>Threads per ONNX operator on CPU; 0 lets ONNX Runtime choose.</summary>
     public int IntraOpThreads { get; set; }
 
+    /// <summary>Run the UNet through an IOBinding per job (<see cref="ModelLoadOptions.IoBinding"/>).</summary>
+    public bool IoBinding { get; set; } = true;
+
+    /// <summary>Ask for ONNX Runtime's CUDA graph on the UNet (not applied yet; the log says why: <see cref="CudaGraphSupport"/>).</summary>
+    public bool CudaGraph { get; set; }
+
     /// <summary>Models kept loaded at once (least recently used is dropped).</summary>
     public int MaxLoadedModels { get; set; } = 2;
 
@@ -71,6 +77,8 @@ public sealed class GenerationOptions
         UseTensorRt = UseTensorRt,
         TensorRtCachePath = string.IsNullOrWhiteSpace(TensorRtCache) ? null : TensorRtCache,
         TensorRtFp16 = TensorRtFp16,
+        IoBinding = IoBinding,
+        CudaGraph = CudaGraph,
     };
 
     /// <summary>These settings with <see cref="CudaDeviceId"/> set to <paramref name="device"/> (Worker:Devices).</summary>

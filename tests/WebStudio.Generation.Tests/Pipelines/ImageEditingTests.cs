@@ -27,7 +27,7 @@ public class ImageEditingTests(TinyModelFolders models)
         return image;
     }
 
-    private static Image<L8> CentreMask()
+    internal static Image<L8> CentreMask()
     {
         var mask = new Image<L8>(64, 64, new L8(0));
         for (var y = 16; y < 40; y++)

@@ -66,7 +66,7 @@ public class InstructPix2PixGuidanceTests(TinyModelFolders models)
         var image = new Latents(Seeded(2 * 4 * 2 * 2, 2), 2, 4, 2, 2);
         var instruction = Text(0.5f);
         var empty = Text(-0.25f);
-        var predictor = new NoisePredictor(unet, null, image, new RunClock());
+        using var predictor = new NoisePredictor(unet, null, image, new RunClock());
 
         var guided = predictor.Predict(noisy, 500, new GuidanceInput(instruction, empty, 7.5f, null, 1.5f));
 
