@@ -35,6 +35,13 @@ internal static class SdScaleBenchmark
                 var other => throw new ArgumentException($"--iobinding takes on or off, not '{other}'."),
             },
             CudaGraph = args.Contains("--cuda-graph"),
+            CpuMemArena = (Option(args, "--cpu-arena") ?? "auto") switch
+            {
+                "auto" => null,
+                "on" => true,
+                "off" => false,
+                var other => throw new ArgumentException($"--cpu-arena takes auto, on or off, not '{other}'."),
+            },
         };
 
         PrintHeader(steps, load, scale);
@@ -147,7 +154,6 @@ internal static class SdScaleBenchmark
     private static async Task<RunFigures> MeasureRun(StableDiffusionModel model, string precision, int size, int steps)
     {
         var pipeline = new StableDiffusionPipeline(model);
-        var timer = new SdScaleStepTimer(pipeline);
         var request = new GenerationRequest
         {
             Prompt = Prompt,
@@ -167,6 +173,7 @@ internal static class SdScaleBenchmark
         (await pipeline.RunAsync(request with { Steps = 1 })).Dispose();
         var warmUp = Stopwatch.GetElapsedTime(warmUpStart).TotalSeconds;
 
+        var timer = new SdScaleStepTimer(pipeline); // made now: its first step is timed from here, not from before the warm-up
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var start = Stopwatch.GetTimestamp();
         using var result = await pipeline.RunAsync(request, timer);
@@ -203,7 +210,8 @@ internal static class SdScaleBenchmark
             $"{SdScaleMemory.Gigabytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} GB RAM, shared with other work; " +
             $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Requested(load)}; .NET {Environment.Version}.");
         Console.WriteLine($"UNet: IOBinding {(load.IoBinding ? "on (--iobinding on: text conditioning bound once per job, output in one buffer per job)" : "off (--iobinding off: plain Run every step)")}; " +
-            $"CUDA graph {(load.CudaGraph ? $"asked for (--cuda-graph) but not applied: {CudaGraphSupport.NotApplied}" : "not asked for")}.");
+            $"CUDA graph {(load.CudaGraph ? $"asked for (--cuda-graph) but not applied: {CudaGraphSupport.NotApplied}" : "not asked for")}; " +
+            $"CPU memory arena {(load.CpuMemArena is { } arena ? (arena ? "on for every graph" : "off for every graph") : $"auto (--cpu-arena auto: off for graphs of {ExecutionProviders.ArenaWeightLimit >> 30} GiB of weights or more)")}.");
         Console.WriteLine($"Runs: per precision and size, a 1-step warm-up run, then one measured run of {steps} steps, Euler, CFG 7.5 " +
             $"(UNet batch 2) with the latent→RGB preview on every step and a full VAE decode every {SdScaleStepTimer.VaeInterval} steps " +
             "(from step 0), both timed inside the step callback. Peak RSS covers both runs.");

@@ -20,7 +20,7 @@ public static class ExecutionProviders
 
     /// <summary>Creates a session on the best provider. Returns the provider actually used.</summary>
     internal static (InferenceSession Session, string Provider) CreateSession(
-        string modelPath, ModelLoadOptions options, ILogger logger, byte[]? modelBytes = null)
+        string modelPath, ModelLoadOptions options, ILogger logger, byte[]? modelBytes = null, long weightBytes = 0)
     {
         var declined = new List<string>();
         foreach (var provider in Preference(options))
@@ -34,7 +34,7 @@ public static class ExecutionProviders
             SessionOptions? gpuOptions = null;
             try
             {
-                gpuOptions = BaseOptions(options);
+                gpuOptions = BaseOptions(options, weightBytes);
                 AppendProvider(gpuOptions, provider, options);
                 var session = modelBytes is null ? new InferenceSession(modelPath, gpuOptions) : new InferenceSession(modelBytes, gpuOptions);
                 LogOnce(logger, provider, Describe(provider, options, declined));
@@ -50,7 +50,7 @@ public static class ExecutionProviders
             }
         }
 
-        using var cpuOptions = BaseOptions(options);
+        using var cpuOptions = BaseOptions(options, weightBytes);
         var cpuSession = modelBytes is null ? new InferenceSession(modelPath, cpuOptions) : new InferenceSession(modelBytes, cpuOptions);
         LogOnce(logger, Cpu, declined.Count == 0 ? "CUDA disabled in configuration" : string.Join("; ", declined));
         return (cpuSession, Cpu);
@@ -222,7 +222,15 @@ public static class ExecutionProviders
         logger.LogInformation("ONNX Runtime execution provider: {Provider} ({Reason})", provider, reason);
     }
 
-    private static SessionOptions BaseOptions(ModelLoadOptions options)
+    /// <summary>Above this much weight, a graph's session runs without ONNX Runtime's CPU arena unless
+    /// <see cref="ModelLoadOptions.CpuMemArena"/> says otherwise: its activations are big enough that an allocation per
+    /// use costs nothing beside the compute, and the arena's doubling growth would keep gigabytes it no longer needs.</summary>
+    public const long ArenaWeightLimit = 2L << 30;
+
+    /// <summary>Whether a graph with <paramref name="weightBytes"/> of weights gets ONNX Runtime's CPU arena.</summary>
+    public static bool UsesCpuArena(ModelLoadOptions options, long weightBytes) => options.CpuMemArena ?? weightBytes < ArenaWeightLimit;
+
+    private static SessionOptions BaseOptions(ModelLoadOptions options, long weightBytes)
     {
         var sessionOptions = new SessionOptions
         {
@@ -238,6 +246,7 @@ public static class ExecutionProviders
             sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
         }
 
+        sessionOptions.EnableCpuMemArena = UsesCpuArena(options, weightBytes);
         return sessionOptions;
     }
 

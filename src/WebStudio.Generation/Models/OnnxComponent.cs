@@ -30,6 +30,14 @@ public sealed class OnnxComponent : IDisposable
 
     public string Provider { get; }
 
+    /// <summary>Whether the session runs with ONNX Runtime's CPU memory arena (<see cref="ModelLoadOptions.CpuMemArena"/>).</summary>
+    public bool CpuMemArena { get; private init; }
+
+    // The graph and its external data files share its folder (unet/, text_encoder/...): their sizes are its weights.
+    // An upcast graph is held in memory, weights and all, at twice its float16 size.
+    private static long WeightBytes(string path, byte[]? upcastBytes) =>
+        upcastBytes?.LongLength ?? new DirectoryInfo(Path.GetDirectoryName(Path.GetFullPath(path))!).EnumerateFiles().Sum(f => f.Length);
+
     public IReadOnlyDictionary<string, TensorKind> Inputs { get; }
 
     public IReadOnlyDictionary<string, TensorKind> Outputs { get; }
@@ -60,8 +68,9 @@ public sealed class OnnxComponent : IDisposable
                 logger.LogInformation("{Graph} is float16 and runs in float32 (force_upcast)", displayName);
             }
 
-            var (session, provider) = ExecutionProviders.CreateSession(path, options, logger, upcastBytes);
-            return new OnnxComponent(displayName, session, provider);
+            var weightBytes = WeightBytes(path, upcastBytes);
+            var (session, provider) = ExecutionProviders.CreateSession(path, options, logger, upcastBytes, weightBytes);
+            return new OnnxComponent(displayName, session, provider) { CpuMemArena = ExecutionProviders.UsesCpuArena(options, weightBytes) };
         }
         catch (OnnxRuntimeException ex)
         {

@@ -36,6 +36,10 @@ public sealed class GenerationOptions
     /// <summary>Ask for ONNX Runtime's CUDA graph on the UNet (not applied yet; the log says why: <see cref="CudaGraphSupport"/>).</summary>
     public bool CudaGraph { get; set; }
 
+    /// <summary>ONNX Runtime's CPU memory arena (<see cref="ModelLoadOptions.CpuMemArena"/>): unset keeps it for graphs
+    /// under 2 GiB of weights and turns it off for bigger ones.</summary>
+    public bool? CpuMemArena { get; set; }
+
     /// <summary>Models kept loaded at once (least recently used is dropped).</summary>
     public int MaxLoadedModels { get; set; } = 2;
 
@@ -79,6 +83,7 @@ public sealed class GenerationOptions
         TensorRtFp16 = TensorRtFp16,
         IoBinding = IoBinding,
         CudaGraph = CudaGraph,
+        CpuMemArena = CpuMemArena,
     };
 
     /// <summary>These settings with <see cref="CudaDeviceId"/> set to <paramref name="device"/> (Worker:Devices).</summary>
