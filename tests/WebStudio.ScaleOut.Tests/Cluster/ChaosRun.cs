@@ -21,6 +21,11 @@ public sealed class ChaosRun
     /// mid-stream. At "high"'s 40 steps a fresh-clone run saw the stream complete as the kill landed.</summary>
     public const int LongStreamSteps = 120;
 
+    /// <summary>The side of the long streamed jobs. At 512² a fresh-clone run finished the 120 steps in 1.1 s, before
+    /// the SQLite relay's 250 ms ticks had carried one partial image across processes; at 1024² a step takes about four
+    /// times as long.</summary>
+    public const int LongStreamSide = 1024;
+
     /// <summary>The side of long jobs: the tiny model runs a step of 64² in well under a millisecond, of 512² in tens.</summary>
     public const int LongSide = 512;
 
@@ -118,7 +123,7 @@ public sealed class ChaosRun
                     var progress = new StreamProgress(prompt, isLong);
                     Streams.Add(progress);
                     await (isLong
-                        ? user.StreamAsync(web, prompt, $"{LongSide}x{LongSide}", "high", 3, progress, LongStreamSteps)
+                        ? user.StreamAsync(web, prompt, $"{LongStreamSide}x{LongStreamSide}", "high", 3, progress, LongStreamSteps)
                         : user.StreamAsync(web, prompt, "128x128", "medium", 2, progress));
                     ApiOutcomes[prompt] = progress.Completed ? "completed" : $"ended without its image ({progress.Status})";
                     break;
