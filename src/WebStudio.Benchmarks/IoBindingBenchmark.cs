@@ -58,7 +58,7 @@ internal static class IoBindingBenchmark
         Print("IOBinding (Generation:IoBinding=true)", withBinding);
         Print("plain Run (Generation:IoBinding=false)", without);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Per pair, s / step with ÷ without: median {Median(withBinding.Zip(without, (w, o) => w.StepSeconds / o.StepSeconds)):F4}; " +
+            $"Per pair, s / step with ÷ without: median {PipelineOverheadBenchmark.Median(withBinding.Zip(without, (w, o) => w.StepSeconds / o.StepSeconds)):F4}; " +
             $"images identical in every pair: {identical}; bindings made: {bound.UNet.IoBindingsMade}, calls through them: {bound.UNet.CallsThroughIoBinding}."));
     }
 
@@ -79,12 +79,6 @@ internal static class IoBindingBenchmark
     private static void Print(string name, List<Figures> runs)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {Median(runs.Select(r => r.StepSeconds)):F5} | {Median(runs.Select(r => r.ImageSeconds)):F4} | {Median(runs.Select(r => r.AllocatedMB)):F2} |"));
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+            $"| {name} | {PipelineOverheadBenchmark.Median(runs.Select(r => r.StepSeconds)):F5} | {PipelineOverheadBenchmark.Median(runs.Select(r => r.ImageSeconds)):F4} | {PipelineOverheadBenchmark.Median(runs.Select(r => r.AllocatedMB)):F2} |"));
     }
 }

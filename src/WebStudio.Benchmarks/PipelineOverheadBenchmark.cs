@@ -131,7 +131,8 @@ internal static class PipelineOverheadBenchmark
     private static (double Wall, double Run, double Outside, double Ratio) Summarise(List<(double Wall, double Run)> runs) =>
         (Median(runs.Select(r => r.Wall)), Median(runs.Select(r => r.Run)), Median(runs.Select(r => r.Wall - r.Run)), Median(runs.Select(r => r.Wall / r.Run)));
 
-    private static double Median(IEnumerable<double> values)
+    /// <summary>The upper middle value (the benchmarks' runs are few; no interpolation).</summary>
+    internal static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];

@@ -35,10 +35,10 @@ public sealed class WebNodeKilledMidStreamTests(PostgresServer server)
         // 512² (40 and 60 steps) two fresh-clone runs saw both jobs end in well under a second, before node A had
         // subscribed to them in Redis and a frame had crossed: 120 steps at 1024² take seconds.
         var stream = new StreamProgress(StreamedPrompt);
-        var streaming = Cut(alice.StreamAsync(nodeA, StreamedPrompt, "1024x1024", "high", 3, stream, ChaosRun.LongStreamSteps));
+        var streaming = Cut(alice.StreamAsync(nodeA, StreamedPrompt, $"{ChaosRun.LongStreamSide}x{ChaosRun.LongStreamSide}", "high", 3, stream, ChaosRun.LongStreamSteps));
         var watched = await alice.SubmitAsync(nodeA, new JobSpec.Txt2Img
         {
-            Prompt = "a photo of the dog watched", Model = StudioHost.Model, Steps = ChaosRun.LongStreamSteps, Width = 1024, Height = 1024, Seed = 2,
+            Prompt = "a photo of the dog watched", Model = StudioHost.Model, Steps = ChaosRun.LongStreamSteps, Width = ChaosRun.LongStreamSide, Height = ChaosRun.LongStreamSide, Seed = 2,
         });
         var framesOnA = new List<PreviewFrame>();
         var hubA = await JobsHub.ConnectAsync(nodeA, alice.Cookies);

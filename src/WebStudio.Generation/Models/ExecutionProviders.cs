@@ -222,7 +222,7 @@ public static class ExecutionProviders
         logger.LogInformation("ONNX Runtime execution provider: {Provider} ({Reason})", provider, reason);
     }
 
-    /// <summary>Above this much weight, a graph's session runs without ONNX Runtime's CPU arena unless
+    /// <summary>Above this much weight, a graph's InferenceSession runs without ONNX Runtime's CPU arena unless
     /// <see cref="ModelLoadOptions.CpuMemArena"/> says otherwise: its activations are big enough that an allocation per
     /// use costs nothing beside the compute, and the arena's doubling growth would keep gigabytes it no longer needs.</summary>
     public const long ArenaWeightLimit = 2L << 30;

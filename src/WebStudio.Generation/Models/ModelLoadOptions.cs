@@ -31,9 +31,9 @@ public sealed record ModelLoadOptions
     /// run). The GPU figures are the sd15/sdxl benchmarks' <c>--iobinding on|off</c>.</summary>
     public bool IoBinding { get; init; } = true;
 
-    /// <summary>Ask for ONNX Runtime's CUDA graph on the UNet's CUDA session. Not used yet: ORT replays a captured
+    /// <summary>Ask for ONNX Runtime's CUDA graph on the UNet's CUDA InferenceSession. Not used yet: ORT replays a captured
     /// graph on fixed device addresses and one shape, while a job's binding rebinds the sample from host memory each
-    /// step and concurrent jobs of different sizes share the session. The UNet says so in the log at load and runs on
+    /// step and concurrent jobs of different sizes share the InferenceSession. The UNet says so in the log at load and runs on
     /// the plain CUDA provider (<see cref="CudaGraphSupport"/>).</summary>
     public bool CudaGraph { get; init; }
 

@@ -30,7 +30,7 @@ public sealed class OnnxComponent : IDisposable
 
     public string Provider { get; }
 
-    /// <summary>Whether the session runs with ONNX Runtime's CPU memory arena (<see cref="ModelLoadOptions.CpuMemArena"/>).</summary>
+    /// <summary>Whether the graph's InferenceSession runs with ONNX Runtime's CPU memory arena (<see cref="ModelLoadOptions.CpuMemArena"/>).</summary>
     public bool CpuMemArena { get; private init; }
 
     // The graph and its external data files share its folder (unet/, text_encoder/...): their sizes are its weights.
@@ -109,7 +109,7 @@ public sealed class OnnxComponent : IDisposable
         return outputs;
     }
 
-    /// <summary>A new IOBinding on this session; its owner (one run, never the session) disposes it.</summary>
+    /// <summary>A new IOBinding on this graph's InferenceSession; its owner, one run (never the shared graph), disposes it.</summary>
     internal OrtIoBinding CreateIoBinding() => _session.CreateIoBinding();
 
     /// <summary>Runs the graph on what <paramref name="binding"/> holds, adding the time spent to <paramref name="clock"/>.</summary>

@@ -111,7 +111,7 @@ public sealed class UNet : IDisposable
 
     public string Provider => _graph.Provider;
 
-    /// <summary>Whether its session runs with ONNX Runtime's CPU memory arena.</summary>
+    /// <summary>Whether its InferenceSession runs with ONNX Runtime's CPU memory arena.</summary>
     public bool CpuMemArena => _graph.CpuMemArena;
 
     /// <summary>Starts one job's use of the UNet; dispose it when the job ends. Time in ORT goes to <paramref name="clock"/>.</summary>

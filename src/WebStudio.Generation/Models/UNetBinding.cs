@@ -7,7 +7,7 @@ namespace WebStudio.Generation.Models;
 /// <summary>
 /// One ONNX Runtime IOBinding of the UNet for one set of constant inputs (text states, SDXL's added conditions, LCM's
 /// timestep_cond) and one sample shape, made once and used for every step of a run that feeds it those inputs.
-/// The constants are bound once: ORT copies a host tensor to the device at bind time where the session wants the
+/// The constants are bound once: ORT copies a host tensor to the device at bind time where the InferenceSession wants the
 /// input on CUDA, so they go up once per run instead of once per step. The sample and timestep are written into
 /// buffers made here once and rebound each step (a rebind costs nothing on the CPU and is the upload on CUDA); the
 /// output lands in one buffer made here once (ORT copies it down from the device into it on CUDA).

@@ -6,8 +6,8 @@ namespace WebStudio.Generation.Models;
 /// One job's use of the UNet (<see cref="UNet.StartRun"/>), the one way a pipeline runs it: dispose it when the job
 /// ends. With <see cref="ModelLoadOptions.IoBinding"/> on it keeps an IOBinding per set of constant inputs it is fed
 /// (<see cref="UNetBinding"/>): one for a batched CFG run, one per prompt where they run apart (a UNet exported for
-/// batch 1, or prompts of different lengths), a new one where an edited prompt changes the text. The sessions are
-/// shared by concurrent jobs, so bindings belong to a run, never to the session. Off, every call makes its inputs
+/// batch 1, or prompts of different lengths), a new one where an edited prompt changes the text. The InferenceSessions are
+/// shared by concurrent jobs, so bindings belong to a run, never to the InferenceSession. Off, every call makes its inputs
 /// and reads its output as plain <c>Run</c> does.
 /// </summary>
 /// <remarks>The scheduler runs on the CPU, so the sample still goes up and the prediction comes down once per step
