@@ -105,6 +105,14 @@ public static class GenerationRequestValidator
             problems.Add(new("image", "this model edits by instruction: it needs the input image to change, and the prompt says how"));
         }
 
+        if (request.InitImage is not null && request.InstructionEdit is null && !editsByInstruction && request.Strength is > 0f and <= 1f
+            && request.Steps is >= GenerationRequest.MinSteps and <= GenerationRequest.MaxSteps && ImageToImageSteps.Run(request.Steps, request.Strength) < 1)
+        {
+            // diffusers refuses this too; without it the source would come back unchanged, with nothing said.
+            problems.Add(new("steps", string.Create(CultureInfo.InvariantCulture,
+                $"at strength {request.Strength:0.##}, {request.Steps} {(request.Steps == 1 ? "step leaves" : "steps leave")} none to denoise (an edit runs steps × strength of them, rounded down); use at least {ImageToImageSteps.AtLeastOne(request.Steps, request.Strength)} steps")));
+        }
+
         return problems;
     }
 

@@ -93,7 +93,7 @@ internal sealed class StartingPoint
         }
 
         var steps = request.Steps;
-        var initSteps = Math.Min((int)(steps * request.Strength), steps);
+        var initSteps = ImageToImageSteps.Run(steps, request.Strength);
         return Math.Min(Math.Max(steps - initSteps, 0) * scheduler.Order, scheduler.Timesteps.Count);
     }
 

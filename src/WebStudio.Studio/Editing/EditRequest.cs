@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using WebStudio.Data;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Studio.Editing;
 
@@ -19,10 +20,15 @@ public sealed record EditRequest
     public string Prompt { get; init; } = "";
     public string NegativePrompt { get; init; } = "";
     public string Model { get; init; } = "";
-    public string Scheduler { get; init; } = Img2ImgDefaults.Scheduler;
-    public int Steps { get; init; } = Img2ImgDefaults.Steps;
-    /// <summary>The (text) guidance scale; null for the operation's default: 7, or 7.5 for an instruction edit, as
-    /// diffusers' InstructPix2Pix pipeline has it.</summary>
+    /// <summary>The sampler; null for the model's default (its card), else the spec's.</summary>
+    public string? Scheduler { get; init; }
+
+    /// <summary>The steps; null for the model's default (its card, or a Turbo folder's 1), else the spec's, raised where
+    /// needed so that the edit denoises at least once at its strength (<see cref="EditSettings"/>).</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>The (text) guidance scale; null for the model's default, else the operation's: 7, or 7.5 for an
+    /// instruction edit, as diffusers' InstructPix2Pix pipeline has it.</summary>
     public float? Guidance { get; init; }
 
     /// <summary>-1 picks a random seed.</summary>
@@ -61,8 +67,21 @@ public sealed record EditRequest
     // The wire format's defaults are the specs' own, declared once in JobSpec.
     private static readonly JobSpec.Img2Img Img2ImgDefaults = new();
 
-    /// <summary>The guidance asked for, or the operation's default.</summary>
-    public float GuidanceOrDefault() => Guidance ?? (Operation == EditOperation.Instruct ? WebStudio.Generation.Pipelines.InstructionEdit.DefaultTextGuidance : Img2ImgDefaults.Guidance);
+    /// <summary>The guidance an operation starts at, without a model's own.</summary>
+    public static float DefaultGuidance(EditOperation operation) =>
+        operation == EditOperation.Instruct ? WebStudio.Generation.Pipelines.InstructionEdit.DefaultTextGuidance : Img2ImgDefaults.Guidance;
+
+    /// <summary>The sampler, steps and guidance the edit runs with: those asked for, and for the rest the model's
+    /// defaults (<paramref name="model"/>, from its card) before the operation's.</summary>
+    public EditSettings SettingsWith(ModelGenerationDefaults? model)
+    {
+        var defaults = EditSettings.For(model, Operation, Denoise);
+        return new(Scheduler ?? defaults.Scheduler, Steps ?? defaults.Steps, Guidance ?? defaults.Guidance);
+    }
+
+    /// <summary>How far the edit departs from its source: its strength where the operation takes one, else 1
+    /// (outpainting's new area, an instruction edit's whole run).</summary>
+    public float Denoise => Operation is EditOperation.Restyle or EditOperation.Inpaint or EditOperation.HiresFix ? StrengthOrDefault : 1f;
     private static readonly JobSpec.Inpaint InpaintDefaults = new();
     private static readonly JobSpec.Upscale UpscaleDefaults = new();
 

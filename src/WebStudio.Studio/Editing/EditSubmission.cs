@@ -9,6 +9,7 @@ using WebStudio.Studio.Queue;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Studio.Editing;
 
@@ -18,7 +19,7 @@ namespace WebStudio.Studio.Editing;
 /// the outpainting canvas, the hires-fix upscale) and submits them through the one queue, whose job input store
 /// keeps them until the job ends.
 /// </summary>
-public sealed class EditSubmission(SourceImages sources, UploadStore uploads, UpscalerCatalog upscalers, JobQueue queue)
+public sealed class EditSubmission(SourceImages sources, UploadStore uploads, UpscalerCatalog upscalers, JobQueue queue, ModelCards cards)
 {
     public async Task<SubmitOutcome> SubmitAsync(ClaimsPrincipal user, EditRequest request, CancellationToken cancellationToken = default)
     {
@@ -132,19 +133,24 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         }
     }
 
-    /// <summary>The settings every diffusion edit takes from the request; one image per edit.</summary>
-    private static T Diffusion<T>(EditRequest request, T spec)
-        where T : JobSpec.Diffusion => spec with
+    /// <summary>The settings every diffusion edit takes from the request, and from the model's defaults where the
+    /// request leaves them out; one image per edit.</summary>
+    private T Diffusion<T>(EditRequest request, T spec)
+        where T : JobSpec.Diffusion
     {
-        Prompt = request.Prompt,
-        NegativePrompt = request.NegativePrompt,
-        Model = request.Model,
-        Scheduler = request.Scheduler,
-        Steps = request.Steps,
-        Guidance = request.GuidanceOrDefault(),
-        Seed = request.Seed,
-        BatchSize = 1,
-    };
+        var settings = request.SettingsWith(cards.DefaultsFor(request.Model));
+        return spec with
+        {
+            Prompt = request.Prompt,
+            NegativePrompt = request.NegativePrompt,
+            Model = request.Model,
+            Scheduler = settings.Scheduler,
+            Steps = settings.Steps,
+            Guidance = settings.Guidance,
+            Seed = request.Seed,
+            BatchSize = 1,
+        };
+    }
 
     /// <summary>An instruction edit: the whole picture, or with a mask only the painted area, changed as the
     /// prompt says.</summary>

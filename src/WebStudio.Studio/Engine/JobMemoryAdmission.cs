@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
+using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Engine;
@@ -37,13 +38,18 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
         }
 
         var limit = LimitBytes;
-        var need = MemoryEstimate.Of(shapes, p.Width, p.Height, p.BatchSize, p.Spec.Guidance).Total;
+        var refiner = p.Spec is JobSpec.Txt2Img { Refiner: { } refinerName } ? ShapesOf(refinerName) : null;
+        var need = Need(shapes, refiner, p.Width, p.Height, p.BatchSize, p.Spec.Guidance);
         if (need <= limit)
         {
             return null;
         }
 
-        var message = $"this job needs about {Size(need)} of memory, but the limit on this server is {Size(limit)}";
+        var message = $"this job needs about {Size(need)} of memory{(refiner is null ? "" : ", its refiner's weights included")}, but the limit on this server is {Size(limit)}";
+
+        // The hints below size the model's own stage in what the refiner's weights leave (its stage runs at the same
+        // size and batch).
+        limit -= refiner?.WeightBytes ?? 0;
         var batch = p.BatchSize > 1 ? MemoryEstimate.LargestBatch(shapes, p.Width, p.Height, p.BatchSize, p.Spec.Guidance, limit) : 0;
         if (p.BatchSize > 1)
         {
@@ -68,6 +74,16 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
         }
 
         return new FieldProblem(batch > 0 ? "batchSize" : "size", message);
+    }
+
+    /// <summary>The job's peak: the model's run, or with a refiner (both stay loaded once it has run) the larger of
+    /// the two stages, each with the other's weights resident.</summary>
+    private static long Need(ModelShapes shapes, ModelShapes? refiner, int width, int height, int batch, float guidance)
+    {
+        var own = MemoryEstimate.Of(shapes, width, height, batch, guidance).Total;
+        return refiner is null
+            ? own
+            : Math.Max(own + refiner.WeightBytes, MemoryEstimate.Of(refiner, width, height, batch, guidance).Total + shapes.WeightBytes);
     }
 
     private ModelShapes? ShapesOf(string model)

@@ -77,8 +77,10 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
     }
 
     /// <summary>Writes the file's bytes to <paramref name="target"/>, resuming from the bytes already there (a Range
-    /// request; a server that answers 200 instead starts it over). Returns the bytes received.</summary>
-    public async Task<long> DownloadAsync(HubListing listing, HubFile file, string target, Action<long> received, CancellationToken cancellation)
+    /// request; a server that answers 200 instead starts it over), and feeds them to <paramref name="hash"/> as they
+    /// arrive. Returns the bytes received.</summary>
+    public async Task<long> DownloadAsync(HubListing listing, HubFile file, string target, Action<long> received, CancellationToken cancellation,
+        DownloadHash? hash = null)
     {
         var path = (listing.Subfolder.Length > 0 ? listing.Subfolder + "/" : "") + file.Path;
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{listing.Repo}/resolve/{Uri.EscapeDataString(listing.Commit)}/{EscapePath(path)}");
@@ -98,6 +100,18 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
 
         EnsureSuccess(response, listing.Repo, listing.Revision);
         var resumed = response.StatusCode == HttpStatusCode.PartialContent;
+        if (hash is not null)
+        {
+            if (resumed)
+            {
+                await hash.CatchUpAsync(target, have, cancellation);
+            }
+            else
+            {
+                hash.Restart();
+            }
+        }
+
         await using var output = new FileStream(target, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         await using var input = await response.Content.ReadAsStreamAsync(cancellation);
         var buffer = new byte[1 << 16];
@@ -107,6 +121,7 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
         {
             cancellation.ThrowIfCancellationRequested(); // a read served from the connection's buffer does not look
             await output.WriteAsync(buffer.AsMemory(0, read), cancellation);
+            hash?.Append(buffer.AsSpan(0, read));
             total += read;
             received(read);
         }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using WebStudio.Generation.Models;
 using WebStudio.Studio.Engine;
@@ -134,13 +133,14 @@ public sealed class ModelInstaller(
             {
                 var target = StagedPath(staging, file.Path);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                using var hash = file.Sha256 is null ? null : new DownloadHash();
                 await DownloadFileAsync(listing, file, target, received =>
                 {
                     done += received;
                     report(ModelInstallStage.Downloading, done, total, file.Path);
-                }, cancellation);
+                }, hash, cancellation);
                 report(ModelInstallStage.Verifying, done, total, file.Path);
-                await VerifyAsync(file, target, cancellation);
+                await VerifyAsync(file, target, hash, cancellation);
             }
 
             return staging;
@@ -244,7 +244,7 @@ public sealed class ModelInstaller(
         }
     }
 
-    private async Task DownloadFileAsync(HubListing listing, HubFile file, string target, Action<long> received, CancellationToken cancellation)
+    private async Task DownloadFileAsync(HubListing listing, HubFile file, string target, Action<long> received, DownloadHash? hash, CancellationToken cancellation)
     {
         var attempts = Math.Max(1, options.Value.DownloadAttempts);
         for (var attempt = 1; ; attempt++)
@@ -262,7 +262,7 @@ public sealed class ModelInstaller(
 
             try
             {
-                await hub.DownloadAsync(listing, file, target, received, cancellation);
+                await hub.DownloadAsync(listing, file, target, received, cancellation, hash);
                 return;
             }
             catch (Exception e) when (e is IOException or HttpRequestException && attempt < attempts && !cancellation.IsCancellationRequested)
@@ -277,7 +277,8 @@ public sealed class ModelInstaller(
         }
     }
 
-    private static async Task VerifyAsync(HubFile file, string target, CancellationToken cancellation)
+    /// <summary>Checks the file's size and, for an LFS file, its SHA-256, hashed as it downloaded (<paramref name="hash"/>).</summary>
+    private static async Task VerifyAsync(HubFile file, string target, DownloadHash? hash, CancellationToken cancellation)
     {
         var length = new FileInfo(target).Length;
         string? problem = null;
@@ -285,10 +286,9 @@ public sealed class ModelInstaller(
         {
             problem = $"{file.Path} has {length} bytes where the Hub lists {file.Size}";
         }
-        else if (file.Sha256 is { } expected)
+        else if (file.Sha256 is { } expected && hash is not null)
         {
-            await using var stream = File.OpenRead(target);
-            var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellation));
+            var actual = await hash.FinishAsync(target, cancellation);
             if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
             {
                 problem = $"{file.Path} is corrupted: its SHA-256 is {actual}, the Hub lists {expected}";

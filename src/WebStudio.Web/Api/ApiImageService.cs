@@ -6,6 +6,7 @@ using SixLabors.ImageSharp.Processing;
 using WebStudio.Data;
 using GenerationRequest = WebStudio.Generation.Pipelines.GenerationRequest;
 using InstructionEdit = WebStudio.Generation.Pipelines.InstructionEdit;
+using ImageToImageSteps = WebStudio.Generation.Pipelines.ImageToImageSteps;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
@@ -82,6 +83,12 @@ public sealed class ApiImageService(
         var defaults = cards.DefaultsFor(model.Name);
         var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? DefaultSize(defaults) ?? (model.NativeWidth, model.NativeHeight);
         var steps = request.Steps ?? (request.Quality == "auto" && defaults?.Steps is { } modelSteps ? modelSteps : ApiQuality.Steps(request.Quality));
+        if (request.Steps is null && edit is not null)
+        {
+            // A model's few steps (Turbo's 1) at an edit's strength could denoise none: raised as the Edit page does.
+            steps = ImageToImageSteps.AtLeastOne(steps, Spec(request, edit, model, steps, defaults).Denoise);
+        }
+
         var seed = request.Seed ?? seeds.Next();
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)

@@ -142,11 +142,13 @@ public sealed class SdxlPipelineTests(TinyModelFolders models)
     {
         var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.SdxlBase));
         using var first = await pipeline.RunAsync(Request);
-        var second = HiresFix.Plan(Request, first.Images[0].Image, factor: 2);
+        // At the default strength (0.05) Request's 4 steps would denoise none, which the pipeline refuses.
+        var second = HiresFix.Plan(Request, first.Images[0].Image, factor: 2, strength: 0.5f);
         try
         {
             using var result = await pipeline.RunAsync(second);
             Assert.Equal((128, 128), (result.Images[0].Image.Width, result.Images[0].Image.Height));
+            Assert.Equal(2, result.Timings.Steps); // 4 steps × 0.5
             Assert.True(Distinct(result.Images[0].Image) > 16);
         }
         finally

@@ -98,9 +98,9 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
     [Fact]
     public void An_edit_request_without_guidance_takes_its_operations_default()
     {
-        Assert.Equal(7.5f, Instruct("image:x").GuidanceOrDefault());
-        Assert.Equal(new JobSpec.Img2Img().Guidance, new EditRequest { Operation = EditOperation.Restyle }.GuidanceOrDefault());
-        Assert.Equal(4f, (Instruct("image:x") with { Guidance = 4f }).GuidanceOrDefault());
+        Assert.Equal(7.5f, Instruct("image:x").SettingsWith(null).Guidance);
+        Assert.Equal(new JobSpec.Img2Img().Guidance, new EditRequest { Operation = EditOperation.Restyle }.SettingsWith(null).Guidance);
+        Assert.Equal(4f, (Instruct("image:x") with { Guidance = 4f }).SettingsWith(null).Guidance);
     }
 
     private static EditRequest Instruct(string source) => new()

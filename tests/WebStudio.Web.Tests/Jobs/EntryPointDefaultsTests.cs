@@ -51,9 +51,10 @@ public sealed class EntryPointDefaultsTests
     {
         var request = new EditRequest();
 
-        Assert.Equal((Txt2Img.Scheduler, Txt2Img.Steps, Txt2Img.Guidance, Txt2Img.Seed), (request.Scheduler, request.Steps, request.GuidanceOrDefault(), request.Seed));
-        Assert.Null(request.Guidance);
-        Assert.Equal(new JobSpec.InstructEdit().Guidance, (request with { Operation = EditOperation.Instruct }).GuidanceOrDefault());
+        // Left out (null), the sampler, steps and guidance are the model's defaults, else the spec's.
+        Assert.Equal((Txt2Img.Scheduler, Txt2Img.Steps, Txt2Img.Guidance, Txt2Img.Seed), (request.SettingsWith(null).Scheduler, request.SettingsWith(null).Steps, request.SettingsWith(null).Guidance, request.Seed));
+        Assert.Equal((null, null, null), (request.Scheduler, request.Steps, request.Guidance));
+        Assert.Equal(new JobSpec.InstructEdit().Guidance, (request with { Operation = EditOperation.Instruct }).SettingsWith(null).Guidance);
         Assert.Null(request.Strength);
         Assert.Equal(new JobSpec.Img2Img().Strength, EditRequest.DefaultStrength(EditOperation.Restyle));
         Assert.Equal(new JobSpec.Inpaint().Strength, EditRequest.DefaultStrength(EditOperation.Inpaint));

@@ -6,19 +6,23 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using MudBlazor.Services;
+using WebStudio.Studio.Editing;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Vocabulary;
 using WebStudio.Web.Components.Shared;
+using WebStudio.Web.Api;
 using WebStudio.Web.Engine;
+using WebStudio.Web.Tests.Editing;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.ModelManagement;
 
 /// <summary>Per-model defaults from the card's <c>defaults</c> block (a Turbo model: 1 step, guidance 0): the Generate
-/// form takes them when the model is chosen, and the OpenAI API for the fields a request leaves out.</summary>
+/// form and the Edit page take them when the model is chosen, and POST /api/edits and the OpenAI API for the fields a
+/// request leaves out.</summary>
 [Trait("Capability", "UserModels")]
 public sealed class ModelDefaultsTests
 {
@@ -88,6 +92,71 @@ public sealed class ModelDefaultsTests
         Assert.Null(form.ToSpec().Refiner);
     }
 
+    [Fact]
+    public async Task An_edit_leaving_its_settings_out_takes_the_models_defaults_with_the_steps_that_denoise_once()
+    {
+        using var folder = new TempFolder();
+        await using var host = TurboStudio(folder);
+        var alice = await StudioUserClient.RegisterAsync(host, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        // Turbo's 1 step denoises none at a restyle's 0.75 or a hires fix's 0.05: raised to 2 and 20. Given steps stay.
+        var restyle = await SubmitEditAsync(alice, new { operation = "Restyle", source = upload.Source, prompt = "a red circle", model = StudioHost.Model });
+        var hires = await SubmitEditAsync(alice, new { operation = "HiresFix", source = upload.Source, prompt = "a red circle", model = StudioHost.Model, upscaleFactor = 2 });
+        var given = await SubmitEditAsync(alice, new { operation = "Restyle", source = upload.Source, prompt = "a red circle", model = StudioHost.Model, steps = 3, guidance = 4, scheduler = "DDIM" });
+
+        await using var db = host.OpenDatabase();
+        var specs = await db.Jobs.Where(j => j.Id == restyle || j.Id == hires || j.Id == given).ToDictionaryAsync(j => j.Id, j => (JobSpec.Diffusion)JobSpecJson.Read(j));
+        Assert.Equal((2, 0f, "Euler"), (specs[restyle].Steps, specs[restyle].Guidance, specs[restyle].Scheduler));
+        Assert.Equal((20, 0f, "Euler"), (specs[hires].Steps, specs[hires].Guidance, specs[hires].Scheduler));
+        Assert.Equal((3, 4f, "DDIM"), (specs[given].Steps, specs[given].Guidance, specs[given].Scheduler));
+    }
+
+    [Fact]
+    public async Task An_openai_edit_on_a_turbo_model_runs_the_steps_that_denoise_once()
+    {
+        using var folder = new TempFolder();
+        await using var host = TurboStudio(folder);
+        var (_, key) = await host.CreateUserWithKeyAsync("turbo-editor");
+        using var client = host.Client(key);
+        using var picture = EditClient.Picture(64, 64);
+        using var image = new ByteArrayContent(EditClient.Png(picture)) { Headers = { ContentType = new("image/png") } };
+        using var form = new MultipartFormDataContent { { image, "image", "image.png" }, { new StringContent("a red circle"), "prompt" }, { new StringContent(StudioHost.Model), "model" } };
+
+        using var response = await client.PostAsync("/v1/images/edits", form);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = host.OpenDatabase();
+        var spec = Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(await db.Jobs.SingleAsync()));
+        Assert.Equal((2, 0f, ApiImageService.EditStrength), (spec.Steps, spec.Guidance, spec.Strength));
+    }
+
+    [Theory]
+    [InlineData(1, 0.5f, "None denoise at strength 0.50: use at least 2")]
+    [InlineData(20, 0.05f, "1 of them denoise at strength 0.05")]
+    [InlineData(20, 0.75f, "15 of them denoise at strength 0.75")]
+    [InlineData(20, 1f, null)]
+    public void The_edit_page_says_how_many_steps_denoise(int steps, float denoise, string? help) =>
+        Assert.Equal(help, EditSettings.StepsHelp(steps, denoise));
+
+    /// <summary>A studio on the scripted engine whose model has the Turbo card.</summary>
+    private static StudioHost TurboStudio(TempFolder folder)
+    {
+        var host = ScriptedStudio.Create(folder);
+        Directory.CreateDirectory(Path.Combine(host.ModelsPath, StudioHost.Model));
+        File.WriteAllText(Path.Combine(host.ModelsPath, StudioHost.Model, ModelCard.FileName), TurboCard);
+        return host;
+    }
+
+    private static async Task<Guid> SubmitEditAsync(StudioUserClient user, object request)
+    {
+        using var response = await user.Http.PostAsJsonAsync("/api/edits", request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode}: {body}");
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
+    }
+
     [Theory]
     [InlineData("sdxl-turbo", true)]
     [InlineData("sd-turbo", true)]
@@ -114,9 +183,7 @@ public sealed class ModelDefaultsTests
     public async Task The_api_takes_the_models_defaults_for_the_fields_a_request_leaves_out()
     {
         using var folder = new TempFolder();
-        await using var host = ScriptedStudio.Create(folder);
-        Directory.CreateDirectory(Path.Combine(host.ModelsPath, StudioHost.Model));
-        File.WriteAllText(Path.Combine(host.ModelsPath, StudioHost.Model, ModelCard.FileName), TurboCard);
+        await using var host = TurboStudio(folder);
         var (_, key) = await host.CreateUserWithKeyAsync("turbo-user");
         using var client = host.Client(key);
 
