@@ -16,6 +16,10 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
 {
     private const long Mebibyte = 1024 * 1024;
 
+    // Without CUDA (not configured, or its libraries missing), the CPU provider's figures: a float16 model takes about
+    // twice its file size there. Asked once: a failed CUDA check is kept for the process.
+    private readonly Lazy<bool> _onCpu = new(options.RunsOnCpu);
+
     // Per model folder, with the write times it was read at: a replaced model is read again.
     private readonly ConcurrentDictionary<string, (DateTime Stamp, ModelShapes Shapes)> _shapes = new(StringComparer.Ordinal);
 
@@ -86,7 +90,9 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
             : Math.Max(own + refiner.WeightBytes, MemoryEstimate.Of(refiner, width, height, batch, guidance).Total + shapes.WeightBytes);
     }
 
-    private ModelShapes? ShapesOf(string model)
+    private ModelShapes? ShapesOf(string model) => ReadShapes(model) is { } shapes ? _onCpu.Value ? shapes.OnCpu() : shapes : null;
+
+    private ModelShapes? ReadShapes(string model)
     {
         try
         {

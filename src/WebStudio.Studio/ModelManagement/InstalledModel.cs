@@ -26,7 +26,8 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
 
     public int NativeSize { get; init; }
 
-    /// <summary>The peak memory of one image at the native size (MemoryEstimate), with the model's default guidance.</summary>
+    /// <summary>The peak memory of one image at the native size (MemoryEstimate), with the model's default guidance, on
+    /// the provider the studio runs it on (a float16 model takes about twice as much on the CPU).</summary>
     public long? MemoryEstimateBytes { get; init; }
 
     public ModelGenerationDefaults? Defaults { get; init; }
@@ -35,15 +36,16 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
 
     public const int CardLength = 2000;
 
-    /// <summary>Reads what there is to show of the model folder <paramref name="folder"/>.</summary>
-    public static InstalledModel Read(string folder, bool isDefault)
+    /// <summary>Reads what there is to show of the model folder <paramref name="folder"/>; <paramref name="onCpu"/>:
+    /// the studio runs models on ONNX Runtime's CPU provider.</summary>
+    public static InstalledModel Read(string folder, bool isDefault, bool onCpu)
     {
         var model = new InstalledModel(Path.GetFileName(folder), folder, isDefault, FolderSize(folder)) { Card = ReadCard(folder) };
         try
         {
             var card = File.Exists(Path.Combine(folder, ModelCard.FileName)) ? ModelCard.Parse(File.ReadAllText(Path.Combine(folder, ModelCard.FileName))) : null;
             var config = ModelConfig.Read(folder);
-            var shapes = ModelShapes.Read(folder);
+            var shapes = onCpu ? ModelShapes.Read(folder).OnCpu() : ModelShapes.Read(folder);
             var defaults = card?.Defaults ?? ImpliedModelDefaults.For(folder);
             var guidance = defaults?.Guidance ?? 7.5f;
             return model with

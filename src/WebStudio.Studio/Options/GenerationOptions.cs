@@ -86,6 +86,10 @@ public sealed class GenerationOptions
         CpuMemArena = CpuMemArena,
     };
 
+    /// <summary>Whether models run on ONNX Runtime's CPU provider here: CUDA not configured, or its libraries missing
+    /// (checked once per process, in milliseconds).</summary>
+    public bool RunsOnCpu() => !UseCuda || ExecutionProviders.CheckCuda(CudaDeviceId) is not null;
+
     /// <summary>These settings with <see cref="CudaDeviceId"/> set to <paramref name="device"/> (Worker:Devices).</summary>
     public GenerationOptions ForDevice(int device)
     {

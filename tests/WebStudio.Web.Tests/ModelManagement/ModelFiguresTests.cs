@@ -1,3 +1,4 @@
+using WebStudio.Generation.Models;
 using WebStudio.Studio.ModelManagement;
 using WebStudio.Testing.TinyModels;
 
@@ -16,7 +17,20 @@ public sealed class ModelFiguresTests
     {
         var folder = TinyModelFolders.Shared.Folder(variant);
 
-        Assert.Equal(precision, InstalledModel.Read(folder, isDefault: false).Precision);
+        Assert.Equal(precision, InstalledModel.Read(folder, isDefault: false, onCpu: true).Precision);
+    }
+
+    [Fact]
+    public void On_the_cpu_a_float16_models_estimate_holds_its_weights_as_float32_and_a_float32_models_is_unchanged()
+    {
+        var half = TinyModelFolders.Shared.Folder("Fp16");
+        var full = TinyModelFolders.Shared.Folder("DiffusersScript");
+        var halfShapes = ModelShapes.Read(half);
+
+        Assert.Equal(((long)(halfShapes.WeightBytes * ModelShapes.CpuHalfWeightFactor), 4), (halfShapes.OnCpu().WeightBytes, halfShapes.OnCpu().ElementBytes));
+        Assert.Same(ModelShapes.Read(full) is var fullShapes ? fullShapes : null, fullShapes.OnCpu());
+        Assert.True(InstalledModel.Read(half, isDefault: false, onCpu: true).MemoryEstimateBytes > InstalledModel.Read(half, isDefault: false, onCpu: false).MemoryEstimateBytes);
+        Assert.Equal(InstalledModel.Read(full, isDefault: false, onCpu: false).MemoryEstimateBytes, InstalledModel.Read(full, isDefault: false, onCpu: true).MemoryEstimateBytes);
     }
 
     [Fact]

@@ -7,10 +7,11 @@ using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.ModelManagement;
 
-/// <summary>A job with a refiner holds both models: admission counts the refiner's weights beside the model's run,
-/// so a base-then-refiner job that would not fit is refused at submission, not in the worker.</summary>
+/// <summary>Admission sizes a job as it will run: a job with a refiner holds both models, so the refiner's weights
+/// count beside the model's run; on the CPU a float16 model's weights are held again as float32. A job that would not
+/// fit is refused at submission, not killed in the worker.</summary>
 [Trait("Capability", "UserModels")]
-public sealed class RefinerAdmissionTests
+public sealed class AdmissionSizingTests
 {
     private const int LimitMB = 1024;
 
@@ -38,5 +39,24 @@ public sealed class RefinerAdmissionTests
 
         Assert.NotNull(refused);
         Assert.StartsWith("this job needs about 1.5 GiB of memory, its refiner's weights included, but the limit on this server is 1 GiB", refused.Message);
+    }
+
+    [Fact]
+    public void On_the_cpu_a_float16_model_is_admitted_at_about_twice_its_file_size()
+    {
+        using var folder = new TempFolder();
+        var models = folder.Combine("models");
+        TinyStableDiffusion.Write(Path.Combine(models, "half"), TinyModelVariant.Half);
+        using (var weights = File.Create(Path.Combine(models, "half", "unet", "weights.onnx_data")))
+        {
+            weights.SetLength(768L * 1024 * 1024); // 0.75 GiB on disk (sparse), about 1.65 GiB as the CPU holds it
+        }
+
+        var job = new DiffusionRun(new JobSpec.Txt2Img { Prompt = "a cat", Model = "half", Width = 64, Height = 64 }, 64, 64);
+        var refused = new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = LimitMB }, new ModelCatalog(models)).Check(job);
+
+        Assert.NotNull(refused);
+        Assert.StartsWith("this job needs about 1.7 GiB of memory, but the limit on this server is 1 GiB", refused.Message);
+        Assert.Null(new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = 2 * LimitMB }, new ModelCatalog(models)).Check(job));
     }
 }
