@@ -16,9 +16,8 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
 {
     private const long Mebibyte = 1024 * 1024;
 
-    // Without CUDA (not configured, or its libraries missing), the CPU provider's figures: a float16 model takes about
-    // twice its file size there. Asked once: a failed CUDA check is kept for the process.
-    private readonly Lazy<bool> _onCpu = new(options.RunsOnCpu);
+    // Without CUDA, the CPU provider's figures: a float16 model takes about twice its file size there.
+    private readonly Lazy<bool> _onCpu = new(options.EstimatesForCpu);
 
     // Per model folder, with the write times it was read at: a replaced model is read again.
     private readonly ConcurrentDictionary<string, (DateTime Stamp, ModelShapes Shapes)> _shapes = new(StringComparer.Ordinal);

@@ -37,7 +37,7 @@ public sealed class ModelInstaller(
     public string DefaultModel => generation.Value.DefaultModel;
 
     public IReadOnlyList<InstalledModel> List() =>
-        [.. new ModelCatalog(Root).List().Select(m => InstalledModel.Read(m.Folder, m.Name == DefaultModel, generation.Value.RunsOnCpu()))];
+        [.. new ModelCatalog(Root).List().Select(m => InstalledModel.Read(m.Folder, m.Name == DefaultModel, generation.Value.EstimatesForCpu()))];
 
     public InstalledModel Find(string name) =>
         List().FirstOrDefault(m => m.Name == name) ?? throw new ModelInstallException($"There is no model called '{name}' in {Root}.");
@@ -217,7 +217,7 @@ public sealed class ModelInstaller(
                 Directory.Delete(staging, recursive: true);
             }
 
-            var installed = InstalledModel.Read(destination, model == DefaultModel, generation.Value.RunsOnCpu());
+            var installed = InstalledModel.Read(destination, model == DefaultModel, generation.Value.EstimatesForCpu());
             Report(new ModelInstallProgress(model, ModelInstallStage.Installed, installed.SizeBytes, installed.SizeBytes));
             logger.LogInformation("Model {Model} installed ({Size})", model, JobMemoryAdmission.Size(installed.SizeBytes));
             return installed;

@@ -86,9 +86,13 @@ public sealed class GenerationOptions
         CpuMemArena = CpuMemArena,
     };
 
-    /// <summary>Whether models run on ONNX Runtime's CPU provider here: CUDA not configured, or its libraries missing
-    /// (checked once per process, in milliseconds).</summary>
-    public bool RunsOnCpu() => !UseCuda || ExecutionProviders.CheckCuda(CudaDeviceId) is not null;
+    /// <summary>
+    /// Whether memory estimates (the check at submission, the models page) count models as ONNX Runtime's CPU provider
+    /// holds them: CUDA switched off, or unusable in this process (checked once, in milliseconds) with no
+    /// <see cref="JobMemoryLimitMB"/> set. A web node in front of GPU workers sets that limit for its workers' devices:
+    /// its own lack of CUDA says nothing about theirs.
+    /// </summary>
+    public bool EstimatesForCpu() => !UseCuda || (JobMemoryLimitMB <= 0 && ExecutionProviders.CheckCuda(CudaDeviceId) is not null);
 
     /// <summary>These settings with <see cref="CudaDeviceId"/> set to <paramref name="device"/> (Worker:Devices).</summary>
     public GenerationOptions ForDevice(int device)

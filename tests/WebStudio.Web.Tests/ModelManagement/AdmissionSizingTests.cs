@@ -42,6 +42,15 @@ public sealed class AdmissionSizingTests
     }
 
     [Fact]
+    public void Estimates_are_for_the_cpu_without_cuda_unless_a_limit_is_set_for_the_workers_devices()
+    {
+        Assert.True(new GenerationOptions { UseCuda = false }.EstimatesForCpu());
+        Assert.True(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = LimitMB }.EstimatesForCpu());
+        Assert.False(new GenerationOptions { JobMemoryLimitMB = LimitMB }.EstimatesForCpu()); // a web node before GPU workers
+        Assert.Equal(ExecutionProviders.CheckCuda(0) is not null, new GenerationOptions().EstimatesForCpu());
+    }
+
+    [Fact]
     public void On_the_cpu_a_float16_model_is_admitted_at_about_twice_its_file_size()
     {
         using var folder = new TempFolder();
