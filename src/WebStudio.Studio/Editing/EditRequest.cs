@@ -79,9 +79,13 @@ public sealed record EditRequest
         return new(Scheduler ?? defaults.Scheduler, Steps ?? defaults.Steps, Guidance ?? defaults.Guidance);
     }
 
-    /// <summary>How far the edit departs from its source: its strength where the operation takes one, else 1
-    /// (outpainting's new area, an instruction edit's whole run).</summary>
-    public float Denoise => Operation is EditOperation.Restyle or EditOperation.Inpaint or EditOperation.HiresFix ? StrengthOrDefault : 1f;
+    /// <summary>How far the edit departs from its source (<see cref="DenoiseOf"/>).</summary>
+    public float Denoise => DenoiseOf(Operation, StrengthOrDefault);
+
+    /// <summary>How far an <paramref name="operation"/> at <paramref name="strength"/> departs from its source: the
+    /// strength where the operation takes one, else 1 (outpainting's new area, an instruction edit's whole run).</summary>
+    public static float DenoiseOf(EditOperation operation, float strength) =>
+        operation is EditOperation.Restyle or EditOperation.Inpaint or EditOperation.HiresFix ? strength : 1f;
     private static readonly JobSpec.Inpaint InpaintDefaults = new();
     private static readonly JobSpec.Upscale UpscaleDefaults = new();
 

@@ -19,7 +19,8 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
     // Without CUDA, the CPU provider's figures: a float16 model takes about twice its file size there.
     private readonly Lazy<bool> _onCpu = new(options.EstimatesForCpu);
 
-    // Per model folder, with the write times it was read at: a replaced model is read again.
+    // Per model folder, as this process estimates it (CPU or not), with the write times it was read at: a replaced
+    // model is read again.
     private readonly ConcurrentDictionary<string, (DateTime Stamp, ModelShapes Shapes)> _shapes = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -89,9 +90,7 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
             : Math.Max(own + refiner.WeightBytes, MemoryEstimate.Of(refiner, width, height, batch, guidance).Total + shapes.WeightBytes);
     }
 
-    private ModelShapes? ShapesOf(string model) => ReadShapes(model) is { } shapes ? _onCpu.Value ? shapes.OnCpu() : shapes : null;
-
-    private ModelShapes? ReadShapes(string model)
+    private ModelShapes? ShapesOf(string model)
     {
         try
         {
@@ -103,7 +102,7 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
                 return known.Shapes;
             }
 
-            var shapes = ModelShapes.Read(folder);
+            var shapes = _onCpu.Value ? ModelShapes.Read(folder).OnCpu() : ModelShapes.Read(folder);
             _shapes[folder] = (stamp, shapes);
             return shapes;
         }

@@ -79,8 +79,8 @@ public sealed partial class HuggingFaceHub(HttpClient http, string? token)
     /// <summary>Writes the file's bytes to <paramref name="target"/>, resuming from the bytes already there (a Range
     /// request; a server that answers 200 instead starts it over), and feeds them to <paramref name="hash"/> as they
     /// arrive. Returns the bytes received.</summary>
-    public async Task<long> DownloadAsync(HubListing listing, HubFile file, string target, Action<long> received, CancellationToken cancellation,
-        DownloadHash? hash = null)
+    public async Task<long> DownloadAsync(HubListing listing, HubFile file, string target, Action<long> received, DownloadHash? hash,
+        CancellationToken cancellation)
     {
         var path = (listing.Subfolder.Length > 0 ? listing.Subfolder + "/" : "") + file.Path;
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{listing.Repo}/resolve/{Uri.EscapeDataString(listing.Commit)}/{EscapePath(path)}");

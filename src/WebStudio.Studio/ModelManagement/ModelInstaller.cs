@@ -262,7 +262,7 @@ public sealed class ModelInstaller(
 
             try
             {
-                await hub.DownloadAsync(listing, file, target, received, cancellation, hash);
+                await hub.DownloadAsync(listing, file, target, received, hash, cancellation);
                 return;
             }
             catch (Exception e) when (e is IOException or HttpRequestException && attempt < attempts && !cancellation.IsCancellationRequested)

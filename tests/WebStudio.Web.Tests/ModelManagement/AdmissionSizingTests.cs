@@ -24,11 +24,7 @@ public sealed class AdmissionSizingTests
         TinyStableDiffusion.Write(Path.Combine(models, "xl-refiner"), TinyModelVariant.SdxlRefiner);
         TinyStableDiffusion.Write(Path.Combine(models, "xl-light-refiner"), TinyModelVariant.SdxlRefiner);
 
-        // 1.5 GiB of external weights, sparse on disk: the refiner weighs more than the limit leaves.
-        using (var weights = File.Create(Path.Combine(models, "xl-refiner", "unet", "weights.onnx_data")))
-        {
-            weights.SetLength(1536L * 1024 * 1024);
-        }
+        AddWeights(Path.Combine(models, "xl-refiner"), 1536); // the refiner weighs more than the limit leaves
 
         var admission = new JobMemoryAdmission(new GenerationOptions { JobMemoryLimitMB = LimitMB }, new ModelCatalog(models));
         var job = new JobSpec.Txt2Img { Prompt = "a cat", Model = "xl-base", Width = 64, Height = 64 };
@@ -56,10 +52,7 @@ public sealed class AdmissionSizingTests
         using var folder = new TempFolder();
         var models = folder.Combine("models");
         TinyStableDiffusion.Write(Path.Combine(models, "half"), TinyModelVariant.Half);
-        using (var weights = File.Create(Path.Combine(models, "half", "unet", "weights.onnx_data")))
-        {
-            weights.SetLength(768L * 1024 * 1024); // 0.75 GiB on disk (sparse), about 1.65 GiB as the CPU holds it
-        }
+        AddWeights(Path.Combine(models, "half"), 768); // about 1.65 GiB as the CPU holds it
 
         var job = new DiffusionRun(new JobSpec.Txt2Img { Prompt = "a cat", Model = "half", Width = 64, Height = 64 }, 64, 64);
         var refused = new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = LimitMB }, new ModelCatalog(models)).Check(job);
@@ -67,5 +60,13 @@ public sealed class AdmissionSizingTests
         Assert.NotNull(refused);
         Assert.StartsWith("this job needs about 1.7 GiB of memory, but the limit on this server is 1 GiB", refused.Message);
         Assert.Null(new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = 2 * LimitMB }, new ModelCatalog(models)).Check(job));
+    }
+
+    /// <summary>Adds <paramref name="mebibytes"/> of external weights to the model's UNet, sparse on disk (nothing is
+    /// written): the estimate counts the files' sizes.</summary>
+    private static void AddWeights(string model, long mebibytes)
+    {
+        using var weights = File.Create(Path.Combine(model, "unet", "weights.onnx_data"));
+        weights.SetLength(mebibytes * 1024 * 1024);
     }
 }
