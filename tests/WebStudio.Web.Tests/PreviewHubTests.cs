@@ -169,11 +169,11 @@ public sealed class PreviewHubTests
     }
 
     [Fact]
-    [Trait("Capability", "StudioUx")] // previews are drawn only when someone watches
-    public async Task A_job_nobody_watches_draws_no_preview_and_a_watched_one_draws_them()
+    [Trait("Capability", "StudioUx")] // previews are drawn only when someone watches, and only as often as they are sent
+    public async Task A_job_nobody_watches_draws_no_preview_and_a_watched_one_draws_them_at_half_the_watchers_pace()
     {
         using var folder = new TempFolder();
-        await using var factory = ScriptedStudio.Create(folder);
+        await using var factory = ScriptedStudio.Create(folder); // Generation:PreviewIntervalMs 100, the default
         factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(10);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
 
@@ -181,9 +181,37 @@ public sealed class PreviewHubTests
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(unwatched.Id)).Status);
         Assert.Equal(0, factory.Scripted.PreviewsDrawn);
 
+        var (frames, elapsed) = await WatchWholeJobAsync(factory, alice, steps: 40);
+
+        // 40 steps of 10 ms: a picture at the first step, then one per 50 ms at most (half the 100 ms pace).
+        var drawn = factory.Scripted.PreviewsDrawn;
+        Assert.Equal("Succeeded", frames[^1].Status);
+        Assert.Contains(frames, f => f.Png is not null);
+        Assert.InRange(drawn, 2, 1 + (int)(elapsed.TotalMilliseconds / 50));
+        Assert.True(drawn < 40, $"{drawn} pictures drawn for 40 steps");
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioUx")]
+    public async Task With_no_pace_a_watched_job_draws_every_step()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Generation:PreviewIntervalMs"] = "0" });
+        factory.Scripted.StepDelay = TimeSpan.FromMilliseconds(10);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var (frames, _) = await WatchWholeJobAsync(factory, alice, steps: 20);
+
+        Assert.Equal("Succeeded", frames[^1].Status);
+        Assert.Equal(20, factory.Scripted.PreviewsDrawn);
+    }
+
+    // Submits a held job, watches it from before its first step to its end, and times its steps.
+    private static async Task<(List<PreviewFrame> Frames, TimeSpan Elapsed)> WatchWholeJobAsync(StudioHost factory, StudioUserClient user, int steps)
+    {
         factory.Scripted.Hold();
-        var watched = await alice.SubmitAsync("watched", steps: 20);
-        await using var hub = await alice.ConnectHubAsync();
+        var watched = await user.SubmitAsync("watched", steps: steps);
+        await using var hub = await user.ConnectHubAsync();
         var frames = new List<PreviewFrame>();
         var watching = Task.Run(async () =>
         {
@@ -193,12 +221,10 @@ public sealed class PreviewHubTests
             }
         });
         await WaitForWatcherAsync(factory, watched.Id);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         factory.Scripted.Open();
         await watching.WaitAsync(TimeSpan.FromSeconds(20));
-
-        Assert.Equal("Succeeded", frames[^1].Status);
-        Assert.Equal(20, factory.Scripted.PreviewsDrawn);
-        Assert.Contains(frames, f => f.Png is not null);
+        return (frames, clock.Elapsed);
     }
 
     private static async Task WaitForWatcherAsync(StudioHost factory, Guid jobId)

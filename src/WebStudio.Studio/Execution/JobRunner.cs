@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.History;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Storage;
 using WebStudio.Studio.Telemetry;
@@ -27,6 +29,7 @@ public sealed class JobRunner(
     IProgressRelay relay,
     JobInputStore inputs,
     StudioMetrics metrics,
+    IOptions<GenerationOptions> generation,
     TimeProvider time,
     ILogger<JobRunner> logger)
 {
@@ -55,6 +58,8 @@ public sealed class JobRunner(
         long firstStep = 0, lastStep = 0, statusChecked = run.Started;
         byte[]? lastPixels = null;
         PreviewImage? lastPreview = null;
+        long lastDrawn = 0;
+        var elsewherePace = TimeSpan.FromMilliseconds(generation.Value.PreviewIntervalMs);
         metrics.JobStarted(job.CreatedAt, job.StartedAt ?? time.GetUtcNow().UtcDateTime, run.Kind);
         Report(job.Id, JobStatus.Running, 0, job.Steps);
         IReadOnlyList<EngineImage>? results = null;
@@ -90,10 +95,14 @@ public sealed class JobRunner(
                         return false;
                     }
 
-                    // A frame is drawn only for someone who watches, here or elsewhere: through a tiny autoencoder it
-                    // costs about as much as the step itself.
+                    // A frame is drawn only for someone who watches, here or elsewhere (through a tiny autoencoder it
+                    // costs about as much as the step itself), and no more often than half the shortest pace its
+                    // watchers are sent pictures at: a small model steps every few milliseconds, a watcher gets ten
+                    // pictures a second, and the one it is sent is then at most half a pace old. The first and the last
+                    // steps always get one.
                     PreviewImage? preview = null;
-                    if (notifier.IsWatched(job.Id) || relay.WantsFrames(job.Id))
+                    var pace = Shortest(notifier.PictureInterval(job.Id), relay.WantsFrames(job.Id) ? elsewherePace : null);
+                    if (pace is { } every && (lastDrawn == 0 || step.Step == step.TotalSteps - 1 || time.GetElapsedTime(lastDrawn) >= every / 2))
                     {
                         // Only the pixels are copied here (the latents change at the next step); the encoding waits for
                         // a reader, off this thread, and is done once however many watch (PreviewImage).
@@ -104,6 +113,8 @@ public sealed class JobRunner(
                         {
                             (lastPixels, lastPreview) = (pixels.Rgb, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
                         }
+
+                        lastDrawn = time.GetTimestamp();
 
                         preview = lastPreview;
                     }
@@ -451,6 +462,8 @@ public sealed class JobRunner(
         Report(job.Id, ended, live?.Step ?? 0, job.Steps);
         return ended;
     }
+
+    private static TimeSpan? Shortest(TimeSpan? a, TimeSpan? b) => a is { } x && b is { } y ? (x <= y ? x : y) : a ?? b;
 
     // Views here hear it from the notifier, views in other processes through the relay.
     private void Report(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image = null)

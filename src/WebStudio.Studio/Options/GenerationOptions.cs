@@ -61,7 +61,8 @@ public sealed class GenerationOptions
     /// <summary>The least time between two preview pictures sent to one watcher, in milliseconds; 0 sends every frame.
     /// A small model finishes a step every few milliseconds, far more often than anyone can follow, and each frame is
     /// encoded, serialised and sent on the cores that denoise (A1111 refreshes its live preview once a second by
-    /// default). Status changes and the first picture are sent at once; the OpenAI API's partial images are not paced.</summary>
+    /// default). Pictures are drawn at most twice per interval, and only while someone watches. Status changes and the first
+    /// picture are sent at once; the OpenAI API's partial images are not paced.</summary>
     public int PreviewIntervalMs { get; set; } = 100;
 
     /// <summary>Per model family (<c>sd</c>, <c>sdxl</c>), a folder holding a TAESD / TAESDXL decoder's model.onnx, for

@@ -42,6 +42,35 @@ public sealed class JobProgressNotifier
         }
     }
 
+    /// <summary>
+    /// How often a picture of the job's steps is worth drawing for the views here: null when none would see one, zero
+    /// for every step (an unpaced watcher, or a subscriber that reads the pictures, as the OpenAI API's partial images
+    /// do), else the shortest pace among its watchers, who are sent at most one picture per pace anyway.
+    /// </summary>
+    public TimeSpan? PictureInterval(Guid jobId)
+    {
+        if (!_jobs.TryGetValue(jobId, out var job))
+        {
+            return null;
+        }
+
+        lock (job)
+        {
+            if (job.PictureSubscribers > 0)
+            {
+                return TimeSpan.Zero;
+            }
+
+            TimeSpan? shortest = null;
+            foreach (var watcher in job.Watchers)
+            {
+                shortest = shortest is { } pace && pace <= watcher.Pace ? pace : watcher.Pace;
+            }
+
+            return shortest;
+        }
+    }
+
     /// <summary>The jobs that a view here follows and that have not ended yet.</summary>
     public IReadOnlyList<Guid> FollowedJobIds()
     {
@@ -61,12 +90,15 @@ public sealed class JobProgressNotifier
     }
 
     /// <summary>Calls <paramref name="callback"/> on every progress or status change of the job until disposed.</summary>
-    public IDisposable SubscribeJob(Guid jobId, Func<JobLiveState, Task> callback)
+    /// <param name="withPictures">Whether the callback reads the step's picture (<see cref="GetLatestFrame"/>): then
+    /// every step's picture is drawn while it is subscribed.</param>
+    public IDisposable SubscribeJob(Guid jobId, Func<JobLiveState, Task> callback, bool withPictures = false)
     {
         var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
         lock (job)
         {
             job.Subscribers.Add(callback);
+            job.PictureSubscribers += withPictures ? 1 : 0;
         }
 
         FollowsChanged?.Invoke();
@@ -75,6 +107,7 @@ public sealed class JobProgressNotifier
             lock (job)
             {
                 job.Subscribers.Remove(callback);
+                job.PictureSubscribers -= withPictures ? 1 : 0;
             }
 
             ForgetIfIdle(job);
@@ -119,11 +152,12 @@ public sealed class JobProgressNotifier
     public ChannelReader<PreviewFrame> Watch(Guid jobId, JobStatus storedStatus, int storedTotalSteps, CancellationToken cancellationToken,
         TimeSpan pace = default, TimeProvider? time = null)
     {
-        var frames = EveryFrame(jobId, storedStatus, storedTotalSteps, cancellationToken);
+        pace = pace > TimeSpan.Zero ? pace : TimeSpan.Zero;
+        var frames = EveryFrame(jobId, storedStatus, storedTotalSteps, pace, cancellationToken);
         return pace > TimeSpan.Zero ? new PacedFrameReader(frames, pace, time ?? TimeProvider.System) : frames;
     }
 
-    private ChannelReader<PreviewFrame> EveryFrame(Guid jobId, JobStatus storedStatus, int storedTotalSteps, CancellationToken cancellationToken)
+    private ChannelReader<PreviewFrame> EveryFrame(Guid jobId, JobStatus storedStatus, int storedTotalSteps, TimeSpan pace, CancellationToken cancellationToken)
     {
         var channel = Channel.CreateBounded<PreviewFrame>(new BoundedChannelOptions(1)
         {
@@ -150,7 +184,7 @@ public sealed class JobProgressNotifier
                 return channel.Reader;
             }
 
-            job.Watchers.Add(channel.Writer);
+            job.Watchers.Add(new Watcher(channel.Writer, pace));
         }
 
         FollowsChanged?.Invoke();
@@ -158,7 +192,7 @@ public sealed class JobProgressNotifier
         {
             lock (job)
             {
-                job.Watchers.Remove(channel.Writer);
+                job.Watchers.RemoveAll(w => w.Writer == channel.Writer);
             }
 
             channel.Writer.TryComplete();
@@ -185,7 +219,7 @@ public sealed class JobProgressNotifier
             job.Latest = image is null && job.Latest is null ? null : frame;
             foreach (var watcher in job.Watchers)
             {
-                watcher.TryWrite(frame);
+                watcher.Writer.TryWrite(frame);
             }
 
             if (IsTerminal(status))
@@ -194,7 +228,7 @@ public sealed class JobProgressNotifier
                 job.EndedAt = DateTime.UtcNow;
                 foreach (var watcher in job.Watchers)
                 {
-                    watcher.TryComplete();
+                    watcher.Writer.TryComplete();
                 }
 
                 job.Watchers.Clear();
@@ -273,8 +307,12 @@ public sealed class JobProgressNotifier
         public bool Ended { get; set; }
         public DateTime? EndedAt { get; set; }
         public List<Func<JobLiveState, Task>> Subscribers { get; } = [];
-        public List<ChannelWriter<PreviewFrame>> Watchers { get; } = [];
+        public int PictureSubscribers { get; set; }
+        public List<Watcher> Watchers { get; } = [];
     }
+
+    // A watcher's stream and the least time between the pictures it is sent (zero: every frame).
+    private sealed record Watcher(ChannelWriter<PreviewFrame> Writer, TimeSpan Pace);
 
     private sealed class Subscription(Action dispose) : IDisposable
     {

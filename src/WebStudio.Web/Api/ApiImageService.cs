@@ -192,7 +192,7 @@ public sealed class ApiImageService(
                 }
 
                 return Task.CompletedTask;
-            });
+            }, withPictures: partials is not null && request.PartialImages > 0);
             try
             {
                 if (await HasEndedAsync(job.Id))

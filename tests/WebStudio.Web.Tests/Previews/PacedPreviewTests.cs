@@ -75,4 +75,32 @@ public sealed class PacedPreviewTests
 
         Assert.Equal([1, 2, 3], received);
     }
+
+    [Fact]
+    public void Pictures_are_wanted_at_the_shortest_pace_of_the_watchers_and_at_every_step_for_a_subscriber_that_reads_them()
+    {
+        var notifier = new JobProgressNotifier();
+        var jobId = Guid.NewGuid();
+        Assert.Null(notifier.PictureInterval(jobId));
+
+        // A view that follows only the state (a job panel) wants no picture of its own.
+        using var panel = notifier.SubscribeJob(jobId, _ => Task.CompletedTask);
+        Assert.Null(notifier.PictureInterval(jobId));
+
+        using var slow = new CancellationTokenSource();
+        using var fast = new CancellationTokenSource();
+        notifier.Watch(jobId, JobStatus.Running, 20, slow.Token, Pace * 2);
+        notifier.Watch(jobId, JobStatus.Running, 20, fast.Token, Pace);
+        Assert.Equal(Pace, notifier.PictureInterval(jobId));
+
+        var partials = notifier.SubscribeJob(jobId, _ => Task.CompletedTask, withPictures: true);
+        Assert.Equal(TimeSpan.Zero, notifier.PictureInterval(jobId));
+        partials.Dispose();
+        Assert.Equal(Pace, notifier.PictureInterval(jobId));
+
+        fast.Cancel();
+        Assert.Equal(Pace * 2, notifier.PictureInterval(jobId));
+        slow.Cancel();
+        Assert.Null(notifier.PictureInterval(jobId));
+    }
 }
