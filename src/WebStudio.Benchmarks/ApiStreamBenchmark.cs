@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using WebStudio.Testing;
 
 namespace WebStudio.Benchmarks;
 
@@ -34,8 +35,8 @@ public static class ApiStreamBenchmark
         var report = string.Create(CultureInfo.InvariantCulture, $"""
             Images API, streamed generation: model {model}, size {size}, 20 steps (quality=medium), partial_images=3, {runs} runs after 1 warm-up
             server {url}
-            time to first partial image: median {Median(first):0.0} ms (min {first.Min():0.0}, max {first.Max():0.0})
-            total time to completed:     median {Median(total):0.0} ms (min {total.Min():0.0}, max {total.Max():0.0})
+            time to first partial image: median {Percentiles.Median(first):0.0} ms (min {first.Min():0.0}, max {first.Max():0.0})
+            total time to completed:     median {Percentiles.Median(total):0.0} ms (min {total.Min():0.0}, max {total.Max():0.0})
             partial images received per run: {string.Join(",", partials)}
             """);
         Console.WriteLine(report);
@@ -77,11 +78,5 @@ public static class ApiStreamBenchmark
         }
 
         throw new InvalidOperationException("the stream ended without a completed event");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -47,7 +47,7 @@ public static class HistoryPageBenchmark
             }
 
             var thumbs = System.Text.RegularExpressions.Regex.Matches(page, "/api/images/([0-9a-f-]{36})/thumb", System.Text.RegularExpressions.RegexOptions.NonBacktracking).Select(m => m.Value).Distinct().ToList();
-            Console.WriteLine($"GET /history: {thumbs.Count} thumbnails on the first page, {page.Length / 1024} KiB of HTML; HTML median {Median(html):0.0} ms, max {html.Max():0.0} ms ({runs} runs)");
+            Console.WriteLine($"GET /history: {thumbs.Count} thumbnails on the first page, {page.Length / 1024} KiB of HTML; HTML median {Percentiles.Median(html):0.0} ms, max {html.Max():0.0} ms ({runs} runs)");
             if (Environment.GetEnvironmentVariable("HISTORY_BENCH_TRACE") is not null)
             {
                 await File.WriteAllTextAsync(Path.Combine(Path.GetTempPath(), "history-page.html"), page);
@@ -215,7 +215,7 @@ public static class HistoryPageBenchmark
         Console.WriteLine("  main thread per visit (ms), script / style / layout / all tasks: " +
             string.Join("; ", mainThread.Select(b => string.Join(" / ", b.Select(v => v.ToString("0", CultureInfo.InvariantCulture))))));
         Console.WriteLine($"chromium, navigation to the first 8 thumbnails decoded: first visit {times[0]:0} ms; " +
-            $"later visits median {Median(times.Skip(1).ToList()):0} ms, max {times.Skip(1).Max():0} ms ({runs - 1} runs)");
+            $"later visits median {Percentiles.Median(times.Skip(1).ToList()):0} ms, max {times.Skip(1).Max():0} ms ({runs - 1} runs)");
 
         // The way a person usually gets there: the top bar's History link, inside the running studio (the circuit renders
         // the page; no new document). Timed from the click to the first 8 thumbnails decoded.
@@ -231,7 +231,7 @@ public static class HistoryPageBenchmark
             inApp.Add(await handle.JsonValueAsync<double>() - start);
         }
 
-        Console.WriteLine($"chromium, the top bar's History link to the first 8 thumbnails decoded: median {Median(inApp):0} ms, max {inApp.Max():0} ms ({runs} runs)");
+        Console.WriteLine($"chromium, the top bar's History link to the first 8 thumbnails decoded: median {Percentiles.Median(inApp):0} ms, max {inApp.Max():0} ms ({runs} runs)");
     }
 
     /// <summary>The renderer's cumulative script, style, layout and task time (ms), from the DevTools protocol.</summary>
@@ -241,6 +241,4 @@ public static class HistoryPageBenchmark
             .ToDictionary(m => m.GetProperty("name").GetString()!, m => m.GetProperty("value").GetDouble());
         return [.. new[] { "ScriptDuration", "RecalcStyleDuration", "LayoutDuration", "TaskDuration" }.Select(name => metrics.GetValueOrDefault(name) * 1000)];
     }
-
-    private static double Median(IReadOnlyList<double> values) => Percentiles.Of(values.ToList(), 50);
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
+using WebStudio.Testing;
 using static WebStudio.Benchmarks.BenchArgs;
 
 namespace WebStudio.Benchmarks;
@@ -58,7 +59,7 @@ internal static class IoBindingBenchmark
         Print("IOBinding (Generation:IoBinding=true)", withBinding);
         Print("plain Run (Generation:IoBinding=false)", without);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Per pair, s / step with ÷ without: median {PipelineOverheadBenchmark.Median(withBinding.Zip(without, (w, o) => w.StepSeconds / o.StepSeconds)):F4}; " +
+            $"Per pair, s / step with ÷ without: median {Percentiles.Median(withBinding.Zip(without, (w, o) => w.StepSeconds / o.StepSeconds)):F4}; " +
             $"images identical in every pair: {identical}; bindings made: {bound.UNet.IoBindingsMade}, calls through them: {bound.UNet.CallsThroughIoBinding}."));
     }
 
@@ -79,6 +80,6 @@ internal static class IoBindingBenchmark
     private static void Print(string name, List<Figures> runs)
     {
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {PipelineOverheadBenchmark.Median(runs.Select(r => r.StepSeconds)):F5} | {PipelineOverheadBenchmark.Median(runs.Select(r => r.ImageSeconds)):F4} | {PipelineOverheadBenchmark.Median(runs.Select(r => r.AllocatedMB)):F2} |"));
+            $"| {name} | {Percentiles.Median(runs.Select(r => r.StepSeconds)):F5} | {Percentiles.Median(runs.Select(r => r.ImageSeconds)):F4} | {Percentiles.Median(runs.Select(r => r.AllocatedMB)):F2} |"));
     }
 }

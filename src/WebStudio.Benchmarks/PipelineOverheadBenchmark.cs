@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Previews;
+using WebStudio.Testing;
 
 namespace WebStudio.Benchmarks;
 
@@ -97,7 +98,7 @@ internal static class PipelineOverheadBenchmark
     /// previews measured beside it (interleaved, so that each pair shares the machine's mood).</summary>
     private static void PrintCost(string name, List<(double Wall, double Run)> runs, List<(double Wall, double Run)> plain) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {Median(runs.Select(r => r.Wall)):F3} | {Median(runs.Zip(plain, (r, p) => r.Wall / p.Wall)):F3} |"));
+            $"| {name} | {Percentiles.Median(runs.Select(r => r.Wall)):F3} | {Percentiles.Median(runs.Zip(plain, (r, p) => r.Wall / p.Wall)):F3} |"));
 
     /// <summary>Median milliseconds of one TAESD decode of a <paramref name="size"/>² picture (after a warm-up).</summary>
     private static double DecodeMs(TinyAutoencoderDecoder decoder, int size)
@@ -112,7 +113,7 @@ internal static class PipelineOverheadBenchmark
             times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
-        return Median(times);
+        return Percentiles.Median(times);
     }
 
     private static void Print(string name, (double Wall, double Run, double Outside, double Ratio) figures, string goal) =>
@@ -129,14 +130,7 @@ internal static class PipelineOverheadBenchmark
     /// <summary>Medians of the wall time, the Run time, the time outside Run and the per-run ratio (the median ratio, so
     /// that one run slowed by another process on the machine does not decide the figure).</summary>
     private static (double Wall, double Run, double Outside, double Ratio) Summarise(List<(double Wall, double Run)> runs) =>
-        (Median(runs.Select(r => r.Wall)), Median(runs.Select(r => r.Run)), Median(runs.Select(r => r.Wall - r.Run)), Median(runs.Select(r => r.Wall / r.Run)));
-
-    /// <summary>The upper middle value (the benchmarks' runs are few; no interpolation).</summary>
-    internal static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
-    }
+        (Percentiles.Median(runs.Select(r => r.Wall)), Percentiles.Median(runs.Select(r => r.Run)), Percentiles.Median(runs.Select(r => r.Wall - r.Run)), Percentiles.Median(runs.Select(r => r.Wall / r.Run)));
 
     /// <summary>The studio's previews through a tiny decoder: a fresh frame every <c>every</c> steps (and on the last).</summary>
     private sealed class TaesdPreviews(TinyAutoencoderDecoder decoder, int every) : IStepCallback

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Testing;
 using static WebStudio.Benchmarks.BenchArgs;
 
 namespace WebStudio.Benchmarks;
@@ -102,7 +103,7 @@ public static class StudioLoadBenchmark
         Console.WriteLine("  " + string.Join(' ', order.Select(j => $"u{j.User:00}#{j.Nth}")));
 
         var gaps = run.HandOversMs;
-        Console.WriteLine($"hand-over between consecutive jobs (next start - previous finish): median {Median(gaps):0} ms, mean {gaps.Average():0} ms, max {gaps.Max():0} ms");
+        Console.WriteLine($"hand-over between consecutive jobs (next start - previous finish): median {Percentiles.Median(gaps):0} ms, mean {gaps.Average():0} ms, max {gaps.Max():0} ms");
 
         var watchedIds = jobs.Where(j => j.User < watching).Select(j => j.Job.Id).ToHashSet();
         Console.WriteLine($"running time, watched jobs {jobs.Where(j => watchedIds.Contains(j.Job.Id)).Average(j => j.Job.RunSeconds):0.000} s vs unwatched {jobs.Where(j => !watchedIds.Contains(j.Job.Id)).Average(j => j.Job.RunSeconds):0.000} s (same run)");
@@ -167,7 +168,7 @@ public static class StudioLoadBenchmark
         Console.WriteLine($"## previews: {watching} watchers vs none ({rounds} interleaved pairs after one warm-up pair)");
         Console.WriteLine($"load average (1 min) {loadBefore} before, {LoadAverage()} after, on {Environment.ProcessorCount} cores");
         Console.WriteLine($"running time with {watching} watchers {with.Average():0.000} s, with none {without.Average():0.000} s");
-        Console.WriteLine($"generation time with {watching} watchers / with none, per pair: median {Median(ratios):0.000}, geometric mean {Math.Exp(ratios.Average(Math.Log)):0.000} (goal <= 1.03); ratio of means {with.Average() / without.Average():0.000}");
+        Console.WriteLine($"generation time with {watching} watchers / with none, per pair: median {Percentiles.Median(ratios):0.000}, geometric mean {Math.Exp(ratios.Average(Math.Log)):0.000} (goal <= 1.03); ratio of means {with.Average() / without.Average():0.000}");
         Console.WriteLine("  pairs: " + string.Join(' ', ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture))));
         PrintLatencies("job start -> first preview at a watching client", firstPreview.Select(p => (p.At - started[p.Job]).TotalMilliseconds).Order().ToList());
         foreach (var hub in hubs)
@@ -209,12 +210,6 @@ public static class StudioLoadBenchmark
     {
         Console.WriteLine(ms.Count == 0
             ? $"{what}: no sample (no watcher was attached before a job started)"
-            : $"{what}: median {Median(ms):0} ms, max {ms.Max():0} ms ({ms.Count} samples)");
-    }
-
-    private static double Median(IReadOnlyList<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+            : $"{what}: median {Percentiles.Median(ms):0} ms, max {ms.Max():0} ms ({ms.Count} samples)");
     }
 }

@@ -15,6 +15,14 @@ public static class Percentiles
         return sorted[Math.Clamp(rank - 1, 0, sorted.Length - 1)];
     }
 
+    /// <summary>The middle value, or the mean of the two middle ones for an even count (NaN for none).</summary>
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
     /// <summary>"p50 X ms, p99 Y ms, max Z ms (n samples)".</summary>
     public static string Describe(IReadOnlyCollection<double> ms, string format = "0.0") => ms.Count == 0
         ? "no sample"

@@ -83,17 +83,19 @@ public sealed class ApiImageService(
         var defaults = cards.DefaultsFor(model.Name);
         var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? DefaultSize(defaults) ?? (model.NativeWidth, model.NativeHeight);
         var steps = request.Steps ?? (request.Quality == "auto" && defaults?.Steps is { } modelSteps ? modelSteps : ApiQuality.Steps(request.Quality));
+        var requested = Spec(request, edit, model, steps, defaults);
         if (request.Steps is null && edit is not null)
         {
             // A model's few steps (Turbo's 1) at an edit's strength could denoise none: raised as the Edit page does.
-            steps = ImageToImageSteps.AtLeastOne(steps, Spec(request, edit, model, steps, defaults).Denoise);
+            steps = ImageToImageSteps.AtLeastOne(steps, requested.Denoise);
+            requested = requested with { Steps = steps };
         }
 
         var seed = request.Seed ?? seeds.Next();
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {
-            var spec = Spec(request, edit, model, steps, defaults) with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
+            var spec = requested with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
             if (InstructionModels.Check(spec, engine.Models()) is { } wrongKind)
             {
                 // A generation on an instruction model: a 400 that names a model that fits (the first batch, nothing queued yet).
