@@ -171,6 +171,9 @@ public static class StudioLoadBenchmark
         Console.WriteLine($"generation time with {watching} watchers / with none, per pair: median {Percentiles.Median(ratios):0.000}, geometric mean {Math.Exp(ratios.Average(Math.Log)):0.000} (goal <= 1.03); ratio of means {with.Average() / without.Average():0.000}");
         Console.WriteLine("  pairs: " + string.Join(' ', ratios.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture))));
         PrintLatencies("job start -> first preview at a watching client", firstPreview.Select(p => (p.At - started[p.Job]).TotalMilliseconds).Order().ToList());
+        // The same per job: when its first watcher got the picture, and how long the last of its watchers waited after.
+        var perJob = firstPreview.GroupBy(p => p.Job).Select(g => (First: (g.Min(p => p.At) - started[g.Key]).TotalMilliseconds, Spread: (g.Max(p => p.At) - g.Min(p => p.At)).TotalMilliseconds)).ToList();
+        Console.WriteLine($"  per job, the first of its watchers: {Percentiles.Describe([.. perJob.Select(j => j.First)], "0")}; the last one after it: {Percentiles.Describe([.. perJob.Select(j => j.Spread)], "0")}");
         foreach (var hub in hubs)
         {
             await hub.DisposeAsync();

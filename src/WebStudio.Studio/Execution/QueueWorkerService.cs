@@ -55,6 +55,7 @@ public sealed class QueueWorkerService(
         var loops = listed.Count > 0
             ? listed.Select(devices.For).ToList()
             : Enumerable.Repeat(devices.Default, LoopCount(options.Value, worker.Value, engine)).ToList();
+        PoolThreadsForRuns.Reserve(loops.Count);
         logger.LogInformation("Starting {Count} queue worker(s){Devices}, policy {Policy}, lease {Lease} s", loops.Count,
             listed.Count > 0 ? $" on Worker:Devices {string.Join(",", listed)}" : "", options.Value.Policy, options.Value.LeaseSeconds);
 
