@@ -5,7 +5,7 @@ namespace WebStudio.Studio.Execution;
 /// Runtime's Run is synchronous) and its result's store holds another for the PNG encode, while the pool's minimum is
 /// one thread per core: on a small machine the loops take all of it, and the hub's preview sends, the circuits'
 /// renders and the requests wait until the pool adds a thread. With the built-in model on 2 cores, the first preview
-/// reached 10 watchers up to 125 ms after its job started (the server had it at 9–27 ms); 43 ms with this.
+/// reached 10 watchers up to 125 ms after its job started (the server had it at 9–27 ms); at most 30 ms with this.
 /// </summary>
 public static class PoolThreadsForRuns
 {

@@ -173,6 +173,7 @@ public sealed class JobProgressNotifier
         }
 
         var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
+        var watcher = new Watcher(channel.Writer, pace);
         lock (job)
         {
             var first = job.Latest ?? new PreviewFrame(job.State?.Step ?? 0, job.State?.TotalSteps ?? storedTotalSteps,
@@ -184,7 +185,7 @@ public sealed class JobProgressNotifier
                 return channel.Reader;
             }
 
-            job.Watchers.Add(new Watcher(channel.Writer, pace));
+            job.Watchers.Add(watcher);
         }
 
         FollowsChanged?.Invoke();
@@ -192,7 +193,7 @@ public sealed class JobProgressNotifier
         {
             lock (job)
             {
-                job.Watchers.RemoveAll(w => w.Writer == channel.Writer);
+                job.Watchers.Remove(watcher);
             }
 
             channel.Writer.TryComplete();
