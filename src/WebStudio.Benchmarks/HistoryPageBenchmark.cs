@@ -220,16 +220,31 @@ public static class HistoryPageBenchmark
         // The way a person usually gets there: the top bar's History link, inside the running studio (the circuit renders
         // the page; no new document). Timed from the click to the first 8 thumbnails decoded.
         var inApp = new List<double>();
+        var inAppParts = new List<double[]>();
         for (var i = 0; i < runs; i++)
         {
             await tab.GotoAsync("/");
             await tab.Locator("#circuit-live").WaitForAsync(new() { State = WaitForSelectorState.Attached });
             var link = tab.Locator("a[data-nav='history']:visible").First;
+            var clickTrace = Environment.GetEnvironmentVariable("HISTORY_BENCH_TRACE") is null ? null : await MainThreadTrace.StartAsync(devTools);
             var start = await tab.EvaluateAsync<double>("() => performance.now()");
             await link.ClickAsync();
             var handle = await tab.WaitForFunctionAsync(FirstThumbnails, null, new() { PollingInterval = 5, Timeout = 60_000 });
             inApp.Add(await handle.JsonValueAsync<double>() - start);
+            if (clickTrace is not null)
+            {
+                Console.WriteLine($"  click {i}, main thread: {await clickTrace.StopAsync(Path.Combine(Path.GetTempPath(), $"history-click-trace-{i}.json"))}");
+            }
+
+            // Where it goes: the circuit's render reaching the page (first thumbnail requested) and the thumbnails' loads.
+            inAppParts.Add(await tab.EvaluateAsync<double[]>("""
+                start => { const t = performance.getEntriesByType('resource').filter(e => e.name.includes('/thumb') && e.startTime >= start);
+                           return t.length ? [Math.min(...t.map(e => e.startTime)) - start, Math.max(...t.slice(0, 8).map(e => e.responseEnd)) - start] : [-1, -1]; }
+                """, start));
         }
+
+        Console.WriteLine("  per click (ms): first thumbnail requested / 8th thumbnail received: " +
+            string.Join("; ", inAppParts.Select(b => string.Join(" / ", b.Select(v => v.ToString("0", CultureInfo.InvariantCulture))))));
 
         Console.WriteLine($"chromium, the top bar's History link to the first 8 thumbnails decoded: median {Percentiles.Median(inApp):0} ms, max {inApp.Max():0} ms ({runs} runs)");
     }

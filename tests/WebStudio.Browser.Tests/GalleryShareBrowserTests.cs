@@ -163,24 +163,9 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
     /// <summary>A job on the tiny model through the page's own session; returns its image id.</summary>
     private static async Task<Guid> GenerateAsync(IPage page)
     {
-        var submitted = await page.APIRequest.PostAsync("/api/jobs", new()
-        {
-            DataObject = new { prompt = Prompt, model = StudioSandbox.TinyModelName, scheduler = "Euler a", steps = 3, guidance = 7, seed = 11, width = 64, height = 64, batchSize = 1 },
-        });
-        Assert.Equal(201, submitted.Status);
-        var jobId = (await submitted.JsonAsync())!.Value.GetProperty("id").GetGuid();
-        var deadline = DateTime.UtcNow + StudioPages.Wait;
-        while (true)
-        {
-            var job = (await (await page.APIRequest.GetAsync($"/api/jobs/{jobId}")).JsonAsync())!.Value;
-            if (job.GetProperty("status").GetString() == "Succeeded")
-            {
-                return job.GetProperty("images")[0].GetProperty("id").GetGuid();
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"job still {job.GetProperty("status")} at the deadline");
-            await Task.Delay(100);
-        }
+        var job = await StudioPages.GenerateThroughApiAsync(page,
+            new { prompt = Prompt, model = StudioSandbox.TinyModelName, scheduler = "Euler a", steps = 3, guidance = 7, seed = 11, width = 64, height = 64, batchSize = 1 });
+        return job.GetProperty("images")[0].GetProperty("id").GetGuid();
     }
 
     /// <summary>

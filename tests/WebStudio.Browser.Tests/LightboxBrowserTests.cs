@@ -140,24 +140,12 @@ public sealed class LightboxBrowserTests(StudioFixture studio) : IClassFixture<S
 
     private async Task<(Guid Job, List<Guid> Images)> GenerateAsync(IPage page, int batch)
     {
-        var job = await PostJsonAsync(page, "/api/jobs", new
+        var job = await StudioPages.GenerateThroughApiAsync(page, new
         {
             prompt = Prompt, model = studio.ModelName, scheduler = "Euler a", steps = 4, guidance = 7, seed = 21,
             width = studio.ModelSize, height = studio.ModelSize, batchSize = batch,
         });
-        var jobId = job.GetProperty("id").GetGuid();
-        var deadline = DateTime.UtcNow + StudioPages.Wait;
-        while (true)
-        {
-            var state = (await (await page.APIRequest.GetAsync($"/api/jobs/{jobId}")).JsonAsync())!.Value;
-            if (state.GetProperty("status").GetString() == "Succeeded")
-            {
-                return (jobId, state.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToList());
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"job still {state.GetProperty("status")} at the deadline");
-            await Task.Delay(100);
-        }
+        return (job.GetProperty("id").GetGuid(), job.GetProperty("images").EnumerateArray().Select(i => i.GetProperty("id").GetGuid()).ToList());
     }
 
     private static async Task<System.Text.Json.JsonElement> PostJsonAsync(IPage page, string url, object body)

@@ -121,7 +121,7 @@ public sealed partial class HistoryLoadingTests : IDisposable
         Assert.Contains(cache!.Extensions, e => e.Name == "immutable");
     }
 
-    [GeneratedRegex("""<img src="(?<url>/api/images/[0-9a-f-]{36}/thumb)"[^>]*class="history-thumb"[^>]*>""")]
+    [GeneratedRegex("""<img [^>]*src="(?<url>/api/images/[0-9a-f-]{36}/thumb)"[^>]*class="history-thumb"[^>]*>""")]
     private static partial Regex ThumbnailTag();
 
     [GeneratedRegex(@"(?:href|src)=""(?<url>assets/[^""?]+\?v=[0-9a-f]{12})""")]

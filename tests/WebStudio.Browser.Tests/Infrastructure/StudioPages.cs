@@ -115,6 +115,26 @@ public static class StudioPages
         return Guid.Parse((await panel.GetAttributeAsync("data-job-id"))!);
     }
 
+    /// <summary>A job through the page's own session (POST /api/jobs), waited for until it has succeeded; its final state.</summary>
+    public static async Task<JsonElement> GenerateThroughApiAsync(IPage page, object parameters)
+    {
+        var submitted = await page.APIRequest.PostAsync("/api/jobs", new() { DataObject = parameters });
+        Assert.True(submitted.Status == 201, $"/api/jobs gave {submitted.Status}: {await submitted.TextAsync()}");
+        var jobId = (await submitted.JsonAsync())!.Value.GetProperty("id").GetGuid();
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            var job = (await (await page.APIRequest.GetAsync($"/api/jobs/{jobId}")).JsonAsync())!.Value;
+            if (job.GetProperty("status").GetString() == "Succeeded")
+            {
+                return job;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"job still {job.GetProperty("status")} at the deadline");
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Waits until the live preview has shown at least <paramref name="frames"/> frames.</summary>
     public static Task WaitForPreviewFramesAsync(IPage page, int frames) =>
         page.WaitForFunctionAsync(
