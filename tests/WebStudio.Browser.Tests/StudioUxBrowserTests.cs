@@ -43,6 +43,7 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await AssertNoSidewaysScrollAsync(page);
             // On a phone the top bar's links give way to the menu; on a desktop the menu button is not needed.
             Assert.Equal(phone, await page.Locator("#nav-toggle").IsVisibleAsync());
+            Assert.Empty(await ClippedTopBarLabelsAsync(page));
             foreach (var (text, path, title) in Navigation)
             {
                 var item = phone ? await OpenMenuAsync(page, text) : page.Locator(".mud-appbar .top-links").GetByText(text, new() { Exact = true });
@@ -74,6 +75,44 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await AssertNoSidewaysScrollAsync(page);
         });
     }
+
+    /// <summary>
+    /// An administrator's top bar holds three more links and a badge: on a 1400-px laptop they did not fit, and eight
+    /// labels were cut ("GENERAT", "HISTOR"). There the bar gives way to the menu, and on a wide screen every label
+    /// shows whole.
+    /// </summary>
+    [Fact]
+    public async Task The_administrators_top_bar_shows_whole_labels_or_gives_way_to_the_menu()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(The_administrators_top_bar_shows_whole_labels_or_gives_way_to_the_menu), context, studio.Server, async () =>
+        {
+            await StudioPages.LoginAsync(page, StudioFixture.AdminEmail);
+            await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync();
+            Assert.True(await page.Locator("#nav-toggle").IsVisibleAsync(), "an administrator at 1400 px has no menu button");
+            Assert.Empty(await ClippedTopBarLabelsAsync(page));
+            foreach (var (text, path) in new[] { ("Workers", "/admin/workers"), ("Users", "/admin/users"), ("Models", "/admin/models") })
+            {
+                var item = await OpenMenuAsync(page, text);
+                await AssertInsideTheScreenAsync(page, item, text);
+                await item.ClickAsync();
+                await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == path, new() { Timeout = Wait, WaitUntil = WaitUntilState.Commit });
+            }
+
+            await page.SetViewportSizeAsync(1920, 1080);
+            await page.Locator("#nav-toggle").WaitForAsync(new() { State = WaitForSelectorState.Hidden, Timeout = Wait });
+            Assert.Equal(10, await page.Locator(".mud-appbar .top-links a[data-nav]:not([data-nav='change-password']):visible").CountAsync());
+            Assert.Empty(await ClippedTopBarLabelsAsync(page));
+            await AssertNoSidewaysScrollAsync(page);
+        });
+    }
+
+    /// <summary>The top bar's visible links and buttons whose text does not fit their box.</summary>
+    private static Task<string[]> ClippedTopBarLabelsAsync(IPage page) => page.EvaluateAsync<string[]>("""
+        () => [...document.querySelectorAll('.mud-appbar .top-links a, .mud-appbar .top-links button, #admin-badge')]
+            .filter(e => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.trim())
+        """);
 
     [Fact]
     public async Task Ctrl_Enter_generates_the_tab_title_shows_the_progress_and_Esc_cancels()

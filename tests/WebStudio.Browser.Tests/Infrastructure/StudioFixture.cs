@@ -29,9 +29,12 @@ public sealed class StudioFixture : IAsyncLifetime
         (ModelName, ModelSize) = Sandbox.UseBuiltInModelOrTiny();
         LongJob = ModelName == StudioSandbox.TinyModelName ? (150, ModelSize * 2, 4) : (150, ModelSize, 8);
         Server = await StudioHost.StartAsync(Sandbox.Options());
-        using var admin = await StudioHttpUser.RegisterAsync(Server, "admin@browser.test");
+        using var admin = await StudioHttpUser.RegisterAsync(Server, AdminEmail);
         Browser = await BrowserSession.LaunchAsync();
     }
+
+    /// <summary>The administrator's account (password <see cref="StudioHttpUser.Password"/>).</summary>
+    public const string AdminEmail = "admin@browser.test";
 
     /// <summary>A fresh e-mail address for one test's account.</summary>
     public static string NewEmail(string who) => $"{who}-{Guid.NewGuid().ToString("N")[..8]}@browser.test";

@@ -54,6 +54,17 @@ public static class StudioPages
         await WaitForCircuitAsync(page);
     }
 
+    /// <summary>Signs in through the real form and lands on the Generate page with its circuit up.</summary>
+    public static async Task LoginAsync(IPage page, string email)
+    {
+        await page.GotoAsync("/Account/Login");
+        await page.Locator("[id='Input.Email']").FillAsync(email);
+        await page.Locator("[id='Input.Password']").FillAsync(StudioHttpUser.Password);
+        await page.Locator("#login-submit").ClickAsync();
+        await page.Locator("#generate").WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
+        await WaitForCircuitAsync(page);
+    }
+
     /// <summary>
     /// Waits until the page's interactive circuit has rendered. Before that, the page is prerendered HTML: a click
     /// does nothing, and the circuit's first render replaces the elements a test has found.
