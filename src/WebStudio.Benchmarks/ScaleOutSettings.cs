@@ -52,7 +52,7 @@ public sealed record ScaleOutSettings(
     public override string ToString() =>
         $"{(Quick ? "--quick" : "full")}: built-in model, {Steps} steps, {string.Join('/', WorkerCounts)} workers x {ThroughputJobs} jobs; "
         + $"{PreviewJobs} watched jobs a path; {Claimers} claimers over {ClaimUsers} users x {ClaimJobsPerUser} jobs; "
-        + $"{LoadUsers} users x 2 jobs, {MakespanRuns} runs ({AloneJobs} jobs alone before each: the median is the single-job time); "
+        + $"{LoadUsers} users x 2 jobs, {MakespanRuns} runs ({AloneJobs} jobs alone around each: the mean is the single-job time); "
         + $"at scale {FillRows:N0} jobs, {FillQueued:N0} queued, {FillUsers:N0} users, {ClaimsEachAtScale} claims a claimer (paced by ~{PacedJobLength.TotalMilliseconds:0} ms jobs: half as many)"
         + (Only.Length > 0 ? $"; only {string.Join(',', Only)}" : "");
 }

@@ -67,7 +67,7 @@ public static class StudioLoadBenchmark
         // Single jobs, alone in the queue.
         var alone = await TwoJobsLoad.AloneAsync(admin, Parameters, 100, 20);
         var single = TwoJobsLoad.SingleJobSeconds(alone);
-        Console.WriteLine($"single job alone: {single:0.000} s submit→finished (median of {alone.Count}), {alone.Average(j => j.RunSeconds):0.000} s running (mean)");
+        Console.WriteLine($"single job alone: {single:0.000} s submit→finished (mean of {alone.Count}; median {TwoJobsLoad.MedianSingleJobSeconds(alone):0.000} s), {alone.Average(j => j.RunSeconds):0.000} s running (mean)");
 
         await WatcherOverheadAsync(admin, watching, rounds, Parameters);
 
