@@ -1,5 +1,5 @@
-using WebStudio.Testing;
 using System.Collections.Concurrent;
+using WebStudio.Testing;
 
 namespace WebStudio.Benchmarks;
 
@@ -67,7 +67,6 @@ public static class TwoJobsLoad
     public static double MedianSingleJobSeconds(IEnumerable<BenchJob> alone) => Percentiles.Median(alone.Select(SubmitToFinished).ToList());
 
     private static double SubmitToFinished(BenchJob job) => (job.Finished - job.Created).TotalSeconds;
-
 
     /// <summary>
     /// The load: each account submits two jobs back to back, all at once; waits for all of them to end.

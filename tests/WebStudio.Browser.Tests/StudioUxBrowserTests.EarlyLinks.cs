@@ -21,19 +21,7 @@ public sealed partial class StudioUxBrowserTests
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("early"));
 
             // Hold the circuit back: Blazor cannot connect while its negotiation waits, so the page stays prerendered.
-            var release = new TaskCompletionSource();
-            await page.RouteAsync("**/_blazor/negotiate**", async route =>
-            {
-                await release.Task;
-                try
-                {
-                    await route.ContinueAsync();
-                }
-                catch (PlaywrightException)
-                {
-                    // The page that asked has been navigated away from.
-                }
-            });
+            var release = await StudioPages.HoldCircuitAsync(page);
             await page.GotoAsync("/");
             await page.Locator("#generate").WaitForAsync();
             Assert.Equal(0, await page.Locator("#circuit-live").CountAsync());
@@ -45,7 +33,7 @@ public sealed partial class StudioUxBrowserTests
             Assert.Equal(0, await page.Locator("#generate").CountAsync());
 
             // Once the circuit may connect, the page it opened becomes interactive as usual.
-            release.SetResult();
+            release();
             await StudioPages.WaitForCircuitAsync(page);
         });
     }

@@ -29,18 +29,13 @@ public sealed partial class StudioUxBrowserTests
             }
 
             // Hold the circuit back: what shows is the prerendered page alone.
-            var release = new TaskCompletionSource();
-            await page.RouteAsync("**/_blazor/negotiate**", async route =>
-            {
-                await release.Task;
-                await route.ContinueAsync();
-            });
+            var release = await StudioPages.HoldCircuitAsync(page);
             await page.GotoAsync("/history");
             var cards = page.Locator(".history-item");
             await Assertions.Expect(cards).ToHaveCountAsync(FirstScreenCards);
             Assert.Equal("a blue square 12", await page.Locator(".history-prompt").First.InnerTextAsync()); // newest first
 
-            release.SetResult();
+            release();
             await StudioPages.WaitForCircuitAsync(page);
             await Assertions.Expect(cards).ToHaveCountAsync(FirstScreenCards + 1, new() { Timeout = Wait });
             Assert.Equal("a blue square 0", await page.Locator(".history-prompt").Last.InnerTextAsync());

@@ -66,6 +66,28 @@ public static class StudioPages
     }
 
     /// <summary>
+    /// Holds Blazor's circuit back until the returned action is called: its negotiation waits, so the pages opened
+    /// meanwhile stay as the server prerendered them.
+    /// </summary>
+    public static async Task<Action> HoldCircuitAsync(IPage page)
+    {
+        var release = new TaskCompletionSource();
+        await page.RouteAsync("**/_blazor/negotiate**", async route =>
+        {
+            await release.Task;
+            try
+            {
+                await route.ContinueAsync();
+            }
+            catch (PlaywrightException)
+            {
+                // The page that asked has been navigated away from.
+            }
+        });
+        return () => release.TrySetResult();
+    }
+
+    /// <summary>
     /// Waits until the page's interactive circuit has rendered. Before that, the page is prerendered HTML: a click
     /// does nothing, and the circuit's first render replaces the elements a test has found.
     /// </summary>
