@@ -35,6 +35,7 @@ internal static class SdScaleBenchmark
                 var other => throw new ArgumentException($"--iobinding takes on or off, not '{other}'."),
             },
             CudaGraph = args.Contains("--cuda-graph"),
+            VaeTileSize = Int(args, "--vae-tile", 0),
             CpuMemArena = (Option(args, "--cpu-arena") ?? "auto") switch
             {
                 "auto" => null,
@@ -211,6 +212,7 @@ internal static class SdScaleBenchmark
             $"ONNX Runtime {OrtEnv.Instance().GetVersionString()}, {Requested(load)}; .NET {Environment.Version}.");
         Console.WriteLine($"UNet: IOBinding {(load.IoBinding ? "on (--iobinding on: text conditioning bound once per job, output in one buffer per job)" : "off (--iobinding off: plain Run every step)")}; " +
             $"CUDA graph {(load.CudaGraph ? $"asked for (--cuda-graph) but not applied: {CudaGraphSupport.NotApplied}" : "not asked for")}; " +
+            $"VAE decode {(load.VaeTileSize > 0 ? $"in {load.VaeTileSize}² tiles (--vae-tile {load.VaeTileSize})" : "whole (--vae-tile 0)")}; " +
             $"CPU memory arena {(load.CpuMemArena is { } arena ? (arena ? "on for every graph" : "off for every graph") : $"auto (--cpu-arena auto: off for graphs of {ExecutionProviders.ArenaWeightLimit >> 30} GiB of weights or more)")}.");
         Console.WriteLine($"Runs: per precision and size, a 1-step warm-up run, then one measured run of {steps} steps, Euler, CFG 7.5 " +
             $"(UNet batch 2) with the latent→RGB preview on every step and a full VAE decode every {SdScaleStepTimer.VaeInterval} steps " +

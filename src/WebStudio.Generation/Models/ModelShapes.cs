@@ -82,6 +82,13 @@ public sealed record ModelShapes
         WeightBytes = (long)(WeightBytes * CpuHalfWeightFactor),
     };
 
+    /// <summary>The side of the tiles the VAE decodes in (<see cref="ModelLoadOptions.VaeTileSize"/>); 0: whole images.</summary>
+    public int VaeTileSize { get; init; }
+
+    /// <summary>These figures as a studio runs the model: on the CPU provider or not (<see cref="OnCpu"/>), decoding in
+    /// tiles of <paramref name="vaeTileSize"/> pixels or whole.</summary>
+    public ModelShapes As(bool onCpu, int vaeTileSize) => (onCpu ? OnCpu() : this) with { VaeTileSize = vaeTileSize };
+
     /// <summary>Reads the figures of the model folder <paramref name="folder"/>; throws <see cref="ModelLoadException"/>
     /// where model_index.json is missing or a config is not JSON.</summary>
     public static ModelShapes Read(string folder)

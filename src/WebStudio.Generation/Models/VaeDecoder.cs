@@ -13,14 +13,18 @@ public sealed class VaeDecoder : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    public VaeDecoder(OnnxComponent graph)
+    public VaeDecoder(OnnxComponent graph, VaeTiling? tiling = null)
     {
         _graph = graph;
+        Tiling = tiling;
         _latent = graph.RequireInput("latent_sample");
         graph.RequireRank(_latent, 4);
         _inputNames = [_latent.Name];
         _outputNames = [graph.RequireOutput("sample").Name];
     }
+
+    /// <summary>Where set, latents larger than one tile are decoded tile by tile (<see cref="VaeTiling"/>).</summary>
+    public VaeTiling? Tiling { get; }
 
     public bool HasDynamicBatch => _latent.HasDynamicBatch;
 
@@ -34,6 +38,17 @@ public sealed class VaeDecoder : IDisposable
     /// <summary>Decodes already-unscaled latents and hands the pixels to <paramref name="read"/> in place: a final image
     /// needs no managed copy of the decoder's output, which is the largest tensor of a run.</summary>
     public T Decode<T>(Latents latents, RunClock? clock, DecodedPixelsReader<T> read)
+    {
+        if (Tiling is { } tiling && tiling.Applies(latents.Height, latents.Width))
+        {
+            var pixels = tiling.Decode(latents, tile => DecodeWhole(tile, clock, static (p, b, c, h, w) => new Latents(p.ToArray(), b, c, h, w)));
+            return read(pixels.Data, pixels.Batch, pixels.Channels, pixels.Height, pixels.Width);
+        }
+
+        return DecodeWhole(latents, clock, read);
+    }
+
+    private T DecodeWhole<T>(Latents latents, RunClock? clock, DecodedPixelsReader<T> read)
     {
         using var input = OrtTensors.FromFloats(latents.Data, [latents.Batch, latents.Channels, latents.Height, latents.Width], _latent);
         using var outputs = _graph.Run(_inputNames, [input], _outputNames, clock);

@@ -28,7 +28,9 @@ namespace WebStudio.Generation.Pipelines;
 /// batch one image at a time): <see cref="VaeWorkingTensors"/> · C_vae · H · W · b (a ResNet block's working set, the
 /// half-resolution level, which has twice the width on a quarter of the pixels, and the arena's slack: measured 4.4
 /// at 1024×1024), its float32 output 3 · H · W · 4, and the VAE's one-head mid-block self-attention (h · w)² · b where
-/// the VAE has one (SD's does). An img2img encode mirrors it.</item>
+/// the VAE has one (SD's does). An img2img encode mirrors it. Decoded in tiles (<see cref="ModelShapes.VaeTileSize"/>,
+/// <see cref="Models.VaeTiling"/>), the activations and attention are one tile's, plus the tile's output beside the
+/// whole image's.</item>
 /// <item><see cref="Images"/>: the finished RGB images and the engine's copies, 2 · B · H · W · 3.</item>
 /// </list>
 /// The UNet's steps and the VAE's decode do not overlap, so the peak is Weights + Latents + Images +
@@ -70,9 +72,14 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
         var cross = tokens * ModelShapes.TextTokens * shapes.AttentionHeads * unetBatch * bytes;
         var attention = shapes.OnlyCrossAttention ? cross : Math.Max(cross, tokens * tokens * shapes.AttentionHeads * unetBatch * bytes);
 
-        long vaeBytes = shapes.VaeElementBytes;
-        var vae = VaeWorkingTensors * shapes.VaeChannels * pixels * vaeBytes + 3 * pixels * sizeof(float)
-            + (shapes.VaeMidAttention ? cells * cells * vaeBytes : 0);
+        // Decoded in tiles, the decoder's working set is one tile's; the whole image's float32 pixels are still made.
+        long vaeBytes = shapes.VaeElementBytes, tile = shapes.VaeTileSize;
+        var tiled = tile > 0 && (width > tile || height > tile);
+        long vaePixels = tiled ? Math.Min(width, tile) * Math.Min(height, tile) : pixels;
+        var vaeCells = tiled ? CeilDiv(Math.Min(width, tile), f) * CeilDiv(Math.Min(height, tile), f) : cells;
+        var vae = VaeWorkingTensors * shapes.VaeChannels * vaePixels * vaeBytes + 3 * pixels * sizeof(float)
+            + (tiled ? 3 * vaePixels * sizeof(float) : 0)
+            + (shapes.VaeMidAttention ? vaeCells * vaeCells * vaeBytes : 0);
         var images = 2L * batch * pixels * 3;
         return new MemoryEstimate(shapes.WeightBytes, latents, activations, attention, vae, images);
     }

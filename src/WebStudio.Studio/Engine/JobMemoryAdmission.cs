@@ -102,7 +102,7 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
                 return known.Shapes;
             }
 
-            var shapes = _onCpu.Value ? ModelShapes.Read(folder).OnCpu() : ModelShapes.Read(folder);
+            var shapes = ModelShapes.Read(folder).As(_onCpu.Value, options.VaeTileSize);
             _shapes[folder] = (stamp, shapes);
             return shapes;
         }

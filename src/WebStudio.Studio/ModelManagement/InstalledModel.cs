@@ -37,15 +37,16 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
     public const int CardLength = 2000;
 
     /// <summary>Reads what there is to show of the model folder <paramref name="folder"/>; <paramref name="onCpu"/>:
-    /// the studio runs models on ONNX Runtime's CPU provider.</summary>
-    public static InstalledModel Read(string folder, bool isDefault, bool onCpu)
+    /// the studio runs models on ONNX Runtime's CPU provider; <paramref name="vaeTileSize"/>: it decodes in tiles of
+    /// that many pixels (0: whole images).</summary>
+    public static InstalledModel Read(string folder, bool isDefault, bool onCpu, int vaeTileSize = 0)
     {
         var model = new InstalledModel(Path.GetFileName(folder), folder, isDefault, FolderSize(folder)) { Card = ReadCard(folder) };
         try
         {
             var card = File.Exists(Path.Combine(folder, ModelCard.FileName)) ? ModelCard.Parse(File.ReadAllText(Path.Combine(folder, ModelCard.FileName))) : null;
             var config = ModelConfig.Read(folder);
-            var shapes = onCpu ? ModelShapes.Read(folder).OnCpu() : ModelShapes.Read(folder);
+            var shapes = ModelShapes.Read(folder).As(onCpu, vaeTileSize);
             var defaults = card?.Defaults ?? ImpliedModelDefaults.For(folder);
             var guidance = defaults?.Guidance ?? 7.5f;
             return model with

@@ -33,6 +33,11 @@ public sealed class GenerationOptions
     /// <summary>Run the UNet through an IOBinding per job (<see cref="ModelLoadOptions.IoBinding"/>).</summary>
     public bool IoBinding { get; set; } = true;
 
+    /// <summary>Decode images with a side larger than this many pixels in overlapping tiles of that side (a multiple of
+    /// 8, at least 64), so that the VAE's memory follows the tile; 0 (the default) decodes whole images. Memory
+    /// estimates count the tile (<see cref="ModelLoadOptions.VaeTileSize"/>).</summary>
+    public int VaeTileSize { get; set; }
+
     /// <summary>Ask for ONNX Runtime's CUDA graph on the UNet (not applied yet; the log says why: <see cref="CudaGraphSupport"/>).</summary>
     public bool CudaGraph { get; set; }
 
@@ -85,6 +90,7 @@ public sealed class GenerationOptions
         IoBinding = IoBinding,
         CudaGraph = CudaGraph,
         CpuMemArena = CpuMemArena,
+        VaeTileSize = VaeTileSize,
     };
 
     /// <summary>

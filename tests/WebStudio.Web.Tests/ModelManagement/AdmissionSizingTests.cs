@@ -1,4 +1,5 @@
 using WebStudio.Generation.Models;
+using WebStudio.Generation.Pipelines;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
@@ -60,6 +61,26 @@ public sealed class AdmissionSizingTests
         Assert.NotNull(refused);
         Assert.StartsWith("this job needs about 1.7 GiB of memory, but the limit on this server is 1 GiB", refused.Message);
         Assert.Null(new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = 2 * LimitMB }, new ModelCatalog(models)).Check(job));
+    }
+
+    [Fact]
+    public void A_large_image_refused_for_its_whole_vae_decode_is_admitted_when_the_studio_decodes_in_tiles()
+    {
+        using var folder = new TempFolder();
+        var models = folder.Combine("models");
+        TinyStableDiffusion.Write(Path.Combine(models, "tiny"), TinyModelVariant.DiffusersScript);
+        var shapes = ModelShapes.Read(Path.Combine(models, "tiny"));
+        var (whole, tiled) = (MemoryEstimate.Of(shapes, 1024, 1024, 1, 7.5f), MemoryEstimate.Of(shapes.As(onCpu: false, vaeTileSize: 256), 1024, 1024, 1, 7.5f));
+        Assert.True(tiled.Total < whole.Total, $"tiled {tiled.Total:N0} against whole {whole.Total:N0}: the VAE's mid-block attention over 128² latents sets the peak");
+        var limitMB = (int)((tiled.Total + whole.Total) / 2 / (1024 * 1024));
+        var job = new DiffusionRun(new JobSpec.Txt2Img { Prompt = "a cat", Model = "tiny", Width = 1024, Height = 1024 }, 1024, 1024);
+
+        var refused = new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = limitMB }, new ModelCatalog(models)).Check(job);
+        var admitted = new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = limitMB, VaeTileSize = 256 }, new ModelCatalog(models)).Check(job);
+
+        Assert.NotNull(refused);
+        Assert.Contains("the largest size that fits is", refused.Message);
+        Assert.Null(admitted);
     }
 
     /// <summary>Adds <paramref name="mebibytes"/> of external weights to the model's UNet, sparse on disk (nothing is

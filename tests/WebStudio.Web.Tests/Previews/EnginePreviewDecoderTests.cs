@@ -69,6 +69,31 @@ public sealed class EnginePreviewDecoderTests : IDisposable
         Assert.Contains("Generation:PreviewIntervalMs is -5; it must be a number of milliseconds from 0 to 10000.", error.Message);
     }
 
+    [Theory]
+    [InlineData("100")]
+    [InlineData("32")]
+    [InlineData("-512")]
+    public void A_vae_tile_size_that_is_not_a_multiple_of_8_from_64_stops_the_studio_at_start(string tileSize)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Generation:VaeTileSize"] = tileSize }).Build();
+        using var services = new ServiceCollection().AddStudioCore(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<GenerationOptions>>().Value);
+
+        Assert.Contains($"Generation:VaeTileSize is {tileSize}; it must be 0 (whole images) or a tile side in pixels, a multiple of 8 from 64.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("512", 512)]
+    public void A_valid_vae_tile_size_reaches_the_models_load_options(string tileSize, int expected)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Generation:VaeTileSize"] = tileSize }).Build();
+        using var services = new ServiceCollection().AddStudioCore(configuration).BuildServiceProvider();
+
+        Assert.Equal(expected, services.GetRequiredService<IOptions<GenerationOptions>>().Value.LoadOptions().VaeTileSize);
+    }
+
     public void Dispose() => _models.Dispose();
 
     private OnnxGenerationEngine Engine(GenerationOptions options)

@@ -1,0 +1,143 @@
+using WebStudio.Generation.Models;
+using WebStudio.Generation.Pipelines;
+using WebStudio.Generation.Tensors;
+using WebStudio.Testing.TinyModels;
+
+namespace WebStudio.Generation.Tests.Models;
+
+/// <summary>Tiled VAE decoding (Generation:VaeTileSize), as diffusers' AutoencoderKL.tiled_decode does it: what it blends,
+/// that a local decoder gives the whole decode back, a real decoder through it, and the memory it is counted at.</summary>
+[Trait("Capability", "UserModels")]
+[Collection(Pipelines.TinyModelCollection.Name)]
+public sealed class VaeTilingTests(TinyModelFolders models)
+{
+    [Fact]
+    public void Tiles_fade_into_the_tile_on_their_left_over_a_quarter_of_a_tile_as_diffusers_blends_them()
+    {
+        // 8-latent tiles every 6 latents (pixels = latents here), 2 pixels of blend; each tile decodes to its number.
+        var tiling = new VaeTiling(tileSize: 8, scaleFactor: 1);
+        var pixels = tiling.Decode(new Latents(new float[14], 1, 1, 1, 14), NumberedTiles());
+
+        // Worked out with diffusers' tiled_decode, blend_h and crop to tile − blend.
+        Assert.Equal([1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2, 2, 2, 2, 2.5f], pixels.Data);
+    }
+
+    [Fact]
+    public void A_tile_blends_with_the_tile_above_first_then_with_the_blended_tile_on_its_left()
+    {
+        var tiling = new VaeTiling(tileSize: 8, scaleFactor: 1);
+        var pixels = tiling.Decode(new Latents(new float[100], 1, 1, 10, 10), NumberedTiles());
+
+        // diffusers' order, each blend written into the tile in place: 1.25 at (6, 7) is the tile below-right's top row
+        // (already blended with the tile above it to 1.5) fading from the bottom-left tile's 1.
+        float[][] expected =
+        [
+            [1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2],
+            [1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2],
+            [1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2],
+            [1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2],
+            [1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2],
+            [1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2],
+            [1, 1, 1, 1, 1, 1, 1, 1.25f, 2, 2],
+            [2, 2, 2, 2, 2, 2, 2, 2.375f, 3, 3],
+            [3, 3, 3, 3, 3, 3, 3, 3.5f, 4, 4],
+            [3, 3, 3, 3, 3, 3, 3, 3.5f, 4, 4],
+        ];
+        Assert.Equal(expected.SelectMany(row => row), pixels.Data);
+    }
+
+    [Theory]
+    [InlineData(20, 20)]
+    [InlineData(17, 29)]
+    [InlineData(8, 40)]
+    public void A_decoder_that_looks_at_one_latent_at_a_time_decodes_in_tiles_what_it_decodes_whole(int height, int width)
+    {
+        var random = new Random(height * width);
+        var latents = new Latents([.. Enumerable.Range(0, 2 * 4 * height * width).Select(_ => (float)random.NextDouble())], 2, 4, height, width);
+        var tiling = new VaeTiling(tileSize: 64, scaleFactor: 8);
+
+        var tiled = tiling.Decode(latents, PointwiseDecoder);
+        var whole = PointwiseDecoder(latents);
+
+        Assert.True(tiling.Applies(height, width));
+        Assert.Equal((2, 3, height * 8, width * 8), (tiled.Batch, tiled.Channels, tiled.Height, tiled.Width));
+        Assert.All(tiled.Data.Zip(whole.Data), p => Assert.Equal(p.Second, p.First, 5));
+    }
+
+    [Fact]
+    public void A_model_loaded_with_a_tile_size_decodes_larger_images_in_tiles_close_to_the_whole_decode()
+    {
+        var folder = models.Write(TinyModelVariant.DiffusersScript);
+        using var whole = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false });
+        using var tiled = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, VaeTileSize = 64 });
+        var random = new Random(7);
+        var latents = new Latents([.. Enumerable.Range(0, 4 * 24 * 24).Select(_ => (float)((random.NextDouble() * 2) - 1))], 1, 4, 24, 24);
+
+        var a = new StableDiffusionPipeline(whole).DecodeLatents(latents);
+        var b = new StableDiffusionPipeline(tiled).DecodeLatents(latents);
+
+        Assert.Equal(64, tiled.VaeDecoder.Tiling!.TileSize);
+        Assert.Equal((a.Channels, a.Height, a.Width), (b.Channels, b.Height, b.Width));
+        // Each tile normalises over its own part of the picture: close to the whole decode, not equal to it.
+        var meanDifference = a.Data.Zip(b.Data, (x, y) => Math.Abs(x - y)).Average();
+        Assert.InRange(meanDifference, 1e-6, 0.1);
+        Assert.All(b.Data, v => Assert.InRange(v, -1f, 1f));
+    }
+
+    [Fact]
+    public void Decoding_in_tiles_counts_one_tiles_decoder_memory_plus_the_whole_images_pixels()
+    {
+        var shapes = ModelShapes.Read(models.Write(TinyModelVariant.SdxlBase)).OnCpu();
+        var whole = MemoryEstimate.Of(shapes, 1024, 1024, 1, 5f);
+        var tiled = MemoryEstimate.Of(shapes.As(onCpu: false, vaeTileSize: 512), 1024, 1024, 1, 5f);
+        var tile = MemoryEstimate.Of(shapes, 512, 512, 1, 5f);
+
+        // A 512² decode (its working tensors, mid-block attention and output), and the whole image's float32 pixels.
+        Assert.Equal(tile.VaeDecode + (3L * 1024 * 1024 * sizeof(float)), tiled.VaeDecode);
+        Assert.True(tiled.VaeDecode < whole.VaeDecode / 2, $"tiled {tiled.VaeDecode:N0} against whole {whole.VaeDecode:N0}");
+        Assert.Equal(whole.UNetActivations, tiled.UNetActivations);
+        // An image no larger than a tile is decoded whole, and counted so.
+        Assert.Equal(tile.VaeDecode, MemoryEstimate.Of(shapes.As(onCpu: false, vaeTileSize: 512), 512, 512, 1, 5f).VaeDecode);
+    }
+
+    [Theory]
+    [InlineData(0, 8)]
+    [InlineData(12, 8)]
+    [InlineData(8, 8)]
+    public void A_tile_that_is_not_a_whole_number_of_latents_or_under_two_of_them_is_refused(int tileSize, int scaleFactor) =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VaeTiling(tileSize, scaleFactor));
+
+    // Tile k (in decode order, from 1) decodes to k everywhere.
+    private static Func<Latents, Latents> NumberedTiles()
+    {
+        var count = 0;
+        return tile =>
+        {
+            count++;
+            return new Latents([.. Enumerable.Repeat((float)count, tile.Batch * tile.Height * tile.Width)], tile.Batch, 1, tile.Height, tile.Width);
+        };
+    }
+
+    // ×8 nearest upsampling of a fixed mix of the four latent channels into three: each pixel depends on one latent.
+    private static Latents PointwiseDecoder(Latents latents)
+    {
+        int h = latents.Height * 8, w = latents.Width * 8, plane = latents.Height * latents.Width;
+        var pixels = new float[latents.Batch * 3 * h * w];
+        for (var b = 0; b < latents.Batch; b++)
+        {
+            for (var c = 0; c < 3; c++)
+            {
+                for (var y = 0; y < h; y++)
+                {
+                    for (var x = 0; x < w; x++)
+                    {
+                        var at = (b * 4 * plane) + ((y / 8) * latents.Width) + (x / 8);
+                        pixels[(((b * 3) + c) * h * w) + (y * w) + x] = latents.Data[at + (c * plane)] - (0.5f * latents.Data[at + (3 * plane)]);
+                    }
+                }
+            }
+        }
+
+        return new Latents(pixels, latents.Batch, 3, h, w);
+    }
+}
