@@ -96,6 +96,7 @@ app.MapHistoryGalleriesAndSharing();
 app.MapEditing();
 app.MapRefine();
 app.MapAdminEndpoints();
+app.MapModelUpload();
 app.MapHub<JobsHub>(JobsHub.Path);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 app.MapAccountEndpoints();

@@ -1,13 +1,14 @@
 using Microsoft.Playwright;
 using WebStudio.Browser.Tests.Infrastructure;
 using WebStudio.Testing.TinyModels;
+using WebStudio.Tests.Shared;
 
 namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The model manager's page in headless chromium at a desktop's 1400×900: the administrator reaches it from the top
-/// bar (with Log out still on the screen), copies a model folder in, sees it listed with its figures, and removes it
-/// through the confirmation.
+/// bar (with Log out still on the screen), copies a model folder in, sees it listed with its figures, removes it
+/// through the confirmation, then uploads a zip (installed) and a file that is not one (refused with the reason).
 /// </summary>
 [Trait("Capability", "UserModels")]
 public sealed class ModelsBrowserTests : OwnStudioTest
@@ -48,6 +49,23 @@ public sealed class ModelsBrowserTests : OwnStudioTest
             await page.Locator(".mud-dialog").GetByRole(AriaRole.Button, new() { Name = "Remove" }).ClickAsync();
             await Assertions.Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
             Assert.False(Directory.Exists(Path.Combine(Server.ModelsPath, "browser-copy")));
+
+            // A zip goes over HTTP (not the circuit) with a live bar, and installs under the file's name.
+            await page.Locator("input#install-name, #install-name input").First.FillAsync("");
+            await page.Keyboard.PressAsync("Tab");
+            using var scratch = new TempFolder();
+            var zip = scratch.Combine("browser-zip.zip");
+            System.IO.Compression.ZipFile.CreateFromDirectory(TinyModelFolders.Shared.Folder("DiffusersScript"), zip);
+            var uploads = new List<string>();
+            page.Request += (_, request) => uploads.Add($"{request.Method} {new Uri(request.Url).PathAndQuery}");
+            await page.Locator("#install-zip").SetInputFilesAsync(zip);
+            await Assertions.Expect(page.Locator("tr.model-row[data-model='browser-zip'] .model-precision")).ToHaveTextAsync("fp32", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("#models-notice")).ToContainTextAsync("browser-zip installed");
+            Assert.Contains("POST /api/admin/models/zip?fileName=browser-zip.zip", uploads);
+
+            await page.Locator("#install-zip").SetInputFilesAsync(new FilePayload { Name = "broken.zip", MimeType = "application/zip", Buffer = "not a zip"u8.ToArray() });
+            await Assertions.Expect(page.Locator("#models-notice")).ToContainTextAsync("This is not a zip file", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("tr.model-row[data-model='broken']")).ToHaveCountAsync(0);
         });
     }
 }

@@ -37,7 +37,7 @@ public sealed class ModelInstaller(
     public string DefaultModel => generation.Value.DefaultModel;
 
     public IReadOnlyList<InstalledModel> List() =>
-        [.. new ModelCatalog(Root).List().Select(m => InstalledModel.Read(m.Folder, m.Name == DefaultModel, generation.Value.EstimatesForCpu()))];
+        [.. new ModelCatalog(Root).List().Select(m => InstalledModel.Read(m.Folder, m.Name == DefaultModel, generation.Value.EstimatesForCpu(), generation.Value.VaeTileSize))];
 
     public InstalledModel Find(string name) =>
         List().FirstOrDefault(m => m.Name == name) ?? throw new ModelInstallException($"There is no model called '{name}' in {Root}.");
@@ -100,6 +100,43 @@ public sealed class ModelInstaller(
                 : throw new ModelInstallException(OnnxModelLayout.Missing($"The zip {fileName}"));
             return root;
         }, keepStaging: false, cancellation);
+    }
+
+    /// <summary>
+    /// Installs a zip that arrives as a stream, an upload: it is written under the staging folder first (a zip is read
+    /// from its end) and deleted once installed or refused. Its name, and its <paramref name="length"/> where the sender
+    /// gave one, are checked against the limit and the free disk before any byte is read.
+    /// </summary>
+    public async Task<InstalledModel> InstallZipUploadAsync(Stream upload, long? length, string fileName, string? name, CancellationToken cancellation = default)
+    {
+        var model = name is null ? ModelFolderName.From(Path.GetFileNameWithoutExtension(fileName)) : ModelFolderName.Check(name);
+        if (length > options.Value.MaxZipBytes)
+        {
+            throw new ModelInstallException($"The zip {fileName} is {JobMemoryAdmission.Size(length.Value)}: larger than the {JobMemoryAdmission.Size(options.Value.MaxZipBytes)} a model may take.");
+        }
+
+        RefuseInstalled(model);
+        if (length is { } bytes)
+        {
+            EnsureSpace(model, bytes);
+        }
+
+        var path = Path.Combine(Root, StagingFolder, $"upload-{Guid.NewGuid():N}.zip");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        try
+        {
+            await using (var file = File.Create(path))
+            {
+                await upload.CopyToAsync(file, cancellation);
+            }
+
+            await using var zip = File.OpenRead(path);
+            return await InstallZipAsync(zip, fileName, name, cancellation: cancellation);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     /// <summary>Downloads <paramref name="repo"/> (at <paramref name="revision"/>, under <paramref name="subfolder"/>) from the Hub.</summary>
@@ -175,11 +212,7 @@ public sealed class ModelInstaller(
     private async Task<InstalledModel> StagedAsync(string model, IProgress<ModelInstallProgress>? progress,
         Func<string, Action<ModelInstallStage, long, long, string?>, Task<string>> fill, bool keepStaging, CancellationToken cancellation)
     {
-        var destination = Path.Combine(Root, model);
-        if (Directory.Exists(destination) || File.Exists(destination))
-        {
-            throw new ModelInstallException($"A model called '{model}' is installed already: remove it first or give another name.");
-        }
+        var destination = RefuseInstalled(model);
 
         if (!_busy.TryAdd(model, 0))
         {
@@ -217,7 +250,7 @@ public sealed class ModelInstaller(
                 Directory.Delete(staging, recursive: true);
             }
 
-            var installed = InstalledModel.Read(destination, model == DefaultModel, generation.Value.EstimatesForCpu());
+            var installed = InstalledModel.Read(destination, model == DefaultModel, generation.Value.EstimatesForCpu(), generation.Value.VaeTileSize);
             Report(new ModelInstallProgress(model, ModelInstallStage.Installed, installed.SizeBytes, installed.SizeBytes));
             logger.LogInformation("Model {Model} installed ({Size})", model, JobMemoryAdmission.Size(installed.SizeBytes));
             return installed;
@@ -300,6 +333,15 @@ public sealed class ModelInstaller(
             File.Delete(target); // the next install downloads it again
             throw new ModelInstallException(problem + "; nothing was installed.");
         }
+    }
+
+    // The folder the model would go to, where nothing is yet.
+    private string RefuseInstalled(string model)
+    {
+        var destination = Path.Combine(Root, model);
+        return Directory.Exists(destination) || File.Exists(destination)
+            ? throw new ModelInstallException($"A model called '{model}' is installed already: remove it first or give another name.")
+            : destination;
     }
 
     private void EnsureSpace(string model, long bytes)

@@ -184,6 +184,7 @@ public static class RouteRules
         ["POST /api/admin/jobs/{id:guid}/cancel"] = new(Guard.Admin, Ok, Conflict),
         ["POST /api/admin/queue/pause"] = new(Guard.Admin, Ok, Conflict) { Body = (_, _) => JsonContent.Create(new { reason = "matrix" }) },
         ["POST /api/admin/queue/resume"] = new(Guard.Admin, Ok, Conflict),
+        ["POST /api/admin/models/zip"] = new(Guard.Admin, BadRequest), // no fileName: refused before the body is read
 
         // Any other /api path
         ["* /api/{**rest}"] = new(Guard.Login, NotFound),

@@ -76,24 +76,35 @@ public sealed class ModelsPageTests
     }
 
     [Fact]
-    public async Task A_zip_uploaded_on_the_page_is_installed_and_a_bad_one_gets_a_clear_error()
+    public async Task A_zip_upload_from_the_browser_shows_a_live_bar_then_the_installed_model_or_the_studios_reason()
     {
         await using var world = new ModelManagerWorld();
         await using var context = NewContext(world);
         var cut = context.Render<ModelsPage>();
-        using var zip = new MemoryStream();
-        System.IO.Compression.ZipFile.CreateFromDirectory(world.TinyModel, zip);
+        cut.Find("#install-name input, input#install-name").Change("my model");
 
-        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromBinary(zip.ToArray(), "uploaded.zip"));
+        // The browser's script asks where to send the file, reports its progress, then hands over the endpoint's answer.
+        var url = await cut.InvokeAsync(() => cut.Instance.UploadStarting("sd turbo.zip", 200 * 1024 * 1024));
+        await cut.InvokeAsync(() => cut.Instance.UploadProgress(50 * 1024 * 1024, 200 * 1024 * 1024));
 
-        cut.WaitForAssertion(() => Assert.Contains("uploaded installed (", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
-        Assert.Equal(["uploaded"], world.Listed);
-        Assert.Empty(Directory.GetFiles(Path.Combine(world.ModelsPath, ModelInstaller.StagingFolder))); // the upload is not kept
+        Assert.Equal("api/admin/models/zip?fileName=sd%20turbo.zip&name=my%20model", url);
+        cut.WaitForAssertion(() => Assert.Contains("Uploading sd turbo.zip (50 MiB of 200 MiB)", cut.Find("#zip-upload").TextContent, StringComparison.Ordinal));
+        Assert.Contains("translateX(-75%)", cut.Find("#zip-upload .mud-progress-linear-bar").GetAttribute("style"), StringComparison.Ordinal);
+        Assert.True(cut.Find("#install-zip").HasAttribute("disabled"));
 
-        cut.FindComponent<Microsoft.AspNetCore.Components.Forms.InputFile>().UploadFiles(InputFileContent.CreateFromText("not a zip", "broken.zip"));
+        await cut.InvokeAsync(() => cut.Instance.UploadEnded(400, """{"title":"Bad Request","status":400,"detail":"This is not a zip file: End of Central Directory record could not be found."}"""));
+        cut.WaitForAssertion(() => Assert.Equal("This is not a zip file: End of Central Directory record could not be found.", cut.Find("#models-notice").TextContent.Trim()));
+        Assert.Empty(cut.FindAll("#zip-upload"));
 
-        cut.WaitForAssertion(() => Assert.Contains("This is not a zip file", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
-        Assert.Equal(["uploaded"], world.Listed);
+        cut.Render(); // the page is ready for the next file
+        Assert.False(cut.Find("#install-zip").HasAttribute("disabled"));
+        await cut.InvokeAsync(() => cut.Instance.UploadStarting("sd turbo.zip", 1000));
+        await cut.InvokeAsync(() => cut.Instance.UploadEnded(200, """{"name":"my-model","sizeBytes":3145728}"""));
+        cut.WaitForAssertion(() => Assert.Equal("my-model installed (3 MiB).", cut.Find("#models-notice").TextContent.Trim()));
+
+        await cut.InvokeAsync(() => cut.Instance.UploadStarting("sd turbo.zip", 1000));
+        await cut.InvokeAsync(() => cut.Instance.UploadEnded(0, ""));
+        cut.WaitForAssertion(() => Assert.Contains("The upload of sd turbo.zip broke off", cut.Find("#models-notice").TextContent, StringComparison.Ordinal));
     }
 
     private static BunitContext NewContext(ModelManagerWorld world)
@@ -102,7 +113,6 @@ public sealed class ModelsPageTests
         context.Services.AddMudServices();
         context.Services.AddSingleton(world.Installer);
         context.Services.AddSingleton(world.Notifier);
-        context.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(world.Options));
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         return context;
     }
