@@ -45,6 +45,11 @@ switch (command)
         await SdScaleBenchmark.RunAsync(options, SdScale.Sdxl);
         break;
 
+    case "vae-decode":
+        // Issue 21: the SDXL-sized VAE decoder alone at one size, whole and in tiles (Generation:VaeTileSize): time and memory.
+        VaeDecodeBenchmark.Run(options);
+        break;
+
     case "studio":
         // The studio server under 50 simulated users (see StudioLoadBenchmark); needs /usr/bin/chromium.
         await StudioLoadBenchmark.RunAsync(options);
@@ -96,10 +101,12 @@ switch (command)
                                                  the UNet with and without IOBinding (Generation:IoBinding), interleaved: s/step, s/image, MB allocated
               builtin-figures [--only samplers,hires,inpaint] [--seeds 20] [--seeds-per-prompt 4] [--model DIR]
                                                  the built-in model scored by its evaluator: samplers vs DDIM, hires strengths, inpaint areas
-              sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only] [--provider auto|cpu|cuda|tensorrt] [--iobinding on|off] [--cuda-graph]
+              sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only] [--provider auto|cpu|cuda|tensorrt] [--iobinding on|off] [--cuda-graph] [--vae-tile N]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
-              sdxl [--steps 2] [--sizes 512,1024] [--precisions fp16] [--cache DIR] [--load-only] [--iobinding on|off] [--cuda-graph]
+              sdxl [--steps 2] [--sizes 512,1024] [--precisions fp16] [--cache DIR] [--load-only] [--iobinding on|off] [--cuda-graph] [--vae-tile N]
                                                  SDXL scale, the same figures (the synthetic SDXL 1.0 base, 3.5 B parameters)
+              vae-decode [--size 1024] [--vae-tiles 0,512,256] [--decodes 2] [--cache DIR]
+                                                 the SDXL-sized VAE decoder alone, whole (0) and in tiles: s per decode, peak RSS growth
               studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 20] [--circuits 50] [--cuda] [--watchers-only | --circuits-only [--by-type]]
                                                  the studio server under load: fairness, makespan, preview cost, memory
               soak [--users 50] [--watchers 10] [--minutes 10] [--steps 20]

@@ -81,7 +81,7 @@ internal static class SdScaleBenchmark
                 }
             }
 
-            ReturnFreedMemory();
+            SdScaleMemory.ReturnFreed();
         }
 
         Console.WriteLine($"Load average at end: {LoadAverage()}.");
@@ -129,13 +129,13 @@ internal static class SdScaleBenchmark
         var (unet, unetFigures) = Measure(() => OnnxComponent.Load(folder, SynthComponents.UNet, options, NullLogger.Instance));
         unet.Dispose();
         figures.Add(new(precision, "UNet alone, cold", unetFigures.Seconds, unetFigures.Peak, unetFigures.Resident, unetBytes));
-        ReturnFreedMemory();
+        SdScaleMemory.ReturnFreed();
 
         SdScaleMemory.EvictFromPageCache(folder);
         var (cold, coldFigures) = Measure(() => StableDiffusionModel.Load(folder, options));
         cold.Dispose();
         figures.Add(new(precision, "whole model, cold", coldFigures.Seconds, coldFigures.Peak, coldFigures.Resident, allBytes));
-        ReturnFreedMemory();
+        SdScaleMemory.ReturnFreed();
 
         var (warm, warmFigures) = Measure(() => StableDiffusionModel.Load(folder, options));
         figures.Add(new(precision, "whole model, warm", warmFigures.Seconds, warmFigures.Peak, warmFigures.Resident, allBytes));
@@ -281,18 +281,4 @@ internal static class SdScaleBenchmark
     private static long GraphBytes(string folder) => Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
         .Where(p => p.EndsWith(".onnx", StringComparison.Ordinal) || p.EndsWith(".onnx_data", StringComparison.Ordinal))
         .Sum(p => new FileInfo(p).Length);
-
-    /// <summary>Hands freed heap pages back to the OS (glibc keeps them), so the next phase's RSS growth is its own.</summary>
-    private static void ReturnFreedMemory()
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        if (OperatingSystem.IsLinux())
-        {
-            _ = MallocTrim(0);
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "malloc_trim")]
-    private static extern int MallocTrim(nuint pad);
 }

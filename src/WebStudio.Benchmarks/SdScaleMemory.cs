@@ -36,6 +36,14 @@ internal static class SdScaleMemory
         }
     }
 
+    /// <summary>Hands freed heap pages back to the OS (glibc keeps them), so the next phase's RSS growth is its own.</summary>
+    public static void ReturnFreed()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        _ = MallocTrim(0);
+    }
+
     public static string Gigabytes(long bytes) => (bytes / 1e9).ToString("F2", CultureInfo.InvariantCulture);
 
     private static long StatusKilobytes(string key)
@@ -43,6 +51,9 @@ internal static class SdScaleMemory
         var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith(key, StringComparison.Ordinal));
         return long.Parse(line[key.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
     }
+
+    [DllImport("libc", EntryPoint = "malloc_trim")]
+    private static extern int MallocTrim(nuint pad);
 
     [DllImport("libc", EntryPoint = "posix_fadvise")]
     private static extern int PosixFadvise(int fd, long offset, long length, int advice);
