@@ -41,7 +41,10 @@ internal static class SdScaleMemory
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        _ = MallocTrim(0);
+        if (OperatingSystem.IsLinux())
+        {
+            _ = MallocTrim(0);
+        }
     }
 
     public static string Gigabytes(long bytes) => (bytes / 1e9).ToString("F2", CultureInfo.InvariantCulture);

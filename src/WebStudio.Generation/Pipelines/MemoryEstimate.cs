@@ -72,11 +72,13 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
         var cross = tokens * ModelShapes.TextTokens * shapes.AttentionHeads * unetBatch * bytes;
         var attention = shapes.OnlyCrossAttention ? cross : Math.Max(cross, tokens * tokens * shapes.AttentionHeads * unetBatch * bytes);
 
-        // Decoded in tiles, the decoder's working set is one tile's; the whole image's float32 pixels are still made.
-        long vaeBytes = shapes.VaeElementBytes, tile = shapes.VaeTileSize;
-        var tiled = tile > 0 && (width > tile || height > tile);
-        long vaePixels = tiled ? Math.Min(width, tile) * Math.Min(height, tile) : pixels;
-        var vaeCells = tiled ? CeilDiv(Math.Min(width, tile), f) * CeilDiv(Math.Min(height, tile), f) : cells;
+        // Decoded in tiles (by the decoder's own rule), its working set is one tile's; the whole image's float32 pixels
+        // are still made.
+        long vaeBytes = shapes.VaeElementBytes;
+        var tiling = shapes.VaeTileSize > 0 ? new VaeTiling(shapes.VaeTileSize, (int)f) : null;
+        var tiled = tiling?.Applies((int)h, (int)w) == true;
+        long vaeWidth = tiled ? Math.Min(width, tiling!.TileSize) : width, vaeHeight = tiled ? Math.Min(height, tiling!.TileSize) : height;
+        long vaePixels = vaeWidth * vaeHeight, vaeCells = CeilDiv(vaeWidth, f) * CeilDiv(vaeHeight, f);
         var vae = VaeWorkingTensors * shapes.VaeChannels * vaePixels * vaeBytes + 3 * pixels * sizeof(float)
             + (tiled ? 3 * vaePixels * sizeof(float) : 0)
             + (shapes.VaeMidAttention ? vaeCells * vaeCells * vaeBytes : 0);
