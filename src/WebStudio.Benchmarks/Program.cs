@@ -46,8 +46,10 @@ switch (command)
         break;
 
     case "vae-decode":
-        // Issue 21: the SDXL-sized VAE decoder alone at one size, whole and in tiles (Generation:VaeTileSize): time and memory.
-        VaeDecodeBenchmark.Run(options);
+    case "vae-encode":
+        // Issue 21: the SDXL-sized VAE decoder or encoder alone at one size, whole and in tiles (Generation:VaeTileSize):
+        // time and memory.
+        VaeTilingBenchmark.Run(options, encode: command == "vae-encode");
         break;
 
     case "studio":
@@ -105,8 +107,8 @@ switch (command)
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs
               sdxl [--steps 2] [--sizes 512,1024] [--precisions fp16] [--cache DIR] [--load-only] [--iobinding on|off] [--cuda-graph] [--vae-tile N]
                                                  SDXL scale, the same figures (the synthetic SDXL 1.0 base, 3.5 B parameters)
-              vae-decode [--size 1024] [--vae-tiles 0,512,256] [--decodes 2] [--cache DIR]
-                                                 the SDXL-sized VAE decoder alone, whole (0) and in tiles: s per decode, peak RSS growth
+              vae-decode|vae-encode [--size 1024] [--vae-tiles 0,512,256] [--runs 2] [--cache DIR]
+                                                 the SDXL-sized VAE decoder or encoder alone, whole (0) and in tiles: s per run, peak RSS growth
               studio [--users 50] [--watchers 10] [--steps 20] [--size N] [--rounds 20] [--circuits 50] [--cuda] [--watchers-only | --circuits-only [--by-type]]
                                                  the studio server under load: fairness, makespan, preview cost, memory
               soak [--users 50] [--watchers 10] [--minutes 10] [--steps 20]

@@ -43,9 +43,9 @@ public sealed record ModelLoadOptions
     /// memory), while without it the same run peaked at 20.9 GB; on a small model it saves allocations per step.</summary>
     public bool? CpuMemArena { get; init; }
 
-    /// <summary>Decode in tiles of this many pixels a side (overlapping by a quarter, blended as diffusers does:
-    /// <see cref="VaeTiling"/>) every image with a side larger than one tile; 0 (the default) decodes whole images. The
-    /// decoder's memory then follows the tile rather than the image, at the cost of a little time and of tiles that
-    /// see only their own part of the picture.</summary>
+    /// <summary>Decode and encode in tiles of this many pixels a side (overlapping by a quarter, blended as diffusers
+    /// does: <see cref="VaeTiling"/>) every image with a side larger than one tile; 0 (the default) runs the VAE on whole
+    /// images. The VAE's memory then follows the tile rather than the image, at the cost of a little time and of tiles
+    /// that see only their own part of the picture.</summary>
     public int VaeTileSize { get; init; }
 }

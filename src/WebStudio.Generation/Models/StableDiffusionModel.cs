@@ -100,7 +100,7 @@ public sealed class StableDiffusionModel : IDisposable
             VaeEncoder? vaeEncoder = null;
             if (File.Exists(Path.Combine(folder, "vae_encoder", "model.onnx")))
             {
-                vaeEncoder = Track(new VaeEncoder(Track(OnnxComponent.Load(folder, "vae_encoder", options, logger, upcast: config.ForceUpcast), loaded)), loaded);
+                vaeEncoder = Track(new VaeEncoder(Track(OnnxComponent.Load(folder, "vae_encoder", options, logger, upcast: config.ForceUpcast), loaded), tiling), loaded);
             }
 
             if (config.TimeCondProjDim > 0 && unet.TimestepCondDim == 0)

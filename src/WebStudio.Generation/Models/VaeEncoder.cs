@@ -13,9 +13,10 @@ public sealed class VaeEncoder : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
-    public VaeEncoder(OnnxComponent graph)
+    public VaeEncoder(OnnxComponent graph, VaeTiling? tiling = null)
     {
         _graph = graph;
+        Tiling = tiling;
         _sample = graph.RequireInput("sample");
         graph.RequireRank(_sample, 4);
         var output = graph.RequireOutput("latent_sample", "latent_parameters");
@@ -24,6 +25,9 @@ public sealed class VaeEncoder : IDisposable
         _outputNames = [output.Name];
     }
 
+    /// <summary>Where set, images larger than one tile are encoded tile by tile (<see cref="VaeTiling"/>).</summary>
+    public VaeTiling? Tiling { get; }
+
     /// <summary>True for optimum exports, whose output is mean and log-variance rather than a sample.</summary>
     public bool OutputsParameters { get; }
 
@@ -31,12 +35,20 @@ public sealed class VaeEncoder : IDisposable
     /// <paramref name="noise"/>, or without it returns the mean (the mode).</summary>
     public Latents Encode(Latents images, GaussianNoise? noise, RunClock? clock)
     {
+        // Tiles blend the raw output, the posterior's moments for optimum exports, and the sample is drawn once from them.
+        var raw = Tiling is { } tiling && tiling.AppliesToImage(images.Height, images.Width)
+            ? tiling.Encode(images, tile => EncodeWhole(tile, clock))
+            : EncodeWhole(images, clock);
+        return OutputsParameters ? SampleFromParameters(raw, noise) : raw;
+    }
+
+    private Latents EncodeWhole(Latents images, RunClock? clock)
+    {
         using var input = OrtTensors.FromFloats(images.Data, [images.Batch, images.Channels, images.Height, images.Width], _sample);
         using var outputs = _graph.Run(_inputNames, [input], _outputNames, clock);
         var shape = OrtTensors.ShapeOf(outputs[0]);
         var data = OrtTensors.ToFloats(outputs[0], _outputNames[0]);
-        var raw = new Latents(data, (int)shape[0], (int)shape[1], (int)shape[2], (int)shape[3]);
-        return OutputsParameters ? SampleFromParameters(raw, noise) : raw;
+        return new Latents(data, (int)shape[0], (int)shape[1], (int)shape[2], (int)shape[3]);
     }
 
     // diffusers' DiagonalGaussianDistribution: mean, logvar = chunk(2, dim=1); logvar clamped to [-30, 20].

@@ -3,14 +3,15 @@ using WebStudio.Generation.Tensors;
 namespace WebStudio.Generation.Models;
 
 /// <summary>
-/// Decoding latents in overlapping tiles, as diffusers' <c>AutoencoderKL.tiled_decode</c> does (ComfyUI's "VAE Decode
-/// (Tiled)", SwarmUI's and InvokeAI's VAE tiling): the decoder's memory follows the tile instead of the image, which
-/// is what lets a large image be decoded at all where its full-size activations do not fit (SDXL at 1024² on a
-/// 24 GB CPU machine). Tiles of <see cref="TileLatents"/> latents start every
-/// <see cref="TileLatents"/>·(1 − <see cref="Overlap"/>) latents; each decoded tile is blended linearly into the one
-/// above and the one on its left over <see cref="TileSize"/>·<see cref="Overlap"/> pixels, then cropped. Each tile is
-/// decoded on its own, with its own GroupNorm statistics and attention, so the result differs slightly from a
-/// whole-image decode; the blend hides the seams.
+/// Decoding latents and encoding images in overlapping tiles, as diffusers' <c>AutoencoderKL.tiled_decode</c> and
+/// <c>_tiled_encode</c> do (ComfyUI's "VAE Decode (Tiled)" and "VAE Encode (Tiled)", SwarmUI's and InvokeAI's VAE
+/// tiling): the VAE's memory follows the tile instead of the image, which is what lets a large image be decoded or
+/// encoded at all where its full-size activations do not fit (SDXL at 1024² on a 24 GB CPU machine). Decoding, tiles
+/// of <see cref="TileLatents"/> latents start every <see cref="Stride"/> latents; each decoded tile is blended linearly
+/// into the one above and the one on its left over <see cref="BlendPixels"/>, then cropped. Encoding mirrors it:
+/// tiles of <see cref="TileSize"/> pixels, blended over <see cref="BlendLatents"/>. Each tile runs on its own, with
+/// its own GroupNorm statistics and attention, so the result differs slightly from a whole-image run; the blend hides
+/// the seams.
 /// </summary>
 public sealed record VaeTiling
 {
@@ -50,38 +51,62 @@ public sealed record VaeTiling
     /// <summary>Pixels over which a tile fades into its neighbour (diffusers' <c>blend_extent</c>).</summary>
     public int BlendPixels => (int)(TileSize * Overlap);
 
+    /// <summary>Latents over which an encoded tile fades into its neighbour (diffusers' encode <c>blend_extent</c>).</summary>
+    public int BlendLatents => (int)(TileLatents * Overlap);
+
     /// <summary>Whether latents of this size are decoded in tiles: only when one side is larger than a tile.</summary>
     public bool Applies(int latentHeight, int latentWidth) => latentHeight > TileLatents || latentWidth > TileLatents;
+
+    /// <summary>Whether an image of this size is encoded in tiles: only when one side is larger than a tile.</summary>
+    public bool AppliesToImage(int height, int width) => height > TileSize || width > TileSize;
 
     /// <summary>
     /// Decodes <paramref name="latents"/> [B,C,h,w] tile by tile through <paramref name="decodeTile"/> (latents of one
     /// tile → pixels [B,3,·,·]) and returns the blended pixels [B,3,h·f,w·f].
     /// </summary>
-    public Latents Decode(Latents latents, Func<Latents, Latents> decodeTile)
+    public Latents Decode(Latents latents, Func<Latents, Latents> decodeTile) =>
+        Run(latents, decodeTile, new Geometry(TileLatents, Stride, BlendPixels, TileSize - BlendPixels, n => n * ScaleFactor));
+
+    /// <summary>
+    /// Encodes <paramref name="pixels"/> [B,3,H,W] tile by tile through <paramref name="encodeTile"/> (pixels of one
+    /// tile → the encoder's raw output [B,C,·,·]: a sample, or the posterior's mean and log-variance, blended as
+    /// diffusers' <c>_tiled_encode</c> blends its moments before sampling) and returns it blended, [B,C,H/f,W/f].
+    /// Tiles start every <see cref="Stride"/> latents, so that every tile begins on a latent (diffusers' pixel stride,
+    /// the same for tiles whose three quarters are a whole number of latents, such as 512).
+    /// </summary>
+    public Latents Encode(Latents pixels, Func<Latents, Latents> encodeTile) =>
+        Run(pixels, encodeTile, new Geometry(TileSize, Stride * ScaleFactor, BlendLatents, TileLatents - BlendLatents, n => n / ScaleFactor));
+
+    // One direction of the tiling: input tiles of InTile a side starting every InStride; each output tile blends over
+    // Blend with the tile above and then the one on its left, and keeps its first Keep rows and columns. Out maps an
+    // input length or position to the output's.
+    private readonly record struct Geometry(int InTile, int InStride, int Blend, int Keep, Func<int, int> Out);
+
+    private static Latents Run(Latents input, Func<Latents, Latents> runTile, Geometry geometry)
     {
-        var starts = (Rows: Starts(latents.Height), Columns: Starts(latents.Width));
+        var starts = (Rows: Starts(input.Height, geometry.InStride), Columns: Starts(input.Width, geometry.InStride));
         var tiles = new Latents[starts.Rows.Count, starts.Columns.Count];
-        int batch = latents.Batch, channels = 0, height = latents.Height * ScaleFactor, width = latents.Width * ScaleFactor;
+        int batch = input.Batch, channels = 0, height = geometry.Out(input.Height), width = geometry.Out(input.Width);
         float[]? output = null;
         for (var i = 0; i < starts.Rows.Count; i++)
         {
             for (var j = 0; j < starts.Columns.Count; j++)
             {
-                var tile = decodeTile(Cut(latents, starts.Rows[i], starts.Columns[j]));
+                var tile = runTile(Cut(input, starts.Rows[i], starts.Columns[j], geometry.InTile));
                 if (i > 0)
                 {
-                    BlendVertical(tiles[i - 1, j], tile);
+                    BlendVertical(tiles[i - 1, j], tile, geometry.Blend);
                 }
 
                 if (j > 0)
                 {
-                    BlendHorizontal(tiles[i, j - 1], tile);
+                    BlendHorizontal(tiles[i, j - 1], tile, geometry.Blend);
                 }
 
                 tiles[i, j] = tile;
                 channels = tile.Channels;
                 output ??= new float[batch * channels * height * width];
-                Place(tile, output, channels, height, width, starts.Rows[i] * ScaleFactor, starts.Columns[j] * ScaleFactor);
+                Place(tile, output, channels, height, width, geometry.Out(starts.Rows[i]), geometry.Out(starts.Columns[j]), geometry.Keep);
             }
 
             // The row above is needed only by this one.
@@ -97,10 +122,10 @@ public sealed record VaeTiling
         return new Latents(output!, batch, channels, height, width);
     }
 
-    private List<int> Starts(int length)
+    private static List<int> Starts(int length, int stride)
     {
         var starts = new List<int>();
-        for (var s = 0; s < length; s += Stride)
+        for (var s = 0; s < length; s += stride)
         {
             starts.Add(s);
         }
@@ -108,9 +133,9 @@ public sealed record VaeTiling
         return starts;
     }
 
-    private Latents Cut(Latents latents, int top, int left)
+    private static Latents Cut(Latents latents, int top, int left, int side)
     {
-        int rows = Math.Min(TileLatents, latents.Height - top), columns = Math.Min(TileLatents, latents.Width - left);
+        int rows = Math.Min(side, latents.Height - top), columns = Math.Min(side, latents.Width - left);
         var data = new float[latents.Batch * latents.Channels * rows * columns];
         for (var plane = 0; plane < latents.Batch * latents.Channels; plane++)
         {
@@ -124,9 +149,9 @@ public sealed record VaeTiling
     }
 
     // diffusers' blend_v: the top rows of b fade in from the bottom rows of a (the tile above, already blended itself).
-    private void BlendVertical(Latents a, Latents b)
+    private static void BlendVertical(Latents a, Latents b, int blend)
     {
-        var extent = Math.Min(Math.Min(a.Height, b.Height), BlendPixels);
+        var extent = Math.Min(Math.Min(a.Height, b.Height), blend);
         for (var plane = 0; plane < b.Batch * b.Channels; plane++)
         {
             for (var y = 0; y < extent; y++)
@@ -142,9 +167,9 @@ public sealed record VaeTiling
     }
 
     // diffusers' blend_h: the left columns of b fade in from the right columns of a (the tile on the left).
-    private void BlendHorizontal(Latents a, Latents b)
+    private static void BlendHorizontal(Latents a, Latents b, int blend)
     {
-        var extent = Math.Min(Math.Min(a.Width, b.Width), BlendPixels);
+        var extent = Math.Min(Math.Min(a.Width, b.Width), blend);
         for (var plane = 0; plane < b.Batch * b.Channels; plane++)
         {
             for (var y = 0; y < b.Height; y++)
@@ -159,10 +184,9 @@ public sealed record VaeTiling
         }
     }
 
-    // The tile's top-left (TileSize − BlendPixels)² pixels go in at its own place: the rest is the next tiles' to blend.
-    private void Place(Latents tile, float[] output, int channels, int height, int width, int top, int left)
+    // The tile's top-left keep² values go in at its own place: the rest is the next tiles' to blend.
+    private static void Place(Latents tile, float[] output, int channels, int height, int width, int top, int left, int keep)
     {
-        var keep = TileSize - BlendPixels;
         int rows = Math.Min(Math.Min(tile.Height, keep), height - top), columns = Math.Min(Math.Min(tile.Width, keep), width - left);
         for (var plane = 0; plane < tile.Batch * channels; plane++)
         {

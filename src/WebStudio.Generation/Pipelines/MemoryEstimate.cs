@@ -28,9 +28,9 @@ namespace WebStudio.Generation.Pipelines;
 /// batch one image at a time): <see cref="VaeWorkingTensors"/> · C_vae · H · W · b (a ResNet block's working set, the
 /// half-resolution level, which has twice the width on a quarter of the pixels, and the arena's slack: measured 4.4
 /// at 1024×1024), its float32 output 3 · H · W · 4, and the VAE's one-head mid-block self-attention (h · w)² · b where
-/// the VAE has one (SD's does). An img2img encode mirrors it. Decoded in tiles (<see cref="ModelShapes.VaeTileSize"/>,
-/// <see cref="Models.VaeTiling"/>), the activations and attention are one tile's, plus the tile's output beside the
-/// whole image's.</item>
+/// the VAE has one (SD's does). An img2img encode mirrors it. Decoded and encoded in tiles
+/// (<see cref="ModelShapes.VaeTileSize"/>, <see cref="Models.VaeTiling"/>), the activations and attention are one
+/// tile's, plus the tile's output beside the whole image's.</item>
 /// <item><see cref="Images"/>: the finished RGB images and the engine's copies, 2 · B · H · W · 3.</item>
 /// </list>
 /// The UNet's steps and the VAE's decode do not overlap, so the peak is Weights + Latents + Images +

@@ -33,9 +33,9 @@ public sealed class GenerationOptions
     /// <summary>Run the UNet through an IOBinding per job (<see cref="ModelLoadOptions.IoBinding"/>).</summary>
     public bool IoBinding { get; set; } = true;
 
-    /// <summary>Decode images with a side larger than this many pixels in overlapping tiles of that side (a multiple of
-    /// 8, at least 64), so that the VAE's memory follows the tile; 0 (the default) decodes whole images. Memory
-    /// estimates count the tile (<see cref="ModelLoadOptions.VaeTileSize"/>).</summary>
+    /// <summary>Decode and encode images with a side larger than this many pixels in overlapping tiles of that side (a
+    /// multiple of 8, at least 64), so that the VAE's memory follows the tile; 0 (the default) runs the VAE on whole
+    /// images. Memory estimates count the tile (<see cref="ModelLoadOptions.VaeTileSize"/>).</summary>
     public int VaeTileSize { get; set; }
 
     /// <summary>Ask for ONNX Runtime's CUDA graph on the UNet (not applied yet; the log says why: <see cref="CudaGraphSupport"/>).</summary>

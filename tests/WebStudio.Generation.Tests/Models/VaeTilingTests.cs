@@ -5,8 +5,9 @@ using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Models;
 
-/// <summary>Tiled VAE decoding (Generation:VaeTileSize), as diffusers' AutoencoderKL.tiled_decode does it: what it blends,
-/// that a local decoder gives the whole decode back, a real decoder through it, and the memory it is counted at.</summary>
+/// <summary>Tiled VAE decoding and encoding (Generation:VaeTileSize), as diffusers' AutoencoderKL.tiled_decode and
+/// _tiled_encode do them: what they blend, that a local decoder or encoder gives the whole run back, a real VAE through
+/// them, and the memory they are counted at.</summary>
 [Trait("Capability", "UserModels")]
 [Collection(Pipelines.TinyModelCollection.Name)]
 public sealed class VaeTilingTests(TinyModelFolders models)
@@ -85,6 +86,59 @@ public sealed class VaeTilingTests(TinyModelFolders models)
     }
 
     [Fact]
+    public void Encoded_tiles_start_on_a_latent_and_fade_into_the_tile_on_their_left_over_a_quarter_of_a_tile()
+    {
+        // 16-pixel tiles (8 latents at 2 pixels a latent) every 12 pixels, 2 latents of blend; tile k encodes to k.
+        var tiling = new VaeTiling(tileSize: 16, scaleFactor: 2);
+        var latents = tiling.Encode(new Latents(new float[3 * 2 * 28], 1, 3, 2, 28), NumberedTiles(scaleFactor: 2));
+
+        // Worked out with diffusers' _tiled_encode: tiles at pixels 0, 12 and 24, blend_h over 2 latents, crop to 6.
+        Assert.Equal((1, 1, 14), (latents.Channels, latents.Height, latents.Width));
+        Assert.Equal([1, 1, 1, 1, 1, 1, 1, 1.5f, 2, 2, 2, 2, 2, 2.5f], latents.Data);
+    }
+
+    [Theory]
+    [InlineData(160, 160)]
+    [InlineData(136, 232)]
+    [InlineData(64, 320)]
+    public void An_encoder_that_looks_at_one_latents_pixels_at_a_time_encodes_in_tiles_what_it_encodes_whole(int height, int width)
+    {
+        var random = new Random(height * width);
+        var pixels = new Latents([.. Enumerable.Range(0, 2 * 3 * height * width).Select(_ => (float)((random.NextDouble() * 2) - 1))], 2, 3, height, width);
+        var tiling = new VaeTiling(tileSize: 64, scaleFactor: 8);
+
+        var tiled = tiling.Encode(pixels, BlockEncoder);
+        var whole = BlockEncoder(pixels);
+
+        Assert.True(tiling.AppliesToImage(height, width));
+        Assert.Equal((2, 8, height / 8, width / 8), (tiled.Batch, tiled.Channels, tiled.Height, tiled.Width));
+        Assert.All(tiled.Data.Zip(whole.Data), p => Assert.Equal(p.Second, p.First, 5));
+    }
+
+    [Theory]
+    [InlineData(TinyExporter.DiffusersScript)]
+    [InlineData(TinyExporter.Optimum)]
+    public void A_model_loaded_with_a_tile_size_encodes_larger_images_in_tiles_close_to_the_whole_encode(TinyExporter exporter)
+    {
+        var folder = models.Write(new TinyModelVariant { Exporter = exporter });
+        using var whole = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false });
+        using var tiled = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, VaeTileSize = 64 });
+        var random = new Random(11);
+        var pixels = new Latents([.. Enumerable.Range(0, 3 * 192 * 160).Select(_ => (float)((random.NextDouble() * 2) - 1))], 1, 3, 192, 160);
+
+        // The mode (no noise): an optimum export's moments are blended tile by tile and the mean read from them.
+        var a = whole.VaeEncoder!.Encode(pixels, null, null);
+        var b = tiled.VaeEncoder!.Encode(pixels, null, null);
+
+        Assert.Same(tiled.VaeDecoder.Tiling, tiled.VaeEncoder.Tiling);
+        Assert.Equal((a.Channels, a.Height, a.Width), (b.Channels, b.Height, b.Width));
+        Assert.Equal((24, 20), (b.Height, b.Width));
+        var meanDifference = a.Data.Zip(b.Data, (x, y) => Math.Abs(x - y)).Average();
+        var meanSize = a.Data.Average(Math.Abs);
+        Assert.InRange(meanDifference, 1e-7, 0.25 * meanSize);
+    }
+
+    [Fact]
     public void Decoding_in_tiles_counts_one_tiles_decoder_memory_plus_the_whole_images_pixels()
     {
         var shapes = ModelShapes.Read(models.Write(TinyModelVariant.SdxlBase)).OnCpu();
@@ -107,15 +161,50 @@ public sealed class VaeTilingTests(TinyModelFolders models)
     public void A_tile_that_is_not_a_whole_number_of_latents_or_under_two_of_them_is_refused(int tileSize, int scaleFactor) =>
         Assert.Throws<ArgumentOutOfRangeException>(() => new VaeTiling(tileSize, scaleFactor));
 
-    // Tile k (in decode order, from 1) decodes to k everywhere.
-    private static Func<Latents, Latents> NumberedTiles()
+    // Tile k (in run order, from 1) becomes k everywhere, at scaleFactor pixels a latent when it encodes.
+    private static Func<Latents, Latents> NumberedTiles(int scaleFactor = 1)
     {
         var count = 0;
         return tile =>
         {
             count++;
-            return new Latents([.. Enumerable.Repeat((float)count, tile.Batch * tile.Height * tile.Width)], tile.Batch, 1, tile.Height, tile.Width);
+            int height = tile.Height / scaleFactor, width = tile.Width / scaleFactor;
+            return new Latents([.. Enumerable.Repeat((float)count, tile.Batch * height * width)], tile.Batch, 1, height, width);
         };
+    }
+
+    // Each latent reads only its own 8×8 pixels: their mean per channel and a fixed mix, eight channels like optimum's moments.
+    private static Latents BlockEncoder(Latents pixels)
+    {
+        int h = pixels.Height / 8, w = pixels.Width / 8, plane = pixels.Height * pixels.Width;
+        var latents = new float[pixels.Batch * 8 * h * w];
+        for (var b = 0; b < pixels.Batch; b++)
+        {
+            for (var y = 0; y < h; y++)
+            {
+                for (var x = 0; x < w; x++)
+                {
+                    var means = new float[3];
+                    for (var c = 0; c < 3; c++)
+                    {
+                        for (var dy = 0; dy < 8; dy++)
+                        {
+                            for (var dx = 0; dx < 8; dx++)
+                            {
+                                means[c] += pixels.Data[(((b * 3) + c) * plane) + (((y * 8) + dy) * pixels.Width) + (x * 8) + dx] / 64f;
+                            }
+                        }
+                    }
+
+                    for (var c = 0; c < 8; c++)
+                    {
+                        latents[(((b * 8) + c) * h * w) + (y * w) + x] = means[c % 3] - (0.25f * c * means[(c + 1) % 3]);
+                    }
+                }
+            }
+        }
+
+        return new Latents(latents, pixels.Batch, 8, h, w);
     }
 
     // ×8 nearest upsampling of a fixed mix of the four latent channels into three: each pixel depends on one latent.
