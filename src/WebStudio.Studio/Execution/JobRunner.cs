@@ -56,9 +56,7 @@ public sealed class JobRunner(
         run.Lost = claimLost.Register(run.Cancel.Cancel);
         var token = run.Cancel.Token;
         long firstStep = 0, lastStep = 0, statusChecked = run.Started;
-        byte[]? lastPixels = null;
-        PreviewImage? lastPreview = null;
-        long lastDrawn = 0;
+        var stepPictures = new StepPictures(time);
         var elsewherePace = TimeSpan.FromMilliseconds(generation.Value.PreviewIntervalMs);
         metrics.JobStarted(job.CreatedAt, job.StartedAt ?? time.GetUtcNow().UtcDateTime, run.Kind);
         Report(job.Id, JobStatus.Running, 0, job.Steps);
@@ -95,30 +93,7 @@ public sealed class JobRunner(
                         return false;
                     }
 
-                    // A frame is drawn only for someone who watches, here or elsewhere (through a tiny autoencoder it
-                    // costs about as much as the step itself), and no more often than half the shortest pace its
-                    // watchers are sent pictures at: a small model steps every few milliseconds, a watcher gets ten
-                    // pictures a second, and the one it is sent is then at most half a pace old. The first and the last
-                    // steps always get one.
-                    PreviewImage? preview = null;
-                    var pace = Shortest(notifier.PictureInterval(job.Id), relay.WantsFrames(job.Id) ? elsewherePace : null);
-                    if (pace is { } every && (lastDrawn == 0 || step.Step == step.TotalSteps - 1 || time.GetElapsedTime(lastDrawn) >= every / 2))
-                    {
-                        // Only the pixels are copied here (the latents change at the next step); the encoding waits for
-                        // a reader, off this thread, and is done once however many watch (PreviewImage).
-                        var pixels = step.Preview();
-                        // Between the steps that decode a fresh frame (Generation:PreviewEvery) the engine hands the
-                        // same pixels again: they keep their picture, encoded once.
-                        if (!ReferenceEquals(pixels.Rgb, lastPixels))
-                        {
-                            (lastPixels, lastPreview) = (pixels.Rgb, PreviewImage.FromPixels(pixels.Rgb, pixels.Width, pixels.Height));
-                        }
-
-                        lastDrawn = time.GetTimestamp();
-
-                        preview = lastPreview;
-                    }
-
+                    var preview = stepPictures.For(step, StepPictures.Shortest(notifier.PictureInterval(job.Id), relay.WantsFrames(job.Id) ? elsewherePace : null));
                     Report(job.Id, JobStatus.Running, step.Step + 1, step.TotalSteps, preview);
                     return true;
                 }
@@ -462,8 +437,6 @@ public sealed class JobRunner(
         Report(job.Id, ended, live?.Step ?? 0, job.Steps);
         return ended;
     }
-
-    private static TimeSpan? Shortest(TimeSpan? a, TimeSpan? b) => a is { } x && b is { } y ? (x <= y ? x : y) : a ?? b;
 
     // Views here hear it from the notifier, views in other processes through the relay.
     private void Report(Guid jobId, JobStatus status, int step, int totalSteps, PreviewImage? image = null)

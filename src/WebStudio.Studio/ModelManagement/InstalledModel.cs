@@ -32,7 +32,12 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
 
     public ModelGenerationDefaults? Defaults { get; init; }
 
+    /// <summary>Why the folder's figures cannot be shown (its graphs or configuration cannot be read); null when they are.</summary>
     public string? Problem { get; init; }
+
+    /// <summary>Why card.json cannot be read, where it cannot: the studio runs the model as if it had no card (its
+    /// folder's implied defaults, no vocabulary check), as <see cref="ModelCards"/> does.</summary>
+    public string? CardProblem { get; init; }
 
     public const int CardLength = 2000;
 
@@ -41,10 +46,10 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
     /// that many pixels (0: whole images).</summary>
     public static InstalledModel Read(string folder, bool isDefault, bool onCpu, int vaeTileSize = 0)
     {
-        var model = new InstalledModel(Path.GetFileName(folder), folder, isDefault, FolderSize(folder)) { Card = ReadCard(folder) };
+        var (card, cardProblem) = ReadModelCard(folder);
+        var model = new InstalledModel(Path.GetFileName(folder), folder, isDefault, FolderSize(folder)) { Card = ReadCard(folder), CardProblem = cardProblem };
         try
         {
-            var card = File.Exists(Path.Combine(folder, ModelCard.FileName)) ? ModelCard.Parse(File.ReadAllText(Path.Combine(folder, ModelCard.FileName))) : null;
             var config = ModelConfig.Read(folder);
             var shapes = ModelShapes.Read(folder).As(onCpu, vaeTileSize);
             var defaults = card?.Defaults ?? ImpliedModelDefaults.For(folder);
@@ -66,6 +71,19 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
         catch (Exception e) when (e is ModelLoadException or IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             return model with { Problem = e.Message };
+        }
+    }
+
+    private static (ModelCard? Card, string? Problem) ReadModelCard(string folder)
+    {
+        var path = Path.Combine(folder, ModelCard.FileName);
+        try
+        {
+            return (File.Exists(path) ? ModelCard.Read(path) : null, null);
+        }
+        catch (Exception e) when (ModelCard.IsUnreadable(e))
+        {
+            return (null, $"{ModelCard.FileName} cannot be read ({e.Message}); the model runs as if it had none: no card defaults, no vocabulary check");
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class JobProgressNotifier
 
         lock (job)
         {
-            if (job.PictureSubscribers > 0)
+            if (job.Subscribers.Exists(subscriber => subscriber.WithPictures))
             {
                 return TimeSpan.Zero;
             }
@@ -95,10 +95,10 @@ public sealed class JobProgressNotifier
     public IDisposable SubscribeJob(Guid jobId, Func<JobLiveState, Task> callback, bool withPictures = false)
     {
         var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
+        var subscriber = new Subscriber(callback, withPictures);
         lock (job)
         {
-            job.Subscribers.Add(callback);
-            job.PictureSubscribers += withPictures ? 1 : 0;
+            job.Subscribers.Add(subscriber);
         }
 
         FollowsChanged?.Invoke();
@@ -106,8 +106,7 @@ public sealed class JobProgressNotifier
         {
             lock (job)
             {
-                job.Subscribers.Remove(callback);
-                job.PictureSubscribers -= withPictures ? 1 : 0;
+                job.Subscribers.Remove(subscriber);
             }
 
             ForgetIfIdle(job);
@@ -212,7 +211,7 @@ public sealed class JobProgressNotifier
     {
         var job = _jobs.GetOrAdd(jobId, id => new LiveJob(id));
         var state = new JobLiveState(jobId, status.ToString(), step, totalSteps);
-        List<Func<JobLiveState, Task>> subscribers;
+        List<Subscriber> subscribers;
         lock (job)
         {
             job.State = state;
@@ -240,7 +239,7 @@ public sealed class JobProgressNotifier
 
         foreach (var subscriber in subscribers)
         {
-            Fire(() => subscriber(state));
+            Fire(() => subscriber.Callback(state));
         }
 
         if (IsTerminal(status))
@@ -307,10 +306,12 @@ public sealed class JobProgressNotifier
         public PreviewFrame? Latest { get; set; }
         public bool Ended { get; set; }
         public DateTime? EndedAt { get; set; }
-        public List<Func<JobLiveState, Task>> Subscribers { get; } = [];
-        public int PictureSubscribers { get; set; }
+        public List<Subscriber> Subscribers { get; } = [];
         public List<Watcher> Watchers { get; } = [];
     }
+
+    // A component's callback, and whether it reads each step's picture (removed by the record it was added as).
+    private sealed record Subscriber(Func<JobLiveState, Task> Callback, bool WithPictures);
 
     // A watcher's stream and the least time between the pictures it is sent (zero: every frame).
     private sealed record Watcher(ChannelWriter<PreviewFrame> Writer, TimeSpan Pace);

@@ -27,4 +27,12 @@ public sealed record ModelCard
     private static readonly JsonSerializerOptions Options = new() { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
     public static ModelCard Parse(string json) => JsonSerializer.Deserialize<ModelCard>(json, Options) ?? new ModelCard();
+
+    /// <summary>The card at <paramref name="path"/>; throws <see cref="IOException"/>, <see cref="UnauthorizedAccessException"/>
+    /// or <see cref="JsonException"/> when it cannot be read (<see cref="IsUnreadable"/>).</summary>
+    public static ModelCard Read(string path) => Parse(File.ReadAllText(path));
+
+    /// <summary>Whether <paramref name="error"/> is one of <see cref="Read"/>'s: the card is then treated as absent, since a
+    /// broken card never stops a model from running.</summary>
+    public static bool IsUnreadable(Exception error) => error is IOException or UnauthorizedAccessException or JsonException;
 }

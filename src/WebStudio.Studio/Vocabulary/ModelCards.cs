@@ -52,11 +52,11 @@ public sealed class ModelCards(IOptions<GenerationOptions> options, ILogger<Mode
     {
         try
         {
-            var card = ModelCard.Parse(File.ReadAllText(path));
+            var card = ModelCard.Read(path);
             var known = card.Vocabulary is { } words ? words.Select(w => w.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal) : null;
             return new LoadedCard(card, known);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        catch (Exception e) when (ModelCard.IsUnreadable(e))
         {
             logger.LogWarning("The model card {Path} cannot be read ({Error}); its model's prompts are not checked", path, e.Message);
             return null;

@@ -188,6 +188,11 @@ public static class ModelsCommand
         {
             output.WriteLine(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         }
+
+        foreach (var model in models.Where(m => m.CardProblem is not null))
+        {
+            output.WriteLine($"{model.Name}: {model.CardProblem}");
+        }
     }
 
     /// <summary>A one-line bar on stderr, redrawn in place: [#####-----]  45%  12 MiB of 27 MiB  unet/model.onnx.</summary>

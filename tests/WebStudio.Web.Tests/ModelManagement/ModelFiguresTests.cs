@@ -1,5 +1,6 @@
 using WebStudio.Generation.Models;
 using WebStudio.Studio.ModelManagement;
+using WebStudio.Studio.Vocabulary;
 using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Web.Tests.ModelManagement;
@@ -31,6 +32,23 @@ public sealed class ModelFiguresTests
         Assert.Same(ModelShapes.Read(full) is var fullShapes ? fullShapes : null, fullShapes.OnCpu());
         Assert.True(InstalledModel.Read(half, isDefault: false, onCpu: true).MemoryEstimateBytes > InstalledModel.Read(half, isDefault: false, onCpu: false).MemoryEstimateBytes);
         Assert.Equal(InstalledModel.Read(full, isDefault: false, onCpu: false).MemoryEstimateBytes, InstalledModel.Read(full, isDefault: false, onCpu: true).MemoryEstimateBytes);
+    }
+
+    [Fact]
+    public void A_broken_card_is_named_and_the_models_figures_are_still_shown_as_the_studio_still_runs_it()
+    {
+        using var folder = new TempFolder();
+        var model = folder.Combine("broken-card");
+        TinyStableDiffusion.Write(model, TinyModelFolders.Variant("DiffusersScript"));
+        var intact = InstalledModel.Read(model, isDefault: false, onCpu: true);
+        File.WriteAllText(Path.Combine(model, ModelCard.FileName), "{ \"defaults\": { \"steps\": ");
+
+        var read = InstalledModel.Read(model, isDefault: false, onCpu: true);
+
+        Assert.Null(read.Problem);
+        Assert.Equal((intact.Precision, intact.Family, intact.MemoryEstimateBytes), (read.Precision, read.Family, read.MemoryEstimateBytes));
+        Assert.StartsWith("card.json cannot be read", read.CardProblem, StringComparison.Ordinal);
+        Assert.Null(intact.CardProblem);
     }
 
     [Fact]
