@@ -16,6 +16,9 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
 {
     private const long Mebibyte = 1024 * 1024;
 
+    /// <summary>The tile side a refusal suggests: diffusers' default for SD 1.x (its VAE's sample_size).</summary>
+    public const int SuggestedVaeTileSize = 512;
+
     // Without CUDA, the CPU provider's figures: a float16 model takes about twice its file size there.
     private readonly Lazy<bool> _onCpu = new(options.EstimatesForCpu);
 
@@ -51,6 +54,13 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
 
         var message = $"this job needs about {Size(need)} of memory{(refiner is null ? "" : ", its refiner's weights included")}, but the limit on this server is {Size(limit)}";
 
+        // Where the whole-image VAE is what does not fit, tiles would: the setting is the administrator's, so the
+        // message names it for the user to pass on.
+        if (options.VaeTileSize == 0 && Need(Tiled(shapes), refiner is null ? null : Tiled(refiner), p.Width, p.Height, p.BatchSize, p.Spec.Guidance) <= limit)
+        {
+            message += $"; it would fit with the VAE run in tiles (an administrator's setting: Generation:VaeTileSize, e.g. {SuggestedVaeTileSize})";
+        }
+
         // The hints below size the model's own stage in what the refiner's weights leave (its stage runs at the same
         // size and batch).
         limit -= refiner?.WeightBytes ?? 0;
@@ -79,6 +89,8 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
 
         return new FieldProblem(batch > 0 ? "batchSize" : "size", message);
     }
+
+    private static ModelShapes Tiled(ModelShapes shapes) => shapes with { VaeTileSize = SuggestedVaeTileSize };
 
     /// <summary>The job's peak: the model's run, or with a refiner (both stay loaded once it has run) the larger of
     /// the two stages, each with the other's weights resident.</summary>

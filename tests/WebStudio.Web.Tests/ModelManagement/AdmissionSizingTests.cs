@@ -60,11 +60,13 @@ public sealed class AdmissionSizingTests
 
         Assert.NotNull(refused);
         Assert.StartsWith("this job needs about 1.7 GiB of memory, but the limit on this server is 1 GiB", refused.Message);
+        // Its weights are what does not fit: tiles would not help, and the refusal does not suggest them.
+        Assert.DoesNotContain("VaeTileSize", refused.Message);
         Assert.Null(new JobMemoryAdmission(new GenerationOptions { UseCuda = false, JobMemoryLimitMB = 2 * LimitMB }, new ModelCatalog(models)).Check(job));
     }
 
     [Fact]
-    public void A_large_image_refused_for_its_whole_vae_decode_is_admitted_when_the_studio_decodes_in_tiles()
+    public void A_large_image_refused_for_its_whole_vae_decode_is_told_that_tiles_would_fit_it_and_is_admitted_when_the_studio_decodes_in_tiles()
     {
         using var folder = new TempFolder();
         var models = folder.Combine("models");
@@ -80,6 +82,7 @@ public sealed class AdmissionSizingTests
 
         Assert.NotNull(refused);
         Assert.Contains("the largest size that fits is", refused.Message);
+        Assert.Contains($"it would fit with the VAE run in tiles (an administrator's setting: Generation:VaeTileSize, e.g. {JobMemoryAdmission.SuggestedVaeTileSize})", refused.Message);
         Assert.Null(admitted);
     }
 
