@@ -37,7 +37,7 @@ internal static class VaeTilingBenchmark
         {
             SdScaleMemory.ReturnFreed();
             using var graph = OnnxComponent.Load(folder, encode ? "vae_encoder" : "vae_decoder", load, NullLogger.Instance, upcast: config.ForceUpcast);
-            var tiling = tile > 0 ? new VaeTiling(tile, config.VaeScaleFactor) : null;
+            var tiling = VaeTiling.OfSize(tile, config.VaeScaleFactor);
             // The encoder or decoder only wraps the graph, which is disposed above.
             Action run;
             if (encode)

@@ -95,7 +95,7 @@ public sealed class StableDiffusionModel : IDisposable
                 logger.LogWarning("{Model}: {Reason}", Path.GetFileName(folder), noGraph);
             }
 
-            var tiling = options.VaeTileSize > 0 ? new VaeTiling(options.VaeTileSize, config.VaeScaleFactor) : null;
+            var tiling = VaeTiling.OfSize(options.VaeTileSize, config.VaeScaleFactor);
             var vaeDecoder = Track(new VaeDecoder(Track(OnnxComponent.Load(folder, "vae_decoder", options, logger, upcast: config.ForceUpcast), loaded), tiling), loaded);
             VaeEncoder? vaeEncoder = null;
             if (File.Exists(Path.Combine(folder, "vae_encoder", "model.onnx")))

@@ -37,6 +37,10 @@ public sealed record VaeTiling
         Overlap = overlap;
     }
 
+    /// <summary>The tiling a VAE runs with for the setting <paramref name="tileSize"/> (Generation:VaeTileSize): null,
+    /// whole images, for 0.</summary>
+    public static VaeTiling? OfSize(int tileSize, int scaleFactor) => tileSize > 0 ? new VaeTiling(tileSize, scaleFactor) : null;
+
     public int ScaleFactor { get; }
 
     public int TileLatents { get; }

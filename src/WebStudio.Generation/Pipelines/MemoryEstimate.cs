@@ -75,7 +75,7 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
         // Decoded in tiles (by the decoder's own rule), its working set is one tile's; the whole image's float32 pixels
         // are still made.
         long vaeBytes = shapes.VaeElementBytes;
-        var tiling = shapes.VaeTileSize > 0 ? new VaeTiling(shapes.VaeTileSize, (int)f) : null;
+        var tiling = VaeTiling.OfSize(shapes.VaeTileSize, (int)f);
         var tiled = tiling?.Applies((int)h, (int)w) == true;
         long vaeWidth = tiled ? Math.Min(width, tiling!.TileSize) : width, vaeHeight = tiled ? Math.Min(height, tiling!.TileSize) : height;
         long vaePixels = vaeWidth * vaeHeight, vaeCells = CeilDiv(vaeWidth, f) * CeilDiv(vaeHeight, f);

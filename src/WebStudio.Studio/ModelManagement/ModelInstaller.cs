@@ -37,7 +37,7 @@ public sealed class ModelInstaller(
     public string DefaultModel => generation.Value.DefaultModel;
 
     public IReadOnlyList<InstalledModel> List() =>
-        [.. new ModelCatalog(Root).List().Select(m => InstalledModel.Read(m.Folder, m.Name == DefaultModel, generation.Value.EstimatesForCpu(), generation.Value.VaeTileSize))];
+        [.. new ModelCatalog(Root).List().Select(m => Describe(m.Folder, m.Name))];
 
     public InstalledModel Find(string name) =>
         List().FirstOrDefault(m => m.Name == name) ?? throw new ModelInstallException($"There is no model called '{name}' in {Root}.");
@@ -250,7 +250,7 @@ public sealed class ModelInstaller(
                 Directory.Delete(staging, recursive: true);
             }
 
-            var installed = InstalledModel.Read(destination, model == DefaultModel, generation.Value.EstimatesForCpu(), generation.Value.VaeTileSize);
+            var installed = Describe(destination, model);
             Report(new ModelInstallProgress(model, ModelInstallStage.Installed, installed.SizeBytes, installed.SizeBytes));
             logger.LogInformation("Model {Model} installed ({Size})", model, JobMemoryAdmission.Size(installed.SizeBytes));
             return installed;
@@ -334,6 +334,10 @@ public sealed class ModelInstaller(
             throw new ModelInstallException(problem + "; nothing was installed.");
         }
     }
+
+    // What the manager shows of an installed model, with its memory estimated as this studio runs it.
+    private InstalledModel Describe(string folder, string model) =>
+        InstalledModel.Read(folder, model == DefaultModel, generation.Value.EstimatesForCpu(), generation.Value.VaeTileSize);
 
     // The folder the model would go to, where nothing is yet.
     private string RefuseInstalled(string model)
