@@ -13,6 +13,9 @@ public sealed class PacedPreviewTests
 {
     private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(200);
 
+    // How late the test's own reading task may note a picture it was handed.
+    private static readonly TimeSpan ReadLag = TimeSpan.FromMilliseconds(30);
+
     [Fact]
     public async Task A_paced_watcher_gets_at_most_one_picture_per_interval_the_newest_and_the_end_at_once()
     {
@@ -46,7 +49,9 @@ public sealed class PacedPreviewTests
         var allowed = (int)Math.Ceiling((endedAt - firstPictureAt) / Pace) + 1;
         Assert.InRange(pictures.Count, 2, allowed);
         Assert.True(pictures[0].At - firstPictureAt < Pace, $"the first picture waited {pictures[0].At - firstPictureAt}");
-        Assert.All(pictures.Zip(pictures.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= Pace - TimeSpan.FromMilliseconds(5),
+        // Each time is taken by the reading task after its read, not when the reader stamped the picture: on a loaded
+        // 2-core machine a read's time can lag by a slice, which shortens the gap after it (a CI run saw 187 ms).
+        Assert.All(pictures.Zip(pictures.Skip(1)), pair => Assert.True(pair.Second.At - pair.First.At >= Pace - ReadLag,
             $"two pictures {pair.Second.At - pair.First.At} apart"));
         Assert.Equal(pictures.Select(p => p.Frame.Step).Order(), pictures.Select(p => p.Frame.Step));
 
