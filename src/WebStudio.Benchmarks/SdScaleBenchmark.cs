@@ -76,7 +76,7 @@ internal static class SdScaleBenchmark
 
                         // Said at once: a long run's figures survive a later size that is stopped.
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"  {runs[^1].StepSeconds:F2} s per UNet step, peak RSS {SdScaleMemory.Gigabytes(runs[^1].PeakResident)} GB, finite: {runs[^1].Finite}."));
+                            $"  {runs[^1].StepSeconds:F3} s per UNet step, {runs[^1].Wall:F2} s per image, peak RSS {SdScaleMemory.Gigabytes(runs[^1].PeakResident)} GB, finite: {runs[^1].Finite}."));
                     }
                 }
             }
@@ -111,7 +111,7 @@ internal static class SdScaleBenchmark
     private sealed record LoadFigures(string Precision, string What, double Seconds, long PeakDelta, long ResidentDelta, long WeightBytes);
 
     private sealed record RunFigures(
-        string Precision, int Size, int Steps, double StepSeconds, double WarmUpSeconds, double Wall, double OrtRun,
+        string Provider, string Precision, int Size, int Steps, double StepSeconds, double WarmUpSeconds, double Wall, double OrtRun,
         double PipelineOverRun, double RgbPreviewRatio, double VaeDecodeSeconds, double VaeEvery5Ratio, long PeakResident, bool Finite,
         double CpuShare);
 
@@ -188,7 +188,7 @@ internal static class SdScaleBenchmark
         var ortRun = result.Timings.OrtRun.TotalSeconds;
         var vaeDecode = timer.VaePreviews > 0 ? timer.VaePreview.TotalSeconds / timer.VaePreviews : 0;
         return new RunFigures(
-            precision, size, steps, stepSeconds, warmUp, pipelineWall, ortRun,
+            model.Provider, precision, size, steps, stepSeconds, warmUp, pipelineWall, ortRun,
             pipelineWall / ortRun,
             (pipelineWall + timer.RgbPreview.TotalSeconds) / pipelineWall,
             vaeDecode,
@@ -247,13 +247,35 @@ internal static class SdScaleBenchmark
         foreach (var r in runs)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Precision} | {r.Size}² | {r.Steps} | {r.StepSeconds:F2} | {r.WarmUpSeconds:F1} | {r.Wall:F1} | {r.OrtRun:F1} | {r.PipelineOverRun:F4} | {r.RgbPreviewRatio:F5} | {r.VaeDecodeSeconds:F2} | {r.VaeEvery5Ratio:F3} | {SdScaleMemory.Gigabytes(r.PeakResident)} | {(r.Finite ? "yes" : "NO")} | {r.CpuShare:P0} |"));
+                $"| {r.Precision} | {r.Size}² | {r.Steps} | {r.StepSeconds:F3} | {r.WarmUpSeconds:F1} | {r.Wall:F2} | {r.OrtRun:F2} | {r.PipelineOverRun:F4} | {r.RgbPreviewRatio:F5} | {r.VaeDecodeSeconds:F2} | {r.VaeEvery5Ratio:F3} | {SdScaleMemory.Gigabytes(r.PeakResident)} | {(r.Finite ? "yes" : "NO")} | {r.CpuShare:P0} |"));
         }
     }
 
     private static void PrintAnchors(List<RunFigures> runs, SdScale scale)
     {
-        if (scale.Anchors.Count == 0)
+        var atAnchor = runs.Where(r => r.Size == scale.AnchorSize).ToList();
+        var onGpu = atAnchor.Where(r => r.Provider != ExecutionProviders.Cpu).ToList();
+        if (onGpu.Count > 0 && scale.GpuAnchors.Count > 0)
+        {
+            // GPUs are compared per image, as their figures are published: the whole pipeline at a step count.
+            Console.WriteLine();
+            Console.WriteLine($"## Published GPU anchors beside ours at {scale.AnchorSize}² (seconds per image: text encoder, UNet steps with CFG, VAE decode)");
+            Console.WriteLine("| source | hardware | steps | s / image |");
+            Console.WriteLine("|---|---|---:|---:|");
+            foreach (var (source, hardware, steps, imageSeconds) in scale.GpuAnchors)
+            {
+                Console.WriteLine($"| {source} | {hardware} | {steps} | {imageSeconds} |");
+            }
+
+            foreach (var r in onGpu)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| WebStudio, ONNX Runtime {r.Provider}, {r.Precision} (ours; graph as exported, without those fusions) | {GpuName() ?? "this GPU"} | {r.Steps} | {r.Wall:F2} |"));
+            }
+        }
+
+        var onCpu = atAnchor.Where(r => r.Provider == ExecutionProviders.Cpu).ToList();
+        if (onCpu.Count == 0 || scale.Anchors.Count == 0)
         {
             return;
         }
@@ -267,10 +289,35 @@ internal static class SdScaleBenchmark
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {source} | {hardware} | {stepSeconds} |"));
         }
 
-        foreach (var r in runs.Where(r => r.Size == scale.AnchorSize))
+        foreach (var r in onCpu)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| WebStudio, ORT CPU {r.Precision} (ours, CFG) | {Environment.ProcessorCount} cores | {r.StepSeconds:F2} |"));
+        }
+    }
+
+    // The GPU's name as its driver gives it, where nvidia-smi is at hand.
+    private static string? GpuName()
+    {
+        try
+        {
+            using var smi = Process.Start(new ProcessStartInfo("nvidia-smi", "--query-gpu=name --format=csv,noheader")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            });
+            if (smi is null)
+            {
+                return null;
+            }
+
+            var name = smi.StandardOutput.ReadLine()?.Trim();
+            smi.WaitForExit(5000);
+            return string.IsNullOrEmpty(name) ? null : name;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
         }
     }
 

@@ -202,9 +202,18 @@ public static class ExecutionProviders
         }
         catch (Exception ex) when (ex is DllNotFoundException or BadImageFormatException)
         {
-            return ex.Message;
+            return ProbeVerdict(ex.Message);
         }
     }
+
+    /// <summary>
+    /// What a failed probe load means. The provider library takes <c>Provider_GetHost</c> from
+    /// <c>libonnxruntime_providers_shared</c>, which ORT loads globally before it, so loaded alone it always stops at
+    /// that symbol, and the loader gets that far only when every library it needs (CUDA, cuDNN, TensorRT) was found:
+    /// then ORT is left to load it. Any other failure (a library missing, a wrong build) is the reason to give.
+    /// </summary>
+    internal static string? ProbeVerdict(string loadError) =>
+        loadError.Contains("undefined symbol: Provider_GetHost", StringComparison.Ordinal) ? null : loadError;
 
     private static readonly HashSet<string> Logged = new(StringComparer.Ordinal);
 

@@ -56,4 +56,28 @@ public class ExecutionProviderTests(TinyModelFolders models)
             Assert.Contains($"CUDA unavailable: {ExecutionProviders.CudaFailure}", line);
         }
     }
+
+    // dlerror's words as .NET passes them on: the first from a GPU machine with CUDA 13 and cuDNN 9, where the CUDA
+    // provider then ran; the second from this CPU-only one.
+    [Theory]
+    [Trait("Capability", "UserModels")]
+    [InlineData("Unable to load shared library 'libonnxruntime_providers_cuda.so' or one of its dependencies.\n" +
+        "/app/runtimes/linux-x64/native/libonnxruntime_providers_cuda.so: undefined symbol: Provider_GetHost", true)]
+    [InlineData("Unable to load shared library 'libonnxruntime_providers_cuda.so' or one of its dependencies.\n" +
+        "libcublasLt.so.13: cannot open shared object file: No such file or directory", false)]
+    [InlineData("Unable to load shared library 'libonnxruntime_providers_tensorrt.so' or one of its dependencies.\n" +
+        "libnvinfer.so.10: cannot open shared object file: No such file or directory", false)]
+    public void A_provider_library_that_stops_only_at_the_symbol_onnx_runtime_provides_is_left_to_onnx_runtime(string loadError, bool leftToOrt)
+    {
+        var verdict = ExecutionProviders.ProbeVerdict(loadError);
+
+        if (leftToOrt)
+        {
+            Assert.Null(verdict);
+        }
+        else
+        {
+            Assert.Equal(loadError, verdict);
+        }
+    }
 }
