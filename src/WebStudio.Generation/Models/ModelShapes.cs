@@ -49,8 +49,10 @@ public sealed record ModelShapes
     /// <summary>True for InstructPix2Pix models: their guidance runs three UNet rows per image, not two.</summary>
     public bool InstructPix2Pix { get; init; }
 
-    /// <summary>The VAE decoder's width at full resolution (block_out_channels[0]).</summary>
-    public int VaeChannels { get; init; } = 128;
+    /// <summary>The channels of the VAE decoder's widest feature maps at full resolution: block_out_channels[1] where
+    /// wider than [0], since the level above upsamples into full resolution at its own width and the first full-resolution
+    /// block takes that in (256 for SD's VAE, whose last level is 128 wide).</summary>
+    public int VaeChannels { get; init; } = 256;
 
     /// <summary>mid_block_add_attention: the VAE's one-head self-attention at latent resolution (SD's VAE has it).</summary>
     public bool VaeMidAttention { get; init; } = true;
@@ -110,7 +112,12 @@ public sealed record ModelShapes
             OnlyCrossAttention = unet?.OnlyCrossAttention is { Values: { Count: > 0 } levels } && levels.All(all => all),
             GuidanceEmbedded = config.TimeCondProjDim > 0,
             InstructPix2Pix = config.IsInstructPix2Pix,
-            VaeChannels = vae?.BlockOutChannels is [var vaeWidth, ..] ? vaeWidth : defaults.VaeChannels,
+            VaeChannels = vae?.BlockOutChannels switch
+            {
+                [var full, var above, ..] => Math.Max(full, above),
+                [var full] => full,
+                _ => defaults.VaeChannels,
+            },
             VaeMidAttention = vae?.MidBlockAddAttention ?? true,
             ElementBytes = IsHalfPrecision(Path.Combine(folder, "unet", "model.onnx")) ? 2 : 4,
             VaeUpcast = config.ForceUpcast,

@@ -25,12 +25,18 @@ namespace WebStudio.Generation.Pipelines;
 /// and 1024×1024 × 2, so <see cref="AttentionPeak"/> counts <see cref="AttentionCopies"/>. A fused attention kernel
 /// (CUDA) may build none; the estimate stays on the safe side.</item>
 /// <item><see cref="VaeDecode"/>: the decoder's activations at full resolution for ONE image (the pipeline decodes a
-/// batch one image at a time): <see cref="VaeWorkingTensors"/> · C_vae · H · W · b (a ResNet block's working set, the
-/// half-resolution level, which has twice the width on a quarter of the pixels, and the arena's slack: measured 4.4
-/// at 1024×1024), its float32 output 3 · H · W · 4, and the VAE's one-head mid-block self-attention (h · w)² · b where
-/// the VAE has one (SD's does). An img2img encode mirrors it. Decoded and encoded in tiles
-/// (<see cref="ModelShapes.VaeTileSize"/>, <see cref="Models.VaeTiling"/>), the activations and attention are one
-/// tile's, plus the tile's output beside the whole image's.</item>
+/// batch one image at a time): <see cref="VaeWorkingTensors"/> · C_vae · H · W · b, with C_vae the widest maps at full
+/// resolution (<see cref="ModelShapes.VaeChannels"/>: the upsampling into it runs at the level above's width) (a ResNet
+/// block's working set, the half-resolution level and the arena's slack), its float32 output 3 · H · W · 4, and the
+/// VAE's one-head mid-block self-attention (h · w)² · b where the VAE has one (SD's does), counted
+/// <see cref="AttentionCopies"/> times as the UNet's is. Measured on CPU (VmHWM growth over one whole decode, a fresh
+/// session each): the built-in model 4.4 · C_vae · H · W · b at 1024² (no attention); the SDXL-sized VAE, run in
+/// float32, 1.36, 4.49 and 9.8 GB at 512², 768² and 1024², which the rule puts at 1.68, 4.72 and 10.7 (solved from 512²
+/// and 1024², the growth is 3.7 · 256 channels per pixel and 5.4 attention maps). An img2img encode mirrors it. Decoded and encoded in
+/// tiles (<see cref="ModelShapes.VaeTileSize"/>, <see cref="Models.VaeTiling"/>), the activations and attention are a
+/// tile's, counted <see cref="VaeTileShapes"/> times (the edge tiles are smaller, and ORT's CPU arena keeps blocks for
+/// each shape: 512 px tiles of a 1024² image grew by 2.7 GB where one 512² decode grew by 1.36), plus the tile's output
+/// beside the whole image's.</item>
 /// <item><see cref="Images"/>: the finished RGB images and the engine's copies, 2 · B · H · W · 3.</item>
 /// </list>
 /// The UNet's steps and the VAE's decode do not overlap, so the peak is Weights + Latents + Images +
@@ -41,8 +47,12 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
     /// <summary>Attention maps counted at the peak (measured 4.3–4.5 on CPU, see above).</summary>
     public const int AttentionCopies = 5;
 
-    /// <summary>The VAE decoder's full-resolution tensors at its peak (measured 4.4 on CPU).</summary>
+    /// <summary>The VAE decoder's full-resolution tensors at its peak, of <see cref="ModelShapes.VaeChannels"/> each
+    /// (measured 4.4 on CPU with the built-in model, 3.7 with the SDXL-sized VAE; see above).</summary>
     public const int VaeWorkingTensors = 5;
+
+    /// <summary>A tiled VAE's working sets counted at the peak: its tiles come in up to two shapes along each side.</summary>
+    public const int VaeTileShapes = 2;
 
     /// <summary>Float32 latent tensors per image alive during a step.</summary>
     public const int LatentBuffers = 16;
@@ -79,9 +89,9 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
         var tiled = tiling?.Applies((int)h, (int)w) == true;
         long vaeWidth = tiled ? Math.Min(width, tiling!.TileSize) : width, vaeHeight = tiled ? Math.Min(height, tiling!.TileSize) : height;
         long vaePixels = vaeWidth * vaeHeight, vaeCells = CeilDiv(vaeWidth, f) * CeilDiv(vaeHeight, f);
-        var vae = VaeWorkingTensors * shapes.VaeChannels * vaePixels * vaeBytes + 3 * pixels * sizeof(float)
-            + (tiled ? 3 * vaePixels * sizeof(float) : 0)
-            + (shapes.VaeMidAttention ? vaeCells * vaeCells * vaeBytes : 0);
+        var working = VaeWorkingTensors * shapes.VaeChannels * vaePixels * vaeBytes
+            + (shapes.VaeMidAttention ? AttentionCopies * vaeCells * vaeCells * vaeBytes : 0);
+        var vae = (tiled ? VaeTileShapes * working + 3 * vaePixels * sizeof(float) : working) + 3 * pixels * sizeof(float);
         var images = 2L * batch * pixels * 3;
         return new MemoryEstimate(shapes.WeightBytes, latents, activations, attention, vae, images);
     }

@@ -204,7 +204,8 @@ public sealed class DiffusersConfigFileTests
         Assert.Equal(0, config.TimeCondProjDim);
 
         var shapes = ModelShapes.Read(folder.Path);
-        Assert.Equal((320, 2, 8, 0, false, 128, true), (shapes.UNetChannels, shapes.LayersPerBlock, shapes.AttentionHeads,
+        // The VAE's widest full-resolution maps come from the 256-wide level above, which upsamples into it.
+        Assert.Equal((320, 2, 8, 0, false, 256, true), (shapes.UNetChannels, shapes.LayersPerBlock, shapes.AttentionHeads,
             shapes.FirstAttentionLevel, shapes.OnlyCrossAttention, shapes.VaeChannels, shapes.VaeMidAttention));
     }
 
