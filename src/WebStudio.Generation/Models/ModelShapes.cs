@@ -32,8 +32,10 @@ public sealed record ModelShapes
     /// <summary>ResNet layers per UNet level; each leaves a skip activation for the up path, plus one per level.</summary>
     public int LayersPerBlock { get; init; } = 2;
 
-    /// <summary>Attention heads: num_attention_heads, else attention_head_dim (which diffusers' SD 1.x configs use
-    /// for the number of heads), the largest where it is given per level.</summary>
+    /// <summary>Attention heads at <see cref="FirstAttentionLevel"/>, whose maps are the largest: num_attention_heads,
+    /// else attention_head_dim (which diffusers' SD configs use for the number of heads). Given per level (SD 2.x:
+    /// 5, 10, 20, 20; SDXL: 5, 10, 20), the first attention level's count: each level deeper has a quarter of the
+    /// tokens, so a sixteenth of the map per head, and at most twice the heads. The largest where the list is short.</summary>
     public int AttentionHeads { get; init; } = 8;
 
     /// <summary>The first UNet level with attention (from down_block_types): its maps cover latent/2^level per side.
@@ -71,10 +73,11 @@ public sealed record ModelShapes
 
     /// <summary>
     /// How much ONNX Runtime's CPU provider holds of a float16 model's weights, per byte of file: it has few float16
-    /// kernels, so it keeps the weights again as float32. Measured with the SDXL-sized fp16 synthetic model on ORT 1.31:
-    /// 11.1 GB resident for the 5.1 GB UNet alone, 13.7–15.8 GB for the whole 7.0 GB folder.
+    /// kernels, so it keeps the weights again as float32. Measured with the fp16 synthetic models on ORT 1.31 (RSS
+    /// growth after a whole model's load): SDXL-sized, 6.94 GB of files, 13.7–15.8 GB on 2 cores and 17.2–17.5 GB on
+    /// 16; SD 1.5-sized, 2.13 GB of files, 4.8–5.4 GB on 2 cores and 5.1 GB on 16 (2.0–2.5 times the files).
     /// </summary>
-    public const double CpuHalfWeightFactor = 2.2;
+    public const double CpuHalfWeightFactor = 2.5;
 
     /// <summary>These figures as the CPU provider runs the model: a float16 graph's weights held as float32 beside the
     /// file's (<see cref="CpuHalfWeightFactor"/>) and its activations in float32. A float32 model is unchanged.</summary>
@@ -100,6 +103,7 @@ public sealed record ModelShapes
         var vae = DiffusersJson.Read<VaeConfigFile>(folder, Path.Combine("vae_decoder", "config.json"), required: false);
         var config = ModelConfig.FromFiles(index, unet, vae);
         var defaults = new ModelShapes();
+        var firstAttentionLevel = FirstAttentionBlock(unet?.DownBlockTypes);
         return new ModelShapes
         {
             VaeScaleFactor = config.VaeScaleFactor,
@@ -107,8 +111,9 @@ public sealed record ModelShapes
             LatentChannels = vae?.LatentChannels ?? defaults.LatentChannels,
             UNetChannels = unet?.BlockOutChannels is [var unetWidth, ..] ? unetWidth : defaults.UNetChannels,
             LayersPerBlock = unet?.LayersPerBlock is { Values: [var layers, ..], IsList: false } ? layers : defaults.LayersPerBlock,
-            AttentionHeads = Largest(unet?.NumAttentionHeads) ?? Largest(unet?.AttentionHeadDim) ?? defaults.AttentionHeads,
-            FirstAttentionLevel = FirstAttentionBlock(unet?.DownBlockTypes),
+            AttentionHeads = HeadsAt(unet?.NumAttentionHeads, firstAttentionLevel) ?? HeadsAt(unet?.AttentionHeadDim, firstAttentionLevel)
+                ?? defaults.AttentionHeads,
+            FirstAttentionLevel = firstAttentionLevel,
             OnlyCrossAttention = unet?.OnlyCrossAttention is { Values: { Count: > 0 } levels } && levels.All(all => all),
             GuidanceEmbedded = config.TimeCondProjDim > 0,
             InstructPix2Pix = config.IsInstructPix2Pix,
@@ -126,10 +131,11 @@ public sealed record ModelShapes
     }
 
     // One number is taken as it is; of a list per level, the largest (none when no entry is positive).
-    private static int? Largest(PerLevel<int>? heads) => heads switch
+    private static int? HeadsAt(PerLevel<int>? heads, int level) => heads switch
     {
         null => null,
         { IsList: false } => heads.Values[0],
+        _ when level < heads.Values.Count && heads.Values[level] > 0 => heads.Values[level],
         _ => heads.Values.DefaultIfEmpty(0).Max() is > 0 and var max ? max : null,
     };
 

@@ -17,7 +17,7 @@ namespace WebStudio.Generation.Pipelines;
 /// pixel-count: a ResNet block's working set (3) and the skip activations the up path keeps, layers+1 per level and
 /// halving from level to level (≤ 2(layers+1) in all): (2(layers+1) + 3) · B' · C₀ · h · w · b.</item>
 /// <item><see cref="AttentionMap"/>: the largest attention map, at the first level with attention (latent/2^L per
-/// side, n = ⌈h/2^L⌉·⌈w/2^L⌉ tokens): self-attention n² · heads · B' · b, or the text's n · 77 · heads · B' · b for a
+/// side, n = ⌈h/2^L⌉·⌈w/2^L⌉ tokens, with that level's heads): self-attention n² · heads · B' · b, or the text's n · 77 · heads · B' · b for a
 /// UNet with cross-attention only. It grows with the square of the pixel count and is the allocation that fails
 /// first: 2048×2048 × 8 on the built-in model (L = 1, 4 heads) is one 64 GiB map. An unfused graph holds several at
 /// once (the scores, their scaled copy, the softmax) and ORT's arena grows in coarse extensions: measured on CPU with

@@ -214,7 +214,8 @@ public sealed class DiffusersConfigFileTests
     {
         using var sd21 = Folder(Sd15ModelIndex, Sd21UNet, Sd15Vae);
         var sd21Shapes = ModelShapes.Read(sd21.Path);
-        Assert.Equal(20, sd21Shapes.AttentionHeads);
+        // 5, 10, 20, 20 heads by level: the largest maps are the first level's, at 5 heads.
+        Assert.Equal(5, sd21Shapes.AttentionHeads);
         Assert.Equal(768, ModelConfig.Read(sd21.Path).NativeSize);
 
         using var sdxl = Folder(Sd15ModelIndex, SdxlUNet, SdxlVae);
@@ -222,7 +223,8 @@ public sealed class DiffusersConfigFileTests
         Assert.Equal(0.13025f, config.ScalingFactor);
         Assert.Equal(1024, config.NativeSize);
         var shapes = ModelShapes.Read(sdxl.Path);
-        Assert.Equal((20, 1, false, false), (shapes.AttentionHeads, shapes.FirstAttentionLevel, shapes.OnlyCrossAttention, shapes.GuidanceEmbedded));
+        // 5, 10, 20 heads by level, and the first level has no attention: level 1's 10 heads.
+        Assert.Equal((10, 1, false, false), (shapes.AttentionHeads, shapes.FirstAttentionLevel, shapes.OnlyCrossAttention, shapes.GuidanceEmbedded));
     }
 
     [Fact]

@@ -148,6 +148,26 @@ public class MemoryEstimateTests(TinyModelFolders models, ITestOutputHelper outp
         Assert.InRange(estimate / 1e9, measuredGb, measuredGb * 1.5);
     }
 
+    // The SDXL-sized synthetic model (its folder's figures) on the CPU provider, and what whole `sdxl` runs measured
+    // there (peak RSS of the process; 1024² with whole decodes was killed at 24.4 GB on a 24 GB machine).
+    [Theory]
+    [Trait("Capability", "UserModels")]
+    [InlineData(512, 0, 19.0)]
+    [InlineData(1024, 0, 24.4)]
+    [InlineData(1024, 512, 23.5)]
+    public void The_SDXL_sized_model_on_the_CPU_is_estimated_at_no_less_than_its_measured_peak(int side, int tileSize, double measuredGb)
+    {
+        var sdxl = new ModelShapes
+        {
+            UNetChannels = 320, LayersPerBlock = 2, AttentionHeads = 10, FirstAttentionLevel = 1, ElementBytes = 2,
+            WeightBytes = 6_938_648_761, VaeChannels = 256, VaeUpcast = true,
+        };
+
+        var estimate = MemoryEstimate.Of(sdxl.As(onCpu: true, tileSize), side, side, 1, 5f).Total;
+
+        Assert.InRange(estimate / 1e9, measuredGb, measuredGb * 1.2);
+    }
+
     [Theory]
     [InlineData(2048, 2048, 8, 8)]
     [InlineData(2048, 1024, 8, 4)]
