@@ -19,7 +19,7 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
     /// <summary>The tile side a refusal suggests: diffusers' default for SD 1.x (its VAE's sample_size).</summary>
     public const int SuggestedVaeTileSize = 512;
 
-    // Without CUDA, the CPU provider's figures: a float16 model takes about twice its file size there.
+    // Without CUDA, the CPU provider's figures: a float16 model takes about two and a half times its file size there.
     private readonly Lazy<bool> _onCpu = new(options.EstimatesForCpu);
 
     // Per model folder, as this process estimates it (CPU or not), with the write times it was read at: a replaced
@@ -27,13 +27,14 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
     private readonly ConcurrentDictionary<string, (DateTime Stamp, ModelShapes Shapes)> _shapes = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// Generation:JobMemoryLimitMB when set. Otherwise, with CUDA, Generation:ModelMemoryBudgetMB: the GPU's free
+    /// Generation:JobMemoryLimitMB when set. Otherwise, where CUDA runs, Generation:ModelMemoryBudgetMB: the GPU's free
     /// memory cannot be read cheaply before a session exists, and the budget is what the administrator gave the
-    /// device. On CPU, the memory the runtime may use (physical memory or the container's limit), a fixed figure so
-    /// that the same request always gets the same answer.
+    /// device. Where jobs run on the CPU (CUDA off, or configured but unable to run, as the estimates see it), the
+    /// memory the runtime may use (physical memory or the container's limit), a fixed figure so that the same request
+    /// always gets the same answer.
     /// </summary>
     private long LimitBytes => options.JobMemoryLimitMB > 0 ? options.JobMemoryLimitMB * Mebibyte
-        : options.UseCuda && options.ModelMemoryBudgetMB > 0 ? options.ModelMemoryBudgetMB * Mebibyte
+        : !_onCpu.Value && options.ModelMemoryBudgetMB > 0 ? options.ModelMemoryBudgetMB * Mebibyte
         : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 
     /// <summary>Null when the job fits; else the refusal, naming the limit and what fits.</summary>

@@ -48,6 +48,28 @@ public sealed class AdmissionSizingTests
     }
 
     [Fact]
+    public void Where_cuda_is_configured_but_cannot_run_the_limit_is_the_machines_memory_not_the_gpu_budget()
+    {
+        using var folder = new TempFolder();
+        var models = folder.Combine("models");
+        TinyStableDiffusion.Write(Path.Combine(models, "tiny"), TinyModelVariant.DiffusersScript);
+        var job = new DiffusionRun(new JobSpec.Txt2Img { Prompt = "a cat", Model = "tiny", Width = 512, Height = 512 }, 512, 512);
+
+        // A GPU budget of 1 MiB, which no job fits, and the default UseCuda: on.
+        var refused = new JobMemoryAdmission(new GenerationOptions { ModelMemoryBudgetMB = 1 }, new ModelCatalog(models)).Check(job);
+
+        if (ExecutionProviders.CheckCuda(0) is null)
+        {
+            Assert.NotNull(refused); // the job would run on the GPU, within its budget
+            return;
+        }
+
+        // Here the job runs on the CPU, so the machine's memory is the limit, as for UseCuda off.
+        Assert.Null(refused);
+        Assert.Null(new JobMemoryAdmission(new GenerationOptions { UseCuda = false, ModelMemoryBudgetMB = 1 }, new ModelCatalog(models)).Check(job));
+    }
+
+    [Fact]
     public void On_the_cpu_a_float16_model_is_admitted_at_about_two_and_a_half_times_its_file_size()
     {
         using var folder = new TempFolder();
