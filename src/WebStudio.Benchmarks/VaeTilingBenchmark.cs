@@ -50,6 +50,7 @@ internal static class VaeTilingBenchmark
                 var decoder = new VaeDecoder(graph, tiling);
                 run = () => decoder.Decode(input, null, static (pixels, _, _, _, _) => pixels.Length);
             }
+
             SdScaleMemory.ResetPeak();
             var before = SdScaleMemory.ResidentBytes;
             var seconds = new List<double>();

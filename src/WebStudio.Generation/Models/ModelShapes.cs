@@ -130,7 +130,8 @@ public sealed record ModelShapes
         };
     }
 
-    // One number is taken as it is; of a list per level, the largest (none when no entry is positive).
+    // One number is taken as it is; of a list per level, the entry of that level, else the largest (none when no entry
+    // is positive).
     private static int? HeadsAt(PerLevel<int>? heads, int level) => heads switch
     {
         null => null,

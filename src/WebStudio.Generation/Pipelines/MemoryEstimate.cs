@@ -17,8 +17,8 @@ namespace WebStudio.Generation.Pipelines;
 /// pixel-count: a ResNet block's working set (3) and the skip activations the up path keeps, layers+1 per level and
 /// halving from level to level (≤ 2(layers+1) in all): (2(layers+1) + 3) · B' · C₀ · h · w · b.</item>
 /// <item><see cref="AttentionMap"/>: the largest attention map, at the first level with attention (latent/2^L per
-/// side, n = ⌈h/2^L⌉·⌈w/2^L⌉ tokens, with that level's heads): self-attention n² · heads · B' · b, or the text's n · 77 · heads · B' · b for a
-/// UNet with cross-attention only. It grows with the square of the pixel count and is the allocation that fails
+/// side, n = ⌈h/2^L⌉·⌈w/2^L⌉ tokens, with that level's heads): self-attention n² · heads · B' · b, or the text's
+/// n · 77 · heads · B' · b for a UNet with cross-attention only. It grows with the square of the pixel count and is the allocation that fails
 /// first: 2048×2048 × 8 on the built-in model (L = 1, 4 heads) is one 64 GiB map. An unfused graph holds several at
 /// once (the scores, their scaled copy, the softmax) and ORT's arena grows in coarse extensions: measured on CPU with
 /// the built-in model (VmHWM over one run, a fresh process each), the peak was 4.3–4.5 maps at 768×768 × 2 and × 4
@@ -32,8 +32,8 @@ namespace WebStudio.Generation.Pipelines;
 /// <see cref="AttentionCopies"/> times as the UNet's is. Measured on CPU (VmHWM growth over one whole decode, a fresh
 /// session each): the built-in model 4.4 · C_vae · H · W · b at 1024² (no attention); the SDXL-sized VAE, run in
 /// float32, 1.36, 4.49 and 9.8 GB at 512², 768² and 1024², which the rule puts at 1.68, 4.72 and 10.7 (solved from 512²
-/// and 1024², the growth is 3.7 · 256 channels per pixel and 5.4 attention maps). An img2img encode mirrors it. Decoded and encoded in
-/// tiles (<see cref="ModelShapes.VaeTileSize"/>, <see cref="Models.VaeTiling"/>), the activations and attention are a
+/// and 1024², the growth is 3.7 · 256 channels per pixel and 5.4 attention maps). An img2img encode mirrors it.
+/// Decoded and encoded in tiles (<see cref="ModelShapes.VaeTileSize"/>, <see cref="Models.VaeTiling"/>), the activations and attention are a
 /// tile's, counted <see cref="VaeTileShapes"/> times (the edge tiles are smaller, and ORT's CPU arena keeps blocks for
 /// each shape: 512 px tiles of a 1024² image grew by 2.7 GB where one 512² decode grew by 1.36), plus the tile's output
 /// beside the whole image's.</item>
@@ -82,8 +82,8 @@ public sealed record MemoryEstimate(long Weights, long Latents, long UNetActivat
         var cross = tokens * ModelShapes.TextTokens * shapes.AttentionHeads * unetBatch * bytes;
         var attention = shapes.OnlyCrossAttention ? cross : Math.Max(cross, tokens * tokens * shapes.AttentionHeads * unetBatch * bytes);
 
-        // Decoded in tiles (by the decoder's own rule), its working set is one tile's; the whole image's float32 pixels
-        // are still made.
+        // Decoded in tiles (by the decoder's own rule), its working set is a tile's, once per tile shape, beside the
+        // tile's output; the whole image's float32 pixels are still made.
         long vaeBytes = shapes.VaeElementBytes;
         var tiling = VaeTiling.OfSize(shapes.VaeTileSize, (int)f);
         var tiled = tiling?.Applies((int)h, (int)w) == true;

@@ -71,8 +71,7 @@ public sealed class VaeTilingTests(TinyModelFolders models)
         var folder = models.Write(TinyModelVariant.DiffusersScript);
         using var whole = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false });
         using var tiled = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, VaeTileSize = 64 });
-        var random = new Random(7);
-        var latents = new Latents([.. Enumerable.Range(0, 4 * 24 * 24).Select(_ => (float)((random.NextDouble() * 2) - 1))], 1, 4, 24, 24);
+        var latents = Noise(seed: 7, 1, 4, 24, 24);
 
         var a = new StableDiffusionPipeline(whole).DecodeLatents(latents);
         var b = new StableDiffusionPipeline(tiled).DecodeLatents(latents);
@@ -103,8 +102,7 @@ public sealed class VaeTilingTests(TinyModelFolders models)
     [InlineData(64, 320)]
     public void An_encoder_that_looks_at_one_latents_pixels_at_a_time_encodes_in_tiles_what_it_encodes_whole(int height, int width)
     {
-        var random = new Random(height * width);
-        var pixels = new Latents([.. Enumerable.Range(0, 2 * 3 * height * width).Select(_ => (float)((random.NextDouble() * 2) - 1))], 2, 3, height, width);
+        var pixels = Noise(seed: height * width, 2, 3, height, width);
         var tiling = new VaeTiling(tileSize: 64, scaleFactor: 8);
 
         var tiled = tiling.Encode(pixels, BlockEncoder);
@@ -123,8 +121,7 @@ public sealed class VaeTilingTests(TinyModelFolders models)
         var folder = models.Write(new TinyModelVariant { Exporter = exporter });
         using var whole = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false });
         using var tiled = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, VaeTileSize = 64 });
-        var random = new Random(11);
-        var pixels = new Latents([.. Enumerable.Range(0, 3 * 192 * 160).Select(_ => (float)((random.NextDouble() * 2) - 1))], 1, 3, 192, 160);
+        var pixels = Noise(seed: 11, 1, 3, 192, 160);
 
         // The mode (no noise): an optimum export's moments are blended tile by tile and the mean read from them.
         var a = whole.VaeEncoder!.Encode(pixels, null, null);
@@ -174,6 +171,14 @@ public sealed class VaeTilingTests(TinyModelFolders models)
             int height = tile.Height / scaleFactor, width = tile.Width / scaleFactor;
             return new Latents([.. Enumerable.Repeat((float)count, tile.Batch * height * width)], tile.Batch, 1, height, width);
         };
+    }
+
+    // Seeded values in [-1, 1): latents, or pixels as the encoder takes them.
+    private static Latents Noise(int seed, int batch, int channels, int height, int width)
+    {
+        var random = new Random(seed);
+        return new Latents([.. Enumerable.Range(0, batch * channels * height * width).Select(_ => (float)((random.NextDouble() * 2) - 1))],
+            batch, channels, height, width);
     }
 
     // Each latent reads only its own 8×8 pixels: their mean per channel and a fixed mix, eight channels like optimum's moments.
