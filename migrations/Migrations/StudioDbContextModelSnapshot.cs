@@ -539,6 +539,9 @@ namespace WebStudio.Migrations
 
                     b.HasIndex("Status", "Priority", "CreatedAt");
 
+                    b.HasIndex(new[] { "Model", "FinishedAt" }, "IX_GenerationJobs_MeasuredByModel")
+                        .HasFilter("\"Status\" = 'Succeeded' AND \"TotalMs\" IS NOT NULL");
+
                     b.HasIndex(new[] { "Priority", "Round", "CreatedAt", "Id" }, "IX_GenerationJobs_QueuedFair")
                         .IsDescending(true, false, false, false)
                         .HasFilter("\"Status\" = 'Queued'");

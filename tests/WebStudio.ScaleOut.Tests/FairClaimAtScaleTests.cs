@@ -14,7 +14,8 @@ namespace WebStudio.ScaleOut.Tests;
 
 /// <summary>
 /// Toward large scale: on a big jobs table (filled in SQL by <see cref="QueueFiller"/>), the claim's SQL and the
-/// submission's round lookup (<see cref="QueueOrderSql"/>, the very text the queue runs) read the queue's indexes,
+/// submission's round lookup and the ETAs' read of a model's recent runs (<see cref="QueueOrderSql"/>, the very text
+/// the queue runs) read the queue's indexes,
 /// never the whole table; and eight concurrent claimers take distinct jobs of the round being served, fast.
 /// </summary>
 [Trait("Capability", "ScaleOut")]
@@ -62,6 +63,12 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
             Assert.Contains("\"IX_GenerationJobs_QueuedOwnerRound\"", round, StringComparison.Ordinal);
             Assert.Contains("\"IX_UserQueueStates_LastServedRound\"", round, StringComparison.Ordinal);
             Assert.DoesNotContain("Seq Scan", round, StringComparison.Ordinal);
+
+            var runs = await ExplainAsync(connection, "EXPLAIN " + QueueOrderSql.RecentRuns, ("model", "tiny"), ("n", WorkRates.History));
+            output.WriteLine($"a model's recent runs (ETAs):\n{runs}");
+            Assert.Contains("Index Scan Backward using \"IX_GenerationJobs_MeasuredByModel\"", runs, StringComparison.Ordinal);
+            Assert.DoesNotContain("Seq Scan", runs, StringComparison.Ordinal);
+            Assert.DoesNotContain("Sort", runs, StringComparison.Ordinal);
         }
 
         await EightWorkersClaimAsync(core, "Postgres", claims: 800);
@@ -99,6 +106,12 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
             Assert.Contains("IX_GenerationJobs_QueuedOwnerRound", round, StringComparison.Ordinal);
             Assert.Contains("IX_UserQueueStates_LastServedRound", round, StringComparison.Ordinal);
             AssertNoTableScan(round);
+
+            var runs = await ExplainAsync(connection, "EXPLAIN QUERY PLAN " + QueueOrderSql.RecentRuns, ("model", "tiny"), ("n", WorkRates.History));
+            output.WriteLine($"a model's recent runs (ETAs):\n{runs}");
+            Assert.Contains("GenerationJobs USING INDEX IX_GenerationJobs_MeasuredByModel", runs, StringComparison.Ordinal);
+            AssertNoTableScan(runs);
+            Assert.DoesNotContain("TEMP B-TREE", runs, StringComparison.Ordinal);
         }
 
         await EightWorkersClaimAsync(core, "Sqlite", claims: 400);

@@ -11,6 +11,12 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
     /// <summary>The partial indexes of the fair and the FIFO run order (the claim's SQL names them).</summary>
     public const string QueuedFairIndex = "IX_GenerationJobs_QueuedFair", QueuedFifoIndex = "IX_GenerationJobs_QueuedFifo";
 
+    /// <summary>The measured runs' condition: succeeded jobs with their time (the queue's ETAs read them by model).</summary>
+    public const string MeasuredFilter = "\"Status\" = 'Succeeded' AND \"TotalMs\" IS NOT NULL";
+
+    /// <summary>The index of each model's measured runs, newest last.</summary>
+    public const string MeasuredByModelIndex = "IX_GenerationJobs_MeasuredByModel";
+
     public void Configure(EntityTypeBuilder<GenerationJob> builder)
     {
         builder.ToTable("GenerationJobs");
@@ -42,6 +48,8 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
         builder.HasIndex(j => new { j.Priority, j.CreatedAt, j.Id }, QueuedFifoIndex)
             .IsDescending(true, false, false).HasFilter(QueuedFilter);
         builder.HasIndex(j => new { j.OwnerId, j.Round }, "IX_GenerationJobs_QueuedOwnerRound").HasFilter(QueuedFilter);
+        // The queue's ETAs read each waiting model's last measured runs: a backward range scan of this one.
+        builder.HasIndex(j => new { j.Model, j.FinishedAt }, MeasuredByModelIndex).HasFilter(MeasuredFilter);
         // The lease sweep reads running jobs by expiry.
         builder.HasIndex(j => new { j.Status, j.LeaseExpiresAt });
 

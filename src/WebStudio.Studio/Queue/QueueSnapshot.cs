@@ -48,8 +48,9 @@ public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry
 }
 
 /// <summary>
-/// Positions and ETAs. The ETA is the work ahead (running jobs' remaining steps and the queued jobs before, each
-/// steps × batch) times the measured time per step-image of recent jobs, shared out over the workers.
+/// Positions and ETAs. The ETA is the time of the work ahead (running jobs' remaining steps and the queued jobs
+/// before), each job at its own model's measured rate and in proportion to its steps, images and pixels
+/// (<see cref="WorkRates"/>), shared out over the workers.
 /// </summary>
 public sealed class QueueSnapshot(
     IDbContextFactory<StudioDbContext> dbFactory,
@@ -57,8 +58,6 @@ public sealed class QueueSnapshot(
     JobProgressNotifier notifier,
     IOptions<QueueOptions> options)
 {
-    private static readonly TimeSpan DefaultUnitTime = TimeSpan.FromMilliseconds(100);
-
     public async Task<QueueView> GetAsync(string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -72,12 +71,12 @@ public sealed class QueueSnapshot(
     {
         var order = await queue.OrderAsync(db, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
-            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority })
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height })
             .ToListAsync(cancellationToken);
         var heldJobs = await queue.InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Held))
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.CreatedAt, j.Priority })
             .ToListAsync(cancellationToken);
-        var unit = await UnitTimeAsync(db, cancellationToken);
+        var rates = await QueueStatements.ReadRatesAsync(db, cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var prompts = options.Value.AdministratorsSeePrompts;
 
@@ -90,27 +89,27 @@ public sealed class QueueSnapshot(
             : entry;
 
         var entries = new List<QueueEntry>();
-        double aheadUnits = 0;
+        var ahead = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
-            var live = notifier.GetLiveState(job.Id);
-            var step = live?.Step ?? 0;
-            aheadUnits += Math.Max(0, job.Steps - step) * job.BatchSize;
+            var step = notifier.GetLiveState(job.Id)?.Step ?? 0;
+            var left = rates.TimeOf(job.Model, Math.Max(0, job.Steps - step), job.BatchSize, job.Width, job.Height);
+            ahead += left;
             if (details.TryGetValue(job.Id, out var d))
             {
                 entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
-                    JobStatus.Running, 0, step, job.Steps, unit * (Math.Max(0, job.Steps - step) * job.BatchSize), job.CreatedAt, job.Priority)));
+                    JobStatus.Running, 0, step, job.Steps, left, job.CreatedAt, job.Priority)));
             }
         }
 
         for (var i = 0; i < order.Count; i++)
         {
             var job = order[i];
-            aheadUnits += job.Steps * job.BatchSize;
+            ahead += rates.TimeOf(job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
             if (details.TryGetValue(job.Id, out var d))
             {
                 entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
-                    JobStatus.Queued, i + 1, 0, job.Steps, unit * (aheadUnits / workers), job.CreatedAt, job.Priority)));
+                    JobStatus.Queued, i + 1, 0, job.Steps, ahead / workers, job.CreatedAt, job.Priority)));
             }
         }
 
@@ -132,11 +131,11 @@ public sealed class QueueSnapshot(
     {
         var queued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued, cancellationToken);
         var othersQueued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.OwnerId != userId, cancellationToken);
-        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, cancellationToken);
+        var rates = await QueueStatements.ReadRatesAsync(db, cancellationToken);
+        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, rates, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
-            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt })
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height })
             .ToListAsync(cancellationToken);
-        var unit = await UnitTimeAsync(db, cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var ids = mine.Select(m => m.Id).ToList();
         var details = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
@@ -147,41 +146,29 @@ public sealed class QueueSnapshot(
             .ToListAsync(cancellationToken);
 
         var entries = new List<QueueEntry>();
-        double runningUnits = 0;
+        var running = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
             var step = notifier.GetLiveState(job.Id)?.Step ?? 0;
-            var left = Math.Max(0, job.Steps - step) * job.BatchSize;
-            runningUnits += left;
+            var left = rates.TimeOf(job.Model, Math.Max(0, job.Steps - step), job.BatchSize, job.Width, job.Height);
+            running += left;
             if (job.OwnerId == userId)
             {
-                entries.Add(new QueueEntry(job.Id, true, null, job.Prompt, JobStatus.Running, 0, step, job.Steps, unit * left, job.CreatedAt, job.Priority));
+                entries.Add(new QueueEntry(job.Id, true, null, job.Prompt, JobStatus.Running, 0, step, job.Steps, left, job.CreatedAt, job.Priority));
             }
         }
 
-        foreach (var (id, position, units) in mine)
+        foreach (var (id, position, work) in mine)
         {
             if (details.TryGetValue(id, out var d)) // gone meanwhile (claimed or canceled): left out
             {
                 entries.Add(new QueueEntry(id, true, null, d.Prompt, JobStatus.Queued, position, 0, d.Steps,
-                    unit * ((runningUnits + units) / workers), d.CreatedAt, d.Priority) { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize });
+                    (running + work) / workers, d.CreatedAt, d.Priority) { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize });
             }
         }
 
         entries.AddRange(held.Select(d => new QueueEntry(d.Id, true, null, d.Prompt, JobStatus.Held, 0, 0, d.Steps, TimeSpan.Zero, d.CreatedAt, d.Priority)
             { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize }));
         return new QueueView(queued, runningJobs.Count, entries) { Others = (othersQueued, runningJobs.Count(j => j.OwnerId != userId)), Held = held.Count };
-    }
-
-    /// <summary>Measured time of one step of one image, from the last finished jobs.</summary>
-    private static async Task<TimeSpan> UnitTimeAsync(StudioDbContext db, CancellationToken cancellationToken)
-    {
-        var recent = await db.Jobs.AsNoTracking()
-            .Where(j => j.Status == JobStatus.Succeeded && j.TotalMs != null)
-            .OrderByDescending(j => j.FinishedAt).Take(20)
-            .Select(j => new { j.TotalMs, j.Steps, j.BatchSize })
-            .ToListAsync(cancellationToken);
-        var units = recent.Sum(j => (double)j.Steps * j.BatchSize);
-        return units > 0 ? TimeSpan.FromMilliseconds(recent.Sum(j => j.TotalMs!.Value) / units) : DefaultUnitTime;
     }
 }

@@ -109,23 +109,65 @@ internal static class QueueStatements
         return head;
     }
 
-    /// <summary>The viewer's queued jobs: their position in the run order and the work up to and including each
-    /// (<see cref="QueueOrderSql.ViewerPositions"/>).</summary>
-    public static async Task<IReadOnlyList<(Guid Id, int Position, long Units)>> ViewerPositionsAsync(
-        StudioDbContext db, QueuePolicy policy, string userId, CancellationToken cancellationToken)
+    /// <summary>The viewer's queued jobs: their position in the run order and the estimated time of the work up to
+    /// and including each, at <paramref name="rates"/> (<see cref="QueueOrderSql.ViewerPositions"/>).</summary>
+    public static async Task<IReadOnlyList<(Guid Id, int Position, TimeSpan Work)>> ViewerPositionsAsync(
+        StudioDbContext db, QueuePolicy policy, string userId, WorkRates rates, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        await using var command = Command(db, QueueOrderSql.ViewerPositions(policy));
+        var measured = rates.MsPerStepPixel.ToList();
+        await using var command = Command(db, QueueOrderSql.ViewerPositions(policy, measured.Count));
         Add(command, "owner", userId);
-        var rows = new List<(Guid, int, long)>();
+        Add(command, "rate", rates.Fallback);
+        for (var i = 0; i < measured.Count; i++)
+        {
+            Add(command, $"model{i}", measured[i].Key);
+            Add(command, $"rate{i}", measured[i].Value);
+        }
+
+        var rows = new List<(Guid, int, TimeSpan)>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add((reader.GetGuid(0), Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture),
-                Convert.ToInt64(reader.GetValue(2), System.Globalization.CultureInfo.InvariantCulture)));
+                TimeSpan.FromMilliseconds(reader.GetDouble(2))));
         }
 
         return rows;
+    }
+
+    /// <summary>The rates of the models that queued and running jobs use, each from its last
+    /// <see cref="WorkRates.History"/> measured runs (<see cref="QueueOrderSql.RecentRuns"/>).</summary>
+    public static async Task<WorkRates> ReadRatesAsync(StudioDbContext db, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        var models = new List<string>();
+        await using (var command = Command(db, QueueOrderSql.WaitingModels))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                models.Add(reader.GetString(0));
+            }
+        }
+
+        var runs = new Dictionary<string, IReadOnlyList<FinishedRun>>(StringComparer.Ordinal);
+        foreach (var model in models)
+        {
+            await using var command = Command(db, QueueOrderSql.RecentRuns);
+            Add(command, "model", model);
+            Add(command, "n", WorkRates.History);
+            var list = new List<FinishedRun>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                list.Add(new FinishedRun(reader.GetDouble(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4)));
+            }
+
+            runs[model] = list;
+        }
+
+        return WorkRates.From(runs);
     }
 
     /// <summary>A command on the context's connection, in its current transaction, if any.</summary>

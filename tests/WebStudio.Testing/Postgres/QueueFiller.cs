@@ -6,7 +6,7 @@ namespace WebStudio.Tests.Shared;
 /// Fills a migrated studio database with a large queue in a few SQL statements (no rows pass through .NET): users
 /// "fill-0".."fill-{users-1}", and <c>jobs</c> jobs of which the first <c>queued</c> are queued, owned round-robin by
 /// those users, with the fair rounds a submission would have given them (a user's n-th queued job is in round n-1);
-/// the rest have succeeded. Every user has a fairness state (served in round 0, so round 0 is being served). Model
+/// the rest have succeeded, in 2 s each. Every user has a fairness state (served in round 0, so round 0 is being served). Model
 /// "tiny", text-to-image. Then ANALYZE, so the planner knows the table's size. For the scale tests and the benchmark:
 /// e.g. 1,000,000 jobs, 100,000 queued, 10,000 users on PostgreSQL.
 /// </summary>
@@ -50,11 +50,12 @@ public static class QueueFiller
         // (q / users)-th.
         await ExecuteAsync(connection,
             "INSERT INTO \"GenerationJobs\" (\"Id\", \"OwnerId\", \"Kind\", \"Status\", \"Source\", \"Prompt\", \"NegativePrompt\", \"Model\", \"Scheduler\", "
-            + "\"Steps\", \"Guidance\", \"Seed\", \"Width\", \"Height\", \"BatchSize\", \"Priority\", \"Round\", \"CreatedAt\", \"FinishedAt\", \"Attempts\", \"ClaimToken\", \"Spec\", \"SpecVersion\") "
+            + "\"Steps\", \"Guidance\", \"Seed\", \"Width\", \"Height\", \"BatchSize\", \"Priority\", \"Round\", \"CreatedAt\", \"FinishedAt\", \"TotalMs\", \"Attempts\", \"ClaimToken\", \"Spec\", \"SpecVersion\") "
             + $"SELECT {newId}, 'fill-' || (({i} + {users - offset}) % {users}){text}, 'Txt2Img', CASE WHEN {i} >= {jobs - queued} THEN 'Queued' ELSE 'Succeeded' END, 'Api', "
             + $"'filler ' || {i}{text}, '', 'tiny', 'Euler a', 20, 7, {i}, 512, 512, 1, 0, "
             + $"CASE WHEN {i} >= {jobs - queued} THEN ({i} - {jobs - queued}) / {users} ELSE 0 END, {Plus(i)}, "
-            + $"CASE WHEN {i} >= {jobs - queued} THEN NULL ELSE {Plus($"{i} + 1")} END, 0, 0, '{{}}', 1 FROM {Series("i", jobs)}", cancellationToken);
+            + $"CASE WHEN {i} >= {jobs - queued} THEN NULL ELSE {Plus($"{i} + 1")} END, "
+            + $"CASE WHEN {i} >= {jobs - queued} THEN NULL ELSE 2000 END, 0, 0, '{{}}', 1 FROM {Series("i", jobs)}", cancellationToken);
         await ExecuteAsync(connection, "ANALYZE", cancellationToken);
     }
 

@@ -1,0 +1,85 @@
+using Microsoft.Extensions.DependencyInjection;
+using WebStudio.Data;
+using WebStudio.ScaleOut.Tests.Infrastructure;
+using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Queue;
+
+namespace WebStudio.ScaleOut.Tests;
+
+/// <summary>
+/// The queue's ETAs weigh each job by its own model's measured speed and by its steps, images and pixels, on SQLite
+/// and on PostgreSQL, in a member's view (summed in SQL) and in the administrator's (summed here) alike: a quick job
+/// queued behind a slow model's job waits for that job's time, not for a step count.
+/// </summary>
+[Trait("Capability", "StudioCore")]
+[Collection(PostgresCollection.Name)]
+public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
+{
+    private static readonly DateTime Start = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task Each_job_is_estimated_at_its_own_models_measured_speed_in_proportion_to_its_pixels(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var (a, b) = await core.AddUsersAsync("a", "b") switch { var ids => (ids[0], ids[1]) };
+        await using (var db = await core.CreateDbContextAsync())
+        {
+            // Measured: "fast" 1 s and "slow" 10 s for 10 steps of one 256² image. Only each model's last 20 runs
+            // count (an older slow run of 1,000 s does not), and only succeeded ones (a failed one does not).
+            for (var i = 0; i < 4; i++)
+            {
+                db.Jobs.Add(Finished(a, "fast", 1_000, at: 100 + i));
+            }
+
+            db.Jobs.Add(Finished(a, "slow", 1_000_000, at: 0));
+            for (var i = 0; i < WorkRates.History; i++)
+            {
+                db.Jobs.Add(Finished(b, "slow", 10_000, at: 200 + i));
+            }
+
+            db.Jobs.Add(Finished(b, "slow", 500_000, at: 300, JobStatus.Failed));
+            // Running: a fast job with all its 10 steps of 256² ahead (no step reported yet), 1 s.
+            db.Jobs.Add(Waiting(b, "fast", 10, 256, 1, at: 400, JobStatus.Running));
+            // Queued, in this run order: 10 s, then 1 s × 2 (steps) × 4 (pixels) × 2 (images) = 16 s, then 1 s, then
+            // a model that has never finished a job, at the measured models' pooled rate: (4 × 1 + 20 × 10) / 24 s.
+            db.Jobs.Add(Waiting(a, "slow", 10, 256, 1, at: 500));
+            db.Jobs.Add(Waiting(b, "fast", 20, 512, 2, at: 501));
+            db.Jobs.Add(Waiting(a, "fast", 10, 256, 1, at: 502));
+            db.Jobs.Add(Waiting(b, "new", 10, 256, 1, at: 503));
+            await db.SaveChangesAsync();
+        }
+
+        var snapshot = core.Services.GetRequiredService<QueueSnapshot>();
+        var pooled = 204.0 / 24;
+        var expected = new[] { 1 + 10, 1 + 10 + 16, 1 + 10 + 16 + 1, 1 + 10 + 16 + 1 + pooled };
+
+        var aView = await snapshot.GetAsync(a, isAdmin: false);
+        var bView = await snapshot.GetAsync(b, isAdmin: false);
+        var adminView = await snapshot.GetAsync("someone-else", isAdmin: true);
+
+        Assert.Equal([1, 3], aView.Entries.Select(e => e.Position));
+        AssertSeconds([expected[0], expected[2]], aView.Entries);
+        Assert.Equal([JobStatus.Running, JobStatus.Queued, JobStatus.Queued], bView.Entries.Select(e => e.Status));
+        AssertSeconds([1, expected[1], expected[3]], bView.Entries);
+        AssertSeconds([1, .. expected], adminView.Entries);
+    }
+
+    private static void AssertSeconds(double[] expected, IEnumerable<QueueEntry> entries) =>
+        Assert.Equal(expected, entries.Select(e => e.Eta.TotalSeconds), (x, y) => Math.Abs(x - y) < 0.001);
+
+    private static GenerationJob Finished(string owner, string model, double totalMs, int at, JobStatus status = JobStatus.Succeeded)
+    {
+        var job = Waiting(owner, model, 10, 256, 1, at, status);
+        (job.StartedAt, job.FinishedAt, job.TotalMs) = (job.CreatedAt, job.CreatedAt.AddSeconds(1), totalMs);
+        return job;
+    }
+
+    private static GenerationJob Waiting(string owner, string model, int steps, int size, int images, int at, JobStatus status = JobStatus.Queued)
+    {
+        var job = new GenerationJob { OwnerId = owner, Source = JobSource.Api, Width = size, Height = size, CreatedAt = Start.AddMinutes(at), Status = status };
+        JobSpecJson.Store(job, StudioCore.Spec($"{model} job") with { Model = model, Steps = steps, BatchSize = images, Width = size, Height = size });
+        return job;
+    }
+}
