@@ -7,7 +7,8 @@ using WebStudio.Studio.Queue;
 namespace WebStudio.ScaleOut.Tests;
 
 /// <summary>
-/// The queue's ETAs weigh each job by its own model's measured speed and by its steps, images and pixels, on SQLite
+/// The queue's ETAs weigh each job by its own model's measured speed (per step, and for the rest of a job) and by its
+/// steps, images and pixels, on SQLite
 /// and on PostgreSQL, in a member's view (summed in SQL) and in the administrator's (summed here) alike: a quick job
 /// queued behind a slow model's job waits for that job's time, not for a step count.
 /// </summary>
@@ -26,24 +27,28 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
         var (a, b) = await core.AddUsersAsync("a", "b") switch { var ids => (ids[0], ids[1]) };
         await using (var db = await core.CreateDbContextAsync())
         {
-            // Measured: "fast" 1 s and "slow" 10 s for 10 steps of one 256² image. Only each model's last 20 runs
-            // count (an older slow run of 1,000 s does not), and only succeeded ones (a failed one does not).
-            for (var i = 0; i < 4; i++)
+            // Measured, for 10 steps of one 256² image: "fast" 1 s (0.8 s of steps, 0.2 s of the rest; the first run
+            // after a start also loaded the model, 4 s more, which the rest's median leaves out); "slow" 10 s (9 s of
+            // steps). Only each model's last 20 runs count (an older slow run of 1,000 s does not), and only
+            // succeeded ones (a failed one does not).
+            db.Jobs.Add(Finished(a, "fast", 5_000, 80, at: 100));
+            for (var i = 1; i < 4; i++)
             {
-                db.Jobs.Add(Finished(a, "fast", 1_000, at: 100 + i));
+                db.Jobs.Add(Finished(a, "fast", 1_000, 80, at: 100 + i));
             }
 
-            db.Jobs.Add(Finished(a, "slow", 1_000_000, at: 0));
+            db.Jobs.Add(Finished(a, "slow", 1_000_000, 900, at: 0));
             for (var i = 0; i < WorkRates.History; i++)
             {
-                db.Jobs.Add(Finished(b, "slow", 10_000, at: 200 + i));
+                db.Jobs.Add(Finished(b, "slow", 10_000, 900, at: 200 + i));
             }
 
-            db.Jobs.Add(Finished(b, "slow", 500_000, at: 300, JobStatus.Failed));
+            db.Jobs.Add(Finished(b, "slow", 500_000, 900, at: 300, JobStatus.Failed));
             // Running: a fast job with all its 10 steps of 256² ahead (no step reported yet), 1 s.
             db.Jobs.Add(Waiting(b, "fast", 10, 256, 1, at: 400, JobStatus.Running));
-            // Queued, in this run order: 10 s, then 1 s × 2 (steps) × 4 (pixels) × 2 (images) = 16 s, then 1 s, then
-            // a model that has never finished a job, at the measured models' pooled rate: (4 × 1 + 20 × 10) / 24 s.
+            // Queued, in this run order: 10 s; then 2 images of 512², each 4 × 256²'s pixels, of 20 steps:
+            // 2 × 4 × (20 × 0.08 + 0.2) = 14.4 s; then 1 s; then a model that has never finished a job, at the
+            // measured runs' pooled rates: steps (4 × 0.8 + 20 × 9) / 24 s, and the median rest of the 24, 1 s.
             db.Jobs.Add(Waiting(a, "slow", 10, 256, 1, at: 500));
             db.Jobs.Add(Waiting(b, "fast", 20, 512, 2, at: 501));
             db.Jobs.Add(Waiting(a, "fast", 10, 256, 1, at: 502));
@@ -52,8 +57,8 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
         }
 
         var snapshot = core.Services.GetRequiredService<QueueSnapshot>();
-        var pooled = 204.0 / 24;
-        var expected = new[] { 1 + 10, 1 + 10 + 16, 1 + 10 + 16 + 1, 1 + 10 + 16 + 1 + pooled };
+        var unseen = ((4 * 0.8) + (20 * 9)) / 24 + 1;
+        var expected = new[] { 1 + 10, 1 + 10 + 14.4, 1 + 10 + 14.4 + 1, 1 + 10 + 14.4 + 1 + unseen };
 
         var aView = await snapshot.GetAsync(a, isAdmin: false);
         var bView = await snapshot.GetAsync(b, isAdmin: false);
@@ -69,10 +74,10 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
     private static void AssertSeconds(double[] expected, IEnumerable<QueueEntry> entries) =>
         Assert.Equal(expected, entries.Select(e => e.Eta.TotalSeconds), (x, y) => Math.Abs(x - y) < 0.001);
 
-    private static GenerationJob Finished(string owner, string model, double totalMs, int at, JobStatus status = JobStatus.Succeeded)
+    private static GenerationJob Finished(string owner, string model, double totalMs, double stepMs, int at, JobStatus status = JobStatus.Succeeded)
     {
         var job = Waiting(owner, model, 10, 256, 1, at, status);
-        (job.StartedAt, job.FinishedAt, job.TotalMs) = (job.CreatedAt, job.CreatedAt.AddSeconds(1), totalMs);
+        (job.StartedAt, job.FinishedAt, job.TotalMs, job.AverageStepMs) = (job.CreatedAt, job.CreatedAt.AddSeconds(1), totalMs, stepMs);
         return job;
     }
 

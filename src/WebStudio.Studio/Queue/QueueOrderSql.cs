@@ -51,33 +51,34 @@ public static class QueueOrderSql
 
     /// <summary>
     /// A viewer's queued jobs with their place in the run order: Id, Position (1 = next) and Ms, the estimated time of
-    /// the work up to and including the job (summed in run order), each job's steps × images × width × height times
-    /// its model's rate: <c>@model0</c>…<c>@model{n-1}</c> at <c>@rate0</c>…, any other model at <c>@rate</c>
-    /// (<see cref="WorkRates"/>). The database numbers the queue on the order's index and returns only
-    /// <c>@owner</c>'s rows, so a queue page does not read the whole queue into memory.
+    /// the work up to and including the job, summed in run order (<see cref="WorkRates.TimeOf"/>): models
+    /// <c>@model0</c>…<c>@model{n-1}</c> at their rates <c>@step0</c>, <c>@rest0</c>…, any other at <c>@step</c>,
+    /// <c>@rest</c>. The database numbers the queue on the order's index and returns only <c>@owner</c>'s rows, so a
+    /// queue page does not read the whole queue into memory.
     /// </summary>
     public static string ViewerPositions(QueuePolicy policy, int models) =>
         "SELECT \"Id\", \"Position\", \"Ms\" FROM (SELECT \"Id\", \"OwnerId\", "
         + $"ROW_NUMBER() OVER (ORDER BY {OrderBy(policy)}) AS \"Position\", "
-        + $"SUM(CAST(\"Steps\" AS DOUBLE PRECISION) * \"BatchSize\" * \"Width\" * \"Height\" * {RateOfModel(models)}) "
+        + $"SUM(CAST(\"BatchSize\" AS DOUBLE PRECISION) * \"Width\" * \"Height\" * (\"Steps\" * {RateOfModel("step", models)} + {RateOfModel("rest", models)})) "
         + $"OVER (ORDER BY {OrderBy(policy)} ROWS UNBOUNDED PRECEDING) AS \"Ms\" "
         + $"FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" WHERE \"OwnerId\" = @owner ORDER BY \"Position\"";
 
     // DOUBLE PRECISION is REAL to SQLite (its affinity rules) and float8 to PostgreSQL.
-    private static string RateOfModel(int models) => models == 0
-        ? "CAST(@rate AS DOUBLE PRECISION)"
-        : "CASE \"Model\" " + string.Concat(Enumerable.Range(0, models).Select(i => $"WHEN @model{i} THEN CAST(@rate{i} AS DOUBLE PRECISION) "))
-            + "ELSE CAST(@rate AS DOUBLE PRECISION) END";
+    private static string RateOfModel(string rate, int models) => models == 0
+        ? $"CAST(@{rate} AS DOUBLE PRECISION)"
+        : "CASE \"Model\" " + string.Concat(Enumerable.Range(0, models).Select(i => $"WHEN @model{i} THEN CAST(@{rate}{i} AS DOUBLE PRECISION) "))
+            + $"ELSE CAST(@{rate} AS DOUBLE PRECISION) END";
 
     /// <summary>The models of the queued and running jobs, whose rates the ETAs need.</summary>
     public const string WaitingModels = "SELECT DISTINCT \"Model\" FROM \"GenerationJobs\" WHERE \"Status\" IN ('Queued', 'Running')";
 
     /// <summary>
-    /// <c>@model</c>'s last <c>@n</c> measured runs, newest first (TotalMs, Steps, BatchSize, Width, Height): a
+    /// <c>@model</c>'s last <c>@n</c> measured runs, newest first (TotalMs, AverageStepMs, Steps, BatchSize, Width,
+    /// Height): a
     /// backward range scan of the measured runs' partial index (GenerationJobConfiguration), never of the table.
     /// </summary>
     public const string RecentRuns =
-        "SELECT \"TotalMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\" FROM \"GenerationJobs\" "
+        "SELECT \"TotalMs\", \"AverageStepMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\" FROM \"GenerationJobs\" "
         + $"WHERE {GenerationJobConfiguration.MeasuredFilter} AND \"Model\" = @model ORDER BY \"FinishedAt\" DESC LIMIT @n";
 
     /// <summary>

@@ -115,14 +115,16 @@ internal static class QueueStatements
         StudioDbContext db, QueuePolicy policy, string userId, WorkRates rates, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var measured = rates.MsPerStepPixel.ToList();
+        var measured = rates.Rates.ToList();
         await using var command = Command(db, QueueOrderSql.ViewerPositions(policy, measured.Count));
         Add(command, "owner", userId);
-        Add(command, "rate", rates.Fallback);
+        Add(command, "step", rates.Fallback.StepMs);
+        Add(command, "rest", rates.Fallback.RestMs);
         for (var i = 0; i < measured.Count; i++)
         {
             Add(command, $"model{i}", measured[i].Key);
-            Add(command, $"rate{i}", measured[i].Value);
+            Add(command, $"step{i}", measured[i].Value.StepMs);
+            Add(command, $"rest{i}", measured[i].Value.RestMs);
         }
 
         var rows = new List<(Guid, int, TimeSpan)>();
@@ -161,7 +163,8 @@ internal static class QueueStatements
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                list.Add(new FinishedRun(reader.GetDouble(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4)));
+                list.Add(new FinishedRun(reader.GetDouble(0), reader.IsDBNull(1) ? null : reader.GetDouble(1),
+                    reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5)));
             }
 
             runs[model] = list;

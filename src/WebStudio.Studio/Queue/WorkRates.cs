@@ -1,52 +1,82 @@
 namespace WebStudio.Studio.Queue;
 
 /// <summary>
-/// How long queued work takes, for the queue's ETAs: per model, the milliseconds of one step of one image per pixel
-/// (the usage report's step-pixels), measured over that model's last finished jobs. A job is estimated at steps ×
-/// images × width × height × its model's rate, so a model at the size it usually runs at is estimated by its own
-/// recent jobs, and another size in proportion to its pixels. One rate for every model would estimate an SDXL job
-/// at 1024² by the last tiny jobs at 128², a hundred times too short.
+/// How long queued work takes, for the queue's ETAs, per model and measured over that model's last finished jobs:
+/// the milliseconds of one step per pixel of one image, and the rest of a job (text encoding, the VAE's decode, a
+/// model's load) per pixel of one image. A job of s steps and n images of w × h is estimated at
+/// n·w·h·(s·<see cref="ModelRate.StepMs"/> + <see cref="ModelRate.RestMs"/>): a model at the size it usually runs at
+/// is estimated by its own recent jobs, another size in proportion to its pixels. One rate for every model would
+/// estimate an SDXL job at 1024² by the last tiny jobs at 128², a hundred times too short.
 /// </summary>
-/// <param name="MsPerStepPixel">Each measured model's rate.</param>
-/// <param name="Fallback">The rate of a model with no finished job yet: the measured models' jobs pooled, or
-/// <see cref="DefaultRate"/> where none has finished.</param>
-public sealed record WorkRates(IReadOnlyDictionary<string, double> MsPerStepPixel, double Fallback)
+/// <param name="Rates">Each measured model's rates.</param>
+/// <param name="Fallback">The rates of a model with no finished job yet: the measured models' jobs pooled, or
+/// <see cref="ModelRate.Default"/> where none has finished.</param>
+public sealed record WorkRates(IReadOnlyDictionary<string, ModelRate> Rates, ModelRate Fallback)
 {
-    /// <summary>How many of a model's last finished jobs its rate is measured over.</summary>
+    /// <summary>How many of a model's last finished jobs its rates are measured over.</summary>
     public const int History = 20;
 
-    /// <summary>With nothing measured: 100 ms a step for a 512² image.</summary>
-    public const double DefaultRate = 100.0 / (512 * 512);
+    public static WorkRates Default { get; } = new(new Dictionary<string, ModelRate>(), ModelRate.Default);
 
-    public static WorkRates Default { get; } = new(new Dictionary<string, double>(), DefaultRate);
+    public ModelRate RateOf(string model) => Rates.TryGetValue(model, out var rate) ? rate : Fallback;
 
-    public double RateOf(string model) => MsPerStepPixel.TryGetValue(model, out var rate) ? rate : Fallback;
+    /// <summary>The time of <paramref name="steps"/> steps of <paramref name="images"/> images of the size given, and
+    /// the rest of their job.</summary>
+    public TimeSpan TimeOf(string model, int steps, int images, int width, int height)
+    {
+        var rate = RateOf(model);
+        return TimeSpan.FromMilliseconds((double)images * width * height * (steps * rate.StepMs + rate.RestMs));
+    }
 
-    /// <summary>The time of <paramref name="steps"/> steps of <paramref name="images"/> images of the size given.</summary>
-    public TimeSpan TimeOf(string model, int steps, int images, int width, int height) =>
-        TimeSpan.FromMilliseconds(StepPixels(steps, images, width, height) * RateOf(model));
-
-    /// <summary>Rates from each model's last runs (its measured milliseconds with its steps, images and size).</summary>
+    /// <summary>Rates from each model's last runs.</summary>
     public static WorkRates From(IReadOnlyDictionary<string, IReadOnlyList<FinishedRun>> runs)
     {
-        var rates = new Dictionary<string, double>(StringComparer.Ordinal);
-        double pooledMs = 0, pooledWork = 0;
+        var rates = new Dictionary<string, ModelRate>(StringComparer.Ordinal);
         foreach (var (model, list) in runs)
         {
-            var ms = list.Sum(r => r.TotalMs);
-            var work = list.Sum(r => StepPixels(r.Steps, r.Images, r.Width, r.Height));
-            if (work > 0 && ms > 0)
+            if (ModelRate.Of(list) is { } rate)
             {
-                rates[model] = ms / work;
-                (pooledMs, pooledWork) = (pooledMs + ms, pooledWork + work);
+                rates[model] = rate;
             }
         }
 
-        return new WorkRates(rates, pooledWork > 0 ? pooledMs / pooledWork : DefaultRate);
+        return new WorkRates(rates, ModelRate.Of([.. runs.Values.SelectMany(r => r)]) ?? ModelRate.Default);
     }
-
-    private static double StepPixels(int steps, int images, int width, int height) => (double)steps * images * width * height;
 }
 
-/// <summary>One finished job as <see cref="WorkRates"/> measures it.</summary>
-public readonly record struct FinishedRun(double TotalMs, int Steps, int Images, int Width, int Height);
+/// <summary>One model's speed: milliseconds per step per pixel of one image, and for the rest of a job per pixel of
+/// one image.</summary>
+public readonly record struct ModelRate(double StepMs, double RestMs)
+{
+    /// <summary>With nothing measured: 100 ms a step for a 512² image, nothing else.</summary>
+    public static ModelRate Default { get; } = new(100.0 / (512 * 512), 0);
+
+    /// <summary>
+    /// The step rate from the runs' summed step time, and the rest's rate as the median of the runs': the first run
+    /// after a start also loads the model, a cost the next ones do not pay, and the median leaves it out as soon as
+    /// there are three runs. Null when the runs measured no time.
+    /// </summary>
+    public static ModelRate? Of(IReadOnlyList<FinishedRun> runs)
+    {
+        var timed = runs.Where(r => r.TotalMs > 0 && r.Steps > 0 && r.Images > 0 && r.Width > 0 && r.Height > 0).ToList();
+        if (timed.Count == 0)
+        {
+            return null;
+        }
+
+        var stepMs = timed.Sum(r => r.StepsMs) / timed.Sum(r => (double)r.Steps * r.ImagePixels);
+        var rest = timed.Select(r => (r.TotalMs - r.StepsMs) / r.ImagePixels).Order().ToList();
+        var median = rest.Count % 2 == 1 ? rest[rest.Count / 2] : (rest[(rest.Count / 2) - 1] + rest[rest.Count / 2]) / 2;
+        return new ModelRate(stepMs, median);
+    }
+}
+
+/// <summary>One finished job as <see cref="WorkRates"/> measures it: its time, the mean time of one of its steps
+/// (null where not measured: all of the time is counted as steps), and its steps, images and size.</summary>
+public readonly record struct FinishedRun(double TotalMs, double? StepMs, int Steps, int Images, int Width, int Height)
+{
+    /// <summary>The time of the steps, at most the whole.</summary>
+    public double StepsMs => Math.Min(TotalMs, StepMs is { } step ? step * Steps : TotalMs);
+
+    public double ImagePixels => (double)Images * Width * Height;
+}
