@@ -19,6 +19,8 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
     private long _seed = 10_000;
 
     /// <summary>1. Throughput with 1, 2 and 4 worker processes on PostgreSQL and Redis; hand-over across nodes; previews through Redis (with 1 worker).</summary>
+    private const int WarmUpJobsPerWorker = 10;
+
     public async Task ThroughputAsync()
     {
         Section("1. throughput: one web node (Queue:RunJobs=false) + N worker processes, PostgreSQL + Redis");
@@ -35,8 +37,10 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
             var users = await TwoJobsLoad.RegisterUsersAsync(web, 8, $"w{workers}-");
             try
             {
-                // Warm-up (model load and JIT in each worker), not measured.
-                await SubmitAsync(users, 2 * workers);
+                // Warm-up, not measured: the model's load, and .NET's tiering up of hot code, whose compiling thread
+                // took part of a core through the first few dozen jobs of a fresh process (as in the makespan's
+                // warm-up below) and showed up as 23-40 ms hand-overs when each worker had run only 2 jobs first.
+                await SubmitAsync(users, WarmUpJobsPerWorker * workers);
                 await bench.WaitUntilIdleAsync(RunTimeout);
 
                 var measured = await SubmitAsync(users, settings.ThroughputJobs);
