@@ -48,7 +48,8 @@ public static class StudioEndpoints
         return TypedResults.PhysicalFile(path, "image/png", name, new DateTimeOffset(image.CreatedAt, TimeSpan.Zero), etag);
     }
 
-    private static async Task<IResult> GetJobAsync(Guid id, ClaimsPrincipal user, JobAccess access, JobProgressNotifier notifier, CancellationToken ct)
+    private static async Task<IResult> GetJobAsync(
+        Guid id, ClaimsPrincipal user, JobAccess access, JobProgressNotifier notifier, QueueSnapshot queue, CancellationToken ct)
     {
         var job = await access.FindJobAsync(id, user, withImages: true, ct);
         if (job is null)
@@ -57,7 +58,21 @@ public static class StudioEndpoints
         }
 
         var step = notifier.GetLiveState(id)?.Step ?? (job.Status == JobStatus.Succeeded ? job.Steps : 0);
-        return TypedResults.Ok(JobView.From(job, step));
+        var view = JobView.From(job, step);
+        if (job.Status is JobStatus.Queued or JobStatus.Running)
+        {
+            var snapshot = await queue.GetAsync(JobAccess.UserId(user)!, JobAccess.IsAdmin(user), ct);
+            if (snapshot.Entries.FirstOrDefault(e => e.JobId == id) is { } entry)
+            {
+                view = view with
+                {
+                    Position = entry.Status == JobStatus.Queued ? entry.Position : null,
+                    EtaSeconds = snapshot.EtaOf(entry) is { } eta ? Math.Round(eta.TotalSeconds, 3) : null,
+                };
+            }
+        }
+
+        return TypedResults.Ok(view);
     }
 
     private static async Task<IResult> GetPreviewAsync(Guid id, ClaimsPrincipal user, JobAccess access, JobProgressNotifier notifier, HttpContext context, CancellationToken ct)
