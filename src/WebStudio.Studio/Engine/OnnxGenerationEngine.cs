@@ -43,14 +43,15 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             return "CPU (CUDA disabled in appsettings.json, Generation:UseCuda)";
         }
 
-        var trt = _options.UseTensorRt ? ExecutionProviders.TensorRtFailure : null;
+        // Checked now, not only once a model has loaded, so that a start on a machine without CUDA says CPU and why.
+        var trt = _options.UseTensorRt ? ExecutionProviders.CheckTensorRt(_options.CudaDeviceId) : null;
         if (_options.UseTensorRt && trt is null)
         {
             return $"TensorRT on CUDA device {_options.CudaDeviceId} when the model loads (falls back to CUDA, then CPU, with the reason logged)";
         }
 
         var declined = trt is null ? "" : $"TensorRT unavailable: {trt}; ";
-        return ExecutionProviders.CudaFailure is { } failure
+        return ExecutionProviders.CheckCuda(_options.CudaDeviceId) is { } failure
             ? $"CPU ({declined}CUDA unavailable: {failure})"
             : $"CUDA device {_options.CudaDeviceId} when the model loads ({declined}falls back to CPU with the reason logged)";
     }

@@ -1,4 +1,5 @@
 using WebStudio.Data;
+using WebStudio.Generation.Models;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
@@ -29,6 +30,9 @@ public sealed class WorkerHeartbeat(
     private readonly DateTime _startedAt = time.GetUtcNow().UtcDateTime;
     private readonly List<Claim> _claims = []; // oldest first: the last is the job the loop runs
     private long _jobsDone;
+
+    // Whether CUDA can take sessions on this loop's device, checked once, before any model has loaded.
+    private readonly Lazy<bool> _cudaUsable = new(() => ExecutionProviders.CheckCuda(device ?? generation.CudaDeviceId) is null);
 
     public string WorkerId => workerId;
 
@@ -154,8 +158,9 @@ public sealed class WorkerHeartbeat(
         claim.Lost.Cancel();
     }
 
-    // A listed device that runs on the CPU (no CUDA here) still says which entry it is.
-    private string Device() => generation.UseCuda && WebStudio.Generation.Models.ExecutionProviders.CudaFailure is null
+    // CUDA where the provider can take sessions on the device and no session has failed on it since (a worker that had
+    // not loaded a model yet said "cuda:0" on a machine without CUDA). A listed device on the CPU says which entry it is.
+    private string Device() => generation.UseCuda && _cudaUsable.Value && ExecutionProviders.CudaFailure is null
         ? $"cuda:{device ?? generation.CudaDeviceId}"
         : device is { } listed ? $"cpu (device {listed})" : "cpu";
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
+using WebStudio.Generation.Models;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Workers;
 using WebStudio.Web.Tests.Infrastructure;
@@ -47,6 +48,21 @@ public sealed class WorkerRegistryTests
         Assert.Equal(busy.StartedAt, after.StartedAt);
         await using var db = await LeaseTestData.OpenAsync(factory);
         Assert.Equal(busy.Id, (await db.Jobs.SingleAsync(j => j.Id == job.Id)).WorkerId); // the row is the claim's worker
+    }
+
+    // Before, a worker that had not loaded a model yet said "cuda:0" here, where CUDA cannot run: only a failed
+    // session told it otherwise. Now it says what the CUDA provider's check says, on a GPU machine and off one.
+    [Fact]
+    public async Task With_cuda_configured_a_worker_that_has_loaded_no_model_names_the_device_that_can_run()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder, settings: LeaseTestData.ShortLease(("Generation:UseCuda", "true")));
+        await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var worker = (await WaitForAsync(factory.Services.GetRequiredService<WorkerRegistry>(), list => list.Count == 1)).Single();
+
+        Assert.Empty(worker.LoadedModels);
+        Assert.Equal([ExecutionProviders.CheckCuda(0) is null ? "cuda:0" : "cpu"], worker.Devices);
     }
 
     [Fact]
