@@ -5,7 +5,8 @@ using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Workers;
 
-/// <summary>A worker as an administrator sees it. <see cref="Responding"/>: heard from within one lease.</summary>
+/// <summary>A worker as an administrator sees it: <see cref="CurrentJobId"/> from the running jobs' claims, the rest
+/// from its last heartbeat. <see cref="Responding"/>: heard from within one lease.</summary>
 public sealed record WorkerInfo(
     string Id,
     string HostName,
@@ -67,9 +68,17 @@ public sealed class WorkerRegistry(IDbContextFactory<StudioDbContext> dbFactory,
         await db.Workers.Where(w => w.LastHeartbeatAt < forgotten).ExecuteDeleteAsync(cancellationToken);
         var silentSince = now - options.Value.Lease;
         var rows = await db.Workers.AsNoTracking().ToListAsync(cancellationToken);
+        // The current job as the claims have it now: a heartbeat's is up to an interval old, and a job of a few
+        // seconds came and went between two beats, its worker shown idle throughout.
+        var running = await db.Jobs.IgnoreQueryFilters().AsNoTracking()
+            .Where(j => j.Status == JobStatus.Running && j.WorkerId != null)
+            .Select(j => new { j.WorkerId, j.Id })
+            .ToListAsync(cancellationToken);
+        var current = running.GroupBy(j => j.WorkerId!).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
         return rows
             .OrderBy(w => w.HostName, StringComparer.Ordinal).ThenBy(w => w.Id, StringComparer.Ordinal)
-            .Select(w => new WorkerInfo(w.Id, w.HostName, w.ProcessId, w.Devices, w.Models, w.LoadedModels, w.CurrentJobId,
+            .Select(w => new WorkerInfo(w.Id, w.HostName, w.ProcessId, w.Devices, w.Models, w.LoadedModels,
+                current.TryGetValue(w.Id, out var job) ? job : null,
                 w.JobsDone, w.StartedAt, w.LastHeartbeatAt, w.LastHeartbeatAt >= silentSince))
             .ToList();
     }

@@ -50,6 +50,31 @@ public sealed class WorkerRegistryTests
         Assert.Equal(busy.Id, (await db.Jobs.SingleAsync(j => j.Id == job.Id)).WorkerId); // the row is the claim's worker
     }
 
+    // A worker beats every third of a lease (10 s by default; 100 s here, so that no beat falls inside the test): the
+    // job it runs is listed at once, from its claim, not at the next beat, when a job of a few seconds has long ended.
+    [Fact]
+    public async Task The_list_shows_the_job_a_worker_runs_as_soon_as_it_claims_it_not_at_its_next_heartbeat()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Generation:UseCuda"] = "false", ["Queue:LeaseSeconds"] = "300" });
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var registry = factory.Services.GetRequiredService<WorkerRegistry>();
+        var idle = (await WaitForAsync(registry, list => list.Count == 1)).Single();
+
+        factory.Scripted.Hold();
+        var job = await alice.SubmitAsync("watched");
+        await alice.WaitForAsync(job.Id, j => j.Status == "Running");
+        var busy = (await registry.ListAsync()).Single();
+        factory.Scripted.Open();
+        await alice.WaitForEndAsync(job.Id);
+        var after = (await registry.ListAsync()).Single();
+
+        Assert.Null(idle.CurrentJobId);
+        Assert.Equal(job.Id, busy.CurrentJobId);
+        Assert.Equal(idle.LastHeartbeatAt, busy.LastHeartbeatAt); // no beat in between: the claim told it
+        Assert.Null(after.CurrentJobId);
+    }
+
     // Before, a worker that had not loaded a model yet said "cuda:0" here, where CUDA cannot run: only a failed
     // session told it otherwise. Now it says what the CUDA provider's check says, on a GPU machine and off one.
     [Fact]
