@@ -1,6 +1,8 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
 using WebStudio.Studio.Queue;
+using WebStudio.Web.Endpoints;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;
@@ -12,15 +14,7 @@ public sealed class QueueSnapshotTests
     {
         using var folder = new TempFolder();
         await using var factory = ScriptedStudio.Create(folder);
-        factory.Scripted.Hold();
-        var admin = await StudioUserClient.RegisterAsync(factory, "admin");
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
-
-        var running = await alice.SubmitAsync("alice secret 1", steps: 10);
-        await alice.WaitForAsync(running.Id, j => j.Status == "Running");
-        await alice.SubmitAsync("alice secret 2", steps: 10);
-        var bobs = await bob.SubmitAsync("bob prompt", steps: 10);
+        var bobs = (await ThreeJobsAsync(factory, "alice secret 1", "alice secret 2", "bob prompt")).Bobs;
 
         var snapshot = factory.Services.GetRequiredService<QueueSnapshot>();
         var bobView = await snapshot.GetAsync(UserId(bobs), isAdmin: false);
@@ -47,4 +41,52 @@ public sealed class QueueSnapshotTests
             return db.Jobs.Single(j => j.Id == job.Id).OwnerId;
         }
     }
+
+    /// <summary>GET /api/jobs/{id} tells a program what the queue page tells a person: a queued job's place, and a
+    /// waiting or running job's estimated time until it ends.</summary>
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task The_job_api_reports_a_waiting_jobs_place_and_eta_and_an_ended_ones_neither()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        var jobs = await ThreeJobsAsync(factory, "first", "second", "bob's");
+
+        var running = await GetAsync(jobs.Alice, jobs.First.Id);
+        var aliceSecond = await GetAsync(jobs.Alice, jobs.Second.Id);
+        var bobFirst = await GetAsync(jobs.Bob, jobs.Bobs.Id);
+        var bobFirstForAdmin = await GetAsync(jobs.Admin, jobs.Bobs.Id);
+        factory.Scripted.Open();
+
+        Assert.Null(running.Position);
+        Assert.NotNull(running.EtaSeconds);
+        Assert.Equal(1, bobFirst.Position); // fair: bob was never served, alice just was
+        Assert.Equal(2, aliceSecond.Position);
+        Assert.True(bobFirst.EtaSeconds > running.EtaSeconds, $"{bobFirst.EtaSeconds} after {running.EtaSeconds}");
+        Assert.True(aliceSecond.EtaSeconds > bobFirst.EtaSeconds, $"{aliceSecond.EtaSeconds} after {bobFirst.EtaSeconds}");
+        Assert.Equal((bobFirst.Position, bobFirst.EtaSeconds), (bobFirstForAdmin.Position, bobFirstForAdmin.EtaSeconds));
+
+        var ended = await jobs.Alice.WaitForEndAsync(jobs.Second.Id);
+        Assert.Equal("Succeeded", ended.Status);
+        Assert.Equal((null, null), (ended.Position, ended.EtaSeconds));
+    }
+
+    /// <summary>With the engine held: alice's first job running, then her second and bob's first queued (10 steps
+    /// each). The administrator registers first.</summary>
+    private static async Task<ThreeJobs> ThreeJobsAsync(StudioHost factory, string first, string second, string bobs)
+    {
+        factory.Scripted.Hold();
+        var admin = await StudioUserClient.RegisterAsync(factory, "admin");
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
+        var running = await alice.SubmitAsync(first, steps: 10);
+        await alice.WaitForAsync(running.Id, j => j.Status == "Running");
+        var queued = await alice.SubmitAsync(second, steps: 10);
+        return new ThreeJobs(admin, alice, bob, running, queued, await bob.SubmitAsync(bobs, steps: 10));
+    }
+
+    private sealed record ThreeJobs(StudioUserClient Admin, StudioUserClient Alice, StudioUserClient Bob, JobView First, JobView Second, JobView Bobs);
+
+    private static async Task<JobView> GetAsync(StudioUserClient user, Guid id) =>
+        (await user.Http.GetFromJsonAsync<JobView>($"/api/jobs/{id}"))!;
 }
