@@ -36,6 +36,29 @@ public sealed class JobLeases(
         return rows == 1;
     }
 
+    /// <summary>How often a page reads <see cref="SilenceAsync"/>: twice a heartbeat.</summary>
+    public TimeSpan SilenceCheckInterval => _options.HeartbeatInterval / 2;
+
+    /// <summary>
+    /// How long the worker running <paramref name="jobId"/> has not renewed its lease, and how long until the lease runs
+    /// out and the job goes back to the queue; null unless the job runs under a lease. A page says so once the silence
+    /// is <see cref="WorkerSilence.WorthSaying"/>: a job whose worker died otherwise shows its last step, still, for a
+    /// whole lease.
+    /// </summary>
+    public async Task<WorkerSilence?> SilenceAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var leaseEnd = await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+            .Select(j => j.LeaseExpiresAt).FirstOrDefaultAsync(cancellationToken);
+        if (leaseEnd is not { } end)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        return new WorkerSilence(now - (end - _options.Lease), end - now, _options.HeartbeatInterval * 1.5);
+    }
+
     /// <summary>
     /// Jobs whose lease ran out (or was ended by <see cref="JobQueue.RecoverInterruptedAsync"/>) go back to the queue, or fail with a reason once tried
     /// <see cref="QueueOptions.MaxAttempts"/> times. Running jobs without a lease (left by a release before leases)

@@ -99,6 +99,36 @@ public sealed class JobPanelTests
         factory.Scripted.Open();
     }
 
+    // A worker killed mid-job leaves it at its last step until the lease runs out: the panel says so once no heartbeat
+    // has renewed the lease for one and a half beats (a 3 s lease here: beats every 1 s, read every 0.5 s).
+    [Fact]
+    [Trait("Capability", "ScaleOut")]
+    public async Task A_running_job_whose_worker_stopped_renewing_its_lease_says_so_and_when_it_goes_back()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:RunJobs"] = "false", ["Queue:LeaseSeconds"] = "3" });
+        var user = await StudioUserClient.RegisterAsync(factory, "left");
+        var submitted = await user.SubmitAsync("its worker dies");
+        var claimed = await factory.Services.GetRequiredService<JobQueue>().ClaimNextAsync("gone/1/worker#0", CancellationToken.None);
+        Assert.Equal(submitted.Id, claimed!.Id);
+
+        var job = await StoredJobAsync(factory, submitted.Id);
+        await using var context = NewContext(factory);
+        var cut = context.Render<JobPanel>(p => p.Add(c => c.Job, job).AddCascadingValue(SignedIn(job.OwnerId)));
+        await Task.Delay(1000); // two reads of a lease just claimed
+        Assert.Empty(cut.FindAll("#worker-silent"));
+
+        // Its last renewal 2.5 s ago: 0.5 s until the job goes back.
+        await using (var db = await factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync())
+        {
+            var leaseEnd = DateTime.UtcNow.AddSeconds(0.5);
+            await db.Jobs.Where(j => j.Id == job.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.LeaseExpiresAt, leaseEnd));
+        }
+
+        cut.WaitForAssertion(() => Assert.Contains("Its worker has not answered for", cut.Find("#worker-silent").TextContent), TimeSpan.FromSeconds(5));
+        Assert.Matches(@"goes back\s+to the queue (in about 1 s|now) and runs again", cut.Find("#worker-silent").TextContent);
+    }
+
     private static BunitContext NewContext(StudioHost factory)
     {
         var context = new BunitContext();
@@ -107,6 +137,7 @@ public sealed class JobPanelTests
         context.Services.AddSingleton(factory.Services.GetRequiredService<JobAccess>());
         context.Services.AddSingleton(factory.Services.GetRequiredService<JobQueue>());
         context.Services.AddSingleton(factory.Services.GetRequiredService<QueueSnapshot>());
+        context.Services.AddSingleton(factory.Services.GetRequiredService<JobLeases>());
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         return context;
     }
