@@ -15,6 +15,7 @@ public static class ExecutionProviders
     private static readonly object Gate = new();
     private static readonly Dictionary<string, string> Failures = new(StringComparer.Ordinal);
     private static readonly HashSet<string> Probed = new(StringComparer.Ordinal);
+    private static readonly HashSet<(string Provider, int Device)> Checked = [];
 
     public const string TensorRt = "TensorRT", Cuda = "CUDA", Cpu = "CPU";
 
@@ -66,21 +67,27 @@ public static class ExecutionProviders
     /// Whether CUDA device <paramref name="deviceId"/> can take sessions, checked without a model (a worker says so at
     /// start, per device; the benchmarks say why not): appending the CUDA provider is what fails on the CPU-only build
     /// or without the CUDA libraries. Null when it can; else why not, the verdict kept for the process as a failed
-    /// session's is.
+    /// session's is. Asked again, it answers from what it found (and from any session's failure since).
     /// </summary>
     public static string? CheckCuda(int deviceId) => Check(Cuda, new ModelLoadOptions { CudaDeviceId = deviceId });
 
     /// <summary>As <see cref="CheckCuda"/>, for TensorRT (which also needs CUDA).</summary>
     public static string? CheckTensorRt(int deviceId) => Check(TensorRt, new ModelLoadOptions { CudaDeviceId = deviceId, UseTensorRt = true });
 
+    // A passed check is remembered per provider and device, so that a caller may ask on every heartbeat; a failure is
+    // kept by Fail, and a session's later failure answers from then on.
     private static string? Check(string provider, ModelLoadOptions options)
     {
-        if (Usable(provider) is null)
+        if (Usable(provider) is null && Passed((provider, options.CudaDeviceId)) is false)
         {
             try
             {
                 using var sessionOptions = new SessionOptions();
                 AppendProvider(sessionOptions, provider, options);
+                lock (Gate)
+                {
+                    Checked.Add((provider, options.CudaDeviceId));
+                }
             }
             catch (Exception ex) when (IsProviderFailure(ex))
             {
@@ -89,6 +96,14 @@ public static class ExecutionProviders
         }
 
         return FailureOf(provider);
+    }
+
+    private static bool Passed((string Provider, int Device) check)
+    {
+        lock (Gate)
+        {
+            return Checked.Contains(check);
+        }
     }
 
     private static IEnumerable<string> Preference(ModelLoadOptions options)

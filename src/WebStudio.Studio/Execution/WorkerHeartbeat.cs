@@ -31,9 +31,6 @@ public sealed class WorkerHeartbeat(
     private readonly List<Claim> _claims = []; // oldest first: the last is the job the loop runs
     private long _jobsDone;
 
-    // Whether CUDA can take sessions on this loop's device, checked once, before any model has loaded.
-    private readonly Lazy<bool> _cudaUsable = new(() => ExecutionProviders.CheckCuda(device ?? generation.CudaDeviceId) is null);
-
     public string WorkerId => workerId;
 
     /// <summary>The loop runs <paramref name="job"/> now.</summary>
@@ -160,7 +157,7 @@ public sealed class WorkerHeartbeat(
 
     // CUDA where the provider can take sessions on the device and no session has failed on it since (a worker that had
     // not loaded a model yet said "cuda:0" on a machine without CUDA). A listed device on the CPU says which entry it is.
-    private string Device() => generation.UseCuda && _cudaUsable.Value && ExecutionProviders.CudaFailure is null
+    private string Device() => generation.UseCuda && ExecutionProviders.CheckCuda(device ?? generation.CudaDeviceId) is null
         ? $"cuda:{device ?? generation.CudaDeviceId}"
         : device is { } listed ? $"cpu (device {listed})" : "cpu";
 

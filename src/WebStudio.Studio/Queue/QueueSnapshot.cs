@@ -76,7 +76,7 @@ public sealed class QueueSnapshot(
         var heldJobs = await queue.InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Held))
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.CreatedAt, j.Priority })
             .ToListAsync(cancellationToken);
-        var rates = await QueueStatements.ReadRatesAsync(db, cancellationToken);
+        var rates = await QueueStatements.ReadRatesAsync(db, [.. order.Select(j => j.Model), .. runningJobs.Select(j => j.Model)], cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var prompts = options.Value.AdministratorsSeePrompts;
 
@@ -131,7 +131,7 @@ public sealed class QueueSnapshot(
     {
         var queued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued, cancellationToken);
         var othersQueued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.OwnerId != userId, cancellationToken);
-        var rates = await QueueStatements.ReadRatesAsync(db, cancellationToken);
+        var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
         var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, rates, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height })

@@ -138,15 +138,17 @@ internal static class QueueStatements
         return rows;
     }
 
-    /// <summary>The rates of the models that queued and running jobs use, each from its last
-    /// <see cref="WorkRates.History"/> measured runs (<see cref="QueueOrderSql.RecentRuns"/>).</summary>
-    public static async Task<WorkRates> ReadRatesAsync(StudioDbContext db, CancellationToken cancellationToken)
+    /// <summary>The rates of <paramref name="waiting"/>, the models that queued and running jobs use (read here when
+    /// the caller has not read those jobs), each from its last <see cref="WorkRates.History"/> measured runs
+    /// (<see cref="QueueOrderSql.RecentRuns"/>).</summary>
+    public static async Task<WorkRates> ReadRatesAsync(StudioDbContext db, IReadOnlyCollection<string>? waiting, CancellationToken cancellationToken)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
-        var models = new List<string>();
-        await using (var command = Command(db, QueueOrderSql.WaitingModels))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        var models = waiting?.Distinct(StringComparer.Ordinal).ToList() ?? [];
+        if (waiting is null)
         {
+            await using var command = Command(db, QueueOrderSql.WaitingModels);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 models.Add(reader.GetString(0));

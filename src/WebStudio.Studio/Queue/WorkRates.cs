@@ -16,8 +16,6 @@ public sealed record WorkRates(IReadOnlyDictionary<string, ModelRate> Rates, Mod
     /// <summary>How many of a model's last finished jobs its rates are measured over.</summary>
     public const int History = 20;
 
-    public static WorkRates Default { get; } = new(new Dictionary<string, ModelRate>(), ModelRate.Default);
-
     public ModelRate RateOf(string model) => Rates.TryGetValue(model, out var rate) ? rate : Fallback;
 
     /// <summary>The time of <paramref name="steps"/> steps of <paramref name="images"/> images of the size given, and
