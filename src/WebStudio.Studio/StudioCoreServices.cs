@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using WebStudio.Data;
+using WebStudio.Generation.Models;
 using WebStudio.Studio.Admin;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Editing;
@@ -46,6 +47,7 @@ public static class StudioCoreServices
 
         // The ONNX engine; integration tests replace it with ConfigureTestServices.
         services.AddSingleton<IGenerationEngine, OnnxGenerationEngine>();
+        services.AddSingleton(provider => new ComputeThreads(provider.GetRequiredService<IOptions<GenerationOptions>>().Value.ComputeNice));
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -2,6 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using Microsoft.AspNetCore.SignalR.Client;
+using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Engine;
@@ -9,6 +10,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Studio.Previews;
 using WebStudio.Web.Tests.Infrastructure;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Options;
 
 namespace WebStudio.Web.Tests;
 
@@ -104,6 +106,35 @@ public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<Tiny
         Assert.Null(refused);
         Assert.True(clock.ElapsedMilliseconds < 1000, $"{clock.ElapsedMilliseconds} ms");
         Assert.NotNull(engine.MeasurePrompt("tiny", atLimit, 20));
+    }
+
+    [Fact]
+    [Trait("Capability", "ScaleOut")]
+    public async Task The_engine_loads_and_runs_the_graphs_on_compute_threads_and_the_rest_of_the_run_at_the_servers_priority()
+    {
+        var compute = new ComputeThreads(new GenerationOptions().ComputeNice);
+        using var engine = model.CreateEngine(compute);
+        var caller = ComputeThreads.CurrentThreadNice();
+        var steps = new List<(int? Nice, string? Thread)>();
+
+        var images = await engine.RunAsync(Run(StudioUserClient.Parameters("a red circle", steps: 3) with { Width = 64, Height = 64 }), _ =>
+        {
+            steps.Add((ComputeThreads.CurrentThreadNice(), Thread.CurrentThread.Name));
+            return true;
+        }, CancellationToken.None);
+        foreach (var image in images)
+        {
+            image.Dispose();
+        }
+
+        // The step callback (previews, a cancel's check, the progress sent) is the server's code: never on a compute thread.
+        Assert.Equal(3, steps.Count);
+        Assert.All(steps, step => Assert.DoesNotContain("compute", step.Thread ?? ""));
+        Assert.Equal(1, compute.Threads); // the loads and the runs, one after another
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.All(steps, step => Assert.Equal(caller, step.Nice));
+        }
     }
 
     private static DiffusionRun Run(JobSpec.Txt2Img spec) => new(spec, spec.Width ?? 0, spec.Height ?? 0);

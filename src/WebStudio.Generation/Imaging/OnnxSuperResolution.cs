@@ -24,14 +24,16 @@ public sealed class OnnxSuperResolution : IDisposable
     private const int ProbeSize = 32;
 
     private readonly InferenceSession _session;
+    private readonly ComputeThreads? _compute;
     private readonly TensorKind _input;
     private readonly TensorKind _output;
 
-    private OnnxSuperResolution(string displayName, InferenceSession session, string provider,
+    private OnnxSuperResolution(string displayName, InferenceSession session, string provider, ComputeThreads? compute,
         TensorKind input, TensorKind output, int tileWidth, int tileHeight, int overlap)
     {
         DisplayName = displayName;
         _session = session;
+        _compute = compute;
         Provider = provider;
         _input = input;
         _output = output;
@@ -90,7 +92,7 @@ public sealed class OnnxSuperResolution : IDisposable
                     $"The tile overlap must be between 0 and half the tile size ({tileWidth}×{tileHeight}).");
             }
 
-            return new OnnxSuperResolution(displayName, session, provider, input, output, tileWidth, tileHeight, overlap);
+            return new OnnxSuperResolution(displayName, session, provider, options?.Compute, input, output, tileWidth, tileHeight, overlap);
         }
         catch
         {
@@ -203,7 +205,9 @@ public sealed class OnnxSuperResolution : IDisposable
         using var runOptions = new RunOptions();
         try
         {
-            return _session.Run(runOptions, [_input.Name], [input], [_output.Name]);
+            return _compute is null
+                ? _session.Run(runOptions, [_input.Name], [input], [_output.Name])
+                : _compute.Invoke(() => _session.Run(runOptions, [_input.Name], [input], [_output.Name]));
         }
         catch (OnnxRuntimeException ex)
         {

@@ -37,7 +37,7 @@ public static class ExecutionProviders
             {
                 gpuOptions = BaseOptions(options, weightBytes);
                 AppendProvider(gpuOptions, provider, options);
-                var session = modelBytes is null ? new InferenceSession(modelPath, gpuOptions) : new InferenceSession(modelBytes, gpuOptions);
+                var session = Open(modelPath, modelBytes, gpuOptions, options.Compute);
                 LogOnce(logger, provider, Describe(provider, options, declined));
                 return (session, provider);
             }
@@ -52,9 +52,16 @@ public static class ExecutionProviders
         }
 
         using var cpuOptions = BaseOptions(options, weightBytes);
-        var cpuSession = modelBytes is null ? new InferenceSession(modelPath, cpuOptions) : new InferenceSession(modelBytes, cpuOptions);
+        var cpuSession = Open(modelPath, modelBytes, cpuOptions, options.Compute);
         LogOnce(logger, Cpu, declined.Count == 0 ? "CUDA disabled in configuration" : string.Join("; ", declined));
         return (cpuSession, Cpu);
+    }
+
+    // On a compute thread when there are some: ONNX Runtime's operator threads, made with the session, inherit its priority.
+    private static InferenceSession Open(string modelPath, byte[]? modelBytes, SessionOptions sessionOptions, ComputeThreads? compute)
+    {
+        InferenceSession Create() => modelBytes is null ? new InferenceSession(modelPath, sessionOptions) : new InferenceSession(modelBytes, sessionOptions);
+        return compute is null ? Create() : compute.Invoke(Create);
     }
 
     /// <summary>Why CUDA could not be used in this process, or null when it has not failed.</summary>

@@ -48,4 +48,8 @@ public sealed record ModelLoadOptions
     /// images. The VAE's memory then follows the tile rather than the image, at the cost of a little time and of tiles
     /// that see only their own part of the picture.</summary>
     public int VaeTileSize { get; init; }
+
+    /// <summary>Where the graphs' native work runs: on these threads, below the process's priority, while the caller
+    /// waits; null runs it on the caller.</summary>
+    public ComputeThreads? Compute { get; init; }
 }

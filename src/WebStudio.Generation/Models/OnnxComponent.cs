@@ -11,15 +11,17 @@ namespace WebStudio.Generation.Models;
 public sealed class OnnxComponent : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly ComputeThreads? _compute;
 
     // One set of run options for every call: they are only read by Run (nothing here ever sets the terminate flag),
     // and creating and releasing a native one per call is a cost on every UNet step.
     private readonly RunOptions _runOptions = new();
 
-    private OnnxComponent(string displayName, InferenceSession session, string provider)
+    private OnnxComponent(string displayName, InferenceSession session, string provider, ComputeThreads? compute)
     {
         DisplayName = displayName;
         _session = session;
+        _compute = compute;
         Provider = provider;
         Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);
         Outputs = session.OutputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);
@@ -70,7 +72,7 @@ public sealed class OnnxComponent : IDisposable
 
             var weightBytes = WeightBytes(path, upcastBytes);
             var (session, provider) = ExecutionProviders.CreateSession(path, options, logger, upcastBytes, weightBytes);
-            return new OnnxComponent(displayName, session, provider) { CpuMemArena = ExecutionProviders.UsesCpuArena(options, weightBytes) };
+            return new OnnxComponent(displayName, session, provider, options.Compute) { CpuMemArena = ExecutionProviders.UsesCpuArena(options, weightBytes) };
         }
         catch (OnnxRuntimeException ex)
         {
@@ -104,7 +106,9 @@ public sealed class OnnxComponent : IDisposable
         IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, IReadOnlyList<string> outputNames, RunClock? clock)
     {
         var start = Stopwatch.GetTimestamp();
-        var outputs = _session.Run(_runOptions, inputNames, inputs, outputNames);
+        var outputs = _compute is null
+            ? _session.Run(_runOptions, inputNames, inputs, outputNames)
+            : _compute.Invoke(() => _session.Run(_runOptions, inputNames, inputs, outputNames));
         clock?.Add(start, Stopwatch.GetTimestamp());
         return outputs;
     }
@@ -116,7 +120,14 @@ public sealed class OnnxComponent : IDisposable
     internal void RunWithBinding(OrtIoBinding binding, RunClock? clock)
     {
         var start = Stopwatch.GetTimestamp();
-        _session.RunWithBinding(_runOptions, binding);
+        if (_compute is null)
+        {
+            _session.RunWithBinding(_runOptions, binding);
+        }
+        else
+        {
+            _compute.Invoke(() => _session.RunWithBinding(_runOptions, binding));
+        }
         clock?.Add(start, Stopwatch.GetTimestamp());
     }
 

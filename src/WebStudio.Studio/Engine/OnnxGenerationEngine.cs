@@ -22,11 +22,11 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
     // Tokenizers for the prompt counter, read from each model's tokenizer/ folder without loading its graphs.
     private readonly ConcurrentDictionary<string, ClipTokenizer> _tokenizers = new(StringComparer.Ordinal);
 
-    public OnnxGenerationEngine(IOptions<GenerationOptions> options, ILogger<ModelCache> logger)
+    public OnnxGenerationEngine(IOptions<GenerationOptions> options, ComputeThreads compute, ILogger<ModelCache> logger)
     {
         _options = options.Value;
         _catalog = new ModelCatalog(Path.GetFullPath(_options.ModelsPath));
-        var load = _options.LoadOptions();
+        var load = _options.LoadOptions() with { Compute = compute };
         _cache = new ModelCache(_catalog, load, logger, _options.MaxLoadedModels, _options.ModelMemoryBudgetMB * 1024 * 1024);
         _admission = new JobMemoryAdmission(_options, _catalog);
         _previews = new PreviewDecoders(_options.Previews(), load, logger);

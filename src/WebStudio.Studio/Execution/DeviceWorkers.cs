@@ -63,7 +63,8 @@ public sealed class DeviceWorkers(
         IGenerationEngine engine = shared;
         if (shared is OnnxGenerationEngine && device != generation.Value.CudaDeviceId)
         {
-            var own = new OnnxGenerationEngine(Microsoft.Extensions.Options.Options.Create(settings), services.GetRequiredService<ILogger<ModelCache>>());
+            var own = new OnnxGenerationEngine(Microsoft.Extensions.Options.Options.Create(settings), services.GetRequiredService<ComputeThreads>(),
+                services.GetRequiredService<ILogger<ModelCache>>());
             _owned.Add(own);
             engine = own;
         }

@@ -15,7 +15,7 @@ namespace WebStudio.Studio.Execution;
 /// Runs upscale jobs in the queue worker, without the diffusion pipeline: Lanczos at 2× or 4×, or tiled inference
 /// of an ONNX super-resolution model from models/upscalers. It reports one step, whose preview is the result.
 /// </summary>
-public sealed class UpscaleRunner(UpscalerCatalog catalog, IOptions<GenerationOptions> options, ILogger<UpscaleRunner> logger) : IJobExecutor
+public sealed class UpscaleRunner(UpscalerCatalog catalog, ComputeThreads compute, IOptions<GenerationOptions> options, ILogger<UpscaleRunner> logger) : IJobExecutor
 {
     private const int PreviewSide = 128;
 
@@ -49,7 +49,7 @@ public sealed class UpscaleRunner(UpscalerCatalog catalog, IOptions<GenerationOp
         }
 
         var settings = options.Value;
-        var load = settings.LoadOptions();
+        var load = settings.LoadOptions() with { Compute = compute };
         using var model = OnnxSuperResolution.Load(catalog.Find(upscaler).Path, load, logger);
         return model.Upscale(source, cancellationToken);
     }

@@ -11,10 +11,15 @@ public static class TinyModelEngine
     /// <summary>The real engine (the generation core on ONNX Runtime, CPU) over the fixture's models folder.</summary>
     public static OnnxGenerationEngine CreateEngine(this TinyModelFolders models) => Create(models.ModelsPath);
 
+    /// <summary>The real engine, running its graphs on <paramref name="compute"/>.</summary>
+    public static OnnxGenerationEngine CreateEngine(this TinyModelFolders models, ComputeThreads compute) => Create(models.ModelsPath, compute);
+
     /// <summary>The real engine over the tiny model and the tiny instruction model (<see cref="TinyModelFolders.EditModelName"/>).</summary>
     public static OnnxGenerationEngine CreateEngineWithEditModel(this TinyModelFolders models) => Create(models.ModelsWithEditPath);
 
-    private static OnnxGenerationEngine Create(string modelsPath) => new(
-        Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = modelsPath, UseCuda = false, DefaultModel = TinyModelFolders.ModelName }),
-        NullLogger<ModelCache>.Instance);
+    private static OnnxGenerationEngine Create(string modelsPath, ComputeThreads? compute = null)
+    {
+        var options = new GenerationOptions { ModelsPath = modelsPath, UseCuda = false, DefaultModel = TinyModelFolders.ModelName };
+        return new(Microsoft.Extensions.Options.Options.Create(options), compute ?? new ComputeThreads(options.ComputeNice), NullLogger<ModelCache>.Instance);
+    }
 }

@@ -70,6 +70,20 @@ public sealed class EnginePreviewDecoderTests : IDisposable
     }
 
     [Theory]
+    [Trait("Capability", "ScaleOut")]
+    [InlineData("-3")]
+    [InlineData("20")]
+    public void A_compute_nice_value_outside_0_to_19_stops_the_studio_at_start(string nice)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Generation:ComputeNice"] = nice }).Build();
+        using var services = new ServiceCollection().AddStudioCore(configuration).BuildServiceProvider();
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<GenerationOptions>>().Value);
+
+        Assert.Contains($"Generation:ComputeNice is {nice}; it must be a nice value from 0 (the process's own priority) to 19 (the lowest).", error.Message);
+    }
+
+    [Theory]
     [InlineData("100")]
     [InlineData("32")]
     [InlineData("-512")]
@@ -100,7 +114,7 @@ public sealed class EnginePreviewDecoderTests : IDisposable
     {
         options.ModelsPath = _models.Path;
         options.UseCuda = false;
-        return new OnnxGenerationEngine(Microsoft.Extensions.Options.Options.Create(options), NullLogger<ModelCache>.Instance);
+        return new OnnxGenerationEngine(Microsoft.Extensions.Options.Options.Create(options), new ComputeThreads(0), NullLogger<ModelCache>.Instance);
     }
 
     private static async Task<List<PreviewPixels>> PreviewsOf(OnnxGenerationEngine engine, int steps)
