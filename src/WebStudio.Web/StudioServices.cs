@@ -44,6 +44,7 @@ public static class StudioServices
                 backplane.Configuration = RedisConnection.Settings(redis);
                 backplane.Configuration.ChannelPrefix = new RedisKeys(redis.Prefix).SignalR;
             });
+            CircuitsWithoutBackplane.Register(services);
         }
 
         services.AddCascadingAuthenticationState();

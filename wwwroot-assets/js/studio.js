@@ -12,9 +12,25 @@ function hub() {
             .build();
         // Streams do not survive a reconnect: subscribe again.
         connection.onreconnected(() => active.forEach(w => w.subscribe()));
-        started = connection.start();
+        started = startUntilConnected(connection);
     }
     return started.then(() => connection);
+}
+
+// The automatic reconnect covers a connection that drops, not a first start that fails (the server restarting, or
+// its backplane away): that is tried again, at the reconnect's own pace and then every 30 s, so that the previews of a
+// page opened meanwhile come once the server can take the connection. The watchers waiting meanwhile subscribe then.
+async function startUntilConnected(c) {
+    const delays = [0, 2000, 10000, 30000];
+    for (let attempt = 0; ; attempt++) {
+        try {
+            await c.start();
+            return;
+        } catch (err) {
+            console.warn('live previews unavailable; trying again', err);
+            await new Promise(resolve => setTimeout(resolve, delays[Math.min(attempt + 1, delays.length - 1)]));
+        }
+    }
 }
 
 function toBytes(png) {
