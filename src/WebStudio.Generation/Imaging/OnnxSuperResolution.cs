@@ -33,7 +33,7 @@ public sealed class OnnxSuperResolution : IDisposable
     {
         DisplayName = displayName;
         _session = session;
-        _compute = compute;
+        _compute = provider == ExecutionProviders.Cpu ? compute : null; // as OnnxComponent's graphs
         Provider = provider;
         _input = input;
         _output = output;

@@ -5,8 +5,9 @@ using System.Runtime.InteropServices;
 namespace WebStudio.Generation.Models;
 
 /// <summary>
-/// Dedicated threads that run ONNX Runtime's native work (a graph's run, a session's creation) below the rest of the
-/// process: on Linux each raises its own nice value to <see cref="Nice"/>; elsewhere it runs below normal priority.
+/// Dedicated threads that run ONNX Runtime's native work on the CPU (a graph's run, a session's creation) below the
+/// rest of the process: on Linux each raises its own nice value to <see cref="Nice"/>; elsewhere it runs below normal
+/// priority. A graph on a GPU runs on its caller, at full priority: that thread keeps the device fed.
 /// <para>Why: a generation on the CPU fills whole cores for as long as it runs. At the same priority, the server's short
 /// work beside it (the next claim, a lease renewal, a preview's send, a page, a request) waited for a core behind every
 /// other busy thread. With 4 worker processes on 2 cores, the hand-over from one job's end to the next claim reached

@@ -49,7 +49,7 @@ public sealed record ModelLoadOptions
     /// that see only their own part of the picture.</summary>
     public int VaeTileSize { get; init; }
 
-    /// <summary>Where the graphs' native work runs: on these threads, below the process's priority, while the caller
-    /// waits; null runs it on the caller.</summary>
+    /// <summary>Where the graphs' native work on the CPU runs: on these threads, below the process's priority, while
+    /// the caller waits; null runs it on the caller (as it does a graph on a GPU).</summary>
     public ComputeThreads? Compute { get; init; }
 }

@@ -21,7 +21,8 @@ public sealed class OnnxComponent : IDisposable
     {
         DisplayName = displayName;
         _session = session;
-        _compute = compute;
+        // On the CPU only: a GPU's runs are its feeding thread, which must keep the device busy rather than yield.
+        _compute = provider == ExecutionProviders.Cpu ? compute : null;
         Provider = provider;
         Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);
         Outputs = session.OutputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);

@@ -30,10 +30,10 @@ public sealed class GenerationOptions
     /// <summary>Threads per ONNX operator on CPU; 0 lets ONNX Runtime choose.</summary>
     public int IntraOpThreads { get; set; }
 
-    /// <summary>The nice value (0..19, Linux) of the threads that run and load models (<see cref="ComputeThreads"/>),
-    /// so that the server's own short work (requests, previews, lease renewals, the next claim) does not queue behind a
-    /// generation that fills the cores. The model still gets every core nothing else wants. 0 runs them at the
-    /// process's priority.</summary>
+    /// <summary>The nice value (0..19, Linux) of the threads that run and load models on the CPU
+    /// (<see cref="ComputeThreads"/>), so that the server's own short work (requests, previews, lease renewals, the next
+    /// claim) does not queue behind a generation that fills the cores. The model still gets every core nothing else
+    /// wants; a model on a GPU runs at full priority. 0 runs them at the process's priority.</summary>
     public int ComputeNice { get; set; } = 10;
 
     /// <summary>Run the UNet through an IOBinding per job (<see cref="ModelLoadOptions.IoBinding"/>).</summary>
