@@ -27,13 +27,7 @@ public sealed class PreviewsAcrossNodesTests
     {
         await using var redis = await RedisServer.StartNewAsync();
         using var folder = new TempFolder();
-        var options = new StudioHostOptions
-        {
-            DataFolder = folder.Path,
-            RunJobs = false,
-            // Every frame that crosses: the count below is the transport's, not the watcher's pace.
-            Settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration, ["Generation:PreviewIntervalMs"] = "0" },
-        };
+        var options = RedisStudioOptions.NodesWithoutJobs(folder.Path, redis);
         await using var nodeB = await StudioHost.StartAsync(options);
         var alice = await StudioLogin.RegisterAsync(nodeB, "alice"); // node B creates the database
         await using var nodeA = await StudioHost.StartAsync(options);

@@ -23,12 +23,7 @@ public sealed class RedisOutageTests
     {
         await using var redis = await RedisServer.StartNewAsync();
         using var folder = new TempFolder();
-        var options = new StudioHostOptions
-        {
-            DataFolder = folder.Path,
-            RunJobs = false,
-            Settings = new Dictionary<string, string?> { ["Redis:Configuration"] = redis.Configuration, ["Generation:PreviewIntervalMs"] = "0" },
-        };
+        var options = RedisStudioOptions.NodesWithoutJobs(folder.Path, redis);
         await using var node = await StudioHost.StartAsync(options);
         var alice = await StudioLogin.RegisterAsync(node, "alice");
         await using var worker = await StudioWorker.StartAsync(options with { Mode = StudioHostMode.ChildProcess });
