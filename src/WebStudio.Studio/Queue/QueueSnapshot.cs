@@ -61,7 +61,9 @@ public sealed class QueueSnapshot(
     public async Task<QueueView> GetAsync(string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var paused = await db.QueuePauses.AsNoTracking().Select(p => new QueuePauseInfo(p.PausedAt, p.PausedBy, p.Reason)).FirstOrDefaultAsync(cancellationToken);
+        // The one row by its key: a first row of no stated order is what EF Core warns of on every start.
+        var paused = await db.QueuePauses.AsNoTracking().Where(p => p.Id == QueuePause.Single)
+            .Select(p => new QueuePauseInfo(p.PausedAt, p.PausedBy, p.Reason)).FirstOrDefaultAsync(cancellationToken);
         var view = isAdmin ? await GetForAdministratorAsync(db, userId, cancellationToken) : await GetForUserAsync(db, userId, cancellationToken);
         return view with { Paused = paused };
     }
