@@ -50,9 +50,9 @@ public readonly record struct ModelRate(double StepMs, double RestMs)
     public static ModelRate Default { get; } = new(100.0 / (512 * 512), 0);
 
     /// <summary>
-    /// The step rate from the runs' summed step time, and the rest's rate as the median of the runs': the first run
-    /// after a start also loads the model, a cost the next ones do not pay, and the median leaves it out as soon as
-    /// there are three runs. Null when the runs measured no time.
+    /// The step rate from the runs' summed step time, and the rest's rate as the lower median of the runs': the first
+    /// run after a start also loads the model, a cost the next ones do not pay, and the lower median leaves it out as
+    /// soon as there are two runs. Null when the runs measured no time.
     /// </summary>
     public static ModelRate? Of(IReadOnlyList<FinishedRun> runs)
     {
@@ -64,8 +64,7 @@ public readonly record struct ModelRate(double StepMs, double RestMs)
 
         var stepMs = timed.Sum(r => r.StepsMs) / timed.Sum(r => (double)r.Steps * r.ImagePixels);
         var rest = timed.Select(r => (r.TotalMs - r.StepsMs) / r.ImagePixels).Order().ToList();
-        var median = rest.Count % 2 == 1 ? rest[rest.Count / 2] : (rest[(rest.Count / 2) - 1] + rest[rest.Count / 2]) / 2;
-        return new ModelRate(stepMs, median);
+        return new ModelRate(stepMs, rest[(rest.Count - 1) / 2]);
     }
 }
 
