@@ -15,7 +15,7 @@ public static class CircuitsWithoutBackplane
 {
     private const string ComponentHubName = "Microsoft.AspNetCore.Components.Server.ComponentHub";
 
-    public static Type ComponentHub { get; } = typeof(CircuitHandler).Assembly.GetType(ComponentHubName, throwOnError: true)!;
+    private static readonly Type ComponentHub = typeof(CircuitHandler).Assembly.GetType(ComponentHubName, throwOnError: true)!;
 
     public static void Register(IServiceCollection services) =>
         // A closed registration wins over the backplane's open one (HubLifetimeManager<>) for this hub alone.

@@ -38,7 +38,8 @@ public sealed partial class StudioUxBrowserTests
             release();
             await StudioPages.WaitForCircuitAsync(page);
             await Assertions.Expect(cards).ToHaveCountAsync(FirstScreenCards + 1, new() { Timeout = Wait });
-            Assert.Equal("a blue square 0", await page.Locator(".history-prompt").Last.InnerTextAsync());
+            // Waited for, not read once: the live render fills in the cards it adds a moment after they count (a CI run read "").
+            await Assertions.Expect(page.Locator(".history-prompt").Last).ToHaveTextAsync("a blue square 0", new() { Timeout = Wait });
         });
     }
 }
