@@ -18,9 +18,9 @@ public sealed class ScaleOutRun(ScaleOutSettings settings, PostgresServer postgr
     private ClaimRun? _readsAtScale;
     private long _seed = 10_000;
 
-    /// <summary>1. Throughput with 1, 2 and 4 worker processes on PostgreSQL and Redis; hand-over across nodes; previews through Redis (with 1 worker).</summary>
     private const int WarmUpJobsPerWorker = 10;
 
+    /// <summary>1. Throughput with 1, 2 and 4 worker processes on PostgreSQL and Redis; hand-over across nodes; previews through Redis (with 1 worker).</summary>
     public async Task ThroughputAsync()
     {
         Section("1. throughput: one web node (Queue:RunJobs=false) + N worker processes, PostgreSQL + Redis");

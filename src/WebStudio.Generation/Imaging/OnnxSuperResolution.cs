@@ -24,7 +24,7 @@ public sealed class OnnxSuperResolution : IDisposable
     private const int ProbeSize = 32;
 
     private readonly InferenceSession _session;
-    private readonly ComputeThreads? _compute;
+    private readonly ComputeThreads _compute;
     private readonly TensorKind _input;
     private readonly TensorKind _output;
 
@@ -33,7 +33,7 @@ public sealed class OnnxSuperResolution : IDisposable
     {
         DisplayName = displayName;
         _session = session;
-        _compute = provider == ExecutionProviders.Cpu ? compute : null; // as OnnxComponent's graphs
+        _compute = ComputeThreads.ForSession(compute, provider);
         Provider = provider;
         _input = input;
         _output = output;
@@ -205,9 +205,7 @@ public sealed class OnnxSuperResolution : IDisposable
         using var runOptions = new RunOptions();
         try
         {
-            return _compute is null
-                ? _session.Run(runOptions, [_input.Name], [input], [_output.Name])
-                : _compute.Invoke(() => _session.Run(runOptions, [_input.Name], [input], [_output.Name]));
+            return _compute.Invoke(() => _session.Run(runOptions, [_input.Name], [input], [_output.Name]));
         }
         catch (OnnxRuntimeException ex)
         {

@@ -42,6 +42,14 @@ public sealed partial class ComputeThreads
         Nice = nice;
     }
 
+    /// <summary>Runs every call on its caller: for a graph on a GPU, and where no compute threads are set.</summary>
+    public static ComputeThreads OnCaller { get; } = new(0);
+
+    /// <summary>Where a session's runs go: <paramref name="compute"/> for a session on the CPU, else the caller (a GPU's
+    /// runs are its feeding thread, which must keep the device busy rather than yield).</summary>
+    public static ComputeThreads ForSession(ComputeThreads? compute, string provider) =>
+        provider == ExecutionProviders.Cpu ? compute ?? OnCaller : OnCaller;
+
     /// <summary>Threads started so far.</summary>
     public int Threads => Volatile.Read(ref _started);
 

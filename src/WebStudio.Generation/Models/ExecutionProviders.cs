@@ -58,11 +58,8 @@ public static class ExecutionProviders
     }
 
     // On a compute thread when there are some: ONNX Runtime's operator threads, made with the session, inherit its priority.
-    private static InferenceSession Open(string modelPath, byte[]? modelBytes, SessionOptions sessionOptions, ComputeThreads? compute)
-    {
-        InferenceSession Create() => modelBytes is null ? new InferenceSession(modelPath, sessionOptions) : new InferenceSession(modelBytes, sessionOptions);
-        return compute is null ? Create() : compute.Invoke(Create);
-    }
+    private static InferenceSession Open(string modelPath, byte[]? modelBytes, SessionOptions sessionOptions, ComputeThreads? compute) =>
+        (compute ?? ComputeThreads.OnCaller).Invoke(() => modelBytes is null ? new InferenceSession(modelPath, sessionOptions) : new InferenceSession(modelBytes, sessionOptions));
 
     /// <summary>Why CUDA could not be used in this process, or null when it has not failed.</summary>
     public static string? CudaFailure => FailureOf(Cuda);

@@ -11,7 +11,7 @@ namespace WebStudio.Generation.Models;
 public sealed class OnnxComponent : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly ComputeThreads? _compute;
+    private readonly ComputeThreads _compute;
 
     // One set of run options for every call: they are only read by Run (nothing here ever sets the terminate flag),
     // and creating and releasing a native one per call is a cost on every UNet step.
@@ -21,8 +21,7 @@ public sealed class OnnxComponent : IDisposable
     {
         DisplayName = displayName;
         _session = session;
-        // On the CPU only: a GPU's runs are its feeding thread, which must keep the device busy rather than yield.
-        _compute = provider == ExecutionProviders.Cpu ? compute : null;
+        _compute = ComputeThreads.ForSession(compute, provider);
         Provider = provider;
         Inputs = session.InputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);
         Outputs = session.OutputMetadata.ToDictionary(p => p.Key, p => TensorKind.From(p.Key, p.Value), StringComparer.Ordinal);
@@ -107,9 +106,7 @@ public sealed class OnnxComponent : IDisposable
         IReadOnlyList<string> inputNames, IReadOnlyList<OrtValue> inputs, IReadOnlyList<string> outputNames, RunClock? clock)
     {
         var start = Stopwatch.GetTimestamp();
-        var outputs = _compute is null
-            ? _session.Run(_runOptions, inputNames, inputs, outputNames)
-            : _compute.Invoke(() => _session.Run(_runOptions, inputNames, inputs, outputNames));
+        var outputs = _compute.Invoke(() => _session.Run(_runOptions, inputNames, inputs, outputNames));
         clock?.Add(start, Stopwatch.GetTimestamp());
         return outputs;
     }
@@ -121,14 +118,7 @@ public sealed class OnnxComponent : IDisposable
     internal void RunWithBinding(OrtIoBinding binding, RunClock? clock)
     {
         var start = Stopwatch.GetTimestamp();
-        if (_compute is null)
-        {
-            _session.RunWithBinding(_runOptions, binding);
-        }
-        else
-        {
-            _compute.Invoke(() => _session.RunWithBinding(_runOptions, binding));
-        }
+        _compute.Invoke(() => _session.RunWithBinding(_runOptions, binding));
         clock?.Add(start, Stopwatch.GetTimestamp());
     }
 
