@@ -169,7 +169,7 @@ internal sealed class Stages(TrainerOptions options)
 
     public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads).Run(options.EvalCount, options.Scheduler, options.ImagesDir);
 
-    public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Sampler, options.Scheduler, options.ImagesDir);
+    public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Suite, options.Sampler, options.Scheduler, options.ImagesDir);
 
     public void Benchmark() => new FolderEvaluation(options.Out, options.Threads).BenchmarkUNet();
 

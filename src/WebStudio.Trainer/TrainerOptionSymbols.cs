@@ -45,6 +45,7 @@ internal sealed class TrainerOptionSymbols
     public Option<double?> Batch { get; } = Number("--batch", "N", "UNet batch size (default 32)");
     public Option<double?> EvalCount { get; } = Number("--eval-count", "N", "EvalSuite prompts to score (default 140; 0 = the full suite)");
     public Option<string?> Sampler { get; } = Choice("--sampler", "evaluate with the app's pipeline (default), the trainer's own DDIM loop, or score the suite's ground truth through the folder's VAE (encode, decode): the ceiling the VAE sets", "app", "onnx", "vae");
+    public Option<string?> Suite { get; } = Choice("--suite", "what evaluate scores: EvalSuite v1 (default: the seven categories) or words-v1 (one prompt per held-out word)", "v1", "words");
     public Option<string?> Images { get; } = Text("--images", "DIR", "evaluate also saves each generated image there as {prompt id}.png");
     public Option<string?> Scheduler { get; } = Text("--scheduler", "NAME", "app scheduler for evaluate (default \"DDIM\")");
     public Option<double?> Threads { get; } = Number("--threads", "N", "torch/ORT threads (default 2)");
@@ -56,7 +57,7 @@ internal sealed class TrainerOptionSymbols
     public IEnumerable<Option> All =>
     [
         Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights,
-        PlacementAux, LayoutWeight, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Images, Scheduler, Threads,
+        PlacementAux, LayoutWeight, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
         Resume, From, Pack, Seed,
     ];
 
@@ -82,6 +83,7 @@ internal sealed class TrainerOptionSymbols
         Batch = result.GetValue(Batch) is { } batch ? (int)batch : Defaults.Batch,
         EvalCount = result.GetValue(EvalCount) is { } evalCount ? (int)evalCount : Defaults.EvalCount,
         Sampler = result.GetValue(Sampler) ?? Defaults.Sampler,
+        Suite = result.GetValue(Suite) ?? Defaults.Suite,
         ImagesDir = result.GetValue(Images),
         Scheduler = result.GetValue(Scheduler) ?? Defaults.Scheduler,
         Threads = result.GetValue(Threads) is { } threads ? (int)threads : Defaults.Threads,

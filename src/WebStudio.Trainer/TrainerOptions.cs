@@ -54,6 +54,9 @@ internal sealed record TrainerOptions
 
     public string Sampler { get; init; } = "app";
 
+    /// <summary>"v1" (EvalSuite.Default) or "words" (EvalSuite.Words).</summary>
+    public string Suite { get; init; } = "v1";
+
     public string? ImagesDir { get; init; }
 
     public string Scheduler { get; init; } = "DDIM";

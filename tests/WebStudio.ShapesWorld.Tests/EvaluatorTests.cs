@@ -170,7 +170,8 @@ public class EvaluatorTests
     {
         var small = EvalSuite.Small(40);
         Assert.Equal(40, small.Prompts.Count);
-        Assert.All(Enum.GetValues<Category>(), c => Assert.True(small.Prompts.Count(p => p.Category == c) >= 5));
+        Assert.All(EvalSuite.Categories, c => Assert.True(small.Prompts.Count(p => p.Category == c) >= 5));
+        Assert.Equal(Enum.GetValues<Category>().Except([Category.Words]), EvalSuite.Categories);
         Assert.Equal(200, Suite.Prompts.Count);
         Assert.Equal(Suite.Prompts.Count, Suite.Prompts.Select(p => p.Id).Distinct().Count());
         Assert.All(Suite.Prompts, p => Assert.StartsWith(EvalSuite.Version, p.Id));

@@ -55,7 +55,7 @@ public class PromptParserTests
     }
 
     /// <summary>The spec's meaning as text, with relations turned to above/left-of so either wording compares equal.</summary>
-    private static string Canonical(SceneSpec spec)
+    internal static string Canonical(SceneSpec spec)
     {
         var background = spec.Background?.Name ?? "any";
         if (spec.Relation is not { } r) return $"{background}: {string.Join(" + ", spec.Groups)}";

@@ -57,7 +57,7 @@ public sealed class TrainerOptionsTests
     [InlineData("Shapes=2")]
     [InlineData("Counting")]
     [InlineData("Counting=-1")]
-    [InlineData("SingleObject=0,TwoObjects=0,Counting=0,Colours=0,Position=0,ColourAttribution=0,Letters=0")]
+    [InlineData("SingleObject=0,TwoObjects=0,Counting=0,Colours=0,Position=0,ColourAttribution=0,Letters=0,Words=0")]
     public void Bad_category_weights_are_refused(string text)
     {
         var error = Assert.Throws<ArgumentException>(() => TrainerOptions.Parse(["--category-weights", text]));

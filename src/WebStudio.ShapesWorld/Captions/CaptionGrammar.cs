@@ -18,6 +18,11 @@ public static class CaptionGrammar
     internal static readonly string[] GlueWords = ["a", "an", "the", "there", "is", "are", "and", "in", "on", "against", "with", "background"];
     internal static readonly string GrayVariant = "grey";
 
+    /// <summary>The Words category's one word of its own ("the word cat in red"). It is not in <see cref="Vocabulary"/>,
+    /// which is what the shipped model was trained on; nor are the words spelled, which the tokenizer splits into
+    /// pieces by design, so that a model can spell words it never saw whole.</summary>
+    public const string WordKeyword = "word";
+
     internal static readonly Dictionary<ShapeKind, (string One, string Many)> ShapeNouns = new()
     {
         [ShapeKind.Circle] = ("circle", "circles"),
@@ -68,6 +73,8 @@ public static class CaptionGrammar
         var plural = spec.Groups[0].Count > 1;
         var bg = spec.Background is { } b ? ColourWord(b, rng) : null;
         var form = bg is null ? rng.NextInt(3) : rng.NextInt(5);
+        // "there is cat in red" and "a picture of cat in red" do not read; a word stands alone.
+        if (form is 1 or 2 && spec.Groups.Any(g => g.Shape == ShapeKind.Word)) form = 0;
         var text = form switch
         {
             0 => Join(subject, BackgroundSuffix(bg, rng)),
@@ -97,6 +104,7 @@ public static class CaptionGrammar
     private static string Noun(ObjectGroup group, DeterministicRandom rng)
     {
         if (group.Shape == ShapeKind.Glyph) return GlyphNoun(group, rng);
+        if (group.Shape == ShapeKind.Word) return WordNoun(group, rng);
         var size = group.Size switch
         {
             SizeClass.Small => rng.Pick(SmallWords),
@@ -127,6 +135,19 @@ public static class CaptionGrammar
             1 => $"{Article(colour)} {colour} {kind} {glyph}",
             2 => $"the {colour} {kind} {glyph}",
             _ => $"{Article(colour)} {colour} {glyph}",
+        };
+    }
+
+    private static string WordNoun(ObjectGroup group, DeterministicRandom rng)
+    {
+        var word = group.Text!.ToLowerInvariant();
+        if (group.Colour is not { } c) return $"the {WordKeyword} {word}";
+        var colour = ColourWord(c, rng);
+        return rng.NextInt(3) switch
+        {
+            0 => $"the {WordKeyword} {word} in {colour}",
+            1 => $"the {colour} {WordKeyword} {word}",
+            _ => $"{word} in {colour}",
         };
     }
 

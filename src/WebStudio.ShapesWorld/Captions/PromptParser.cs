@@ -41,6 +41,16 @@ public static class PromptParser
             {
                 Emit(new ObjectGroup(shape, colour, size, count ?? 1));
             }
+            else if (word == CaptionGrammar.WordKeyword && i + 1 < words.Count && Spelled(words[i + 1]) is { } keyed)
+            {
+                i++;
+                Emit(ObjectGroup.ForWord(keyed, colour));
+            }
+            else if (Spelled(word) is { } bareWord && !Vocabulary.Contains(word) && FollowedByColour(words, i))
+            {
+                // "open in yellow": a word outside the vocabulary, then its colour.
+                Emit(ObjectGroup.ForWord(bareWord, colour));
+            }
             else if (word is "letter" or "digit" or "number" && i + 1 < words.Count && GlyphToken(words[i + 1]) is { } named1)
             {
                 i++;
@@ -67,7 +77,7 @@ public static class PromptParser
                 i += related.Length - 1;
             }
         }
-        if (groups.Count == 0) throw new ArgumentException($"prompt: no shape, letter or digit found in '{prompt}'.", nameof(prompt));
+        if (groups.Count == 0) throw new ArgumentException($"prompt: no shape, letter, digit or word found in '{prompt}'.", nameof(prompt));
         return new SceneSpec(InferCategory(groups, relation), groups, background, relation).Validate();
 
         void Emit(ObjectGroup group)
@@ -84,6 +94,7 @@ public static class PromptParser
 
     private static Category InferCategory(List<ObjectGroup> groups, SpatialRelation? relation)
     {
+        if (groups.Any(g => g.Shape == ShapeKind.Word)) return Category.Words;
         if (groups.Any(g => g.Shape == ShapeKind.Glyph)) return Category.Letters;
         if (relation is not null || groups.Any(g => g.Placement is not null)) return Category.Position;
         if (groups.Count == 1 && groups[0].Count > 1) return Category.Counting;
@@ -103,6 +114,13 @@ public static class PromptParser
         var ends = i + 1 == words.Count || words[i + 1] == ",";
         return introduced && ends;
     }
+
+    private static readonly HashSet<string> Vocabulary = [.. CaptionGrammar.Vocabulary];
+
+    private static string? Spelled(string word) => WordList.IsWord(word.ToUpperInvariant()) ? word.ToUpperInvariant() : null;
+
+    private static bool FollowedByColour(List<string> words, int i) =>
+        i + 2 < words.Count && words[i + 1] == "in" && IsColour(words[i + 2], out _);
 
     private static char? GlyphToken(string word) =>
         word.Length == 1 && GlyphFont.Supports(word[0]) ? char.ToUpperInvariant(word[0]) : null;

@@ -17,24 +17,45 @@ public sealed record EvalPrompt(string Id, Category Category, string Prompt, Sce
 public sealed class EvalSuite
 {
     public const string Version = "v1";
+    public const string WordsVersion = "words-v1";
     private const long SuiteSeed = 20261127;
+    private const long WordsSeed = 20261205;
     private const int DefaultSize = 200;
 
-    private EvalSuite(IReadOnlyList<EvalPrompt> prompts) => Prompts = prompts;
+    private EvalSuite(string name, IReadOnlyList<EvalPrompt> prompts)
+    {
+        Name = name;
+        Prompts = prompts;
+    }
+
+    /// <summary><see cref="Version"/> or <see cref="WordsVersion"/>: what a score was measured on.</summary>
+    public string Name { get; }
 
     public IReadOnlyList<EvalPrompt> Prompts { get; }
 
+    /// <summary>The categories of v1, in its order. Later categories have suites of their own, so v1's scores stay
+    /// comparable.</summary>
+    public static IReadOnlyList<Category> Categories { get; } =
+        [Category.SingleObject, Category.TwoObjects, Category.Counting, Category.Colours, Category.Position, Category.ColourAttribution, Category.Letters];
+
     /// <summary>200 prompts, as even a split over the seven categories as possible.</summary>
-    public static EvalSuite Default { get; } = new(Build(DefaultSize));
+    public static EvalSuite Default { get; } = new(Version, Build(DefaultSize));
+
+    /// <summary>One prompt per held-out word (<see cref="WordList.HeldOut"/>, never drawn in training): 160 Words scenes,
+    /// a word alone or above or below a shape.</summary>
+    public static EvalSuite Words { get; } = new(WordsVersion, BuildWords());
 
     /// <summary>The first <paramref name="count"/> prompts of <see cref="Default"/> taken round-robin over categories.</summary>
     public static EvalSuite Small(int count = 42)
     {
-        var categories = Enum.GetValues<Category>().Length;
+        var categories = Categories.Count;
         if (count < categories || count > DefaultSize)
             throw new ArgumentOutOfRangeException(nameof(count), count, $"must be between {categories} and {DefaultSize}");
-        return new(Default.Prompts.Take(count).ToArray());
+        return new(Version, Default.Prompts.Take(count).ToArray());
     }
+
+    /// <summary>The first <paramref name="count"/> prompts of this suite; all of them when it is 0 or more than there are.</summary>
+    public EvalSuite Prefix(int count) => count <= 0 || count >= Prompts.Count ? this : new(Name, Prompts.Take(count).ToArray());
 
     /// <summary>Generates every prompt's image with <paramref name="generate"/> and scores it.</summary>
     public EvaluationReport Evaluate(Func<EvalPrompt, Image<Rgb24>> generate)
@@ -51,17 +72,27 @@ public sealed class EvalSuite
     // Prompts are interleaved by category so any prefix is stratified.
     private static EvalPrompt[] Build(int size)
     {
-        var categories = Enum.GetValues<Category>();
+        var categories = Categories;
         var generator = new SceneGenerator(SuiteSeed);
         var prompts = new EvalPrompt[size];
         for (var i = 0; i < size; i++)
         {
-            var category = categories[i % categories.Length];
-            var ordinal = i / categories.Length;
+            var category = categories[i % categories.Count];
+            var ordinal = i / categories.Count;
             var plan = generator.Plan(i, category);
             var id = $"{Version}-{category.ToString().ToLowerInvariant()}-{ordinal:D3}";
             prompts[i] = new EvalPrompt(id, category, plan.Caption, plan.Spec, SuiteSeed + i);
         }
         return prompts;
+    }
+
+    private static EvalPrompt[] BuildWords()
+    {
+        var generator = new SceneGenerator(WordsSeed);
+        return WordList.HeldOut.Select((word, i) =>
+        {
+            var plan = generator.Plan(i, Category.Words, [word]);
+            return new EvalPrompt($"{WordsVersion}-{i:D3}", Category.Words, plan.Caption, plan.Spec, WordsSeed + i);
+        }).ToArray();
     }
 }

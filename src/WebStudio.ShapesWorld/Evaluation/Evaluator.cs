@@ -14,7 +14,8 @@ public sealed record EvalOutcome(bool Correct, string Reason)
 /// Scores an image against a <see cref="SceneSpec"/> with GenEval's rules: each asked-for object must be
 /// present (at least its count; exactly its count for <see cref="Category.Counting"/>) with every
 /// attribute the prompt names (colour, size, placement); a relation must hold between some pair of the
-/// named objects; a named background must match; a glyph must read as the asked character.
+/// named objects; a named background must match; a glyph must read as the asked character, a word as its letters
+/// (<see cref="WordReader"/>).
 /// </summary>
 public static class Evaluator
 {
@@ -33,8 +34,17 @@ public static class Evaluator
             return EvalOutcome.Fail($"background is {analysis.Background?.Name ?? "unrecognised"}, expected {bg.Name}");
 
         var matches = new List<List<DetectedObject>>();
+        var read = "";
         foreach (var group in expected.Groups)
         {
+            if (group.Shape == ShapeKind.Word)
+            {
+                var (outcome, word) = WordReader.Read(group, analysis, Seen(analysis));
+                if (!outcome.Correct) return outcome;
+                read = outcome.Reason + "; ";
+                matches.Add([word!]);
+                continue;
+            }
             if (group.Shape == ShapeKind.Glyph)
             {
                 var glyph = ScoreGlyph(group, analysis);
@@ -55,7 +65,7 @@ public static class Evaluator
             if (!holds)
                 return EvalOutcome.Fail($"no {expected.Groups[rel.Subject].Describe()} is {rel.Kind} a {expected.Groups[rel.Reference].Describe()}; saw {Seen(analysis)}");
         }
-        return EvalOutcome.Pass($"saw {Seen(analysis)}");
+        return EvalOutcome.Pass($"{read}saw {Seen(analysis)}");
     }
 
     /// <summary>Shape, and every attribute the group names.</summary>

@@ -15,12 +15,13 @@ public static class GlyphMatcher
     /// <summary>Best and runner-up glyphs with their Pearson correlations.</summary>
     public readonly record struct GlyphMatch(char Glyph, double Score, char RunnerUp, double RunnerUpScore);
 
-    public static GlyphMatch Match(bool[] ink, int imageWidth, int x0, int y0, int width, int height)
+    /// <param name="candidates">The glyphs it may be (a word's letters are never digits); all of them when null.</param>
+    public static GlyphMatch Match(bool[] ink, int imageWidth, int x0, int y0, int width, int height, string? candidates = null)
     {
         var observed = Sample((u, v) =>
             ink[(y0 + Math.Min(height - 1, (int)(v * height))) * imageWidth + x0 + Math.Min(width - 1, (int)(u * width))]);
         (char G, double S) best = (' ', double.NegativeInfinity), second = (' ', double.NegativeInfinity);
-        foreach (var glyph in GlyphFont.Glyphs)
+        foreach (var glyph in candidates ?? GlyphFont.Glyphs)
         {
             var score = Correlation(observed, Template(glyph));
             if (score > best.S) { second = best; best = (glyph, score); }

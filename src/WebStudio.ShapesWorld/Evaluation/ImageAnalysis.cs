@@ -17,13 +17,15 @@ public sealed class ImageAnalysis
     /// <summary>A blob's median colour must be this close to a palette colour to be named.</summary>
     public const int ColourThreshold = 80;
 
-    private ImageAnalysis(int width, int height, Rgb24 backgroundRgb, NamedColour? background, bool[] foreground, IReadOnlyList<DetectedObject> objects)
+    private ImageAnalysis(int width, int height, Rgb24[] pixels, Rgb24 backgroundRgb, NamedColour? background, bool[] foreground, IReadOnlyList<DetectedObject> objects)
     {
-        Width = width; Height = height; BackgroundRgb = backgroundRgb; Background = background; Foreground = foreground; Objects = objects;
+        Width = width; Height = height; Pixels = pixels; BackgroundRgb = backgroundRgb; Background = background; Foreground = foreground; Objects = objects;
     }
 
     public int Width { get; }
     public int Height { get; }
+    /// <summary>The image, row-major.</summary>
+    internal Rgb24[] Pixels { get; }
     public Rgb24 BackgroundRgb { get; }
     /// <summary>Nearest named colour to the border median, or null when none is close.</summary>
     public NamedColour? Background { get; }
@@ -47,7 +49,7 @@ public sealed class ImageAnalysis
             if (blob.Count < MinArea) continue;
             objects.Add(Describe(blob, pixels, bgRgb, w, h));
         }
-        return new ImageAnalysis(w, h, bgRgb, background, fg, objects);
+        return new ImageAnalysis(w, h, pixels, bgRgb, background, fg, objects);
     }
 
     private static DetectedObject Describe(List<int> blob, Rgb24[] pixels, Rgb24 background, int w, int h)

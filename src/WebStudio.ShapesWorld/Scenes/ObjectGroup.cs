@@ -1,7 +1,8 @@
 namespace WebStudio.ShapesWorld;
 
 /// <summary>
-/// One thing a prompt asks for: <see cref="Count"/> objects of a shape (or one glyph). A null
+/// One thing a prompt asks for: <see cref="Count"/> objects of a shape (or one glyph, or one word: its
+/// <see cref="Text"/> in capitals). A null
 /// <see cref="Colour"/>, <see cref="Size"/> or <see cref="Placement"/> means the prompt leaves it open.
 /// </summary>
 public sealed record ObjectGroup(
@@ -10,15 +11,24 @@ public sealed record ObjectGroup(
     SizeClass? Size = null,
     int Count = 1,
     Placement? Placement = null,
-    char? Glyph = null)
+    char? Glyph = null,
+    string? Text = null)
 {
     public static ObjectGroup ForGlyph(char glyph, NamedColour? colour = null) =>
         new(ShapeKind.Glyph, colour, null, 1, null, char.ToUpperInvariant(glyph));
 
-    /// <summary>Short human label, e.g. "3 red star", "glyph K".</summary>
+    public static ObjectGroup ForWord(string text, NamedColour? colour = null) =>
+        new(ShapeKind.Word, colour, Text: text.ToUpperInvariant());
+
+    /// <summary>Short human label, e.g. "3 red star", "glyph K", "word CAT".</summary>
     public string Describe()
     {
-        var what = Shape == ShapeKind.Glyph ? $"glyph {Glyph}" : Shape.ToString().ToLowerInvariant();
+        var what = Shape switch
+        {
+            ShapeKind.Glyph => $"glyph {Glyph}",
+            ShapeKind.Word => $"word {Text}",
+            _ => Shape.ToString().ToLowerInvariant(),
+        };
         var colour = Colour is null ? "" : Colour.Name + " ";
         var size = Size is null ? "" : Size.Value.ToString().ToLowerInvariant() + " ";
         return $"{Count} {size}{colour}{what}";

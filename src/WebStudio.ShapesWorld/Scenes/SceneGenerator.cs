@@ -10,7 +10,7 @@ namespace WebStudio.ShapesWorld;
 /// </summary>
 public sealed class SceneGenerator
 {
-    /// <summary>The five geometric shapes (glyphs are the Letters category).</summary>
+    /// <summary>The five geometric shapes (glyphs are the Letters category, words the Words category).</summary>
     public static IReadOnlyList<ShapeKind> Shapes { get; } =
         [ShapeKind.Circle, ShapeKind.Square, ShapeKind.Triangle, ShapeKind.Star, ShapeKind.Ring];
 
@@ -43,11 +43,15 @@ public sealed class SceneGenerator
     }
 
     /// <summary>Caption and spec of sample <paramref name="index"/> without drawing it (cheap: for vocabularies and caption corpora).</summary>
-    public ScenePlan Plan(long index, Category? category = null)
+    public ScenePlan Plan(long index, Category? category = null) => Plan(index, category, WordList.Training);
+
+    /// <summary>As <see cref="Plan(long, Category?)"/>, with the Words category's words drawn from <paramref name="words"/>
+    /// (the words suite asks for <see cref="WordList.HeldOut"/>).</summary>
+    internal ScenePlan Plan(long index, Category? category, IReadOnlyList<string> words)
     {
         var rng = DeterministicRandom.ForSample(Seed, index);
         var chosen = category ?? PickCategory(rng);
-        var spec = Build(rng, chosen);
+        var spec = Build(rng, chosen, words);
         return new ScenePlan(CaptionGrammar.Describe(spec, rng), spec, chosen, Seed, index);
     }
 
@@ -71,7 +75,7 @@ public sealed class SceneGenerator
         return _mix[^1].Category;
     }
 
-    private static SceneSpec Build(DeterministicRandom rng, Category category)
+    private static SceneSpec Build(DeterministicRandom rng, Category category, IReadOnlyList<string> words)
     {
         var background = rng.Pick(Palette.BackgroundColours);
         var colours = Palette.ObjectColoursOn(background);
@@ -84,6 +88,7 @@ public sealed class SceneGenerator
             Category.Counting => Counting(rng, background, colours),
             Category.Position => rng.Chance(0.35) ? Placed(rng, background, colours) : Related(rng, background, colours),
             Category.Letters => Letter(rng, background, colours),
+            Category.Words => WordScenes.Build(rng, background, colours, words),
             _ => throw new ArgumentOutOfRangeException(nameof(category), category, "unknown category"),
         };
         return spec.Validate();

@@ -24,6 +24,8 @@ public sealed record SceneSpec(
             if (group.Count is < 1 or > 4) throw new ArgumentException($"Groups.Count: expected 1-4, got {group.Count}.");
             if (group.Shape == ShapeKind.Glyph && (group.Glyph is not { } g || !Rendering.GlyphFont.Supports(g)))
                 throw new ArgumentException($"Groups.Glyph: a glyph group needs a letter A-Z or digit 0-9, got '{group.Glyph}'.");
+            if (group.Shape == ShapeKind.Word && !WordList.IsWord(group.Text))
+                throw new ArgumentException($"Groups.Text: a word group needs {WordList.MinLength}-{WordList.MaxLength} letters A-Z, got '{group.Text}'.");
             total += group.Count;
         }
         if (total > 4) throw new ArgumentException($"Groups: at most 4 objects in a scene, got {total}.");

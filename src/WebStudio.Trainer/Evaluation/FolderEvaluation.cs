@@ -20,10 +20,11 @@ internal sealed class FolderEvaluation(string folder, int threads)
     public const float Guidance = 7f;
     public const int ImageSize = 128;
 
-    /// <summary>Scores <paramref name="count"/> suite prompts; with <paramref name="imagesDir"/> also saves each image as {id}.png.</summary>
-    public void Run(int count, string sampler, string scheduler, string? imagesDir)
+    /// <summary>Scores <paramref name="count"/> prompts of a suite ("v1" or "words"); with <paramref name="imagesDir"/> also
+    /// saves each image as {id}.png.</summary>
+    public void Run(int count, string suiteName, string sampler, string scheduler, string? imagesDir)
     {
-        var suite = count <= 0 ? EvalSuite.Default : EvalSuite.Small(count);
+        var suite = suiteName == "words" ? EvalSuite.Words.Prefix(count) : count <= 0 ? EvalSuite.Default : EvalSuite.Small(count);
         var clock = new Stopwatch();
         EvaluationReport report;
         if (sampler == "vae")
@@ -60,7 +61,7 @@ internal sealed class FolderEvaluation(string folder, int threads)
         Console.WriteLine(report.ToTable());
         var how = sampler switch { "onnx" => "trainer DDIM", "vae" => "ground truth through the VAE", _ => $"app pipeline, {scheduler}" };
         Console.WriteLine($"sampler {how}: overall {report.Overall:F3}, " +
-            $"without letters {report.OverallWithoutLetters:F3} ({suite.Prompts.Count} prompts, EvalSuite {EvalSuite.Version})");
+            $"without letters {report.OverallWithoutLetters:F3} ({suite.Prompts.Count} prompts, EvalSuite {suite.Name})");
         var work = sampler == "vae" ? "encode and decode" : $"{Steps} steps, guidance {Guidance}";
         Console.WriteLine($"time per image ({work}, {threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Prompts.Count:F0} ms");
     }
