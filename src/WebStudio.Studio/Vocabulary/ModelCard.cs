@@ -17,6 +17,10 @@ public sealed record ModelCard
     [JsonPropertyName("vocabulary")]
     public IReadOnlyList<string>? Vocabulary { get; init; }
 
+    /// <summary>The words the model draws letter by letter; null: it draws none.</summary>
+    [JsonPropertyName("spelling")]
+    public SpelledWords? Spelling { get; init; }
+
     [JsonPropertyName("examples")]
     public IReadOnlyList<string> Examples { get; init; } = [];
 

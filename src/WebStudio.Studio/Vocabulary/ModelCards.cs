@@ -46,7 +46,7 @@ public sealed class ModelCards(IOptions<GenerationOptions> options, ILogger<Mode
 
     /// <summary>The words of <paramref name="prompt"/> that <paramref name="model"/> does not know; none when its card declares no vocabulary.</summary>
     public IReadOnlyList<string> UnknownWords(string? model, string? prompt) =>
-        For(model) is { Known: { } known } && !string.IsNullOrWhiteSpace(prompt) ? PromptVocabulary.UnknownWords(prompt, known) : [];
+        For(model) is { Known: { } known } card && !string.IsNullOrWhiteSpace(prompt) ? PromptVocabulary.UnknownWords(prompt, known, card.Card.Spelling) : [];
 
     private LoadedCard? Read(string path)
     {

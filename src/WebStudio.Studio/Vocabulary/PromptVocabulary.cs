@@ -10,21 +10,19 @@ namespace WebStudio.Studio.Vocabulary;
 /// </summary>
 public static partial class PromptVocabulary
 {
-    public static IReadOnlyList<string> UnknownWords(string prompt, IReadOnlySet<string> known)
+    /// <param name="spelling">The words the model spells (<see cref="ModelCard.Spelling"/>): its keyword, and the words it
+    /// spells, are not unknown.</param>
+    public static IReadOnlyList<string> UnknownWords(string prompt, IReadOnlySet<string> known, SpelledWords? spelling = null)
     {
         var text = ExtraNetwork().Replace(prompt, " ");
         text = Weight().Replace(text, " ");
+        var words = Word().Matches(text).Select(m => m.Value).Where(w => w != "BREAK").Select(w => w.ToLowerInvariant()).ToList();
         var unknown = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (Match match in Word().Matches(text))
+        for (var i = 0; i < words.Count; i++)
         {
-            if (match.Value == "BREAK")
-            {
-                continue;
-            }
-
-            var word = match.Value.ToLowerInvariant();
-            if (!known.Contains(word) && seen.Add(word))
+            var word = words[i];
+            if (!known.Contains(word) && !IsSpelled(words, i, spelling) && seen.Add(word))
             {
                 unknown.Add(word);
             }
@@ -32,6 +30,11 @@ public static partial class PromptVocabulary
 
         return unknown;
     }
+
+    /// <summary>The keyword itself; a word after it; a word before "in" ("open in yellow").</summary>
+    private static bool IsSpelled(List<string> words, int i, SpelledWords? spelling) =>
+        spelling is not null && (words[i] == spelling.Keyword
+            || (spelling.Fits(words[i]) && ((i > 0 && words[i - 1] == spelling.Keyword) || (i + 1 < words.Count && words[i + 1] == "in"))));
 
     [GeneratedRegex(@"<[^<>]*>", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ExtraNetwork();
