@@ -103,6 +103,25 @@ public class WordsTests
         Assert.True(outcome.Correct == passes, outcome.Reason);
     }
 
+    [Theory]
+    [InlineData("CAT", "CAT", 3)]
+    [InlineData("CAT", "COT", 2)]
+    [InlineData("BIRD", "BIRO", 3)]
+    [InlineData("CAT", "ACT", 1)]
+    public void Every_word_outcome_counts_the_letters_read_in_place(string asked, string drawn, int right)
+    {
+        using var image = SceneRenderer.Render(new SceneLayout(Palette.White, [.. Letters(drawn, 5)]));
+        var spec = new SceneSpec(Category.Words, [ObjectGroup.ForWord(asked, Palette.Red)], Palette.White);
+        Assert.Equal(new LetterCount(right, asked.Length), Evaluator.Score(spec, image).Letters);
+        // A wrong background fails first, and still counts the letters.
+        Assert.Equal(new LetterCount(right, asked.Length), Evaluator.Score(spec with { Background = Palette.Navy }, image).Letters);
+        Assert.Null(Evaluator.Score(new SceneSpec(Category.Colours, [new ObjectGroup(ShapeKind.Circle)]), image).Letters);
+
+        var report = new EvaluationReport();
+        report.Add(Suite.Prompts[0], Evaluator.Score(spec, image));
+        Assert.Equal(right / (double)asked.Length, report.LettersInPlace);
+    }
+
     [Fact]
     public void Letters_joined_by_blur_are_still_cut_where_their_ink_parts()
     {

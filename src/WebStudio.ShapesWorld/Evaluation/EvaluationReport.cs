@@ -24,6 +24,12 @@ public sealed class EvaluationReport
 
     public double Overall => Mean(PerCategory.Values);
 
+    /// <summary>The asked words' letters read in place, over every word prompt; null when none asked for a word.</summary>
+    public double? LettersInPlace =>
+        _results.Select(r => r.Outcome.Letters).OfType<LetterCount>().ToList() is { Count: > 0 } counts
+            ? counts.Sum(c => c.Right) / (double)counts.Sum(c => c.Asked)
+            : null;
+
     public double OverallWithoutLetters => Mean(PerCategory.Where(kv => kv.Key != Category.Letters).Select(kv => kv.Value));
 
     public string ToTable()
@@ -34,6 +40,8 @@ public sealed class EvaluationReport
             sb.AppendLine(CultureInfo.InvariantCulture, $"{category,-20} {correct,8} {total,6} {(double)correct / total,9:F3}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"{"overall",-20} {"",8} {_results.Count,6} {Overall,9:F3}");
         sb.AppendLine(CultureInfo.InvariantCulture, $"{"overall (no letters)",-20} {"",8} {"",6} {OverallWithoutLetters,9:F3}");
+        if (LettersInPlace is { } inPlace)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{"words' letters",-20} {"",8} {"",6} {inPlace,9:F3}");
         return sb.ToString();
     }
 

@@ -3,9 +3,13 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace WebStudio.ShapesWorld.Evaluation;
 
-/// <summary>Whether an image satisfies its prompt, and why not.</summary>
+/// <summary>Whether an image satisfies its prompt, and why not; for a word, how many of its letters were read in place.</summary>
 public sealed record EvalOutcome(bool Correct, string Reason)
 {
+    /// <summary>The asked words' letters read in their places (a word's nearest read): partial credit for tracking a
+    /// model that does not spell yet. Null when the prompt asks for no word.</summary>
+    public LetterCount? Letters { get; init; }
+
     public static EvalOutcome Pass(string reason) => new(true, reason);
     public static EvalOutcome Fail(string reason) => new(false, reason);
 }
@@ -30,18 +34,32 @@ public static class Evaluator
         ArgumentNullException.ThrowIfNull(image);
         expected.Validate();
         var analysis = ImageAnalysis.Analyze(image);
+        // Words are read first, so that every outcome of a word prompt tells how many letters were right.
+        var words = Enumerable.Range(0, expected.Groups.Count).Where(i => expected.Groups[i].Shape == ShapeKind.Word)
+            .ToDictionary(i => i, i => WordReader.Read(expected.Groups[i], analysis, Seen(analysis)));
+        var outcome = Score(expected, analysis, words);
+        return words.Count == 0 ? outcome : outcome with
+        {
+            Letters = new LetterCount(words.Values.Sum(w => w.Outcome.Letters!.Value.Right), words.Values.Sum(w => w.Outcome.Letters!.Value.Asked)),
+        };
+    }
+
+    private static EvalOutcome Score(SceneSpec expected, ImageAnalysis analysis,
+        Dictionary<int, (EvalOutcome Outcome, DetectedObject? Word)> words)
+    {
         if (expected.Background is { } bg && analysis.Background != bg)
             return EvalOutcome.Fail($"background is {analysis.Background?.Name ?? "unrecognised"}, expected {bg.Name}");
 
         var matches = new List<List<DetectedObject>>();
-        var read = "";
-        foreach (var group in expected.Groups)
+        var wordsRead = "";
+        for (var index = 0; index < expected.Groups.Count; index++)
         {
-            if (group.Shape == ShapeKind.Word)
+            var group = expected.Groups[index];
+            if (words.TryGetValue(index, out var read))
             {
-                var (outcome, word) = WordReader.Read(group, analysis, Seen(analysis));
+                var (outcome, word) = read;
                 if (!outcome.Correct) return outcome;
-                read = outcome.Reason + "; ";
+                wordsRead = outcome.Reason + "; ";
                 matches.Add([word!]);
                 continue;
             }
@@ -65,7 +83,7 @@ public static class Evaluator
             if (!holds)
                 return EvalOutcome.Fail($"no {expected.Groups[rel.Subject].Describe()} is {rel.Kind} a {expected.Groups[rel.Reference].Describe()}; saw {Seen(analysis)}");
         }
-        return EvalOutcome.Pass($"{read}saw {Seen(analysis)}");
+        return EvalOutcome.Pass($"{wordsRead}saw {Seen(analysis)}");
     }
 
     /// <summary>Shape, and every attribute the group names.</summary>
@@ -119,3 +137,6 @@ public static class Evaluator
     private static string Seen(ImageAnalysis analysis) =>
         analysis.Objects.Count == 0 ? "nothing" : string.Join(", ", analysis.Objects.Select(o => o.Describe()));
 }
+
+/// <summary><see cref="Right"/> of <see cref="Asked"/> letters read in their places.</summary>
+public readonly record struct LetterCount(int Right, int Asked);

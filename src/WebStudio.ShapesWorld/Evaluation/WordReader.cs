@@ -39,20 +39,26 @@ internal static class WordReader
         var text = group.Text!;
         var parts = analysis.Objects.Where(o => group.Colour is null ? o.Colour is not null : o.Colour == group.Colour).ToList();
         if (parts.Count == 0)
-            return (EvalOutcome.Fail($"no {group.Colour?.Name ?? "coloured"} word found; saw {seen}"), null);
+            return (EvalOutcome.Fail($"no {group.Colour?.Name ?? "coloured"} word found; saw {seen}") with { Letters = new(0, text.Length) }, null);
 
         var reads = Rows(parts).SelectMany(row => Runs(row, group.Colour ?? row[0].Colour!, analysis, text.Length)).ToList();
         if (reads.FirstOrDefault(r => r.Text == text && r.Scores.All(s => s >= LetterMinScore)) is { Text: not null } found)
-            return (EvalOutcome.Pass($"read '{found.Text}' ({Scores(found)})"), found.Object);
+            return (EvalOutcome.Pass($"read '{found.Text}' ({Scores(found)})") with { Letters = new(text.Length, text.Length) }, found.Object);
         if (reads.Count == 0)
-            return (EvalOutcome.Fail($"no {group.Colour?.Name ?? "coloured"} letters found; saw {seen}"), null);
+            return (EvalOutcome.Fail($"no {group.Colour?.Name ?? "coloured"} letters found; saw {seen}") with { Letters = new(0, text.Length) }, null);
 
         // The nearest read for the message: the most letters right, in place.
-        var nearest = reads.MaxBy(r => r.Text.Zip(text).Count(p => p.First == p.Second) - Math.Abs(r.Text.Length - text.Length));
-        return nearest.Text == text
-            ? (EvalOutcome.Fail($"the word {text} too unclear, read '{nearest.Text}' ({Scores(nearest)})"), null)
-            : (EvalOutcome.Fail($"expected the word {text}, read '{nearest.Text}' ({Scores(nearest)})"), null);
+        var nearest = reads.MaxBy(r => InPlace(r, text) - Math.Abs(r.Text.Length - text.Length));
+        var letters = new LetterCount(InPlace(nearest, text), text.Length);
+        var outcome = nearest.Text == text
+            ? EvalOutcome.Fail($"the word {text} too unclear, read '{nearest.Text}' ({Scores(nearest)})")
+            : EvalOutcome.Fail($"expected the word {text}, read '{nearest.Text}' ({Scores(nearest)})");
+        return (outcome with { Letters = letters }, null);
     }
+
+    /// <summary>The letters read right in their places, each clear enough.</summary>
+    private static int InPlace(RunRead read, string text) =>
+        read.Text.Zip(text).Zip(read.Scores).Count(p => p.First.First == p.First.Second && p.Second >= LetterMinScore);
 
     private readonly record struct RunRead(string Text, double[] Scores, DetectedObject Object);
 
