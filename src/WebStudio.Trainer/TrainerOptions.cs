@@ -54,7 +54,7 @@ internal sealed record TrainerOptions
 
     public string Sampler { get; init; } = "app";
 
-    /// <summary>"v1" (EvalSuite.Default) or "words" (EvalSuite.Words).</summary>
+    /// <summary>"v1" (EvalSuite.Default), "words" (EvalSuite.Words) or "seen-words" (EvalSuite.SeenWords).</summary>
     public string Suite { get; init; } = "v1";
 
     public string? ImagesDir { get; init; }

@@ -28,6 +28,16 @@ public class WordsTests
     }
 
     [Fact]
+    public void The_seen_words_suite_asks_for_training_words_in_the_same_way()
+    {
+        var seen = EvalSuite.SeenWords.Prompts;
+        Assert.Equal(164, seen.Count);
+        Assert.All(seen, p => Assert.Contains(p.Spec.Groups[0].Text!, WordList.Training));
+        Assert.All(seen, p => Assert.StartsWith(EvalSuite.SeenWordsVersion + "-", p.Id));
+        Assert.Equal(1, EvalSuite.SeenWords.Evaluate(p => p.RenderGroundTruth()).Overall);
+    }
+
+    [Fact]
     public void Training_scenes_never_draw_a_held_out_word()
     {
         var generator = new SceneGenerator(5, new Dictionary<Category, double> { [Category.Words] = 1 });

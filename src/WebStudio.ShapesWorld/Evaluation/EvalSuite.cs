@@ -18,6 +18,7 @@ public sealed class EvalSuite
 {
     public const string Version = "v1";
     public const string WordsVersion = "words-v1";
+    public const string SeenWordsVersion = "seen-words-v1";
     private const long SuiteSeed = 20261127;
     private const long WordsSeed = 20261205;
     private const int DefaultSize = 200;
@@ -43,7 +44,11 @@ public sealed class EvalSuite
 
     /// <summary>One prompt per held-out word (<see cref="WordList.HeldOut"/>, never drawn in training): 160 Words scenes,
     /// a word alone or above or below a shape.</summary>
-    public static EvalSuite Words { get; } = new(WordsVersion, BuildWords());
+    public static EvalSuite Words { get; } = new(WordsVersion, BuildWords(WordsVersion, WordList.HeldOut));
+
+    /// <summary>The same kind of prompts on every fifth training word (164): what a model spells of the words it was
+    /// trained on, against <see cref="Words"/>, tells memorising from spelling.</summary>
+    public static EvalSuite SeenWords { get; } = new(SeenWordsVersion, BuildWords(SeenWordsVersion, WordList.Training.Where((_, i) => i % 5 == 0).ToArray()));
 
     /// <summary>The first <paramref name="count"/> prompts of <see cref="Default"/> taken round-robin over categories.</summary>
     public static EvalSuite Small(int count = 42)
@@ -86,13 +91,13 @@ public sealed class EvalSuite
         return prompts;
     }
 
-    private static EvalPrompt[] BuildWords()
+    private static EvalPrompt[] BuildWords(string name, IReadOnlyList<string> words)
     {
         var generator = new SceneGenerator(WordsSeed);
-        return WordList.HeldOut.Select((word, i) =>
+        return words.Select((word, i) =>
         {
             var plan = generator.Plan(i, Category.Words, [word]);
-            return new EvalPrompt($"{WordsVersion}-{i:D3}", Category.Words, plan.Caption, plan.Spec, WordsSeed + i);
+            return new EvalPrompt($"{name}-{i:D3}", Category.Words, plan.Caption, plan.Spec, WordsSeed + i);
         }).ToArray();
     }
 }

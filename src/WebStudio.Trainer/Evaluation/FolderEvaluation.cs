@@ -20,11 +20,16 @@ internal sealed class FolderEvaluation(string folder, int threads)
     public const float Guidance = 7f;
     public const int ImageSize = 128;
 
-    /// <summary>Scores <paramref name="count"/> prompts of a suite ("v1" or "words"); with <paramref name="imagesDir"/> also
+    /// <summary>Scores <paramref name="count"/> prompts of a suite ("v1", "words" or "seen-words"); with <paramref name="imagesDir"/> also
     /// saves each image as {id}.png.</summary>
     public void Run(int count, string suiteName, string sampler, string scheduler, string? imagesDir)
     {
-        var suite = suiteName == "words" ? EvalSuite.Words.Prefix(count) : count <= 0 ? EvalSuite.Default : EvalSuite.Small(count);
+        var suite = suiteName switch
+        {
+            "words" => EvalSuite.Words.Prefix(count),
+            "seen-words" => EvalSuite.SeenWords.Prefix(count),
+            _ => count <= 0 ? EvalSuite.Default : EvalSuite.Small(count),
+        };
         var clock = new Stopwatch();
         EvaluationReport report;
         if (sampler == "vae")
