@@ -196,15 +196,9 @@ public class WordsTests
         Assert.Contains("Groups.Text", error.Message);
     }
 
-    private static IEnumerable<PlacedObject> Letters(string text, double cell, NamedColour? colour = null, double centreX = 64)
-    {
-        var width = ((GlyphFont.Columns + 1) * text.Length - 1) * cell;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var box = new PixelBox(centreX - width / 2 + i * (GlyphFont.Columns + 1) * cell, 64 - GlyphFont.Rows * cell / 2, GlyphFont.Columns * cell, GlyphFont.Rows * cell);
-            yield return new PlacedObject(0, ShapeKind.Glyph, colour ?? Palette.Red, box, text[i]);
-        }
-    }
+    // The generator's own letter layout, in the middle row of the picture.
+    private static IEnumerable<PlacedObject> Letters(string text, double cell, NamedColour? colour = null, double centreX = 64) =>
+        WordScenes.Letters(text, colour ?? Palette.Red, centreX, 64, cell, group: 0);
 
     private static Image<Rgb24> Altered(EvalPrompt prompt, Action<Image<Rgb24>> alter)
     {

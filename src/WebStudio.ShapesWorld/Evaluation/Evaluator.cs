@@ -35,8 +35,9 @@ public static class Evaluator
         expected.Validate();
         var analysis = ImageAnalysis.Analyze(image);
         // Words are read first, so that every outcome of a word prompt tells how many letters were right.
+        var seen = Seen(analysis);
         var words = Enumerable.Range(0, expected.Groups.Count).Where(i => expected.Groups[i].Shape == ShapeKind.Word)
-            .ToDictionary(i => i, i => WordReader.Read(expected.Groups[i], analysis, Seen(analysis)));
+            .ToDictionary(i => i, i => WordReader.Read(expected.Groups[i], analysis, seen));
         var outcome = Score(expected, analysis, words);
         return words.Count == 0 ? outcome : outcome with
         {

@@ -87,15 +87,14 @@ internal static class WordReader
 
     private static IEnumerable<RunRead> Runs(List<DetectedObject> row, NamedColour colour, ImageAnalysis analysis, int letters)
     {
-        var (ink, left, peaks) = Ink(row, colour, analysis);
+        var ink = RowInk.Of(row, colour, analysis);
         var glyphs = new List<Glyph>();
-        for (var x = 0; x < peaks.Length; x++)
+        for (var x = 0; x < ink.Peaks.Length; x++)
         {
-            if (peaks[x] < CutCoverage) continue;
+            if (ink.Peaks[x] < CutCoverage) continue;
             var start = x;
-            while (x < peaks.Length && peaks[x] >= CutCoverage) x++;
-            int x0 = left + start, x1 = left + x;
-            glyphs.Add(new Glyph(x0, x1, ink.Count(p => p % analysis.Width >= x0 && p % analysis.Width < x1)));
+            while (x < ink.Peaks.Length && ink.Peaks[x] >= CutCoverage) x++;
+            glyphs.Add(new Glyph(ink.Left + start, ink.Left + x, ink.Counts[start..x].Sum()));
         }
 
         // Specks far smaller than the row's largest glyph are noise, as for a single glyph.
@@ -104,7 +103,7 @@ internal static class WordReader
         if (glyphs.Count == 0) yield break;
 
         // A cell is a seventh of the tallest glyph's ink.
-        var cell = glyphs.Max(g => Extent(ink, g, analysis.Width).Height) / (double)GlyphFont.Rows;
+        var cell = glyphs.Max(g => ink.Extent(g).Height) / (double)GlyphFont.Rows;
         var run = new List<Glyph>();
         foreach (var glyph in glyphs)
         {
@@ -120,33 +119,57 @@ internal static class WordReader
         yield return ReadRun(Split(run, cell, letters), ink, colour, analysis);
     }
 
-    /// <summary>The row's ink: the pixels in its blobs' box at least half-way from the background to <paramref name="colour"/>
-    /// and near the line between them; and each column's peak coverage (0 background, 1 the colour) from the box's left.
-    /// The box, not the blobs: the 3×3 opening that cleans the blobs cuts the one-cell diagonals of letters such as N
-    /// at small cells, and the pieces are too small to be blobs.</summary>
-    private static (HashSet<int> Ink, int Left, double[] Peaks) Ink(List<DetectedObject> row, NamedColour colour, ImageAnalysis analysis)
+    /// <summary>
+    /// A row's ink: the pixels in its blobs' box at least half-way from the background to its colour and near the line
+    /// between them (<see cref="Mask"/>, the whole image's size), and per column of the box from <see cref="Left"/>: the
+    /// peak coverage (0 background, 1 the colour), the ink pixels, and the first and last ink rows. The box, not the
+    /// blobs: the 3×3 opening that cleans the blobs cuts the one-cell diagonals of letters such as N at small cells,
+    /// and the pieces are too small to be blobs.
+    /// </summary>
+    private sealed record RowInk(bool[] Mask, int Left, double[] Peaks, int[] Counts, int[] Tops, int[] Bottoms)
     {
-        var bg = analysis.BackgroundRgb;
-        double dr = colour.R - bg.R, dg = colour.G - bg.G, db = colour.B - bg.B;
-        var span = dr * dr + dg * dg + db * db;
-        int x0 = Math.Max(0, row.Min(o => o.X) - BoxMargin), x1 = Math.Min(analysis.Width, row.Max(o => o.X + o.Width) + BoxMargin);
-        int y0 = Math.Max(0, row.Min(o => o.Y) - BoxMargin), y1 = Math.Min(analysis.Height, row.Max(o => o.Y + o.Height) + BoxMargin);
-        var ink = new HashSet<int>();
-        var peaks = new double[x1 - x0];
-        for (var y = y0; y < y1; y++)
-        for (var x = x0; x < x1; x++)
+        public static RowInk Of(List<DetectedObject> row, NamedColour colour, ImageAnalysis analysis)
         {
-            var pixel = y * analysis.Width + x;
-            Rgb24 p = analysis.Pixels[pixel];
-            double r = p.R - bg.R, g = p.G - bg.G, b = p.B - bg.B;
-            var along = ((r * dr) + (g * dg) + (b * db)) / span;
-            var off = Math.Pow(r - along * dr, 2) + Math.Pow(g - along * dg, 2) + Math.Pow(b - along * db, 2);
-            if (off > OffLine * OffLine) continue;
-            peaks[x - x0] = Math.Max(peaks[x - x0], along);
-            if (along >= 0.5) ink.Add(pixel);
+            var bg = analysis.BackgroundRgb;
+            double dr = colour.R - bg.R, dg = colour.G - bg.G, db = colour.B - bg.B;
+            var span = dr * dr + dg * dg + db * db;
+            int x0 = Math.Max(0, row.Min(o => o.X) - BoxMargin), x1 = Math.Min(analysis.Width, row.Max(o => o.X + o.Width) + BoxMargin);
+            int y0 = Math.Max(0, row.Min(o => o.Y) - BoxMargin), y1 = Math.Min(analysis.Height, row.Max(o => o.Y + o.Height) + BoxMargin);
+            var ink = new RowInk(new bool[analysis.Width * analysis.Height], x0, new double[x1 - x0], new int[x1 - x0],
+                Enumerable.Repeat(int.MaxValue, x1 - x0).ToArray(), Enumerable.Repeat(-1, x1 - x0).ToArray());
+            for (var y = y0; y < y1; y++)
+            for (var x = x0; x < x1; x++)
+            {
+                var pixel = y * analysis.Width + x;
+                Rgb24 p = analysis.Pixels[pixel];
+                double r = p.R - bg.R, g = p.G - bg.G, b = p.B - bg.B;
+                var along = ((r * dr) + (g * dg) + (b * db)) / span;
+                var off = Math.Pow(r - along * dr, 2) + Math.Pow(g - along * dg, 2) + Math.Pow(b - along * db, 2);
+                if (off > OffLine * OffLine) continue;
+                var column = x - x0;
+                ink.Peaks[column] = Math.Max(ink.Peaks[column], along);
+                if (along < 0.5) continue;
+                ink.Mask[pixel] = true;
+                ink.Counts[column]++;
+                ink.Tops[column] = Math.Min(ink.Tops[column], y);
+                ink.Bottoms[column] = Math.Max(ink.Bottoms[column], y);
+            }
+
+            return ink;
         }
 
-        return (ink, x0, peaks);
+        /// <summary>The first ink row of a glyph's columns and the rows down to its last; (0, 0) without ink.</summary>
+        public (int Y0, int Height) Extent(Glyph glyph)
+        {
+            int top = int.MaxValue, bottom = -1;
+            for (var x = glyph.X0 - Left; x < glyph.X1 - Left; x++)
+            {
+                top = Math.Min(top, Tops[x]);
+                bottom = Math.Max(bottom, Bottoms[x]);
+            }
+
+            return bottom < 0 ? (0, 0) : (top, bottom - top + 1);
+        }
     }
 
     /// <summary>Cuts glyphs too wide for one letter evenly, widest first, while the run has fewer glyphs than the word letters.</summary>
@@ -167,31 +190,15 @@ internal static class WordReader
         return run;
     }
 
-    private static (int Y0, int Height) Extent(HashSet<int> ink, Glyph glyph, int width)
+    private static RunRead ReadRun(List<Glyph> glyphs, RowInk ink, NamedColour colour, ImageAnalysis analysis)
     {
-        int y0 = int.MaxValue, y1 = -1;
-        foreach (var pixel in ink)
-        {
-            var x = pixel % width;
-            if (x < glyph.X0 || x >= glyph.X1) continue;
-            y0 = Math.Min(y0, pixel / width);
-            y1 = Math.Max(y1, pixel / width);
-        }
-
-        return y1 < 0 ? (0, 0) : (y0, y1 - y0 + 1);
-    }
-
-    private static RunRead ReadRun(List<Glyph> glyphs, HashSet<int> ink, NamedColour colour, ImageAnalysis analysis)
-    {
-        var mask = new bool[analysis.Width * analysis.Height];
-        foreach (var pixel in ink) mask[pixel] = true;
         var text = new char[glyphs.Count];
         var scores = new double[glyphs.Count];
         int top = int.MaxValue, bottom = 0;
         for (var i = 0; i < glyphs.Count; i++)
         {
-            var (y0, height) = Extent(ink, glyphs[i], analysis.Width);
-            var match = GlyphMatcher.Match(mask, analysis.Width, glyphs[i].X0, y0, glyphs[i].X1 - glyphs[i].X0, Math.Max(1, height), Letters);
+            var (y0, height) = ink.Extent(glyphs[i]);
+            var match = GlyphMatcher.Match(ink.Mask, analysis.Width, glyphs[i].X0, y0, glyphs[i].X1 - glyphs[i].X0, Math.Max(1, height), Letters);
             text[i] = match.Glyph;
             scores[i] = match.Score;
             top = Math.Min(top, y0);
@@ -199,7 +206,8 @@ internal static class WordReader
         }
 
         int left = glyphs[0].X0, right = glyphs[^1].X1;
-        var pixels = ink.Where(p => p % analysis.Width >= left && p % analysis.Width < right).Order().ToArray();
+        var pixels = Enumerable.Range(top, Math.Max(0, bottom - top))
+            .SelectMany(y => Enumerable.Range(y * analysis.Width + left, right - left)).Where(p => ink.Mask[p]).ToArray();
         var word = new DetectedObject(colour, ShapeKind.Word, pixels.Length, left, top, right - left, bottom - top, pixels);
         return new RunRead(new string(text), scores, word);
     }
