@@ -37,7 +37,7 @@ public static class ExecutionProviders
             {
                 gpuOptions = BaseOptions(options, weightBytes);
                 AppendProvider(gpuOptions, provider, options);
-                var session = Open(modelPath, modelBytes, gpuOptions, options.Compute);
+                var session = Open(modelPath, modelBytes, gpuOptions, ComputeThreads.ForSession(options.Compute, provider));
                 LogOnce(logger, provider, Describe(provider, options, declined));
                 return (session, provider);
             }
@@ -52,14 +52,15 @@ public static class ExecutionProviders
         }
 
         using var cpuOptions = BaseOptions(options, weightBytes);
-        var cpuSession = Open(modelPath, modelBytes, cpuOptions, options.Compute);
+        var cpuSession = Open(modelPath, modelBytes, cpuOptions, ComputeThreads.ForSession(options.Compute, Cpu));
         LogOnce(logger, Cpu, declined.Count == 0 ? "CUDA disabled in configuration" : string.Join("; ", declined));
         return (cpuSession, Cpu);
     }
 
-    // On a compute thread when there are some: ONNX Runtime's operator threads, made with the session, inherit its priority.
-    private static InferenceSession Open(string modelPath, byte[]? modelBytes, SessionOptions sessionOptions, ComputeThreads? compute) =>
-        (compute ?? ComputeThreads.OnCaller).Invoke(() => modelBytes is null ? new InferenceSession(modelPath, sessionOptions) : new InferenceSession(modelBytes, sessionOptions));
+    // Where the session's runs will go (a CPU session's on the compute threads, a GPU session's on the caller):
+    // ONNX Runtime's operator threads, made with the session, inherit that thread's priority.
+    private static InferenceSession Open(string modelPath, byte[]? modelBytes, SessionOptions sessionOptions, ComputeThreads compute) =>
+        compute.Invoke(() => modelBytes is null ? new InferenceSession(modelPath, sessionOptions) : new InferenceSession(modelBytes, sessionOptions));
 
     /// <summary>Why CUDA could not be used in this process, or null when it has not failed.</summary>
     public static string? CudaFailure => FailureOf(Cuda);
