@@ -269,9 +269,9 @@ public sealed class RedisProgressRelay(
         {
             await action();
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or ObjectDisposedException)
         {
-            // Gone with the connection anyway.
+            // Gone with the connection anyway; at shutdown the connection may be closed before this service stops.
         }
     }
 
