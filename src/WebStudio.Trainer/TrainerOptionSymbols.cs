@@ -16,7 +16,7 @@ internal sealed class TrainerOptionSymbols
     public Option<string?> Cache { get; } = Text("--cache", "DIR", "checkpoints and latents (default ~/.cache/webstudio/trainer)");
     public Option<ArchitectureConfig?> Config { get; } = new("--config")
     {
-        HelpName = "full|tiny",
+        HelpName = "full|full-attention16|tiny",
         Description = "architecture preset (default full)",
         Recursive = true,
         CustomParser = result => Guarded(result, ArchitectureConfig.Named),

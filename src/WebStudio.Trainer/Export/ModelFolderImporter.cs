@@ -1,6 +1,8 @@
 using Onnx;
+using WebStudio.Generation.Models;
 using WebStudio.Onnx;
 using WebStudio.Trainer.Models;
+using WebStudio.Trainer.Training;
 using static TorchSharp.torch;
 using DataType = Onnx.TensorProto.Types.DataType;
 
@@ -23,7 +25,23 @@ internal static class ModelFolderImporter
         Load(ModelPath(folder, ModelParts.VaeEncoder), encoder, () => VaeGraphs.Encoder(encoder));
         Load(ModelPath(folder, ModelParts.VaeDecoder), decoder, () => VaeGraphs.Decoder(decoder));
         Load(ModelPath(folder, ModelParts.TextEncoder), text, () => TextEncoderGraph.Build(text));
-        Load(ModelPath(folder, ModelParts.UNet), unet, () => UNetGraph.Build(unet));
+        LoadUNet(folder, unet);
+    }
+
+    /// <summary>Reads the folder's UNet into <paramref name="unet"/>; a folder whose attention starts at a later level
+    /// is read as it was exported, then copied in with the earlier levels' attention adding nothing (<see cref="EarlierAttention"/>).</summary>
+    private static void LoadUNet(string folder, UNetNet unet)
+    {
+        var level = ModelShapes.Read(folder).FirstAttentionLevel;
+        if (level <= unet.Config.FirstAttentionLevel)
+        {
+            Load(ModelPath(folder, ModelParts.UNet), unet, () => UNetGraph.Build(unet));
+            return;
+        }
+
+        var stored = new UNetNet(unet.Config with { FirstAttentionLevel = level });
+        Load(ModelPath(folder, ModelParts.UNet), stored, () => UNetGraph.Build(stored));
+        EarlierAttention.Copy(stored, unet);
     }
 
     /// <summary>Sets <paramref name="module"/>'s parameters to the weights stored in <paramref name="modelPath"/>,

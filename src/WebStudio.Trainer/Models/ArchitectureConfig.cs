@@ -34,6 +34,15 @@ internal sealed record ArchitectureConfig(string Name, VaeConfig Vae, int TextWi
         TextWidth: 128, TextLayers: 2, TextHeads: 4,
         new UNetConfig([32, 64, 128], FirstAttentionLevel: 1, Groups: 8, Heads: 4, TimeDim: 128, ContextDim: 128));
 
+    /// <summary><see cref="Full"/> with cross-attention from the 16×16 latent level on, where a position spans 8 px
+    /// (about one letter of a word) rather than 16 px. <c>import</c> brings a <see cref="Full"/> folder into it with the
+    /// new level's transformers adding nothing at first (see <see cref="Training.EarlierAttention"/>).</summary>
+    public static ArchitectureConfig FullAttention16 { get; } = Full with
+    {
+        Name = "full-attention16",
+        UNet = Full.UNet with { FirstAttentionLevel = 0 },
+    };
+
     public static ArchitectureConfig Tiny { get; } = new(
         "tiny",
         new VaeConfig(8, 16),
@@ -52,7 +61,8 @@ internal sealed record ArchitectureConfig(string Name, VaeConfig Vae, int TextWi
     public static ArchitectureConfig Named(string name) => name switch
     {
         "full" => Full,
+        "full-attention16" => FullAttention16,
         "tiny" => Tiny,
-        _ => throw new ArgumentException($"--config must be 'full' or 'tiny', not '{name}'."),
+        _ => throw new ArgumentException($"--config must be 'full', 'full-attention16' or 'tiny', not '{name}'."),
     };
 }
