@@ -113,7 +113,7 @@ internal static class SdScaleBenchmark
     private sealed record RunFigures(
         string Provider, string Precision, int Size, int Steps, double StepSeconds, double WarmUpSeconds, double Wall, double OrtRun,
         double PipelineOverRun, double RgbPreviewRatio, double VaeDecodeSeconds, double VaeEvery5Ratio, long PeakResident, bool Finite,
-        double CpuShare);
+        double CpuShare, long? PeakDevice);
 
     /// <summary>
     /// UNet alone from a cold page cache (the 1.3× criterion), the whole folder cold, then the whole folder again
@@ -169,6 +169,9 @@ internal static class SdScaleBenchmark
 
         SdScaleMemory.ResetPeak();
 
+        // RSS does not show memory on the device: there the driver's figure, sampled through both runs, is the peak.
+        using var devicePeak = model.Provider == ExecutionProviders.Cpu ? null : CudaDeviceMemory.WatchPeak(0, TimeSpan.FromMilliseconds(5));
+
         // A 1-step run first: the first run at a new size pays for ONNX Runtime's allocations at those shapes.
         var warmUpStart = Stopwatch.GetTimestamp();
         (await pipeline.RunAsync(request with { Steps = 1 })).Dispose();
@@ -195,7 +198,8 @@ internal static class SdScaleBenchmark
             1 + vaeDecode / (SdScaleStepTimer.VaeInterval * stepSeconds),
             SdScaleMemory.PeakResidentBytes,
             timer.AllFinite,
-            cpuSeconds / (wall * Environment.ProcessorCount));
+            cpuSeconds / (wall * Environment.ProcessorCount),
+            devicePeak?.PeakUsedBytes);
     }
 
     private static void PrintHeader(int steps, ModelLoadOptions load, SdScale scale)
@@ -219,8 +223,9 @@ internal static class SdScaleBenchmark
             "(from step 0), both timed inside the step callback. Peak RSS covers both runs.");
         Console.WriteLine($"Load average at start: {LoadAverage()}. \"CPU share\" below is this process's CPU time ÷ (wall × cores) during the measured run: " +
             "under 100% means other work on the machine took the rest, and times grow accordingly.");
+        var memory = CudaDeviceMemory.Read(0);
         Console.WriteLine(cuda is null
-            ? $"GPU: CUDA device 0 takes sessions{(trt is null ? ", and TensorRT too" : $"; TensorRT does not ({trt})")}. Figures below are for {Requested(load)}."
+            ? $"GPU: CUDA device 0 ({(memory.Reading is { } m ? $"{m} before loading, by its driver" : $"memory unread: {memory.Failure}")}) takes sessions{(trt is null ? ", and TensorRT too" : $"; TensorRT does not ({trt})")}. Figures below are for {Requested(load)}."
             : $"GPU: none usable here, so there are no GPU figures: CUDA: {cuda}; TensorRT: {trt ?? "not tried"}.");
         Console.WriteLine();
     }
@@ -242,12 +247,12 @@ internal static class SdScaleBenchmark
     {
         Console.WriteLine();
         Console.WriteLine("## Generation (wall = pipeline wall time with the callback's own time taken out)");
-        Console.WriteLine("| precision | size | steps | s / UNet step (CFG) | 1-step warm-up run (s) | wall (s) | Σ ORT Run (s) | wall ÷ Run (goal ≤ 1.02) | RGB preview every step (goal ≤ 1.01) | one VAE decode (s) | VAE decode every 5 steps | peak RSS (GB) | finite | CPU share |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
+        Console.WriteLine("| precision | size | steps | s / UNet step (CFG) | 1-step warm-up run (s) | wall (s) | Σ ORT Run (s) | wall ÷ Run (goal ≤ 1.02) | RGB preview every step (goal ≤ 1.01) | one VAE decode (s) | VAE decode every 5 steps | peak RSS (GB) | peak GPU memory in use, by its driver (GB) | finite | CPU share |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|");
         foreach (var r in runs)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {r.Precision} | {r.Size}² | {r.Steps} | {r.StepSeconds:F3} | {r.WarmUpSeconds:F1} | {r.Wall:F2} | {r.OrtRun:F2} | {r.PipelineOverRun:F4} | {r.RgbPreviewRatio:F5} | {r.VaeDecodeSeconds:F2} | {r.VaeEvery5Ratio:F3} | {SdScaleMemory.Gigabytes(r.PeakResident)} | {(r.Finite ? "yes" : "NO")} | {r.CpuShare:P0} |"));
+                $"| {r.Precision} | {r.Size}² | {r.Steps} | {r.StepSeconds:F3} | {r.WarmUpSeconds:F1} | {r.Wall:F2} | {r.OrtRun:F2} | {r.PipelineOverRun:F4} | {r.RgbPreviewRatio:F5} | {r.VaeDecodeSeconds:F2} | {r.VaeEvery5Ratio:F3} | {SdScaleMemory.Gigabytes(r.PeakResident)} | {(r.PeakDevice is { } device ? SdScaleMemory.Gigabytes(device) : "–")} | {(r.Finite ? "yes" : "NO")} | {r.CpuShare:P0} |"));
         }
     }
 

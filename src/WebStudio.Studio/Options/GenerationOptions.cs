@@ -58,7 +58,8 @@ public sealed class GenerationOptions
     public long ModelMemoryBudgetMB { get; set; } = 8192;
 
     /// <summary>Most megabytes one job may need (Engine/JobMemoryAdmission): a job estimated above it is refused at
-    /// submission. 0 = derive it: <see cref="ModelMemoryBudgetMB"/> with CUDA, the machine's memory on CPU.</summary>
+    /// submission. 0 = derive it: with CUDA the device's total memory as its driver reports it (<see cref="ModelMemoryBudgetMB"/>
+    /// where it cannot be read), on CPU the machine's memory.</summary>
     public long JobMemoryLimitMB { get; set; }
 
     /// <summary>What draws the denoising previews: <c>Auto</c> (a tiny autoencoder, TAESD, where the model folder has
