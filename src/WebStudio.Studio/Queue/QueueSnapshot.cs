@@ -94,8 +94,7 @@ public sealed class QueueSnapshot(
         var ahead = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
-            var step = notifier.GetLiveState(job.Id)?.Step ?? 0;
-            var left = rates.TimeOf(job.Model, Math.Max(0, job.Steps - step), job.BatchSize, job.Width, job.Height);
+            var (step, left) = Remaining(rates, job.Id, job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
             ahead += left;
             if (details.TryGetValue(job.Id, out var d))
             {
@@ -151,8 +150,7 @@ public sealed class QueueSnapshot(
         var running = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
-            var step = notifier.GetLiveState(job.Id)?.Step ?? 0;
-            var left = rates.TimeOf(job.Model, Math.Max(0, job.Steps - step), job.BatchSize, job.Width, job.Height);
+            var (step, left) = Remaining(rates, job.Id, job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
             running += left;
             if (job.OwnerId == userId)
             {
@@ -172,5 +170,12 @@ public sealed class QueueSnapshot(
         entries.AddRange(held.Select(d => new QueueEntry(d.Id, true, null, d.Prompt, JobStatus.Held, 0, 0, d.Steps, TimeSpan.Zero, d.CreatedAt, d.Priority)
             { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize }));
         return new QueueView(queued, runningJobs.Count, entries) { Others = (othersQueued, runningJobs.Count(j => j.OwnerId != userId)), Held = held.Count };
+    }
+
+    /// <summary>A running job's step as its progress last said, and the time of the steps it has left.</summary>
+    private (int Step, TimeSpan Left) Remaining(WorkRates rates, Guid id, string model, int steps, int images, int width, int height)
+    {
+        var step = notifier.GetLiveState(id)?.Step ?? 0;
+        return (step, rates.TimeOf(model, Math.Max(0, steps - step), images, width, height));
     }
 }
