@@ -8,8 +8,10 @@ public sealed record CudaMemoryReading(long FreeBytes, long TotalBytes)
 {
     public long UsedBytes => TotalBytes - FreeBytes;
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{TotalBytes / (double)(1L << 30):F1} GiB, {FreeBytes / (double)(1L << 30):F1} GiB free");
+    public override string ToString() => $"{Gibibytes(TotalBytes)}, {Gibibytes(FreeBytes)} free";
+
+    /// <summary>"139.8 GiB", whatever the culture (it goes into logs).</summary>
+    public static string Gibibytes(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):F1} GiB");
 }
 
 /// <summary>

@@ -157,7 +157,7 @@ public static class ExecutionProviders
             ? $"TensorRT on CUDA device {options.CudaDeviceId}, engine cache {(string.IsNullOrEmpty(options.TensorRtCachePath) ? "off" : Path.GetFullPath(options.TensorRtCachePath))}"
             : $"CUDA device {options.CudaDeviceId}";
         what += CudaDeviceMemory.Read(options.CudaDeviceId) is ({ } memory, _)
-            ? $", {memory.TotalBytes / (double)(1L << 30):F1} GiB by its driver"
+            ? $", {CudaMemoryReading.Gibibytes(memory.TotalBytes)} by its driver"
             : string.Empty;
         return declined.Count == 0 ? what : $"{what}; {string.Join("; ", declined)}";
     }
