@@ -75,7 +75,7 @@ internal sealed class Stages(TrainerOptions options)
         var data = LatentDataset.Load(options.Cache);
         new UNetTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
             .Train(data, options.Batch, TimeSpan.FromMinutes(options.UNetMinutes), options.UNetSteps, options.Resume,
-                TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.CategoryWeights, options.PlacementAux, options.LayoutWeight);
+                TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.CategoryWeights, options.PlacementAux, options.LayoutWeight, options.SpellingAux);
     }
 
     /// <summary>Turns an exported model folder back into checkpoints (online and EMA weights alike, step 0), so

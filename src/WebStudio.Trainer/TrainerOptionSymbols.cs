@@ -38,6 +38,8 @@ internal sealed class TrainerOptionSymbols
         CustomParser = result => Guarded(result, text => Weights("--category-weights", text)),
     };
 
+    public Option<double?> SpellingAux { get; } = Number("--spelling-aux", "W", "UNet training also fits a linear probe on the text state of each token of a written word (Words captions) to that word's letters, slot by slot, with this loss weight (default 0: off)");
+
     public Option<double?> PlacementAux { get; } = Number("--placement-aux", "W", "UNet training also fits a linear probe on each shape noun's text state to the place its caption gives it (Position captions), with this loss weight (default 0: off)");
     public Option<double?> LayoutWeight { get; } = Number("--layout-weight", "K", "UNet loss at the noisiest timesteps (SNR < 0.2, where sampling decides the layout) weighs up to K times more (0.2/SNR, capped at K; default 1: off)");
     public Option<double?> CooldownMinutes { get; } = Number("--cooldown-minutes", "M", "the learning rate falls linearly to 5% over the budget's last M minutes (default 0)");
@@ -57,7 +59,7 @@ internal sealed class TrainerOptionSymbols
     public IEnumerable<Option> All =>
     [
         Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights,
-        PlacementAux, LayoutWeight, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
+        PlacementAux, SpellingAux, LayoutWeight, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
         Resume, From, Pack, Seed,
     ];
 
@@ -77,6 +79,7 @@ internal sealed class TrainerOptionSymbols
         LearningRate = result.GetValue(LearningRate) ?? Defaults.LearningRate,
         CategoryWeights = result.GetValue(CategoryWeights),
         PlacementAux = result.GetValue(PlacementAux) ?? Defaults.PlacementAux,
+        SpellingAux = result.GetValue(SpellingAux) ?? Defaults.SpellingAux,
         LayoutWeight = result.GetValue(LayoutWeight) ?? Defaults.LayoutWeight,
         CooldownMinutes = result.GetValue(CooldownMinutes) ?? Defaults.CooldownMinutes,
         Samples = result.GetValue(Samples) is { } samples ? (int)samples : Defaults.Samples,

@@ -43,6 +43,9 @@ internal sealed record TrainerOptions
     /// <summary>Weight of the placement probe loss (<see cref="Training.PlacementTargets"/>); 0 leaves it off.</summary>
     public double PlacementAux { get; init; }
 
+    /// <summary>Weight of the spelling probe's loss on a written word's token states (<see cref="Training.SpellingTargets"/>); 0 = off.</summary>
+    public double SpellingAux { get; init; }
+
     /// <summary>Up to this many times the loss weight at the noisiest timesteps; 1 leaves it off.</summary>
     public double LayoutWeight { get; init; } = 1;
 

@@ -23,6 +23,8 @@ public sealed class TrainerOptionsTests
         Assert.False(defaults.DecoderOnly);
         Assert.Equal(0, defaults.PlacementAux);
         Assert.Equal(0.1, TrainerOptions.Parse(["--placement-aux", "0.1"]).PlacementAux);
+        Assert.Equal(0, defaults.SpellingAux);
+        Assert.Equal(0.2, TrainerOptions.Parse(["--spelling-aux", "0.2"]).SpellingAux);
         Assert.Equal(1, defaults.LayoutWeight);
         Assert.Equal(5, TrainerOptions.Parse(["--layout-weight", "5"]).LayoutWeight);
         Assert.Null(defaults.Pack);

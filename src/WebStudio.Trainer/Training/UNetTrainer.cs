@@ -36,11 +36,13 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
     /// mix has them, to spend a run on the weak categories; missing ones weigh 1.</param>
     /// <param name="placementAux">Weight of the <see cref="PlacementTargets"/> probe loss on the text encoder's noun
     /// states; 0 trains without it.</param>
+    /// <param name="spellingAux">Weight of the <see cref="SpellingTargets"/> probe loss on the text encoder's states of
+    /// a written word's tokens; 0 trains without it.</param>
     /// <param name="layoutWeight">Up to this many times the loss weight for the noisiest timesteps (SNR below 0.2, from
     /// t ≈ 600 of 1000), where sampling decides the layout; 1 leaves min-SNR weighting as it is.</param>
     public Nets Train(LatentDataset data, int batchSize, TimeSpan budget, long maxSteps, bool resume, TimeSpan cooldown = default,
         double learningRate = DefaultLearningRate, IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? categoryWeights = null,
-        double placementAux = 0, double layoutWeight = 1)
+        double placementAux = 0, double layoutWeight = 1, double spellingAux = 0)
     {
         TorchCpu.UseAtenConvolutions();
         manual_seed(seed);
@@ -69,14 +71,21 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         {
             Console.WriteLine($"UNet: placement probe on {placement.Labelled} captions, weight {placementAux:G3}");
         }
+        var spelling = spellingAux > 0 ? SpellingTargets.Build(data.Captions, tokenizer) : null;
+        var speller = spelling is null ? null : nn.Linear(nets.Text.Config.Width, SpellingTargets.Slots * SpellingTargets.Classes);
+        if (spelling is not null)
+        {
+            Console.WriteLine($"UNet: spelling probe on {spelling.Labelled} captions, weight {spellingAux:G3}");
+        }
         var parameters = nets.Text.parameters().Concat(nets.UNet.parameters()).ToList();
-        var optimised = probe is null ? parameters : parameters.Concat(probe.parameters()).ToList();
+        var optimised = parameters.Concat(probe?.parameters() ?? []).Concat(speller?.parameters() ?? []).ToList();
         var optimizer = optim.AdamW(optimised, learningRate, weight_decay: 0.01);
         var generator = new Generator((ulong)(seed + step));
         var clock = Stopwatch.StartNew();
         var lastSave = clock.Elapsed;
         var running = 0.0;
         var probeRunning = 1.0;
+        var spellRunning = Math.Log(SpellingTargets.Classes);
         var startStep = step;
         var count = data.Captions.Length;
         var sampleWeights = categoryWeights is { Count: > 0 }
@@ -119,6 +128,13 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
                 probeRunning = (0.99 * probeRunning) + (0.01 * probeLoss.item<float>());
                 loss += placementAux * probeLoss;
             }
+            if (speller is not null && spelling is not null)
+            {
+                var mask = spelling.Mask.index_select(0, index) * drop.logical_not().to(ScalarType.Float32);
+                var spellLoss = SpellingTargets.Loss(speller.forward(context), spelling.Targets.index_select(0, index), mask);
+                spellRunning = (0.99 * spellRunning) + (0.01 * spellLoss.item<float>());
+                loss += spellingAux * spellLoss;
+            }
             optimizer.zero_grad();
             loss.backward();
             var gradNorm = nn.utils.clip_grad_norm_(optimised, 1.0);
@@ -143,7 +159,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             running = step - startStep == 1 ? value : (0.99 * running) + (0.01 * value);
             if (step % 50 == 0)
             {
-                Console.WriteLine($"UNet step {step} loss {running:F4} lr {lr:E2} {clock.Elapsed:hh\\:mm\\:ss} ({(step - startStep) / clock.Elapsed.TotalSeconds:F2} steps/s){(probe is null ? "" : $" probe {probeRunning:F4}")}");
+                Console.WriteLine($"UNet step {step} loss {running:F4} lr {lr:E2} {clock.Elapsed:hh\\:mm\\:ss} ({(step - startStep) / clock.Elapsed.TotalSeconds:F2} steps/s){(probe is null ? "" : $" probe {probeRunning:F4}")}{(speller is null ? "" : $" spelling {spellRunning:F4}")}");
             }
 
             if (clock.Elapsed - lastSave > CheckpointEvery)
