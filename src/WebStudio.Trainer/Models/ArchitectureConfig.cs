@@ -35,7 +35,7 @@ internal sealed record ArchitectureConfig(string Name, VaeConfig Vae, int TextWi
         new UNetConfig([32, 64, 128], FirstAttentionLevel: 1, Groups: 8, Heads: 4, TimeDim: 128, ContextDim: 128));
 
     /// <summary><see cref="Full"/> with cross-attention from the 16×16 latent level on, where a position spans 8 px
-    /// (about one letter of a word) rather than 16 px. <c>import</c> brings a <see cref="Full"/> folder into it with the
+    /// rather than 16 px (a written word's letter with its gap is 27–39 px). <c>import</c> brings a <see cref="Full"/> folder into it with the
     /// new level's transformers adding nothing at first (see <see cref="Training.EarlierAttention"/>).</summary>
     public static ArchitectureConfig FullAttention16 { get; } = Full with
     {
