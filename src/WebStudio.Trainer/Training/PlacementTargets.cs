@@ -17,32 +17,13 @@ namespace WebStudio.Trainer.Training;
 /// probe on the noun states, trained with the networks (<c>--placement-aux</c>), makes each noun carry its own place,
 /// which the UNet can then read the way it reads a noun's colour. The probe is a training aid and is not exported.
 /// </remarks>
-internal sealed class PlacementTargets
+internal sealed class PlacementTargets(IReadOnlyList<PlacementTargets.Label> labels, int scenes)
+    : TokenProbeTargets<PlacementTargets.Label>(labels, scenes)
 {
     public const int Dimensions = 2;
 
     /// <summary>One labelled noun: scene index, token position, direction.</summary>
-    public readonly record struct Label(int Scene, int Token, float X, float Y);
-
-    private readonly Lazy<(Tensor Targets, Tensor Mask)> _dense;
-
-    private PlacementTargets(IReadOnlyList<Label> labels, int scenes)
-    {
-        Labels = labels;
-        // Only training needs the dense form (≈ 37 MB for 40,000 scenes); the GPU pack writes the labels alone.
-        _dense = new Lazy<(Tensor, Tensor)>(() => Dense(labels, scenes));
-    }
-
-    public IReadOnlyList<Label> Labels { get; }
-
-    /// <summary>[N, 77, 2] directions, zero where unlabelled.</summary>
-    public Tensor Targets => _dense.Value.Targets;
-
-    /// <summary>[N, 77] 1 on labelled noun tokens.</summary>
-    public Tensor Mask => _dense.Value.Mask;
-
-    /// <summary>How many captions have labels (each labelled caption has at least one).</summary>
-    public int Labelled => Labels.Select(l => l.Scene).Distinct().Count();
+    public readonly record struct Label(int Scene, int Token, float X, float Y) : ITokenLabel;
 
     public static PlacementTargets Build(IReadOnlyList<string> captions, ShapesTokenizer tokenizer)
     {
@@ -62,20 +43,17 @@ internal sealed class PlacementTargets
         return new PlacementTargets(labels, captions.Count);
     }
 
-    private static (Tensor Targets, Tensor Mask) Dense(IReadOnlyList<Label> labels, int scenes)
+    /// <summary>[N, 77, 2] directions, zero where unlabelled.</summary>
+    protected override Tensor DenseTargets(IReadOnlyList<Label> labels, int scenes)
     {
-        var length = ShapesTokenizer.MaxLength;
-        var targets = new float[scenes * length * Dimensions];
-        var mask = new float[scenes * length];
+        var targets = new float[scenes * ShapesTokenizer.MaxLength * Dimensions];
         foreach (var label in labels)
         {
-            var at = (label.Scene * length) + label.Token;
-            mask[at] = 1;
-            targets[at * Dimensions] = label.X;
-            targets[(at * Dimensions) + 1] = label.Y;
+            targets[At(label) * Dimensions] = label.X;
+            targets[(At(label) * Dimensions) + 1] = label.Y;
         }
-        // Built on first use, maybe inside a training step's dispose scope: they must outlive it.
-        return (tensor(targets, [scenes, length, Dimensions]).DetachFromDisposeScope(), tensor(mask, [scenes, length]).DetachFromDisposeScope());
+
+        return tensor(targets, [scenes, ShapesTokenizer.MaxLength, Dimensions]).DetachFromDisposeScope();
     }
 
     /// <summary>Each object group's direction, or null for a group without one; null when the caption places nothing.</summary>

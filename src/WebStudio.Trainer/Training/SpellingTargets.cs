@@ -19,32 +19,15 @@ namespace WebStudio.Trainer.Training;
 /// spelling, slot by slot, where the UNet's cross-attention at each glyph's place can read it. The probe is a training
 /// aid and is not exported.
 /// </remarks>
-internal sealed class SpellingTargets
+internal sealed class SpellingTargets(IReadOnlyList<SpellingTargets.Label> labels, int scenes)
+    : TokenProbeTargets<SpellingTargets.Label>(labels, scenes)
 {
     public const int Slots = 4;
     public const int Classes = 27;
     public const int NoLetter = 26;
 
     /// <summary>One labelled token: scene index, token position, the word's letters by slot.</summary>
-    public readonly record struct Label(int Scene, int Token, int[] Letters);
-
-    private readonly Lazy<(Tensor Targets, Tensor Mask)> _dense;
-
-    private SpellingTargets(IReadOnlyList<Label> labels, int scenes)
-    {
-        Labels = labels;
-        _dense = new Lazy<(Tensor, Tensor)>(() => Dense(labels, scenes));
-    }
-
-    public IReadOnlyList<Label> Labels { get; }
-
-    /// <summary>[N, 77, Slots] letter classes, <see cref="NoLetter"/> where unlabelled.</summary>
-    public Tensor Targets => _dense.Value.Targets;
-
-    /// <summary>[N, 77] 1 on the word's tokens.</summary>
-    public Tensor Mask => _dense.Value.Mask;
-
-    public int Labelled => Labels.Select(l => l.Scene).Distinct().Count();
+    public readonly record struct Label(int Scene, int Token, int[] Letters) : ITokenLabel;
 
     public static SpellingTargets Build(IReadOnlyList<string> captions, ShapesTokenizer tokenizer)
     {
@@ -109,22 +92,15 @@ internal sealed class SpellingTargets
         return -1;
     }
 
-    private static (Tensor Targets, Tensor Mask) Dense(IReadOnlyList<Label> labels, int scenes)
+    /// <summary>[N, 77, Slots] letter classes, <see cref="NoLetter"/> where unlabelled.</summary>
+    protected override Tensor DenseTargets(IReadOnlyList<Label> labels, int scenes)
     {
-        var length = ShapesTokenizer.MaxLength;
-        var targets = Enumerable.Repeat((long)NoLetter, scenes * length * Slots).ToArray();
-        var mask = new float[scenes * length];
+        var targets = Enumerable.Repeat((long)NoLetter, scenes * ShapesTokenizer.MaxLength * Slots).ToArray();
         foreach (var label in labels)
         {
-            var at = (label.Scene * length) + label.Token;
-            mask[at] = 1;
-            for (var k = 0; k < Slots; k++)
-            {
-                targets[(at * Slots) + k] = label.Letters[k];
-            }
+            label.Letters.Select(l => (long)l).ToArray().CopyTo(targets, At(label) * Slots);
         }
 
-        // Built on first use, maybe inside a training step's dispose scope: they must outlive it.
-        return (tensor(targets, [scenes, length, Slots]).DetachFromDisposeScope(), tensor(mask, [scenes, length]).DetachFromDisposeScope());
+        return tensor(targets, [scenes, ShapesTokenizer.MaxLength, Slots]).DetachFromDisposeScope();
     }
 }
