@@ -30,6 +30,9 @@ public static class CudaDeviceMemory
 
     private static readonly Lazy<(Runtime? Api, string? Failure)> Loaded = new(Load);
 
+    // A device's total memory does not change: read once per device, for every log line and admission check.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, long?> Totals = new();
+
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate int SetDevice(int device);
 
@@ -61,6 +64,9 @@ public static class CudaDeviceMemory
         thread.Join();
         return result;
     }
+
+    /// <summary>The device's total memory in bytes, read once; null where it cannot be read (see <see cref="Read"/>).</summary>
+    public static long? TotalBytes(int deviceId) => Totals.GetOrAdd(deviceId, id => Read(id).Reading?.TotalBytes);
 
     /// <summary>Samples the device's used memory every <paramref name="every"/> on a thread of its own until disposed:
     /// the peak of a run, which the process's RSS does not show for memory on the device. Null where the device cannot

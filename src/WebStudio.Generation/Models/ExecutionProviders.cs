@@ -156,8 +156,8 @@ public static class ExecutionProviders
         var what = provider == TensorRt
             ? $"TensorRT on CUDA device {options.CudaDeviceId}, engine cache {(string.IsNullOrEmpty(options.TensorRtCachePath) ? "off" : Path.GetFullPath(options.TensorRtCachePath))}"
             : $"CUDA device {options.CudaDeviceId}";
-        what += CudaDeviceMemory.Read(options.CudaDeviceId) is ({ } memory, _)
-            ? $", {CudaMemoryReading.Gibibytes(memory.TotalBytes)} by its driver"
+        what += CudaDeviceMemory.TotalBytes(options.CudaDeviceId) is { } total
+            ? $", {CudaMemoryReading.Gibibytes(total)} by its driver"
             : string.Empty;
         return declined.Count == 0 ? what : $"{what}; {string.Join("; ", declined)}";
     }

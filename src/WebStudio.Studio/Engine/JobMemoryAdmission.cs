@@ -26,9 +26,6 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
     // model is read again.
     private readonly ConcurrentDictionary<string, (DateTime Stamp, ModelShapes Shapes)> _shapes = new(StringComparer.Ordinal);
 
-    // The device's total memory as its driver gives it, read once (it does not change): null where it cannot be read.
-    private readonly Lazy<long?> _deviceBytes = new(() => CudaDeviceMemory.Read(options.CudaDeviceId).Reading?.TotalBytes);
-
     /// <summary>
     /// Generation:JobMemoryLimitMB when set. Otherwise, where CUDA runs, the device's total memory as its driver reports
     /// it, and Generation:ModelMemoryBudgetMB where the driver cannot be read. Total, not free: what is free changes with
@@ -37,7 +34,7 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
     /// container's limit). Each is a fixed figure, so that the same request always gets the same answer.
     /// </summary>
     private long LimitBytes => options.JobMemoryLimitMB > 0 ? options.JobMemoryLimitMB * Mebibyte
-        : !_onCpu.Value && _deviceBytes.Value is { } device ? device
+        : !_onCpu.Value && CudaDeviceMemory.TotalBytes(options.CudaDeviceId) is { } device ? device
         : !_onCpu.Value && options.ModelMemoryBudgetMB > 0 ? options.ModelMemoryBudgetMB * Mebibyte
         : GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
 

@@ -119,10 +119,11 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             var context = nets.Text.forward(tokens);
             var predicted = nets.UNet.forward(noisy, t, context);
             var loss = (LossWeight(abar / (1 - abar), layoutWeight) * (predicted - noise).square()).mean();
+            // The probes learn from the captions that were kept (a dropped one is the empty prompt).
+            var kept = drop.logical_not().to(ScalarType.Float32);
             if (probe is not null && placement is not null)
             {
-                // Only the captions that were kept (a dropped one is the empty prompt).
-                var mask = placement.Mask.index_select(0, index) * drop.logical_not().to(ScalarType.Float32);
+                var mask = placement.Mask.index_select(0, index) * kept;
                 var error = (probe.forward(context) - placement.Targets.index_select(0, index)).square().sum(-1);
                 var probeLoss = (error * mask).sum() / mask.sum().clamp_min(1);
                 probeRunning = (0.99 * probeRunning) + (0.01 * probeLoss.item<float>());
@@ -130,7 +131,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
             }
             if (speller is not null && spelling is not null)
             {
-                var mask = spelling.Mask.index_select(0, index) * drop.logical_not().to(ScalarType.Float32);
+                var mask = spelling.Mask.index_select(0, index) * kept;
                 var spellLoss = SpellingTargets.Loss(speller.forward(context), spelling.Targets.index_select(0, index), mask);
                 spellRunning = (0.99 * spellRunning) + (0.01 * spellLoss.item<float>());
                 loss += spellingAux * spellLoss;

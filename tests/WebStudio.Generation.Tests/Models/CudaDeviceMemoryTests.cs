@@ -60,6 +60,11 @@ public class CudaDeviceMemoryTests
     }
 
     [Fact]
+    public void The_total_agrees_with_a_reading_and_stays_the_same() =>
+        Assert.Equal((CudaDeviceMemory.Read(0).Reading?.TotalBytes, CudaDeviceMemory.TotalBytes(0)),
+            (CudaDeviceMemory.TotalBytes(0), CudaDeviceMemory.TotalBytes(0)));
+
+    [Fact]
     public void A_reading_reads_in_gibibytes()
     {
         var reading = new CudaMemoryReading(FreeBytes: 3L << 29, TotalBytes: 8L << 30);
