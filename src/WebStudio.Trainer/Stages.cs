@@ -102,6 +102,11 @@ internal sealed class Stages(TrainerOptions options)
     public void GpuPack() =>
         Training.GpuPack.Write(options.Cache, options.Pack ?? Path.Combine(options.Cache, "gpu-pack"), options.Config, new ShapesTokenizer(_tokenizerFiles), options.Seed);
 
+    /// <summary>Packs the edit triples and checkpoints for an edit leg on a GPU machine (see <see cref="Training.GpuEditPack"/>).</summary>
+    public void GpuPackEdit() =>
+        Training.GpuEditPack.Write(options.Cache, options.Pack ?? Path.Combine(options.Cache, "gpu-pack-edit"), options.Config, new ShapesTokenizer(_tokenizerFiles),
+            options.Seed, () => ReadBase() is var b ? (b.Text, b.UNet) : default);
+
     public void Export()
     {
         var config = options.Config;

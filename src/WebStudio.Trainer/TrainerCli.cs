@@ -18,6 +18,7 @@ internal static class TrainerCli
         ("train-unet", "train text encoder + UNet on the latents (EMA kept for export)", s => s.TrainUNet()),
         ("import", "read an exported folder (--from) back into checkpoints in --cache, to train on from it", s => s.Import()),
         ("gpu-pack", "write --pack: latents, token ids, categories and EMA checkpoints for gpu/train_unet.py", s => s.GpuPack()),
+        ("gpu-pack-edit", "write --pack: the edit triples, instructions' token ids, edit kinds and edit EMA checkpoints for gpu/train_unet.py", s => s.GpuPackEdit()),
         ("encode-edit", "encode --samples edit triples (training split) with --from's VAE encoder for train-edit", s => s.EncodeEdits()),
         ("train-edit", "train the instruction-edit model (8-channel UNet + text encoder) from --from on the edit latents", s => s.TrainEdit()),
         ("export-edit", "write the InstructPix2Pix ONNX folder (default models/webstudio-edit) from the edit checkpoints (EMA weights)", s => s.ExportEdit()),

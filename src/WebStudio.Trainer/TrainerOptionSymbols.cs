@@ -53,7 +53,7 @@ internal sealed class TrainerOptionSymbols
     public Option<double?> Threads { get; } = Number("--threads", "N", "torch/ORT threads (default 2)");
     public Option<bool> Resume { get; } = Flag("--resume", "continue from the checkpoints in --cache");
     public Option<string?> From { get; } = Text("--from", "DIR", "the folder `import` reads (default: --out); the base model the *-edit commands start from (default models/webstudio-shapes)");
-    public Option<string?> Pack { get; } = Text("--pack", "DIR", "the folder `gpu-pack` writes (default: <cache>/gpu-pack)");
+    public Option<string?> Pack { get; } = Text("--pack", "DIR", "the folder `gpu-pack` writes (default: <cache>/gpu-pack; `gpu-pack-edit`: <cache>/gpu-pack-edit)");
     public Option<double?> Seed { get; } = Number("--seed", "N", "data/initialisation seed (default 1234)");
 
     public IEnumerable<Option> All =>

@@ -9,7 +9,8 @@ using static TorchSharp.torch;
 namespace WebStudio.Trainer.Tests;
 
 /// <summary>The pack for a GPU leg holds the cache's latents (int8 within half a step, values past the int8 range
-/// exactly), each caption's token ids and category, and the EMA checkpoints, as pack.json describes them.</summary>
+/// exactly), each caption's token ids and category, the probes' labels and the EMA checkpoints, as pack.json describes
+/// them.</summary>
 public sealed class GpuPackTests : IDisposable
 {
     private const long Seed = 5;
@@ -26,7 +27,9 @@ public sealed class GpuPackTests : IDisposable
         var pack = Path.Combine(_root.FullName, "pack");
         var config = ArchitectureConfig.Tiny;
         var tokenizer = ShapesTokenizer.ForCaptionGrammar();
-        var encoded = LatentDataset.Encode(new VaeEncoderNet(config.Vae), Seed, count: 6);
+        // Up to the stream's first Words scene, so that the spelling labels have a word to hold.
+        var scenes = Enumerable.Range(0, 100).First(i => new WebStudio.ShapesWorld.SceneGenerator(Seed, SceneBatches.TrainingMix).Plan(i).Category == WebStudio.ShapesWorld.Category.Words) + 1;
+        var encoded = LatentDataset.Encode(new VaeEncoderNet(config.Vae), Seed, count: Math.Max(6, scenes));
         // Values past ±127/32 must survive exactly, beside the int8 ones.
         var latents = encoded.Latents.clone();
         latents[0, 0, 0, 0] = tensor(5.25f);
@@ -38,7 +41,7 @@ public sealed class GpuPackTests : IDisposable
         GpuPack.Write(cache, pack, config, tokenizer, Seed);
 
         var info = JsonSerializer.Deserialize<GpuPack.Info>(File.ReadAllText(Path.Combine(pack, GpuPack.InfoFile)))!;
-        Assert.Equal(6, info.Count);
+        Assert.Equal(data.Captions.Length, info.Count);
         Assert.Equal(1, info.Step);
         Assert.Equal(tokenizer.EndId, info.Text.EndId);
         Assert.Equal(data.Categories(Seed).Select(c => c.ToString()), File.ReadAllBytes(Path.Combine(pack, "categories.u8")).Select(b => info.Categories[b]));
@@ -78,9 +81,21 @@ public sealed class GpuPackTests : IDisposable
         using var placement = new BinaryReader(File.OpenRead(Path.Combine(pack, "placement.bin")));
         Assert.Equal(labels, labels.Select(_ => new PlacementTargets.Label(placement.ReadInt32(), placement.ReadInt32(), placement.ReadSingle(), placement.ReadSingle())));
         Assert.Equal(placement.BaseStream.Length, placement.BaseStream.Position);
+
+        var words = SpellingTargets.Build(data.Captions, tokenizer).Labels;
+        Assert.NotEmpty(words);
+        Assert.Equal(words.Count, info.SpellingLabels);
+        using var spelling = new BinaryReader(File.OpenRead(Path.Combine(pack, "spelling.bin")));
+        foreach (var label in words)
+        {
+            Assert.Equal((label.Scene, label.Token), (spelling.ReadInt32(), spelling.ReadInt32()));
+            Assert.Equal(label.Letters, spelling.ReadBytes(SpellingTargets.Slots).Select(b => (int)b));
+        }
+
+        Assert.Equal(spelling.BaseStream.Length, spelling.BaseStream.Position);
     }
 
-    private static byte[] Decompress(string path)
+    internal static byte[] Decompress(string path)
     {
         using var gzip = new GZipStream(File.OpenRead(path), CompressionMode.Decompress);
         using var memory = new MemoryStream();

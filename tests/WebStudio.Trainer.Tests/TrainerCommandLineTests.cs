@@ -8,7 +8,8 @@ namespace WebStudio.Trainer.Tests;
 public sealed class TrainerCommandLineTests
 {
     private static readonly string[] CommandNames =
-        ["all", "tokenizer", "train-vae", "encode", "train-unet", "import", "gpu-pack", "export", "evaluate", "bench", "check"];
+        ["all", "tokenizer", "train-vae", "encode", "train-unet", "import", "gpu-pack", "gpu-pack-edit", "encode-edit", "train-edit", "export-edit", "evaluate-edit", "export",
+         "evaluate", "bench", "check"];
 
     private static readonly string[] OptionNames =
     [

@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
-"""A `train-unet` leg on a GPU machine (e.g. an H100), in PyTorch.
+"""A `train-unet` or `train-edit` leg on a GPU machine (e.g. an H100), in PyTorch.
 
 The trainer is TorchSharp on CPU; the GPU machine it targets has PyTorch with CUDA but no .NET, and takes in at most
-64 MiB. `WebStudio.Trainer gpu-pack` writes what this script needs (latents, token ids, categories, EMA
-checkpoints, reference outputs), so the script holds only the two networks, written to the same parameter names as
-Models/*.cs, and UNetTrainer's training step. Before training it must reproduce the TorchSharp networks' reference
-outputs (max |diff| <= 1e-4), and it writes TorchSharp checkpoints (`text_encoder[_ema].dat`, `unet[_ema].dat`,
-`unet_state.json`) that `train-unet --resume` and `export` read as their own.
+64 MiB. `WebStudio.Trainer gpu-pack` (or `gpu-pack-edit`) writes what this script needs (latents, token ids,
+categories, EMA checkpoints, reference outputs), so the script holds only the two networks, written to the same
+parameter names as Models/*.cs, and UNetTrainer's (or EditTrainer's) training step. Before training it must
+reproduce the TorchSharp networks' reference outputs (max |diff| <= 1e-4), and it writes TorchSharp checkpoints
+(`text_encoder[_ema].dat`, `unet[_ema].dat`, `unet_state.json`; an edit pack's with `edit_` before each name and
+`edit_state.json`) that `train-unet --resume` and `export` (`train-edit --resume` and `export-edit`) read as their own.
 
     python3 train_unet.py --pack PACK --out DIR --minutes 7 --cooldown-minutes 3 --batch 256 --lr 3e-4 \
         --category-weights "Position=3,Counting=2.5"
+    python3 train_unet.py --pack EDIT_PACK --out DIR --minutes 8 --cooldown-minutes 3 --batch 512 --lr 3e-4 \
+        --category-weights "Count=2,Replace=2"
 """
 import argparse
 import gzip
@@ -250,7 +253,8 @@ class UNetNet(nn.Module):
         g, heads, td, cd, pos = c["Groups"], c["Heads"], c["TimeDim"], c["ContextDim"], c["PositionFeatures"]
         self.Time1 = nn.Linear(TIME_FREQUENCIES, td)
         self.Time2 = nn.Linear(td, td)
-        self.ConvIn = nn.Conv2d(c["InChannels"], ch[0], 3, padding=1)
+        # The latents, and an edit UNet's condition (the input image's latents) beside them (UNetConfig.SampleChannels).
+        self.ConvIn = nn.Conv2d(c["InChannels"] + c.get("ConditionChannels", 0), ch[0], 3, padding=1)
         self.DownRes = nn.ModuleList([ResBlock(ch[0] if i == 0 else ch[i - 1], ch[i], td, g) for i in range(levels)])
         attention_levels = range(self.first_attention, levels)
         self.DownAttn = nn.ModuleList([SpatialTransformer(ch[i], cd, heads, g, pos) for i in attention_levels])
@@ -290,6 +294,9 @@ class UNetNet(nn.Module):
 
 
 # --- The pack.
+SPELLING_SLOTS, SPELLING_CLASSES = 4, 27  # SpellingTargets.Slots, .Classes (26 letters and none)
+
+
 def read_floats(path, shape):
     return torch.from_numpy(np.fromfile(path, dtype="<f4").reshape(shape).copy())
 
@@ -303,12 +310,16 @@ def load_pack(pack):
     if len(outliers) != info["Outliers"] or latents.size != int(np.prod(shape)):
         raise ValueError("the pack's latents do not match pack.json")
     latents[outliers["index"]] = outliers["value"]
+    latents = latents.reshape(shape)
+    if info.get("Edit"):
+        # [N,2,4,h,w]: input, output; the input is stored at the output's scale (GpuEditPack.EditInfo.InputScale).
+        latents[:, 0] *= info["Edit"]["InputScale"]
     with gzip.open(os.path.join(pack, "ids.u16.gz")) as f:
         ids = np.frombuffer(f.read(), dtype="<u2").astype(np.int64).reshape(info["Count"], -1)
     categories = np.fromfile(os.path.join(pack, "categories.u8"), dtype=np.uint8)
     if len(categories) != info["Count"]:
         raise ValueError("the pack's categories do not match pack.json")
-    return info, torch.from_numpy(latents.reshape(shape)), torch.from_numpy(ids), torch.from_numpy(categories.astype(np.int64))
+    return info, torch.from_numpy(latents), torch.from_numpy(ids), torch.from_numpy(categories.astype(np.int64))
 
 
 def load_placement(pack, info, device):
@@ -323,6 +334,27 @@ def load_placement(pack, info, device):
     targets[scene, token] = torch.from_numpy(np.stack([labels["x"], labels["y"]], 1))
     mask[scene, token] = 1
     return targets.to(device), mask.to(device)
+
+
+def load_spelling(pack, info, device):
+    """spelling.bin (SpellingTargets' labels) as dense letter classes [N,77,4] (26: none) and mask [N,77]."""
+    labels = np.fromfile(os.path.join(pack, "spelling.bin"), dtype=[("scene", "<i4"), ("token", "<i4"), ("letters", "u1", (SPELLING_SLOTS,))])
+    if len(labels) != info.get("SpellingLabels", 0):
+        raise ValueError("the pack's spelling labels do not match pack.json")
+    length = info["Text"]["MaxLength"]
+    targets = torch.full((info["Count"], length, SPELLING_SLOTS), SPELLING_CLASSES - 1, dtype=torch.uint8)
+    mask = torch.zeros(info["Count"], length)
+    scene, token = torch.from_numpy(labels["scene"].astype(np.int64)), torch.from_numpy(labels["token"].astype(np.int64))
+    targets[scene, token] = torch.from_numpy(labels["letters"])
+    mask[scene, token] = 1
+    return targets.to(device), mask.to(device)
+
+
+def spelling_loss(logits, targets, mask):
+    """SpellingTargets.Loss: cross-entropy per slot, averaged over the slots, over the masked tokens."""
+    per_slot = F.cross_entropy(logits.reshape(-1, SPELLING_CLASSES), targets.reshape(-1).long(), reduction="none")
+    per_token = per_slot.reshape(mask.shape[0], mask.shape[1], SPELLING_SLOTS).mean(2)
+    return (per_token * mask).sum() / mask.sum().clamp(min=1)
 
 
 def check_reference(pack, info, text, unet, device):
@@ -365,6 +397,32 @@ def alphas_cumprod(info):
     return torch.from_numpy(np.cumprod(1 - roots * roots).astype(np.float32))
 
 
+def rate_groups(text, unet, edit):
+    """The optimiser's groups and each one's share of the rate: one for a base leg; for an edit leg EditTrainer's three
+    (the UNet; its conv_in weights, whose image channels start at zero; the text encoder)."""
+    if not edit:
+        return [{"params": list(text.parameters()) + list(unet.parameters()), "scale": 1.0}]
+    rest = [p for name, p in unet.named_parameters() if name != "ConvIn.weight"]
+    return [{"params": rest, "scale": 1.0}, {"params": [unet.ConvIn.weight], "scale": edit["ConvInRateScale"]},
+            {"params": list(text.parameters()), "scale": edit["TextRateScale"]}]
+
+
+@torch.no_grad()
+def image_share(text, unet, pairs, ids, alphas):
+    """How much an edit UNet's prediction depends on the input image: |eps(image) - eps(zero image)| / |eps(image)| on
+    a fixed batch of triples at timesteps across the schedule. Zero at the start (the image's conv_in weights are zero);
+    an edit model that copies what the instruction does not name needs it well above zero."""
+    generator = torch.Generator(device=pairs.device).manual_seed(17)
+    x0, image = pairs[:, 1], pairs[:, 0]
+    t = torch.linspace(0, len(alphas) - 1, len(pairs), device=pairs.device).long()
+    abar = alphas[t].view(-1, 1, 1, 1)
+    noisy = abar.sqrt() * x0 + (1 - abar).sqrt() * torch.randn(x0.shape, generator=generator, device=pairs.device)
+    context = text(ids)
+    with_image = unet(torch.cat([noisy, image], 1), t, context)
+    without = unet(torch.cat([noisy, torch.zeros_like(image)], 1), t, context)
+    return ((with_image - without).norm() / with_image.norm()).item()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pack", required=True)
@@ -373,12 +431,13 @@ def main():
     parser.add_argument("--cooldown-minutes", type=float, default=0)
     parser.add_argument("--batch", type=int, default=256)
     parser.add_argument("--lr", type=float, default=3e-4)
-    parser.add_argument("--category-weights", default="")
+    parser.add_argument("--category-weights", default="", help="scene categories (an edit pack: edit kinds), e.g. \"Position=3\"")
     parser.add_argument("--save-minutes", type=float, default=1.5, help="checkpoint this often (a killed run keeps the last)")
     parser.add_argument("--slow-ema", type=float, default=0, help="also keep an EMA of this decay, saved as *_ema_slow.dat")
     parser.add_argument("--seed", type=int, default=1234)
     parser.add_argument("--layout-weight", type=float, default=1, help="up to this many times the loss weight where SNR < 0.2 (UNetTrainer's layoutWeight)")
     parser.add_argument("--placement-aux", type=float, default=0, help="weight of the placement probe loss (UNetTrainer's placementAux)")
+    parser.add_argument("--spelling-aux", type=float, default=0, help="weight of the spelling probe loss (UNetTrainer's spellingAux)")
     args = parser.parse_args()
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -386,13 +445,16 @@ def main():
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     info, latents, ids, categories = load_pack(args.pack)
+    edit, prefix, state_file = info.get("Edit"), info.get("CheckpointPrefix", ""), info.get("StateFile", "unet_state.json")
+    if edit and (args.placement_aux or args.spelling_aux):
+        sys.exit("--placement-aux and --spelling-aux read captions; an edit pack has instructions")
     text_config = info["Text"]
     text, unet = TextEncoderNet(text_config).to(device), UNetNet(info["UNet"]).to(device)
-    text_order = load_checkpoint(text, os.path.join(args.pack, "text_encoder_ema.dat"))
-    unet_order = load_checkpoint(unet, os.path.join(args.pack, "unet_ema.dat"))
+    text_order = load_checkpoint(text, os.path.join(args.pack, prefix + "text_encoder_ema.dat"))
+    unet_order = load_checkpoint(unet, os.path.join(args.pack, prefix + "unet_ema.dat"))
     check_reference(args.pack, info, text, unet, device)
 
-    # Training: UNetTrainer's step. TF32 from here on (the check above ran in full float32).
+    # Training: UNetTrainer's (EditTrainer's) step. TF32 from here on (the check above ran in full float32).
     torch.backends.cuda.matmul.allow_tf32 = True
     torch.backends.cudnn.allow_tf32 = True
     torch.manual_seed(args.seed + info["Step"])
@@ -408,18 +470,28 @@ def main():
     sample_weights = torch.tensor([weights.get(int(c), 1.0) for c in range(len(info["Categories"]))], device=device)[categories.to(device)]
     if weights:
         print("category weights: " + ", ".join(f"{info['Categories'][c]} {w:g}" for c, w in weights.items()), flush=True)
-    parameters = list(text.parameters()) + list(unet.parameters())
-    probe = None
+    groups = rate_groups(text, unet, edit)
+    if edit:
+        print(f"edit: {info['Count']} triples (conv_in x{edit['ConvInRateScale']:g}, text x{edit['TextRateScale']:g}), "
+              f"image share {image_share(text, unet, latents[:256], ids[:256], alphas):.3f}", flush=True)
+    probe = speller = None
     if args.placement_aux > 0:
         # PlacementTargets: a linear probe on the noun states, a training aid that is not saved.
         placement_targets, placement_mask = load_placement(args.pack, info, device)
         probe = nn.Linear(text_config["Width"], 2).to(device)
-        parameters += list(probe.parameters())
+        groups[0]["params"] += list(probe.parameters())
         print(f"placement probe: {int(placement_mask.sum().item())} labelled nouns, weight {args.placement_aux:g}", flush=True)
+    if args.spelling_aux > 0:
+        # SpellingTargets: a linear probe reading each letter slot of the word from each of its token states; not saved.
+        spelling_targets, spelling_mask = load_spelling(args.pack, info, device)
+        speller = nn.Linear(text_config["Width"], SPELLING_SLOTS * SPELLING_CLASSES).to(device)
+        groups[0]["params"] += list(speller.parameters())
+        print(f"spelling probe: {int(spelling_mask.sum().item())} labelled tokens, weight {args.spelling_aux:g}", flush=True)
+    parameters = [p for group in groups for p in group["params"]]
     try:
-        optimizer = torch.optim.AdamW(parameters, args.lr, weight_decay=0.01, fused=device.type == "cuda")
+        optimizer = torch.optim.AdamW(groups, args.lr, weight_decay=0.01, fused=device.type == "cuda")
     except TypeError:  # PyTorch before 2.0 has no fused AdamW
-        optimizer = torch.optim.AdamW(parameters, args.lr, weight_decay=0.01)
+        optimizer = torch.optim.AdamW(groups, args.lr, weight_decay=0.01)
     ema_pairs = [[list(e.parameters()), list(n.parameters())] for e, n in twins]
     slow_pairs = [[list(e.parameters()), list(n.parameters())] for e, n in slow]
 
@@ -429,19 +501,20 @@ def main():
     clock = time.monotonic()
     last_save = clock
     running = None
+    probe_running = spelling_running = None
 
     def save(final):
         names = [("text_encoder", text, text_order), ("unet", unet, unet_order)]
         for (ema, _), (part, _, order) in zip(twins, names):
-            write_checkpoint(os.path.join(args.out, part + "_ema.dat"), ema, order)
+            write_checkpoint(os.path.join(args.out, prefix + part + "_ema.dat"), ema, order)
         for (ema, _), (part, _, order) in zip(slow, names):
-            write_checkpoint(os.path.join(args.out, part + "_ema_slow.dat"), ema, order)
+            write_checkpoint(os.path.join(args.out, prefix + part + "_ema_slow.dat"), ema, order)
         for part, net, order in names:
-            write_checkpoint(os.path.join(args.out, part + ".dat"), net, order)
+            write_checkpoint(os.path.join(args.out, prefix + part + ".dat"), net, order)
         state = {"Step": step, "Loss": running or 0.0, "Minutes": minutes_before + (time.monotonic() - clock) / 60}
-        with open(os.path.join(args.out, "unet_state.json.tmp"), "w") as f:
+        with open(os.path.join(args.out, state_file + ".tmp"), "w") as f:
             json.dump(state, f)
-        os.replace(os.path.join(args.out, "unet_state.json.tmp"), os.path.join(args.out, "unet_state.json"))
+        os.replace(os.path.join(args.out, state_file + ".tmp"), os.path.join(args.out, state_file))
         print(f"{'saved' if final else 'checkpoint'} at step {step}", flush=True)
 
     os.makedirs(args.out, exist_ok=True)
@@ -452,27 +525,40 @@ def main():
         cooling = max(0.05, left / cooldown) if cooldown > 0 and left < cooldown else 1.0
         lr = args.lr * min(1.0, (step - start_step + 1.0) / info["WarmupSteps"]) * cooling
         for group in optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = lr * group["scale"]
         index = torch.multinomial(sample_weights, args.batch, replacement=True)
-        x0 = latents[index]
         tokens = ids[index]
-        drop = torch.rand(args.batch, device=device) < info["PromptDropout"]
+        if edit:
+            # EditTrainer: r < 5%: no instruction; 5-10%: neither; 10-15%: no image (diffusers' train_instruct_pix2pix split).
+            x0, image = latents[index, 1], latents[index, 0]
+            r = torch.rand(args.batch, device=device)
+            each = edit["DropoutEach"]
+            drop = r < 2 * each
+            keep_image = ((r < each) | (r >= 3 * each)).float().view(-1, 1, 1, 1)
+        else:
+            x0 = latents[index]
+            drop = torch.rand(args.batch, device=device) < info["PromptDropout"]
         tokens = torch.where(drop[:, None], empty[None, :], tokens)
         t = torch.randint(0, info["TrainSteps"], (args.batch,), device=device)
         noise = torch.randn_like(x0)
         abar = alphas[t].view(-1, 1, 1, 1)
         noisy = abar.sqrt() * x0 + (1 - abar).sqrt() * noise
         context = text(tokens)
-        predicted = unet(noisy, t, context)
+        predicted = unet(torch.cat([noisy, image * keep_image], 1) if edit else noisy, t, context)
         snr = abar / (1 - abar)
         weight = snr.clamp(max=info["SnrGamma"]) / snr
         if args.layout_weight > 1:
             weight = weight * (info["LayoutSnr"] / snr).clamp(1.0, args.layout_weight)
         loss = (weight * (predicted - noise).square()).mean()
+        kept = (~drop).float()[:, None]
         if probe is not None:
-            mask = placement_mask[index] * (~drop).float()[:, None]
+            mask = placement_mask[index] * kept
             error = (probe(context) - placement_targets[index]).square().sum(-1)
-            loss = loss + args.placement_aux * (error * mask).sum() / mask.sum().clamp(min=1)
+            probe_loss = (error * mask).sum() / mask.sum().clamp(min=1)
+            loss = loss + args.placement_aux * probe_loss
+        if speller is not None:
+            spell_loss = spelling_loss(speller(context), spelling_targets[index], spelling_mask[index] * kept)
+            loss = loss + args.spelling_aux * spell_loss
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(parameters, 1.0)
@@ -484,9 +570,17 @@ def main():
         if (step - start_step) % 100 == 0:
             value = loss.item()
             running = value if running is None else 0.9 * running + 0.1 * value
+            if probe is not None:
+                probe_running = probe_loss.item() if probe_running is None else 0.9 * probe_running + 0.1 * probe_loss.item()
+            if speller is not None:
+                spelling_running = spell_loss.item() if spelling_running is None else 0.9 * spelling_running + 0.1 * spell_loss.item()
             elapsed = time.monotonic() - clock
             if (step - start_step) % 500 == 0:
-                print(f"step {step} loss {running:.4f} lr {lr:.2e} {elapsed:.0f}s ({(step - start_step) / elapsed:.1f} steps/s)", flush=True)
+                extra = "" if probe_running is None else f" probe {probe_running:.4f}"
+                extra += "" if spelling_running is None else f" spelling {spelling_running:.4f}"
+                if edit:
+                    extra += f" image share {image_share(twins[0][0], twins[1][0], latents[:256], ids[:256], alphas):.3f} (EMA)"
+                print(f"step {step} loss {running:.4f} lr {lr:.2e} {elapsed:.0f}s ({(step - start_step) / elapsed:.1f} steps/s){extra}", flush=True)
         if time.monotonic() - last_save > args.save_minutes * 60:
             save(final=False)
             last_save = time.monotonic()
