@@ -157,7 +157,7 @@ internal sealed class Stages(TrainerOptions options)
         var data = EditLatentDataset.Load(options.Cache);
         new EditTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
             .Train(data, () => ReadBase() is var b ? (b.Text, b.UNet) : default, options.Batch, TimeSpan.FromMinutes(options.EditMinutes),
-                options.EditSteps, options.Resume, TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate);
+                options.EditSteps, options.Resume, TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.LayoutWeight, options.EditIdentity);
     }
 
     /// <summary>The InstructPix2Pix folder: the base model's VAE and tokenizer, the edit checkpoints' EMA text encoder and UNet.</summary>

@@ -49,6 +49,9 @@ internal sealed record TrainerOptions
     /// <summary>Up to this many times the loss weight at the noisiest timesteps; 1 leaves it off.</summary>
     public double LayoutWeight { get; init; } = 1;
 
+    /// <summary>The share of edit samples with no instruction whose target is the input scene (<see cref="Training.EditTrainer.Train"/>); 0 = off.</summary>
+    public double EditIdentity { get; init; }
+
     public int Samples { get; init; } = 20000;
 
     public int Batch { get; init; } = 32;

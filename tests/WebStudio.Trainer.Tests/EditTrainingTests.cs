@@ -51,6 +51,27 @@ public sealed class EditTrainingTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.2)]
+    public void Each_sample_keeps_or_drops_its_instruction_and_image_as_the_split_says(double identity)
+    {
+        var first = identity > 0 ? identity : EditTrainer.DropoutEach;
+        var each = EditTrainer.DropoutEach;
+        // One draw in each span: no instruction, neither, no image, both kept.
+        var r = tensor(new[] { (float)first / 2, (float)(first + (each / 2)), (float)(first + (1.5 * each)), 0.9f });
+        var image = arange(4 * 4 * 2 * 2, dtype: ScalarType.Float32).reshape(4, 4, 2, 2);
+        var output = -image - 1;
+
+        var (dropText, keepImage, target) = EditTrainer.Conditioning(r, image, output, scaling: 2f, identity);
+
+        Assert.Equal([true, true, false, false], dropText.squeeze(1).data<bool>().ToArray());
+        Assert.Equal([1f, 0f, 0f, 1f], keepImage.flatten().data<float>().ToArray());
+        // The first span's target is the input scene at the outputs' scale where an identity share is asked for.
+        Assert.Equal(Values(identity > 0 ? image[0] * 2 : output[0]), Values(target[0]));
+        Assert.Equal(Values(output[1..]), Values(target[1..]));
+    }
+
     [Fact]
     public void A_few_steps_on_a_handful_of_triples_train_and_resume()
     {
@@ -125,6 +146,8 @@ public sealed class EditTrainingTests : IDisposable
         manual_seed(2);
         return EditLatentDataset.Encode(new VaeEncoderNet(Config.Vae), seed: 9, count, scalingFactor: 1.5f);
     }
+
+    private static float[] Values(Tensor t) => t.contiguous().data<float>().ToArray();
 
     private static byte[] Pixels(Image<SixLabors.ImageSharp.PixelFormats.Rgb24> image)
     {

@@ -27,6 +27,8 @@ public sealed class TrainerOptionsTests
         Assert.Equal(0.2, TrainerOptions.Parse(["--spelling-aux", "0.2"]).SpellingAux);
         Assert.Equal(1, defaults.LayoutWeight);
         Assert.Equal(5, TrainerOptions.Parse(["--layout-weight", "5"]).LayoutWeight);
+        Assert.Equal(0, defaults.EditIdentity);
+        Assert.Equal(0.15, TrainerOptions.Parse(["--edit-identity", "0.15"]).EditIdentity);
         Assert.Null(defaults.Pack);
         var options = TrainerOptions.Parse(["--decoder-only", "--pack", "p", "--sampler", "vae"]);
         Assert.True(options.DecoderOnly);

@@ -59,8 +59,13 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
     }
 
     /// <param name="start">The base model's text encoder and 4-channel UNet, for a run that does not resume.</param>
+    /// <param name="layoutWeight">As <see cref="UNetTrainer.LossWeight"/>'s: the noisiest timesteps, where sampling
+    /// decides the layout and so whether the input's layout is kept, weigh up to this many times more.</param>
+    /// <param name="identityShare">This share of the samples has no instruction and the input scene itself as the
+    /// target (in place of InstructPix2Pix's 5% with no instruction and the edited scene), so that the three-way
+    /// guidance's image-only term copies the input and the instruction's term alone moves away from it.</param>
     public UNetTrainer.Nets Train(EditLatentDataset data, Func<(TextEncoderNet Text, UNetNet UNet)> start, int batchSize, TimeSpan budget,
-        long maxSteps, bool resume, TimeSpan cooldown, double learningRate)
+        long maxSteps, bool resume, TimeSpan cooldown, double learningRate, double layoutWeight = 1, double identityShare = 0)
     {
         TorchCpu.UseAtenConvolutions();
         manual_seed(seed);
@@ -102,7 +107,10 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var running = 0.0;
         var startStep = step;
         var count = data.Instructions.Length;
-        Console.WriteLine($"edit: {count} triples, batch {batchSize}, rate {learningRate:G3} (conv_in ×{ConvInRateScale}, text ×{TextRateScale})");
+        var watched = ImageShareProbe.From(data, ids, Math.Min(64, count));
+        Console.WriteLine($"edit: {count} triples, batch {batchSize}, rate {learningRate:G3} (conv_in ×{ConvInRateScale}, text ×{TextRateScale})" +
+            $"{(layoutWeight > 1 ? $", layout weight {layoutWeight:G3}" : "")}{(identityShare > 0 ? $", identity share {identityShare:G3}" : "")}; " +
+            $"image share {watched.Measure(nets.TextEma, nets.UNetEma, alphas):F3}");
         while (clock.Elapsed < budget && step - startStep < maxSteps)
         {
             using var scope = NewDisposeScope();
@@ -115,17 +123,16 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
             var index = randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator);
             var x0 = data.Outputs.index_select(0, index);
             var image = data.Inputs.index_select(0, index);
-            // r < 5%: no instruction; 5–10%: neither; 10–15%: no image (diffusers' train_instruct_pix2pix split).
-            var r = rand([batchSize], generator: generator);
-            var dropText = r.lt(2 * DropoutEach).unsqueeze(1);
-            var keepImage = r.lt(DropoutEach).logical_or(r.ge(3 * DropoutEach)).to(ScalarType.Float32).view(-1, 1, 1, 1);
+            var (dropText, keepImage, target) = Conditioning(rand([batchSize], generator: generator), image, x0, data.ScalingFactor, identityShare);
+            x0 = target;
+
             var tokens = where(dropText, emptyIds.expand(batchSize, -1), ids.index_select(0, index));
             var t = randint(0, NoiseSchedule.TrainSteps, [batchSize], dtype: ScalarType.Int64, generator: generator);
             var noise = randn(x0.shape, generator: generator);
             var abar = alphas.index_select(0, t).view(-1, 1, 1, 1);
             var noisy = (abar.sqrt() * x0) + ((1 - abar).sqrt() * noise);
             var predicted = nets.UNet.forward(cat([noisy, image * keepImage], 1), t, nets.Text.forward(tokens));
-            var loss = (UNetTrainer.LossWeight(abar / (1 - abar), 1) * (predicted - noise).square()).mean();
+            var loss = (UNetTrainer.LossWeight(abar / (1 - abar), layoutWeight) * (predicted - noise).square()).mean();
             optimizer.zero_grad();
             loss.backward();
             var gradNorm = nn.utils.clip_grad_norm_(parameters, 1.0);
@@ -143,7 +150,8 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
             running = step - startStep == 1 ? value : (0.99 * running) + (0.01 * value);
             if (step % 50 == 0)
             {
-                Console.WriteLine($"edit step {step} loss {running:F4} lr {lr:E2} {clock.Elapsed:hh\\:mm\\:ss} ({(step - startStep) / clock.Elapsed.TotalSeconds:F2} steps/s)");
+                var share = step % 250 == 0 ? $" image share {watched.Measure(nets.TextEma, nets.UNetEma, alphas):F3} (EMA)" : "";
+                Console.WriteLine($"edit step {step} loss {running:F4} lr {lr:E2} {clock.Elapsed:hh\\:mm\\:ss} ({(step - startStep) / clock.Elapsed.TotalSeconds:F2} steps/s){share}");
             }
 
             if (clock.Elapsed - lastSave > CheckpointEvery)
@@ -156,6 +164,21 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
         Save(nets, step, running, minutesBefore + clock.Elapsed.TotalMinutes);
         Console.WriteLine($"edit: {step} steps, loss {running:F4}");
         return nets;
+    }
+
+    /// <summary>
+    /// Which samples lose their instruction ([B,1] bool) and their image ([B,1,1,1] 1 to keep, 0 to drop), and each one's
+    /// target latents, from one uniform draw <paramref name="r"/> per sample: r &lt; 5%: no instruction; 5–10%: neither;
+    /// 10–15%: no image (diffusers' train_instruct_pix2pix split). With an identity share the first span is that share,
+    /// and its target is the input scene at the outputs' scale.
+    /// </summary>
+    internal static (Tensor DropText, Tensor KeepImage, Tensor Target) Conditioning(Tensor r, Tensor image, Tensor output, float scaling, double identityShare)
+    {
+        var first = identityShare > 0 ? identityShare : DropoutEach;
+        var dropText = r.lt(first + DropoutEach).unsqueeze(1);
+        var keepImage = r.lt(first).logical_or(r.ge(first + (2 * DropoutEach))).to(ScalarType.Float32).view(-1, 1, 1, 1);
+        var target = identityShare > 0 ? where(r.lt(first).view(-1, 1, 1, 1), image * scaling, output) : output;
+        return (dropText, keepImage, target);
     }
 
     public void Save(UNetTrainer.Nets nets, long step, double loss, double minutes) =>

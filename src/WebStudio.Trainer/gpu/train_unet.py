@@ -438,6 +438,8 @@ def main():
     parser.add_argument("--layout-weight", type=float, default=1, help="up to this many times the loss weight where SNR < 0.2 (UNetTrainer's layoutWeight)")
     parser.add_argument("--placement-aux", type=float, default=0, help="weight of the placement probe loss (UNetTrainer's placementAux)")
     parser.add_argument("--spelling-aux", type=float, default=0, help="weight of the spelling probe loss (UNetTrainer's spellingAux)")
+    parser.add_argument("--edit-identity", type=float, default=0,
+                        help="an edit pack: this share of the samples has no instruction and the input scene as its target (EditTrainer's identityShare)")
     args = parser.parse_args()
 
     device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -448,6 +450,8 @@ def main():
     edit, prefix, state_file = info.get("Edit"), info.get("CheckpointPrefix", ""), info.get("StateFile", "unet_state.json")
     if edit and (args.placement_aux or args.spelling_aux):
         sys.exit("--placement-aux and --spelling-aux read captions; an edit pack has instructions")
+    if args.edit_identity and not edit:
+        sys.exit("--edit-identity needs an edit pack (gpu-pack-edit)")
     text_config = info["Text"]
     text, unet = TextEncoderNet(text_config).to(device), UNetNet(info["UNet"]).to(device)
     text_order = load_checkpoint(text, os.path.join(args.pack, prefix + "text_encoder_ema.dat"))
@@ -530,11 +534,15 @@ def main():
         tokens = ids[index]
         if edit:
             # EditTrainer: r < 5%: no instruction; 5-10%: neither; 10-15%: no image (diffusers' train_instruct_pix2pix split).
+            # With an identity share the first span is that share, and its target is the input scene.
             x0, image = latents[index, 1], latents[index, 0]
             r = torch.rand(args.batch, device=device)
             each = edit["DropoutEach"]
-            drop = r < 2 * each
-            keep_image = ((r < each) | (r >= 3 * each)).float().view(-1, 1, 1, 1)
+            first = args.edit_identity or each
+            drop = r < first + each
+            keep_image = ((r < first) | (r >= first + 2 * each)).float().view(-1, 1, 1, 1)
+            if args.edit_identity:
+                x0 = torch.where((r < first).view(-1, 1, 1, 1), image / edit["InputScale"], x0)
         else:
             x0 = latents[index]
             drop = torch.rand(args.batch, device=device) < info["PromptDropout"]
