@@ -56,6 +56,17 @@ public sealed class QueueSnapshotTests
         var aliceSecond = await GetAsync(jobs.Alice, jobs.Second.Id);
         var bobFirst = await GetAsync(jobs.Bob, jobs.Bobs.Id);
         var bobFirstForAdmin = await GetAsync(jobs.Admin, jobs.Bobs.Id);
+        // The one-job read answers what each owner's whole view says of that job.
+        foreach (var (id, answer) in new[] { (jobs.First.Id, running), (jobs.Second.Id, aliceSecond), (jobs.Bobs.Id, bobFirst) })
+        {
+            using var scope = factory.Services.CreateScope();
+            var owner = scope.ServiceProvider.GetRequiredService<StudioDbContext>().Jobs.Single(j => j.Id == id).OwnerId;
+            var view = await scope.ServiceProvider.GetRequiredService<QueueSnapshot>().GetAsync(owner, isAdmin: false);
+            var entry = view.Entries.Single(e => e.JobId == id);
+            Assert.Equal(entry.Status == JobStatus.Queued ? entry.Position : null, answer.Position);
+            Assert.Equal(Math.Round(view.EtaOf(entry)!.Value.TotalSeconds, 3), answer.EtaSeconds);
+        }
+
         factory.Scripted.Open();
 
         Assert.Null(running.Position);

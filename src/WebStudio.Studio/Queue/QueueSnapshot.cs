@@ -61,12 +61,53 @@ public sealed class QueueSnapshot(
     public async Task<QueueView> GetAsync(string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        // The one row by its key: a first row of no stated order is what EF Core warns of on every start.
-        var paused = await db.QueuePauses.AsNoTracking().Where(p => p.Id == QueuePause.Single)
-            .Select(p => new QueuePauseInfo(p.PausedAt, p.PausedBy, p.Reason)).FirstOrDefaultAsync(cancellationToken);
+        var paused = await PausedAsync(db, cancellationToken);
         var view = isAdmin ? await GetForAdministratorAsync(db, userId, cancellationToken) : await GetForUserAsync(db, userId, cancellationToken);
         return view with { Paused = paused };
     }
+
+    /// <summary>
+    /// One job's place, as its owner's view gives it, for a program that polls a job (GET /api/jobs/{id}): its
+    /// position while queued, and the time until it ends (null while held, or queued in a paused queue). It reads only
+    /// what that line needs, where the whole view also counts the queue and reads the owner's other jobs. Null when
+    /// the job is no longer waiting or running.
+    /// </summary>
+    public async Task<(int? Position, TimeSpan? Eta)?> PlaceOfAsync(Guid jobId, string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var status = await db.Jobs.Where(j => j.Id == jobId).Select(j => (JobStatus?)j.Status).FirstOrDefaultAsync(cancellationToken);
+        if (status == JobStatus.Held)
+        {
+            return (null, null);
+        }
+
+        if (status is not (JobStatus.Queued or JobStatus.Running))
+        {
+            return null;
+        }
+
+        var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
+        var running = await RunningAsync(db, rates, cancellationToken);
+        if (status == JobStatus.Running)
+        {
+            return running.FirstOrDefault(r => r.Id == jobId) is { } job ? (null, job.Left) : null;
+        }
+
+        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, ownerId, rates, cancellationToken);
+        if (mine.FirstOrDefault(m => m.Id == jobId) is not { Position: > 0 } entry)
+        {
+            return null; // claimed or canceled meanwhile
+        }
+
+        var paused = await PausedAsync(db, cancellationToken);
+        var eta = (running.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Left) + entry.Work) / Math.Max(1, options.Value.EffectiveWorkers);
+        return (entry.Position, paused is null ? eta : null);
+    }
+
+    // The one row by its key: a first row of no stated order is what EF Core warns of on every start.
+    private static Task<QueuePauseInfo?> PausedAsync(StudioDbContext db, CancellationToken cancellationToken) =>
+        db.QueuePauses.AsNoTracking().Where(p => p.Id == QueuePause.Single)
+            .Select(p => new QueuePauseInfo(p.PausedAt, p.PausedBy, p.Reason)).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>The administrator's view: every queued, held and running job, with owner, model, size and steps.</summary>
     private async Task<QueueView> GetForAdministratorAsync(StudioDbContext db, string userId, CancellationToken cancellationToken)
@@ -134,9 +175,7 @@ public sealed class QueueSnapshot(
         var othersQueued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.OwnerId != userId, cancellationToken);
         var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
         var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, rates, cancellationToken);
-        var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
-            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height })
-            .ToListAsync(cancellationToken);
+        var runningJobs = await RunningAsync(db, rates, cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var ids = mine.Select(m => m.Id).ToList();
         var details = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
@@ -150,11 +189,10 @@ public sealed class QueueSnapshot(
         var running = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
-            var (step, left) = Remaining(rates, job.Id, job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
-            running += left;
+            running += job.Left;
             if (job.OwnerId == userId)
             {
-                entries.Add(new QueueEntry(job.Id, true, null, job.Prompt, JobStatus.Running, 0, step, job.Steps, left, job.CreatedAt, job.Priority));
+                entries.Add(new QueueEntry(job.Id, true, null, job.Prompt, JobStatus.Running, 0, job.Step, job.Steps, job.Left, job.CreatedAt, job.Priority));
             }
         }
 
@@ -170,6 +208,22 @@ public sealed class QueueSnapshot(
         entries.AddRange(held.Select(d => new QueueEntry(d.Id, true, null, d.Prompt, JobStatus.Held, 0, 0, d.Steps, TimeSpan.Zero, d.CreatedAt, d.Priority)
             { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize }));
         return new QueueView(queued, runningJobs.Count, entries) { Others = (othersQueued, runningJobs.Count(j => j.OwnerId != userId)), Held = held.Count };
+    }
+
+    /// <summary>A running job, with its step and the time it has left (<see cref="Remaining"/>).</summary>
+    private sealed record RunningJob(Guid Id, string OwnerId, string Prompt, int Steps, DateTime CreatedAt, long Priority, int Step, TimeSpan Left);
+
+    /// <summary>Every running job (their remaining work is ahead of every queued one), with the time each has left.</summary>
+    private async Task<List<RunningJob>> RunningAsync(StudioDbContext db, WorkRates rates, CancellationToken cancellationToken)
+    {
+        var rows = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height })
+            .ToListAsync(cancellationToken);
+        return [.. rows.Select(j =>
+        {
+            var (step, left) = Remaining(rates, j.Id, j.Model, j.Steps, j.BatchSize, j.Width, j.Height);
+            return new RunningJob(j.Id, j.OwnerId, j.Prompt, j.Steps, j.CreatedAt, j.Priority, step, left);
+        })];
     }
 
     /// <summary>A running job's step as its progress last said, and the time of the steps it has left.</summary>

@@ -59,19 +59,10 @@ public static class StudioEndpoints
 
         var step = notifier.GetLiveState(id)?.Step ?? (job.Status == JobStatus.Succeeded ? job.Steps : 0);
         var view = JobView.From(job, step);
-        if (job.Status is JobStatus.Queued or JobStatus.Running)
+        // As the owner's view gives it, whoever asks: an administrator's view would read every waiting job on each poll.
+        if (job.Status is JobStatus.Queued or JobStatus.Running && await queue.PlaceOfAsync(id, job.OwnerId, ct) is var (position, eta))
         {
-            // Through the owner's view whoever asks: the database numbers the queue and returns the owner's jobs only,
-            // where an administrator's view would read every waiting job on each poll. The figures are the same.
-            var snapshot = await queue.GetAsync(job.OwnerId, isAdmin: false, ct);
-            if (snapshot.Entries.FirstOrDefault(e => e.JobId == id) is { } entry)
-            {
-                view = view with
-                {
-                    Position = entry.Status == JobStatus.Queued ? entry.Position : null,
-                    EtaSeconds = snapshot.EtaOf(entry) is { } eta ? Math.Round(eta.TotalSeconds, 3) : null,
-                };
-            }
+            view = view with { Position = position, EtaSeconds = eta is { } e ? Math.Round(e.TotalSeconds, 3) : null };
         }
 
         return TypedResults.Ok(view);

@@ -87,7 +87,9 @@ public sealed class AdminQueueTests
 
         var job = await studio.Member.SubmitAsync("waits for the resume");
         await Task.Delay(TimeSpan.FromSeconds(1)); // the submission woke the worker: it would have taken the job by now
-        Assert.Equal("Queued", (await studio.Member.Http.GetFromJsonAsync<JobView>($"/api/jobs/{job.Id}"))!.Status);
+        // A program polling the job sees its place, and no time while nothing starts.
+        var polled = await studio.Member.Http.GetFromJsonAsync<JobView>($"/api/jobs/{job.Id}");
+        Assert.Equal(("Queued", 1, (double?)null), (polled!.Status, polled.Position, polled.EtaSeconds));
         Assert.Empty(studio.Host.Scripted.Started);
         var queue = await studio.Admin.Http.GetFromJsonAsync<AdminQueueWire>("/api/admin/queue");
         Assert.Equal(("admin@example.test", "switching models"), (queue!.Paused!.By, queue.Paused.Reason));
