@@ -47,7 +47,7 @@ public sealed class GpuEditPackTests : IDisposable
         Assert.Equal(Enum.GetNames<EditKind>(), info.Categories);
 
         // Each half of a pair comes back within half a step of its own scale.
-        var restored = Restored(info).reshape(6, 2, 4, 16, 16);
+        var restored = tensor(GpuPackTests.RestoredLatents(Pack, info)).reshape(6, 2, 4, 16, 16);
         var inputError = (restored[.., 0] * info.Edit!.InputScale - data.Inputs).abs().max().item<float>();
         var outputError = (restored[.., 1] - data.Outputs).abs().max().item<float>();
         Assert.True(inputError <= (info.LatentStep / 2 / Scaling) + 1e-5f, $"input latents off by {inputError}");
@@ -111,18 +111,6 @@ public sealed class GpuEditPackTests : IDisposable
     }
 
     private GpuPack.Info ReadInfo() => JsonSerializer.Deserialize<GpuPack.Info>(File.ReadAllText(Path.Combine(Pack, GpuPack.InfoFile)))!;
-
-    private Tensor Restored(GpuPack.Info info)
-    {
-        var values = GpuPackTests.Decompress(Path.Combine(Pack, "latents.i8.gz")).Select(b => (sbyte)b * info.LatentStep).ToArray();
-        using var outliers = new BinaryReader(File.OpenRead(Path.Combine(Pack, "outliers.bin")));
-        for (var i = 0; i < info.Outliers; i++)
-        {
-            values[outliers.ReadInt32()] = outliers.ReadSingle();
-        }
-
-        return tensor(values);
-    }
 
     private Tensor ReadFloats(string file, long[] shape) =>
         tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(Pack, file))).ToArray(), shape);

@@ -47,14 +47,7 @@ public sealed class GpuPackTests : IDisposable
         Assert.Equal(data.Categories(Seed).Select(c => c.ToString()), File.ReadAllBytes(Path.Combine(pack, "categories.u8")).Select(b => info.Categories[b]));
 
         var values = data.Latents.contiguous().data<float>().ToArray();
-        var restored = Decompress(Path.Combine(pack, "latents.i8.gz")).Select(b => (sbyte)b * info.LatentStep).ToArray();
-        using (var outliers = new BinaryReader(File.OpenRead(Path.Combine(pack, "outliers.bin"))))
-        {
-            for (var i = 0; i < info.Outliers; i++)
-            {
-                restored[outliers.ReadInt32()] = outliers.ReadSingle();
-            }
-        }
+        var restored = RestoredLatents(pack, info);
 
         // The two planted values, and any the random encoder made past the range itself.
         Assert.Equal(values.Count(v => Math.Abs(MathF.Round(v / info.LatentStep)) > sbyte.MaxValue), info.Outliers);
@@ -93,6 +86,19 @@ public sealed class GpuPackTests : IDisposable
         }
 
         Assert.Equal(spelling.BaseStream.Length, spelling.BaseStream.Position);
+    }
+
+    /// <summary>The pack's latents as the script reads them: the int8 steps, then the outliers' exact values.</summary>
+    internal static float[] RestoredLatents(string pack, GpuPack.Info info)
+    {
+        var values = Decompress(Path.Combine(pack, "latents.i8.gz")).Select(b => (sbyte)b * info.LatentStep).ToArray();
+        using var outliers = new BinaryReader(File.OpenRead(Path.Combine(pack, "outliers.bin")));
+        for (var i = 0; i < info.Outliers; i++)
+        {
+            values[outliers.ReadInt32()] = outliers.ReadSingle();
+        }
+
+        return values;
     }
 
     internal static byte[] Decompress(string path)
