@@ -172,7 +172,7 @@ internal sealed class Stages(TrainerOptions options)
         EditModelCard.Write(options.EditOut);
     }
 
-    public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads).Run(options.EvalCount, options.Scheduler, options.ImagesDir);
+    public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads, options.ImageGuidance).Run(options.EvalCount, options.Scheduler, options.ImagesDir);
 
     public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Suite, options.Sampler, options.Scheduler, options.ImagesDir);
 

@@ -42,6 +42,7 @@ internal sealed class TrainerOptionSymbols
 
     public Option<double?> PlacementAux { get; } = Number("--placement-aux", "W", "UNet training also fits a linear probe on each shape noun's text state to the place its caption gives it (Position captions), with this loss weight (default 0: off)");
     public Option<double?> LayoutWeight { get; } = Number("--layout-weight", "K", "UNet (and edit UNet) loss at the noisiest timesteps (SNR < 0.2, where sampling decides the layout) weighs up to K times more (0.2/SNR, capped at K; default 1: off)");
+    public Option<double?> ImageGuidance { get; } = Number("--image-guidance", "G", "evaluate-edit's image guidance (default 1.5, the studio's)");
     public Option<double?> EditIdentity { get; } = Number("--edit-identity", "P", "instruction-edit training: this share of the samples has no instruction and the input scene as its target, so that the guidance's image-only term copies the input (default 0: InstructPix2Pix's 5% with no instruction keep the edited scene)");
     public Option<double?> CooldownMinutes { get; } = Number("--cooldown-minutes", "M", "the learning rate falls linearly to 5% over the budget's last M minutes (default 0)");
     public Option<double?> Samples { get; } = Number("--samples", "N", "images encoded for UNet training, or edit triples for encode-edit (default 20000)");
@@ -60,7 +61,7 @@ internal sealed class TrainerOptionSymbols
     public IEnumerable<Option> All =>
     [
         Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights,
-        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
+        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, ImageGuidance, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
         Resume, From, Pack, Seed,
     ];
 
@@ -83,6 +84,7 @@ internal sealed class TrainerOptionSymbols
         SpellingAux = result.GetValue(SpellingAux) ?? Defaults.SpellingAux,
         LayoutWeight = result.GetValue(LayoutWeight) ?? Defaults.LayoutWeight,
         EditIdentity = result.GetValue(EditIdentity) ?? Defaults.EditIdentity,
+        ImageGuidance = result.GetValue(ImageGuidance) is { } imageGuidance ? (float)imageGuidance : Defaults.ImageGuidance,
         CooldownMinutes = result.GetValue(CooldownMinutes) ?? Defaults.CooldownMinutes,
         Samples = result.GetValue(Samples) is { } samples ? (int)samples : Defaults.Samples,
         Batch = result.GetValue(Batch) is { } batch ? (int)batch : Defaults.Batch,

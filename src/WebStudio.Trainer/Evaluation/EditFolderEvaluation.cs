@@ -8,8 +8,8 @@ using WebStudio.ShapesWorld.Evaluation;
 namespace WebStudio.Trainer.Evaluation;
 
 /// <summary>Scores an exported InstructPix2Pix folder on ShapesWorld's EditSuite with the app's own pipeline
-/// (20 steps, the default text and image guidance 7.5 and 1.5), and times the edits.</summary>
-internal sealed class EditFolderEvaluation(string folder, int threads)
+/// (20 steps, the default text guidance 7.5, and the image guidance given, by default the studio's 1.5), and times the edits.</summary>
+internal sealed class EditFolderEvaluation(string folder, int threads, float imageGuidance = InstructionEdit.DefaultImageGuidance)
 {
     /// <summary>Scores <paramref name="count"/> suite cases (0: all); with <paramref name="imagesDir"/> also saves each
     /// result as {id}.png beside outcomes.txt.</summary>
@@ -27,7 +27,7 @@ internal sealed class EditFolderEvaluation(string folder, int threads)
         var report = suite.Evaluate(edit =>
         {
             clock.Start();
-            var image = Edit(pipeline, edit, scheduler);
+            var image = Edit(pipeline, edit, scheduler, imageGuidance: imageGuidance);
             clock.Stop();
             if (imagesDir is not null)
             {
@@ -44,13 +44,14 @@ internal sealed class EditFolderEvaluation(string folder, int threads)
         }
 
         Console.WriteLine(report.ToTable());
-        Console.WriteLine($"app pipeline, {scheduler}, {FolderEvaluation.Steps} steps, guidance {InstructionEdit.DefaultTextGuidance}/{InstructionEdit.DefaultImageGuidance}: " +
+        Console.WriteLine($"app pipeline, {scheduler}, {FolderEvaluation.Steps} steps, guidance {InstructionEdit.DefaultTextGuidance}/{imageGuidance}: " +
             $"success {report.Success:F3}, preservation {report.Preservation:F3} ({suite.Cases.Count} cases, EditSuite {EditSuite.Version})");
         Console.WriteLine($"time per edit ({threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Cases.Count:F0} ms");
         return report;
     }
 
-    public static Image<Rgb24> Edit(StableDiffusionPipeline pipeline, EditCase edit, string scheduler, int steps = FolderEvaluation.Steps)
+    public static Image<Rgb24> Edit(
+        StableDiffusionPipeline pipeline, EditCase edit, string scheduler, int steps = FolderEvaluation.Steps, float imageGuidance = InstructionEdit.DefaultImageGuidance)
     {
         using var input = edit.RenderInput();
         var request = new GenerationRequest
@@ -62,7 +63,7 @@ internal sealed class EditFolderEvaluation(string folder, int threads)
             Height = FolderEvaluation.ImageSize,
             Scheduler = scheduler,
             InitImage = input,
-            InstructionEdit = new InstructionEdit(),
+            InstructionEdit = new InstructionEdit { ImageGuidance = imageGuidance },
         };
         using var result = pipeline.RunAsync(request).GetAwaiter().GetResult();
         return result.Images[0].Image.Clone();
