@@ -71,12 +71,15 @@ public sealed record EditRequest
     public static float DefaultGuidance(EditOperation operation) =>
         operation == EditOperation.Instruct ? WebStudio.Generation.Pipelines.InstructionEdit.DefaultTextGuidance : Img2ImgDefaults.Guidance;
 
-    /// <summary>The sampler, steps and guidance the edit runs with: those asked for, and for the rest the model's
-    /// defaults (<paramref name="model"/>, from its card) before the operation's.</summary>
+    /// <summary>The sampler, steps and guidance (both, for an instruction edit) the edit runs with: those asked for,
+    /// and for the rest the model's defaults (<paramref name="model"/>, from its card) before the operation's.</summary>
     public EditSettings SettingsWith(ModelGenerationDefaults? model)
     {
         var defaults = EditSettings.For(model, Operation, Denoise);
-        return new(Scheduler ?? defaults.Scheduler, Steps ?? defaults.Steps, Guidance ?? defaults.Guidance);
+        return new(Scheduler ?? defaults.Scheduler, Steps ?? defaults.Steps, Guidance ?? defaults.Guidance)
+        {
+            ImageGuidance = ImageGuidance ?? defaults.ImageGuidance,
+        };
     }
 
     /// <summary>How far the edit departs from its source (<see cref="DenoiseOf"/>).</summary>

@@ -9,6 +9,9 @@ namespace WebStudio.Studio.Editing;
 /// POST /api/edits fills in for the fields a request leaves out.</summary>
 public sealed record EditSettings(string Scheduler, int Steps, float Guidance)
 {
+    /// <summary>An instruction edit's image guidance: the model's, else InstructPix2Pix's default.</summary>
+    public float ImageGuidance { get; init; } = InstructionEdit.DefaultImageGuidance;
+
     private static readonly JobSpec.Img2Img Spec = new();
 
     /// <summary>A model's defaults (its card, or a Turbo folder's 1 step at guidance 0), else the operation's. The
@@ -17,7 +20,10 @@ public sealed record EditSettings(string Scheduler, int Steps, float Guidance)
     public static EditSettings For(ModelGenerationDefaults? model, EditOperation operation, float denoise) => new(
         model?.Sampler ?? Spec.Scheduler,
         ImageToImageSteps.AtLeastOne(model?.Steps ?? Spec.Steps, denoise),
-        model?.Guidance ?? EditRequest.DefaultGuidance(operation));
+        model?.Guidance ?? EditRequest.DefaultGuidance(operation))
+    {
+        ImageGuidance = model?.ImageGuidance ?? InstructionEdit.DefaultImageGuidance,
+    };
 
     /// <summary>What the Edit page says under its steps: how many of them denoise at <paramref name="denoise"/>, and the
     /// fewest that would when none does; null where every step runs (outpainting, instruction edits).</summary>

@@ -164,7 +164,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
         }
 
-        var spec = new JobSpec.InstructEdit { Source = from, MaskId = request.MaskId, ImageGuidance = request.ImageGuidance ?? InstructionEdit.DefaultImageGuidance };
+        var spec = new JobSpec.InstructEdit { Source = from, MaskId = request.MaskId, ImageGuidance = request.SettingsWith(cards.DefaultsFor(request.Model)).ImageGuidance };
         return (Diffusion(request, spec), new JobInputs(image, fitted, image.Width, image.Height));
     }
 

@@ -27,7 +27,8 @@ public sealed record RefineTurnRequest
     /// <summary>Text guidance (the CFG scale of a first prompt turn).</summary>
     public float TextGuidance { get; init; } = InstructionEdit.DefaultTextGuidance;
 
-    public float ImageGuidance { get; init; } = InstructionEdit.DefaultImageGuidance;
+    /// <summary>Null: the instruction model's own (its card's <c>imageGuidance</c>), else InstructPix2Pix's 1.5.</summary>
+    public float? ImageGuidance { get; init; }
 
     private static readonly JobSpec.InstructEdit Defaults = new();
 }

@@ -4,7 +4,8 @@ namespace WebStudio.Studio.Vocabulary;
 
 /// <summary>
 /// The settings a model is best run with, from the <c>defaults</c> block of its card.json, e.g. for SD-Turbo
-/// <c>{"defaults": {"steps": 1, "guidance": 0, "width": 512, "height": 512}}</c>.
+/// <c>{"defaults": {"steps": 1, "guidance": 0, "width": 512, "height": 512}}</c>, or for an instruction model
+/// <c>{"defaults": {"imageGuidance": 3}}</c>.
 /// Each is optional: what a model does not say, the studio's own default gives. The Generate form takes them when the
 /// model is chosen, and the OpenAI API for a field a request leaves out.
 /// </summary>
@@ -25,4 +26,9 @@ public sealed record ModelGenerationDefaults
 
     [JsonPropertyName("guidance")]
     public float? Guidance { get; init; }
+
+    /// <summary>An instruction model's image guidance (InstructPix2Pix's <c>image_guidance_scale</c>): how closely an
+    /// edit keeps the input picture.</summary>
+    [JsonPropertyName("imageGuidance")]
+    public float? ImageGuidance { get; init; }
 }

@@ -138,7 +138,7 @@ public sealed class ApiImageService(
     {
         (not null, ImageOperation.Edit) when editsByInstruction => new JobSpec.InstructEdit
         {
-            ImageGuidance = request.ImageGuidanceScale ?? InstructionEdit.DefaultImageGuidance, Prompt = request.Prompt, Model = model, Steps = steps,
+            ImageGuidance = request.ImageGuidanceScale ?? defaults?.ImageGuidance ?? InstructionEdit.DefaultImageGuidance, Prompt = request.Prompt, Model = model, Steps = steps,
         },
         (null, _) => new JobSpec.Txt2Img
         {

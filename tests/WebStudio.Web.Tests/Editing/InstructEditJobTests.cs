@@ -5,6 +5,8 @@ using WebStudio.Data;
 using WebStudio.Studio.Editing;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Vocabulary;
+using WebStudio.Web.Api;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Infrastructure;
 
@@ -101,6 +103,26 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
         Assert.Equal(7.5f, Instruct("image:x").SettingsWith(null).Guidance);
         Assert.Equal(new JobSpec.Img2Img().Guidance, new EditRequest { Operation = EditOperation.Restyle }.SettingsWith(null).Guidance);
         Assert.Equal(4f, (Instruct("image:x") with { Guidance = 4f }).SettingsWith(null).Guidance);
+    }
+
+    /// <summary>An instruction model's card may give the image guidance it keeps its input best at; an edit from the
+    /// Edit page, a Refine turn or the OpenAI API that asks for none takes it, and one that asks keeps its own.</summary>
+    [Fact]
+    public void An_edit_that_asks_for_no_image_guidance_takes_the_models_card_default()
+    {
+        var card = new ModelGenerationDefaults { ImageGuidance = 3f };
+        Assert.Equal(3f, Instruct("image:x").SettingsWith(card).ImageGuidance);
+        Assert.Equal(2f, (Instruct("image:x") with { ImageGuidance = 2f }).SettingsWith(card).ImageGuidance);
+        Assert.Equal(1.5f, Instruct("image:x").SettingsWith(null).ImageGuidance);
+        Assert.Equal(3f, EditSettings.For(card, EditOperation.Instruct, 1f).ImageGuidance);
+        Assert.Null(new WebStudio.Studio.Refine.RefineTurnRequest().ImageGuidance);
+
+        using var picture = EditClient.Picture(64, 64);
+        using var edit = new ApiEditInput(picture.Clone(), null);
+        var request = new ImageRequest { Prompt = "make the circle blue", Operation = ImageOperation.Edit };
+        var fromCard = ApiImageService.Spec(request, edit, TinyModelFolders.EditModelName, steps: 4, editsByInstruction: true, card);
+        var asked = ApiImageService.Spec(request with { ImageGuidanceScale = 2f }, edit, TinyModelFolders.EditModelName, steps: 4, editsByInstruction: true, card);
+        Assert.Equal((3f, 2f), (Assert.IsType<JobSpec.InstructEdit>(fromCard).ImageGuidance, Assert.IsType<JobSpec.InstructEdit>(asked).ImageGuidance));
     }
 
     private static EditRequest Instruct(string source) => new()
