@@ -119,6 +119,13 @@ public sealed class EditTrainingTests : IDisposable
         var folder = Path.Combine(_root.FullName, "edit");
         _files.Write(Path.Combine(folder, "tokenizer"));
         new ModelFolderWriter(folder).Write(Config.ForEditing(), encoder, decoder, text, edit, 1.5f, ModelFolderWriter.InstructPix2PixPipeline);
+        EditModelCard.Write(folder);
+        // The card gives the studio the image guidance to run the model at (ModelGenerationDefaults.ImageGuidance).
+        using (var card = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "card.json"))))
+        {
+            Assert.Equal(EditModelCard.ImageGuidance, card.RootElement.GetProperty("defaults").GetProperty("imageGuidance").GetSingle());
+            Assert.Contains("make the circle blue", card.RootElement.GetProperty("examples").EnumerateArray().Select(e => e.GetString()));
+        }
 
         using var model = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, IntraOpThreads = 2 });
         Assert.True(model.EditsByInstruction);

@@ -4,10 +4,15 @@ using WebStudio.ShapesWorld.Editing;
 
 namespace WebStudio.Trainer.Export;
 
-/// <summary>The edit model's card.json (as webstudio-shapes has one): the words its instructions may use and example
-/// instructions for the studio. Like the base card it leaves out the comma, which is no word.</summary>
+/// <summary>The edit model's card.json (as webstudio-shapes has one): the words its instructions may use, example
+/// instructions for the studio, and the image guidance the studio runs it at unless asked otherwise. Like the base
+/// card it leaves out the comma, which is no word.</summary>
 internal static class EditModelCard
 {
+    /// <summary>The image guidance in the card's defaults. The built-in edit model redraws too much of its input at
+    /// InstructPix2Pix's 1.5; at 3 it keeps more of it and makes more of the asked changes too (its README's figures).</summary>
+    public const float ImageGuidance = 3f;
+
     public static IReadOnlyList<string> Examples { get; } =
     [
         "make the circle blue",
@@ -22,14 +27,17 @@ internal static class EditModelCard
     private sealed record Card(
         [property: JsonPropertyName("_comment")] string Comment,
         [property: JsonPropertyName("examples")] IReadOnlyList<string> Examples,
-        [property: JsonPropertyName("vocabulary")] IReadOnlyList<string> Vocabulary);
+        [property: JsonPropertyName("vocabulary")] IReadOnlyList<string> Vocabulary,
+        [property: JsonPropertyName("defaults")] Defaults Defaults);
+
+    private sealed record Defaults([property: JsonPropertyName("imageGuidance")] float ImageGuidance);
 
     public static void Write(string folder)
     {
         var card = new Card(
             "The words this model's instructions were trained on (ShapesWorld's caption grammar and the edit verbs, EditInstructions.Vocabulary) " +
             "and example instructions. It edits a picture of the built-in world by instruction (InstructPix2Pix); the studio marks words outside the vocabulary.",
-            Examples, EditInstructions.Vocabulary.Where(w => w != ",").ToArray());
+            Examples, EditInstructions.Vocabulary.Where(w => w != ",").ToArray(), new Defaults(ImageGuidance));
         var json = JsonSerializer.Serialize(card, new JsonSerializerOptions { WriteIndented = true, IndentSize = 2, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         File.WriteAllText(Path.Combine(folder, "card.json"), json + "\n");
     }

@@ -110,7 +110,7 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
     [Fact]
     public void An_edit_that_asks_for_no_image_guidance_takes_the_models_card_default()
     {
-        var card = new ModelGenerationDefaults { ImageGuidance = 3f };
+        var card = ModelCard.Parse("""{"defaults": {"imageGuidance": 3}}""").Defaults;
         Assert.Equal(3f, Instruct("image:x").SettingsWith(card).ImageGuidance);
         Assert.Equal(2f, (Instruct("image:x") with { ImageGuidance = 2f }).SettingsWith(card).ImageGuidance);
         Assert.Equal(1.5f, Instruct("image:x").SettingsWith(null).ImageGuidance);
