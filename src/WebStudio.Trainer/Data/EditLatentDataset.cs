@@ -14,8 +14,8 @@ namespace WebStudio.Trainer.Data;
 /// model's training latents, and the instruction. Stored as edit_latents.bin (float32 [N,2,4,h,w]: input, output),
 /// edit_instructions.txt and edit_latents.json in the cache.
 /// </summary>
-/// <remarks>Cached rather than encoded on the fly: drawing and encoding a triple's two scenes costs about as much
-/// as a whole training step of 32, so a cache of a few thousand triples trains several times faster.</remarks>
+/// <remarks>Cached rather than encoded on the fly: drawing and encoding a batch's scenes costs almost half of a
+/// training step of 32 (20,480 triples took 2.5 minutes on 2 cores).</remarks>
 internal sealed class EditLatentDataset(Tensor inputs, Tensor outputs, string[] instructions, EditKind[] kinds, float scalingFactor)
 {
     private const string LatentsFile = "edit_latents.bin";

@@ -10,8 +10,8 @@ namespace WebStudio.Trainer.Export;
 internal static class EditModelCard
 {
     /// <summary>The image guidance in the card's defaults. The built-in edit model redraws too much of its input at
-    /// InstructPix2Pix's 1.5; at 3 it keeps more of it and makes more of the asked changes too (its README's figures).</summary>
-    public const float ImageGuidance = 3f;
+    /// InstructPix2Pix's 1.5; at 4.5 it keeps far more of it and makes a few more of the asked changes too (its README's figures).</summary>
+    public const float ImageGuidance = 4.5f;
 
     public static IReadOnlyList<string> Examples { get; } =
     [
