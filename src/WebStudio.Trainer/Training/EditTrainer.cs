@@ -121,11 +121,9 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
             }
 
             var index = randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator);
-            var x0 = data.Outputs.index_select(0, index);
             var image = data.Inputs.index_select(0, index);
-            var (dropText, keepImage, target) = Conditioning(rand([batchSize], generator: generator), image, x0, data.ScalingFactor, identityShare);
-            x0 = target;
-
+            var (dropText, keepImage, x0) = Conditioning(
+                rand([batchSize], generator: generator), image, data.Outputs.index_select(0, index), data.ScalingFactor, identityShare);
             var tokens = where(dropText, emptyIds.expand(batchSize, -1), ids.index_select(0, index));
             var t = randint(0, NoiseSchedule.TrainSteps, [batchSize], dtype: ScalarType.Int64, generator: generator);
             var noise = randn(x0.shape, generator: generator);
