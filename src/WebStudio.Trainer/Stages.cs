@@ -105,7 +105,7 @@ internal sealed class Stages(TrainerOptions options)
     /// <summary>Packs the edit triples and checkpoints for an edit leg on a GPU machine (see <see cref="Training.GpuEditPack"/>).</summary>
     public void GpuPackEdit() =>
         Training.GpuEditPack.Write(options.Cache, options.Pack ?? Path.Combine(options.Cache, "gpu-pack-edit"), options.Config, new ShapesTokenizer(_tokenizerFiles),
-            options.Seed, () => ReadBase() is var b ? (b.Text, b.UNet) : default);
+            options.Seed, BaseTextAndUNet);
 
     public void Export()
     {
@@ -144,6 +144,13 @@ internal sealed class Stages(TrainerOptions options)
         return (encoder, decoder, nets.Text, nets.UNet, WebStudio.Generation.Models.ModelConfig.Read(options.EditFrom).ScalingFactor);
     }
 
+    /// <summary>The base model's text encoder and UNet, where an edit run starts.</summary>
+    private (TextEncoderNet Text, UNetNet UNet) BaseTextAndUNet()
+    {
+        var model = ReadBase();
+        return (model.Text, model.UNet);
+    }
+
     public void EncodeEdits()
     {
         var model = ReadBase();
@@ -156,7 +163,7 @@ internal sealed class Stages(TrainerOptions options)
     {
         var data = EditLatentDataset.Load(options.Cache);
         new EditTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
-            .Train(data, () => ReadBase() is var b ? (b.Text, b.UNet) : default, options.Batch, TimeSpan.FromMinutes(options.EditMinutes),
+            .Train(data, BaseTextAndUNet, options.Batch, TimeSpan.FromMinutes(options.EditMinutes),
                 options.EditSteps, options.Resume, TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.LayoutWeight, options.EditIdentity);
     }
 

@@ -137,9 +137,11 @@ public sealed class EditTrainingTests : IDisposable
         Assert.True(Pixels(first).SequenceEqual(Pixels(again)), "the same case and seed must give the same edit");
     }
 
-    private (TextEncoderNet Text, UNetNet UNet) BaseNets()
+    private (TextEncoderNet Text, UNetNet UNet) BaseNets() => BaseNets(new ShapesTokenizer(_files));
+
+    /// <summary>A tiny base text encoder and UNet, the UNet's output nudged off zero.</summary>
+    internal static (TextEncoderNet Text, UNetNet UNet) BaseNets(ShapesTokenizer tokenizer)
     {
-        var tokenizer = new ShapesTokenizer(_files);
         var text = new TextEncoderNet(Config.Text(tokenizer.VocabularySize, tokenizer.EndId));
         var unet = new UNetNet(Config.UNet);
         using var _ = no_grad();

@@ -102,12 +102,7 @@ public sealed class GpuEditPackTests : IDisposable
     private (TextEncoderNet Text, UNetNet UNet) BaseNets()
     {
         manual_seed(4);
-        var text = new TextEncoderNet(Config.Text(_tokenizer.VocabularySize, _tokenizer.EndId));
-        var unet = new UNetNet(Config.UNet);
-        using var _ = no_grad();
-        // ConvOut starts at zero; a nudge makes the base UNet's output say something.
-        unet.ConvOut.weight!.normal_(0, 0.1);
-        return (text, unet);
+        return EditTrainingTests.BaseNets(_tokenizer);
     }
 
     private GpuPack.Info ReadInfo() => JsonSerializer.Deserialize<GpuPack.Info>(File.ReadAllText(Path.Combine(Pack, GpuPack.InfoFile)))!;
