@@ -1,3 +1,4 @@
+using WebStudio.Generation.Pipelines;
 using WebStudio.ShapesWorld.Captions;
 using WebStudio.Trainer.Data;
 using WebStudio.Trainer.Evaluation;
@@ -164,7 +165,7 @@ internal sealed class Stages(TrainerOptions options)
         var data = EditLatentDataset.Load(options.Cache);
         new EditTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed)
             .Train(data, BaseTextAndUNet, options.Batch, TimeSpan.FromMinutes(options.EditMinutes),
-                options.EditSteps, options.Resume, TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.LayoutWeight, options.EditIdentity);
+                options.EditSteps, options.Resume, TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.LayoutWeight, options.EditIdentity, options.EditKindWeights);
     }
 
     /// <summary>The InstructPix2Pix folder: the base model's VAE and tokenizer, the edit checkpoints' EMA text encoder and UNet.</summary>
@@ -179,7 +180,8 @@ internal sealed class Stages(TrainerOptions options)
         EditModelCard.Write(options.EditOut);
     }
 
-    public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads, options.ImageGuidance).Run(options.EvalCount, options.Scheduler, options.ImagesDir);
+    public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads,
+        new InstructionEdit { ImageGuidance = options.ImageGuidance, AutoMaskThreshold = options.AutoMask }).Run(options.EvalCount, options.Scheduler, options.ImagesDir);
 
     public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Suite, options.Sampler, options.Scheduler, options.ImagesDir);
 

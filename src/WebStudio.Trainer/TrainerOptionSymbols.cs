@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using WebStudio.ShapesWorld;
+using WebStudio.ShapesWorld.Editing;
 using WebStudio.Trainer.Models;
 
 namespace WebStudio.Trainer;
@@ -35,7 +36,15 @@ internal sealed class TrainerOptionSymbols
         HelpName = "W",
         Description = "UNet draws scenes of these categories more or less often than the data holds them, e.g. \"Counting=2,Position=2,Letters=0.5\" (default: as stored)",
         Recursive = true,
-        CustomParser = result => Guarded(result, text => Weights("--category-weights", text)),
+        CustomParser = result => Guarded(result, text => Weights<Category>("--category-weights", text)),
+    };
+
+    public Option<IReadOnlyDictionary<EditKind, double>?> EditKindWeights { get; } = new("--edit-kind-weights")
+    {
+        HelpName = "W",
+        Description = "train-edit draws triples of these edit kinds more or less often than the data holds them, e.g. \"Count=2,Move=1.5,Replace=1.5\" (default: as stored)",
+        Recursive = true,
+        CustomParser = result => Guarded(result, text => Weights<EditKind>("--edit-kind-weights", text)),
     };
 
     public Option<double?> SpellingAux { get; } = Number("--spelling-aux", "W", "UNet training also fits a linear probe on the text state of each token of a written word (Words captions) to that word's letters, slot by slot, with this loss weight (default 0: off)");
@@ -43,6 +52,7 @@ internal sealed class TrainerOptionSymbols
     public Option<double?> PlacementAux { get; } = Number("--placement-aux", "W", "UNet training also fits a linear probe on each shape noun's text state to the place its caption gives it (Position captions), with this loss weight (default 0: off)");
     public Option<double?> LayoutWeight { get; } = Number("--layout-weight", "K", "UNet (and edit UNet) loss at the noisiest timesteps (SNR < 0.2, where sampling decides the layout) weighs up to K times more (0.2/SNR, capped at K; default 1: off)");
     public Option<double?> ImageGuidance { get; } = Number("--image-guidance", "G", "evaluate-edit's image guidance (default 1.5, the studio's)");
+    public Option<double?> AutoMask { get; } = Number("--auto-mask", "T", "evaluate-edit keeps what the instruction does not touch: the automatic mask repaints only latent cells whose change reaches this share of the strongest (default: off)");
     public Option<double?> EditIdentity { get; } = Number("--edit-identity", "P", "instruction-edit training: this share of the samples has no instruction and the input scene as its target, so that the guidance's image-only term copies the input (default 0: InstructPix2Pix's 5% with no instruction keep the edited scene)");
     public Option<double?> CooldownMinutes { get; } = Number("--cooldown-minutes", "M", "the learning rate falls linearly to 5% over the budget's last M minutes (default 0)");
     public Option<double?> Samples { get; } = Number("--samples", "N", "images encoded for UNet training, or edit triples for encode-edit (default 20000)");
@@ -60,8 +70,8 @@ internal sealed class TrainerOptionSymbols
 
     public IEnumerable<Option> All =>
     [
-        Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights,
-        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, ImageGuidance, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
+        Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights, EditKindWeights,
+        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, ImageGuidance, AutoMask, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
         Resume, From, Pack, Seed,
     ];
 
@@ -80,11 +90,13 @@ internal sealed class TrainerOptionSymbols
         EditSteps = result.GetValue(EditSteps) is { } editSteps ? (long)editSteps : Defaults.EditSteps,
         LearningRate = result.GetValue(LearningRate) ?? Defaults.LearningRate,
         CategoryWeights = result.GetValue(CategoryWeights),
+        EditKindWeights = result.GetValue(EditKindWeights),
         PlacementAux = result.GetValue(PlacementAux) ?? Defaults.PlacementAux,
         SpellingAux = result.GetValue(SpellingAux) ?? Defaults.SpellingAux,
         LayoutWeight = result.GetValue(LayoutWeight) ?? Defaults.LayoutWeight,
         EditIdentity = result.GetValue(EditIdentity) ?? Defaults.EditIdentity,
         ImageGuidance = result.GetValue(ImageGuidance) is { } imageGuidance ? (float)imageGuidance : Defaults.ImageGuidance,
+        AutoMask = result.GetValue(AutoMask) is { } autoMask ? (float)autoMask : Defaults.AutoMask,
         CooldownMinutes = result.GetValue(CooldownMinutes) ?? Defaults.CooldownMinutes,
         Samples = result.GetValue(Samples) is { } samples ? (int)samples : Defaults.Samples,
         Batch = result.GetValue(Batch) is { } batch ? (int)batch : Defaults.Batch,
@@ -138,18 +150,20 @@ internal sealed class TrainerOptionSymbols
         }
     }
 
-    private static Dictionary<Category, double> Weights(string name, string text)
+    /// <summary>Name=weight pairs over an enum's values (caption categories, edit kinds).</summary>
+    private static Dictionary<TName, double> Weights<TName>(string name, string text)
+        where TName : struct, Enum
     {
         var weights = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(pair =>
         {
             var parts = pair.Split('=', StringSplitOptions.TrimEntries);
-            return parts.Length == 2 && Enum.TryParse<Category>(parts[0], ignoreCase: true, out var category)
-                ? (Category: category, Weight: NonNegative(name, parts[1]))
-                : throw new ArgumentException($"Option {name} takes Category=weight pairs ({string.Join(", ", Enum.GetNames<Category>())}), not '{pair}'.");
-        }).ToDictionary(p => p.Category, p => p.Weight);
-        // Unnamed categories weigh 1, so only naming every one at 0 leaves nothing to draw.
-        var allZero = weights.Count == Enum.GetValues<Category>().Length && weights.Values.All(w => w == 0);
-        return allZero ? throw new ArgumentException($"Option {name} leaves every category at weight 0.") : weights;
+            return parts.Length == 2 && Enum.TryParse<TName>(parts[0], ignoreCase: true, out var key) && Enum.IsDefined(key)
+                ? (Key: key, Weight: NonNegative(name, parts[1]))
+                : throw new ArgumentException($"Option {name} takes {typeof(TName).Name}=weight pairs ({string.Join(", ", Enum.GetNames<TName>())}), not '{pair}'.");
+        }).ToDictionary(p => p.Key, p => p.Weight);
+        // Unnamed ones weigh 1, so only naming every one at 0 leaves nothing to draw.
+        var allZero = weights.Count == Enum.GetValues<TName>().Length && weights.Values.All(w => w == 0);
+        return allZero ? throw new ArgumentException($"Option {name} leaves every {typeof(TName).Name} at weight 0.") : weights;
     }
 
     private static double NonNegative(string name, string text) =>

@@ -40,6 +40,9 @@ internal sealed record TrainerOptions
 
     public IReadOnlyDictionary<WebStudio.ShapesWorld.Category, double>? CategoryWeights { get; init; }
 
+    /// <summary>train-edit's draw weights per edit kind (<see cref="Training.EditTrainer.Train"/>); null: as stored.</summary>
+    public IReadOnlyDictionary<WebStudio.ShapesWorld.Editing.EditKind, double>? EditKindWeights { get; init; }
+
     /// <summary>Weight of the placement probe loss (<see cref="Training.PlacementTargets"/>); 0 leaves it off.</summary>
     public double PlacementAux { get; init; }
 
@@ -54,6 +57,9 @@ internal sealed record TrainerOptions
 
     /// <summary>evaluate-edit's image guidance (default <see cref="WebStudio.Generation.Pipelines.InstructionEdit.DefaultImageGuidance"/>).</summary>
     public float ImageGuidance { get; init; } = WebStudio.Generation.Pipelines.InstructionEdit.DefaultImageGuidance;
+
+    /// <summary>evaluate-edit's automatic-mask threshold (<see cref="WebStudio.Generation.Pipelines.InstructionEdit.AutoMaskThreshold"/>); null = off.</summary>
+    public float? AutoMask { get; init; }
 
     public int Samples { get; init; } = 20000;
 

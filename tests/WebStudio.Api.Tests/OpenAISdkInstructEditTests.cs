@@ -49,7 +49,7 @@ public sealed class OpenAISdkInstructEditTests(StudioHost server) : IClassFixtur
     }
 
     [Fact]
-    public async Task An_edit_takes_both_guidance_scales_as_form_fields()
+    public async Task An_edit_takes_both_guidance_scales_and_the_automatic_mask_as_form_fields()
     {
         WriteEditModel();
         var (_, key) = await server.CreateUserWithKeyAsync("form-instruct");
@@ -62,6 +62,7 @@ public sealed class OpenAISdkInstructEditTests(StudioHost server) : IClassFixtur
             { new StringContent("4"), "steps" },
             { new StringContent("6.5"), "guidance_scale" },
             { new StringContent("1.25"), "image_guidance_scale" },
+            { new StringContent("0.4"), "auto_mask" },
         };
 
         using var response = await api.PostAsync("/v1/images/edits", form);
@@ -70,7 +71,31 @@ public sealed class OpenAISdkInstructEditTests(StudioHost server) : IClassFixtur
         await using var db = server.OpenDatabase();
         var job = await db.Jobs.SingleAsync(j => j.Prompt == "make the band blue" && j.Steps == 4);
         var spec = Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(job));
-        Assert.Equal((6.5f, 1.25f), (spec.Guidance, spec.ImageGuidance));
+        Assert.Equal((6.5f, 1.25f, (float?)0.4f), (spec.Guidance, spec.ImageGuidance, spec.AutoMask));
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("-0.1")]
+    public async Task An_automatic_mask_outside_0_to_1_is_a_400_that_names_it(string value)
+    {
+        WriteEditModel();
+        var (_, key) = await server.CreateUserWithKeyAsync($"form-auto-mask-{value}");
+        using var api = server.Client(key);
+        using var form = new MultipartFormDataContent
+        {
+            { new ByteArrayContent(TestImages.Bands()), "image", "source.png" },
+            { new StringContent("make the band blue"), "prompt" },
+            { new StringContent(EditModel), "model" },
+            { new StringContent(value), "auto_mask" },
+        };
+
+        using var response = await api.PostAsync("/v1/images/edits", form);
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("\"param\":\"auto_mask\"", body);
+        Assert.Contains("from 0 (off) up to 1", body);
     }
 
     [Fact]

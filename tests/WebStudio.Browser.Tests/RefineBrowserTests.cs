@@ -19,6 +19,8 @@ public sealed class RefineBrowserTests
         using var sandbox = new StudioSandbox();
         sandbox.AddTinyModel(TinyModelVariant.DiffusersScript);
         TinyStableDiffusion.Write(Path.Combine(sandbox.ModelsPath, "tiny-edit"), TinyModelVariant.InstructEdit);
+        // The instruction model's card turns its automatic mask on: the "Keep the rest" box starts ticked.
+        File.WriteAllText(Path.Combine(sandbox.ModelsPath, "tiny-edit", "card.json"), """{"defaults": {"imageGuidance": 2, "autoMask": 0.4}}""");
         await using var server = await StudioHost.StartAsync(sandbox.Options());
         await using var browser = await BrowserSession.LaunchAsync();
         var context = await browser.Browser.NewContextAsync(new()
@@ -37,7 +39,9 @@ public sealed class RefineBrowserTests
 
             await TurnAsync(page, "a red circle", 1);
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/refine\\?thread="));
+            await Assertions.Expect(page.Locator("#refine-keep-rest")).ToBeCheckedAsync();
             await TurnAsync(page, "make the circle blue", 2);
+            await Assertions.Expect(page.Locator("li[data-turn='2']")).ToContainTextAsync("image 2 · auto mask 0.4");
 
             // Back to the first turn, and a branch from it.
             await page.Locator("li[data-turn='1'] button.refine-turn").ClickAsync();

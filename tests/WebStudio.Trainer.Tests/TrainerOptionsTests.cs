@@ -31,6 +31,8 @@ public sealed class TrainerOptionsTests
         Assert.Equal(0.15, TrainerOptions.Parse(["--edit-identity", "0.15"]).EditIdentity);
         Assert.Equal(1.5f, defaults.ImageGuidance);
         Assert.Equal(3f, TrainerOptions.Parse(["--image-guidance", "3"]).ImageGuidance);
+        Assert.Null(defaults.AutoMask);
+        Assert.Equal(0.3f, TrainerOptions.Parse(["--auto-mask", "0.3"]).AutoMask);
         Assert.Null(defaults.Pack);
         var options = TrainerOptions.Parse(["--decoder-only", "--pack", "p", "--sampler", "vae"]);
         Assert.True(options.DecoderOnly);
@@ -68,6 +70,27 @@ public sealed class TrainerOptionsTests
     {
         var error = Assert.Throws<ArgumentException>(() => TrainerOptions.Parse(["--category-weights", text]));
         Assert.Contains("--category-weights", error.Message);
+    }
+
+    [Fact]
+    public void Parses_edit_kind_weights()
+    {
+        Assert.Null(TrainerOptions.Parse([]).EditKindWeights);
+        var weights = TrainerOptions.Parse(["--edit-kind-weights", "count=2, Move=1.5"]).EditKindWeights!;
+        Assert.Equal(2, weights[WebStudio.ShapesWorld.Editing.EditKind.Count]);
+        Assert.Equal(1.5, weights[WebStudio.ShapesWorld.Editing.EditKind.Move]);
+        Assert.Equal(2, weights.Count);
+    }
+
+    [Theory]
+    [InlineData("Counting=2")]
+    [InlineData("7=2")]
+    [InlineData("Move=-1")]
+    [InlineData("Recolour=0,Add=0,Remove=0,Move=0,Background=0,Count=0,Replace=0")]
+    public void Bad_edit_kind_weights_are_refused(string text)
+    {
+        var error = Assert.Throws<ArgumentException>(() => TrainerOptions.Parse(["--edit-kind-weights", text]));
+        Assert.Contains("--edit-kind-weights", error.Message);
     }
 
     [Theory]

@@ -158,6 +158,10 @@ public static class GenerationRequestValidator
 
             CheckGuidance(problems, "textGuidance", "text guidance", edit.TextGuidance);
             CheckGuidance(problems, "imageGuidance", "image guidance", edit.ImageGuidance);
+            if (edit.AutoMaskThreshold is { } threshold && !(threshold is > 0f and < 1f))
+            {
+                problems.Add(new("autoMask", "the automatic mask's threshold must be between 0 and 1 (a share of the strongest change)"));
+            }
         }
 
         if (request.MaskFeather is < 0 or > GenerationRequest.MaxMaskFeather)

@@ -17,7 +17,8 @@ internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbeddin
 /// <see cref="UNetRun"/> (and with it the job's IOBindings) until disposed. It passes the UNet the same text arrays
 /// at every step that uses them, which is what lets a binding be reused.
 /// </summary>
-internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latents? editImage, RunClock clock) : IDisposable
+/// An instruction edit's <paramref name="changes"/>, when given, watches the instruction's term until it is complete.
+internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latents? editImage, RunClock clock, InstructionChangeMask? changes = null) : IDisposable
 {
     private readonly UNetRun _run = unet.StartRun(clock);
 
@@ -50,6 +51,11 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
             var rows = Repeated(input, InstructPix2PixGuidance.Chunks);
             var predicted = Evaluate(rows, timestep, guidance, [(conditional, 0, batch), (unconditional, batch, batch), (unconditional, 2 * batch, batch)],
                 imageRows: 2 * batch);
+            if (changes is { Complete: false })
+            {
+                changes.Watch(predicted, input.Data.Length);
+            }
+
             return InstructPix2PixGuidance.Combine(predicted, input.Data.Length, guidance.Scale, guidance.ImageScale);
         }
 

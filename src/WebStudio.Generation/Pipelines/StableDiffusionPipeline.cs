@@ -90,7 +90,10 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
         var start = new StartingPoint(Model, request, scheduler, firstStep, clock);
         var latents = start.Latents;
-        using var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock);
+        var changes = edit?.AutoMaskThreshold is { } threshold && useCfg && request.Mask is null
+            ? new InstructionChangeMask(latents.Height, latents.Width, InstructionChangeMask.StepsToWatch(endStep - start.FirstStep), threshold)
+            : null;
+        using var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock, changes);
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
         for (var i = start.FirstStep; i < endStep; i++)
@@ -101,6 +104,16 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             var noise = denoiser.Predict(modelInput, t, guidancePerStep[i - start.FirstStep]);
             var output = scheduler.Step(noise, t, latents.Data, stepNoise);
             latents = latents.WithData(output.PrevSample);
+            if (changes is { Complete: true })
+            {
+                if (changes.Mask() is { } found)
+                {
+                    start.BlendOutside(found);
+                }
+
+                changes = null;
+            }
+
             if (start.BlendMask is not null)
             {
                 latents = start.KeepUnmasked(latents, i + 1 < timesteps.Count ? timesteps[i + 1] : null);

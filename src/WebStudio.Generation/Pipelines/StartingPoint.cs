@@ -46,6 +46,12 @@ internal sealed class StartingPoint
                 BlendMask = ImageConditioning.LatentMask(editMask, _source.Height, _source.Width);
                 scheduler.SetBeginIndex(FirstStep);
             }
+            else if (request.InstructionEdit?.AutoMaskThreshold is not null)
+            {
+                // The mask comes a few steps in (BlendOutside); the source it blends back is ready from the start.
+                _source = Scaled(EditImage, model.Config.ScalingFactor);
+                scheduler.SetBeginIndex(FirstStep);
+            }
 
             return;
         }
@@ -103,7 +109,19 @@ internal sealed class StartingPoint
     public int FirstStep { get; }
 
     /// <summary>Latent-size mask (1 = repaint) for latent blending, or null.</summary>
-    public float[]? BlendMask { get; }
+    public float[]? BlendMask { get; private set; }
+
+    /// <summary>An instruction edit's automatic mask, found a few steps into the run: from the next blend on, the input
+    /// is put back outside it.</summary>
+    public void BlendOutside(float[] mask)
+    {
+        if (_source is null)
+        {
+            throw new InvalidOperationException("Only an instruction edit that asked for an automatic mask blends one in.");
+        }
+
+        BlendMask = mask;
+    }
 
     /// <summary>Mask and masked-image latents [B,5,h,w] for 9-channel inpainting UNets, or null.</summary>
     public Latents? InpaintChannels { get; }

@@ -42,6 +42,10 @@ public sealed record EditRequest
     /// default (1.5).</summary>
     public float? ImageGuidance { get; init; }
 
+    /// <summary>An instruction edit keeps what the instruction does not touch (<see cref="InstructionEdit.AutoMaskThreshold"/>):
+    /// the threshold, 0 for off, or null for the model's own (its card's <c>autoMask</c>, else off).</summary>
+    public float? AutoMask { get; init; }
+
     /// <summary>Inpainting's "Inpaint area", as in A1111: true ("Only masked") inpaints the masked area and its padding
     /// at the full size and scales it back, so a small mask gets the model's whole resolution; false is "Whole picture".</summary>
     public bool OnlyMasked { get; init; } = InpaintDefaults.OnlyMasked;
@@ -79,6 +83,7 @@ public sealed record EditRequest
         return new(Scheduler ?? defaults.Scheduler, Steps ?? defaults.Steps, Guidance ?? defaults.Guidance)
         {
             ImageGuidance = ImageGuidance ?? defaults.ImageGuidance,
+            AutoMask = AutoMask is { } asked ? asked == 0f ? null : asked : defaults.AutoMask,
         };
     }
 

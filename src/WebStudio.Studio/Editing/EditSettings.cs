@@ -12,6 +12,9 @@ public sealed record EditSettings(string Scheduler, int Steps, float Guidance)
     /// <summary>An instruction edit's image guidance: the model's, else InstructPix2Pix's default.</summary>
     public float ImageGuidance { get; init; } = InstructionEdit.DefaultImageGuidance;
 
+    /// <summary>An instruction edit's automatic-mask threshold, or null for none: the model's (its card's), else off.</summary>
+    public float? AutoMask { get; init; }
+
     private static readonly JobSpec.Img2Img Spec = new();
 
     /// <summary>A model's defaults (its card, or a Turbo folder's 1 step at guidance 0), else the operation's. The
@@ -23,6 +26,7 @@ public sealed record EditSettings(string Scheduler, int Steps, float Guidance)
         model?.Guidance ?? EditRequest.DefaultGuidance(operation))
     {
         ImageGuidance = model?.ImageGuidance ?? InstructionEdit.DefaultImageGuidance,
+        AutoMask = model?.AutoMask,
     };
 
     /// <summary>What the Edit page says under its steps: how many of them denoise at <paramref name="denoise"/>, and the

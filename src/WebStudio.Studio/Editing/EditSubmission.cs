@@ -164,7 +164,8 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             fitted = mask.Clone(c => c.Resize(image.Width, image.Height, KnownResamplers.NearestNeighbor));
         }
 
-        var spec = new JobSpec.InstructEdit { Source = from, MaskId = request.MaskId, ImageGuidance = request.SettingsWith(cards.DefaultsFor(request.Model)).ImageGuidance };
+        var settings = request.SettingsWith(cards.DefaultsFor(request.Model));
+        var spec = new JobSpec.InstructEdit { Source = from, MaskId = request.MaskId, ImageGuidance = settings.ImageGuidance, AutoMask = settings.AutoMask };
         return (Diffusion(request, spec), new JobInputs(image, fitted, image.Width, image.Height));
     }
 

@@ -187,7 +187,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             JobSpec.Outpaint outpaint => request with { MaskFeather = outpaint.MaskBlur },
             JobSpec.InstructEdit edit => request with
             {
-                InstructionEdit = new InstructionEdit { TextGuidance = edit.Guidance, ImageGuidance = edit.ImageGuidance },
+                InstructionEdit = new InstructionEdit { TextGuidance = edit.Guidance, ImageGuidance = edit.ImageGuidance, AutoMaskThreshold = edit.AutoMask },
             },
             _ => request,
         };

@@ -164,6 +164,10 @@ public abstract record JobSpec
 
         public float ImageGuidance { get; init; } = InstructionEdit.DefaultImageGuidance;
 
+        /// <summary>The automatic mask's threshold (<see cref="InstructionEdit.AutoMaskThreshold"/>): the edit keeps what the
+        /// instruction does not touch. Null: the model may redraw the whole picture. A painted mask is used instead.</summary>
+        public float? AutoMask { get; init; }
+
         /// <summary>A painted mask (white = may change); null edits the whole picture.</summary>
         public Guid? MaskId { get; init; }
     }

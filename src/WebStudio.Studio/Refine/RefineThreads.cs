@@ -170,6 +170,7 @@ public sealed class RefineThreads(
             Seed = request.Seed,
             Guidance = request.TextGuidance,
             ImageGuidance = request.ImageGuidance,
+            AutoMask = request.AutoMask,
         }, cancellationToken);
     }
 

@@ -30,6 +30,9 @@ public sealed record RefineTurnRequest
     /// <summary>Null: the instruction model's own (its card's <c>imageGuidance</c>), else InstructPix2Pix's 1.5.</summary>
     public float? ImageGuidance { get; init; }
 
+    /// <summary>As <see cref="Editing.EditRequest.AutoMask"/>: a threshold, 0 for off, null for the model's own.</summary>
+    public float? AutoMask { get; init; }
+
     private static readonly JobSpec.InstructEdit Defaults = new();
 }
 
@@ -55,6 +58,9 @@ public sealed record RefineTurnView(
     /// <summary>The picture this turn changed: its parent's result, or the History image it started from.</summary>
     public Guid? InputImageId { get; init; }
 
+    /// <summary>An instruction turn's automatic-mask threshold, null where the model could redraw the whole picture.</summary>
+    public float? AutoMask { get; init; }
+
     internal static RefineTurnView From(RefineTurn turn, GenerationJob job, Guid? inputImageId)
     {
         var spec = JobSpecJson.Read(job);
@@ -63,6 +69,7 @@ public sealed record RefineTurnView(
             job.Seed, job.Steps, job.Guidance, (spec as JobSpec.InstructEdit)?.ImageGuidance, image?.Id, turn.SourceImageId)
         {
             InputImageId = inputImageId,
+            AutoMask = (spec as JobSpec.InstructEdit)?.AutoMask,
         };
     }
 }

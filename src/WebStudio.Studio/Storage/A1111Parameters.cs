@@ -54,7 +54,8 @@ public static class A1111Parameters
             JobSpec.HiresFix hires => string.Create(CultureInfo.InvariantCulture,
                 $", Denoising strength: {hires.Strength:0.###}, Hires upscale: {hires.Factor}, Hires upscaler: {ImageResolution.Lanczos}, Native size: {Native(hires, width, height)}"),
             // An instruction edit as A1111's InstructPix2Pix extension writes it: the prompt line is the instruction.
-            JobSpec.InstructEdit edit => string.Create(CultureInfo.InvariantCulture, $", Image CFG scale: {edit.ImageGuidance:0.###}"),
+            JobSpec.InstructEdit edit => string.Create(CultureInfo.InvariantCulture,
+                $", Image CFG scale: {edit.ImageGuidance:0.###}{(edit.AutoMask is { } autoMask ? $", Auto mask: {autoMask:0.###}" : "")}"),
             _ => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {diffusion.Denoise:0.###}"),
         };
 

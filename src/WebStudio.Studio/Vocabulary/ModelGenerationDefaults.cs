@@ -31,4 +31,9 @@ public sealed record ModelGenerationDefaults
     /// edit keeps the input picture.</summary>
     [JsonPropertyName("imageGuidance")]
     public float? ImageGuidance { get; init; }
+
+    /// <summary>An instruction model's automatic mask (<c>InstructionEdit.AutoMaskThreshold</c>): its edits keep what the
+    /// instruction does not touch unless asked otherwise. Absent: off.</summary>
+    [JsonPropertyName("autoMask")]
+    public float? AutoMask { get; init; }
 }

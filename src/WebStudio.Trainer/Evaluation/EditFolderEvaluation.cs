@@ -8,8 +8,8 @@ using WebStudio.ShapesWorld.Evaluation;
 namespace WebStudio.Trainer.Evaluation;
 
 /// <summary>Scores an exported InstructPix2Pix folder on ShapesWorld's EditSuite with the app's own pipeline
-/// (20 steps, the default text guidance 7.5, and the image guidance given, by default the studio's 1.5), and times the edits.</summary>
-internal sealed class EditFolderEvaluation(string folder, int threads, float imageGuidance = InstructionEdit.DefaultImageGuidance)
+/// (20 steps, and the edit settings given: text guidance, image guidance and automatic mask), and times the edits.</summary>
+internal sealed class EditFolderEvaluation(string folder, int threads, InstructionEdit settings)
 {
     /// <summary>Scores <paramref name="count"/> suite cases (0: all); with <paramref name="imagesDir"/> also saves each
     /// result as {id}.png beside outcomes.txt.</summary>
@@ -27,7 +27,7 @@ internal sealed class EditFolderEvaluation(string folder, int threads, float ima
         var report = suite.Evaluate(edit =>
         {
             clock.Start();
-            var image = Edit(pipeline, edit, scheduler, imageGuidance: imageGuidance);
+            var image = Edit(pipeline, edit, scheduler, settings);
             clock.Stop();
             if (imagesDir is not null)
             {
@@ -44,14 +44,16 @@ internal sealed class EditFolderEvaluation(string folder, int threads, float ima
         }
 
         Console.WriteLine(report.ToTable());
-        Console.WriteLine($"app pipeline, {scheduler}, {FolderEvaluation.Steps} steps, guidance {InstructionEdit.DefaultTextGuidance}/{imageGuidance}: " +
+        var autoMask = settings.AutoMaskThreshold is { } threshold ? $", automatic mask {threshold}" : "";
+        Console.WriteLine($"app pipeline, {scheduler}, {FolderEvaluation.Steps} steps, guidance {settings.TextGuidance}/{settings.ImageGuidance}{autoMask}: " +
             $"success {report.Success:F3}, preservation {report.Preservation:F3} ({suite.Cases.Count} cases, EditSuite {EditSuite.Version})");
         Console.WriteLine($"time per edit ({threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Cases.Count:F0} ms");
         return report;
     }
 
+    /// <summary>One suite case through the pipeline; <paramref name="settings"/> null: diffusers' defaults.</summary>
     public static Image<Rgb24> Edit(
-        StableDiffusionPipeline pipeline, EditCase edit, string scheduler, int steps = FolderEvaluation.Steps, float imageGuidance = InstructionEdit.DefaultImageGuidance)
+        StableDiffusionPipeline pipeline, EditCase edit, string scheduler, InstructionEdit? settings = null, int steps = FolderEvaluation.Steps)
     {
         using var input = edit.RenderInput();
         var request = new GenerationRequest
@@ -63,7 +65,7 @@ internal sealed class EditFolderEvaluation(string folder, int threads, float ima
             Height = FolderEvaluation.ImageSize,
             Scheduler = scheduler,
             InitImage = input,
-            InstructionEdit = new InstructionEdit { ImageGuidance = imageGuidance },
+            InstructionEdit = settings ?? new InstructionEdit(),
         };
         using var result = pipeline.RunAsync(request).GetAwaiter().GetResult();
         return result.Images[0].Image.Clone();

@@ -13,6 +13,10 @@ internal static class EditModelCard
     /// InstructPix2Pix's 1.5; at 4.5 it keeps far more of it and makes a few more of the asked changes too (its README's figures).</summary>
     public const float ImageGuidance = 4.5f;
 
+    /// <summary>The automatic mask in the card's defaults: the studio's edits on this model keep what the instruction does
+    /// not touch (its README's figures, with and without).</summary>
+    public const float AutoMask = WebStudio.Generation.Pipelines.InstructionEdit.DefaultAutoMaskThreshold;
+
     public static IReadOnlyList<string> Examples { get; } =
     [
         "make the circle blue",
@@ -30,14 +34,14 @@ internal static class EditModelCard
         [property: JsonPropertyName("vocabulary")] IReadOnlyList<string> Vocabulary,
         [property: JsonPropertyName("defaults")] Defaults Defaults);
 
-    private sealed record Defaults([property: JsonPropertyName("imageGuidance")] float ImageGuidance);
+    private sealed record Defaults([property: JsonPropertyName("imageGuidance")] float ImageGuidance, [property: JsonPropertyName("autoMask")] float AutoMask);
 
     public static void Write(string folder)
     {
         var card = new Card(
             "The words this model's instructions were trained on (ShapesWorld's caption grammar and the edit verbs, EditInstructions.Vocabulary) " +
             "and example instructions. It edits a picture of the built-in world by instruction (InstructPix2Pix); the studio marks words outside the vocabulary.",
-            Examples, EditInstructions.Vocabulary.Where(w => w != ",").ToArray(), new Defaults(ImageGuidance));
+            Examples, EditInstructions.Vocabulary.Where(w => w != ",").ToArray(), new Defaults(ImageGuidance, AutoMask));
         var json = JsonSerializer.Serialize(card, new JsonSerializerOptions { WriteIndented = true, IndentSize = 2, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         File.WriteAllText(Path.Combine(folder, "card.json"), json + "\n");
     }

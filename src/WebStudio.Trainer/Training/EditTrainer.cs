@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WebStudio.ShapesWorld.Editing;
 using WebStudio.Trainer.Data;
 using WebStudio.Trainer.Models;
 using WebStudio.Trainer.Tokenizer;
@@ -64,8 +65,11 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
     /// <param name="identityShare">This share of the samples has no instruction and the input scene itself as the
     /// target (in place of InstructPix2Pix's 5% with no instruction and the edited scene), so that the three-way
     /// guidance's image-only term copies the input and the instruction's term alone moves away from it.</param>
+    /// <param name="kindWeights">Draw triples of these edit kinds this much more (or less) often than the data holds
+    /// them (the weakest kinds more); null: uniformly.</param>
     public UNetTrainer.Nets Train(EditLatentDataset data, Func<(TextEncoderNet Text, UNetNet UNet)> start, int batchSize, TimeSpan budget,
-        long maxSteps, bool resume, TimeSpan cooldown, double learningRate, double layoutWeight = 1, double identityShare = 0)
+        long maxSteps, bool resume, TimeSpan cooldown, double learningRate, double layoutWeight = 1, double identityShare = 0,
+        IReadOnlyDictionary<EditKind, double>? kindWeights = null)
     {
         TorchCpu.UseAtenConvolutions();
         manual_seed(seed);
@@ -108,6 +112,12 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var startStep = step;
         var count = data.Instructions.Length;
         var watched = ImageShareProbe.From(data, ids, Math.Min(64, count));
+        var sampleWeights = kindWeights is { Count: > 0 } ? tensor(data.Kinds.Select(k => (float)kindWeights.GetValueOrDefault(k, 1.0)).ToArray()) : null;
+        if (sampleWeights is not null)
+        {
+            Console.WriteLine($"edit: kind weights {string.Join(", ", kindWeights!.Select(kv => $"{kv.Key} {kv.Value:G3}"))}");
+        }
+
         Console.WriteLine($"edit: {count} triples, batch {batchSize}, rate {learningRate:G3} (conv_in ×{ConvInRateScale}, text ×{TextRateScale})" +
             $"{(layoutWeight > 1 ? $", layout weight {layoutWeight:G3}" : "")}{(identityShare > 0 ? $", identity share {identityShare:G3}" : "")}; " +
             $"image share {watched.Measure(nets.TextEma, nets.UNetEma, alphas):F3}");
@@ -120,7 +130,9 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
                 group.LearningRate = lr * scale;
             }
 
-            var index = randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator);
+            var index = sampleWeights is null
+                ? randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator)
+                : multinomial(sampleWeights, batchSize, replacement: true, generator: generator);
             var image = data.Inputs.index_select(0, index);
             var (dropText, keepImage, x0) = Conditioning(
                 rand([batchSize], generator: generator), image, data.Outputs.index_select(0, index), data.ScalingFactor, identityShare);

@@ -39,6 +39,9 @@ public sealed record ImageRequest
 
     /// <summary>An instruction model's image guidance (diffusers' image_guidance_scale); ignored by other models.</summary>
     public float? ImageGuidanceScale { get; init; }
+
+    /// <summary>An instruction model's automatic mask: a threshold, 0 for off, null for the model's own (its card's).</summary>
+    public float? AutoMask { get; init; }
     public string? Sampler { get; init; }
     public string? Refiner { get; init; }
     public float? RefinerSwitchAt { get; init; }

@@ -7,7 +7,8 @@ namespace WebStudio.Web.Api;
 /// <summary>
 /// WebStudio's documented extension fields of generations, edits and variations: <c>seed</c>, <c>negative_prompt</c>,
 /// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image, and
-/// <c>image_guidance_scale</c> for an instruction model's edits (with <c>guidance_scale</c> as its text guidance), and
+/// <c>image_guidance_scale</c> and <c>auto_mask</c> for an instruction model's edits (with <c>guidance_scale</c> as its
+/// text guidance; <c>auto_mask</c> a threshold between 0 and 1 keeps what the instruction does not touch, 0 turns it off), and
 /// <c>refiner</c> with <c>refiner_switch_at</c> for a generation finished by a refiner model (A1111's Refiner).
 /// OpenAI's SDKs send them as extra body fields; each is checked here with a 400 that names it.
 /// </summary>
@@ -19,7 +20,7 @@ public static partial class ImageRequestParser
 
     // A property, not a field: the field lists of the other part of this class are built from it, and the order in
     // which static fields of two files start is not defined.
-    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "sampler", "refiner", "refiner_switch_at"];
+    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "auto_mask", "sampler", "refiner", "refiner_switch_at"];
 
     private static ImageRequest Extensions(IFields fields, ImageRequest request)
     {
@@ -45,6 +46,12 @@ public static partial class ImageRequestParser
 
         var guidance = Guidance(fields, "guidance_scale");
         var imageGuidance = Guidance(fields, "image_guidance_scale");
+        var autoMask = fields.Number("auto_mask");
+        if (autoMask is { } threshold && !(threshold is >= 0 and < 1))
+        {
+            throw ApiException.BadField("auto_mask", string.Create(CultureInfo.InvariantCulture,
+                $"'auto_mask' must be a share of the strongest change from 0 (off) up to 1, such as {InstructionEdit.DefaultAutoMaskThreshold}; {threshold} was given."), "number_out_of_range");
+        }
 
         var sampler = OneOf(fields, "sampler", SchedulerNames.All);
 
@@ -64,6 +71,7 @@ public static partial class ImageRequestParser
             Steps = steps,
             GuidanceScale = guidance is { } value ? (float)value : null,
             ImageGuidanceScale = imageGuidance is { } image ? (float)image : null,
+            AutoMask = autoMask is { } mask ? (float)mask : null,
             Sampler = sampler,
             Refiner = string.IsNullOrEmpty(refiner) ? null : refiner,
             RefinerSwitchAt = switchAt is { } fraction ? (float)fraction : null,

@@ -138,6 +138,41 @@ public class InstructEditTests(TinyModelFolders models)
     }
 
     [Fact]
+    public async Task An_automatic_mask_keeps_what_the_instruction_does_not_change()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.InstructEditOptimum));
+        using var source = ImageEditingTests.Source();
+        var request = Edit(source, "DDIM") with { Steps = 8 };
+        var masked = request with { InstructionEdit = new() { AutoMaskThreshold = 0.9f } };
+
+        // Outside the mask every seed's run ends on the input's own latents, so two seeds agree there, cell for cell;
+        // without it they agree nowhere.
+        var free = await SharedCells(pipeline, request);
+        var kept = await SharedCells(pipeline, masked);
+
+        Assert.Equal(0, free);
+        Assert.InRange(kept, 8, 63);
+        using var first = await pipeline.RunAsync(masked);
+        using var again = await pipeline.RunAsync(masked);
+        Assert.Equal(PipelineVariantTests.Hash(first.Images[0].Image), PipelineVariantTests.Hash(again.Images[0].Image));
+    }
+
+    // Latent cells (all four channels) of the last step that two seeds' runs share.
+    private static async Task<int> SharedCells(StableDiffusionPipeline pipeline, GenerationRequest request)
+    {
+        var last = new List<float[]>();
+        foreach (var seed in new[] { request.Seed, request.Seed + 100 })
+        {
+            float[]? final = null;
+            using var _ = await pipeline.RunAsync(request with { Seed = seed }, new Callback(p => final = p.Latents.Data.ToArray()));
+            last.Add(final!);
+        }
+
+        var plane = last[0].Length / 4;
+        return Enumerable.Range(0, plane).Count(cell => Enumerable.Range(0, 4).All(c => last[0][(c * plane) + cell] == last[1][(c * plane) + cell]));
+    }
+
+    [Fact]
     public async Task A_model_that_does_not_edit_by_instruction_refuses_an_instruction_edit()
     {
         var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
@@ -175,6 +210,20 @@ public class InstructEditTests(TinyModelFolders models)
         using var source = ImageEditingTests.Source();
         var request = Edit(source) with { InstructionEdit = new() { TextGuidance = text, ImageGuidance = image } };
         Assert.Equal(field, Assert.Single(GenerationRequestValidator.Validate(request)).Field);
+    }
+
+    [Theory]
+    [InlineData(0f)]
+    [InlineData(1f)]
+    [InlineData(-0.2f)]
+    [InlineData(float.NaN)]
+    public void An_automatic_mask_threshold_outside_0_to_1_is_refused(float threshold)
+    {
+        using var source = ImageEditingTests.Source();
+        var request = Edit(source) with { InstructionEdit = new() { AutoMaskThreshold = threshold } };
+        var problem = Assert.Single(GenerationRequestValidator.Validate(request));
+        Assert.Equal("autoMask", problem.Field);
+        Assert.Contains("between 0 and 1", problem.Message);
     }
 
     private sealed class Callback(Action<StepProgress> onStep) : IStepCallback

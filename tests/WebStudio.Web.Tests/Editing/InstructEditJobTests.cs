@@ -125,6 +125,51 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
         Assert.Equal((3f, 2f), (Assert.IsType<JobSpec.InstructEdit>(fromCard).ImageGuidance, Assert.IsType<JobSpec.InstructEdit>(asked).ImageGuidance));
     }
 
+    /// <summary>A card's <c>autoMask</c> turns the automatic mask on for edits that do not ask; 0 turns it off, and a
+    /// threshold asked for is kept. The OpenAI API's <c>auto_mask</c> follows the same rule.</summary>
+    [Fact]
+    public void An_edit_takes_the_models_automatic_mask_unless_it_asks_for_its_own_or_none()
+    {
+        var card = ModelCard.Parse("""{"defaults": {"imageGuidance": 3, "autoMask": 0.3}}""").Defaults;
+        Assert.Equal(0.3f, Instruct("image:x").SettingsWith(card).AutoMask);
+        Assert.Null((Instruct("image:x") with { AutoMask = 0f }).SettingsWith(card).AutoMask);
+        Assert.Equal(0.5f, (Instruct("image:x") with { AutoMask = 0.5f }).SettingsWith(card).AutoMask);
+        Assert.Null(Instruct("image:x").SettingsWith(null).AutoMask);
+
+        using var picture = EditClient.Picture(64, 64);
+        using var edit = new ApiEditInput(picture.Clone(), null);
+        var request = new ImageRequest { Prompt = "make the circle blue", Operation = ImageOperation.Edit };
+        JobSpec.InstructEdit Spec(ImageRequest r) =>
+            Assert.IsType<JobSpec.InstructEdit>(ApiImageService.Spec(r, edit, TinyModelFolders.EditModelName, steps: 4, editsByInstruction: true, card));
+        Assert.Equal(((float?)0.3f, (float?)null, (float?)0.6f),
+            (Spec(request).AutoMask, Spec(request with { AutoMask = 0f }).AutoMask, Spec(request with { AutoMask = 0.6f }).AutoMask));
+    }
+
+    [Fact]
+    public async Task An_instruction_edit_with_an_automatic_mask_runs_and_records_it()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+
+        var job = await alice.EditAsync(Instruct(upload.Source) with { AutoMask = 0.5f });
+        var done = await alice.WaitForEndAsync(job.Id, Patience);
+
+        Assert.Equal("Succeeded", done.Status);
+        using var result = await alice.DownloadAsync(done.Images[0].Url);
+        Assert.EndsWith("Image CFG scale: 1.5, Auto mask: 0.5", result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
+        var spec = Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(await EditJobTests.StoredJobAsync(factory, job.Id)));
+        Assert.Equal(0.5f, spec.AutoMask);
+
+        // An out-of-range threshold is refused at submission, naming the field.
+        using var refused = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(upload.Source) with { AutoMask = 1.5f });
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("automatic mask", await refused.Content.ReadAsStringAsync());
+    }
+
     private static EditRequest Instruct(string source) => new()
     {
         Operation = EditOperation.Instruct,
