@@ -67,6 +67,27 @@ internal static class ImageConditioning
         return result;
     }
 
+    /// <summary>A latent mask (1 = repainted) as a pixel mask of <paramref name="width"/> × <paramref name="height"/>,
+    /// each cell a block: what <see cref="PasteBack"/> takes for an instruction edit's automatic mask.</summary>
+    public static Image<L8> PixelMask(float[] latentMask, int latentHeight, int latentWidth, int width, int height)
+    {
+        var mask = new Image<L8>(width, height);
+        mask.ProcessPixelRows(rows =>
+        {
+            for (var y = 0; y < rows.Height; y++)
+            {
+                var row = rows.GetRowSpan(y);
+                var ly = Math.Min(latentHeight - 1, y * latentHeight / height);
+                for (var x = 0; x < row.Length; x++)
+                {
+                    var lx = Math.Min(latentWidth - 1, x * latentWidth / width);
+                    row[x] = new L8(latentMask[(ly * latentWidth) + lx] > 0f ? byte.MaxValue : (byte)0);
+                }
+            }
+        });
+        return mask;
+    }
+
     /// <summary>The source with the masked area set to mid-grey (0 in [-1,1]), as SD inpainting UNets expect.</summary>
     public static Image<Rgb24> MaskedImage(Image<Rgb24> image, Image<L8> mask)
     {

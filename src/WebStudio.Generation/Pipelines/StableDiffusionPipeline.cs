@@ -94,6 +94,8 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             ? new InstructionChangeMask(latents.Height, latents.Width, InstructionChangeMask.StepsToWatch(endStep - start.FirstStep), threshold)
             : null;
         using var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock, changes);
+        // The automatic mask's cells, once found: the input is pasted back outside them, as outside a painted mask.
+        float[]? autoMask = null;
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
         for (var i = start.FirstStep; i < endStep; i++)
@@ -109,6 +111,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 if (changes.Mask() is { } found)
                 {
                     start.BlendOutside(found);
+                    autoMask = found;
                 }
 
                 changes = null;
@@ -138,10 +141,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var denoised = Stopwatch.GetTimestamp();
         cancellationToken.ThrowIfCancellationRequested();
         var images = new List<GeneratedImage>(request.BatchSize);
+        using var autoPixels = autoMask is null ? null : ImageConditioning.PixelMask(autoMask, latents.Height, latents.Width, request.Width, request.Height);
         for (var b = 0; b < request.BatchSize; b++)
         {
             var image = (refiner?.Pipeline ?? this).DecodeLatents(latents.Slice(b), static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width), clock);
-            if (pasteBack && request is { Mask: { } mask, InitImage: { } original })
+            if (pasteBack && (request.Mask ?? autoPixels) is { } mask && request.InitImage is { } original)
             {
                 ImageConditioning.PasteBack(image, original, mask, request.MaskFeather);
             }
