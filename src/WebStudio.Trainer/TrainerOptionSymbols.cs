@@ -59,7 +59,7 @@ internal sealed class TrainerOptionSymbols
     public Option<double?> Batch { get; } = Number("--batch", "N", "UNet batch size (default 32)");
     public Option<double?> EvalCount { get; } = Number("--eval-count", "N", "EvalSuite prompts to score (default 140; 0 = the full suite)");
     public Option<string?> Sampler { get; } = Choice("--sampler", "evaluate with the app's pipeline (default), the trainer's own DDIM loop, or score the suite's ground truth through the folder's VAE (encode, decode): the ceiling the VAE sets", "app", "onnx", "vae");
-    public Option<string?> Suite { get; } = Choice("--suite", "what evaluate scores: EvalSuite v1 (default: the seven categories), words-v1 (one prompt per held-out word) or seen-words-v1 (the same on every fifth training word)", "v1", "words", "seen-words");
+    public Option<string?> Suite { get; } = Choice("--suite", "what evaluate scores: EvalSuite v1 (default: the seven categories), words-v1 (one prompt per held-out word) or seen-words-v1 (the same on every fifth training word); evaluate-edit: edit-v1 (default) or edit-tune (edit-tune-v1, other held-out cases for choosing settings)", "v1", "words", "seen-words", "edit-tune");
     public Option<string?> Images { get; } = Text("--images", "DIR", "evaluate also saves each generated image there as {prompt id}.png");
     public Option<string?> Scheduler { get; } = Text("--scheduler", "NAME", "app scheduler for evaluate (default \"DDIM\")");
     public Option<double?> Threads { get; } = Number("--threads", "N", "torch/ORT threads (default 2)");

@@ -69,7 +69,8 @@ internal sealed record TrainerOptions
 
     public string Sampler { get; init; } = "app";
 
-    /// <summary>"v1" (EvalSuite.Default), "words" (EvalSuite.Words) or "seen-words" (EvalSuite.SeenWords).</summary>
+    /// <summary>"v1" (EvalSuite.Default), "words" (EvalSuite.Words) or "seen-words" (EvalSuite.SeenWords); for
+    /// evaluate-edit "edit-tune" (EditSuite.Tuning), else EditSuite.Default.</summary>
     public string Suite { get; init; } = "v1";
 
     public string? ImagesDir { get; init; }

@@ -39,6 +39,20 @@ public sealed class EditSuiteTests
     }
 
     [Fact]
+    public void The_tuning_suite_holds_other_held_out_cases_of_every_kind()
+    {
+        var tuning = EditSuite.Tuning;
+        Assert.Equal(EditSuite.DefaultSize, tuning.Cases.Count);
+        Assert.All(tuning.Cases.GroupBy(c => c.Kind), g => Assert.Equal(30, g.Count()));
+        Assert.All(tuning.Cases, c => Assert.Equal(EditSplit.HeldOut, SceneSplit.Of(c.Edit.Input)));
+        Assert.StartsWith(EditSuite.TuningVersion + "-recolour-000", tuning.Cases[0].Id);
+        static string Scene(EditCase c) => $"{c.Edit.Input.Background} {string.Join(";", c.Edit.Input.Objects)}";
+        var reported = Suite.Cases.Select(Scene).ToHashSet();
+        var shared = tuning.Cases.Count(c => reported.Contains(Scene(c)));
+        Assert.True(shared <= 2, $"{shared} tuning cases start from a reported case's scene");
+    }
+
+    [Fact]
     public void Exact_edits_score_at_the_ceiling()
     {
         var report = Suite.Evaluate(c => c.RenderExpected());

@@ -13,9 +13,9 @@ internal sealed class EditFolderEvaluation(string folder, int threads, Instructi
 {
     /// <summary>Scores <paramref name="count"/> suite cases (0: all); with <paramref name="imagesDir"/> also saves each
     /// result as {id}.png beside outcomes.txt.</summary>
-    public EditReport Run(int count, string scheduler, string? imagesDir)
+    public EditReport Run(int count, string scheduler, string? imagesDir, bool tuning = false)
     {
-        var suite = count <= 0 ? EditSuite.Default : EditSuite.Small(count);
+        var suite = tuning ? EditSuite.Tuning : count <= 0 ? EditSuite.Default : EditSuite.Small(count);
         using var model = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false, IntraOpThreads = threads });
         if (!model.EditsByInstruction)
         {
@@ -46,7 +46,7 @@ internal sealed class EditFolderEvaluation(string folder, int threads, Instructi
         Console.WriteLine(report.ToTable());
         var autoMask = settings.AutoMaskThreshold is { } threshold ? $", automatic mask {threshold}" : "";
         Console.WriteLine($"app pipeline, {scheduler}, {FolderEvaluation.Steps} steps, guidance {settings.TextGuidance}/{settings.ImageGuidance}{autoMask}: " +
-            $"success {report.Success:F3}, preservation {report.Preservation:F3} ({suite.Cases.Count} cases, EditSuite {EditSuite.Version})");
+            $"success {report.Success:F3}, preservation {report.Preservation:F3} ({suite.Cases.Count} cases, EditSuite {(tuning ? EditSuite.TuningVersion : EditSuite.Version)})");
         Console.WriteLine($"time per edit ({threads} threads): {clock.Elapsed.TotalMilliseconds / suite.Cases.Count:F0} ms");
         return report;
     }
