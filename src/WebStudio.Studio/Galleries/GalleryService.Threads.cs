@@ -110,7 +110,7 @@ public sealed partial class GalleryService
                 return new GalleryTurn(
                     t.Number, t.ParentId is { } parent && numbers.TryGetValue(parent, out var n) ? n : null, t.Job.Prompt, t.Image!.Id,
                     t.Image.Width, t.Image.Height, t.Image.Seed, t.Job.Model, t.Job.Scheduler, t.Job.Steps, t.Job.Guidance,
-                    (spec as JobSpec.InstructEdit)?.ImageGuidance);
+                    (spec as JobSpec.InstructEdit)?.ImageGuidance) { AutoMask = (spec as JobSpec.InstructEdit)?.AutoMask };
             }).ToList();
             return new GalleryThreadView(p.ThreadId, p.Title, p.Position, start, shown);
         }).ToList();

@@ -24,7 +24,11 @@ public sealed record GalleryThreadStart(Guid ImageId, int Width, int Height);
 /// <summary>A finished turn of a thread in a gallery: the instruction (or first prompt) and its result.</summary>
 public sealed record GalleryTurn(
     int Number, int? ParentNumber, string Instruction, Guid ImageId, int Width, int Height, long Seed, string Model, string Scheduler,
-    int Steps, float TextGuidance, float? ImageGuidance);
+    int Steps, float TextGuidance, float? ImageGuidance)
+{
+    /// <summary>The turn's automatic-mask threshold, null where it could redraw the whole picture.</summary>
+    public float? AutoMask { get; init; }
+}
 
 /// <summary>An image of a gallery with the prompt and settings it was made with.</summary>
 public sealed record GalleryImage(

@@ -157,7 +157,7 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
             var threads = details.Threads.Select(t => new SharedThread(
                 share.HidePrompts ? null : t.Title, t.Start,
                 t.Turns.Select(u => new SharedTurn(u.Number, u.ParentNumber, share.HidePrompts ? null : u.Instruction, u.ImageId, u.Width, u.Height,
-                    u.Seed, u.Model, u.Scheduler, u.Steps, u.TextGuidance, u.ImageGuidance)).ToList())).ToList();
+                    u.Seed, u.Model, u.Scheduler, u.Steps, u.TextGuidance, u.ImageGuidance) { AutoMask = u.AutoMask }).ToList())).ToList();
             return new SharedContent(details.Name, details.Description, share.HidePrompts, details.CoverImageId, images) { Threads = threads };
         }
 

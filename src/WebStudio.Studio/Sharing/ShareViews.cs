@@ -29,7 +29,11 @@ public sealed record SharedThread(string? Title, Galleries.GalleryThreadStart? S
 /// <summary>One finished turn of a shared thread.</summary>
 public sealed record SharedTurn(
     int Number, int? ParentNumber, string? Instruction, Guid ImageId, int Width, int Height, long Seed, string Model, string Scheduler,
-    int Steps, float TextGuidance, float? ImageGuidance);
+    int Steps, float TextGuidance, float? ImageGuidance)
+{
+    /// <summary>As <see cref="Galleries.GalleryTurn.AutoMask"/>.</summary>
+    public float? AutoMask { get; init; }
+}
 
 /// <summary>One image on the public page; prompts are null when the owner hid them.</summary>
 public sealed record SharedImage(

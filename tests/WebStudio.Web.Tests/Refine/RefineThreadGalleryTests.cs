@@ -25,7 +25,7 @@ public sealed class RefineThreadGalleryTests(TinyModelFolders models) : IClassFi
         // Three turns: a first picture, an edit of it, and a branch from the first picture.
         var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "a red circle", Model = TinyModelFolders.ModelName, Steps = 2, Seed = 2 });
         var root = await FinishedAsync(alice, thread.Turns[0]);
-        thread = await ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make it blue", Steps = 2 });
+        thread = await ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make it blue", Steps = 2, AutoMask = 0.5f });
         var blue = await FinishedAsync(alice, thread.Turns[1]);
         thread = await ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make it green", ParentTurnId = root.Id, Steps = 2 });
         var green = await FinishedAsync(alice, thread.Turns[2]);
@@ -58,6 +58,7 @@ public sealed class RefineThreadGalleryTests(TinyModelFolders models) : IClassFi
         Assert.Equal("a red circle", placed.Title);
         Assert.Equal(["a red circle", "make it blue", "make it green"], placed.Turns.Select(t => t.Instruction));
         Assert.Equal([null, 1, 1], placed.Turns.Select(t => t.ParentNumber));
+        Assert.Equal([null, 0.5f, null], placed.Turns.Select(t => t.AutoMask));
         Assert.Equal([root.ImageId!.Value, blue.ImageId!.Value, green.ImageId!.Value], placed.Turns.Select(t => t.ImageId));
         Assert.Equal(green.ImageId, details.CoverImageId); // a gallery of threads alone shows its first thread's last turn
 
@@ -69,6 +70,7 @@ public sealed class RefineThreadGalleryTests(TinyModelFolders models) : IClassFi
         Assert.All(order, at => Assert.True(at >= 0, "a turn is missing from the share page"));
         Assert.Equal(order.Order(), order);
         Assert.Contains("from turn 1", page);
+        Assert.Contains("auto mask 0.5", page);
         using (var picture = await anonymous.GetAsync($"{link}/images/{green.ImageId}"))
         {
             Assert.Equal(HttpStatusCode.OK, picture.StatusCode);
