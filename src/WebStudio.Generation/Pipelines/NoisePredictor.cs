@@ -15,9 +15,9 @@ internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbeddin
 /// Instruction edits (<paramref name="editImage"/> set) run 3B rows in diffusers' order instead, each with the image
 /// latents beside it (<see cref="InstructPix2PixGuidance"/>). One per job: it holds the job's
 /// <see cref="UNetRun"/> (and with it the job's IOBindings) until disposed. It passes the UNet the same text arrays
-/// at every step that uses them, which is what lets a binding be reused.
+/// at every step that uses them, which is what lets a binding be reused. An instruction edit's
+/// <paramref name="changes"/>, when given, is handed each step's instruction term until it has seen its steps.
 /// </summary>
-/// An instruction edit's <paramref name="changes"/>, when given, watches the instruction's term until it is complete.
 internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latents? editImage, RunClock clock, InstructionChangeMask? changes = null) : IDisposable
 {
     private readonly UNetRun _run = unet.StartRun(clock);

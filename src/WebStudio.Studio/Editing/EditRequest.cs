@@ -83,7 +83,7 @@ public sealed record EditRequest
         return new(Scheduler ?? defaults.Scheduler, Steps ?? defaults.Steps, Guidance ?? defaults.Guidance)
         {
             ImageGuidance = ImageGuidance ?? defaults.ImageGuidance,
-            AutoMask = AutoMask is { } asked ? asked == 0f ? null : asked : defaults.AutoMask,
+            AutoMask = EditSettings.AutoMaskOf(AutoMask, defaults.AutoMask),
         };
     }
 

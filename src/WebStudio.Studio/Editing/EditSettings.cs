@@ -15,6 +15,10 @@ public sealed record EditSettings(string Scheduler, int Steps, float Guidance)
     /// <summary>An instruction edit's automatic-mask threshold, or null for none: the model's (its card's), else off.</summary>
     public float? AutoMask { get; init; }
 
+    /// <summary>The automatic mask an edit runs with: the threshold <paramref name="asked"/> for, none for 0, and the
+    /// model's own (<paramref name="model"/>, null: none) where the request names none.</summary>
+    public static float? AutoMaskOf(float? asked, float? model) => asked is { } threshold ? threshold == 0f ? null : threshold : model;
+
     private static readonly JobSpec.Img2Img Spec = new();
 
     /// <summary>A model's defaults (its card, or a Turbo folder's 1 step at guidance 0), else the operation's. The

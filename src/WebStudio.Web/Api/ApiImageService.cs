@@ -139,7 +139,7 @@ public sealed class ApiImageService(
         (not null, ImageOperation.Edit) when editsByInstruction => new JobSpec.InstructEdit
         {
             ImageGuidance = request.ImageGuidanceScale ?? defaults?.ImageGuidance ?? InstructionEdit.DefaultImageGuidance, Prompt = request.Prompt, Model = model, Steps = steps,
-            AutoMask = request.AutoMask is { } asked ? asked == 0f ? null : asked : defaults?.AutoMask,
+            AutoMask = WebStudio.Studio.Editing.EditSettings.AutoMaskOf(request.AutoMask, defaults?.AutoMask),
         },
         (null, _) => new JobSpec.Txt2Img
         {
