@@ -20,7 +20,7 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
     [Fact]
-    public async Task An_instruction_edit_runs_on_the_instruction_model_and_records_the_instruction_and_both_scales()
+    public async Task An_instruction_edit_runs_on_the_instruction_model_and_records_the_instruction_both_scales_and_the_automatic_mask()
     {
         using var folder = new TempFolder();
         using var engine = models.CreateEngineWithEditModel();
@@ -40,7 +40,20 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
         var stored = await EditJobTests.StoredJobAsync(factory, job.Id);
         Assert.Equal(JobKind.InstructEdit, stored.Kind);
         var spec = Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(stored));
-        Assert.Equal((upload.Source, "make the circle blue", 6f, 1.25f, (Guid?)null), (spec.Source, spec.Prompt, spec.Guidance, spec.ImageGuidance, spec.MaskId));
+        Assert.Equal((upload.Source, "make the circle blue", 6f, 1.25f, (Guid?)null, (float?)null),
+            (spec.Source, spec.Prompt, spec.Guidance, spec.ImageGuidance, spec.MaskId, spec.AutoMask));
+
+        // With the automatic mask: it runs, and the image and the stored spec record it.
+        var masked = await alice.WaitForEndAsync((await alice.EditAsync(Instruct(upload.Source) with { AutoMask = 0.5f })).Id, Patience);
+        Assert.Equal("Succeeded", masked.Status);
+        using var maskedResult = await alice.DownloadAsync(masked.Images[0].Url);
+        Assert.EndsWith("Image CFG scale: 1.5, Auto mask: 0.5", maskedResult.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
+        Assert.Equal(0.5f, Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(await EditJobTests.StoredJobAsync(factory, masked.Id))).AutoMask);
+
+        // An out-of-range threshold is refused at submission, naming the field.
+        using var refused = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(upload.Source) with { AutoMask = 1.5f });
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains("automatic mask", await refused.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -143,31 +156,6 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
             Assert.IsType<JobSpec.InstructEdit>(ApiImageService.Spec(r, edit, TinyModelFolders.EditModelName, steps: 4, editsByInstruction: true, card));
         Assert.Equal(((float?)0.3f, (float?)null, (float?)0.6f),
             (Spec(request).AutoMask, Spec(request with { AutoMask = 0f }).AutoMask, Spec(request with { AutoMask = 0.6f }).AutoMask));
-    }
-
-    [Fact]
-    public async Task An_instruction_edit_with_an_automatic_mask_runs_and_records_it()
-    {
-        using var folder = new TempFolder();
-        using var engine = models.CreateEngineWithEditModel();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
-
-        var job = await alice.EditAsync(Instruct(upload.Source) with { AutoMask = 0.5f });
-        var done = await alice.WaitForEndAsync(job.Id, Patience);
-
-        Assert.Equal("Succeeded", done.Status);
-        using var result = await alice.DownloadAsync(done.Images[0].Url);
-        Assert.EndsWith("Image CFG scale: 1.5, Auto mask: 0.5", result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
-        var spec = Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(await EditJobTests.StoredJobAsync(factory, job.Id)));
-        Assert.Equal(0.5f, spec.AutoMask);
-
-        // An out-of-range threshold is refused at submission, naming the field.
-        using var refused = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(upload.Source) with { AutoMask = 1.5f });
-        Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
-        Assert.Contains("automatic mask", await refused.Content.ReadAsStringAsync());
     }
 
     private static EditRequest Instruct(string source) => new()
