@@ -59,7 +59,8 @@ internal sealed class TrainerOptionSymbols
     public Option<double?> Batch { get; } = Number("--batch", "N", "UNet batch size (default 32)");
     public Option<double?> EvalCount { get; } = Number("--eval-count", "N", "EvalSuite prompts to score (default 140; 0 = the full suite)");
     public Option<string?> Sampler { get; } = Choice("--sampler", "evaluate with the app's pipeline (default), the trainer's own DDIM loop, or score the suite's ground truth through the folder's VAE (encode, decode): the ceiling the VAE sets", "app", "onnx", "vae");
-    public Option<string?> Suite { get; } = Choice("--suite", "what evaluate scores: EvalSuite v1 (default: the seven categories), words-v1 (one prompt per held-out word) or seen-words-v1 (the same on every fifth training word); evaluate-edit: edit-v1 (default) or edit-tune (edit-tune-v1, other held-out cases for choosing settings)", "v1", "words", "seen-words", "edit-tune");
+    public Option<string?> Suite { get; } = Choice("--suite", "what evaluate scores: EvalSuite v1 (default: the seven categories), words-v1 (one prompt per held-out word) or seen-words-v1 (the same on every fifth training word)", "v1", "words", "seen-words");
+    public Option<string?> EditSuite { get; } = Choice("--edit-suite", "what evaluate-edit scores: EditSuite edit-v1 (default: the figures a model's README reports) or edit-tune-v1 (210 other held-out cases, for choosing settings and checkpoints)", "v1", "tune");
     public Option<string?> Images { get; } = Text("--images", "DIR", "evaluate also saves each generated image there as {prompt id}.png");
     public Option<string?> Scheduler { get; } = Text("--scheduler", "NAME", "app scheduler for evaluate (default \"DDIM\")");
     public Option<double?> Threads { get; } = Number("--threads", "N", "torch/ORT threads (default 2)");
@@ -71,7 +72,7 @@ internal sealed class TrainerOptionSymbols
     public IEnumerable<Option> All =>
     [
         Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights, EditKindWeights,
-        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, ImageGuidance, AutoMask, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, Images, Scheduler, Threads,
+        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, ImageGuidance, AutoMask, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, EditSuite, Images, Scheduler, Threads,
         Resume, From, Pack, Seed,
     ];
 
@@ -103,6 +104,7 @@ internal sealed class TrainerOptionSymbols
         EvalCount = result.GetValue(EvalCount) is { } evalCount ? (int)evalCount : Defaults.EvalCount,
         Sampler = result.GetValue(Sampler) ?? Defaults.Sampler,
         Suite = result.GetValue(Suite) ?? Defaults.Suite,
+        EditSuite = result.GetValue(EditSuite) ?? Defaults.EditSuite,
         ImagesDir = result.GetValue(Images),
         Scheduler = result.GetValue(Scheduler) ?? Defaults.Scheduler,
         Threads = result.GetValue(Threads) is { } threads ? (int)threads : Defaults.Threads,

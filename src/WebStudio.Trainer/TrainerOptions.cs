@@ -69,9 +69,11 @@ internal sealed record TrainerOptions
 
     public string Sampler { get; init; } = "app";
 
-    /// <summary>"v1" (EvalSuite.Default), "words" (EvalSuite.Words) or "seen-words" (EvalSuite.SeenWords); for
-    /// evaluate-edit "edit-tune" (EditSuite.Tuning), else EditSuite.Default.</summary>
+    /// <summary>"v1" (EvalSuite.Default), "words" (EvalSuite.Words) or "seen-words" (EvalSuite.SeenWords).</summary>
     public string Suite { get; init; } = "v1";
+
+    /// <summary>evaluate-edit's suite: "v1" (EditSuite.Default) or "tune" (EditSuite.Tuning).</summary>
+    public string EditSuite { get; init; } = "v1";
 
     public string? ImagesDir { get; init; }
 

@@ -32,6 +32,7 @@ public sealed class TrainerOptionsTests
         Assert.Equal(1.5f, defaults.ImageGuidance);
         Assert.Equal(3f, TrainerOptions.Parse(["--image-guidance", "3"]).ImageGuidance);
         Assert.Null(defaults.AutoMask);
+        Assert.Equal(("v1", "tune"), (defaults.EditSuite, TrainerOptions.Parse(["--edit-suite", "tune"]).EditSuite));
         Assert.Equal(0.3f, TrainerOptions.Parse(["--auto-mask", "0.3"]).AutoMask);
         Assert.Null(defaults.Pack);
         var options = TrainerOptions.Parse(["--decoder-only", "--pack", "p", "--sampler", "vae"]);
