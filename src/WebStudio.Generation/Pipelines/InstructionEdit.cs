@@ -26,7 +26,8 @@ public sealed record InstructionEdit
     /// Keeps what the instruction does not touch: the run finds where the instruction changes the picture
     /// (<see cref="InstructionChangeMask"/>) and blends the input back everywhere else, as a painted mask does. The value
     /// is the share of the strongest change a latent cell must reach to be repainted (0 to 1); null leaves the whole
-    /// picture to the model, as diffusers does. A painted mask, when there is one, is used instead.
+    /// picture to the model, as diffusers does. A painted mask, when there is one, is used instead. It reads the
+    /// three-way guidance, so it does nothing where that is off (<see cref="InstructPix2PixGuidance.Applies"/>).
     /// </summary>
     public float? AutoMaskThreshold { get; init; }
 }

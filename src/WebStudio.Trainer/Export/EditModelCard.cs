@@ -10,8 +10,8 @@ namespace WebStudio.Trainer.Export;
 internal static class EditModelCard
 {
     /// <summary>The image guidance in the card's defaults. The built-in edit model redraws too much of its input at
-    /// InstructPix2Pix's 1.5; with the automatic mask, 6 made the most of the asked changes and kept the most on the
-    /// tuning suite (edit-tune-v1) of 3, 4.5 and 6 (its README's figures).</summary>
+    /// InstructPix2Pix's 1.5; with the automatic mask on the tuning suite (edit-tune-v1), 6 made more of the asked
+    /// changes and kept more than 4.5 (its README's figures).</summary>
     public const float ImageGuidance = 6f;
 
     /// <summary>The automatic mask in the card's defaults: the studio's edits on this model keep what the instruction does
