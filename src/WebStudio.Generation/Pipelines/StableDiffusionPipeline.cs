@@ -94,8 +94,6 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             ? new InstructionChangeMask(latents.Height, latents.Width, InstructionChangeMask.StepsToWatch(endStep - start.FirstStep), threshold)
             : null;
         using var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock, changes);
-        // The automatic mask's cells, once found: the input is pasted back outside them, as outside a painted mask.
-        float[]? autoMask = null;
         var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
 
         for (var i = start.FirstStep; i < endStep; i++)
@@ -111,7 +109,6 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 if (changes.Mask() is { } found)
                 {
                     start.BlendOutside(found);
-                    autoMask = found;
                 }
 
                 changes = null;
@@ -141,7 +138,11 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
         var denoised = Stopwatch.GetTimestamp();
         cancellationToken.ThrowIfCancellationRequested();
         var images = new List<GeneratedImage>(request.BatchSize);
-        using var autoPixels = autoMask is null ? null : ImageConditioning.PixelMask(autoMask, latents.Height, latents.Width, request.Width, request.Height);
+        // Without a painted mask, a blend mask is an instruction edit's automatic one: the input is pasted back outside
+        // it as outside a painted mask.
+        using var autoPixels = request.Mask is null && start.BlendMask is { } cells
+            ? ImageConditioning.PixelMask(cells, latents.Height, latents.Width, request.Width, request.Height)
+            : null;
         for (var b = 0; b < request.BatchSize; b++)
         {
             var image = (refiner?.Pipeline ?? this).DecodeLatents(latents.Slice(b), static (pixels, _, _, height, width) => ImageTensors.ToImage(pixels, height, width), clock);

@@ -112,11 +112,7 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var startStep = step;
         var count = data.Instructions.Length;
         var watched = ImageShareProbe.From(data, ids, Math.Min(64, count));
-        var sampleWeights = kindWeights is { Count: > 0 } ? tensor(data.Kinds.Select(k => (float)kindWeights.GetValueOrDefault(k, 1.0)).ToArray()) : null;
-        if (sampleWeights is not null)
-        {
-            Console.WriteLine($"edit: kind weights {string.Join(", ", kindWeights!.Select(kv => $"{kv.Key} {kv.Value:G3}"))}");
-        }
+        var draw = SampleDraw.Create("edit: kind", count, () => data.Kinds, kindWeights);
 
         Console.WriteLine($"edit: {count} triples, batch {batchSize}, rate {learningRate:G3} (conv_in ×{ConvInRateScale}, text ×{TextRateScale})" +
             $"{(layoutWeight > 1 ? $", layout weight {layoutWeight:G3}" : "")}{(identityShare > 0 ? $", identity share {identityShare:G3}" : "")}; " +
@@ -130,9 +126,7 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
                 group.LearningRate = lr * scale;
             }
 
-            var index = sampleWeights is null
-                ? randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator)
-                : multinomial(sampleWeights, batchSize, replacement: true, generator: generator);
+            var index = draw.Next(batchSize, generator);
             var image = data.Inputs.index_select(0, index);
             var (dropText, keepImage, x0) = Conditioning(
                 rand([batchSize], generator: generator), image, data.Outputs.index_select(0, index), data.ScalingFactor, identityShare);

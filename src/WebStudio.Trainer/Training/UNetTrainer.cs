@@ -88,13 +88,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var spellRunning = Math.Log(SpellingTargets.Classes);
         var startStep = step;
         var count = data.Captions.Length;
-        var sampleWeights = categoryWeights is { Count: > 0 }
-            ? tensor(data.Categories(seed).Select(c => (float)categoryWeights.GetValueOrDefault(c, 1.0)).ToArray())
-            : null;
-        if (sampleWeights is not null)
-        {
-            Console.WriteLine($"UNet: category weights {string.Join(", ", categoryWeights!.Select(kv => $"{kv.Key} {kv.Value:G3}"))}");
-        }
+        var draw = SampleDraw.Create("UNet: category", count, () => data.Categories(seed), categoryWeights);
 
         while (clock.Elapsed < budget && step - startStep < maxSteps)
         {
@@ -105,9 +99,7 @@ internal sealed class UNetTrainer(ArchitectureConfig config, ShapesTokenizer tok
                 group.LearningRate = lr;
             }
 
-            var index = sampleWeights is null
-                ? randint(0, count, [batchSize], dtype: ScalarType.Int64, generator: generator)
-                : multinomial(sampleWeights, batchSize, replacement: true, generator: generator);
+            var index = draw.Next(batchSize, generator);
             var x0 = data.Latents.index_select(0, index);
             var tokens = ids.index_select(0, index);
             var drop = rand([batchSize], generator: generator).lt(PromptDropout).unsqueeze(1);
