@@ -134,11 +134,11 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
     }
 
     /// <summary>The settings every diffusion edit takes from the request, and from the model's defaults where the
-    /// request leaves them out; one image per edit.</summary>
-    private T Diffusion<T>(EditRequest request, T spec)
+    /// request leaves them out (<paramref name="settings"/> where the caller has already worked them out); one image per edit.</summary>
+    private T Diffusion<T>(EditRequest request, T spec, EditSettings? settings = null)
         where T : JobSpec.Diffusion
     {
-        var settings = request.SettingsWith(cards.DefaultsFor(request.Model));
+        settings ??= request.SettingsWith(cards.DefaultsFor(request.Model));
         return spec with
         {
             Prompt = request.Prompt,
@@ -166,7 +166,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
 
         var settings = request.SettingsWith(cards.DefaultsFor(request.Model));
         var spec = new JobSpec.InstructEdit { Source = from, MaskId = request.MaskId, ImageGuidance = settings.ImageGuidance, AutoMask = settings.AutoMask };
-        return (Diffusion(request, spec), new JobInputs(image, fitted, image.Width, image.Height));
+        return (Diffusion(request, spec, settings), new JobInputs(image, fitted, image.Width, image.Height));
     }
 
     private (JobSpec Spec, JobInputs Inputs) Upscale(string from, Image<Rgb24> original, EditRequest request, ImageResolution? chain)

@@ -211,6 +211,15 @@ public sealed class RedisProgressRelayTests
             await QueueSignal.WaitAsync(next, TimeSpan.FromMilliseconds(200), CancellationToken.None);
             return next.IsCompleted;
         });
+        await WaitUntilAsync(async () =>
+        {
+            // Each process subscribes to the wake channel before the queue's, so the queue's is checked on its own.
+            var seen = 0;
+            using var warmUp = worker.Notifier.SubscribeQueue(() => { Interlocked.Increment(ref seen); return Task.CompletedTask; });
+            web.Notifier.QueueChanged();
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+            return Volatile.Read(ref seen) > 0;
+        });
 
         var queueViews = 0;
         using var view = worker.Notifier.SubscribeQueue(() => { Interlocked.Increment(ref queueViews); return Task.CompletedTask; });
