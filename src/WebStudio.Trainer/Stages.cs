@@ -181,7 +181,7 @@ internal sealed class Stages(TrainerOptions options)
     }
 
     public void EvaluateEdit() => new EditFolderEvaluation(options.EditOut, options.Threads,
-        new InstructionEdit { ImageGuidance = options.ImageGuidance, AutoMaskThreshold = options.AutoMask }).Run(options.EvalCount, options.Scheduler, options.ImagesDir, tuning: options.EditSuite == "tune");
+        new InstructionEdit { TextGuidance = options.TextGuidance, ImageGuidance = options.ImageGuidance, AutoMaskThreshold = options.AutoMask }).Run(options.EvalCount, options.Scheduler, options.ImagesDir, tuning: options.EditSuite == "tune");
 
     public void Evaluate() => new FolderEvaluation(options.Out, options.Threads).Run(options.EvalCount, options.Suite, options.Sampler, options.Scheduler, options.ImagesDir);
 

@@ -51,6 +51,7 @@ internal sealed class TrainerOptionSymbols
 
     public Option<double?> PlacementAux { get; } = Number("--placement-aux", "W", "UNet training also fits a linear probe on each shape noun's text state to the place its caption gives it (Position captions), with this loss weight (default 0: off)");
     public Option<double?> LayoutWeight { get; } = Number("--layout-weight", "K", "UNet (and edit UNet) loss at the noisiest timesteps (SNR < 0.2, where sampling decides the layout) weighs up to K times more (0.2/SNR, capped at K; default 1: off)");
+    public Option<double?> TextGuidance { get; } = Number("--text-guidance", "G", "evaluate-edit's text guidance (default 7.5, the studio's)");
     public Option<double?> ImageGuidance { get; } = Number("--image-guidance", "G", "evaluate-edit's image guidance (default 1.5, the studio's)");
     public Option<double?> AutoMask { get; } = Number("--auto-mask", "T", "evaluate-edit keeps what the instruction does not touch: the automatic mask repaints only latent cells whose change reaches this share of the strongest (default: off)");
     public Option<double?> EditIdentity { get; } = Number("--edit-identity", "P", "instruction-edit training: this share of the samples has no instruction and the input scene as its target, so that the guidance's image-only term copies the input (default 0: InstructPix2Pix's 5% with no instruction keep the edited scene)");
@@ -72,7 +73,7 @@ internal sealed class TrainerOptionSymbols
     public IEnumerable<Option> All =>
     [
         Out, Cache, Config, VaeMinutes, VaeSteps, DecoderOnly, UNetMinutes, UNetSteps, EditMinutes, EditSteps, LearningRate, CategoryWeights, EditKindWeights,
-        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, ImageGuidance, AutoMask, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, EditSuite, Images, Scheduler, Threads,
+        PlacementAux, SpellingAux, LayoutWeight, EditIdentity, TextGuidance, ImageGuidance, AutoMask, CooldownMinutes, Samples, Batch, EvalCount, Sampler, Suite, EditSuite, Images, Scheduler, Threads,
         Resume, From, Pack, Seed,
     ];
 
@@ -96,6 +97,7 @@ internal sealed class TrainerOptionSymbols
         SpellingAux = result.GetValue(SpellingAux) ?? Defaults.SpellingAux,
         LayoutWeight = result.GetValue(LayoutWeight) ?? Defaults.LayoutWeight,
         EditIdentity = result.GetValue(EditIdentity) ?? Defaults.EditIdentity,
+        TextGuidance = result.GetValue(TextGuidance) is { } textGuidance ? (float)textGuidance : Defaults.TextGuidance,
         ImageGuidance = result.GetValue(ImageGuidance) is { } imageGuidance ? (float)imageGuidance : Defaults.ImageGuidance,
         AutoMask = result.GetValue(AutoMask) is { } autoMask ? (float)autoMask : Defaults.AutoMask,
         CooldownMinutes = result.GetValue(CooldownMinutes) ?? Defaults.CooldownMinutes,

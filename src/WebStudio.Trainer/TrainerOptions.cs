@@ -55,6 +55,9 @@ internal sealed record TrainerOptions
     /// <summary>The share of edit samples with no instruction whose target is the input scene (<see cref="Training.EditTrainer.Train"/>); 0 = off.</summary>
     public double EditIdentity { get; init; }
 
+    /// <summary>evaluate-edit's text guidance (default <see cref="WebStudio.Generation.Pipelines.InstructionEdit.DefaultTextGuidance"/>).</summary>
+    public float TextGuidance { get; init; } = WebStudio.Generation.Pipelines.InstructionEdit.DefaultTextGuidance;
+
     /// <summary>evaluate-edit's image guidance (default <see cref="WebStudio.Generation.Pipelines.InstructionEdit.DefaultImageGuidance"/>).</summary>
     public float ImageGuidance { get; init; } = WebStudio.Generation.Pipelines.InstructionEdit.DefaultImageGuidance;
 
