@@ -14,7 +14,7 @@ public sealed class TrainerCommandLineTests
     private static readonly string[] OptionNames =
     [
         "--out", "--cache", "--config", "--vae-minutes", "--vae-steps", "--decoder-only", "--unet-minutes", "--unet-steps",
-        "--lr", "--category-weights", "--placement-aux", "--layout-weight", "--edit-identity", "--image-guidance", "--cooldown-minutes", "--samples", "--batch",
+        "--lr", "--category-weights", "--placement-aux", "--layout-weight", "--edit-identity", "--text-guidance", "--image-guidance", "--cooldown-minutes", "--samples", "--batch",
         "--eval-count", "--sampler", "--images", "--scheduler", "--threads", "--resume", "--from", "--pack", "--seed",
     ];
 

@@ -29,6 +29,8 @@ public sealed class TrainerOptionsTests
         Assert.Equal(5, TrainerOptions.Parse(["--layout-weight", "5"]).LayoutWeight);
         Assert.Equal(0, defaults.EditIdentity);
         Assert.Equal(0.15, TrainerOptions.Parse(["--edit-identity", "0.15"]).EditIdentity);
+        Assert.Equal(7.5f, defaults.TextGuidance);
+        Assert.Equal(10f, TrainerOptions.Parse(["--text-guidance", "10"]).TextGuidance);
         Assert.Equal(1.5f, defaults.ImageGuidance);
         Assert.Equal(3f, TrainerOptions.Parse(["--image-guidance", "3"]).ImageGuidance);
         Assert.Null(defaults.AutoMask);
