@@ -168,6 +168,13 @@ internal sealed class Stages(TrainerOptions options)
                 options.EditSteps, options.Resume, TimeSpan.FromMinutes(options.CooldownMinutes), options.LearningRate, options.LayoutWeight, options.EditIdentity, options.EditKindWeights);
     }
 
+    /// <summary>Reads the edit folder (--out, default models/webstudio-edit) back into edit checkpoints in --cache.</summary>
+    public void ImportEdit()
+    {
+        var nets = new EditTrainer(options.Config, new ShapesTokenizer(_tokenizerFiles), options.Cache, options.Seed).Import(options.EditOut);
+        Console.WriteLine($"imported '{options.EditOut}' into {options.Cache}: text_encoder {Count(nets.Text)}, unet {Count(nets.UNet)} parameters (step 0)");
+    }
+
     /// <summary>The InstructPix2Pix folder: the base model's VAE and tokenizer, the edit checkpoints' EMA text encoder and UNet.</summary>
     public void ExportEdit()
     {

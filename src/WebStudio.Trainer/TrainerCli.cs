@@ -21,6 +21,7 @@ internal static class TrainerCli
         ("gpu-pack-edit", "write --pack: the edit triples, instructions' token ids, edit kinds and edit EMA checkpoints for gpu/train_unet.py", s => s.GpuPackEdit()),
         ("encode-edit", "encode --samples edit triples (training split) with --from's VAE encoder for train-edit", s => s.EncodeEdits()),
         ("train-edit", "train the instruction-edit model (8-channel UNet + text encoder) from --from on the edit latents", s => s.TrainEdit()),
+        ("import-edit", "read the edit folder (default models/webstudio-edit) back into edit checkpoints in --cache, for train-edit --resume", s => s.ImportEdit()),
         ("export-edit", "write the InstructPix2Pix ONNX folder (default models/webstudio-edit) from the edit checkpoints (EMA weights)", s => s.ExportEdit()),
         ("evaluate-edit", "run ShapesWorld's EditSuite through the app's pipeline on the edit folder, print scores and speed", s => s.EvaluateEdit()),
         ("export", "write the SD ONNX folder from the latest checkpoints (EMA weights)", s => s.Export()),

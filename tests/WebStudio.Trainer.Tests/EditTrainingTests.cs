@@ -105,21 +105,7 @@ public sealed class EditTrainingTests : IDisposable
     [Fact]
     public void The_exported_folder_loads_as_an_instruction_edit_model_and_edits()
     {
-        manual_seed(4);
-        var encoder = new VaeEncoderNet(Config.Vae);
-        var decoder = new VaeDecoderNet(Config.Vae);
-        var (text, unet) = BaseNets();
-        var edit = new UNetNet(Config.ForEditing().UNet);
-        EditTrainer.Widen(unet, edit);
-        using (no_grad())
-        {
-            edit.ConvIn.weight!.narrow(1, 4, 4).normal_(0, 0.05);
-        }
-
-        var folder = Path.Combine(_root.FullName, "edit");
-        _files.Write(Path.Combine(folder, "tokenizer"));
-        new ModelFolderWriter(folder).Write(Config.ForEditing(), encoder, decoder, text, edit, 1.5f, ModelFolderWriter.InstructPix2PixPipeline);
-        EditModelCard.Write(folder);
+        var (folder, _, _) = ExportedEditFolder();
         // The card gives the studio the image guidance to run the model at (ModelGenerationDefaults.ImageGuidance).
         using (var card = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "card.json"))))
         {
@@ -135,6 +121,53 @@ public sealed class EditTrainingTests : IDisposable
         using var again = EditFolderEvaluation.Edit(pipeline, editCase, "DDIM", steps: 2);
         Assert.Equal((128, 128), (first.Width, first.Height));
         Assert.True(Pixels(first).SequenceEqual(Pixels(again)), "the same case and seed must give the same edit");
+    }
+
+    [Fact]
+    public void An_exported_edit_folder_reads_back_into_checkpoints_that_training_resumes_from()
+    {
+        var (folder, text, edit) = ExportedEditFolder();
+        var trainer = new EditTrainer(Config, new ShapesTokenizer(_files), Cache, seed: 5);
+
+        trainer.Import(folder);
+
+        var nets = trainer.CreateNets();
+        EditTrainer.LoadInto(nets, Cache);
+        foreach (var (expected, actual) in new (nn.Module, nn.Module)[] { (text, nets.Text), (text, nets.TextEma), (edit, nets.UNet), (edit, nets.UNetEma) })
+        {
+            foreach (var ((name, want), (_, got)) in expected.named_parameters().Zip(actual.named_parameters()))
+            {
+                Assert.True(want.eq(got).all().item<bool>(), $"{name} differs after the import");
+            }
+        }
+
+        Assert.Equal(0, Checkpoint.ReadState<UNetTrainer.State>(Cache, EditTrainer.StateFile)!.Step);
+        EncodedTriples(4).Save(Cache);
+        trainer.Train(EditLatentDataset.Load(Cache), () => throw new InvalidOperationException("an imported model must be resumed, not started again from the base"),
+            batchSize: 4, TimeSpan.FromMinutes(5), maxSteps: 1, resume: true, TimeSpan.Zero, 1e-3);
+        Assert.Equal(1, Checkpoint.ReadState<UNetTrainer.State>(Cache, EditTrainer.StateFile)!.Step);
+    }
+
+    /// <summary>An InstructPix2Pix folder written from a tiny base whose image channels are nudged off zero, with the
+    /// text encoder and edit UNet it was written from.</summary>
+    private (string Folder, TextEncoderNet Text, UNetNet Edit) ExportedEditFolder()
+    {
+        manual_seed(4);
+        var encoder = new VaeEncoderNet(Config.Vae);
+        var decoder = new VaeDecoderNet(Config.Vae);
+        var (text, unet) = BaseNets();
+        var edit = new UNetNet(Config.ForEditing().UNet);
+        EditTrainer.Widen(unet, edit);
+        using (no_grad())
+        {
+            edit.ConvIn.weight!.narrow(1, 4, 4).normal_(0, 0.05);
+        }
+
+        var folder = Path.Combine(_root.FullName, "edit");
+        _files.Write(Path.Combine(folder, "tokenizer"));
+        new ModelFolderWriter(folder).Write(Config.ForEditing(), encoder, decoder, text, edit, 1.5f, ModelFolderWriter.InstructPix2PixPipeline);
+        EditModelCard.Write(folder);
+        return (folder, text, edit);
     }
 
     private (TextEncoderNet Text, UNetNet UNet) BaseNets() => BaseNets(new ShapesTokenizer(_files));

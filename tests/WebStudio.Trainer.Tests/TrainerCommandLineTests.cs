@@ -8,7 +8,7 @@ namespace WebStudio.Trainer.Tests;
 public sealed class TrainerCommandLineTests
 {
     private static readonly string[] CommandNames =
-        ["all", "tokenizer", "train-vae", "encode", "train-unet", "import", "gpu-pack", "gpu-pack-edit", "encode-edit", "train-edit", "export-edit", "evaluate-edit", "export",
+        ["all", "tokenizer", "train-vae", "encode", "train-unet", "import", "gpu-pack", "gpu-pack-edit", "encode-edit", "train-edit", "import-edit", "export-edit", "evaluate-edit", "export",
          "evaluate", "bench", "check"];
 
     private static readonly string[] OptionNames =

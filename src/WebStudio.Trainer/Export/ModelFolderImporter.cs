@@ -24,6 +24,12 @@ internal static class ModelFolderImporter
     {
         Load(ModelPath(folder, ModelParts.VaeEncoder), encoder, () => VaeGraphs.Encoder(encoder));
         Load(ModelPath(folder, ModelParts.VaeDecoder), decoder, () => VaeGraphs.Decoder(decoder));
+        ImportTextAndUNet(folder, text, unet);
+    }
+
+    /// <summary>Reads the folder's text encoder and UNet alone: an edit folder's VAE is its base model's.</summary>
+    public static void ImportTextAndUNet(string folder, TextEncoderNet text, UNetNet unet)
+    {
         Load(ModelPath(folder, ModelParts.TextEncoder), text, () => TextEncoderGraph.Build(text));
         LoadUNet(folder, unet);
     }

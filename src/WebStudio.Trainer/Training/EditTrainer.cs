@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using WebStudio.ShapesWorld.Editing;
 using WebStudio.Trainer.Data;
+using WebStudio.Trainer.Export;
 using WebStudio.Trainer.Models;
 using WebStudio.Trainer.Tokenizer;
 using static TorchSharp.torch;
@@ -183,6 +184,18 @@ internal sealed class EditTrainer(ArchitectureConfig config, ShapesTokenizer tok
         var keepImage = r.lt(first).logical_or(r.ge(first + (2 * DropoutEach))).to(ScalarType.Float32).view(-1, 1, 1, 1);
         var target = identityShare > 0 ? where(r.lt(first).view(-1, 1, 1, 1), image * scaling, output) : output;
         return (dropText, keepImage, target);
+    }
+
+    /// <summary>Turns an exported edit folder back into edit checkpoints (online and EMA weights alike, step 0), so
+    /// `train-edit --resume` goes on from a shipped model whose checkpoints are gone.</summary>
+    public UNetTrainer.Nets Import(string folder)
+    {
+        var nets = CreateNets();
+        ModelFolderImporter.ImportTextAndUNet(folder, nets.Text, nets.UNet);
+        Ema.CopyInto(nets.Text, nets.TextEma);
+        Ema.CopyInto(nets.UNet, nets.UNetEma);
+        Save(nets, step: 0, loss: 0, minutes: 0);
+        return nets;
     }
 
     public void Save(UNetTrainer.Nets nets, long step, double loss, double minutes) =>
