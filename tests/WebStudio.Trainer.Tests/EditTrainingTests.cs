@@ -135,10 +135,7 @@ public sealed class EditTrainingTests : IDisposable
         EditTrainer.LoadInto(nets, Cache);
         foreach (var (expected, actual) in new (nn.Module, nn.Module)[] { (text, nets.Text), (text, nets.TextEma), (edit, nets.UNet), (edit, nets.UNetEma) })
         {
-            foreach (var ((name, want), (_, got)) in expected.named_parameters().Zip(actual.named_parameters()))
-            {
-                Assert.True(want.eq(got).all().item<bool>(), $"{name} differs after the import");
-            }
+            ModelFolderImporterTests.AssertSameWeights(expected, actual);
         }
 
         Assert.Equal(0, Checkpoint.ReadState<UNetTrainer.State>(Cache, EditTrainer.StateFile)!.Step);

@@ -45,7 +45,7 @@ public sealed class ModelFolderImporterTests(OnnxExportParityTests.TinyTrainedMo
         Assert.Contains(missing, error.Message);
     }
 
-    private static void AssertSameWeights(nn.Module expected, nn.Module actual)
+    internal static void AssertSameWeights(nn.Module expected, nn.Module actual)
     {
         var want = expected.named_parameters().ToList();
         var got = actual.named_parameters().ToList();
