@@ -125,7 +125,7 @@ public sealed class StreamingTests(PacedApiServer server) : IClassFixture<PacedA
     {
         var notifier = server.Services.GetRequiredService<JobProgressNotifier>();
         IDisposable? studioView = null;
-        using var client = server.Client(key);
+        using var client = server.DroppingClient(key);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/images/generations")
         {
             Content = JsonContent.Create(new { prompt = "slow", model = "tiny", size = "1024x1024", quality = "high", stream = true, partial_images = 3 }),
@@ -142,7 +142,7 @@ public sealed class StreamingTests(PacedApiServer server) : IClassFixture<PacedA
             }
         }
 
-        // Closing the connection (not draining it for reuse) is what a client that goes away does.
+        // The dropping client closes the connection, as a client that goes away does.
         response.Dispose();
         client.Dispose();
         try

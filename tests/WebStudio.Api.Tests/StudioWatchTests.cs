@@ -21,7 +21,7 @@ public sealed class StudioWatchTests(PacedApiServer server) : IClassFixture<Pace
     {
         var login = await StudioLogin.RegisterAsync(server, "watcher");
         var key = (await server.Services.GetRequiredService<ApiKeyService>().CreateAsync(login.UserId, "script")).Key;
-        var api = server.Client(key);
+        var api = server.DroppingClient(key);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/images/generations")
         {
             Content = JsonContent.Create(new { prompt = "watched", size = "1024x1024", quality = "high", stream = true, partial_images = 3 }),

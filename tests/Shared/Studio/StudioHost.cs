@@ -178,9 +178,19 @@ public class StudioHost : IAsyncLifetime, IAsyncDisposable, IDisposable
     }
 
     /// <summary>A plain HttpClient on the server, with <paramref name="key"/> as its bearer key when given.</summary>
-    public HttpClient Client(string? key)
+    public HttpClient Client(string? key) => WithKey(new HttpClient(), key);
+
+    /// <summary>
+    /// An API client that behaves as one that goes away: a response it drops unread closes the connection. The
+    /// default handler would instead read on (up to 1 MB, for 2 s) to keep the connection for reuse, and a stream
+    /// that ended meanwhile would have been read to its end, its client never seen to leave.
+    /// </summary>
+    public HttpClient DroppingClient(string key) => WithKey(new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }), key);
+
+    private HttpClient WithKey(HttpClient client, string? key)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        client.BaseAddress = BaseAddress;
+        client.Timeout = TimeSpan.FromMinutes(2);
         if (key is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);

@@ -43,7 +43,7 @@ public sealed class DroppedStreamsTests(PacedServer server, ITestOutputHelper ou
     // the server has queued their job and answered with the stream's headers.
     private async Task OpenAndDropAsync(string key, int index)
     {
-        using var client = server.Client(key);
+        using var client = server.DroppingClient(key);
         var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/images/generations")
         {
             Content = JsonContent.Create(new { prompt = $"dropped {index}", size = "64x64", quality = "high", stream = true, partial_images = 1 }),
@@ -55,7 +55,7 @@ public sealed class DroppedStreamsTests(PacedServer server, ITestOutputHelper ou
             Assert.StartsWith("event: image_generation.partial_image", await reader.ReadLineAsync());
         }
 
-        // Closing the connection (not draining it for reuse) is what a client that goes away does.
+        // The dropping client closes the connection, as a client that goes away does.
         response.Dispose();
         client.Dispose();
     }
