@@ -41,7 +41,10 @@ public static class ErrorResponses
 
         // Pages get the friendly not-found page; an API call that ends in a bare error status gets a body that names
         // the status (a browser opening a dead image link then reads "Not Found", not an empty error).
-        app.UseWhen(context => !IsApi(context.Request.Path), branch => branch.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true));
+        // The pages' handler is outermost and not in a branch: a branch has no routing of its own, so its re-executed
+        // request would reach no page and end as an empty 404. API calls are answered by the handlers within it,
+        // and a response with a body is left as it is.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseWhen(context => IsProblemApi(context.Request.Path), branch => branch.UseStatusCodePages());
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), branch => branch.UseStatusCodePages(async status =>
         {

@@ -227,12 +227,12 @@ public static class RouteRules
 
         // Blazor's own endpoints need the login too (the account pages are static server rendering, no circuit);
         // what a circuit shows is decided by the pages' own authorisation (the page matrix). Without a circuit, or a
-        // redirect to carry, they have nothing to answer.
+        // redirect to carry, they refuse the request.
         ["* /_blazor/negotiate"] = new(Guard.Connection, Ok) { Verb = "POST", Query = (_, _) => "negotiateVersion=1", Anonymous = [Found] },
         ["* /_blazor"] = new(Guard.Connection, BadRequest) { Anonymous = [Found] },
-        ["* /_blazor/disconnect/"] = new(Guard.Connection, NotFound) { Verb = "POST", Anonymous = [Found] },
+        ["* /_blazor/disconnect/"] = new(Guard.Connection, BadRequest) { Verb = "POST", Anonymous = [Found] },
         ["* /_blazor/initializers/"] = new(Guard.Connection, Ok) { Anonymous = [Found] },
-        ["GET /_framework/opaque-redirect"] = new(Guard.Connection, NotFound) { Anonymous = [Found] },
+        ["GET /_framework/opaque-redirect"] = new(Guard.Connection, BadRequest) { Anonymous = [Found] },
 
         // MapStaticAssets' fallback for a file outside its manifest (the manifest's files: the static file probe).
         ["GET {**path:file}"] = new(Guard.Login, NotFound),

@@ -17,9 +17,10 @@ public static class PageBadInputs
         cases.Add(new HttpBadInput("share image id not a guid", Caller.Cookie, s => Get($"/s/{s.ShareToken}/images/..%2F..%2Fstudio.db"), 404, "Not found"));
         cases.Add(new HttpBadInput("share image download=maybe", Caller.Anonymous, s => Get($"/s/{s.ShareToken}/images/{s.ImageId}?download=maybe"), 400, "download"));
 
-        foreach (var path in new[] { "/..%2F..%2Fetc%2Fpasswd", "/assets/..%2F..%2Fappsettings.json", "/assets/%2e%2e%2f%2e%2e%2fstudio.db", "/_framework/..%2F..%2Fappsettings.json", "/galleries/not-a-guid", "/galleries/..%2F..%2Fetc" })
+        // The studio's not-found page itself (its sentence, not only the status's reason phrase), as a browser shows it.
+        foreach (var path in new[] { "/..%2F..%2Fetc%2Fpasswd", "/assets/..%2F..%2Fappsettings.json", "/assets/%2e%2e%2f%2e%2e%2fstudio.db", "/_framework/..%2F..%2Fappsettings.json", "/galleries/not-a-guid", "/galleries/..%2F..%2Fetc", "/no/such/page" })
         {
-            cases.Add(new HttpBadInput($"page {path}", Caller.Cookie, _ => Get(path), 404, "Not found"));
+            cases.Add(new HttpBadInput($"page {path}", Caller.Cookie, _ => Get(path), 404, NotFoundPage));
         }
 
         cases.Add(new HttpBadInput("share page token with a NUL", Caller.Anonymous, _ => Get("/s/a%00b"), 400, "Bad Request"));
@@ -27,6 +28,9 @@ public static class PageBadInputs
         cases.Add(new HttpBadInput("page with a 10 kB query", Caller.Cookie, _ => Get("/history?q=" + new string('q', 10_000)), 414, "URI Too Long"));
         return cases;
     }
+
+    /// <summary>The sentence of the studio's not-found page.</summary>
+    public const string NotFoundPage = "There is nothing at this address.";
 
     private static HttpRequestMessage Get(string path) => new(HttpMethod.Get, path);
 

@@ -1,0 +1,16 @@
+using System.Globalization;
+
+namespace WebStudio.Web.Components.Shared;
+
+/// <summary>
+/// Values of a page's query string, read from its text. A page takes them as strings: the framework's typed query
+/// parameters throw on a value that does not parse, so "?job=x" in a pasted link would answer with the error page.
+/// Here such a value reads as absent, and the page says what it could not find, as it does for an id that parses
+/// but names nothing of the user's.
+/// </summary>
+public static class QueryValues
+{
+    public static Guid? Guid(string? text) => System.Guid.TryParse(text, CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    public static long? Long(string? text) => long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) ? value : null;
+}
