@@ -45,6 +45,18 @@ public static class ErrorResponses
         // request would reach no page and end as an empty 404. API calls are answered by the handlers within it,
         // and a response with a body is left as it is.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+
+        // Only a GET is answered with the page: the re-executed request keeps its method, which the page does not
+        // take (a PUT would read 405, a POST fail the form's antiforgery check), so others keep their own status.
+        app.Use((context, next) =>
+        {
+            if (!HttpMethods.IsGet(context.Request.Method) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseWhen(context => IsProblemApi(context.Request.Path), branch => branch.UseStatusCodePages());
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/v1"), branch => branch.UseStatusCodePages(async status =>
         {

@@ -23,6 +23,12 @@ public static class PageBadInputs
             cases.Add(new HttpBadInput($"page {path}", Caller.Cookie, _ => Get(path), 404, NotFoundPage));
         }
 
+        // Another method keeps its 404: the page answers only a GET.
+        foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete })
+        {
+            cases.Add(new HttpBadInput($"page {method} /no/such/page", Caller.Cookie, _ => new(method, "/no/such/page"), 404, "Not found"));
+        }
+
         cases.Add(new HttpBadInput("share page token with a NUL", Caller.Anonymous, _ => Get("/s/a%00b"), 400, "Bad Request"));
         cases.Add(new HttpBadInput("page with a NUL", Caller.Cookie, _ => Get("/history%00.png"), 400, "Bad Request"));
         cases.Add(new HttpBadInput("page with a 10 kB query", Caller.Cookie, _ => Get("/history?q=" + new string('q', 10_000)), 414, "URI Too Long"));
