@@ -18,6 +18,7 @@ public sealed class PageQueryValueTests(BadInputStudio studio) : IClassFixture<B
         { "/refine?thread=not-a-guid", "Refine", "That thread was not found." },
         { "/refine?thread=NEW", "Refine", "That thread was not found." },
         { "/refine?image=1", "Refine", "That image was not found." },
+        { "/refine?image=NEW", "Refine", "That image was not found." },
     };
 
     [Theory]
@@ -35,5 +36,16 @@ public sealed class PageQueryValueTests(BadInputStudio studio) : IClassFixture<B
         {
             Assert.Contains(said, html, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task The_users_own_history_image_in_the_link_is_the_first_turns_input()
+    {
+        using var response = await studio.Login.Http.GetAsync($"/refine?image={studio.ImageId}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"/api/images/{studio.ImageId}", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("was not found", html, StringComparison.Ordinal);
     }
 }
