@@ -5,8 +5,8 @@ namespace WebStudio.Web.Components.Shared;
 /// <summary>
 /// Values of a page's query string, read from its text. A page takes them as strings: the framework's typed query
 /// parameters throw on a value that does not parse, so "?job=x" in a pasted link would answer with the error page.
-/// Here such a value reads as absent, and the page says what it could not find, as it does for an id that parses
-/// but names nothing of the user's.
+/// Here such a value reads as absent: the page answers as for an id that parses but names nothing of the user's
+/// (Refine says so; Generate and Edit open without it).
 /// </summary>
 public static class QueryValues
 {
