@@ -14,7 +14,8 @@ public sealed class PageQueryValueTests(BadInputStudio studio) : IClassFixture<B
         { "/?job=not-a-guid", "Generate", null },
         { "/?job=JOB&seed=not-a-number", "Generate", null },
         { "/?job=JOB&seed=99999999999999999999999", "Generate", null },
-        { "/edit?image=..%2F..%2Fstudio.db", "Edit", null },
+        { "/edit?image=..%2F..%2Fstudio.db", "Edit", "That image was not found." },
+        { "/edit?image=NEW", "Edit", "That image was not found." },
         { "/refine?thread=not-a-guid", "Refine", "That thread was not found." },
         { "/refine?thread=NEW", "Refine", "That thread was not found." },
         { "/refine?image=1", "Refine", "That image was not found." },
@@ -46,6 +47,17 @@ public sealed class PageQueryValueTests(BadInputStudio studio) : IClassFixture<B
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"/api/images/{studio.ImageId}", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("was not found", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_users_own_history_image_in_the_link_is_the_image_to_edit()
+    {
+        using var response = await studio.Login.Http.GetAsync($"/edit?image={studio.ImageId}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"<img src=\"/api/images/{studio.ImageId}\" alt=\"Image to edit\"", html, StringComparison.Ordinal);
         Assert.DoesNotContain("was not found", html, StringComparison.Ordinal);
     }
 }
