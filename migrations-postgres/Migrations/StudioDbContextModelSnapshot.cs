@@ -463,6 +463,9 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<double?>("LoadMs")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -552,6 +555,9 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.HasIndex("OwnerId", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "Priority", "CreatedAt");
+
+                    b.HasIndex(new[] { "Model", "FinishedAt" }, "IX_GenerationJobs_LoadsByModel")
+                        .HasFilter("\"Status\" = 'Succeeded' AND \"TotalMs\" IS NOT NULL AND \"LoadMs\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Model", "FinishedAt" }, "IX_GenerationJobs_MeasuredByModel")
                         .HasFilter("\"Status\" = 'Succeeded' AND \"TotalMs\" IS NOT NULL");

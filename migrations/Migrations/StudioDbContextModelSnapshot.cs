@@ -449,6 +449,9 @@ namespace WebStudio.Migrations
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("LoadMs")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Model")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -538,6 +541,9 @@ namespace WebStudio.Migrations
                     b.HasIndex("OwnerId", "Status", "CreatedAt");
 
                     b.HasIndex("Status", "Priority", "CreatedAt");
+
+                    b.HasIndex(new[] { "Model", "FinishedAt" }, "IX_GenerationJobs_LoadsByModel")
+                        .HasFilter("\"Status\" = 'Succeeded' AND \"TotalMs\" IS NOT NULL AND \"LoadMs\" IS NOT NULL");
 
                     b.HasIndex(new[] { "Model", "FinishedAt" }, "IX_GenerationJobs_MeasuredByModel")
                         .HasFilter("\"Status\" = 'Succeeded' AND \"TotalMs\" IS NOT NULL");

@@ -56,6 +56,10 @@ public sealed class GenerationJob
     /// <summary>Wall time of the last run (text encoding, denoising and decoding), in milliseconds.</summary>
     public double? TotalMs { get; set; }
 
+    /// <summary>The part of <see cref="TotalMs"/> the run waited for its model to load, in milliseconds; null when the
+    /// model was loaded already (or the job needs none). The queue charges it to a model no worker holds.</summary>
+    public double? LoadMs { get; set; }
+
     public string? FailureReason { get; set; }
 
     /// <summary>When its owner deleted it from History; null while it is kept. A deleted job and its images are hidden

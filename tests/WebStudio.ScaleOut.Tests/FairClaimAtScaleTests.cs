@@ -69,6 +69,12 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
             Assert.Contains("Index Scan Backward using \"IX_GenerationJobs_MeasuredByModel\"", runs, StringComparison.Ordinal);
             Assert.DoesNotContain("Seq Scan", runs, StringComparison.Ordinal);
             Assert.DoesNotContain("Sort", runs, StringComparison.Ordinal);
+
+            var loads = await ExplainAsync(connection, "EXPLAIN " + QueueOrderSql.RecentLoads, ("model", "tiny"), ("n", WorkRates.LoadHistory));
+            output.WriteLine($"a model's recent loads (ETAs):\n{loads}");
+            Assert.Contains("\"IX_GenerationJobs_LoadsByModel\"", loads, StringComparison.Ordinal);
+            Assert.DoesNotContain("Seq Scan", loads, StringComparison.Ordinal);
+            Assert.DoesNotContain("Sort", loads, StringComparison.Ordinal);
         }
 
         await EightWorkersClaimAsync(core, "Postgres", claims: 800);
@@ -112,6 +118,12 @@ public sealed class FairClaimAtScaleTests(PostgresServer server, ITestOutputHelp
             Assert.Contains("GenerationJobs USING INDEX IX_GenerationJobs_MeasuredByModel", runs, StringComparison.Ordinal);
             AssertNoTableScan(runs);
             Assert.DoesNotContain("TEMP B-TREE", runs, StringComparison.Ordinal);
+
+            var loads = await ExplainAsync(connection, "EXPLAIN QUERY PLAN " + QueueOrderSql.RecentLoads, ("model", "tiny"), ("n", WorkRates.LoadHistory));
+            output.WriteLine($"a model's recent loads (ETAs):\n{loads}");
+            Assert.Contains("GenerationJobs USING INDEX IX_GenerationJobs_LoadsByModel", loads, StringComparison.Ordinal);
+            AssertNoTableScan(loads);
+            Assert.DoesNotContain("TEMP B-TREE", loads, StringComparison.Ordinal);
         }
 
         await EightWorkersClaimAsync(core, "Sqlite", claims: 400);

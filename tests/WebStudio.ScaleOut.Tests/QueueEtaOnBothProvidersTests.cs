@@ -71,6 +71,51 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
         AssertSeconds([1, .. expected], adminView.Entries);
     }
 
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task The_first_job_of_a_model_that_no_live_worker_holds_waits_for_its_measured_load(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var (a, b) = await core.AddUsersAsync("a", "b") switch { var ids => (ids[0], ids[1]) };
+        var now = DateTime.UtcNow;
+        await using (var db = await core.CreateDbContextAsync())
+        {
+            // Both models: 1 s a job of 10 steps at 256² (0.8 s of steps). "big" took 30 s to load when a run last
+            // loaded it (its older loads 20 s and 40 s: the median); "small" 5 s. A live worker holds "small"; a worker
+            // that holds "big" stopped beating long ago, so nothing holds it.
+            var loads = new (string Model, double? LoadMs)[] { ("big", 20_000), ("big", 40_000), ("big", 30_000), ("big", null), ("small", 5_000), ("small", null) };
+            for (var i = 0; i < loads.Length; i++)
+            {
+                var run = Finished(a, loads[i].Model, 1_000 + (loads[i].LoadMs ?? 0), 80, at: 100 + i);
+                run.LoadMs = loads[i].LoadMs;
+                db.Jobs.Add(run);
+            }
+
+            db.Workers.Add(new WorkerRecord { Id = "live", LoadedModels = ["small"], StartedAt = now, LastHeartbeatAt = now });
+            db.Workers.Add(new WorkerRecord { Id = "dead", LoadedModels = ["big"], StartedAt = now.AddHours(-2), LastHeartbeatAt = now.AddHours(-1) });
+            // Queued in this run order: small, big (pays the load), big, small.
+            db.Jobs.Add(Waiting(a, "small", 10, 256, 1, at: 500));
+            db.Jobs.Add(Waiting(b, "big", 10, 256, 1, at: 501));
+            db.Jobs.Add(Waiting(a, "big", 10, 256, 1, at: 502));
+            db.Jobs.Add(Waiting(b, "small", 10, 256, 1, at: 503));
+            await db.SaveChangesAsync();
+        }
+
+        var snapshot = core.Services.GetRequiredService<QueueSnapshot>();
+        double[] expected = [1, 1 + 1 + 30, 1 + 1 + 30 + 1, 1 + 1 + 30 + 1 + 1];
+
+        var aView = await snapshot.GetAsync(a, isAdmin: false);
+        var bView = await snapshot.GetAsync(b, isAdmin: false);
+        var adminView = await snapshot.GetAsync("someone-else", isAdmin: true);
+
+        AssertSeconds([expected[0], expected[2]], aView.Entries);
+        AssertSeconds([expected[1], expected[3]], bView.Entries);
+        AssertSeconds(expected, adminView.Entries);
+        var place = await snapshot.PlaceOfAsync(bView.Entries[0].JobId, b);
+        Assert.Equal(expected[1], place!.Value.Eta!.Value.TotalSeconds, 3);
+    }
+
     private static void AssertSeconds(double[] expected, IEnumerable<QueueEntry> entries) =>
         Assert.Equal(expected, entries.Select(e => e.Eta.TotalSeconds), (x, y) => Math.Abs(x - y) < 0.001);
 

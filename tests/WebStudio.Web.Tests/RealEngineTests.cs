@@ -2,6 +2,9 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WebStudio.Data;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Testing.TinyModels;
@@ -135,6 +138,33 @@ public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<Tiny
         {
             Assert.All(steps, step => Assert.Equal(caller, step.Nice));
         }
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task The_job_that_loads_its_model_records_the_load_and_the_next_job_of_the_model_does_not()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = ScriptedStudio.Create(folder, new ScriptedEngine(engine));
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var first = await alice.SubmitAsync("a red circle", steps: 2, seed: 1);
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(first.Id, TimeSpan.FromSeconds(60))).Status);
+        var second = await alice.SubmitAsync("a blue square", steps: 2, seed: 2);
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(second.Id, TimeSpan.FromSeconds(60))).Status);
+
+        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
+        var loads = await db.Jobs.Where(j => j.Id == first.Id || j.Id == second.Id).ToDictionaryAsync(j => j.Id, j => (j.LoadMs, j.TotalMs));
+        var (load, total) = loads[first.Id];
+        Assert.NotNull(load);
+        Assert.InRange(load.Value, 0.001, total!.Value); // part of the run's time
+        Assert.Equal(engine.LoadTimeOf("tiny")!.Value.TotalMilliseconds, load.Value, 6);
+        Assert.Null(loads[second.Id].LoadMs);
+
+        // History says why the first image took longer.
+        var history = await alice.Http.GetStringAsync("/history");
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(history, @"\(model load \d+\.\d s\)"));
     }
 
     private static DiffusionRun Run(JobSpec.Txt2Img spec) => new(spec, spec.Width ?? 0, spec.Height ?? 0);

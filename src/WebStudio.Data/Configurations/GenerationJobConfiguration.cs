@@ -17,6 +17,12 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
     /// <summary>The index of each model's measured runs, newest last.</summary>
     public const string MeasuredByModelIndex = "IX_GenerationJobs_MeasuredByModel";
 
+    /// <summary>The measured runs that loaded their model (<see cref="GenerationJob.LoadMs"/>).</summary>
+    public const string LoadedFilter = MeasuredFilter + " AND \"LoadMs\" IS NOT NULL";
+
+    /// <summary>The index of each model's measured loads, newest last.</summary>
+    public const string LoadsByModelIndex = "IX_GenerationJobs_LoadsByModel";
+
     public void Configure(EntityTypeBuilder<GenerationJob> builder)
     {
         builder.ToTable("GenerationJobs");
@@ -50,6 +56,8 @@ public sealed class GenerationJobConfiguration : IEntityTypeConfiguration<Genera
         builder.HasIndex(j => new { j.OwnerId, j.Round }, "IX_GenerationJobs_QueuedOwnerRound").HasFilter(QueuedFilter);
         // The queue's ETAs read each waiting model's last measured runs: a backward range scan of this one.
         builder.HasIndex(j => new { j.Model, j.FinishedAt }, MeasuredByModelIndex).HasFilter(MeasuredFilter);
+        // ... and the last loads of a model that no worker holds: runs that loaded it are few, and may be long ago.
+        builder.HasIndex(j => new { j.Model, j.FinishedAt }, LoadsByModelIndex).HasFilter(LoadedFilter);
         // The lease sweep reads running jobs by expiry.
         builder.HasIndex(j => new { j.Status, j.LeaseExpiresAt });
 

@@ -58,6 +58,15 @@ public sealed class ModelCache : IDisposable
         }
     }
 
+    /// <summary>How long the model called <paramref name="name"/> took to load, while it is loaded; null otherwise.</summary>
+    public TimeSpan? LoadTimeOf(string name)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(name, out var entry) && entry.Lazy.IsValueCreated ? entry.LoadTime : null;
+        }
+    }
+
     /// <summary>
     /// Rents the model called <paramref name="name"/>, loading it first if needed; dispose the lease when the job
     /// ends. Throws <see cref="ModelNotFoundException"/> or <see cref="ModelLoadException"/>.
@@ -71,7 +80,7 @@ public sealed class ModelCache : IDisposable
         {
             if (!_entries.TryGetValue(name, out entry!))
             {
-                entry = new Entry(name, new Lazy<StableDiffusionModel>(() => StableDiffusionModel.Load(folder, _options, _logger)), estimate);
+                entry = new Entry(name, () => StableDiffusionModel.Load(folder, _options, _logger), estimate);
                 _entries[name] = entry;
             }
 
@@ -154,11 +163,27 @@ public sealed class ModelCache : IDisposable
         }
     }
 
-    private sealed class Entry(string name, Lazy<StableDiffusionModel> lazy, long estimatedBytes)
+    private sealed class Entry
     {
-        public string Name { get; } = name;
-        public Lazy<StableDiffusionModel> Lazy { get; } = lazy;
-        public long EstimatedBytes { get; } = estimatedBytes;
+        public Entry(string name, Func<StableDiffusionModel> load, long estimatedBytes)
+        {
+            Name = name;
+            EstimatedBytes = estimatedBytes;
+            Lazy = new Lazy<StableDiffusionModel>(() =>
+            {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var model = load();
+                LoadTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+                return model;
+            });
+        }
+
+        public string Name { get; }
+        public Lazy<StableDiffusionModel> Lazy { get; }
+
+        /// <summary>Set once the load has ended.</summary>
+        public TimeSpan? LoadTime { get; private set; }
+        public long EstimatedBytes { get; }
         public long LastUsed { get; set; }
         public int Renters { get; set; }
         public bool Evicted { get; set; }

@@ -57,6 +57,10 @@ public interface IGenerationEngine
     /// <summary>The models loaded now (the worker registry shows them); none unless the engine keeps models loaded.</summary>
     IReadOnlyList<string> LoadedModels() => [];
 
+    /// <summary>How long <paramref name="model"/> took to load, while it is loaded; null when it is not (or the engine
+    /// keeps no models loaded).</summary>
+    TimeSpan? LoadTimeOf(string model) => null;
+
     IReadOnlyList<string> Schedulers { get; }
 
     IReadOnlyList<FieldProblem> Validate(DiffusionRun run);

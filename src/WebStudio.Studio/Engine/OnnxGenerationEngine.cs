@@ -58,6 +58,8 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
 
     public IReadOnlyList<string> LoadedModels() => _cache.Loaded;
 
+    public TimeSpan? LoadTimeOf(string model) => _cache.LoadTimeOf(model);
+
     public IReadOnlyList<EngineModel> Models() =>
         _catalog.List().Select(m => new EngineModel(m.Name, m.NativeWidth, m.NativeHeight) { SizeMultiple = m.SizeMultiple, EditsByInstruction = m.EditsByInstruction, Family = m.Family }).ToList();
 

@@ -10,4 +10,8 @@ public interface IJobExecutor
     /// <param name="onStep">Called after every step; false (or the token) stops the run within one step.</param>
     Task<IReadOnlyList<EngineImage>> RunAsync(JobSpec spec, JobInputs? inputs, int width, int height,
         Func<EngineStep, bool> onStep, CancellationToken cancellationToken);
+
+    /// <summary>How long the model <paramref name="spec"/> runs on took to load, while it is loaded; null when it is
+    /// not, or the kind needs none.</summary>
+    TimeSpan? ModelLoadTime(JobSpec spec) => null;
 }

@@ -62,6 +62,7 @@ public sealed class JobRunner(
         Report(job.Id, JobStatus.Running, 0, job.Steps);
         IReadOnlyList<EngineImage>? results = null;
         JobSpec? spec = null;
+        TimeSpan? loadTime = null;
         JobStatus? generated;
         try
         {
@@ -98,7 +99,11 @@ public sealed class JobRunner(
                     return true;
                 }
 
-                results = await executors.For(spec).RunAsync(spec, run.Prepared, job.Width, job.Height, OnStep, token);
+                // A model loaded by this run (or that it waited for) shows as loaded after it, and not before.
+                var executor = executors.For(spec);
+                var loadedBefore = executor.ModelLoadTime(spec) is not null;
+                results = await executor.RunAsync(spec, run.Prepared, job.Width, job.Height, OnStep, token);
+                loadTime = loadedBefore ? null : executor.ModelLoadTime(spec);
                 return JobStatus.Succeeded; // generated; not stored yet
             });
         }
@@ -118,6 +123,7 @@ public sealed class JobRunner(
         var finishedAt = time.GetUtcNow().UtcDateTime;
         var totalMs = Stopwatch.GetElapsedTime(run.Started).TotalMilliseconds;
         var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
+        var times = new RunTimes(stepMs, totalMs, loadTime?.TotalMilliseconds);
         return new PendingStore(job, async () =>
         {
             JobStatus? outcome = null;
@@ -132,7 +138,7 @@ public sealed class JobRunner(
                         throw new OperationCanceledException(token);
                     }
 
-                    return await StoreAsync(job, ran, pictures, finishedAt, stepMs, totalMs, stopping) ? JobStatus.Succeeded : null;
+                    return await StoreAsync(job, ran, pictures, finishedAt, times, stopping) ? JobStatus.Succeeded : null;
                 });
             }
             finally
@@ -265,7 +271,7 @@ public sealed class JobRunner(
         logger.LogWarning("Job {JobId}: this run's claim (token {Token}) was lost (its lease ran out, or the job was canceled or claimed again); its result is dropped", job.Id, job.ClaimToken);
 
     /// <returns>false when the claim was lost: nothing was kept.</returns>
-    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, DateTime now, double stepMs, double totalMs, CancellationToken stopping)
+    private async Task<bool> StoreAsync(GenerationJob job, JobSpec spec, IReadOnlyList<EngineImage> results, DateTime now, RunTimes times, CancellationToken stopping)
     {
         var rows = new List<GeneratedImage>();
         for (var i = 0; i < results.Count; i++)
@@ -307,7 +313,7 @@ public sealed class JobRunner(
                 Touch(rows); // still on its way to its commit: the orphan sweep (OrphanImageSweep) leaves the files alone
             }
 
-            return StoreRowsAsync(job, rows, now, stepMs, totalMs, afterOutage: tries++ > 0);
+            return StoreRowsAsync(job, rows, now, times, afterOutage: tries++ > 0);
         }, stopping, ex => LogOutage(job, ex));
         if (!stored)
         {
@@ -320,7 +326,8 @@ public sealed class JobRunner(
         }
 
         Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
-        logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms", job.Id, rows.Count, stepMs, totalMs);
+        logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms (model load {LoadMs:0} ms)",
+            job.Id, rows.Count, times.StepMs, times.TotalMs, times.LoadMs ?? 0);
         return true;
     }
 
@@ -364,7 +371,7 @@ public sealed class JobRunner(
     }
 
     /// <returns>false when the claim was lost: nothing was written.</returns>
-    private async Task<bool> StoreRowsAsync(GenerationJob job, List<GeneratedImage> rows, DateTime now, double stepMs, double totalMs, bool afterOutage)
+    private async Task<bool> StoreRowsAsync(GenerationJob job, List<GeneratedImage> rows, DateTime now, RunTimes times, bool afterOutage)
     {
         await using var db = await dbFactory.CreateDbContextAsync(CancellationToken.None);
 
@@ -382,8 +389,9 @@ public sealed class JobRunner(
                 .SetProperty(j => j.Status, JobStatus.Succeeded)
                 .SetProperty(j => j.FinishedAt, now)
                 .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null)
-                .SetProperty(j => j.AverageStepMs, stepMs)
-                .SetProperty(j => j.TotalMs, totalMs), CancellationToken.None);
+                .SetProperty(j => j.AverageStepMs, times.StepMs)
+                .SetProperty(j => j.TotalMs, times.TotalMs)
+                .SetProperty(j => j.LoadMs, times.LoadMs), CancellationToken.None);
         if (updated != 1)
         {
             await transaction.RollbackAsync(CancellationToken.None);
@@ -391,7 +399,7 @@ public sealed class JobRunner(
         }
 
         db.Images.AddRange(rows);
-        await UsageRecording.AddAsync(db, job, JobStatus.Succeeded, now, totalMs, CancellationToken.None);
+        await UsageRecording.AddAsync(db, job, JobStatus.Succeeded, now, times.TotalMs, CancellationToken.None);
         await db.SaveChangesAsync(CancellationToken.None);
         await transaction.CommitAsync(CancellationToken.None);
         return true;
@@ -445,3 +453,7 @@ public sealed class JobRunner(
         relay.Publish(jobId, status, step, totalSteps, image);
     }
 }
+
+/// <summary>A run's measured times, in milliseconds: a mean step, the whole, and the model's load within it (null when
+/// the model was loaded already).</summary>
+internal readonly record struct RunTimes(double StepMs, double TotalMs, double? LoadMs);

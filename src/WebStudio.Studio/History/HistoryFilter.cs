@@ -22,6 +22,9 @@ public sealed record HistoryItem(
 {
     /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
     public string Resolution { get; init; } = $"{Width}×{Height}";
+
+    /// <summary>The part of <see cref="TotalMs"/> spent loading the model; null when it was loaded already.</summary>
+    public double? LoadMs { get; init; }
 }
 
 public sealed record HistoryImage(Guid Id, int Index, long Seed, int Width, int Height)

@@ -242,6 +242,7 @@ public sealed class HistoryService(
             j.BatchSize, j.CreatedAt, j.StartedAt, j.FinishedAt, j.AverageStepMs, j.TotalMs, j.FailureReason, images)
         {
             Resolution = images.Count > 0 ? images[0].Resolution : ImageResolution.For(j, j.Width, j.Height).ToString(),
+            LoadMs = j.LoadMs,
         };
     }
 

@@ -74,12 +74,29 @@ public static class QueueOrderSql
 
     /// <summary>
     /// <c>@model</c>'s last <c>@n</c> measured runs, newest first (TotalMs, AverageStepMs, Steps, BatchSize, Width,
-    /// Height): a backward range scan of the measured runs' partial index (GenerationJobConfiguration), never of the
-    /// table.
+    /// Height, LoadMs): a backward range scan of the measured runs' partial index (GenerationJobConfiguration), never of
+    /// the table.
     /// </summary>
     public const string RecentRuns =
-        "SELECT \"TotalMs\", \"AverageStepMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\" FROM \"GenerationJobs\" "
+        "SELECT \"TotalMs\", \"AverageStepMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\", \"LoadMs\" FROM \"GenerationJobs\" "
         + $"WHERE {GenerationJobConfiguration.MeasuredFilter} AND \"Model\" = @model ORDER BY \"FinishedAt\" DESC LIMIT @n";
+
+    /// <summary>
+    /// <c>@model</c>'s last <c>@n</c> measured loads, newest first (LoadMs): a backward range scan of the loads' partial
+    /// index, however many runs found the model loaded since.
+    /// </summary>
+    public const string RecentLoads =
+        "SELECT \"LoadMs\" FROM \"GenerationJobs\" "
+        + $"WHERE {GenerationJobConfiguration.LoadedFilter} AND \"Model\" = @model ORDER BY \"FinishedAt\" DESC LIMIT @n";
+
+    /// <summary>
+    /// The run position (1 = next) of each queued model's first job: Model, Position. A member's view adds the loads
+    /// ahead of each of their jobs from it (<see cref="ModelLoadCharges.UpTo"/>); read only while a queued model has a
+    /// load to charge.
+    /// </summary>
+    public static string FirstPositions(QueuePolicy policy) =>
+        "SELECT \"Model\", MIN(\"Position\") FROM (SELECT \"Model\", "
+        + $"ROW_NUMBER() OVER (ORDER BY {OrderBy(policy)}) AS \"Position\" FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" GROUP BY \"Model\"";
 
     /// <summary>
     /// PostgreSQL's claim in one statement, for the usual case: the head of the queue (<see cref="ClaimHead"/>, one

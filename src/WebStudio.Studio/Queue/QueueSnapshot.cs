@@ -50,13 +50,15 @@ public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry
 /// <summary>
 /// Positions and ETAs. The ETA is the time of the work ahead (running jobs' remaining steps and the queued jobs
 /// before), each job at its own model's measured rate and in proportion to its steps, images and pixels
-/// (<see cref="WorkRates"/>), shared out over the workers.
+/// (<see cref="WorkRates"/>), and the load of each model ahead that no worker holds (<see cref="ModelLoadCharges"/>),
+/// shared out over the workers.
 /// </summary>
 public sealed class QueueSnapshot(
     IDbContextFactory<StudioDbContext> dbFactory,
     JobQueue queue,
     JobProgressNotifier notifier,
-    IOptions<QueueOptions> options)
+    IOptions<QueueOptions> options,
+    TimeProvider time)
 {
     public async Task<QueueView> GetAsync(string userId, bool isAdmin, CancellationToken cancellationToken = default)
     {
@@ -87,7 +89,8 @@ public sealed class QueueSnapshot(
         }
 
         var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
-        var running = await RunningAsync(db, rates, cancellationToken);
+        var charges = await ChargesAsync(db, rates, cancellationToken);
+        var running = await RunningAsync(db, rates, charges, cancellationToken);
         if (status == JobStatus.Running)
         {
             return running.FirstOrDefault(r => r.Id == jobId) is { } job ? (null, job.Left) : null;
@@ -100,7 +103,8 @@ public sealed class QueueSnapshot(
         }
 
         var paused = await PausedAsync(db, cancellationToken);
-        var eta = (running.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Left) + entry.Work) / Math.Max(1, options.Value.EffectiveWorkers);
+        var loads = await LoadsUpToAsync(db, charges, cancellationToken);
+        var eta = (running.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Left) + entry.Work + loads(entry.Position)) / Math.Max(1, options.Value.EffectiveWorkers);
         return (entry.Position, paused is null ? eta : null);
     }
 
@@ -120,6 +124,7 @@ public sealed class QueueSnapshot(
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.CreatedAt, j.Priority })
             .ToListAsync(cancellationToken);
         var rates = await QueueStatements.ReadRatesAsync(db, [.. order.Select(j => j.Model), .. runningJobs.Select(j => j.Model)], cancellationToken);
+        var charges = await ChargesAsync(db, rates, cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var prompts = options.Value.AdministratorsSeePrompts;
 
@@ -135,7 +140,7 @@ public sealed class QueueSnapshot(
         var ahead = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
-            var (step, left) = Remaining(rates, job.Id, job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
+            var (step, left) = Remaining(rates, charges, job.Id, job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
             ahead += left;
             if (details.TryGetValue(job.Id, out var d))
             {
@@ -147,7 +152,7 @@ public sealed class QueueSnapshot(
         for (var i = 0; i < order.Count; i++)
         {
             var job = order[i];
-            ahead += rates.TimeOf(job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
+            ahead += rates.TimeOf(job.Model, job.Steps, job.BatchSize, job.Width, job.Height) + charges.ChargeFor(job.Model);
             if (details.TryGetValue(job.Id, out var d))
             {
                 entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
@@ -175,7 +180,9 @@ public sealed class QueueSnapshot(
         var othersQueued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.OwnerId != userId, cancellationToken);
         var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
         var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, rates, cancellationToken);
-        var runningJobs = await RunningAsync(db, rates, cancellationToken);
+        var charges = await ChargesAsync(db, rates, cancellationToken);
+        var runningJobs = await RunningAsync(db, rates, charges, cancellationToken);
+        var loads = await LoadsUpToAsync(db, charges, cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var ids = mine.Select(m => m.Id).ToList();
         var details = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
@@ -201,7 +208,7 @@ public sealed class QueueSnapshot(
             if (details.TryGetValue(id, out var d)) // gone meanwhile (claimed or canceled): left out
             {
                 entries.Add(new QueueEntry(id, true, null, d.Prompt, JobStatus.Queued, position, 0, d.Steps,
-                    (running + work) / workers, d.CreatedAt, d.Priority) { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize });
+                    (running + work + loads(position)) / workers, d.CreatedAt, d.Priority) { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize });
             }
         }
 
@@ -214,22 +221,41 @@ public sealed class QueueSnapshot(
     private sealed record RunningJob(Guid Id, string OwnerId, string Prompt, int Steps, DateTime CreatedAt, long Priority, int Step, TimeSpan Left);
 
     /// <summary>Every running job (their remaining work is ahead of every queued one), with the time each has left.</summary>
-    private async Task<List<RunningJob>> RunningAsync(StudioDbContext db, WorkRates rates, CancellationToken cancellationToken)
+    private async Task<List<RunningJob>> RunningAsync(StudioDbContext db, WorkRates rates, ModelLoadCharges charges, CancellationToken cancellationToken)
     {
         var rows = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(j =>
         {
-            var (step, left) = Remaining(rates, j.Id, j.Model, j.Steps, j.BatchSize, j.Width, j.Height);
+            var (step, left) = Remaining(rates, charges, j.Id, j.Model, j.Steps, j.BatchSize, j.Width, j.Height);
             return new RunningJob(j.Id, j.OwnerId, j.Prompt, j.Steps, j.CreatedAt, j.Priority, step, left);
         })];
     }
 
-    /// <summary>A running job's step as its progress last said, and the time of the steps it has left.</summary>
-    private (int Step, TimeSpan Left) Remaining(WorkRates rates, Guid id, string model, int steps, int images, int width, int height)
+    /// <summary>A running job's step as its progress last said, and the time of the steps it has left, with its
+    /// model's load while it has not made a step of a model that no worker holds.</summary>
+    private (int Step, TimeSpan Left) Remaining(WorkRates rates, ModelLoadCharges charges, Guid id, string model, int steps, int images, int width, int height)
     {
         var step = notifier.GetLiveState(id)?.Step ?? 0;
-        return (step, rates.TimeOf(model, Math.Max(0, steps - step), images, width, height));
+        return (step, rates.TimeOf(model, Math.Max(0, steps - step), images, width, height) + charges.ChargeForRunning(model, step));
+    }
+
+    /// <summary>The loads to charge: none where no waiting model has a measured load (the workers are not read).</summary>
+    private async Task<ModelLoadCharges> ChargesAsync(StudioDbContext db, WorkRates rates, CancellationToken cancellationToken) =>
+        new(rates.Loads, rates.Loads.Count == 0 ? []
+            : await QueueStatements.HeldModelsAsync(db, time.GetUtcNow().UtcDateTime - options.Value.Lease, cancellationToken));
+
+    /// <summary>For a view summed in SQL: the loads up to each run position, once the running jobs are charged. The
+    /// queue's first positions are read only where a queued model may pay a load.</summary>
+    private async Task<Func<int, TimeSpan>> LoadsUpToAsync(StudioDbContext db, ModelLoadCharges charges, CancellationToken cancellationToken)
+    {
+        if (charges.Unheld.Count == 0)
+        {
+            return _ => TimeSpan.Zero;
+        }
+
+        var first = await QueueStatements.FirstPositionsAsync(db, queue.Policy, cancellationToken);
+        return position => charges.UpTo(position, first);
     }
 }

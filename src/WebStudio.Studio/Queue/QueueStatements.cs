@@ -166,13 +166,56 @@ internal static class QueueStatements
             while (await reader.ReadAsync(cancellationToken))
             {
                 list.Add(new FinishedRun(reader.GetDouble(0), reader.IsDBNull(1) ? null : reader.GetDouble(1),
-                    reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5)));
+                    reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetDouble(6)));
             }
 
             runs[model] = list;
         }
 
-        return WorkRates.From(runs);
+        var loads = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var model in runs.Keys)
+        {
+            await using var command = Command(db, QueueOrderSql.RecentLoads);
+            Add(command, "model", model);
+            Add(command, "n", WorkRates.LoadHistory);
+            var times = new List<double>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                times.Add(reader.GetDouble(0));
+            }
+
+            if (times.Count > 0)
+            {
+                times.Sort();
+                loads[model] = TimeSpan.FromMilliseconds(times[times.Count / 2]);
+            }
+        }
+
+        return WorkRates.From(runs) with { Loads = loads };
+    }
+
+    /// <summary>The models that live workers (heard from since <paramref name="since"/>) hold loaded, as their last
+    /// heartbeats said: what no queued job waits a load for (<see cref="ModelLoadCharges"/>).</summary>
+    public static async Task<IReadOnlyList<string>> HeldModelsAsync(StudioDbContext db, DateTime since, CancellationToken cancellationToken)
+    {
+        var held = await db.Workers.AsNoTracking().Where(w => w.LastHeartbeatAt >= since).Select(w => w.LoadedModels).ToListAsync(cancellationToken);
+        return [.. held.SelectMany(m => m).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>The run position of each queued model's first job (<see cref="QueueOrderSql.FirstPositions"/>).</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> FirstPositionsAsync(StudioDbContext db, QueuePolicy policy, CancellationToken cancellationToken)
+    {
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = Command(db, QueueOrderSql.FirstPositions(policy));
+        var first = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            first[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return first;
     }
 
     /// <summary>A command on the context's connection, in its current transaction, if any.</summary>

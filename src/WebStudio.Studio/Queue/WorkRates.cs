@@ -2,11 +2,12 @@ namespace WebStudio.Studio.Queue;
 
 /// <summary>
 /// How long queued work takes, for the queue's ETAs, per model and measured over that model's last finished jobs:
-/// the milliseconds of one step per pixel of one image, and the rest of a job (text encoding, the VAE's decode, a
-/// model's load) per pixel of one image. A job of s steps and n images of w × h is estimated at
+/// the milliseconds of one step per pixel of one image, and the rest of a job (text encoding, the VAE's decode) per
+/// pixel of one image. A job of s steps and n images of w × h is estimated at
 /// n·w·h·(s·<see cref="ModelRate.StepMs"/> + <see cref="ModelRate.RestMs"/>): a model at the size it usually runs at
 /// is estimated by its own recent jobs, another size in proportion to its pixels. One rate for every model would
-/// estimate an SDXL job at 1024² by the last tiny jobs at 128², a hundred times too short.
+/// estimate an SDXL job at 1024² by the last tiny jobs at 128², a hundred times too short. A model's load is apart
+/// (<see cref="Loads"/>): it is paid once by the first job of a model that no worker holds (<see cref="ModelLoadCharges"/>).
 /// </summary>
 /// <param name="Rates">Each measured model's rates.</param>
 /// <param name="Fallback">The rates of a model with no finished job yet: the measured models' jobs pooled, or
@@ -15,6 +16,13 @@ public sealed record WorkRates(IReadOnlyDictionary<string, ModelRate> Rates, Mod
 {
     /// <summary>How many of a model's last finished jobs its rates are measured over.</summary>
     public const int History = 20;
+
+    /// <summary>How many of a model's last loads its load time is the median of.</summary>
+    public const int LoadHistory = 5;
+
+    /// <summary>Each model's load time, the median of its last <see cref="LoadHistory"/> measured loads; a model
+    /// never loaded by a measured run has none, and is charged nothing.</summary>
+    public IReadOnlyDictionary<string, TimeSpan> Loads { get; init; } = new Dictionary<string, TimeSpan>();
 
     public ModelRate RateOf(string model) => Rates.TryGetValue(model, out var rate) ? rate : Fallback;
 
@@ -50,9 +58,9 @@ public readonly record struct ModelRate(double StepMs, double RestMs)
     public static ModelRate Default { get; } = new(100.0 / (512 * 512), 0);
 
     /// <summary>
-    /// The step rate from the runs' summed step time, and the rest's rate as the lower median of the runs': the first
-    /// run after a start also loads the model, a cost the next ones do not pay, and the lower median leaves it out as
-    /// soon as there are two runs. Null when the runs measured no time.
+    /// The step rate from the runs' summed step time, and the rest's rate as the lower median of the runs', each
+    /// without the model's load where the run measured it. Runs from before loads were measured hold their load in
+    /// the rest: the lower median leaves it out as soon as there are two runs. Null when the runs measured no time.
     /// </summary>
     public static ModelRate? Of(IReadOnlyList<FinishedRun> runs)
     {
@@ -63,14 +71,15 @@ public readonly record struct ModelRate(double StepMs, double RestMs)
         }
 
         var stepMs = timed.Sum(r => r.StepsMs) / timed.Sum(r => (double)r.Steps * r.ImagePixels);
-        var rest = timed.Select(r => (r.TotalMs - r.StepsMs) / r.ImagePixels).Order().ToList();
+        var rest = timed.Select(r => Math.Max(0, r.TotalMs - r.StepsMs - (r.LoadMs ?? 0)) / r.ImagePixels).Order().ToList();
         return new ModelRate(stepMs, rest[(rest.Count - 1) / 2]);
     }
 }
 
 /// <summary>One finished job as <see cref="WorkRates"/> measures it: its time, the mean time of one of its steps
-/// (null where not measured: all of the time is counted as steps), and its steps, images and size.</summary>
-public readonly record struct FinishedRun(double TotalMs, double? StepMs, int Steps, int Images, int Width, int Height)
+/// (null where not measured: all of the time is counted as steps), its steps, images and size, and the time it
+/// waited for its model to load (null: none, or not measured).</summary>
+public readonly record struct FinishedRun(double TotalMs, double? StepMs, int Steps, int Images, int Width, int Height, double? LoadMs = null)
 {
     /// <summary>The time of the steps, at most the whole.</summary>
     public double StepsMs => Math.Min(TotalMs, StepMs is { } step ? step * Steps : TotalMs);

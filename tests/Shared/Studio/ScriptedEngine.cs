@@ -51,6 +51,9 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
     /// <summary>Scripted: the one model counts as loaded once a run has started.</summary>
     public IReadOnlyList<string> LoadedModels() => inner?.LoadedModels() ?? (Started.IsEmpty ? [] : ["tiny"]);
 
+    /// <summary>The real engine's measured loads; the scripted model takes no time to load, and none is measured.</summary>
+    public TimeSpan? LoadTimeOf(string model) => inner?.LoadTimeOf(model);
+
     /// <summary>From now on each run waits at its start until <see cref="Release"/>.</summary>
     public void Hold() => _open = false;
 

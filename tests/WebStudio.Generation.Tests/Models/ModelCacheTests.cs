@@ -44,6 +44,22 @@ public class ModelCacheTests(TinyModelFolders models)
     }
 
     [Fact]
+    public void A_models_load_time_is_known_while_it_is_loaded()
+    {
+        using var cache = NewCache("cache-load-time", 1);
+        Assert.Null(cache.LoadTimeOf("a"));
+
+        cache.Rent("a").Dispose();
+        var loaded = cache.LoadTimeOf("a");
+        cache.Rent("b").Dispose(); // evicts "a"
+
+        Assert.NotNull(loaded);
+        Assert.True(loaded > TimeSpan.Zero);
+        Assert.Null(cache.LoadTimeOf("a"));
+        Assert.NotNull(cache.LoadTimeOf("b"));
+    }
+
+    [Fact]
     public async Task A_rented_model_stays_usable_while_it_is_evicted()
     {
         using var cache = NewCache("cache3", 1);

@@ -24,6 +24,14 @@ public sealed class WorkRatesTests
     }
 
     [Fact]
+    public void A_runs_measured_load_is_left_out_of_its_rest_from_the_first_run()
+    {
+        var first = new FinishedRun(TotalMs: 2000 + 1000 + 4000, StepMs: 100, Steps: 20, Images: 1, Width: 512, Height: 512, LoadMs: 4000);
+
+        Assert.Equal(1000 / Pixels, ModelRate.Of([first])!.Value.RestMs, 12);
+    }
+
+    [Fact]
     public void An_odd_number_of_runs_takes_the_middle_rest_and_runs_without_a_time_are_left_out()
     {
         var runs = new[] { 1000.0, 3000, 2000 }
