@@ -31,6 +31,13 @@ public static class InstructionModels
         return null;
     }
 
+    /// <summary>The model a form for making or repainting images starts on: the configured default where it is such a
+    /// model, else the first text-to-image model installed (an instruction model makes no image from a prompt), else
+    /// the configured name, which then answers with its own message.</summary>
+    public static string DefaultTextModel(IReadOnlyList<EngineModel> models, string configured) =>
+        models.Any(m => m.Name == configured && !m.EditsByInstruction) ? configured
+            : First(models, editsByInstruction: false)?.Name ?? configured;
+
     /// <summary>The first installed model of the kind asked for, or null.</summary>
     public static EngineModel? First(IReadOnlyList<EngineModel> models, bool editsByInstruction) =>
         models.FirstOrDefault(m => m.EditsByInstruction == editsByInstruction);

@@ -16,13 +16,17 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
 
     public ModelFamily? Family { get; init; }
 
+    /// <summary>An InstructPix2Pix-format model: it changes an image as an instruction says, and makes no image from a
+    /// prompt alone, so it cannot be the default (Refine chooses it by itself).</summary>
+    public bool EditsByInstruction { get; init; }
+
     /// <summary>The family as people name it.</summary>
-    public string FamilyName => Family switch
+    public string FamilyName => (Family switch
     {
         ModelFamily.StableDiffusionXL => "SDXL",
         ModelFamily.StableDiffusion => "SD 1.x/2.x",
         _ => "?",
-    };
+    }) + (EditsByInstruction ? " · instruction edit" : "");
 
     public int NativeSize { get; init; }
 
@@ -63,6 +67,7 @@ public sealed record InstalledModel(string Name, string Folder, bool IsDefault, 
                     _ => null,
                 },
                 Family = config.Family,
+                EditsByInstruction = config.IsInstructPix2Pix,
                 NativeSize = config.NativeSize,
                 MemoryEstimateBytes = MemoryEstimate.Of(shapes, config.NativeSize, config.NativeSize, 1, guidance).Total,
                 Defaults = defaults,

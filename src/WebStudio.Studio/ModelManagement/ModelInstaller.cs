@@ -204,6 +204,13 @@ public sealed class ModelInstaller(
     public void SetDefault(string name)
     {
         var model = Find(name);
+        if (model.EditsByInstruction)
+        {
+            var instead = List().FirstOrDefault(m => !m.EditsByInstruction && m.Problem is null);
+            throw new ModelInstallException($"'{name}' edits images by instruction and makes no image from a prompt alone, so it cannot be the default: "
+                + (instead is null ? "install a text-to-image model first." : $"choose a text-to-image model, such as '{instead.Name}'."));
+        }
+
         DefaultModelFile.Write(Root, model.Name);
         generation.Value.DefaultModel = model.Name;
         logger.LogInformation("Model {Model} is now the default", name);

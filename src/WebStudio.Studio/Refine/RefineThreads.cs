@@ -194,9 +194,7 @@ public sealed class RefineThreads(
             return InstructionModels.First(models, editsByInstruction: true)?.Name;
         }
 
-        var configured = generation.Value.DefaultModel;
-        return models.Any(m => m.Name == configured && !m.EditsByInstruction) ? configured
-            : InstructionModels.First(models, editsByInstruction: false)?.Name ?? configured;
+        return InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel);
     }
 
     private static string? Problem(RefineTurnRequest request) =>

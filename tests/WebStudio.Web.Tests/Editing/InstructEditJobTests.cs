@@ -101,6 +101,18 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
     }
 
     [Fact]
+    public void The_forms_that_make_images_start_on_a_text_to_image_model_whatever_the_default_names()
+    {
+        // Sorted by name, as the catalog lists them: the instruction model comes first.
+        EngineModel[] installed = [new("a-edit", 64, 64) { EditsByInstruction = true }, new("b-shapes", 64, 64), new("c-other", 64, 64)];
+
+        Assert.Equal("c-other", InstructionModels.DefaultTextModel(installed, "c-other"));
+        Assert.Equal("b-shapes", InstructionModels.DefaultTextModel(installed, "a-edit"));
+        Assert.Equal("b-shapes", InstructionModels.DefaultTextModel(installed, "gone"));
+        Assert.Equal("gone", InstructionModels.DefaultTextModel([installed[0]], "gone"));
+    }
+
+    [Fact]
     public void An_instruction_edit_spec_starts_at_diffusers_defaults_and_round_trips_through_its_stored_form()
     {
         var spec = new JobSpec.InstructEdit { Prompt = "add a star", Source = "image:0b0b7f3e-3f53-4a3a-9a57-1d2f3e4f5a6b", Seed = 3 };

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using WebStudio.Studio.ModelManagement;
 using WebStudio.Studio.Options;
+using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Web.Tests.ModelManagement;
 
@@ -135,5 +136,21 @@ public sealed class LocalInstallTests
         var error = Assert.Throws<ModelInstallException>(() => world.Installer.Remove("second"));
         Assert.Contains("is the default model", error.Message, StringComparison.Ordinal);
         Assert.Contains("no model called 'third'", Assert.Throws<ModelInstallException>(() => world.Installer.SetDefault("third")).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_instruction_edit_model_cannot_be_the_default_and_the_refusal_names_one_that_can()
+    {
+        await using var world = new ModelManagerWorld();
+        await world.Installer.InstallFolderAsync(world.TinyModel, "pictures");
+        await world.Installer.InstallFolderAsync(TinyModelFolders.Shared.Folder("InstructPix2Pix"), "edits");
+        world.Installer.SetDefault("pictures");
+
+        var error = Assert.Throws<ModelInstallException>(() => world.Installer.SetDefault("edits"));
+
+        Assert.Equal("'edits' edits images by instruction and makes no image from a prompt alone, so it cannot be the default: choose a text-to-image model, such as 'pictures'.", error.Message);
+        Assert.Equal("pictures", world.Generation.DefaultModel);
+        Assert.Equal("pictures", DefaultModelFile.Read(world.ModelsPath));
+        Assert.Equal(["SD 1.x/2.x · instruction edit", "SD 1.x/2.x"], world.Installer.List().Select(m => m.FamilyName));
     }
 }
