@@ -76,6 +76,24 @@ public sealed class ModelsPageTests
     }
 
     [Fact]
+    public async Task An_instruction_edit_model_is_listed_as_one_with_its_cards_defaults_and_is_not_offered_as_the_default()
+    {
+        await using var world = new ModelManagerWorld();
+        await world.Installer.InstallFolderAsync(world.TinyModel, "pictures");
+        var edits = await world.Installer.InstallFolderAsync(TinyModelFolders.Shared.Folder("InstructPix2Pix"), "edits");
+        await File.WriteAllTextAsync(Path.Combine(edits.Folder, "card.json"), """{"defaults": {"imageGuidance": 6, "autoMask": 0.3}}""");
+        await using var context = NewContext(world);
+
+        var cut = context.Render<ModelsPage>();
+
+        var row = cut.Find("tr.model-row[data-model=edits]");
+        Assert.Contains("SD 1.x/2.x · instruction edit", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("image guidance 6, automatic mask 0.3", row.TextContent, StringComparison.Ordinal);
+        Assert.Empty(row.QuerySelectorAll(".model-set-default"));
+        Assert.Single(cut.Find("tr.model-row[data-model=pictures]").QuerySelectorAll(".model-set-default"));
+    }
+
+    [Fact]
     public async Task A_zip_upload_from_the_browser_shows_a_live_bar_then_the_installed_model_or_the_studios_reason()
     {
         await using var world = new ModelManagerWorld();
