@@ -24,6 +24,9 @@ public static class AuditActions
     public const string QueuePaused = "queue.pause";
     public const string QueueResumed = "queue.resume";
     public const string ShareRevoked = "share.revoke";
+    public const string ModelInstalled = "model.install";
+    public const string ModelRemoved = "model.remove";
+    public const string ModelMadeDefault = "model.default";
 }
 
 /// <summary>One page of the log, newest first.</summary>

@@ -3,6 +3,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using WebStudio.Studio.ModelManagement;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Team;
+using WebStudio.Web.Admin;
 
 namespace WebStudio.Web.ModelManagement;
 
@@ -29,7 +31,8 @@ public static class ModelUploadEndpoints
     public static string Url(string fileName, string? name) =>
         $"{Route.TrimStart('/')}?fileName={Uri.EscapeDataString(fileName)}{(string.IsNullOrWhiteSpace(name) ? "" : $"&name={Uri.EscapeDataString(name.Trim())}")}";
 
-    private static async Task<IResult> UploadAsync(HttpContext context, string? fileName, string? name, ModelInstaller installer, IOptions<ModelManagerOptions> settings, CancellationToken ct)
+    private static async Task<IResult> UploadAsync(HttpContext context, string? fileName, string? name, ModelInstaller installer, AuditLog audit,
+        IOptions<ModelManagerOptions> settings, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(fileName))
         {
@@ -51,6 +54,8 @@ public static class ModelUploadEndpoints
         try
         {
             var model = await installer.InstallZipUploadAsync(context.Request.Body, context.Request.ContentLength, fileName, string.IsNullOrWhiteSpace(name) ? null : name.Trim(), ct);
+            await audit.AppendAsync(AdminActor.Of(context.User), AuditActions.ModelInstalled, model.Name,
+                $"from the zip {fileName}, {Studio.Engine.JobMemoryAdmission.Size(model.SizeBytes)}", CancellationToken.None);
             return TypedResults.Ok(new ModelUploaded(model.Name, model.SizeBytes));
         }
         catch (ModelInstallException e)

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using WebStudio.Studio.ModelManagement;
+using WebStudio.Studio.Team;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.ModelManagement;
 using WebStudio.Web.Tests.Infrastructure;
@@ -35,6 +36,12 @@ public sealed class ModelUploadEndpointTests
         using var again = await PostZipAsync(studio, ModelUploadEndpoints.Url("other.zip", "uploaded-tiny"), Zip(), "application/zip");
         Assert.Equal(HttpStatusCode.BadRequest, again.StatusCode);
         Assert.Equal("A model called 'uploaded-tiny' is installed already: remove it first or give another name.", await DetailAsync(again));
+
+        // The install is in the audit log, by the administrator who sent it; the refused one is not.
+        var audit = (await studio.Get<AuditLog>().SearchAsync("model.install", 1, 10)).Entries;
+        var entry = Assert.Single(audit);
+        Assert.Equal(("uploaded-tiny", studio.Admin.Email), (entry.Target, entry.ActorName));
+        Assert.StartsWith("from the zip tiny export.zip, ", entry.Details, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,4 +1,9 @@
 using System.Net;
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using WebStudio.Data;
+using WebStudio.Studio.Queue;
+using WebStudio.Studio.Team;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor.Services;
@@ -73,6 +78,10 @@ public sealed class ModelsPageTests
         // The click's handler writes the default file before the page shows it: wait for the render.
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll(".model-default")));
         Assert.Equal(world.Listed[0], world.Generation.DefaultModel);
+        var audited = await AuditedAsync(context);
+        Assert.Equal(2, audited.Count); // newest first
+        Assert.StartsWith($"{Administrator} model.default DiffusersScript: before: ", audited[0], StringComparison.Ordinal);
+        Assert.StartsWith($"{Administrator} model.install DiffusersScript: from the folder {world.TinyModel}, ", audited[1], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,9 +140,25 @@ public sealed class ModelsPageTests
         context.Services.AddMudServices();
         context.Services.AddSingleton(world.Installer);
         context.Services.AddSingleton(world.Notifier);
+        // The page logs each change in the audit log, as the administrator signed in.
+        var database = StudioDatabase.ConnectionString(Path.Combine(world.Scratch, "studio.db"));
+        context.Services.AddDbContextFactory<StudioDbContext>(db => db.UseStudioSqlite(database));
+        context.Services.AddSingleton(TimeProvider.System);
+        context.Services.AddSingleton<AuditLog>();
+        context.AddAuthorization().SetAuthorized(Administrator).SetRoles(JobAccess.AdminRole).SetClaims(new Claim(ClaimTypes.NameIdentifier, Administrator));
         context.JSInterop.Mode = JSRuntimeMode.Loose;
+        using (var db = context.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContext())
+        {
+            StudioDatabase.MigrateAndConfigure(db);
+        }
+
         return context;
     }
+
+    private const string Administrator = "admin@example.test";
+
+    private static async Task<IReadOnlyList<string>> AuditedAsync(BunitContext context) =>
+        [.. (await context.Services.GetRequiredService<AuditLog>().SearchAsync("", 1, 50)).Entries.Select(e => $"{e.ActorName} {e.Action} {e.Target}: {e.Details}")];
 
     private static int Subscribers(ModelInstallNotifier notifier) =>
         (typeof(ModelInstallNotifier).GetField(nameof(ModelInstallNotifier.Changed), System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!
