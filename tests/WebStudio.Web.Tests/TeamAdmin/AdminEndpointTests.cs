@@ -73,6 +73,18 @@ public sealed class AdminEndpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_audit_page_of_a_new_studio_says_that_nothing_is_logged_yet_and_what_will_be()
+    {
+        await using var studio = await TeamStudio.StartAsync();
+
+        var page = await studio.Admin.Http.GetStringAsync("/admin/audit");
+
+        Assert.Contains("id=\"audit-empty\"", page, StringComparison.Ordinal);
+        Assert.Contains("Nothing is logged yet.", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"audit-row\"", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_roles_limits_are_refused_with_a_message_that_names_them()
     {
         await using var studio = await TeamStudio.StartAsync();
