@@ -254,6 +254,7 @@ public static class RouteRules
         ["/admin/workers"] = new(Guard.Admin, Ok) { Page = true },
         ["/admin/usage"] = new(Guard.Admin, Ok) { Page = true },
         ["/admin/users"] = new(Guard.Admin, Ok) { Page = true },
+        ["/admin"] = new(Guard.Admin, Ok) { Page = true }, // the users page, where the administration starts
         ["/admin/roles"] = new(Guard.Admin, Ok) { Page = true },
         ["/admin/audit"] = new(Guard.Admin, Ok) { Page = true },
         ["/admin/models"] = new(Guard.Admin, Ok) { Page = true },

@@ -85,6 +85,19 @@ public sealed class AdminEndpointTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Admin_alone_opens_the_users_page_for_the_administrator_and_is_refused_to_a_member()
+    {
+        await using var studio = await TeamStudio.StartAsync();
+
+        using var admin = await studio.Admin.Http.GetAsync("/admin");
+        using var member = await studio.Member.Http.GetAsync("/admin");
+
+        Assert.Equal(HttpStatusCode.OK, admin.StatusCode);
+        Assert.Contains("<title>Users · WebStudio</title>", await admin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, member.StatusCode);
+    }
+
+    [Fact]
     public async Task A_roles_limits_are_refused_with_a_message_that_names_them()
     {
         await using var studio = await TeamStudio.StartAsync();
