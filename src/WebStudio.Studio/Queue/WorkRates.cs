@@ -20,8 +20,8 @@ public sealed record WorkRates(IReadOnlyDictionary<string, ModelRate> Rates, Mod
     /// <summary>How many of a model's last loads its load time is the median of.</summary>
     public const int LoadHistory = 5;
 
-    /// <summary>Each model's load time, the median of its last <see cref="LoadHistory"/> measured loads; a model
-    /// never loaded by a measured run has none, and is charged nothing.</summary>
+    /// <summary>Each model's load time, the median of its last <see cref="LoadHistory"/> measured loads (of an even
+    /// count, the longer middle one); a model never loaded by a measured run has none, and is charged nothing.</summary>
     public IReadOnlyDictionary<string, TimeSpan> Loads { get; init; } = new Dictionary<string, TimeSpan>();
 
     public ModelRate RateOf(string model) => Rates.TryGetValue(model, out var rate) ? rate : Fallback;
