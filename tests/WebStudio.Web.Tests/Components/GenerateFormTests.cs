@@ -16,15 +16,18 @@ namespace WebStudio.Web.Tests.Components;
 
 public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<TinyModelFolders>
 {
+    // Where MudBlazor draws a select's open list.
+    private IRenderedComponent<MudPopoverProvider>? popovers;
+
     // MudBlazor's services are async-disposable only, so each test disposes its bUnit context asynchronously.
-    private IRenderedComponent<GenerateForm> RenderForm(BunitContext context, GenerateFormModel form, Action<JobSpec.Txt2Img> onGenerate)
+    private IRenderedComponent<GenerateForm> RenderForm(BunitContext context, GenerateFormModel form, Action<JobSpec.Txt2Img> onGenerate, bool withEditModel = false)
     {
-        var engine = model.CreateEngine();
+        var engine = withEditModel ? model.CreateEngineWithEditModel() : model.CreateEngine();
         context.Services.AddSingleton<IGenerationEngine>(engine);
         context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = model.ModelsPath }), NullLogger<ModelCards>.Instance));
         context.Services.AddMudServices();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
-        context.Render<MudPopoverProvider>();
+        popovers = context.Render<MudPopoverProvider>();
         return context.Render<GenerateForm>(p => p
             .Add(c => c.Form, form)
             .Add(c => c.Models, engine.Models())
@@ -46,6 +49,21 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         Assert.Contains("Guidance must be between 0 and 30.", errors);
         Assert.Contains("Batch count must be between 1 and 8.", errors);
         Assert.Equal(0, submitted);
+    }
+
+    [Fact]
+    public async Task An_instruction_model_is_listed_for_refine_and_cannot_be_chosen_for_a_prompt()
+    {
+        await using var context = new BunitContext();
+        var cut = RenderForm(context, new GenerateFormModel { Model = "tiny", Size = "64x64", Prompt = "shapes" }, _ => { }, withEditModel: true);
+
+        cut.Find(".mud-select .mud-input-control").MouseDown();
+
+        var items = popovers!.WaitForElements(".mud-list-item");
+        var edit = Assert.Single(items, i => i.TextContent.Contains(TinyModelFolders.EditModelName, StringComparison.Ordinal));
+        Assert.Equal($"{TinyModelFolders.EditModelName} (edits by instruction: use Refine)", edit.TextContent.Trim());
+        Assert.Contains("mud-list-item-disabled", edit.ClassName, StringComparison.Ordinal);
+        Assert.Contains(items, i => i.TextContent.Trim() == "tiny" && !i.ClassName!.Contains("disabled", StringComparison.Ordinal));
     }
 
     [Fact]
