@@ -206,7 +206,8 @@ public sealed class ModelInstaller(
         var model = Find(name);
         if (model.EditsByInstruction)
         {
-            var instead = List().FirstOrDefault(m => !m.EditsByInstruction && m.Problem is null);
+            // The catalog's listing names the kinds without reading each model's graphs, as List() does.
+            var instead = new ModelCatalog(Root).List().FirstOrDefault(m => !m.EditsByInstruction);
             throw new ModelInstallException($"'{name}' edits images by instruction and makes no image from a prompt alone, so it cannot be the default: "
                 + (instead is null ? "install a text-to-image model first." : $"choose a text-to-image model, such as '{instead.Name}'."));
         }
