@@ -108,6 +108,30 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
         });
     }
 
+    /// <summary>
+    /// An administrator on a 320-px phone: the badge's and the brand's margins pushed the dark-mode toggle out of the top
+    /// bar, and the models page's folder field (at least 360 px wide) made it scroll sideways. Every administrator page
+    /// keeps the toggle on the screen and fits.
+    /// </summary>
+    [Fact]
+    public async Task An_administrators_pages_fit_a_320_px_phone()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 320, 640);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(An_administrators_pages_fit_a_320_px_phone), context, studio.Server, async () =>
+        {
+            await StudioPages.LoginAsync(page, StudioFixture.AdminEmail);
+            await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync();
+            foreach (var path in new[] { "/", "/admin/models", "/admin/users", "/admin/roles", "/admin/usage", "/admin/audit", "/admin/workers" })
+            {
+                await page.GotoAsync(path);
+                await StudioPages.WaitForCircuitAsync(page);
+                await AssertInsideTheScreenAsync(page, page.Locator("#theme-toggle"), $"the dark-mode toggle on {path}");
+                await AssertNoSidewaysScrollAsync(page);
+            }
+        });
+    }
+
     /// <summary>The top bar's visible links and buttons whose text does not fit their box.</summary>
     private static Task<string[]> ClippedTopBarLabelsAsync(IPage page) => page.EvaluateAsync<string[]>("""
         () => [...document.querySelectorAll('.mud-appbar .top-links a, .mud-appbar .top-links button, #admin-badge')]
