@@ -5,7 +5,8 @@ namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The admin area in headless chromium: the first account sees the administrator's badge and the Users link, lists
-/// a member on /admin/users, disables them there, and finds the disable in the audit log; sets a member's own quotas there.
+/// a member on /admin/users, disables them there, and finds the disable in the audit log; sets a member's own quotas there;
+/// a role's limit that is not a number is refused on /admin/roles.
 /// </summary>
 [Trait("Capability", "TeamAdmin")]
 public sealed class AdminUsersBrowserTests : OwnStudioTest
@@ -61,6 +62,41 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             Assert.Contains("3 of 3 queue places", generate, StringComparison.Ordinal);
             await page.GotoAsync("/admin/audit");
             await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("images/day 7", new() { Timeout = 30_000 });
+        });
+    }
+
+    /// <summary>
+    /// A role's limit typed as "10k": the field said "Not a valid number" while it bound no limit, and Save stored that,
+    /// removing the role's quota. Save now refuses it and the stored quota stays.
+    /// </summary>
+    [Fact]
+    public async Task A_roles_limit_that_is_not_a_number_is_refused_and_the_stored_quota_stays()
+    {
+        await using var context = await Browser.NewContextAsync(Server);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(A_roles_limit_that_is_not_a_number_is_refused_and_the_stored_quota_stays), context, Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
+            await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await page.GotoAsync("/admin/roles");
+            await StudioPages.WaitForCircuitAsync(page);
+            var member = page.Locator(".role-policy[data-role='Member']");
+            var images = member.GetByLabel("Images per day");
+            var notice = page.Locator("#roles-notice");
+
+            await images.FillAsync("25");
+            await images.BlurAsync();
+            await member.Locator(".role-save").ClickAsync();
+            await Assertions.Expect(notice).ToHaveTextAsync("Member saved.", new() { Timeout = 30_000 });
+
+            await images.FillAsync("10k");
+            await images.BlurAsync();
+            await member.Locator(".role-save").ClickAsync();
+            await Assertions.Expect(notice).ToContainTextAsync("Member not saved: a field marked in red does not hold a number", new() { Timeout = 30_000 });
+
+            await page.ReloadAsync();
+            await StudioPages.WaitForCircuitAsync(page);
+            await Assertions.Expect(page.Locator(".role-policy[data-role='Member']").GetByLabel("Images per day")).ToHaveValueAsync("25", new() { Timeout = 30_000 });
         });
     }
 

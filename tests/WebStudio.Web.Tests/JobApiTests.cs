@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
+using WebStudio.Studio.Queue;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;
@@ -93,6 +94,29 @@ public sealed class JobApiTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("steps must be between 1 and 150", body);
         Assert.Contains("there is no model called 'nope'", body);
+    }
+
+    /// <summary>A seed is -1 (random) or 0 to 2^53 − 1 for every image of the batch: -7 was taken as random, and a seed
+    /// near 2^63 overflowed to a negative one for the batch's later images.</summary>
+    [Theory]
+    [Trait("Capability", "Hardening")]
+    [InlineData(-7L, 1, "from 0 to 9007199254740991; -7 was given")]
+    [InlineData(SeedSource.MaxSeed, 2, "from 0 to 9007199254740990; 9007199254740991 was given")]
+    [InlineData(long.MaxValue, 1, "from 0 to 9007199254740991; 9223372036854775807 was given")]
+    public async Task A_seed_outside_minus_one_and_0_to_2_to_the_53_is_refused_in_plain_words(long seed, int batch, string said)
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var refused = await alice.Http.PostAsJsonAsync("/api/jobs", StudioUserClient.Parameters("x", batch: batch, seed: seed));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Contains($"the seed must be -1 for a random one, or a whole number {said}", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var highest = await alice.SubmitAsync("x", batch: batch, seed: SeedSource.MaxSeed - (batch - 1));
+        var ran = await alice.WaitForEndAsync(highest.Id);
+        Assert.Equal(SeedSource.MaxSeed - (batch - 1), ran.Seed);
+        Assert.Equal(SeedSource.MaxSeed, ran.Images[^1].Seed);
     }
 
     [Fact]

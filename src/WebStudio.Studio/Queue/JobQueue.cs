@@ -47,9 +47,14 @@ public sealed class JobQueue(
 
         // Each kind is checked where it is built; a diffusion run also by the engine (model, size, memory).
         // A model of the wrong kind (instruction edit vs text to image) is refused first, naming one that fits.
-        var problems = spec is not JobSpec.Diffusion diffusion ? []
+        IReadOnlyList<FieldProblem> problems = spec is not JobSpec.Diffusion diffusion ? []
             : InstructionModels.Check(diffusion, engine.Models()) is { } wrongKind ? [wrongKind]
             : engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask));
+        if (SeedSource.Check(spec) is { } badSeed)
+        {
+            problems = [badSeed, .. problems];
+        }
+
         if (problems.Count > 0)
         {
             return new SubmitOutcome(null, SubmitRefusal.Invalid, problems);
@@ -112,7 +117,7 @@ public sealed class JobQueue(
 
     private JobSpec Resolve(JobSpec spec)
     {
-        if (spec.Seed < 0)
+        if (spec.Seed == -1)
         {
             spec = spec with { Seed = seeds.Next() };
         }

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Studio.Queue;
 
@@ -8,5 +10,19 @@ namespace WebStudio.Studio.Queue;
 /// </summary>
 public class SeedSource
 {
+    /// <summary>The largest seed an image of a job takes: 2^53 − 1, the largest integer that a JSON client
+    /// (JavaScript's numbers) holds exactly, so that a seed read back from the API, the history or a PNG's parameters
+    /// makes the same image again.</summary>
+    public const long MaxSeed = (1L << 53) - 1;
+
     public virtual long Next() => RandomNumberGenerator.GetInt32(int.MaxValue);
+
+    /// <summary>Why <paramref name="spec"/>'s seed cannot be run: below -1, or so large that an image of its batch
+    /// (seed + i) would pass <see cref="MaxSeed"/>. Null when it can.</summary>
+    public static FieldProblem? Check(JobSpec spec)
+    {
+        var last = MaxSeed - ((spec as JobSpec.Diffusion)?.BatchSize - 1 ?? 0);
+        return spec.Seed == -1 || spec.Seed >= 0 && spec.Seed <= last ? null
+            : new("seed", $"the seed must be -1 for a random one, or a whole number from 0 to {last}; {spec.Seed} was given");
+    }
 }

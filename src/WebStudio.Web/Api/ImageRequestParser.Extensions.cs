@@ -1,6 +1,7 @@
 using System.Globalization;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Schedulers;
+using WebStudio.Studio.Queue;
 
 namespace WebStudio.Web.Api;
 
@@ -16,7 +17,7 @@ public static partial class ImageRequestParser
 {
     /// <summary>The largest seed accepted: 2^53 − 1, the largest integer a JSON client holds exactly (JavaScript's
     /// numbers), less room for the consecutive seeds of n images.</summary>
-    public const long MaxSeed = (1L << 53) - 1 - MaxN;
+    public const long MaxSeed = SeedSource.MaxSeed - MaxN;
 
     // A property, not a field: the field lists of the other part of this class are built from it, and the order in
     // which static fields of two files start is not defined.

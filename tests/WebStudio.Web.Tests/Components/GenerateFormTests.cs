@@ -51,6 +51,32 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         Assert.Equal(0, submitted);
     }
 
+    /// <summary>A number field's text that is not a number binds 0 while the field says "Not a valid number": a CFG scale
+    /// of "abc" would have generated at 0, and a seed past 2^63 at seed 0. Nothing is submitted until it is corrected.</summary>
+    [Theory]
+    [InlineData("guidance", "abc")]
+    [InlineData("seed", "99999999999999999999999")]
+    [InlineData("steps", "20 steps")]
+    public async Task A_number_field_that_holds_no_number_stops_the_submission_until_corrected(string field, string text)
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Seed = 5, Prompt = "shapes" };
+        var cut = RenderForm(context, form, submitted.Add);
+
+        cut.Find($"input#{field}").Change(text);
+        cut.Find("button#generate").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("A field marked in red does not hold a number", cut.Find("#form-errors").TextContent, StringComparison.Ordinal));
+        Assert.Empty(submitted);
+
+        cut.Find($"input#{field}").Change("12");
+        cut.Find("button#generate").Click();
+
+        cut.WaitForAssertion(() => Assert.Single(submitted));
+        Assert.Equal(12, field switch { "guidance" => submitted[0].Guidance, "seed" => submitted[0].Seed, _ => submitted[0].Steps });
+    }
+
     [Fact]
     public async Task An_instruction_model_is_listed_for_refine_and_cannot_be_chosen_for_a_prompt()
     {
