@@ -67,14 +67,15 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
 
     /// <summary>
     /// A role's limit typed as "10k": the field said "Not a valid number" while it bound no limit, and Save stored that,
-    /// removing the role's quota. Save now refuses it and the stored quota stays.
+    /// removing the role's quota. Save now refuses it and the stored quota stays. An allowed model that is not installed
+    /// is saved with a warning that names it.
     /// </summary>
     [Fact]
-    public async Task A_roles_limit_that_is_not_a_number_is_refused_and_the_stored_quota_stays()
+    public async Task A_roles_limit_that_is_not_a_number_is_refused_and_an_allowed_model_not_installed_is_named()
     {
         await using var context = await Browser.NewContextAsync(Server);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(A_roles_limit_that_is_not_a_number_is_refused_and_the_stored_quota_stays), context, Server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(A_roles_limit_that_is_not_a_number_is_refused_and_an_allowed_model_not_installed_is_named), context, Server, async () =>
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
             await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
@@ -88,6 +89,15 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             await images.BlurAsync();
             await member.Locator(".role-save").ClickAsync();
             await Assertions.Expect(notice).ToHaveTextAsync("Member saved.", new() { Timeout = 30_000 });
+
+            // A listed model that is not installed is kept, with a warning that names it.
+            var models = member.GetByLabel("Allowed models");
+            await models.FillAsync("no-such-model");
+            await models.BlurAsync();
+            await member.Locator(".role-save").ClickAsync();
+            await Assertions.Expect(notice).ToContainTextAsync("Member saved, but no model called 'no-such-model' is installed", new() { Timeout = 30_000 });
+            await models.FillAsync("");
+            await models.BlurAsync();
 
             await images.FillAsync("10k");
             await images.BlurAsync();
