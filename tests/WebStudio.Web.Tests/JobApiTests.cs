@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using WebStudio.Studio.Queue;
+using WebStudio.Web.Endpoints;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;
@@ -94,6 +95,20 @@ public sealed class JobApiTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.Contains("steps must be between 1 and 150", body);
         Assert.Contains("there is no model called 'nope'", body);
+    }
+
+    [Fact]
+    public async Task A_job_without_a_model_runs_on_the_studios_default_model()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Generation:DefaultModel"] = "tiny" });
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+
+        var response = await alice.Http.PostAsJsonAsync("/api/jobs", new { prompt = "a red circle", steps = 4 });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var job = await alice.WaitForEndAsync((await response.Content.ReadFromJsonAsync<JobView>())!.Id);
+        Assert.Equal(("tiny", "Succeeded"), (job.Model, job.Status));
     }
 
     /// <summary>A seed is -1 (random) or 0 to 2^53 − 1 for every image of the batch: -7 was taken as random, and a seed

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using WebStudio.Data;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Options;
 using WebStudio.Studio.Admin;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
@@ -86,10 +88,17 @@ public static class StudioEndpoints
         return TypedResults.File(png, frame.Type ?? "image/png");
     }
 
-    private static async Task<IResult> SubmitAsync(JobSpec.Txt2Img spec, ClaimsPrincipal user, JobQueue queue, HttpContext context, CancellationToken ct)
+    private static async Task<IResult> SubmitAsync(
+        JobSpec.Txt2Img spec, ClaimsPrincipal user, JobQueue queue, IOptions<GenerationOptions> generation, HttpContext context, CancellationToken ct)
     {
         var userId = JobAccess.UserId(user)!;
-        // The body is a text-to-image spec itself: its fields and defaults are the spec's, declared once.
+        // The body is a text-to-image spec itself: its fields and defaults are the spec's, declared once. A model left
+        // out is the studio's default, as on the Generate page and in the OpenAI API.
+        if (string.IsNullOrEmpty(spec.Model))
+        {
+            spec = spec with { Model = generation.Value.DefaultModel };
+        }
+
         var outcome = await queue.SubmitAsync(userId, spec, null, JobSource.Studio, ct);
         return outcome.ToHttpResult(context);
     }
