@@ -60,6 +60,7 @@ public static class StudioCoreServices
         services.AddSingleton<SubmissionRateLimiter>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<JobLeases>();
+        services.AddSingleton<UnservedJobs>();
         services.AddSingleton<WorkerRegistry>();
         services.AddSingleton<SeedSource>();
         services.AddSingleton<JobInputStore>();

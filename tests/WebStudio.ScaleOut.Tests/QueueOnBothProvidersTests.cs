@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
 using WebStudio.ScaleOut.Tests.Infrastructure;
 using WebStudio.Studio.Queue;
@@ -163,4 +164,31 @@ public sealed class QueueOnBothProvidersTests(PostgresServer server, ITestOutput
         output.WriteLine($"{provider}: {Workers} workers, {Jobs} jobs, {sorted.Length} claims: p50 {Percentiles.Of(sorted, 50):0.0} ms, p99 {Percentiles.Of(sorted, 99):0.0} ms, max {sorted[^1]:0.0} ms");
     }
 
+    /// <summary>The sweep of jobs whose model no worker has reads the workers' model lists (a text array on
+    /// PostgreSQL, JSON on SQLite) and fails only those jobs (UnservedJobs).</summary>
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task A_queued_job_of_a_model_no_worker_has_fails_and_the_others_wait(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var alice = (await core.AddUsersAsync("alice"))[0];
+        var gone = await core.SubmitAsync(alice, "its model was removed");
+        var kept = await core.SubmitAsync(alice, "its model is installed");
+        var now = DateTime.UtcNow;
+        await using (var db = await core.CreateDbContextAsync())
+        {
+            await db.Jobs.Where(j => j.Id == gone.Id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Model, "gone"));
+            await db.Jobs.ExecuteUpdateAsync(s => s.SetProperty(j => j.CreatedAt, now.AddMinutes(-5)));
+            db.Workers.Add(new WorkerRecord { Id = "live", Models = ["tiny", "other"], StartedAt = now, LastHeartbeatAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(1, await core.Services.GetRequiredService<UnservedJobs>().FailAsync(CancellationToken.None));
+
+        await using var check = await core.CreateDbContextAsync();
+        var states = await check.Jobs.AsNoTracking().ToDictionaryAsync(j => j.Id, j => (j.Status, j.FailureReason));
+        Assert.Equal((JobStatus.Failed, UnservedJobs.Reason("gone")), states[gone.Id]);
+        Assert.Equal((JobStatus.Queued, (string?)null), states[kept.Id]);
+    }
 }

@@ -13,7 +13,8 @@ namespace WebStudio.Studio.Execution;
 /// <see cref="QueueOptions.Workers"/> loops (default: one per execution device), or one loop per CUDA device listed in
 /// Worker:Devices (<see cref="DeviceWorkers"/>), that claim and run jobs, each with
 /// its heartbeat (<see cref="WorkerHeartbeat"/>: the lease of its job, its row in the registry), and one sweep that
-/// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>). A loop claims and
+/// puts jobs whose lease ran out, on any machine, back in the queue (<see cref="JobLeases"/>) and fails the jobs of
+/// models that no worker has (<see cref="UnservedJobs"/>). A loop claims and
 /// starts its next job as soon as a generation ends, while that job's result is stored beside it (one store in flight
 /// a loop, fenced by its claim like every write of the run). At shutdown a running job stops within one step and goes
 /// back to the queue, its attempt not counted (a crash, which might be the job's own doing, counts it); a result being
@@ -23,6 +24,7 @@ public sealed class QueueWorkerService(
     JobQueue queue,
     DeviceWorkers devices,
     JobLeases leases,
+    UnservedJobs unserved,
     WorkerRegistry registry,
     WorkerModelList models,
     QueueSignal signal,
@@ -210,10 +212,11 @@ public sealed class QueueWorkerService(
                 try
                 {
                     await leases.RequeueExpiredAsync(stoppingToken);
+                    await unserved.FailAsync(stoppingToken);
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    logger.LogError(ex, "The lease sweep failed; retrying");
+                    logger.LogError(ex, "The queue's sweep (expired leases, jobs of models no worker has) failed; retrying");
                 }
             }
             while (await timer.WaitForNextTickAsync(stoppingToken));

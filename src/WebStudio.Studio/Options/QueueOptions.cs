@@ -53,6 +53,13 @@ public sealed class QueueOptions
     /// Retry-After is the time until the oldest submission in the window leaves it.</summary>
     public int SubmissionsPerMinute { get; set; } = 30;
 
+    /// <summary>How long a queued job waits for a model that no worker offers (removed from the models folder, or
+    /// installed on no worker of the cluster) before it fails with that reason; a worker that offered it within this
+    /// time keeps its jobs waiting (<see cref="Queue.UnservedJobs"/>).</summary>
+    public double UnservedModelSeconds { get; set; } = 120;
+
+    public TimeSpan UnservedModelTimeout => TimeSpan.FromSeconds(UnservedModelSeconds);
+
     /// <summary>How often idle workers look at the database for jobs queued by another process.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
