@@ -20,7 +20,8 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
     private IRenderedComponent<MudPopoverProvider>? popovers;
 
     // MudBlazor's services are async-disposable only, so each test disposes its bUnit context asynchronously.
-    private IRenderedComponent<GenerateForm> RenderForm(BunitContext context, GenerateFormModel form, Action<JobSpec.Txt2Img> onGenerate, bool withEditModel = false)
+    private IRenderedComponent<GenerateForm> RenderForm(
+        BunitContext context, GenerateFormModel form, Action<JobSpec.Txt2Img> onGenerate, bool withEditModel = false, Func<string, bool>? allowsModel = null)
     {
         var engine = withEditModel ? model.CreateEngineWithEditModel() : model.CreateEngine();
         context.Services.AddSingleton<IGenerationEngine>(engine);
@@ -31,7 +32,8 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         return context.Render<GenerateForm>(p => p
             .Add(c => c.Form, form)
             .Add(c => c.Models, engine.Models())
-            .Add(c => c.OnGenerate, onGenerate));
+            .Add(c => c.OnGenerate, onGenerate)
+            .Add(c => c.AllowsModel, allowsModel ?? (_ => true)));
     }
 
     [Fact]
@@ -90,6 +92,23 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         Assert.Equal($"{TinyModelFolders.EditModelName} (edits by instruction: use Refine)", edit.TextContent.Trim());
         Assert.Contains("mud-list-item-disabled", edit.ClassName, StringComparison.Ordinal);
         Assert.Contains(items, i => i.TextContent.Trim() == "tiny" && !i.ClassName!.Contains("disabled", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    [Trait("Capability", "TeamAdmin")]
+    public async Task A_model_the_users_role_may_not_use_is_listed_greyed_out_with_the_reason()
+    {
+        await using var context = new BunitContext();
+        var cut = RenderForm(context, new GenerateFormModel { Model = "tiny", Size = "64x64", Prompt = "shapes" }, _ => { },
+            withEditModel: true, allowsModel: name => name == TinyModelFolders.EditModelName);
+
+        cut.Find(".mud-select .mud-input-control").MouseDown();
+
+        var items = popovers!.WaitForElements(".mud-list-item");
+        var tiny = Assert.Single(items, i => i.TextContent.Trim() == "tiny (not for your role)");
+        Assert.Contains("mud-list-item-disabled", tiny.ClassName, StringComparison.Ordinal);
+        // An instruction model says why it is greyed out whatever the role allows.
+        Assert.Contains(items, i => i.TextContent.Trim() == $"{TinyModelFolders.EditModelName} (edits by instruction: use Refine)");
     }
 
     [Fact]
