@@ -4,6 +4,7 @@ using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Team;
 using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Web.Api;
@@ -26,7 +27,12 @@ public static class ImagesApiEndpoints
             Handle(context, async () => await RunAsync(context, images, await ImageRequestParser.ReadFormAsync(context.Request, ImageOperation.Edit, context.RequestAborted))));
         v1.MapPost("/images/variations", (HttpContext context, ApiImageService images) =>
             Handle(context, async () => await RunAsync(context, images, await ImageRequestParser.ReadFormAsync(context.Request, ImageOperation.Variation, context.RequestAborted))));
-        v1.MapGet("/models", (IGenerationEngine engine) => TypedResults.Json(new ModelList("list", engine.Models().Select(Info).ToList()), ApiJson.Options));
+        // The models the key's owner may use, as OpenAI lists the models a key can reach.
+        v1.MapGet("/models", async (HttpContext context, IGenerationEngine engine, TeamPolicies policies) =>
+        {
+            var policy = await policies.ForUserAsync(JobAccess.UserId(context.User)!, context.RequestAborted);
+            return TypedResults.Json(new ModelList("list", engine.Models().Where(m => policy.AllowsModel(m.Name)).Select(Info).ToList()), ApiJson.Options);
+        });
         v1.MapGet("/models/{id}", (HttpContext context, string id, ApiImageService images) =>
             Handle(context, () => Task.FromResult<IResult>(TypedResults.Json(Info(images.ResolveModel(id)), ApiJson.Options))));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using WebStudio.Data;
 using WebStudio.Studio.Admin;
+using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Team;
 
 namespace WebStudio.Web.Tests.TeamAdmin;
@@ -57,6 +58,26 @@ public sealed class PermissionPagesTests
         var generate = await PageAsync(studio.Member, "/");
         Assert.Contains("id=\"generate\"", generate, StringComparison.Ordinal);
         Assert.DoesNotContain(Notice, generate, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_apis_model_list_holds_only_the_models_the_keys_owner_may_use()
+    {
+        await using var studio = await TeamStudio.StartAsync();
+        var permissions = (await studio.Get<TeamPolicies>().ForUserAsync(studio.MemberId)).Permissions;
+        permissions.AllowedModels = "another-model";
+        Assert.True((await studio.Get<UserAdministration>().SaveRolePolicyAsync(new Actor(studio.AdminId, "admin"), permissions)).Done);
+        var keys = studio.Get<ApiKeyService>();
+
+        Assert.Equal("[]", await ModelIdsAsync(studio, (await keys.CreateAsync(studio.MemberId, "member's key")).Key));
+        Assert.Equal("[\"tiny\"]", await ModelIdsAsync(studio, (await keys.CreateAsync(studio.AdminId, "admin's key")).Key));
+    }
+
+    private static async Task<string> ModelIdsAsync(TeamStudio studio, string key)
+    {
+        using var http = studio.Host.Client(key);
+        using var list = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/v1/models"));
+        return System.Text.Json.JsonSerializer.Serialize(list.RootElement.GetProperty("data").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
     }
 
     private static async Task<string> PageAsync(Infrastructure.StudioUserClient client, string path)
