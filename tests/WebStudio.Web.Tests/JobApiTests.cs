@@ -98,6 +98,7 @@ public sealed class JobApiTests
     }
 
     [Fact]
+    [Trait("Capability", "StudioCore")]
     public async Task A_job_without_a_model_runs_on_the_studios_default_model()
     {
         using var folder = new TempFolder();

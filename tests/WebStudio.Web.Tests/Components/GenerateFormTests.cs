@@ -56,6 +56,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
     /// <summary>A number field's text that is not a number binds 0 while the field says "Not a valid number": a CFG scale
     /// of "abc" would have generated at 0, and a seed past 2^63 at seed 0. Nothing is submitted until it is corrected.</summary>
     [Theory]
+    [Trait("Capability", "Hardening")]
     [InlineData("guidance", "abc")]
     [InlineData("seed", "99999999999999999999999")]
     [InlineData("steps", "20 steps")]
