@@ -15,6 +15,7 @@ using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Team;
 using WebStudio.Studio.ApiKeys;
 using WebStudio.Studio.Usage;
 using WebStudio.Studio.Vocabulary;
@@ -46,6 +47,7 @@ public sealed class ApiImageService(
     IHostApplicationLifetime lifetime,
     UsageMetering usage,
     ModelCards cards,
+    TeamPolicies policies,
     ILogger<ApiImageService> logger)
 {
     /// <summary>img2img strength of an edit without a mask, and of a variation (which keeps more of the source).</summary>
@@ -57,12 +59,19 @@ public sealed class ApiImageService(
     /// <summary>Seconds a client is told to wait when the server shuts down under its request (a restart).</summary>
     public const int ShutdownRetrySeconds = 30;
 
-    public EngineModel ResolveModel(string? name)
+    /// <summary>The model a request names, or, where it names none, the studio's default model if the key owner's role
+    /// may use it, else the first text-to-image model it may (as the Generate form starts). A model the role may not use
+    /// is answered as OpenAI answers one a key cannot reach.</summary>
+    public async Task<EngineModel> ResolveModelAsync(string userId, string? name, CancellationToken cancellationToken)
     {
-        name ??= generation.Value.DefaultModel;
-        return engine.Models().FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal))
-            ?? throw new ApiException(StatusCodes.Status404NotFound,
-                $"The model '{(name.Length > 100 ? name[..100] + "…" : name)}' does not exist. GET /v1/models lists the models of this server.", "model", "model_not_found");
+        var models = engine.Models();
+        var allows = (await policies.ForUserAsync(userId, cancellationToken)).AllowsModel;
+        name ??= ModelChoices.Default(models, generation.Value.DefaultModel, allows);
+        var shown = name.Length > 100 ? name[..100] + "…" : name;
+        return models.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.Ordinal)) is not { } model
+            ? throw new ApiException(StatusCodes.Status404NotFound, $"The model '{shown}' does not exist. GET /v1/models lists the models of this server.", "model", "model_not_found")
+            : allows(model.Name) ? model
+            : throw new ApiException(StatusCodes.Status404NotFound, $"The model '{shown}' does not exist or your role may not use it. GET /v1/models lists the models you may use.", "model", "model_not_found");
     }
 
     /// <summary>The answer's usage block, once the submission's jobs have ended: its output tokens come from their
@@ -72,7 +81,7 @@ public sealed class ApiImageService(
 
     public async Task<ApiSubmission> SubmitAsync(string userId, ImageRequest request, CancellationToken cancellationToken)
     {
-        var model = ResolveModel(request.Model);
+        var model = await ResolveModelAsync(userId, request.Model, cancellationToken);
         using var edit = request.Image is null ? null : ApiUploads.Read(request);
         if (edit is not null && request.Refiner is not null)
         {

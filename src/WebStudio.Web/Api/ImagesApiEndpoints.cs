@@ -34,7 +34,7 @@ public static class ImagesApiEndpoints
             return TypedResults.Json(new ModelList("list", engine.Models().Where(m => policy.AllowsModel(m.Name)).Select(Info).ToList()), ApiJson.Options);
         });
         v1.MapGet("/models/{id}", (HttpContext context, string id, ApiImageService images) =>
-            Handle(context, () => Task.FromResult<IResult>(TypedResults.Json(Info(images.ResolveModel(id)), ApiJson.Options))));
+            Handle(context, async () => TypedResults.Json(Info(await images.ResolveModelAsync(JobAccess.UserId(context.User)!, id, context.RequestAborted)), ApiJson.Options)));
 
         // Anything else under /v1 is answered like OpenAI answers an unknown route, not with the studio's page.
         app.Map("/v1/{**rest}", (HttpContext context) => OpenAIError.Result(context, new ApiException(StatusCodes.Status404NotFound,

@@ -61,7 +61,7 @@ public sealed class PermissionPagesTests
     }
 
     [Fact]
-    public async Task The_apis_model_list_holds_only_the_models_the_keys_owner_may_use()
+    public async Task The_api_lists_and_answers_for_only_the_models_the_keys_owner_may_use()
     {
         await using var studio = await TeamStudio.StartAsync();
         var permissions = (await studio.Get<TeamPolicies>().ForUserAsync(studio.MemberId)).Permissions;
@@ -69,8 +69,15 @@ public sealed class PermissionPagesTests
         Assert.True((await studio.Get<UserAdministration>().SaveRolePolicyAsync(new Actor(studio.AdminId, "admin"), permissions)).Done);
         var keys = studio.Get<ApiKeyService>();
 
-        Assert.Equal("[]", await ModelIdsAsync(studio, (await keys.CreateAsync(studio.MemberId, "member's key")).Key));
+        var memberKey = (await keys.CreateAsync(studio.MemberId, "member's key")).Key;
+        Assert.Equal("[]", await ModelIdsAsync(studio, memberKey));
         Assert.Equal("[\"tiny\"]", await ModelIdsAsync(studio, (await keys.CreateAsync(studio.AdminId, "admin's key")).Key));
+
+        // One model asked for by name is answered as OpenAI answers a model a key cannot reach.
+        using var http = studio.Host.Client(memberKey);
+        using var one = await http.GetAsync("/v1/models/tiny");
+        Assert.Equal(HttpStatusCode.NotFound, one.StatusCode);
+        Assert.Contains("does not exist or your role may not use it", await one.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<string> ModelIdsAsync(TeamStudio studio, string key)
