@@ -7,6 +7,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
+using WebStudio.Studio.Team;
 
 namespace WebStudio.Studio.Refine;
 
@@ -21,6 +22,7 @@ public sealed class RefineThreads(
     JobQueue queue,
     IGenerationEngine engine,
     IOptions<GenerationOptions> generation,
+    TeamPolicies policies,
     TimeProvider time)
 {
     public const int MaxTitle = 200;
@@ -62,7 +64,7 @@ public sealed class RefineThreads(
 
         var outcome = request.SourceImageId is { } imageId
             ? await EditAsync(user, imageId, request, cancellationToken)
-            : await queue.SubmitAsync(userId, FirstPrompt(request), null, JobSource.Studio, cancellationToken);
+            : await queue.SubmitAsync(userId, await FirstPromptAsync(userId, request, cancellationToken), null, JobSource.Studio, cancellationToken);
         if (outcome.Job is not { } job)
         {
             return new RefineOutcome(null, null, outcome);
@@ -152,11 +154,10 @@ public sealed class RefineThreads(
 
     private async Task<SubmitOutcome> EditAsync(ClaimsPrincipal user, Guid imageId, RefineTurnRequest request, CancellationToken cancellationToken)
     {
-        var model = request.Model ?? DefaultModel(instruction: true);
+        var model = request.Model ?? DefaultModel(instruction: true, await AllowsAsync(JobAccess.UserId(user), cancellationToken));
         if (model is null)
         {
-            return new SubmitOutcome(null, SubmitRefusal.Invalid,
-                [new FieldProblem("model", "no instruction model is installed (an InstructPix2Pix-format folder under models/); Refine needs one for its turns")]);
+            return new SubmitOutcome(null, SubmitRefusal.Invalid, [new FieldProblem("model", NoInstructionModel(engine.Models()))]);
         }
 
         return await edits.SubmitAsync(user, new EditRequest
@@ -174,28 +175,34 @@ public sealed class RefineThreads(
         }, cancellationToken);
     }
 
-    private JobSpec.Txt2Img FirstPrompt(RefineTurnRequest request) => new()
+    private async Task<JobSpec.Txt2Img> FirstPromptAsync(string userId, RefineTurnRequest request, CancellationToken cancellationToken) => new()
     {
         Prompt = request.Instruction,
-        Model = request.Model ?? DefaultModel(instruction: false)!,
+        Model = request.Model ?? DefaultModel(instruction: false, await AllowsAsync(userId, cancellationToken))!,
         Scheduler = request.Scheduler,
         Steps = request.Steps,
         Seed = request.Seed,
         Guidance = request.TextGuidance,
     };
 
-    /// <summary>The model a turn runs on when the request names none: the first instruction model installed (null:
-    /// none is), or for a first prompt the configured default, else the first text-to-image model installed.</summary>
-    public string? DefaultModel(bool instruction)
-    {
-        var models = engine.Models();
-        if (instruction)
-        {
-            return InstructionModels.First(models, editsByInstruction: true)?.Name;
-        }
+    private async Task<Func<string, bool>> AllowsAsync(string? userId, CancellationToken cancellationToken) =>
+        userId is null ? _ => false : (await policies.ForUserAsync(userId, cancellationToken)).AllowsModel;
 
-        return InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel);
+    /// <summary>The model a turn runs on when the request names none, among those the user's role may use
+    /// (<see cref="TeamPolicy.AllowsModel"/>): the first instruction model (null: none is), or for a first prompt the
+    /// configured default, else the first text-to-image model (else the configured name, which the queue refuses in words).</summary>
+    public string? DefaultModel(bool instruction, Func<string, bool> allows)
+    {
+        var models = engine.Models().Where(m => allows(m.Name)).ToList();
+        return instruction
+            ? InstructionModels.First(models, editsByInstruction: true)?.Name
+            : InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel);
     }
+
+    private static string NoInstructionModel(IReadOnlyList<EngineModel> installed) =>
+        InstructionModels.First(installed, editsByInstruction: true) is { } model
+            ? $"your role may not use an instruction model (such as '{model.Name}'), which Refine's turns need; an administrator can allow one on the roles page"
+            : "no instruction model is installed (an InstructPix2Pix-format folder under models/); Refine needs one for its turns";
 
     private static string? Problem(RefineTurnRequest request) =>
         string.IsNullOrWhiteSpace(request.Instruction) ? "write what to change (or, to start, what to draw)" : null;

@@ -17,6 +17,9 @@ public static class TinyModelEngine
     /// <summary>The real engine over the tiny model and the tiny instruction model (<see cref="TinyModelFolders.EditModelName"/>).</summary>
     public static OnnxGenerationEngine CreateEngineWithEditModel(this TinyModelFolders models) => Create(models.ModelsWithEditPath);
 
+    /// <summary>The real engine over a models folder a test wrote with the fixture's variants.</summary>
+    public static OnnxGenerationEngine Over(string modelsPath) => Create(modelsPath);
+
     private static OnnxGenerationEngine Create(string modelsPath, ComputeThreads? compute = null)
     {
         var options = new GenerationOptions { ModelsPath = modelsPath, UseCuda = false, DefaultModel = TinyModelFolders.ModelName };

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
+using WebStudio.Studio.Engine;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests.TeamAdmin;
@@ -10,7 +11,7 @@ public sealed class TeamStudio : IAsyncDisposable
 {
     private readonly TempFolder _folder = new();
 
-    private TeamStudio(IReadOnlyDictionary<string, string?>? settings) => Host = ScriptedStudio.Create(_folder, settings: settings);
+    private TeamStudio(IReadOnlyDictionary<string, string?>? settings, IGenerationEngine? engine) => Host = ScriptedStudio.Create(_folder, engine, settings);
 
     public StudioHost Host { get; }
 
@@ -22,9 +23,10 @@ public sealed class TeamStudio : IAsyncDisposable
 
     public string AdminId { get; private set; } = "";
 
-    public static async Task<TeamStudio> StartAsync(IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>An administrator and a member, on the scripted engine unless <paramref name="engine"/> is given.</summary>
+    public static async Task<TeamStudio> StartAsync(IReadOnlyDictionary<string, string?>? settings = null, IGenerationEngine? engine = null)
     {
-        var studio = new TeamStudio(settings);
+        var studio = new TeamStudio(settings, engine);
         studio.Admin = await StudioUserClient.RegisterAsync(studio.Host, "admin");
         studio.Member = await StudioUserClient.RegisterAsync(studio.Host, "member");
         (studio.AdminId, studio.MemberId) = (await studio.IdOfAsync("admin"), await studio.IdOfAsync("member"));
