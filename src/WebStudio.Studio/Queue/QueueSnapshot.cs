@@ -22,6 +22,11 @@ public sealed record QueueEntry(
     public int Height { get; init; }
 
     public int BatchSize { get; init; } = 1;
+
+    /// <summary>When a queued job's model is offered by no live worker (removed, or installed on no worker that runs
+    /// now), the time <see cref="UnservedJobs"/> fails it unless a worker comes up with the model; the claim passes it
+    /// by meanwhile, so it has no ETA. Null otherwise.</summary>
+    public DateTime? UnservedUntil { get; init; }
 }
 
 /// <summary>An administrator's pause of the queue: since when, by whom, and why.</summary>
@@ -38,7 +43,7 @@ public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry
 
     /// <summary>The entry's ETA, or null where none can be told: a held job, or a queued one while the queue is paused.</summary>
     public TimeSpan? EtaOf(QueueEntry entry) =>
-        entry.Status == JobStatus.Held || Paused is not null && entry.Status == JobStatus.Queued ? null : entry.Eta;
+        entry.Status == JobStatus.Held || entry.UnservedUntil is not null || Paused is not null && entry.Status == JobStatus.Queued ? null : entry.Eta;
 
     /// <summary>
     /// A member's view: other users' queued and running jobs, counted but not among <see cref="Entries"/>, so that
@@ -70,14 +75,16 @@ public sealed class QueueSnapshot(
 
     /// <summary>
     /// One job's place, as its owner's view gives it, for a program that polls a job (GET /api/jobs/{id}): its
-    /// position while queued, and the time until it ends (null while held, or queued in a paused queue). It reads only
+    /// position while queued, and the time until it ends (null while held, queued in a paused queue, or queued for a
+    /// model that no live worker offers). It reads only
     /// what that line needs, where the whole view also counts the queue and reads the owner's other jobs. Null when
     /// the job is no longer waiting or running.
     /// </summary>
     public async Task<(int? Position, TimeSpan? Eta)?> PlaceOfAsync(Guid jobId, string ownerId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var status = await db.Jobs.Where(j => j.Id == jobId).Select(j => (JobStatus?)j.Status).FirstOrDefaultAsync(cancellationToken);
+        var job = await db.Jobs.Where(j => j.Id == jobId).Select(j => new { j.Status, j.Kind, j.Model, j.CreatedAt }).FirstOrDefaultAsync(cancellationToken);
+        var status = job?.Status;
         if (status == JobStatus.Held)
         {
             return (null, null);
@@ -93,7 +100,7 @@ public sealed class QueueSnapshot(
         var running = await RunningAsync(db, rates, charges, cancellationToken);
         if (status == JobStatus.Running)
         {
-            return running.FirstOrDefault(r => r.Id == jobId) is { } job ? (null, job.Left) : null;
+            return running.FirstOrDefault(r => r.Id == jobId) is { } runningJob ? (null, runningJob.Left) : null;
         }
 
         var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, ownerId, rates, cancellationToken);
@@ -103,6 +110,11 @@ public sealed class QueueSnapshot(
         }
 
         var paused = await PausedAsync(db, cancellationToken);
+        if ((await UnservedAsync(db, cancellationToken))(job!.Kind, job.Model, job.CreatedAt) is not null)
+        {
+            return (entry.Position, null);
+        }
+
         var loads = await LoadsUpToAsync(db, charges, cancellationToken);
         var eta = (running.Aggregate(TimeSpan.Zero, (sum, r) => sum + r.Left) + entry.Work + loads(entry.Position)) / Math.Max(1, options.Value.EffectiveWorkers);
         return (entry.Position, paused is null ? eta : null);
@@ -130,10 +142,15 @@ public sealed class QueueSnapshot(
 
         var visibleIds = order.Select(j => j.Id).Concat(runningJobs.Select(j => j.Id)).Concat(heldJobs.Select(j => j.Id)).ToList();
         var details = await db.Jobs.AsNoTracking().Where(j => visibleIds.Contains(j.Id))
-            .Select(j => new { j.Id, j.OwnerId, j.Prompt, OwnerName = j.Owner!.UserName, j.Model, j.Width, j.Height, j.BatchSize })
+            .Select(j => new { j.Id, j.OwnerId, j.Prompt, OwnerName = j.Owner!.UserName, j.Model, j.Width, j.Height, j.BatchSize, j.Kind })
             .ToDictionaryAsync(j => j.Id, cancellationToken);
+        var unserved = await UnservedAsync(db, cancellationToken);
         QueueEntry Described(QueueEntry entry) => details.TryGetValue(entry.JobId, out var d)
-            ? entry with { Prompt = prompts || d.OwnerId == userId ? d.Prompt : null, Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize }
+            ? entry with
+            {
+                Prompt = prompts || d.OwnerId == userId ? d.Prompt : null, Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize,
+                UnservedUntil = entry.Status == JobStatus.Queued ? unserved(d.Kind, d.Model, entry.CreatedAt) : null,
+            }
             : entry;
 
         var entries = new List<QueueEntry>();
@@ -186,8 +203,9 @@ public sealed class QueueSnapshot(
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var ids = mine.Select(m => m.Id).ToList();
         var details = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
-            .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.BatchSize })
+            .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.BatchSize, j.Kind })
             .ToDictionaryAsync(j => j.Id, cancellationToken);
+        var unserved = ids.Count == 0 ? (_, _, _) => null : await UnservedAsync(db, cancellationToken);
         var held = await db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Status == JobStatus.Held).OrderBy(j => j.CreatedAt)
             .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.BatchSize })
             .ToListAsync(cancellationToken);
@@ -208,7 +226,8 @@ public sealed class QueueSnapshot(
             if (details.TryGetValue(id, out var d)) // gone meanwhile (claimed or canceled): left out
             {
                 entries.Add(new QueueEntry(id, true, null, d.Prompt, JobStatus.Queued, position, 0, d.Steps,
-                    (running + work + loads(position)) / workers, d.CreatedAt, d.Priority) { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize });
+                    (running + work + loads(position)) / workers, d.CreatedAt, d.Priority)
+                    { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize, UnservedUntil = unserved(d.Kind, d.Model, d.CreatedAt) });
             }
         }
 
@@ -239,6 +258,21 @@ public sealed class QueueSnapshot(
     {
         var step = notifier.GetLiveState(id)?.Step ?? 0;
         return (step, rates.TimeOf(model, Math.Max(0, steps - step), images, width, height) + charges.ChargeForRunning(model, step));
+    }
+
+    /// <summary>
+    /// For a queued job of a kind, model and submission time: when <see cref="UnservedJobs"/> fails it, where no live
+    /// worker offers its model (else null). Nothing is unserved while no worker is live (the studio is starting, or
+    /// its workers are all down), as the sweep fails nothing then. An upscale's model column names its upscaler,
+    /// which every worker runs.
+    /// </summary>
+    private async Task<Func<JobKind, string, DateTime, DateTime?>> UnservedAsync(StudioDbContext db, CancellationToken cancellationToken)
+    {
+        var live = time.GetUtcNow().UtcDateTime - options.Value.Lease;
+        var workers = await db.Workers.AsNoTracking().Where(w => w.LastHeartbeatAt >= live).Select(w => w.Models).ToListAsync(cancellationToken);
+        var offered = workers.SelectMany(m => m).ToHashSet(StringComparer.Ordinal);
+        var timeout = options.Value.UnservedModelTimeout;
+        return (kind, model, createdAt) => workers.Count > 0 && kind != JobKind.Upscale && !offered.Contains(model) ? createdAt + timeout : null;
     }
 
     /// <summary>The loads to charge: none where no waiting model has a measured load (the workers are not read).</summary>

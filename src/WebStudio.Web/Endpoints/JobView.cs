@@ -4,7 +4,7 @@ namespace WebStudio.Web.Endpoints;
 
 /// <summary>A job as the HTTP API returns it to its owner (or the administrator). A queued job's
 /// <see cref="Position"/> (1 = next) and a waiting or running job's <see cref="EtaSeconds"/>, the estimated seconds until
-/// it ends, are those the queue page shows; null where none can be told (a held job, a paused queue, an ended job).</summary>
+/// it ends, are those the queue page shows; null where none can be told (a held job, a paused queue, a model that no live worker offers, an ended job).</summary>
 public sealed record JobView(
     Guid Id, string Status, string Prompt, string NegativePrompt, string Model, string Scheduler, int Steps, float Guidance,
     long Seed, int Width, int Height, int BatchSize, int Step, DateTime CreatedAt, DateTime? StartedAt, DateTime? FinishedAt,

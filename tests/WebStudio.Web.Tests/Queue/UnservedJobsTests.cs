@@ -78,6 +78,52 @@ public sealed class UnservedJobsTests
         Assert.Equal(("Failed", UnservedJobs.Reason("gone")), (view.Status, view.FailureReason));
     }
 
+    [Fact]
+    public async Task A_job_waiting_for_a_model_no_live_worker_has_says_when_it_fails_instead_of_an_eta()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?>
+        {
+            ["Queue:RunJobs"] = "false",
+            ["Queue:UnservedModelSeconds"] = "60",
+        });
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var removed = (await alice.SubmitAsync("removed model")).Id;
+        var installed = (await alice.SubmitAsync("installed model")).Id;
+        var now = DateTime.UtcNow;
+        string owner;
+        DateTime queuedAt;
+        await using (var db = await LeaseTestData.OpenAsync(factory))
+        {
+            await SetAsync(db, removed, "gone", now.AddSeconds(-10));
+            (owner, queuedAt) = await db.Jobs.Where(j => j.Id == removed).Select(j => ValueTuple.Create(j.OwnerId, j.CreatedAt)).SingleAsync();
+            db.Workers.Add(new WorkerRecord { Id = "live", Models = ["tiny"], StartedAt = now.AddHours(-1), LastHeartbeatAt = now });
+            await db.SaveChangesAsync();
+        }
+
+        var snapshot = factory.Services.GetRequiredService<QueueSnapshot>();
+        foreach (var isAdmin in new[] { false, true })
+        {
+            var view = await snapshot.GetAsync(owner, isAdmin);
+            var (gone, tiny) = (view.Entries.Single(e => e.JobId == removed), view.Entries.Single(e => e.JobId == installed));
+            Assert.Equal((queuedAt.AddSeconds(60), (TimeSpan?)null), (gone.UnservedUntil, view.EtaOf(gone)));
+            Assert.Null(tiny.UnservedUntil);
+            Assert.NotNull(view.EtaOf(tiny));
+        }
+
+        var polled = await alice.WaitForAsync(removed, _ => true);
+        Assert.Equal((1, (double?)null), (polled.Position, polled.EtaSeconds));
+        Assert.NotNull((await alice.WaitForAsync(installed, _ => true)).EtaSeconds);
+
+        // With no worker live, nothing is said to be unserved, as the sweep then fails nothing.
+        await using (var db = await LeaseTestData.OpenAsync(factory))
+        {
+            await db.Workers.ExecuteUpdateAsync(s => s.SetProperty(w => w.LastHeartbeatAt, now.AddMinutes(-10)));
+        }
+
+        Assert.All((await snapshot.GetAsync(owner, isAdmin: false)).Entries, e => Assert.Null(e.UnservedUntil));
+    }
+
     private static Task<int> SetAsync(StudioDbContext db, Guid id, string model, DateTime createdAt) =>
         db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Model, model).SetProperty(j => j.CreatedAt, createdAt));
 
