@@ -52,6 +52,7 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(StudioDbContext).Assembly);
+        UtcDateTimes.Apply(builder);
         if (Database.IsNpgsql())
         {
             PostgresModel.Apply(builder);

@@ -112,6 +112,28 @@ public sealed class JobApiTests
         Assert.Equal(("tiny", "Succeeded"), (job.Model, job.Status));
     }
 
+    /// <summary>SQLite keeps times without a kind: read back, a job's times went out without their "Z", so that a client
+    /// took them for its own local time.</summary>
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task A_jobs_times_read_back_from_the_database_are_sent_as_utc()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var job = await alice.WaitForEndAsync((await alice.SubmitAsync("a red circle")).Id);
+
+        using var polled = System.Text.Json.JsonDocument.Parse(await alice.Http.GetStringAsync($"/api/jobs/{job.Id}"));
+        foreach (var name in new[] { "createdAt", "startedAt", "finishedAt" })
+        {
+            var time = polled.RootElement.GetProperty(name).GetString()!;
+            Assert.True(time.EndsWith('Z'), $"{name} is {time}, without its UTC mark");
+        }
+
+        Assert.Equal(DateTimeKind.Utc, job.CreatedAt.Kind);
+        Assert.InRange(DateTime.UtcNow - job.CreatedAt, TimeSpan.Zero, TimeSpan.FromMinutes(5));
+    }
+
     /// <summary>A seed is -1 (random) or 0 to 2^53 − 1 for every image of the batch: -7 was taken as random, and a seed
     /// near 2^63 overflowed to a negative one for the batch's later images.</summary>
     [Theory]
