@@ -157,7 +157,7 @@ public sealed class RefineThreads(
         var model = request.Model ?? DefaultModel(instruction: true, await AllowsAsync(JobAccess.UserId(user), cancellationToken));
         if (model is null)
         {
-            return new SubmitOutcome(null, SubmitRefusal.Invalid, [new FieldProblem("model", NoInstructionModel(engine.Models()))]);
+            return new SubmitOutcome(null, SubmitRefusal.Invalid, [new FieldProblem("model", NoInstructionModel())]);
         }
 
         return await edits.SubmitAsync(user, new EditRequest
@@ -199,8 +199,12 @@ public sealed class RefineThreads(
             : InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel);
     }
 
-    private static string NoInstructionModel(IReadOnlyList<EngineModel> installed) =>
-        InstructionModels.First(installed, editsByInstruction: true) is { } model
+    /// <summary>Why no turn can change a picture for a role that <paramref name="allows"/> these models, or null when an
+    /// instruction model is there for it; the page says it before the user writes an instruction.</summary>
+    public string? WhyNoInstructionModel(Func<string, bool> allows) => DefaultModel(instruction: true, allows) is null ? NoInstructionModel() : null;
+
+    private string NoInstructionModel() =>
+        InstructionModels.First(engine.Models(), editsByInstruction: true) is { } model
             ? $"your role may not use an instruction model (such as '{model.Name}'), which Refine's turns need; an administrator can allow one on the roles page"
             : "no instruction model is installed (an InstructPix2Pix-format folder under models/); Refine needs one for its turns";
 

@@ -14,6 +14,8 @@ namespace WebStudio.Web.Tests.TeamAdmin;
 [Trait("Capability", "TeamAdmin")]
 public sealed class RefineModelsTests(TinyModelFolders models) : IClassFixture<TinyModelFolders>
 {
+    private const string NoInstructionModel = "id=\"refine-no-instruction-model\"";
+
     [Fact]
     public async Task Refine_runs_on_the_instruction_model_the_role_may_use_and_says_when_it_may_use_none()
     {
@@ -24,6 +26,7 @@ public sealed class RefineModelsTests(TinyModelFolders models) : IClassFixture<T
         await using var studio = await TeamStudio.StartAsync(engine: engine);
         await AllowModelsAsync(studio, "tiny,b-edit");
 
+        Assert.DoesNotContain(NoInstructionModel, await studio.Member.Http.GetStringAsync("/refine"), StringComparison.Ordinal);
         var thread = await RefineThreadTests.StartAsync(studio.Member, new RefineTurnRequest { Instruction = "a red circle", Steps = 2, Seed = 1 });
         await RefineThreadTests.FinishedAsync(studio.Member, thread.Turns[0]);
         thread = await RefineThreadTests.ContinueAsync(studio.Member, thread.Id, new RefineTurnRequest { Instruction = "make the circle blue", Steps = 2 });
@@ -36,6 +39,11 @@ public sealed class RefineModelsTests(TinyModelFolders models) : IClassFixture<T
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("your role may not use an instruction model", body, StringComparison.Ordinal);
         Assert.Contains("a-edit", body, StringComparison.Ordinal);
+
+        // The page says it before an instruction is written.
+        var page = await studio.Member.Http.GetStringAsync($"/refine?thread={thread.Id}");
+        Assert.Contains(NoInstructionModel, page, StringComparison.Ordinal);
+        Assert.Contains("Refine cannot change pictures for you: your role may not use an instruction model", page, StringComparison.Ordinal);
     }
 
     private static async Task AllowModelsAsync(TeamStudio studio, string models)
