@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every WebStudio test, browser tests included. Installs Debian's chromium, redis-server and PostgreSQL first
+# Runs every WebStudio test, browser tests included. Installs Debian's chromium, redis-server, PostgreSQL and tzdata first
 # when they are missing (Playwright drives /usr/bin/chromium; it cannot download its own browser here; the ScaleOut
 # tests start their own Redis and PostgreSQL servers on loopback).
 set -euo pipefail
@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+[ -d /usr/share/zoneinfo/Asia ] || missing+=(tzdata) # the viewer's time zone, by its IANA name
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "Installing Debian's ${missing[*]} for the tests..."

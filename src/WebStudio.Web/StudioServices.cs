@@ -73,6 +73,7 @@ public static class StudioServices
         services.AddScoped<AccountBootstrap>();
         services.AddScoped<WebStudio.Web.Admin.AccountLinks>();
         services.AddSingleton<ThemePreferences>();
+        services.AddScoped<WebStudio.Web.Components.Shared.ViewerClock>(); // the browser's time zone, per circuit
         services.AddThrottledLogin(configuration);
         services.AddSingleSignOn(configuration);
     }

@@ -41,6 +41,9 @@ public sealed class StudioUserClient
         return client;
     }
 
+    /// <summary>A cookie the page's own script would set (viewer-time-zone.js's time zone).</summary>
+    public void SetCookie(string name, string value) => _cookies.Add(Http.BaseAddress!, new Cookie(name, value));
+
     public Task<HttpResponseMessage> PostFormAsync(string path, string handler, Dictionary<string, string> fields) =>
         StudioAccountForms.PostAsync(Http, path, handler, fields);
 

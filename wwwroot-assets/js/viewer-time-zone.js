@@ -1,0 +1,14 @@
+// The browser's time zone (an IANA name such as Europe/Berlin), for the times the server writes into pages
+// (ViewerClock): kept in a cookie, which the next page load sends. Runs on every page, the sign-in page included, so
+// that the first page after signing in already shows the viewer's own clock.
+(() => {
+  try {
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const cookie = 'ws-tz=' + encodeURIComponent(zone);
+    if (zone && !document.cookie.split('; ').includes(cookie)) {
+      document.cookie = cookie + '; path=/; max-age=31536000; samesite=lax' + (location.protocol === 'https:' ? '; secure' : '');
+    }
+  } catch {
+    // No Intl: the pages keep showing UTC, and say so.
+  }
+})();
