@@ -3,7 +3,8 @@ using WebStudio.Data;
 
 namespace WebStudio.Studio.History;
 
-/// <summary>What the history page asks for; every field is optional. Dates are UTC days, both ends included.</summary>
+/// <summary>What the history page asks for; every field is optional. Dates are days of <see cref="Zone"/>, both ends
+/// included.</summary>
 public sealed record HistoryFilter
 {
     public string? Search { get; init; }
@@ -12,6 +13,10 @@ public sealed record HistoryFilter
     public JobStatus? Status { get; init; }
     public DateOnly? From { get; init; }
     public DateOnly? To { get; init; }
+
+    /// <summary>The time zone whose days <see cref="From"/> and <see cref="To"/> are: UTC for the API, the viewer's on
+    /// the page, which shows times on the viewer's clock.</summary>
+    public TimeZoneInfo Zone { get; init; } = TimeZoneInfo.Utc;
 }
 
 /// <summary>One generation in the history, with its images (in batch order).</summary>

@@ -51,13 +51,13 @@ public sealed class HistoryService(
 
         if (filter.From is { } from)
         {
-            var start = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var start = StartOf(from, filter.Zone);
             jobs = jobs.Where(j => j.CreatedAt >= start);
         }
 
         if (filter.To is { } to)
         {
-            var end = to.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var end = StartOf(to.AddDays(1), filter.Zone);
             jobs = jobs.Where(j => j.CreatedAt < end);
         }
 
@@ -244,6 +244,19 @@ public sealed class HistoryService(
             Resolution = images.Count > 0 ? images[0].Resolution : ImageResolution.For(j, j.Width, j.Height).ToString(),
             LoadMs = j.LoadMs,
         };
+    }
+
+    /// <summary>The UTC instant a day of <paramref name="zone"/> starts: its midnight, or where a change of clocks skips
+    /// midnight there, the first half hour that exists.</summary>
+    private static DateTime StartOf(DateOnly day, TimeZoneInfo zone)
+    {
+        var midnight = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        while (zone.IsInvalidTime(midnight))
+        {
+            midnight = midnight.AddMinutes(30);
+        }
+
+        return TimeZoneInfo.ConvertTimeToUtc(midnight, zone);
     }
 
     private static string EscapeLike(string text) =>
