@@ -83,7 +83,7 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
         {
             // Both models: 1 s a job of 10 steps at 256² (0.8 s of steps). "big" took 30 s to load when a run last
             // loaded it (its older loads 20 s and 40 s: the median); "small" 5 s. A live worker holds "small"; a worker
-            // that holds "big" stopped beating long ago, so nothing holds it.
+            // that holds "big" stopped beating long ago, so nothing holds it. Both can run either model.
             var loads = new (string Model, double? LoadMs)[] { ("big", 20_000), ("big", 40_000), ("big", 30_000), ("big", null), ("small", 5_000), ("small", null) };
             for (var i = 0; i < loads.Length; i++)
             {
@@ -92,8 +92,8 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
                 db.Jobs.Add(run);
             }
 
-            db.Workers.Add(new WorkerRecord { Id = "live", LoadedModels = ["small"], StartedAt = now, LastHeartbeatAt = now });
-            db.Workers.Add(new WorkerRecord { Id = "dead", LoadedModels = ["big"], StartedAt = now.AddHours(-2), LastHeartbeatAt = now.AddHours(-1) });
+            db.Workers.Add(new WorkerRecord { Id = "live", Models = ["big", "small"], LoadedModels = ["small"], StartedAt = now, LastHeartbeatAt = now });
+            db.Workers.Add(new WorkerRecord { Id = "dead", Models = ["big", "small"], LoadedModels = ["big"], StartedAt = now.AddHours(-2), LastHeartbeatAt = now.AddHours(-1) });
             // Queued in this run order: small, big (pays the load), big, small.
             db.Jobs.Add(Waiting(a, "small", 10, 256, 1, at: 500));
             db.Jobs.Add(Waiting(b, "big", 10, 256, 1, at: 501));
