@@ -18,12 +18,7 @@ public sealed class UnservedJobsTests
     public async Task A_job_waiting_for_a_model_no_worker_has_fails_with_the_reason_once_it_has_waited_the_timeout()
     {
         using var folder = new TempFolder();
-        // No workers of its own: the test writes the workers' heartbeats by hand.
-        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?>
-        {
-            ["Queue:RunJobs"] = "false",
-            ["Queue:UnservedModelSeconds"] = "60",
-        });
+        await using var factory = Studio(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var removed = (await alice.SubmitAsync("removed model")).Id;
         var young = (await alice.SubmitAsync("removed model, just queued")).Id;
@@ -82,11 +77,7 @@ public sealed class UnservedJobsTests
     public async Task A_job_waiting_for_a_model_no_live_worker_has_says_when_it_fails_instead_of_an_eta()
     {
         using var folder = new TempFolder();
-        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?>
-        {
-            ["Queue:RunJobs"] = "false",
-            ["Queue:UnservedModelSeconds"] = "60",
-        });
+        await using var factory = Studio(folder);
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var removed = (await alice.SubmitAsync("removed model")).Id;
         var installed = (await alice.SubmitAsync("installed model")).Id;
@@ -123,6 +114,13 @@ public sealed class UnservedJobsTests
 
         Assert.All((await snapshot.GetAsync(owner, isAdmin: false)).Entries, e => Assert.Null(e.UnservedUntil));
     }
+
+    // No workers of its own: the tests write the workers' heartbeats by hand.
+    private static StudioHost Studio(TempFolder folder) => ScriptedStudio.Create(folder, settings: new Dictionary<string, string?>
+    {
+        ["Queue:RunJobs"] = "false",
+        ["Queue:UnservedModelSeconds"] = "60",
+    });
 
     private static Task<int> SetAsync(StudioDbContext db, Guid id, string model, DateTime createdAt) =>
         db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Model, model).SetProperty(j => j.CreatedAt, createdAt));
