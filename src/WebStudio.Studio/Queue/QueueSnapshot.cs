@@ -41,7 +41,8 @@ public sealed record QueueView(int Queued, int Running, IReadOnlyList<QueueEntry
     /// <summary>Set while the queue is paused: no job starts until an administrator resumes it.</summary>
     public QueuePauseInfo? Paused { get; init; }
 
-    /// <summary>The entry's ETA, or null where none can be told: a held job, or a queued one while the queue is paused.</summary>
+    /// <summary>The entry's ETA, or null where none can be told: a held job, a queued one while the queue is paused, or
+    /// one of a model that no live worker offers (<see cref="QueueEntry.UnservedUntil"/>).</summary>
     public TimeSpan? EtaOf(QueueEntry entry) =>
         entry.Status == JobStatus.Held || entry.UnservedUntil is not null || Paused is not null && entry.Status == JobStatus.Queued ? null : entry.Eta;
 
@@ -76,9 +77,8 @@ public sealed class QueueSnapshot(
     /// <summary>
     /// One job's place, as its owner's view gives it, for a program that polls a job (GET /api/jobs/{id}): its
     /// position while queued, and the time until it ends (null while held, queued in a paused queue, or queued for a
-    /// model that no live worker offers). It reads only
-    /// what that line needs, where the whole view also counts the queue and reads the owner's other jobs. Null when
-    /// the job is no longer waiting or running.
+    /// model that no live worker offers). It reads only what that line needs, where the whole view also counts the
+    /// queue and reads the owner's other jobs. Null when the job is no longer waiting or running.
     /// </summary>
     public async Task<(int? Position, TimeSpan? Eta)?> PlaceOfAsync(Guid jobId, string ownerId, CancellationToken cancellationToken = default)
     {
