@@ -133,6 +133,7 @@ public sealed class JobPanelTests
     {
         var context = new BunitContext();
         context.Services.AddMudServices();
+        context.Services.AddScoped<WebStudio.Web.Components.Shared.ViewerClock>(); // times on the viewer's clock (UTC here)
         context.Services.AddSingleton(factory.Services.GetRequiredService<JobProgressNotifier>());
         context.Services.AddSingleton(factory.Services.GetRequiredService<JobAccess>());
         context.Services.AddSingleton(factory.Services.GetRequiredService<JobQueue>());

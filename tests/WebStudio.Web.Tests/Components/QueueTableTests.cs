@@ -15,6 +15,7 @@ public sealed class QueueTableTests
     {
         var context = new BunitContext();
         context.Services.AddMudServices();
+        context.Services.AddScoped<WebStudio.Web.Components.Shared.ViewerClock>(); // times on the viewer's clock (UTC here)
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         return context;
     }

@@ -38,6 +38,7 @@ public sealed class MemberQueueCountsTests
 
         await using var context = new BunitContext();
         context.Services.AddMudServices();
+        context.Services.AddScoped<WebStudio.Web.Components.Shared.ViewerClock>(); // times on the viewer's clock (UTC here)
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         var bobPage = context.Render<QueueTable>(p => p.Add(c => c.View, bobView).Add(c => c.IsAdmin, false));
         Assert.Equal("Waiting: 1 yours · 1 other · Running: 0 yours · 1 other", bobPage.Find("#queue-length").TextContent.Trim());

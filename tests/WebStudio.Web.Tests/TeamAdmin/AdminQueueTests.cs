@@ -46,6 +46,7 @@ public sealed class AdminQueueTests
         await using (var context = new BunitContext())
         {
             context.Services.AddMudServices();
+            context.Services.AddScoped<WebStudio.Web.Components.Shared.ViewerClock>(); // times on the viewer's clock (UTC here)
             context.JSInterop.Mode = JSRuntimeMode.Loose;
             var page = context.Render<QueueTable>(p => p.Add(c => c.View, memberView).Add(c => c.IsAdmin, false));
             var row = page.Find($"tr[data-job-id='{waiting.Id}']");
@@ -99,6 +100,7 @@ public sealed class AdminQueueTests
         await using (var context = new BunitContext())
         {
             context.Services.AddMudServices();
+            context.Services.AddScoped<WebStudio.Web.Components.Shared.ViewerClock>(); // times on the viewer's clock (UTC here)
             context.JSInterop.Mode = JSRuntimeMode.Loose;
             var page = context.Render<QueueTable>(p => p.Add(c => c.View, memberView).Add(c => c.IsAdmin, false));
             Assert.Contains("The queue is paused by an administrator", page.Find("#queue-paused").TextContent, StringComparison.Ordinal);
