@@ -29,6 +29,6 @@ public sealed partial class ViewerClock
 
     // IANA names (Europe/Berlin, America/Argentina/Buenos_Aires, Etc/GMT+5, UTC): nothing the zone lookup could take
     // for a path outside the zone database.
-    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]{0,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}$")]
+    [GeneratedRegex(@"^[A-Za-z][A-Za-z0-9_+\-]{0,30}(/[A-Za-z0-9_+\-]{1,30}){0,2}$", RegexOptions.NonBacktracking)]
     private static partial Regex ZoneName();
 }
