@@ -38,6 +38,12 @@ public static class InstructionModels
         models.Any(m => m.Name == configured && !m.EditsByInstruction) ? configured
             : First(models, editsByInstruction: false)?.Name ?? configured;
 
+    /// <summary>As <see cref="DefaultTextModel(IReadOnlyList{EngineModel}, string)"/>, among the models a role
+    /// <paramref name="allows"/> (TeamPolicy.AllowsModel): the configured default where the role may use it, else the
+    /// first text-to-image model it may, else the configured name, which a submission then refuses in words.</summary>
+    public static string DefaultTextModel(IReadOnlyList<EngineModel> models, string configured, Func<string, bool> allows) =>
+        DefaultTextModel([.. models.Where(m => allows(m.Name))], configured);
+
     /// <summary>The first installed model of the kind asked for, or null.</summary>
     public static EngineModel? First(IReadOnlyList<EngineModel> models, bool editsByInstruction) =>
         models.FirstOrDefault(m => m.EditsByInstruction == editsByInstruction);

@@ -96,7 +96,8 @@ public sealed class QueueSnapshot(
         }
 
         var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
-        var charges = await ChargesAsync(db, rates, cancellationToken);
+        var workers = await LiveWorkersAsync(db, cancellationToken);
+        var charges = workers.ChargesFor(rates);
         var running = await RunningAsync(db, rates, charges, cancellationToken);
         if (status == JobStatus.Running)
         {
@@ -110,7 +111,7 @@ public sealed class QueueSnapshot(
         }
 
         var paused = await PausedAsync(db, cancellationToken);
-        if ((await UnservedAsync(db, cancellationToken))(job!.Kind, job.Model, job.CreatedAt) is not null)
+        if (workers.UnservedUntil(job!.Kind, job.Model, job.CreatedAt) is not null)
         {
             return (entry.Position, null);
         }
@@ -136,7 +137,8 @@ public sealed class QueueSnapshot(
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.CreatedAt, j.Priority })
             .ToListAsync(cancellationToken);
         var rates = await QueueStatements.ReadRatesAsync(db, [.. order.Select(j => j.Model), .. runningJobs.Select(j => j.Model)], cancellationToken);
-        var charges = await ChargesAsync(db, rates, cancellationToken);
+        var live = await LiveWorkersAsync(db, cancellationToken);
+        var charges = live.ChargesFor(rates);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
         var prompts = options.Value.AdministratorsSeePrompts;
 
@@ -144,12 +146,11 @@ public sealed class QueueSnapshot(
         var details = await db.Jobs.AsNoTracking().Where(j => visibleIds.Contains(j.Id))
             .Select(j => new { j.Id, j.OwnerId, j.Prompt, OwnerName = j.Owner!.UserName, j.Model, j.Width, j.Height, j.BatchSize, j.Kind })
             .ToDictionaryAsync(j => j.Id, cancellationToken);
-        var unserved = await UnservedAsync(db, cancellationToken);
         QueueEntry Described(QueueEntry entry) => details.TryGetValue(entry.JobId, out var d)
             ? entry with
             {
                 Prompt = prompts || d.OwnerId == userId ? d.Prompt : null, Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize,
-                UnservedUntil = entry.Status == JobStatus.Queued ? unserved(d.Kind, d.Model, entry.CreatedAt) : null,
+                UnservedUntil = entry.Status == JobStatus.Queued ? live.UnservedUntil(d.Kind, d.Model, entry.CreatedAt) : null,
             }
             : entry;
 
@@ -197,7 +198,8 @@ public sealed class QueueSnapshot(
         var othersQueued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.OwnerId != userId, cancellationToken);
         var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
         var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, rates, cancellationToken);
-        var charges = await ChargesAsync(db, rates, cancellationToken);
+        var live = await LiveWorkersAsync(db, cancellationToken);
+        var charges = live.ChargesFor(rates);
         var runningJobs = await RunningAsync(db, rates, charges, cancellationToken);
         var loads = await LoadsUpToAsync(db, charges, cancellationToken);
         var workers = Math.Max(1, options.Value.EffectiveWorkers);
@@ -205,7 +207,6 @@ public sealed class QueueSnapshot(
         var details = await db.Jobs.AsNoTracking().Where(j => ids.Contains(j.Id))
             .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.BatchSize, j.Kind })
             .ToDictionaryAsync(j => j.Id, cancellationToken);
-        var unserved = ids.Count == 0 ? (_, _, _) => null : await UnservedAsync(db, cancellationToken);
         var held = await db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Status == JobStatus.Held).OrderBy(j => j.CreatedAt)
             .Select(j => new { j.Id, j.Prompt, j.Steps, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.BatchSize })
             .ToListAsync(cancellationToken);
@@ -227,7 +228,7 @@ public sealed class QueueSnapshot(
             {
                 entries.Add(new QueueEntry(id, true, null, d.Prompt, JobStatus.Queued, position, 0, d.Steps,
                     (running + work + loads(position)) / workers, d.CreatedAt, d.Priority)
-                    { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize, UnservedUntil = unserved(d.Kind, d.Model, d.CreatedAt) });
+                    { Model = d.Model, Width = d.Width, Height = d.Height, BatchSize = d.BatchSize, UnservedUntil = live.UnservedUntil(d.Kind, d.Model, d.CreatedAt) });
             }
         }
 
@@ -260,25 +261,34 @@ public sealed class QueueSnapshot(
         return (step, rates.TimeOf(model, Math.Max(0, steps - step), images, width, height) + charges.ChargeForRunning(model, step));
     }
 
-    /// <summary>
-    /// For a queued job of a kind, model and submission time: when <see cref="UnservedJobs"/> fails it, where no live
-    /// worker offers its model (else null). Nothing is unserved while no worker is live (the studio is starting, or
-    /// its workers are all down), as the sweep fails nothing then. An upscale's model column names its upscaler,
-    /// which every worker runs.
-    /// </summary>
-    private async Task<Func<JobKind, string, DateTime, DateTime?>> UnservedAsync(StudioDbContext db, CancellationToken cancellationToken)
+    /// <summary>The workers heard from within the lease, read once per view: the models they hold loaded (for the load
+    /// charges) and the models they can run (for <see cref="QueueEntry.UnservedUntil"/>).</summary>
+    private async Task<LiveWorkers> LiveWorkersAsync(StudioDbContext db, CancellationToken cancellationToken)
     {
-        var live = time.GetUtcNow().UtcDateTime - options.Value.Lease;
-        var workers = await db.Workers.AsNoTracking().Where(w => w.LastHeartbeatAt >= live).Select(w => w.Models).ToListAsync(cancellationToken);
-        var offered = workers.SelectMany(m => m).ToHashSet(StringComparer.Ordinal);
-        var timeout = options.Value.UnservedModelTimeout;
-        return (kind, model, createdAt) => workers.Count > 0 && kind != JobKind.Upscale && !offered.Contains(model) ? createdAt + timeout : null;
+        var since = time.GetUtcNow().UtcDateTime - options.Value.Lease;
+        var workers = await db.Workers.AsNoTracking().Where(w => w.LastHeartbeatAt >= since)
+            .Select(w => new { w.Models, w.LoadedModels }).ToListAsync(cancellationToken);
+        return new LiveWorkers(
+            workers.Count,
+            [.. workers.SelectMany(w => w.LoadedModels).Distinct(StringComparer.Ordinal)],
+            workers.SelectMany(w => w.Models).ToHashSet(StringComparer.Ordinal),
+            options.Value.UnservedModelTimeout);
     }
 
-    /// <summary>The loads to charge: none where no waiting model has a measured load (the workers are not read).</summary>
-    private async Task<ModelLoadCharges> ChargesAsync(StudioDbContext db, WorkRates rates, CancellationToken cancellationToken) =>
-        new(rates.Loads, rates.Loads.Count == 0 ? []
-            : await QueueStatements.HeldModelsAsync(db, time.GetUtcNow().UtcDateTime - options.Value.Lease, cancellationToken));
+    private sealed record LiveWorkers(int Count, IReadOnlyList<string> Held, IReadOnlySet<string> Offered, TimeSpan UnservedTimeout)
+    {
+        /// <summary>The loads to charge: none where no waiting model has a measured load.</summary>
+        public ModelLoadCharges ChargesFor(WorkRates rates) => new(rates.Loads, rates.Loads.Count == 0 ? [] : Held);
+
+        /// <summary>
+        /// For a queued job of a kind, model and submission time: when <see cref="UnservedJobs"/> fails it, where no live
+        /// worker offers its model (else null). Nothing is unserved while no worker is live (the studio is starting, or
+        /// its workers are all down), as the sweep fails nothing then. An upscale's model column names its upscaler,
+        /// which every worker runs.
+        /// </summary>
+        public DateTime? UnservedUntil(JobKind kind, string model, DateTime createdAt) =>
+            Count > 0 && kind != JobKind.Upscale && !Offered.Contains(model) ? createdAt + UnservedTimeout : null;
+    }
 
     /// <summary>For a view summed in SQL: the loads up to each run position, once the running jobs are charged. The
     /// queue's first positions are read only where a queued model may pay a load.</summary>

@@ -195,14 +195,6 @@ internal static class QueueStatements
         return WorkRates.From(runs) with { Loads = loads };
     }
 
-    /// <summary>The models that live workers (heard from since <paramref name="since"/>) hold loaded, as their last
-    /// heartbeats said: what no queued job waits a load for (<see cref="ModelLoadCharges"/>).</summary>
-    public static async Task<IReadOnlyList<string>> HeldModelsAsync(StudioDbContext db, DateTime since, CancellationToken cancellationToken)
-    {
-        var held = await db.Workers.AsNoTracking().Where(w => w.LastHeartbeatAt >= since).Select(w => w.LoadedModels).ToListAsync(cancellationToken);
-        return [.. held.SelectMany(m => m).Distinct(StringComparer.Ordinal)];
-    }
-
     /// <summary>The run position of each queued model's first job (<see cref="QueueOrderSql.FirstPositions"/>).</summary>
     public static async Task<IReadOnlyDictionary<string, int>> FirstPositionsAsync(StudioDbContext db, QueuePolicy policy, CancellationToken cancellationToken)
     {

@@ -193,10 +193,10 @@ public sealed class RefineThreads(
     /// configured default, else the first text-to-image model (else the configured name, which the queue refuses in words).</summary>
     public string? DefaultModel(bool instruction, Func<string, bool> allows)
     {
-        var models = engine.Models().Where(m => allows(m.Name)).ToList();
+        var models = engine.Models();
         return instruction
-            ? InstructionModels.First(models, editsByInstruction: true)?.Name
-            : InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel);
+            ? models.FirstOrDefault(m => m.EditsByInstruction && allows(m.Name))?.Name
+            : InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel, allows);
     }
 
     /// <summary>Why no turn can change a picture for a role that <paramref name="allows"/> these models, or null when an

@@ -19,5 +19,5 @@ public static class ModelChoices
     /// <summary>The studio's default model where the role may use it, else the first text-to-image model it may; the
     /// default itself when there is none (a submission then says why).</summary>
     public static string Default(IReadOnlyList<EngineModel> models, string configured, Func<string, bool> allows) =>
-        InstructionModels.DefaultTextModel([.. models.Where(m => allows(m.Name))], configured);
+        InstructionModels.DefaultTextModel(models, configured, allows);
 }
