@@ -21,6 +21,8 @@ public sealed class RefineBrowserTests
         TinyStableDiffusion.Write(Path.Combine(sandbox.ModelsPath, "tiny-edit"), TinyModelVariant.InstructEdit);
         // The instruction model's card turns its automatic mask on: the "Keep the rest" box starts ticked.
         File.WriteAllText(Path.Combine(sandbox.ModelsPath, "tiny-edit", "card.json"), """{"defaults": {"imageGuidance": 2, "autoMask": 0.4}}""");
+        // A second instruction model, with no card: the branch turn is made on it, picked under "More".
+        TinyStableDiffusion.Write(Path.Combine(sandbox.ModelsPath, "tiny-edit-2"), TinyModelVariant.InstructEdit);
         await using var server = await StudioHost.StartAsync(sandbox.Options());
         await using var browser = await BrowserSession.LaunchAsync();
         var context = await browser.Browser.NewContextAsync(new()
@@ -43,10 +45,16 @@ public sealed class RefineBrowserTests
             await TurnAsync(page, "make the circle blue", 2);
             await Assertions.Expect(page.Locator("li[data-turn='2']")).ToContainTextAsync("image 2 · auto mask 0.4");
 
-            // Back to the first turn, and a branch from it.
+            // Back to the first turn, and a branch from it on the other instruction model, with that model's defaults.
             await page.Locator("li[data-turn='1'] button.refine-turn").ClickAsync();
             await Assertions.Expect(page.Locator("li[data-turn='1']")).ToHaveAttributeAsync("data-selected", "true");
+            await page.Locator("#refine-more summary").ClickAsync();
+            await Assertions.Expect(page.Locator("#refine-model")).ToHaveValueAsync("tiny-edit");
+            await page.Locator("#refine-model").SelectOptionAsync("tiny-edit-2");
+            await Assertions.Expect(page.Locator("#refine-keep-rest")).Not.ToBeCheckedAsync();
             await TurnAsync(page, "make the circle green", 3);
+            await Assertions.Expect(page.Locator("li[data-turn='3']")).ToContainTextAsync("tiny-edit-2 · seed");
+            await Assertions.Expect(page.Locator("li[data-turn='3']")).ToContainTextAsync("image 1.5");
             await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(3);
 
             // Compare the two branches side by side.

@@ -33,6 +33,14 @@ public sealed class RefineModelsTests(TinyModelFolders models) : IClassFixture<T
         Assert.Equal(["tiny", "b-edit"], thread.Turns.Select(t => t.Model));
         Assert.Equal("Succeeded", (await studio.Member.WaitForEndAsync(thread.Turns[1].JobId, TimeSpan.FromSeconds(90))).Status);
 
+        // The page's model picker offers the instruction models, the one the role may not use disabled, and goes on
+        // with the thread's.
+        var picker = await studio.Member.Http.GetStringAsync($"/refine?thread={thread.Id}");
+        Assert.Matches("<option value=\"a-edit\" disabled[^>]*>a-edit \\(not for your role\\)</option>", picker);
+        Assert.Matches("<option value=\"b-edit\" selected[^>]*>b-edit</option>", picker);
+        Assert.DoesNotContain("<option value=\"tiny\"", picker, StringComparison.Ordinal);
+        Assert.Contains("b-edit &#xB7; seed", picker, StringComparison.Ordinal);
+
         await AllowModelsAsync(studio, "tiny");
         using var refused = await studio.Member.Http.PostAsJsonAsync($"/api/refine/threads/{thread.Id}/turns", new RefineTurnRequest { Instruction = "make it green", Steps = 2 });
         var body = await refused.Content.ReadAsStringAsync();
