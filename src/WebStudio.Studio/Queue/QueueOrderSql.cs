@@ -37,9 +37,7 @@ public static class QueueOrderSql
     /// </summary>
     public static string ClaimHead(bool postgres, QueuePolicy policy, bool filterModels)
     {
-        var models = !filterModels ? ""
-            : postgres ? " AND (\"Kind\" = 'Upscale' OR \"Model\" = ANY(@models))"
-            : " AND (\"Kind\" = 'Upscale' OR \"Model\" IN (SELECT value FROM json_each(@models)))";
+        var models = filterModels ? $" AND {Runnable(postgres)}" : "";
         // SQLite's planner, which gives little weight to LIMIT, may pick the status index and sort all queued jobs:
         // INDEXED BY holds it to the order's index (and fails loudly should that index ever be missing).
         var index = policy == QueuePolicy.Fifo ? FifoIndex : FairIndex;
@@ -49,17 +47,26 @@ public static class QueueOrderSql
             + (postgres ? " FOR UPDATE SKIP LOCKED" : "");
     }
 
+    /// <summary>A job that a worker able to run the models of <c>@models</c> (PostgreSQL: a text array; SQLite: a JSON
+    /// array) can take: one of those models, or one that needs no diffusion model (an upscale).</summary>
+    private static string Runnable(bool postgres) => postgres
+        ? "(\"Kind\" = 'Upscale' OR \"Model\" = ANY(@models))"
+        : "(\"Kind\" = 'Upscale' OR \"Model\" IN (SELECT value FROM json_each(@models)))";
+
     /// <summary>
     /// A viewer's queued jobs with their place in the run order: Id, Position (1 = next) and Ms, the estimated time of
     /// the work up to and including the job, summed in run order (<see cref="WorkRates.TimeOf"/>): models
     /// <c>@model0</c>…<c>@model{n-1}</c> at their rates <c>@step0</c>, <c>@rest0</c>…, any other at <c>@step</c>,
     /// <c>@rest</c>. The database numbers the queue on the order's index and returns only <c>@owner</c>'s rows, so a
-    /// queue page does not read the whole queue into memory.
+    /// queue page does not read the whole queue into memory. With <paramref name="servedOnly"/>, a job that no live
+    /// worker can run (<see cref="Runnable"/>: <c>@models</c> are what the live workers offer) adds no time, as no
+    /// claim takes it before the sweep fails it (UnservedJobs).
     /// </summary>
-    public static string ViewerPositions(QueuePolicy policy, int models) =>
+    public static string ViewerPositions(QueuePolicy policy, int models, bool postgres, bool servedOnly) =>
         "SELECT \"Id\", \"Position\", \"Ms\" FROM (SELECT \"Id\", \"OwnerId\", "
         + $"ROW_NUMBER() OVER (ORDER BY {OrderBy(policy)}) AS \"Position\", "
-        + $"SUM(CAST(\"BatchSize\" AS DOUBLE PRECISION) * \"Width\" * \"Height\" * (\"Steps\" * {RateOfModel("step", models)} + {RateOfModel("rest", models)})) "
+        + $"SUM({(servedOnly ? $"CASE WHEN {Runnable(postgres)} THEN 1 ELSE 0 END * " : "")}"
+        + $"CAST(\"BatchSize\" AS DOUBLE PRECISION) * \"Width\" * \"Height\" * (\"Steps\" * {RateOfModel("step", models)} + {RateOfModel("rest", models)})) "
         + $"OVER (ORDER BY {OrderBy(policy)} ROWS UNBOUNDED PRECEDING) AS \"Ms\" "
         + $"FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" WHERE \"OwnerId\" = @owner ORDER BY \"Position\"";
 

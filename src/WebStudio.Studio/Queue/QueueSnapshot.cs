@@ -104,7 +104,7 @@ public sealed class QueueSnapshot(
             return running.FirstOrDefault(r => r.Id == jobId) is { } runningJob ? (null, runningJob.Left) : null;
         }
 
-        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, ownerId, rates, cancellationToken);
+        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, ownerId, rates, workers.Served, cancellationToken);
         if (mine.FirstOrDefault(m => m.Id == jobId) is not { Position: > 0 } entry)
         {
             return null; // claimed or canceled meanwhile
@@ -170,8 +170,14 @@ public sealed class QueueSnapshot(
         for (var i = 0; i < order.Count; i++)
         {
             var job = order[i];
-            ahead += rates.TimeOf(job.Model, job.Steps, job.BatchSize, job.Width, job.Height) + charges.ChargeFor(job.Model);
-            if (details.TryGetValue(job.Id, out var d))
+            var d = details.GetValueOrDefault(job.Id);
+            // A job that no live worker can run adds no time to the jobs behind it: no claim takes it.
+            if (d is null || live.UnservedUntil(d.Kind, d.Model, job.CreatedAt) is null)
+            {
+                ahead += rates.TimeOf(job.Model, job.Steps, job.BatchSize, job.Width, job.Height) + charges.ChargeFor(job.Model);
+            }
+
+            if (d is not null)
             {
                 entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
                     JobStatus.Queued, i + 1, 0, job.Steps, ahead / workers, job.CreatedAt, job.Priority)));
@@ -197,8 +203,8 @@ public sealed class QueueSnapshot(
         var queued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued, cancellationToken);
         var othersQueued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued && j.OwnerId != userId, cancellationToken);
         var rates = await QueueStatements.ReadRatesAsync(db, waiting: null, cancellationToken);
-        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, rates, cancellationToken);
         var live = await LiveWorkersAsync(db, cancellationToken);
+        var mine = await QueueStatements.ViewerPositionsAsync(db, queue.Policy, userId, rates, live.Served, cancellationToken);
         var charges = live.ChargesFor(rates);
         var runningJobs = await RunningAsync(db, rates, charges, cancellationToken);
         var loads = await LoadsUpToAsync(db, charges, cancellationToken);
@@ -277,8 +283,17 @@ public sealed class QueueSnapshot(
 
     private sealed record LiveWorkers(int Count, IReadOnlyList<string> Held, IReadOnlySet<string> Offered, TimeSpan UnservedTimeout)
     {
-        /// <summary>The loads to charge: none where no waiting model has a measured load.</summary>
-        public ModelLoadCharges ChargesFor(WorkRates rates) => new(rates.Loads, rates.Loads.Count == 0 ? [] : Held);
+        /// <summary>The loads to charge: none where no waiting model has a measured load, nor for a model that no live
+        /// worker can load.</summary>
+        public ModelLoadCharges ChargesFor(WorkRates rates)
+        {
+            var loads = Served is null ? rates.Loads : rates.Loads.Where(l => Offered.Contains(l.Key)).ToDictionary(StringComparer.Ordinal);
+            return new(loads, loads.Count == 0 ? [] : Held);
+        }
+
+        /// <summary>The models whose jobs a live worker can take (with upscales, which every worker runs), or null while
+        /// no worker is live, when every job counts as served (see <see cref="UnservedUntil"/>).</summary>
+        public IReadOnlyCollection<string>? Served => Count > 0 ? Offered : null;
 
         /// <summary>
         /// For a queued job of a kind, model and submission time: when <see cref="UnservedJobs"/> fails it, where no live

@@ -110,14 +110,21 @@ internal static class QueueStatements
     }
 
     /// <summary>The viewer's queued jobs: their position in the run order and the estimated time of the work up to
-    /// and including each, at <paramref name="rates"/> (<see cref="QueueOrderSql.ViewerPositions"/>).</summary>
+    /// and including each, at <paramref name="rates"/> (<see cref="QueueOrderSql.ViewerPositions"/>), counting only jobs
+    /// of the <paramref name="served"/> models (null: every job's).</summary>
     public static async Task<IReadOnlyList<(Guid Id, int Position, TimeSpan Work)>> ViewerPositionsAsync(
-        StudioDbContext db, QueuePolicy policy, string userId, WorkRates rates, CancellationToken cancellationToken)
+        StudioDbContext db, QueuePolicy policy, string userId, WorkRates rates, IReadOnlyCollection<string>? served, CancellationToken cancellationToken)
     {
+        var postgres = db.Database.IsNpgsql();
         await db.Database.OpenConnectionAsync(cancellationToken);
         var measured = rates.Rates.ToList();
-        await using var command = Command(db, QueueOrderSql.ViewerPositions(policy, measured.Count));
+        await using var command = Command(db, QueueOrderSql.ViewerPositions(policy, measured.Count, postgres, served is not null));
         Add(command, "owner", userId);
+        if (served is not null)
+        {
+            Add(command, "models", postgres ? served.ToArray() : System.Text.Json.JsonSerializer.Serialize(served));
+        }
+
         Add(command, "step", rates.Fallback.StepMs);
         Add(command, "rest", rates.Fallback.RestMs);
         for (var i = 0; i < measured.Count; i++)

@@ -105,14 +105,38 @@ public sealed class UnservedJobsTests
         var polled = await alice.WaitForAsync(removed, _ => true);
         Assert.Equal((1, (double?)null), (polled.Position, polled.EtaSeconds));
         Assert.NotNull((await alice.WaitForAsync(installed, _ => true)).EtaSeconds);
+        var behindUnserved = await EtasAsync(snapshot, owner, alice, installed);
 
-        // With no worker live, nothing is said to be unserved, as the sweep then fails nothing.
+        // With no worker live, nothing is said to be unserved, as the sweep then fails nothing, and the job ahead
+        // counts in the ETA behind it.
         await using (var db = await LeaseTestData.OpenAsync(factory))
         {
             await db.Workers.ExecuteUpdateAsync(s => s.SetProperty(w => w.LastHeartbeatAt, now.AddMinutes(-10)));
         }
 
         Assert.All((await snapshot.GetAsync(owner, isAdmin: false)).Entries, e => Assert.Null(e.UnservedUntil));
+        var behindServed = await EtasAsync(snapshot, owner, alice, installed);
+        Assert.True(behindServed.Member > behindUnserved.Member, $"{behindServed} against {behindUnserved}");
+        Assert.True(behindServed.Administrator > behindUnserved.Administrator, $"{behindServed} against {behindUnserved}");
+        Assert.True(behindServed.Api > behindUnserved.Api, $"{behindServed} against {behindUnserved}");
+
+        // The unserved job added no time to the one behind it: its ETAs were those it has with that job gone.
+        await using (var db = await LeaseTestData.OpenAsync(factory))
+        {
+            await db.Workers.ExecuteUpdateAsync(s => s.SetProperty(w => w.LastHeartbeatAt, DateTime.UtcNow));
+            await db.Jobs.Where(j => j.Id == removed).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Canceled));
+        }
+
+        Assert.Equal(behindUnserved, await EtasAsync(snapshot, owner, alice, installed));
+    }
+
+    /// <summary>A queued job's ETA in its owner's view, in the administrator's and over the API.</summary>
+    private static async Task<(TimeSpan? Member, TimeSpan? Administrator, double? Api)> EtasAsync(QueueSnapshot snapshot, string owner, StudioUserClient client, Guid job)
+    {
+        var member = await snapshot.GetAsync(owner, isAdmin: false);
+        var administrator = await snapshot.GetAsync(owner, isAdmin: true);
+        return (member.EtaOf(member.Entries.Single(e => e.JobId == job)), administrator.EtaOf(administrator.Entries.Single(e => e.JobId == job)),
+            (await client.WaitForAsync(job, _ => true)).EtaSeconds);
     }
 
     // No workers of its own: the tests write the workers' heartbeats by hand.
