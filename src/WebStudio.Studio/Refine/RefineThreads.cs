@@ -8,6 +8,7 @@ using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Team;
+using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Studio.Refine;
 
@@ -23,6 +24,7 @@ public sealed class RefineThreads(
     IGenerationEngine engine,
     IOptions<GenerationOptions> generation,
     TeamPolicies policies,
+    ModelCards cards,
     TimeProvider time)
 {
     public const int MaxTitle = 200;
@@ -175,15 +177,33 @@ public sealed class RefineThreads(
         }, cancellationToken);
     }
 
-    private async Task<JobSpec.Txt2Img> FirstPromptAsync(string userId, RefineTurnRequest request, CancellationToken cancellationToken) => new()
+    private async Task<JobSpec.Txt2Img> FirstPromptAsync(string userId, RefineTurnRequest request, CancellationToken cancellationToken)
     {
-        Prompt = request.Instruction,
-        Model = request.Model ?? DefaultModel(instruction: false, await AllowsAsync(userId, cancellationToken))!,
-        Scheduler = request.Scheduler,
-        Steps = request.Steps,
-        Seed = request.Seed,
-        Guidance = request.TextGuidance,
-    };
+        var model = request.Model ?? DefaultModel(instruction: false, await AllowsAsync(userId, cancellationToken))!;
+        var settings = SettingsFor(model, instruction: false);
+        return new()
+        {
+            Prompt = request.Instruction,
+            Model = model,
+            Scheduler = request.Scheduler ?? settings.Scheduler,
+            Steps = request.Steps ?? settings.Steps,
+            Seed = request.Seed,
+            Guidance = request.TextGuidance ?? settings.Guidance,
+        };
+    }
+
+    /// <summary>What a turn on <paramref name="model"/> runs at where its request leaves a setting out, and what the page
+    /// shows for it: the model's own defaults (its card's, or a Turbo folder's 1 step at guidance 0), else an instruction
+    /// edit's (<see cref="EditSettings.For"/>) or, for a first picture, text to image's.</summary>
+    public EditSettings SettingsFor(string? model, bool instruction)
+    {
+        var defaults = cards.DefaultsFor(model);
+        return instruction
+            ? EditSettings.For(defaults, EditOperation.Instruct, denoise: 1f)
+            : new EditSettings(defaults?.Sampler ?? TextDefaults.Scheduler, defaults?.Steps ?? TextDefaults.Steps, defaults?.Guidance ?? TextDefaults.Guidance);
+    }
+
+    private static readonly JobSpec.Txt2Img TextDefaults = new();
 
     private async Task<Func<string, bool>> AllowsAsync(string? userId, CancellationToken cancellationToken) =>
         userId is null ? _ => false : (await policies.ForUserAsync(userId, cancellationToken)).AllowsModel;

@@ -18,22 +18,24 @@ public sealed record RefineTurnRequest
     public Guid? ParentTurnId { get; init; }
     public Guid? SourceImageId { get; init; }
     public string? Model { get; init; }
-    public string Scheduler { get; init; } = Defaults.Scheduler;
-    public int Steps { get; init; } = Defaults.Steps;
+
+    /// <summary>Null, as <see cref="Steps"/> and <see cref="TextGuidance"/>: the turn's model's own (its card's, or a
+    /// Turbo folder's 1 step at guidance 0), else the studio's (<see cref="RefineThreads.SettingsFor"/>).</summary>
+    public string? Scheduler { get; init; }
+
+    public int? Steps { get; init; }
 
     /// <summary>-1 picks a random seed.</summary>
     public long Seed { get; init; } = -1;
 
     /// <summary>Text guidance (the CFG scale of a first prompt turn).</summary>
-    public float TextGuidance { get; init; } = InstructionEdit.DefaultTextGuidance;
+    public float? TextGuidance { get; init; }
 
     /// <summary>Null: the instruction model's own (its card's <c>imageGuidance</c>), else InstructPix2Pix's 1.5.</summary>
     public float? ImageGuidance { get; init; }
 
     /// <summary>As <see cref="Editing.EditRequest.AutoMask"/>: a threshold, 0 for off, null for the model's own.</summary>
     public float? AutoMask { get; init; }
-
-    private static readonly JobSpec.InstructEdit Defaults = new();
 }
 
 /// <summary>A turn: its instruction, parameters, state and result (the job's first image).</summary>

@@ -10,6 +10,7 @@ using WebStudio.Studio.Editing;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
+using WebStudio.Studio.Refine;
 using WebStudio.Studio.Vocabulary;
 using WebStudio.Web.Components.Shared;
 using WebStudio.Web.Api;
@@ -17,6 +18,7 @@ using WebStudio.Web.Engine;
 using WebStudio.Web.Tests.Editing;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Infrastructure;
+using WebStudio.Web.Tests.Refine;
 
 namespace WebStudio.Web.Tests.ModelManagement;
 
@@ -24,7 +26,7 @@ namespace WebStudio.Web.Tests.ModelManagement;
 /// form and the Edit page take them when the model is chosen, and POST /api/edits and the OpenAI API for the fields a
 /// request leaves out.</summary>
 [Trait("Capability", "UserModels")]
-public sealed class ModelDefaultsTests
+public sealed class ModelDefaultsTests(TinyModelFolders tinyModels) : IClassFixture<TinyModelFolders>
 {
     private const string TurboCard = """{"defaults": {"steps": 1, "guidance": 0, "sampler": "Euler", "width": 96, "height": 64}}""";
 
@@ -130,6 +132,45 @@ public sealed class ModelDefaultsTests
         await using var db = host.OpenDatabase();
         var spec = Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(await db.Jobs.SingleAsync()));
         Assert.Equal((2, 0f, ApiImageService.EditStrength), (spec.Steps, spec.Guidance, spec.Strength));
+    }
+
+    [Fact]
+    public async Task Refine_takes_each_turns_models_defaults_for_the_settings_a_request_and_the_page_leave_out()
+    {
+        using var folder = new TempFolder();
+        using var engine = tinyModels.CreateEngineWithEditModel();
+        await using var host = ScriptedStudio.Create(folder, engine);
+        // The first picture's model is a Turbo one; the instruction model's card gives its own settings.
+        foreach (var (model, card) in new[]
+        {
+            (TinyModelFolders.ModelName, TurboCard),
+            (TinyModelFolders.EditModelName, """{"defaults": {"steps": 3, "guidance": 5, "sampler": "DDIM", "imageGuidance": 2}}"""),
+        })
+        {
+            Directory.CreateDirectory(Path.Combine(host.ModelsPath, model));
+            File.WriteAllText(Path.Combine(host.ModelsPath, model, ModelCard.FileName), card);
+        }
+
+        var alice = await StudioUserClient.RegisterAsync(host, "alice");
+        var page = await alice.Http.GetStringAsync("/refine");
+        Assert.Matches("aria-valuenow=\"1\"[^>]*id=\"refine-steps\"", page);
+        Assert.Matches("aria-valuenow=\"0\"[^>]*id=\"refine-text-guidance\"", page);
+
+        var thread = await RefineThreadTests.StartAsync(alice, new RefineTurnRequest { Instruction = "a red circle", Seed = 1 });
+        await RefineThreadTests.FinishedAsync(alice, thread.Turns[0]);
+        thread = await RefineThreadTests.ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make the circle blue" });
+        thread = await RefineThreadTests.ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make it green", ParentTurnId = thread.Turns[0].Id, Steps = 2, TextGuidance = 4 });
+        Assert.Equal([(1, 0f, (float?)null), (3, 5f, 2f), (2, 4f, 2f)], thread.Turns.Select(t => (t.Steps, t.TextGuidance, t.ImageGuidance)));
+        await using (var db = host.OpenDatabase())
+        {
+            var schedulers = await db.Jobs.OrderBy(j => j.CreatedAt).Select(j => JobSpecJson.Read(j)).ToListAsync();
+            Assert.Equal(["Euler", "DDIM", "DDIM"], schedulers.Cast<JobSpec.Diffusion>().Select(s => s.Scheduler));
+        }
+
+        // The page, once the thread has a picture, shows the instruction model's.
+        page = await alice.Http.GetStringAsync($"/refine?thread={thread.Id}");
+        Assert.Matches("aria-valuenow=\"3\"[^>]*id=\"refine-steps\"", page);
+        Assert.Matches("aria-valuenow=\"2\"[^>]*id=\"refine-image-guidance\"", page);
     }
 
     [Theory]
