@@ -167,5 +167,19 @@ public sealed class RealEngineTests(TinyModelFolders model) : IClassFixture<Tiny
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(history, @"\(model load \d+\.\d s\)"));
     }
 
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public void A_missing_model_with_its_size_left_out_is_refused_for_the_model_alone()
+    {
+        using var engine = model.CreateEngine();
+
+        var problems = engine.Validate(Run(StudioUserClient.Parameters("x") with { Model = "nope", Width = null, Height = null }));
+        Assert.Equal([("model", "there is no model called 'nope'")], problems.Select(p => (p.Field, p.Message)));
+
+        // A size given is still checked.
+        problems = engine.Validate(Run(StudioUserClient.Parameters("x") with { Model = "nope", Width = 7, Height = null }));
+        Assert.Equal(["model", "width"], problems.Select(p => p.Field));
+    }
+
     private static DiffusionRun Run(JobSpec.Txt2Img spec) => new(spec, spec.Width ?? 0, spec.Height ?? 0);
 }

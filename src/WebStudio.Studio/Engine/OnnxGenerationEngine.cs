@@ -71,6 +71,8 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             .Select(p => new FieldProblem(p.Field, p.Message)).ToList();
         if (model is null)
         {
+            // A side left out is the model's native one (0 until then): with no such model, only the model is wrong.
+            problems.RemoveAll(p => p.Field == "width" && run.Width == 0 || p.Field == "height" && run.Height == 0);
             problems.Insert(0, new FieldProblem("model", $"there is no model called '{run.Model}'"));
         }
         else if (problems.Count == 0)
