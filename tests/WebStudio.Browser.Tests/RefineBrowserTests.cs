@@ -52,8 +52,10 @@ public sealed class RefineBrowserTests
             await Assertions.Expect(page.Locator("#refine-model")).ToHaveValueAsync("tiny-edit");
             await page.Locator("#refine-model").SelectOptionAsync("tiny-edit-2");
             await Assertions.Expect(page.Locator("#refine-keep-rest")).Not.ToBeCheckedAsync();
+            await page.Locator("#refine-sampler").SelectOptionAsync("DDIM");
             await TurnAsync(page, "make the circle green", 3);
             await Assertions.Expect(page.Locator("li[data-turn='3']")).ToContainTextAsync("tiny-edit-2 · seed");
+            await Assertions.Expect(page.Locator("li[data-turn='3']")).ToContainTextAsync("· DDIM, 20 steps ·");
             await Assertions.Expect(page.Locator("li[data-turn='3']")).ToContainTextAsync("image 1.5");
             await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(3);
 

@@ -63,6 +63,9 @@ public sealed record RefineTurnView(
     /// <summary>An instruction turn's automatic-mask threshold, null where the model could redraw the whole picture.</summary>
     public float? AutoMask { get; init; }
 
+    /// <summary>The sampler the turn ran with.</summary>
+    public string? Scheduler { get; init; }
+
     internal static RefineTurnView From(RefineTurn turn, GenerationJob job, Guid? inputImageId)
     {
         var spec = JobSpecJson.Read(job);
@@ -72,6 +75,7 @@ public sealed record RefineTurnView(
         {
             InputImageId = inputImageId,
             AutoMask = (spec as JobSpec.InstructEdit)?.AutoMask,
+            Scheduler = (spec as JobSpec.Diffusion)?.Scheduler,
         };
     }
 }

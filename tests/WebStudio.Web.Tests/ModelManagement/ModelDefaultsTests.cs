@@ -171,6 +171,7 @@ public sealed class ModelDefaultsTests(TinyModelFolders tinyModels) : IClassFixt
         page = await alice.Http.GetStringAsync($"/refine?thread={thread.Id}");
         Assert.Matches("aria-valuenow=\"3\"[^>]*id=\"refine-steps\"", page);
         Assert.Matches("aria-valuenow=\"2\"[^>]*id=\"refine-image-guidance\"", page);
+        Assert.Matches("<option value=\"DDIM\" selected", page);
     }
 
     [Theory]
