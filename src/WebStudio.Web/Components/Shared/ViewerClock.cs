@@ -7,7 +7,8 @@ namespace WebStudio.Web.Components.Shared;
 /// The viewer's time zone, for the times pages write (History, galleries, the queue, the admin pages): the server's own
 /// zone means nothing to a team spread over several. The browser names its zone in the <see cref="Cookie"/> cookie
 /// (viewer-time-zone.js); App reads it and Routes hands it to this scoped service, in the prerender's scope and in the
-/// circuit's. Where no zone was sent, or the server does not know it (no tzdata), times are UTC and say so.
+/// circuit's, where Routes also asks the browser (a page prerendered before the cookie was set). Where no zone was
+/// sent, or the server does not know it (no tzdata), times are UTC and say so.
 /// </summary>
 public sealed partial class ViewerClock
 {
