@@ -107,6 +107,34 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(turn.JobId, Patience)).Status);
     }
 
+    [Fact]
+    public async Task Refine_says_so_before_an_edit_of_a_picture_far_from_the_models_size()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var native = engine.Models().Single(m => m.Name == TinyModelFolders.EditModelName);
+        var (near, far) = (await PictureAsync(alice, native.NativeWidth), await PictureAsync(alice, native.NativeWidth * 4));
+
+        Assert.DoesNotContain("id=\"refine-far-size\"", await alice.Http.GetStringAsync($"/refine?image={near}"), StringComparison.Ordinal);
+        var page = await alice.Http.GetStringAsync($"/refine?image={far}");
+        Assert.Contains("id=\"refine-far-size\"", page, StringComparison.Ordinal);
+        var side = native.NativeWidth;
+        Assert.Contains($"This picture is {side * 4}&#xD7;{side * 4}, 4 times the side of the {side}&#xD7;{side} pictures &#x27;{TinyModelFolders.EditModelName}&#x27; was made for", page, StringComparison.Ordinal);
+    }
+
+    /// <summary>A History picture of the tiny model, <paramref name="side"/> pixels square.</summary>
+    private static async Task<Guid> PictureAsync(StudioUserClient user, int side)
+    {
+        using var response = await user.Http.PostAsJsonAsync("/api/jobs", StudioUserClient.Parameters("a red circle", steps: 1) with { Width = side, Height = side });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var job = (await response.Content.ReadFromJsonAsync<WebStudio.Web.Endpoints.JobView>())!;
+        var done = await user.WaitForEndAsync(job.Id, Patience);
+        Assert.Equal("Succeeded", done.Status);
+        return done.Images[0].Id;
+    }
+
     internal static async Task<RefineThreadView> StartAsync(StudioUserClient user, RefineTurnRequest request)
     {
         using var response = await user.Http.PostAsJsonAsync("/api/refine/threads", request);
