@@ -108,7 +108,7 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
     }
 
     [Fact]
-    public async Task Refine_says_so_before_an_edit_of_a_picture_far_from_the_models_size()
+    public async Task Refine_and_the_edit_page_say_so_before_an_edit_of_a_picture_far_from_the_models_size()
     {
         using var folder = new TempFolder();
         using var engine = models.CreateEngineWithEditModel();
@@ -122,6 +122,12 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
         Assert.Contains("id=\"refine-far-size\"", page, StringComparison.Ordinal);
         var side = native.NativeWidth;
         Assert.Contains($"This picture is {side * 4}&#xD7;{side * 4}, 4 times the side of the {side}&#xD7;{side} pictures &#x27;{TinyModelFolders.EditModelName}&#x27; was made for", page, StringComparison.Ordinal);
+
+        // The Edit page's restyle, on the text model of the same size, says it too.
+        Assert.Equal(side, engine.Models().Single(m => m.Name == TinyModelFolders.ModelName).NativeWidth);
+        Assert.DoesNotContain("id=\"edit-far-size\"", await alice.Http.GetStringAsync($"/edit?image={near}"), StringComparison.Ordinal);
+        Assert.Contains($"4 times the side of the {side}&#xD7;{side} pictures &#x27;{TinyModelFolders.ModelName}&#x27; was made for",
+            await alice.Http.GetStringAsync($"/edit?image={far}"), StringComparison.Ordinal);
     }
 
     /// <summary>A History picture of the tiny model, <paramref name="side"/> pixels square.</summary>
