@@ -113,6 +113,6 @@ public sealed partial class GalleryService
                     (spec as JobSpec.InstructEdit)?.ImageGuidance) { AutoMask = (spec as JobSpec.InstructEdit)?.AutoMask };
             }).ToList();
             return new GalleryThreadView(p.ThreadId, p.Title, p.Position, start, shown);
-        }).ToList();
+        }).Where(view => view.Start is not null || view.Turns.Count > 0).ToList(); // every picture deleted: nothing to show, as in Refine's list
     }
 }

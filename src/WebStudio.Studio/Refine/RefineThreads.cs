@@ -33,7 +33,9 @@ public sealed class RefineThreads(
     {
         var userId = JobAccess.UserId(user);
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var threads = await db.RefineThreads.AsNoTracking().Where(t => t.OwnerId == userId)
+        // A thread whose every turn was deleted from History (or undone) is not listed: it has nothing left to show.
+        var threads = await db.RefineThreads.AsNoTracking()
+            .Where(t => t.OwnerId == userId && t.Turns.Any(u => u.UndoneAt == null && u.Job!.DeletedAt == null))
             .OrderByDescending(t => t.UpdatedAt)
             .Select(t => new
             {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using WebStudio.Data;
+using WebStudio.Studio.Galleries;
 using WebStudio.Studio.Refine;
 using WebStudio.Testing.TinyModels;
 using WebStudio.Web.Tests.Editing;
@@ -128,6 +129,41 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
         Assert.DoesNotContain("id=\"edit-far-size\"", await alice.Http.GetStringAsync($"/edit?image={near}"), StringComparison.Ordinal);
         Assert.Contains($"4 times the side of the {side}&#xD7;{side} pictures &#x27;{TinyModelFolders.ModelName}&#x27; was made for",
             await alice.Http.GetStringAsync($"/edit?image={far}"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_thread_whose_every_turn_was_deleted_from_history_leaves_the_list_and_comes_back_with_them()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "a red circle", Steps = 2, Seed = 2 });
+        var turn = await FinishedAsync(alice, thread.Turns[0]);
+        using var made = await alice.Http.PostAsJsonAsync("/api/galleries", new { name = "Conversations" });
+        var gallery = (await made.Content.ReadFromJsonAsync<GallerySummary>())!.Id;
+        using (var added = await alice.Http.PutAsync($"/api/galleries/{gallery}/threads/{thread.Id}", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        }
+
+        using (var deleted = await alice.Http.DeleteAsync($"/api/history/{turn.JobId}"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode, $"delete gave {(int)deleted.StatusCode}");
+        }
+
+        Assert.Empty((await alice.Http.GetFromJsonAsync<List<RefineThreadSummary>>("/api/refine/threads"))!);
+        Assert.Contains("Every turn of this thread was deleted from History or undone", await alice.Http.GetStringAsync($"/refine?thread={thread.Id}"), StringComparison.Ordinal);
+        Assert.Empty((await alice.Http.GetFromJsonAsync<GalleryDetails>($"/api/galleries/{gallery}"))!.Threads);
+
+        // Undone from History within its window: the thread is back.
+        using (var restored = await alice.Http.PostAsync($"/api/history/{turn.JobId}/restore", null))
+        {
+            Assert.True(restored.IsSuccessStatusCode, $"restore gave {(int)restored.StatusCode}");
+        }
+
+        Assert.Equal([(thread.Id, 1)], (await alice.Http.GetFromJsonAsync<List<RefineThreadSummary>>("/api/refine/threads"))!.Select(t => (t.Id, t.Turns)));
+        Assert.Single((await alice.Http.GetFromJsonAsync<GalleryDetails>($"/api/galleries/{gallery}"))!.Threads);
     }
 
     /// <summary>A History picture of the tiny model, <paramref name="side"/> pixels square.</summary>
