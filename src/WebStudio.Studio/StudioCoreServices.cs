@@ -90,6 +90,7 @@ public static class StudioCoreServices
         services.AddModelManagement(configuration);
         services.AddEditing();
         services.AddSingleton<Refine.RefineThreads>();
+        services.AddSingleton<Refine.RefineThreadDeletion>();
         return services;
     }
 

@@ -81,6 +81,15 @@ public sealed class RefineBrowserTests
             await page.GotoAsync($"/galleries/{gallery}");
             await Assertions.Expect(page.Locator(".gallery-thread li.gallery-turn")).ToHaveCountAsync(2);
             await Assertions.Expect(page.Locator(".gallery-thread li.gallery-turn").Nth(1)).ToContainTextAsync("make the circle blue");
+
+            // Deleted, the thread leaves the list with its pictures; Undo brings it back.
+            await page.GoBackAsync();
+            await StudioPages.WaitForCircuitAsync(page);
+            await page.Locator("#refine-delete-thread").ClickAsync();
+            await Assertions.Expect(page.Locator("#refine-deleted")).ToContainTextAsync("“a red circle” and its 2 pictures were deleted");
+            await Assertions.Expect(page.Locator("#refine-turns")).ToHaveCountAsync(0);
+            await page.Locator("#refine-undo-delete").ClickAsync();
+            await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(2);
         });
     }
 

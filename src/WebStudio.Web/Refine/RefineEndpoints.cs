@@ -21,6 +21,13 @@ public static class RefineEndpoints
             await threads.GetAsync(id, user, ct) is { } thread ? Results.Ok(thread) : Results.NotFound());
         api.MapPost("/threads/{id:guid}/turns", async (Guid id, RefineTurnRequest request, ClaimsPrincipal user, RefineThreads threads, HttpContext context, CancellationToken ct) =>
             ToResult(await threads.ContinueAsync(id, user, request, ct), context));
+        api.MapDelete("/threads/{id:guid}", async (Guid id, ClaimsPrincipal user, RefineThreadDeletion deletion, CancellationToken ct) =>
+            await deletion.DeleteAsync(id, user, ct) switch
+            {
+                null => Results.NotFound(),
+                { Conflict: { } conflict } => TypedResults.Problem(conflict, statusCode: StatusCodes.Status409Conflict),
+                var done => Results.Ok(done),
+            });
         api.MapPost("/threads/{id:guid}/turns/{turnId:guid}/undo", async (Guid id, Guid turnId, ClaimsPrincipal user, RefineThreads threads, HttpContext context, CancellationToken ct) =>
             ToResult(await threads.UndoAsync(id, turnId, user, ct), context));
         return app;

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Json;
 using WebStudio.Data;
@@ -164,6 +165,58 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
 
         Assert.Equal([(thread.Id, 1)], (await alice.Http.GetFromJsonAsync<List<RefineThreadSummary>>("/api/refine/threads"))!.Select(t => (t.Id, t.Turns)));
         Assert.Single((await alice.Http.GetFromJsonAsync<GalleryDetails>($"/api/galleries/{gallery}"))!.Threads);
+    }
+
+    [Fact]
+    public async Task Deleting_a_thread_deletes_its_turns_from_history_undoably_and_waits_for_a_turn_being_made()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
+        var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "a red circle", Steps = 2, Seed = 2 });
+        var first = await FinishedAsync(alice, thread.Turns[0]);
+        thread = await ContinueAsync(alice, thread.Id, new RefineTurnRequest { Instruction = "make it blue", Steps = 2 });
+        var second = await FinishedAsync(alice, thread.Turns[1]);
+
+        // Someone else's thread answers as a missing one; a turn still being made holds the deletion back.
+        using (var intruded = await bob.Http.DeleteAsync($"/api/refine/threads/{thread.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, intruded.StatusCode);
+        }
+
+        await SetStatusAsync(factory, second.JobId, JobStatus.Queued);
+        using (var held = await alice.Http.DeleteAsync($"/api/refine/threads/{thread.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, held.StatusCode);
+            Assert.Contains("a turn is still being made", await held.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await SetStatusAsync(factory, second.JobId, JobStatus.Succeeded);
+        using var deleted = await alice.Http.DeleteAsync($"/api/refine/threads/{thread.Id}");
+        Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        var deletion = (await deleted.Content.ReadFromJsonAsync<ThreadDeletion>())!;
+        Assert.Equal(new[] { first.JobId, second.JobId }.Order(), deletion.DeletedJobs.Order());
+        Assert.Empty((await alice.Http.GetFromJsonAsync<List<RefineThreadSummary>>("/api/refine/threads"))!);
+        using (var gone = await alice.Http.GetAsync($"/api/history/{first.JobId}"))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        foreach (var job in deletion.DeletedJobs)
+        {
+            using var restored = await alice.Http.PostAsync($"/api/history/{job}/restore", null);
+            Assert.True(restored.IsSuccessStatusCode, $"restore gave {(int)restored.StatusCode}");
+        }
+
+        Assert.Equal(2, (await alice.Http.GetFromJsonAsync<RefineThreadView>($"/api/refine/threads/{thread.Id}"))!.Turns.Count);
+    }
+
+    private static async Task SetStatusAsync(StudioHost factory, Guid job, JobStatus status)
+    {
+        await using var db = await WebStudio.Web.Tests.Queue.LeaseTestData.OpenAsync(factory);
+        await db.Jobs.Where(j => j.Id == job).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, status));
     }
 
     /// <summary>A History picture of the tiny model, <paramref name="side"/> pixels square.</summary>
