@@ -87,6 +87,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         Owned.ExpiredToken = await ExpiredShareAsync();
         Owned.Upload = await UploadAsync();
         (Owned.Thread, Owned.Turn, Owned.SpareTurn) = await RefineAsync();
+        Owned.SpareThread = await SpareThreadAsync();
         (await Owner.Http.PutAsync($"/api/galleries/{Owned.SpareGallery}/threads/{Owned.Thread}", null)).EnsureSuccessStatusCode();
         SpareUser = (await _server.CreateUserWithKeyAsync("matrix-spare")).UserId;
         DeletedUser = (await _server.CreateUserWithKeyAsync("matrix-deleted")).UserId;
@@ -182,6 +183,16 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         var spare = (await continued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("turns")[1];
         await WaitForStatusAsync(spare.GetProperty("jobId").GetGuid(), "Succeeded");
         return (id, first.GetProperty("id").GetGuid(), spare.GetProperty("id").GetGuid());
+    }
+
+    /// <summary>A second thread of A's, finished, for the owner's delete of a thread.</summary>
+    private async Task<Guid> SpareThreadAsync()
+    {
+        using var started = await Owner.Http.PostAsJsonAsync("/api/refine/threads", new { instruction = "owner spare thread", model = StudioHost.Model, steps = 2 });
+        Assert.True(started.StatusCode == HttpStatusCode.Created, $"refine gave {(int)started.StatusCode}: {await started.Content.ReadAsStringAsync()}");
+        var thread = await started.Content.ReadFromJsonAsync<JsonElement>();
+        await WaitForStatusAsync(thread.GetProperty("turns")[0].GetProperty("jobId").GetGuid(), "Succeeded");
+        return thread.GetProperty("id").GetGuid();
     }
 
     private async Task<(Guid Job, Guid Image)> GenerateAsync(StudioLogin user, string prompt)
@@ -288,6 +299,7 @@ public sealed class Resources
     public Guid Thread { get; set; }
     public Guid Turn { get; set; }
     public Guid SpareTurn { get; set; }
+    public Guid SpareThread { get; set; }
     public string LiveToken { get; set; } = "";
     public string ExpiredToken { get; set; } = "";
     public string RevokedToken { get; set; } = "";

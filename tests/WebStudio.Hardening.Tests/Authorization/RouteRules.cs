@@ -150,6 +150,7 @@ public static class RouteRules
         ["GET /api/refine/threads"] = new(Guard.Login, Ok),
         ["POST /api/refine/threads"] = new(Guard.Login, Created) { Body = (_, _) => JsonContent.Create(new { instruction = "matrix thread", model = StudioHost.Model, steps = 2 }) },
         ["GET /api/refine/threads/{id:guid}"] = new(Guard.Login, Ok),
+        ["DELETE /api/refine/threads/{id:guid}"] = new(Guard.Login, Ok) { Own = Spare("threads/{id}", w => w.Owned.SpareThread) },
         ["POST /api/refine/threads/{id:guid}/turns"] = new(Guard.Login, Created)
         {
             Body = (_, v) => JsonContent.Create(new { instruction = "matrix turn", parentTurnId = v["turns/{turnId}"], steps = 2 }),
