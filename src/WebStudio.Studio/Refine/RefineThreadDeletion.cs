@@ -43,6 +43,20 @@ public sealed class RefineThreadDeletion(IDbContextFactory<StudioDbContext> dbFa
 
         return new ThreadDeletion(deleted, null);
     }
+
+    /// <summary>Undo: brings back the generations a deletion took (<see cref="ThreadDeletion.DeletedJobs"/>), as
+    /// History's restore does; how many came back (none once the sweep has removed them).</summary>
+    public async Task<int> RestoreAsync(ClaimsPrincipal user, IReadOnlyList<Guid> jobs, CancellationToken cancellationToken = default)
+    {
+        var userId = JobAccess.UserId(user) ?? "";
+        var restored = 0;
+        foreach (var job in jobs)
+        {
+            restored += await history.RestoreAsync(userId, job, cancellationToken) ? 1 : 0;
+        }
+
+        return restored;
+    }
 }
 
 /// <summary>The generations a thread's deletion took from History (POST /api/history/{id}/restore brings each back

@@ -213,20 +213,24 @@ public sealed class RefineThreads(
     /// <summary>The model a turn runs on when the request names none, among those the user's role may use
     /// (<see cref="TeamPolicy.AllowsModel"/>): the first instruction model (null: none is), or for a first prompt the
     /// configured default, else the first text-to-image model (else the configured name, which the queue refuses in words).</summary>
-    public string? DefaultModel(bool instruction, Func<string, bool> allows)
-    {
-        var models = engine.Models();
-        return instruction
-            ? models.FirstOrDefault(m => m.EditsByInstruction && allows(m.Name))?.Name
-            : InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel, allows);
-    }
+    public string? DefaultModel(bool instruction, Func<string, bool> allows) => DefaultModel(engine.Models(), instruction, allows);
 
-    /// <summary>Why no turn can change a picture for a role that <paramref name="allows"/> these models, or null when an
-    /// instruction model is there for it; the page says it before the user writes an instruction.</summary>
-    public string? WhyNoInstructionModel(Func<string, bool> allows) => DefaultModel(instruction: true, allows) is null ? NoInstructionModel() : null;
+    /// <summary>As <see cref="DefaultModel(bool, Func{string, bool})"/>, among <paramref name="models"/> as the caller
+    /// read them once (the Refine page, once per visit rather than on every render).</summary>
+    public string? DefaultModel(IReadOnlyList<EngineModel> models, bool instruction, Func<string, bool> allows) => instruction
+        ? models.FirstOrDefault(m => m.EditsByInstruction && allows(m.Name))?.Name
+        : InstructionModels.DefaultTextModel(models, generation.Value.DefaultModel, allows);
 
-    private string NoInstructionModel() =>
-        InstructionModels.First(engine.Models(), editsByInstruction: true) is { } model
+    /// <summary>Why no turn can change a picture for a role that <paramref name="allows"/> these
+    /// <paramref name="models"/>, or null when an instruction model is there for it; the page says it before the user
+    /// writes an instruction.</summary>
+    public string? WhyNoInstructionModel(IReadOnlyList<EngineModel> models, Func<string, bool> allows) =>
+        DefaultModel(models, instruction: true, allows) is null ? NoInstructionModel(models) : null;
+
+    private string NoInstructionModel() => NoInstructionModel(engine.Models());
+
+    private static string NoInstructionModel(IReadOnlyList<EngineModel> models) =>
+        InstructionModels.First(models, editsByInstruction: true) is { } model
             ? $"your role may not use an instruction model (such as '{model.Name}'), which Refine's turns need; an administrator can allow one on the roles page"
             : "no instruction model is installed (an InstructPix2Pix-format folder under models/); Refine needs one for its turns";
 
