@@ -43,7 +43,9 @@ public sealed class LeasesExpiryTests
     public async Task A_job_whose_worker_stopped_responding_on_its_third_attempt_fails_with_a_reason()
     {
         using var folder = new TempFolder();
-        await using var factory = ScriptedStudio.Create(folder, settings: LeaseTestData.ShortLease());
+        // Both leases have run out already, so nothing here waits on the lease; a 3-second one keeps the retried job's
+        // own lease from lapsing on a loaded machine, which would give it up as a fourth lost attempt.
+        await using var factory = ScriptedStudio.Create(folder, settings: LeaseTestData.ShortLease(("Queue:LeaseSeconds", "3")));
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var third = await LeaseTestData.StoreOrphanAsync(factory, "third", attempts: 3, DateTime.UtcNow.AddSeconds(-1));
         var second = await LeaseTestData.StoreOrphanAsync(factory, "second", attempts: 2, DateTime.UtcNow.AddSeconds(-1));
