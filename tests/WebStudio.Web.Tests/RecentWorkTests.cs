@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using WebStudio.Data;
+using WebStudio.Studio.Editing;
 using WebStudio.Studio.History;
+using WebStudio.Web.Tests.Editing;
 using WebStudio.Web.Tests.Infrastructure;
 
 namespace WebStudio.Web.Tests;
@@ -47,6 +49,27 @@ public sealed class RecentWorkTests
         await alice.WaitForEndAsync(queued.Id);
         await bob.WaitForEndAsync(bobs.Id);
         Assert.Equal(queued.Id, (await recent.CurrentJobAsync(aliceId))?.Id);
+    }
+
+    [Fact]
+    public async Task Generate_reattaches_to_the_latest_text_to_image_job_and_its_seed_not_to_a_later_edit()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        var recent = factory.Services.GetRequiredService<RecentWork>();
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var generated = await alice.SubmitAsync("a red circle", seed: 21);
+        await alice.WaitForEndAsync(generated.Id);
+        var aliceId = (await JobAsync(factory, generated.Id)).OwnerId;
+        using var picture = EditClient.Picture(32, 32);
+        var upload = await alice.UploadAsync(picture);
+
+        var upscale = await alice.EditAsync(new EditRequest { Operation = EditOperation.Upscale, Source = upload.Source, Seed = 22 });
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(upscale.Id)).Status);
+
+        Assert.Equal(JobKind.Upscale, (await JobAsync(factory, upscale.Id)).Kind);
+        Assert.Equal(generated.Id, (await recent.CurrentJobAsync(aliceId))?.Id);
+        Assert.Equal(21, await recent.LastSeedAsync(aliceId));
     }
 
     private static async Task<GenerationJob> JobAsync(StudioHost factory, Guid jobId)

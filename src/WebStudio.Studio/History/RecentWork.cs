@@ -10,11 +10,13 @@ namespace WebStudio.Studio.History;
 /// </summary>
 public sealed class RecentWork(IDbContextFactory<StudioDbContext> dbFactory)
 {
-    /// <summary>The user's running job, else their oldest queued one, else their latest; with its images.</summary>
+    /// <summary>The user's running text-to-image job, else their oldest queued one, else their latest; with its images.
+    /// An edit, an upscale or a Refine turn is left to its own page: the Generate form would take an instruction model,
+    /// or an edit's source size, from it.</summary>
     public async Task<GenerationJob?> CurrentJobAsync(string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var mine = db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId).Include(j => j.Images);
+        var mine = db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Kind == JobKind.Txt2Img).Include(j => j.Images);
         return await mine
             .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued || j.Status == JobStatus.Held)
             .OrderByDescending(j => j.Status == JobStatus.Running).ThenBy(j => j.CreatedAt)
@@ -22,11 +24,11 @@ public sealed class RecentWork(IDbContextFactory<StudioDbContext> dbFactory)
             ?? await mine.OrderByDescending(j => j.CreatedAt).FirstOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>The seed of the user's latest job, or null before their first.</summary>
+    /// <summary>The seed of the user's latest text-to-image job (Generate's "reuse last seed"), or null before their first.</summary>
     public async Task<long?> LastSeedAsync(string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId)
+        return await db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Kind == JobKind.Txt2Img)
             .OrderByDescending(j => j.CreatedAt).Select(j => (long?)j.Seed).FirstOrDefaultAsync(cancellationToken);
     }
 

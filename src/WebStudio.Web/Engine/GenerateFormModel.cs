@@ -71,9 +71,11 @@ public sealed class GenerateFormModel
     /// diffusion settings too), at the size it made.</summary>
     public void CopyFrom(GenerationJob job)
     {
-        if (JobSpecJson.Read(job) is JobSpec.Diffusion spec)
+        // An upscale has no diffusion settings to copy; an instruction edit's prompt is an instruction, and its model
+        // makes no picture from a prompt alone.
+        if (JobSpecJson.Read(job) is JobSpec.Diffusion spec and not JobSpec.InstructEdit)
         {
-            CopyFrom(spec, job.Width, job.Height); // an upscale has no diffusion settings to copy
+            CopyFrom(spec, job.Width, job.Height);
         }
     }
 
