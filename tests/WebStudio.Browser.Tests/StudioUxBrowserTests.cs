@@ -307,6 +307,39 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
     }
 
     [Fact]
+    public async Task A_results_hires_fix_runs_from_the_generate_page_and_the_panel_follows_it()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(A_results_hires_fix_runs_from_the_generate_page_and_the_panel_follows_it), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("hires"));
+            const string prompt = "a red circle";
+            await StudioPages.FillPromptAsync(page, prompt);
+            await StudioPages.FillNumberAsync(page, "steps", "4");
+            await StudioPages.FillNumberAsync(page, "seed", "77");
+            var generated = await StudioPages.GenerateAsync(page, prompt);
+            var first = page.Locator("#results img.result-image").First;
+            await first.WaitForAsync(new() { Timeout = Wait });
+            var width = await first.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))");
+
+            await page.Locator("button[aria-label='Hires fix']").First.ClickAsync();
+
+            // The panel moves to the new job (its link too) and shows its result at twice the size, said as a hires fix.
+            await page.WaitForURLAsync(url => url.Contains("job=", StringComparison.Ordinal) && !url.Contains(generated.ToString(), StringComparison.Ordinal),
+                new() { Timeout = Wait, WaitUntil = WaitUntilState.Commit });
+            await page.Locator("#job-panel[data-status='Succeeded']").WaitForAsync(new() { Timeout = Wait });
+            var caption = await page.Locator("#results").InnerTextAsync();
+            Assert.Contains("Seed 77", caption, StringComparison.Ordinal);
+            Assert.Contains($"hires fix 2× Lanczos, strength 0.05 → {2 * width}×{2 * width}", caption, StringComparison.Ordinal);
+            var enlarged = page.Locator("#results img.result-image").First;
+            Assert.Equal(2 * width, await enlarged.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))"));
+            // A hires fix is not fixed again from here, nor re-run as a prompt: both are for text-to-image results.
+            Assert.Equal(0, await page.Locator("button[aria-label='Hires fix'], button[aria-label='Re-run']").CountAsync());
+        });
+    }
+
+    [Fact]
     public async Task A_new_job_never_shows_the_preview_frame_of_the_job_before_it()
     {
         await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);

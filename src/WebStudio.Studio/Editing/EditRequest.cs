@@ -105,6 +105,21 @@ public sealed record EditRequest
         _ => Img2ImgDefaults.Strength,
     };
 
+    /// <summary>A hires fix of one image a job made, as A1111's button under a result runs it: the job's prompt, model
+    /// and settings, the image's own seed, 2× at the default strength (the steps raised where needed to denoise once).</summary>
+    public static EditRequest HiresFixOf(JobSpec.Diffusion made, Guid imageId, long seed) => new()
+    {
+        Operation = EditOperation.HiresFix,
+        Source = EditSource.FromImage(imageId).ToString(),
+        Prompt = made.Prompt,
+        NegativePrompt = made.NegativePrompt,
+        Model = made.Model,
+        Scheduler = made.Scheduler,
+        Steps = WebStudio.Generation.Pipelines.ImageToImageSteps.AtLeastOne(made.Steps, DefaultStrength(EditOperation.HiresFix)),
+        Guidance = made.Guidance,
+        Seed = seed,
+    };
+
     /// <summary>The strength asked for, or the operation's default.</summary>
     public float StrengthOrDefault => Strength ?? DefaultStrength(Operation);
 }

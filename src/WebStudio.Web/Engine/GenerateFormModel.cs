@@ -73,9 +73,15 @@ public sealed class GenerateFormModel
     {
         // An upscale has no diffusion settings to copy; an instruction edit's prompt is an instruction, and its model
         // makes no picture from a prompt alone.
-        if (JobSpecJson.Read(job) is JobSpec.Diffusion spec and not JobSpec.InstructEdit)
+        // A hires fix made its picture at the size it was enlarged from.
+        switch (JobSpecJson.Read(job))
         {
-            CopyFrom(spec, job.Width, job.Height);
+            case JobSpec.HiresFix hires:
+                CopyFrom(hires, job.Width / hires.Factor, job.Height / hires.Factor);
+                break;
+            case JobSpec.Diffusion spec and not JobSpec.InstructEdit:
+                CopyFrom(spec, job.Width, job.Height);
+                break;
         }
     }
 

@@ -1,4 +1,5 @@
 using WebStudio.Data;
+using WebStudio.Studio.Editing;
 using WebStudio.Studio.Jobs;
 using WebStudio.Web.Engine;
 
@@ -26,6 +27,32 @@ public sealed class GenerateFormCopyTests
         form.CopyFrom(Stored(new JobSpec.Img2Img { Prompt = "a red circle", Model = "other", Seed = 5, Steps = 9 }, 192, 128));
 
         Assert.Equal(("a red circle", "other", 5L, 9, "192x128"), (form.Prompt, form.Model, form.Seed, form.Steps, form.Size));
+    }
+
+    [Fact]
+    public void A_hires_fix_gives_the_form_the_size_it_enlarged_from()
+    {
+        var form = Form();
+
+        form.CopyFrom(Stored(new JobSpec.HiresFix { Prompt = "a red circle", Factor = 4, Seed = 5 }, 512, 256));
+
+        Assert.Equal(("a red circle", 5L, "128x64"), (form.Prompt, form.Seed, form.Size));
+    }
+
+    [Fact]
+    public void A_results_hires_fix_takes_the_jobs_settings_and_the_images_seed_with_the_steps_to_denoise_once()
+    {
+        var made = new JobSpec.Txt2Img { Prompt = "a red circle", NegativePrompt = "blur", Model = "m", Scheduler = "DDIM", Steps = 6, Guidance = 5, Seed = 7 };
+        var image = Guid.NewGuid();
+
+        var request = EditRequest.HiresFixOf(made, image, seed: 8);
+
+        Assert.Equal(EditOperation.HiresFix, request.Operation);
+        Assert.Equal($"image:{image}", request.Source);
+        Assert.Equal(("a red circle", "blur", "m", "DDIM", 5f, 8L), (request.Prompt, request.NegativePrompt, request.Model, request.Scheduler, request.Guidance, request.Seed));
+        Assert.Equal(new JobSpec.HiresFix().Strength, request.StrengthOrDefault);
+        Assert.Equal(20, request.Steps); // 6 steps at 0.05 would denoise none
+        Assert.Equal(30, EditRequest.HiresFixOf(made with { Steps = 30 }, image, 8).Steps);
     }
 
     [Fact]
