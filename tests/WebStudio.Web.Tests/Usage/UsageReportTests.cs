@@ -60,7 +60,7 @@ public sealed class UsageReportTests
         Assert.Contains($"/admin/usage.csv?{Range}&period=week&group=user", WebUtility.HtmlDecode(page));
         Assert.Contains("<td>0.2</td>", page); // alice's 204,800 steps × pixels, in megapixels
         // What the page shows is marked: by user and weekly (the 15 days asked for are none of the range buttons).
-        var chosen = System.Text.RegularExpressions.Regex.Matches(page, "<a [^>]*aria-pressed=\"true\"[^>]*>[\\s\\S]*?</a>").Select(m => m.Value).ToList();
+        var chosen = System.Text.RegularExpressions.Regex.Matches(page, "<a [^>]*aria-current=\"true\"[^>]*>[\\s\\S]*?</a>").Select(m => m.Value).ToList();
         Assert.Equal(2, chosen.Count);
         Assert.Contains("By user", chosen[0]);
         Assert.Contains("Weekly", chosen[1]);
