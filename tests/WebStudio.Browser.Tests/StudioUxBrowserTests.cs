@@ -321,19 +321,23 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             var generated = await StudioPages.GenerateAsync(page, prompt);
             var first = page.Locator("#results img.result-image").First;
             await first.WaitForAsync(new() { Timeout = Wait });
-            var width = await first.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))");
+            static Task<int> NaturalWidthAsync(ILocator image) =>
+                image.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))");
+            var width = await NaturalWidthAsync(first);
 
             await page.Locator("button[aria-label='Hires fix']").First.ClickAsync();
 
             // The panel moves to the new job (its link too) and shows its result at twice the size, said as a hires fix.
             await page.WaitForURLAsync(url => url.Contains("job=", StringComparison.Ordinal) && !url.Contains(generated.ToString(), StringComparison.Ordinal),
                 new() { Timeout = Wait, WaitUntil = WaitUntilState.Commit });
-            await page.Locator("#job-panel[data-status='Succeeded']").WaitForAsync(new() { Timeout = Wait });
+            // The link changes before the panel renders the new job: wait for that job's own panel, not the old one's.
+            var fixedJob = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["job"];
+            await page.Locator($"#job-panel[data-job-id='{fixedJob}'][data-status='Succeeded']").WaitForAsync(new() { Timeout = Wait });
             var caption = await page.Locator("#results").InnerTextAsync();
             Assert.Contains("Seed 77", caption, StringComparison.Ordinal);
             Assert.Contains($"hires fix 2× Lanczos, strength 0.05 → {2 * width}×{2 * width}", caption, StringComparison.Ordinal);
             var enlarged = page.Locator("#results img.result-image").First;
-            Assert.Equal(2 * width, await enlarged.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))"));
+            Assert.Equal(2 * width, await NaturalWidthAsync(enlarged));
             // A hires fix is not fixed again from here, nor re-run as a prompt: both are for text-to-image results.
             Assert.Equal(0, await page.Locator("button[aria-label='Hires fix'], button[aria-label='Re-run']").CountAsync());
         });

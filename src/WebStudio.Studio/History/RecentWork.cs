@@ -16,7 +16,7 @@ public sealed class RecentWork(IDbContextFactory<StudioDbContext> dbFactory)
     public async Task<GenerationJob?> CurrentJobAsync(string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var mine = db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Kind == JobKind.Txt2Img).Include(j => j.Images);
+        var mine = TextToImage(db, userId).Include(j => j.Images);
         return await mine
             .Where(j => j.Status == JobStatus.Running || j.Status == JobStatus.Queued || j.Status == JobStatus.Held)
             .OrderByDescending(j => j.Status == JobStatus.Running).ThenBy(j => j.CreatedAt)
@@ -28,9 +28,13 @@ public sealed class RecentWork(IDbContextFactory<StudioDbContext> dbFactory)
     public async Task<long?> LastSeedAsync(string userId, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Kind == JobKind.Txt2Img)
+        return await TextToImage(db, userId)
             .OrderByDescending(j => j.CreatedAt).Select(j => (long?)j.Seed).FirstOrDefaultAsync(cancellationToken);
     }
+
+    /// <summary>What the Generate page reopens and reuses: the user's text-to-image jobs.</summary>
+    private static IQueryable<GenerationJob> TextToImage(StudioDbContext db, string userId) =>
+        db.Jobs.AsNoTracking().Where(j => j.OwnerId == userId && j.Kind == JobKind.Txt2Img);
 
     /// <summary>The user's latest images, newest first.</summary>
     public async Task<List<GeneratedImage>> LatestImagesAsync(string userId, int count, CancellationToken cancellationToken = default)
