@@ -6,7 +6,8 @@ namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The Refine view end to end on the tiny model and a tiny instruction model, at desktop and phone size: a first
-/// picture from a prompt, an instruction turn, a branch from the first turn, two turns compared, and an undo.
+/// picture from a prompt, an instruction turn, a branch from the first turn, two turns compared, and an undo, with the
+/// list of threads following each of them.
 /// </summary>
 [Trait("Capability", "InstructEdit")]
 public sealed class RefineBrowserTests
@@ -64,9 +65,17 @@ public sealed class RefineBrowserTests
             await page.Locator("li[data-turn='3'] input.refine-compare-pick").CheckAsync();
             await Assertions.Expect(page.Locator("#refine-compare")).ToContainTextAsync("Turn 2 and turn 3");
 
-            // Undo the last turn: the thread keeps the other two.
+            // The list of threads marks this one, with its turns and its latest turn's picture.
+            var listed = page.Locator("#refine-threads a[aria-current='page']");
+            await Assertions.Expect(listed).ToContainTextAsync("a red circle");
+            await Assertions.Expect(listed).ToContainTextAsync("3 turns");
+            await Assertions.Expect(listed.Locator("img")).ToHaveAttributeAsync("src", (await page.Locator("li[data-turn='3'] img").GetAttributeAsync("src"))!);
+
+            // Undo the last turn: the thread keeps the other two, and the list says so.
             await page.Locator("#refine-undo").ClickAsync();
             await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(2);
+            await Assertions.Expect(listed).ToContainTextAsync("2 turns");
+            await Assertions.Expect(listed.Locator("img")).ToHaveAttributeAsync("src", (await page.Locator("li[data-turn='2'] img").GetAttributeAsync("src"))!);
             Assert.Equal(0, await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth"));
 
             // The thread goes into a gallery, whose page shows its turns in order.
