@@ -24,7 +24,7 @@ public sealed class ModelsBrowserTests : OwnStudioTest
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
             await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            // At 1400 px an administrator's links give way to the menu (they need 1800 px): Models and Log out are there.
+            // At 1400 px an administrator's links give way to the menu (they need 1424 px): Models and Log out are there.
             await page.Locator("#nav-toggle").ClickAsync();
             var drawer = page.Locator("#nav-drawer");
             await Assertions.Expect(drawer.GetByText("Log out", new() { Exact = true })).ToBeInViewportAsync(new() { Ratio = 1 });
