@@ -43,8 +43,13 @@ public sealed class RefineBrowserTests
             await TurnAsync(page, "a red circle", 1);
             await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/refine\\?thread="));
             await Assertions.Expect(page.Locator("#refine-keep-rest")).ToBeCheckedAsync();
-            await TurnAsync(page, "make the circle blue", 2);
+            await TurnAsync(page, "make the circle blue", 2, pressEnter: true);
             await Assertions.Expect(page.Locator("li[data-turn='2']")).ToContainTextAsync("image 2 · auto mask 0.4");
+            // Shift+Enter starts a new line and sends nothing.
+            await page.Locator("#refine-instruction").FillAsync("make the circle");
+            await page.Locator("#refine-instruction").PressAsync("Shift+Enter");
+            await Assertions.Expect(page.Locator("#refine-instruction")).ToHaveValueAsync("make the circle\n");
+            await Assertions.Expect(page.Locator("#refine-turns li")).ToHaveCountAsync(2);
 
             // Back to the first turn, and a branch from it on the other instruction model, with that model's defaults.
             await page.Locator("li[data-turn='1'] button.refine-turn").ClickAsync();
@@ -102,8 +107,9 @@ public sealed class RefineBrowserTests
         });
     }
 
-    /// <summary>Types the turn's text, presses Generate and waits until the turn's picture is in the list.</summary>
-    private static async Task TurnAsync(IPage page, string text, int number)
+    /// <summary>Types the turn's text, presses Generate (or Enter in the box, as in a chat) and waits until the turn's
+    /// picture is in the list.</summary>
+    private static async Task TurnAsync(IPage page, string text, int number, bool pressEnter = false)
     {
         var box = page.Locator("#refine-instruction");
         var generate = page.Locator("#refine-generate");
@@ -115,7 +121,15 @@ public sealed class RefineBrowserTests
         }
         while (await generate.IsDisabledAsync() && DateTime.UtcNow < deadline);
 
-        await generate.ClickAsync();
+        if (pressEnter)
+        {
+            await box.PressAsync("Enter");
+        }
+        else
+        {
+            await generate.ClickAsync();
+        }
+
         var error = page.Locator("#refine-error");
         var turn = page.Locator($"li[data-turn='{number}'] img");
         await turn.Or(error).First.WaitForAsync();

@@ -126,8 +126,9 @@ function fallbackCopy(text) {
     return ok;
 }
 
-// Keyboard: Ctrl/Cmd+Enter in a prompt box presses Generate; Esc cancels the running job shown on the page (unless a
-// dialog, menu or lightbox is open: Esc closes that first). One listener per page, whatever imports the module.
+// Keyboard: Ctrl/Cmd+Enter in a prompt box presses Generate; Enter in Refine's instruction box sends it, as a chat
+// does (Shift+Enter starts a new line); Esc cancels the running job shown on the page (unless a dialog, menu or
+// lightbox is open: Esc closes that first). One listener per page, whatever imports the module.
 if (!window.__studioKeys) {
     window.__studioKeys = true;
     document.addEventListener('keydown', e => {
@@ -137,6 +138,10 @@ if (!window.__studioKeys) {
                 e.preventDefault();
                 generate.click();
             }
+        } else if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.target?.closest?.('#refine-instruction')) {
+            e.preventDefault();
+            const send = document.getElementById('refine-generate');
+            if (send && !send.disabled) send.click();
         } else if (e.key === 'Escape' && !e.defaultPrevented
             && !document.querySelector('.mud-popover-open, .mud-dialog-container, .mud-overlay-drawer, [aria-modal="true"]')) {
             document.getElementById('cancel-job')?.click();
