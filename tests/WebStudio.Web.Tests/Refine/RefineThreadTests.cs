@@ -168,6 +168,36 @@ public sealed class RefineThreadTests(TinyModelFolders models) : IClassFixture<T
     }
 
     [Fact]
+    public async Task A_thread_from_a_history_picture_leaves_its_galleries_with_its_last_turn_though_the_picture_stays()
+    {
+        using var folder = new TempFolder();
+        using var engine = models.CreateEngineWithEditModel();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        var picture = await alice.WaitForEndAsync((await alice.SubmitAsync("a red circle", steps: 2)).Id, Patience);
+        var thread = await StartAsync(alice, new RefineTurnRequest { Instruction = "add a star", SourceImageId = picture.Images[0].Id, Steps = 2, Seed = 3 });
+        var turn = await FinishedAsync(alice, thread.Turns[0]);
+        using var made = await alice.Http.PostAsJsonAsync("/api/galleries", new { name = "Conversations" });
+        var gallery = (await made.Content.ReadFromJsonAsync<GallerySummary>())!.Id;
+        using (var added = await alice.Http.PutAsync($"/api/galleries/{gallery}/threads/{thread.Id}", null))
+        {
+            Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        }
+
+        var placed = Assert.Single((await alice.Http.GetFromJsonAsync<GalleryDetails>($"/api/galleries/{gallery}"))!.Threads);
+        Assert.Equal((picture.Images[0].Id, 1), (placed.Start?.ImageId, placed.Turns.Count));
+
+        using (var deleted = await alice.Http.DeleteAsync($"/api/history/{turn.JobId}"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode, $"delete gave {(int)deleted.StatusCode}");
+        }
+
+        Assert.Empty((await alice.Http.GetFromJsonAsync<List<RefineThreadSummary>>("/api/refine/threads"))!);
+        Assert.Empty((await alice.Http.GetFromJsonAsync<GalleryDetails>($"/api/galleries/{gallery}"))!.Threads);
+        Assert.Equal("Succeeded", (await alice.WaitForEndAsync(picture.Id, Patience)).Status); // the picture it began from stays
+    }
+
+    [Fact]
     public async Task Deleting_a_thread_deletes_its_turns_from_history_undoably_and_waits_for_a_turn_being_made()
     {
         using var folder = new TempFolder();
