@@ -340,6 +340,10 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             static Task<int> NaturalWidthAsync(ILocator image) =>
                 image.EvaluateAsync<int>("img => img.complete ? img.naturalWidth : new Promise(r => img.onload = () => r(img.naturalWidth))");
             var width = await NaturalWidthAsync(first);
+            // Beside it, Refine starts a thread from the result, as History's button does.
+            var refine = await page.Locator("#results a[aria-label='Refine']").First.GetAttributeAsync("href");
+            Assert.Matches("^/refine\\?image=[0-9a-f-]{36}$", refine);
+            Assert.Contains(refine!["/refine?image=".Length..], await first.GetAttributeAsync("src"), StringComparison.Ordinal);
 
             await page.Locator("button[aria-label='Hires fix']").First.ClickAsync();
 
