@@ -57,6 +57,8 @@ public sealed class InpaintBrowserTests
             var result = page.Locator("#results img.result-image");
             await result.WaitForAsync(new() { Timeout = wait });
             var resultId = (await result.GetAttributeAsync("data-image-id"))!;
+            // The edit's result goes on to Refine from its panel, as a generated one does.
+            Assert.Equal($"/refine?image={resultId}", await page.Locator("#results a[aria-label='Refine']").GetAttributeAsync("href"));
 
             using var source = await DownloadAsync(page, $"/api/images/{sourceId}");
             using var edited = await DownloadAsync(page, $"/api/images/{resultId}");
