@@ -52,7 +52,7 @@ public sealed class WorkerRegistry(IDbContextFactory<StudioDbContext> dbFactory,
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>A worker that stops cleanly leaves the list.</summary>
+    /// <summary>A worker that stops cleanly leaves the list, and a dead one when an administrator forgets it.</summary>
     public async Task RemoveAsync(string workerId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
