@@ -90,7 +90,9 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             await member.Locator(".role-save").ClickAsync();
             await Assertions.Expect(notice).ToHaveTextAsync("Member saved.", new() { Timeout = 30_000 });
 
-            // A listed model that is not installed is kept, with a warning that names it.
+            // The installed models' names are under the list; one listed that is not installed is kept, with a
+            // warning that names it.
+            await Assertions.Expect(member.GetByText($"Installed: {StudioSandbox.TinyModelName}")).ToBeVisibleAsync();
             var models = member.GetByLabel("Allowed models");
             await models.FillAsync("no-such-model");
             await models.BlurAsync();
