@@ -75,6 +75,10 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await FillUntilInteractiveAsync(page, "input[data-testid='key-name'], [data-testid='key-name'] input", "phone key");
             await page.Locator("[data-testid='create-key']").ClickAsync();
             await page.Locator("[data-testid='new-key']").WaitForAsync(new() { Timeout = Wait });
+            // The page's first calls, curl's and OpenAI's Python client's, carry the new key and this studio's /v1.
+            var newKey = await page.Locator("[data-testid='new-key']").InnerTextAsync();
+            await Assertions.Expect(page.Locator("#api-quick-start pre").First).ToContainTextAsync($"curl {studio.Server.BaseAddress}v1/images/generations");
+            await Assertions.Expect(page.Locator("#api-quick-start pre").Nth(1)).ToContainTextAsync($"api_key=\"{newKey}\"");
             await AssertInsideTheScreenAsync(page, page.Locator("#copy-key"), "the key's Copy button");
             await AssertInsideTheScreenAsync(page, page.Locator("#api-keys-table").GetByText("Revoke"), "Revoke");
             await AssertInsideTheScreenAsync(page, page.Locator("#api-keys-table").GetByText("active"), "the key's status");
