@@ -88,7 +88,7 @@ public sealed partial class HistoryLoadingTests : IDisposable
         var page = await alice.Http.GetStringAsync("/history");
 
         var studioAssets = AssetLink().Matches(page).Select(m => m.Groups["url"].Value).ToList();
-        Assert.Equal(["assets/css/studio.css", "assets/js/viewer-time-zone.js", "assets/js/early-links.js", "assets/lib/signalr/signalr.min.js", "assets/js/lightbox.js"], studioAssets.Select(u => u.Split('?')[0]));
+        Assert.Equal(["assets/css/studio.css", "assets/js/viewer-time-zone.js", "assets/js/early-links.js", "assets/lib/signalr/signalr.min.js", "assets/js/lightbox.js", "assets/js/menus.js"], studioAssets.Select(u => u.Split('?')[0]));
         foreach (var url in studioAssets)
         {
             using var response = await alice.Http.GetAsync("/" + url);
