@@ -6,7 +6,7 @@ namespace WebStudio.Browser.Tests;
 /// <summary>
 /// The admin area in headless chromium: the first account sees the administrator's badge and the Users link, lists
 /// a member on /admin/users, disables them there, and finds the disable in the audit log; sets a member's own quotas there;
-/// a role's limit that is not a number is refused on /admin/roles.
+/// deletes a member only once a dialog has said what goes; a role's limit that is not a number is refused on /admin/roles.
 /// </summary>
 [Trait("Capability", "TeamAdmin")]
 public sealed class AdminUsersBrowserTests : OwnStudioTest
@@ -22,7 +22,7 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("active", new() { Timeout = 30_000 });
             await Assertions.Expect(row.Locator("select.user-role")).ToHaveValueAsync("Member");
-            await row.Locator(".user-toggle").ClickAsync();
+            await (await MoreActionsAsync(page, member.Email)).Locator(".user-toggle").ClickAsync();
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("disabled", new() { Timeout = 30_000 });
 
             await page.GotoAsync("/admin/audit");
@@ -62,6 +62,60 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             Assert.Contains("3 of 3 queue places", generate, StringComparison.Ordinal);
             await page.GotoAsync("/admin/audit");
             await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("images/day 7", new() { Timeout = 30_000 });
+        });
+    }
+
+    /// <summary>Deleting an account was one click on a red button, with the account's images. It now asks first, naming
+    /// the account and its images; Esc or Cancel keeps everything, and "Delete, keep images" gives them to the administrator.</summary>
+    [Fact]
+    public async Task Deleting_a_member_asks_first_and_keep_images_gives_them_to_the_administrator()
+    {
+        await using var context = await Browser.NewContextAsync(Server);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(Deleting_a_member_asks_first_and_keep_images_gives_them_to_the_administrator), context, Server, async () =>
+        {
+            var admin = StudioFixture.NewEmail("admin");
+            using var member = await AdminWithMemberOnUsersPageAsync(page, admin);
+            var jobId = await member.SubmitAsync(new { prompt = "a red circle", model = StudioSandbox.TinyModelName, scheduler = "Euler a", steps = 2, guidance = 7, seed = 1, batchSize = 1 });
+            var deadline = DateTime.UtcNow + StudioPages.Wait;
+            while ((await member.GetJobAsync(jobId)).GetProperty("status").GetString() is "Queued" or "Running" && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+
+            var imageUrl = (await member.GetJobAsync(jobId)).GetProperty("images")[0].GetProperty("url").GetString()!;
+            await page.ReloadAsync();
+            await StudioPages.WaitForCircuitAsync(page);
+            var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
+            var dialog = page.Locator(".mud-dialog");
+
+            await (await MoreActionsAsync(page, member.Email)).Locator(".user-delete").ClickAsync();
+            await Assertions.Expect(dialog).ToContainTextAsync($"Delete {member.Email}?", new() { Timeout = 30_000 });
+            await Assertions.Expect(dialog).ToContainTextAsync("Their 1 image can be kept");
+            await Assertions.Expect(dialog).ToContainTextAsync("This cannot be undone.");
+            // The dialog takes the focus from the closed menu, so that Esc and Tab act in it.
+            await page.WaitForFunctionAsync("() => document.activeElement?.closest('.mud-dialog-container') != null", null, new() { Timeout = 30_000 });
+            await page.Keyboard.PressAsync("Escape");
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+            await Assertions.Expect(row).ToHaveCountAsync(1);
+            Assert.Equal("Succeeded", (await member.GetJobAsync(jobId)).GetProperty("status").GetString());
+
+            await (await MoreActionsAsync(page, member.Email)).Locator(".user-delete").ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+            await Assertions.Expect(row).ToHaveCountAsync(1);
+
+            await (await MoreActionsAsync(page, member.Email)).Locator(".user-delete").ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete, keep images" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#admin-notice")).ToContainTextAsync($"{member.Email} was deleted; their images are now yours.", new() { Timeout = 30_000 });
+            await Assertions.Expect(row).ToHaveCountAsync(0);
+            var image = await page.APIRequest.GetAsync(imageUrl);
+            Assert.Equal(200, image.Status);
+
+            // The administrator's own row offers neither Disable nor Delete.
+            var own = await MoreActionsAsync(page, admin);
+            await Assertions.Expect(own.Locator(".user-delete")).ToHaveAttributeAsync("aria-disabled", "true");
+            await Assertions.Expect(own.Locator(".user-toggle")).ToHaveAttributeAsync("aria-disabled", "true");
         });
     }
 
@@ -114,13 +168,22 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
 
     /// <summary>Registers the administrator (the first account) in <paramref name="page"/> and a member over HTTP,
     /// and opens /admin/users once its circuit is live.</summary>
-    private async Task<StudioHttpUser> AdminWithMemberOnUsersPageAsync(IPage page)
+    private async Task<StudioHttpUser> AdminWithMemberOnUsersPageAsync(IPage page, string? admin = null)
     {
-        await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("admin"));
+        await StudioPages.RegisterAsync(page, admin ?? StudioFixture.NewEmail("admin"));
         await Assertions.Expect(page.Locator("#admin-badge")).ToBeVisibleAsync(new() { Timeout = 30_000 });
         var member = await StudioHttpUser.RegisterAsync(Server, StudioFixture.NewEmail("member"));
         await page.GotoAsync("/admin/users");
         await StudioPages.WaitForCircuitAsync(page);
         return member;
+    }
+
+    /// <summary>Opens the row's "More" menu; returns the open menu, which MudBlazor draws outside the table.</summary>
+    private static async Task<ILocator> MoreActionsAsync(IPage page, string email)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = $"More for {email}" }).ClickAsync();
+        var menu = page.Locator(".mud-popover-open");
+        await Assertions.Expect(menu.Locator(".user-toggle")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return menu;
     }
 }
