@@ -86,10 +86,18 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             Assert.All(hrefs, href => Assert.StartsWith("/s/", href));
             await ShotAsync(visitorPage, "share");
 
-            // A revokes the link: the next request is a plain 404.
+            // A revokes the link, once asked: Cancel leaves it open, and the dialog's Revoke makes the next request a
+            // plain 404.
             await page.GotoAsync(galleryUrl);
-            await UntilAsync(() => page.Locator(".share-link[data-active='true'] .revoke-share").First.ClickAsync(),
-                page.Locator(".share-link[data-active='false']"));
+            var revoke = page.Locator(".share-link[data-active='true'] .revoke-share").First;
+            var dialog = page.Locator(".mud-dialog");
+            await UntilAsync(() => revoke.ClickAsync(), dialog.GetByText("Revoke this link?"));
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Ms(StudioPages.Wait) });
+            Assert.Equal(200, (await visitorPage.ReloadAsync())!.Status);
+            await revoke.ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+            await page.Locator(".share-link[data-active='false']").WaitForAsync(new() { Timeout = Ms(StudioPages.Wait) });
             var revoked = await visitorPage.ReloadAsync();
             Assert.Equal(404, revoked!.Status);
             Assert.Contains("Not found", await visitorPage.Locator("body").InnerTextAsync());

@@ -84,6 +84,18 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await AssertInsideTheScreenAsync(page, page.Locator("#api-keys-table").GetByText("active"), "the key's status");
             await AssertNoSidewaysScrollAsync(page);
 
+            // Revoking asks first, on the screen: Cancel keeps the key, and the dialog's Revoke revokes it.
+            var dialog = page.Locator(".mud-dialog");
+            await page.Locator("#api-keys-table").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+            await Assertions.Expect(dialog).ToContainTextAsync("Revoke the key 'phone key'?", new() { Timeout = Wait });
+            await AssertInsideTheScreenAsync(page, dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }), "the dialog's Revoke");
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Wait });
+            await Assertions.Expect(page.Locator("#api-keys-table tbody td").GetByText("active", new() { Exact = true })).ToBeVisibleAsync();
+            await page.Locator("#api-keys-table").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#api-keys-table tbody td").GetByText("revoked", new() { Exact = true })).ToBeVisibleAsync(new() { Timeout = Wait });
+
             var logOut = phone ? await OpenMenuAsync(page, "Log out") : await TopBarItemAsync(page, "Log out");
             await AssertInsideTheScreenAsync(page, logOut, "Log out");
             await logOut.ClickAsync();
