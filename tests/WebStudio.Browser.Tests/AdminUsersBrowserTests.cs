@@ -25,6 +25,14 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             await (await MoreActionsAsync(page, member.Email)).Locator(".user-toggle").ClickAsync();
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("disabled", new() { Timeout = 30_000 });
 
+            // On a phone the table scrolls inside its box, and a row stays one line: its GPU time and last activity
+            // were broken into columns of fragments, four lines high.
+            await page.SetViewportSizeAsync(390, 844);
+            var sizes = await row.EvaluateAsync<double[]>(
+                "r => [r.getBoundingClientRect().height, document.documentElement.scrollWidth, r.closest('.mud-table-container').clientWidth]");
+            Assert.True(sizes[0] < 60, $"a user's row is {sizes[0]} px high at 390 px");
+            Assert.True(sizes[1] <= 390 && sizes[2] <= 390, $"the page is {sizes[1]} px wide, the table's box {sizes[2]} px");
+
             await page.GotoAsync("/admin/audit");
             await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("user.disable", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync(member.Email);
