@@ -8,7 +8,7 @@ namespace WebStudio.Browser.Tests;
 /// <summary>
 /// Every page passes axe-core's WCAG rules in both themes, as an administrator with a picture made: a main landmark
 /// and a level-one heading on each, names on every control, and text that reaches 4.5:1 on its background (the
-/// Administrator badge, a job's Done chip and the Delete buttons did not, nor dark mode's secondary text).
+/// Administrator badge, a job's Done chip and the Delete buttons did not, nor dark mode's secondary text); a dialog too.
 /// </summary>
 [Trait("Capability", "StudioUx")]
 public sealed class AccessibilityBrowserTests : OwnStudioTest
@@ -52,6 +52,14 @@ public sealed class AccessibilityBrowserTests : OwnStudioTest
                     await StudioPages.WaitForCircuitAsync(page);
                     found.AddRange(await ViolationsAsync(page, $"{theme} {path}"));
                 }
+
+                // A dialog that asks before something is lost: revoking the gallery's link, then Esc.
+                await page.Locator(".share-link[data-active='true'] .revoke-share").First.ClickAsync();
+                await page.Locator(".mud-dialog").GetByText("Revoke this link?").WaitForAsync(new() { Timeout = (float)StudioPages.Wait.TotalMilliseconds });
+                found.AddRange(await ViolationsAsync(page, $"{theme} the dialog on {gallery}"));
+                await page.WaitForFunctionAsync("() => document.activeElement?.closest('.mud-dialog-container') != null");
+                await page.Keyboard.PressAsync("Escape");
+                await Assertions.Expect(page.Locator(".mud-dialog")).ToHaveCountAsync(0);
             }
 
             // The public pages: a share link, and one that does not work.
