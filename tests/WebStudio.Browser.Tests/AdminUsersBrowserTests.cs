@@ -22,7 +22,15 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("active", new() { Timeout = 30_000 });
             await Assertions.Expect(row.Locator("select.user-role")).ToHaveValueAsync("Member");
+            // Disabling cancels the member's jobs, so it asks first: Cancel leaves them active.
+            var dialog = page.Locator(".mud-dialog");
             await (await MoreActionsAsync(page, member.Email)).Locator(".user-toggle").ClickAsync();
+            await Assertions.Expect(dialog).ToContainTextAsync($"Disable {member.Email}?", new() { Timeout = 30_000 });
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+            await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("active");
+            await (await MoreActionsAsync(page, member.Email)).Locator(".user-toggle").ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("disabled", new() { Timeout = 30_000 });
 
             // On a phone the table scrolls inside its box, and a row stays one line: its GPU time and last activity
