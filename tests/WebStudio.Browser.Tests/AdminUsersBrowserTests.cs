@@ -5,7 +5,7 @@ namespace WebStudio.Browser.Tests;
 
 /// <summary>
 /// The admin area in headless chromium: the first account sees the administrator's badge and the Users link, lists
-/// a member on /admin/users, disables them there, and finds the disable in the audit log; sets a member's own quotas there;
+/// a member on /admin/users, disables them there, copies an invitation link, and finds both in the audit log; sets a member's own quotas there;
 /// deletes a member only once a dialog has said what goes; a role's limit that is not a number is refused on /admin/roles.
 /// </summary>
 [Trait("Capability", "TeamAdmin")]
@@ -33,6 +33,17 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
             await Assertions.Expect(row.Locator(".user-status")).ToHaveTextAsync("disabled", new() { Timeout = 30_000 });
 
+            // An invitation link is one tap to copy, as an API key is.
+            await context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"]);
+            await page.Locator("#invite").ClickAsync();
+            var notice = page.Locator("#admin-notice");
+            await Assertions.Expect(notice).ToContainTextAsync("One-time invitation link (Member): http", new() { Timeout = 30_000 });
+            await page.Locator("#copy-admin-link").ClickAsync();
+            await Assertions.Expect(page.GetByText("Copied.")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            var copied = await page.EvaluateAsync<string>("() => navigator.clipboard.readText()");
+            Assert.StartsWith("http", copied, StringComparison.Ordinal);
+            Assert.Contains(copied, await notice.InnerTextAsync(), StringComparison.Ordinal);
+
             // On a phone the table scrolls inside its box, and a row stays one line: its GPU time and last activity
             // were broken into columns of fragments, four lines high.
             await page.SetViewportSizeAsync(390, 844);
@@ -41,9 +52,11 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             Assert.True(sizes[0] < 60, $"a user's row is {sizes[0]} px high at 390 px");
             Assert.True(sizes[1] <= 390 && sizes[2] <= 390, $"the page is {sizes[1]} px wide, the table's box {sizes[2]} px");
 
+            // The newest entries: the invitation, and the disable before it.
             await page.GotoAsync("/admin/audit");
-            await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("user.disable", new() { Timeout = 30_000 });
-            await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync(member.Email);
+            await Assertions.Expect(page.Locator("tr.audit-row").First).ToContainTextAsync("user.invite", new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("tr.audit-row").Nth(1)).ToContainTextAsync("user.disable");
+            await Assertions.Expect(page.Locator("tr.audit-row").Nth(1)).ToContainTextAsync(member.Email);
         });
     }
 
