@@ -119,6 +119,17 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             Assert.Equal(404, (await other.APIRequest.GetAsync($"/api/images/{imageId}/thumb")).Status);
             Assert.Equal(404, (await otherPage.GotoAsync(galleryUrl))!.Status);
             Assert.DoesNotContain("Harbour walk", await otherPage.ContentAsync());
+
+            // A deletes the gallery, once asked: Keep keeps it; Delete takes it away, and the picture stays in A's history.
+            await page.GotoAsync(galleryUrl);
+            await UntilAsync(() => page.Locator("#delete-gallery").ClickAsync(), dialog.GetByText("Its share links stop working"));
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Keep" }).ClickAsync();
+            await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Ms(StudioPages.Wait) });
+            await page.Locator("#delete-gallery").ClickAsync();
+            await dialog.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+            await page.WaitForURLAsync("**/galleries", new() { Timeout = Ms(StudioPages.Wait) });
+            Assert.Equal(404, (await page.APIRequest.GetAsync(galleryUrl)).Status);
+            Assert.Contains(Prompt, await (await page.APIRequest.GetAsync("/api/history")).TextAsync());
         });
     }
 
