@@ -106,13 +106,7 @@ public sealed class AdminUsersBrowserTests : OwnStudioTest
             var admin = StudioFixture.NewEmail("admin");
             using var member = await AdminWithMemberOnUsersPageAsync(page, admin);
             var jobId = await member.SubmitAsync(new { prompt = "a red circle", model = StudioSandbox.TinyModelName, scheduler = "Euler a", steps = 2, guidance = 7, seed = 1, batchSize = 1 });
-            var deadline = DateTime.UtcNow + StudioPages.Wait;
-            while ((await member.GetJobAsync(jobId)).GetProperty("status").GetString() is "Queued" or "Running" && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50);
-            }
-
-            var imageUrl = (await member.GetJobAsync(jobId)).GetProperty("images")[0].GetProperty("url").GetString()!;
+            var imageUrl = (await member.WaitForJobAsync(jobId)).GetProperty("images")[0].GetProperty("url").GetString()!;
             await page.ReloadAsync();
             await StudioPages.WaitForCircuitAsync(page);
             var row = page.Locator($"tr.user-row[data-user='{member.Email}']");

@@ -115,14 +115,7 @@ public sealed class StudioBrowserTests(StudioFixture studio) : IClassFixture<Stu
         using var owner = await StudioHttpUser.RegisterAsync(studio.Server, StudioFixture.NewEmail("owner"));
         const string secret = "the owner's secret prompt";
         var jobId = await owner.SubmitAsync(new { prompt = secret, model = studio.ModelName, scheduler = "Euler a", steps = 4, guidance = 7, seed = 7, width = studio.ModelSize, height = studio.ModelSize, batchSize = 1 });
-        var deadline = DateTime.UtcNow + StudioPages.Wait;
-        var job = await owner.GetJobAsync(jobId);
-        while (job.GetProperty("status").GetString() is "Queued" or "Running" && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-            job = await owner.GetJobAsync(jobId);
-        }
-
+        var job = await owner.WaitForJobAsync(jobId);
         Assert.Equal("Succeeded", job.GetProperty("status").GetString());
         var imageUrl = job.GetProperty("images")[0].GetProperty("url").GetString()!;
         using (var own = await owner.Http.GetAsync(imageUrl))

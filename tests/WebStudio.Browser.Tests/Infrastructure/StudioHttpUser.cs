@@ -49,5 +49,20 @@ public sealed class StudioHttpUser : IDisposable
         return document.RootElement.Clone();
     }
 
+    /// <summary>GET /api/jobs/{id} until the job has left the queue and the worker, or <see cref="StudioPages.Wait"/>
+    /// has passed; its last state.</summary>
+    public async Task<JsonElement> WaitForJobAsync(Guid id)
+    {
+        var deadline = DateTime.UtcNow + StudioPages.Wait;
+        var job = await GetJobAsync(id);
+        while (job.GetProperty("status").GetString() is "Queued" or "Running" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+            job = await GetJobAsync(id);
+        }
+
+        return job;
+    }
+
     public void Dispose() => Http.Dispose();
 }
