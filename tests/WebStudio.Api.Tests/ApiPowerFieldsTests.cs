@@ -84,6 +84,9 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
     [InlineData("guidance_scale", "\"high\"", "invalid_type")]
     [InlineData("sampler", "\"Euler b\"", "invalid_value")]
     [InlineData("negative_prompt", "7", "invalid_type")]
+    [InlineData("variation_seed", "-2", "integer_out_of_range")]
+    [InlineData("variation_strength", "1.5", "number_out_of_range")]
+    [InlineData("variation_strength", "\"some\"", "invalid_type")]
     public async Task A_bad_power_field_is_a_400_that_names_it(string field, string json, string code)
     {
         var (_, key) = await server.CreateUserWithKeyAsync($"power-bad-{field}-{Math.Abs(json.GetHashCode())}");
@@ -95,6 +98,39 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
         var error = await ErrorAsync(response);
         Assert.Equal((field, code), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
         Assert.Contains(field, error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_varied_generation_keeps_the_seed_for_every_image_and_gives_each_its_own_variation_seed()
+    {
+        var (userId, key) = await server.CreateUserWithKeyAsync("power-varied");
+        using var api = server.Client(key);
+
+        var (_, header) = await GenerateAsync(api, new
+        {
+            prompt = "a star", model = StudioHost.Model, size = "64x64", steps = 4, n = 2, seed = 31, variation_seed = 500, variation_strength = 0.3,
+        });
+
+        Assert.Equal("31", header);
+        await using var db = server.OpenDatabase();
+        var job = await db.Jobs.SingleAsync(j => j.OwnerId == userId);
+        var spec = Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job));
+        Assert.Equal((31L, 500L, 0.3f, 501L), (spec.Seed, spec.VariationSeed!.Value, spec.VariationStrength, spec.VariationSeedOf(1)!.Value));
+        Assert.Equal([31L, 31L], await db.Images.Where(i => i.OwnerId == userId).Select(i => i.Seed).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_variation_strength_on_an_edit_is_refused_by_name()
+    {
+        var (_, key) = await server.CreateUserWithKeyAsync("power-varied-edit");
+        using var api = server.Client(key);
+        using var form = PowerForm("77", "Euler", prompt: "a blue square");
+        form.Add(new StringContent("0.3"), "variation_strength");
+
+        using var response = await api.PostAsync("/v1/images/edits", form);
+
+        var error = await ErrorAsync(response);
+        Assert.Equal(("variation_strength", "invalid_value"), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
     }
 
     [Fact]

@@ -363,11 +363,7 @@ public sealed partial class StudioUxBrowserTests(StudioFixture studio) : IClassF
             await page.Locator("button[aria-label='Hires fix']").First.ClickAsync();
 
             // The panel moves to the new job (its link too) and shows its result at twice the size, said as a hires fix.
-            await page.WaitForURLAsync(url => url.Contains("job=", StringComparison.Ordinal) && !url.Contains(generated.ToString(), StringComparison.Ordinal),
-                new() { Timeout = Wait, WaitUntil = WaitUntilState.Commit });
-            // The link changes before the panel renders the new job: wait for that job's own panel, not the old one's.
-            var fixedJob = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["job"];
-            await page.Locator($"#job-panel[data-job-id='{fixedJob}'][data-status='Succeeded']").WaitForAsync(new() { Timeout = Wait });
+            await StudioPages.FollowNextJobAsync(page, generated);
             var caption = await page.Locator("#results").InnerTextAsync();
             Assert.Contains("Seed 77", caption, StringComparison.Ordinal);
             Assert.Contains($"hires fix 2× Lanczos, strength 0.05 → {2 * width}×{2 * width}", caption, StringComparison.Ordinal);

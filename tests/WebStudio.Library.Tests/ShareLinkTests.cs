@@ -127,6 +127,29 @@ public sealed partial class ShareLinkTests : IDisposable
     }
 
     [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task A_shared_varied_image_gives_its_own_variation_seed_in_its_parameters()
+    {
+        var alice = await TestUser.RegisterAsync(_studio, "alice");
+        var submitted = await alice.Http.PostAsJsonAsync("/api/jobs",
+            TestUser.Parameters("a lighthouse at dusk", seed: 9, batch: 2) with { VariationSeed = 500, VariationStrength = 0.3f });
+        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
+        var job = await alice.WaitForEndAsync((await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        var gallery = await HistoryApiTests.CreateGalleryAsync(alice, "Variations", "");
+        foreach (var image in job.GetProperty("images").EnumerateArray())
+        {
+            await alice.Http.PutAsync($"/api/galleries/{gallery}/images/{image.GetProperty("id").GetGuid()}", null);
+        }
+
+        var html = await TestUser.Anonymous(_studio).Http.GetStringAsync($"/s/{(await ShareAsync(alice, $"galleries/{gallery}")).Token}");
+        var hidden = await TestUser.Anonymous(_studio).Http.GetStringAsync($"/s/{(await ShareAsync(alice, $"galleries/{gallery}", new { hidePrompts = true })).Token}");
+
+        Assert.Contains("Seed: 9, Size: 64x64, Model: tiny, Variation seed: 500, Variation seed strength: 0.3", html);
+        Assert.Contains("Variation seed: 501, Variation seed strength: 0.3", html);
+        Assert.DoesNotContain("lighthouse", hidden);
+    }
+
+    [Fact]
     public async Task A_single_image_can_be_shared_and_the_link_covers_no_other_image()
     {
         var (alice, _, images) = await GalleryWithImagesAsync();

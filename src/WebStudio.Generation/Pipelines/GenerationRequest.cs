@@ -5,7 +5,7 @@ namespace WebStudio.Generation.Pipelines;
 
 /// <summary>
 /// Everything one generation needs. Prompt weighting uses A1111 syntax: <c>(word:1.3)</c>, <c>(word)</c> = ×1.1,
-/// <c>[word]</c> = ÷1.1. Batch images use seeds Seed, Seed+1, … as A1111 does.
+/// <c>[word]</c> = ÷1.1. Batch images use seeds Seed, Seed+1, … as A1111 does, except with a variation seed (below).
 /// </summary>
 public sealed record GenerationRequest
 {
@@ -29,6 +29,23 @@ public sealed record GenerationRequest
     public string Scheduler { get; init; } = "Euler a";
 
     public int BatchSize { get; init; } = 1;
+
+    /// <summary>
+    /// A1111's "Variation seed": a second seed whose starting noise is blended into <see cref="Seed"/>'s by
+    /// <see cref="VariationStrength"/> (0 keeps the seed's picture, 1 is the variation seed's own), so that a picture
+    /// one likes can be varied a little. As in A1111, every image of the batch then keeps <see cref="Seed"/> and takes
+    /// its own variation seed: VariationSeed, VariationSeed+1, …. Null, or a strength of 0: no variation.
+    /// </summary>
+    public long? VariationSeed { get; init; }
+
+    /// <summary>How much of the variation seed's noise the start takes, from 0 to 1.</summary>
+    public float VariationStrength { get; init; }
+
+    /// <summary>Whether the start blends in a variation seed's noise.</summary>
+    public bool Varies => VariationSeed is not null && VariationStrength > 0f;
+
+    /// <summary>The seed image <paramref name="index"/> of the batch starts from.</summary>
+    public long SeedOf(int index) => Varies ? Seed : Seed + index;
 
     /// <summary>The source image of img2img and inpainting, Width × Height pixels. Null for txt2img.</summary>
     public Image<Rgb24>? InitImage { get; init; }

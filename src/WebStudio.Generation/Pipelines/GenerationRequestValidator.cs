@@ -50,6 +50,11 @@ public static class GenerationRequestValidator
             problems.Add(new("scheduler", $"unknown scheduler '{request.Scheduler}'; choose one of: {string.Join(", ", SchedulerNames.All)}"));
         }
 
+        if (!float.IsFinite(request.VariationStrength) || request.VariationStrength is < 0f or > 1f)
+        {
+            problems.Add(new("variationStrength", "the variation strength must be between 0 and 1, such as 0.25"));
+        }
+
         CheckImages(problems, request);
         CheckRefiner(problems, request);
         return problems;

@@ -73,7 +73,7 @@ internal sealed class RefinerStage
         (int)Math.Round(config.NumTrainTimesteps - (double)fraction * config.NumTrainTimesteps);
 
     /// <summary>Denoises the base's latents over the refiner's timesteps; the callback's step indices go on from <paramref name="offset"/>.</summary>
-    public Latents Run(Latents latents, GuidanceInput[] guidancePerStep, GaussianNoise stepNoise, IStepCallback? callback, int offset, int totalSteps,
+    public Latents Run(Latents latents, GuidanceInput[] guidancePerStep, INoiseSource stepNoise, IStepCallback? callback, int offset, int totalSteps,
         RunClock clock, CancellationToken cancellationToken)
     {
         var timesteps = _scheduler.Timesteps;

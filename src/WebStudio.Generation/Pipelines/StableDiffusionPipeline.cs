@@ -12,7 +12,7 @@ namespace WebStudio.Generation.Pipelines;
 /// </summary>
 public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 {
-    // Ancestral and LCM noise come from a generator seeded apart from the initial noise, so that adding a stochastic
+    // Ancestral and LCM noise come from generators (one per image) seeded apart from the initial noise, so that adding a stochastic
     // scheduler never changes the starting latents of a seed.
     private const long StepNoiseSeedSalt = 0x5DEECE66DL;
 
@@ -94,7 +94,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             ? new InstructionChangeMask(latents.Height, latents.Width, InstructionChangeMask.StepsToWatch(endStep - start.FirstStep), threshold)
             : null;
         using var denoiser = new NoisePredictor(unet, start.InpaintChannels, start.EditImage, clock, changes);
-        var stepNoise = new GaussianNoise(request.Seed ^ StepNoiseSeedSalt);
+        var stepNoise = new PerImageNoise([.. Enumerable.Range(0, request.BatchSize).Select(b => request.SeedOf(b) ^ StepNoiseSeedSalt)]);
 
         for (var i = start.FirstStep; i < endStep; i++)
         {
@@ -151,7 +151,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
                 ImageConditioning.PasteBack(image, original, mask, request.MaskFeather);
             }
 
-            images.Add(new GeneratedImage(image, request.Seed + b));
+            images.Add(new GeneratedImage(image, request.SeedOf(b)));
         }
 
         var finished = Stopwatch.GetTimestamp();

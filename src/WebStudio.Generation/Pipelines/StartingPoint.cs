@@ -27,7 +27,7 @@ internal sealed class StartingPoint
         _scheduler = scheduler;
         FirstStep = firstStep;
         var factor = model.Config.VaeScaleFactor;
-        var noise = SeededNoise(request.BatchSize, request.Height / factor, request.Width / factor, request.Seed);
+        var noise = SeededNoise(request, request.Height / factor, request.Width / factor);
 
         if (request.InitImage is null)
         {
@@ -145,12 +145,21 @@ internal sealed class StartingPoint
         return latents.WithData(result);
     }
 
-    private static Latents SeededNoise(int batch, int height, int width, long seed)
+    // Each image's noise from its own seed; with a variation seed, the shared seed's noise carried part of the way
+    // to the image's variation seed's.
+    private static Latents SeededNoise(GenerationRequest request, int height, int width)
     {
-        var noise = Latents.Zeros(batch, 4, height, width);
-        for (var b = 0; b < batch; b++)
+        var noise = Latents.Zeros(request.BatchSize, 4, height, width);
+        var variation = request.Varies ? new float[noise.SampleLength] : null;
+        for (var b = 0; b < request.BatchSize; b++)
         {
-            new GaussianNoise(seed + b).Fill(noise.Data.AsSpan(b * noise.SampleLength, noise.SampleLength));
+            var sample = noise.Data.AsSpan(b * noise.SampleLength, noise.SampleLength);
+            new GaussianNoise(request.SeedOf(b)).Fill(sample);
+            if (variation is not null)
+            {
+                new GaussianNoise(request.VariationSeed!.Value + b).Fill(variation);
+                NoiseBlend.Slerp(sample, variation, request.VariationStrength);
+            }
         }
 
         return noise;

@@ -25,7 +25,7 @@ public sealed class DDIMScheduler : SchedulerBase
     protected override void BuildSchedule(int numInferenceSteps) =>
         Schedule = TimestepMath.Spaced(Config, numInferenceSteps, roundLinspace: true).Select(t => (float)t).ToArray();
 
-    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator)
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {
         var t = TrainIndex(timestep);
         var prevT = t - Config.NumTrainTimesteps / NumInferenceSteps;

@@ -77,7 +77,7 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
         _lowerOrderNums = 0;
     }
 
-    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator)
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {
         if (StepIndex is null)
         {

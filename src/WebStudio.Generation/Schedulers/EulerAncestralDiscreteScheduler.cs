@@ -8,7 +8,7 @@ namespace WebStudio.Generation.Schedulers;
 /// </summary>
 public sealed class EulerAncestralDiscreteScheduler(SchedulerConfig config) : SigmaSchedulerBase(config, useKarrasSigmas: false)
 {
-    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator)
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {
         InitStepIndex(timestep);
         var index = StepIndex!.Value;

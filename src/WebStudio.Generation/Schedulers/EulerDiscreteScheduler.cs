@@ -9,7 +9,7 @@ namespace WebStudio.Generation.Schedulers;
 public sealed class EulerDiscreteScheduler(SchedulerConfig config, bool? useKarrasSigmas = null)
     : SigmaSchedulerBase(config, useKarrasSigmas ?? config.UseKarrasSigmas)
 {
-    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator)
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {
         InitStepIndex(timestep);
         var index = StepIndex!.Value;

@@ -28,7 +28,7 @@ public interface IScheduler
     float[] ScaleModelInput(float[] sample, float timestep);
 
     /// <summary>Moves the sample from <paramref name="timestep"/> to the previous one.</summary>
-    SchedulerStepOutput Step(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator = null);
+    SchedulerStepOutput Step(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator = null);
 
     /// <summary>Noises clean samples to <paramref name="timestep"/>, as diffusers' add_noise does (img2img, inpainting).</summary>
     float[] AddNoise(float[] originalSamples, float[] noise, float timestep);

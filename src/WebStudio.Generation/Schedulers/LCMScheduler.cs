@@ -33,7 +33,7 @@ public sealed class LCMScheduler(SchedulerConfig config) : SchedulerBase(config)
         Schedule = [.. positions.Select(p => (float)origin[p])];
     }
 
-    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator)
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {
         InitStepIndex(timestep);
         var index = StepIndex!.Value;

@@ -13,7 +13,7 @@ public sealed class LMSDiscreteScheduler(SchedulerConfig config, int order = 4, 
 
     protected override void OnScheduleBuilt() => _derivatives.Clear();
 
-    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator)
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {
         InitStepIndex(timestep);
         var index = StepIndex!.Value;

@@ -86,7 +86,7 @@ public sealed class PNDMScheduler : SchedulerBase
         _curSample = null;
     }
 
-    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator) =>
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator) =>
         _counter < _prkCount && !Config.SkipPrkSteps
             ? StepPrk(modelOutput, TrainIndex(timestep), sample)
             : StepPlms(modelOutput, TrainIndex(timestep), sample);

@@ -59,7 +59,7 @@ public abstract class SchedulerBase : IScheduler
 
     public virtual float[] ScaleModelInput(float[] sample, float timestep) => sample;
 
-    public SchedulerStepOutput Step(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator = null)
+    public SchedulerStepOutput Step(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator = null)
     {
         ArgumentNullException.ThrowIfNull(modelOutput);
         ArgumentNullException.ThrowIfNull(sample);
@@ -80,7 +80,7 @@ public abstract class SchedulerBase : IScheduler
 
     protected abstract void BuildSchedule(int numInferenceSteps);
 
-    protected abstract SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, GaussianNoise? generator);
+    protected abstract SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator);
 
     /// <summary>diffusers' index_for_timestep: the second match when a timestep repeats, so img2img never repeats a step.</summary>
     protected int IndexForTimestep(float timestep)

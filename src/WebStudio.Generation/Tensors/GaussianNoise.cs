@@ -7,7 +7,7 @@ namespace WebStudio.Generation.Tensors;
 /// Marsaglia's polar method), so the same seed gives the same image on every platform, runtime and process.
 /// System.Random makes no such promise across .NET versions. One instance per job; not thread-safe.
 /// </summary>
-public sealed class GaussianNoise
+public sealed class GaussianNoise : INoiseSource
 {
     private ulong _s0, _s1, _s2, _s3;
     private double? _spare;

@@ -189,6 +189,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
                 OnlyMaskedPadding = inpaint.OnlyMasked ? inpaint.OnlyMaskedPadding : null,
             },
             JobSpec.Outpaint outpaint => request with { MaskFeather = outpaint.MaskBlur },
+            JobSpec.Txt2Img txt2img => request with { VariationSeed = txt2img.VariationSeed, VariationStrength = txt2img.VariationStrength },
             JobSpec.InstructEdit edit => request with
             {
                 InstructionEdit = new InstructionEdit { TextGuidance = edit.Guidance, ImageGuidance = edit.ImageGuidance, AutoMaskThreshold = edit.AutoMask },

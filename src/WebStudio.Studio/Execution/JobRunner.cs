@@ -287,7 +287,7 @@ public sealed class JobRunner(
                 Height = result.Image.Height,
                 CreatedAt = now,
             };
-            var parameters = A1111Parameters.Format(job, spec, result.Seed, result.Image.Width, result.Image.Height);
+            var parameters = A1111Parameters.Format(job, spec, result.Seed, result.Image.Width, result.Image.Height, i);
             try
             {
                 row.FileName = await images.SaveAsync(row.Id, now, result.Image, parameters, CancellationToken.None);

@@ -42,7 +42,11 @@ public sealed partial class GalleryService(IDbContextFactory<StudioDbContext> db
             .Select(i => new GalleryImage(
                 i.ImageId, i.Image!.JobId, i.Position, i.Image.Seed, i.Image.Width, i.Image.Height, i.Image.Job!.Prompt,
                 i.Image.Job.NegativePrompt, i.Image.Job.Model, i.Image.Job.Scheduler, i.Image.Job.Steps, i.Image.Job.Guidance,
-                i.Image.FileName, i.Image.CreatedAt) { Resolution = ImageResolution.For(i.Image.Job, i.Image.Width, i.Image.Height).ToString() })
+                i.Image.FileName, i.Image.CreatedAt)
+                {
+                    Resolution = ImageResolution.For(i.Image.Job, i.Image.Width, i.Image.Height).ToString(),
+                    Parameters = A1111Parameters.TryFormat(i.Image.Job, i.Image.Seed, i.Image.Width, i.Image.Height, i.Image.Index),
+                })
             .ToListAsync(cancellationToken);
         var threads = await LoadThreadsAsync(db, gallery.Id, cancellationToken);
         var cover = gallery.CoverImageId ?? images.FirstOrDefault()?.ImageId ?? threads.FirstOrDefault(t => t.Turns.Count > 0)?.Turns[^1].ImageId;

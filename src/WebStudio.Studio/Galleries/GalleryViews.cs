@@ -37,6 +37,10 @@ public sealed record GalleryImage(
 {
     /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
     public string Resolution { get; init; } = $"{Width}×{Height}";
+
+    /// <summary>What its PNG's "parameters" chunk says (a varied image's own variation seed included); null where its
+    /// job's spec cannot be read.</summary>
+    public string? Parameters { get; init; }
 }
 
 /// <summary>What happened to an add-to-gallery request.</summary>

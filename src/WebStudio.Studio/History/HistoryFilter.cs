@@ -30,12 +30,22 @@ public sealed record HistoryItem(
 
     /// <summary>The part of <see cref="TotalMs"/> spent loading the model; null when it was loaded already.</summary>
     public double? LoadMs { get; init; }
+
+    /// <summary>How far its images depart from <see cref="Seed"/>'s picture (A1111's variation strength); 0 for none.</summary>
+    public float VariationStrength { get; init; }
 }
 
 public sealed record HistoryImage(Guid Id, int Index, long Seed, int Width, int Height)
 {
     public string Url => $"/api/images/{Id}";
     public string ThumbnailUrl => $"/api/images/{Id}/thumb";
+
+    /// <summary>Its own variation seed in a varied batch, or null.</summary>
+    public long? VariationSeed { get; init; }
+
+    /// <summary>What its PNG's "parameters" chunk says: the text "Copy parameters" gives, and the PNG import reads;
+    /// null where the job's spec could not be read.</summary>
+    public string? Parameters { get; init; }
 
     /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
     public string Resolution { get; init; } = $"{Width}×{Height}";

@@ -235,14 +235,22 @@ public sealed class HistoryService(
 
     private static HistoryItem ToItem(GenerationJob j, IEnumerable<GeneratedImage> pictures)
     {
+        var spec = JobSpecJson.TryRead(j);
+        var varied = spec as JobSpec.Txt2Img;
         var images = pictures.OrderBy(i => i.Index)
-            .Select(i => new HistoryImage(i.Id, i.Index, i.Seed, i.Width, i.Height) { Resolution = ImageResolution.For(j, i.Width, i.Height).ToString() }).ToList();
+            .Select(i => new HistoryImage(i.Id, i.Index, i.Seed, i.Width, i.Height)
+            {
+                Resolution = ImageResolution.For(j, i.Width, i.Height).ToString(),
+                VariationSeed = varied?.VariationSeedOf(i.Index),
+                Parameters = spec is null ? null : A1111Parameters.Format(j, spec, i.Seed, i.Width, i.Height, i.Index),
+            }).ToList();
         return new(
             j.Id, j.Status.ToString(), j.Prompt, j.NegativePrompt, j.Model, j.Scheduler, j.Steps, j.Guidance, j.Seed, j.Width, j.Height,
             j.BatchSize, j.CreatedAt, j.StartedAt, j.FinishedAt, j.AverageStepMs, j.TotalMs, j.FailureReason, images)
         {
             Resolution = images.Count > 0 ? images[0].Resolution : ImageResolution.For(j, j.Width, j.Height).ToString(),
             LoadMs = j.LoadMs,
+            VariationStrength = varied?.VariationSeed is null ? 0f : varied.VariationStrength,
         };
     }
 

@@ -91,6 +91,19 @@ public abstract record JobSpec
         /// <summary>The fraction of the steps the model runs before the refiner takes over (A1111's "Switch at").</summary>
         public float RefinerSwitchAt { get; init; } = RefinerPass.DefaultSwitchAt;
 
+        /// <summary>A1111's "Variation seed" (<see cref="GenerationRequest.VariationSeed"/>): -1 picks one at submission,
+        /// and the stored spec holds the one picked; null, or a <see cref="VariationStrength"/> of 0, for none.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public long? VariationSeed { get; init; }
+
+        /// <summary>A1111's "Variation strength": how far each image departs from <see cref="JobSpec.Seed"/>'s picture.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public float VariationStrength { get; init; }
+
+        /// <summary>The variation seed of image <paramref name="index"/> of the batch, or null when it has none (every
+        /// image of a varied batch keeps the job's seed).</summary>
+        public long? VariationSeedOf(int index) => VariationSeed is { } seed && VariationStrength > 0f ? seed + index : null;
+
     }
 
     /// <summary>Image to image: the whole picture redrawn (A1111's img2img; "Restyle" on the Edit page).</summary>

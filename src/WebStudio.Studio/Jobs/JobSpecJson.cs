@@ -41,6 +41,20 @@ public static class JobSpecJson
         }
     }
 
+    /// <summary>The spec of a stored job, or null where it cannot be read (<see cref="Read"/> says why): a page that
+    /// lists many jobs shows such a one from its columns.</summary>
+    public static JobSpec? TryRead(GenerationJob job)
+    {
+        try
+        {
+            return Read(job);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The spec of a stored job.</summary>
     /// <exception cref="InvalidDataException">The row was written by a newer studio, or its JSON is not a spec.</exception>
     public static JobSpec Read(GenerationJob job)

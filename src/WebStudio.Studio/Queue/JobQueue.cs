@@ -122,6 +122,11 @@ public sealed class JobQueue(
             spec = spec with { Seed = seeds.Next() };
         }
 
+        if (spec is JobSpec.Txt2Img { VariationSeed: -1 } varied)
+        {
+            spec = varied with { VariationSeed = seeds.Next() };
+        }
+
         if (spec is JobSpec.Txt2Img txt && (txt.Width is null || txt.Height is null)
             && engine.Models().FirstOrDefault(m => m.Name == txt.Model) is { } model)
         {

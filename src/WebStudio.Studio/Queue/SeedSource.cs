@@ -17,12 +17,20 @@ public class SeedSource
 
     public virtual long Next() => RandomNumberGenerator.GetInt32(int.MaxValue);
 
-    /// <summary>Why <paramref name="spec"/>'s seed cannot be run: below -1, or so large that an image of its batch
-    /// (seed + i) would pass <see cref="MaxSeed"/>. Null when it can.</summary>
+    /// <summary>Why <paramref name="spec"/>'s seed or variation seed cannot be run: below -1, or so large that an image
+    /// of its batch (seed + i) would pass <see cref="MaxSeed"/>. Null when they can.</summary>
     public static FieldProblem? Check(JobSpec spec)
     {
         var last = MaxSeed - ((spec as JobSpec.Diffusion)?.BatchSize - 1 ?? 0);
-        return spec.Seed == -1 || spec.Seed >= 0 && spec.Seed <= last ? null
-            : new("seed", $"the seed must be -1 for a random one, or a whole number from 0 to {last}; {spec.Seed} was given");
+        if (!Fits(spec.Seed, last))
+        {
+            return new("seed", $"the seed must be -1 for a random one, or a whole number from 0 to {last}; {spec.Seed} was given");
+        }
+
+        return spec is JobSpec.Txt2Img { VariationSeed: { } variation } && !Fits(variation, last)
+            ? new("variationSeed", $"the variation seed must be -1 for a random one, or a whole number from 0 to {last}; {variation} was given")
+            : null;
     }
+
+    private static bool Fits(long seed, long last) => seed == -1 || seed >= 0 && seed <= last;
 }

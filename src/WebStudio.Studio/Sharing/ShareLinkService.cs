@@ -153,7 +153,7 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
             var details = await GalleryService.LoadDetailsAsync(db, gallery, cancellationToken);
             var images = details.Images.Select(i => new SharedImage(
                 i.ImageId, i.Width, i.Height, i.Seed, share.HidePrompts ? null : i.Prompt, share.HidePrompts ? null : i.NegativePrompt,
-                i.Model, i.Scheduler, i.Steps, i.Guidance) { Resolution = i.Resolution }).ToList();
+                i.Model, i.Scheduler, i.Steps, i.Guidance) { Resolution = i.Resolution, Parameters = share.HidePrompts ? null : i.Parameters }).ToList();
             var threads = details.Threads.Select(t => new SharedThread(
                 share.HidePrompts ? null : t.Title, t.Start,
                 t.Turns.Select(u => new SharedTurn(u.Number, u.ParentNumber, share.HidePrompts ? null : u.Instruction, u.ImageId, u.Width, u.Height,
@@ -171,6 +171,7 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
             share.HidePrompts ? null : job.NegativePrompt, job.Model, job.Scheduler, job.Steps, job.Guidance)
         {
             Resolution = ImageResolution.For(job, image.Width, image.Height).ToString(),
+            Parameters = share.HidePrompts ? null : A1111Parameters.TryFormat(job, image.Seed, image.Width, image.Height, image.Index),
         };
         var title = share.HidePrompts || string.IsNullOrWhiteSpace(job.Prompt) ? "A WebStudio image" : Shorten(job.Prompt, 80);
         return new SharedContent(title, "", share.HidePrompts, image.Id, [single]);

@@ -41,6 +41,9 @@ public sealed record SharedImage(
 {
     /// <summary>Its size as <see cref="Storage.ImageResolution"/> words it (native size and any upscale).</summary>
     public string Resolution { get; init; } = $"{Width}×{Height}";
+
+    /// <summary>What its PNG's "parameters" chunk says; null when the owner hid the prompts, or its spec cannot be read.</summary>
+    public string? Parameters { get; init; }
 }
 
 /// <summary>A rejected share field, in words for the user.</summary>

@@ -14,10 +14,17 @@ public static class A1111Parameters
     public const string ChunkKeyword = "parameters";
 
     /// <summary>The text for one image of a stored job, from its spec.</summary>
-    public static string Format(GenerationJob job, long seed, int width, int height) => Format(job, JobSpecJson.Read(job), seed, width, height);
+    public static string Format(GenerationJob job, long seed, int width, int height, int index = 0) =>
+        Format(job, JobSpecJson.Read(job), seed, width, height, index);
+
+    /// <summary>The text for one image of a stored job, or null where its spec cannot be read (a newer studio wrote
+    /// it): pages that list many jobs then show what the job's columns hold.</summary>
+    public static string? TryFormat(GenerationJob job, long seed, int width, int height, int index) =>
+        JobSpecJson.TryRead(job) is { } spec ? Format(job, spec, seed, width, height, index) : null;
 
     /// <param name="job">The stored row: its source size is an ONNX upscale's reference.</param>
-    public static string Format(GenerationJob job, JobSpec spec, long seed, int width, int height)
+    /// <param name="index">The image's place in its batch: a varied batch's images differ in their variation seeds.</param>
+    public static string Format(GenerationJob job, JobSpec spec, long seed, int width, int height, int index = 0)
     {
         // Upscales are no generation: A1111's extras tab writes only its postprocessing keys. An ONNX upscaler's job
         // keeps the source size, so its scale is the result's width over that.
@@ -43,9 +50,7 @@ public static class A1111Parameters
         lines[^1] += spec switch
         {
             // A1111's refiner fields.
-            JobSpec.Txt2Img { Refiner: { } refiner } txt2img => string.Create(CultureInfo.InvariantCulture,
-                $", Refiner: {refiner}, Refiner switch at: {txt2img.RefinerSwitchAt:0.###}"),
-            JobSpec.Txt2Img => "",
+            JobSpec.Txt2Img txt2img => Variation(txt2img, index) + Refiner(txt2img),
             JobSpec.Inpaint { OnlyMasked: true } inpaint => string.Create(CultureInfo.InvariantCulture,
                 $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}, Inpaint area: Only masked, Masked area padding: {inpaint.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(width, height)}"),
             JobSpec.Inpaint inpaint => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}"),
@@ -61,6 +66,16 @@ public static class A1111Parameters
 
         return string.Join('\n', lines);
     }
+
+    // A1111's variation fields, with this image's own variation seed.
+    private static string Variation(JobSpec.Txt2Img txt2img, int index) => txt2img.VariationSeedOf(index) is { } variation
+        ? string.Create(CultureInfo.InvariantCulture, $", Variation seed: {variation}, Variation seed strength: {txt2img.VariationStrength:0.###}")
+        : "";
+
+    // A1111's refiner fields.
+    private static string Refiner(JobSpec.Txt2Img txt2img) => txt2img.Refiner is { } refiner
+        ? string.Create(CultureInfo.InvariantCulture, $", Refiner: {refiner}, Refiner switch at: {txt2img.RefinerSwitchAt:0.###}")
+        : "";
 
     // The first image's size, before every upscale of the chain (an upscaled source's included).
     private static string Native(JobSpec.HiresFix hires, int width, int height)

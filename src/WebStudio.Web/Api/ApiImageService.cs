@@ -88,6 +88,11 @@ public sealed class ApiImageService(
             throw ApiException.BadField("refiner", "'refiner' finishes generations (/v1/images/generations); edits and variations run on one model.", "invalid_value");
         }
 
+        if (edit is not null && request.VariationStrength is > 0f)
+        {
+            throw ApiException.BadField("variation_strength", "'variation_strength' varies generations (/v1/images/generations); an edit starts from its image.", "invalid_value");
+        }
+
         // What a request leaves out, the model's own defaults (card.json) give before the studio's.
         var defaults = cards.DefaultsFor(model.Name);
         var (width, height) = edit is not null ? (edit.Image.Width, edit.Image.Height) : request.Size ?? DefaultSize(defaults) ?? (model.NativeWidth, model.NativeHeight);
@@ -104,7 +109,7 @@ public sealed class ApiImageService(
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {
-            var spec = requested with { Seed = seed + first, BatchSize = Math.Min(GenerationRequest.MaxBatch, request.N - first) };
+            var spec = NextBatch(requested, seed, first, Math.Min(GenerationRequest.MaxBatch, request.N - first));
             if (InstructionModels.Check(spec, engine.Models()) is { } wrongKind)
             {
                 // A generation on an instruction model: a 400 that names a model that fits (the first batch, nothing queued yet).
@@ -131,6 +136,17 @@ public sealed class ApiImageService(
         return new ApiSubmission(jobs, width, height, steps) { Seed = seed };
     }
 
+    /// <summary>The job of images <paramref name="first"/>… of a request: consecutive seeds, or in a varied request
+    /// (A1111's), the one seed and consecutive variation seeds.</summary>
+    private static JobSpec.Diffusion NextBatch(JobSpec.Diffusion requested, long seed, int first, int count) => requested switch
+    {
+        JobSpec.Txt2Img { VariationSeed: { } variation, VariationStrength: > 0f } varied => varied with
+        {
+            Seed = seed, BatchSize = count, VariationSeed = variation == -1 ? -1 : variation + first,
+        },
+        _ => requested with { Seed = seed + first, BatchSize = count },
+    };
+
     /// <summary>The one mapping from an OpenAI request to a spec: a generation is text to image at the request's
     /// size; an edit with a mask repaints the masked area from noise, without one (and a variation) it redraws the
     /// whole picture at the API's fixed strengths.</summary>
@@ -154,6 +170,7 @@ public sealed class ApiImageService(
         {
             Width = (request.Size ?? DefaultSize(defaults))?.Width, Height = (request.Size ?? DefaultSize(defaults))?.Height, Prompt = request.Prompt, Model = model, Steps = steps,
             Refiner = request.Refiner, RefinerSwitchAt = request.RefinerSwitchAt ?? WebStudio.Generation.Pipelines.RefinerPass.DefaultSwitchAt,
+            VariationStrength = request.VariationStrength ?? 0f, VariationSeed = request.VariationStrength > 0f ? request.VariationSeed ?? -1 : null,
         },
         ({ Mask: not null }, _) => new JobSpec.Inpaint { Strength = InpaintStrength, OnlyMasked = false, Prompt = request.Prompt, Model = model, Steps = steps },
         (_, ImageOperation.Variation) => new JobSpec.Img2Img { Strength = VariationStrength, Prompt = request.Prompt, Model = model, Steps = steps },

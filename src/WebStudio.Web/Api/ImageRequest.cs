@@ -46,6 +46,10 @@ public sealed record ImageRequest
     public string? Refiner { get; init; }
     public float? RefinerSwitchAt { get; init; }
 
+    /// <summary>A1111's variation seed of a generation (null: a random one) and its strength (null or 0: none).</summary>
+    public long? VariationSeed { get; init; }
+    public float? VariationStrength { get; init; }
+
     /// <summary>The event-name stem of streamed events: image_generation.* or image_edit.*.</summary>
     public string EventPrefix => Operation == ImageOperation.Edit ? "image_edit" : "image_generation";
 }

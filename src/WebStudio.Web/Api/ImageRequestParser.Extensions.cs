@@ -10,7 +10,8 @@ namespace WebStudio.Web.Api;
 /// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image, and
 /// <c>image_guidance_scale</c> and <c>auto_mask</c> for an instruction model's edits (with <c>guidance_scale</c> as its
 /// text guidance; <c>auto_mask</c> a threshold between 0 and 1 keeps what the instruction does not touch, 0 turns it off), and
-/// <c>refiner</c> with <c>refiner_switch_at</c> for a generation finished by a refiner model (A1111's Refiner).
+/// <c>refiner</c> with <c>refiner_switch_at</c> for a generation finished by a refiner model (A1111's Refiner), and
+/// <c>variation_strength</c> with <c>variation_seed</c> for a generation a little different from its seed's (A1111's).
 /// OpenAI's SDKs send them as extra body fields; each is checked here with a 400 that names it.
 /// </summary>
 public static partial class ImageRequestParser
@@ -21,7 +22,7 @@ public static partial class ImageRequestParser
 
     // A property, not a field: the field lists of the other part of this class are built from it, and the order in
     // which static fields of two files start is not defined.
-    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "auto_mask", "sampler", "refiner", "refiner_switch_at"];
+    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "auto_mask", "sampler", "refiner", "refiner_switch_at", "variation_seed", "variation_strength"];
 
     private static ImageRequest Extensions(IFields fields, ImageRequest request)
     {
@@ -65,9 +66,24 @@ public static partial class ImageRequestParser
                 $"'refiner_switch_at' must be a fraction of the steps between 0 and 1, such as 0.8; {at} was given."), "number_out_of_range");
         }
 
+        var variationSeed = fields.Long("variation_seed");
+        if (variationSeed is not null and not -1 and (< 0 or > MaxSeed))
+        {
+            throw ApiException.BadField("variation_seed", $"'variation_seed' must be between 0 and {MaxSeed}, or -1 for a random one; {variationSeed} was given.", "integer_out_of_range");
+        }
+
+        var variationStrength = fields.Number("variation_strength");
+        if (variationStrength is { } strength && !(strength is >= 0 and <= 1))
+        {
+            throw ApiException.BadField("variation_strength", string.Create(CultureInfo.InvariantCulture,
+                $"'variation_strength' must be between 0 (none) and 1, such as 0.25; {strength} was given."), "number_out_of_range");
+        }
+
         return request with
         {
             Seed = seed is -1 ? null : seed,
+            VariationSeed = variationSeed is -1 ? null : variationSeed,
+            VariationStrength = variationStrength is { } share ? (float)share : null,
             NegativePrompt = negative,
             Steps = steps,
             GuidanceScale = guidance is { } value ? (float)value : null,

@@ -24,6 +24,13 @@ public sealed class GenerateFormModel
     public string Refiner { get; set; } = "";
     public float RefinerSwitchAt { get; set; } = Defaults.RefinerSwitchAt;
 
+    /// <summary>A1111's variation seed (-1 for a random one), used while <see cref="VariationStrength"/> is above 0.</summary>
+    public long VariationSeed { get; set; } = -1;
+    public float VariationStrength { get; set; }
+
+    /// <summary>A1111's usual strength for "a little different": the layout stays, details move.</summary>
+    public const float VariationsStrength = 0.25f;
+
     // The form starts at the spec's defaults, declared once in JobSpec.
     private static readonly JobSpec.Txt2Img Defaults = new();
 
@@ -45,6 +52,8 @@ public sealed class GenerateFormModel
             BatchSize = BatchSize,
             Refiner = string.IsNullOrEmpty(Refiner) ? null : Refiner,
             RefinerSwitchAt = RefinerSwitchAt,
+            VariationSeed = VariationStrength > 0f ? VariationSeed : null,
+            VariationStrength = VariationStrength > 0f ? VariationStrength : 0f,
         };
     }
 
@@ -85,6 +94,29 @@ public sealed class GenerateFormModel
         }
     }
 
+    /// <summary>"Variations" of an image of <paramref name="job"/> made from <paramref name="seed"/>: its settings and its
+    /// seed, and <paramref name="count"/> images that each blend in a new variation seed by <see cref="VariationsStrength"/>.</summary>
+    public void VariationsOf(GenerationJob job, long seed, int count)
+    {
+        CopyFrom(job);
+        Seed = seed;
+        BatchSize = count;
+        (VariationSeed, VariationStrength) = (-1, VariationsStrength);
+    }
+
+    /// <summary>"Re-run" of image <paramref name="index"/> of <paramref name="job"/>, made from <paramref name="seed"/>:
+    /// the same picture again, a varied image with its own variation seed.</summary>
+    public void RerunOf(GenerationJob job, long seed, int index)
+    {
+        CopyFrom(job);
+        Seed = seed;
+        BatchSize = 1;
+        if (JobSpecJson.Read(job) is JobSpec.Txt2Img spec && spec.VariationSeedOf(index) is { } own)
+        {
+            VariationSeed = own;
+        }
+    }
+
     /// <summary>A spec's settings into the form (a PNG's parameters come this way); no size keeps the form's.</summary>
     public void CopyFrom(JobSpec.Txt2Img spec) => CopyFrom(spec, spec.Width ?? 0, spec.Height ?? 0);
 
@@ -99,6 +131,7 @@ public sealed class GenerateFormModel
         Seed = spec.Seed;
         BatchSize = spec.BatchSize;
         (Refiner, RefinerSwitchAt) = spec is JobSpec.Txt2Img txt2img ? (txt2img.Refiner ?? "", txt2img.RefinerSwitchAt) : ("", Defaults.RefinerSwitchAt);
+        (VariationSeed, VariationStrength) = spec is JobSpec.Txt2Img { VariationSeed: { } variation } varied ? (variation, varied.VariationStrength) : (-1, 0f);
         if (width > 0 && height > 0)
         {
             Size = SizePresets.Format(width, height);

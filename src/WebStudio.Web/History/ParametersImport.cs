@@ -59,6 +59,8 @@ public static class ParametersImport
             }
         }
 
+        spec = WithVariation(spec, source, notes);
+
         if (source is { Width: { } width, Height: { } height })
         {
             var size = SizePresets.Format(width, height);
@@ -74,6 +76,26 @@ public static class ParametersImport
         }
 
         return (spec, notes);
+    }
+
+    // A1111's variation fields make the same picture only as a pair; without them the picture had none, so the form's goes.
+    private static JobSpec.Txt2Img WithVariation(JobSpec.Txt2Img spec, ParsedParameters source, List<string> notes)
+    {
+        var none = spec with { VariationSeed = null, VariationStrength = 0f };
+        if (!source.Extra.TryGetValue("Variation seed", out var seedText))
+        {
+            return none;
+        }
+
+        var strengthText = source.Extra.GetValueOrDefault("Variation seed strength", "");
+        if (long.TryParse(seedText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed) && seed >= 0
+            && float.TryParse(strengthText, NumberStyles.Float, CultureInfo.InvariantCulture, out var strength) && strength is >= 0f and <= 1f)
+        {
+            return spec with { VariationSeed = seed, VariationStrength = strength };
+        }
+
+        notes.Add($"the variation seed \"{seedText}\" at strength \"{strengthText}\" could not be read; left out");
+        return none;
     }
 
     // A1111 writes "DPM++ 2M Karras" (old) or "DPM++ 2M" with "Schedule type: Karras" (new); this studio names samplers alone.

@@ -148,6 +148,18 @@ public static class StudioPages
         return Guid.Parse((await panel.GetAttributeAsync("data-job-id"))!);
     }
 
+    /// <summary>Follows the panel from <paramref name="previous"/> to the job a result's button started, until that job
+    /// has succeeded; its id. The link changes before the panel renders the new job, so this waits for that job's own
+    /// panel, not the old one's.</summary>
+    public static async Task<string> FollowNextJobAsync(IPage page, object previous)
+    {
+        await page.WaitForURLAsync(url => url.Contains("job=", StringComparison.Ordinal) && !url.Contains(previous.ToString()!, StringComparison.Ordinal),
+            new() { Timeout = (float)Wait.TotalMilliseconds, WaitUntil = WaitUntilState.Commit });
+        var job = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query)["job"]!;
+        await page.Locator($"#job-panel[data-job-id='{job}'][data-status='Succeeded']").WaitForAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
+        return job;
+    }
+
     /// <summary>A job through the page's own session (POST /api/jobs), waited for until it has succeeded; its final state.</summary>
     public static async Task<JsonElement> GenerateThroughApiAsync(IPage page, object parameters)
     {
