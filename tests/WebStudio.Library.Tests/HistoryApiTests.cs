@@ -8,6 +8,7 @@ using WebStudio.Data;
 using WebStudio.Library.Tests.Infrastructure;
 using WebStudio.Web.History;
 using WebStudio.Studio.History;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Library.Tests;
 
@@ -244,6 +245,34 @@ public sealed class HistoryApiTests : IDisposable
         var freshJob = await alice.WaitForEndAsync((await fresh.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
         Assert.Equal("again please", freshJob.GetProperty("prompt").GetString());
         Assert.NotEqual(77, freshJob.GetProperty("seed").GetInt64());
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task Rerun_of_varied_images_keeps_their_variation_seeds_or_draws_new_ones_with_a_new_seed()
+    {
+        var alice = await TestUser.RegisterAsync(_studio, "alice");
+        var submitted = await alice.Http.PostAsJsonAsync("/api/jobs",
+            TestUser.Parameters("again please", seed: 5, batch: 2) with { VariationSeed = 40, VariationStrength = 0.2f });
+        var jobId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+        await alice.WaitForEndAsync(jobId);
+
+        async Task<JobSpec.Txt2Img> RerunAsync(string query)
+        {
+            var response = await alice.Http.PostAsync($"/api/history/{jobId}/rerun{query}", null);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+            await using var db = _studio.OpenDatabase();
+            return Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == id)));
+        }
+
+        var same = await RerunAsync("");
+        var fresh = await RerunAsync("?newSeed=true");
+
+        Assert.Equal((5L, 40L, 0.2f), (same.Seed, same.VariationSeed!.Value, same.VariationStrength));
+        Assert.NotEqual(5L, fresh.Seed);
+        Assert.NotEqual(40L, fresh.VariationSeed!.Value);
+        Assert.True(fresh.VariationSeed >= 0 && fresh.VariationStrength == 0.2f, $"variation seed {fresh.VariationSeed} at {fresh.VariationStrength}");
     }
 
     [Fact]

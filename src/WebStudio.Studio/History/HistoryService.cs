@@ -123,7 +123,9 @@ public sealed class HistoryService(
                 [new FieldProblem("job", "edits are run again from the Edit page: open the image there")]);
         }
 
-        return await queue.SubmitAsync(userId, txt with { Seed = newSeed ? -1 : txt.Seed }, null, JobSource.Studio, cancellationToken);
+        // A new seed for varied images is new variation seeds too: the same strength, other pictures.
+        var again = newSeed ? txt with { Seed = -1, VariationSeed = txt.VariationSeed is null ? null : -1 } : txt;
+        return await queue.SubmitAsync(userId, again, null, JobSource.Studio, cancellationToken);
     }
 
     /// <summary>
