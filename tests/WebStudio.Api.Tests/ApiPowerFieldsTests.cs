@@ -106,17 +106,36 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
         var (userId, key) = await server.CreateUserWithKeyAsync("power-varied");
         using var api = server.Client(key);
 
-        var (_, header) = await GenerateAsync(api, new
+        using var response = await api.PostAsJsonAsync("/v1/images/generations", new
         {
             prompt = "a star", model = StudioHost.Model, size = "64x64", steps = 4, n = 2, seed = 31, variation_seed = 500, variation_strength = 0.3,
         });
 
-        Assert.Equal("31", header);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("31", "500"), (response.Headers.GetValues("X-WebStudio-Seed").Single(), response.Headers.GetValues("X-WebStudio-Variation-Seed").Single()));
         await using var db = server.OpenDatabase();
         var job = await db.Jobs.SingleAsync(j => j.OwnerId == userId);
         var spec = Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job));
         Assert.Equal((31L, 500L, 0.3f, 501L), (spec.Seed, spec.VariationSeed!.Value, spec.VariationStrength, spec.VariationSeedOf(1)!.Value));
         Assert.Equal([31L, 31L], await db.Images.Where(i => i.OwnerId == userId).Select(i => i.Seed).ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_varied_request_of_two_jobs_picks_one_variation_seed_and_counts_on_from_it()
+    {
+        var (userId, key) = await server.CreateUserWithKeyAsync("power-varied-many");
+        using var api = server.Client(key);
+
+        using var response = await api.PostAsJsonAsync("/v1/images/generations", new
+        {
+            prompt = "a star", model = StudioHost.Model, size = "64x64", steps = 2, n = 10, seed = 7, variation_strength = 0.5,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var first = long.Parse(response.Headers.GetValues("X-WebStudio-Variation-Seed").Single(), System.Globalization.CultureInfo.InvariantCulture);
+        await using var db = server.OpenDatabase();
+        var specs = (await db.Jobs.Where(j => j.OwnerId == userId).ToListAsync()).Select(j => Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(j))).OrderBy(s => s.VariationSeed).ToList();
+        Assert.Equal([(7L, first, 8), (7L, first + 8, 2)], specs.Select(s => (s.Seed, s.VariationSeed!.Value, s.BatchSize)));
     }
 
     [Fact]

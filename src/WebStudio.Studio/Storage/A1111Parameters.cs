@@ -49,7 +49,7 @@ public static class A1111Parameters
         // img2img, inpainting and outpainting: A1111 appends the strength and the mask settings after the model.
         lines[^1] += spec switch
         {
-            // A1111's refiner fields.
+            // A1111's variation and refiner fields.
             JobSpec.Txt2Img txt2img => Variation(txt2img, index) + Refiner(txt2img),
             JobSpec.Inpaint { OnlyMasked: true } inpaint => string.Create(CultureInfo.InvariantCulture,
                 $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}, Inpaint area: Only masked, Masked area padding: {inpaint.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(width, height)}"),

@@ -25,8 +25,11 @@ namespace WebStudio.Web.Api;
 /// <summary>The jobs one API request queued, and the size and steps they run with.</summary>
 public sealed record ApiSubmission(IReadOnlyList<GenerationJob> Jobs, int Width, int Height, int Steps)
 {
-    /// <summary>The seed of the first image; image i has this seed plus i.</summary>
+    /// <summary>The seed of the first image; image i has this seed plus i, except in a varied request (all keep it).</summary>
     public long Seed { get; init; }
+
+    /// <summary>A varied request's variation seed of the first image; image i has this plus i. Null for none.</summary>
+    public long? VariationSeed { get; init; }
 
     public string Size => SizePresets.Format(Width, Height);
 }
@@ -106,6 +109,11 @@ public sealed class ApiImageService(
         }
 
         var seed = request.Seed ?? seeds.Next();
+        if (requested is JobSpec.Txt2Img { VariationSeed: -1 } unseeded)
+        {
+            // Picked once, so that the variation seeds of every job of the request count on from it.
+            requested = unseeded with { VariationSeed = seeds.Next() };
+        }
         var jobs = new List<GenerationJob>();
         for (var first = 0; first < request.N; first += GenerationRequest.MaxBatch)
         {
@@ -133,7 +141,7 @@ public sealed class ApiImageService(
         }
 
         logger.LogInformation("API {Operation} by {UserId}: {Count} image(s) in {Jobs} job(s)", request.Operation, userId, request.N, jobs.Count);
-        return new ApiSubmission(jobs, width, height, steps) { Seed = seed };
+        return new ApiSubmission(jobs, width, height, steps) { Seed = seed, VariationSeed = (requested as JobSpec.Txt2Img)?.VariationSeedOf(0) };
     }
 
     /// <summary>The job of images <paramref name="first"/>… of a request: consecutive seeds, or in a varied request
@@ -142,7 +150,7 @@ public sealed class ApiImageService(
     {
         JobSpec.Txt2Img { VariationSeed: { } variation, VariationStrength: > 0f } varied => varied with
         {
-            Seed = seed, BatchSize = count, VariationSeed = variation == -1 ? -1 : variation + first,
+            Seed = seed, BatchSize = count, VariationSeed = variation + first,
         },
         _ => requested with { Seed = seed + first, BatchSize = count },
     };

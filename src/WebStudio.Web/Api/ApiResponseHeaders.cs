@@ -9,8 +9,11 @@ namespace WebStudio.Web.Api;
 /// </summary>
 public static class ApiResponseHeaders
 {
-    /// <summary>The seed of the first image; image i of the answer has this seed plus i.</summary>
+    /// <summary>The seed of the first image; image i of the answer has this seed plus i (a varied answer's all have it).</summary>
     public const string Seed = "X-WebStudio-Seed";
+
+    /// <summary>A varied answer's variation seed of the first image (A1111's); image i has this plus i.</summary>
+    public const string VariationSeed = "X-WebStudio-Variation-Seed";
 
     /// <summary>Warnings about the request that did not stop it, e.g.
     /// <c>unknown words for model 'webstudio-shapes': heart, cat</c>. Words outside printable ASCII (which a header
@@ -20,6 +23,10 @@ public static class ApiResponseHeaders
     public static void Add(HttpResponse response, ApiSubmission submission, string model, IReadOnlyList<string> unknownWords)
     {
         response.Headers[Seed] = submission.Seed.ToString(CultureInfo.InvariantCulture);
+        if (submission.VariationSeed is { } variation)
+        {
+            response.Headers[VariationSeed] = variation.ToString(CultureInfo.InvariantCulture);
+        }
         if (unknownWords.Count > 0)
         {
             response.Headers[Warnings] = $"unknown words for model '{HeaderSafe(model)}': {string.Join(", ", unknownWords.Select(HeaderSafe))}";
