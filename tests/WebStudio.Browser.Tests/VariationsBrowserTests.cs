@@ -45,6 +45,18 @@ public sealed class VariationsBrowserTests(StudioFixture studio) : IClassFixture
             var again = await page.Locator("#results img.result-image").First.GetAttributeAsync("data-image-id");
             Assert.Equal(captions[2].Split(" · ")[..2], (await page.Locator("#results .mud-typography-caption").InnerTextAsync()).Split(" · ")[..2]);
             Assert.Equal(await PixelsAsync(page, third!), await PixelsAsync(page, again!));
+
+            // Its PNG dropped on the form, while a seed is still being typed there, gives the form its seed and
+            // variation seed (the field commits before the PNG's values go in).
+            var png = Path.Combine(Path.GetTempPath(), $"variation-{third}.png");
+            await File.WriteAllBytesAsync(png, await (await page.APIRequest.GetAsync($"/api/images/{third}?download=true")).BodyAsync());
+            await page.Locator("#seed").FillAsync("-1");
+            await page.Locator("#import-png").DispatchEventAsync("drop");
+            await page.Locator("#import-png").SetInputFilesAsync(png);
+            await Assertions.Expect(page.Locator("#import-message")).ToBeVisibleAsync(new() { Timeout = Wait });
+            Assert.Equal("77", await page.Locator("#seed").InputValueAsync());
+            Assert.Equal(captions[2].Split(" · ")[1]["variation ".Length..], await page.Locator("#variation-seed").InputValueAsync());
+            File.Delete(png);
         });
     }
 

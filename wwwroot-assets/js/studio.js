@@ -147,6 +147,11 @@ if (!window.__studioKeys) {
             document.getElementById('cancel-job')?.click();
         }
     });
+    // A PNG dropped on the Generate form: a field still being typed in commits first, so that the PNG's value, put in
+    // after it, stays. Otherwise the field's text, committed when it loses the focus later, wins over the PNG's.
+    document.addEventListener('drop', e => {
+        if (e.target?.id === 'import-png' && document.activeElement instanceof HTMLElement) document.activeElement.blur();
+    }, true);
 }
 
 // After a submit on a narrow screen the job panel is below the form: bring it into view.
