@@ -252,10 +252,8 @@ public sealed class HistoryApiTests : IDisposable
     public async Task Rerun_of_varied_images_keeps_their_variation_seeds_or_draws_new_ones_with_a_new_seed()
     {
         var alice = await TestUser.RegisterAsync(_studio, "alice");
-        var submitted = await alice.Http.PostAsJsonAsync("/api/jobs",
-            TestUser.Parameters("again please", seed: 5, batch: 2) with { VariationSeed = 40, VariationStrength = 0.2f });
-        var jobId = (await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        await alice.WaitForEndAsync(jobId);
+        var jobId = (await alice.GenerateAsync(TestUser.Parameters("again please", seed: 5, batch: 2) with { VariationSeed = 40, VariationStrength = 0.2f }))
+            .GetProperty("id").GetGuid();
 
         async Task<JobSpec.Txt2Img> RerunAsync(string query)
         {

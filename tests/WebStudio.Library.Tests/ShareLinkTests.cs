@@ -131,10 +131,7 @@ public sealed partial class ShareLinkTests : IDisposable
     public async Task A_shared_varied_image_gives_its_own_variation_seed_in_its_parameters()
     {
         var alice = await TestUser.RegisterAsync(_studio, "alice");
-        var submitted = await alice.Http.PostAsJsonAsync("/api/jobs",
-            TestUser.Parameters("a lighthouse at dusk", seed: 9, batch: 2) with { VariationSeed = 500, VariationStrength = 0.3f });
-        Assert.Equal(HttpStatusCode.Created, submitted.StatusCode);
-        var job = await alice.WaitForEndAsync((await submitted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
+        var job = await alice.GenerateAsync(TestUser.Parameters("a lighthouse at dusk", seed: 9, batch: 2) with { VariationSeed = 500, VariationStrength = 0.3f });
         var gallery = await HistoryApiTests.CreateGalleryAsync(alice, "Variations", "");
         foreach (var image in job.GetProperty("images").EnumerateArray())
         {

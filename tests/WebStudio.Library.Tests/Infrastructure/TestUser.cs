@@ -54,9 +54,13 @@ public sealed class TestUser
     };
 
     /// <summary>Submits a job and waits until it has finished; returns the job's JSON.</summary>
-    public async Task<JsonElement> GenerateAsync(string prompt, long seed = 1, int batch = 1, string negative = "")
+    public Task<JsonElement> GenerateAsync(string prompt, long seed = 1, int batch = 1, string negative = "") =>
+        GenerateAsync(Parameters(prompt, seed, batch, negative));
+
+    /// <summary>Submits <paramref name="spec"/> and waits until it has finished; returns the job's JSON.</summary>
+    public async Task<JsonElement> GenerateAsync(JobSpec.Txt2Img spec)
     {
-        var response = await Http.PostAsJsonAsync("/api/jobs", Parameters(prompt, seed, batch, negative));
+        var response = await Http.PostAsJsonAsync("/api/jobs", spec);
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"submit gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         return await WaitForEndAsync(id);
