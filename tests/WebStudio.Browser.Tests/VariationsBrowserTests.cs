@@ -57,6 +57,11 @@ public sealed class VariationsBrowserTests(StudioFixture studio) : IClassFixture
             Assert.Equal("77", await page.Locator("#seed").InputValueAsync());
             Assert.Equal(captions[2].Split(" · ")[1]["variation ".Length..], await page.Locator("#variation-seed").InputValueAsync());
             File.Delete(png);
+
+            // Back on the page later, the next run starts on a new seed, whose picture no one has seen: no variations.
+            await page.GotoAsync("/");
+            await Assertions.Expect(page.Locator("#variation-strength")).ToHaveValueAsync("0", new() { Timeout = Wait });
+            Assert.Equal(("-1", "-1"), (await page.Locator("#seed").InputValueAsync(), await page.Locator("#variation-seed").InputValueAsync()));
         });
     }
 
