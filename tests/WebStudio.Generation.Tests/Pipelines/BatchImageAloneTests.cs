@@ -1,6 +1,5 @@
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Schedulers;
-using WebStudio.Generation.Tensors;
 using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Pipelines;
@@ -12,16 +11,12 @@ namespace WebStudio.Generation.Tests.Pipelines;
 [Trait("Capability", "StudioCore")]
 public class BatchImageAloneTests(TinyModelFolders models)
 {
-    private async Task<float[][]> PixelsAsync(string scheduler, long seed, int batch, long? variationSeed = null)
-    {
-        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
-        using var result = await pipeline.RunAsync(new GenerationRequest
+    private Task<float[][]> PixelsAsync(string scheduler, long seed, int batch, long? variationSeed = null) =>
+        PipelinePixels.RunAsync(models.Load(TinyModelVariant.DiffusersScript), new GenerationRequest
         {
             Prompt = "a red circle", NegativePrompt = "blue", Steps = 5, Guidance = 7f, Seed = seed, Width = 64, Height = 64,
             Scheduler = scheduler, BatchSize = batch, VariationSeed = variationSeed, VariationStrength = variationSeed is null ? 0f : 0.3f,
         });
-        return result.Images.Select(i => ImageTensors.FromImage(i.Image).Data).ToArray();
-    }
 
     // One step of a byte apart: the batched UNet may round differently from the single one.
     private static void AssertSamePicture(float[] expected, float[] actual) =>

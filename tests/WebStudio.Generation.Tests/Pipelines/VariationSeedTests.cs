@@ -1,5 +1,4 @@
 using WebStudio.Generation.Pipelines;
-using WebStudio.Generation.Tensors;
 using WebStudio.Testing.TinyModels;
 
 namespace WebStudio.Generation.Tests.Pipelines;
@@ -17,12 +16,7 @@ public class VariationSeedTests(TinyModelFolders models)
         Scheduler = "DDIM", BatchSize = batch, VariationSeed = variationSeed, VariationStrength = strength,
     };
 
-    private async Task<float[][]> PixelsAsync(GenerationRequest request)
-    {
-        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
-        using var result = await pipeline.RunAsync(request);
-        return result.Images.Select(i => ImageTensors.FromImage(i.Image).Data).ToArray();
-    }
+    private Task<float[][]> PixelsAsync(GenerationRequest request) => PipelinePixels.RunAsync(models.Load(TinyModelVariant.DiffusersScript), request);
 
     private static double MeanDifference(float[] a, float[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Average();
 
@@ -45,7 +39,7 @@ public class VariationSeedTests(TinyModelFolders models)
         var nextSeed = (await PixelsAsync(Request(22)))[0];
 
         Assert.All(varied.Images, i => Assert.Equal(21, i.Seed));
-        var pixels = varied.Images.Select(i => ImageTensors.FromImage(i.Image).Data).ToArray();
+        var pixels = PipelinePixels.Of(varied);
         var anotherSeed = MeanDifference(seed, nextSeed);
         Assert.All(pixels, p =>
         {
