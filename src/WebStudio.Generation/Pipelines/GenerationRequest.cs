@@ -47,6 +47,13 @@ public sealed record GenerationRequest
     /// <summary>The seed image <paramref name="index"/> of the batch starts from.</summary>
     public long SeedOf(int index) => Varies ? Seed : Seed + index;
 
+    /// <summary>The variation seed of image <paramref name="index"/> of the batch; null when the batch is not varied.</summary>
+    public long? VariationSeedOf(int index) => VariationSeedOf(VariationSeed, VariationStrength, index);
+
+    /// <summary>The batch rule of <see cref="VariationSeed"/>, for a stored job that is not a request yet.</summary>
+    public static long? VariationSeedOf(long? variationSeed, float strength, int index) =>
+        variationSeed is { } seed && strength > 0f ? seed + index : null;
+
     /// <summary>The source image of img2img and inpainting, Width × Height pixels. Null for txt2img.</summary>
     public Image<Rgb24>? InitImage { get; init; }
 

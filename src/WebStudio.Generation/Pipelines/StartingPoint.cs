@@ -157,7 +157,7 @@ internal sealed class StartingPoint
             new GaussianNoise(request.SeedOf(b)).Fill(sample);
             if (variation is not null)
             {
-                new GaussianNoise(request.VariationSeed!.Value + b).Fill(variation);
+                new GaussianNoise(request.VariationSeedOf(b)!.Value).Fill(variation);
                 NoiseBlend.Slerp(sample, variation, request.VariationStrength);
             }
         }

@@ -102,7 +102,7 @@ public abstract record JobSpec
 
         /// <summary>The variation seed of image <paramref name="index"/> of the batch, or null when it has none (every
         /// image of a varied batch keeps the job's seed).</summary>
-        public long? VariationSeedOf(int index) => VariationSeed is { } seed && VariationStrength > 0f ? seed + index : null;
+        public long? VariationSeedOf(int index) => GenerationRequest.VariationSeedOf(VariationSeed, VariationStrength, index);
     }
 
     /// <summary>Image to image: the whole picture redrawn (A1111's img2img; "Restyle" on the Edit page).</summary>
