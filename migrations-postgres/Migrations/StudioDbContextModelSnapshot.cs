@@ -641,6 +641,46 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.ToTable("JobPreviews", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.PromptStyle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NegativePrompt")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("character varying(450)");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("PromptStyles", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.QueuePause", b =>
                 {
                     b.Property<int>("Id")
@@ -1227,6 +1267,15 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.HasOne("WebStudio.Data.GenerationJob", null)
                         .WithOne()
                         .HasForeignKey("WebStudio.Data.JobPreview", "JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.PromptStyle", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

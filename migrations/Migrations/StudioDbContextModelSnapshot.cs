@@ -627,6 +627,46 @@ namespace WebStudio.Migrations
                     b.ToTable("JobPreviews", (string)null);
                 });
 
+            modelBuilder.Entity("WebStudio.Data.PromptStyle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NegativePrompt")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerId")
+                        .IsRequired()
+                        .HasMaxLength(450)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OwnerId", "Name")
+                        .IsUnique();
+
+                    b.ToTable("PromptStyles", (string)null);
+                });
+
             modelBuilder.Entity("WebStudio.Data.QueuePause", b =>
                 {
                     b.Property<int>("Id")
@@ -1213,6 +1253,15 @@ namespace WebStudio.Migrations
                     b.HasOne("WebStudio.Data.GenerationJob", null)
                         .WithOne()
                         .HasForeignKey("WebStudio.Data.JobPreview", "JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("WebStudio.Data.PromptStyle", b =>
+                {
+                    b.HasOne("WebStudio.Data.StudioUser", null)
+                        .WithMany()
+                        .HasForeignKey("OwnerId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

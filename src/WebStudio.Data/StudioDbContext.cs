@@ -46,6 +46,8 @@ public sealed class StudioDbContext(DbContextOptions<StudioDbContext> options) :
 
     public DbSet<RefineTurn> RefineTurns => Set<RefineTurn>();
 
+    public DbSet<PromptStyle> PromptStyles => Set<PromptStyle>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -16,6 +16,7 @@ using WebStudio.Studio.Previews;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Storage;
+using WebStudio.Studio.Styles;
 using WebStudio.Studio.Team;
 using WebStudio.Studio.Telemetry;
 using WebStudio.Studio.Vocabulary;
@@ -85,6 +86,7 @@ public static class StudioCoreServices
         services.AddHostedService<MaintenanceScheduler>(); // the sweeps, on one timer
         services.AddSingleton<RecentWork>();
         services.AddSingleton<GalleryService>();
+        services.AddSingleton<PromptStyleService>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ModelCards>();
         services.AddModelManagement(configuration);

@@ -85,7 +85,7 @@ public sealed class UserAdministration(
     }
 
     /// <summary>Deletes the account. Its images are deleted with it, or kept: moved, with their jobs, to the
-    /// administrator who deletes it (their galleries, Refine threads, share links and keys go with the account).</summary>
+    /// administrator who deletes it (their galleries, Refine threads, prompt styles, share links and keys go with the account).</summary>
     public async Task<AdminOutcome> DeleteAsync(Actor actor, string userId, bool keepImages, CancellationToken cancellationToken = default)
     {
         if (userId == actor.Id)

@@ -3,10 +3,11 @@ using WebStudio.Studio.History;
 using WebStudio.Web.Sharing;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Galleries;
+using WebStudio.Web.Styles;
 
 namespace WebStudio.Web.Galleries;
 
-/// <summary>The endpoints of history, galleries and share links, hooked in by one line in the host.</summary>
+/// <summary>The endpoints of history, galleries, share links and prompt styles, hooked in by one line in the host.</summary>
 public static class GalleryFeatures
 {
     public static IEndpointRouteBuilder MapHistoryGalleriesAndSharing(this IEndpointRouteBuilder app)
@@ -14,6 +15,7 @@ public static class GalleryFeatures
         app.MapHistoryEndpoints();
         app.MapGalleryEndpoints();
         app.MapShareEndpoints();
+        app.MapPromptStyleEndpoints();
 
         // Any other /api path, whatever the method, is "not found" (not 405), like an id that does not exist.
         app.Map("/api/{**rest}", () => Results.NotFound()).RequireAuthorization();
