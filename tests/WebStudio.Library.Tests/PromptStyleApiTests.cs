@@ -129,6 +129,11 @@ public sealed class PromptStyleApiTests : IDisposable
     [InlineData("flat colours", "  ", "flat colours")]
     [InlineData("", "a red circle", "a red circle")]
     [InlineData("{prompt}", "", "")]
-    public void A_style_joins_the_prompt_as_A1111_merges_one(string style, string prompt, string expected) =>
+    [InlineData("{prompt}, flat colours", "a red circle, flat colours", "a red circle, flat colours")] // applied before
+    [InlineData("poster of {prompt} on white", "poster of a star on white", "poster of a star on white")]
+    [InlineData("blurry", "blurry", "blurry")]
+    [InlineData("blurry", "dark, blurry", "dark, blurry")]
+    [InlineData("blurry", "blurry sky", "blurry sky, blurry")]
+    public void A_style_joins_the_prompt_as_A1111_merges_one_and_only_once(string style, string prompt, string expected) =>
         Assert.Equal(expected, StylePrompts.Merge(style, prompt));
 }
