@@ -58,4 +58,25 @@ public sealed class PromptStylesBrowserTests(StudioFixture studio) : IClassFixtu
             Assert.True(await page.Locator("#style").IsDisabledAsync());
         });
     }
+
+    [Fact]
+    public async Task The_edit_form_applies_the_same_styles()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(The_edit_form_applies_the_same_styles), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("edit-styles"));
+            var saved = await page.APIRequest.PostAsync("/api/styles", new() { DataObject = new { name = "Poster", prompt = "poster of {prompt}", negativePrompt = "blurry" } });
+            Assert.Equal(201, saved.Status);
+
+            await page.GotoAsync("/edit");
+            await StudioPages.WaitForCircuitAsync(page);
+            await page.Locator("#edit-prompt").FillAsync("a green triangle");
+            await StudioPages.SelectAsync(page, "Style", "Poster");
+            await page.Locator("button[aria-label='Apply style']").ClickAsync();
+
+            await Assertions.Expect(page.Locator("#edit-prompt")).ToHaveValueAsync("poster of a green triangle", new() { Timeout = Wait });
+        });
+    }
 }
