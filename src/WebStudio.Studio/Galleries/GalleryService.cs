@@ -221,17 +221,17 @@ public sealed partial class GalleryService(IDbContextFactory<StudioDbContext> db
         var cleanDescription = (description ?? "").Trim();
         if (cleanName.Length == 0)
         {
-            throw new GalleryValidationException("name", "the gallery needs a name");
+            throw new FieldValidationException("name", "the gallery needs a name");
         }
 
         if (cleanName.Length > NameLimit)
         {
-            throw new GalleryValidationException("name", $"the name can be at most {NameLimit} characters");
+            throw new FieldValidationException("name", $"the name can be at most {NameLimit} characters");
         }
 
         if (cleanDescription.Length > DescriptionLimit)
         {
-            throw new GalleryValidationException("description", $"the description can be at most {DescriptionLimit} characters");
+            throw new FieldValidationException("description", $"the description can be at most {DescriptionLimit} characters");
         }
 
         return (cleanName, cleanDescription);

@@ -50,9 +50,3 @@ public enum AddImageOutcome
     AlreadyThere,
     NotFound,
 }
-
-/// <summary>A rejected gallery field: which one, and why, in words for the user.</summary>
-public sealed class GalleryValidationException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
-}

@@ -25,20 +25,20 @@ public sealed class ShareLinkService(IDbContextFactory<StudioDbContext> dbFactor
 
         if ((request.GalleryId is null) == (request.ImageId is null))
         {
-            throw new ShareValidationException("target", "share either a gallery or an image");
+            throw new FieldValidationException("target", "share either a gallery or an image");
         }
 
         var label = (request.Label ?? "").Trim();
         if (label.Length > LabelLimit)
         {
-            throw new ShareValidationException("label", $"the label can be at most {LabelLimit} characters");
+            throw new FieldValidationException("label", $"the label can be at most {LabelLimit} characters");
         }
 
         var now = time.GetUtcNow().UtcDateTime;
         var expires = request.ExpiresAt?.ToUniversalTime();
         if (expires is { } e && e <= now)
         {
-            throw new ShareValidationException("expiresAt", "the expiry must be in the future");
+            throw new FieldValidationException("expiresAt", "the expiry must be in the future");
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -45,9 +45,3 @@ public sealed record SharedImage(
     /// <summary>What its PNG's "parameters" chunk says; null when the owner hid the prompts, or its spec cannot be read.</summary>
     public string? Parameters { get; init; }
 }
-
-/// <summary>A rejected share field, in words for the user.</summary>
-public sealed class ShareValidationException(string field, string message) : Exception(message)
-{
-    public string Field { get; } = field;
-}

@@ -25,7 +25,7 @@ public sealed class PromptStyleService(IDbContextFactory<StudioDbContext> dbFact
     }
 
     /// <summary>Saves a new style (<c>Created</c>), or replaces the caller's style of that name.</summary>
-    /// <exception cref="PromptStyleValidationException">A field is empty, too long, or the user has too many styles.</exception>
+    /// <exception cref="FieldValidationException">A field is empty, too long, or the user has too many styles.</exception>
     public async Task<(PromptStyleView Style, bool Created)> SaveAsync(string userId, string? name, string? prompt, string? negativePrompt, CancellationToken cancellationToken = default)
     {
         var (cleanName, cleanPrompt, cleanNegative) = Validate(name, prompt, negativePrompt);
@@ -37,7 +37,7 @@ public sealed class PromptStyleService(IDbContextFactory<StudioDbContext> dbFact
         {
             if (await db.PromptStyles.CountAsync(s => s.OwnerId == userId, cancellationToken) >= StylesPerUser)
             {
-                throw new PromptStyleValidationException("name", $"you have {StylesPerUser} styles, the most one account keeps; delete one first");
+                throw new FieldValidationException("name", $"you have {StylesPerUser} styles, the most one account keeps; delete one first");
             }
 
             style = new PromptStyle { OwnerId = userId, Name = cleanName, CreatedAt = now };
@@ -54,7 +54,7 @@ public sealed class PromptStyleService(IDbContextFactory<StudioDbContext> dbFact
         catch (DbUpdateException) when (created)
         {
             // Saved under the same name at the same moment elsewhere (another tab): that one stands.
-            throw new PromptStyleValidationException("name", $"a style called '{cleanName}' was just saved elsewhere; save again to replace it");
+            throw new FieldValidationException("name", $"a style called '{cleanName}' was just saved elsewhere; save again to replace it");
         }
 
         return (new PromptStyleView(style.Id, style.Name, style.Prompt, style.NegativePrompt, style.UpdatedAt), created);
@@ -73,27 +73,27 @@ public sealed class PromptStyleService(IDbContextFactory<StudioDbContext> dbFact
         var cleanNegative = (negativePrompt ?? "").Trim();
         if (cleanName.Length == 0)
         {
-            throw new PromptStyleValidationException("name", "the style needs a name");
+            throw new FieldValidationException("name", "the style needs a name");
         }
 
         if (cleanName.Length > NameLimit)
         {
-            throw new PromptStyleValidationException("name", $"the name can be at most {NameLimit} characters");
+            throw new FieldValidationException("name", $"the name can be at most {NameLimit} characters");
         }
 
         if (cleanPrompt.Length == 0 && cleanNegative.Length == 0)
         {
-            throw new PromptStyleValidationException("prompt", "the style needs a prompt or a negative prompt");
+            throw new FieldValidationException("prompt", "the style needs a prompt or a negative prompt");
         }
 
         if (cleanPrompt.Length > PromptLimit)
         {
-            throw new PromptStyleValidationException("prompt", $"the prompt can be at most {PromptLimit} characters");
+            throw new FieldValidationException("prompt", $"the prompt can be at most {PromptLimit} characters");
         }
 
         if (cleanNegative.Length > PromptLimit)
         {
-            throw new PromptStyleValidationException("negativePrompt", $"the negative prompt can be at most {PromptLimit} characters");
+            throw new FieldValidationException("negativePrompt", $"the negative prompt can be at most {PromptLimit} characters");
         }
 
         return (cleanName, cleanPrompt, cleanNegative);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using WebStudio.Studio;
 using WebStudio.Web.Endpoints;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Galleries;
@@ -43,9 +44,9 @@ public static class GalleryEndpoints
             var created = await galleries.CreateAsync(Me(user), body.Name ?? "", body.Description, ct);
             return TypedResults.Created($"/api/galleries/{created.Id}", created);
         }
-        catch (GalleryValidationException e)
+        catch (FieldValidationException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, detail: e.Message);
+            return e.ToValidationProblem();
         }
     }
 
@@ -55,9 +56,9 @@ public static class GalleryEndpoints
         {
             return await galleries.UpdateAsync(Me(user), id, body.Name, body.Description, ct) ? TypedResults.Ok() : TypedResults.NotFound();
         }
-        catch (GalleryValidationException e)
+        catch (FieldValidationException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, detail: e.Message);
+            return e.ToValidationProblem();
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using WebStudio.Studio;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using WebStudio.Web.Endpoints;
@@ -106,9 +107,9 @@ public static class ShareEndpoints
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden);
         }
-        catch (ShareValidationException e)
+        catch (FieldValidationException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, detail: e.Message);
+            return e.ToValidationProblem();
         }
     }
 

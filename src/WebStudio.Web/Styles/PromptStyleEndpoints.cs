@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using WebStudio.Studio;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Styles;
 using WebStudio.Web.Endpoints;
@@ -29,9 +30,9 @@ public static class PromptStyleEndpoints
             var (saved, created) = await styles.SaveAsync(Me(user), body.Name, body.Prompt, body.NegativePrompt, ct);
             return created ? TypedResults.Created($"/api/styles/{saved.Id}", saved) : TypedResults.Ok(saved);
         }
-        catch (PromptStyleValidationException e)
+        catch (FieldValidationException e)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [e.Field] = [e.Message] }, detail: e.Message);
+            return e.ToValidationProblem();
         }
     }
 }
