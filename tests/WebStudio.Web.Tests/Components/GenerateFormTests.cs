@@ -27,6 +27,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         context.Services.AddSingleton<IGenerationEngine>(engine);
         context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = model.ModelsPath }), NullLogger<ModelCards>.Instance));
         context.Services.AddMudServices();
+        context.Services.AddPromptStylesWithoutUser();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         popovers = context.Render<MudPopoverProvider>();
         return context.Render<GenerateForm>(p => p
@@ -35,6 +36,10 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
             .Add(c => c.OnGenerate, onGenerate)
             .Add(c => c.AllowsModel, allowsModel ?? (_ => true)));
     }
+
+    // The form has more selects than the model's (the style picker's comes first): the one labelled Model.
+    private static AngleSharp.Dom.IElement ModelSelect(IRenderedComponent<GenerateForm> cut) =>
+        cut.FindAll(".mud-select .mud-input-control").Single(e => e.QuerySelector("label")?.TextContent == "Model");
 
     [Fact]
     public async Task Out_of_range_fields_are_explained_and_nothing_is_submitted()
@@ -86,7 +91,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         await using var context = new BunitContext();
         var cut = RenderForm(context, new GenerateFormModel { Model = "tiny", Size = "64x64", Prompt = "shapes" }, _ => { }, withEditModel: true);
 
-        cut.Find(".mud-select .mud-input-control").MouseDown();
+        ModelSelect(cut).MouseDown();
 
         var items = popovers!.WaitForElements(".mud-list-item");
         var edit = Assert.Single(items, i => i.TextContent.Contains(TinyModelFolders.EditModelName, StringComparison.Ordinal));
@@ -103,7 +108,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         var cut = RenderForm(context, new GenerateFormModel { Model = "tiny", Size = "64x64", Prompt = "shapes" }, _ => { },
             withEditModel: true, allowsModel: name => name == TinyModelFolders.EditModelName);
 
-        cut.Find(".mud-select .mud-input-control").MouseDown();
+        ModelSelect(cut).MouseDown();
 
         var items = popovers!.WaitForElements(".mud-list-item");
         var tiny = Assert.Single(items, i => i.TextContent.Trim() == "tiny (not for your role)");

@@ -56,6 +56,7 @@ public sealed class ModelDefaultsTests(TinyModelFolders tinyModels) : IClassFixt
         context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = models }), NullLogger<ModelCards>.Instance));
         context.Services.AddSingleton<IGenerationEngine>(new ScriptedEngine());
         context.Services.AddMudServices();
+        context.Services.AddPromptStylesWithoutUser();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Render<MudPopoverProvider>();
         var form = new GenerateFormModel { Model = "tiny", Size = "64x64" };
@@ -75,6 +76,7 @@ public sealed class ModelDefaultsTests(TinyModelFolders tinyModels) : IClassFixt
         context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = folder.Combine("models") }), NullLogger<ModelCards>.Instance));
         context.Services.AddSingleton<IGenerationEngine>(new ScriptedEngine());
         context.Services.AddMudServices();
+        context.Services.AddPromptStylesWithoutUser();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Render<MudPopoverProvider>();
         var xl = WebStudio.Generation.Models.ModelFamily.StableDiffusionXL;
