@@ -86,6 +86,7 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         Owned.RevokedToken = await RevokedShareAsync();
         Owned.ExpiredToken = await ExpiredShareAsync();
         Owned.Upload = await UploadAsync();
+        Owned.Style = await StyleAsync();
         (Owned.Thread, Owned.Turn, Owned.SpareTurn) = await RefineAsync();
         Owned.SpareThread = await SpareThreadAsync();
         (await Owner.Http.PutAsync($"/api/galleries/{Owned.SpareGallery}/threads/{Owned.Thread}", null)).EnsureSuccessStatusCode();
@@ -229,6 +230,13 @@ public sealed class AuthorizationWorld : IAsyncLifetime
         return id;
     }
 
+    private async Task<Guid> StyleAsync()
+    {
+        using var response = await Owner.Http.PostAsJsonAsync("/api/styles", new { name = "owner style", prompt = "{prompt} on white" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
+    }
+
     private async Task<(Guid Link, string Token)> ShareAsync(Guid gallery)
     {
         using var response = await Owner.Http.PostAsJsonAsync($"/api/galleries/{gallery}/shares", new { label = "matrix" });
@@ -296,6 +304,7 @@ public sealed class Resources
     public Guid ShareLink { get; set; }
     public Guid SpareShareLink { get; set; }
     public Guid Upload { get; set; }
+    public Guid Style { get; set; }
     public Guid Thread { get; set; }
     public Guid Turn { get; set; }
     public Guid SpareTurn { get; set; }

@@ -29,6 +29,7 @@ public static class RouteParameters
         ["{imageId}"] = Id(w => w.Owned.Image) with { Others = w => w.OtherImage.ToString() },
         ["galleries/{id}"] = Id(w => w.Owned.Gallery) with { Others = w => w.OtherGallery.ToString() },
         ["shares/{id}"] = Id(w => w.Owned.SpareShareLink),
+        ["styles/{id}"] = Id(w => w.Owned.Style),
         ["uploads/{id}"] = Id(w => w.Owned.Upload),
         ["threads/{id}"] = Id(w => w.Owned.Thread),
         ["turns/{turnId}"] = Id(w => w.Owned.Turn),

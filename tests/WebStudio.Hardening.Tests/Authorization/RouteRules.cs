@@ -124,6 +124,9 @@ public static class RouteRules
         ["GET /api/galleries/{id:guid}/shares"] = new(Guard.Login, Ok),
         ["GET /api/images/{id:guid}/shares"] = new(Guard.Login, Ok),
         ["DELETE /api/shares/{id:guid}"] = new(Guard.Login, Ok),
+        ["GET /api/styles/"] = new(Guard.Login, Ok),
+        ["POST /api/styles/"] = new(Guard.Login, Created, Ok) { Body = (_, _) => JsonContent.Create(new { name = "matrix style", prompt = "red" }) },
+        ["DELETE /api/styles/{id:guid}"] = new(Guard.Login, Ok),
 
         // Share links: the public side
         ["GET /s/{token}"] = new(Guard.ShareToken, Ok),
