@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using WebStudio.Data;
+using WebStudio.Generation.Pipelines;
 
 namespace WebStudio.Studio.Styles;
 
@@ -10,7 +11,8 @@ namespace WebStudio.Studio.Styles;
 public sealed class PromptStyleService(IDbContextFactory<StudioDbContext> dbFactory, TimeProvider time)
 {
     public const int NameLimit = 100;
-    public const int PromptLimit = 2000;
+    /// <summary>As long as a job's prompt may be, so that a style fits the box it is applied to.</summary>
+    public const int PromptLimit = GenerationRequest.MaxPromptLength;
 
     /// <summary>More than anyone picks from in a list; a limit, so that one account cannot fill the database.</summary>
     public const int StylesPerUser = 500;

@@ -1,4 +1,5 @@
 using WebStudio.Data;
+using WebStudio.Generation.Pipelines;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Vocabulary;
@@ -8,7 +9,7 @@ namespace WebStudio.Web.Engine;
 /// <summary>The Generate page's editable form (mutable for binding); -1 as seed means a random one, as in A1111.</summary>
 public sealed class GenerateFormModel
 {
-    public const int PromptLimit = 2000;
+    public const int PromptLimit = GenerationRequest.MaxPromptLength;
 
     public string Prompt { get; set; } = "";
     public string NegativePrompt { get; set; } = "";
