@@ -13,6 +13,7 @@ using WebStudio.Studio.Maintenance;
 using WebStudio.Studio.ModelManagement;
 using WebStudio.Studio.Options;
 using WebStudio.Studio.Previews;
+using WebStudio.Studio.Prompts;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Sharing;
 using WebStudio.Studio.Storage;
@@ -87,6 +88,7 @@ public static class StudioCoreServices
         services.AddSingleton<RecentWork>();
         services.AddSingleton<GalleryService>();
         services.AddSingleton<PromptStyleService>();
+        services.AddSingleton<DynamicPromptSubmission>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ModelCards>();
         services.AddModelManagement(configuration);

@@ -60,6 +60,31 @@ public sealed class QueueOnBothProvidersTests(PostgresServer server, ITestOutput
         Assert.Equal(["b2", "a1", "b1", "c1", "a2", "a3"], claimed);
     }
 
+    /// <summary>A dynamic prompt's jobs, queued in one submission: each in its own round, so that they take turns with
+    /// another user's; and none where the user's queue has no room for all of them.</summary>
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task Jobs_queued_together_take_turns_with_other_users_and_are_refused_all_together(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server, new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "4" });
+        var users = await core.AddUsersAsync("a", "b");
+
+        var together = await core.Queue.SubmitAllAsync(users[0], [StudioCore.Spec("a1"), StudioCore.Spec("a2"), StudioCore.Spec("a3")], JobSource.Studio);
+        await core.SubmitAsync(users[1], "b1");
+        await core.SubmitAsync(users[1], "b2");
+        var over = await core.Queue.SubmitAllAsync(users[0], [StudioCore.Spec("a4"), StudioCore.Spec("a5")], JobSource.Studio);
+        var claimed = new List<string>();
+        while (await core.Queue.ClaimNextAsync("test/worker", CancellationToken.None) is { } job)
+        {
+            claimed.Add(job.Prompt);
+        }
+
+        Assert.Equal(3, together.Jobs.Count);
+        Assert.Equal(SubmitRefusal.QueueFull, over.Refusal);
+        Assert.Equal(["a1", "b1", "a2", "b2", "a3"], claimed);
+    }
+
     [Theory]
     [InlineData("Sqlite")]
     [InlineData("Postgres")]

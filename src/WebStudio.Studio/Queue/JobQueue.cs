@@ -38,26 +38,36 @@ public sealed class JobQueue(
 
     /// <summary>Queues <paramref name="spec"/>: a random seed for -1, the model's native size for a text-to-image
     /// size left out, validated for its kind, then written with its prepared <paramref name="inputs"/> (edits).</summary>
-    public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec spec, JobInputs? inputs, JobSource source, CancellationToken cancellationToken = default)
-    {
-        spec = Resolve(spec);
-        var (width, height) = spec is JobSpec.Txt2Img txt ? (txt.Width ?? 0, txt.Height ?? 0)
-            : inputs is not null ? (inputs.Width, inputs.Height)
-            : throw new ArgumentException($"A {spec.Kind} job needs its prepared inputs.", nameof(inputs));
+    public Task<SubmitOutcome> SubmitAsync(string userId, JobSpec spec, JobInputs? inputs, JobSource source, CancellationToken cancellationToken = default) =>
+        SubmitAllAsync(userId, [(spec, inputs)], source, cancellationToken);
 
-        // Each kind is checked where it is built; a diffusion run also by the engine (model, size, memory).
-        // A model of the wrong kind (instruction edit vs text to image) is refused first, naming one that fits.
-        IReadOnlyList<FieldProblem> problems = spec is not JobSpec.Diffusion diffusion ? []
-            : InstructionModels.Check(diffusion, engine.Models()) is { } wrongKind ? [wrongKind]
-            : engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask));
-        if (SeedSource.Check(spec) is { } badSeed)
+    /// <summary>Queues text-to-image <paramref name="specs"/> together (a dynamic prompt's, a job per prompt): all of
+    /// them, each in its own round after the one before, or none, refused as one submission of that many jobs.</summary>
+    public Task<SubmitOutcome> SubmitAllAsync(string userId, IReadOnlyList<JobSpec.Txt2Img> specs, JobSource source, CancellationToken cancellationToken = default) =>
+        SubmitAllAsync(userId, specs.Select(s => ((JobSpec)s, (JobInputs?)null)).ToList(), source, cancellationToken);
+
+    private async Task<SubmitOutcome> SubmitAllAsync(string userId, IReadOnlyList<(JobSpec Spec, JobInputs? Inputs)> submitted, JobSource source, CancellationToken cancellationToken)
+    {
+        if (submitted.Count == 0)
         {
-            problems = [badSeed, .. problems];
+            throw new ArgumentException("A submission needs a job.", nameof(submitted));
         }
 
-        if (problems.Count > 0)
+        var jobs = new List<(JobSpec Spec, JobInputs? Inputs, int Width, int Height)>(submitted.Count);
+        foreach (var (given, inputs) in submitted)
         {
-            return new SubmitOutcome(null, SubmitRefusal.Invalid, problems);
+            var spec = Resolve(given);
+            var (width, height) = spec is JobSpec.Txt2Img txt ? (txt.Width ?? 0, txt.Height ?? 0)
+                : inputs is not null ? (inputs.Width, inputs.Height)
+                : throw new ArgumentException($"A {spec.Kind} job needs its prepared inputs.", nameof(submitted));
+            if (Check(spec, width, height, inputs) is { Count: > 0 } problems)
+            {
+                // Of several jobs, the first that cannot run says which it is.
+                return new SubmitOutcome(null, SubmitRefusal.Invalid, submitted.Count == 1 ? problems
+                    : problems.Select(p => p with { Message = $"{p.Message} (job {jobs.Count + 1} of {submitted.Count}: \"{(spec as JobSpec.Diffusion)?.Prompt}\")" }).ToList());
+            }
+
+            jobs.Add((spec, inputs, width, height));
         }
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
@@ -68,51 +78,87 @@ public sealed class JobQueue(
         await QueueStatements.LockSubmissionsAsync(db, userId, cancellationToken);
         // The user's role and quotas, read in this transaction: what the role forbids is refused before any count.
         var policy = await TeamPolicies.ForUserAsync(db, userId, cancellationToken);
-        if (SubmissionRules.Check(policy, spec, width, height) is { Count: > 0 } forbidden)
+        foreach (var (spec, _, width, height) in jobs)
         {
-            return new SubmitOutcome(null, SubmitRefusal.Forbidden, forbidden);
+            if (SubmissionRules.Check(policy, spec, width, height) is { Count: > 0 } forbidden)
+            {
+                return new SubmitOutcome(null, SubmitRefusal.Forbidden, forbidden);
+            }
         }
 
         var createdAt = rateLimiter.Now();
         var use = await QuotaGate.UseAsync(db, userId, policy.Quotas, createdAt, cancellationToken);
         var maxQueued = policy.Quotas.MaxQueued ?? _options.MaxQueuedPerUser;
-        if (use.Queued >= maxQueued)
+        if (use.Queued + jobs.Count > maxQueued)
         {
+            var room = Math.Max(0, maxQueued - use.Queued);
             return new SubmitOutcome(null, SubmitRefusal.QueueFull,
-                [new FieldProblem("queue", $"the queue is full ({maxQueued} jobs per user): the queued-jobs quota; a place frees when one of your jobs starts")], SubmitOutcome.QueueFullRetryAfter);
+                [new FieldProblem("queue", jobs.Count == 1
+                    ? $"the queue is full ({maxQueued} jobs per user): the queued-jobs quota; a place frees when one of your jobs starts"
+                    : $"these are {jobs.Count} jobs, and your queue has room for {room} ({maxQueued} jobs per user: the queued-jobs quota)")], SubmitOutcome.QueueFullRetryAfter);
         }
 
-        // Counted in this transaction from the jobs themselves, so the limit holds across web nodes.
+        // Counted in this transaction from the jobs themselves, so the limit holds across web nodes. Several jobs pass
+        // only where the minute has room for all of them.
         var perMinute = policy.Quotas.SubmissionsPerMinute ?? rateLimiter.Limit;
-        if (await rateLimiter.CheckAsync(db, userId, createdAt, perMinute, cancellationToken) is { } retryAfter)
+        if (jobs.Count > perMinute)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.Invalid,
+                [new FieldProblem("rate", $"these are {jobs.Count} jobs, and at most {perMinute} can be submitted a minute: the submissions-per-minute quota")]);
+        }
+
+        if (await rateLimiter.CheckAsync(db, userId, createdAt, perMinute - jobs.Count + 1, cancellationToken) is { } retryAfter)
         {
             return new SubmitOutcome(null, SubmitRefusal.RateLimited,
                 [new FieldProblem("rate", $"too many submissions (at most {perMinute} a minute): the submissions-per-minute quota; try again in {Math.Ceiling(retryAfter.TotalSeconds):0} seconds")], retryAfter);
         }
 
-        if (QuotaGate.Check(use, spec is JobSpec.Diffusion d ? d.BatchSize : 1, createdAt) is { } overQuota)
+        if (QuotaGate.Check(use, jobs.Sum(j => j.Spec is JobSpec.Diffusion d ? d.BatchSize : 1), createdAt) is { } overQuota)
         {
             return new SubmitOutcome(null, SubmitRefusal.QuotaExceeded, [new FieldProblem(overQuota.Field, overQuota.Message)], overQuota.RetryAfter);
         }
 
-        var job = new GenerationJob
+        var queued = new List<GenerationJob>(jobs.Count);
+        foreach (var (spec, inputs, width, height) in jobs)
         {
-            OwnerId = userId,
-            Source = source,
-            Width = width,
-            Height = height,
-            CreatedAt = createdAt,
-            Round = await QueueStatements.NextRoundAsync(db, userId, cancellationToken),
-        };
-        JobSpecJson.Store(job, spec);
-        db.Jobs.Add(job);
-        inputStore.Save(job.Id, inputs);
-        await db.SaveChangesAsync(cancellationToken);
+            // Each job's round follows the one before, read after it is written: a user's several jobs take turns with
+            // everyone else's as separate submissions would.
+            var job = new GenerationJob
+            {
+                OwnerId = userId,
+                Source = source,
+                Width = width,
+                Height = height,
+                // A microsecond apart (PostgreSQL's resolution), so that History lists them in the order they were queued.
+                CreatedAt = createdAt.AddTicks(queued.Count * TimeSpan.TicksPerMicrosecond),
+                Round = await QueueStatements.NextRoundAsync(db, userId, cancellationToken),
+            };
+            JobSpecJson.Store(job, spec);
+            db.Jobs.Add(job);
+            inputStore.Save(job.Id, inputs);
+            await db.SaveChangesAsync(cancellationToken);
+            queued.Add(job);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        logger.LogInformation("Job {JobId} queued by {UserId} ({Model}, {Steps} steps)", job.Id, userId, job.Model, job.Steps);
+        foreach (var job in queued)
+        {
+            logger.LogInformation("Job {JobId} queued by {UserId} ({Model}, {Steps} steps)", job.Id, userId, job.Model, job.Steps);
+        }
+
         signal.Pulse();
         notifier.QueueChanged();
-        return SubmitOutcome.Accepted(job);
+        return SubmitOutcome.Accepted(queued);
+    }
+
+    // Each kind is checked where it is built; a diffusion run also by the engine (model, size, memory). A model of the
+    // wrong kind (instruction edit vs text to image) is refused first, naming one that fits.
+    private IReadOnlyList<FieldProblem> Check(JobSpec spec, int width, int height, JobInputs? inputs)
+    {
+        IReadOnlyList<FieldProblem> problems = spec is not JobSpec.Diffusion diffusion ? []
+            : InstructionModels.Check(diffusion, engine.Models()) is { } wrongKind ? [wrongKind]
+            : engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask));
+        return SeedSource.Check(spec) is { } badSeed ? [badSeed, .. problems] : problems;
     }
 
     private JobSpec Resolve(JobSpec spec)

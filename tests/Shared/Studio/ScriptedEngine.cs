@@ -78,6 +78,11 @@ public sealed class ScriptedEngine(IGenerationEngine? inner = null) : IGeneratio
             problems.Add(new("model", $"there is no model called '{p.Model}'"));
         }
 
+        if (p.Spec.Prompt.Length > WebStudio.Generation.Pipelines.GenerationRequest.MaxPromptLength)
+        {
+            problems.Add(new("prompt", $"the prompt must be at most {WebStudio.Generation.Pipelines.GenerationRequest.MaxPromptLength:N0} characters"));
+        }
+
         if (p.Steps is < 1 or > 150)
         {
             problems.Add(new("steps", "steps must be between 1 and 150"));

@@ -42,6 +42,47 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         cut.FindAll(".mud-select .mud-input-control").Single(e => e.QuerySelector("label")?.TextContent == "Model");
 
     [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task A_prompt_with_choices_says_how_many_jobs_it_makes_lists_them_and_submits_the_template()
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = "a red circle" };
+        var cut = RenderForm(context, form, submitted.Add);
+        Assert.Empty(cut.FindAll("#dynamic-prompts"));
+        Assert.Equal("Generate", cut.Find("button#generate").TextContent.Trim());
+
+        cut.Find("textarea#prompt").Input("a {red|blue} {circle|star}");
+
+        Assert.Equal("The {…|…} choices make 4 prompts: Generate queues a job for each, all on one seed.",
+            cut.Find("#dynamic-prompts .mud-typography-caption").TextContent.Trim());
+        Assert.Equal("Generate 4 jobs", cut.Find("button#generate").TextContent.Trim());
+        Assert.Empty(cut.FindAll("#dynamic-prompt-list"));
+        cut.Find("#dynamic-prompts button").Click();
+        Assert.Equal(["a red circle", "a red star", "a blue circle", "a blue star"], cut.FindAll("#dynamic-prompt-list li").Select(li => li.TextContent));
+
+        cut.Find("button#generate").Click();
+        Assert.Equal("a {red|blue} {circle|star}", Assert.Single(submitted).Prompt);
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task A_group_left_open_is_named_under_the_prompt_and_nothing_is_submitted()
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = "a {red|blue circle" };
+        var cut = RenderForm(context, form, submitted.Add);
+
+        Assert.Equal("The prompt: the { at character 3 has no closing }.", cut.Find("#dynamic-prompts").TextContent.Trim());
+        Assert.Equal("Generate", cut.Find("button#generate").TextContent.Trim());
+        cut.Find("button#generate").Click();
+
+        Assert.Contains("The prompt: the { at character 3 has no closing }.", cut.Find("#form-errors").TextContent);
+        Assert.Empty(submitted);
+    }
+
+    [Fact]
     public async Task Out_of_range_fields_are_explained_and_nothing_is_submitted()
     {
         await using var context = new BunitContext();

@@ -1,0 +1,36 @@
+using WebStudio.Data;
+using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Queue;
+
+namespace WebStudio.Studio.Prompts;
+
+/// <summary>
+/// The Generate form's submission: a prompt with {…|…} choices (<see cref="DynamicPrompts"/>) queues a job per
+/// combination, all or none; any other prompt queues its one job as written.
+/// </summary>
+public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds)
+{
+    public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec.Txt2Img spec, JobSource source, CancellationToken cancellationToken = default)
+    {
+        var variants = DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt);
+        if (variants.Problem is { } problem)
+        {
+            return new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]);
+        }
+
+        if (!variants.Varies)
+        {
+            return await queue.SubmitAsync(userId, spec, null, source, cancellationToken);
+        }
+
+        // One seed (and variation seed) for every prompt, as InvokeAI's "per iteration": the pictures differ by
+        // their prompts alone, so that they can be compared.
+        spec = spec with
+        {
+            Seed = spec.Seed == -1 ? seeds.Next() : spec.Seed,
+            VariationSeed = spec.VariationSeed == -1 ? seeds.Next() : spec.VariationSeed,
+        };
+        var specs = variants.Pairs.Select(pair => spec with { Prompt = pair.Prompt, NegativePrompt = pair.NegativePrompt }).ToList();
+        return await queue.SubmitAllAsync(userId, specs, source, cancellationToken);
+    }
+}

@@ -1,0 +1,192 @@
+using System.Text;
+using WebStudio.Studio.Engine;
+
+namespace WebStudio.Studio.Prompts;
+
+/// <summary>
+/// Dynamic prompts, as A1111's sd-dynamic-prompts and InvokeAI write them: <c>a {red|blue} {circle|star}</c> stands for
+/// every combination ("a red circle", "a red star", "a blue circle", "a blue star": the last group changes fastest).
+/// Groups nest (<c>{a {red|blue} circle|a star}</c>), an option may be empty (<c>{|big }</c>), and a <c>|</c> inside
+/// A1111's <c>[a|b]</c> stays A1111's. Braces without a <c>|</c> at their level stay text, so a style's
+/// <c>{prompt}</c> passes as written; a backslash keeps the next character as text.
+/// </summary>
+public static class DynamicPrompts
+{
+    /// <summary>The most prompts one template may make: each is a job of its own.</summary>
+    public const int MaxPrompts = 100;
+
+    /// <summary>Every prompt <paramref name="prompt"/> and <paramref name="negativePrompt"/> make together (each
+    /// prompt with each negative prompt), or the problem with them: a group left open, a syntax this studio does not
+    /// take, or more than <paramref name="max"/> combinations.</summary>
+    public static PromptVariants Of(string? prompt, string? negativePrompt, int max = MaxPrompts)
+    {
+        var positive = Parse(prompt ?? "", "prompt", "the prompt");
+        var negative = Parse(negativePrompt ?? "", "negativePrompt", "the negative prompt");
+        if ((positive.Problem ?? negative.Problem) is { } problem)
+        {
+            return new PromptVariants([], 0, problem);
+        }
+
+        var count = Product(Count(positive.Root!), Count(negative.Root!));
+        if (count > max)
+        {
+            return new PromptVariants([], count, new FieldProblem("prompt",
+                $"the {{…|…}} choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices"));
+        }
+
+        var negatives = Expand(negative.Root!).ToList();
+        var pairs = Expand(positive.Root!).SelectMany(p => negatives.Select(n => new PromptPair(p, n))).ToList();
+        return new PromptVariants(pairs, count, null);
+    }
+
+    private static string Counted(long count) => count == long.MaxValue ? "countless" : count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+
+    private abstract record Node;
+
+    private sealed record Text(string Value) : Node;
+
+    private sealed record Sequence(IReadOnlyList<Node> Parts) : Node;
+
+    private sealed record Choice(IReadOnlyList<Sequence> Options) : Node;
+
+    private sealed record Parsed(Sequence? Root, FieldProblem? Problem);
+
+    private static Parsed Parse(string text, string field, string name)
+    {
+        var parser = new Parser(text);
+        var root = parser.Sequence(inChoice: false);
+        return parser.Problem is { } problem ? new Parsed(null, new FieldProblem(field, $"{name}: {problem}")) : new Parsed(root, null);
+    }
+
+    private static long Count(Node node) => node switch
+    {
+        Text => 1,
+        Sequence sequence => sequence.Parts.Aggregate(1L, (product, part) => Product(product, Count(part))),
+        Choice choice => choice.Options.Aggregate(0L, (sum, option) => Sum(sum, Count(option))),
+        _ => throw new InvalidOperationException(),
+    };
+
+    // Counts saturate instead of overflowing: a template of thirty groups is refused with a number, not a crash.
+    private static long Product(long a, long b) => a == 0 || b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b;
+
+    private static long Sum(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
+
+    private static IEnumerable<string> Expand(Node node) => node switch
+    {
+        Text text => [text.Value],
+        Sequence sequence => Expand(sequence.Parts, 0),
+        Choice choice => choice.Options.SelectMany(Expand),
+        _ => throw new InvalidOperationException(),
+    };
+
+    private static IEnumerable<string> Expand(IReadOnlyList<Node> parts, int from)
+    {
+        if (from == parts.Count)
+        {
+            yield return "";
+            yield break;
+        }
+
+        foreach (var head in Expand(parts[from]))
+        {
+            foreach (var tail in Expand(parts, from + 1))
+            {
+                yield return head + tail;
+            }
+        }
+    }
+
+    private sealed class Parser(string text)
+    {
+        private int _at;
+
+        public string? Problem { get; private set; }
+
+        // Text and groups up to the end, or, inside a group, up to its next | or } (not one inside A1111's [ ]).
+        public Sequence Sequence(bool inChoice)
+        {
+            var parts = new List<Node>();
+            var literal = new StringBuilder();
+            var brackets = 0;
+            while (_at < text.Length)
+            {
+                var c = text[_at];
+                if (c == '\\' && _at + 1 < text.Length)
+                {
+                    literal.Append(c).Append(text[_at + 1]);
+                    _at += 2;
+                    continue;
+                }
+
+                if (c == '{')
+                {
+                    Flush(parts, literal);
+                    parts.Add(Group());
+                    continue;
+                }
+
+                if (inChoice && brackets == 0 && c is '|' or '}')
+                {
+                    break;
+                }
+
+                brackets += c == '[' ? 1 : c == ']' && brackets > 0 ? -1 : 0;
+                literal.Append(c);
+                _at++;
+            }
+
+            Flush(parts, literal);
+            return new Sequence(parts);
+        }
+
+        private Node Group()
+        {
+            var start = _at++;
+            var options = new List<Sequence> { Sequence(inChoice: true) };
+            while (_at < text.Length && text[_at] == '|')
+            {
+                _at++;
+                options.Add(Sequence(inChoice: true));
+            }
+
+            var closed = _at < text.Length;
+            _at += closed ? 1 : 0;
+            if (options.Count == 1)
+            {
+                // No choice: the braces are text, as a style's {prompt} is.
+                return new Sequence([new Text("{"), options[0], .. closed ? new[] { new Text("}") } : []]);
+            }
+
+            if (!closed)
+            {
+                Problem ??= $"the {{ at character {start + 1} has no closing }}";
+            }
+            else if (options[0].Parts is [Text first, ..] && first.Value.Contains("$$", StringComparison.Ordinal))
+            {
+                Problem ??= $"{{n$$…}} (several options at once) at character {start + 1} is not supported: write each combination as an option";
+            }
+
+            return new Choice(options);
+        }
+
+        private static void Flush(List<Node> parts, StringBuilder literal)
+        {
+            if (literal.Length > 0)
+            {
+                parts.Add(new Text(literal.ToString()));
+                literal.Clear();
+            }
+        }
+    }
+}
+
+/// <summary>A prompt and negative prompt a dynamic prompt makes.</summary>
+public sealed record PromptPair(string Prompt, string NegativePrompt);
+
+/// <summary>What a dynamic prompt makes: its pairs (one, the text as written, where it has no choice), how many
+/// combinations it has, or the problem that stops it.</summary>
+public sealed record PromptVariants(IReadOnlyList<PromptPair> Pairs, long Count, FieldProblem? Problem)
+{
+    /// <summary>Whether the prompts hold a choice: the form then queues a job per pair.</summary>
+    public bool Varies => Count > 1 || Problem is not null;
+}
