@@ -12,6 +12,7 @@ using WebStudio.Studio.History;
 using WebStudio.Studio.Maintenance;
 using WebStudio.Studio.ModelManagement;
 using WebStudio.Studio.Options;
+using WebStudio.Studio.Plots;
 using WebStudio.Studio.Previews;
 using WebStudio.Studio.Prompts;
 using WebStudio.Studio.Queue;
@@ -89,6 +90,7 @@ public static class StudioCoreServices
         services.AddSingleton<GalleryService>();
         services.AddSingleton<PromptStyleService>();
         services.AddSingleton<DynamicPromptSubmission>();
+        services.AddSingleton<XyPlotSubmission>();
         services.AddSingleton<ShareLinkService>();
         services.AddSingleton<ModelCards>();
         services.AddModelManagement(configuration);

@@ -25,11 +25,7 @@ public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds)
 
         // One seed (and variation seed) for every prompt, as InvokeAI's "per iteration": the pictures differ by
         // their prompts alone, so that they can be compared.
-        spec = spec with
-        {
-            Seed = spec.Seed == -1 ? seeds.Next() : spec.Seed,
-            VariationSeed = spec.VariationSeed == -1 ? seeds.Next() : spec.VariationSeed,
-        };
+        spec = seeds.Drawn(spec);
         var specs = variants.Pairs.Select(pair => spec with { Prompt = pair.Prompt, NegativePrompt = pair.NegativePrompt }).ToList();
         return await queue.SubmitAllAsync(userId, specs, source, cancellationToken);
     }

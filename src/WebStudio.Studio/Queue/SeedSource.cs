@@ -17,6 +17,14 @@ public class SeedSource
 
     public virtual long Next() => RandomNumberGenerator.GetInt32(int.MaxValue);
 
+    /// <summary><paramref name="spec"/> with its random seeds (-1) drawn now, so that the several jobs made from it (a
+    /// dynamic prompt's, a plot's) share them and differ only where they are meant to.</summary>
+    public JobSpec.Txt2Img Drawn(JobSpec.Txt2Img spec) => spec with
+    {
+        Seed = spec.Seed == -1 ? Next() : spec.Seed,
+        VariationSeed = spec.VariationSeed == -1 ? Next() : spec.VariationSeed,
+    };
+
     /// <summary>Why <paramref name="spec"/>'s seed or variation seed cannot be run: below -1, or so large that an image
     /// of its batch (seed + i) would pass <see cref="MaxSeed"/>. Null when they can.</summary>
     public static FieldProblem? Check(JobSpec spec)

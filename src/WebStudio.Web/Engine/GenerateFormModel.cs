@@ -2,6 +2,7 @@ using WebStudio.Data;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Plots;
 using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Web.Engine;
@@ -31,6 +32,20 @@ public sealed class GenerateFormModel
 
     /// <summary>A1111's usual strength for "a little different": the layout stays, details move.</summary>
     public const float VariationsStrength = 0.25f;
+
+    /// <summary>A1111's X/Y plot: while on, Generate queues a job per cell of the axes below.</summary>
+    public bool PlotOn { get; set; }
+    public PlotAxisKind PlotX { get; set; } = PlotAxisKind.Guidance;
+    public string PlotXValues { get; set; } = "";
+
+    /// <summary>The Y axis's kind by name, or "" for a plot of one row.</summary>
+    public string PlotY { get; set; } = "";
+    public string PlotYValues { get; set; } = "";
+
+    /// <summary>The plot asked for, or null while it is off.</summary>
+    public XyPlotRequest? PlotRequest => PlotOn
+        ? new XyPlotRequest(PlotX, PlotXValues, Enum.TryParse<PlotAxisKind>(PlotY, out var y) ? y : null, PlotYValues)
+        : null;
 
     // The form starts at the spec's defaults, declared once in JobSpec.
     private static readonly JobSpec.Txt2Img Defaults = new();

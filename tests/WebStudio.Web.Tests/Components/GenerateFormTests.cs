@@ -67,6 +67,33 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
 
     [Fact]
     [Trait("Capability", "StudioCore")]
+    public async Task The_xy_plot_counts_its_cells_names_a_value_it_cannot_read_and_submits_the_forms_job()
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = "a red circle" };
+        var cut = RenderForm(context, form, submitted.Add);
+        Assert.Empty(cut.FindAll("#plot-summary"));
+
+        cut.FindAll("input[type=checkbox]").Single().Change(true);
+        cut.Find("input#plot-x-values").Input("3, 7-11 (+4)");
+        Assert.Equal("3 cells: Generate queues a job for each.", cut.Find("#plot-summary").TextContent.Trim());
+        Assert.Equal("Generate 3 jobs (X/Y plot)", cut.Find("button#generate").TextContent.Trim());
+
+        cut.Find("input#plot-x-values").Input("3, seven");
+        Assert.Equal("The X axis (CFG scale) cannot read \"seven\": it takes numbers, or ranges such as 5-9 (+0.5) or 5-9 [5].", cut.Find("#plot-summary").TextContent.Trim());
+        cut.Find("button#generate").Click();
+        Assert.Contains("The X axis (CFG scale) cannot read", cut.Find("#form-errors").TextContent);
+        Assert.Empty(submitted);
+
+        cut.Find("input#plot-x-values").Input("3, 7");
+        cut.Find("button#generate").Click();
+        Assert.Equal("a red circle", Assert.Single(submitted).Prompt);
+        Assert.Equal(new WebStudio.Studio.Plots.XyPlotRequest(WebStudio.Studio.Plots.PlotAxisKind.Guidance, "3, 7", null, ""), form.PlotRequest);
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
     public async Task A_group_left_open_is_named_under_the_prompt_and_nothing_is_submitted()
     {
         await using var context = new BunitContext();

@@ -1,0 +1,277 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.VisualBasic.FileIO;
+using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
+
+namespace WebStudio.Studio.Plots;
+
+/// <summary>What an axis of an X/Y plot varies, as A1111's X/Y/Z plot script names them.</summary>
+public enum PlotAxisKind
+{
+    Seed,
+    Steps,
+    Guidance,
+    Sampler,
+
+    /// <summary>Prompt S/R: the first value is found in the prompt, and each value takes its place in turn.</summary>
+    PromptReplace,
+}
+
+/// <summary>One axis: what it varies and its values, as the cells' labels show them.</summary>
+public sealed record PlotAxis(PlotAxisKind Kind, IReadOnlyList<string> Values)
+{
+    public string Name => XyPlot.NameOf(Kind);
+}
+
+/// <summary>A plot as the form asks for it: the X axis, and the Y axis or none.</summary>
+public sealed record XyPlotRequest(PlotAxisKind X, string XValues, PlotAxisKind? Y = null, string? YValues = null);
+
+/// <summary>A plot's axes, read: the X axis, and the Y axis or none.</summary>
+public sealed record XyPlotAxes(PlotAxis X, PlotAxis? Y)
+{
+    public int Columns => X.Values.Count;
+
+    public int Rows => Y?.Values.Count ?? 1;
+}
+
+/// <summary>A cell of the plot: its row (Y) and column (X), and the job it runs.</summary>
+public sealed record PlotCell(int Row, int Column, JobSpec.Txt2Img Spec);
+
+/// <summary>
+/// A1111's X/Y plot: the form's job made again for each value of one parameter (X), or of two (X and Y), a job per
+/// cell, to compare side by side. Values are written as A1111 writes them: a comma-separated list (CSV, so a value
+/// with a comma goes in double quotes), and for numbers ranges too: <c>10-30</c> (every whole number), <c>10-30 (+5)</c>
+/// (in steps of 5), <c>5-9 [3]</c> (three values evenly from 5 to 9).
+/// </summary>
+public static partial class XyPlot
+{
+    /// <summary>The most cells one plot may have: each is a job of its own.</summary>
+    public const int MaxCells = 100;
+
+    public static string NameOf(PlotAxisKind kind) => kind switch
+    {
+        PlotAxisKind.Seed => "Seed",
+        PlotAxisKind.Steps => "Steps",
+        PlotAxisKind.Guidance => "CFG scale",
+        PlotAxisKind.Sampler => "Sampler",
+        PlotAxisKind.PromptReplace => "Prompt S/R",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>Both axes of <paramref name="request"/>, or the first problem with them.</summary>
+    public static (XyPlotAxes? Axes, FieldProblem? Problem) Read(XyPlotRequest request, IReadOnlyList<string> schedulers)
+    {
+        var (x, xProblem) = ReadAxis(request.X, request.XValues, "x", schedulers);
+        if (xProblem is not null)
+        {
+            return (null, xProblem);
+        }
+
+        if (request.Y is not { } yKind)
+        {
+            return (new XyPlotAxes(x!, null), null);
+        }
+
+        var (y, yProblem) = ReadAxis(yKind, request.YValues, "y", schedulers);
+        return yProblem is not null ? (null, yProblem)
+            : yKind == request.X ? (null, new FieldProblem("y", $"the X and Y axes both vary {NameOf(yKind)}: pick another for one of them"))
+            : (new XyPlotAxes(x!, y), null);
+    }
+
+    /// <summary>The axis <paramref name="text"/> describes, or why it cannot be read, naming the axis by
+    /// <paramref name="field"/> ("x" or "y").</summary>
+    public static (PlotAxis? Axis, FieldProblem? Problem) ReadAxis(PlotAxisKind kind, string? text, string field, IReadOnlyList<string> schedulers)
+    {
+        var name = $"the {field.ToUpperInvariant()} axis ({NameOf(kind)})";
+        var values = Split(text);
+        if (values.Count == 0)
+        {
+            return (null, new FieldProblem(field, $"{name} needs values, separated by commas"));
+        }
+
+        var expanded = new List<string>();
+        foreach (var value in values)
+        {
+            var read = kind switch
+            {
+                PlotAxisKind.Seed or PlotAxisKind.Steps => Whole(value),
+                PlotAxisKind.Guidance => Decimal(value),
+                PlotAxisKind.Sampler => schedulers.FirstOrDefault(s => string.Equals(s, value, StringComparison.OrdinalIgnoreCase)) is { } scheduler ? [scheduler] : null,
+                _ => [value],
+            };
+            if (read is null)
+            {
+                var expected = kind switch
+                {
+                    PlotAxisKind.Seed or PlotAxisKind.Steps => "whole numbers, or ranges such as 10-30 or 10-30 (+5)",
+                    PlotAxisKind.Guidance => "numbers, or ranges such as 5-9 (+0.5) or 5-9 [5]",
+                    _ => $"samplers: {string.Join(", ", schedulers)}",
+                };
+                return (null, new FieldProblem(field, $"{name} cannot read \"{value}\": it takes {expected}"));
+            }
+
+            expanded.AddRange(read);
+            if (expanded.Count > MaxCells)
+            {
+                return (null, new FieldProblem(field, $"{name} has more than {MaxCells} values"));
+            }
+        }
+
+        return (new PlotAxis(kind, expanded), null);
+    }
+
+    /// <summary>The plot's cells, row by row (Y), each row's columns (X) in order: the form's job with each pair of
+    /// values applied. Null with the problem where a cell cannot be made (a Prompt S/R whose text is not in the
+    /// prompt), or where there are more than <see cref="MaxCells"/>.</summary>
+    public static (IReadOnlyList<PlotCell> Cells, FieldProblem? Problem) CellsOf(JobSpec.Txt2Img spec, XyPlotAxes axes)
+    {
+        var (x, y) = (axes.X, axes.Y);
+        var rows = y?.Values ?? [""];
+        if ((long)rows.Count * x.Values.Count > MaxCells)
+        {
+            return ([], new FieldProblem("x", $"the plot has {rows.Count * x.Values.Count} cells, and at most {MaxCells} can be queued at once: take out some values"));
+        }
+
+        foreach (var (axis, field) in new[] { (x, "x"), (y, "y") })
+        {
+            if (axis is { Kind: PlotAxisKind.PromptReplace } replace && !spec.Prompt.Contains(replace.Values[0], StringComparison.Ordinal)
+                && !spec.NegativePrompt.Contains(replace.Values[0], StringComparison.Ordinal))
+            {
+                return ([], new FieldProblem(field, $"Prompt S/R looks for its first value, \"{replace.Values[0]}\", in the prompts, and they do not have it"));
+            }
+        }
+
+        var cells = new List<PlotCell>(rows.Count * x.Values.Count);
+        for (var row = 0; row < rows.Count; row++)
+        {
+            for (var column = 0; column < x.Values.Count; column++)
+            {
+                var cell = Apply(spec, x, column);
+                cells.Add(new PlotCell(row, column, y is null ? cell : Apply(cell, y, row)));
+            }
+        }
+
+        return (cells, null);
+    }
+
+    private static JobSpec.Txt2Img Apply(JobSpec.Txt2Img spec, PlotAxis axis, int index)
+    {
+        var value = axis.Values[index];
+        return axis.Kind switch
+        {
+            PlotAxisKind.Seed => spec with { Seed = long.Parse(value, CultureInfo.InvariantCulture) },
+            PlotAxisKind.Steps => spec with { Steps = int.Parse(value, CultureInfo.InvariantCulture) },
+            PlotAxisKind.Guidance => spec with { Guidance = float.Parse(value, CultureInfo.InvariantCulture) },
+            PlotAxisKind.Sampler => spec with { Scheduler = value },
+            PlotAxisKind.PromptReplace => spec with
+            {
+                Prompt = spec.Prompt.Replace(axis.Values[0], value, StringComparison.Ordinal),
+                NegativePrompt = spec.NegativePrompt.Replace(axis.Values[0], value, StringComparison.Ordinal),
+            },
+            _ => throw new ArgumentOutOfRangeException(nameof(axis)),
+        };
+    }
+
+    // CSV as A1111 reads an axis: commas part values, double quotes keep a comma in one.
+    private static List<string> Split(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+
+        using var parser = new TextFieldParser(new StringReader(text)) { TextFieldType = FieldType.Delimited, HasFieldsEnclosedInQuotes = true, TrimWhiteSpace = true };
+        parser.SetDelimiters(",");
+        try
+        {
+            return [.. (parser.ReadFields() ?? []).Where(v => v.Length > 0)];
+        }
+        catch (MalformedLineException)
+        {
+            return [text.Trim()]; // an unclosed quote: the whole text is one value, refused by name if it cannot be read
+        }
+    }
+
+    private static IReadOnlyList<string>? Whole(string value)
+    {
+        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var one))
+        {
+            return [one.ToString(CultureInfo.InvariantCulture)];
+        }
+
+        if (Range().Match(value) is not { Success: true } range
+            || !long.TryParse(range.Groups["from"].Value, CultureInfo.InvariantCulture, out var from)
+            || !long.TryParse(range.Groups["to"].Value, CultureInfo.InvariantCulture, out var to))
+        {
+            return null;
+        }
+
+        if (range.Groups["count"].Success)
+        {
+            var count = int.Parse(range.Groups["count"].Value, CultureInfo.InvariantCulture);
+            return count is < 1 or > MaxCells ? null
+                : Enumerable.Range(0, count).Select(i => (count == 1 ? from : from + (long)Math.Round((to - from) * (double)i / (count - 1))).ToString(CultureInfo.InvariantCulture)).Distinct().ToList();
+        }
+
+        long step = 1;
+        if (range.Groups["step"].Success && !long.TryParse(range.Groups["step"].Value, CultureInfo.InvariantCulture, out step))
+        {
+            return null; // a whole-number axis does not step by 0.5
+        }
+
+        return Stepped(from, to, step)?.Select(v => ((long)v).ToString(CultureInfo.InvariantCulture)).ToList();
+    }
+
+    private static IReadOnlyList<string>? Decimal(string value)
+    {
+        if (float.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var one) && float.IsFinite(one))
+        {
+            return [Format(one)];
+        }
+
+        if (Range().Match(value) is not { Success: true } range
+            || !double.TryParse(range.Groups["from"].Value, CultureInfo.InvariantCulture, out var from)
+            || !double.TryParse(range.Groups["to"].Value, CultureInfo.InvariantCulture, out var to))
+        {
+            return null;
+        }
+
+        if (range.Groups["count"].Success)
+        {
+            var count = int.Parse(range.Groups["count"].Value, CultureInfo.InvariantCulture);
+            return count is < 1 or > MaxCells ? null
+                : Enumerable.Range(0, count).Select(i => Format((float)(count == 1 ? from : from + (to - from) * i / (count - 1)))).Distinct().ToList();
+        }
+
+        var step = range.Groups["step"].Success && double.TryParse(range.Groups["step"].Value, CultureInfo.InvariantCulture, out var given) ? given : 1;
+        return Stepped(from, to, step)?.Select(v => Format((float)v)).ToList();
+    }
+
+    // From one end to the other in steps (a step of the wrong sign walks the other way); null past the cell limit.
+    private static List<double>? Stepped(double from, double to, double step)
+    {
+        step = Math.Abs(step) * (to >= from ? 1 : -1);
+        if (step == 0 || Math.Abs((to - from) / step) > MaxCells)
+        {
+            return null;
+        }
+
+        var values = new List<double>();
+        for (var i = 0; ; i++)
+        {
+            var v = from + i * step;
+            if (step > 0 ? v > to + 1e-9 : v < to - 1e-9)
+            {
+                return values;
+            }
+
+            values.Add(Math.Round(v, 6));
+        }
+    }
+
+    private static string Format(float value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex(@"^(?<from>\d+(\.\d+)?)\s*-\s*(?<to>\d+(\.\d+)?)\s*(\(\s*\+?\s*(?<step>\d+(\.\d+)?)\s*\)|\[\s*(?<count>\d+)\s*\])?$")]
+    private static partial Regex Range();
+}

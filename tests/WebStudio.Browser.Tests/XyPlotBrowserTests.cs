@@ -1,0 +1,46 @@
+using Microsoft.Playwright;
+using WebStudio.Browser.Tests.Infrastructure;
+
+namespace WebStudio.Browser.Tests;
+
+/// <summary>A1111's X/Y plot on the Generate page: a job per cell, laid out under the panel with the axes' values.</summary>
+[Trait("Capability", "StudioCore")]
+public sealed class XyPlotBrowserTests(StudioFixture studio) : IClassFixture<StudioFixture>
+{
+    private static readonly float Wait = (float)StudioPages.Wait.TotalMilliseconds;
+
+    [Fact]
+    public async Task A_plot_of_steps_against_prompt_words_runs_a_job_per_cell_shown_as_a_labelled_grid()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 1000);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(A_plot_of_steps_against_prompt_words_runs_a_job_per_cell_shown_as_a_labelled_grid), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("plot"));
+            await StudioPages.FillPromptAsync(page, "a red circle");
+            await page.GetByText("X/Y plot").ClickAsync();
+            await StudioPages.SelectAsync(page, "X type", "Steps");
+            await page.Locator("#plot-x-values").FillAsync("1-2");
+            await StudioPages.SelectAsync(page, "Y type", "Prompt S/R");
+            await page.Locator("#plot-y-values").FillAsync("red, blue");
+            await Assertions.Expect(page.Locator("#plot-summary")).ToHaveTextAsync("2 × 2 cells: Generate queues a job for each.", new() { Timeout = Wait });
+
+            await page.Locator("button#generate").ClickAsync();
+
+            await Assertions.Expect(page.Locator("#job-set-count")).ToHaveTextAsync("X/Y plot, Steps × Prompt S/R: 4 of 4 done", new() { Timeout = 4 * Wait });
+            var table = page.Locator("#job-set-plot");
+            Assert.Equal(["Prompt S/R ╲ Steps", "1", "2"], await table.Locator("thead th").AllTextContentsAsync());
+            Assert.Equal(["red", "blue"], await table.Locator("tbody th").AllTextContentsAsync());
+            await Assertions.Expect(table.Locator("td img")).ToHaveCountAsync(4, new() { Timeout = Wait });
+            Assert.Equal(["a red circle", "a red circle", "a blue circle", "a blue circle"],
+                await table.Locator("td button").EvaluateAllAsync<string[]>("buttons => buttons.map(b => b.title)"));
+
+            // A cell opens its job: the blue row's second column ran 2 steps.
+            await table.Locator("td button").Nth(3).ClickAsync();
+            await Assertions.Expect(table.Locator("td button").Nth(3)).ToHaveAttributeAsync("aria-current", "true", new() { Timeout = Wait });
+            var id = new Uri(page.Url).Query.Split("job=")[1];
+            var job = await (await page.APIRequest.GetAsync($"/api/jobs/{id}")).JsonAsync();
+            Assert.Equal(("a blue circle", 2), (job!.Value.GetProperty("prompt").GetString(), job.Value.GetProperty("steps").GetInt32()));
+        });
+    }
+}
