@@ -272,6 +272,6 @@ public static partial class XyPlot
 
     private static string Format(float value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^(?<from>\d+(\.\d+)?)\s*-\s*(?<to>\d+(\.\d+)?)\s*(\(\s*\+?\s*(?<step>\d+(\.\d+)?)\s*\)|\[\s*(?<count>\d+)\s*\])?$")]
+    [GeneratedRegex(@"^(?<from>\d+(\.\d+)?)\s*-\s*(?<to>\d+(\.\d+)?)\s*(\(\s*\+?\s*(?<step>\d+(\.\d+)?)\s*\)|\[\s*(?<count>\d+)\s*\])?$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Range();
 }
