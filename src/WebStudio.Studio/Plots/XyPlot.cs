@@ -35,6 +35,9 @@ public sealed record XyPlotAxes(PlotAxis X, PlotAxis? Y)
     public int Rows => Y?.Values.Count ?? 1;
 }
 
+/// <summary>A plot ready to queue: its axes and cells; or, with neither, the problem that stops it.</summary>
+public sealed record XyPlotPlan(XyPlotAxes? Axes, IReadOnlyList<PlotCell> Cells, FieldProblem? Problem);
+
 /// <summary>A cell of the plot: its row (Y) and column (X), and the job it runs.</summary>
 public sealed record PlotCell(int Row, int Column, JobSpec.Txt2Img Spec);
 
@@ -58,6 +61,26 @@ public static partial class XyPlot
         PlotAxisKind.PromptReplace => "Prompt S/R",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
+
+    /// <summary>The plot <paramref name="request"/> makes of <paramref name="spec"/>: its axes and cells, or the first
+    /// problem with them (a prompt with {…|…} choices, an axis, a cell). The form's count and the submission read it
+    /// alike.</summary>
+    public static XyPlotPlan Plan(JobSpec.Txt2Img spec, XyPlotRequest request, IReadOnlyList<string> schedulers)
+    {
+        if (Prompts.DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt).Varies)
+        {
+            return new XyPlotPlan(null, [], new FieldProblem("prompt", "an X/Y plot takes a prompt without {…|…} choices: put the words to compare on a Prompt S/R axis"));
+        }
+
+        var (axes, problem) = Read(request, schedulers);
+        if (axes is null)
+        {
+            return new XyPlotPlan(null, [], problem);
+        }
+
+        var (cells, cellProblem) = CellsOf(spec, axes);
+        return cellProblem is null ? new XyPlotPlan(axes, cells, null) : new XyPlotPlan(null, [], cellProblem);
+    }
 
     /// <summary>Both axes of <paramref name="request"/>, or the first problem with them.</summary>
     public static (XyPlotAxes? Axes, FieldProblem? Problem) Read(XyPlotRequest request, IReadOnlyList<string> schedulers)

@@ -1,7 +1,6 @@
 using WebStudio.Data;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
-using WebStudio.Studio.Prompts;
 using WebStudio.Studio.Queue;
 
 namespace WebStudio.Studio.Plots;
@@ -15,25 +14,10 @@ public sealed class XyPlotSubmission(JobQueue queue, SeedSource seeds, IGenerati
     public async Task<(SubmitOutcome Outcome, XyPlotAxes? Axes)> SubmitAsync(
         string userId, JobSpec.Txt2Img spec, XyPlotRequest request, JobSource source, CancellationToken cancellationToken = default)
     {
-        if (DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt).Varies)
-        {
-            return (Refused(new FieldProblem("prompt", "an X/Y plot takes a prompt without {…|…} choices: put the words to compare on a Prompt S/R axis")), null);
-        }
-
-        var (axes, problem) = XyPlot.Read(request, engine.Schedulers);
-        if (problem is not null)
-        {
-            return (Refused(problem), null);
-        }
-
-        var (cells, cellProblem) = XyPlot.CellsOf(seeds.Drawn(spec), axes!);
-        if (cellProblem is not null)
-        {
-            return (Refused(cellProblem), null);
-        }
-
-        return (await queue.SubmitAllAsync(userId, cells.Select(c => c.Spec).ToList(), source, cancellationToken), axes);
+        // The seeds are drawn before the cells are made, so that every cell shares them unless an axis varies them.
+        var plan = XyPlot.Plan(seeds.Drawn(spec), request, engine.Schedulers);
+        return plan.Problem is { } problem
+            ? (new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]), null)
+            : (await queue.SubmitAllAsync(userId, plan.Cells.Select(c => c.Spec).ToList(), source, cancellationToken), plan.Axes);
     }
-
-    private static SubmitOutcome Refused(FieldProblem problem) => new(null, SubmitRefusal.Invalid, [problem]);
 }
