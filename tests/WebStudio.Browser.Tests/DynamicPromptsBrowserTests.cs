@@ -4,7 +4,7 @@ using WebStudio.Browser.Tests.Infrastructure;
 namespace WebStudio.Browser.Tests;
 
 /// <summary>Dynamic prompts on the Generate page: {a|b} choices make a job per prompt, on one seed; the strip under the
-/// panel shows each as it finishes, and opens it in the panel.</summary>
+/// panel shows each as it finishes, and opens it in the panel. Too many choices are drawn from at random instead.</summary>
 [Trait("Capability", "StudioCore")]
 public sealed class DynamicPromptsBrowserTests(StudioFixture studio) : IClassFixture<StudioFixture>
 {
@@ -44,6 +44,35 @@ public sealed class DynamicPromptsBrowserTests(StudioFixture studio) : IClassFix
             }
 
             Assert.Single(seeds.Distinct());
+        });
+    }
+
+    [Fact]
+    public async Task Too_many_combinations_are_drawn_from_at_random_the_seeds_list_being_the_jobs_that_run()
+    {
+        await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
+        var page = await context.NewPageAsync();
+        await BrowserSession.RecordingFailuresAsync(nameof(Too_many_combinations_are_drawn_from_at_random_the_seeds_list_being_the_jobs_that_run), context, studio.Server, async () =>
+        {
+            await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("random"));
+            await StudioPages.FillPromptAsync(page, "a {red|blue|green|yellow|purple} {circle|square|star|ring} {on white|on black|on gray} {left|right|top|center}");
+            await StudioPages.FillNumberAsync(page, "steps", "2");
+            await Assertions.Expect(page.Locator("#dynamic-prompts")).ToContainTextAsync("make 240 prompts, and at most 100 can be queued", new() { Timeout = Wait });
+
+            await page.Locator("#random-prompts-on").CheckAsync();
+            await page.Locator("#random-prompt-count").FillAsync("3");
+            await page.Locator("#random-prompt-count").PressAsync("Tab");
+            await StudioPages.FillNumberAsync(page, "seed", "1234");
+            await Assertions.Expect(page.Locator("button#generate")).ToHaveTextAsync("Generate 3 jobs", new() { IgnoreCase = true, Timeout = Wait });
+            await page.Locator("#dynamic-prompts button").ClickAsync();
+            var listed = await page.Locator("#dynamic-prompt-list li").AllInnerTextsAsync();
+            Assert.Equal(3, listed.Distinct().Count());
+
+            await page.Locator("button#generate").ClickAsync();
+
+            await Assertions.Expect(page.Locator("#job-set-count")).ToHaveTextAsync("This run: 3 of 3 done", new() { Timeout = 4 * Wait });
+            var items = page.Locator("#job-set button.job-set-item");
+            Assert.Equal(listed, await items.EvaluateAllAsync<string[]>("buttons => buttons.map(b => b.title)"));
         });
     }
 }

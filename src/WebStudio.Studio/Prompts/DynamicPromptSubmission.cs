@@ -6,13 +6,17 @@ namespace WebStudio.Studio.Prompts;
 
 /// <summary>
 /// The Generate form's submission: a prompt with {…|…} choices (<see cref="DynamicPrompts"/>) queues a job per
-/// combination, all or none; any other prompt queues its one job as written.
+/// combination, all or none, or a job for each of <c>randomPrompts</c> combinations drawn at random; any other prompt
+/// queues its one job as written.
 /// </summary>
 public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds)
 {
-    public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec.Txt2Img spec, JobSource source, CancellationToken cancellationToken = default)
+    public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec.Txt2Img spec, JobSource source, int? randomPrompts = null,
+        CancellationToken cancellationToken = default)
     {
-        var variants = DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt);
+        var variants = randomPrompts is { } count
+            ? DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, count, seed: null)
+            : DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt);
         if (variants.Problem is { } problem)
         {
             return new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]);
@@ -26,6 +30,12 @@ public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds)
         // One seed (and variation seed) for every prompt, as InvokeAI's "per iteration": the pictures differ by
         // their prompts alone, so that they can be compared.
         spec = seeds.Drawn(spec);
+        if (randomPrompts is { } drawn && variants.Pairs.Count == 0)
+        {
+            // The draw follows the seed, so that Re-run's seed and the form's list name the same prompts.
+            variants = DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, drawn, spec.Seed);
+        }
+
         var specs = variants.Pairs.Select(pair => spec with { Prompt = pair.Prompt, NegativePrompt = pair.NegativePrompt }).ToList();
         return await queue.SubmitAllAsync(userId, specs, source, cancellationToken);
     }

@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Numerics;
 using System.Text;
 using WebStudio.Studio.Engine;
 
@@ -8,7 +10,8 @@ namespace WebStudio.Studio.Prompts;
 /// every combination ("a red circle", "a red star", "a blue circle", "a blue star": the last group changes fastest).
 /// Groups nest (<c>{a {red|blue} circle|a star}</c>), an option may be empty (<c>{|big }</c>), and a <c>|</c> inside
 /// A1111's <c>[a|b]</c> stays A1111's. Braces without a <c>|</c> at their level stay text, so a style's
-/// <c>{prompt}</c> passes as written; a backslash keeps the next character as text.
+/// <c>{prompt}</c> passes as written; a backslash keeps the next character as text. <see cref="Draw"/> takes some of
+/// the combinations at random instead, as sd-dynamic-prompts' random mode does, for a template that makes too many.
 /// </summary>
 public static class DynamicPrompts
 {
@@ -27,19 +30,117 @@ public static class DynamicPrompts
             return new PromptVariants([], 0, problem);
         }
 
-        var count = Product(Count(positive.Root!), Count(negative.Root!));
+        var count = Count(positive.Root!) * Count(negative.Root!);
         if (count > max)
         {
-            return new PromptVariants([], count, new FieldProblem("prompt",
-                $"the {{…|…}} choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices"));
+            return new PromptVariants([], Saturated(count), new FieldProblem("prompt",
+                $"the {{…|…}} choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices, or draw some of them at random"));
         }
 
         var negatives = Expand(negative.Root!).ToList();
         var pairs = Expand(positive.Root!).SelectMany(p => negatives.Select(n => new PromptPair(p, n))).ToList();
-        return new PromptVariants(pairs, count, null);
+        return new PromptVariants(pairs, (long)count, null);
     }
 
-    private static string Counted(long count) => count == long.MaxValue ? "countless" : count.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>
+    /// <paramref name="count"/> different prompts drawn at random from those <see cref="Of"/> would make (each
+    /// combination as likely as any other), listed in the order <see cref="Of"/> lists them; every combination where
+    /// there are no more than <paramref name="count"/>. The draw follows <paramref name="seed"/>, the jobs' seed, so
+    /// that the same seed draws the same prompts again; with no seed yet (a random one, drawn when queued) the pairs are
+    /// left empty and only the count is given.
+    /// </summary>
+    public static PromptVariants Draw(string? prompt, string? negativePrompt, int count, long? seed)
+    {
+        if (count is < 1 or > MaxPrompts)
+        {
+            return new PromptVariants([], 0, new FieldProblem("randomPrompts",
+                $"the prompts drawn at random must number from 1 to {MaxPrompts}; {count} was asked"));
+        }
+
+        var positive = Parse(prompt ?? "", "prompt", "the prompt");
+        var negative = Parse(negativePrompt ?? "", "negativePrompt", "the negative prompt");
+        if ((positive.Problem ?? negative.Problem) is { } problem)
+        {
+            return new PromptVariants([], 0, problem);
+        }
+
+        var (positives, negatives) = (Count(positive.Root!), Count(negative.Root!));
+        var total = positives * negatives;
+        if (total <= count)
+        {
+            return Of(prompt, negativePrompt, count);
+        }
+
+        if (seed is not { } drawnWith)
+        {
+            return new PromptVariants([], Saturated(total), null);
+        }
+
+        // Distinct combination numbers, drawn until there are enough: at most 100 of more than 100, so few repeat.
+        var random = new Random(unchecked((int)drawnWith ^ (int)(drawnWith >> 32)));
+        var drawn = new SortedSet<BigInteger>();
+        while (drawn.Count < count)
+        {
+            drawn.Add(Below(total, random));
+        }
+
+        var pairs = drawn.Select(k => new PromptPair(Nth(positive.Root!, k / negatives), Nth(negative.Root!, k % negatives))).ToList();
+        return new PromptVariants(pairs, Saturated(total), null);
+    }
+
+    private static BigInteger Below(BigInteger total, Random random)
+    {
+        if (total <= long.MaxValue)
+        {
+            return random.NextInt64((long)total);
+        }
+
+        // Eight bytes more than the total takes leave a bias below 2^-64.
+        var bytes = new byte[total.GetByteCount(isUnsigned: true) + 8];
+        random.NextBytes(bytes);
+        return new BigInteger(bytes, isUnsigned: true) % total;
+    }
+
+    // The k-th text Expand lists, found without listing those before it: a sequence's parts are the digits of k (the
+    // last part the lowest), a choice's options follow each other.
+    private static string Nth(Node node, BigInteger k)
+    {
+        switch (node)
+        {
+            case Text text:
+                return text.Value;
+            case Sequence sequence:
+                var parts = new string[sequence.Parts.Count];
+                for (var i = parts.Length - 1; i >= 0; i--)
+                {
+                    var size = Count(sequence.Parts[i]);
+                    parts[i] = Nth(sequence.Parts[i], k % size);
+                    k /= size;
+                }
+
+                return string.Concat(parts);
+            case Choice choice:
+                foreach (var option in choice.Options)
+                {
+                    var size = Count(option);
+                    if (k < size)
+                    {
+                        return Nth(option, k);
+                    }
+
+                    k -= size;
+                }
+
+                break;
+        }
+
+        throw new InvalidOperationException();
+    }
+
+    // Counts are exact (a template of forty groups makes 10^40 prompts); the number shown stops at long's largest.
+    private static long Saturated(BigInteger count) => count > long.MaxValue ? long.MaxValue : (long)count;
+
+    internal static string Counted(BigInteger count) => count >= long.MaxValue ? "countless" : count.ToString("N0", CultureInfo.InvariantCulture);
 
     private abstract record Node;
 
@@ -58,18 +159,13 @@ public static class DynamicPrompts
         return parser.Problem is { } problem ? new Parsed(null, new FieldProblem(field, $"{name}: {problem}")) : new Parsed(root, null);
     }
 
-    private static long Count(Node node) => node switch
+    private static BigInteger Count(Node node) => node switch
     {
-        Text => 1,
-        Sequence sequence => sequence.Parts.Aggregate(1L, (product, part) => Product(product, Count(part))),
-        Choice choice => choice.Options.Aggregate(0L, (sum, option) => Sum(sum, Count(option))),
+        Text => BigInteger.One,
+        Sequence sequence => sequence.Parts.Aggregate(BigInteger.One, (product, part) => product * Count(part)),
+        Choice choice => choice.Options.Aggregate(BigInteger.Zero, (sum, option) => sum + Count(option)),
         _ => throw new InvalidOperationException(),
     };
-
-    // Counts saturate instead of overflowing: a template of thirty groups is refused with a number, not a crash.
-    private static long Product(long a, long b) => a == 0 || b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b;
-
-    private static long Sum(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     private static IEnumerable<string> Expand(Node node) => node switch
     {
@@ -189,4 +285,7 @@ public sealed record PromptVariants(IReadOnlyList<PromptPair> Pairs, long Count,
 {
     /// <summary>Whether the prompts hold a choice: the form then queues a job per pair.</summary>
     public bool Varies => Count > 1 || Problem is not null;
+
+    /// <summary>The count as a sentence gives it: "countless" past <see cref="long.MaxValue"/>.</summary>
+    public string CountText => DynamicPrompts.Counted(Count);
 }

@@ -33,6 +33,14 @@ public sealed class GenerateFormModel
     /// <summary>A1111's usual strength for "a little different": the layout stays, details move.</summary>
     public const float VariationsStrength = 0.25f;
 
+    /// <summary>sd-dynamic-prompts' random mode: while on, a prompt's {…|…} choices queue <see cref="RandomPromptCount"/>
+    /// of their combinations drawn at random (by the seed) instead of every one.</summary>
+    public bool RandomPrompts { get; set; }
+    public int RandomPromptCount { get; set; } = 8;
+
+    /// <summary>How many prompts to draw, or null for every combination.</summary>
+    public int? RandomPromptsAsked => RandomPrompts ? RandomPromptCount : null;
+
     /// <summary>A1111's X/Y plot: while on, Generate queues a job per cell of the axes below.</summary>
     public bool PlotOn { get; set; }
     public PlotAxisKind PlotX { get; set; } = PlotAxisKind.Guidance;

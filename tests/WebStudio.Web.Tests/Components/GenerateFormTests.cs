@@ -10,6 +10,7 @@ using WebStudio.Studio.Engine;
 using WebStudio.Web.Tests.Infrastructure;
 using WebStudio.Studio.Jobs;
 using WebStudio.Studio.Options;
+using WebStudio.Studio.Prompts;
 using WebStudio.Studio.Vocabulary;
 
 namespace WebStudio.Web.Tests.Components;
@@ -63,6 +64,38 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
 
         cut.Find("button#generate").Click();
         Assert.Equal("a {red|blue} {circle|star}", Assert.Single(submitted).Prompt);
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task Too_many_combinations_offer_a_random_draw_that_the_seed_lists_and_the_form_submits()
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        const string template = "a {0|1|2|3|4|5|6|7|8|9} {0|1|2|3|4|5|6|7|8|9} {0|1|2|3|4|5|6|7|8|9}";
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = template, Seed = -1 };
+        var cut = RenderForm(context, form, submitted.Add);
+        Assert.StartsWith("The {…|…} choices make 1,000 prompts, and at most 100 can be queued at once", cut.Find("#dynamic-prompts").TextContent.Trim());
+        Assert.True(cut.Find("input#random-prompt-count").HasAttribute("disabled"));
+
+        cut.Find("input#random-prompts-on").Change(true);
+
+        Assert.Equal("Generate queues 8 of the 1,000 prompts the {…|…} choices make, drawn at random by the seed, all on that seed. " +
+            "A random seed is drawn as they are queued; with a seed of your own they are listed here.",
+            cut.Find("#dynamic-prompts .mud-typography-caption").TextContent.Trim());
+        Assert.Equal("Generate 8 jobs", cut.Find("button#generate").TextContent.Trim());
+        Assert.Empty(cut.FindAll("#dynamic-prompts button"));
+
+        cut.Find("input#random-prompt-count").Change("3");
+        form.Seed = 42;
+        cut.Render();
+        cut.Find("#dynamic-prompts button").Click();
+        Assert.Equal(DynamicPrompts.Draw(template, "", 3, seed: 42).Pairs.Select(p => p.Prompt), cut.FindAll("#dynamic-prompt-list li").Select(li => li.TextContent));
+        Assert.Equal("Generate 3 jobs", cut.Find("button#generate").TextContent.Trim());
+
+        cut.Find("button#generate").Click();
+        Assert.Equal(template, Assert.Single(submitted).Prompt);
+        Assert.Equal(3, form.RandomPromptsAsked);
     }
 
     [Fact]

@@ -152,6 +152,32 @@ public sealed class DynamicPromptSubmissionTests
         Assert.Equal("{prompt} a {big} circle \\{red|blue\\}", Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job)).Prompt);
     }
 
+    [Fact]
+    public async Task A_random_draw_queues_the_combinations_its_seed_draws_a_random_seed_drawn_first()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        await StudioUserClient.RegisterAsync(factory, "alice");
+        var alice = await OwnerAsync(factory);
+        var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
+        const string template = "a {red|blue|green|grey|white} {circle|star|square|ring|cross}";
+
+        var seeded = await submission.SubmitAsync(alice, StudioUserClient.Parameters(template, seed: 7), JobSource.Studio, randomPrompts: 3);
+        var unseeded = await submission.SubmitAsync(alice, StudioUserClient.Parameters(template, seed: -1), JobSource.Studio, randomPrompts: 4);
+        var refused = await submission.SubmitAsync(alice, StudioUserClient.Parameters(template), JobSource.Studio, randomPrompts: 101);
+
+        Assert.Equal(DynamicPrompts.Draw(template, "", 3, seed: 7).Pairs.Select(p => p.Prompt), PromptsOf(seeded));
+        Assert.All(seeded.Jobs, job => Assert.Equal(7, job.Seed));
+        var seed = Assert.Single(unseeded.Jobs.Select(j => j.Seed).Distinct());
+        Assert.NotEqual(-1, seed);
+        Assert.Equal(DynamicPrompts.Draw(template, "", 4, seed).Pairs.Select(p => p.Prompt), PromptsOf(unseeded));
+        Assert.Equal(SubmitRefusal.Invalid, refused.Refusal);
+        Assert.Equal("randomPrompts", Assert.Single(refused.Problems).Field);
+    }
+
+    private static IEnumerable<string> PromptsOf(SubmitOutcome outcome) =>
+        outcome.Jobs.Select(job => Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job)).Prompt);
+
     private static async Task<string> OwnerAsync(StudioHost factory, string email = "alice@example.test")
     {
         await using var db = factory.OpenDatabase();

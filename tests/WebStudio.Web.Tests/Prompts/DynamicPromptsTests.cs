@@ -85,7 +85,7 @@ public sealed class DynamicPromptsTests
         var tooMany = DynamicPrompts.Of("{a|b|c} {d|e|f} {g|h}", "", max: 17);
         Assert.Equal(18, tooMany.Count);
         Assert.Empty(tooMany.Pairs);
-        Assert.Equal("the {…|…} choices make 18 prompts, and at most 17 can be queued at once: take out some choices", tooMany.Problem!.Message);
+        Assert.Equal("the {…|…} choices make 18 prompts, and at most 17 can be queued at once: take out some choices, or draw some of them at random", tooMany.Problem!.Message);
 
         // Forty groups of ten: counted without overflow and without being written out.
         var countless = DynamicPrompts.Of(string.Concat(Enumerable.Repeat("{0|1|2|3|4|5|6|7|8|9}", 40)), "");
@@ -93,5 +93,83 @@ public sealed class DynamicPromptsTests
         Assert.Contains("make countless prompts", countless.Problem!.Message);
 
         Assert.Equal(DynamicPrompts.MaxPrompts, DynamicPrompts.Of("{0|1|2|3|4|5|6|7|8|9}{0|1|2|3|4|5|6|7|8|9}", "").Pairs.Count);
+    }
+
+    private const string Thousand = "a {0|1|2|3|4|5|6|7|8|9} {0|1|2|3|4|5|6|7|8|9} {0|1|2|3|4|5|6|7|8|9}";
+
+    [Fact]
+    public void A_draw_takes_different_combinations_in_the_listed_order_and_the_same_seed_draws_the_same()
+    {
+        var drawn = DynamicPrompts.Draw(Thousand, "", 8, seed: 42);
+
+        Assert.Null(drawn.Problem);
+        Assert.Equal(1000, drawn.Count);
+        Assert.Equal(8, drawn.Pairs.Select(p => p.Prompt).Distinct().Count());
+        // Each is one that every combination would list, and they come in that list's order.
+        var every = DynamicPrompts.Of(Thousand, "", max: 1000).Pairs.Select(p => p.Prompt).ToList();
+        var places = drawn.Pairs.Select(p => every.IndexOf(p.Prompt)).ToList();
+        Assert.DoesNotContain(-1, places);
+        Assert.Equal(places.Order(), places);
+
+        Assert.Equal(drawn.Pairs, DynamicPrompts.Draw(Thousand, "", 8, seed: 42).Pairs);
+        Assert.NotEqual(drawn.Pairs, DynamicPrompts.Draw(Thousand, "", 8, seed: 43).Pairs);
+    }
+
+    [Fact]
+    public void Each_combination_is_as_likely_as_any_other_not_each_option()
+    {
+        // x is one combination of four: drawn a quarter of the time, where picking an option at each group would give it half.
+        var tally = Enumerable.Range(0, 4000)
+            .Select(seed => Assert.Single(DynamicPrompts.Draw("{x|y{1|2|3}}", "", 1, seed).Pairs).Prompt)
+            .CountBy(prompt => prompt)
+            .ToDictionary();
+
+        Assert.Equal(["x", "y1", "y2", "y3"], tally.Keys.Order());
+        Assert.All(tally.Values, n => Assert.InRange(n, 850, 1150));
+    }
+
+    [Fact]
+    public void A_draw_pairs_the_negative_prompts_choices_and_takes_every_combination_where_there_are_no_more_than_asked()
+    {
+        var pairs = DynamicPrompts.Draw("a {red|blue|green|grey} {circle|star|square}", "{blurry|dark}", 5, seed: 7).Pairs;
+        var every = DynamicPrompts.Of("a {red|blue|green|grey} {circle|star|square}", "{blurry|dark}").Pairs;
+        Assert.Equal(5, pairs.Distinct().Count());
+        Assert.All(pairs, pair => Assert.Contains(pair, every));
+
+        var few = DynamicPrompts.Draw("a {red|blue} circle", "", 8, seed: 7);
+        Assert.Equal(DynamicPrompts.Of("a {red|blue} circle", "").Pairs, few.Pairs);
+    }
+
+    [Fact]
+    public void A_draw_from_countless_combinations_makes_them_without_listing_the_rest()
+    {
+        var template = string.Concat(Enumerable.Repeat("{0|1|2|3|4|5|6|7|8|9}", 40));
+
+        var drawn = DynamicPrompts.Draw(template, "", 5, seed: 1);
+
+        Assert.Null(drawn.Problem);
+        Assert.Equal("countless", drawn.CountText);
+        Assert.Equal(5, drawn.Pairs.Select(p => p.Prompt).Distinct().Count());
+        Assert.All(drawn.Pairs, pair => Assert.Matches("^[0-9]{40}$", pair.Prompt));
+        // The digits are drawn throughout, not only in the last places.
+        Assert.True(drawn.Pairs.Select(p => p.Prompt[..20]).Distinct().Count() > 1);
+    }
+
+    [Fact]
+    public void A_draw_without_a_seed_yet_is_counted_and_an_impossible_number_is_refused()
+    {
+        var unseeded = DynamicPrompts.Draw(Thousand, "", 8, seed: null);
+        Assert.Equal(1000, unseeded.Count);
+        Assert.True(unseeded.Varies);
+        Assert.Empty(unseeded.Pairs);
+
+        foreach (var count in new[] { 0, -3, DynamicPrompts.MaxPrompts + 1 })
+        {
+            var refused = DynamicPrompts.Draw(Thousand, "", count, seed: 1);
+            Assert.Equal("randomPrompts", refused.Problem!.Field);
+            Assert.Equal($"the prompts drawn at random must number from 1 to 100; {count} was asked", refused.Problem.Message);
+        }
+
+        Assert.StartsWith("the prompt: the { at character 3", DynamicPrompts.Draw("a {red|blue", "", 4, seed: 1).Problem!.Message);
     }
 }
