@@ -89,6 +89,7 @@ public static class StudioCoreServices
         services.AddSingleton<RecentWork>();
         services.AddSingleton<GalleryService>();
         services.AddSingleton<PromptStyleService>();
+        services.AddSingleton(provider => new Wildcards(Path.GetFullPath(provider.GetRequiredService<IOptions<StudioOptions>>().Value.WildcardsPath)));
         services.AddSingleton<DynamicPromptSubmission>();
         services.AddSingleton<XyPlotSubmission>();
         services.AddSingleton<ShareLinkService>();

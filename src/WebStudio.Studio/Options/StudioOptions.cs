@@ -14,6 +14,10 @@ public sealed class StudioOptions
     /// <summary>SQLite database file; relative paths resolve against the current directory (the repository root).</summary>
     public string DatabasePath { get; set; } = "./data/webstudio.db";
 
+    /// <summary>Folder of the dynamic prompts' wildcards (<c>colors.txt</c> is <c>__colors__</c>, an option a line);
+    /// relative paths resolve against the current directory (the repository root).</summary>
+    public string WildcardsPath { get; set; } = "./wildcards";
+
     /// <summary>When false, only the very first account (the administrator) can register.</summary>
     public bool AllowRegistration { get; set; } = true;
 }

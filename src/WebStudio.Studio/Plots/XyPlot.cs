@@ -65,11 +65,11 @@ public static partial class XyPlot
     /// <summary>The plot <paramref name="request"/> makes of <paramref name="spec"/>: its axes and cells, or the first
     /// problem with them (a prompt with {…|…} choices, an axis, a cell). The form's count and the submission read it
     /// alike.</summary>
-    public static XyPlotPlan Plan(JobSpec.Txt2Img spec, XyPlotRequest request, IReadOnlyList<string> schedulers)
+    public static XyPlotPlan Plan(JobSpec.Txt2Img spec, XyPlotRequest request, IReadOnlyList<string> schedulers, Prompts.Wildcards? wildcards = null)
     {
-        if (Prompts.DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt).Varies)
+        if (Prompts.DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt, wildcards: wildcards).Varies)
         {
-            return new XyPlotPlan(null, [], new FieldProblem("prompt", "an X/Y plot takes a prompt without {…|…} choices: put the words to compare on a Prompt S/R axis"));
+            return new XyPlotPlan(null, [], new FieldProblem("prompt", "an X/Y plot takes a prompt without {…|…} choices or wildcards: put the words to compare on a Prompt S/R axis"));
         }
 
         var (axes, problem) = Read(request, schedulers);

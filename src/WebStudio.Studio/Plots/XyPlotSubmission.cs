@@ -9,13 +9,13 @@ namespace WebStudio.Studio.Plots;
 /// The Generate form's X/Y plot (<see cref="XyPlot"/>): a job per cell, all or none, on one seed unless an axis varies
 /// it, in the queue's fair order as any several jobs of one user.
 /// </summary>
-public sealed class XyPlotSubmission(JobQueue queue, SeedSource seeds, IGenerationEngine engine)
+public sealed class XyPlotSubmission(JobQueue queue, SeedSource seeds, IGenerationEngine engine, Prompts.Wildcards wildcards)
 {
     public async Task<(SubmitOutcome Outcome, XyPlotAxes? Axes)> SubmitAsync(
         string userId, JobSpec.Txt2Img spec, XyPlotRequest request, JobSource source, CancellationToken cancellationToken = default)
     {
         // The seeds are drawn before the cells are made, so that every cell shares them unless an axis varies them.
-        var plan = XyPlot.Plan(seeds.Drawn(spec), request, engine.Schedulers);
+        var plan = XyPlot.Plan(seeds.Drawn(spec), request, engine.Schedulers, wildcards);
         return plan.Problem is { } problem
             ? (new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]), null)
             : (await queue.SubmitAllAsync(userId, plan.Cells.Select(c => c.Spec).ToList(), source, cancellationToken), plan.Axes);

@@ -5,18 +5,18 @@ using WebStudio.Studio.Queue;
 namespace WebStudio.Studio.Prompts;
 
 /// <summary>
-/// The Generate form's submission: a prompt with {…|…} choices (<see cref="DynamicPrompts"/>) queues a job per
+/// The Generate form's submission: a prompt with {…|…} choices or wildcards (<see cref="DynamicPrompts"/>) queues a job per
 /// combination, all or none, or a job for each of <c>randomPrompts</c> combinations drawn at random; any other prompt
 /// queues its one job as written.
 /// </summary>
-public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds)
+public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds, Wildcards wildcards)
 {
     public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec.Txt2Img spec, JobSource source, int? randomPrompts = null,
         CancellationToken cancellationToken = default)
     {
         var variants = randomPrompts is { } count
-            ? DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, count, seed: null)
-            : DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt);
+            ? DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, count, seed: null, wildcards)
+            : DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt, wildcards: wildcards);
         if (variants.Problem is { } problem)
         {
             return new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]);
@@ -33,7 +33,7 @@ public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds)
         if (randomPrompts is { } drawn && variants.Pairs.Count == 0)
         {
             // The draw follows the seed, so that Re-run's seed and the form's list name the same prompts.
-            variants = DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, drawn, spec.Seed);
+            variants = DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, drawn, spec.Seed, wildcards);
         }
 
         var specs = variants.Pairs.Select(pair => spec with { Prompt = pair.Prompt, NegativePrompt = pair.NegativePrompt }).ToList();

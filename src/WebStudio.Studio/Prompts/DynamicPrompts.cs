@@ -10,7 +10,8 @@ namespace WebStudio.Studio.Prompts;
 /// every combination ("a red circle", "a red star", "a blue circle", "a blue star": the last group changes fastest).
 /// Groups nest (<c>{a {red|blue} circle|a star}</c>), an option may be empty (<c>{|big }</c>), and a <c>|</c> inside
 /// A1111's <c>[a|b]</c> stays A1111's. Braces without a <c>|</c> at their level stay text, so a style's
-/// <c>{prompt}</c> passes as written; a backslash keeps the next character as text. <see cref="Draw"/> takes some of
+/// <c>{prompt}</c> passes as written; a backslash keeps the next character as text. A wildcard <c>__colors__</c> is a
+/// group of its file's lines (<see cref="Wildcards"/>), which may hold groups and wildcards in turn. <see cref="Draw"/> takes some of
 /// the combinations at random instead, as sd-dynamic-prompts' random mode does, for a template that makes too many.
 /// </summary>
 public static class DynamicPrompts
@@ -21,10 +22,10 @@ public static class DynamicPrompts
     /// <summary>Every prompt <paramref name="prompt"/> and <paramref name="negativePrompt"/> make together (each
     /// prompt with each negative prompt), or the problem with them: a group left open, a syntax this studio does not
     /// take, or more than <paramref name="max"/> combinations.</summary>
-    public static PromptVariants Of(string? prompt, string? negativePrompt, int max = MaxPrompts)
+    public static PromptVariants Of(string? prompt, string? negativePrompt, int max = MaxPrompts, Wildcards? wildcards = null)
     {
-        var positive = Parse(prompt ?? "", "prompt", "the prompt");
-        var negative = Parse(negativePrompt ?? "", "negativePrompt", "the negative prompt");
+        var positive = Parse(prompt ?? "", "prompt", "the prompt", wildcards);
+        var negative = Parse(negativePrompt ?? "", "negativePrompt", "the negative prompt", wildcards);
         if ((positive.Problem ?? negative.Problem) is { } problem)
         {
             return new PromptVariants([], 0, problem);
@@ -34,7 +35,7 @@ public static class DynamicPrompts
         if (count > max)
         {
             return new PromptVariants([], Saturated(count), new FieldProblem("prompt",
-                $"the {{…|…}} choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices, or draw some of them at random"));
+                $"the choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices, or draw some of them at random"));
         }
 
         var negatives = Expand(negative.Root!).ToList();
@@ -49,7 +50,7 @@ public static class DynamicPrompts
     /// that the same seed draws the same prompts again; with no seed yet (a random one, drawn when queued) the pairs are
     /// left empty and only the count is given.
     /// </summary>
-    public static PromptVariants Draw(string? prompt, string? negativePrompt, int count, long? seed)
+    public static PromptVariants Draw(string? prompt, string? negativePrompt, int count, long? seed, Wildcards? wildcards = null)
     {
         if (count is < 1 or > MaxPrompts)
         {
@@ -57,8 +58,8 @@ public static class DynamicPrompts
                 $"the prompts drawn at random must number from 1 to {MaxPrompts}; {count} was asked"));
         }
 
-        var positive = Parse(prompt ?? "", "prompt", "the prompt");
-        var negative = Parse(negativePrompt ?? "", "negativePrompt", "the negative prompt");
+        var positive = Parse(prompt ?? "", "prompt", "the prompt", wildcards);
+        var negative = Parse(negativePrompt ?? "", "negativePrompt", "the negative prompt", wildcards);
         if ((positive.Problem ?? negative.Problem) is { } problem)
         {
             return new PromptVariants([], 0, problem);
@@ -68,7 +69,7 @@ public static class DynamicPrompts
         var total = positives * negatives;
         if (total <= count)
         {
-            return Of(prompt, negativePrompt, count);
+            return Of(prompt, negativePrompt, count, wildcards);
         }
 
         if (seed is not { } drawnWith)
@@ -146,15 +147,26 @@ public static class DynamicPrompts
 
     private sealed record Text(string Value) : Node;
 
-    private sealed record Sequence(IReadOnlyList<Node> Parts) : Node;
+    // Sizes are kept on the nodes: a wildcard's group stands wherever the wildcard is named, and is counted once.
+    private sealed record Sequence(IReadOnlyList<Node> Parts) : Node
+    {
+        private BigInteger? _size;
 
-    private sealed record Choice(IReadOnlyList<Sequence> Options) : Node;
+        public BigInteger Size => _size ??= Parts.Aggregate(BigInteger.One, (product, part) => product * Count(part));
+    }
+
+    private sealed record Choice(IReadOnlyList<Sequence> Options) : Node
+    {
+        private BigInteger? _size;
+
+        public BigInteger Size => _size ??= Options.Aggregate(BigInteger.Zero, (sum, option) => sum + option.Size);
+    }
 
     private sealed record Parsed(Sequence? Root, FieldProblem? Problem);
 
-    private static Parsed Parse(string text, string field, string name)
+    private static Parsed Parse(string text, string field, string name, Wildcards? wildcards)
     {
-        var parser = new Parser(text);
+        var parser = new Parser(text, wildcards, [], new Dictionary<string, Node>(StringComparer.Ordinal));
         var root = parser.Sequence(inChoice: false);
         return parser.Problem is { } problem ? new Parsed(null, new FieldProblem(field, $"{name}: {problem}")) : new Parsed(root, null);
     }
@@ -162,8 +174,8 @@ public static class DynamicPrompts
     private static BigInteger Count(Node node) => node switch
     {
         Text => BigInteger.One,
-        Sequence sequence => sequence.Parts.Aggregate(BigInteger.One, (product, part) => product * Count(part)),
-        Choice choice => choice.Options.Aggregate(BigInteger.Zero, (sum, option) => sum + Count(option)),
+        Sequence sequence => sequence.Size,
+        Choice choice => choice.Size,
         _ => throw new InvalidOperationException(),
     };
 
@@ -192,11 +204,25 @@ public static class DynamicPrompts
         }
     }
 
-    private sealed class Parser(string text)
+    // A wildcard's options may name wildcards in turn, this deep at most.
+    private const int MaxWildcardDepth = 10;
+
+    // Without wildcards (null), __name__ is text, as it was before wildcards.
+    // Each wildcard is read and parsed once per prompt (parsed), however often its name comes up.
+    private sealed class Parser(string text, Wildcards? wildcards, IReadOnlyList<string> within, Dictionary<string, Node> parsed)
     {
         private int _at;
 
         public string? Problem { get; private set; }
+
+        // Whether the problem already names the wildcard it is in, so that an enclosing wildcard passes it on as it is.
+        private bool _named;
+
+        private void Named(string problem)
+        {
+            _named |= Problem is null;
+            Problem ??= problem;
+        }
 
         // Text and groups up to the end, or, inside a group, up to its next | or } (not one inside A1111's [ ]).
         public Sequence Sequence(bool inChoice)
@@ -218,6 +244,13 @@ public static class DynamicPrompts
                 {
                     Flush(parts, literal);
                     parts.Add(Group());
+                    continue;
+                }
+
+                if (c == '_' && WildcardName() is { } name)
+                {
+                    Flush(parts, literal);
+                    parts.Add(Wildcard(name));
                     continue;
                 }
 
@@ -263,6 +296,69 @@ public static class DynamicPrompts
             }
 
             return new Choice(options);
+        }
+
+        // The name of a wildcard __name__ starting here, or null where the underscores are text.
+        private string? WildcardName()
+        {
+            if (wildcards is null || !text.AsSpan(_at).StartsWith("__", StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var close = text.IndexOf("__", _at + 2, StringComparison.Ordinal);
+            return close > _at + 2 && Wildcards.IsName(text[(_at + 2)..close]) ? text[(_at + 2)..close] : null;
+        }
+
+        private Node Wildcard(string name)
+        {
+            var start = _at;
+            _at += name.Length + 4;
+            if (parsed.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+
+            if (within.Contains(name) || within.Count == MaxWildcardDepth)
+            {
+                Named(within.Contains(name)
+                    ? $"the wildcard __{name}__ takes itself in ({string.Join(" → ", within.Append(name).Select(n => $"__{n}__"))})"
+                    : $"the wildcards nest more than {MaxWildcardDepth} deep ({string.Join(" → ", within.Select(n => $"__{n}__"))})");
+                return new Text("");
+            }
+
+            IReadOnlyList<string>? lines;
+            try
+            {
+                lines = wildcards!.Lines(name);
+            }
+            catch (WildcardException e)
+            {
+                Named(e.Message);
+                return new Text("");
+            }
+
+            if (lines is null || lines.Count == 0)
+            {
+                var names = wildcards.Names();
+                Named(lines is not null ? $"the wildcard __{name}__ has no options: its file has no line of text"
+                    : names.Count == 0 ? $"there is no wildcard __{name}__ (at character {start + 1}), nor any other: an administrator adds them as text files, an option a line"
+                    : $"there is no wildcard __{name}__ (at character {start + 1}); there are {string.Join(", ", names.Take(12).Select(n => $"__{n}__"))}{(names.Count > 12 ? "…" : "")}");
+                return new Text("");
+            }
+
+            var options = new List<Sequence>(lines.Count);
+            foreach (var line in lines)
+            {
+                var parser = new Parser(line, wildcards, [.. within, name], parsed);
+                options.Add(parser.Sequence(inChoice: false));
+                if (parser.Problem is { } problem)
+                {
+                    Named(parser._named ? problem : $"the wildcard __{name}__'s option \"{line}\": {problem}");
+                }
+            }
+
+            return parsed[name] = new Choice(options);
         }
 
         private static void Flush(List<Node> parts, StringBuilder literal)

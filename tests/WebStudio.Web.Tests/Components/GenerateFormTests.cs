@@ -22,8 +22,10 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
 
     // MudBlazor's services are async-disposable only, so each test disposes its bUnit context asynchronously.
     private IRenderedComponent<GenerateForm> RenderForm(
-        BunitContext context, GenerateFormModel form, Action<JobSpec.Txt2Img> onGenerate, bool withEditModel = false, Func<string, bool>? allowsModel = null)
+        BunitContext context, GenerateFormModel form, Action<JobSpec.Txt2Img> onGenerate, bool withEditModel = false, Func<string, bool>? allowsModel = null,
+        Wildcards? wildcards = null)
     {
+        context.Services.AddSingleton(wildcards ?? Wildcards.None);
         var engine = withEditModel ? model.CreateEngineWithEditModel() : model.CreateEngine();
         context.Services.AddSingleton<IGenerationEngine>(engine);
         context.Services.AddSingleton(new ModelCards(Microsoft.Extensions.Options.Options.Create(new GenerationOptions { ModelsPath = model.ModelsPath }), NullLogger<ModelCards>.Instance));
@@ -55,7 +57,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
 
         cut.Find("textarea#prompt").Input("a {red|blue} {circle|star}");
 
-        Assert.Equal("The {…|…} choices make 4 prompts: Generate queues a job for each, all on one seed.",
+        Assert.Equal("The choices make 4 prompts: Generate queues a job for each, all on one seed.",
             cut.Find("#dynamic-prompts .mud-typography-caption").TextContent.Trim());
         Assert.Equal("Generate 4 jobs", cut.Find("button#generate").TextContent.Trim());
         Assert.Empty(cut.FindAll("#dynamic-prompt-list"));
@@ -75,12 +77,12 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         const string template = "a {0|1|2|3|4|5|6|7|8|9} {0|1|2|3|4|5|6|7|8|9} {0|1|2|3|4|5|6|7|8|9}";
         var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = template, Seed = -1 };
         var cut = RenderForm(context, form, submitted.Add);
-        Assert.StartsWith("The {…|…} choices make 1,000 prompts, and at most 100 can be queued at once", cut.Find("#dynamic-prompts").TextContent.Trim());
+        Assert.StartsWith("The choices make 1,000 prompts, and at most 100 can be queued at once", cut.Find("#dynamic-prompts").TextContent.Trim());
         Assert.True(cut.Find("input#random-prompt-count").HasAttribute("disabled"));
 
         cut.Find("input#random-prompts-on").Change(true);
 
-        Assert.Equal("Generate queues 8 of the 1,000 prompts the {…|…} choices make, drawn at random by the seed, all on that seed. " +
+        Assert.Equal("Generate queues 8 of the 1,000 prompts the choices make, drawn at random by the seed, all on that seed. " +
             "A random seed is drawn as they are queued; with a seed of your own they are listed here.",
             cut.Find("#dynamic-prompts .mud-typography-caption").TextContent.Trim());
         Assert.Equal("Generate 8 jobs", cut.Find("button#generate").TextContent.Trim());
@@ -96,6 +98,28 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         cut.Find("button#generate").Click();
         Assert.Equal(template, Assert.Single(submitted).Prompt);
         Assert.Equal(3, form.RandomPromptsAsked);
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task The_wildcards_are_offered_as_chips_that_add_one_to_the_prompt_which_then_counts_its_lines()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllLines(Path.Combine(folder.Path, "colors.txt"), ["red", "blue", "green"]);
+        File.WriteAllLines(Path.Combine(folder.Path, "shapes.txt"), ["circle", "star"]);
+        await using var context = new BunitContext();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = "a" };
+        var cut = RenderForm(context, form, _ => { }, wildcards: new Wildcards(folder.Path));
+
+        Assert.Equal(["__colors__", "__shapes__"], cut.FindAll("#wildcards button").Select(b => b.TextContent));
+        cut.FindAll("#wildcards button")[0].Click();
+        cut.FindAll("#wildcards button")[1].Click();
+
+        Assert.Equal("a __colors__ __shapes__", form.Prompt);
+        Assert.Equal("The choices make 6 prompts: Generate queues a job for each, all on one seed.",
+            cut.Find("#dynamic-prompts .mud-typography-caption").TextContent.Trim());
+        cut.Find("#dynamic-prompts button").Click();
+        Assert.Equal("a red circle", cut.FindAll("#dynamic-prompt-list li")[0].TextContent);
     }
 
     [Fact]

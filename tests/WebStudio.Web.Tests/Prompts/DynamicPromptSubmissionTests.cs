@@ -175,6 +175,27 @@ public sealed class DynamicPromptSubmissionTests
         Assert.Equal("randomPrompts", Assert.Single(refused.Problems).Field);
     }
 
+    [Fact]
+    public async Task Wildcards_from_the_configured_folder_queue_a_job_per_line_and_a_missing_one_queues_nothing()
+    {
+        using var folder = new TempFolder();
+        using var wildcards = new TempFolder();
+        File.WriteAllLines(wildcards.Combine("colors.txt"), ["# colours", "red", "blue", "green"]);
+        await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Studio:WildcardsPath"] = wildcards.Path });
+        await StudioUserClient.RegisterAsync(factory, "alice");
+        var alice = await OwnerAsync(factory);
+        var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
+
+        var queued = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a __colors__ circle"), JobSource.Studio);
+        var missing = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a __shapes__"), JobSource.Studio);
+
+        Assert.Equal(["a red circle", "a blue circle", "a green circle"], PromptsOf(queued));
+        Assert.Equal(SubmitRefusal.Invalid, missing.Refusal);
+        Assert.Equal("the prompt: there is no wildcard __shapes__ (at character 3); there are __colors__", Assert.Single(missing.Problems).Message);
+        await using var db = factory.OpenDatabase();
+        Assert.Equal(3, await db.Jobs.CountAsync());
+    }
+
     private static IEnumerable<string> PromptsOf(SubmitOutcome outcome) =>
         outcome.Jobs.Select(job => Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job)).Prompt);
 

@@ -85,7 +85,7 @@ public sealed class DynamicPromptsTests
         var tooMany = DynamicPrompts.Of("{a|b|c} {d|e|f} {g|h}", "", max: 17);
         Assert.Equal(18, tooMany.Count);
         Assert.Empty(tooMany.Pairs);
-        Assert.Equal("the {…|…} choices make 18 prompts, and at most 17 can be queued at once: take out some choices, or draw some of them at random", tooMany.Problem!.Message);
+        Assert.Equal("the choices make 18 prompts, and at most 17 can be queued at once: take out some choices, or draw some of them at random", tooMany.Problem!.Message);
 
         // Forty groups of ten: counted without overflow and without being written out.
         var countless = DynamicPrompts.Of(string.Concat(Enumerable.Repeat("{0|1|2|3|4|5|6|7|8|9}", 40)), "");
