@@ -14,6 +14,9 @@ public enum PlotAxisKind
     Guidance,
     Sampler,
 
+    /// <summary>The model (A1111's "Checkpoint name"): any the engine has that makes an image from a prompt.</summary>
+    Model,
+
     /// <summary>Prompt S/R: the first value is found in the prompt, and each value takes its place in turn.</summary>
     PromptReplace,
 }
@@ -22,6 +25,16 @@ public enum PlotAxisKind
 public sealed record PlotAxis(PlotAxisKind Kind, IReadOnlyList<string> Values)
 {
     public string Name => XyPlot.NameOf(Kind);
+}
+
+/// <summary>What a Sampler or Model axis may name: the engine's samplers, and its models that make an image from a
+/// prompt.</summary>
+public sealed record PlotChoices(IReadOnlyList<string> Samplers, IReadOnlyList<string> Models)
+{
+    public static PlotChoices Of(IGenerationEngine engine) => Of(engine.Schedulers, engine.Models());
+
+    public static PlotChoices Of(IReadOnlyList<string> samplers, IEnumerable<EngineModel> models) =>
+        new(samplers, models.Where(m => !m.EditsByInstruction).Select(m => m.Name).ToList());
 }
 
 /// <summary>A plot as the form asks for it: the X axis, and the Y axis or none.</summary>
@@ -58,6 +71,7 @@ public static partial class XyPlot
         PlotAxisKind.Steps => "Steps",
         PlotAxisKind.Guidance => "CFG scale",
         PlotAxisKind.Sampler => "Sampler",
+        PlotAxisKind.Model => "Model",
         PlotAxisKind.PromptReplace => "Prompt S/R",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
@@ -65,14 +79,14 @@ public static partial class XyPlot
     /// <summary>The plot <paramref name="request"/> makes of <paramref name="spec"/>: its axes and cells, or the first
     /// problem with them (a prompt with {…|…} choices, an axis, a cell). The form's count and the submission read it
     /// alike.</summary>
-    public static XyPlotPlan Plan(JobSpec.Txt2Img spec, XyPlotRequest request, IReadOnlyList<string> schedulers, Prompts.Wildcards? wildcards = null)
+    public static XyPlotPlan Plan(JobSpec.Txt2Img spec, XyPlotRequest request, PlotChoices choices, Prompts.Wildcards? wildcards = null)
     {
         if (Prompts.DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt, wildcards: wildcards).Varies)
         {
             return new XyPlotPlan(null, [], new FieldProblem("prompt", "an X/Y plot takes a prompt without {…|…} choices or wildcards: put the words to compare on a Prompt S/R axis"));
         }
 
-        var (axes, problem) = Read(request, schedulers);
+        var (axes, problem) = Read(request, choices);
         if (axes is null)
         {
             return new XyPlotPlan(null, [], problem);
@@ -83,9 +97,9 @@ public static partial class XyPlot
     }
 
     /// <summary>Both axes of <paramref name="request"/>, or the first problem with them.</summary>
-    public static (XyPlotAxes? Axes, FieldProblem? Problem) Read(XyPlotRequest request, IReadOnlyList<string> schedulers)
+    public static (XyPlotAxes? Axes, FieldProblem? Problem) Read(XyPlotRequest request, PlotChoices choices)
     {
-        var (x, xProblem) = ReadAxis(request.X, request.XValues, "x", schedulers);
+        var (x, xProblem) = ReadAxis(request.X, request.XValues, "x", choices);
         if (xProblem is not null)
         {
             return (null, xProblem);
@@ -96,7 +110,7 @@ public static partial class XyPlot
             return (new XyPlotAxes(x!, null), null);
         }
 
-        var (y, yProblem) = ReadAxis(yKind, request.YValues, "y", schedulers);
+        var (y, yProblem) = ReadAxis(yKind, request.YValues, "y", choices);
         return yProblem is not null ? (null, yProblem)
             : yKind == request.X ? (null, new FieldProblem("y", $"the X and Y axes both vary {NameOf(yKind)}: pick another for one of them"))
             : (new XyPlotAxes(x!, y), null);
@@ -104,7 +118,7 @@ public static partial class XyPlot
 
     /// <summary>The axis <paramref name="text"/> describes, or why it cannot be read, naming the axis by
     /// <paramref name="field"/> ("x" or "y").</summary>
-    public static (PlotAxis? Axis, FieldProblem? Problem) ReadAxis(PlotAxisKind kind, string? text, string field, IReadOnlyList<string> schedulers)
+    public static (PlotAxis? Axis, FieldProblem? Problem) ReadAxis(PlotAxisKind kind, string? text, string field, PlotChoices choices)
     {
         var name = $"the {field.ToUpperInvariant()} axis ({NameOf(kind)})";
         var values = Split(text);
@@ -120,7 +134,8 @@ public static partial class XyPlot
             {
                 PlotAxisKind.Seed or PlotAxisKind.Steps => Whole(value),
                 PlotAxisKind.Guidance => Decimal(value),
-                PlotAxisKind.Sampler => schedulers.FirstOrDefault(s => string.Equals(s, value, StringComparison.OrdinalIgnoreCase)) is { } scheduler ? [scheduler] : null,
+                PlotAxisKind.Sampler => Named(choices.Samplers, value),
+                PlotAxisKind.Model => Named(choices.Models, value),
                 _ => [value],
             };
             if (read is null)
@@ -129,7 +144,8 @@ public static partial class XyPlot
                 {
                     PlotAxisKind.Seed or PlotAxisKind.Steps => "whole numbers, or ranges such as 10-30 or 10-30 (+5)",
                     PlotAxisKind.Guidance => "numbers, or ranges such as 5-9 (+0.5) or 5-9 [5]",
-                    _ => $"samplers: {string.Join(", ", schedulers)}",
+                    PlotAxisKind.Model => $"models: {string.Join(", ", choices.Models)}",
+                    _ => $"samplers: {string.Join(", ", choices.Samplers)}",
                 };
                 return (null, new FieldProblem(field, $"{name} cannot read \"{value}\": it takes {expected}"));
             }
@@ -187,6 +203,7 @@ public static partial class XyPlot
             PlotAxisKind.Steps => spec with { Steps = int.Parse(value, CultureInfo.InvariantCulture) },
             PlotAxisKind.Guidance => spec with { Guidance = float.Parse(value, CultureInfo.InvariantCulture) },
             PlotAxisKind.Sampler => spec with { Scheduler = value },
+            PlotAxisKind.Model => spec with { Model = value },
             PlotAxisKind.PromptReplace => spec with
             {
                 Prompt = spec.Prompt.Replace(axis.Values[0], value, StringComparison.Ordinal),
@@ -195,6 +212,10 @@ public static partial class XyPlot
             _ => throw new ArgumentOutOfRangeException(nameof(axis)),
         };
     }
+
+    // A name among those there are, written as they write it whatever its case.
+    private static IReadOnlyList<string>? Named(IReadOnlyList<string> names, string value) =>
+        names.FirstOrDefault(name => string.Equals(name, value, StringComparison.OrdinalIgnoreCase)) is { } named ? [named] : null;
 
     // CSV as A1111 reads an axis: commas part values, double quotes keep a comma in one.
     private static List<string> Split(string? text)

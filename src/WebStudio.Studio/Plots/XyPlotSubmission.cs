@@ -15,7 +15,7 @@ public sealed class XyPlotSubmission(JobQueue queue, SeedSource seeds, IGenerati
         string userId, JobSpec.Txt2Img spec, XyPlotRequest request, JobSource source, CancellationToken cancellationToken = default)
     {
         // The seeds are drawn before the cells are made, so that every cell shares them unless an axis varies them.
-        var plan = XyPlot.Plan(seeds.Drawn(spec), request, engine.Schedulers, wildcards);
+        var plan = XyPlot.Plan(seeds.Drawn(spec), request, PlotChoices.Of(engine), wildcards);
         return plan.Problem is { } problem
             ? (new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]), null)
             : (await queue.SubmitAllAsync(userId, plan.Cells.Select(c => c.Spec).ToList(), source, cancellationToken), plan.Axes);

@@ -23,6 +23,8 @@ public sealed class XyPlotSubmissionTests
 
         var (outcome, axes) = await factory.Services.GetRequiredService<XyPlotSubmission>().SubmitAsync(alice,
             StudioUserClient.Parameters("a red circle", seed: -1), new XyPlotRequest(PlotAxisKind.Steps, "2, 4", PlotAxisKind.Sampler, "Euler a, DDIM"), JobSource.Studio);
+        var (byModel, _) = await factory.Services.GetRequiredService<XyPlotSubmission>().SubmitAsync(alice,
+            StudioUserClient.Parameters("a red circle") with { Model = "" }, new XyPlotRequest(PlotAxisKind.Model, "TINY"), JobSource.Studio);
         factory.Scripted.Open();
 
         Assert.Equal(SubmitRefusal.None, outcome.Refusal);
@@ -31,6 +33,8 @@ public sealed class XyPlotSubmissionTests
         Assert.Equal(["2 Euler a", "4 Euler a", "2 DDIM", "4 DDIM"], specs.Select(s => $"{s.Steps} {s.Scheduler}"));
         Assert.Single(specs.Select(s => s.Seed).Distinct());
         Assert.NotEqual(-1, specs[0].Seed);
+        // A Model axis names the engine's models as they are written.
+        Assert.Equal("tiny", Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(Assert.Single(byModel.Jobs))).Model);
     }
 
     [Fact]

@@ -7,11 +7,11 @@ namespace WebStudio.Web.Tests.Plots;
 [Trait("Capability", "StudioCore")]
 public sealed class XyPlotTests
 {
-    private static readonly string[] Samplers = ["Euler a", "Euler", "DDIM"];
+    private static readonly PlotChoices Choices = new(["Euler a", "Euler", "DDIM"], ["webstudio-shapes", "sd15"]);
 
     private static IReadOnlyList<string> Values(PlotAxisKind kind, string text)
     {
-        var (axis, problem) = XyPlot.ReadAxis(kind, text, "x", Samplers);
+        var (axis, problem) = XyPlot.ReadAxis(kind, text, "x", Choices);
         Assert.Null(problem);
         return axis!.Values;
     }
@@ -31,9 +31,10 @@ public sealed class XyPlotTests
     }
 
     [Fact]
-    public void Samplers_are_matched_by_name_and_prompt_values_keep_a_quoted_comma()
+    public void Samplers_and_models_are_matched_by_name_and_prompt_values_keep_a_quoted_comma()
     {
         Assert.Equal(["Euler a", "DDIM"], Values(PlotAxisKind.Sampler, "euler A, ddim"));
+        Assert.Equal(["sd15", "webstudio-shapes"], Values(PlotAxisKind.Model, "SD15, webstudio-shapes"));
         Assert.Equal(["red", "dark blue, glossy", "green"], Values(PlotAxisKind.PromptReplace, "red, \"dark blue, glossy\", green"));
     }
 
@@ -42,22 +43,39 @@ public sealed class XyPlotTests
     [InlineData(PlotAxisKind.Steps, "10-20 (+0.5)", "the X axis (Steps) cannot read \"10-20 (+0.5)\": it takes whole numbers, or ranges such as 10-30 or 10-30 (+5)")]
     [InlineData(PlotAxisKind.Guidance, "7, NaN", "the X axis (CFG scale) cannot read \"NaN\": it takes numbers, or ranges such as 5-9 (+0.5) or 5-9 [5]")]
     [InlineData(PlotAxisKind.Sampler, "Euler a, Heun", "the X axis (Sampler) cannot read \"Heun\": it takes samplers: Euler a, Euler, DDIM")]
+    [InlineData(PlotAxisKind.Model, "sd15, sdxl", "the X axis (Model) cannot read \"sdxl\": it takes models: webstudio-shapes, sd15")]
     [InlineData(PlotAxisKind.Seed, " , ", "the X axis (Seed) needs values, separated by commas")]
     [InlineData(PlotAxisKind.Seed, "1-1000", "the X axis (Seed) cannot read \"1-1000\": it takes whole numbers, or ranges such as 10-30 or 10-30 (+5)")]
     [InlineData(PlotAxisKind.Guidance, "1-5 (+0)", "the X axis (CFG scale) cannot read \"1-5 (+0)\": it takes numbers, or ranges such as 5-9 (+0.5) or 5-9 [5]")]
     public void A_value_that_cannot_be_read_is_named_with_what_the_axis_takes(PlotAxisKind kind, string text, string message)
     {
-        var (axis, problem) = XyPlot.ReadAxis(kind, text, "x", Samplers);
+        var (axis, problem) = XyPlot.ReadAxis(kind, text, "x", Choices);
 
         Assert.Null(axis);
         Assert.Equal(("x", message), (problem!.Field, problem.Message));
     }
 
     [Fact]
+    public void A_model_axis_offers_the_models_that_make_an_image_from_a_prompt_and_its_cells_run_each()
+    {
+        var choices = PlotChoices.Of(["Euler a"], [new("webstudio-shapes", 128, 128), new("webstudio-edit", 128, 128) { EditsByInstruction = true }, new("sd15", 512, 512)]);
+        Assert.Equal(["webstudio-shapes", "sd15"], choices.Models);
+
+        var spec = new JobSpec.Txt2Img { Prompt = "a red circle", Model = "webstudio-shapes", Steps = 20 };
+        var plan = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.Model, "webstudio-shapes, SD15", PlotAxisKind.Steps, "10, 30"), choices);
+
+        Assert.Null(plan.Problem);
+        Assert.Equal(["webstudio-shapes 10", "sd15 10", "webstudio-shapes 30", "sd15 30"], plan.Cells.Select(c => $"{c.Spec.Model} {c.Spec.Steps}"));
+        Assert.Equal("Model", plan.Axes!.X.Name);
+        Assert.StartsWith("the X axis (Model) cannot read \"webstudio-edit\"",
+            XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.Model, "webstudio-edit"), choices).Problem!.Message);
+    }
+
+    [Fact]
     public void Each_cell_is_the_forms_job_with_its_column_and_row_applied_row_by_row()
     {
         var spec = new JobSpec.Txt2Img { Prompt = "a red circle", NegativePrompt = "red blur", Steps = 20, Guidance = 7, Seed = 5, Scheduler = "Euler a" };
-        var (axes, problem) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.Guidance, "3, 9", PlotAxisKind.PromptReplace, "red, blue, green"), Samplers);
+        var (axes, problem) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.Guidance, "3, 9", PlotAxisKind.PromptReplace, "red, blue, green"), Choices);
         Assert.Null(problem);
 
         var (cells, cellProblem) = XyPlot.CellsOf(spec, axes!);
@@ -75,15 +93,15 @@ public sealed class XyPlotTests
     {
         var spec = new JobSpec.Txt2Img { Prompt = "a red circle" };
 
-        var (_, sameAxis) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.Steps, "10, 20", PlotAxisKind.Steps, "30"), Samplers);
+        var (_, sameAxis) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.Steps, "10, 20", PlotAxisKind.Steps, "30"), Choices);
         Assert.Equal("the X and Y axes both vary Steps: pick another for one of them", sameAxis!.Message);
 
-        var (missing, _) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.PromptReplace, "square, circle"), Samplers);
+        var (missing, _) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.PromptReplace, "square, circle"), Choices);
         var (none, notInPrompt) = XyPlot.CellsOf(spec, missing!);
         Assert.Empty(none);
         Assert.Equal("Prompt S/R looks for its first value, \"square\", in the prompts, and they do not have it", notInPrompt!.Message);
 
-        var (large, _) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.Seed, "1-11", PlotAxisKind.Steps, "1-10"), Samplers);
+        var (large, _) = XyPlot.Read(new XyPlotRequest(PlotAxisKind.Seed, "1-11", PlotAxisKind.Steps, "1-10"), Choices);
         var (_, tooMany) = XyPlot.CellsOf(spec, large!);
         Assert.Equal("the plot has 110 cells, and at most 100 can be queued at once: take out some values", tooMany!.Message);
     }
