@@ -41,7 +41,7 @@ public sealed class JobQueue(
     public Task<SubmitOutcome> SubmitAsync(string userId, JobSpec spec, JobInputs? inputs, JobSource source, CancellationToken cancellationToken = default) =>
         SubmitAllAsync(userId, [(spec, inputs)], source, cancellationToken);
 
-    /// <summary>Queues text-to-image <paramref name="specs"/> together (a dynamic prompt's, a job per prompt): all of
+    /// <summary>Queues text-to-image <paramref name="specs"/> together (a dynamic prompt's or an X/Y plot's, a job each): all of
     /// them, each in its own round after the one before, or none, refused as one submission of that many jobs.</summary>
     public Task<SubmitOutcome> SubmitAllAsync(string userId, IReadOnlyList<JobSpec.Txt2Img> specs, JobSource source, CancellationToken cancellationToken = default) =>
         SubmitAllAsync(userId, specs.Select(s => ((JobSpec)s, (JobInputs?)null)).ToList(), source, cancellationToken);
