@@ -11,8 +11,9 @@ namespace WebStudio.Studio.Prompts;
 /// Groups nest (<c>{a {red|blue} circle|a star}</c>), an option may be empty (<c>{|big }</c>), and a <c>|</c> inside
 /// A1111's <c>[a|b]</c> stays A1111's. Braces without a <c>|</c> at their level stay text, so a style's
 /// <c>{prompt}</c> passes as written; a backslash keeps the next character as text. A wildcard <c>__colors__</c> is a
-/// group of its file's lines (<see cref="Wildcards"/>), which may hold groups and wildcards in turn. <see cref="Draw"/> takes some of
-/// the combinations at random instead, as sd-dynamic-prompts' random mode does, for a template that makes too many.
+/// group of its file's lines (<see cref="Wildcards"/>), which may hold groups and wildcards in turn. <see cref="Draw"/>
+/// takes some of the combinations at random instead, as sd-dynamic-prompts' random mode does, for a template that makes
+/// too many.
 /// </summary>
 public static class DynamicPrompts
 {
