@@ -111,15 +111,36 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = "a" };
         var cut = RenderForm(context, form, _ => { }, wildcards: new Wildcards(folder.Path));
 
-        Assert.Equal(["__colors__", "__shapes__"], cut.FindAll("#wildcards button").Select(b => b.TextContent));
-        cut.FindAll("#wildcards button")[0].Click();
-        cut.FindAll("#wildcards button")[1].Click();
+        Assert.Equal(["__colors__", "__shapes__"], cut.FindAll("#wildcards button.wildcard").Select(b => b.TextContent));
+        cut.FindAll("#wildcards button.wildcard")[0].Click();
+        cut.FindAll("#wildcards button.wildcard")[1].Click();
 
         Assert.Equal("a __colors__ __shapes__", form.Prompt);
         Assert.Equal("The choices make 6 prompts: Generate queues a job for each, all on one seed.",
             cut.Find("#dynamic-prompts .mud-typography-caption").TextContent.Trim());
         cut.Find("#dynamic-prompts button").Click();
         Assert.Equal("a red circle", cut.FindAll("#dynamic-prompt-list li")[0].TextContent);
+        Assert.Empty(cut.FindAll("#all-wildcards"));
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task Many_wildcards_show_their_first_dozen_and_the_rest_on_request()
+    {
+        using var folder = new TempFolder();
+        for (var i = 0; i < 30; i++)
+        {
+            File.WriteAllLines(Path.Combine(folder.Path, $"list{i:00}.txt"), ["red"]);
+        }
+
+        await using var context = new BunitContext();
+        var cut = RenderForm(context, new GenerateFormModel { Model = "tiny", Size = "64x64", Prompt = "a" }, _ => { }, wildcards: new Wildcards(folder.Path));
+
+        Assert.Equal(12, cut.FindAll("#wildcards button.wildcard").Count);
+        Assert.Equal("18 more", cut.Find("#all-wildcards").TextContent.Trim());
+        cut.Find("#all-wildcards").Click();
+        Assert.Equal(30, cut.FindAll("#wildcards button.wildcard").Count);
+        Assert.Equal("Fewer", cut.Find("#all-wildcards").TextContent.Trim());
     }
 
     [Fact]
