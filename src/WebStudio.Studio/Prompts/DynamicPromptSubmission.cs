@@ -14,8 +14,11 @@ public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds, Wi
     public async Task<SubmitOutcome> SubmitAsync(string userId, JobSpec.Txt2Img spec, JobSource source, int? randomPrompts = null,
         CancellationToken cancellationToken = default)
     {
+        // A draw follows the jobs' seed, so that the form's list and the seed read back name the same prompts: one that
+        // is random is drawn first. (Every combination is independent of the seed, which is drawn only where it varies.)
+        var seeded = randomPrompts is null ? spec : seeds.Drawn(spec);
         var variants = randomPrompts is { } count
-            ? DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, count, seed: null, wildcards)
+            ? DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, count, seeded.Seed, wildcards)
             : DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt, wildcards: wildcards);
         if (variants.Problem is { } problem)
         {
@@ -29,13 +32,7 @@ public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds, Wi
 
         // One seed (and variation seed) for every prompt, as InvokeAI's "per iteration": the pictures differ by
         // their prompts alone, so that they can be compared.
-        spec = seeds.Drawn(spec);
-        if (randomPrompts is { } drawn && variants.Pairs.Count == 0)
-        {
-            // The draw follows the seed, so that Re-run's seed and the form's list name the same prompts.
-            variants = DynamicPrompts.Draw(spec.Prompt, spec.NegativePrompt, drawn, spec.Seed, wildcards);
-        }
-
+        spec = randomPrompts is null ? seeds.Drawn(spec) : seeded;
         var specs = variants.Pairs.Select(pair => spec with { Prompt = pair.Prompt, NegativePrompt = pair.NegativePrompt }).ToList();
         return await queue.SubmitAllAsync(userId, specs, source, cancellationToken);
     }

@@ -39,9 +39,15 @@ public static class DynamicPrompts
                 $"the choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices, or draw some of them at random"));
         }
 
-        var negatives = Expand(negative.Root!).ToList();
-        var pairs = Expand(positive.Root!).SelectMany(p => negatives.Select(n => new PromptPair(p, n))).ToList();
-        return new PromptVariants(pairs, (long)count, null);
+        return Every(positive.Root!, negative.Root!);
+    }
+
+    // Every pair, each prompt with each negative prompt: for a count already found within bounds.
+    private static PromptVariants Every(Sequence positive, Sequence negative)
+    {
+        var negatives = Expand(negative).ToList();
+        var pairs = Expand(positive).SelectMany(p => negatives.Select(n => new PromptPair(p, n))).ToList();
+        return new PromptVariants(pairs, pairs.Count, null);
     }
 
     /// <summary>
@@ -70,12 +76,12 @@ public static class DynamicPrompts
         var total = positives * negatives;
         if (total <= count)
         {
-            return Of(prompt, negativePrompt, count, wildcards);
+            return Every(positive.Root!, negative.Root!);
         }
 
         if (seed is not { } drawnWith)
         {
-            return new PromptVariants([], Saturated(total), null);
+            return new PromptVariants([], Saturated(total), null) { Jobs = count };
         }
 
         // Distinct combination numbers, drawn until there are enough: at most 100 of more than 100, so few repeat.
@@ -382,6 +388,10 @@ public sealed record PromptVariants(IReadOnlyList<PromptPair> Pairs, long Count,
 {
     /// <summary>Whether the prompts hold a choice: the form then queues a job per pair.</summary>
     public bool Varies => Count > 1 || Problem is not null;
+
+    /// <summary>How many jobs Generate queues: a job per pair, or as many as a draw still waiting for its seed will
+    /// make; fewer than <see cref="Count"/> where some combinations are drawn from the rest.</summary>
+    public int Jobs { get; init; } = Pairs.Count;
 
     /// <summary>The count as a sentence gives it: "countless" past <see cref="long.MaxValue"/>.</summary>
     public string CountText => DynamicPrompts.Counted(Count);

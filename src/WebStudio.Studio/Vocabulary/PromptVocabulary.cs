@@ -5,8 +5,8 @@ namespace WebStudio.Studio.Vocabulary;
 /// <summary>
 /// Finds the words of a prompt that a model does not know. A1111's syntax is not words: emphasis weights
 /// ("(red:1.2)"), prompt-editing steps ("[a:b:0.5]"), extra networks ("&lt;lora:x:1&gt;"), dynamic prompts'
-/// wildcards ("__colors__") and the BREAK keyword are skipped. Words compare without case (the CLIP tokenizer lowers them); each unknown word is listed once, in the
-/// order it first appears.
+/// wildcards ("__colors__") and the BREAK keyword are skipped. Words compare without case (the CLIP tokenizer lowers
+/// them); each unknown word is listed once, in the order it first appears.
 /// </summary>
 public static partial class PromptVocabulary
 {
