@@ -81,10 +81,14 @@ public static partial class XyPlot
     /// alike.</summary>
     public static XyPlotPlan Plan(JobSpec.Txt2Img spec, XyPlotRequest request, PlotChoices choices, Prompts.Wildcards? wildcards = null)
     {
-        if (Prompts.DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt, wildcards: wildcards).Varies)
+        var prompts = Prompts.DynamicPrompts.Of(spec.Prompt, spec.NegativePrompt, wildcards: wildcards);
+        if (prompts.Varies)
         {
             return new XyPlotPlan(null, [], new FieldProblem("prompt", "an X/Y plot takes a prompt without {…|…} choices or wildcards: put the words to compare on a Prompt S/R axis"));
         }
+
+        // The one text a template of one combination makes (a one-line wildcard's line), as a job of it would run.
+        spec = spec with { Prompt = prompts.Pairs[0].Prompt, NegativePrompt = prompts.Pairs[0].NegativePrompt };
 
         var (axes, problem) = Read(request, choices);
         if (axes is null)

@@ -27,7 +27,10 @@ public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds, Wi
 
         if (!variants.Varies)
         {
-            return await queue.SubmitAsync(userId, spec, null, source, cancellationToken);
+            // One combination: its text (a one-line wildcard's line, not its name), which is the prompt as written
+            // where there is no choice at all.
+            var only = variants.Pairs[0];
+            return await queue.SubmitAsync(userId, spec with { Prompt = only.Prompt, NegativePrompt = only.NegativePrompt }, null, source, cancellationToken);
         }
 
         // One seed (and variation seed) for every prompt, as InvokeAI's "per iteration": the pictures differ by

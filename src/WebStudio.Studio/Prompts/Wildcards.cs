@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.IO.Enumeration;
 
 namespace WebStudio.Studio.Prompts;
 
@@ -6,7 +7,9 @@ namespace WebStudio.Studio.Prompts;
 /// sd-dynamic-prompts' wildcards: the text files of one folder, each line an option of the wildcard named by the file's
 /// path without <c>.txt</c> (<c>colors.txt</c> is <c>__colors__</c>, <c>animals/cats.txt</c> is
 /// <c>__animals/cats__</c>). Blank lines and lines starting with <c>#</c> are left out. Files are read when they
-/// change, not at every key press of the form that counts a prompt's combinations.
+/// change, not at every key press of the form that counts a prompt's combinations. A name with <c>*</c> stands for every
+/// wildcard it matches, as sd-dynamic-prompts' globbing does: <c>__colors*__</c> is the lines of <c>colors-warm.txt</c>
+/// and <c>colors-cold.txt</c>, and <c>__animals/*__</c> those of every file under <c>animals/</c>.
 /// </summary>
 public sealed class Wildcards(string folder)
 {
@@ -39,9 +42,15 @@ public sealed class Wildcards(string folder)
     /// could leave the folder); <see cref="WildcardException"/> for a file too large or that cannot be read.</summary>
     public IReadOnlyList<string>? Lines(string name)
     {
-        if (folder == "" || !IsName(name))
+        if (folder == "" || !IsPattern(name))
         {
             return null;
+        }
+
+        if (name.Contains('*'))
+        {
+            var matched = Names().Where(known => FileSystemName.MatchesSimpleExpression(name, known, ignoreCase: false)).ToList();
+            return matched.Count == 0 ? null : [.. matched.SelectMany(known => Lines(known) ?? [])];
         }
 
         var file = new FileInfo(Path.Combine(folder, name.Replace('/', Path.DirectorySeparatorChar) + ".txt"));
@@ -82,6 +91,9 @@ public sealed class Wildcards(string folder)
     internal static bool IsName(string name) =>
         name.Length is > 0 and <= 100 && name[0] != '_' && name[^1] != '_' && name.Split('/').All(part =>
             part.Length > 0 && !part.StartsWith('.') && part.All(c => char.IsLetterOrDigit(c) || c is '_' or '-' or ' ' or '.') && !part.Contains(".."));
+
+    // A name, or one with * in it (a * part, as in __animals/*__, too), which only ever matches names.
+    internal static bool IsPattern(string name) => IsName(name.Replace('*', 'x'));
 }
 
 /// <summary>A wildcard file that cannot be read as one.</summary>

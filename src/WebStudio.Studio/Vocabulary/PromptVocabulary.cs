@@ -5,8 +5,9 @@ namespace WebStudio.Studio.Vocabulary;
 /// <summary>
 /// Finds the words of a prompt that a model does not know. A1111's syntax is not words: emphasis weights
 /// ("(red:1.2)"), prompt-editing steps ("[a:b:0.5]"), extra networks ("&lt;lora:x:1&gt;"), dynamic prompts'
-/// wildcards ("__colors__") and the BREAK keyword are skipped. Words compare without case (the CLIP tokenizer lowers
-/// them); each unknown word is listed once, in the order it first appears.
+/// wildcards ("__colors__", "__colors*__"), counts ("{2$$", "{1-3$$") and weights ("3::"), and the BREAK keyword are
+/// skipped. Words compare without case (the CLIP tokenizer lowers them); each unknown word is listed once, in the order
+/// it first appears.
 /// </summary>
 public static partial class PromptVocabulary
 {
@@ -16,6 +17,7 @@ public static partial class PromptVocabulary
     {
         var text = ExtraNetwork().Replace(prompt, " ");
         text = Wildcard().Replace(text, " ");
+        text = DynamicCounts().Replace(text, " ");
         text = Weight().Replace(text, " ");
         var words = Word().Matches(text).Select(m => m.Value).Where(w => w != "BREAK").Select(w => w.ToLowerInvariant()).ToList();
         var unknown = new List<string>();
@@ -40,8 +42,11 @@ public static partial class PromptVocabulary
     [GeneratedRegex(@"<[^<>]*>", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ExtraNetwork();
 
-    [GeneratedRegex(@"__[\p{L}\p{N}_\-/. ]+?__", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"__[\p{L}\p{N}_\-/. *]+?__", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Wildcard();
+
+    [GeneratedRegex(@"\{\d*-?\d*\$\$|\d+(?:\.\d+)?::", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex DynamicCounts();
 
     // ":1.2", ": 0.5", ":-1", and a bare decimal such as "1.5": numbers of the syntax, not of the prompt.
     [GeneratedRegex(@":\s*-?\d+(?:\.\d+)?|\d+\.\d+", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]

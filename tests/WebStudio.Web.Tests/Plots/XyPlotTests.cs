@@ -89,6 +89,19 @@ public sealed class XyPlotTests
     }
 
     [Fact]
+    public void A_prompt_of_one_combination_is_plotted_as_the_text_it_makes()
+    {
+        var spec = new JobSpec.Txt2Img { Prompt = "a {1$$red} circle {3::big}", Steps = 20, Scheduler = "Euler a" };
+
+        var plan = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.Steps, "10, 30"), Choices);
+
+        Assert.Null(plan.Problem);
+        Assert.All(plan.Cells, cell => Assert.Equal("a red circle {3::big}", cell.Spec.Prompt));
+        Assert.Equal("an X/Y plot takes a prompt without {…|…} choices or wildcards: put the words to compare on a Prompt S/R axis",
+            XyPlot.Plan(spec with { Prompt = "a {2$$red|blue} circle" }, new XyPlotRequest(PlotAxisKind.Steps, "10, 30"), Choices).Problem!.Message);
+    }
+
+    [Fact]
     public void A_plot_that_cannot_be_made_says_why()
     {
         var spec = new JobSpec.Txt2Img { Prompt = "a red circle" };

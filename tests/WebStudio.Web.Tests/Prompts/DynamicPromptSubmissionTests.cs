@@ -181,6 +181,7 @@ public sealed class DynamicPromptSubmissionTests
         using var folder = new TempFolder();
         using var wildcards = new TempFolder();
         File.WriteAllLines(wildcards.Combine("colors.txt"), ["# colours", "red", "blue", "green"]);
+        File.WriteAllLines(wildcards.Combine("grey.txt"), ["grey"]);
         await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Studio:WildcardsPath"] = wildcards.Path });
         await StudioUserClient.RegisterAsync(factory, "alice");
         var alice = await OwnerAsync(factory);
@@ -188,12 +189,15 @@ public sealed class DynamicPromptSubmissionTests
 
         var queued = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a __colors__ circle"), JobSource.Studio);
         var missing = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a __shapes__"), JobSource.Studio);
+        // One combination is one job, of the text it makes, not of the template.
+        var one = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a __grey__ {2$$star}"), JobSource.Studio);
 
         Assert.Equal(["a red circle", "a blue circle", "a green circle"], PromptsOf(queued));
         Assert.Equal(SubmitRefusal.Invalid, missing.Refusal);
-        Assert.Equal("the prompt: there is no wildcard __shapes__ (at character 3); there are __colors__", Assert.Single(missing.Problems).Message);
+        Assert.Equal("the prompt: there is no wildcard __shapes__ (at character 3); there are __colors__, __grey__", Assert.Single(missing.Problems).Message);
+        Assert.Equal(["a grey star"], PromptsOf(one));
         await using var db = factory.OpenDatabase();
-        Assert.Equal(3, await db.Jobs.CountAsync());
+        Assert.Equal(4, await db.Jobs.CountAsync());
     }
 
     private static IEnumerable<string> PromptsOf(SubmitOutcome outcome) =>

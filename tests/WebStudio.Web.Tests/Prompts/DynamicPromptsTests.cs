@@ -72,11 +72,78 @@ public sealed class DynamicPromptsTests
     }
 
     [Fact]
-    public void Several_options_at_once_are_refused_rather_than_drawn_as_text()
+    public void Several_options_at_once_take_different_options_in_every_order_joined_by_a_comma()
     {
-        var variants = DynamicPrompts.Of("a {2$$red|blue|green} circle", "");
+        Assert.Equal(["a red, blue circle", "a red, green circle", "a blue, red circle", "a blue, green circle", "a green, red circle", "a green, blue circle"],
+            Prompts("a {2$$red|blue|green} circle"));
+        // Each option makes its own texts in turn, within each order of the options.
+        Assert.Equal(["x, z", "y, z", "z, x", "z, y"], Prompts("{2$${x|y}|z}"));
+        Assert.Equal(6, DynamicPrompts.Of("{2$$red|blue|green}", "").Count);
+    }
 
-        Assert.Contains("{n$$…} (several options at once) at character 3 is not supported", variants.Problem!.Message);
+    [Fact]
+    public void A_range_of_options_and_a_separator_of_ones_own_are_taken_as_sd_dynamic_prompts_bounds_them()
+    {
+        Assert.Equal(["a", "b", "a and b", "b and a"], Prompts("{1-2$$ and $$a|b}"));
+        Assert.Equal(Prompts("{1-2$$a|b|c}"), Prompts("{-2$$a|b|c}"));
+        Assert.Equal(Prompts("{2-3$$a|b|c}"), Prompts("{2-$$a|b|c}"));
+        Assert.Equal(Prompts("{3$$a|b|c}"), Prompts("{4$$a|b|c}"));
+        Assert.Equal(Prompts("{1-2$$a|b|c}"), Prompts("{2-1$$a|b|c}"));
+        Assert.Equal(["x", "xa", "xb"], Prompts("x{0-1$$a|b}"));
+        Assert.Equal(["a"], Prompts("{2$$a}"));
+        Assert.Equal(15, DynamicPrompts.Of("{1-$$a|b|c}", "").Count);
+    }
+
+    [Fact]
+    public void Several_options_without_how_many_are_refused_rather_than_drawn_as_text()
+    {
+        foreach (var prompt in new[] { "a {$$red|blue} circle", "a {two$$red|blue} circle" })
+        {
+            Assert.Equal("the prompt: the {…$$ at character 3 needs how many options to take before its $$: a number ({2$$a|b|c}) or a range ({1-3$$a|b|c})",
+                DynamicPrompts.Of(prompt, "").Problem!.Message);
+        }
+
+        Assert.StartsWith("the prompt: the { at character 1 has no closing }", DynamicPrompts.Of("{2$$red", "").Problem!.Message);
+    }
+
+    [Fact]
+    public void A_draw_from_several_options_at_once_finds_each_text_where_every_combination_lists_it()
+    {
+        // Options of 1, 1, 2 and 1 texts, one to three at once: 5 texts of one option, 18 of two, 42 of three.
+        const string template = "{1-3$$ + $$a|b|{c|d}|e}";
+        var every = DynamicPrompts.Of(template, "").Pairs.Select(p => p.Prompt).ToList();
+        Assert.Equal(65, every.Count);
+        Assert.Equal(every.Count, every.Distinct().Count());
+
+        // Every draw of all but one is the listing without one: each text is found at its place by number.
+        foreach (var seed in Enumerable.Range(0, 12))
+        {
+            var drawn = DynamicPrompts.Draw(template, "", every.Count - 1, seed).Pairs.Select(p => p.Prompt).ToList();
+            Assert.Equal(every.Count - 1, drawn.Count);
+            Assert.Equal(every.Where(drawn.Contains), drawn);
+        }
+    }
+
+    [Fact]
+    public void A_draw_of_many_options_from_many_is_counted_exactly_and_made_without_listing_them()
+    {
+        var options = string.Join('|', Enumerable.Range(0, 10_000).Select(i => $"o{i}"));
+
+        var drawn = DynamicPrompts.Draw($"{{{DynamicPrompts.MaxTaken}$${options}}}", "", 3, seed: 5);
+
+        Assert.Null(drawn.Problem);
+        Assert.Equal("countless", drawn.CountText);
+        Assert.All(drawn.Pairs, pair =>
+        {
+            var taken = pair.Prompt.Split(", ");
+            Assert.Equal(DynamicPrompts.MaxTaken, taken.Length);
+            Assert.Equal(DynamicPrompts.MaxTaken, taken.Distinct().Count());
+        });
+        // Drawn throughout, not only among the first options.
+        Assert.True(drawn.Pairs.Select(p => p.Prompt.Split(", ")[0]).Distinct().Count() > 1);
+
+        var unbounded = DynamicPrompts.Of("a {2-$$a|b|c|d|e|f|g|h|i|j|k|l} star", "").Problem!;
+        Assert.Equal("the prompt: the {…$$ at character 3 takes up to 12 options at once, and at most 10 can be: bound it, as {1-3$$…} does", unbounded.Message);
     }
 
     [Fact]
@@ -126,6 +193,43 @@ public sealed class DynamicPromptsTests
 
         Assert.Equal(["x", "y1", "y2", "y3"], tally.Keys.Order());
         Assert.All(tally.Values, n => Assert.InRange(n, 850, 1150));
+    }
+
+    private static Dictionary<string, int> Tally(string template, int draws = 4000) =>
+        Enumerable.Range(0, draws).Select(seed => Assert.Single(DynamicPrompts.Draw(template, "", 1, seed).Pairs).Prompt).CountBy(p => p).ToDictionary();
+
+    [Fact]
+    public void Weights_steer_a_draw_and_every_combination_lists_each_option_once_without_its_weight()
+    {
+        Assert.Equal(["summer", "autumn", "winter"], Prompts("{0.5::summer|2::autumn|winter}"));
+
+        // Three to one.
+        var tally = Tally("{3::a|b}");
+        Assert.InRange(tally["a"], 2800, 3200);
+
+        // A weight steers its option wherever it stands: a set of two is drawn by the product of its weights (ab 5,
+        // ac 5, bc 1), its order evenly.
+        var pairs = Tally("{2$$5::a|b|c}");
+        Assert.InRange(pairs.Where(p => p.Key.Contains('a')).Sum(p => p.Value), 3500, 3780);
+        Assert.InRange(pairs["a, b"], pairs["b, a"] - 200, pairs["b, a"] + 200);
+        Assert.Equal(["a, b", "a, c", "b, a", "b, c", "c, a", "c, b"], pairs.Keys.Order());
+    }
+
+    [Fact]
+    public void Weights_that_favour_one_combination_still_draw_as_many_different_ones_as_asked()
+    {
+        var drawn = DynamicPrompts.Draw("a {1000000::red|blue|green|grey} star", "", 3, seed: 9).Pairs.Select(p => p.Prompt).ToList();
+
+        Assert.Equal(3, drawn.Distinct().Count());
+        Assert.Contains("a red star", drawn);
+    }
+
+    [Fact]
+    public void A_weight_of_nothing_is_refused_and_a_lone_option_keeps_its_text()
+    {
+        Assert.Equal("the prompt: the weight 0 at character 2 must be more than 0: to leave an option out, take it out",
+            DynamicPrompts.Of("{0::a|b}", "").Problem!.Message);
+        Assert.Equal(["a {2::red} star"], Prompts("a {2::red} star"));
     }
 
     [Fact]

@@ -114,5 +114,30 @@ public sealed class WildcardsTests : IDisposable
         Assert.All(drawn.Pairs, pair => Assert.Matches("^a (green|navy|pink) (circle|star|ring)$", pair.Prompt));
     }
 
+    [Fact]
+    public void Several_of_a_wildcards_lines_are_taken_at_once_without_one_twice()
+    {
+        Write("colors", "red", "blue", "green");
+
+        Assert.Equal(["red and blue", "red and green", "blue and red", "blue and green", "green and red", "green and blue"],
+            Prompts("{2$$ and $$__colors__}"));
+    }
+
+    [Fact]
+    public void A_name_with_a_star_takes_the_lines_of_every_wildcard_it_matches()
+    {
+        Write("colors-cold", "blue", "green");
+        Write("colors-warm", "red");
+        Write("animals/cats", "tabby cat");
+        Write("animals/dogs", "terrier");
+
+        Assert.Equal(["blue", "green", "red"], Prompts("__colors*__"));
+        Assert.Equal(["a tabby cat", "a terrier"], Prompts("a __animals/*__"));
+        Assert.Equal("the prompt: no wildcard matches __shapes*__ (at character 3); there are __animals/cats__, __animals/dogs__, __colors-cold__, __colors-warm__",
+            DynamicPrompts.Of("a __shapes*__", "", wildcards: Library).Problem!.Message);
+        Assert.Equal("the prompt: no wildcard matches __x*__ (at character 1), for there are none: an administrator adds them as text files, an option a line",
+            DynamicPrompts.Of("__x*__", "", wildcards: new Wildcards(_folder.Combine("none"))).Problem!.Message);
+    }
+
     public void Dispose() => _folder.Dispose();
 }

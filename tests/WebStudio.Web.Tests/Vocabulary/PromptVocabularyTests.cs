@@ -29,7 +29,8 @@ public sealed class PromptVocabularyTests
     {
         Assert.Empty(PromptVocabulary.UnknownWords("(red:1.3) [circle:square:0.25] <lora:detail:0.8> BREAK a ((blue)) star", Known));
         Assert.Equal(["break"], PromptVocabulary.UnknownWords("a star break", Known)); // only the upper-case keyword is syntax
-        Assert.Empty(PromptVocabulary.UnknownWords("a __colors__ star __animals/big_cats__", Known)); // dynamic prompts' wildcards
+        Assert.Empty(PromptVocabulary.UnknownWords("a __colors__ star __animals/big_cats__ __colors*__", Known)); // dynamic prompts' wildcards
+        Assert.Empty(PromptVocabulary.UnknownWords("a {3$$red|blue} star {4-6$$ and $$circle|star} {3::red|0.5::blue}", Known)); // and their counts and weights
     }
 
     [Fact]
