@@ -3,18 +3,19 @@ using WebStudio.Browser.Tests.Infrastructure;
 
 namespace WebStudio.Browser.Tests;
 
-/// <summary>A1111's X/Y plot on the Generate page: a job per cell, laid out under the panel with the axes' values.</summary>
+/// <summary>A1111's X/Y/Z plot on the Generate page: a job per cell, laid out under the panel with the axes' values, a
+/// grid per value of Z.</summary>
 [Trait("Capability", "StudioCore")]
 public sealed class XyPlotBrowserTests(StudioFixture studio) : IClassFixture<StudioFixture>
 {
     private static readonly float Wait = (float)StudioPages.Wait.TotalMilliseconds;
 
     [Fact]
-    public async Task A_plot_of_steps_against_prompt_words_runs_a_job_per_cell_shown_as_a_labelled_grid()
+    public async Task A_plot_of_steps_against_prompt_words_by_sampler_runs_a_job_per_cell_shown_as_labelled_grids()
     {
         await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 1000);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(A_plot_of_steps_against_prompt_words_runs_a_job_per_cell_shown_as_a_labelled_grid), context, studio.Server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(A_plot_of_steps_against_prompt_words_by_sampler_runs_a_job_per_cell_shown_as_labelled_grids), context, studio.Server, async () =>
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("plot"));
             await StudioPages.FillPromptAsync(page, "a red circle");
@@ -24,10 +25,16 @@ public sealed class XyPlotBrowserTests(StudioFixture studio) : IClassFixture<Stu
             await StudioPages.SelectAsync(page, "Y type", "Prompt S/R");
             await page.Locator("#plot-y-values").FillAsync("red, blue");
             await Assertions.Expect(page.Locator("#plot-summary")).ToHaveTextAsync("2 × 2 cells: Generate queues a job for each.", new() { Timeout = Wait });
+            await StudioPages.SelectAsync(page, "Z type", "Sampler");
+            await page.Locator("#plot-z-values").FillAsync("Euler a, DDIM");
+            await Assertions.Expect(page.Locator("#plot-summary")).ToHaveTextAsync("2 × 2 × 2 cells, a grid for each Sampler: Generate queues a job for each.", new() { Timeout = Wait });
 
             await page.Locator("button#generate").ClickAsync();
 
-            await Assertions.Expect(page.Locator("#job-set-count")).ToHaveTextAsync("X/Y plot, Steps × Prompt S/R: 4 of 4 done", new() { Timeout = 4 * Wait });
+            await Assertions.Expect(page.Locator("#job-set-count")).ToHaveTextAsync("X/Y plot, Steps × Prompt S/R × Sampler: 8 of 8 done", new() { Timeout = 6 * Wait });
+            Assert.Equal(["Sampler: Euler a", "Sampler: DDIM"], await page.Locator(".job-set-grid-title").AllTextContentsAsync());
+            var ddim = page.Locator("#job-set-plot-2");
+            await Assertions.Expect(ddim.Locator("td img")).ToHaveCountAsync(4, new() { Timeout = Wait });
             var table = page.Locator("#job-set-plot");
             Assert.Equal(["Prompt S/R ╲ Steps", "1", "2"], await table.Locator("thead th").AllTextContentsAsync());
             Assert.Equal(["red", "blue"], await table.Locator("tbody th").AllTextContentsAsync());
@@ -41,6 +48,10 @@ public sealed class XyPlotBrowserTests(StudioFixture studio) : IClassFixture<Stu
             var id = new Uri(page.Url).Query.Split("job=")[1];
             var job = await (await page.APIRequest.GetAsync($"/api/jobs/{id}")).JsonAsync();
             Assert.Equal(("a blue circle", 2), (job!.Value.GetProperty("prompt").GetString(), job.Value.GetProperty("steps").GetInt32()));
+            await ddim.Locator("td button").Nth(0).ClickAsync();
+            await Assertions.Expect(ddim.Locator("td button").Nth(0)).ToHaveAttributeAsync("aria-current", "true", new() { Timeout = Wait });
+            var ddimJob = await (await page.APIRequest.GetAsync($"/api/jobs/{new Uri(page.Url).Query.Split("job=")[1]}")).JsonAsync();
+            Assert.Equal(("DDIM", 1), (ddimJob!.Value.GetProperty("scheduler").GetString(), ddimJob.Value.GetProperty("steps").GetInt32()));
         });
     }
 }

@@ -10,6 +10,13 @@ namespace WebStudio.Studio.Plots;
 public enum PlotAxisKind
 {
     Seed,
+
+    /// <summary>A1111's "Var. seed": the seed of the picture each cell departs towards from the seed's.</summary>
+    VariationSeed,
+
+    /// <summary>A1111's "Var. strength": how far each cell departs towards the variation seed's picture, 0 to 1.</summary>
+    VariationStrength,
+
     Steps,
     Guidance,
     Sampler,
@@ -17,14 +24,23 @@ public enum PlotAxisKind
     /// <summary>The model (A1111's "Checkpoint name"): any the engine has that makes an image from a prompt.</summary>
     Model,
 
+    /// <summary>The picture's size, as the form writes it (128x128, 192x128).</summary>
+    Size,
+
     /// <summary>Prompt S/R: the first value is found in the prompt, and each value takes its place in turn.</summary>
     PromptReplace,
+
+    /// <summary>A1111's "Prompt order": the values are phrases of the prompt, and the cells take them in every order.</summary>
+    PromptOrder,
 }
 
-/// <summary>One axis: what it varies and its values, as the cells' labels show them.</summary>
+/// <summary>One axis: what it varies and its values, as the cells' labels show them. A Prompt order axis keeps each
+/// value's phrases in its order (<see cref="Orders"/>), its label being them joined.</summary>
 public sealed record PlotAxis(PlotAxisKind Kind, IReadOnlyList<string> Values)
 {
     public string Name => XyPlot.NameOf(Kind);
+
+    public IReadOnlyList<IReadOnlyList<string>> Orders { get; init; } = [];
 }
 
 /// <summary>What a Sampler or Model axis may name: the engine's samplers, and its models that make an image from a
@@ -37,26 +53,33 @@ public sealed record PlotChoices(IReadOnlyList<string> Samplers, IReadOnlyList<s
         new(samplers, models.Where(m => !m.EditsByInstruction).Select(m => m.Name).ToList());
 }
 
-/// <summary>A plot as the form asks for it: the X axis, and the Y axis or none.</summary>
-public sealed record XyPlotRequest(PlotAxisKind X, string XValues, PlotAxisKind? Y = null, string? YValues = null);
+/// <summary>A plot as the form asks for it: the X axis, and the Y and Z axes or none.</summary>
+public sealed record XyPlotRequest(PlotAxisKind X, string XValues, PlotAxisKind? Y = null, string? YValues = null, PlotAxisKind? Z = null, string? ZValues = null);
 
-/// <summary>A plot's axes, read: the X axis, and the Y axis or none.</summary>
-public sealed record XyPlotAxes(PlotAxis X, PlotAxis? Y)
+/// <summary>A plot's axes, read: the X axis, and the Y axis or none; a Z axis makes a grid per value (A1111's X/Y/Z
+/// plot).</summary>
+public sealed record XyPlotAxes(PlotAxis X, PlotAxis? Y, PlotAxis? Z = null)
 {
     public int Columns => X.Values.Count;
 
     public int Rows => Y?.Values.Count ?? 1;
+
+    public int Grids => Z?.Values.Count ?? 1;
+
+    public int Cells => Columns * Rows * Grids;
+
+    public IEnumerable<PlotAxis> All => new[] { X, Y, Z }.OfType<PlotAxis>();
 }
 
 /// <summary>A plot ready to queue: its axes and cells; or, with neither, the problem that stops it.</summary>
 public sealed record XyPlotPlan(XyPlotAxes? Axes, IReadOnlyList<PlotCell> Cells, FieldProblem? Problem);
 
-/// <summary>A cell of the plot: its row (Y) and column (X), and the job it runs.</summary>
-public sealed record PlotCell(int Row, int Column, JobSpec.Txt2Img Spec);
+/// <summary>A cell of the plot: its row (Y) and column (X), the grid it is in (Z), and the job it runs.</summary>
+public sealed record PlotCell(int Row, int Column, JobSpec.Txt2Img Spec, int Grid = 0);
 
 /// <summary>
-/// A1111's X/Y plot: the form's job made again for each value of one parameter (X), or of two (X and Y), a job per
-/// cell, to compare side by side. Values are written as A1111 writes them: a comma-separated list (CSV, so a value
+/// A1111's X/Y/Z plot: the form's job made again for each value of one parameter (X), or of two (X and Y), or three
+/// (a grid per value of Z), a job per cell, to compare side by side. Values are written as A1111 writes them: a comma-separated list (CSV, so a value
 /// with a comma goes in double quotes), and for numbers ranges too: <c>10-30</c> (every whole number), <c>10-30 (+5)</c>
 /// (in steps of 5), <c>5-9 [3]</c> (three values evenly from 5 to 9).
 /// </summary>
@@ -68,11 +91,15 @@ public static partial class XyPlot
     public static string NameOf(PlotAxisKind kind) => kind switch
     {
         PlotAxisKind.Seed => "Seed",
+        PlotAxisKind.VariationSeed => "Var. seed",
+        PlotAxisKind.VariationStrength => "Var. strength",
         PlotAxisKind.Steps => "Steps",
         PlotAxisKind.Guidance => "CFG scale",
         PlotAxisKind.Sampler => "Sampler",
         PlotAxisKind.Model => "Model",
+        PlotAxisKind.Size => "Size",
         PlotAxisKind.PromptReplace => "Prompt S/R",
+        PlotAxisKind.PromptOrder => "Prompt order",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -100,24 +127,34 @@ public static partial class XyPlot
         return cellProblem is null ? new XyPlotPlan(axes, cells, null) : new XyPlotPlan(null, [], cellProblem);
     }
 
-    /// <summary>Both axes of <paramref name="request"/>, or the first problem with them.</summary>
+    /// <summary>The axes of <paramref name="request"/>, or the first problem with them.</summary>
     public static (XyPlotAxes? Axes, FieldProblem? Problem) Read(XyPlotRequest request, PlotChoices choices)
     {
-        var (x, xProblem) = ReadAxis(request.X, request.XValues, "x", choices);
-        if (xProblem is not null)
+        var read = new List<PlotAxis?>();
+        foreach (var (kind, values, field) in new[] { ((PlotAxisKind?)request.X, request.XValues, "x"), (request.Y, request.YValues, "y"), (request.Z, request.ZValues, "z") })
         {
-            return (null, xProblem);
+            if (kind is not { } asked)
+            {
+                read.Add(null);
+                continue;
+            }
+
+            var (axis, problem) = ReadAxis(asked, values, field, choices);
+            if (problem is not null)
+            {
+                return (null, problem);
+            }
+
+            if (read.OfType<PlotAxis>().FirstOrDefault(other => other.Kind == asked) is { } same)
+            {
+                var first = read.IndexOf(same) == 0 ? "X" : "Y";
+                return (null, new FieldProblem(field, $"the {first} and {field.ToUpperInvariant()} axes both vary {NameOf(asked)}: pick another for one of them"));
+            }
+
+            read.Add(axis);
         }
 
-        if (request.Y is not { } yKind)
-        {
-            return (new XyPlotAxes(x!, null), null);
-        }
-
-        var (y, yProblem) = ReadAxis(yKind, request.YValues, "y", choices);
-        return yProblem is not null ? (null, yProblem)
-            : yKind == request.X ? (null, new FieldProblem("y", $"the X and Y axes both vary {NameOf(yKind)}: pick another for one of them"))
-            : (new XyPlotAxes(x!, y), null);
+        return (new XyPlotAxes(read[0]!, read[1], read[2]), null);
     }
 
     /// <summary>The axis <paramref name="text"/> describes, or why it cannot be read, naming the axis by
@@ -131,24 +168,33 @@ public static partial class XyPlot
             return (null, new FieldProblem(field, $"{name} needs values, separated by commas"));
         }
 
+        if (kind == PlotAxisKind.PromptOrder)
+        {
+            return Ordered(values, field, name);
+        }
+
         var expanded = new List<string>();
         foreach (var value in values)
         {
             var read = kind switch
             {
-                PlotAxisKind.Seed or PlotAxisKind.Steps => Whole(value),
+                PlotAxisKind.Seed or PlotAxisKind.VariationSeed or PlotAxisKind.Steps => Whole(value),
                 PlotAxisKind.Guidance => Decimal(value),
+                PlotAxisKind.VariationStrength => Decimal(value) is { } strengths && strengths.All(v => float.Parse(v, CultureInfo.InvariantCulture) is >= 0 and <= 1) ? strengths : null,
                 PlotAxisKind.Sampler => Named(choices.Samplers, value),
                 PlotAxisKind.Model => Named(choices.Models, value),
+                PlotAxisKind.Size => SizePresets.Parse(value.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()) is (> 0, > 0) and var (width, height) ? [SizePresets.Format(width, height)] : null,
                 _ => [value],
             };
             if (read is null)
             {
                 var expected = kind switch
                 {
-                    PlotAxisKind.Seed or PlotAxisKind.Steps => "whole numbers, or ranges such as 10-30 or 10-30 (+5)",
+                    PlotAxisKind.Seed or PlotAxisKind.VariationSeed or PlotAxisKind.Steps => "whole numbers, or ranges such as 10-30 or 10-30 (+5)",
                     PlotAxisKind.Guidance => "numbers, or ranges such as 5-9 (+0.5) or 5-9 [5]",
+                    PlotAxisKind.VariationStrength => "numbers from 0 to 1, or ranges such as 0-1 [5]",
                     PlotAxisKind.Model => $"models: {string.Join(", ", choices.Models)}",
+                    PlotAxisKind.Size => "sizes, width x height, such as 128x128 or 192x128",
                     _ => $"samplers: {string.Join(", ", choices.Samplers)}",
                 };
                 return (null, new FieldProblem(field, $"{name} cannot read \"{value}\": it takes {expected}"));
@@ -164,34 +210,70 @@ public static partial class XyPlot
         return (new PlotAxis(kind, expanded), null);
     }
 
-    /// <summary>The plot's cells, row by row (Y), each row's columns (X) in order: the form's job with each pair of
-    /// values applied. Null with the problem where a cell cannot be made (a Prompt S/R whose text is not in the
+    // Prompt order: every order of the phrases, as A1111 lists them (the axis's own first); in each cell, an order's
+    // phrases take the places of the phrases in the prompt, in the prompt's order.
+    private static (PlotAxis? Axis, FieldProblem? Problem) Ordered(IReadOnlyList<string> phrases, string field, string name)
+    {
+        if (phrases.Count < 2 || phrases.Distinct(StringComparer.Ordinal).Count() < phrases.Count)
+        {
+            return (null, new FieldProblem(field, $"{name} needs two different phrases of the prompt or more, separated by commas"));
+        }
+
+        // n phrases make n! orders: 5 make 120.
+        if (Enumerable.Range(1, phrases.Count).Aggregate(1L, (product, n) => product * n) > MaxCells)
+        {
+            return (null, new FieldProblem(field, $"{name} has {phrases.Count} phrases, whose orders are more than {MaxCells}: take out some"));
+        }
+
+        var orders = Orders(phrases).ToList();
+        return (new PlotAxis(PlotAxisKind.PromptOrder, [.. orders.Select(order => string.Join(", ", order))]) { Orders = orders }, null);
+    }
+
+    private static IEnumerable<IReadOnlyList<string>> Orders(IReadOnlyList<string> phrases) => phrases.Count == 1 ? [phrases]
+        : phrases.SelectMany((first, i) => Orders([.. phrases.Where((_, j) => j != i)]).Select(rest => (IReadOnlyList<string>)[first, .. rest]));
+
+    /// <summary>The plot's cells, grid by grid (Z), row by row (Y), each row's columns (X) in order: the form's job with
+    /// each cell's values applied. Null with the problem where a cell cannot be made (a Prompt S/R whose text is not in the
     /// prompt), or where there are more than <see cref="MaxCells"/>.</summary>
     public static (IReadOnlyList<PlotCell> Cells, FieldProblem? Problem) CellsOf(JobSpec.Txt2Img spec, XyPlotAxes axes)
     {
-        var (x, y) = (axes.X, axes.Y);
-        var rows = y?.Values ?? [""];
-        if ((long)rows.Count * x.Values.Count > MaxCells)
+        var (x, y, z) = (axes.X, axes.Y, axes.Z);
+        if ((long)axes.Columns * axes.Rows * axes.Grids > MaxCells)
         {
-            return ([], new FieldProblem("x", $"the plot has {rows.Count * x.Values.Count} cells, and at most {MaxCells} can be queued at once: take out some values"));
+            return ([], new FieldProblem("x", $"the plot has {(long)axes.Columns * axes.Rows * axes.Grids} cells, and at most {MaxCells} can be queued at once: take out some values"));
         }
 
-        foreach (var (axis, field) in new[] { (x, "x"), (y, "y") })
+        foreach (var (axis, field) in new[] { (x, "x"), (y, "y"), (z, "z") })
         {
             if (axis is { Kind: PlotAxisKind.PromptReplace } replace && !spec.Prompt.Contains(replace.Values[0], StringComparison.Ordinal)
                 && !spec.NegativePrompt.Contains(replace.Values[0], StringComparison.Ordinal))
             {
                 return ([], new FieldProblem(field, $"Prompt S/R looks for its first value, \"{replace.Values[0]}\", in the prompts, and they do not have it"));
             }
+
+            if (axis is { Kind: PlotAxisKind.PromptOrder } order && Places(spec.Prompt, order.Orders[0]) is { Problem: { } notPlaced })
+            {
+                return ([], new FieldProblem(field, notPlaced));
+            }
+
+            // A1111's Var. seed changes nothing where the variation strength is 0: say so rather than run a row of one picture.
+            if (axis is { Kind: PlotAxisKind.VariationSeed } && spec.VariationStrength == 0 && axes.All.All(a => a.Kind != PlotAxisKind.VariationStrength))
+            {
+                return ([], new FieldProblem(field, "Var. seed changes nothing at a variation strength of 0: set one (under Variation), or plot Var. strength too"));
+            }
         }
 
-        var cells = new List<PlotCell>(rows.Count * x.Values.Count);
-        for (var row = 0; row < rows.Count; row++)
+        var cells = new List<PlotCell>(axes.Cells);
+        for (var grid = 0; grid < axes.Grids; grid++)
         {
-            for (var column = 0; column < x.Values.Count; column++)
+            var layer = z is null ? spec : Apply(spec, z, grid);
+            for (var row = 0; row < axes.Rows; row++)
             {
-                var cell = Apply(spec, x, column);
-                cells.Add(new PlotCell(row, column, y is null ? cell : Apply(cell, y, row)));
+                for (var column = 0; column < axes.Columns; column++)
+                {
+                    var cell = Apply(layer, x, column);
+                    cells.Add(new PlotCell(row, column, y is null ? cell : Apply(cell, y, row), grid));
+                }
             }
         }
 
@@ -208,13 +290,60 @@ public static partial class XyPlot
             PlotAxisKind.Guidance => spec with { Guidance = float.Parse(value, CultureInfo.InvariantCulture) },
             PlotAxisKind.Sampler => spec with { Scheduler = value },
             PlotAxisKind.Model => spec with { Model = value },
+            PlotAxisKind.VariationSeed => spec with { VariationSeed = long.Parse(value, CultureInfo.InvariantCulture) },
+            PlotAxisKind.VariationStrength => spec with { VariationStrength = float.Parse(value, CultureInfo.InvariantCulture) },
+            PlotAxisKind.Size => spec with { Width = SizePresets.Parse(value).Width, Height = SizePresets.Parse(value).Height },
             PlotAxisKind.PromptReplace => spec with
             {
                 Prompt = spec.Prompt.Replace(axis.Values[0], value, StringComparison.Ordinal),
                 NegativePrompt = spec.NegativePrompt.Replace(axis.Values[0], value, StringComparison.Ordinal),
             },
+            PlotAxisKind.PromptOrder => spec with { Prompt = Reordered(spec.Prompt, axis.Orders[0], axis.Orders[index]) },
             _ => throw new ArgumentOutOfRangeException(nameof(axis)),
         };
+    }
+
+    // Where each phrase stands in the prompt (its first place), in the prompt's order; or why they cannot be placed:
+    // one missing, or two overlapping.
+    private static (List<(int At, string Phrase)> Places, string? Problem) Places(string prompt, IReadOnlyList<string> phrases)
+    {
+        var places = new List<(int At, string Phrase)>();
+        foreach (var phrase in phrases)
+        {
+            var at = prompt.IndexOf(phrase, StringComparison.Ordinal);
+            if (at < 0)
+            {
+                return ([], $"Prompt order looks for \"{phrase}\" in the prompt, and it does not have it");
+            }
+
+            places.Add((at, phrase));
+        }
+
+        places.Sort((a, b) => a.At.CompareTo(b.At));
+        for (var i = 1; i < places.Count; i++)
+        {
+            if (places[i].At < places[i - 1].At + places[i - 1].Phrase.Length)
+            {
+                return ([], $"Prompt order's \"{places[i - 1].Phrase}\" and \"{places[i].Phrase}\" overlap in the prompt: name phrases apart");
+            }
+        }
+
+        return (places, null);
+    }
+
+    // The prompt with the phrases' places, in the prompt's order, taken by `order`'s phrases in turn.
+    private static string Reordered(string prompt, IReadOnlyList<string> phrases, IReadOnlyList<string> order)
+    {
+        var places = Places(prompt, phrases).Places;
+        var written = new System.Text.StringBuilder();
+        var from = 0;
+        for (var i = 0; i < places.Count; i++)
+        {
+            written.Append(prompt, from, places[i].At - from).Append(order[i]);
+            from = places[i].At + places[i].Phrase.Length;
+        }
+
+        return written.Append(prompt, from, prompt.Length - from).ToString();
     }
 
     // A name among those there are, written as they write it whatever its case.

@@ -14,6 +14,12 @@ public sealed class XyPlotSubmission(JobQueue queue, SeedSource seeds, IGenerati
     public async Task<(SubmitOutcome Outcome, XyPlotAxes? Axes)> SubmitAsync(
         string userId, JobSpec.Txt2Img spec, XyPlotRequest request, JobSource source, CancellationToken cancellationToken = default)
     {
+        // A Var. strength axis with no variation seed yet departs towards a random one, the same in every cell.
+        if (spec.VariationSeed is null && new PlotAxisKind?[] { request.X, request.Y, request.Z }.Contains(PlotAxisKind.VariationStrength))
+        {
+            spec = spec with { VariationSeed = -1 };
+        }
+
         // The seeds are drawn before the cells are made, so that every cell shares them unless an axis varies them.
         var plan = XyPlot.Plan(seeds.Drawn(spec), request, PlotChoices.Of(engine), wildcards);
         return plan.Problem is { } problem

@@ -50,9 +50,14 @@ public sealed class GenerateFormModel
     public string PlotY { get; set; } = "";
     public string PlotYValues { get; set; } = "";
 
+    /// <summary>The Z axis's kind by name (a grid per value), or "" for one grid.</summary>
+    public string PlotZ { get; set; } = "";
+    public string PlotZValues { get; set; } = "";
+
     /// <summary>The plot asked for, or null while it is off.</summary>
     public XyPlotRequest? PlotRequest => PlotOn
-        ? new XyPlotRequest(PlotX, PlotXValues, Enum.TryParse<PlotAxisKind>(PlotY, out var y) ? y : null, PlotYValues)
+        ? new XyPlotRequest(PlotX, PlotXValues, Enum.TryParse<PlotAxisKind>(PlotY, out var y) ? y : null, PlotYValues,
+            Enum.TryParse<PlotAxisKind>(PlotZ, out var z) ? z : null, PlotZValues)
         : null;
 
     // The form starts at the spec's defaults, declared once in JobSpec.

@@ -165,9 +165,13 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         Assert.Empty(submitted);
 
         cut.Find("input#plot-x-values").Input("3, 7");
+        form.PlotZ = "Steps";
+        cut.Find("input#plot-z-values").Input("10, 20, 30");
+        Assert.Equal("2 × 1 × 3 cells, a grid for each Steps: Generate queues a job for each.", cut.Find("#plot-summary").TextContent.Trim());
         cut.Find("button#generate").Click();
         Assert.Equal("a red circle", Assert.Single(submitted).Prompt);
-        Assert.Equal(new WebStudio.Studio.Plots.XyPlotRequest(WebStudio.Studio.Plots.PlotAxisKind.Guidance, "3, 7", null, ""), form.PlotRequest);
+        Assert.Equal(new WebStudio.Studio.Plots.XyPlotRequest(WebStudio.Studio.Plots.PlotAxisKind.Guidance, "3, 7", null, "", WebStudio.Studio.Plots.PlotAxisKind.Steps, "10, 20, 30"),
+            form.PlotRequest);
     }
 
     [Fact]

@@ -55,6 +55,23 @@ public sealed class XyPlotSubmissionTests
     }
 
     [Fact]
+    public async Task A_variation_strength_axis_without_a_variation_seed_departs_towards_one_drawn_for_every_cell()
+    {
+        using var folder = new TempFolder();
+        await using var factory = ScriptedStudio.Create(folder);
+        await StudioUserClient.RegisterAsync(factory, "alice");
+        var alice = await OwnerAsync(factory);
+
+        var (outcome, _) = await factory.Services.GetRequiredService<XyPlotSubmission>().SubmitAsync(alice,
+            StudioUserClient.Parameters("a red circle", seed: 9), new XyPlotRequest(PlotAxisKind.VariationStrength, "0.1, 0.5, 0.9"), JobSource.Studio);
+
+        var specs = outcome.Jobs.Select(j => Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(j))).ToList();
+        Assert.Equal([0.1f, 0.5f, 0.9f], specs.Select(s => s.VariationStrength));
+        var drawn = Assert.Single(specs.Select(s => s.VariationSeed).Distinct());
+        Assert.True(drawn >= 0, $"a variation seed is drawn, not {drawn}");
+    }
+
+    [Fact]
     public async Task A_plot_that_cannot_be_made_or_does_not_fit_queues_nothing_and_says_why()
     {
         using var folder = new TempFolder();

@@ -89,6 +89,61 @@ public sealed class XyPlotTests
     }
 
     [Fact]
+    public void Variation_and_size_axes_set_the_cells_variation_seed_strength_and_size()
+    {
+        var spec = new JobSpec.Txt2Img { Prompt = "a red circle", Seed = 5, VariationSeed = 40, VariationStrength = 0.3f };
+
+        var plan = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.VariationSeed, "7, 8", PlotAxisKind.Size, "128x128, 192 X 128"), Choices);
+        Assert.Null(plan.Problem);
+        Assert.Equal(["7 128x128", "8 128x128", "7 192x128", "8 192x128"], plan.Cells.Select(c => $"{c.Spec.VariationSeed} {c.Spec.Width}x{c.Spec.Height}"));
+        Assert.Equal(["128x128", "192x128"], plan.Axes!.Y!.Values);
+
+        Assert.Equal(["0", "0.25", "0.5", "0.75", "1"], Values(PlotAxisKind.VariationStrength, "0-1 [5]"));
+        var strengths = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.VariationStrength, "0, 0.5"), Choices);
+        Assert.Equal([(40L, 0f), (40L, 0.5f)], strengths.Cells.Select(c => (c.Spec.VariationSeed!.Value, c.Spec.VariationStrength)));
+    }
+
+    [Theory]
+    [InlineData(PlotAxisKind.VariationStrength, "0.5, 1.5", "the X axis (Var. strength) cannot read \"1.5\": it takes numbers from 0 to 1, or ranges such as 0-1 [5]")]
+    [InlineData(PlotAxisKind.Size, "128x128, big", "the X axis (Size) cannot read \"big\": it takes sizes, width x height, such as 128x128 or 192x128")]
+    [InlineData(PlotAxisKind.PromptOrder, "red", "the X axis (Prompt order) needs two different phrases of the prompt or more, separated by commas")]
+    [InlineData(PlotAxisKind.PromptOrder, "a, b, c, d, e", "the X axis (Prompt order) has 5 phrases, whose orders are more than 100: take out some")]
+    public void A_new_axis_names_what_it_cannot_read(PlotAxisKind kind, string text, string message)
+    {
+        Assert.Equal(message, XyPlot.ReadAxis(kind, text, "x", Choices).Problem!.Message);
+    }
+
+    [Fact]
+    public void A_variation_seed_axis_without_a_variation_strength_is_refused_as_changing_nothing()
+    {
+        var spec = new JobSpec.Txt2Img { Prompt = "a red circle", Seed = 5 };
+
+        Assert.Equal("Var. seed changes nothing at a variation strength of 0: set one (under Variation), or plot Var. strength too",
+            XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.VariationSeed, "7, 8"), Choices).Problem!.Message);
+        Assert.Null(XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.VariationSeed, "7, 8", PlotAxisKind.VariationStrength, "0.2, 0.4"), Choices).Problem);
+    }
+
+    [Fact]
+    public void Prompt_order_puts_the_phrases_in_every_order_in_their_places_in_the_prompt()
+    {
+        var spec = new JobSpec.Txt2Img { Prompt = "a red circle above a blue star, on white" };
+
+        var plan = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.PromptOrder, "red circle, blue star, on white"), Choices);
+
+        Assert.Null(plan.Problem);
+        Assert.Equal(["red circle, blue star, on white", "red circle, on white, blue star", "blue star, red circle, on white",
+            "blue star, on white, red circle", "on white, red circle, blue star", "on white, blue star, red circle"], plan.Axes!.X.Values);
+        Assert.Equal(["a red circle above a blue star, on white", "a red circle above a on white, blue star", "a blue star above a red circle, on white",
+            "a blue star above a on white, red circle", "a on white above a red circle, blue star", "a on white above a blue star, red circle"],
+            plan.Cells.Select(c => c.Spec.Prompt));
+
+        Assert.Equal("Prompt order looks for \"green\" in the prompt, and it does not have it",
+            XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.PromptOrder, "red, green"), Choices).Problem!.Message);
+        Assert.Equal("Prompt order's \"red circle\" and \"circle above\" overlap in the prompt: name phrases apart",
+            XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.PromptOrder, "red circle, circle above"), Choices).Problem!.Message);
+    }
+
+    [Fact]
     public void A_prompt_of_one_combination_is_plotted_as_the_text_it_makes()
     {
         var spec = new JobSpec.Txt2Img { Prompt = "a {1$$red} circle {3::big}", Steps = 20, Scheduler = "Euler a" };
@@ -99,6 +154,28 @@ public sealed class XyPlotTests
         Assert.All(plan.Cells, cell => Assert.Equal("a red circle {3::big}", cell.Spec.Prompt));
         Assert.Equal("an X/Y plot takes a prompt without {…|…} choices or wildcards: put the words to compare on a Prompt S/R axis",
             XyPlot.Plan(spec with { Prompt = "a {2$$red|blue} circle" }, new XyPlotRequest(PlotAxisKind.Steps, "10, 30"), Choices).Problem!.Message);
+    }
+
+    [Fact]
+    public void A_z_axis_makes_a_grid_per_value_each_the_x_and_y_plot_of_it()
+    {
+        var spec = new JobSpec.Txt2Img { Prompt = "a red circle", Steps = 20, Guidance = 7, Scheduler = "Euler a" };
+
+        var plan = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.Guidance, "3, 9", PlotAxisKind.Steps, "10, 30", PlotAxisKind.Sampler, "euler a, DDIM"), Choices);
+
+        Assert.Null(plan.Problem);
+        Assert.Equal((2, 2, 2, 8), (plan.Axes!.Columns, plan.Axes.Rows, plan.Axes.Grids, plan.Axes.Cells));
+        Assert.Equal(["0 0,0 3 10 Euler a", "0 0,1 9 10 Euler a", "0 1,0 3 30 Euler a", "0 1,1 9 30 Euler a", "1 0,0 3 10 DDIM", "1 0,1 9 10 DDIM", "1 1,0 3 30 DDIM", "1 1,1 9 30 DDIM"],
+            plan.Cells.Select(c => $"{c.Grid} {c.Row},{c.Column} {c.Spec.Guidance} {c.Spec.Steps} {c.Spec.Scheduler}"));
+
+        // A Z without a Y: a row per grid.
+        Assert.Equal(4, XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.Guidance, "3, 9", null, null, PlotAxisKind.Seed, "1, 2"), Choices).Cells.Count);
+        Assert.Equal("the Y and Z axes both vary Steps: pick another for one of them",
+            XyPlot.Read(new XyPlotRequest(PlotAxisKind.Guidance, "3", PlotAxisKind.Steps, "10", PlotAxisKind.Steps, "20"), Choices).Problem!.Message);
+        Assert.Equal("the X and Z axes both vary CFG scale: pick another for one of them",
+            XyPlot.Read(new XyPlotRequest(PlotAxisKind.Guidance, "3", null, null, PlotAxisKind.Guidance, "20"), Choices).Problem!.Message);
+        Assert.Equal("the plot has 120 cells, and at most 100 can be queued at once: take out some values",
+            XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.Guidance, "1-5", PlotAxisKind.Steps, "1-4", PlotAxisKind.Seed, "1-6"), Choices).Problem!.Message);
     }
 
     [Fact]
