@@ -4,7 +4,8 @@ namespace WebStudio.Generation.Schedulers;
 
 /// <summary>
 /// diffusers' DPMSolverMultistepScheduler as A1111's "DPM++ 2M": algorithm dpmsolver++, solver order 2,
-/// midpoint solver type. By default the schedule ends at sigma zero (final_sigmas_type "zero"), which makes
+/// midpoint solver type; with <c>stochastic</c>, "DPM++ 2M SDE" (algorithm sde-dpmsolver++), whose every step adds
+/// fresh noise in the share the SDE gives it (σ_t·√(1 − e^(−2h))), as ancestral samplers do. By default the schedule ends at sigma zero (final_sigmas_type "zero"), which makes
 /// diffusers take the last step at first order; ending at the smallest training sigma ("sigma_min") instead leaves
 /// that choice to lower_order_final (first order at the end only for schedules under 15 steps).
 /// </summary>
@@ -12,6 +13,7 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
 {
     private const int SolverOrder = 2;
     private readonly bool _useKarrasSigmas;
+    private readonly bool _stochastic;
     private readonly bool _finalSigmaZero;
     private readonly bool _lowerOrderFinal;
     private readonly float[] _trainSigmas;
@@ -19,10 +21,12 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
     private float[] _sigmas = [];
     private int _lowerOrderNums;
 
-    public DPMSolverMultistepScheduler(SchedulerConfig config, bool? useKarrasSigmas = null, bool finalSigmaZero = true, bool lowerOrderFinal = true)
+    public DPMSolverMultistepScheduler(SchedulerConfig config, bool? useKarrasSigmas = null, bool finalSigmaZero = true, bool lowerOrderFinal = true,
+        bool stochastic = false)
         : base(config)
     {
         _useKarrasSigmas = useKarrasSigmas ?? config.UseKarrasSigmas;
+        _stochastic = stochastic;
         _finalSigmaZero = finalSigmaZero;
         _lowerOrderFinal = lowerOrderFinal;
         if (config.RescaleBetasZeroSnr)
@@ -92,10 +96,13 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
         _modelOutputs[0] = _modelOutputs[1];
         _modelOutputs[1] = x0;
 
+        // diffusers draws the SDE's noise at every step, the last (where its share is 0) too.
+        var noise = _stochastic ? (generator ?? new GaussianNoise(0)).Next(sample.Length) : null;
+
         // The first step has no history; the last is first order whenever it ends at sigma zero (infinite log-SNR).
         var prev = _lowerOrderNums < 1 || firstOrderFinal
-            ? FirstOrderUpdate(x0, sample, index)
-            : SecondOrderUpdate(sample, index);
+            ? FirstOrderUpdate(x0, sample, index, noise)
+            : SecondOrderUpdate(sample, index, noise);
         if (_lowerOrderNums < SolverOrder)
         {
             _lowerOrderNums++;
@@ -120,11 +127,16 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
         return x0;
     }
 
-    private float[] FirstOrderUpdate(float[] x0, float[] sample, int index)
+    private float[] FirstOrderUpdate(float[] x0, float[] sample, int index, float[]? noise)
     {
         var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
         var (alphaS, sigmaS) = AlphaSigma(_sigmas[index]);
         var h = Lambda(alphaT, sigmaT) - Lambda(alphaS, sigmaS);
+        if (noise is not null)
+        {
+            return Stochastic(sample, sigmaT / sigmaS, alphaT, sigmaT, h, x0, null, noise);
+        }
+
         var sampleCoeff = (float)(sigmaT / sigmaS);
         var x0Coeff = (float)(alphaT * (Math.Exp(-h) - 1.0));
         var prev = new float[sample.Length];
@@ -136,7 +148,7 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
         return prev;
     }
 
-    private float[] SecondOrderUpdate(float[] sample, int index)
+    private float[] SecondOrderUpdate(float[] sample, int index, float[]? noise)
     {
         var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
         var (alphaS0, sigmaS0) = AlphaSigma(_sigmas[index]);
@@ -150,11 +162,34 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
         var d0Coeff = (float)(alphaT * (Math.Exp(-h) - 1.0));
         var m0 = _modelOutputs[1]!;
         var m1 = _modelOutputs[0]!;
+        if (noise is not null)
+        {
+            return Stochastic(sample, sigmaT / sigmaS0, alphaT, sigmaT, h, m0, (m1, r0), noise);
+        }
+
         var prev = new float[sample.Length];
         for (var i = 0; i < prev.Length; i++)
         {
             var d1 = (float)(1.0 / r0) * (m0[i] - m1[i]);
             prev[i] = sampleCoeff * sample[i] - d0Coeff * m0[i] - 0.5f * d0Coeff * d1;
+        }
+
+        return prev;
+    }
+
+    // sde-dpmsolver++'s update: x_t = (σ_t/σ_s)·e^(−h)·x + α_t·(1 − e^(−2h))·(D0 + D1/2) + σ_t·√(1 − e^(−2h))·z, where
+    // D0 is the newest data prediction and D1 = (D0 − the one before)/r0 at second order (midpoint), 0 at first.
+    private static float[] Stochastic(float[] sample, double sigmaRatio, double alphaT, double sigmaT, double h, float[] d0,
+        (float[] Before, double R0)? secondOrder, float[] noise)
+    {
+        var sampleCoeff = (float)(sigmaRatio * Math.Exp(-h));
+        var dataCoeff = (float)(alphaT * (1.0 - Math.Exp(-2.0 * h)));
+        var noiseCoeff = (float)(sigmaT * Math.Sqrt(1.0 - Math.Exp(-2.0 * h)));
+        var prev = new float[sample.Length];
+        for (var i = 0; i < prev.Length; i++)
+        {
+            var d1 = secondOrder is var (before, r0) ? (float)(1.0 / r0) * (d0[i] - before[i]) : 0f;
+            prev[i] = sampleCoeff * sample[i] + dataCoeff * d0[i] + 0.5f * dataCoeff * d1 + noiseCoeff * noise[i];
         }
 
         return prev;

@@ -59,6 +59,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Plms)]
     [InlineData(SchedulerNames.Lcm)]
     [InlineData(SchedulerNames.DpmPlusPlus2M)]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSde)]
     public void Variance_preserving_schedulers_add_noise_by_alpha_bar(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
@@ -157,6 +158,8 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Ddim, typeof(DDIMScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2M, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2MKarras, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSde, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeKarras, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
