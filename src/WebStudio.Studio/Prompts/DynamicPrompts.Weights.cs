@@ -82,10 +82,11 @@ public static partial class DynamicPrompts
             var chosen = new List<int>(many);
             for (var i = 0; chosen.Count < many; i++)
             {
-                // Take option i with the share of the sets that take it among those still open to the rest.
+                // Take option i with the share of the sets that take it among those still open to the rest; where
+                // only as many options are left as places, each is taken (not left to rounding).
                 var left = many - chosen.Count;
                 var taking = WeightOf(pick.Weights, i) * Mass(pick.Options[i]) * suffix[i + 1][left - 1];
-                if (random.NextDouble() * suffix[i][left] < taking)
+                if (pick.Options.Count - i == left || random.NextDouble() * suffix[i][left] < taking)
                 {
                     chosen.Add(i);
                 }
