@@ -74,6 +74,7 @@ public static class StudioServices
         services.AddScoped<WebStudio.Web.Admin.AccountLinks>();
         services.AddSingleton<ThemePreferences>();
         services.AddScoped<WebStudio.Web.Components.Shared.ViewerClock>(); // the browser's time zone, per circuit
+        services.AddScoped<WebStudio.Web.Engine.LastRunStorage>(); // the Generate page's last run, per tab
         services.AddThrottledLogin(configuration);
         services.AddSingleSignOn(configuration);
     }

@@ -11,11 +11,11 @@ public sealed class DynamicPromptsBrowserTests(StudioFixture studio) : IClassFix
     private static readonly float Wait = (float)StudioPages.Wait.TotalMilliseconds;
 
     [Fact]
-    public async Task A_prompt_with_choices_runs_a_job_per_prompt_on_one_seed_shown_in_the_strip()
+    public async Task A_prompt_with_choices_runs_a_job_per_prompt_on_one_seed_shown_in_the_strip_that_a_reload_brings_back()
     {
         await using var context = await studio.Browser.NewContextAsync(studio.Server, 1400, 900);
         var page = await context.NewPageAsync();
-        await BrowserSession.RecordingFailuresAsync(nameof(A_prompt_with_choices_runs_a_job_per_prompt_on_one_seed_shown_in_the_strip), context, studio.Server, async () =>
+        await BrowserSession.RecordingFailuresAsync(nameof(A_prompt_with_choices_runs_a_job_per_prompt_on_one_seed_shown_in_the_strip_that_a_reload_brings_back), context, studio.Server, async () =>
         {
             await StudioPages.RegisterAsync(page, StudioFixture.NewEmail("dynamic"));
             await StudioPages.FillPromptAsync(page, "a {red|blue} circle");
@@ -44,6 +44,17 @@ public sealed class DynamicPromptsBrowserTests(StudioFixture studio) : IClassFix
             }
 
             Assert.Single(seeds.Distinct());
+
+            // The tab keeps the run: a reload brings the strip back, pictures and all; another tab has none.
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#job-set-count")).ToHaveTextAsync("This run: 2 of 2 done", new() { Timeout = Wait });
+            await Assertions.Expect(items.Locator("img")).ToHaveCountAsync(2, new() { Timeout = Wait });
+            Assert.Equal(["a red circle", "a blue circle"], await items.EvaluateAllAsync<string[]>("buttons => buttons.map(b => b.title)"));
+            var other = await context.NewPageAsync();
+            await other.GotoAsync("/");
+            await Assertions.Expect(other.Locator("#prompt")).ToBeVisibleAsync(new() { Timeout = Wait });
+            await other.WaitForTimeoutAsync(1000);
+            Assert.Equal(0, await other.Locator("#job-set").CountAsync());
         });
     }
 

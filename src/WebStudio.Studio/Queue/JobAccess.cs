@@ -34,6 +34,22 @@ public sealed class JobAccess(IDbContextFactory<StudioDbContext> dbFactory)
         return job is not null && (job.OwnerId == userId || IsAdmin(user)) ? job : null;
     }
 
+    /// <summary>Those of <paramref name="jobIds"/> that are still there and the user may see (their own, or any for an
+    /// administrator), in the order asked, with their images.</summary>
+    public async Task<IReadOnlyList<GenerationJob>> FindJobsAsync(IReadOnlyList<Guid> jobIds, ClaimsPrincipal user, CancellationToken cancellationToken = default)
+    {
+        if (UserId(user) is not { } userId || jobIds.Count == 0)
+        {
+            return [];
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var found = await db.Jobs.AsNoTracking().Include(j => j.Images.OrderBy(i => i.Index))
+            .Where(j => jobIds.Contains(j.Id) && (j.OwnerId == userId || IsAdmin(user)))
+            .ToDictionaryAsync(j => j.Id, cancellationToken);
+        return [.. jobIds.Where(found.ContainsKey).Select(id => found[id])];
+    }
+
     public async Task<GeneratedImage?> FindImageAsync(Guid imageId, ClaimsPrincipal user, CancellationToken cancellationToken = default)
     {
         if (UserId(user) is not { } userId)
