@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
 using WebStudio.Web.Endpoints;
 using WebStudio.Web.Engine;
 using WebStudio.Studio.Engine;
@@ -39,6 +40,13 @@ public sealed class StudioUserClient
         });
         Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"registering {name} gave {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return client;
+    }
+
+    /// <summary>The id of the user <see cref="RegisterAsync"/> made as <paramref name="name"/>.</summary>
+    public static async Task<string> IdOfAsync(StudioHost factory, string name)
+    {
+        await using var db = factory.OpenDatabase();
+        return await db.Users.Where(u => u.Email == $"{name}@example.test").Select(u => u.Id).SingleAsync();
     }
 
     /// <summary>A cookie the page's own script would set (viewer-time-zone.js's time zone).</summary>

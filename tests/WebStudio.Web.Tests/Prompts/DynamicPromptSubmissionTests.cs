@@ -21,7 +21,7 @@ public sealed class DynamicPromptSubmissionTests
         factory.Scripted.Hold();
         await StudioUserClient.RegisterAsync(factory, "alice");
         var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
-        var alice = await OwnerAsync(factory);
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
 
         var outcome = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a {red|blue} {circle|star}", seed: -1) with { NegativePrompt = "{blurry|}" }, JobSource.Studio);
         factory.Scripted.Open();
@@ -52,7 +52,7 @@ public sealed class DynamicPromptSubmissionTests
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
         var blocker = await aliceClient.SubmitAsync("running first", steps: 10);
         await aliceClient.WaitForAsync(blocker.Id, j => j.Status == "Running");
-        var alice = await OwnerAsync(factory, "alice@example.test");
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
 
         await factory.Services.GetRequiredService<DynamicPromptSubmission>()
             .SubmitAsync(alice, StudioUserClient.Parameters("{one|two|three|four}"), JobSource.Studio);
@@ -74,7 +74,7 @@ public sealed class DynamicPromptSubmissionTests
         await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:MaxQueuedPerUser"] = "3" });
         factory.Scripted.Hold();
         await StudioUserClient.RegisterAsync(factory, "alice");
-        var alice = await OwnerAsync(factory);
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
         var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
 
         var tooMany = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a {red|blue} {circle|star}"), JobSource.Studio);
@@ -98,7 +98,7 @@ public sealed class DynamicPromptSubmissionTests
         using var folder = new TempFolder();
         await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Queue:SubmissionsPerMinute"] = "5" });
         var aliceClient = await StudioUserClient.RegisterAsync(factory, "alice");
-        var alice = await OwnerAsync(factory);
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
         var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
 
         var overTheLimit = await submission.SubmitAsync(alice, StudioUserClient.Parameters("{1|2|3|4|5|6}"), JobSource.Studio);
@@ -123,7 +123,7 @@ public sealed class DynamicPromptSubmissionTests
         using var folder = new TempFolder();
         await using var factory = ScriptedStudio.Create(folder);
         await StudioUserClient.RegisterAsync(factory, "alice");
-        var alice = await OwnerAsync(factory);
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
         var longWord = new string('x', 1999); // with " b", one past the limit
 
         var outcome = await factory.Services.GetRequiredService<DynamicPromptSubmission>()
@@ -143,7 +143,7 @@ public sealed class DynamicPromptSubmissionTests
         using var folder = new TempFolder();
         await using var factory = ScriptedStudio.Create(folder);
         await StudioUserClient.RegisterAsync(factory, "alice");
-        var alice = await OwnerAsync(factory);
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
 
         var outcome = await factory.Services.GetRequiredService<DynamicPromptSubmission>()
             .SubmitAsync(alice, StudioUserClient.Parameters("{prompt} a {big} circle \\{red|blue\\}"), JobSource.Studio);
@@ -158,7 +158,7 @@ public sealed class DynamicPromptSubmissionTests
         using var folder = new TempFolder();
         await using var factory = ScriptedStudio.Create(folder);
         await StudioUserClient.RegisterAsync(factory, "alice");
-        var alice = await OwnerAsync(factory);
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
         var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
         const string template = "a {red|blue|green|grey|white} {circle|star|square|ring|cross}";
 
@@ -184,7 +184,7 @@ public sealed class DynamicPromptSubmissionTests
         File.WriteAllLines(wildcards.Combine("grey.txt"), ["grey"]);
         await using var factory = ScriptedStudio.Create(folder, settings: new Dictionary<string, string?> { ["Studio:WildcardsPath"] = wildcards.Path });
         await StudioUserClient.RegisterAsync(factory, "alice");
-        var alice = await OwnerAsync(factory);
+        var alice = await StudioUserClient.IdOfAsync(factory, "alice");
         var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
 
         var queued = await submission.SubmitAsync(alice, StudioUserClient.Parameters("a __colors__ circle"), JobSource.Studio);
@@ -202,10 +202,4 @@ public sealed class DynamicPromptSubmissionTests
 
     private static IEnumerable<string> PromptsOf(SubmitOutcome outcome) =>
         outcome.Jobs.Select(job => Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job)).Prompt);
-
-    private static async Task<string> OwnerAsync(StudioHost factory, string email = "alice@example.test")
-    {
-        await using var db = factory.OpenDatabase();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-    }
 }

@@ -20,7 +20,7 @@ public sealed class JobAccessRunTests
         await using var factory = ScriptedStudio.Create(folder);
         await StudioUserClient.RegisterAsync(factory, "alice");
         await StudioUserClient.RegisterAsync(factory, "bob");
-        var (alice, bob) = (await OwnerAsync(factory, "alice@example.test"), await OwnerAsync(factory, "bob@example.test"));
+        var (alice, bob) = (await StudioUserClient.IdOfAsync(factory, "alice"), await StudioUserClient.IdOfAsync(factory, "bob"));
         var submission = factory.Services.GetRequiredService<DynamicPromptSubmission>();
         var run = (await submission.SubmitAsync(alice, StudioUserClient.Parameters("a {red|blue|green} circle"), JobSource.Studio)).Jobs;
         var bobs = Assert.Single((await submission.SubmitAsync(bob, StudioUserClient.Parameters("a star"), JobSource.Studio)).Jobs);
@@ -39,10 +39,4 @@ public sealed class JobAccessRunTests
     }
 
     private static ClaimsPrincipal User(string id) => new(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, id)], "Test"));
-
-    private static async Task<string> OwnerAsync(StudioHost factory, string email)
-    {
-        await using var db = factory.OpenDatabase();
-        return await db.Users.Where(u => u.Email == email).Select(u => u.Id).SingleAsync();
-    }
 }
