@@ -6,7 +6,8 @@ namespace WebStudio.Studio.Prompts;
 public static partial class DynamicPrompts
 {
     // The k-th text Expand lists, found without listing those before it: a sequence's parts are the digits of k (the
-    // last part the lowest), a choice's options follow each other.
+    // last part the lowest), a choice's options follow each other, and a pick's arrangements of fewer options come
+    // before those of more.
     private static string Nth(Node node, BigInteger k)
     {
         switch (node)
