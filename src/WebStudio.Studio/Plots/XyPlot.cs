@@ -115,7 +115,7 @@ public static partial class XyPlot
         }
 
         // The one text a template of one combination makes (a one-line wildcard's line), as a job of it would run.
-        spec = spec with { Prompt = prompts.Pairs[0].Prompt, NegativePrompt = prompts.Pairs[0].NegativePrompt };
+        spec = prompts.Pairs[0].On(spec);
 
         var (axes, problem) = Read(request, choices);
         if (axes is null)
@@ -238,9 +238,9 @@ public static partial class XyPlot
     public static (IReadOnlyList<PlotCell> Cells, FieldProblem? Problem) CellsOf(JobSpec.Txt2Img spec, XyPlotAxes axes)
     {
         var (x, y, z) = (axes.X, axes.Y, axes.Z);
-        if ((long)axes.Columns * axes.Rows * axes.Grids > MaxCells)
+        if (axes.Cells > MaxCells)
         {
-            return ([], new FieldProblem("x", $"the plot has {(long)axes.Columns * axes.Rows * axes.Grids} cells, and at most {MaxCells} can be queued at once: take out some values"));
+            return ([], new FieldProblem("x", $"the plot has {axes.Cells} cells, and at most {MaxCells} can be queued at once: take out some values"));
         }
 
         foreach (var (axis, field) in new[] { (x, "x"), (y, "y"), (z, "z") })

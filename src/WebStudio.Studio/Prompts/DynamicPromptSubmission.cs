@@ -29,14 +29,13 @@ public sealed class DynamicPromptSubmission(JobQueue queue, SeedSource seeds, Wi
         {
             // One combination: its text (a one-line wildcard's line, not its name), which is the prompt as written
             // where there is no choice at all.
-            var only = variants.Pairs[0];
-            return await queue.SubmitAsync(userId, spec with { Prompt = only.Prompt, NegativePrompt = only.NegativePrompt }, null, source, cancellationToken);
+            return await queue.SubmitAsync(userId, variants.Pairs[0].On(spec), null, source, cancellationToken);
         }
 
         // One seed (and variation seed) for every prompt, as InvokeAI's "per iteration": the pictures differ by
         // their prompts alone, so that they can be compared.
         spec = randomPrompts is null ? seeds.Drawn(spec) : seeded;
-        var specs = variants.Pairs.Select(pair => spec with { Prompt = pair.Prompt, NegativePrompt = pair.NegativePrompt }).ToList();
+        var specs = variants.Pairs.Select(pair => pair.On(spec)).ToList();
         return await queue.SubmitAllAsync(userId, specs, source, cancellationToken);
     }
 }

@@ -86,6 +86,7 @@ public static partial class DynamicPrompts
             var bounds = Bounds();
             var firstWeight = _at;
             var weights = new List<double?> { Weight() };
+            var afterFirstWeight = _at;
             var options = new List<Sequence> { Sequence(inChoice: true) };
             while (_at < text.Length && text[_at] == '|')
             {
@@ -99,8 +100,7 @@ public static partial class DynamicPrompts
             if (options.Count == 1 && bounds is null)
             {
                 // No choice: the braces (and what looked like a weight) are text, as a style's {prompt} is.
-                var weight = weights[0] is null ? "" : text[firstWeight..text.IndexOf("::", firstWeight, StringComparison.Ordinal)] + "::";
-                return new Sequence([new Text("{" + weight), options[0], .. closed ? new[] { new Text("}") } : []]);
+                return new Sequence([new Text("{" + text[firstWeight..afterFirstWeight]), options[0], .. closed ? new[] { new Text("}") } : []]);
             }
 
             if (!closed)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using WebStudio.Studio.Engine;
+using WebStudio.Studio.Jobs;
 
 namespace WebStudio.Studio.Prompts;
 
@@ -135,7 +136,11 @@ public static partial class DynamicPrompts
 }
 
 /// <summary>A prompt and negative prompt a dynamic prompt makes.</summary>
-public sealed record PromptPair(string Prompt, string NegativePrompt);
+public sealed record PromptPair(string Prompt, string NegativePrompt)
+{
+    /// <summary>The job <paramref name="spec"/> with these prompts in place of its own.</summary>
+    public JobSpec.Txt2Img On(JobSpec.Txt2Img spec) => spec with { Prompt = Prompt, NegativePrompt = NegativePrompt };
+}
 
 /// <summary>What a dynamic prompt makes: its pairs (one, the text as written, where it has no choice), how many
 /// combinations it has, or the problem that stops it.</summary>
