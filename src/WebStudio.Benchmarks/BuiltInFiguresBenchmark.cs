@@ -19,20 +19,29 @@ internal static class BuiltInFiguresBenchmark
         var folder = Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes");
         var only = (Option(options, "--only") ?? "samplers,hires,inpaint").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var seeds = Int(options, "--seeds", 20);
+        var steps = Int(options, "--steps", 20);
+        IReadOnlyList<string> samplers = Option(options, "--samplers")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? SchedulerNames.All;
+        if (samplers.FirstOrDefault(s => !SchedulerNames.All.Contains(s)) is { } unknown)
+        {
+            throw new ArgumentException($"--samplers names '{unknown}', which is none of: {string.Join(", ", SchedulerNames.All)}");
+        }
+
         using var model = StableDiffusionModel.Load(folder, new ModelLoadOptions { UseCuda = false });
         var pipeline = new StableDiffusionPipeline(model);
-        Console.WriteLine($"Model: {folder}, 128², 20 steps, CFG 7, CPU ({Environment.ProcessorCount} cores)");
+        Console.WriteLine($"Model: {folder}, 128², {steps} steps for samplers (20 for the rest), CFG 7, CPU ({Environment.ProcessorCount} cores)");
 
         if (only.Contains("samplers"))
         {
             var prompts = SamplerAgreement.Prompts(14);
             var perPrompt = Int(options, "--seeds-per-prompt", 4);
+            // DDIM is the baseline every row is read against.
+            samplers = samplers.Contains(SchedulerNames.Ddim) ? samplers : [SchedulerNames.Ddim, .. samplers];
             foreach (var guidance in new[] { 7f, 12f })
             {
-                Console.WriteLine($"\nSamplers: {prompts.Count} suite prompts (2 per category) × {perPrompt} seeds, CFG {guidance}");
+                Console.WriteLine($"\nSamplers: {prompts.Count} suite prompts (2 per category) × {perPrompt} seeds, {steps} steps, CFG {guidance}");
                 Console.WriteLine("| sampler | correct | accuracy | − DDIM |");
                 Console.WriteLine("|---|---:|---:|---:|");
-                var scores = await SamplerAgreement.MeasureAsync(pipeline, SchedulerNames.All, prompts, perPrompt, guidance: guidance);
+                var scores = await SamplerAgreement.MeasureAsync(pipeline, samplers, prompts, perPrompt, steps, guidance);
                 var ddim = scores.Single(s => s.Sampler == SchedulerNames.Ddim).Accuracy;
                 foreach (var s in scores)
                 {

@@ -9,90 +9,34 @@ namespace WebStudio.Generation.Schedulers;
 /// diffusers take the last step at first order; ending at the smallest training sigma ("sigma_min") instead leaves
 /// that choice to lower_order_final (first order at the end only for schedules under 15 steps).
 /// </summary>
-public sealed class DPMSolverMultistepScheduler : SchedulerBase
+public sealed class DPMSolverMultistepScheduler : MultistepSolverBase
 {
     private const int SolverOrder = 2;
-    private readonly bool _useKarrasSigmas;
     private readonly bool _stochastic;
-    private readonly bool _finalSigmaZero;
     private readonly bool _lowerOrderFinal;
-    private readonly float[] _trainSigmas;
     private readonly float[]?[] _modelOutputs = new float[SolverOrder][];
-    private float[] _sigmas = [];
     private int _lowerOrderNums;
 
     public DPMSolverMultistepScheduler(SchedulerConfig config, bool? useKarrasSigmas = null, bool finalSigmaZero = true, bool lowerOrderFinal = true,
         bool stochastic = false)
-        : base(config)
+        : base(config, useKarrasSigmas, finalSigmaZero)
     {
-        _useKarrasSigmas = useKarrasSigmas ?? config.UseKarrasSigmas;
         _stochastic = stochastic;
-        _finalSigmaZero = finalSigmaZero;
         _lowerOrderFinal = lowerOrderFinal;
-        if (config.RescaleBetasZeroSnr)
-        {
-            // As in diffusers: keep the terminal sigma finite.
-            AlphasCumprod[^1] = MathF.Pow(2, -24);
-        }
-
-        _trainSigmas = TimestepMath.TrainingSigmas(AlphasCumprod);
     }
 
-    public override float InitNoiseSigma => 1f;
-
-    public override float[] AddNoise(float[] originalSamples, float[] noise, float timestep)
+    protected override void ResetHistory()
     {
-        CheckSameLength(originalSamples, noise);
-        var (alpha, sigma) = AlphaSigma(_sigmas[NoiseIndex(timestep)]);
-        var noisy = new float[originalSamples.Length];
-        for (var i = 0; i < noisy.Length; i++)
-        {
-            noisy[i] = (float)(alpha * originalSamples[i] + sigma * noise[i]);
-        }
-
-        return noisy;
-    }
-
-    protected override void BuildSchedule(int numInferenceSteps)
-    {
-        var train = Config.NumTrainTimesteps;
-        double[] timesteps = Config.TimestepSpacing switch
-        {
-            "linspace" => [.. TimestepMath.Linspace(0, train - 1, numInferenceSteps + 1).Select(v => Math.Round(v)).Reverse().Take(numInferenceSteps)],
-            "leading" => [.. Enumerable.Range(1, numInferenceSteps).Reverse().Select(i => (double)(i * (train / (numInferenceSteps + 1)) + Config.StepsOffset))],
-            _ => TimestepMath.Spaced(Config, numInferenceSteps, roundLinspace: true),
-        };
-
-        double[] sigmas;
-        if (_useKarrasSigmas)
-        {
-            var logSigmas = _trainSigmas.Select(s => MathF.Log(s)).ToArray();
-            sigmas = TimestepMath.Karras(_trainSigmas[^1], _trainSigmas[0], numInferenceSteps);
-            timesteps = [.. sigmas.Select(s => Math.Round(TimestepMath.SigmaToT(s, logSigmas)))];
-        }
-        else
-        {
-            sigmas = [.. timesteps.Select(t => TimestepMath.Interp(t, _trainSigmas))];
-        }
-
-        Schedule = [.. timesteps.Select(t => (float)t)];
-        _sigmas = [.. sigmas.Select(s => (float)s), _finalSigmaZero ? 0f : _trainSigmas[0]];
         Array.Clear(_modelOutputs);
         _lowerOrderNums = 0;
     }
 
     protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {
-        if (StepIndex is null)
-        {
-            // diffusers runs an unknown timestep as the last step.
-            StepIndex = BeginIndex ?? (Array.IndexOf(Schedule, timestep) < 0 ? Schedule.Length - 1 : IndexForTimestep(timestep));
-        }
+        var index = CurrentIndex(timestep);
+        var firstOrderFinal = index == Schedule.Length - 1 && (FinalSigmaZero || _lowerOrderFinal && Schedule.Length < 15);
 
-        var index = StepIndex.Value;
-        var firstOrderFinal = index == Schedule.Length - 1 && (_finalSigmaZero || _lowerOrderFinal && Schedule.Length < 15);
-
-        var x0 = DataPrediction(modelOutput, sample, _sigmas[index]);
+        var x0 = DataPrediction(modelOutput, sample, Sigmas[index]);
         _modelOutputs[0] = _modelOutputs[1];
         _modelOutputs[1] = x0;
 
@@ -112,26 +56,11 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
         return new SchedulerStepOutput(prev, x0);
     }
 
-    /// <summary>dpmsolver++ works on the data prediction x0 = (x − σ_t·ε)/α_t.</summary>
-    private float[] DataPrediction(float[] modelOutput, float[] sample, float sigma)
-    {
-        var (alpha, sigmaT) = AlphaSigma(sigma);
-        var x0 = new float[sample.Length];
-        for (var i = 0; i < x0.Length; i++)
-        {
-            x0[i] = Config.IsVPrediction
-                ? (float)(alpha * sample[i] - sigmaT * modelOutput[i])
-                : (float)((sample[i] - sigmaT * modelOutput[i]) / alpha);
-        }
-
-        return x0;
-    }
-
     private float[] FirstOrderUpdate(float[] x0, float[] sample, int index, float[]? noise)
     {
-        var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
-        var (alphaS, sigmaS) = AlphaSigma(_sigmas[index]);
-        var h = Lambda(alphaT, sigmaT) - Lambda(alphaS, sigmaS);
+        var (alphaT, sigmaT) = AlphaSigma(Sigmas[index + 1]);
+        var (_, sigmaS) = AlphaSigma(Sigmas[index]);
+        var h = Lambda(index + 1) - Lambda(index);
         if (noise is not null)
         {
             return Stochastic(sample, sigmaT / sigmaS, alphaT, sigmaT, h, x0, null, noise);
@@ -150,14 +79,10 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
 
     private float[] SecondOrderUpdate(float[] sample, int index, float[]? noise)
     {
-        var (alphaT, sigmaT) = AlphaSigma(_sigmas[index + 1]);
-        var (alphaS0, sigmaS0) = AlphaSigma(_sigmas[index]);
-        var (alphaS1, sigmaS1) = AlphaSigma(_sigmas[index - 1]);
-        var lambdaT = Lambda(alphaT, sigmaT);
-        var lambdaS0 = Lambda(alphaS0, sigmaS0);
-        var lambdaS1 = Lambda(alphaS1, sigmaS1);
-        var h = lambdaT - lambdaS0;
-        var r0 = (lambdaS0 - lambdaS1) / h;
+        var (alphaT, sigmaT) = AlphaSigma(Sigmas[index + 1]);
+        var (_, sigmaS0) = AlphaSigma(Sigmas[index]);
+        var h = Lambda(index + 1) - Lambda(index);
+        var r0 = (Lambda(index) - Lambda(index - 1)) / h;
         var sampleCoeff = (float)(sigmaT / sigmaS0);
         var d0Coeff = (float)(alphaT * (Math.Exp(-h) - 1.0));
         var m0 = _modelOutputs[1]!;
@@ -194,13 +119,4 @@ public sealed class DPMSolverMultistepScheduler : SchedulerBase
 
         return prev;
     }
-
-    /// <summary>σ in the k-diffusion sense mapped back to the VP pair (α_t, σ_t).</summary>
-    private static (double Alpha, double Sigma) AlphaSigma(float sigma)
-    {
-        var alpha = 1.0 / Math.Sqrt((double)sigma * sigma + 1.0);
-        return (alpha, sigma * alpha);
-    }
-
-    private static double Lambda(double alpha, double sigma) => Math.Log(alpha) - Math.Log(sigma);
 }

@@ -15,6 +15,7 @@ public static class SchedulerFactory
             SchedulerNames.DpmPlusPlus2MKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true),
             SchedulerNames.DpmPlusPlus2MSde => new DPMSolverMultistepScheduler(config, stochastic: true),
             SchedulerNames.DpmPlusPlus2MSdeKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true, stochastic: true),
+            SchedulerNames.UniPc => new UniPCMultistepScheduler(config),
             SchedulerNames.Lms => new LMSDiscreteScheduler(config),
             // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up; at second order, which
             // stays stable under classifier-free guidance (diffusers' fourth order blew up on the built-in model).

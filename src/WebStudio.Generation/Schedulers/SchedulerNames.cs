@@ -10,10 +10,11 @@ public static class SchedulerNames
     public const string DpmPlusPlus2MKarras = "DPM++ 2M Karras";
     public const string DpmPlusPlus2MSde = "DPM++ 2M SDE";
     public const string DpmPlusPlus2MSdeKarras = "DPM++ 2M SDE Karras";
+    public const string UniPc = "UniPC";
     public const string Lms = "LMS";
     public const string Plms = "PLMS";
     public const string Lcm = "LCM";
 
     public static IReadOnlyList<string> All { get; } =
-        [Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, Lms, Plms, Lcm];
+        [Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc, Lms, Plms, Lcm];
 }

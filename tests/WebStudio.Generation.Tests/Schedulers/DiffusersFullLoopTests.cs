@@ -116,6 +116,36 @@ public sealed class DiffusersFullLoopTests
         Assert.All(sample, v => Assert.True(float.IsFinite(v)));
     }
 
+    /// <summary>test_scheduler_unipc.py's full loops: its config ends at the smallest training sigma ("sigma_min").</summary>
+    [Theory]
+    [Trait("Capability", "StudioCore")]
+    [InlineData("epsilon", false, 0.2464)]
+    [InlineData("epsilon", true, 0.2925)]
+    [InlineData("v_prediction", false, 0.1014)]
+    [InlineData("v_prediction", true, 0.1966)]
+    public void UniPC_matches_diffusers(string prediction, bool karras, double mean)
+    {
+        var config = Linear(1000, "linspace") with { PredictionType = prediction };
+        var sample = PlainLoop(new UniPCMultistepScheduler(config, useKarrasSigmas: karras, finalSigmaZero: false));
+        Assert.InRange(MeanAbs(sample), mean - 1e-3, mean + 1e-3);
+    }
+
+    [Fact]
+    [Trait("Capability", "StudioCore")]
+    public void UniPC_from_noised_start_matches_diffusers()
+    {
+        var scheduler = new UniPCMultistepScheduler(Linear(1000, "linspace"), finalSigmaZero: false);
+        scheduler.SetTimesteps(10);
+        var timesteps = scheduler.Timesteps.Skip(8 * scheduler.Order).ToArray();
+        var sample = scheduler.AddNoise(DummySampleDeter(), DummyNoiseDeter(), timesteps[0]);
+        foreach (var t in timesteps)
+        {
+            sample = scheduler.Step(DummyModel(sample, t), t, sample).PrevSample;
+        }
+
+        AssertFigures(sample, 315.5757, 0.4109);
+    }
+
     [Fact]
     public void LCM_one_step_matches_diffusers()
     {

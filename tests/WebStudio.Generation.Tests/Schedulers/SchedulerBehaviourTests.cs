@@ -60,6 +60,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Lcm)]
     [InlineData(SchedulerNames.DpmPlusPlus2M)]
     [InlineData(SchedulerNames.DpmPlusPlus2MSde)]
+    [InlineData(SchedulerNames.UniPc)]
     public void Variance_preserving_schedulers_add_noise_by_alpha_bar(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
@@ -160,6 +161,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.DpmPlusPlus2MKarras, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2MSde, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2MSdeKarras, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.UniPc, typeof(UniPCMultistepScheduler))]
     [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
