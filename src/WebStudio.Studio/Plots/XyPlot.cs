@@ -266,13 +266,25 @@ public static partial class XyPlot
         var cells = new List<PlotCell>(axes.Cells);
         for (var grid = 0; grid < axes.Grids; grid++)
         {
-            var layer = z is null ? spec : Apply(spec, z, grid);
+            // Z meets the form's prompt, checked above; X and Y meet what the axes before them made of it.
+            var layer = z is null ? spec : Apply(spec, z, grid)!;
             for (var row = 0; row < axes.Rows; row++)
             {
                 for (var column = 0; column < axes.Columns; column++)
                 {
                     var cell = Apply(layer, x, column);
-                    cells.Add(new PlotCell(row, column, y is null ? cell : Apply(cell, y, row), grid));
+                    if (y is not null && cell is not null)
+                    {
+                        cell = Apply(cell, y, row);
+                    }
+
+                    if (cell is null)
+                    {
+                        return ([], new FieldProblem(x.Kind == PlotAxisKind.PromptOrder ? "x" : "y",
+                            "Prompt order looks for its phrases in each cell's prompt, and another axis takes one of them out: let Prompt S/R change words outside them"));
+                    }
+
+                    cells.Add(new PlotCell(row, column, cell, grid));
                 }
             }
         }
@@ -280,9 +292,16 @@ public static partial class XyPlot
         return (cells, null);
     }
 
-    private static JobSpec.Txt2Img Apply(JobSpec.Txt2Img spec, PlotAxis axis, int index)
+    // The spec with the axis's value at index applied; null where a Prompt order axis no longer finds its phrases (an
+    // axis applied before it replaced one).
+    private static JobSpec.Txt2Img? Apply(JobSpec.Txt2Img spec, PlotAxis axis, int index)
     {
         var value = axis.Values[index];
+        if (axis.Kind == PlotAxisKind.PromptOrder && Places(spec.Prompt, axis.Orders[0]).Problem is not null)
+        {
+            return null;
+        }
+
         return axis.Kind switch
         {
             PlotAxisKind.Seed => spec with { Seed = long.Parse(value, CultureInfo.InvariantCulture) },

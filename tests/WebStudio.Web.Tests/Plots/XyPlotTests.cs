@@ -144,6 +144,27 @@ public sealed class XyPlotTests
     }
 
     [Fact]
+    public void Prompt_order_after_a_Prompt_S_R_that_replaces_one_of_its_phrases_is_refused_by_name()
+    {
+        var spec = new JobSpec.Txt2Img { Prompt = "a red circle above a blue star" };
+        const string refusal = "Prompt order looks for its phrases in each cell's prompt, and another axis takes one of them out: let Prompt S/R change words outside them";
+
+        // Z and then X meet the prompt before Y: an S/R there that rewrites "red circle" leaves Y's order nothing to move.
+        var afterX = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.PromptReplace, "red circle, green ring", PlotAxisKind.PromptOrder, "red circle, blue star"), Choices);
+        var afterZ = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.PromptOrder, "red circle, blue star", Z: PlotAxisKind.PromptReplace, ZValues: "red, green"), Choices);
+        Assert.Equal(("y", refusal), (afterX.Problem!.Field, afterX.Problem.Message));
+        Assert.Equal(("x", refusal), (afterZ.Problem!.Field, afterZ.Problem.Message));
+
+        // Words outside the phrases may change; and an order applied first keeps its phrases' new places under a later S/R.
+        var outside = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.PromptReplace, "above, below", PlotAxisKind.PromptOrder, "red circle, blue star"), Choices);
+        Assert.Equal(["a red circle above a blue star", "a red circle below a blue star", "a blue star above a red circle", "a blue star below a red circle"],
+            outside.Cells.Select(c => c.Spec.Prompt));
+        var orderFirst = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.PromptOrder, "red circle, blue star", PlotAxisKind.PromptReplace, "red, green"), Choices);
+        Assert.Equal(["a red circle above a blue star", "a blue star above a red circle", "a green circle above a blue star", "a blue star above a green circle"],
+            orderFirst.Cells.Select(c => c.Spec.Prompt));
+    }
+
+    [Fact]
     public void A_prompt_of_one_combination_is_plotted_as_the_text_it_makes()
     {
         var spec = new JobSpec.Txt2Img { Prompt = "a {1$$red} circle {3::big}", Steps = 20, Scheduler = "Euler a" };
