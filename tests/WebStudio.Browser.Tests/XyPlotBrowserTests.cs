@@ -39,8 +39,10 @@ public sealed class XyPlotBrowserTests(StudioFixture studio) : IClassFixture<Stu
             Assert.Equal(["Prompt S/R ╲ Steps", "1", "2"], await table.Locator("thead th").AllTextContentsAsync());
             Assert.Equal(["red", "blue"], await table.Locator("tbody th").AllTextContentsAsync());
             await Assertions.Expect(table.Locator("td img")).ToHaveCountAsync(4, new() { Timeout = Wait });
-            Assert.Equal(["a red circle", "a red circle", "a blue circle", "a blue circle"],
+            Assert.Equal(["a red circle · Steps: 1, Prompt S/R: red, Sampler: Euler a", "a red circle · Steps: 2, Prompt S/R: red, Sampler: Euler a",
+                    "a blue circle · Steps: 1, Prompt S/R: blue, Sampler: Euler a", "a blue circle · Steps: 2, Prompt S/R: blue, Sampler: Euler a"],
                 await table.Locator("td button").EvaluateAllAsync<string[]>("buttons => buttons.map(b => b.title)"));
+            Assert.StartsWith("a blue circle · Steps: 2, Prompt S/R: blue, Sampler: DDIM: ", await ddim.Locator("td button").Nth(3).GetAttributeAsync("aria-label"));
 
             // A cell opens its job: the blue row's second column ran 2 steps.
             await table.Locator("td button").Nth(3).ClickAsync();
