@@ -59,15 +59,7 @@ public sealed class DiffusersFullLoopTests
     [Fact]
     public void DDIM_from_noised_start_matches_diffusers()
     {
-        var scheduler = new DDIMScheduler(Linear(1000, "leading", setAlphaToOne: true) with { ClipSample = true });
-        scheduler.SetTimesteps(10);
-        var timesteps = scheduler.Timesteps.Skip(8 * scheduler.Order).ToArray();
-        var sample = scheduler.AddNoise(DummySampleDeter(), DummyNoiseDeter(), timesteps[0]);
-        foreach (var t in timesteps)
-        {
-            sample = scheduler.Step(DummyModel(sample, t), t, sample).PrevSample;
-        }
-
+        var sample = NoisedLoop(new DDIMScheduler(Linear(1000, "leading", setAlphaToOne: true) with { ClipSample = true }));
         AssertFigures(sample, 354.5418, 0.4616);
     }
 
@@ -134,15 +126,7 @@ public sealed class DiffusersFullLoopTests
     [Trait("Capability", "StudioCore")]
     public void UniPC_from_noised_start_matches_diffusers()
     {
-        var scheduler = new UniPCMultistepScheduler(Linear(1000, "linspace"), finalSigmaZero: false);
-        scheduler.SetTimesteps(10);
-        var timesteps = scheduler.Timesteps.Skip(8 * scheduler.Order).ToArray();
-        var sample = scheduler.AddNoise(DummySampleDeter(), DummyNoiseDeter(), timesteps[0]);
-        foreach (var t in timesteps)
-        {
-            sample = scheduler.Step(DummyModel(sample, t), t, sample).PrevSample;
-        }
-
+        var sample = NoisedLoop(new UniPCMultistepScheduler(Linear(1000, "linspace"), finalSigmaZero: false));
         AssertFigures(sample, 315.5757, 0.4109);
     }
 
@@ -162,6 +146,20 @@ public sealed class DiffusersFullLoopTests
         foreach (var t in scheduler.Timesteps.ToArray())
         {
             sample = scheduler.ScaleModelInput(sample, t);
+            sample = scheduler.Step(DummyModel(sample, t), t, sample).PrevSample;
+        }
+
+        return sample;
+    }
+
+    /// <summary>The with_noise tests' loop: 10 steps, the deterministic sample noised to the 9th entry and run from there.</summary>
+    private static float[] NoisedLoop(IScheduler scheduler)
+    {
+        scheduler.SetTimesteps(10);
+        var timesteps = scheduler.Timesteps.Skip(8 * scheduler.Order).ToArray();
+        var sample = scheduler.AddNoise(DummySampleDeter(), DummyNoiseDeter(), timesteps[0]);
+        foreach (var t in timesteps)
+        {
             sample = scheduler.Step(DummyModel(sample, t), t, sample).PrevSample;
         }
 

@@ -67,4 +67,11 @@ internal static class SchedulerTestData
 
         return product;
     }
+
+    /// <summary>(√ᾱ_t, √(1 − ᾱ_t)) of SD1.5's schedule at an integer timestep: the VP pair a sample x = α·x0 + σ·ε is made with.</summary>
+    public static (double Alpha, double Sigma) VariancePreserving(float timestep)
+    {
+        var alphaBar = StableDiffusionAlphaCumprod((int)timestep);
+        return (Math.Sqrt(alphaBar), Math.Sqrt(1 - alphaBar));
+    }
 }

@@ -70,11 +70,6 @@ public sealed class StochasticDpmSolverTests
         Assert.NotEqual(Run(5), Run(6));
     }
 
-    private static (double Alpha, double Sigma) VariancePreserving(float timestep)
-    {
-        var alphaBar = StableDiffusionAlphaCumprod((int)timestep);
-        return (Math.Sqrt(alphaBar), Math.Sqrt(1 - alphaBar));
-    }
 
     private static double Deviation(double[] values)
     {

@@ -69,10 +69,4 @@ public sealed class UniPcConvergenceTests
     /// <summary>The noise the best denoiser sees in x_t: (x − α·E[x0 | x])/σ, with E[x0 | x] = α·s²/(α²s² + σ²)·x.</summary>
     private static double Epsilon(double x, double alpha, double sigma) =>
         (x - alpha * (alpha * Spread * Spread / (alpha * alpha * Spread * Spread + sigma * sigma) * x)) / sigma;
-
-    private static (double Alpha, double Sigma) VariancePreserving(float timestep)
-    {
-        var alphaBar = StableDiffusionAlphaCumprod((int)timestep);
-        return (Math.Sqrt(alphaBar), Math.Sqrt(1 - alphaBar));
-    }
 }
