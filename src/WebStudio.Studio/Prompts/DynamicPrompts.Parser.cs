@@ -11,9 +11,13 @@ public static partial class DynamicPrompts
 
     private static Parsed Parse(string text, string field, string name, Wildcards? wildcards)
     {
-        var parser = new Parser(text, wildcards, [], new Dictionary<string, Node>(StringComparer.Ordinal));
+        var parsed = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var variables = new Variables();
+        var parser = new Parser(text, wildcards, [], parsed, variables);
         var root = parser.Sequence(inChoice: false);
-        return parser.Problem is { } problem ? new Parsed(null, new FieldProblem(field, $"{name}: {problem}")) : new Parsed(root, null);
+        return parser.Problem is { } problem
+            ? new Parsed(null, new FieldProblem(field, $"{name}: {problem}"))
+            : BindOnce(text, field, name, wildcards, root, variables, parsed);
     }
 
     // A wildcard's options may name wildcards in turn, this deep at most.
@@ -21,7 +25,7 @@ public static partial class DynamicPrompts
 
     // Without wildcards (null), __name__ is text, as it was before wildcards.
     // Each wildcard is read and parsed once per prompt (parsed), however often its name comes up.
-    private sealed class Parser(string text, Wildcards? wildcards, IReadOnlyList<string> within, Dictionary<string, Node> parsed)
+    private sealed partial class Parser(string text, Wildcards? wildcards, IReadOnlyList<string> within, Dictionary<string, Node> parsed, Variables variables)
     {
         private int _at;
 
@@ -49,6 +53,13 @@ public static partial class DynamicPrompts
                 {
                     literal.Append(c).Append(text[_at + 1]);
                     _at += 2;
+                    continue;
+                }
+
+                if (c == '$' && _at + 1 < text.Length && text[_at + 1] == '{' && Variable() is { } variable)
+                {
+                    Flush(parts, literal);
+                    parts.Add(variable);
                     continue;
                 }
 
@@ -255,7 +266,7 @@ public static partial class DynamicPrompts
             var options = new List<Sequence>(lines.Count);
             foreach (var line in lines)
             {
-                var parser = new Parser(line, wildcards, [.. within, name], parsed);
+                var parser = new Parser(line, wildcards, [.. within, name], parsed, variables);
                 options.Add(parser.Sequence(inChoice: false));
                 if (parser.Problem is { } problem)
                 {

@@ -13,8 +13,9 @@ namespace WebStudio.Studio.Prompts;
 /// <c>{prompt}</c> passes as written; a backslash keeps the next character as text. A wildcard <c>__colors__</c> is a
 /// group of its file's lines (<see cref="Wildcards"/>), which may hold groups and wildcards in turn. <c>{2$$a|b|c}</c>
 /// takes two different options at once, in every order ("a, b", "a, c", "b, a", …), <c>{1-3$$ and $$…}</c> one to
-/// three joined by " and ". <see cref="Draw"/> takes some of the combinations at random instead, as sd-dynamic-prompts'
-/// random mode does, for a template that makes too many; weights (<c>{3::a|b}</c>) steer it.
+/// three joined by " and ". <c>${c={red|blue}}</c> sets a variable that <c>${c}</c> writes, chosen afresh at each use, or
+/// once per prompt where it is set with <c>=!</c>. <see cref="Draw"/> takes some of the combinations at random instead, as
+/// sd-dynamic-prompts' random mode does, for a template that makes too many; weights (<c>{3::a|b}</c>) steer it.
 /// </summary>
 public static partial class DynamicPrompts
 {

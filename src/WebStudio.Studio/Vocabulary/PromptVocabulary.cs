@@ -5,7 +5,8 @@ namespace WebStudio.Studio.Vocabulary;
 /// <summary>
 /// Finds the words of a prompt that a model does not know. A1111's syntax is not words: emphasis weights
 /// ("(red:1.2)"), prompt-editing steps ("[a:b:0.5]"), extra networks ("&lt;lora:x:1&gt;"), dynamic prompts'
-/// wildcards ("__colors__", "__colors*__"), counts ("{2$$", "{1-3$$") and weights ("3::"), and the BREAK keyword are
+/// wildcards ("__colors__", "__colors*__"), counts ("{2$$", "{1-3$$"), weights ("3::") and variables' names ("${c=",
+/// "${c}"), and the BREAK keyword are
 /// skipped. Words compare without case (the CLIP tokenizer lowers them); each unknown word is listed once, in the order
 /// it first appears.
 /// </summary>
@@ -45,7 +46,7 @@ public static partial class PromptVocabulary
     [GeneratedRegex(@"__[\p{L}\p{N}_\-/. *]+?__", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex Wildcard();
 
-    [GeneratedRegex(@"\{\d*-?\d*\$\$|\d+(?:\.\d+)?::", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    [GeneratedRegex(@"\{\d*-?\d*\$\$|\d+(?:\.\d+)?::|\$\{[\p{L}\p{N}_]+", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex DynamicCounts();
 
     // ":1.2", ": 0.5", ":-1", and a bare decimal such as "1.5": numbers of the syntax, not of the prompt.

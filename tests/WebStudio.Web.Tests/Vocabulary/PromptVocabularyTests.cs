@@ -31,6 +31,8 @@ public sealed class PromptVocabularyTests
         Assert.Equal(["break"], PromptVocabulary.UnknownWords("a star break", Known)); // only the upper-case keyword is syntax
         Assert.Empty(PromptVocabulary.UnknownWords("a __colors__ star __animals/big_cats__ __colors*__", Known)); // dynamic prompts' wildcards
         Assert.Empty(PromptVocabulary.UnknownWords("a {3$$red|blue} star {4-6$$ and $$circle|star} {3::red|0.5::blue}", Known)); // and their counts and weights
+        Assert.Empty(PromptVocabulary.UnknownWords("${hue=!{red|blue}} a ${hue} star ${size:red}", Known)); // and their variables' names
+        Assert.Equal(["teal"], PromptVocabulary.UnknownWords("${hue={red|teal}} a ${hue} star", Known)); // not their values
     }
 
     [Fact]
