@@ -242,10 +242,10 @@ public static partial class DynamicPrompts
                 return new Text("");
             }
 
-            IReadOnlyList<string>? lines;
+            IReadOnlyList<WildcardOption>? lines;
             try
             {
-                lines = wildcards!.Lines(name);
+                lines = wildcards!.Options(name);
             }
             catch (WildcardException e)
             {
@@ -266,15 +266,17 @@ public static partial class DynamicPrompts
             var options = new List<Sequence>(lines.Count);
             foreach (var line in lines)
             {
-                var parser = new Parser(line, wildcards, [.. within, name], parsed, variables);
+                var parser = new Parser(line.Text, wildcards, [.. within, name], parsed, variables);
                 options.Add(parser.Sequence(inChoice: false));
                 if (parser.Problem is { } problem)
                 {
-                    Named(parser._named ? problem : $"the wildcard __{name}__'s option \"{line}\": {problem}");
+                    Named(parser._named ? problem : $"the wildcard __{name}__'s option \"{line.Text}\": {problem}");
                 }
             }
 
-            return parsed[name] = new Choice(options) { Wildcard = name };
+            // A collection's weights steer the random draw, as a group's do.
+            var weights = lines.Any(line => line.Weight != 1) ? lines.Select(line => line.Weight).ToList() : null;
+            return parsed[name] = new Choice(options) { Wildcard = name, Weights = weights };
         }
 
         private static void Flush(List<Node> parts, StringBuilder literal)

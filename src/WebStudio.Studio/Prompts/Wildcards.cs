@@ -9,9 +9,10 @@ namespace WebStudio.Studio.Prompts;
 /// <c>__animals/cats__</c>). Blank lines and lines starting with <c>#</c> are left out. Files are read when they
 /// change, not at every key press of the form that counts a prompt's combinations. A name with <c>*</c> stands for every
 /// wildcard it matches, as sd-dynamic-prompts' globbing does: <c>__colors*__</c> is the lines of <c>colors-warm.txt</c>
-/// and <c>colors-cold.txt</c>, and <c>__animals/*__</c> those of every file under <c>animals/</c>.
+/// and <c>colors-cold.txt</c>, and <c>__animals/*__</c> those of every file under <c>animals/</c>. A <c>.json</c> or
+/// <c>.yaml</c> file holds a collection of them (Wildcards.Collections.cs).
 /// </summary>
-public sealed class Wildcards(string folder)
+public sealed partial class Wildcards(string folder)
 {
     /// <summary>The largest wildcard file read: a list of options, not a corpus.</summary>
     public const long MaxFileBytes = 1 << 20;
@@ -33,14 +34,16 @@ public sealed class Wildcards(string folder)
 
         return Directory.EnumerateFiles(folder, "*.txt", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(folder, path)[..^4].Replace(Path.DirectorySeparatorChar, '/'))
+            .Concat(Structured().Wildcards.Keys)
             .Where(IsName)
+            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
     }
 
-    /// <summary>The options of the wildcard <paramref name="name"/>, or null where there is no such file (or the name
-    /// could leave the folder); <see cref="WildcardException"/> for a file too large or that cannot be read.</summary>
-    public IReadOnlyList<string>? Lines(string name)
+    /// <summary>The options of the wildcard <paramref name="name"/> with their weights (1 but where a collection file
+    /// writes one), or null where there is none; as <see cref="Lines"/> finds them.</summary>
+    public IReadOnlyList<WildcardOption>? Options(string name)
     {
         if (folder == "" || !IsPattern(name))
         {
@@ -50,9 +53,36 @@ public sealed class Wildcards(string folder)
         if (name.Contains('*'))
         {
             var matched = Names().Where(known => FileSystemName.MatchesSimpleExpression(name, known, ignoreCase: false)).ToList();
-            return matched.Count == 0 ? null : [.. matched.SelectMany(known => Lines(known) ?? [])];
+            return matched.Count == 0 ? null : [.. matched.SelectMany(known => Options(known) ?? [])];
         }
 
+        if (TextLines(name) is { } lines)
+        {
+            return [.. lines.Select(line => new WildcardOption(line, 1))];
+        }
+
+        var structured = Structured();
+        if (structured.Wildcards.TryGetValue(name, out var options))
+        {
+            return options;
+        }
+
+        // A collection that cannot be read may be where the name was meant to be: say so rather than only that it is missing.
+        if (structured.Unread.FirstOrDefault(unread => name.StartsWith(unread.Prefix, StringComparison.Ordinal)) is { File: not null } broken)
+        {
+            throw new WildcardException($"there is no wildcard __{name}__, and the collection {broken.File} cannot be read: {broken.Reason}");
+        }
+
+        return null;
+    }
+
+    /// <summary>The options of the wildcard <paramref name="name"/>, or null where there is no such wildcard (or the name
+    /// could leave the folder); <see cref="WildcardException"/> for a file too large or that cannot be read.</summary>
+    public IReadOnlyList<string>? Lines(string name) => Options(name)?.Select(option => option.Text).ToList();
+
+    // The lines of name.txt, or null where there is no such file.
+    private IReadOnlyList<string>? TextLines(string name)
+    {
         var file = new FileInfo(Path.Combine(folder, name.Replace('/', Path.DirectorySeparatorChar) + ".txt"));
         if (!file.Exists)
         {
@@ -95,6 +125,10 @@ public sealed class Wildcards(string folder)
     // A name, or one with * in it (a * part, as in __animals/*__, too), which only ever matches names.
     internal static bool IsPattern(string name) => IsName(name.Replace('*', 'x'));
 }
+
+/// <summary>One option of a wildcard, and how likely a random draw takes it against the others (sd-dynamic-prompts'
+/// weights, which only collection files write).</summary>
+public sealed record WildcardOption(string Text, double Weight);
 
 /// <summary>A wildcard file that cannot be read as one.</summary>
 public sealed class WildcardException(string message) : Exception(message);
