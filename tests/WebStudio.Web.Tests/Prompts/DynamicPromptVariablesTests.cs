@@ -6,15 +6,11 @@ namespace WebStudio.Web.Tests.Prompts;
 [Trait("Capability", "StudioCore")]
 public sealed class DynamicPromptVariablesTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly WildcardFolder _folder = new();
 
-    private Wildcards Library => new(_folder.Path);
+    private IReadOnlyList<string> Prompts(string prompt) => _folder.Prompts(prompt);
 
-    private IReadOnlyList<string> Prompts(string prompt) =>
-        DynamicPrompts.Of(prompt, "", wildcards: Library) is { Problem: null } made ? made.Pairs.Select(p => p.Prompt).ToList()
-            : throw new InvalidOperationException(DynamicPrompts.Of(prompt, "", wildcards: Library).Problem!.Message);
-
-    private string Problem(string prompt) => DynamicPrompts.Of(prompt, "", wildcards: Library).Problem!.Message;
+    private string Problem(string prompt) => _folder.Problem(prompt);
 
     [Fact]
     public void A_variable_set_with_equals_is_chosen_afresh_at_each_use_as_if_typed_there()

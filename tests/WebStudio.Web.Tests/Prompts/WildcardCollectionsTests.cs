@@ -6,20 +6,13 @@ namespace WebStudio.Web.Tests.Prompts;
 [Trait("Capability", "StudioCore")]
 public sealed class WildcardCollectionsTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly WildcardFolder _folder = new();
 
-    private Wildcards Library => new(_folder.Path);
+    private Wildcards Library => _folder.Library;
 
-    private void Write(string relative, string text)
-    {
-        var path = _folder.Combine(relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-    }
+    private void Write(string relative, string text) => _folder.Write(relative, text);
 
-    private IReadOnlyList<string> Prompts(string prompt) =>
-        DynamicPrompts.Of(prompt, "", wildcards: Library) is { Problem: null } made ? made.Pairs.Select(p => p.Prompt).ToList()
-            : throw new InvalidOperationException(DynamicPrompts.Of(prompt, "", wildcards: Library).Problem!.Message);
+    private IReadOnlyList<string> Prompts(string prompt) => _folder.Prompts(prompt);
 
     [Fact]
     public void A_yaml_files_lists_are_wildcards_named_by_their_keys_and_values_that_are_not_text_are_left_out()

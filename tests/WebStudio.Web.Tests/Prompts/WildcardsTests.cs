@@ -6,20 +6,13 @@ namespace WebStudio.Web.Tests.Prompts;
 [Trait("Capability", "StudioCore")]
 public sealed class WildcardsTests : IDisposable
 {
-    private readonly TempFolder _folder = new();
+    private readonly WildcardFolder _folder = new();
 
-    private Wildcards Library => new(_folder.Path);
+    private Wildcards Library => _folder.Library;
 
-    private void Write(string name, params string[] lines)
-    {
-        var path = _folder.Combine(name + ".txt");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllLines(path, lines);
-    }
+    private void Write(string name, params string[] lines) => _folder.Write(name + ".txt", string.Join('\n', lines) + "\n");
 
-    private IReadOnlyList<string> Prompts(string prompt) =>
-        DynamicPrompts.Of(prompt, "", wildcards: Library) is { Problem: null } made ? made.Pairs.Select(p => p.Prompt).ToList()
-            : throw new InvalidOperationException(DynamicPrompts.Of(prompt, "", wildcards: Library).Problem!.Message);
+    private IReadOnlyList<string> Prompts(string prompt) => _folder.Prompts(prompt);
 
     [Fact]
     public void A_wildcard_is_a_choice_of_its_files_lines_without_comments_or_blank_lines_and_a_folder_names_a_part()
