@@ -13,15 +13,24 @@ public static partial class DynamicPrompts
     private const int MaxBoundValues = MaxPrompts;
 
     // The variables one template sets, shared by the parsers of its wildcards and values; and the values that this
-    // reading binds its ${name=!…} variables to (none on the first reading, which finds them).
-    private sealed class Variables(IReadOnlyDictionary<string, string>? bound = null)
+    // reading binds its ${name=!…} settings to (none on the first reading, which finds them). Each ${name=!…} is a
+    // setting of its own, numbered in the order the readings meet them, so that one set again takes its new value
+    // from there on.
+    private sealed class Variables(IReadOnlyDictionary<int, string>? bound = null)
     {
-        public Dictionary<string, (string Value, bool Once)> Set { get; } = new(StringComparer.Ordinal);
+        // A variable's value, and for one set with =! the number of that setting.
+        public Dictionary<string, (string Value, int? Once)> Set { get; } = new(StringComparer.Ordinal);
 
-        // The ${name=!…} variables in the order they are set, with their values' text, on the first reading.
+        // The ${name=!…} settings met so far in this reading.
+        public int OnceSettings { get; set; }
+
+        // On the first reading: the ${name=!…} settings, by number, with their values' text; and the numbers of those
+        // that something writes, as only those make a prompt differ.
         public List<(string Name, string Value, int At)> Once { get; } = [];
 
-        public IReadOnlyDictionary<string, string>? Bound => bound;
+        public HashSet<int> Written { get; } = [];
+
+        public IReadOnlyDictionary<int, string>? Bound => bound;
 
         // The variables whose values are being read, so that a value that names its own variable is stopped.
         public HashSet<string> Reading { get; } = new(StringComparer.Ordinal);
@@ -37,8 +46,9 @@ public static partial class DynamicPrompts
             return new Parsed(root, null);
         }
 
-        var values = new List<(string Name, Sequence Node)>(found.Once.Count);
-        foreach (var (variable, value, at) in found.Once)
+        // Only the settings that something writes are bound: one set and never written would make copies of the same prompts.
+        var values = new List<(int Setting, Sequence Node)>(found.Once.Count);
+        foreach (var (setting, (variable, value, at)) in found.Once.ToList().Index())
         {
             var parser = new Parser(value, wildcards, [], parsed, found);
             var node = parser.Sequence(inChoice: false);
@@ -47,7 +57,13 @@ public static partial class DynamicPrompts
                 return new Parsed(null, new FieldProblem(field, $"{name}: the variable ${{{variable}}} set at character {at + 1}: {problem}"));
             }
 
-            values.Add((variable, node));
+            values.Add((setting, node));
+        }
+
+        values.RemoveAll(value => !found.Written.Contains(value.Setting));
+        if (values.Count == 0)
+        {
+            return new Parsed(root, null);
         }
 
         var count = values.Aggregate(BigInteger.One, (product, value) => product * Count(value.Node));
@@ -58,11 +74,11 @@ public static partial class DynamicPrompts
                 "take out some choices, or set them with = alone, to choose anew at each use"));
         }
 
-        var ways = new List<Dictionary<string, string>> { new(StringComparer.Ordinal) };
-        foreach (var (variable, node) in values)
+        var ways = new List<Dictionary<int, string>> { new() };
+        foreach (var (setting, node) in values)
         {
             var texts = Expand(node).ToList();
-            ways = [.. ways.SelectMany(way => texts.Select(text => new Dictionary<string, string>(way, StringComparer.Ordinal) { [variable] = text }))];
+            ways = [.. ways.SelectMany(way => texts.Select(text => new Dictionary<int, string>(way) { [setting] = text }))];
         }
 
         var readings = new List<Sequence>(ways.Count);
@@ -129,8 +145,8 @@ public static partial class DynamicPrompts
             }
 
             // A later setting replaces an earlier one, from where it stands on.
-            variables.Set[name] = (value, once);
-            if (once && variables.Bound is null && variables.Once.All(v => v.Name != name))
+            variables.Set[name] = (value, once ? variables.OnceSettings++ : null);
+            if (once && variables.Bound is null)
             {
                 variables.Once.Add((name, value, start));
             }
@@ -149,13 +165,18 @@ public static partial class DynamicPrompts
                     return new Text("");
                 }
 
-                set = (fallback, false);
+                set = (fallback, null);
             }
 
-            if (set.Once)
+            if (set.Once is { } setting)
             {
-                // The first reading, which finds the ${name=!…} variables, writes nothing for them.
-                return new Text(variables.Bound?.GetValueOrDefault(name) ?? "");
+                // The first reading, which finds the ${name=!…} settings, writes nothing for them.
+                if (variables.Bound is null)
+                {
+                    variables.Written.Add(setting);
+                }
+
+                return new Text(variables.Bound?.GetValueOrDefault(setting) ?? "");
             }
 
             if (!variables.Reading.Add(name))

@@ -32,6 +32,20 @@ public sealed class DynamicPromptVariablesTests : IDisposable
     }
 
     [Fact]
+    public void A_variable_bound_once_and_never_written_makes_no_copies_of_the_prompts()
+    {
+        Assert.Equal(["a circle"], Prompts("${c=!{red|blue}} a circle"));
+        Assert.Equal(["a red circle", "a blue circle"], Prompts("${c=!{red|blue}} ${unused=!{big|small|tiny}} a ${c} circle"));
+    }
+
+    [Fact]
+    public void A_variable_bound_once_and_set_again_writes_its_new_value_from_there_on()
+    {
+        Assert.Equal(["a red circle, a big star", "a red circle, a small star", "a blue circle, a big star", "a blue circle, a small star"],
+            Prompts("${c=!{red|blue}} a ${c} circle, ${c=!{big|small}}a ${c} star"));
+    }
+
+    [Fact]
     public void A_bound_variable_may_take_a_wildcard_and_a_wildcards_line_may_write_it()
     {
         File.WriteAllLines(_folder.Combine("colors.txt"), ["red", "blue"]);
