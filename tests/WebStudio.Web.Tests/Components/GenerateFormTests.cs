@@ -285,6 +285,38 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
     }
 
     [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task A_size_that_is_no_preset_is_set_by_width_and_height_until_a_preset_is_picked()
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        // A copied job's size that the presets lack: the select says Custom and the fields hold it.
+        var form = new GenerateFormModel { Model = "tiny", Size = "160x96", Steps = 20, Guidance = 7, Prompt = "a red circle" };
+        var cut = RenderForm(context, form, submitted.Add);
+        Assert.Equal(("160", "96"), (cut.Find("input#width").GetAttribute("value"), cut.Find("input#height").GetAttribute("value")));
+
+        cut.Find("input#width").Change("224");
+        cut.Find("button#generate").Click();
+        cut.WaitForAssertion(() => Assert.Single(submitted));
+        Assert.Equal((224, 96), (submitted[0].Width, submitted[0].Height));
+
+        SizeSelect(cut).MouseDown();
+        popovers!.WaitForElements(".mud-list-item").Single(i => i.TextContent.Trim() == "64 × 64").Click();
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("input#width")));
+        Assert.Equal("64x64", form.Size);
+
+        // Custom… starts from the size there is.
+        SizeSelect(cut).MouseDown();
+        popovers!.WaitForElements(".mud-list-item").Single(i => i.TextContent.Trim() == "Custom…").Click();
+        cut.WaitForAssertion(() => Assert.Equal("64", cut.Find("input#height").GetAttribute("value")));
+        cut.Find("input#height").Change("128");
+        Assert.Equal("64x128", form.Size);
+    }
+
+    private static AngleSharp.Dom.IElement SizeSelect(IRenderedComponent<GenerateForm> cut) =>
+        cut.FindAll(".mud-select .mud-input-control").Single(e => e.QuerySelector("label")?.TextContent == "Size");
+
+    [Fact]
     public void Size_presets_fit_the_model()
     {
         Assert.Equal(["128x128", "192x128", "128x192", "256x256"], SizePresets.For(new EngineModel("m", 128, 128)));
