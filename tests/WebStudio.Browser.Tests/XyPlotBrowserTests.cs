@@ -1,4 +1,6 @@
 using Microsoft.Playwright;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Browser.Tests.Infrastructure;
 
 namespace WebStudio.Browser.Tests;
@@ -54,6 +56,52 @@ public sealed class XyPlotBrowserTests(StudioFixture studio) : IClassFixture<Stu
             await Assertions.Expect(ddim.Locator("td button").Nth(0)).ToHaveAttributeAsync("aria-current", "true", new() { Timeout = Wait });
             var ddimJob = await (await page.APIRequest.GetAsync($"/api/jobs/{new Uri(page.Url).Query.Split("job=")[1]}")).JsonAsync();
             Assert.Equal(("DDIM", 1), (ddimJob!.Value.GetProperty("scheduler").GetString(), ddimJob.Value.GetProperty("steps").GetInt32()));
+
+            // Save grid: one PNG of both grids, one over the other, each cell's picture at its own size beside labels.
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#save-plot-grid").ClickAsync());
+            Assert.Matches(@"^xy-plot-\d{8}-\d{6}\.png$", download.SuggestedFilename);
+            using var grid = Image.Load<Rgb24>(await File.ReadAllBytesAsync((await download.PathAsync())!));
+            var side = studio.ModelSize;
+            Assert.True(grid.Width > 2 * side && grid.Height > 4 * side && grid.Height % 2 == 0, $"a grid of {grid.Width} × {grid.Height}");
+            var half = grid.Height / 2;
+            await AssertPictureAtAsync(page, grid, table.Locator("td img").Nth(3), grid.Width - side, half - side);
+            await AssertPictureAtAsync(page, grid, ddim.Locator("td img").Nth(2), grid.Width - 2 * side, grid.Height - side);
+            await AssertPictureAtAsync(page, grid, ddim.Locator("td img").Nth(3), grid.Width - side, grid.Height - side);
+            Assert.True(DarkPixels(grid, 0, 0, grid.Width, half - 2 * side) > 50, "the first grid's title and column labels are drawn over its cells");
+            Assert.True(DarkPixels(grid, 0, half - 2 * side, grid.Width - 2 * side, half) > 50, "the row labels are drawn beside the cells");
         });
+    }
+
+    // The cell's full picture lies at (left, top) of the grid, pixel for pixel.
+    private static async Task AssertPictureAtAsync(IPage page, Image<Rgb24> grid, ILocator thumb, int left, int top)
+    {
+        var source = (await thumb.GetAttributeAsync("src"))!.Replace("/thumb", "", StringComparison.Ordinal);
+        using var picture = Image.Load<Rgb24>(await (await page.APIRequest.GetAsync(source)).BodyAsync());
+        var worst = 0;
+        for (var y = 0; y < picture.Height; y++)
+        {
+            for (var x = 0; x < picture.Width; x++)
+            {
+                var (a, b) = (picture[x, y], grid[left + x, top + y]);
+                worst = Math.Max(worst, Math.Max(Math.Abs(a.R - b.R), Math.Max(Math.Abs(a.G - b.G), Math.Abs(a.B - b.B))));
+            }
+        }
+
+        Assert.True(worst <= 2, $"{source} differs from the grid at ({left}, {top}) by {worst} in a channel");
+    }
+
+    private static int DarkPixels(Image<Rgb24> image, int left, int top, int right, int bottom)
+    {
+        var count = 0;
+        for (var y = top; y < bottom; y++)
+        {
+            for (var x = left; x < right; x++)
+            {
+                var p = image[x, y];
+                count += p.R + p.G + p.B < 200 ? 1 : 0;
+            }
+        }
+
+        return count;
     }
 }
