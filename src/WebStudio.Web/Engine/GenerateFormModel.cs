@@ -30,6 +30,10 @@ public sealed class GenerateFormModel
     public long VariationSeed { get; set; } = -1;
     public float VariationStrength { get; set; }
 
+    /// <summary>A1111's "Generate forever": while on, the page presses Generate again as each press's jobs end, with
+    /// the form as it is then. Not part of a job.</summary>
+    public bool Forever { get; set; }
+
     /// <summary>A1111's usual strength for "a little different": the layout stays, details move.</summary>
     public const float VariationsStrength = 0.25f;
 
