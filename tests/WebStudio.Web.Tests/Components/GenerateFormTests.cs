@@ -40,9 +40,9 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
             .Add(c => c.AllowsModel, allowsModel ?? (_ => true)));
     }
 
-    // The form has more selects than the model's (the style picker's comes first): the one labelled Model.
-    private static AngleSharp.Dom.IElement ModelSelect(IRenderedComponent<GenerateForm> cut) =>
-        cut.FindAll(".mud-select .mud-input-control").Single(e => e.QuerySelector("label")?.TextContent == "Model");
+    // The form has several selects (the style picker's comes first): the one with this label.
+    private static AngleSharp.Dom.IElement Select(IRenderedComponent<GenerateForm> cut, string label) =>
+        cut.FindAll(".mud-select .mud-input-control").Single(e => e.QuerySelector("label")?.TextContent == label);
 
     [Fact]
     [Trait("Capability", "StudioCore")]
@@ -241,7 +241,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         await using var context = new BunitContext();
         var cut = RenderForm(context, new GenerateFormModel { Model = "tiny", Size = "64x64", Prompt = "shapes" }, _ => { }, withEditModel: true);
 
-        ModelSelect(cut).MouseDown();
+        Select(cut, "Model").MouseDown();
 
         var items = popovers!.WaitForElements(".mud-list-item");
         var edit = Assert.Single(items, i => i.TextContent.Contains(TinyModelFolders.EditModelName, StringComparison.Ordinal));
@@ -258,7 +258,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         var cut = RenderForm(context, new GenerateFormModel { Model = "tiny", Size = "64x64", Prompt = "shapes" }, _ => { },
             withEditModel: true, allowsModel: name => name == TinyModelFolders.EditModelName);
 
-        ModelSelect(cut).MouseDown();
+        Select(cut, "Model").MouseDown();
 
         var items = popovers!.WaitForElements(".mud-list-item");
         var tiny = Assert.Single(items, i => i.TextContent.Trim() == "tiny (not for your role)");
@@ -300,21 +300,18 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         cut.WaitForAssertion(() => Assert.Single(submitted));
         Assert.Equal((224, 96), (submitted[0].Width, submitted[0].Height));
 
-        SizeSelect(cut).MouseDown();
+        Select(cut, "Size").MouseDown();
         popovers!.WaitForElements(".mud-list-item").Single(i => i.TextContent.Trim() == "64 × 64").Click();
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("input#width")));
         Assert.Equal("64x64", form.Size);
 
         // Custom… starts from the size there is.
-        SizeSelect(cut).MouseDown();
+        Select(cut, "Size").MouseDown();
         popovers!.WaitForElements(".mud-list-item").Single(i => i.TextContent.Trim() == "Custom…").Click();
         cut.WaitForAssertion(() => Assert.Equal("64", cut.Find("input#height").GetAttribute("value")));
         cut.Find("input#height").Change("128");
         Assert.Equal("64x128", form.Size);
     }
-
-    private static AngleSharp.Dom.IElement SizeSelect(IRenderedComponent<GenerateForm> cut) =>
-        cut.FindAll(".mud-select .mud-input-control").Single(e => e.QuerySelector("label")?.TextContent == "Size");
 
     [Fact]
     public void Size_presets_fit_the_model()
