@@ -42,7 +42,8 @@ public sealed partial class Wildcards(string folder)
     }
 
     /// <summary>The options of the wildcard <paramref name="name"/> with their weights (1 but where a collection file
-    /// writes one), or null where there is none; as <see cref="Lines"/> finds them.</summary>
+    /// writes one), or null where there is no such wildcard (or the name could leave the folder);
+    /// <see cref="WildcardException"/> for a file too large or that cannot be read.</summary>
     public IReadOnlyList<WildcardOption>? Options(string name)
     {
         if (folder == "" || !IsPattern(name))
@@ -75,10 +76,6 @@ public sealed partial class Wildcards(string folder)
 
         return null;
     }
-
-    /// <summary>The options of the wildcard <paramref name="name"/>, or null where there is no such wildcard (or the name
-    /// could leave the folder); <see cref="WildcardException"/> for a file too large or that cannot be read.</summary>
-    public IReadOnlyList<string>? Lines(string name) => Options(name)?.Select(option => option.Text).ToList();
 
     // The lines of name.txt, or null where there is no such file.
     private IReadOnlyList<string>? TextLines(string name)

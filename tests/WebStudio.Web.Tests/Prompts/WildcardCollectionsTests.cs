@@ -53,7 +53,7 @@ public sealed class WildcardCollectionsTests : IDisposable
 
         Assert.Equal(["shapes", "styles/looks/cold", "styles/looks/warm"], Library.Names());
         Assert.Equal(["a red circle", "a red star", "a orange circle", "a orange star"], Prompts("a __styles/looks/warm__ __shapes__"));
-        Assert.Equal(["blue"], Library.Lines("styles/looks/cold"));
+        Assert.Equal(["blue"], WildcardFolder.Texts(Library, "styles/looks/cold"));
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public sealed class WildcardCollectionsTests : IDisposable
         Write("colors.txt", "red\nblue");
         Write("more.yaml", "colors: [green]\nscenes: ['a __colors__ {circle|star}']");
 
-        Assert.Equal(["red", "blue"], Library.Lines("colors"));
+        Assert.Equal(["red", "blue"], WildcardFolder.Texts(Library, "colors"));
         Assert.Equal(["a red circle", "a red star", "a blue circle", "a blue star"], Prompts("__scenes__"));
     }
 

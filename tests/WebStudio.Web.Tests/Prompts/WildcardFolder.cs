@@ -28,6 +28,9 @@ internal sealed class WildcardFolder : IDisposable
             : throw new InvalidOperationException(DynamicPrompts.Of(prompt, "", wildcards: Library).Problem!.Message);
 
     /// <summary>What is wrong with a template.</summary>
+    /// <summary>The texts of a wildcard's options, without their weights; null where there is no such wildcard.</summary>
+    public static IReadOnlyList<string>? Texts(Wildcards library, string name) => library.Options(name)?.Select(option => option.Text).ToList();
+
     public string Problem(string prompt) => DynamicPrompts.Of(prompt, "", wildcards: Library).Problem!.Message;
 
     public void Dispose() => _folder.Dispose();

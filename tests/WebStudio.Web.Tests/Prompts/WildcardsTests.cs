@@ -95,11 +95,11 @@ public sealed class WildcardsTests : IDisposable
     {
         Write("colors", "red", "blue");
         var library = Library;
-        Assert.Equal(["red", "blue"], library.Lines("colors"));
+        Assert.Equal(["red", "blue"], WildcardFolder.Texts(library, "colors"));
 
         Write("colors", "green", "navy", "pink");
         File.SetLastWriteTimeUtc(_folder.Combine("colors.txt"), DateTime.UtcNow.AddMinutes(1));
-        Assert.Equal(["green", "navy", "pink"], library.Lines("colors"));
+        Assert.Equal(["green", "navy", "pink"], WildcardFolder.Texts(library, "colors"));
 
         var drawn = DynamicPrompts.Draw("a __colors__ {circle|star|ring}", "", 4, seed: 3, library);
         Assert.Equal(9, drawn.Count);
