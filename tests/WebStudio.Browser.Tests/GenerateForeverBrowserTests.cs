@@ -27,6 +27,7 @@ public sealed class GenerateForeverBrowserTests(StudioFixture studio) : IClassFi
 
             // Each run is a moment's work, so the panel is read for which job it shows, not for a state that passes.
             var first = await StudioPages.GenerateAsync(page, "a red circle");
+            Assert.Equal(("a red circle", 2), await PromptAndStepsAsync(page, first.ToString()));
             await page.WaitForFunctionAsync("first => { const p = document.querySelector('#job-panel'); return p && p.dataset.jobId !== first; }",
                 first.ToString(), new() { Timeout = Wait });
 
@@ -42,8 +43,13 @@ public sealed class GenerateForeverBrowserTests(StudioFixture studio) : IClassFi
             await page.Locator($"#job-panel[data-job-id='{last}'][data-status='Succeeded']").WaitForAsync(new() { Timeout = Wait });
             await page.WaitForTimeoutAsync(3000);
             Assert.Equal(last, await page.Locator("#job-panel").GetAttributeAsync("data-job-id"));
-            var job = await (await page.APIRequest.GetAsync($"/api/jobs/{last}")).JsonAsync();
-            Assert.Equal(("a blue star", 2), (job!.Value.GetProperty("prompt").GetString(), job.Value.GetProperty("steps").GetInt32()));
+            Assert.Equal(("a blue star", 2), await PromptAndStepsAsync(page, last));
         });
+    }
+
+    private static async Task<(string?, int)> PromptAndStepsAsync(IPage page, string? jobId)
+    {
+        var job = await (await page.APIRequest.GetAsync($"/api/jobs/{jobId}")).JsonAsync();
+        return (job!.Value.GetProperty("prompt").GetString(), job.Value.GetProperty("steps").GetInt32());
     }
 }
