@@ -314,6 +314,25 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
     }
 
     [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task Swapping_width_and_height_keeps_a_preset_a_preset_and_a_custom_size_custom()
+    {
+        await using var context = new BunitContext();
+        var form = new GenerateFormModel { Model = "tiny", Size = "96x64", Steps = 20, Guidance = 7, Prompt = "a red circle" };
+        var cut = RenderForm(context, form, _ => { });
+
+        cut.Find("button#swap-size").Click();
+        Assert.Equal("64x96", form.Size);
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("input#width")));
+
+        form.Size = "160x96";
+        cut.Render();
+        cut.Find("button#swap-size").Click();
+        Assert.Equal("96x160", form.Size);
+        cut.WaitForAssertion(() => Assert.Equal(("96", "160"), (cut.Find("input#width").GetAttribute("value"), cut.Find("input#height").GetAttribute("value"))));
+    }
+
+    [Fact]
     public void Size_presets_fit_the_model()
     {
         Assert.Equal(["128x128", "192x128", "128x192", "256x256"], SizePresets.For(new EngineModel("m", 128, 128)));
