@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Browser.Tests.Infrastructure;
 
@@ -69,8 +70,18 @@ public sealed class XyPlotBrowserTests(StudioFixture studio) : IClassFixture<Stu
             await AssertPictureAtAsync(page, grid, ddim.Locator("td img").Nth(3), grid.Width - side, grid.Height - side);
             Assert.True(DarkPixels(grid, 0, 0, grid.Width, half - 2 * side) > 50, "the first grid's title and column labels are drawn over its cells");
             Assert.True(DarkPixels(grid, 0, half - 2 * side, grid.Width - 2 * side, half) > 50, "the row labels are drawn beside the cells");
+
+            // It carries its first picture's A1111 parameters, as A1111's grids do, for the Generate page to read back.
+            var first = (await table.Locator("td img").Nth(0).GetAttributeAsync("src"))!.Replace("/thumb", "", StringComparison.Ordinal);
+            using var firstPicture = Image.Load<Rgb24>(await (await page.APIRequest.GetAsync(first)).BodyAsync());
+            Assert.StartsWith("a red circle\n", Parameters(grid));
+            Assert.Contains("Steps: 1, Sampler: Euler a", Parameters(grid));
+            Assert.Equal(Parameters(firstPicture), Parameters(grid));
         });
     }
+
+    private static string? Parameters(Image image) =>
+        image.Metadata.GetPngMetadata().TextData.SingleOrDefault(t => t.Keyword == "parameters").Value;
 
     // The cell's full picture lies at (left, top) of the grid, pixel for pixel.
     private static async Task AssertPictureAtAsync(IPage page, Image<Rgb24> grid, ILocator thumb, int left, int top)

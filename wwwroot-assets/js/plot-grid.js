@@ -40,6 +40,37 @@ function fileName() {
     return `xy-plot-${now.getFullYear()}${two(now.getMonth() + 1)}${two(now.getDate())}-${two(now.getHours())}${two(now.getMinutes())}${two(now.getSeconds())}.png`;
 }
 
+// The A1111 "parameters" chunk of the PNG at url (tEXt, zTXt or iTXt), whole as it lies there; null without one.
+async function parametersChunk(url) {
+    const response = await fetch(url);
+    if (!response.ok) return null;
+    const png = new Uint8Array(await response.arrayBuffer());
+    const view = new DataView(png.buffer);
+    const latin1 = new TextDecoder('latin1');
+    for (let at = 8; at + 12 <= png.length;) {
+        const length = view.getUint32(at);
+        const type = latin1.decode(png.subarray(at + 4, at + 8));
+        const end = at + 12 + length;
+        if (type === 'IEND' || end > png.length) break;
+        if (type === 'tEXt' || type === 'zTXt' || type === 'iTXt') {
+            const data = png.subarray(at + 8, at + 8 + length);
+            const keywordEnd = data.indexOf(0);
+            if (keywordEnd > 0 && latin1.decode(data.subarray(0, keywordEnd)) === 'parameters') return png.slice(at, end);
+        }
+        at = end;
+    }
+    return null;
+}
+
+// The grid carries its first picture's parameters, as A1111 saves a grid, so that dropping it on the Generate page
+// fills the form. The chunk goes right after IHDR (33 bytes in): its CRC covers only itself, so it is copied as is.
+async function withParameters(blob, firstCell) {
+    const chunk = firstCell ? await parametersChunk(firstCell) : null;
+    if (!chunk) return blob;
+    const png = new Uint8Array(await blob.arrayBuffer());
+    return new Blob([png.subarray(0, 33), chunk, png.subarray(33)], { type: 'image/png' });
+}
+
 // plot: { grids: [{ title, columns: [label], rows: [label], cells: [url | null, row by row] }] }. Downloads the
 // grid as a PNG.
 export async function saveGrid(plot) {
@@ -109,8 +140,9 @@ export async function saveGrid(plot) {
         top += layout.height;
     });
 
-    const blob = await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
-    if (!blob) throw new Error(`The browser could not draw a grid of ${canvas.width} × ${canvas.height} pixels.`);
+    const drawn = await new Promise(resolve => canvas.toBlob(resolve, 'image/png'));
+    if (!drawn) throw new Error(`The browser could not draw a grid of ${canvas.width} × ${canvas.height} pixels.`);
+    const blob = await withParameters(drawn, plot.grids.flatMap(g => g.cells).find(c => c));
     const link = document.createElement('a');
     link.href = URL.createObjectURL(blob);
     link.download = fileName();
