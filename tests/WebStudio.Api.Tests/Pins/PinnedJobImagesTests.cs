@@ -73,7 +73,7 @@ public sealed class PinnedJobImagesTests(PinnedJobImagesTests.Server server, ITe
             output.WriteLine($"[\"{kind}\"] = \"{hash}\",");
         }
 
-        Assert.Equal(PinnedImages.Hashes.ToDictionary(), actual);
+        Assert.Equal(PinnedImages.PinsFor(actual), actual);
     }
 
     private sealed record EditBody(string operation, string source, string prompt, string negativePrompt, string model, string scheduler, int steps, float guidance, long seed)

