@@ -72,8 +72,9 @@ internal sealed class RefinerStage
     private static int Cutoff(SchedulerConfig config, float fraction) =>
         (int)Math.Round(config.NumTrainTimesteps - (double)fraction * config.NumTrainTimesteps);
 
-    /// <summary>Denoises the base's latents over the refiner's timesteps; the callback's step indices go on from <paramref name="offset"/>.</summary>
-    public Latents Run(Latents latents, GuidanceInput[] guidancePerStep, INoiseSource stepNoise, IStepCallback? callback, int offset, int totalSteps,
+    /// <summary>Denoises the base's latents over the refiner's timesteps; the callback's steps go on from the base's
+    /// <paramref name="offset"/> entries.</summary>
+    public Latents Run(Latents latents, GuidanceInput[] guidancePerStep, INoiseSource stepNoise, IStepCallback? callback, int offset, StepCount steps,
         RunClock clock, CancellationToken cancellationToken)
     {
         var timesteps = _scheduler.Timesteps;
@@ -87,7 +88,7 @@ internal sealed class RefinerStage
             var output = _scheduler.Step(noise, t, latents.Data, stepNoise);
             latents = latents.WithData(output.PrevSample);
             if (callback is not null &&
-                !callback.OnStep(new StepProgress(offset + i - _first, totalSteps, t, latents, latents.WithData(output.PredOriginalSample))))
+                !callback.OnStep(new StepProgress(steps.IndexOf(offset + i - _first), steps.Total, t, latents, latents.WithData(output.PredOriginalSample))))
             {
                 throw new OperationCanceledException("The step callback interrupted the run.");
             }

@@ -82,6 +82,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             refiner.StartNoEarlierThan(firstStep < timesteps.Count ? timesteps[firstStep] : null);
         }
         var stepCount = Math.Max(endStep - firstStep, 0) + (refiner?.StepCount ?? 0);
+        var steps = new StepCount(scheduler.Order, stepCount);
 
         // Prompt editing ("[from:to:when]", "[a|b]") gives each step its text; every distinct text is encoded once.
         var guidancePerStep = Guidance(Model, request, edit, useCfg, stepCount, 0, clock);
@@ -120,7 +121,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             }
 
             if (callback is not null &&
-                !callback.OnStep(new StepProgress(i - start.FirstStep, stepCount, t, latents, latents.WithData(output.PredOriginalSample))))
+                !callback.OnStep(new StepProgress(steps.IndexOf(i - start.FirstStep), steps.Total, t, latents, latents.WithData(output.PredOriginalSample))))
             {
                 throw new OperationCanceledException("The step callback interrupted the run.");
             }
@@ -132,7 +133,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             var refinerRequest = request with { Guidance = refiner.Pass.Guidance ?? request.Guidance };
             var refinerCfg = refinerRequest.Guidance > 1f && refiner.Model.UNet.TimestepCondDim == 0;
             var refinerGuidance = Guidance(refiner.Model, refinerRequest, null, refinerCfg, stepCount, baseSteps, clock);
-            latents = refiner.Run(latents, refinerGuidance, stepNoise, callback, baseSteps, stepCount, clock, cancellationToken);
+            latents = refiner.Run(latents, refinerGuidance, stepNoise, callback, baseSteps, steps, clock, cancellationToken);
         }
 
         var denoised = Stopwatch.GetTimestamp();

@@ -17,6 +17,7 @@ public static class SchedulerFactory
             SchedulerNames.DpmPlusPlus2MSdeKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true, stochastic: true),
             SchedulerNames.UniPc => new UniPCMultistepScheduler(config),
             SchedulerNames.Lms => new LMSDiscreteScheduler(config),
+            SchedulerNames.Heun => new HeunDiscreteScheduler(config),
             // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up; at second order, which
             // stays stable under classifier-free guidance (diffusers' fourth order blew up on the built-in model).
             SchedulerNames.Plms => new PNDMScheduler(config with { SkipPrkSteps = true }, PNDMScheduler.GuidedPlmsOrder),

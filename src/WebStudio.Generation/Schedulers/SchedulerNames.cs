@@ -12,9 +12,10 @@ public static class SchedulerNames
     public const string DpmPlusPlus2MSdeKarras = "DPM++ 2M SDE Karras";
     public const string UniPc = "UniPC";
     public const string Lms = "LMS";
+    public const string Heun = "Heun";
     public const string Plms = "PLMS";
     public const string Lcm = "LCM";
 
     public static IReadOnlyList<string> All { get; } =
-        [Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc, Lms, Plms, Lcm];
+        [Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc, Lms, Heun, Plms, Lcm];
 }

@@ -24,7 +24,7 @@ public abstract class SigmaSchedulerBase : SchedulerBase
     protected float[] TrainSigmas { get; }
 
     /// <summary>One sigma per schedule entry, then a final 0.</summary>
-    protected float[] Sigmas { get; private set; }
+    protected float[] Sigmas { get; set; }
 
     public override float InitNoiseSigma
     {

@@ -26,6 +26,20 @@ public class StepCallbackTests(TinyModelFolders models)
     }
 
     [Fact]
+    public async Task Heun_reports_both_model_calls_of_a_step_as_that_step_of_the_jobs_steps()
+    {
+        var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));
+        var seen = new Recorder();
+        using var result = await pipeline.RunAsync(Request with { Scheduler = "Heun" }, seen);
+
+        // 8 steps: the first timestep once, the other seven twice (an Euler step, then its correction).
+        Assert.Equal([0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7], seen.Steps.Select(s => s.Index));
+        Assert.All(seen.Steps, s => Assert.Equal(8, s.Total));
+        Assert.True(seen.Steps.Zip(seen.Steps.Skip(1)).All(p => p.First.Timestep >= p.Second.Timestep), "timesteps must not rise");
+        Assert.Equal(15, result.Timings.Steps);
+    }
+
+    [Fact]
     public async Task A_callback_that_returns_false_interrupts_the_run_at_that_step()
     {
         var pipeline = new StableDiffusionPipeline(models.Load(TinyModelVariant.DiffusersScript));

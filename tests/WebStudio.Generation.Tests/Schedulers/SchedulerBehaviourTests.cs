@@ -37,6 +37,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Euler)]
     [InlineData(SchedulerNames.EulerAncestral)]
     [InlineData(SchedulerNames.Lms)]
+    [InlineData(SchedulerNames.Heun)]
     public void Sigma_schedulers_add_noise_as_x_plus_sigma_epsilon(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
@@ -163,6 +164,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.DpmPlusPlus2MSdeKarras, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.UniPc, typeof(UniPCMultistepScheduler))]
     [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
+    [InlineData(SchedulerNames.Heun, typeof(HeunDiscreteScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
     public void Factory_maps_each_sampler_name(string name, Type expected) =>
