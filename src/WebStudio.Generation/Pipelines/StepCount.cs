@@ -9,7 +9,7 @@ namespace WebStudio.Generation.Pipelines;
 /// <param name="Entries">The schedule entries the run visits.</param>
 internal readonly record struct StepCount(int Order, int Entries)
 {
-    public int Total => Math.Max(1, (Entries + Order - 1) / Order);
+    public int Total => (Entries + Order - 1) / Order;
 
     /// <summary>The step (0-based) that the run's <paramref name="entry"/>th visit belongs to.</summary>
     public int IndexOf(int entry) => Math.Min(entry / Order, Total - 1);

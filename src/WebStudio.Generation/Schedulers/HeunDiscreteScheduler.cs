@@ -10,9 +10,8 @@ namespace WebStudio.Generation.Schedulers;
 public sealed class HeunDiscreteScheduler(SchedulerConfig config, bool? useKarrasSigmas = null)
     : SigmaSchedulerBase(config, useKarrasSigmas ?? config.UseKarrasSigmas)
 {
-    // Between the two halves of a step: the Euler step's slope, its size and the sample it started from.
+    // Between the two halves of a step: the Euler step's slope and the sample it started from.
     private float[]? _firstSlope;
-    private float _dt;
     private float[]? _start;
 
     public override int Order => 2;
@@ -37,11 +36,11 @@ public sealed class HeunDiscreteScheduler(SchedulerConfig config, bool? useKarra
             var (sigma, next) = (Sigmas[index], Sigmas[index + 1]);
             var x0 = ClipIfConfigured(PredictOriginal(modelOutput, sample, sigma));
             var slope = new float[sample.Length];
-            _dt = next - sigma;
+            var dt = next - sigma;
             for (var i = 0; i < prev.Length; i++)
             {
                 slope[i] = (sample[i] - x0[i]) / sigma;
-                prev[i] = sample[i] + slope[i] * _dt;
+                prev[i] = sample[i] + slope[i] * dt;
             }
 
             (_firstSlope, _start) = (slope, (float[])sample.Clone());
@@ -49,13 +48,15 @@ public sealed class HeunDiscreteScheduler(SchedulerConfig config, bool? useKarra
             return new SchedulerStepOutput(prev, x0);
         }
 
-        // The correction: the model's slope at the Euler step's end, averaged with the first, from the same start.
+        // The correction: the model's slope at the Euler step's end, averaged with the first, from the same start and
+        // over the same step (the entry before holds the sigma it started at).
         var reached = Sigmas[index];
+        var stepSize = reached - Sigmas[index - 1];
         var corrected = ClipIfConfigured(PredictOriginal(modelOutput, sample, reached));
         for (var i = 0; i < prev.Length; i++)
         {
             var slope = (firstSlope[i] + (sample[i] - corrected[i]) / reached) / 2f;
-            prev[i] = start[i] + slope * _dt;
+            prev[i] = start[i] + slope * stepSize;
         }
 
         (_firstSlope, _start) = (null, null);

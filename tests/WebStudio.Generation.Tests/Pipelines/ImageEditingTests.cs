@@ -73,7 +73,11 @@ public class ImageEditingTests(TinyModelFolders models)
             var (calls, steps) = (0, new SortedSet<(int Index, int Total)>());
             using var result = await pipeline.RunAsync(
                 new GenerationRequest { Prompt = "x", Steps = 10, Width = 64, Height = 64, Scheduler = scheduler, InitImage = source, Strength = strength },
-                new CountingCallback(progress => (calls, _) = (calls + 1, steps.Add((progress.StepIndex, progress.TotalSteps)))));
+                new CountingCallback(progress =>
+                {
+                    calls++;
+                    steps.Add((progress.StepIndex, progress.TotalSteps));
+                }));
             Assert.True(Enumerable.Range(0, expectedSteps).Select(i => (i, expectedSteps)).SequenceEqual(steps), $"{scheduler}: steps {string.Join(", ", steps)} ran, expected {expectedSteps}");
             // Heun asks the model twice a step but at the last (diffusers' img2img with a second-order scheduler).
             Assert.Equal(scheduler == SchedulerNames.Heun ? 2 * expectedSteps - 1 : expectedSteps, calls);
