@@ -1,9 +1,10 @@
 namespace WebStudio.Generation.Pipelines;
 
 /// <summary>
-/// Progress in the steps a user asked for. A second-order scheduler (Heun) visits each timestep after the first twice,
-/// so its schedule holds 2n − 1 entries for n steps; each visit is reported as its step, as diffusers' progress bar
-/// counts them, and the queue's "step k of n" and its ETA stay in the job's own steps.
+/// Progress in the steps a user asked for. A second-order scheduler (Heun, DPM2) asks the model twice for every step
+/// but the last, which goes straight to σ = 0, so its schedule holds 2n − 1 entries for n steps; each visit is
+/// reported as its step, as diffusers' progress bar counts them, and the queue's "step k of n" and its ETA stay in the
+/// job's own steps.
 /// </summary>
 /// <param name="Order">The scheduler's entries per step (<see cref="Schedulers.IScheduler.Order"/>).</param>
 /// <param name="Entries">The schedule entries the run visits.</param>

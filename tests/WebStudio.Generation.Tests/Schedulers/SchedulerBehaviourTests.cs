@@ -38,11 +38,14 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.EulerAncestral)]
     [InlineData(SchedulerNames.Lms)]
     [InlineData(SchedulerNames.Heun)]
+    [InlineData(SchedulerNames.Dpm2)]
+    [InlineData(SchedulerNames.Dpm2Ancestral)]
     public void Sigma_schedulers_add_noise_as_x_plus_sigma_epsilon(string name)
     {
         var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
         scheduler.SetTimesteps(20);
-        var t = scheduler.Timesteps[5];
+        // Entry 4 is a step's own timestep for all of them (a second-order schedule's fifth entry is DPM2's midpoint).
+        var t = scheduler.Timesteps[4];
         var alpha = StableDiffusionAlphaCumprod((int)t);
         var sigma = Math.Sqrt((1 - alpha) / alpha);
         var (clean, noise) = CleanAndNoise();
@@ -165,6 +168,10 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.UniPc, typeof(UniPCMultistepScheduler))]
     [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
     [InlineData(SchedulerNames.Heun, typeof(HeunDiscreteScheduler))]
+    [InlineData(SchedulerNames.Dpm2, typeof(KDpm2DiscreteScheduler))]
+    [InlineData(SchedulerNames.Dpm2Karras, typeof(KDpm2DiscreteScheduler))]
+    [InlineData(SchedulerNames.Dpm2Ancestral, typeof(KDpm2AncestralDiscreteScheduler))]
+    [InlineData(SchedulerNames.Dpm2AncestralKarras, typeof(KDpm2AncestralDiscreteScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
     public void Factory_maps_each_sampler_name(string name, Type expected) =>
@@ -188,6 +195,65 @@ public sealed class SchedulerBehaviourTests
         }
 
         Assert.Equal(Run(), Run());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void DPM2_a_adds_noise_of_sigma_up_after_each_step_but_the_last(bool karras)
+    {
+        var plain = new KDpm2DiscreteScheduler(SchedulerConfig.StableDiffusionDefault, karras);
+        var ancestral = new KDpm2AncestralDiscreteScheduler(SchedulerConfig.StableDiffusionDefault, karras);
+        var noise = new CountingNoise();
+        foreach (var scheduler in new IScheduler[] { plain, ancestral })
+        {
+            scheduler.SetTimesteps(6);
+            var latents = DummySampleDeter();
+            foreach (var t in scheduler.Timesteps.ToArray())
+            {
+                latents = scheduler.Step(DummyModel(scheduler.ScaleModelInput(latents, t), t), t, latents, noise).PrevSample;
+            }
+
+            Assert.All(latents, v => Assert.True(float.IsFinite(v)));
+        }
+
+        // Both run 6 steps in 11 calls, from the same first timestep; only the ancestral one draws noise: once a step,
+        // in its second half, and not in the last step, which lands on the model's clean sample.
+        Assert.Equal(11, plain.Timesteps.Count);
+        Assert.Equal(11, ancestral.Timesteps.Count);
+        Assert.Equal(plain.Timesteps[0], ancestral.Timesteps[0]);
+        Assert.Equal(plain.Timesteps[^1], ancestral.Timesteps[^1]);
+        Assert.Equal(5, noise.Draws);
+        // DPM2 a's midpoints lie lower than DPM2's: they are taken towards σ_down, which is below the next sigma.
+        Assert.All(Enumerable.Range(0, 5), k => Assert.True(ancestral.Timesteps[2 * k + 1] < plain.Timesteps[2 * k + 1]));
+    }
+
+    [Fact]
+    public void DPM2_Karras_steps_on_whole_timesteps_from_the_Karras_sigmas()
+    {
+        var karras = SchedulerFactory.Create(SchedulerNames.Dpm2Karras, SchedulerConfig.StableDiffusionDefault);
+        var plain = SchedulerFactory.Create(SchedulerNames.Dpm2, SchedulerConfig.StableDiffusionDefault);
+        karras.SetTimesteps(10);
+        plain.SetTimesteps(10);
+
+        // diffusers rounds the Karras step timesteps (entries 0, 2, 4 …) and keeps the midpoints fractional.
+        var steps = karras.Timesteps.Where((_, i) => i % 2 == 0).ToList();
+        Assert.All(steps, t => Assert.Equal(MathF.Round(t), t));
+        Assert.Equal(plain.Timesteps[0], karras.Timesteps[0]);
+        Assert.NotEqual(plain.Timesteps[2], karras.Timesteps[2]);
+    }
+
+    private sealed class CountingNoise : INoiseSource
+    {
+        private readonly GaussianNoise _noise = new(9);
+
+        public int Draws { get; private set; }
+
+        public float[] Next(int count)
+        {
+            Draws++;
+            return _noise.Next(count);
+        }
     }
 
     private static (float[] Clean, float[] Noise) CleanAndNoise()

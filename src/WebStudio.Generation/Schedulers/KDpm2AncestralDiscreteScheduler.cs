@@ -1,0 +1,19 @@
+namespace WebStudio.Generation.Schedulers;
+
+/// <summary>
+/// diffusers' KDPM2AncestralDiscreteScheduler (k-diffusion's sample_dpm_2_ancestral), A1111's "DPM2 a": as Euler a
+/// does, each step goes down to σ_down and adds fresh noise of σ_up; the second evaluation is at the geometric mean
+/// of σ_k and σ_down. The last step lands on 0 with no noise.
+/// </summary>
+public sealed class KDpm2AncestralDiscreteScheduler(SchedulerConfig config, bool? useKarrasSigmas = null)
+    : KDpm2SchedulerBase(config, useKarrasSigmas ?? config.UseKarrasSigmas)
+{
+    protected override (float Mid, float To, float Up) PlanStep(float[] sigmas, int k)
+    {
+        var (sigma, next) = (sigmas[k], sigmas[k + 1]);
+        var up = MathF.Sqrt(next * next * (sigma * sigma - next * next) / (sigma * sigma));
+        var down = MathF.Sqrt(next * next - up * up);
+        var last = k == sigmas.Length - 2;
+        return last ? (0f, 0f, 0f) : (MathF.Exp((MathF.Log(sigma) + MathF.Log(down)) / 2f), down, up);
+    }
+}

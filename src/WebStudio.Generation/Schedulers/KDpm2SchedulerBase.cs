@@ -1,0 +1,105 @@
+using WebStudio.Generation.Tensors;
+
+namespace WebStudio.Generation.Schedulers;
+
+/// <summary>
+/// diffusers' KDPM2 schedulers (k-diffusion's sample_dpm_2 and sample_dpm_2_ancestral; A1111's "DPM2" and "DPM2 a"):
+/// each step k from σ_k asks the model twice, first at σ_k for an Euler step to a midpoint, then at the midpoint for
+/// the slope that takes the step from σ_k to its end. The midpoint and the end are each subclass's own. The last step
+/// goes to σ = 0 at once (its midpoint is 0), so n steps take 2n − 1 model evaluations, in the schedule
+/// [t₀, t(mid₀), t₁, t(mid₁), …, tₙ₋₁].
+/// </summary>
+public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasSigmas)
+    : SigmaSchedulerBase(config, useKarrasSigmas)
+{
+    // Per step k: σ_k, the midpoint where the model is asked the second time, the step's end, and the noise added there.
+    private float[] _from = [];
+    private float[] _mid = [];
+    private float[] _to = [];
+    private float[] _up = [];
+
+    // Between the two halves of a step: the sample the step started from.
+    private float[]? _start;
+
+    public override int Order => 2;
+
+    /// <summary>Step k's midpoint, end and noise, from the step sigmas <paramref name="sigmas"/> (σ₀ … σₙ₋₁, then 0).</summary>
+    protected abstract (float Mid, float To, float Up) PlanStep(float[] sigmas, int k);
+
+    protected override void BuildSchedule(int numInferenceSteps)
+    {
+        base.BuildSchedule(numInferenceSteps);
+        var sigmas = Sigmas;
+        var timesteps = UseKarrasSigmas ? Schedule.Select(t => MathF.Round(t)).ToArray() : Schedule;
+        var steps = timesteps.Length;
+        var plans = Enumerable.Range(0, steps).Select(k => PlanStep(sigmas, k)).ToArray();
+        (_from, _mid, _to, _up) = (sigmas[..steps], [.. plans.Select(p => p.Mid)], [.. plans.Select(p => p.To)], [.. plans.Select(p => p.Up)]);
+
+        // diffusers' timesteps_interpol: the training timestep of each midpoint, kept as float32.
+        var logSigmas = TrainSigmas.Select(s => MathF.Log(s)).ToArray();
+        Schedule = [.. Enumerable.Range(0, steps).SelectMany(k => k == steps - 1
+            ? new[] { timesteps[k] }
+            : [timesteps[k], (float)TimestepMath.SigmaToT(_mid[k], logSigmas)])];
+
+        // As diffusers lays them out for add_noise: entry 2k starts step k at σ_k, entry 2k + 1 is noised to σ_k+1.
+        Sigmas = [sigmas[0], .. sigmas[1..^1].SelectMany(s => new[] { s, s }), sigmas[^1]];
+    }
+
+    protected override void OnScheduleBuilt() => _start = null;
+
+    public override float[] ScaleModelInput(float[] sample, float timestep)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        InitStepIndex(timestep);
+        var k = StepIndex!.Value / 2;
+        var sigma = _start is null ? _from[k] : _mid[k];
+        var scale = MathF.Sqrt(sigma * sigma + 1f);
+        return [.. sample.Select(v => v / scale)];
+    }
+
+    protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
+    {
+        InitStepIndex(timestep);
+        var index = StepIndex!.Value;
+        var k = index / 2;
+        var prev = new float[sample.Length];
+        float[] x0;
+        if (_start is not { } start)
+        {
+            // The Euler half: from σ_k to the midpoint, along the slope at σ_k.
+            x0 = PredictOriginal(modelOutput, sample, _from[k]);
+            var dt = _mid[k] - _from[k];
+            for (var i = 0; i < prev.Length; i++)
+            {
+                prev[i] = sample[i] + (sample[i] - x0[i]) / _from[k] * dt;
+            }
+
+            _start = (float[])sample.Clone();
+        }
+        else
+        {
+            // The whole step from σ_k, along the slope at the midpoint.
+            x0 = PredictOriginal(modelOutput, sample, _mid[k]);
+            var dt = _to[k] - _from[k];
+            for (var i = 0; i < prev.Length; i++)
+            {
+                prev[i] = start[i] + (sample[i] - x0[i]) / _mid[k] * dt;
+            }
+
+            if (_up[k] > 0f)
+            {
+                // Without a generator the step has nothing to draw from; a fixed seed keeps it reproducible.
+                var noise = (generator ?? new GaussianNoise(0)).Next(prev.Length);
+                for (var i = 0; i < prev.Length; i++)
+                {
+                    prev[i] += noise[i] * _up[k];
+                }
+            }
+
+            _start = null;
+        }
+
+        StepIndex = index + 1;
+        return new SchedulerStepOutput(prev, x0);
+    }
+}
