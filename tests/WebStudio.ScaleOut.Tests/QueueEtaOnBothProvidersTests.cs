@@ -7,9 +7,8 @@ using WebStudio.Studio.Queue;
 namespace WebStudio.ScaleOut.Tests;
 
 /// <summary>
-/// The queue's ETAs weigh each job by its own model's measured speed (per step, and for the rest of a job) and by its
-/// steps, images and pixels, on SQLite
-/// and on PostgreSQL, in a member's view (summed in SQL) and in the administrator's (summed here) alike: a quick job
+/// The queue's ETAs weigh each job by its own model's measured speed (per model call, and for the rest of a job) and by
+/// its model calls (a second-order sampler's two a step), images and pixels, on SQLite and on PostgreSQL, in a member's view (summed in SQL) and in the administrator's (summed here) alike: a quick job
 /// queued behind a slow model's job waits for that job's time, not for a step count.
 /// </summary>
 [Trait("Capability", "StudioCore")]
@@ -123,20 +122,55 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
         Assert.Equal(expected[1], place!.Value.Eta!.Value.TotalSeconds, 3);
     }
 
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task A_second_order_samplers_job_is_estimated_by_its_model_calls(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var (a, b) = await core.AddUsersAsync("a", "b") switch { var ids => (ids[0], ids[1]) };
+        await using (var db = await core.CreateDbContextAsync())
+        {
+            // Measured at 256², 10 steps each: Euler a runs of 1 s (0.8 s for 10 model calls, 0.2 s of the rest) and Heun
+            // runs of 1.72 s (1.52 s for 19 calls, 152 ms a step): both are 80 ms a call.
+            for (var i = 0; i < 3; i++)
+            {
+                db.Jobs.Add(Finished(a, "fast", 1_000, 80, at: 100 + i));
+                db.Jobs.Add(Finished(a, "fast", 1_720, 152, at: 110 + i, scheduler: "Heun"));
+            }
+
+            // Queued, in this run order: Heun, 10 steps (19 calls): 1.72 s; DPM2 a, 20 steps (39 calls): 3.32 s; Euler a,
+            // 10 steps: 1 s.
+            db.Jobs.Add(Waiting(a, "fast", 10, 256, 1, at: 500, scheduler: "Heun"));
+            db.Jobs.Add(Waiting(b, "fast", 20, 256, 1, at: 501, scheduler: "DPM2 a"));
+            db.Jobs.Add(Waiting(a, "fast", 10, 256, 1, at: 502));
+            await db.SaveChangesAsync();
+        }
+
+        var snapshot = core.Services.GetRequiredService<QueueSnapshot>();
+        double[] expected = [1.72, 1.72 + 3.32, 1.72 + 3.32 + 1];
+
+        AssertSeconds([expected[0], expected[2]], (await snapshot.GetAsync(a, isAdmin: false)).Entries);
+        AssertSeconds([expected[1]], (await snapshot.GetAsync(b, isAdmin: false)).Entries);
+        AssertSeconds(expected, (await snapshot.GetAsync("someone-else", isAdmin: true)).Entries);
+    }
+
     private static void AssertSeconds(double[] expected, IEnumerable<QueueEntry> entries) =>
         Assert.Equal(expected, entries.Select(e => e.Eta.TotalSeconds), (x, y) => Math.Abs(x - y) < 0.001);
 
-    private static GenerationJob Finished(string owner, string model, double totalMs, double stepMs, int at, JobStatus status = JobStatus.Succeeded)
+    private static GenerationJob Finished(string owner, string model, double totalMs, double stepMs, int at, JobStatus status = JobStatus.Succeeded,
+        string scheduler = "Euler a")
     {
-        var job = Waiting(owner, model, 10, 256, 1, at, status);
+        var job = Waiting(owner, model, 10, 256, 1, at, status, scheduler);
         (job.StartedAt, job.FinishedAt, job.TotalMs, job.AverageStepMs) = (job.CreatedAt, job.CreatedAt.AddSeconds(1), totalMs, stepMs);
         return job;
     }
 
-    private static GenerationJob Waiting(string owner, string model, int steps, int size, int images, int at, JobStatus status = JobStatus.Queued)
+    private static GenerationJob Waiting(string owner, string model, int steps, int size, int images, int at, JobStatus status = JobStatus.Queued,
+        string scheduler = "Euler a")
     {
         var job = new GenerationJob { OwnerId = owner, Source = JobSource.Api, Width = size, Height = size, CreatedAt = Start.AddMinutes(at), Status = status };
-        JobSpecJson.Store(job, StudioCore.Spec($"{model} job") with { Model = model, Steps = steps, BatchSize = images, Width = size, Height = size });
+        JobSpecJson.Store(job, StudioCore.Spec($"{model} job") with { Model = model, Scheduler = scheduler, Steps = steps, BatchSize = images, Width = size, Height = size });
         return job;
     }
 }

@@ -20,6 +20,21 @@ public static class SchedulerNames
     public const string Plms = "PLMS";
     public const string Lcm = "LCM";
 
+    /// <summary>The second-order samplers (<see cref="IScheduler.Order"/> 2): they ask the model twice for every step
+    /// but the last.</summary>
+    public static IReadOnlyList<string> SecondOrder { get; } = [Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras];
+
+    /// <summary>The model calls that <paramref name="steps"/> steps of <paramref name="name"/> take from noise: what a
+    /// step costs, for the queue's ETAs (a Heun step takes about two Euler steps' time). PLMS asks once more, at its
+    /// pseudo-Heun start.</summary>
+    public static int ModelCalls(string? name, int steps) => name switch
+    {
+        _ when steps < 2 => steps,
+        Plms => steps + 1,
+        _ when SecondOrder.Contains(name, StringComparer.Ordinal) => 2 * steps - 1,
+        _ => steps,
+    };
+
     public static IReadOnlyList<string> All { get; } =
         [Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc, Lms, Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, Plms, Lcm];
 }

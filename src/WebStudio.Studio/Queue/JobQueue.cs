@@ -303,7 +303,7 @@ public sealed class JobQueue(
     /// from the queue's partial index.</summary>
     public async Task<IReadOnlyList<QueuedJobInfo>> OrderAsync(StudioDbContext db, CancellationToken cancellationToken) =>
         await InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued))
-            .Select(j => new QueuedJobInfo(j.Id, j.OwnerId, j.CreatedAt, j.Priority, j.Steps, j.BatchSize, j.Model, j.Width, j.Height))
+            .Select(j => new QueuedJobInfo(j.Id, j.OwnerId, j.CreatedAt, j.Priority, j.Steps, j.BatchSize, j.Model, j.Width, j.Height, j.Scheduler))
             .ToListAsync(cancellationToken);
 
     /// <summary>Queued jobs in run order: the same ORDER BY as <see cref="QueueOrderSql.OrderBy"/>.</summary>

@@ -1,4 +1,5 @@
 using WebStudio.Data.Configurations;
+using WebStudio.Generation.Schedulers;
 using WebStudio.Studio.Options;
 
 namespace WebStudio.Studio.Queue;
@@ -66,9 +67,16 @@ public static class QueueOrderSql
         "SELECT \"Id\", \"Position\", \"Ms\" FROM (SELECT \"Id\", \"OwnerId\", "
         + $"ROW_NUMBER() OVER (ORDER BY {OrderBy(policy)}) AS \"Position\", "
         + $"SUM({(servedOnly ? $"CASE WHEN {Runnable(postgres)} THEN 1 ELSE 0 END * " : "")}"
-        + $"CAST(\"BatchSize\" AS DOUBLE PRECISION) * \"Width\" * \"Height\" * (\"Steps\" * {RateOfModel("step", models)} + {RateOfModel("rest", models)})) "
+        + $"CAST(\"BatchSize\" AS DOUBLE PRECISION) * \"Width\" * \"Height\" * ({Calls} * {RateOfModel("step", models)} + {RateOfModel("rest", models)})) "
         + $"OVER (ORDER BY {OrderBy(policy)} ROWS UNBOUNDED PRECEDING) AS \"Ms\" "
         + $"FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" WHERE \"OwnerId\" = @owner ORDER BY \"Position\"";
+
+    // A job's model calls, as SchedulerNames.ModelCalls counts them: a second-order sampler asks twice a step but the
+    // last, PLMS once more at its start.
+    private static readonly string Calls = "(CASE WHEN \"Steps\" < 2 THEN \"Steps\" "
+        + $"WHEN \"Scheduler\" = '{SchedulerNames.Plms}' THEN \"Steps\" + 1 "
+        + $"WHEN \"Scheduler\" IN ({string.Join(", ", SchedulerNames.SecondOrder.Select(name => $"'{name}'"))}) THEN 2 * \"Steps\" - 1 "
+        + "ELSE \"Steps\" END)";
 
     // DOUBLE PRECISION is REAL to SQLite (its affinity rules) and float8 to PostgreSQL.
     private static string RateOfModel(string rate, int models) => models == 0
@@ -81,11 +89,11 @@ public static class QueueOrderSql
 
     /// <summary>
     /// <c>@model</c>'s last <c>@n</c> measured runs, newest first (TotalMs, AverageStepMs, Steps, BatchSize, Width,
-    /// Height, LoadMs): a backward range scan of the measured runs' partial index (GenerationJobConfiguration), never of
+    /// Height, LoadMs, Scheduler): a backward range scan of the measured runs' partial index (GenerationJobConfiguration), never of
     /// the table.
     /// </summary>
     public const string RecentRuns =
-        "SELECT \"TotalMs\", \"AverageStepMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\", \"LoadMs\" FROM \"GenerationJobs\" "
+        "SELECT \"TotalMs\", \"AverageStepMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\", \"LoadMs\", \"Scheduler\" FROM \"GenerationJobs\" "
         + $"WHERE {GenerationJobConfiguration.MeasuredFilter} AND \"Model\" = @model ORDER BY \"FinishedAt\" DESC LIMIT @n";
 
     /// <summary>

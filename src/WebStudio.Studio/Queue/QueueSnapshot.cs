@@ -131,7 +131,7 @@ public sealed class QueueSnapshot(
     {
         var order = await queue.OrderAsync(db, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
-            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height })
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.Scheduler })
             .ToListAsync(cancellationToken);
         var heldJobs = await queue.InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Held))
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.CreatedAt, j.Priority })
@@ -158,7 +158,7 @@ public sealed class QueueSnapshot(
         var ahead = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
-            var (step, left) = Remaining(rates, charges, job.Id, job.Model, job.Steps, job.BatchSize, job.Width, job.Height);
+            var (step, left) = Remaining(rates, charges, job.Id, job.Model, job.Scheduler, job.Steps, job.BatchSize, job.Width, job.Height);
             ahead += left;
             if (details.TryGetValue(job.Id, out var d))
             {
@@ -174,7 +174,7 @@ public sealed class QueueSnapshot(
             // A job that no live worker can run adds no time to the jobs behind it: no claim takes it.
             if (d is null || live.UnservedUntil(d.Kind, d.Model, job.CreatedAt) is null)
             {
-                ahead += rates.TimeOf(job.Model, job.Steps, job.BatchSize, job.Width, job.Height) + charges.ChargeFor(job.Model);
+                ahead += rates.TimeOf(job.Model, job.Scheduler, job.Steps, job.BatchSize, job.Width, job.Height) + charges.ChargeFor(job.Model);
             }
 
             if (d is not null)
@@ -250,21 +250,21 @@ public sealed class QueueSnapshot(
     private async Task<List<RunningJob>> RunningAsync(StudioDbContext db, WorkRates rates, ModelLoadCharges charges, CancellationToken cancellationToken)
     {
         var rows = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
-            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height })
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height, j.Scheduler })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(j =>
         {
-            var (step, left) = Remaining(rates, charges, j.Id, j.Model, j.Steps, j.BatchSize, j.Width, j.Height);
+            var (step, left) = Remaining(rates, charges, j.Id, j.Model, j.Scheduler, j.Steps, j.BatchSize, j.Width, j.Height);
             return new RunningJob(j.Id, j.OwnerId, j.Prompt, j.Steps, j.CreatedAt, j.Priority, step, left);
         })];
     }
 
     /// <summary>A running job's step as its progress last said, and the time of the steps it has left, with its
     /// model's load while it has not made a step of a model that no worker holds.</summary>
-    private (int Step, TimeSpan Left) Remaining(WorkRates rates, ModelLoadCharges charges, Guid id, string model, int steps, int images, int width, int height)
+    private (int Step, TimeSpan Left) Remaining(WorkRates rates, ModelLoadCharges charges, Guid id, string model, string scheduler, int steps, int images, int width, int height)
     {
         var step = notifier.GetLiveState(id)?.Step ?? 0;
-        return (step, rates.TimeOf(model, Math.Max(0, steps - step), images, width, height) + charges.ChargeForRunning(model, step));
+        return (step, rates.TimeOf(model, scheduler, Math.Max(0, steps - step), images, width, height) + charges.ChargeForRunning(model, step));
     }
 
     /// <summary>The workers heard from within the lease, read once per view: the models they hold loaded (for the load

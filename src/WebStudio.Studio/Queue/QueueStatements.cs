@@ -173,7 +173,8 @@ internal static class QueueStatements
             while (await reader.ReadAsync(cancellationToken))
             {
                 list.Add(new FinishedRun(reader.GetDouble(0), reader.IsDBNull(1) ? null : reader.GetDouble(1),
-                    reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetDouble(6)));
+                    reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetInt32(5), reader.IsDBNull(6) ? null : reader.GetDouble(6),
+                    reader.GetString(7)));
             }
 
             runs[model] = list;

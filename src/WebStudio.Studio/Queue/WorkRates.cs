@@ -1,13 +1,17 @@
+using WebStudio.Generation.Schedulers;
+
 namespace WebStudio.Studio.Queue;
 
 /// <summary>
 /// How long queued work takes, for the queue's ETAs, per model and measured over that model's last finished jobs:
-/// the milliseconds of one step per pixel of one image, and the rest of a job (text encoding, the VAE's decode) per
-/// pixel of one image. A job of s steps and n images of w × h is estimated at
-/// n·w·h·(s·<see cref="ModelRate.StepMs"/> + <see cref="ModelRate.RestMs"/>): a model at the size it usually runs at
-/// is estimated by its own recent jobs, another size in proportion to its pixels. One rate for every model would
-/// estimate an SDXL job at 1024² by the last tiny jobs at 128², a hundred times too short. A model's load is apart
-/// (<see cref="Loads"/>): it is paid once by the first job of a model that no worker holds (<see cref="ModelLoadCharges"/>).
+/// the milliseconds of one model call per pixel of one image, and the rest of a job (text encoding, the VAE's decode)
+/// per pixel of one image. A job of s steps (c model calls: <see cref="SchedulerNames.ModelCalls"/>, 2s − 1 for Heun
+/// and DPM2) and n images of w × h is estimated at n·w·h·(c·<see cref="ModelRate.StepMs"/> + <see cref="ModelRate.RestMs"/>):
+/// a model at the size it usually runs at is estimated by its own recent jobs, another size in proportion to its
+/// pixels, and a second-order sampler by its calls, so that Heun's 20 steps are not told as Euler's. One rate for every
+/// model would estimate an SDXL job at 1024² by the last tiny jobs at 128², a hundred times too short. A model's load
+/// is apart (<see cref="Loads"/>): it is paid once by the first job of a model that no worker holds
+/// (<see cref="ModelLoadCharges"/>).
 /// </summary>
 /// <param name="Rates">Each measured model's rates.</param>
 /// <param name="Fallback">The rates of a model with no finished job yet: the measured models' jobs pooled, or
@@ -26,12 +30,12 @@ public sealed record WorkRates(IReadOnlyDictionary<string, ModelRate> Rates, Mod
 
     public ModelRate RateOf(string model) => Rates.TryGetValue(model, out var rate) ? rate : Fallback;
 
-    /// <summary>The time of <paramref name="steps"/> steps of <paramref name="images"/> images of the size given, and
-    /// the rest of their job.</summary>
-    public TimeSpan TimeOf(string model, int steps, int images, int width, int height)
+    /// <summary>The time of <paramref name="steps"/> steps of <paramref name="scheduler"/> for <paramref name="images"/>
+    /// images of the size given, and the rest of their job.</summary>
+    public TimeSpan TimeOf(string model, string? scheduler, int steps, int images, int width, int height)
     {
         var rate = RateOf(model);
-        return TimeSpan.FromMilliseconds((double)images * width * height * (steps * rate.StepMs + rate.RestMs));
+        return TimeSpan.FromMilliseconds((double)images * width * height * (SchedulerNames.ModelCalls(scheduler, steps) * rate.StepMs + rate.RestMs));
     }
 
     /// <summary>Rates from each model's last runs.</summary>
@@ -50,15 +54,15 @@ public sealed record WorkRates(IReadOnlyDictionary<string, ModelRate> Rates, Mod
     }
 }
 
-/// <summary>One model's speed: milliseconds per step per pixel of one image, and for the rest of a job per pixel of
-/// one image.</summary>
+/// <summary>One model's speed: milliseconds per model call (an Euler step) per pixel of one image, and for the rest of
+/// a job per pixel of one image.</summary>
 public readonly record struct ModelRate(double StepMs, double RestMs)
 {
-    /// <summary>With nothing measured: 100 ms a step for a 512² image, nothing else.</summary>
+    /// <summary>With nothing measured: 100 ms a model call for a 512² image, nothing else.</summary>
     public static ModelRate Default { get; } = new(100.0 / (512 * 512), 0);
 
     /// <summary>
-    /// The step rate from the runs' summed step time, and the rest's rate as the lower median of the runs', each
+    /// The call rate from the runs' summed step time over their model calls, and the rest's rate as the lower median of the runs', each
     /// without the model's load where the run measured it. Runs from before loads were measured hold their load in
     /// the rest: the lower median leaves it out as soon as there are two runs. Null when the runs measured no time.
     /// </summary>
@@ -70,17 +74,21 @@ public readonly record struct ModelRate(double StepMs, double RestMs)
             return null;
         }
 
-        var stepMs = timed.Sum(r => r.StepsMs) / timed.Sum(r => (double)r.Steps * r.ImagePixels);
+        var stepMs = timed.Sum(r => r.StepsMs) / timed.Sum(r => (double)r.Calls * r.ImagePixels);
         var rest = timed.Select(r => Math.Max(0, r.TotalMs - r.StepsMs - (r.LoadMs ?? 0)) / r.ImagePixels).Order().ToList();
         return new ModelRate(stepMs, rest[(rest.Count - 1) / 2]);
     }
 }
 
 /// <summary>One finished job as <see cref="WorkRates"/> measures it: its time, the mean time of one of its steps
-/// (null where not measured: all of the time is counted as steps), its steps, images and size, and the time it
-/// waited for its model to load (null: none, or not measured).</summary>
-public readonly record struct FinishedRun(double TotalMs, double? StepMs, int Steps, int Images, int Width, int Height, double? LoadMs = null)
+/// (null where not measured: all of the time is counted as steps), its steps, images and size, the time it waited for
+/// its model to load (null: none, or not measured), and its sampler.</summary>
+public readonly record struct FinishedRun(double TotalMs, double? StepMs, int Steps, int Images, int Width, int Height, double? LoadMs = null,
+    string? Scheduler = null)
 {
+    /// <summary>The model calls of its steps (<see cref="SchedulerNames.ModelCalls"/>).</summary>
+    public int Calls => SchedulerNames.ModelCalls(Scheduler, Steps);
+
     /// <summary>The time of the steps, at most the whole.</summary>
     public double StepsMs => Math.Min(TotalMs, StepMs is { } step ? step * Steps : TotalMs);
 

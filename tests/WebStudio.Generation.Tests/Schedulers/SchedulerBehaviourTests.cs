@@ -34,6 +34,20 @@ public sealed class SchedulerBehaviourTests
     }
 
     [Theory]
+    [MemberData(nameof(Names))]
+    public void The_model_calls_counted_for_the_queue_are_the_schedules_own(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
+        foreach (var steps in new[] { 1, 2, 10, 30 })
+        {
+            scheduler.SetTimesteps(steps);
+            Assert.Equal(scheduler.Timesteps.Count, SchedulerNames.ModelCalls(name, steps));
+        }
+
+        Assert.Equal(scheduler.Order == 2, SchedulerNames.SecondOrder.Contains(name));
+    }
+
+    [Theory]
     [InlineData(SchedulerNames.Euler)]
     [InlineData(SchedulerNames.EulerAncestral)]
     [InlineData(SchedulerNames.Lms)]

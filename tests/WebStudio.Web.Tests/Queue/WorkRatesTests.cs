@@ -32,6 +32,23 @@ public sealed class WorkRatesTests
     }
 
     [Fact]
+    public void A_second_order_samplers_steps_are_measured_and_told_as_its_model_calls()
+    {
+        // Euler a: 20 steps of 100 ms. Heun: 20 steps in 39 model calls of 100 ms, 195 ms a step.
+        var euler = new FinishedRun(TotalMs: 2000 + 1000, StepMs: 100, Steps: 20, Images: 1, Width: 512, Height: 512, Scheduler: "Euler a");
+        var heun = new FinishedRun(TotalMs: 3900 + 1000, StepMs: 195, Steps: 20, Images: 1, Width: 512, Height: 512, Scheduler: "Heun");
+
+        var rate = ModelRate.Of([euler, heun])!.Value;
+        var rates = new WorkRates(new Dictionary<string, ModelRate> { ["m"] = rate }, ModelRate.Default);
+
+        Assert.Equal(39, heun.Calls);
+        Assert.Equal(100 / Pixels, rate.StepMs, 12);
+        Assert.Equal(4900, rates.TimeOf("m", "Heun", 20, 1, 512, 512).TotalMilliseconds, 6);
+        Assert.Equal(3000, rates.TimeOf("m", "Euler a", 20, 1, 512, 512).TotalMilliseconds, 6);
+        Assert.Equal(2 * (2900 + 1000), rates.TimeOf("m", "DPM2 Karras", 15, 2, 512, 512).TotalMilliseconds, 6);
+    }
+
+    [Fact]
     public void An_odd_number_of_runs_takes_the_middle_rest_and_runs_without_a_time_are_left_out()
     {
         var runs = new[] { 1000.0, 3000, 2000 }
