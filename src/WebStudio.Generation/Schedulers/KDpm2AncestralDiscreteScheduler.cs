@@ -8,7 +8,11 @@ namespace WebStudio.Generation.Schedulers;
 public sealed class KDpm2AncestralDiscreteScheduler(SchedulerConfig config, bool? useKarrasSigmas = null)
     : KDpm2SchedulerBase(config, useKarrasSigmas ?? config.UseKarrasSigmas)
 {
-    protected override (float Mid, float To, float Up) PlanStep(float[] sigmas, int k)
+    protected override (float Mid, float To, float Up) PlanStep(float[] sigmas, int k) => AncestralPlan(sigmas, k);
+
+    /// <summary>k-diffusion's get_ancestral_step (η = 1): the step ends at σ_down and adds noise of σ_up; the midpoint
+    /// is the geometric mean of σ_k and σ_down, where both DPM2 a and DPM++ 2S a ask the model the second time.</summary>
+    internal static (float Mid, float To, float Up) AncestralPlan(float[] sigmas, int k)
     {
         var (sigma, next) = (sigmas[k], sigmas[k + 1]);
         var up = MathF.Sqrt(next * next * (sigma * sigma - next * next) / (sigma * sigma));

@@ -3,9 +3,10 @@ using WebStudio.Generation.Tensors;
 namespace WebStudio.Generation.Schedulers;
 
 /// <summary>
-/// diffusers' KDPM2 schedulers (k-diffusion's sample_dpm_2 and sample_dpm_2_ancestral; A1111's "DPM2" and "DPM2 a"):
-/// each step k from σ_k asks the model twice, first at σ_k for an Euler step to a midpoint, then at the midpoint for
-/// the slope that takes the step from σ_k to its end. The midpoint and the end are each subclass's own. The last step
+/// diffusers' KDPM2 schedulers (k-diffusion's sample_dpm_2 and sample_dpm_2_ancestral; A1111's "DPM2" and "DPM2 a"),
+/// and k-diffusion's sample_dpmpp_2s_ancestral ("DPM++ 2S a"): each step k from σ_k asks the model twice, first at σ_k
+/// for an Euler step to a midpoint, then at the midpoint for the prediction that takes the step from σ_k to its end.
+/// The midpoint, the end and the second half's formula are each subclass's own. The last step
 /// goes to σ = 0 at once (its midpoint is 0), so n steps take 2n − 1 model evaluations, in the schedule
 /// [t₀, t(mid₀), t₁, t(mid₁), …, tₙ₋₁].
 /// </summary>
@@ -25,6 +26,17 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
 
     /// <summary>Step k's midpoint, end and noise, from the step sigmas <paramref name="sigmas"/> (σ₀ … σₙ₋₁, then 0).</summary>
     protected abstract (float Mid, float To, float Up) PlanStep(float[] sigmas, int k);
+
+    /// <summary>The second half of a step, from <paramref name="start"/> at <paramref name="from"/> to <paramref name="to"/>,
+    /// with the model's clean sample <paramref name="x0"/> at the midpoint <paramref name="mid"/>, where the Euler half
+    /// had taken the sample to <paramref name="atMid"/>. DPM2: along the slope at the midpoint.</summary>
+    protected virtual void SecondHalf(float[] start, float[] atMid, float[] x0, float from, float mid, float to, float[] prev)
+    {
+        for (var i = 0; i < prev.Length; i++)
+        {
+            prev[i] = start[i] + (atMid[i] - x0[i]) / mid * (to - from);
+        }
+    }
 
     protected override void BuildSchedule(int numInferenceSteps)
     {
@@ -78,13 +90,9 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
         }
         else
         {
-            // The whole step from σ_k, along the slope at the midpoint.
+            // The whole step from σ_k, by the model's prediction at the midpoint.
             x0 = PredictOriginal(modelOutput, sample, _mid[k]);
-            var dt = _to[k] - _from[k];
-            for (var i = 0; i < prev.Length; i++)
-            {
-                prev[i] = start[i] + (sample[i] - x0[i]) / _mid[k] * dt;
-            }
+            SecondHalf(start, sample, x0, _from[k], _mid[k], _to[k], prev);
 
             if (_up[k] > 0f)
             {

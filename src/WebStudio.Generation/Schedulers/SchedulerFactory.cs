@@ -22,6 +22,8 @@ public static class SchedulerFactory
             SchedulerNames.Dpm2Karras => new KDpm2DiscreteScheduler(config, useKarrasSigmas: true),
             SchedulerNames.Dpm2Ancestral => new KDpm2AncestralDiscreteScheduler(config),
             SchedulerNames.Dpm2AncestralKarras => new KDpm2AncestralDiscreteScheduler(config, useKarrasSigmas: true),
+            SchedulerNames.DpmPlusPlus2SAncestral => new DpmPlusPlus2SAncestralScheduler(config),
+            SchedulerNames.DpmPlusPlus2SAncestralKarras => new DpmPlusPlus2SAncestralScheduler(config, useKarrasSigmas: true),
             // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up; at second order, which
             // stays stable under classifier-free guidance (diffusers' fourth order blew up on the built-in model).
             SchedulerNames.Plms => new PNDMScheduler(config with { SkipPrkSteps = true }, PNDMScheduler.GuidedPlmsOrder),

@@ -186,6 +186,8 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Dpm2Karras, typeof(KDpm2DiscreteScheduler))]
     [InlineData(SchedulerNames.Dpm2Ancestral, typeof(KDpm2AncestralDiscreteScheduler))]
     [InlineData(SchedulerNames.Dpm2AncestralKarras, typeof(KDpm2AncestralDiscreteScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2SAncestral, typeof(DpmPlusPlus2SAncestralScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2SAncestralKarras, typeof(DpmPlusPlus2SAncestralScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
     public void Factory_maps_each_sampler_name(string name, Type expected) =>
@@ -242,6 +244,39 @@ public sealed class SchedulerBehaviourTests
         Assert.All(Enumerable.Range(0, 5), k => Assert.True(ancestral.Timesteps[2 * k + 1] < plain.Timesteps[2 * k + 1]));
     }
 
+    /// <summary>DPM++ 2S a's first step against k-diffusion's sample_dpmpp_2s_ancestral, worked out here in double (without
+    /// its noise): the model asked at σ₀ and at the midpoint √(σ₀·σ_down) in log-sigma, and the step ending at σ_down.</summary>
+    [Fact]
+    public void DPM_plus_plus_2S_a_takes_k_diffusions_step()
+    {
+        var scheduler = new DpmPlusPlus2SAncestralScheduler(SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(10);
+        var x = DummySampleDeter().Select(v => v * scheduler.InitNoiseSigma).ToArray();
+        static float[] Epsilon(float[] input) => [.. input.Select(v => 0.5f * v)];
+        var (first, second) = (scheduler.Timesteps[0], scheduler.Timesteps[1]);
+        var atMid = scheduler.Step(Epsilon(scheduler.ScaleModelInput(x, first)), first, x, new NoNoise()).PrevSample;
+        var stepped = scheduler.Step(Epsilon(scheduler.ScaleModelInput(atMid, second)), second, atMid, new NoNoise()).PrevSample;
+
+        // k-diffusion: σ₀ and σ₁ at the first two steps' whole timesteps (entries 0 and 2); get_ancestral_step; the
+        // ε-model's denoised x − σ·ε(x/√(σ²+1)); t_fn(σ) = −ln σ.
+        var (s0, s1) = (Sigma((int)scheduler.Timesteps[0]), Sigma((int)scheduler.Timesteps[2]));
+        var up = Math.Sqrt(s1 * s1 * (s0 * s0 - s1 * s1) / (s0 * s0));
+        var down = Math.Sqrt(s1 * s1 - up * up);
+        var h = -Math.Log(down) + Math.Log(s0);
+        var sigmaMid = Math.Exp(Math.Log(s0) - h / 2);
+        for (var i = 0; i < x.Length; i++)
+        {
+            var denoised = x[i] - s0 * 0.5 * x[i] / Math.Sqrt(s0 * s0 + 1);
+            var x2 = sigmaMid / s0 * x[i] - double.ExpM1(-h / 2) * denoised;
+            var denoised2 = x2 - sigmaMid * 0.5 * x2 / Math.Sqrt(sigmaMid * sigmaMid + 1);
+            var expected = down / s0 * x[i] - double.ExpM1(-h) * denoised2;
+            Assert.Equal(x2, atMid[i], 1e-4 * (1 + Math.Abs(x2)));
+            Assert.Equal(expected, stepped[i], 1e-4 * (1 + Math.Abs(expected)));
+        }
+
+        static double Sigma(int t) => Math.Sqrt((1 - StableDiffusionAlphaCumprod(t)) / StableDiffusionAlphaCumprod(t));
+    }
+
     [Fact]
     public void DPM2_Karras_steps_on_whole_timesteps_from_the_Karras_sigmas()
     {
@@ -255,6 +290,11 @@ public sealed class SchedulerBehaviourTests
         Assert.All(steps, t => Assert.Equal(MathF.Round(t), t));
         Assert.Equal(plain.Timesteps[0], karras.Timesteps[0]);
         Assert.NotEqual(plain.Timesteps[2], karras.Timesteps[2]);
+    }
+
+    private sealed class NoNoise : INoiseSource
+    {
+        public float[] Next(int count) => new float[count];
     }
 
     private sealed class CountingNoise : INoiseSource
