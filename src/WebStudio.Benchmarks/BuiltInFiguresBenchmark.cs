@@ -9,15 +9,15 @@ namespace WebStudio.Benchmarks;
 
 /// <summary>
 /// Issue 20's measurements on the built-in model, scored by ShapesWorld's evaluator: every sampler against DDIM
-/// (PLMS), the hires fix's object counts by strength (its default), and inpainting by area, padding and prompt (the
-/// inpaint defaults). The tests hold floors on the same code (tests/WebStudio.Testing/BuiltInFigures).
+/// (PLMS), CFG rescale against a high CFG scale, the hires fix's object counts by strength (its default), and
+/// inpainting by area, padding and prompt (the inpaint defaults). The tests hold floors on the same code (tests/WebStudio.Testing/BuiltInFigures).
 /// </summary>
 internal static class BuiltInFiguresBenchmark
 {
     public static async Task RunAsync(string[] options)
     {
         var folder = Option(options, "--model") ?? Path.Combine("models", "webstudio-shapes");
-        var only = (Option(options, "--only") ?? "samplers,hires,inpaint").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var only = (Option(options, "--only") ?? "samplers,rescale,hires,inpaint").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var seeds = Int(options, "--seeds", 20);
         var steps = Int(options, "--steps", 20);
         IReadOnlyList<string> samplers = Option(options, "--samplers")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? SchedulerNames.All;
@@ -46,6 +46,24 @@ internal static class BuiltInFiguresBenchmark
                 foreach (var s in scores)
                 {
                     Console.WriteLine(Invariant($"| {s.Sampler} | {s.Correct}/{s.Total} | {s.Accuracy:0.000} | {s.Accuracy - ddim:+0.000;−0.000;0.000} |"));
+                }
+            }
+        }
+
+        if (only.Contains("rescale"))
+        {
+            // CFG rescale: a high CFG scale's over-exposure pulled back (Euler a, the studio's default sampler).
+            var prompts = SamplerAgreement.Prompts(14);
+            var perPrompt = Int(options, "--seeds-per-prompt", 4);
+            Console.WriteLine($"\nCFG rescale: {prompts.Count} suite prompts × {perPrompt} seeds, {steps} steps, Euler a");
+            Console.WriteLine("| CFG scale | CFG rescale | correct | accuracy |");
+            Console.WriteLine("|---:|---:|---:|---:|");
+            foreach (var guidance in new[] { 7f, 12f, 20f })
+            {
+                foreach (var rescale in new[] { 0f, 0.5f, 0.7f })
+                {
+                    var score = (await SamplerAgreement.MeasureAsync(pipeline, [SchedulerNames.EulerAncestral], prompts, perPrompt, steps, guidance, rescale)).Single();
+                    Console.WriteLine(Invariant($"| {guidance:0} | {rescale:0.0} | {score.Correct}/{score.Total} | {score.Accuracy:0.000} |"));
                 }
             }
         }

@@ -101,7 +101,7 @@ switch (command)
               builtin  [--model DIR]             the same on the built-in model at 128²
               iobinding [--model DIR] [--size 128] [--steps 20] [--batch 1] [--repeats 15] [--warm-up 10] [--threads N] [--provider cpu|cuda]
                                                  the UNet with and without IOBinding (Generation:IoBinding), interleaved: s/step, s/image, MB allocated
-              builtin-figures [--only samplers,hires,inpaint] [--seeds 20] [--seeds-per-prompt 4] [--steps 20] [--samplers "UniPC,DPM++ 2M"] [--model DIR]
+              builtin-figures [--only samplers,rescale,hires,inpaint] [--seeds 20] [--seeds-per-prompt 4] [--steps 20] [--samplers "UniPC,DPM++ 2M"] [--model DIR]
                                                  the built-in model scored by its evaluator: samplers vs DDIM, hires strengths, inpaint areas
               sd15 [--steps N] [--sizes 256,512] [--precisions fp32,fp16] [--cache DIR] [--load-only] [--provider auto|cpu|cuda|tensorrt] [--iobinding on|off] [--cuda-graph] [--vae-tile N]
                                                  SD 1.5 scale: load time and memory, s/step, overhead, preview costs

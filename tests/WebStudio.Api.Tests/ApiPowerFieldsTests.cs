@@ -86,6 +86,8 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
     [InlineData("negative_prompt", "7", "invalid_type")]
     [InlineData("variation_seed", "-2", "integer_out_of_range")]
     [InlineData("variation_strength", "1.5", "number_out_of_range")]
+    [InlineData("guidance_rescale", "1.2", "number_out_of_range")]
+    [InlineData("guidance_rescale", "-0.1", "number_out_of_range")]
     [InlineData("variation_strength", "\"some\"", "invalid_type")]
     public async Task A_bad_power_field_is_a_400_that_names_it(string field, string json, string code)
     {
@@ -98,6 +100,25 @@ public sealed class ApiPowerFieldsTests(StudioHost server) : IClassFixture<Studi
         var error = await ErrorAsync(response);
         Assert.Equal((field, code), (error.GetProperty("param").GetString(), error.GetProperty("code").GetString()));
         Assert.Contains(field, error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_CFG_rescale_is_stored_with_the_job_and_written_into_its_pictures_parameters()
+    {
+        var (userId, key) = await server.CreateUserWithKeyAsync("power-rescale");
+        using var api = server.Client(key);
+
+        using var response = await api.PostAsJsonAsync("/v1/images/generations", new
+        {
+            prompt = "a star", model = StudioHost.Model, size = "64x64", steps = 2, seed = 5, guidance_rescale = 0.7,
+        });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = server.OpenDatabase();
+        var job = await db.Jobs.SingleAsync(j => j.OwnerId == userId);
+        Assert.Equal(0.7f, Assert.IsType<JobSpec.Txt2Img>(JobSpecJson.Read(job)).GuidanceRescale);
+        var image = await db.Images.SingleAsync(i => i.OwnerId == userId);
+        Assert.EndsWith(", CFG Rescale phi: 0.7", WebStudio.Studio.Storage.A1111Parameters.Format(job, image.Seed, 64, 64));
     }
 
     [Fact]

@@ -41,6 +41,11 @@ public sealed record GenerationRequest
     /// <summary>How much of the variation seed's noise the start takes, from 0 to 1.</summary>
     public float VariationStrength { get; init; }
 
+    /// <summary>diffusers' guidance_rescale (InvokeAI's "CFG Rescale Multiplier", ComfyUI's RescaleCFG), from 0 (off) to
+    /// 1: how far each guided prediction is scaled back to the spread of the prompt's own, which keeps a high CFG
+    /// scale from over-exposing the picture (Lin et al. 2023, §3.4; 0.7 is the paper's).</summary>
+    public float GuidanceRescale { get; init; }
+
     /// <summary>Whether the start blends in a variation seed's noise.</summary>
     public bool Varies => VariationSeed is not null && VariationStrength > 0f;
 

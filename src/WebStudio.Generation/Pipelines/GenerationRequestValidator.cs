@@ -55,6 +55,11 @@ public static class GenerationRequestValidator
             problems.Add(new("variationStrength", "the variation strength must be between 0 and 1, such as 0.25"));
         }
 
+        if (!float.IsFinite(request.GuidanceRescale) || request.GuidanceRescale is < 0f or > 1f)
+        {
+            problems.Add(new("guidanceRescale", "the CFG rescale must be between 0 (off) and 1, such as 0.7"));
+        }
+
         CheckImages(problems, request);
         CheckRefiner(problems, request);
         return problems;

@@ -4,8 +4,9 @@ using WebStudio.Generation.Tensors;
 namespace WebStudio.Generation.Pipelines;
 
 /// <summary>The text states and guidance a run conditions on. Unconditional is null when CFG is off. ImageScale is
-/// an instruction edit's image guidance (Scale then its text guidance).</summary>
-internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbedding? Unconditional, float Scale, float[]? TimestepCond, float ImageScale = 0f);
+/// an instruction edit's image guidance (Scale then its text guidance); Rescale is CFG's <see cref="GuidanceRescale"/>.</summary>
+internal sealed record GuidanceInput(PromptEmbedding Conditional, PromptEmbedding? Unconditional, float Scale, float[]? TimestepCond, float ImageScale = 0f,
+    float Rescale = 0f);
 
 /// <summary>
 /// One UNet evaluation per step with classifier-free guidance: a single batch of 2B (unconditional first, as
@@ -71,6 +72,7 @@ internal sealed class NoisePredictor(UNet unet, Latents? inpaintChannels, Latent
             result[i] = u + scale * (prediction[result.Length + i] - u);
         }
 
+        GuidanceRescale.Apply(result, prediction[result.Length..], batch, guidance.Rescale);
         return result;
     }
 

@@ -185,14 +185,16 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
 
         return GuidancePerStep(
             stepCount - offset, offset, schedule, negativeSchedule, embeddings, negativeEmbeddings, edit?.TextGuidance ?? request.Guidance,
-            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null, edit?.ImageGuidance ?? 0f);
+            guidanceEmbedded ? GuidanceEmbedding.Create(request.Guidance, unet.TimestepCondDim) : null, edit?.ImageGuidance ?? 0f,
+            edit is null ? request.GuidanceRescale : 0f);
     }
 
     /// <summary>Each step's text states, worked out before the loop; consecutive steps with the same texts share one
     /// instance, so the denoiser rebuilds its batched rows only where an edited prompt changes.</summary>
     private static GuidanceInput[] GuidancePerStep(
         int stepCount, int offset, IReadOnlyList<ScheduledPrompt> schedule, IReadOnlyList<ScheduledPrompt>? negativeSchedule,
-        Dictionary<string, PromptEmbedding> embeddings, Dictionary<string, PromptEmbedding> negativeEmbeddings, float scale, float[]? timestepCond, float imageScale)
+        Dictionary<string, PromptEmbedding> embeddings, Dictionary<string, PromptEmbedding> negativeEmbeddings, float scale, float[]? timestepCond, float imageScale,
+        float rescale)
     {
         var perStep = new GuidanceInput[Math.Max(stepCount, 0)];
         for (var step = 0; step < perStep.Length; step++)
@@ -201,7 +203,7 @@ public sealed class StableDiffusionPipeline(StableDiffusionModel model)
             var unconditional = negativeSchedule is null ? null : negativeEmbeddings[PromptSchedule.TextAt(negativeSchedule, offset + step)];
             perStep[step] = step > 0 && perStep[step - 1].Conditional == conditional && perStep[step - 1].Unconditional == unconditional
                 ? perStep[step - 1]
-                : new GuidanceInput(conditional, unconditional, scale, timestepCond, imageScale);
+                : new GuidanceInput(conditional, unconditional, scale, timestepCond, imageScale, rescale);
         }
 
         return perStep;

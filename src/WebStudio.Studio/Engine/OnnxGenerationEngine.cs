@@ -172,6 +172,7 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
             Scheduler = spec.Scheduler,
             Steps = spec.Steps,
             Guidance = spec.Guidance,
+            GuidanceRescale = spec.GuidanceRescale,
             Seed = spec.Seed,
             Width = run.Width,
             Height = run.Height,

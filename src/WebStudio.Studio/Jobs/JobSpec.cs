@@ -65,6 +65,11 @@ public abstract record JobSpec
         public float Guidance { get; init; } = 7f;
         public int BatchSize { get; init; } = 1;
 
+        /// <summary>CFG rescale (<see cref="GenerationRequest.GuidanceRescale"/>): 0 is off, and is left out of the
+        /// stored spec, as it was before there was one.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+        public float GuidanceRescale { get; init; }
+
         /// <summary>How far the result departs from the source: 1 for text to image (there is none) and for
         /// outpainting (the new area has nothing to keep).</summary>
         [JsonIgnore]

@@ -13,6 +13,9 @@ public static class A1111Parameters
 {
     public const string ChunkKeyword = "parameters";
 
+    /// <summary>The CFG rescale's key, as A1111's sd-webui-cfg-rescale extension names it.</summary>
+    public const string RescaleKey = "CFG Rescale phi";
+
     /// <summary>The text for one image of a stored job, from its spec.</summary>
     public static string Format(GenerationJob job, long seed, int width, int height, int index = 0) =>
         Format(job, JobSpecJson.Read(job), seed, width, height, index);
@@ -63,6 +66,12 @@ public static class A1111Parameters
                 $", Image CFG scale: {edit.ImageGuidance:0.###}{(edit.AutoMask is { } autoMask ? $", Auto mask: {autoMask:0.###}" : "")}"),
             _ => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {diffusion.Denoise:0.###}"),
         };
+
+        // As A1111's CFG rescale extension writes it.
+        if (diffusion.GuidanceRescale > 0f)
+        {
+            lines[^1] += string.Create(CultureInfo.InvariantCulture, $", {RescaleKey}: {diffusion.GuidanceRescale:0.###}");
+        }
 
         return string.Join('\n', lines);
     }

@@ -190,6 +190,7 @@ public sealed class ApiImageService(
     {
         NegativePrompt = request.NegativePrompt ?? spec.NegativePrompt,
         Guidance = request.GuidanceScale ?? defaults?.Guidance ?? spec.Guidance,
+        GuidanceRescale = spec is JobSpec.InstructEdit ? 0f : request.GuidanceRescale ?? 0f,
         Scheduler = request.Sampler ?? defaults?.Sampler ?? spec.Scheduler,
     };
 

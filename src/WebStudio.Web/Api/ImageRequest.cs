@@ -37,6 +37,9 @@ public sealed record ImageRequest
     public int? Steps { get; init; }
     public float? GuidanceScale { get; init; }
 
+    /// <summary>CFG rescale (diffusers' guidance_rescale), 0 (off) to 1; null: off.</summary>
+    public float? GuidanceRescale { get; init; }
+
     /// <summary>An instruction model's image guidance (diffusers' image_guidance_scale); ignored by other models.</summary>
     public float? ImageGuidanceScale { get; init; }
 

@@ -7,7 +7,8 @@ namespace WebStudio.Web.Api;
 
 /// <summary>
 /// WebStudio's documented extension fields of generations, edits and variations: <c>seed</c>, <c>negative_prompt</c>,
-/// <c>steps</c>, <c>guidance_scale</c> and <c>sampler</c>, the A1111 settings a script needs to reproduce an image, and
+/// <c>steps</c>, <c>guidance_scale</c>, <c>guidance_rescale</c> and <c>sampler</c>, the settings a script needs to
+/// reproduce an image, and
 /// <c>image_guidance_scale</c> and <c>auto_mask</c> for an instruction model's edits (with <c>guidance_scale</c> as its
 /// text guidance; <c>auto_mask</c> a threshold between 0 and 1 keeps what the instruction does not touch, 0 turns it off), and
 /// <c>refiner</c> with <c>refiner_switch_at</c> for a generation finished by a refiner model (A1111's Refiner), and
@@ -22,7 +23,7 @@ public static partial class ImageRequestParser
 
     // A property, not a field: the field lists of the other part of this class are built from it, and the order in
     // which static fields of two files start is not defined.
-    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "image_guidance_scale", "auto_mask", "sampler", "refiner", "refiner_switch_at", "variation_seed", "variation_strength"];
+    private static string[] ExtensionFields => ["seed", "negative_prompt", "steps", "guidance_scale", "guidance_rescale", "image_guidance_scale", "auto_mask", "sampler", "refiner", "refiner_switch_at", "variation_seed", "variation_strength"];
 
     private static ImageRequest Extensions(IFields fields, ImageRequest request)
     {
@@ -48,6 +49,13 @@ public static partial class ImageRequestParser
 
         var guidance = Guidance(fields, "guidance_scale");
         var imageGuidance = Guidance(fields, "image_guidance_scale");
+        var rescale = fields.Number("guidance_rescale");
+        if (rescale is { } phi && !(phi is >= 0 and <= 1))
+        {
+            throw ApiException.BadField("guidance_rescale", string.Create(CultureInfo.InvariantCulture,
+                $"'guidance_rescale' must be between 0 (off) and 1, such as 0.7; {phi} was given."), "number_out_of_range");
+        }
+
         var autoMask = fields.Number("auto_mask");
         if (autoMask is { } threshold && !(threshold is >= 0 and < 1))
         {
@@ -87,6 +95,7 @@ public static partial class ImageRequestParser
             NegativePrompt = negative,
             Steps = steps,
             GuidanceScale = guidance is { } value ? (float)value : null,
+            GuidanceRescale = rescale is { } rescaled ? (float)rescaled : null,
             ImageGuidanceScale = imageGuidance is { } image ? (float)image : null,
             AutoMask = autoMask is { } mask ? (float)mask : null,
             Sampler = sampler,

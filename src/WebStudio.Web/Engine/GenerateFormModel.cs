@@ -18,6 +18,10 @@ public sealed class GenerateFormModel
     public string Scheduler { get; set; } = Defaults.Scheduler;
     public int Steps { get; set; } = Defaults.Steps;
     public float Guidance { get; set; } = Defaults.Guidance;
+
+    /// <summary>CFG rescale, 0 (off) to 1 (<see cref="JobSpec.Diffusion.GuidanceRescale"/>).</summary>
+    public float GuidanceRescale { get; set; }
+
     public long Seed { get; set; } = Defaults.Seed;
     public string Size { get; set; } = "";
     public int BatchSize { get; set; } = Defaults.BatchSize;
@@ -79,6 +83,7 @@ public sealed class GenerateFormModel
             Scheduler = Scheduler,
             Steps = Steps,
             Guidance = Guidance,
+            GuidanceRescale = GuidanceRescale,
             Seed = Seed,
             Width = width,
             Height = height,
@@ -161,6 +166,7 @@ public sealed class GenerateFormModel
         Scheduler = spec.Scheduler;
         Steps = spec.Steps;
         Guidance = spec.Guidance;
+        GuidanceRescale = spec.GuidanceRescale;
         Seed = spec.Seed;
         BatchSize = spec.BatchSize;
         (Refiner, RefinerSwitchAt) = spec is JobSpec.Txt2Img txt2img ? (txt2img.Refiner ?? "", txt2img.RefinerSwitchAt) : ("", Defaults.RefinerSwitchAt);

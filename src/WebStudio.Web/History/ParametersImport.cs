@@ -2,6 +2,7 @@ using System.Globalization;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.History;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Storage;
 using WebStudio.Web.Engine;
 
 namespace WebStudio.Web.History;
@@ -60,6 +61,7 @@ public static class ParametersImport
         }
 
         spec = WithVariation(spec, source, notes);
+        spec = WithRescale(spec, source, notes);
 
         if (source is { Width: { } width, Height: { } height })
         {
@@ -76,6 +78,23 @@ public static class ParametersImport
         }
 
         return (spec, notes);
+    }
+
+    // Without A1111's CFG rescale key, the picture had none, so the form's goes.
+    private static JobSpec.Txt2Img WithRescale(JobSpec.Txt2Img spec, ParsedParameters source, List<string> notes)
+    {
+        if (!source.Extra.TryGetValue(A1111Parameters.RescaleKey, out var text))
+        {
+            return spec with { GuidanceRescale = 0f };
+        }
+
+        if (float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var rescale) && rescale is >= 0f and <= 1f)
+        {
+            return spec with { GuidanceRescale = rescale };
+        }
+
+        notes.Add($"the CFG rescale \"{text}\" could not be read; left out");
+        return spec with { GuidanceRescale = 0f };
     }
 
     // A1111's variation fields make the same picture only as a pair; without them the picture had none, so the form's goes.

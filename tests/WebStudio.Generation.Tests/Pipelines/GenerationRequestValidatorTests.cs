@@ -29,6 +29,17 @@ public class GenerationRequestValidatorTests
         Assert.Equal("guidance", Assert.Single(GenerationRequestValidator.Validate(Valid with { Guidance = guidance })).Field);
 
     [Theory]
+    [InlineData(-0.1f)]
+    [InlineData(1.5f)]
+    [InlineData(float.NaN)]
+    public void A_CFG_rescale_outside_0_to_1_is_refused(float rescale)
+    {
+        var problem = Assert.Single(GenerationRequestValidator.Validate(Valid with { GuidanceRescale = rescale }));
+        Assert.Equal("guidanceRescale", problem.Field);
+        Assert.Equal("the CFG rescale must be between 0 (off) and 1, such as 0.7", problem.Message);
+    }
+
+    [Theory]
     [InlineData(56, 128, "width")]
     [InlineData(2056, 128, "width")]
     [InlineData(100, 128, "width")]

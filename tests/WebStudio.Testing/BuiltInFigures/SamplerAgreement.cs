@@ -22,7 +22,7 @@ public static class SamplerAgreement
     /// <summary>Each prompt runs with its suite seed and the <paramref name="seedsPerPrompt"/> − 1 seeds after it.</summary>
     public static async Task<IReadOnlyList<SamplerScore>> MeasureAsync(
         StableDiffusionPipeline pipeline, IReadOnlyList<string> samplers, IReadOnlyList<EvalPrompt> prompts, int seedsPerPrompt,
-        int steps = 20, float guidance = 7f)
+        int steps = 20, float guidance = 7f, float guidanceRescale = 0f)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
         var scores = new List<SamplerScore>();
@@ -38,6 +38,7 @@ public static class SamplerAgreement
                         Prompt = prompt.Prompt,
                         Steps = steps,
                         Guidance = guidance,
+                        GuidanceRescale = guidanceRescale,
                         Seed = prompt.Seed + k,
                         Width = 128,
                         Height = 128,
