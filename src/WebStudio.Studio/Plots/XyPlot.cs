@@ -19,6 +19,10 @@ public enum PlotAxisKind
 
     Steps,
     Guidance,
+
+    /// <summary>CFG rescale (as A1111's CFG rescale extension adds to the plot), 0 to 1.</summary>
+    GuidanceRescale,
+
     Sampler,
 
     /// <summary>The model (A1111's "Checkpoint name"): any the engine has that makes an image from a prompt.</summary>
@@ -95,6 +99,7 @@ public static partial class XyPlot
         PlotAxisKind.VariationStrength => "Var. strength",
         PlotAxisKind.Steps => "Steps",
         PlotAxisKind.Guidance => "CFG scale",
+        PlotAxisKind.GuidanceRescale => "CFG rescale",
         PlotAxisKind.Sampler => "Sampler",
         PlotAxisKind.Model => "Model",
         PlotAxisKind.Size => "Size",
@@ -180,7 +185,8 @@ public static partial class XyPlot
             {
                 PlotAxisKind.Seed or PlotAxisKind.VariationSeed or PlotAxisKind.Steps => Whole(value),
                 PlotAxisKind.Guidance => Decimal(value),
-                PlotAxisKind.VariationStrength => Decimal(value) is { } strengths && strengths.All(v => float.Parse(v, CultureInfo.InvariantCulture) is >= 0 and <= 1) ? strengths : null,
+                PlotAxisKind.VariationStrength or PlotAxisKind.GuidanceRescale =>
+                    Decimal(value) is { } shares && shares.All(v => float.Parse(v, CultureInfo.InvariantCulture) is >= 0 and <= 1) ? shares : null,
                 PlotAxisKind.Sampler => Named(choices.Samplers, value),
                 PlotAxisKind.Model => Named(choices.Models, value),
                 PlotAxisKind.Size => SizePresets.Parse(value.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()) is (> 0, > 0) and var (width, height) ? [SizePresets.Format(width, height)] : null,
@@ -192,7 +198,7 @@ public static partial class XyPlot
                 {
                     PlotAxisKind.Seed or PlotAxisKind.VariationSeed or PlotAxisKind.Steps => "whole numbers, or ranges such as 10-30 or 10-30 (+5)",
                     PlotAxisKind.Guidance => "numbers, or ranges such as 5-9 (+0.5) or 5-9 [5]",
-                    PlotAxisKind.VariationStrength => "numbers from 0 to 1, or ranges such as 0-1 [5]",
+                    PlotAxisKind.VariationStrength or PlotAxisKind.GuidanceRescale => "numbers from 0 to 1, or ranges such as 0-1 [5]",
                     PlotAxisKind.Model => $"models: {string.Join(", ", choices.Models)}",
                     PlotAxisKind.Size => "sizes, width x height, such as 128x128 or 192x128",
                     _ => $"samplers: {string.Join(", ", choices.Samplers)}",
@@ -307,6 +313,7 @@ public static partial class XyPlot
             PlotAxisKind.Seed => spec with { Seed = long.Parse(value, CultureInfo.InvariantCulture) },
             PlotAxisKind.Steps => spec with { Steps = int.Parse(value, CultureInfo.InvariantCulture) },
             PlotAxisKind.Guidance => spec with { Guidance = float.Parse(value, CultureInfo.InvariantCulture) },
+            PlotAxisKind.GuidanceRescale => spec with { GuidanceRescale = float.Parse(value, CultureInfo.InvariantCulture) },
             PlotAxisKind.Sampler => spec with { Scheduler = value },
             PlotAxisKind.Model => spec with { Model = value },
             PlotAxisKind.VariationSeed => spec with { VariationSeed = long.Parse(value, CultureInfo.InvariantCulture) },

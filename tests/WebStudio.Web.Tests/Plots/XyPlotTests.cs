@@ -47,6 +47,7 @@ public sealed class XyPlotTests
     [InlineData(PlotAxisKind.Seed, " , ", "the X axis (Seed) needs values, separated by commas")]
     [InlineData(PlotAxisKind.Seed, "1-1000", "the X axis (Seed) cannot read \"1-1000\": it takes whole numbers, or ranges such as 10-30 or 10-30 (+5)")]
     [InlineData(PlotAxisKind.Guidance, "1-5 (+0)", "the X axis (CFG scale) cannot read \"1-5 (+0)\": it takes numbers, or ranges such as 5-9 (+0.5) or 5-9 [5]")]
+    [InlineData(PlotAxisKind.GuidanceRescale, "0, 1.5", "the X axis (CFG rescale) cannot read \"1.5\": it takes numbers from 0 to 1, or ranges such as 0-1 [5]")]
     public void A_value_that_cannot_be_read_is_named_with_what_the_axis_takes(PlotAxisKind kind, string text, string message)
     {
         var (axis, problem) = XyPlot.ReadAxis(kind, text, "x", Choices);
@@ -175,6 +176,19 @@ public sealed class XyPlotTests
         Assert.All(plan.Cells, cell => Assert.Equal("a red circle {3::big}", cell.Spec.Prompt));
         Assert.Equal("an X/Y plot takes a prompt without {…|…} choices or wildcards: put the words to compare on a Prompt S/R axis",
             XyPlot.Plan(spec with { Prompt = "a {2$$red|blue} circle" }, new XyPlotRequest(PlotAxisKind.Steps, "10, 30"), Choices).Problem!.Message);
+    }
+
+    [Fact]
+    public void A_CFG_rescale_axis_gives_each_cell_its_rescale_beside_the_scale()
+    {
+        var spec = new JobSpec.Txt2Img { Prompt = "a red circle", Steps = 20, Guidance = 7, Scheduler = "Euler a" };
+
+        var plan = XyPlot.Plan(spec, new XyPlotRequest(PlotAxisKind.GuidanceRescale, "0-0.7 [3]", PlotAxisKind.Guidance, "7, 20"), Choices);
+
+        Assert.Null(plan.Problem);
+        Assert.Equal(["7 0", "7 0.35", "7 0.7", "20 0", "20 0.35", "20 0.7"],
+            plan.Cells.Select(c => FormattableString.Invariant($"{c.Spec.Guidance} {c.Spec.GuidanceRescale}")));
+        Assert.Equal("CFG rescale", XyPlot.NameOf(PlotAxisKind.GuidanceRescale));
     }
 
     [Fact]
