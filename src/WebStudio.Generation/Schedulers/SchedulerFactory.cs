@@ -17,6 +17,7 @@ public static class SchedulerFactory
             SchedulerNames.DpmPlusPlus2MSdeKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true, stochastic: true),
             SchedulerNames.UniPc => new UniPCMultistepScheduler(config),
             SchedulerNames.Lms => new LMSDiscreteScheduler(config),
+            SchedulerNames.LmsKarras => new LMSDiscreteScheduler(config, useKarrasSigmas: true),
             SchedulerNames.Heun => new HeunDiscreteScheduler(config),
             SchedulerNames.Dpm2 => new KDpm2DiscreteScheduler(config),
             SchedulerNames.Dpm2Karras => new KDpm2DiscreteScheduler(config, useKarrasSigmas: true),

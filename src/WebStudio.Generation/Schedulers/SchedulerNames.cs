@@ -12,6 +12,7 @@ public static class SchedulerNames
     public const string DpmPlusPlus2MSdeKarras = "DPM++ 2M SDE Karras";
     public const string UniPc = "UniPC";
     public const string Lms = "LMS";
+    public const string LmsKarras = "LMS Karras";
     public const string Heun = "Heun";
     public const string Dpm2 = "DPM2";
     public const string Dpm2Karras = "DPM2 Karras";
@@ -40,7 +41,8 @@ public static class SchedulerNames
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc, Lms,
-        Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras, Plms, Lcm,
+        Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc,
+        Lms, LmsKarras, Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral,
+        DpmPlusPlus2SAncestralKarras, Plms, Lcm,
     ];
 }

@@ -181,6 +181,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.DpmPlusPlus2MSdeKarras, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.UniPc, typeof(UniPCMultistepScheduler))]
     [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
+    [InlineData(SchedulerNames.LmsKarras, typeof(LMSDiscreteScheduler))]
     [InlineData(SchedulerNames.Heun, typeof(HeunDiscreteScheduler))]
     [InlineData(SchedulerNames.Dpm2, typeof(KDpm2DiscreteScheduler))]
     [InlineData(SchedulerNames.Dpm2Karras, typeof(KDpm2DiscreteScheduler))]
