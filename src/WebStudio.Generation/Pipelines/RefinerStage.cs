@@ -8,7 +8,8 @@ namespace WebStudio.Generation.Pipelines;
 /// The refiner's share of a base-then-refiner job. Both halves make the schedule of the request's steps; the base runs
 /// the timesteps at or above the cutoff (1 − switch) × num_train_timesteps (diffusers' denoising_end), the refiner the
 /// ones below it (denoising_start; one more for a second-order scheduler when the count is even, as diffusers does), from
-/// the base's latents as they are: no noise is added.
+/// the base's latents as they are: no noise is added. A second-order scheduler's base stops where its refiner starts, at
+/// a whole step: diffusers' base would also run the first half of the step its refiner then runs again from the start.
 /// </summary>
 internal sealed class RefinerStage
 {
@@ -24,7 +25,7 @@ internal sealed class RefinerStage
         var timesteps = _scheduler.Timesteps;
         var cutoff = Cutoff(Model.SchedulerConfig, pass.SwitchAt);
         var count = timesteps.Count(t => t < cutoff);
-        if (_scheduler.Order == 2 && count % 2 == 0 && count < timesteps.Count)
+        if (_scheduler.Order == 2 && count % 2 == 0 && count > 0 && count < timesteps.Count)
         {
             count++;
         }
@@ -61,11 +62,13 @@ internal sealed class RefinerStage
 
     public int StepCount => _scheduler.Timesteps.Count - _first;
 
-    /// <summary>Where the base stops in its own schedule: the count of its timesteps at or above the cutoff.</summary>
+    /// <summary>Where the base stops in its own schedule: the count of its timesteps at or above the cutoff, less a
+    /// second-order step's first half that the refiner runs (an odd count short of the whole schedule ends there).</summary>
     public int BaseEnd(IReadOnlyList<float> timesteps, SchedulerConfig config)
     {
         var cutoff = Cutoff(config, Pass.SwitchAt);
-        return timesteps.Count(t => t >= cutoff);
+        var count = timesteps.Count(t => t >= cutoff);
+        return _scheduler.Order == 2 && count % 2 == 1 && count < timesteps.Count ? count - 1 : count;
     }
 
     /// <summary>diffusers: int(round(num_train_timesteps − fraction × num_train_timesteps)).</summary>

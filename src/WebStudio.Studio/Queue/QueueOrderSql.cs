@@ -89,8 +89,8 @@ public static class QueueOrderSql
 
     /// <summary>
     /// <c>@model</c>'s last <c>@n</c> measured runs, newest first (TotalMs, AverageStepMs, Steps, BatchSize, Width,
-    /// Height, LoadMs, Scheduler): a backward range scan of the measured runs' partial index (GenerationJobConfiguration), never of
-    /// the table.
+    /// Height, LoadMs, Scheduler): a backward range scan of the measured runs' partial index (GenerationJobConfiguration),
+    /// never of the table.
     /// </summary>
     public const string RecentRuns =
         "SELECT \"TotalMs\", \"AverageStepMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\", \"LoadMs\", \"Scheduler\" FROM \"GenerationJobs\" "

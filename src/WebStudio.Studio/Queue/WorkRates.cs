@@ -62,9 +62,10 @@ public readonly record struct ModelRate(double StepMs, double RestMs)
     public static ModelRate Default { get; } = new(100.0 / (512 * 512), 0);
 
     /// <summary>
-    /// The call rate from the runs' summed step time over their model calls, and the rest's rate as the lower median of the runs', each
-    /// without the model's load where the run measured it. Runs from before loads were measured hold their load in
-    /// the rest: the lower median leaves it out as soon as there are two runs. Null when the runs measured no time.
+    /// The call rate from the runs' summed step time over their model calls, and the rest's rate as the lower median of
+    /// the runs', each without the model's load where the run measured it. Runs from before loads were measured hold
+    /// their load in the rest: the lower median leaves it out as soon as there are two runs. Null when the runs measured
+    /// no time.
     /// </summary>
     public static ModelRate? Of(IReadOnlyList<FinishedRun> runs)
     {

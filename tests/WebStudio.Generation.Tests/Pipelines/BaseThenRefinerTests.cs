@@ -59,6 +59,10 @@ public sealed class BaseThenRefinerTests(TinyModelFolders models)
     [InlineData("Euler")]
     [InlineData("Euler a")]
     [InlineData("DDIM")]
+    [InlineData("Heun")]
+    [InlineData("DPM2")]
+    [InlineData("DPM2 a")]
+    [InlineData("DPM++ 2S a Karras")]
     public async Task A_model_refining_its_own_run_draws_what_it_draws_alone(string scheduler)
     {
         // Handing over at 0.5 to the same model must continue the very same schedule with the very same latents and

@@ -19,7 +19,7 @@ public class BatchImageAloneTests(TinyModelFolders models)
         });
 
     // One step of a byte apart: the batched UNet may round differently from the single one.
-    private static void AssertSamePicture(float[] expected, float[] actual) =>
+    internal static void AssertSamePicture(float[] expected, float[] actual) =>
         Assert.True(expected.Zip(actual).All(p => Math.Abs(p.First - p.Second) <= 2.5f / 255),
             $"the pictures differ by up to {expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)):0.000}");
 
