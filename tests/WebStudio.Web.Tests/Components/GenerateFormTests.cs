@@ -333,6 +333,22 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
     }
 
     [Fact]
+    [Trait("Capability", "StudioCore")]
+    public async Task The_CFG_rescale_field_goes_into_the_submitted_job()
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 12, Prompt = "a red circle" };
+        var cut = RenderForm(context, form, submitted.Add);
+        Assert.Equal("0", cut.Find("input#guidance-rescale").GetAttribute("value"));
+
+        cut.Find("input#guidance-rescale").Change("0.7");
+        cut.Find("button#generate").Click();
+
+        Assert.Equal((12f, 0.7f), (Assert.Single(submitted).Guidance, submitted[0].GuidanceRescale));
+    }
+
+    [Fact]
     public void Size_presets_fit_the_model()
     {
         Assert.Equal(["128x128", "192x128", "128x192", "256x256"], SizePresets.For(new EngineModel("m", 128, 128)));
