@@ -10,7 +10,8 @@ namespace WebStudio.Benchmarks;
 /// <summary>
 /// Issue 20's measurements on the built-in model, scored by ShapesWorld's evaluator: every sampler against DDIM
 /// (PLMS), CFG rescale against a high CFG scale, the hires fix's object counts by strength (its default), and
-/// inpainting by area, padding and prompt (the inpaint defaults). The tests hold floors on the same code (tests/WebStudio.Testing/BuiltInFigures).
+/// inpainting by area, padding and prompt (the inpaint defaults). The tests hold floors on the same code
+/// (tests/WebStudio.Testing/BuiltInFigures).
 /// </summary>
 internal static class BuiltInFiguresBenchmark
 {
