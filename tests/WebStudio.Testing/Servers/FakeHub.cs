@@ -253,7 +253,8 @@ public sealed class FakeHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
+        // Close alone: on Linux, Stop then Close unbinds the port twice, and the second time binds it afresh to remove
+        // its prefix, which fails ("Address already in use") when another test's server took the freed port meanwhile.
         _listener.Close();
         await _serving.ConfigureAwait(false);
     }
