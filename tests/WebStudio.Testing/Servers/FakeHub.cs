@@ -253,10 +253,18 @@ public sealed class FakeHub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // Close alone: on Linux, Stop then Close unbinds the port twice, and the second time binds it afresh to remove
-        // its prefix, which fails ("Address already in use") when another test's server took the freed port meanwhile.
-        _listener.Close();
+        // Stop ends the serving loop's wait and refuses any later one (Close alone can leave a wait that never ends).
+        _listener.Stop();
         await _serving.ConfigureAwait(false);
+        try
+        {
+            _listener.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // On Linux, Close after Stop unbinds the port again, binding it afresh to remove its prefix, which fails
+            // ("Address already in use") when another test's server has taken the freed port: nothing of ours is left.
+        }
     }
 }
 
