@@ -59,15 +59,8 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
 
     protected override void OnScheduleBuilt() => _start = null;
 
-    public override float[] ScaleModelInput(float[] sample, float timestep)
-    {
-        ArgumentNullException.ThrowIfNull(sample);
-        InitStepIndex(timestep);
-        var k = StepIndex!.Value / 2;
-        var sigma = _start is null ? _from[k] : _mid[k];
-        var scale = MathF.Sqrt(sigma * sigma + 1f);
-        return [.. sample.Select(v => v / scale)];
-    }
+    // The Euler half asks the model at σ_k, the second half at the step's midpoint.
+    protected override float InputSigma(int index) => _start is null ? _from[index / 2] : _mid[index / 2];
 
     protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {

@@ -39,7 +39,7 @@ public abstract class SigmaSchedulerBase : SchedulerBase
     {
         ArgumentNullException.ThrowIfNull(sample);
         InitStepIndex(timestep);
-        var sigma = Sigmas[StepIndex!.Value];
+        var sigma = InputSigma(StepIndex!.Value);
         var scale = MathF.Sqrt(sigma * sigma + 1f);
         var scaled = new float[sample.Length];
         for (var i = 0; i < scaled.Length; i++)
@@ -49,6 +49,10 @@ public abstract class SigmaSchedulerBase : SchedulerBase
 
         return scaled;
     }
+
+    /// <summary>The sigma the model is asked at in schedule entry <paramref name="index"/>: the entry's own, or a
+    /// second-order step's midpoint.</summary>
+    protected virtual float InputSigma(int index) => Sigmas[index];
 
     public override float[] AddNoise(float[] originalSamples, float[] noise, float timestep)
     {

@@ -14,9 +14,9 @@ namespace WebStudio.Web.Tests.Jobs;
 [Trait("Capability", "StudioCore")]
 public sealed class VariationSeedJobTests
 {
-    private static readonly EngineModel Shapes = new("webstudio-shapes", 128, 128);
+    internal static readonly EngineModel Shapes = new("webstudio-shapes", 128, 128);
 
-    private static GenerationJob Stored(JobSpec spec)
+    internal static GenerationJob Stored(JobSpec spec)
     {
         var job = new GenerationJob { OwnerId = "alice", Width = 128, Height = 128 };
         JobSpecJson.Store(job, spec);
