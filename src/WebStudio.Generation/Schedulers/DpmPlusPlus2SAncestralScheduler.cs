@@ -11,12 +11,6 @@ public sealed class DpmPlusPlus2SAncestralScheduler(SchedulerConfig config, bool
 {
     protected override (float Mid, float To, float Up) PlanStep(float[] sigmas, int k) => KDpm2AncestralDiscreteScheduler.AncestralPlan(sigmas, k);
 
-    protected override void SecondHalf(float[] start, float[] atMid, float[] x0, float from, float mid, float to, float[] prev)
-    {
-        var keep = to / from;
-        for (var i = 0; i < prev.Length; i++)
-        {
-            prev[i] = keep * start[i] + (1f - keep) * x0[i];
-        }
-    }
+    protected override void SecondHalf(float[] start, float[] atMid, float[] x0, float from, float mid, float to, float[] prev) =>
+        DataStep(start, x0, from, to, prev);
 }

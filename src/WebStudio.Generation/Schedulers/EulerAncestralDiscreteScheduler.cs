@@ -15,8 +15,7 @@ public sealed class EulerAncestralDiscreteScheduler(SchedulerConfig config) : Si
         var sigmaFrom = Sigmas[index];
         var sigmaTo = Sigmas[index + 1];
         var x0 = PredictOriginal(modelOutput, sample, sigmaFrom);
-        var sigmaUp = MathF.Sqrt(sigmaTo * sigmaTo * (sigmaFrom * sigmaFrom - sigmaTo * sigmaTo) / (sigmaFrom * sigmaFrom));
-        var sigmaDown = MathF.Sqrt(sigmaTo * sigmaTo - sigmaUp * sigmaUp);
+        var (sigmaDown, sigmaUp) = AncestralStep(sigmaFrom, sigmaTo);
         var dt = sigmaDown - sigmaFrom;
         var prev = new float[sample.Length];
         for (var i = 0; i < prev.Length; i++)

@@ -15,8 +15,7 @@ public sealed class KDpm2AncestralDiscreteScheduler(SchedulerConfig config, bool
     internal static (float Mid, float To, float Up) AncestralPlan(float[] sigmas, int k)
     {
         var (sigma, next) = (sigmas[k], sigmas[k + 1]);
-        var up = MathF.Sqrt(next * next * (sigma * sigma - next * next) / (sigma * sigma));
-        var down = MathF.Sqrt(next * next - up * up);
+        var (down, up) = AncestralStep(sigma, next);
         var last = k == sigmas.Length - 2;
         return last ? (0f, 0f, 0f) : (MathF.Exp((MathF.Log(sigma) + MathF.Log(down)) / 2f), down, up);
     }

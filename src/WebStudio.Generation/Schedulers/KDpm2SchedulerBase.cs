@@ -4,9 +4,10 @@ namespace WebStudio.Generation.Schedulers;
 
 /// <summary>
 /// diffusers' KDPM2 schedulers (k-diffusion's sample_dpm_2 and sample_dpm_2_ancestral; A1111's "DPM2" and "DPM2 a"),
-/// and k-diffusion's sample_dpmpp_2s_ancestral ("DPM++ 2S a"): each step k from σ_k asks the model twice, first at σ_k
-/// for an Euler step to a midpoint, then at the midpoint for the prediction that takes the step from σ_k to its end.
-/// The midpoint, the end and the second half's formula are each subclass's own. The last step
+/// k-diffusion's sample_dpmpp_2s_ancestral ("DPM++ 2S a") and diffusers' DPMSolverSDEScheduler ("DPM++ SDE"): each step
+/// k from σ_k asks the model twice, first at σ_k for an Euler step to a midpoint, then at the midpoint for the prediction
+/// that takes the step from σ_k to its end. The midpoint, the end, the noise on the way and the second half's formula are
+/// each subclass's own. The last step
 /// goes to σ = 0 at once (its midpoint is 0), so n steps take 2n − 1 model evaluations, in the schedule
 /// [t₀, t(mid₀), t₁, t(mid₁), …, tₙ₋₁].
 /// </summary>
@@ -15,9 +16,12 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
 {
     // Per step k: σ_k, the midpoint where the model is asked the second time, the step's end, and the noise added there.
     private float[] _from = [];
+    private float[] _next = [];
     private float[] _mid = [];
     private float[] _to = [];
     private float[] _up = [];
+    private float[] _midDown = [];
+    private float[] _midUp = [];
 
     // Between the two halves of a step: the sample the step started from.
     private float[]? _start;
@@ -26,6 +30,18 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
 
     /// <summary>Step k's midpoint, end and noise, from the step sigmas <paramref name="sigmas"/> (σ₀ … σₙ₋₁, then 0).</summary>
     protected abstract (float Mid, float To, float Up) PlanStep(float[] sigmas, int k);
+
+    /// <summary>Where the Euler half from <paramref name="from"/> lands, and the noise it adds there, so that the sample
+    /// is at the noise level <paramref name="mid"/> where the model is asked next. DPM2: on the midpoint, with no noise.</summary>
+    protected virtual (float Down, float Up) MidpointLanding(float from, float mid) => (mid, 0f);
+
+    /// <summary>The standard normal noise for the first half (<paramref name="firstHalf"/>) or the second of the step from
+    /// <paramref name="from"/> by <paramref name="mid"/> to <paramref name="next"/>: by default a fresh draw each time.</summary>
+    protected virtual float[] DrawNoise(float from, float mid, float next, bool firstHalf, int count, INoiseSource generator) =>
+        generator.Next(count);
+
+    /// <summary>diffusers' KDPM2 rounds the Karras sigmas' step timesteps to whole ones; DPMSolverSDE keeps them fractional.</summary>
+    protected virtual bool RoundsKarrasTimesteps => true;
 
     /// <summary>The second half of a step, from <paramref name="start"/> at <paramref name="from"/> to <paramref name="to"/>,
     /// with the model's clean sample <paramref name="x0"/> at the midpoint <paramref name="mid"/>, where the Euler half
@@ -38,14 +54,28 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
         }
     }
 
+    /// <summary>DPM-Solver++'s first-order step in log-sigma, from <paramref name="start"/> at <paramref name="from"/> to
+    /// <paramref name="to"/> by the clean sample <paramref name="x0"/>: x = (σ_to/σ_from)·x_start + (1 − σ_to/σ_from)·x̂₀.</summary>
+    protected static void DataStep(float[] start, float[] x0, float from, float to, float[] prev)
+    {
+        var keep = to / from;
+        for (var i = 0; i < prev.Length; i++)
+        {
+            prev[i] = keep * start[i] + (1f - keep) * x0[i];
+        }
+    }
+
     protected override void BuildSchedule(int numInferenceSteps)
     {
         base.BuildSchedule(numInferenceSteps);
         var sigmas = Sigmas;
-        var timesteps = UseKarrasSigmas ? Schedule.Select(t => MathF.Round(t)).ToArray() : Schedule;
+        var timesteps = UseKarrasSigmas && RoundsKarrasTimesteps ? Schedule.Select(t => MathF.Round(t)).ToArray() : Schedule;
         var steps = timesteps.Length;
         var plans = Enumerable.Range(0, steps).Select(k => PlanStep(sigmas, k)).ToArray();
-        (_from, _mid, _to, _up) = (sigmas[..steps], [.. plans.Select(p => p.Mid)], [.. plans.Select(p => p.To)], [.. plans.Select(p => p.Up)]);
+        (_from, _next) = (sigmas[..steps], sigmas[1..(steps + 1)]);
+        (_mid, _to, _up) = ([.. plans.Select(p => p.Mid)], [.. plans.Select(p => p.To)], [.. plans.Select(p => p.Up)]);
+        var landings = Enumerable.Range(0, steps).Select(k => MidpointLanding(_from[k], _mid[k])).ToArray();
+        (_midDown, _midUp) = ([.. landings.Select(l => l.Down)], [.. landings.Select(l => l.Up)]);
 
         // diffusers' timesteps_interpol: the training timestep of each midpoint, kept as float32.
         var logSigmas = TrainSigmas.Select(s => MathF.Log(s)).ToArray();
@@ -71,13 +101,15 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
         float[] x0;
         if (_start is not { } start)
         {
-            // The Euler half: from σ_k to the midpoint, along the slope at σ_k.
+            // The Euler half: from σ_k towards the midpoint, along the slope at σ_k.
             x0 = PredictOriginal(modelOutput, sample, _from[k]);
-            var dt = _mid[k] - _from[k];
+            var dt = _midDown[k] - _from[k];
             for (var i = 0; i < prev.Length; i++)
             {
                 prev[i] = sample[i] + (sample[i] - x0[i]) / _from[k] * dt;
             }
+
+            AddNoise(prev, _midUp[k], k, firstHalf: true, generator);
 
             _start = (float[])sample.Clone();
         }
@@ -86,21 +118,26 @@ public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasS
             // The whole step from σ_k, by the model's prediction at the midpoint.
             x0 = PredictOriginal(modelOutput, sample, _mid[k]);
             SecondHalf(start, sample, x0, _from[k], _mid[k], _to[k], prev);
-
-            if (_up[k] > 0f)
-            {
-                // Without a generator the step has nothing to draw from; a fixed seed keeps it reproducible.
-                var noise = (generator ?? new GaussianNoise(0)).Next(prev.Length);
-                for (var i = 0; i < prev.Length; i++)
-                {
-                    prev[i] += noise[i] * _up[k];
-                }
-            }
-
+            AddNoise(prev, _up[k], k, firstHalf: false, generator);
             _start = null;
         }
 
         StepIndex = index + 1;
         return new SchedulerStepOutput(prev, x0);
+    }
+
+    private void AddNoise(float[] prev, float scale, int k, bool firstHalf, INoiseSource? generator)
+    {
+        if (scale <= 0f)
+        {
+            return;
+        }
+
+        // Without a generator the step has nothing to draw from; a fixed seed keeps it reproducible.
+        var noise = DrawNoise(_from[k], _mid[k], _next[k], firstHalf, prev.Length, generator ?? new GaussianNoise(0));
+        for (var i = 0; i < prev.Length; i++)
+        {
+            prev[i] += noise[i] * scale;
+        }
     }
 }

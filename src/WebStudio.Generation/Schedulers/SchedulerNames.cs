@@ -20,13 +20,16 @@ public static class SchedulerNames
     public const string Dpm2AncestralKarras = "DPM2 a Karras";
     public const string DpmPlusPlus2SAncestral = "DPM++ 2S a";
     public const string DpmPlusPlus2SAncestralKarras = "DPM++ 2S a Karras";
+    public const string DpmPlusPlusSde = "DPM++ SDE";
+    public const string DpmPlusPlusSdeKarras = "DPM++ SDE Karras";
     public const string Plms = "PLMS";
     public const string Lcm = "LCM";
 
     /// <summary>The second-order samplers (<see cref="IScheduler.Order"/> 2): they ask the model twice for every step
     /// but the last.</summary>
     public static IReadOnlyList<string> SecondOrder { get; } =
-        [Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras];
+        [Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras,
+        DpmPlusPlusSde, DpmPlusPlusSdeKarras];
 
     /// <summary>The model calls that <paramref name="steps"/> steps of <paramref name="name"/> take from noise: what a
     /// step costs, for the queue's ETAs (a Heun step takes about two Euler steps' time). PLMS asks once more, at its
@@ -43,6 +46,6 @@ public static class SchedulerNames
     [
         Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc,
         Lms, LmsKarras, Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral,
-        DpmPlusPlus2SAncestralKarras, Plms, Lcm,
+        DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde, DpmPlusPlusSdeKarras, Plms, Lcm,
     ];
 }

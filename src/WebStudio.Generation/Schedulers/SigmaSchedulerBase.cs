@@ -90,6 +90,14 @@ public abstract class SigmaSchedulerBase : SchedulerBase
     }
 
     /// <summary>x0 from the model output at noise level σ (ε- or v-prediction).</summary>
+    /// <summary>k-diffusion's get_ancestral_step (η = 1): a step from <paramref name="from"/> to <paramref name="to"/>
+    /// goes down to σ_down and adds fresh noise of σ_up, with σ_down² + σ_up² = <paramref name="to"/>².</summary>
+    protected static (float Down, float Up) AncestralStep(float from, float to)
+    {
+        var up = MathF.Sqrt(to * to * (from * from - to * to) / (from * from));
+        return (MathF.Sqrt(to * to - up * up), up);
+    }
+
     protected float[] PredictOriginal(float[] modelOutput, float[] sample, float sigma)
     {
         var x0 = new float[sample.Length];

@@ -63,6 +63,7 @@ public sealed class BaseThenRefinerTests(TinyModelFolders models)
     [InlineData("DPM2")]
     [InlineData("DPM2 a")]
     [InlineData("DPM++ 2S a Karras")]
+    [InlineData("DPM++ SDE Karras")]
     public async Task A_model_refining_its_own_run_draws_what_it_draws_alone(string scheduler)
     {
         // Handing over at 0.5 to the same model must continue the very same schedule with the very same latents and

@@ -189,6 +189,8 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Dpm2AncestralKarras, typeof(KDpm2AncestralDiscreteScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2SAncestral, typeof(DpmPlusPlus2SAncestralScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2SAncestralKarras, typeof(DpmPlusPlus2SAncestralScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlusSde, typeof(DpmPlusPlusSdeScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlusSdeKarras, typeof(DpmPlusPlusSdeScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
     public void Factory_maps_each_sampler_name(string name, Type expected) =>
@@ -278,6 +280,97 @@ public sealed class SchedulerBehaviourTests
         static double Sigma(int t) => Math.Sqrt((1 - StableDiffusionAlphaCumprod(t)) / StableDiffusionAlphaCumprod(t));
     }
 
+    /// <summary>DPM++ SDE's first step against k-diffusion's sample_dpmpp_sde (η = 1, r = ½), worked out here in double
+    /// from the same two draws: ζ, the whole step's Brownian increment over its length's root, and z, the bridge's own.</summary>
+    [Fact]
+    public void DPM_plus_plus_SDE_takes_k_diffusions_step()
+    {
+        var scheduler = new DpmPlusPlusSdeScheduler(SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(10);
+        var x = DummySampleDeter().Select(v => v * scheduler.InitNoiseSigma).ToArray();
+        static float[] Epsilon(float[] input) => [.. input.Select(v => 0.5f * v)];
+        var (first, second) = (scheduler.Timesteps[0], scheduler.Timesteps[1]);
+        var noise = new GaussianNoise(5);
+        var atMid = scheduler.Step(Epsilon(scheduler.ScaleModelInput(x, first)), first, x, noise).PrevSample;
+        var stepped = scheduler.Step(Epsilon(scheduler.ScaleModelInput(atMid, second)), second, atMid, noise).PrevSample;
+
+        var draws = new GaussianNoise(5);
+        var (zeta, z) = (draws.Next(x.Length), draws.Next(x.Length));
+        var (s0, s1) = (Sigma((int)scheduler.Timesteps[0]), Sigma((int)scheduler.Timesteps[2]));
+        var (t, tNext) = (-Math.Log(s0), -Math.Log(s1));
+        var sMid = Math.Exp(-(t + (tNext - t) / 2));
+        var (down1, up1) = Ancestral(s0, sMid);
+        var (down2, up2) = Ancestral(s0, s1);
+        var rho = Math.Sqrt((s0 - sMid) / (s0 - s1));
+        for (var i = 0; i < x.Length; i++)
+        {
+            var denoised = x[i] - s0 * 0.5 * x[i] / Math.Sqrt(s0 * s0 + 1);
+            var x2 = down1 / s0 * x[i] - double.ExpM1(-Math.Log(s0) + Math.Log(down1)) * denoised
+                + (rho * zeta[i] + Math.Sqrt(1 - rho * rho) * z[i]) * up1;
+            var denoised2 = atMid[i] - sMid * 0.5 * atMid[i] / Math.Sqrt(sMid * sMid + 1);
+            var expected = down2 / s0 * x[i] - double.ExpM1(-Math.Log(s0) + Math.Log(down2)) * denoised2 + zeta[i] * up2;
+            Assert.Equal(x2, atMid[i], 1e-4 * (1 + Math.Abs(x2)));
+            Assert.Equal(expected, stepped[i], 1e-4 * (1 + Math.Abs(expected)));
+        }
+
+        // The second evaluation is at the midpoint in log-sigma, and diffusers keeps its timestep fractional.
+        Assert.Equal(TimestepOf(sMid), scheduler.Timesteps[1], 0.01);
+
+        static (double Down, double Up) Ancestral(double from, double to)
+        {
+            var up = Math.Sqrt(to * to * (from * from - to * to) / (from * from));
+            return (Math.Sqrt(to * to - up * up), up);
+        }
+
+        static double Sigma(int t) => TrainSigma(t);
+
+        static double TimestepOf(double sigma)
+        {
+            // Log-sigma interpolation between the two training timesteps around σ, as _sigma_to_t does.
+            var low = Enumerable.Range(0, 999).Last(t => Sigma(t) <= sigma);
+            var w = (Math.Log(Sigma(low + 1)) - Math.Log(sigma)) / (Math.Log(Sigma(low + 1)) - Math.Log(Sigma(low)));
+            return low + (1 - w);
+        }
+    }
+
+    /// <summary>The two noises of a DPM++ SDE step are increments of one Brownian path, W(mid) − W(σ_k) and
+    /// W(σ_k+1) − W(σ_k), each over its length's root: unit variance, correlated by √((σ_k − mid)/(σ_k − σ_k+1)) since the
+    /// first interval lies inside the second; a step's noise is independent of the next step's.</summary>
+    [Fact]
+    public void DPM_plus_plus_SDE_noises_are_increments_of_one_Brownian_path()
+    {
+        const int count = 200_000;
+        static float[] Observe(IScheduler scheduler, INoiseSource noise, int steps)
+        {
+            // The same model output and input sample in both runs, so that the runs differ only by the added noise.
+            var sample = new GaussianNoise(1).Next(count);
+            var output = new GaussianNoise(2).Next(count);
+            scheduler.SetTimesteps(10);
+            return [.. scheduler.Timesteps.Take(steps).SelectMany(t => scheduler.Step(output, t, sample, noise).PrevSample)];
+        }
+
+        var scheduler = new DpmPlusPlusSdeScheduler(SchedulerConfig.StableDiffusionDefault);
+        var noisy = Observe(scheduler, new GaussianNoise(3), 3);
+        var clean = Observe(scheduler, new NoNoise(), 3);
+        var (s0, s1, s2) = (TrainSigma(scheduler.Timesteps[0]), TrainSigma(scheduler.Timesteps[2]), TrainSigma(scheduler.Timesteps[4]));
+        var mid0 = Math.Sqrt(s0 * s1);
+        var mid1 = Math.Sqrt(s1 * s2);
+        double[] Noise(int call, double up) => [.. Enumerable.Range(call * count, count).Select(i => (noisy[i] - clean[i]) / up)];
+        var toMid = Noise(0, Up(s0, mid0));
+        var whole = Noise(1, Up(s0, s1));
+        var nextToMid = Noise(2, Up(s1, mid1));
+
+        Assert.InRange(Variance(toMid), 0.98, 1.02);
+        Assert.InRange(Variance(whole), 0.98, 1.02);
+        Assert.InRange(Correlation(toMid, whole), Math.Sqrt((s0 - mid0) / (s0 - s1)) - 0.01, Math.Sqrt((s0 - mid0) / (s0 - s1)) + 0.01);
+        Assert.InRange(Correlation(whole, nextToMid), -0.01, 0.01);
+
+        static double Up(double from, double to) => Math.Sqrt(to * to * (from * from - to * to) / (from * from));
+        static double Variance(double[] v) => v.Average(a => a * a);
+        static double Correlation(double[] a, double[] b) =>
+            a.Zip(b, (p, q) => p * q).Average() / Math.Sqrt(Variance(a) * Variance(b));
+    }
+
     [Fact]
     public void DPM2_Karras_steps_on_whole_timesteps_from_the_Karras_sigmas()
     {
@@ -310,6 +403,10 @@ public sealed class SchedulerBehaviourTests
             return _noise.Next(count);
         }
     }
+
+    /// <summary>σ at a whole training timestep of Stable Diffusion's schedule.</summary>
+    private static double TrainSigma(float timestep) =>
+        Math.Sqrt((1 - StableDiffusionAlphaCumprod((int)timestep)) / StableDiffusionAlphaCumprod((int)timestep));
 
     private static (float[] Clean, float[] Noise) CleanAndNoise()
     {
