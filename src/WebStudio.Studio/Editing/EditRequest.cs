@@ -31,6 +31,10 @@ public sealed record EditRequest
     /// instruction edit, as diffusers' InstructPix2Pix pipeline has it.</summary>
     public float? Guidance { get; init; }
 
+    /// <summary>CFG rescale, 0 (off) to 1, as on the Generate form (<see cref="JobSpec.Diffusion.GuidanceRescale"/>); an
+    /// instruction edit, whose guidance is three-way, runs without it.</summary>
+    public float GuidanceRescale { get; init; }
+
     /// <summary>-1 picks a random seed.</summary>
     public long Seed { get; init; } = Img2ImgDefaults.Seed;
 
@@ -117,6 +121,7 @@ public sealed record EditRequest
         Scheduler = made.Scheduler,
         Steps = WebStudio.Generation.Pipelines.ImageToImageSteps.AtLeastOne(made.Steps, DefaultStrength(EditOperation.HiresFix)),
         Guidance = made.Guidance,
+        GuidanceRescale = made.GuidanceRescale,
         Seed = seed,
     };
 

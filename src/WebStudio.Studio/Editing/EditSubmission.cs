@@ -147,6 +147,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
             Scheduler = settings.Scheduler,
             Steps = settings.Steps,
             Guidance = settings.Guidance,
+            GuidanceRescale = spec is JobSpec.InstructEdit ? 0f : request.GuidanceRescale,
             Seed = request.Seed,
             BatchSize = 1,
         };

@@ -22,6 +22,9 @@ public sealed class GenerateFormModel
     /// <summary>CFG rescale, 0 (off) to 1 (<see cref="JobSpec.Diffusion.GuidanceRescale"/>).</summary>
     public float GuidanceRescale { get; set; }
 
+    /// <summary>What the Generate form and the Edit page say under their CFG rescale.</summary>
+    public const string GuidanceRescaleHelp = "0 off · 0.7 tames a high CFG scale";
+
     public long Seed { get; set; } = Defaults.Seed;
     public string Size { get; set; } = "";
     public int BatchSize { get; set; } = Defaults.BatchSize;

@@ -47,6 +47,30 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         Assert.Contains(job.Id.ToString(), await alice.Http.GetStringAsync("/api/history"));
     }
 
+    [Fact]
+    public async Task A_restyles_CFG_rescale_changes_the_image_and_is_stored_and_written_into_its_parameters()
+    {
+        using var folder = new TempFolder();
+        using var engine = model.CreateEngine();
+        await using var factory = ScriptedStudio.Create(folder, engine);
+        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        using var picture = EditClient.Picture(64, 64);
+        var upload = await alice.UploadAsync(picture);
+        var restyle = Request(EditOperation.Restyle, upload.Source) with { Strength = 0.8f, Guidance = 12f };
+
+        var plain = await alice.WaitForEndAsync((await alice.EditAsync(restyle)).Id, Patience);
+        var job = await alice.EditAsync(restyle with { GuidanceRescale = 0.7f });
+        var rescaled = await alice.WaitForEndAsync(job.Id, Patience);
+
+        Assert.Equal(("Succeeded", "Succeeded"), (plain.Status, rescaled.Status));
+        using var plainImage = await alice.DownloadAsync(plain.Images[0].Url);
+        using var result = await alice.DownloadAsync(rescaled.Images[0].Url);
+        Assert.True(MeanDifference(plainImage, result) > 0, "the rescale left the restyle as it was");
+        Assert.EndsWith("Model: tiny, Denoising strength: 0.8, CFG Rescale phi: 0.7",
+            result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
+        Assert.Equal(0.7f, Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(await StoredJobAsync(factory, job.Id))).GuidanceRescale);
+    }
+
     [Theory]
     [InlineData(true, 4)]
     [InlineData(false, 0)]
@@ -155,6 +179,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         var maskId = await alice.UploadMaskAsync(upload.Source, new Image<L8>(64, 64, new L8(255)));
         var badPadding = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source) with { MaskId = maskId, OnlyMaskedPadding = 300 });
         var badBlur = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source) with { MaskId = maskId, MaskBlur = 65 });
+        var badRescale = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.HiresFix, upload.Source) with { GuidanceRescale = 1.5f });
 
         await AssertRefusedAsync(noMask, "mask", "paint the area");
         await AssertRefusedAsync(oddOutpaint, "outpaint", "multiple of 8");
@@ -163,6 +188,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         await AssertRefusedAsync(notBobs, "source", "not found");
         await AssertRefusedAsync(badPadding, "onlyMaskedPadding", "padding around the mask must be between 0 and 256 pixels");
         await AssertRefusedAsync(badBlur, "maskBlur", "mask blur must be between 0 and 64 pixels");
+        await AssertRefusedAsync(badRescale, "guidanceRescale", "CFG rescale must be between 0 (off) and 1");
     }
 
     internal static EditRequest Request(EditOperation operation, string source) => new()

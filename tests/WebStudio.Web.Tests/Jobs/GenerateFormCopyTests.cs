@@ -42,7 +42,7 @@ public sealed class GenerateFormCopyTests
     [Fact]
     public void A_results_hires_fix_takes_the_jobs_settings_and_the_images_seed_with_the_steps_to_denoise_once()
     {
-        var made = new JobSpec.Txt2Img { Prompt = "a red circle", NegativePrompt = "blur", Model = "m", Scheduler = "DDIM", Steps = 6, Guidance = 5, Seed = 7 };
+        var made = new JobSpec.Txt2Img { Prompt = "a red circle", NegativePrompt = "blur", Model = "m", Scheduler = "DDIM", Steps = 6, Guidance = 5, GuidanceRescale = 0.6f, Seed = 7 };
         var image = Guid.NewGuid();
 
         var request = EditRequest.HiresFixOf(made, image, seed: 8);
@@ -50,6 +50,7 @@ public sealed class GenerateFormCopyTests
         Assert.Equal(EditOperation.HiresFix, request.Operation);
         Assert.Equal($"image:{image}", request.Source);
         Assert.Equal(("a red circle", "blur", "m", "DDIM", 5f, 8L), (request.Prompt, request.NegativePrompt, request.Model, request.Scheduler, request.Guidance, request.Seed));
+        Assert.Equal(0.6f, request.GuidanceRescale);
         Assert.Equal(new JobSpec.HiresFix().Strength, request.StrengthOrDefault);
         Assert.Equal(20, request.Steps); // 6 steps at 0.05 would denoise none
         Assert.Equal(30, EditRequest.HiresFixOf(made with { Steps = 30 }, image, 8).Steps);
