@@ -27,6 +27,8 @@ public static class SchedulerFactory
             SchedulerNames.DpmPlusPlus2SAncestralKarras => new DpmPlusPlus2SAncestralScheduler(config, useKarrasSigmas: true),
             SchedulerNames.DpmPlusPlusSde => new DpmPlusPlusSdeScheduler(config),
             SchedulerNames.DpmPlusPlusSdeKarras => new DpmPlusPlusSdeScheduler(config, useKarrasSigmas: true),
+            SchedulerNames.DpmPlusPlus3MSde => new DpmPlusPlus3MSdeScheduler(config),
+            SchedulerNames.DpmPlusPlus3MSdeKarras => new DpmPlusPlus3MSdeScheduler(config, useKarrasSigmas: true),
             // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up; at second order, which
             // stays stable under classifier-free guidance (diffusers' fourth order blew up on the built-in model).
             SchedulerNames.Plms => new PNDMScheduler(config with { SkipPrkSteps = true }, PNDMScheduler.GuidedPlmsOrder),

@@ -22,6 +22,8 @@ public static class SchedulerNames
     public const string DpmPlusPlus2SAncestralKarras = "DPM++ 2S a Karras";
     public const string DpmPlusPlusSde = "DPM++ SDE";
     public const string DpmPlusPlusSdeKarras = "DPM++ SDE Karras";
+    public const string DpmPlusPlus3MSde = "DPM++ 3M SDE";
+    public const string DpmPlusPlus3MSdeKarras = "DPM++ 3M SDE Karras";
     public const string Plms = "PLMS";
     public const string Lcm = "LCM";
 
@@ -46,6 +48,6 @@ public static class SchedulerNames
     [
         Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc,
         Lms, LmsKarras, Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral,
-        DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde, DpmPlusPlusSdeKarras, Plms, Lcm,
+        DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde, DpmPlusPlusSdeKarras, DpmPlusPlus3MSde, DpmPlusPlus3MSdeKarras, Plms, Lcm,
     ];
 }
