@@ -8,7 +8,7 @@ namespace WebStudio.Library.Tests;
 public sealed class ParametersImportTests
 {
     private static readonly IReadOnlyList<EngineModel> Models = [new("tiny", 64, 64), new("webstudio-shapes", 128, 128)];
-    private static readonly IReadOnlyList<string> Schedulers = ["Euler a", "Euler", "DDIM", "DPM++ 2M", "DPM++ 2M Karras", "DPM++ SDE", "DPM++ SDE Karras"];
+    private static readonly IReadOnlyList<string> Schedulers = ["Euler a", "Euler", "DDIM", "DPM++ 2M", "DPM++ 2M Karras", "DPM++ SDE", "DPM++ SDE Karras", "DPM++ 3M SDE", "DPM++ 3M SDE Exponential"];
 
     private static GenerateFormModel Form() => new() { Model = "tiny", Scheduler = "Euler a", Size = "64x64", Steps = 20, Guidance = 7, Seed = -1 };
 
@@ -46,6 +46,8 @@ public sealed class ParametersImportTests
     [InlineData("Sampler: DPM++ 2M, Schedule type: Exponential", "DPM++ 2M")]
     [InlineData("Sampler: DPM++ SDE, Schedule type: Karras", "DPM++ SDE Karras")]
     [InlineData("Sampler: DPM++ SDE Karras", "DPM++ SDE Karras")]
+    [InlineData("Sampler: DPM++ 3M SDE, Schedule type: Exponential", "DPM++ 3M SDE Exponential")]
+    [InlineData("Sampler: DPM++ 3M SDE, Schedule type: Automatic", "DPM++ 3M SDE")]
     [InlineData("Sampler: euler a", "Euler a")]
     public void Sampler_names_old_and_new_style_are_matched(string sampler, string expected)
     {

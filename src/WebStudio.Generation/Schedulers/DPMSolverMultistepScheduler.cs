@@ -18,8 +18,8 @@ public sealed class DPMSolverMultistepScheduler : MultistepSolverBase
     private int _lowerOrderNums;
 
     public DPMSolverMultistepScheduler(SchedulerConfig config, bool? useKarrasSigmas = null, bool finalSigmaZero = true, bool lowerOrderFinal = true,
-        bool stochastic = false)
-        : base(config, useKarrasSigmas, finalSigmaZero)
+        bool stochastic = false, bool exponentialSigmas = false)
+        : base(config, useKarrasSigmas, finalSigmaZero, exponentialSigmas)
     {
         _stochastic = stochastic;
         _lowerOrderFinal = lowerOrderFinal;

@@ -9,8 +9,8 @@ namespace WebStudio.Generation.Schedulers;
 /// once one is. The last step lands on the data prediction. diffusers' own third-order SDE branch differs from
 /// k-diffusion's in its D2 term, so k-diffusion's, which A1111 runs, is the one written here.
 /// </summary>
-public sealed class DpmPlusPlus3MSdeScheduler(SchedulerConfig config, bool? useKarrasSigmas = null)
-    : MultistepSolverBase(config, useKarrasSigmas, finalSigmaZero: true)
+public sealed class DpmPlusPlus3MSdeScheduler(SchedulerConfig config, bool? useKarrasSigmas = null, bool exponentialSigmas = false)
+    : MultistepSolverBase(config, useKarrasSigmas, finalSigmaZero: true, exponentialSigmas)
 {
     // The two data predictions before this step's, and the log-SNR steps that followed them.
     private float[]? _before;

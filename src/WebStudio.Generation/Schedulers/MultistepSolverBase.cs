@@ -2,19 +2,21 @@ namespace WebStudio.Generation.Schedulers;
 
 /// <summary>
 /// What diffusers' exponential-integrator multistep solvers share (DPMSolverMultistepScheduler and
-/// UniPCMultistepScheduler copy it from each other): the schedule of timesteps and sigmas, Karras sigmas, a last
+/// UniPCMultistepScheduler copy it from each other): the schedule of timesteps and sigmas, Karras or exponential sigmas, a last
 /// sigma of zero or of the smallest training sigma, the data prediction they step on, and add_noise in the VP form.
 /// </summary>
 public abstract class MultistepSolverBase : SchedulerBase
 {
     private readonly bool _useKarrasSigmas;
+    private readonly bool _exponentialSigmas;
     private readonly bool _finalSigmaZero;
     private readonly float[] _trainSigmas;
 
-    protected MultistepSolverBase(SchedulerConfig config, bool? useKarrasSigmas, bool finalSigmaZero)
+    protected MultistepSolverBase(SchedulerConfig config, bool? useKarrasSigmas, bool finalSigmaZero, bool exponentialSigmas = false)
         : base(config)
     {
         _useKarrasSigmas = useKarrasSigmas ?? config.UseKarrasSigmas;
+        _exponentialSigmas = exponentialSigmas;
         _finalSigmaZero = finalSigmaZero;
         if (config.RescaleBetasZeroSnr)
         {
@@ -57,11 +59,17 @@ public abstract class MultistepSolverBase : SchedulerBase
         };
 
         double[] sigmas;
+        var logSigmas = _trainSigmas.Select(s => MathF.Log(s)).ToArray();
         if (_useKarrasSigmas)
         {
-            var logSigmas = _trainSigmas.Select(s => MathF.Log(s)).ToArray();
             sigmas = TimestepMath.Karras(_trainSigmas[^1], _trainSigmas[0], numInferenceSteps);
             timesteps = [.. sigmas.Select(s => Math.Round(TimestepMath.SigmaToT(s, logSigmas)))];
+        }
+        else if (_exponentialSigmas)
+        {
+            // diffusers does not round these timesteps; its cast to int64 truncates them.
+            sigmas = TimestepMath.Exponential(_trainSigmas[^1], _trainSigmas[0], numInferenceSteps);
+            timesteps = [.. sigmas.Select(s => Math.Floor(TimestepMath.SigmaToT(s, logSigmas)))];
         }
         else
         {

@@ -15,6 +15,7 @@ public static class SchedulerFactory
             SchedulerNames.DpmPlusPlus2MKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true),
             SchedulerNames.DpmPlusPlus2MSde => new DPMSolverMultistepScheduler(config, stochastic: true),
             SchedulerNames.DpmPlusPlus2MSdeKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true, stochastic: true),
+            SchedulerNames.DpmPlusPlus2MSdeExponential => new DPMSolverMultistepScheduler(config, useKarrasSigmas: false, stochastic: true, exponentialSigmas: true),
             SchedulerNames.UniPc => new UniPCMultistepScheduler(config),
             SchedulerNames.Lms => new LMSDiscreteScheduler(config),
             SchedulerNames.LmsKarras => new LMSDiscreteScheduler(config, useKarrasSigmas: true),
@@ -29,6 +30,7 @@ public static class SchedulerFactory
             SchedulerNames.DpmPlusPlusSdeKarras => new DpmPlusPlusSdeScheduler(config, useKarrasSigmas: true),
             SchedulerNames.DpmPlusPlus3MSde => new DpmPlusPlus3MSdeScheduler(config),
             SchedulerNames.DpmPlusPlus3MSdeKarras => new DpmPlusPlus3MSdeScheduler(config, useKarrasSigmas: true),
+            SchedulerNames.DpmPlusPlus3MSdeExponential => new DpmPlusPlus3MSdeScheduler(config, useKarrasSigmas: false, exponentialSigmas: true),
             // Stable Diffusion pipelines always run PNDM without its Runge–Kutta warm-up; at second order, which
             // stays stable under classifier-free guidance (diffusers' fourth order blew up on the built-in model).
             SchedulerNames.Plms => new PNDMScheduler(config with { SkipPrkSteps = true }, PNDMScheduler.GuidedPlmsOrder),

@@ -10,6 +10,7 @@ public static class SchedulerNames
     public const string DpmPlusPlus2MKarras = "DPM++ 2M Karras";
     public const string DpmPlusPlus2MSde = "DPM++ 2M SDE";
     public const string DpmPlusPlus2MSdeKarras = "DPM++ 2M SDE Karras";
+    public const string DpmPlusPlus2MSdeExponential = "DPM++ 2M SDE Exponential";
     public const string UniPc = "UniPC";
     public const string Lms = "LMS";
     public const string LmsKarras = "LMS Karras";
@@ -24,6 +25,7 @@ public static class SchedulerNames
     public const string DpmPlusPlusSdeKarras = "DPM++ SDE Karras";
     public const string DpmPlusPlus3MSde = "DPM++ 3M SDE";
     public const string DpmPlusPlus3MSdeKarras = "DPM++ 3M SDE Karras";
+    public const string DpmPlusPlus3MSdeExponential = "DPM++ 3M SDE Exponential";
     public const string Plms = "PLMS";
     public const string Lcm = "LCM";
 
@@ -46,8 +48,9 @@ public static class SchedulerNames
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras, UniPc,
-        Lms, LmsKarras, Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral,
-        DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde, DpmPlusPlusSdeKarras, DpmPlusPlus3MSde, DpmPlusPlus3MSdeKarras, Plms, Lcm,
+        Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras,
+        DpmPlusPlus2MSdeExponential, UniPc, Lms, LmsKarras, Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras,
+        DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde, DpmPlusPlusSdeKarras, DpmPlusPlus3MSde,
+        DpmPlusPlus3MSdeKarras, DpmPlusPlus3MSdeExponential, Plms, Lcm,
     ];
 }

@@ -78,6 +78,11 @@ internal static class TimestepMath
         return Linspace(0, 1, steps).Select(r => Math.Pow(maxInv + r * (minInv - maxInv), rho)).ToArray();
     }
 
+    /// <summary>diffusers' _convert_to_exponential: sigmas evenly spaced in log-sigma from <paramref name="sigmaMax"/> down
+    /// to <paramref name="sigmaMin"/>.</summary>
+    public static double[] Exponential(double sigmaMax, double sigmaMin, int steps) =>
+        [.. Linspace(Math.Log(sigmaMax), Math.Log(sigmaMin), steps).Select(Math.Exp)];
+
     /// <summary>diffusers' _sigma_to_t: the fractional training timestep whose log-sigma matches, by linear interpolation.</summary>
     public static double SigmaToT(double sigma, float[] logSigmas)
     {

@@ -193,6 +193,8 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.DpmPlusPlusSdeKarras, typeof(DpmPlusPlusSdeScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus3MSde, typeof(DpmPlusPlus3MSdeScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus3MSdeKarras, typeof(DpmPlusPlus3MSdeScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeExponential, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus3MSdeExponential, typeof(DpmPlusPlus3MSdeScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
     public void Factory_maps_each_sampler_name(string name, Type expected) =>
@@ -325,14 +327,6 @@ public sealed class SchedulerBehaviourTests
         }
 
         static double Sigma(int t) => TrainSigma(t);
-
-        static double TimestepOf(double sigma)
-        {
-            // Log-sigma interpolation between the two training timesteps around σ, as _sigma_to_t does.
-            var low = Enumerable.Range(0, 999).Last(t => Sigma(t) <= sigma);
-            var w = (Math.Log(Sigma(low + 1)) - Math.Log(sigma)) / (Math.Log(Sigma(low + 1)) - Math.Log(Sigma(low)));
-            return low + (1 - w);
-        }
     }
 
     /// <summary>The two noises of a DPM++ SDE step are increments of one Brownian path, W(mid) − W(σ_k) and
@@ -437,6 +431,35 @@ public sealed class SchedulerBehaviourTests
         }
     }
 
+    /// <summary>diffusers' use_exponential_sigmas: the sigmas evenly spaced in log-sigma from the largest training sigma to the
+    /// smallest, each step at its sigma's timestep cut down to a whole one (diffusers' cast to int64), as A1111's
+    /// "Exponential" schedule.</summary>
+    [Theory]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeExponential)]
+    [InlineData(SchedulerNames.DpmPlusPlus3MSdeExponential)]
+    public void Exponential_samplers_step_at_sigmas_evenly_spaced_in_log_sigma(string name)
+    {
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(10);
+
+        var (high, low) = (Math.Log(TrainSigma(999)), Math.Log(TrainSigma(0)));
+        var expected = Enumerable.Range(0, 10).Select(i => TimestepOf(Math.Exp(high + i / 9.0 * (low - high)))).ToArray();
+        Assert.Equal(10, scheduler.Timesteps.Count);
+        for (var i = 0; i < 10; i++)
+        {
+            Assert.Equal(MathF.Floor(scheduler.Timesteps[i]), scheduler.Timesteps[i]);
+            Assert.InRange(scheduler.Timesteps[i], expected[i] - 1.001, expected[i] + 0.001);
+        }
+
+        // Not the uniform schedule's timesteps, nor Karras's.
+        var karras = SchedulerFactory.Create(SchedulerNames.DpmPlusPlus2MSdeKarras, SchedulerConfig.StableDiffusionDefault);
+        var uniform = SchedulerFactory.Create(SchedulerNames.DpmPlusPlus2MSde, SchedulerConfig.StableDiffusionDefault);
+        karras.SetTimesteps(10);
+        uniform.SetTimesteps(10);
+        Assert.NotEqual(karras.Timesteps[5], scheduler.Timesteps[5]);
+        Assert.NotEqual(uniform.Timesteps[5], scheduler.Timesteps[5]);
+    }
+
     [Fact]
     public void DPM2_Karras_steps_on_whole_timesteps_from_the_Karras_sigmas()
     {
@@ -468,6 +491,15 @@ public sealed class SchedulerBehaviourTests
             Draws++;
             return _noise.Next(count);
         }
+    }
+
+    /// <summary>The fractional training timestep of σ: log-sigma interpolation between the two training timesteps around
+    /// it, as diffusers' _sigma_to_t does.</summary>
+    private static double TimestepOf(double sigma)
+    {
+        var low = Enumerable.Range(0, 999).Last(t => TrainSigma(t) <= sigma);
+        var w = (Math.Log(TrainSigma(low + 1)) - Math.Log(sigma)) / (Math.Log(TrainSigma(low + 1)) - Math.Log(TrainSigma(low)));
+        return low + (1 - w);
     }
 
     /// <summary>σ at a whole training timestep of Stable Diffusion's schedule.</summary>
