@@ -7,14 +7,14 @@ namespace WebStudio.Generation.Schedulers;
 /// k-diffusion's sample_dpmpp_2s_ancestral ("DPM++ 2S a") and diffusers' DPMSolverSDEScheduler ("DPM++ SDE"): each step
 /// k from σ_k asks the model twice, first at σ_k for an Euler step to a midpoint, then at the midpoint for the prediction
 /// that takes the step from σ_k to its end. The midpoint, the end, the noise on the way and the second half's formula are
-/// each subclass's own. The last step
-/// goes to σ = 0 at once (its midpoint is 0), so n steps take 2n − 1 model evaluations, in the schedule
-/// [t₀, t(mid₀), t₁, t(mid₁), …, tₙ₋₁].
+/// each subclass's own. The last step goes to σ = 0 at once (its midpoint is 0), so n steps take 2n − 1 model
+/// evaluations, in the schedule [t₀, t(mid₀), t₁, t(mid₁), …, tₙ₋₁].
 /// </summary>
 public abstract class KDpm2SchedulerBase(SchedulerConfig config, bool useKarrasSigmas)
     : SigmaSchedulerBase(config, useKarrasSigmas)
 {
-    // Per step k: σ_k, the midpoint where the model is asked the second time, the step's end, and the noise added there.
+    // Per step k: σ_k and σ_k+1, the midpoint where the model is asked the second time, the step's end and the noise
+    // added there, and where the first half lands and the noise it adds.
     private float[] _from = [];
     private float[] _next = [];
     private float[] _mid = [];

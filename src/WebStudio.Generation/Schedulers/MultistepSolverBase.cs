@@ -2,8 +2,9 @@ namespace WebStudio.Generation.Schedulers;
 
 /// <summary>
 /// What diffusers' exponential-integrator multistep solvers share (DPMSolverMultistepScheduler and
-/// UniPCMultistepScheduler copy it from each other): the schedule of timesteps and sigmas, Karras or exponential sigmas, a last
-/// sigma of zero or of the smallest training sigma, the data prediction they step on, and add_noise in the VP form.
+/// UniPCMultistepScheduler copy it from each other): the schedule of timesteps and sigmas, Karras or exponential
+/// sigmas, a last sigma of zero or of the smallest training sigma, the data prediction they step on, and add_noise in
+/// the VP form.
 /// </summary>
 public abstract class MultistepSolverBase : SchedulerBase
 {

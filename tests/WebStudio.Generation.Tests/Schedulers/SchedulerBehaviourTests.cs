@@ -266,7 +266,7 @@ public sealed class SchedulerBehaviourTests
 
         // k-diffusion: σ₀ and σ₁ at the first two steps' whole timesteps (entries 0 and 2); get_ancestral_step; the
         // ε-model's denoised x − σ·ε(x/√(σ²+1)); t_fn(σ) = −ln σ.
-        var (s0, s1) = (Sigma((int)scheduler.Timesteps[0]), Sigma((int)scheduler.Timesteps[2]));
+        var (s0, s1) = (TrainSigma(scheduler.Timesteps[0]), TrainSigma(scheduler.Timesteps[2]));
         var up = Math.Sqrt(s1 * s1 * (s0 * s0 - s1 * s1) / (s0 * s0));
         var down = Math.Sqrt(s1 * s1 - up * up);
         var h = -Math.Log(down) + Math.Log(s0);
@@ -280,8 +280,6 @@ public sealed class SchedulerBehaviourTests
             Assert.Equal(x2, atMid[i], 1e-4 * (1 + Math.Abs(x2)));
             Assert.Equal(expected, stepped[i], 1e-4 * (1 + Math.Abs(expected)));
         }
-
-        static double Sigma(int t) => Math.Sqrt((1 - StableDiffusionAlphaCumprod(t)) / StableDiffusionAlphaCumprod(t));
     }
 
     /// <summary>DPM++ SDE's first step against k-diffusion's sample_dpmpp_sde (η = 1, r = ½), worked out here in double
@@ -300,7 +298,7 @@ public sealed class SchedulerBehaviourTests
 
         var draws = new GaussianNoise(5);
         var (zeta, z) = (draws.Next(x.Length), draws.Next(x.Length));
-        var (s0, s1) = (Sigma((int)scheduler.Timesteps[0]), Sigma((int)scheduler.Timesteps[2]));
+        var (s0, s1) = (TrainSigma(scheduler.Timesteps[0]), TrainSigma(scheduler.Timesteps[2]));
         var (t, tNext) = (-Math.Log(s0), -Math.Log(s1));
         var sMid = Math.Exp(-(t + (tNext - t) / 2));
         var (down1, up1) = Ancestral(s0, sMid);
@@ -325,8 +323,6 @@ public sealed class SchedulerBehaviourTests
             var up = Math.Sqrt(to * to * (from * from - to * to) / (from * from));
             return (Math.Sqrt(to * to - up * up), up);
         }
-
-        static double Sigma(int t) => TrainSigma(t);
     }
 
     /// <summary>The two noises of a DPM++ SDE step are increments of one Brownian path, W(mid) − W(σ_k) and
