@@ -43,7 +43,6 @@ public sealed class ParametersImportTests
     [Theory]
     [InlineData("Sampler: DPM++ 2M Karras", "DPM++ 2M Karras")]
     [InlineData("Sampler: DPM++ 2M, Schedule type: Karras", "DPM++ 2M Karras")]
-    [InlineData("Sampler: DPM++ 2M, Schedule type: Exponential", "DPM++ 2M")]
     [InlineData("Sampler: DPM++ SDE, Schedule type: Karras", "DPM++ SDE Karras")]
     [InlineData("Sampler: DPM++ SDE Karras", "DPM++ SDE Karras")]
     [InlineData("Sampler: DPM++ 3M SDE, Schedule type: Exponential", "DPM++ 3M SDE Exponential")]
@@ -53,9 +52,25 @@ public sealed class ParametersImportTests
     {
         var form = Form();
 
-        ParametersImport.Apply(A1111ParameterParser.Parse($"p\nSteps: 5, {sampler}, Seed: 1"), form, Models, Schedulers);
+        var notes = ParametersImport.Apply(A1111ParameterParser.Parse($"p\nSteps: 5, {sampler}, Seed: 1"), form, Models, Schedulers);
 
         Assert.Equal(expected, form.Scheduler);
+        Assert.DoesNotContain(notes, n => n.Contains("schedule", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Sampler: Euler, Schedule type: Karras", "Euler", "the Karras schedule is not offered with \"Euler\" here")]
+    [InlineData("Sampler: DPM++ 2M, Schedule type: Exponential", "DPM++ 2M", "the Exponential schedule is not offered with \"DPM++ 2M\" here")]
+    [InlineData("Sampler: DDIM, Schedule type: SGM Uniform", "DDIM", "the SGM Uniform schedule is not offered with \"DDIM\" here")]
+    [InlineData("Sampler: Euler a Karras", "Euler a", "the Karras schedule is not offered with \"Euler a\" here")]
+    public void A_schedule_the_sampler_lacks_here_is_named_in_a_note(string sampler, string expected, string note)
+    {
+        var form = Form();
+
+        var notes = ParametersImport.Apply(A1111ParameterParser.Parse($"p\nSteps: 5, {sampler}, Seed: 1"), form, Models, Schedulers);
+
+        Assert.Equal(expected, form.Scheduler);
+        Assert.Contains(notes, n => n.StartsWith(note, StringComparison.Ordinal));
     }
 
     [Fact]

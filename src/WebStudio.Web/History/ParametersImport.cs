@@ -53,6 +53,10 @@ public static class ParametersImport
             if (MatchScheduler(sampler, source, schedulers) is { } scheduler)
             {
                 spec = spec with { Scheduler = scheduler };
+                if (AskedSchedule(sampler, source) is { } schedule && !scheduler.EndsWith($" {schedule}", StringComparison.OrdinalIgnoreCase))
+                {
+                    notes.Add($"the {schedule} schedule is not offered with \"{scheduler}\" here; it runs on its own");
+                }
             }
             else
             {
@@ -117,15 +121,18 @@ public static class ParametersImport
         return none;
     }
 
+    // The sigma schedules A1111 names, in a sampler's name (old) or as its "Schedule type" (new).
+    private static readonly string[] Schedules = ["Karras", "Exponential", "SGM Uniform", "Polyexponential", "Align Your Steps", "Simple", "Normal", "DDIM", "Beta", "KL Optimal"];
+
     // A1111 writes "DPM++ 2M Karras" (old) or "DPM++ 2M" with "Schedule type: Karras" (new); this studio names samplers alone.
     private static string? MatchScheduler(string sampler, ParsedParameters source, IReadOnlyList<string> schedulers)
     {
         var candidates = new List<string> { sampler };
-        foreach (var suffix in new[] { " Karras", " Exponential", " SGM Uniform" })
+        foreach (var schedule in Schedules)
         {
-            if (sampler.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            if (sampler.EndsWith($" {schedule}", StringComparison.OrdinalIgnoreCase))
             {
-                candidates.Add(sampler[..^suffix.Length]);
+                candidates.Add(sampler[..^(schedule.Length + 1)]);
             }
         }
 
@@ -136,4 +143,11 @@ public static class ParametersImport
 
         return candidates.Select(c => schedulers.FirstOrDefault(s => string.Equals(s, c, StringComparison.OrdinalIgnoreCase))).FirstOrDefault(s => s is not null);
     }
+
+    /// <summary>The schedule the parameters ask for beside the sampler's own: a "Schedule type" other than Automatic
+    /// (and Uniform, A1111's name for the sampler's own spacing), or a schedule the sampler's name ends with.</summary>
+    private static string? AskedSchedule(string sampler, ParsedParameters source) =>
+        source.Extra.TryGetValue("Schedule type", out var type)
+            ? type is "Automatic" or "Uniform" ? null : type
+            : Schedules.FirstOrDefault(s => sampler.EndsWith($" {s}", StringComparison.OrdinalIgnoreCase));
 }
