@@ -33,7 +33,7 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
 
             // A makes a gallery…
             await page.GotoAsync("/galleries");
-            await UntilAsync(async () =>
+            await StudioPages.UntilAsync(async () =>
             {
                 await page.Locator("#new-gallery-name").FillAsync("Harbour walk");
                 await page.Locator("#create-gallery").ClickAsync();
@@ -43,7 +43,7 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             await page.GotoAsync("/history");
             var item = page.Locator(".history-item").Filter(new() { HasText = Prompt });
             await item.WaitForAsync(new() { Timeout = Ms(StudioPages.Wait) });
-            await UntilAsync(async () =>
+            await StudioPages.UntilAsync(async () =>
             {
                 await item.Locator("button.add-to-gallery").ClickAsync();
                 await page.Locator(".mud-popover-open .mud-menu-item, .mud-popover-open .mud-list-item").Filter(new() { HasText = "Harbour walk" }).First.ClickAsync(new() { Timeout = 2000 });
@@ -60,7 +60,7 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             await page.WaitForURLAsync(url => url.Contains("/galleries/", StringComparison.Ordinal));
             var galleryUrl = page.Url;
             await WaitForImageAsync(page, ".gallery-image img");
-            await UntilAsync(() => page.Locator("#create-share").ClickAsync(), page.Locator("#new-share-url"));
+            await StudioPages.UntilAsync(() => page.Locator("#create-share").ClickAsync(), page.Locator("#new-share-url"));
             var link = (await page.Locator("#new-share-url").GetAttributeAsync("href"))!;
             Assert.Matches("/s/[A-Za-z0-9_-]{43}$", link);
             await ShotAsync(page, "gallery");
@@ -91,7 +91,7 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             await page.GotoAsync(galleryUrl);
             var revoke = page.Locator(".share-link[data-active='true'] .revoke-share").First;
             var dialog = page.Locator(".mud-dialog");
-            await UntilAsync(() => revoke.ClickAsync(), dialog.GetByText("Revoke this link?"));
+            await StudioPages.UntilAsync(() => revoke.ClickAsync(), dialog.GetByText("Revoke this link?"));
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
             await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Ms(StudioPages.Wait) });
             Assert.Equal(200, (await visitorPage.ReloadAsync())!.Status);
@@ -122,7 +122,7 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
 
             // A deletes the gallery, once asked: Keep keeps it; Delete takes it away, and the picture stays in A's history.
             await page.GotoAsync(galleryUrl);
-            await UntilAsync(() => page.Locator("#delete-gallery").ClickAsync(), dialog.GetByText("Its share links stop working"));
+            await StudioPages.UntilAsync(() => page.Locator("#delete-gallery").ClickAsync(), dialog.GetByText("Its share links stop working"));
             await dialog.GetByRole(AriaRole.Button, new() { Name = "Keep" }).ClickAsync();
             await Assertions.Expect(dialog).ToHaveCountAsync(0, new() { Timeout = Ms(StudioPages.Wait) });
             await page.Locator("#delete-gallery").ClickAsync();
@@ -150,7 +150,7 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
             };
 
             // Prerendered first: the drop zone reacts once the circuit is live.
-            await UntilAsync(() => page.Locator("#import-png").SetInputFilesAsync(png), page.Locator("#import-message"));
+            await StudioPages.UntilAsync(() => page.Locator("#import-png").SetInputFilesAsync(png), page.Locator("#import-message"));
 
             Assert.Contains("Settings read from from-a1111.png", await page.Locator("#import-message").InnerTextAsync());
             Assert.Equal("a lighthouse from a file", await page.Locator("#prompt").InputValueAsync());
@@ -188,27 +188,6 @@ public sealed class GalleryShareBrowserTests : OwnStudioTest
         return job.GetProperty("images")[0].GetProperty("id").GetGuid();
     }
 
-    /// <summary>
-    /// Repeats <paramref name="act"/> until <paramref name="expected"/> shows: pages are prerendered, and clicks do
-    /// nothing until the interactive circuit is live.
-    /// </summary>
-    private static async Task UntilAsync(Func<Task> act, ILocator expected)
-    {
-        var deadline = DateTime.UtcNow + StudioPages.Wait;
-        while (true)
-        {
-            try
-            {
-                await act();
-                await expected.First.WaitForAsync(new() { Timeout = 1500 });
-                return;
-            }
-            catch (TimeoutException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
 
     private static Task WaitForImageAsync(IPage page, string selector) =>
         page.WaitForFunctionAsync(

@@ -115,7 +115,7 @@ public sealed class LightboxBrowserTests(StudioFixture studio) : IClassFixture<S
 
             // Clicks do nothing until the circuit is live: repeat until the snackbar says it happened.
             var undo = page.Locator(".history-undo").GetByRole(AriaRole.Button, new() { Name = "Undo" });
-            await UntilAsync(() => item.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync(new() { Timeout = 2000 }), undo);
+            await StudioPages.UntilAsync(() => item.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync(new() { Timeout = 2000 }), undo);
             await Assertions.Expect(item).ToHaveCountAsync(0);
             Assert.Equal(404, (await page.APIRequest.GetAsync($"/api/images/{images[0]}")).Status);
 
@@ -159,7 +159,7 @@ public sealed class LightboxBrowserTests(StudioFixture studio) : IClassFixture<S
     {
         // A click on the prerendered page, before the circuit is live, does nothing: click until the lightbox opens
         // (a loaded fresh-clone run clicked too early and waited for a lightbox that never came).
-        await UntilAsync(() => page.Locator(triggers).First.ClickAsync(new() { Timeout = 2000 }), page.Locator("#lightbox:visible"));
+        await StudioPages.UntilAsync(() => page.Locator(triggers).First.ClickAsync(new() { Timeout = 2000 }), page.Locator("#lightbox:visible"));
         await ExpectShowingAsync(page, image, counter);
     }
 
@@ -201,23 +201,6 @@ public sealed class LightboxBrowserTests(StudioFixture studio) : IClassFixture<S
     private static async Task ExpectNoSidewaysScrollAsync(IPage page) =>
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
 
-    private static async Task UntilAsync(Func<Task> act, ILocator expected)
-    {
-        var deadline = DateTime.UtcNow + StudioPages.Wait;
-        while (true)
-        {
-            try
-            {
-                await act();
-                await expected.First.WaitForAsync(new() { Timeout = 1500 });
-                return;
-            }
-            catch (TimeoutException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(200);
-            }
-        }
-    }
 
     private static float Ms(TimeSpan span) => (float)span.TotalMilliseconds;
 }

@@ -9,6 +9,31 @@ public static class StudioPages
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(90);
 
     /// <summary>
+    /// Repeats <paramref name="act"/> until <paramref name="expected"/> shows: pages are prerendered, and clicks do
+    /// nothing until the interactive circuit is live. It acts at least once; before acting again it looks for what a
+    /// slow act may have brought about after the wait gave up, since a click on a trigger that an opened dialog now
+    /// covers would only time out.
+    /// </summary>
+    public static async Task UntilAsync(Func<Task> act, ILocator expected)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        do
+        {
+            try
+            {
+                await act();
+                await expected.First.WaitForAsync(new() { Timeout = 1500 });
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
+        while (!await expected.First.IsVisibleAsync());
+    }
+
+    /// <summary>
     /// Records every PNG or JPEG blob the page turns into an object URL (the live preview's frames) with a content hash,
     /// the moment it was made, and whether finished images were already on the page. Install before navigating.
     /// </summary>
