@@ -42,20 +42,23 @@ public sealed class DpmPlusPlus3MSdeScheduler(SchedulerConfig config, bool? useK
         var noiseCoeff = (float)(sigmaT * Math.Sqrt(phi1));
         var noise = generator.Next(sample.Length);
         var (r0, r1) = (_hBefore / h, _hBeforeThat / h);
+        var (before, beforeThat) = (_before, _beforeThat);
         var prev = new float[sample.Length];
         for (var i = 0; i < prev.Length; i++)
         {
             var correction = 0.0;
-            if (_beforeThat is { } d2Before && _before is { } d1Before)
+            if (beforeThat is not null)
             {
-                var d10 = (x0[i] - d1Before[i]) / r0;
-                var d11 = (d1Before[i] - d2Before[i]) / r1;
+                // Third order, from the last two data predictions.
+                var d10 = (x0[i] - before![i]) / r0;
+                var d11 = (before[i] - beforeThat[i]) / r1;
                 var d1 = d10 + (d10 - d11) * r0 / (r0 + r1);
                 var d2 = (d10 - d11) / (r0 + r1);
                 correction = phi2 * d1 - phi3 * d2;
             }
-            else if (_before is { } before)
+            else if (before is not null)
             {
+                // Second order, in Heun's form.
                 correction = phi2 * (x0[i] - before[i]) / r0;
             }
 

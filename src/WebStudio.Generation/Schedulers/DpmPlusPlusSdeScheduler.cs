@@ -17,16 +17,14 @@ public sealed class DpmPlusPlusSdeScheduler(SchedulerConfig config, bool? useKar
 
     protected override bool RoundsKarrasTimesteps => false;
 
+    // The last step, to 0, has its midpoint, end and noise at 0.
     protected override (float Mid, float To, float Up) PlanStep(float[] sigmas, int k)
     {
-        var (sigma, next) = (sigmas[k], sigmas[k + 1]);
-        var mid = next > 0f ? MathF.Exp((MathF.Log(sigma) + MathF.Log(next)) / 2f) : 0f;
-        var (down, up) = next > 0f ? AncestralStep(sigma, next) : (0f, 0f);
-        return (mid, down, up);
+        var (down, up) = AncestralStep(sigmas[k], sigmas[k + 1]);
+        return (LogMidpoint(sigmas[k], sigmas[k + 1]), down, up);
     }
 
-    protected override (float Down, float Up) MidpointLanding(float from, float mid) =>
-        mid > 0f ? AncestralStep(from, mid) : (0f, 0f);
+    protected override (float Down, float Up) MidpointLanding(float from, float mid) => AncestralStep(from, mid);
 
     protected override void SecondHalf(float[] start, float[] atMid, float[] x0, float from, float mid, float to, float[] prev) =>
         DataStep(start, x0, from, to, prev);

@@ -17,6 +17,6 @@ public sealed class KDpm2AncestralDiscreteScheduler(SchedulerConfig config, bool
         var (sigma, next) = (sigmas[k], sigmas[k + 1]);
         var (down, up) = AncestralStep(sigma, next);
         var last = k == sigmas.Length - 2;
-        return last ? (0f, 0f, 0f) : (MathF.Exp((MathF.Log(sigma) + MathF.Log(down)) / 2f), down, up);
+        return last ? (0f, 0f, 0f) : (LogMidpoint(sigma, down), down, up);
     }
 }

@@ -8,5 +8,5 @@ public sealed class KDpm2DiscreteScheduler(SchedulerConfig config, bool? useKarr
     : KDpm2SchedulerBase(config, useKarrasSigmas ?? config.UseKarrasSigmas)
 {
     protected override (float Mid, float To, float Up) PlanStep(float[] sigmas, int k) =>
-        (MathF.Exp((MathF.Log(sigmas[k]) + MathF.Log(sigmas[k + 1])) / 2f), sigmas[k + 1], 0f);
+        (LogMidpoint(sigmas[k], sigmas[k + 1]), sigmas[k + 1], 0f);
 }

@@ -89,15 +89,20 @@ public abstract class SigmaSchedulerBase : SchedulerBase
     {
     }
 
-    /// <summary>x0 from the model output at noise level σ (ε- or v-prediction).</summary>
     /// <summary>k-diffusion's get_ancestral_step (η = 1): a step from <paramref name="from"/> to <paramref name="to"/>
-    /// goes down to σ_down and adds fresh noise of σ_up, with σ_down² + σ_up² = <paramref name="to"/>².</summary>
+    /// goes down to σ_down and adds fresh noise of σ_up, with σ_down² + σ_up² = <paramref name="to"/>² (both 0 for a
+    /// step to 0).</summary>
     protected static (float Down, float Up) AncestralStep(float from, float to)
     {
         var up = MathF.Sqrt(to * to * (from * from - to * to) / (from * from));
         return (MathF.Sqrt(to * to - up * up), up);
     }
 
+    /// <summary>The midpoint of <paramref name="a"/> and <paramref name="b"/> in log-sigma, √(a·b), where the
+    /// second-order samplers ask the model the second time (0 where either is 0).</summary>
+    protected static float LogMidpoint(float a, float b) => MathF.Exp((MathF.Log(a) + MathF.Log(b)) / 2f);
+
+    /// <summary>x0 from the model output at noise level σ (ε- or v-prediction).</summary>
     protected float[] PredictOriginal(float[] modelOutput, float[] sample, float sigma)
     {
         var x0 = new float[sample.Length];

@@ -122,18 +122,20 @@ public static class ParametersImport
     }
 
     // The sigma schedules A1111 names, in a sampler's name (old) or as its "Schedule type" (new).
-    private static readonly string[] Schedules = ["Karras", "Exponential", "SGM Uniform", "Polyexponential", "Align Your Steps", "Simple", "Normal", "DDIM", "Beta", "KL Optimal"];
+    private static readonly string[] Schedules =
+        ["Karras", "Exponential", "SGM Uniform", "Polyexponential", "Align Your Steps", "Simple", "Normal", "DDIM", "Beta", "KL Optimal"];
+
+    // "DPM++ 2M Karras" is "DPM++ 2M" on the Karras schedule; a name that ends in none has no schedule of its own.
+    private static string? ScheduleIn(string sampler) =>
+        Schedules.FirstOrDefault(s => sampler.EndsWith($" {s}", StringComparison.OrdinalIgnoreCase));
 
     // A1111 writes "DPM++ 2M Karras" (old) or "DPM++ 2M" with "Schedule type: Karras" (new); this studio names samplers alone.
     private static string? MatchScheduler(string sampler, ParsedParameters source, IReadOnlyList<string> schedulers)
     {
         var candidates = new List<string> { sampler };
-        foreach (var schedule in Schedules)
+        if (ScheduleIn(sampler) is { } named)
         {
-            if (sampler.EndsWith($" {schedule}", StringComparison.OrdinalIgnoreCase))
-            {
-                candidates.Add(sampler[..^(schedule.Length + 1)]);
-            }
+            candidates.Add(sampler[..^(named.Length + 1)]);
         }
 
         if (source.Extra.TryGetValue("Schedule type", out var type))
@@ -149,5 +151,5 @@ public static class ParametersImport
     private static string? AskedSchedule(string sampler, ParsedParameters source) =>
         source.Extra.TryGetValue("Schedule type", out var type)
             ? type is "Automatic" or "Uniform" ? null : type
-            : Schedules.FirstOrDefault(s => sampler.EndsWith($" {s}", StringComparison.OrdinalIgnoreCase));
+            : ScheduleIn(sampler);
 }
