@@ -125,7 +125,7 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
     [Theory]
     [InlineData("Sqlite")]
     [InlineData("Postgres")]
-    public async Task A_second_order_samplers_job_is_estimated_by_its_model_calls(string provider)
+    public async Task A_job_is_estimated_by_its_samplers_model_calls(string provider)
     {
         await using var core = await StudioCore.StartAsync(provider, server);
         var (a, b) = await core.AddUsersAsync("a", "b") switch { var ids => (ids[0], ids[1]) };
@@ -140,18 +140,19 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
             }
 
             // Queued, in this run order: Heun, 10 steps (19 calls): 1.72 s; DPM2 a, 20 steps (39 calls): 3.32 s; Euler a,
-            // 10 steps: 1 s.
+            // 10 steps: 1 s; PLMS, 10 steps (11 calls, with its pseudo-Heun start): 1.08 s.
             db.Jobs.Add(Waiting(a, "fast", 10, 256, 1, at: 500, scheduler: "Heun"));
             db.Jobs.Add(Waiting(b, "fast", 20, 256, 1, at: 501, scheduler: "DPM2 a"));
             db.Jobs.Add(Waiting(a, "fast", 10, 256, 1, at: 502));
+            db.Jobs.Add(Waiting(b, "fast", 10, 256, 1, at: 503, scheduler: "PLMS"));
             await db.SaveChangesAsync();
         }
 
         var snapshot = core.Services.GetRequiredService<QueueSnapshot>();
-        double[] expected = [1.72, 1.72 + 3.32, 1.72 + 3.32 + 1];
+        double[] expected = [1.72, 1.72 + 3.32, 1.72 + 3.32 + 1, 1.72 + 3.32 + 1 + 1.08];
 
         AssertSeconds([expected[0], expected[2]], (await snapshot.GetAsync(a, isAdmin: false)).Entries);
-        AssertSeconds([expected[1]], (await snapshot.GetAsync(b, isAdmin: false)).Entries);
+        AssertSeconds([expected[1], expected[3]], (await snapshot.GetAsync(b, isAdmin: false)).Entries);
         AssertSeconds(expected, (await snapshot.GetAsync("someone-else", isAdmin: true)).Entries);
     }
 

@@ -4,9 +4,12 @@ namespace WebStudio.Generation.Schedulers;
 
 /// <summary>
 /// diffusers' EulerAncestralDiscreteScheduler: an Euler step down to σ_down, then fresh noise of size σ_up,
-/// so each step forgets part of the previous noise (the A1111 "Euler a" sampler).
+/// so each step forgets part of the previous noise (the A1111 "Euler a" sampler). On Karras sigmas it is k-diffusion's
+/// sample_euler_ancestral on get_sigmas_karras, as A1111 runs "Euler a" with the Karras schedule type (diffusers' own
+/// Euler ancestral has no Karras option).
 /// </summary>
-public sealed class EulerAncestralDiscreteScheduler(SchedulerConfig config) : SigmaSchedulerBase(config, useKarrasSigmas: false)
+public sealed class EulerAncestralDiscreteScheduler(SchedulerConfig config, bool useKarrasSigmas = false)
+    : SigmaSchedulerBase(config, useKarrasSigmas)
 {
     protected override SchedulerStepOutput StepCore(float[] modelOutput, float timestep, float[] sample, INoiseSource? generator)
     {

@@ -9,7 +9,9 @@ public static class SchedulerFactory
         return name switch
         {
             SchedulerNames.Euler => new EulerDiscreteScheduler(config),
+            SchedulerNames.EulerKarras => new EulerDiscreteScheduler(config, useKarrasSigmas: true),
             SchedulerNames.EulerAncestral => new EulerAncestralDiscreteScheduler(config),
+            SchedulerNames.EulerAncestralKarras => new EulerAncestralDiscreteScheduler(config, useKarrasSigmas: true),
             SchedulerNames.Ddim => new DDIMScheduler(config),
             SchedulerNames.DpmPlusPlus2M => new DPMSolverMultistepScheduler(config),
             SchedulerNames.DpmPlusPlus2MKarras => new DPMSolverMultistepScheduler(config, useKarrasSigmas: true),
@@ -20,6 +22,7 @@ public static class SchedulerFactory
             SchedulerNames.Lms => new LMSDiscreteScheduler(config),
             SchedulerNames.LmsKarras => new LMSDiscreteScheduler(config, useKarrasSigmas: true),
             SchedulerNames.Heun => new HeunDiscreteScheduler(config),
+            SchedulerNames.HeunKarras => new HeunDiscreteScheduler(config, useKarrasSigmas: true),
             SchedulerNames.Dpm2 => new KDpm2DiscreteScheduler(config),
             SchedulerNames.Dpm2Karras => new KDpm2DiscreteScheduler(config, useKarrasSigmas: true),
             SchedulerNames.Dpm2Ancestral => new KDpm2AncestralDiscreteScheduler(config),

@@ -4,7 +4,9 @@ namespace WebStudio.Generation.Schedulers;
 public static class SchedulerNames
 {
     public const string Euler = "Euler";
+    public const string EulerKarras = "Euler Karras";
     public const string EulerAncestral = "Euler a";
+    public const string EulerAncestralKarras = "Euler a Karras";
     public const string Ddim = "DDIM";
     public const string DpmPlusPlus2M = "DPM++ 2M";
     public const string DpmPlusPlus2MKarras = "DPM++ 2M Karras";
@@ -15,6 +17,7 @@ public static class SchedulerNames
     public const string Lms = "LMS";
     public const string LmsKarras = "LMS Karras";
     public const string Heun = "Heun";
+    public const string HeunKarras = "Heun Karras";
     public const string Dpm2 = "DPM2";
     public const string Dpm2Karras = "DPM2 Karras";
     public const string Dpm2Ancestral = "DPM2 a";
@@ -32,7 +35,7 @@ public static class SchedulerNames
     /// <summary>The second-order samplers (<see cref="IScheduler.Order"/> 2): they ask the model twice for every step
     /// but the last.</summary>
     public static IReadOnlyList<string> SecondOrder { get; } =
-        [Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras,
+        [Heun, HeunKarras, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras,
         DpmPlusPlusSde, DpmPlusPlusSdeKarras];
 
     /// <summary>The model calls that <paramref name="steps"/> steps of <paramref name="name"/> take from noise: what a
@@ -48,9 +51,9 @@ public static class SchedulerNames
 
     public static IReadOnlyList<string> All { get; } =
     [
-        Euler, EulerAncestral, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde, DpmPlusPlus2MSdeKarras,
-        DpmPlusPlus2MSdeExponential, UniPc, Lms, LmsKarras, Heun, Dpm2, Dpm2Karras, Dpm2Ancestral, Dpm2AncestralKarras,
-        DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde, DpmPlusPlusSdeKarras, DpmPlusPlus3MSde,
-        DpmPlusPlus3MSdeKarras, DpmPlusPlus3MSdeExponential, Plms, Lcm,
+        Euler, EulerKarras, EulerAncestral, EulerAncestralKarras, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde,
+        DpmPlusPlus2MSdeKarras, DpmPlusPlus2MSdeExponential, UniPc, Lms, LmsKarras, Heun, HeunKarras, Dpm2, Dpm2Karras,
+        Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde,
+        DpmPlusPlusSdeKarras, DpmPlusPlus3MSde, DpmPlusPlus3MSdeKarras, DpmPlusPlus3MSdeExponential, Plms, Lcm,
     ];
 }

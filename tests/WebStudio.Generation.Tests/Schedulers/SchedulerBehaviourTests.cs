@@ -173,7 +173,9 @@ public sealed class SchedulerBehaviourTests
 
     [Theory]
     [InlineData(SchedulerNames.Euler, typeof(EulerDiscreteScheduler))]
+    [InlineData(SchedulerNames.EulerKarras, typeof(EulerDiscreteScheduler))]
     [InlineData(SchedulerNames.EulerAncestral, typeof(EulerAncestralDiscreteScheduler))]
+    [InlineData(SchedulerNames.EulerAncestralKarras, typeof(EulerAncestralDiscreteScheduler))]
     [InlineData(SchedulerNames.Ddim, typeof(DDIMScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2M, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2MKarras, typeof(DPMSolverMultistepScheduler))]
@@ -183,6 +185,7 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.Lms, typeof(LMSDiscreteScheduler))]
     [InlineData(SchedulerNames.LmsKarras, typeof(LMSDiscreteScheduler))]
     [InlineData(SchedulerNames.Heun, typeof(HeunDiscreteScheduler))]
+    [InlineData(SchedulerNames.HeunKarras, typeof(HeunDiscreteScheduler))]
     [InlineData(SchedulerNames.Dpm2, typeof(KDpm2DiscreteScheduler))]
     [InlineData(SchedulerNames.Dpm2Karras, typeof(KDpm2DiscreteScheduler))]
     [InlineData(SchedulerNames.Dpm2Ancestral, typeof(KDpm2AncestralDiscreteScheduler))]
@@ -454,6 +457,50 @@ public sealed class SchedulerBehaviourTests
         uniform.SetTimesteps(10);
         Assert.NotEqual(karras.Timesteps[5], scheduler.Timesteps[5]);
         Assert.NotEqual(uniform.Timesteps[5], scheduler.Timesteps[5]);
+    }
+
+    /// <summary>A1111's "Euler a" on the Karras schedule type is k-diffusion's sample_euler_ancestral over Karras sigmas
+    /// (ρ = 7, between the uniform schedule's first and last sigma, as diffusers' use_karras_sigmas spans them): worked
+    /// here in double, from the same noise draws, over every step down to σ = 0.</summary>
+    [Fact]
+    public void Euler_a_Karras_takes_k_diffusions_ancestral_steps_on_Karras_sigmas()
+    {
+        const int steps = 8;
+        var scheduler = SchedulerFactory.Create(SchedulerNames.EulerAncestralKarras, SchedulerConfig.StableDiffusionDefault);
+        var uniform = SchedulerFactory.Create(SchedulerNames.EulerAncestral, SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(steps);
+        uniform.SetTimesteps(steps);
+        var (high, low) = (Math.Pow(TrainSigma(uniform.Timesteps[0]), 1 / 7.0), Math.Pow(TrainSigma(uniform.Timesteps[^1]), 1 / 7.0));
+        double[] sigmas = [.. Enumerable.Range(0, steps).Select(i => Math.Pow(high + i / (steps - 1.0) * (low - high), 7)), 0];
+        Assert.Equal(steps, scheduler.Timesteps.Count);
+        for (var i = 0; i < steps; i++)
+        {
+            Assert.Equal(TimestepOf(sigmas[i]), scheduler.Timesteps[i], 0.01);
+        }
+
+        var x = DummySampleDeter().Select(v => v * scheduler.InitNoiseSigma).ToArray();
+        var expected = x.Select(v => (double)v).ToArray();
+        var (noise, draws) = (new GaussianNoise(4), new GaussianNoise(4));
+        for (var k = 0; k < steps; k++)
+        {
+            var t = scheduler.Timesteps[k];
+            x = scheduler.Step([.. scheduler.ScaleModelInput(x, t).Select(v => 0.5f * v)], t, x, noise).PrevSample;
+
+            var (from, to) = (sigmas[k], sigmas[k + 1]);
+            var up = Math.Sqrt(to * to * (from * from - to * to) / (from * from));
+            var down = Math.Sqrt(to * to - up * up);
+            var z = draws.Next(expected.Length);
+            for (var i = 0; i < expected.Length; i++)
+            {
+                var denoised = expected[i] - from * 0.5 * expected[i] / Math.Sqrt(from * from + 1);
+                expected[i] += (expected[i] - denoised) / from * (down - from) + z[i] * up;
+            }
+        }
+
+        for (var i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(expected[i], x[i], 1e-4 * (1 + Math.Abs(expected[i])));
+        }
     }
 
     [Fact]
