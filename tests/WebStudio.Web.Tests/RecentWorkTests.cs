@@ -22,8 +22,8 @@ public sealed class RecentWorkTests
         var bob = await StudioUserClient.RegisterAsync(factory, "bob");
         var finished = await alice.SubmitAsync("finished first", seed: 11);
         await alice.WaitForEndAsync(finished.Id);
-        var aliceId = (await JobAsync(factory, finished.Id)).OwnerId;
-        var image = (await JobAsync(factory, finished.Id)).Images.Single();
+        var aliceId = (await factory.StoredJobAsync(finished.Id)).OwnerId;
+        var image = (await factory.StoredJobAsync(finished.Id)).Images.Single();
 
         Assert.Equal(finished.Id, (await recent.CurrentJobAsync(aliceId))?.Id);
         Assert.Single((await recent.CurrentJobAsync(aliceId))!.Images);
@@ -33,7 +33,7 @@ public sealed class RecentWorkTests
         await alice.WaitForAsync(running.Id, j => j.Status == "Running");
         var queued = await alice.SubmitAsync("queued", seed: 13);
         var bobs = await bob.SubmitAsync("bob's", seed: 14);
-        var bobId = (await JobAsync(factory, bobs.Id)).OwnerId;
+        var bobId = (await factory.StoredJobAsync(bobs.Id)).OwnerId;
 
         Assert.Equal(running.Id, (await recent.CurrentJobAsync(aliceId))?.Id);
         Assert.Equal(13, await recent.LastSeedAsync(aliceId));
@@ -60,21 +60,15 @@ public sealed class RecentWorkTests
         var alice = await StudioUserClient.RegisterAsync(factory, "alice");
         var generated = await alice.SubmitAsync("a red circle", seed: 21);
         await alice.WaitForEndAsync(generated.Id);
-        var aliceId = (await JobAsync(factory, generated.Id)).OwnerId;
+        var aliceId = (await factory.StoredJobAsync(generated.Id)).OwnerId;
         using var picture = EditClient.Picture(32, 32);
         var upload = await alice.UploadAsync(picture);
 
         var upscale = await alice.EditAsync(new EditRequest { Operation = EditOperation.Upscale, Source = upload.Source, Seed = 22 });
         Assert.Equal("Succeeded", (await alice.WaitForEndAsync(upscale.Id)).Status);
 
-        Assert.Equal(JobKind.Upscale, (await JobAsync(factory, upscale.Id)).Kind);
+        Assert.Equal(JobKind.Upscale, (await factory.StoredJobAsync(upscale.Id)).Kind);
         Assert.Equal(generated.Id, (await recent.CurrentJobAsync(aliceId))?.Id);
         Assert.Equal(21, await recent.LastSeedAsync(aliceId));
-    }
-
-    private static async Task<GenerationJob> JobAsync(StudioHost factory, Guid jobId)
-    {
-        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
-        return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);
     }
 }

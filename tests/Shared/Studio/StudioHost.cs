@@ -208,6 +208,13 @@ public class StudioHost : IAsyncLifetime, IAsyncDisposable, IDisposable
         ? Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContext()
         : new StudioDbContext(new DbContextOptionsBuilder<StudioDbContext>().UseSqlite(StudioDatabase.ConnectionString(DatabasePath)).Options);
 
+    /// <summary>A job's row as stored, with its images.</summary>
+    public async Task<GenerationJob> StoredJobAsync(Guid jobId)
+    {
+        await using var db = OpenDatabase();
+        return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);
+    }
+
     /// <summary>A service of the app (in process).</summary>
     public T Get<T>() where T : notnull => Services.GetRequiredService<T>();
 

@@ -30,7 +30,7 @@ public sealed class JobPanelTests
         await user.WaitForEndAsync(submitted.Id);
 
         // The page holds the job as it was submitted: queued, without images.
-        var stale = await StoredJobAsync(factory, submitted.Id);
+        var stale = await factory.StoredJobAsync(submitted.Id);
         stale.Status = JobStatus.Queued;
         stale.Images.Clear();
         await using var context = NewContext(factory);
@@ -55,7 +55,7 @@ public sealed class JobPanelTests
         await user.WaitForAsync(first.Id, j => j.Status == "Running");
         var second = await user.SubmitAsync("second in line", seed: 2);
 
-        var job = await StoredJobAsync(factory, second.Id);
+        var job = await factory.StoredJobAsync(second.Id);
         await using var context = NewContext(factory);
         var cut = context.Render<JobPanel>(p => p.Add(c => c.Job, job).Add(c => c.Noun, "edit").AddCascadingValue(SignedIn(job.OwnerId)));
 
@@ -81,7 +81,7 @@ public sealed class JobPanelTests
         await user.WaitForAsync(first.Id, j => j.Status == "Running");
         var second = await user.SubmitAsync("waits with a preview", seed: 2);
 
-        var job = await StoredJobAsync(factory, second.Id);
+        var job = await factory.StoredJobAsync(second.Id);
         await using var context = NewContext(factory);
         var script = new SlowStudioScript();
         context.Services.AddSingleton<IJSRuntime>(script);
@@ -112,7 +112,7 @@ public sealed class JobPanelTests
         var claimed = await factory.Services.GetRequiredService<JobQueue>().ClaimNextAsync("gone/1/worker#0", CancellationToken.None);
         Assert.Equal(submitted.Id, claimed!.Id);
 
-        var job = await StoredJobAsync(factory, submitted.Id);
+        var job = await factory.StoredJobAsync(submitted.Id);
         await using var context = NewContext(factory);
         var cut = context.Render<JobPanel>(p => p.Add(c => c.Job, job).AddCascadingValue(SignedIn(job.OwnerId)));
         await Task.Delay(1000); // two reads of a lease just claimed
@@ -145,12 +145,6 @@ public sealed class JobPanelTests
 
     private static Task<AuthenticationState> SignedIn(string userId) =>
         Task.FromResult(new AuthenticationState(new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "Test"))));
-
-    private static async Task<GenerationJob> StoredJobAsync(StudioHost factory, Guid jobId)
-    {
-        await using var db = await factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>().CreateDbContextAsync();
-        return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);
-    }
 
     // studio.js whose import takes until the test says so; it counts the imports and the watchers it starts.
     private sealed class SlowStudioScript : IJSRuntime, IJSObjectReference

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using WebStudio.Data;
@@ -22,14 +20,10 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     [Fact]
     public async Task A_restyle_of_an_upload_runs_in_the_queue_and_lands_in_history()
     {
-        using var folder = new TempFolder();
-        using var engine = model.CreateEngine();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(model.CreateEngine);
+        var (alice, picture, source) = (studio.Alice, studio.Picture, studio.Source);
 
-        var job = await alice.EditAsync(Request(EditOperation.Restyle, upload.Source) with { Strength = 0.5f });
+        var job = await alice.EditAsync(Request(EditOperation.Restyle, source) with { Strength = 0.5f });
         var done = await alice.WaitForEndAsync(job.Id, Patience);
 
         Assert.Equal("Succeeded", done.Status);
@@ -39,10 +33,10 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         Assert.Equal(
             "a red circle\nSteps: 6, Sampler: Euler a, CFG scale: 7, Seed: 11, Size: 64x64, Model: tiny, Denoising strength: 0.5",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
-        var stored = await StoredJobAsync(factory, job.Id);
+        var stored = await studio.StoredJobAsync(job.Id);
         Assert.Equal(JobKind.Img2Img, stored.Kind);
         var spec = Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(stored));
-        Assert.Equal(upload.Source, spec.Source);
+        Assert.Equal(source, spec.Source);
         Assert.Equal(0.5f, spec.Strength);
         Assert.Contains(job.Id.ToString(), await alice.Http.GetStringAsync("/api/history"));
     }
@@ -50,13 +44,9 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     [Fact]
     public async Task A_restyles_CFG_rescale_changes_the_image_and_is_stored_and_written_into_its_parameters()
     {
-        using var folder = new TempFolder();
-        using var engine = model.CreateEngine();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
-        var restyle = Request(EditOperation.Restyle, upload.Source) with { Strength = 0.8f, Guidance = 12f };
+        await using var studio = await EditStudio.StartAsync(model.CreateEngine);
+        var (alice, source) = (studio.Alice, studio.Source);
+        var restyle = Request(EditOperation.Restyle, source) with { Strength = 0.8f, Guidance = 12f };
 
         var plain = await alice.WaitForEndAsync((await alice.EditAsync(restyle)).Id, Patience);
         var job = await alice.EditAsync(restyle with { GuidanceRescale = 0.7f });
@@ -68,7 +58,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         Assert.True(MeanDifference(plainImage, result) > 0, "the rescale left the restyle as it was");
         Assert.EndsWith("Model: tiny, Denoising strength: 0.8, CFG Rescale phi: 0.7",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
-        Assert.Equal(0.7f, Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(await StoredJobAsync(factory, job.Id))).GuidanceRescale);
+        Assert.Equal(0.7f, Assert.IsType<JobSpec.Img2Img>(JobSpecJson.Read(await studio.StoredJobAsync(job.Id))).GuidanceRescale);
     }
 
     [Theory]
@@ -76,10 +66,8 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     [InlineData(false, 0)]
     public async Task An_inpaint_of_a_history_image_changes_only_the_masked_pixels(bool onlyMasked, int maskBlur)
     {
-        using var folder = new TempFolder();
-        using var engine = model.CreateEngine();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        await using var studio = await EditStudio.StartAsync(model.CreateEngine);
+        var alice = studio.Alice;
         var first = await alice.WaitForEndAsync((await alice.SubmitAsync("a red circle", steps: 6, seed: 3)).Id, Patience);
         using var source = await alice.DownloadAsync(first.Images[0].Url);
         var sourceRef = $"image:{first.Images[0].Id}";
@@ -102,7 +90,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         var (outside, inside) = Differences(source, result, (x, y) => mask[x, y].PackedValue > 0);
         Assert.Equal(0, outside);
         Assert.True(inside > 0, "nothing changed inside the mask");
-        var stored = await StoredJobAsync(factory, job.Id);
+        var stored = await studio.StoredJobAsync(job.Id);
         Assert.Equal(JobKind.Inpaint, stored.Kind);
         var spec = Assert.IsType<JobSpec.Inpaint>(JobSpecJson.Read(stored));
         Assert.Equal($"image:{first.Images[0].Id}", spec.Source);
@@ -116,14 +104,10 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     [Fact]
     public async Task An_outpaint_extends_the_canvas_and_keeps_the_original_pixels()
     {
-        using var folder = new TempFolder();
-        using var engine = model.CreateEngine();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(model.CreateEngine);
+        var (alice, picture, source) = (studio.Alice, studio.Picture, studio.Source);
 
-        var job = await alice.EditAsync(Request(EditOperation.Outpaint, upload.Source) with { OutpaintRight = 16, OutpaintTop = 8 });
+        var job = await alice.EditAsync(Request(EditOperation.Outpaint, source) with { OutpaintRight = 16, OutpaintTop = 8 });
         var done = await alice.WaitForEndAsync(job.Id, Patience);
 
         Assert.Equal("Succeeded", done.Status);
@@ -137,7 +121,7 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
             }
         }
 
-        var stored = await StoredJobAsync(factory, job.Id);
+        var stored = await studio.StoredJobAsync(job.Id);
         var spec = Assert.IsType<JobSpec.Outpaint>(JobSpecJson.Read(stored));
         Assert.Equal((JobKind.Outpaint, 16, 8, 1f), (stored.Kind, spec.Right, spec.Top, spec.Denoise));
     }
@@ -145,41 +129,33 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
     [Fact]
     public async Task A_hires_fix_doubles_the_size_through_img2img()
     {
-        using var folder = new TempFolder();
-        using var engine = model.CreateEngine();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(model.CreateEngine);
+        var (alice, source) = (studio.Alice, studio.Source);
 
-        var job = await alice.EditAsync(Request(EditOperation.HiresFix, upload.Source) with { Strength = 0.35f, UpscaleFactor = 2 });
+        var job = await alice.EditAsync(Request(EditOperation.HiresFix, source) with { Strength = 0.35f, UpscaleFactor = 2 });
         var done = await alice.WaitForEndAsync(job.Id, Patience);
 
         Assert.Equal("Succeeded", done.Status);
         Assert.Equal((128, 128), (done.Images[0].Width, done.Images[0].Height));
-        Assert.Equal(JobKind.HiresFix, (await StoredJobAsync(factory, job.Id)).Kind);
+        Assert.Equal(JobKind.HiresFix, (await studio.StoredJobAsync(job.Id)).Kind);
     }
 
     [Fact]
     public async Task Bad_edits_are_refused_with_the_field_named()
     {
-        using var folder = new TempFolder();
-        using var engine = model.CreateEngine();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        var bob = await StudioUserClient.RegisterAsync(factory, "bob");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(model.CreateEngine);
+        var (alice, source) = (studio.Alice, studio.Source);
+        var bob = await StudioUserClient.RegisterAsync(studio.Factory, "bob");
 
-        var noMask = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source));
-        var oddOutpaint = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Outpaint, upload.Source) with { OutpaintLeft = 12 });
-        var noUpscaler = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Upscale, upload.Source) with { Upscaler = "../secret" });
-        var badStrength = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, upload.Source) with { Strength = 1.5f });
-        var notBobs = await bob.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, upload.Source));
-        var maskId = await alice.UploadMaskAsync(upload.Source, new Image<L8>(64, 64, new L8(255)));
-        var badPadding = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source) with { MaskId = maskId, OnlyMaskedPadding = 300 });
-        var badBlur = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, upload.Source) with { MaskId = maskId, MaskBlur = 65 });
-        var badRescale = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.HiresFix, upload.Source) with { GuidanceRescale = 1.5f });
+        var noMask = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, source));
+        var oddOutpaint = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Outpaint, source) with { OutpaintLeft = 12 });
+        var noUpscaler = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Upscale, source) with { Upscaler = "../secret" });
+        var badStrength = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, source) with { Strength = 1.5f });
+        var notBobs = await bob.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Restyle, source));
+        var maskId = await alice.UploadMaskAsync(source, new Image<L8>(64, 64, new L8(255)));
+        var badPadding = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, source) with { MaskId = maskId, OnlyMaskedPadding = 300 });
+        var badBlur = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.Inpaint, source) with { MaskId = maskId, MaskBlur = 65 });
+        var badRescale = await alice.Http.PostAsJsonAsync("/api/edits", Request(EditOperation.HiresFix, source) with { GuidanceRescale = 1.5f });
 
         await AssertRefusedAsync(noMask, "mask", "paint the area");
         await AssertRefusedAsync(oddOutpaint, "outpaint", "multiple of 8");
@@ -200,13 +176,6 @@ public sealed class EditJobTests(TinyModelFolders model) : IClassFixture<TinyMod
         Steps = 6,
         Seed = 11,
     };
-
-    internal static async Task<GenerationJob> StoredJobAsync(StudioHost factory, Guid jobId)
-    {
-        var dbFactory = factory.Services.GetRequiredService<IDbContextFactory<StudioDbContext>>();
-        await using var db = await dbFactory.CreateDbContextAsync();
-        return await db.Jobs.AsNoTracking().Include(j => j.Images).SingleAsync(j => j.Id == jobId);
-    }
 
     private static async Task AssertRefusedAsync(HttpResponseMessage response, string field, string message)
     {

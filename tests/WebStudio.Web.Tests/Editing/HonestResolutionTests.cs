@@ -52,12 +52,9 @@ public sealed class HonestResolutionTests(TinyModelFolders model) : IClassFixtur
     [Fact]
     public async Task Upscaling_an_upscaled_image_says_native_of_the_first_image_in_the_history_and_its_parameters()
     {
-        using var folder = new TempFolder();
-        await using var factory = ScriptedStudio.Create(folder);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(40, 30);
-        var upload = await alice.UploadAsync(picture);
-        var first = await alice.WaitForEndAsync((await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, upload.Source) with { UpscaleFactor = 2 })).Id);
+        await using var studio = await EditStudio.StartAsync(width: 40, height: 30);
+        var (alice, source) = (studio.Alice, studio.Source);
+        var first = await alice.WaitForEndAsync((await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, source) with { UpscaleFactor = 2 })).Id);
         Assert.Equal("Succeeded", first.Status);
 
         var job = await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, EditSource.FromImage(first.Images[0].Id).ToString()) with { UpscaleFactor = 2 });
@@ -73,14 +70,10 @@ public sealed class HonestResolutionTests(TinyModelFolders model) : IClassFixtur
     [Fact]
     public async Task A_hires_fix_states_its_native_size_and_upscale_in_its_parameters_and_in_the_history()
     {
-        using var folder = new TempFolder();
-        using var engine = model.CreateEngine();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(model.CreateEngine);
+        var (alice, source) = (studio.Alice, studio.Source);
 
-        var job = await alice.EditAsync(EditJobTests.Request(EditOperation.HiresFix, upload.Source) with { Strength = 0.35f, UpscaleFactor = 2 });
+        var job = await alice.EditAsync(EditJobTests.Request(EditOperation.HiresFix, source) with { Strength = 0.35f, UpscaleFactor = 2 });
         var done = await alice.WaitForEndAsync(job.Id, TimeSpan.FromSeconds(90));
 
         Assert.Equal("Succeeded", done.Status);
@@ -93,13 +86,10 @@ public sealed class HonestResolutionTests(TinyModelFolders model) : IClassFixtur
     [Fact]
     public async Task A_lanczos_upscale_states_its_native_size_in_the_history()
     {
-        using var folder = new TempFolder();
-        await using var factory = ScriptedStudio.Create(folder);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(40, 30);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(width: 40, height: 30);
+        var (alice, source) = (studio.Alice, studio.Source);
 
-        var job = await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, upload.Source) with { UpscaleFactor = 4 });
+        var job = await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, source) with { UpscaleFactor = 4 });
         var done = await alice.WaitForEndAsync(job.Id);
 
         Assert.Equal("Succeeded", done.Status);

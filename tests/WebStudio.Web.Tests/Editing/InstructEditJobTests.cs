@@ -22,14 +22,10 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
     [Fact]
     public async Task An_instruction_edit_runs_on_the_instruction_model_and_records_the_instruction_both_scales_and_the_automatic_mask()
     {
-        using var folder = new TempFolder();
-        using var engine = models.CreateEngineWithEditModel();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(models.CreateEngineWithEditModel);
+        var (alice, source) = (studio.Alice, studio.Source);
 
-        var job = await alice.EditAsync(Instruct(upload.Source) with { Guidance = 6f, ImageGuidance = 1.25f });
+        var job = await alice.EditAsync(Instruct(source) with { Guidance = 6f, ImageGuidance = 1.25f });
         var done = await alice.WaitForEndAsync(job.Id, Patience);
 
         Assert.Equal("Succeeded", done.Status);
@@ -37,21 +33,21 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
         Assert.Equal(
             "make the circle blue\nSteps: 4, Sampler: Euler a, CFG scale: 6, Seed: 5, Size: 64x64, Model: tiny-edit, Image CFG scale: 1.25",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
-        var stored = await EditJobTests.StoredJobAsync(factory, job.Id);
+        var stored = await studio.StoredJobAsync(job.Id);
         Assert.Equal(JobKind.InstructEdit, stored.Kind);
         var spec = Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(stored));
-        Assert.Equal((upload.Source, "make the circle blue", 6f, 1.25f, (Guid?)null, (float?)null),
+        Assert.Equal((source, "make the circle blue", 6f, 1.25f, (Guid?)null, (float?)null),
             (spec.Source, spec.Prompt, spec.Guidance, spec.ImageGuidance, spec.MaskId, spec.AutoMask));
 
         // With the automatic mask: it runs, and the image and the stored spec record it.
-        var masked = await alice.WaitForEndAsync((await alice.EditAsync(Instruct(upload.Source) with { AutoMask = 0.5f })).Id, Patience);
+        var masked = await alice.WaitForEndAsync((await alice.EditAsync(Instruct(source) with { AutoMask = 0.5f })).Id, Patience);
         Assert.Equal("Succeeded", masked.Status);
         using var maskedResult = await alice.DownloadAsync(masked.Images[0].Url);
         Assert.EndsWith("Image CFG scale: 1.5, Auto mask: 0.5", maskedResult.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
-        Assert.Equal(0.5f, Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(await EditJobTests.StoredJobAsync(factory, masked.Id))).AutoMask);
+        Assert.Equal(0.5f, Assert.IsType<JobSpec.InstructEdit>(JobSpecJson.Read(await studio.StoredJobAsync(masked.Id))).AutoMask);
 
         // An out-of-range threshold is refused at submission, naming the field.
-        using var refused = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(upload.Source) with { AutoMask = 1.5f });
+        using var refused = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(source) with { AutoMask = 1.5f });
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Contains("automatic mask", await refused.Content.ReadAsStringAsync());
     }
@@ -59,14 +55,10 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
     [Fact]
     public async Task An_instruction_edit_on_a_plain_model_is_refused_naming_the_installed_instruction_model()
     {
-        using var folder = new TempFolder();
-        using var engine = models.CreateEngineWithEditModel();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(64, 64);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(models.CreateEngineWithEditModel);
+        var (alice, source) = (studio.Alice, studio.Source);
 
-        var response = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(upload.Source) with { Model = TinyModelFolders.ModelName });
+        var response = await alice.Http.PostAsJsonAsync("/api/edits", Instruct(source) with { Model = TinyModelFolders.ModelName });
 
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"expected 400, got {(int)response.StatusCode}: {body}");
@@ -76,10 +68,8 @@ public sealed class InstructEditJobTests(TinyModelFolders models) : IClassFixtur
     [Fact]
     public async Task Text_to_image_on_an_instruction_model_is_refused_naming_a_text_to_image_model()
     {
-        using var folder = new TempFolder();
-        using var engine = models.CreateEngineWithEditModel();
-        await using var factory = ScriptedStudio.Create(folder, engine);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
+        await using var studio = await EditStudio.StartAsync(models.CreateEngineWithEditModel);
+        var alice = studio.Alice;
 
         var response = await alice.Http.PostAsJsonAsync("/api/jobs", StudioUserClient.Parameters("a red circle") with { Model = TinyModelFolders.EditModelName });
 

@@ -16,13 +16,10 @@ public sealed class UpscaleJobTests
     [Fact]
     public async Task A_lanczos_upscale_bypasses_the_engine_and_matches_the_core()
     {
-        using var folder = new TempFolder();
-        await using var factory = ScriptedStudio.Create(folder);
-        var alice = await StudioUserClient.RegisterAsync(factory, "alice");
-        using var picture = EditClient.Picture(40, 30);
-        var upload = await alice.UploadAsync(picture);
+        await using var studio = await EditStudio.StartAsync(width: 40, height: 30);
+        var (alice, picture) = (studio.Alice, studio.Picture);
 
-        var job = await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, upload.Source) with { UpscaleFactor = 4 });
+        var job = await alice.EditAsync(EditJobTests.Request(EditOperation.Upscale, studio.Source) with { UpscaleFactor = 4 });
         var done = await alice.WaitForEndAsync(job.Id);
 
         Assert.Equal("Succeeded", done.Status);
@@ -32,8 +29,8 @@ public sealed class UpscaleJobTests
         Assert.True(SamePixels(expected, result), "the stored upscale differs from the core's Lanczos");
         Assert.Equal("Postprocess upscale by: 4, Postprocess upscaler: Lanczos, Native size: 40x30",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
-        Assert.Empty(factory.Scripted.Started);
-        var stored = await EditJobTests.StoredJobAsync(factory, job.Id);
+        Assert.Empty(studio.Factory.Scripted.Started);
+        var stored = await studio.StoredJobAsync(job.Id);
         Assert.Equal(JobKind.Upscale, stored.Kind);
         var spec = Assert.IsType<JobSpec.Upscale>(JobSpecJson.Read(stored));
         Assert.Equal((4, (string?)null), (spec.Factor, spec.Upscaler));
