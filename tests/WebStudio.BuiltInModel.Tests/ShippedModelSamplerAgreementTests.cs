@@ -10,7 +10,8 @@ namespace WebStudio.BuiltInModel.Tests;
 /// (31 with diffusers' fourth order), Euler a 55, DPM++ 2M Karras 52, DPM++ 2M SDE 51, Euler, DPM++ 2M and UniPC 50, DPM++
 /// 2M SDE Karras 48, LMS 44, LCM 42 to 44 (LCM is made for distilled models); DPM++ SDE 55, DPM++ SDE Karras 54, DPM++ 2M
 /// SDE Exponential 49, DPM++ 3M SDE 45, its Karras 47 and its Exponential 45; Euler a Karras 54, Euler Karras and Heun
-/// Karras 51. The margin leaves the lowest of them two images of room.
+/// Karras 51; DPM++ 2M SDE Heun 51, its Karras 49 and its Exponential 46. The margin leaves the lowest of them two images
+/// of room.
 /// </summary>
 [Trait("Capability", "StudioUx")]
 [Collection(ShippedModelCollection.Name)]

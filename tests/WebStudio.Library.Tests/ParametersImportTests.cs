@@ -8,7 +8,8 @@ namespace WebStudio.Library.Tests;
 public sealed class ParametersImportTests
 {
     private static readonly IReadOnlyList<EngineModel> Models = [new("tiny", 64, 64), new("webstudio-shapes", 128, 128)];
-    private static readonly IReadOnlyList<string> Schedulers = ["Euler a", "Euler", "Euler Karras", "DDIM", "DPM++ 2M", "DPM++ 2M Karras", "DPM++ SDE", "DPM++ SDE Karras", "DPM++ 3M SDE", "DPM++ 3M SDE Exponential"];
+    private static readonly IReadOnlyList<string> Schedulers = ["Euler a", "Euler", "Euler Karras", "DDIM", "DPM++ 2M", "DPM++ 2M Karras", "DPM++ SDE", "DPM++ SDE Karras", "DPM++ 3M SDE", "DPM++ 3M SDE Exponential",
+        "DPM++ 2M SDE Heun", "DPM++ 2M SDE Heun Exponential"];
 
     private static GenerateFormModel Form() => new() { Model = "tiny", Scheduler = "Euler a", Size = "64x64", Steps = 20, Guidance = 7, Seed = -1 };
 
@@ -49,6 +50,8 @@ public sealed class ParametersImportTests
     [InlineData("Sampler: DPM++ 3M SDE, Schedule type: Automatic", "DPM++ 3M SDE")]
     [InlineData("Sampler: euler a", "Euler a")]
     [InlineData("Sampler: Euler, Schedule type: Karras", "Euler Karras")]
+    [InlineData("Sampler: DPM++ 2M SDE Heun, Schedule type: Exponential", "DPM++ 2M SDE Heun Exponential")]
+    [InlineData("Sampler: DPM++ 2M SDE Heun", "DPM++ 2M SDE Heun")]
     public void Sampler_names_old_and_new_style_are_matched(string sampler, string expected)
     {
         var form = Form();

@@ -5,7 +5,8 @@ namespace WebStudio.Generation.Schedulers;
 /// <summary>
 /// diffusers' DPMSolverMultistepScheduler as A1111's "DPM++ 2M": algorithm dpmsolver++, solver order 2,
 /// midpoint solver type; with <c>stochastic</c>, "DPM++ 2M SDE" (algorithm sde-dpmsolver++), whose every step adds
-/// fresh noise in the share the SDE gives it (σ_t·√(1 − e^(−2h))), as ancestral samplers do. By default the schedule ends at sigma zero (final_sigmas_type "zero"), which makes
+/// fresh noise in the share the SDE gives it (σ_t·√(1 − e^(−2h))), as ancestral samplers do; with <c>heunSolver</c> as
+/// well, "DPM++ 2M SDE Heun" (solver type heun, k-diffusion's solver_type='heun'). By default the schedule ends at sigma zero (final_sigmas_type "zero"), which makes
 /// diffusers take the last step at first order; ending at the smallest training sigma ("sigma_min") instead leaves
 /// that choice to lower_order_final (first order at the end only for schedules under 15 steps).
 /// </summary>
@@ -13,15 +14,22 @@ public sealed class DPMSolverMultistepScheduler : MultistepSolverBase
 {
     private const int SolverOrder = 2;
     private readonly bool _stochastic;
+    private readonly bool _heunSolver;
     private readonly bool _lowerOrderFinal;
     private readonly float[]?[] _modelOutputs = new float[SolverOrder][];
     private int _lowerOrderNums;
 
     public DPMSolverMultistepScheduler(SchedulerConfig config, bool? useKarrasSigmas = null, bool finalSigmaZero = true, bool lowerOrderFinal = true,
-        bool stochastic = false, bool exponentialSigmas = false)
+        bool stochastic = false, bool exponentialSigmas = false, bool heunSolver = false)
         : base(config, useKarrasSigmas, finalSigmaZero, exponentialSigmas)
     {
+        if (heunSolver && !stochastic)
+        {
+            throw new ArgumentException("The Heun solver type is offered with the SDE (DPM++ 2M SDE Heun) only.", nameof(heunSolver));
+        }
+
         _stochastic = stochastic;
+        _heunSolver = heunSolver;
         _lowerOrderFinal = lowerOrderFinal;
     }
 
@@ -63,7 +71,7 @@ public sealed class DPMSolverMultistepScheduler : MultistepSolverBase
         var h = Lambda(index + 1) - Lambda(index);
         if (noise is not null)
         {
-            return Stochastic(sample, sigmaT / sigmaS, alphaT, sigmaT, h, x0, null, noise);
+            return Stochastic(sample, sigmaT / sigmaS, alphaT, sigmaT, h, x0, null, noise, _heunSolver);
         }
 
         var sampleCoeff = (float)(sigmaT / sigmaS);
@@ -89,7 +97,7 @@ public sealed class DPMSolverMultistepScheduler : MultistepSolverBase
         var m1 = _modelOutputs[0]!;
         if (noise is not null)
         {
-            return Stochastic(sample, sigmaT / sigmaS0, alphaT, sigmaT, h, m0, (m1, r0), noise);
+            return Stochastic(sample, sigmaT / sigmaS0, alphaT, sigmaT, h, m0, (m1, r0), noise, _heunSolver);
         }
 
         var prev = new float[sample.Length];
@@ -102,19 +110,21 @@ public sealed class DPMSolverMultistepScheduler : MultistepSolverBase
         return prev;
     }
 
-    // sde-dpmsolver++'s update: x_t = (σ_t/σ_s)·e^(−h)·x + α_t·(1 − e^(−2h))·(D0 + D1/2) + σ_t·√(1 − e^(−2h))·z, where
-    // D0 is the newest data prediction and D1 = (D0 − the one before)/r0 at second order (midpoint), 0 at first.
+    // sde-dpmsolver++'s update: x_t = (σ_t/σ_s)·e^(−h)·x + α_t·(1 − e^(−2h))·D0 + c·D1 + σ_t·√(1 − e^(−2h))·z, where
+    // D0 is the newest data prediction and D1 = (D0 − the one before)/r0 at second order, 0 at first; c is
+    // α_t·(1 − e^(−2h))/2 for the midpoint solver type, α_t·((1 − e^(−2h))/(−2h) + 1) for Heun's.
     private static float[] Stochastic(float[] sample, double sigmaRatio, double alphaT, double sigmaT, double h, float[] d0,
-        (float[] Before, double R0)? secondOrder, float[] noise)
+        (float[] Before, double R0)? secondOrder, float[] noise, bool heun)
     {
         var sampleCoeff = (float)(sigmaRatio * Math.Exp(-h));
         var dataCoeff = (float)(alphaT * (1.0 - Math.Exp(-2.0 * h)));
+        var d1Coeff = (float)(heun ? alphaT * (-double.ExpM1(-2.0 * h) / (-2.0 * h) + 1.0) : 0.5 * dataCoeff);
         var noiseCoeff = (float)(sigmaT * Math.Sqrt(1.0 - Math.Exp(-2.0 * h)));
         var prev = new float[sample.Length];
         for (var i = 0; i < prev.Length; i++)
         {
             var d1 = secondOrder is var (before, r0) ? (float)(1.0 / r0) * (d0[i] - before[i]) : 0f;
-            prev[i] = sampleCoeff * sample[i] + dataCoeff * d0[i] + 0.5f * dataCoeff * d1 + noiseCoeff * noise[i];
+            prev[i] = sampleCoeff * sample[i] + dataCoeff * d0[i] + d1Coeff * d1 + noiseCoeff * noise[i];
         }
 
         return prev;

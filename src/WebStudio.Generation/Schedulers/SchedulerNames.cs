@@ -13,6 +13,9 @@ public static class SchedulerNames
     public const string DpmPlusPlus2MSde = "DPM++ 2M SDE";
     public const string DpmPlusPlus2MSdeKarras = "DPM++ 2M SDE Karras";
     public const string DpmPlusPlus2MSdeExponential = "DPM++ 2M SDE Exponential";
+    public const string DpmPlusPlus2MSdeHeun = "DPM++ 2M SDE Heun";
+    public const string DpmPlusPlus2MSdeHeunKarras = "DPM++ 2M SDE Heun Karras";
+    public const string DpmPlusPlus2MSdeHeunExponential = "DPM++ 2M SDE Heun Exponential";
     public const string UniPc = "UniPC";
     public const string Lms = "LMS";
     public const string LmsKarras = "LMS Karras";
@@ -52,8 +55,9 @@ public static class SchedulerNames
     public static IReadOnlyList<string> All { get; } =
     [
         Euler, EulerKarras, EulerAncestral, EulerAncestralKarras, Ddim, DpmPlusPlus2M, DpmPlusPlus2MKarras, DpmPlusPlus2MSde,
-        DpmPlusPlus2MSdeKarras, DpmPlusPlus2MSdeExponential, UniPc, Lms, LmsKarras, Heun, HeunKarras, Dpm2, Dpm2Karras,
-        Dpm2Ancestral, Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde,
-        DpmPlusPlusSdeKarras, DpmPlusPlus3MSde, DpmPlusPlus3MSdeKarras, DpmPlusPlus3MSdeExponential, Plms, Lcm,
+        DpmPlusPlus2MSdeKarras, DpmPlusPlus2MSdeExponential, DpmPlusPlus2MSdeHeun, DpmPlusPlus2MSdeHeunKarras,
+        DpmPlusPlus2MSdeHeunExponential, UniPc, Lms, LmsKarras, Heun, HeunKarras, Dpm2, Dpm2Karras, Dpm2Ancestral,
+        Dpm2AncestralKarras, DpmPlusPlus2SAncestral, DpmPlusPlus2SAncestralKarras, DpmPlusPlusSde, DpmPlusPlusSdeKarras,
+        DpmPlusPlus3MSde, DpmPlusPlus3MSdeKarras, DpmPlusPlus3MSdeExponential, Plms, Lcm,
     ];
 }

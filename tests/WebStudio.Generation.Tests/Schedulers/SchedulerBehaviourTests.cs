@@ -197,6 +197,9 @@ public sealed class SchedulerBehaviourTests
     [InlineData(SchedulerNames.DpmPlusPlus3MSde, typeof(DpmPlusPlus3MSdeScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus3MSdeKarras, typeof(DpmPlusPlus3MSdeScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus2MSdeExponential, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeHeun, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeHeunKarras, typeof(DPMSolverMultistepScheduler))]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeHeunExponential, typeof(DPMSolverMultistepScheduler))]
     [InlineData(SchedulerNames.DpmPlusPlus3MSdeExponential, typeof(DpmPlusPlus3MSdeScheduler))]
     [InlineData(SchedulerNames.Plms, typeof(PNDMScheduler))]
     [InlineData(SchedulerNames.Lcm, typeof(LCMScheduler))]
@@ -435,6 +438,7 @@ public sealed class SchedulerBehaviourTests
     /// "Exponential" schedule.</summary>
     [Theory]
     [InlineData(SchedulerNames.DpmPlusPlus2MSdeExponential)]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeHeunExponential)]
     [InlineData(SchedulerNames.DpmPlusPlus3MSdeExponential)]
     public void Exponential_samplers_step_at_sigmas_evenly_spaced_in_log_sigma(string name)
     {

@@ -16,6 +16,7 @@ public sealed class StochasticDpmSolverTests
 
     [Theory]
     [InlineData(SchedulerNames.DpmPlusPlus2MSde, true)]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeHeun, true)]
     [InlineData(SchedulerNames.DpmPlusPlus2M, false)]
     public void An_oracles_steps_keep_unit_noise_and_renew_all_but_e_to_the_minus_h_of_it(string name, bool stochastic)
     {
@@ -48,6 +49,63 @@ public sealed class StochasticDpmSolverTests
         // The last step, to sigma 0, lands on the clean sample.
         Assert.All(sample.Zip(clean), pair => Assert.Equal(pair.Second, pair.First, 1e-3));
     }
+
+    /// <summary>k-diffusion's sample_dpmpp_2m_sde (η = 1) in its own σ-scaled variables, worked in double from the same
+    /// noise draws: its second-order correction is ½·(1 − e^(−2h))·D1 with the midpoint solver type, and
+    /// ((1 − e^(−2h))/(−2h) + 1)·D1 with Heun's; the last step, to σ = 0, lands on the data prediction.</summary>
+    [Theory]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSde, false)]
+    [InlineData(SchedulerNames.DpmPlusPlus2MSdeHeun, true)]
+    public void Each_solver_type_takes_k_diffusions_steps(string name, bool heun)
+    {
+        const int steps = 8;
+        var scheduler = SchedulerFactory.Create(name, SchedulerConfig.StableDiffusionDefault);
+        scheduler.SetTimesteps(steps);
+        Assert.All(scheduler.Timesteps, t => Assert.Equal(MathF.Round(t), t));
+        double[] sigmas = [.. scheduler.Timesteps.Select(t => VariancePreserving(t) switch { var (a, s) => s / a }), 0];
+        var sample = DummySampleDeter();
+        var x = sample.Select(v => v * Math.Sqrt(sigmas[0] * sigmas[0] + 1)).ToArray();
+        var (noise, draws) = (new GaussianNoise(8), new GaussianNoise(8));
+        double[]? oldDenoised = null;
+        var hLast = 0.0;
+        for (var k = 0; k < steps; k++)
+        {
+            // The model sees the variance-preserving sample; k-diffusion's x is that sample over α = 1/√(σ² + 1).
+            var epsilon = sample.Select(v => 0.5f * v).ToArray();
+            sample = scheduler.Step(epsilon, scheduler.Timesteps[k], sample, noise).PrevSample;
+
+            var (from, to) = (sigmas[k], sigmas[k + 1]);
+            var denoised = x.Select((v, i) => v - from * epsilon[i]).ToArray();
+            var z = draws.Next(x.Length);
+            if (to == 0)
+            {
+                x = denoised;
+                break;
+            }
+
+            var h = Math.Log(from) - Math.Log(to);
+            var renewed = -double.ExpM1(-2 * h);
+            for (var i = 0; i < x.Length; i++)
+            {
+                x[i] = to / from * Math.Exp(-h) * x[i] + renewed * denoised[i] + to * Math.Sqrt(renewed) * z[i];
+                if (oldDenoised is not null)
+                {
+                    var d1 = (denoised[i] - oldDenoised[i]) * h / hLast;
+                    x[i] += (heun ? 1 - renewed / (2 * h) : 0.5 * renewed) * d1;
+                }
+            }
+
+            (oldDenoised, hLast) = (denoised, h);
+            var alpha = 1 / Math.Sqrt(to * to + 1);
+            Assert.All(Enumerable.Range(0, x.Length), i => Assert.Equal(x[i] * alpha, sample[i], 1e-4 * (1 + Math.Abs(x[i] * alpha))));
+        }
+
+        Assert.All(Enumerable.Range(0, x.Length), i => Assert.Equal(x[i], sample[i], 1e-4 * (1 + Math.Abs(x[i]))));
+    }
+
+    [Fact]
+    public void The_Heun_solver_type_is_refused_without_the_SDE() =>
+        Assert.Contains("SDE", Assert.Throws<ArgumentException>(() => new DPMSolverMultistepScheduler(SchedulerConfig.StableDiffusionDefault, heunSolver: true)).Message);
 
     [Fact]
     public void The_same_generator_draws_the_same_steps_and_another_draws_others()
