@@ -8,6 +8,7 @@ using WebStudio.Generation.Pipelines;
 using WebStudio.Studio.Queue;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.Jobs;
+using WebStudio.Studio.Prompts;
 using WebStudio.Studio.Storage;
 using WebStudio.Studio.Vocabulary;
 
@@ -17,11 +18,19 @@ namespace WebStudio.Studio.Editing;
 /// Turns an <see cref="EditRequest"/> (the Edit page's and POST /api/edits' wire format) into a <see cref="JobSpec"/>
 /// once: loads the user's source (and mask), prepares the pixels the job runs on (sizes fitted to multiples of 8,
 /// the outpainting canvas, the hires-fix upscale) and submits them through the one queue, whose job input store
-/// keeps them until the job ends.
+/// keeps them until the job ends. From the Edit page, a prompt's {…|…} choices and wildcards queue a job per
+/// combination on the same pixels and seed, as Generate's do (<see cref="DynamicPrompts"/>); the HTTP API takes the
+/// prompt as written, as POST /api/jobs does.
 /// </summary>
-public sealed class EditSubmission(SourceImages sources, UploadStore uploads, UpscalerCatalog upscalers, JobQueue queue, ModelCards cards)
+public sealed class EditSubmission(SourceImages sources, UploadStore uploads, UpscalerCatalog upscalers, JobQueue queue, ModelCards cards,
+    Wildcards wildcards, SeedSource seeds)
 {
-    public async Task<SubmitOutcome> SubmitAsync(ClaimsPrincipal user, EditRequest request, CancellationToken cancellationToken = default)
+    /// <param name="user">Who edits: the source must be theirs to read.</param>
+    /// <param name="request">The edit.</param>
+    /// <param name="dynamicPrompts">Whether the prompt's choices and wildcards are expanded (the Edit page's).</param>
+    /// <param name="cancellationToken">Cancels the submission.</param>
+    public async Task<SubmitOutcome> SubmitAsync(ClaimsPrincipal user, EditRequest request, bool dynamicPrompts = false,
+        CancellationToken cancellationToken = default)
     {
         var userId = JobAccess.UserId(user) ?? throw new InvalidOperationException("Edits need a signed-in user.");
         if (!EditSource.TryParse(request.Source, out var source))
@@ -52,6 +61,25 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
 
         using (inputs)
         {
+            if (dynamicPrompts && spec is JobSpec.Diffusion diffusion)
+            {
+                var variants = DynamicPrompts.Of(diffusion.Prompt, diffusion.NegativePrompt, wildcards: wildcards);
+                if (variants.Problem is { } problem)
+                {
+                    return new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]);
+                }
+
+                // Several prompts share one seed, so that their pictures differ by the prompt alone; the queue writes
+                // the same pixels to each job's inputs.
+                spec = variants.Pairs[0].On(diffusion);
+                if (variants.Varies)
+                {
+                    var drawn = seeds.Drawn(diffusion);
+                    return await queue.SubmitAllAsync(userId, [.. variants.Pairs.Select(pair => ((JobSpec)pair.On(drawn), (JobInputs?)inputs))],
+                        JobSource.Studio, cancellationToken);
+                }
+            }
+
             // The queue writes the pixels to the job input store.
             return await queue.SubmitAsync(userId, spec, inputs, JobSource.Studio, cancellationToken);
         }

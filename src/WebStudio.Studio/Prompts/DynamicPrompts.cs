@@ -141,6 +141,9 @@ public sealed record PromptPair(string Prompt, string NegativePrompt)
 {
     /// <summary>The job <paramref name="spec"/> with these prompts in place of its own.</summary>
     public JobSpec.Txt2Img On(JobSpec.Txt2Img spec) => spec with { Prompt = Prompt, NegativePrompt = NegativePrompt };
+
+    /// <summary>The edit <paramref name="spec"/> (or any diffusion job) with these prompts in place of its own.</summary>
+    public JobSpec.Diffusion On(JobSpec.Diffusion spec) => spec with { Prompt = Prompt, NegativePrompt = NegativePrompt };
 }
 
 /// <summary>What a dynamic prompt makes: its pairs (one, the text as written, where it has no choice), how many

@@ -46,7 +46,9 @@ public sealed class JobQueue(
     public Task<SubmitOutcome> SubmitAllAsync(string userId, IReadOnlyList<JobSpec.Txt2Img> specs, JobSource source, CancellationToken cancellationToken = default) =>
         SubmitAllAsync(userId, specs.Select(s => ((JobSpec)s, (JobInputs?)null)).ToList(), source, cancellationToken);
 
-    private async Task<SubmitOutcome> SubmitAllAsync(string userId, IReadOnlyList<(JobSpec Spec, JobInputs? Inputs)> submitted, JobSource source, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="submitted"/> jobs with their prepared inputs (an edit's, a job each for a dynamic
+    /// prompt's choices; one set of inputs may serve several): all of them or none, as the text-to-image overload.</summary>
+    public async Task<SubmitOutcome> SubmitAllAsync(string userId, IReadOnlyList<(JobSpec Spec, JobInputs? Inputs)> submitted, JobSource source, CancellationToken cancellationToken = default)
     {
         if (submitted.Count == 0)
         {

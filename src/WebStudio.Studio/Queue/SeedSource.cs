@@ -25,6 +25,10 @@ public class SeedSource
         VariationSeed = spec.VariationSeed == -1 ? Next() : spec.VariationSeed,
     };
 
+    /// <summary>An edit's <paramref name="spec"/> (or any diffusion job's) with its random seeds drawn now.</summary>
+    public JobSpec.Diffusion Drawn(JobSpec.Diffusion spec) =>
+        spec is JobSpec.Txt2Img txt2img ? Drawn(txt2img) : spec with { Seed = spec.Seed == -1 ? Next() : spec.Seed };
+
     /// <summary>Why <paramref name="spec"/>'s seed or variation seed cannot be run: below -1, or so large that an image
     /// of its batch (seed + i) would pass <see cref="MaxSeed"/>. Null when they can.</summary>
     public static FieldProblem? Check(JobSpec spec)

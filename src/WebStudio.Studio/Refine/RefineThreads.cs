@@ -176,7 +176,7 @@ public sealed class RefineThreads(
             Guidance = request.TextGuidance,
             ImageGuidance = request.ImageGuidance,
             AutoMask = request.AutoMask,
-        }, cancellationToken);
+        }, cancellationToken: cancellationToken);
     }
 
     private async Task<JobSpec.Txt2Img> FirstPromptAsync(string userId, RefineTurnRequest request, CancellationToken cancellationToken)

@@ -97,7 +97,7 @@ public static class EditEndpoints
 
     private static async Task<IResult> SubmitEditAsync(EditRequest request, ClaimsPrincipal user, EditSubmission edits, HttpContext context, CancellationToken ct)
     {
-        var outcome = await edits.SubmitAsync(user, request, ct);
+        var outcome = await edits.SubmitAsync(user, request, cancellationToken: ct);
         return outcome.ToHttpResult(context);
     }
 
