@@ -455,6 +455,12 @@ namespace WebStudio.Migrations.Postgres.Migrations
                     b.Property<int>("Height")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("HiresFactor")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("HiresSteps")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -441,6 +441,12 @@ namespace WebStudio.Migrations
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int?>("HiresFactor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("HiresSteps")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(16)

@@ -60,6 +60,19 @@ public sealed class GenerationJob
     /// model was loaded already (or the job needs none). The queue charges it to a model no worker holds.</summary>
     public double? LoadMs { get; set; }
 
+    /// <summary>A text-to-image job's hires fix (its second pass): how many times it enlarges the first pass's size, and
+    /// the steps it denoises; null for a job without one. The queue's ETAs count its work, and its runs are left out of
+    /// the rates measured for plain jobs.</summary>
+    public int? HiresFactor { get; set; }
+
+    public int? HiresSteps { get; set; }
+
+    /// <summary>The steps its progress counts: the first pass's, then a hires fix's for each image.</summary>
+    public int ProgressSteps => ProgressStepsOf(Steps, BatchSize, HiresSteps);
+
+    /// <summary><see cref="ProgressSteps"/> of a job read in part.</summary>
+    public static int ProgressStepsOf(int steps, int images, int? hiresSteps) => steps + (hiresSteps ?? 0) * images;
+
     public string? FailureReason { get; set; }
 
     /// <summary>When its owner deleted it from History; null while it is kept. A deleted job and its images are hidden

@@ -54,7 +54,10 @@ public sealed class UsageRecord
             FinishedAt = finishedAt,
             Steps = job.Steps,
             Images = succeeded ? job.BatchSize : 0,
-            StepPixels = succeeded ? (long)job.Steps * job.Width * job.Height * job.BatchSize : 0,
+            // A hires fix's second pass denoises its steps at its enlarged size, for each image.
+            StepPixels = succeeded
+                ? ((long)job.Steps + (long)(job.HiresSteps ?? 0) * (job.HiresFactor ?? 0) * (job.HiresFactor ?? 0)) * job.Width * job.Height * job.BatchSize
+                : 0,
             WorkerMs = totalMs ?? 0,
         };
     }

@@ -78,6 +78,46 @@ public sealed class ParametersImportTests
     }
 
     [Fact]
+    public void A1111s_hires_fix_fields_turn_the_forms_hires_fix_on_and_name_an_upscaler_not_offered()
+    {
+        var form = Form();
+
+        var notes = ParametersImport.Apply(A1111ParameterParser.Parse(
+            "p\nSteps: 5, Sampler: Euler a, Seed: 1, Size: 64x64, Denoising strength: 0.4, Hires upscale: 2, Hires steps: 10, Hires upscaler: Latent"),
+            form, Models, Schedulers);
+
+        Assert.Equal((true, 2, 0.4f, 10, "64x64"), (form.HiresOn, form.HiresFactor, form.HiresStrength, form.HiresSteps, form.Size));
+        Assert.Equal("the hires upscaler \"Latent\" is not offered here; the hires fix enlarges with Lanczos", Assert.Single(notes));
+    }
+
+    [Theory]
+    [InlineData("Hires upscale: 1.5", "the hires fix's \"1.5\"× is not offered here (2× or 4×); left out")]
+    [InlineData("Hires upscale: 3", "the hires fix's \"3\"× is not offered here (2× or 4×); left out")]
+    [InlineData("", null)]
+    public void Without_a_hires_fix_the_picture_can_be_made_again_the_forms_goes(string fields, string? note)
+    {
+        var form = Form();
+        form.HiresOn = true;
+
+        var notes = ParametersImport.Apply(A1111ParameterParser.Parse($"p\nSteps: 5, Seed: 1, Size: 64x64{(fields.Length > 0 ? ", " + fields : "")}"), form, Models, Schedulers);
+
+        Assert.False(form.HiresOn);
+        Assert.Equal(note is null ? [] : [note], notes);
+    }
+
+    [Fact]
+    public void An_edits_hires_fix_comes_back_as_a_jobs_at_the_size_the_model_made()
+    {
+        var form = Form();
+
+        ParametersImport.Apply(A1111ParameterParser.Parse(
+            "p\nSteps: 5, Seed: 1, Size: 128x128, Model: tiny, Denoising strength: 0.05, Hires upscale: 2, Hires upscaler: Lanczos, Native size: 64x64"),
+            form, Models, Schedulers);
+
+        Assert.Equal((true, 2, 0.05f, 0, "64x64"), (form.HiresOn, form.HiresFactor, form.HiresStrength, form.HiresSteps, form.Size));
+    }
+
+    [Fact]
     public void Missing_settings_leave_the_form_as_it_was()
     {
         var form = Form();

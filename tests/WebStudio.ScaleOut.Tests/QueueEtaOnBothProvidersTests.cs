@@ -156,22 +156,54 @@ public sealed class QueueEtaOnBothProvidersTests(PostgresServer server)
         AssertSeconds(expected, (await snapshot.GetAsync("someone-else", isAdmin: true)).Entries);
     }
 
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task A_hires_fix_adds_its_enlarged_second_pass_and_its_runs_leave_the_rates_alone(string provider)
+    {
+        await using var core = await StudioCore.StartAsync(provider, server);
+        var (a, _) = await core.AddUsersAsync("a", "b") switch { var ids => (ids[0], ids[1]) };
+        await using (var db = await core.CreateDbContextAsync())
+        {
+            // Measured at 256², 10 steps each: runs of 1 s (0.8 s for 10 model calls, 0.2 s of the rest); a newer run with a
+            // hires fix, whose time mixes two sizes, is not measured.
+            for (var i = 0; i < 3; i++)
+            {
+                db.Jobs.Add(Finished(a, "fast", 1_000, 80, at: 100 + i));
+            }
+
+            db.Jobs.Add(Finished(a, "fast", 9_000, 500, at: 110, hires: new HiresPass { Factor = 2, Strength = 0.5f }));
+
+            // Queued: 10 steps at 256², 1 s; then, 2× at strength 0.5 over 10 steps, 5 denoising steps at 512²: 4 × (0.4 s
+            // of calls + 0.2 s of the rest), 2.4 s more.
+            db.Jobs.Add(Waiting(a, "fast", 10, 256, 1, at: 500, hires: new HiresPass { Factor = 2, Strength = 0.5f }));
+            await db.SaveChangesAsync();
+        }
+
+        var snapshot = core.Services.GetRequiredService<QueueSnapshot>();
+        AssertSeconds([1 + 2.4], (await snapshot.GetAsync(a, isAdmin: false)).Entries);
+        AssertSeconds([1 + 2.4], (await snapshot.GetAsync("someone-else", isAdmin: true)).Entries);
+    }
+
     private static void AssertSeconds(double[] expected, IEnumerable<QueueEntry> entries) =>
         Assert.Equal(expected, entries.Select(e => e.Eta.TotalSeconds), (x, y) => Math.Abs(x - y) < 0.001);
 
     private static GenerationJob Finished(string owner, string model, double totalMs, double stepMs, int at, JobStatus status = JobStatus.Succeeded,
-        string scheduler = "Euler a")
+        string scheduler = "Euler a", HiresPass? hires = null)
     {
-        var job = Waiting(owner, model, 10, 256, 1, at, status, scheduler);
+        var job = Waiting(owner, model, 10, 256, 1, at, status, scheduler, hires);
         (job.StartedAt, job.FinishedAt, job.TotalMs, job.AverageStepMs) = (job.CreatedAt, job.CreatedAt.AddSeconds(1), totalMs, stepMs);
         return job;
     }
 
     private static GenerationJob Waiting(string owner, string model, int steps, int size, int images, int at, JobStatus status = JobStatus.Queued,
-        string scheduler = "Euler a")
+        string scheduler = "Euler a", HiresPass? hires = null)
     {
         var job = new GenerationJob { OwnerId = owner, Source = JobSource.Api, Width = size, Height = size, CreatedAt = Start.AddMinutes(at), Status = status };
-        JobSpecJson.Store(job, StudioCore.Spec($"{model} job") with { Model = model, Scheduler = scheduler, Steps = steps, BatchSize = images, Width = size, Height = size });
+        JobSpecJson.Store(job, StudioCore.Spec($"{model} job") with
+        {
+            Model = model, Scheduler = scheduler, Steps = steps, BatchSize = images, Width = size, Height = size, Hires = hires,
+        });
         return job;
     }
 }

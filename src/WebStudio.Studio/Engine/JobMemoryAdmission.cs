@@ -49,12 +49,20 @@ public sealed class JobMemoryAdmission(GenerationOptions options, ModelCatalog c
         var limit = LimitBytes;
         var refiner = p.Spec is JobSpec.Txt2Img { Refiner: { } refinerName } ? ShapesOf(refinerName) : null;
         var need = Need(shapes, refiner, p.Width, p.Height, p.BatchSize, p.Spec.Guidance);
+        if (p.Spec is JobSpec.Txt2Img { Hires: { } hires })
+        {
+            // The hires fix redraws one image at a time at its enlarged size.
+            need = Math.Max(need, Need(shapes, null, p.Width * hires.Factor, p.Height * hires.Factor, 1, p.Spec.Guidance));
+        }
+
         if (need <= limit)
         {
             return null;
         }
 
-        var message = $"this job needs about {Size(need)} of memory{(refiner is null ? "" : ", its refiner's weights included")}, but the limit on this server is {Size(limit)}";
+        var message = $"this job needs about {Size(need)} of memory{(refiner is null ? "" : ", its refiner's weights included")}"
+            + (p.Spec is JobSpec.Txt2Img { Hires: { } enlarged } ? $" (its hires fix runs at {p.Width * enlarged.Factor}×{p.Height * enlarged.Factor})" : "")
+            + $", but the limit on this server is {Size(limit)}";
 
         // Where the whole-image VAE is what does not fit, tiles would: the setting is the administrator's, so the
         // message names it for the user to pass on.

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
+using WebStudio.Generation.Imaging;
 using WebStudio.Generation.Models;
 using WebStudio.Generation.Pipelines;
 using WebStudio.Generation.Previews;
@@ -149,10 +150,32 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         var pipeline = new StableDiffusionPipeline(lease.Model);
         var request = refiner is null ? ToRequest(run) : ToRequest(run) with { Refiner = new RefinerPass(refiner.Model, txt2img!.RefinerSwitchAt) };
 
-        using var result = await pipeline.RunAsync(request, new StepCallback(onStep, _previews.StartRun(pipeline)), cancellationToken);
+        // With a hires fix, the progress counts both passes: every image's second pass follows the first pass's steps.
+        var hires = txt2img?.Hires;
+        var perImage = hires?.DenoisingSteps(request.Steps) ?? 0;
+        var first = new StepCallback(onStep, _previews.StartRun(pipeline), later: perImage * request.BatchSize);
+        using var result = await pipeline.RunAsync(request, first, cancellationToken);
+        if (hires is null)
+        {
+            // The result disposes its images; hand the caller its own copies.
+            return result.Images.Select(i => new EngineImage(i.Image.Clone(), i.Seed)).ToList();
+        }
 
-        // The result disposes its images; hand the caller its own copies.
-        return result.Images.Select(i => new EngineImage(i.Image.Clone(), i.Seed)).ToList();
+        var images = new List<EngineImage>(result.Images.Count);
+        var done = first.LastTotal - perImage * request.BatchSize;
+        foreach (var image in result.Images)
+        {
+            // Each image on its own seed, as it would be redrawn from the result panel (HiresFix.Plan).
+            var plan = HiresFix.Plan(request with { Seed = image.Seed, VariationSeed = null, VariationStrength = 0f, Refiner = null },
+                image.Image, hires.Factor, hires.Strength) with { Steps = hires.ScheduledSteps(request.Steps) };
+            using var upscaled = plan.InitImage;
+            var left = perImage * (request.BatchSize - images.Count - 1);
+            using var second = await pipeline.RunAsync(plan, new StepCallback(onStep, _previews.StartRun(pipeline), done, left), cancellationToken);
+            images.Add(new EngineImage(second.Images[0].Image.Clone(), image.Seed));
+            done += perImage;
+        }
+
+        return images;
     }
 
     public void Dispose()
@@ -199,12 +222,21 @@ public sealed class OnnxGenerationEngine : IGenerationEngine, IDisposable
         };
     }
 
-    private sealed class StepCallback(Func<EngineStep, bool> onStep, StepPreviews previews) : IStepCallback
+    // A pass's steps as the job's: the earlier passes' steps come first (before), and the later passes' (later) are
+    // counted in the total.
+    private sealed class StepCallback(Func<EngineStep, bool> onStep, StepPreviews previews, int before = 0, int later = 0) : IStepCallback
     {
-        public bool OnStep(StepProgress progress) => onStep(new EngineStep(progress.StepIndex, progress.TotalSteps, () =>
+        /// <summary>The job's total as this pass last told it.</summary>
+        public int LastTotal { get; private set; }
+
+        public bool OnStep(StepProgress progress)
         {
-            var frame = previews.Frame(progress);
-            return new PreviewPixels(frame.Rgb, frame.Width, frame.Height);
-        }));
+            LastTotal = before + progress.TotalSteps + later;
+            return onStep(new EngineStep(before + progress.StepIndex, LastTotal, () =>
+            {
+                var frame = previews.Frame(progress);
+                return new PreviewPixels(frame.Rgb, frame.Width, frame.Height);
+            }));
+        }
     }
 }

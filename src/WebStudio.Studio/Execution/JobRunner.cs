@@ -59,7 +59,7 @@ public sealed class JobRunner(
         var stepPictures = new StepPictures(time);
         var elsewherePace = TimeSpan.FromMilliseconds(generation.Value.PreviewIntervalMs);
         metrics.JobStarted(job.CreatedAt, job.StartedAt ?? time.GetUtcNow().UtcDateTime, run.Kind);
-        Report(job.Id, JobStatus.Running, 0, job.Steps);
+        Report(job.Id, JobStatus.Running, 0, job.ProgressSteps);
         IReadOnlyList<EngineImage>? results = null;
         JobSpec? spec = null;
         TimeSpan? loadTime = null;
@@ -122,7 +122,7 @@ public sealed class JobRunner(
         // The job's end as the queue counts it (FinishedAt): its generation's end, before the store.
         var finishedAt = time.GetUtcNow().UtcDateTime;
         var totalMs = Stopwatch.GetElapsedTime(run.Started).TotalMilliseconds;
-        var stepMs = job.Steps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.Steps - 1) : totalMs;
+        var stepMs = job.ProgressSteps > 1 ? Stopwatch.GetElapsedTime(firstStep, lastStep).TotalMilliseconds / (job.ProgressSteps - 1) : totalMs;
         var times = new RunTimes(stepMs, totalMs, loadTime?.TotalMilliseconds);
         return new PendingStore(job, async () =>
         {
@@ -325,7 +325,7 @@ public sealed class JobRunner(
             return false;
         }
 
-        Report(job.Id, JobStatus.Succeeded, job.Steps, job.Steps);
+        Report(job.Id, JobStatus.Succeeded, job.ProgressSteps, job.ProgressSteps);
         logger.LogInformation("Job {JobId} succeeded: {Count} image(s), {StepMs:0.0} ms/step, {TotalMs:0} ms (model load {LoadMs:0} ms)",
             job.Id, rows.Count, times.StepMs, times.TotalMs, times.LoadMs ?? 0);
         return true;
@@ -442,7 +442,7 @@ public sealed class JobRunner(
         }
 
         var live = notifier.GetLiveState(job.Id);
-        Report(job.Id, ended, live?.Step ?? 0, job.Steps);
+        Report(job.Id, ended, live?.Step ?? 0, job.ProgressSteps);
         return ended;
     }
 

@@ -250,7 +250,9 @@ public sealed class HistoryService(
             j.Id, j.Status.ToString(), j.Prompt, j.NegativePrompt, j.Model, j.Scheduler, j.Steps, j.Guidance, j.Seed, j.Width, j.Height,
             j.BatchSize, j.CreatedAt, j.StartedAt, j.FinishedAt, j.AverageStepMs, j.TotalMs, j.FailureReason, images)
         {
-            Resolution = images.Count > 0 ? images[0].Resolution : ImageResolution.For(j, j.Width, j.Height).ToString(),
+            // Without images (failed, canceled, waiting), the size it makes: a hires fix's enlarged one.
+            Resolution = images.Count > 0 ? images[0].Resolution
+                : ImageResolution.For(j, j.Width * (j.HiresFactor ?? 1), j.Height * (j.HiresFactor ?? 1)).ToString(),
             LoadMs = j.LoadMs,
             VariationStrength = varied?.VariationSeed is null ? 0f : varied.VariationStrength,
         };

@@ -30,7 +30,9 @@ public sealed record ImageResolution(int NativeWidth, int NativeHeight, int Widt
 
     /// <summary>The resolution of an image of <paramref name="job"/> that is <paramref name="width"/>×<paramref name="height"/>.</summary>
     public static ImageResolution For(GenerationJob job, int width, int height) =>
-        job.Kind is JobKind.HiresFix or JobKind.Upscale ? For(JobSpecJson.Read(job), job.Width, width, height) : new(width, height, width, height);
+        job.Kind is JobKind.HiresFix or JobKind.Upscale || job.HiresFactor is not null
+            ? For(JobSpecJson.Read(job), job.Width, width, height)
+            : new(width, height, width, height);
 
     /// <param name="jobWidth">The job row's width: for an ONNX upscaler, the source's (its scale is its own).</param>
     public static ImageResolution For(JobSpec spec, int jobWidth, int width, int height)
@@ -44,6 +46,8 @@ public sealed record ImageResolution(int NativeWidth, int NativeHeight, int Widt
                 return After(onnx.SourceResolution, new((int)Math.Round(width / scale), (int)Math.Round(height / scale), width, height, scale, onnx.Upscaler));
             case JobSpec.HiresFix hires:
                 return After(hires.SourceResolution, new(width / hires.Factor, height / hires.Factor, width, height, hires.Factor, Lanczos, hires.Strength));
+            case JobSpec.Txt2Img { Hires: { } pass }:
+                return new(width / pass.Factor, height / pass.Factor, width, height, pass.Factor, Lanczos, pass.Strength);
             default:
                 return new(width, height, width, height);
         }

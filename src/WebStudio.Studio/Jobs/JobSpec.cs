@@ -96,6 +96,11 @@ public abstract record JobSpec
         /// <summary>The fraction of the steps the model runs before the refiner takes over (A1111's "Switch at").</summary>
         public float RefinerSwitchAt { get; init; } = RefinerPass.DefaultSwitchAt;
 
+        /// <summary>A1111's "Hires. fix": a second pass that enlarges and redraws each image in this job; null for none.
+        /// The images come out <see cref="HiresPass.Factor"/> times <see cref="Width"/> × <see cref="Height"/>.</summary>
+        [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+        public HiresPass? Hires { get; init; }
+
         /// <summary>A1111's "Variation seed" (<see cref="GenerationRequest.VariationSeed"/>): -1 picks one at submission,
         /// and the stored spec holds the one picked; null, or a <see cref="VariationStrength"/> of 0, for none.</summary>
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -32,6 +32,7 @@ public static class JobSpecJson
             case JobSpec.Diffusion d:
                 (job.Prompt, job.NegativePrompt, job.Model, job.Scheduler) = (d.Prompt, d.NegativePrompt, d.Model, d.Scheduler);
                 (job.Steps, job.Guidance, job.BatchSize) = (d.Steps, d.Guidance, d.BatchSize);
+                (job.HiresFactor, job.HiresSteps) = d is JobSpec.Txt2Img { Hires: { } hires } ? ((int?, int?))(hires.Factor, hires.DenoisingSteps(d.Steps)) : (null, null);
                 break;
             case JobSpec.Upscale u:
                 // No diffusion: the history shows what ran in the model column, and it counts as one step.

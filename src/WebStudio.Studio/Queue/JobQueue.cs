@@ -160,6 +160,11 @@ public sealed class JobQueue(
         IReadOnlyList<FieldProblem> problems = spec is not JobSpec.Diffusion diffusion ? []
             : InstructionModels.Check(diffusion, engine.Models()) is { } wrongKind ? [wrongKind]
             : engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask));
+        if (spec is JobSpec.Txt2Img { Hires: { } hires })
+        {
+            problems = [.. problems, .. hires.Check(width, height)];
+        }
+
         return SeedSource.Check(spec) is { } badSeed ? [badSeed, .. problems] : problems;
     }
 
@@ -219,7 +224,7 @@ public sealed class JobQueue(
             if (rows == 1)
             {
                 inputStore.Delete(jobId); // a canceled job never runs, so its saved edit images are not needed
-                notifier.Report(jobId, JobStatus.Canceled, 0, job.Steps);
+                notifier.Report(jobId, JobStatus.Canceled, 0, job.ProgressSteps);
                 notifier.QueueChanged();
                 return CancelOutcome.Canceled;
             }
@@ -246,7 +251,7 @@ public sealed class JobQueue(
                 await UsageRecording.AddAsync(db, job, JobStatus.Canceled, now, null, cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
-                notifier.Report(jobId, JobStatus.Canceled, notifier.GetLiveState(jobId)?.Step ?? 0, job.Steps);
+                notifier.Report(jobId, JobStatus.Canceled, notifier.GetLiveState(jobId)?.Step ?? 0, job.ProgressSteps);
                 notifier.QueueChanged();
                 return CancelOutcome.Stopping;
             }
@@ -290,13 +295,13 @@ public sealed class JobQueue(
     private async Task<bool> MoveAsync(Guid jobId, JobStatus from, JobStatus to, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.Status == from).Select(j => new { j.Steps }).FirstOrDefaultAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId && j.Status == from).Select(j => new { j.Steps, j.BatchSize, j.HiresSteps }).FirstOrDefaultAsync(cancellationToken);
         if (job is null || await db.Jobs.Where(j => j.Id == jobId && j.Status == from).ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, to), cancellationToken) != 1)
         {
             return false;
         }
 
-        notifier.Report(jobId, to, 0, job.Steps);
+        notifier.Report(jobId, to, 0, GenerationJob.ProgressStepsOf(job.Steps, job.BatchSize, job.HiresSteps));
         notifier.QueueChanged();
         return true;
     }
@@ -305,7 +310,8 @@ public sealed class JobQueue(
     /// from the queue's partial index.</summary>
     public async Task<IReadOnlyList<QueuedJobInfo>> OrderAsync(StudioDbContext db, CancellationToken cancellationToken) =>
         await InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued))
-            .Select(j => new QueuedJobInfo(j.Id, j.OwnerId, j.CreatedAt, j.Priority, j.Steps, j.BatchSize, j.Model, j.Width, j.Height, j.Scheduler))
+            .Select(j => new QueuedJobInfo(j.Id, j.OwnerId, j.CreatedAt, j.Priority, j.Steps, j.BatchSize, j.Model, j.Width, j.Height, j.Scheduler,
+                j.HiresFactor, j.HiresSteps))
             .ToListAsync(cancellationToken);
 
     /// <summary>Queued jobs in run order: the same ORDER BY as <see cref="QueueOrderSql.OrderBy"/>.</summary>

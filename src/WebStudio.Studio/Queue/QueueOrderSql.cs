@@ -67,16 +67,21 @@ public static class QueueOrderSql
         "SELECT \"Id\", \"Position\", \"Ms\" FROM (SELECT \"Id\", \"OwnerId\", "
         + $"ROW_NUMBER() OVER (ORDER BY {OrderBy(policy)}) AS \"Position\", "
         + $"SUM({(servedOnly ? $"CASE WHEN {Runnable(postgres)} THEN 1 ELSE 0 END * " : "")}"
-        + $"CAST(\"BatchSize\" AS DOUBLE PRECISION) * \"Width\" * \"Height\" * ({Calls} * {RateOfModel("step", models)} + {RateOfModel("rest", models)})) "
+        + $"CAST(\"BatchSize\" AS DOUBLE PRECISION) * \"Width\" * \"Height\" * ({Work(CallsOf("Steps"), models)} "
+        + $"+ COALESCE(\"HiresFactor\" * \"HiresFactor\" * ({Work(CallsOf("HiresSteps"), models)}), 0))) "
         + $"OVER (ORDER BY {OrderBy(policy)} ROWS UNBOUNDED PRECEDING) AS \"Ms\" "
         + $"FROM \"GenerationJobs\" WHERE {Queued}) AS \"q\" WHERE \"OwnerId\" = @owner ORDER BY \"Position\"";
 
-    // A job's model calls, as SchedulerNames.ModelCalls counts them: a second-order sampler asks twice a step but the
-    // last, PLMS once more at its start.
-    private static readonly string Calls = "(CASE WHEN \"Steps\" < 2 THEN \"Steps\" "
-        + $"WHEN \"Scheduler\" = '{SchedulerNames.Plms}' THEN \"Steps\" + 1 "
-        + $"WHEN \"Scheduler\" IN ({string.Join(", ", SchedulerNames.SecondOrder.Select(name => $"'{name}'"))}) THEN 2 * \"Steps\" - 1 "
-        + "ELSE \"Steps\" END)";
+    // One pass's time per pixel of one image: its model calls at the step rate, and the rest (text encoding, the VAE).
+    // A hires fix's second pass adds its own at its enlarged pixels (null, and so nothing, for a job without one).
+    private static string Work(string calls, int models) => $"{calls} * {RateOfModel("step", models)} + {RateOfModel("rest", models)}";
+
+    // The model calls of a pass of the steps in the column named, as SchedulerNames.ModelCalls counts
+    // them: a second-order sampler asks twice a step but the last, PLMS once more at its start.
+    private static string CallsOf(string steps) => $"(CASE WHEN \"{steps}\" < 2 THEN \"{steps}\" "
+        + $"WHEN \"Scheduler\" = '{SchedulerNames.Plms}' THEN \"{steps}\" + 1 "
+        + $"WHEN \"Scheduler\" IN ({string.Join(", ", SchedulerNames.SecondOrder.Select(name => $"'{name}'"))}) THEN 2 * \"{steps}\" - 1 "
+        + $"ELSE \"{steps}\" END)";
 
     // DOUBLE PRECISION is REAL to SQLite (its affinity rules) and float8 to PostgreSQL.
     private static string RateOfModel(string rate, int models) => models == 0
@@ -90,11 +95,11 @@ public static class QueueOrderSql
     /// <summary>
     /// <c>@model</c>'s last <c>@n</c> measured runs, newest first (TotalMs, AverageStepMs, Steps, BatchSize, Width,
     /// Height, LoadMs, Scheduler): a backward range scan of the measured runs' partial index (GenerationJobConfiguration),
-    /// never of the table.
+    /// never of the table. A run with a hires fix is left out: its time and mean step mix two sizes.
     /// </summary>
     public const string RecentRuns =
         "SELECT \"TotalMs\", \"AverageStepMs\", \"Steps\", \"BatchSize\", \"Width\", \"Height\", \"LoadMs\", \"Scheduler\" FROM \"GenerationJobs\" "
-        + $"WHERE {GenerationJobConfiguration.MeasuredFilter} AND \"Model\" = @model ORDER BY \"FinishedAt\" DESC LIMIT @n";
+        + $"WHERE {GenerationJobConfiguration.MeasuredFilter} AND \"HiresFactor\" IS NULL AND \"Model\" = @model ORDER BY \"FinishedAt\" DESC LIMIT @n";
 
     /// <summary>
     /// <c>@model</c>'s last <c>@n</c> measured loads, newest first (LoadMs): a backward range scan of the loads' partial

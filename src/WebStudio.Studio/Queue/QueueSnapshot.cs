@@ -131,7 +131,7 @@ public sealed class QueueSnapshot(
     {
         var order = await queue.OrderAsync(db, cancellationToken);
         var runningJobs = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
-            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.Scheduler })
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Model, j.Width, j.Height, j.Scheduler, j.HiresFactor, j.HiresSteps })
             .ToListAsync(cancellationToken);
         var heldJobs = await queue.InRunOrder(db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Held))
             .Select(j => new { j.Id, j.OwnerId, j.Steps, j.CreatedAt, j.Priority })
@@ -158,12 +158,12 @@ public sealed class QueueSnapshot(
         var ahead = TimeSpan.Zero;
         foreach (var job in runningJobs)
         {
-            var (step, left) = Remaining(rates, charges, job.Id, job.Model, job.Scheduler, job.Steps, job.BatchSize, job.Width, job.Height);
+            var (step, left) = Remaining(rates, charges, job.Id, job.Model, job.Scheduler, job.Steps, job.BatchSize, job.Width, job.Height, job.HiresFactor, job.HiresSteps);
             ahead += left;
             if (details.TryGetValue(job.Id, out var d))
             {
                 entries.Add(Described(new QueueEntry(job.Id, job.OwnerId == userId, d.OwnerName, null,
-                    JobStatus.Running, 0, step, job.Steps, left, job.CreatedAt, job.Priority)));
+                    JobStatus.Running, 0, step, GenerationJob.ProgressStepsOf(job.Steps, job.BatchSize, job.HiresSteps), left, job.CreatedAt, job.Priority)));
             }
         }
 
@@ -174,7 +174,8 @@ public sealed class QueueSnapshot(
             // A job that no live worker can run adds no time to the jobs behind it: no claim takes it.
             if (d is null || live.UnservedUntil(d.Kind, d.Model, job.CreatedAt) is null)
             {
-                ahead += rates.TimeOf(job.Model, job.Scheduler, job.Steps, job.BatchSize, job.Width, job.Height) + charges.ChargeFor(job.Model);
+                ahead += rates.TimeOf(job.Model, job.Scheduler, job.Steps, job.BatchSize, job.Width, job.Height, job.HiresFactor, job.HiresSteps)
+                    + charges.ChargeFor(job.Model);
             }
 
             if (d is not null)
@@ -250,21 +251,27 @@ public sealed class QueueSnapshot(
     private async Task<List<RunningJob>> RunningAsync(StudioDbContext db, WorkRates rates, ModelLoadCharges charges, CancellationToken cancellationToken)
     {
         var rows = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Running)
-            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height, j.Scheduler })
+            .Select(j => new { j.Id, j.OwnerId, j.Steps, j.BatchSize, j.CreatedAt, j.Priority, j.Prompt, j.Model, j.Width, j.Height, j.Scheduler, j.HiresFactor, j.HiresSteps })
             .ToListAsync(cancellationToken);
         return [.. rows.Select(j =>
         {
-            var (step, left) = Remaining(rates, charges, j.Id, j.Model, j.Scheduler, j.Steps, j.BatchSize, j.Width, j.Height);
-            return new RunningJob(j.Id, j.OwnerId, j.Prompt, j.Steps, j.CreatedAt, j.Priority, step, left);
+            var (step, left) = Remaining(rates, charges, j.Id, j.Model, j.Scheduler, j.Steps, j.BatchSize, j.Width, j.Height, j.HiresFactor, j.HiresSteps);
+            return new RunningJob(j.Id, j.OwnerId, j.Prompt, GenerationJob.ProgressStepsOf(j.Steps, j.BatchSize, j.HiresSteps), j.CreatedAt, j.Priority, step, left);
         })];
     }
 
     /// <summary>A running job's step as its progress last said, and the time of the steps it has left, with its
-    /// model's load while it has not made a step of a model that no worker holds.</summary>
-    private (int Step, TimeSpan Left) Remaining(WorkRates rates, ModelLoadCharges charges, Guid id, string model, string scheduler, int steps, int images, int width, int height)
+    /// model's load while it has not made a step of a model that no worker holds. A hires fix's steps follow the first
+    /// pass's in its progress: past them, what is left is the share of the second passes not yet run.</summary>
+    private (int Step, TimeSpan Left) Remaining(WorkRates rates, ModelLoadCharges charges, Guid id, string model, string scheduler, int steps, int images,
+        int width, int height, int? hiresFactor, int? hiresSteps)
     {
         var step = notifier.GetLiveState(id)?.Step ?? 0;
-        return (step, rates.TimeOf(model, scheduler, Math.Max(0, steps - step), images, width, height) + charges.ChargeForRunning(model, step));
+        var left = step < steps || hiresFactor is not { } factor || hiresSteps is not ({ } second and > 0)
+            ? rates.TimeOf(model, scheduler, Math.Max(0, steps - step), images, width, height, hiresFactor, hiresSteps)
+            : rates.TimeOf(model, scheduler, second, images, width * factor, height * factor)
+                * Math.Max(0, 1 - (double)(step - steps) / (second * images));
+        return (step, left + charges.ChargeForRunning(model, step));
     }
 
     /// <summary>The workers heard from within the lease, read once per view: the models they hold loaded (for the load

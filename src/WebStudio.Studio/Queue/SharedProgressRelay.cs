@@ -168,6 +168,8 @@ public sealed class SharedProgressRelay(
                 j.Id,
                 j.Status,
                 j.Steps,
+                j.BatchSize,
+                j.HiresSteps,
                 PreviewStep = db.JobPreviews.Where(p => p.JobId == j.Id).Select(p => (int?)p.Step).FirstOrDefault(),
             })
             .ToListAsync(cancellationToken);
@@ -194,12 +196,13 @@ public sealed class SharedProgressRelay(
             }
 
             var live = notifier.GetLiveState(job.Id);
+            var steps = GenerationJob.ProgressStepsOf(job.Steps, job.BatchSize, job.HiresSteps);
             var status = job.Status.ToString();
             if (job.Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Canceled)
             {
                 if (live?.Status != status)
                 {
-                    notifier.Report(job.Id, job.Status, job.Status == JobStatus.Succeeded ? job.Steps : live?.Step ?? 0, job.Steps);
+                    notifier.Report(job.Id, job.Status, job.Status == JobStatus.Succeeded ? steps : live?.Step ?? 0, steps);
                 }
             }
             else if (job.Status == JobStatus.Running)
@@ -209,12 +212,12 @@ public sealed class SharedProgressRelay(
                 {
                     var png = job.PreviewStep is null || step <= (live?.Step ?? 0) ? null
                         : await db.JobPreviews.Where(p => p.JobId == job.Id).Select(p => p.Png).FirstOrDefaultAsync(cancellationToken);
-                    notifier.Report(job.Id, JobStatus.Running, step, job.Steps, png);
+                    notifier.Report(job.Id, JobStatus.Running, step, steps, png);
                 }
             }
             else if (live is not null && live.Status != status)
             {
-                notifier.Report(job.Id, job.Status, 0, job.Steps); // queued again (its worker's process stopped)
+                notifier.Report(job.Id, job.Status, 0, steps); // queued again (its worker's process stopped)
             }
         }
     }

@@ -47,7 +47,7 @@ public sealed class UnservedJobs(
         var failed = 0;
         foreach (var model in unserved)
         {
-            var jobs = await waiting.Where(j => j.Model == model).Select(j => new { j.Id, j.Steps }).ToListAsync(cancellationToken);
+            var jobs = await waiting.Where(j => j.Model == model).Select(j => new { j.Id, j.Steps, j.BatchSize, j.HiresSteps }).ToListAsync(cancellationToken);
             foreach (var job in jobs)
             {
                 var rows = await waiting.Where(j => j.Id == job.Id)
@@ -58,7 +58,7 @@ public sealed class UnservedJobs(
                 if (rows == 1)
                 {
                     inputStore.Delete(job.Id); // it never ran, as a canceled job: its saved edit images are not needed
-                    notifier.Report(job.Id, JobStatus.Failed, 0, job.Steps);
+                    notifier.Report(job.Id, JobStatus.Failed, 0, GenerationJob.ProgressStepsOf(job.Steps, job.BatchSize, job.HiresSteps));
                     failed++;
                 }
             }

@@ -38,6 +38,13 @@ public sealed record WorkRates(IReadOnlyDictionary<string, ModelRate> Rates, Mod
         return TimeSpan.FromMilliseconds((double)images * width * height * (SchedulerNames.ModelCalls(scheduler, steps) * rate.StepMs + rate.RestMs));
     }
 
+    /// <summary>The time of a job whose images a hires fix then enlarges <paramref name="hiresFactor"/>× and redraws over
+    /// <paramref name="hiresSteps"/> denoising steps each (GenerationJob.HiresFactor, HiresSteps; null for none): both
+    /// passes, the second at its enlarged pixels.</summary>
+    public TimeSpan TimeOf(string model, string? scheduler, int steps, int images, int width, int height, int? hiresFactor, int? hiresSteps) =>
+        TimeOf(model, scheduler, steps, images, width, height)
+        + (hiresFactor is { } factor && hiresSteps is { } second ? TimeOf(model, scheduler, second, images, width * factor, height * factor) : TimeSpan.Zero);
+
     /// <summary>Rates from each model's last runs.</summary>
     public static WorkRates From(IReadOnlyDictionary<string, IReadOnlyList<FinishedRun>> runs)
     {

@@ -46,14 +46,17 @@ public static class A1111Parameters
             lines.Add("Negative prompt: " + diffusion.NegativePrompt);
         }
 
+        // A1111 gives a hires-fixed image the size of its first pass, and the enlargement apart.
+        var enlarged = (spec as JobSpec.Txt2Img)?.Hires;
+        var (sizeWidth, sizeHeight) = enlarged is null ? (width, height) : (width / enlarged.Factor, height / enlarged.Factor);
         lines.Add(string.Create(CultureInfo.InvariantCulture,
-            $"Steps: {diffusion.Steps}, Sampler: {diffusion.Scheduler}, CFG scale: {diffusion.Guidance:0.###}, Seed: {seed}, Size: {width}x{height}, Model: {diffusion.Model}"));
+            $"Steps: {diffusion.Steps}, Sampler: {diffusion.Scheduler}, CFG scale: {diffusion.Guidance:0.###}, Seed: {seed}, Size: {sizeWidth}x{sizeHeight}, Model: {diffusion.Model}"));
 
         // img2img, inpainting and outpainting: A1111 appends the strength and the mask settings after the model.
         lines[^1] += spec switch
         {
             // A1111's variation and refiner fields.
-            JobSpec.Txt2Img txt2img => Variation(txt2img, index) + Refiner(txt2img),
+            JobSpec.Txt2Img txt2img => Variation(txt2img, index) + Refiner(txt2img) + Hires(txt2img),
             JobSpec.Inpaint { OnlyMasked: true } inpaint => string.Create(CultureInfo.InvariantCulture,
                 $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}, Inpaint area: Only masked, Masked area padding: {inpaint.OnlyMaskedPadding ?? GenerationRequest.DefaultOnlyMaskedPadding(width, height)}"),
             JobSpec.Inpaint inpaint => string.Create(CultureInfo.InvariantCulture, $", Denoising strength: {inpaint.Strength:0.###}, Mask blur: {inpaint.MaskBlur}"),
@@ -84,6 +87,12 @@ public static class A1111Parameters
     // A1111's refiner fields.
     private static string Refiner(JobSpec.Txt2Img txt2img) => txt2img.Refiner is { } refiner
         ? string.Create(CultureInfo.InvariantCulture, $", Refiner: {refiner}, Refiner switch at: {txt2img.RefinerSwitchAt:0.###}")
+        : "";
+
+    // A1111's hires fix fields, in its order ("Hires steps" only where they are not the first pass's).
+    private static string Hires(JobSpec.Txt2Img txt2img) => txt2img.Hires is { } hires
+        ? string.Create(CultureInfo.InvariantCulture,
+            $", Denoising strength: {hires.Strength:0.###}, Hires upscale: {hires.Factor}{(hires.Steps > 0 ? $", Hires steps: {hires.Steps}" : "")}, Hires upscaler: {ImageResolution.Lanczos}")
         : "";
 
     // The first image's size, before every upscale of the chain (an upscaled source's included).

@@ -37,6 +37,23 @@ public sealed class GenerateFormModel
     public long VariationSeed { get; set; } = -1;
     public float VariationStrength { get; set; }
 
+    /// <summary>A1111's "Hires. fix": while on, each image is enlarged <see cref="HiresFactor"/>× and redrawn in the same job
+    /// (<see cref="HiresPass"/>).</summary>
+    public bool HiresOn { get; set; }
+    public int HiresFactor { get; set; } = HiresDefaults.Factor;
+    public float HiresStrength { get; set; } = HiresDefaults.Strength;
+
+    /// <summary>The second pass's steps; 0 takes the first pass's.</summary>
+    public int HiresSteps { get; set; }
+
+    /// <summary>What the form says under the hires fix's strength.</summary>
+    public const string HiresStrengthHelp = "0.05 keeps the objects · higher adds detail, may add objects";
+
+    /// <summary>"→ 256×256": the size the hires fix makes, or null while the form has no size.</summary>
+    public string? HiresSizeText => SizePresets.Parse(Size) is var (width, height) && width > 0 && height > 0
+        ? $"→ {width * HiresFactor}×{height * HiresFactor}"
+        : null;
+
     /// <summary>A1111's "Generate forever": while on, the page presses Generate again as each press's jobs end, with
     /// the form as it is then. Not part of a job.</summary>
     public bool Forever { get; set; }
@@ -73,6 +90,7 @@ public sealed class GenerateFormModel
 
     // The form starts at the spec's defaults, declared once in JobSpec.
     private static readonly JobSpec.Txt2Img Defaults = new();
+    private static readonly HiresPass HiresDefaults = new();
 
     /// <summary>The form as a job: the one mapping from the Generate page to a spec.</summary>
     public JobSpec.Txt2Img ToSpec()
@@ -95,6 +113,7 @@ public sealed class GenerateFormModel
             RefinerSwitchAt = RefinerSwitchAt,
             VariationSeed = VariationStrength > 0f ? VariationSeed : null,
             VariationStrength = VariationStrength > 0f ? VariationStrength : 0f,
+            Hires = HiresOn ? new HiresPass { Factor = HiresFactor, Strength = HiresStrength, Steps = HiresSteps } : null,
         };
     }
 
@@ -174,6 +193,10 @@ public sealed class GenerateFormModel
         BatchSize = spec.BatchSize;
         (Refiner, RefinerSwitchAt) = spec is JobSpec.Txt2Img txt2img ? (txt2img.Refiner ?? "", txt2img.RefinerSwitchAt) : ("", Defaults.RefinerSwitchAt);
         (VariationSeed, VariationStrength) = spec is JobSpec.Txt2Img { VariationSeed: { } variation } varied ? (variation, varied.VariationStrength) : (-1, 0f);
+        var hires = (spec as JobSpec.Txt2Img)?.Hires;
+        (HiresOn, HiresFactor, HiresStrength, HiresSteps) = hires is null
+            ? (false, HiresFactor, HiresStrength, HiresSteps)
+            : (true, hires.Factor, hires.Strength, hires.Steps);
         if (width > 0 && height > 0)
         {
             Size = SizePresets.Format(width, height);

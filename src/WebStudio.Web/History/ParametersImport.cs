@@ -1,4 +1,5 @@
 using System.Globalization;
+using WebStudio.Generation.Pipelines;
 using WebStudio.Studio.Engine;
 using WebStudio.Studio.History;
 using WebStudio.Studio.Jobs;
@@ -66,8 +67,9 @@ public static class ParametersImport
 
         spec = WithVariation(spec, source, notes);
         spec = WithRescale(spec, source, notes);
+        spec = WithHires(spec, source, notes);
 
-        if (source is { Width: { } width, Height: { } height })
+        if (FirstPassSize(spec, source) is var (width, height))
         {
             var size = SizePresets.Format(width, height);
             var model = models.FirstOrDefault(m => m.Name == spec.Model);
@@ -82,6 +84,70 @@ public static class ParametersImport
         }
 
         return (spec, notes);
+    }
+
+    // A1111's hires fix fields; without them the picture had none, so the form's goes. Its upscalers other than
+    // Lanczos (Latent, ESRGAN…) are not offered, and its fractional factors are not either.
+    private static JobSpec.Txt2Img WithHires(JobSpec.Txt2Img spec, ParsedParameters source, List<string> notes)
+    {
+        if (!source.Extra.TryGetValue("Hires upscale", out var factorText))
+        {
+            return spec with { Hires = null };
+        }
+
+        if (!double.TryParse(factorText, NumberStyles.Float, CultureInfo.InvariantCulture, out var factor)
+            || !HiresPass.Factors.Contains((int)factor) || factor != (int)factor)
+        {
+            notes.Add($"the hires fix's \"{factorText}\"× is not offered here ({string.Join(" or ", HiresPass.Factors.Select(f => $"{f}×"))}); left out");
+            return spec with { Hires = null };
+        }
+
+        var hires = new HiresPass { Factor = (int)factor };
+        if (source.Extra.TryGetValue("Denoising strength", out var strengthText))
+        {
+            if (float.TryParse(strengthText, NumberStyles.Float, CultureInfo.InvariantCulture, out var strength) && strength is > 0f and <= 1f)
+            {
+                hires = hires with { Strength = strength };
+            }
+            else
+            {
+                notes.Add(string.Create(CultureInfo.InvariantCulture, $"the hires fix's denoising strength \"{strengthText}\" could not be read; took {hires.Strength:0.##}"));
+            }
+        }
+
+        if (source.Extra.TryGetValue("Hires steps", out var stepsText))
+        {
+            if (int.TryParse(stepsText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var steps) && steps is >= 0 and <= GenerationRequest.MaxSteps)
+            {
+                hires = hires with { Steps = steps };
+            }
+            else
+            {
+                notes.Add($"the hires steps \"{stepsText}\" could not be read; took the first pass's");
+            }
+        }
+
+        if (source.Extra.TryGetValue("Hires upscaler", out var upscaler) && !string.Equals(upscaler, ImageResolution.Lanczos, StringComparison.OrdinalIgnoreCase))
+        {
+            notes.Add($"the hires upscaler \"{upscaler}\" is not offered here; the hires fix enlarges with {ImageResolution.Lanczos}");
+        }
+
+        return spec with { Hires = hires };
+    }
+
+    // The size the model makes: "Size", but an edit's hires fix writes its result's there and the first image's as
+    // "Native size".
+    private static (int Width, int Height)? FirstPassSize(JobSpec.Txt2Img spec, ParsedParameters source)
+    {
+        if (spec.Hires is not null && source.Extra.TryGetValue("Native size", out var native)
+            && native.Split('x') is [var w, var h]
+            && int.TryParse(w, NumberStyles.Integer, CultureInfo.InvariantCulture, out var width)
+            && int.TryParse(h, NumberStyles.Integer, CultureInfo.InvariantCulture, out var height))
+        {
+            return (width, height);
+        }
+
+        return source is { Width: { } sizeWidth, Height: { } sizeHeight } ? (sizeWidth, sizeHeight) : null;
     }
 
     // Without A1111's CFG rescale key, the picture had none, so the form's goes.

@@ -28,6 +28,6 @@ public sealed class JobsHub(JobAccess access, JobProgressNotifier notifier, IOpt
 
         var job = await access.FindJobAsync(id, Context.User!, cancellationToken: cancellationToken)
             ?? throw new HubException("job not found");
-        return notifier.Watch(job.Id, job.Status, job.Steps, cancellationToken, TimeSpan.FromMilliseconds(generation.Value.PreviewIntervalMs), time);
+        return notifier.Watch(job.Id, job.Status, job.ProgressSteps, cancellationToken, TimeSpan.FromMilliseconds(generation.Value.PreviewIntervalMs), time);
     }
 }

@@ -80,4 +80,26 @@ internal static class EditClient
         });
         return image;
     }
+
+    /// <summary>Whether two pictures are the same size with the same pixels.</summary>
+    public static bool SamePixels(Image<Rgb24> a, Image<Rgb24> b)
+    {
+        if (a.Width != b.Width || a.Height != b.Height)
+        {
+            return false;
+        }
+
+        for (var y = 0; y < a.Height; y++)
+        {
+            for (var x = 0; x < a.Width; x++)
+            {
+                if (a[x, y] != b[x, y])
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 }

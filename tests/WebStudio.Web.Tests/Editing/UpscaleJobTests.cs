@@ -26,7 +26,7 @@ public sealed class UpscaleJobTests
         using var result = await alice.DownloadAsync(done.Images[0].Url);
         using var expected = Upscaler.Lanczos(picture, 4);
         Assert.Equal((160, 120), (result.Width, result.Height));
-        Assert.True(SamePixels(expected, result), "the stored upscale differs from the core's Lanczos");
+        Assert.True(EditClient.SamePixels(expected, result), "the stored upscale differs from the core's Lanczos");
         Assert.Equal("Postprocess upscale by: 4, Postprocess upscaler: Lanczos, Native size: 40x30",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
         Assert.Empty(studio.Factory.Scripted.Started);
@@ -56,7 +56,7 @@ public sealed class UpscaleJobTests
         using var direct = OnnxSuperResolution.Load(modelPath, new WebStudio.Generation.Models.ModelLoadOptions { UseCuda = false });
         using var expected = direct.Upscale(picture);
         Assert.Equal((96, 80), (result.Width, result.Height));
-        Assert.True(SamePixels(expected, result), "the queued upscale differs from running the upscaler directly");
+        Assert.True(EditClient.SamePixels(expected, result), "the queued upscale differs from running the upscaler directly");
         Assert.Equal("Postprocess upscale by: 2, Postprocess upscaler: tiny-x2, Native size: 48x40",
             result.Metadata.GetPngMetadata().TextData.Single(t => t.Keyword == "parameters").Value);
         Assert.Empty(factory.Scripted.Started);
@@ -72,26 +72,5 @@ public sealed class UpscaleJobTests
         g.Output("upscaled", TensorProto.Types.DataType.Float, [1, 3, "out_height", "out_width"], from: g.Sigmoid(shuffled));
         ModelWriter.Save(g, path);
         return path;
-    }
-
-    private static bool SamePixels(Image<Rgb24> a, Image<Rgb24> b)
-    {
-        if (a.Width != b.Width || a.Height != b.Height)
-        {
-            return false;
-        }
-
-        for (var y = 0; y < a.Height; y++)
-        {
-            for (var x = 0; x < a.Width; x++)
-            {
-                if (a[x, y] != b[x, y])
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 }

@@ -57,6 +57,21 @@ public sealed class GenerateFormCopyTests
     }
 
     [Fact]
+    public void A_jobs_hires_fix_comes_back_at_its_first_pass_size_and_goes_out_again_until_a_plain_job_turns_it_off()
+    {
+        var form = Form();
+        var hires = new HiresPass { Factor = 4, Strength = 0.3f, Steps = 8 };
+
+        form.CopyFrom(Stored(new JobSpec.Txt2Img { Prompt = "a red circle", Width = 64, Height = 48, Hires = hires }, 64, 48));
+
+        Assert.Equal((true, 4, 0.3f, 8, "64x48", "→ 256×192"), (form.HiresOn, form.HiresFactor, form.HiresStrength, form.HiresSteps, form.Size, form.HiresSizeText));
+        Assert.Equal(hires, form.ToSpec().Hires);
+        form.CopyFrom(Stored(new JobSpec.Txt2Img { Prompt = "a blue star", Width = 64, Height = 64 }, 64, 64));
+        Assert.False(form.HiresOn);
+        Assert.Null(form.ToSpec().Hires);
+    }
+
+    [Fact]
     public void An_instruction_edit_or_an_upscale_leaves_the_form_as_it_was()
     {
         var before = Form();

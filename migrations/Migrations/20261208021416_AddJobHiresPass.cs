@@ -1,0 +1,38 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace WebStudio.Migrations.Migrations
+{
+    /// <inheritdoc />
+    public partial class AddJobHiresPass : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<int>(
+                name: "HiresFactor",
+                table: "GenerationJobs",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<int>(
+                name: "HiresSteps",
+                table: "GenerationJobs",
+                type: "INTEGER",
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "HiresFactor",
+                table: "GenerationJobs");
+
+            migrationBuilder.DropColumn(
+                name: "HiresSteps",
+                table: "GenerationJobs");
+        }
+    }
+}
