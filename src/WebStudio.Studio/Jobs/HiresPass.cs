@@ -1,5 +1,4 @@
 using WebStudio.Generation.Pipelines;
-using WebStudio.Studio.Engine;
 
 namespace WebStudio.Studio.Jobs;
 
@@ -31,28 +30,4 @@ public sealed record HiresPass
 
     /// <summary>The steps of the second pass that denoise (and ask the model), after a first pass of <paramref name="steps"/>.</summary>
     public int DenoisingSteps(int steps) => ImageToImageSteps.Run(ScheduledSteps(steps), Strength);
-
-    /// <summary>What stops these settings on a first pass of <paramref name="width"/>×<paramref name="height"/>.</summary>
-    public IEnumerable<FieldProblem> Check(int width, int height)
-    {
-        if (!Factors.Contains(Factor))
-        {
-            yield return new("hiresFactor", $"the hires fix enlarges {string.Join(" or ", Factors.Select(f => $"{f}×"))}; {Factor}× was given");
-        }
-        else if (width * Factor > GenerationRequest.MaxSize || height * Factor > GenerationRequest.MaxSize)
-        {
-            yield return new("hiresFactor",
-                $"a {Factor}× hires fix of {width}×{height} would be {width * Factor}×{height * Factor}; at most {GenerationRequest.MaxSize} per side can be generated");
-        }
-
-        if (!(Strength > 0f && Strength <= 1f))
-        {
-            yield return new("hiresStrength", "the hires fix's denoising strength must be above 0 and at most 1");
-        }
-
-        if (Steps is < 0 or > GenerationRequest.MaxSteps)
-        {
-            yield return new("hiresSteps", $"hires steps must be between 0 (the first pass's) and {GenerationRequest.MaxSteps}");
-        }
-    }
 }

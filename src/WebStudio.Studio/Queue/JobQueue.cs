@@ -162,7 +162,7 @@ public sealed class JobQueue(
             : engine.Validate(new DiffusionRun(diffusion, width, height, inputs?.Image, inputs?.Mask));
         if (spec is JobSpec.Txt2Img { Hires: { } hires })
         {
-            problems = [.. problems, .. hires.Check(width, height)];
+            problems = [.. problems, .. HiresPassCheck.Problems(hires, width, height)];
         }
 
         return SeedSource.Check(spec) is { } badSeed ? [badSeed, .. problems] : problems;

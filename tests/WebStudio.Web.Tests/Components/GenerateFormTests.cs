@@ -153,7 +153,7 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         var cut = RenderForm(context, form, submitted.Add);
         Assert.Empty(cut.FindAll("#plot-summary"));
 
-        cut.FindAll("input[type=checkbox]").Single().Change(true);
+        cut.FindAll("input[type=checkbox]:not(#hires-on)").Single().Change(true);
         cut.Find("input#plot-x-values").Input("3, 7-11 (+4)");
         Assert.Equal("3 cells: Generate queues a job for each.", cut.Find("#plot-summary").TextContent.Trim());
         Assert.Equal("Generate 3 jobs (X/Y plot)", cut.Find("button#generate").TextContent.Trim());
@@ -346,6 +346,24 @@ public sealed class GenerateFormTests(TinyModelFolders model) : IClassFixture<Ti
         cut.Find("button#generate").Click();
 
         Assert.Equal((12f, 0.7f), (Assert.Single(submitted).Guidance, submitted[0].GuidanceRescale));
+    }
+
+    [Fact]
+    public async Task The_hires_fix_checkbox_shows_its_fields_with_the_size_it_makes_and_goes_into_the_submitted_job()
+    {
+        await using var context = new BunitContext();
+        var submitted = new List<JobSpec.Txt2Img>();
+        var form = new GenerateFormModel { Model = "tiny", Size = "64x64", Steps = 20, Guidance = 7, Prompt = "a red circle" };
+        var cut = RenderForm(context, form, submitted.Add);
+        Assert.Empty(cut.FindAll("input#hires-strength"));
+
+        cut.Find("input#hires-on").Change(true);
+        Assert.Contains("→ 128×128", cut.Markup);
+        cut.Find("input#hires-strength").Change("0.3");
+        cut.Find("input#hires-steps").Change("8");
+        cut.Find("button#generate").Click();
+
+        Assert.Equal(new HiresPass { Factor = 2, Strength = 0.3f, Steps = 8 }, Assert.Single(submitted).Hires);
     }
 
     [Fact]
