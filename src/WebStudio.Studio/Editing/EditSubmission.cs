@@ -63,7 +63,7 @@ public sealed class EditSubmission(SourceImages sources, UploadStore uploads, Up
         {
             if (dynamicPrompts && spec is JobSpec.Diffusion diffusion)
             {
-                var variants = DynamicPrompts.Of(diffusion.Prompt, diffusion.NegativePrompt, wildcards: wildcards);
+                var variants = DynamicPrompts.Of(diffusion.Prompt, diffusion.NegativePrompt, wildcards: wildcards, drawOffered: false);
                 if (variants.Problem is { } problem)
                 {
                     return new SubmitOutcome(null, SubmitRefusal.Invalid, [problem]);

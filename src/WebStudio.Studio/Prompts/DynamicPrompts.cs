@@ -28,8 +28,9 @@ public static partial class DynamicPrompts
 
     /// <summary>Every prompt <paramref name="prompt"/> and <paramref name="negativePrompt"/> make together (each
     /// prompt with each negative prompt), or the problem with them: a group left open, a count or weight that cannot
-    /// be, a wildcard missing, or more than <paramref name="max"/> combinations.</summary>
-    public static PromptVariants Of(string? prompt, string? negativePrompt, int max = MaxPrompts, Wildcards? wildcards = null)
+    /// be, a wildcard missing, or more than <paramref name="max"/> combinations. <paramref name="drawOffered"/>: whether
+    /// the caller offers a random draw (Generate does), which the refusal of too many then suggests.</summary>
+    public static PromptVariants Of(string? prompt, string? negativePrompt, int max = MaxPrompts, Wildcards? wildcards = null, bool drawOffered = true)
     {
         var positive = Parse(prompt ?? "", "prompt", "the prompt", wildcards);
         var negative = Parse(negativePrompt ?? "", "negativePrompt", "the negative prompt", wildcards);
@@ -42,7 +43,7 @@ public static partial class DynamicPrompts
         if (count > max)
         {
             return new PromptVariants([], Saturated(count), new FieldProblem("prompt",
-                $"the choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices, or draw some of them at random"));
+                $"the choices make {Counted(count)} prompts, and at most {max} can be queued at once: take out some choices{(drawOffered ? ", or draw some of them at random" : "")}"));
         }
 
         return Every(positive.Root!, negative.Root!);

@@ -55,6 +55,22 @@ public sealed class DynamicEditPromptTests
     }
 
     [Fact]
+    public async Task Too_many_combinations_are_refused_without_offering_a_draw_the_Edit_page_lacks()
+    {
+        await using var studio = await EditStudio.StartAsync();
+        var alice = await SignedInAsync(studio, "alice");
+        const string choices = "{a|b|c|d|e|f|g|h|i|j|k}";
+
+        var outcome = await Edits(studio).SubmitAsync(alice, EditJobTests.Request(EditOperation.Restyle, studio.Source) with { Prompt = $"{choices} {choices}" },
+            dynamicPrompts: true);
+
+        Assert.Equal(SubmitRefusal.Invalid, outcome.Refusal);
+        Assert.Equal("the choices make 121 prompts, and at most 100 can be queued at once: take out some choices", Assert.Single(outcome.Problems).Message);
+        await using var db = studio.Factory.OpenDatabase();
+        Assert.Equal(0, await db.Jobs.CountAsync());
+    }
+
+    [Fact]
     public async Task The_HTTP_API_queues_an_edits_prompt_as_written()
     {
         await using var studio = await EditStudio.StartAsync();
